@@ -1,0 +1,388 @@
+/** The embedded store: one SQLite file through node:sqlite, WAL, migrations on open. */
+import { DatabaseSync, type StatementSync, type SQLInputValue, type SQLOutputValue } from 'node:sqlite';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DailyEntry, Member, Organization, Paper } from '../../domain/types.ts';
+import { mergePaper, samePaperRecord, type PaperRecord } from '../../domain/paper-record.ts';
+import { ageInHours, trendingScore } from '../../domain/trending.ts';
+import type {
+  AuthorSummary, DailyQuery, ImportBatch, ImportCounts, OrganizationSummary, PaperPage, Store, StoreStats,
+} from '../store.ts';
+import { migrations } from './migrations.ts';
+import { decodeCursor, encodeCursor } from '../cursor.ts';
+
+type Row = Record<string, SQLOutputValue>;
+
+const PAPER_COLUMNS = `
+  p.id, p.title, p.summary, p.published_at, p.authors, p.categories, p.organization_name,
+  p.github_repo, p.github_stars, p.project_page, p.ai_summary, p.ai_keywords, p.withdrawn,
+  p.discussion_id, p.upvotes_source, p.upvotes, p.num_comments_source, p.num_comments,
+  o.fullname AS org_fullname, o.avatar AS org_avatar, o.external_id AS org_external_id`;
+
+const PAPER_FROM = `papers p LEFT JOIN organizations o ON o.name = p.organization_name`;
+
+const MEMBER_COLUMNS = `m.name AS member_name, m.fullname AS member_fullname, m.avatar_url AS member_avatar_url,
+  m.external_id AS member_external_id`;
+
+const FIRST_ENTRY = `
+  SELECT e.submitted_at, ${MEMBER_COLUMNS}
+  FROM daily_entries e LEFT JOIN members m ON m.id = e.submitted_by
+  WHERE e.paper_id = ? ORDER BY e.day LIMIT 1`;
+
+export class SqliteStore implements Store {
+  readonly backend = 'sqlite' as const;
+  readonly #db: DatabaseSync;
+  readonly #statements = new Map<string, StatementSync>();
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.#db = new DatabaseSync(path);
+    this.#db.exec(`
+      PRAGMA journal_mode = WAL;
+      PRAGMA synchronous = NORMAL;
+      PRAGMA foreign_keys = ON;
+      PRAGMA busy_timeout = 5000;
+      PRAGMA cache_size = -65536;`);
+    this.#db.function('trending_score', { deterministic: true }, (upvotes, comments, submittedAt, now) =>
+      trendingScore(Number(upvotes), Number(comments), ageInHours(String(submittedAt), new Date(String(now)))));
+    this.#migrate();
+  }
+
+  #migrate(): void {
+    this.#db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    const done = new Set(this.#db.prepare('SELECT version FROM schema_migrations').all().map((r) => Number(r.version)));
+    for (const migration of migrations) {
+      if (done.has(migration.version)) continue;
+      this.#transaction(() => {
+        this.#db.exec(migration.sql);
+        this.#db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+          .run(migration.version, migration.name, new Date().toISOString());
+      });
+    }
+  }
+
+  #sql(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  #transaction<T>(work: () => T): T {
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = work();
+      this.#db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      this.#db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  async importBatch(batch: ImportBatch, onProgress?: (papersDone: number) => void): Promise<ImportCounts> {
+    return this.#transaction(() => {
+      const counts: ImportCounts = { papersNew: 0, papersUpdated: 0, papersUnchanged: 0, entries: 0 };
+      const now = new Date().toISOString();
+      for (const [index, input] of batch.papers.entries()) {
+        if (onProgress && index % 1000 === 0) onProgress(index);
+        const organization = input.organization ? this.#upsertOrganization(input.organization) : null;
+        const existing = this.#readRecord(input.id);
+        const record = mergePaper(existing, input, organization);
+        if (existing && samePaperRecord(existing, record)) {
+          counts.papersUnchanged++;
+          continue;
+        }
+        this.#writeRecord(record, now);
+        if (!existing || JSON.stringify(existing.authors) !== JSON.stringify(record.authors)) this.#writeAuthors(record);
+        if (existing) counts.papersUpdated++;
+        else counts.papersNew++;
+      }
+      for (const day of batch.replaceDays) {
+        this.#sql(`DELETE FROM daily_entries WHERE day = ? AND source = 'import'`).run(day);
+      }
+      for (const entry of batch.entries) {
+        const memberId = entry.submittedBy ? this.#upsertMember(entry.submittedBy) : null;
+        this.#sql(`
+          INSERT INTO daily_entries (day, paper_id, position, submitted_at, submitted_by, listed_published_at, thumbnail, is_author_participating, source)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'import')
+          ON CONFLICT (day, paper_id) DO UPDATE SET position = excluded.position, submitted_at = excluded.submitted_at,
+            submitted_by = excluded.submitted_by, listed_published_at = excluded.listed_published_at,
+            thumbnail = excluded.thumbnail, is_author_participating = excluded.is_author_participating`)
+          .run(entry.day, entry.paperId, entry.position, entry.submittedAt, memberId, entry.listedPublishedAt,
+            entry.thumbnail, entry.isAuthorParticipating ? 1 : 0);
+        counts.entries++;
+      }
+      return counts;
+    });
+  }
+
+  #upsertOrganization(org: Organization): Organization {
+    this.#sql(`
+      INSERT INTO organizations (name, fullname, avatar, external_id) VALUES (?, ?, ?, ?)
+      ON CONFLICT (name) DO UPDATE SET fullname = excluded.fullname,
+        avatar = coalesce(excluded.avatar, organizations.avatar),
+        external_id = coalesce(excluded.external_id, organizations.external_id)`)
+      .run(org.name, org.fullname, org.avatar, org.externalId);
+    return org;
+  }
+
+  #upsertMember(member: Member): number {
+    const row = this.#sql(`
+      INSERT INTO members (name, fullname, avatar_url, external_id) VALUES (?, ?, ?, ?)
+      ON CONFLICT (name) DO UPDATE SET fullname = excluded.fullname,
+        avatar_url = coalesce(excluded.avatar_url, members.avatar_url),
+        external_id = coalesce(excluded.external_id, members.external_id)
+      RETURNING id`).get(member.name, member.fullname, member.avatarUrl, member.externalId);
+    return Number(row!.id);
+  }
+
+  #readRecord(id: string): PaperRecord | null {
+    const row = this.#sql('SELECT * FROM papers WHERE id = ?').get(id);
+    if (!row) return null;
+    return {
+      id: String(row.id),
+      title: String(row.title),
+      summary: String(row.summary),
+      publishedAt: String(row.published_at),
+      authors: JSON.parse(String(row.authors)),
+      categories: JSON.parse(String(row.categories)),
+      organizationName: nullableString(row.organization_name),
+      githubRepo: nullableString(row.github_repo),
+      githubStars: nullableNumber(row.github_stars),
+      projectPage: nullableString(row.project_page),
+      aiSummary: nullableString(row.ai_summary),
+      aiKeywords: JSON.parse(String(row.ai_keywords)),
+      withdrawn: row.withdrawn === 1,
+      upvotesSource: Number(row.upvotes_source),
+      numCommentsSource: Number(row.num_comments_source),
+      discussionId: nullableString(row.discussion_id),
+    };
+  }
+
+  #writeRecord(r: PaperRecord, now: string): void {
+    this.#sql(`
+      INSERT INTO papers (id, title, summary, published_at, authors, categories, organization_name, github_repo,
+        github_stars, project_page, ai_summary, ai_keywords, withdrawn, discussion_id, upvotes_source, upvotes,
+        num_comments_source, num_comments, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET title = excluded.title, summary = excluded.summary,
+        published_at = excluded.published_at, authors = excluded.authors, categories = excluded.categories,
+        organization_name = excluded.organization_name, github_repo = excluded.github_repo,
+        github_stars = excluded.github_stars, project_page = excluded.project_page, ai_summary = excluded.ai_summary,
+        ai_keywords = excluded.ai_keywords, withdrawn = excluded.withdrawn, discussion_id = excluded.discussion_id,
+        upvotes_source = excluded.upvotes_source, upvotes = excluded.upvotes_source + papers.local_upvotes,
+        num_comments_source = excluded.num_comments_source,
+        num_comments = excluded.num_comments_source + papers.local_comments, updated_at = excluded.updated_at`)
+      .run(r.id, r.title, r.summary, r.publishedAt, JSON.stringify(r.authors), JSON.stringify(r.categories),
+        r.organizationName, r.githubRepo, r.githubStars, r.projectPage, r.aiSummary, JSON.stringify(r.aiKeywords),
+        r.withdrawn ? 1 : 0, r.discussionId, r.upvotesSource, r.upvotesSource, r.numCommentsSource,
+        r.numCommentsSource, now);
+  }
+
+  #writeAuthors(r: PaperRecord): void {
+    this.#sql('DELETE FROM paper_authors WHERE paper_id = ?').run(r.id);
+    r.authors.forEach((author, position) => {
+      const row = this.#sql(`INSERT INTO authors (name) VALUES (?) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id`)
+        .get(author.name);
+      this.#sql('INSERT OR IGNORE INTO paper_authors (author_id, paper_id, position) VALUES (?, ?, ?)')
+        .run(Number(row!.id), r.id, position);
+    });
+  }
+
+  async getPaper(id: string): Promise<Paper | null> {
+    const row = this.#sql(`SELECT ${PAPER_COLUMNS} FROM ${PAPER_FROM} WHERE p.id = ?`).get(id);
+    return row ? this.#withFirstEntry(row) : null;
+  }
+
+  #withFirstEntry(row: Row): Paper {
+    return rowToPaper(row, this.#sql(FIRST_ENTRY).get(String(row.id)) ?? null);
+  }
+
+  async featuredDays(id: string): Promise<string[]> {
+    return this.#sql('SELECT day FROM daily_entries WHERE paper_id = ? ORDER BY day').all(id).map((r) => String(r.day));
+  }
+
+  async listPapers(cursor: string | null, limit: number): Promise<PaperPage> {
+    const after = cursor ? decodeCursor(cursor) : null;
+    const rows = after
+      ? this.#sql(`SELECT ${PAPER_COLUMNS} FROM ${PAPER_FROM} WHERE (p.published_at, p.id) < (?, ?)
+          ORDER BY p.published_at DESC, p.id DESC LIMIT ?`).all(after.publishedAt, after.id, limit + 1)
+      : this.#sql(`SELECT ${PAPER_COLUMNS} FROM ${PAPER_FROM} ORDER BY p.published_at DESC, p.id DESC LIMIT ?`).all(limit + 1);
+    const papers = rows.slice(0, limit).map((row) => this.#withFirstEntry(row));
+    const last = papers.at(-1);
+    const nextCursor = rows.length > limit && last ? encodeCursor({ publishedAt: last.publishedAt, id: last.id }) : null;
+    return { papers, nextCursor };
+  }
+
+  #dailyWhere(query: Omit<DailyQuery, 'sort' | 'offset' | 'limit'>): { where: string; params: SQLInputValue[] } {
+    const params: SQLInputValue[] = [query.firstDay, query.lastDay];
+    let where = 'e.day BETWEEN ? AND ?';
+    if (query.firstDay !== query.lastDay) {
+      // A paper featured twice in a range is listed once, on its first day there.
+      where += ' AND e.day = (SELECT min(e2.day) FROM daily_entries e2 WHERE e2.paper_id = e.paper_id AND e2.day BETWEEN ? AND ?)';
+      params.push(query.firstDay, query.lastDay);
+    }
+    if (query.submitter !== undefined) {
+      where += ' AND m.name = ?';
+      params.push(query.submitter);
+    }
+    return { where, params };
+  }
+
+  async listDaily(query: DailyQuery): Promise<DailyEntry[]> {
+    const { where, params } = this.#dailyWhere(query);
+    const order = {
+      upvotes: 'p.upvotes DESC, e.day DESC, e.position ASC',
+      publishedAt: 'p.published_at DESC, e.position ASC',
+      trending: 'trending_score(p.upvotes, p.num_comments, e.submitted_at, ?) DESC, e.position ASC',
+    }[query.sort];
+    if (query.sort === 'trending') params.push(trendingReference(query.lastDay));
+    const rows = this.#sql(`
+      SELECT ${PAPER_COLUMNS}, ${MEMBER_COLUMNS}, e.day, e.submitted_at, e.listed_published_at, e.thumbnail,
+        e.is_author_participating
+      FROM daily_entries e JOIN ${PAPER_FROM} ON p.id = e.paper_id LEFT JOIN members m ON m.id = e.submitted_by
+      WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...params, query.limit, query.offset);
+    return rows.map((row) => ({
+      day: String(row.day),
+      paper: rowToPaper(row, row),
+      submittedAt: String(row.submitted_at),
+      submittedBy: rowToMember(row),
+      listedPublishedAt: String(row.listed_published_at),
+      thumbnail: nullableString(row.thumbnail),
+      isAuthorParticipating: row.is_author_participating === 1,
+    }));
+  }
+
+  async countDaily(query: Omit<DailyQuery, 'sort' | 'offset' | 'limit'>): Promise<number> {
+    const { where, params } = this.#dailyWhere(query);
+    const row = this.#sql(`SELECT count(*) AS n FROM daily_entries e LEFT JOIN members m ON m.id = e.submitted_by WHERE ${where}`)
+      .get(...params);
+    return Number(row!.n);
+  }
+
+  async latestDay(): Promise<string | null> {
+    return nullableString(this.#sql('SELECT max(day) AS day FROM daily_entries').get()!.day);
+  }
+
+  async neighbourDays(day: string): Promise<{ previous: string | null; next: string | null }> {
+    const previous = this.#sql('SELECT max(day) AS day FROM daily_entries WHERE day < ?').get(day)!.day;
+    const next = this.#sql('SELECT min(day) AS day FROM daily_entries WHERE day > ?').get(day)!.day;
+    return { previous: nullableString(previous), next: nullableString(next) };
+  }
+
+  async getOrganization(name: string): Promise<OrganizationSummary | null> {
+    const row = this.#sql(`
+      SELECT o.name, o.fullname, o.avatar, o.external_id,
+        (SELECT count(*) FROM papers WHERE organization_name = o.name) AS papers,
+        (SELECT coalesce(sum(upvotes), 0) FROM papers WHERE organization_name = o.name) AS upvotes
+      FROM organizations o WHERE o.name = ?`).get(name);
+    if (!row) return null;
+    return {
+      organization: {
+        name: String(row.name), fullname: String(row.fullname), avatar: nullableString(row.avatar),
+        externalId: nullableString(row.external_id),
+      },
+      papers: Number(row.papers),
+      upvotes: Number(row.upvotes),
+    };
+  }
+
+  async papersOfOrganization(name: string, offset: number, limit: number): Promise<Paper[]> {
+    return this.#sql(`SELECT ${PAPER_COLUMNS} FROM ${PAPER_FROM} WHERE p.organization_name = ?
+      ORDER BY p.published_at DESC, p.id DESC LIMIT ? OFFSET ?`).all(name, limit, offset)
+      .map((row) => this.#withFirstEntry(row));
+  }
+
+  async getAuthor(name: string): Promise<AuthorSummary | null> {
+    const row = this.#sql(`
+      SELECT a.name, count(p.id) AS papers, coalesce(sum(p.upvotes), 0) AS upvotes
+      FROM authors a JOIN paper_authors pa ON pa.author_id = a.id JOIN papers p ON p.id = pa.paper_id
+      WHERE a.name = ? GROUP BY a.id`).get(name);
+    return row ? { name: String(row.name), papers: Number(row.papers), upvotes: Number(row.upvotes) } : null;
+  }
+
+  async papersOfAuthor(name: string, offset: number, limit: number): Promise<Paper[]> {
+    return this.#sql(`SELECT ${PAPER_COLUMNS} FROM authors a JOIN paper_authors pa ON pa.author_id = a.id
+      JOIN ${PAPER_FROM} ON p.id = pa.paper_id WHERE a.name = ?
+      ORDER BY p.published_at DESC, p.id DESC LIMIT ? OFFSET ?`).all(name, limit, offset)
+      .map((row) => this.#withFirstEntry(row));
+  }
+
+  async stats(): Promise<StoreStats> {
+    const row = this.#sql(`SELECT
+      (SELECT count(*) FROM papers) AS papers,
+      (SELECT count(*) FROM daily_entries) AS entries,
+      (SELECT count(DISTINCT day) FROM daily_entries) AS days,
+      (SELECT min(day) FROM daily_entries) AS first_day,
+      (SELECT max(day) FROM daily_entries) AS last_day,
+      (SELECT count(*) FROM organizations) AS organizations,
+      (SELECT count(*) FROM authors) AS authors`).get()!;
+    return {
+      papers: Number(row.papers), dailyEntries: Number(row.entries), days: Number(row.days),
+      firstDay: nullableString(row.first_day), lastDay: nullableString(row.last_day),
+      organizations: Number(row.organizations), authors: Number(row.authors),
+    };
+  }
+
+  async close(): Promise<void> {
+    this.#statements.clear();
+    if (this.#db.isOpen) this.#db.close();
+  }
+}
+
+/** Trending of a past period is judged at the end of that period, not today. */
+function trendingReference(lastDay: string): string {
+  const endOfPeriod = Date.parse(`${lastDay}T23:59:59.999Z`);
+  return new Date(Math.min(Date.now(), endOfPeriod)).toISOString();
+}
+
+function nullableString(value: SQLOutputValue | undefined): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
+
+function nullableNumber(value: SQLOutputValue | undefined): number | null {
+  return value === null || value === undefined ? null : Number(value);
+}
+
+function rowToMember(row: Row): Member | null {
+  if (row.member_name === null || row.member_name === undefined) return null;
+  return {
+    name: String(row.member_name),
+    fullname: String(row.member_fullname),
+    avatarUrl: nullableString(row.member_avatar_url),
+    externalId: nullableString(row.member_external_id),
+  };
+}
+
+/** `entry` holds the submission that made the paper a daily paper (submitted_at + member columns), if any. */
+function rowToPaper(row: Row, entry: Row | null): Paper {
+  const organizationName = nullableString(row.organization_name);
+  return {
+    id: String(row.id),
+    title: String(row.title),
+    summary: String(row.summary),
+    publishedAt: String(row.published_at),
+    authors: JSON.parse(String(row.authors)),
+    categories: JSON.parse(String(row.categories)),
+    organization: organizationName === null ? null : {
+      name: organizationName,
+      fullname: String(row.org_fullname),
+      avatar: nullableString(row.org_avatar),
+      externalId: nullableString(row.org_external_id),
+    },
+    githubRepo: nullableString(row.github_repo),
+    githubStars: nullableNumber(row.github_stars),
+    projectPage: nullableString(row.project_page),
+    aiSummary: nullableString(row.ai_summary),
+    aiKeywords: JSON.parse(String(row.ai_keywords)),
+    withdrawn: row.withdrawn === 1,
+    upvotes: Number(row.upvotes),
+    numComments: Number(row.num_comments),
+    discussionId: nullableString(row.discussion_id),
+    submittedOnDailyAt: entry ? nullableString(entry.submitted_at) : null,
+    submittedOnDailyBy: entry ? rowToMember(entry) : null,
+  };
+}
