@@ -25,6 +25,11 @@ export interface PaperRecord {
   discussionId: string | null;
 }
 
+/** arXiv titles carry the line breaks of their source ("Models with\n  Autoregressive"): one space instead. */
+export function cleanTitle(title: string): string {
+  return title.replace(/\s+/g, ' ').trim();
+}
+
 /** Turns an organization's display name into its URL slug: "Seoul National University" -> "seoul-national-university". */
 export function organizationSlug(fullname: string): string {
   return fullname
@@ -51,7 +56,7 @@ function keepList<T>(incoming: T[] | undefined, existing: T[]): T[] {
 export function mergePaper(existing: PaperRecord | null, input: PaperInput, organization: Organization | null): PaperRecord {
   return {
     id: input.id,
-    title: input.title,
+    title: cleanTitle(input.title),
     summary: input.summary,
     publishedAt: input.publishedAt,
     authors: keepList(input.authors, existing?.authors ?? []),

@@ -4,7 +4,8 @@
  */
 import type { DailyEntry, DailyEntryInput, Organization, Paper, PaperInput } from '../domain/types.ts';
 
-export type DailySort = 'upvotes' | 'publishedAt' | 'trending';
+/** upvotes: most voted first; latest: newest day first, most voted within a day. */
+export type DailySort = 'upvotes' | 'latest' | 'publishedAt' | 'trending';
 
 export interface DailyQuery {
   firstDay: string;

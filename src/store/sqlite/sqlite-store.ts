@@ -236,6 +236,7 @@ export class SqliteStore implements Store {
     const { where, params } = this.#dailyWhere(query);
     const order = {
       upvotes: 'p.upvotes DESC, e.day DESC, e.position ASC',
+      latest: 'e.day DESC, p.upvotes DESC, e.position ASC',
       publishedAt: 'p.published_at DESC, e.position ASC',
       trending: 'trending_score(p.upvotes, p.num_comments, e.submitted_at, ?) DESC, e.position ASC',
     }[query.sort];
@@ -243,7 +244,8 @@ export class SqliteStore implements Store {
     const rows = this.#sql(`
       SELECT ${PAPER_COLUMNS}, ${MEMBER_COLUMNS}, e.day, e.submitted_at, e.listed_published_at, e.thumbnail,
         e.is_author_participating
-      FROM daily_entries e JOIN ${PAPER_FROM} ON p.id = e.paper_id LEFT JOIN members m ON m.id = e.submitted_by
+      FROM daily_entries e JOIN papers p ON p.id = e.paper_id LEFT JOIN organizations o ON o.name = p.organization_name
+        LEFT JOIN members m ON m.id = e.submitted_by
       WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...params, query.limit, query.offset);
     return rows.map((row) => ({
       day: String(row.day),
@@ -306,7 +308,7 @@ export class SqliteStore implements Store {
 
   async papersOfAuthor(name: string, offset: number, limit: number): Promise<Paper[]> {
     return this.#sql(`SELECT ${PAPER_COLUMNS} FROM authors a JOIN paper_authors pa ON pa.author_id = a.id
-      JOIN ${PAPER_FROM} ON p.id = pa.paper_id WHERE a.name = ?
+      JOIN papers p ON p.id = pa.paper_id LEFT JOIN organizations o ON o.name = p.organization_name WHERE a.name = ?
       ORDER BY p.published_at DESC, p.id DESC LIMIT ? OFFSET ?`).all(name, limit, offset)
       .map((row) => this.#withFirstEntry(row));
   }

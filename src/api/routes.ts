@@ -1,0 +1,57 @@
+/** The JSON API, in the shapes of the Hugging Face papers API. Handlers: parse, call the store, shape. */
+import type { Context, Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { AppContext } from '../server/app.ts';
+import { normalizeArxivId } from '../domain/arxiv-id.ts';
+import { decodeCursor } from '../store/cursor.ts';
+import { parseDailyPapersParams } from './daily-papers-params.ts';
+import { toHfDailyItem, toHfFlatPaper } from './hf-shapes.ts';
+import { paperMarkdown } from './paper-markdown.ts';
+import { openApiDocument } from './openapi.ts';
+
+export const PAPERS_PAGE_SIZE = 50;
+
+/** Errors carry the message in the body and in X-Error-Message, as the source API does. */
+export function apiError(c: Context, status: ContentfulStatusCode, message: string) {
+  c.header('X-Error-Message', message);
+  return c.json({ error: message }, status);
+}
+
+export function registerApi(app: Hono, { store, config }: AppContext): void {
+  app.get('/api/daily_papers', async (c) => {
+    const parsed = parseDailyPapersParams(c.req.query());
+    if (!parsed.ok) return apiError(c, 400, parsed.error);
+    const entries = await store.listDaily(parsed.query);
+    return c.json(entries.map(toHfDailyItem));
+  });
+
+  app.get('/api/papers', async (c) => {
+    const cursor = c.req.query('cursor') ?? null;
+    if (cursor !== null && decodeCursor(cursor) === null) return apiError(c, 400, 'invalid cursor');
+    const page = await store.listPapers(cursor, PAPERS_PAGE_SIZE);
+    if (page.nextCursor) {
+      const next = new URL(c.req.url);
+      next.searchParams.set('cursor', page.nextCursor);
+      c.header('Link', `<${config.publicUrl}${next.pathname}${next.search}>; rel="next"`);
+    }
+    return c.json(page.papers.map(toHfFlatPaper));
+  });
+
+  app.get('/api/papers/:id{.+}', async (c) => {
+    const id = normalizeArxivId(c.req.param('id'));
+    const paper = id ? await store.getPaper(id) : null;
+    if (!paper) return apiError(c, 404, `Paper not found: ${c.req.param('id').slice(0, 100)}`);
+    return c.json(toHfFlatPaper(paper));
+  });
+
+  app.get('/papers/:id{.+\\.md}', async (c) => {
+    const raw = c.req.param('id').slice(0, -'.md'.length);
+    const id = normalizeArxivId(raw);
+    const paper = id ? await store.getPaper(id) : null;
+    if (!paper) return c.text(`Paper not found: ${raw.slice(0, 100)}\n`, 404);
+    c.header('Content-Type', 'text/markdown; charset=utf-8');
+    return c.body(paperMarkdown(paper, config.publicUrl));
+  });
+
+  app.get('/api/openapi.json', (c) => c.json(openApiDocument(config.publicUrl)));
+}

@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+/** `paperboy`: serve, import and inspect a Paperboy instance. Every command reads the same configuration. */
+import { Command, Option } from 'commander';
+import { loadConfig, type Config } from '../config.ts';
+import { createLogger } from '../log.ts';
+import { openStore } from '../store/open-store.ts';
+import { importPath, type ImportSummary } from '../ingest/import-files.ts';
+import { startServer } from '../server/serve.ts';
+import { loadDemoIfEmpty } from '../server/demo.ts';
+import { importProgress } from './import-progress.ts';
+
+/** Flags win over the environment: they are written into it under the same names before it is read. */
+function configFrom(options: { databaseUrl?: string; port?: string; host?: string; demo?: boolean }): Config {
+  const env: Record<string, string | undefined> = { ...process.env };
+  if (options.databaseUrl !== undefined) env.DATABASE_URL = options.databaseUrl;
+  if (options.port !== undefined) env.PORT = options.port;
+  if (options.host !== undefined) env.HOST = options.host;
+  if (options.demo === false) env.PAPERBOY_DEMO = '0';
+  return loadConfig(env);
+}
+
+const databaseOption = () => new Option('--database-url <url>', 'SQLite path or file: URL, or postgres:// URL (env DATABASE_URL)');
+
+function printSummary(summary: ImportSummary): void {
+  const lines = [
+    `files: ${summary.files} (${summary.failures.length} failed)`,
+    `papers: ${summary.papersNew} new, ${summary.papersUpdated} updated, ${summary.papersUnchanged} unchanged`,
+    `daily entries: ${summary.entries}`,
+    `time: ${summary.seconds.toFixed(1)} s`,
+    ...summary.failures.map((f) => `error: ${f.file}: ${f.reason}`),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+const program = new Command('paperboy')
+  .description('Paperboy: a self-hostable Daily Papers site')
+  .showHelpAfterError();
+
+program.command('serve')
+  .description('serve the site and the API (loads the demo data into an empty database unless --no-demo)')
+  .addOption(databaseOption())
+  .option('--port <port>', 'port to listen on (env PORT, default 3000)')
+  .option('--host <host>', 'address to listen on (env HOST, default 0.0.0.0)')
+  .option('--no-demo', 'start empty instead of loading the demo cut (env PAPERBOY_DEMO=0)')
+  .action(async (options) => {
+    const config = configFrom(options);
+    const logger = createLogger(config.logLevel);
+    const store = await openStore(config.databaseUrl);
+    if (config.demo) {
+      const demo = await loadDemoIfEmpty(store);
+      if (demo) logger.info({ papers: demo.papersNew, files: demo.files, seconds: demo.seconds }, 'loaded demo data');
+    }
+    const server = await startServer({ store, config, logger });
+    logger.info({ url: server.url, database: config.databaseUrl }, 'Paperboy is serving');
+    const stop = async () => {
+      await server.close();
+      await store.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+
+program.command('import')
+  .description('import Daily Papers day files (a .json, a folder, a .tar.gz) or JSON Lines of papers (.jsonl, .jsonl.gz)')
+  .argument('<path>', 'file or folder to import')
+  .addOption(databaseOption())
+  .action(async (path: string, options) => {
+    const config = configFrom(options);
+    const store = await openStore(config.databaseUrl);
+    const progress = importProgress();
+    try {
+      const summary = await importPath(store, path, progress.onEvent);
+      progress.stop();
+      printSummary(summary);
+      if (summary.failures.length > 0) process.exitCode = 1;
+    } finally {
+      progress.stop();
+      await store.close();
+    }
+  });
+
+program.command('stats')
+  .description('print what the database holds')
+  .addOption(databaseOption())
+  .option('--json', 'print JSON')
+  .action(async (options) => {
+    const config = configFrom(options);
+    const store = await openStore(config.databaseUrl);
+    const stats = await store.stats();
+    await store.close();
+    if (options.json) process.stdout.write(`${JSON.stringify(stats)}\n`);
+    else for (const [key, value] of Object.entries(stats)) process.stdout.write(`${key}: ${value ?? '-'}\n`);
+  });
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  process.stderr.write(`paperboy: ${(error as Error).message}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,49 @@
+/** Configuration from the environment; CLI flags override by writing the same names before loading. */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().default('./data/paperboy.db'),
+  PAPERBOY_DEMO: z.enum(['0', '1']).default('1'),
+  PUBLIC_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  /** Load the bundled demo cut into an empty database on start. */
+  demo: boolean;
+  /** Base of absolute links (feeds, emails); defaults to http://localhost:PORT. */
+  publicUrl: string;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`configuration: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    demo: e.PAPERBOY_DEMO === '1',
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** A plain path or file: URL means SQLite; postgres:// means PostgreSQL. */
+export function describeDatabase(url: string): { backend: 'sqlite'; path: string } | { backend: 'postgres'; url: string } {
+  if (/^postgres(ql)?:\/\//i.test(url)) return { backend: 'postgres', url };
+  if (url.startsWith('file:')) return { backend: 'sqlite', path: decodeURIComponent(new URL(url, 'file:///').pathname) };
+  return { backend: 'sqlite', path: url === ':memory:' ? url : resolve(url) };
+}

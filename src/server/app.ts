@@ -1,0 +1,47 @@
+/** The web application: pages, JSON API, health and metrics on one Hono app. */
+import { Hono } from 'hono';
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import type { Store } from '../store/store.ts';
+import { createMetrics } from './metrics.ts';
+import { registerApi } from '../api/routes.ts';
+import { registerPages, renderErrorPage } from '../web/routes.ts';
+
+export interface AppContext {
+  store: Store;
+  config: Config;
+  logger: Logger;
+}
+
+export function createApp(ctx: AppContext): Hono {
+  const app = new Hono();
+  const metrics = createMetrics();
+  app.use(metrics.middleware);
+  app.use(async (c, next) => {
+    await next();
+    ctx.logger.debug({ method: c.req.method, path: c.req.path, status: c.res.status }, 'request');
+  });
+
+  app.get('/healthz', async (c) => {
+    await ctx.store.latestDay();
+    return c.json({ status: 'ok', backend: ctx.store.backend });
+  });
+  app.get('/metrics', async (c) => {
+    c.header('Content-Type', metrics.registry.contentType);
+    return c.body(await metrics.registry.metrics());
+  });
+
+  registerApi(app, ctx);
+  registerPages(app, ctx);
+
+  app.notFound((c) => c.req.path.startsWith('/api/')
+    ? c.json({ error: 'Not found' }, 404)
+    : c.html(renderErrorPage(404, 'Page not found', 'There is nothing at this address.'), 404));
+  app.onError((error, c) => {
+    ctx.logger.error({ err: error, path: c.req.path }, 'request failed');
+    return c.req.path.startsWith('/api/')
+      ? c.json({ error: 'Internal error' }, 500)
+      : c.html(renderErrorPage(500, 'Something went wrong', 'The error was logged. Please try again.'), 500);
+  });
+  return app;
+}
