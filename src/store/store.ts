@@ -60,6 +60,40 @@ export interface StoreStats {
   authors: number;
 }
 
+export interface SearchFilters {
+  /** Inclusive range of publication days, YYYY-MM-DD. */
+  fromDay?: string | undefined;
+  toDay?: string | undefined;
+  /** Organization slug. */
+  organization?: string | undefined;
+  /** arXiv category, e.g. cs.CL. */
+  category?: string | undefined;
+  /** Only papers with a code repository. */
+  hasCode?: boolean | undefined;
+}
+
+/** A full-text query as analysed terms (letters and digits only); backends turn it into their own syntax. */
+export interface TextQuery {
+  /** Any of these (ranked by BM25). */
+  terms: string[];
+  /** Each of these phrases is required. */
+  phrases: string[][];
+  /** Words starting with these count like terms (each prefix expands to the most frequent matching words). */
+  prefixes: string[];
+}
+
+export interface FieldWeights {
+  title: number;
+  authors: number;
+  abstract: number;
+}
+
+/** A paper id with a score; higher is better. */
+export interface ScoredPaper {
+  id: string;
+  score: number;
+}
+
 export interface Store {
   readonly backend: 'sqlite' | 'postgres';
 
@@ -67,6 +101,8 @@ export interface Store {
   importBatch(batch: ImportBatch, onProgress?: (papersDone: number) => void): Promise<ImportCounts>;
 
   getPaper(id: string): Promise<Paper | null>;
+  /** Papers by id, in the order of the ids; unknown ids are left out. */
+  getPapers(ids: readonly string[]): Promise<Paper[]>;
   /** Days on which the paper was on the daily feed, oldest first. */
   featuredDays(id: string): Promise<string[]>;
   listPapers(cursor: string | null, limit: number): Promise<PaperPage>;
@@ -82,6 +118,27 @@ export interface Store {
   papersOfOrganization(name: string, offset: number, limit: number): Promise<Paper[]>;
   getAuthor(name: string): Promise<AuthorSummary | null>;
   papersOfAuthor(name: string, offset: number, limit: number): Promise<Paper[]>;
+
+  /** BM25 over title, authors and abstract. Terms matching more than `commonFraction` of all papers are
+   *  dropped while rarer terms remain, which bounds the candidate set of very common words. */
+  searchText(query: TextQuery, filters: SearchFilters, weights: FieldWeights, limit: number): Promise<ScoredPaper[]>;
+  /** The paper whose title is exactly this title key (see titleKey), if any. */
+  findPaperByTitleKey(key: string): Promise<string | null>;
+  /** Whether a paper passes the filters (for candidates that came from elsewhere, e.g. vectors). */
+  filterPapers(ids: readonly string[], filters: SearchFilters): Promise<Set<string>>;
+
+  /** Stores paper vectors of one embedding model (replacing earlier vectors of that model). */
+  putVectors(modelId: string, dimensions: number, vectors: readonly { id: string; vector: Float32Array }[]): Promise<void>;
+  /** Ids of papers (and their text) that have no vector of this model yet, oldest row first. */
+  papersWithoutVector(modelId: string, limit: number): Promise<{ id: string; title: string; summary: string }[]>;
+  countVectors(modelId: string): Promise<number>;
+  /** Nearest papers by cosine similarity (score = similarity, higher is better). */
+  searchVectors(modelId: string, vector: Float32Array, limit: number, filters: SearchFilters): Promise<ScoredPaper[]>;
+  /** The stored vector of one paper, if any. */
+  getVector(modelId: string, id: string): Promise<Float32Array | null>;
+
+  /** Builds in-memory search structures (where a backend has them); resolves when they are ready. */
+  warmUp(): Promise<void>;
 
   stats(): Promise<StoreStats>;
   close(): Promise<void>;

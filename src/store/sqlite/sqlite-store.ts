@@ -1,14 +1,17 @@
 /** The embedded store: one SQLite file through node:sqlite, WAL, migrations on open. */
-import { DatabaseSync, type StatementSync, type SQLInputValue, type SQLOutputValue } from 'node:sqlite';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type { StatementSync, SQLInputValue, SQLOutputValue } from 'node:sqlite';
 import type { DailyEntry, Member, Organization, Paper } from '../../domain/types.ts';
 import { mergePaper, samePaperRecord, type PaperRecord } from '../../domain/paper-record.ts';
 import { ageInHours, trendingScore } from '../../domain/trending.ts';
 import type {
-  AuthorSummary, DailyQuery, ImportBatch, ImportCounts, OrganizationSummary, PaperPage, Store, StoreStats,
+  AuthorSummary, DailyQuery, FieldWeights, ImportBatch, ImportCounts, OrganizationSummary, PaperPage, ScoredPaper,
+  SearchFilters, Store, StoreStats, TextQuery,
 } from '../store.ts';
-import { migrations } from './migrations.ts';
+import { TextSearch, filterConditions } from './text-search.ts';
+import { VectorSearch } from './vector-search.ts';
+import { SqliteDatabase } from './database.ts';
+import { indexPaperText } from './paper-text-index.ts';
+import { titleKey } from '../../search/analyzer.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 
 type Row = Record<string, SQLOutputValue>;
@@ -19,7 +22,8 @@ const PAPER_COLUMNS = `
   p.discussion_id, p.upvotes_source, p.upvotes, p.num_comments_source, p.num_comments,
   o.fullname AS org_fullname, o.avatar AS org_avatar, o.external_id AS org_external_id`;
 
-const PAPER_FROM = `papers p LEFT JOIN organizations o ON o.name = p.organization_name`;
+const ORG_JOIN = 'LEFT JOIN organizations o ON o.name = p.organization_name';
+const PAPER_FROM = `papers p ${ORG_JOIN}`;
 
 const MEMBER_COLUMNS = `m.name AS member_name, m.fullname AS member_fullname, m.avatar_url AS member_avatar_url,
   m.external_id AS member_external_id`;
@@ -31,60 +35,33 @@ const FIRST_ENTRY = `
 
 export class SqliteStore implements Store {
   readonly backend = 'sqlite' as const;
-  readonly #db: DatabaseSync;
-  readonly #statements = new Map<string, StatementSync>();
+  readonly #db: SqliteDatabase;
+  readonly #authorIds = new Map<string, number>();
+  readonly #textSearch: TextSearch;
+  readonly #vectors: VectorSearch;
 
   constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.#db = new DatabaseSync(path);
-    this.#db.exec(`
-      PRAGMA journal_mode = WAL;
-      PRAGMA synchronous = NORMAL;
-      PRAGMA foreign_keys = ON;
-      PRAGMA busy_timeout = 5000;
-      PRAGMA cache_size = -65536;`);
-    this.#db.function('trending_score', { deterministic: true }, (upvotes, comments, submittedAt, now) =>
+    this.#db = new SqliteDatabase(path);
+    this.#db.raw.function('trending_score', { deterministic: true }, (upvotes, comments, submittedAt, now) =>
       trendingScore(Number(upvotes), Number(comments), ageInHours(String(submittedAt), new Date(String(now)))));
-    this.#migrate();
+    this.#db.migrate();
+    this.#textSearch = new TextSearch(this.#db);
+    this.#vectors = new VectorSearch(this.#db);
   }
 
-  #migrate(): void {
-    this.#db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-    const done = new Set(this.#db.prepare('SELECT version FROM schema_migrations').all().map((r) => Number(r.version)));
-    for (const migration of migrations) {
-      if (done.has(migration.version)) continue;
-      this.#transaction(() => {
-        this.#db.exec(migration.sql);
-        this.#db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
-          .run(migration.version, migration.name, new Date().toISOString());
-      });
-    }
-  }
-
-  #sql(sql: string): StatementSync {
-    let statement = this.#statements.get(sql);
-    if (!statement) {
-      statement = this.#db.prepare(sql);
-      this.#statements.set(sql, statement);
-    }
-    return statement;
+  #sql(text: string): StatementSync {
+    return this.#db.sql(text);
   }
 
   #transaction<T>(work: () => T): T {
-    this.#db.exec('BEGIN IMMEDIATE');
-    try {
-      const result = work();
-      this.#db.exec('COMMIT');
-      return result;
-    } catch (error) {
-      this.#db.exec('ROLLBACK');
-      throw error;
-    }
+    return this.#db.transaction(work);
   }
 
   async importBatch(batch: ImportBatch, onProgress?: (papersDone: number) => void): Promise<ImportCounts> {
-    return this.#transaction(() => {
+    const { counts, written } = this.#transaction(() => {
       const counts: ImportCounts = { papersNew: 0, papersUpdated: 0, papersUnchanged: 0, entries: 0 };
+      // The text index is written after the rows, in one run: interleaved with the row writes it is ~4x slower.
+      const toIndex: { rowid: number; record: PaperRecord }[] = [];
       const now = new Date().toISOString();
       for (const [index, input] of batch.papers.entries()) {
         if (onProgress && index % 1000 === 0) onProgress(index);
@@ -95,11 +72,12 @@ export class SqliteStore implements Store {
           counts.papersUnchanged++;
           continue;
         }
-        this.#writeRecord(record, now);
+        toIndex.push({ rowid: this.#writeRecord(record, now), record });
         if (!existing || JSON.stringify(existing.authors) !== JSON.stringify(record.authors)) this.#writeAuthors(record);
         if (existing) counts.papersUpdated++;
         else counts.papersNew++;
       }
+      for (const { rowid, record } of toIndex) indexPaperText(this.#db, rowid, record);
       for (const day of batch.replaceDays) {
         this.#sql(`DELETE FROM daily_entries WHERE day = ? AND source = 'import'`).run(day);
       }
@@ -115,8 +93,13 @@ export class SqliteStore implements Store {
             entry.thumbnail, entry.isAuthorParticipating ? 1 : 0);
         counts.entries++;
       }
-      return counts;
+      return { counts, written: toIndex };
     });
+    // Only what was committed reaches the in-memory search index.
+    for (const { rowid, record } of written) {
+      this.#textSearch.written({ rowid, id: record.id, title: record.title, authors: record.authors, summary: record.summary });
+    }
+    return counts;
   }
 
   #upsertOrganization(org: Organization): Organization {
@@ -162,34 +145,45 @@ export class SqliteStore implements Store {
     };
   }
 
-  #writeRecord(r: PaperRecord, now: string): void {
-    this.#sql(`
+  #writeRecord(r: PaperRecord, now: string): number {
+    const row = this.#sql(`
       INSERT INTO papers (id, title, summary, published_at, authors, categories, organization_name, github_repo,
         github_stars, project_page, ai_summary, ai_keywords, withdrawn, discussion_id, upvotes_source, upvotes,
-        num_comments_source, num_comments, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (id) DO UPDATE SET title = excluded.title, summary = excluded.summary,
+        num_comments_source, num_comments, updated_at, title_key)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET title = excluded.title, title_key = excluded.title_key, summary = excluded.summary,
         published_at = excluded.published_at, authors = excluded.authors, categories = excluded.categories,
         organization_name = excluded.organization_name, github_repo = excluded.github_repo,
         github_stars = excluded.github_stars, project_page = excluded.project_page, ai_summary = excluded.ai_summary,
         ai_keywords = excluded.ai_keywords, withdrawn = excluded.withdrawn, discussion_id = excluded.discussion_id,
         upvotes_source = excluded.upvotes_source, upvotes = excluded.upvotes_source + papers.local_upvotes,
         num_comments_source = excluded.num_comments_source,
-        num_comments = excluded.num_comments_source + papers.local_comments, updated_at = excluded.updated_at`)
-      .run(r.id, r.title, r.summary, r.publishedAt, JSON.stringify(r.authors), JSON.stringify(r.categories),
+        num_comments = excluded.num_comments_source + papers.local_comments, updated_at = excluded.updated_at
+      RETURNING rowid`)
+      .get(r.id, r.title, r.summary, r.publishedAt, JSON.stringify(r.authors), JSON.stringify(r.categories),
         r.organizationName, r.githubRepo, r.githubStars, r.projectPage, r.aiSummary, JSON.stringify(r.aiKeywords),
         r.withdrawn ? 1 : 0, r.discussionId, r.upvotesSource, r.upvotesSource, r.numCommentsSource,
-        r.numCommentsSource, now);
+        r.numCommentsSource, now, titleKey(r.title));
+    return Number(row!.rowid);
   }
 
   #writeAuthors(r: PaperRecord): void {
     this.#sql('DELETE FROM paper_authors WHERE paper_id = ?').run(r.id);
     r.authors.forEach((author, position) => {
-      const row = this.#sql(`INSERT INTO authors (name) VALUES (?) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id`)
-        .get(author.name);
       this.#sql('INSERT OR IGNORE INTO paper_authors (author_id, paper_id, position) VALUES (?, ?, ?)')
-        .run(Number(row!.id), r.id, position);
+        .run(this.#authorId(author.name), r.id, position);
     });
+  }
+
+  /** Author ids never change and authors are never deleted, so they are remembered. */
+  #authorId(name: string): number {
+    let id = this.#authorIds.get(name);
+    if (id === undefined) {
+      this.#sql('INSERT OR IGNORE INTO authors (name) VALUES (?)').run(name);
+      id = Number(this.#sql('SELECT id FROM authors WHERE name = ?').get(name)!.id);
+      if (this.#authorIds.size < 1_000_000) this.#authorIds.set(name, id);
+    }
+    return id;
   }
 
   async getPaper(id: string): Promise<Paper | null> {
@@ -199,6 +193,67 @@ export class SqliteStore implements Store {
 
   #withFirstEntry(row: Row): Paper {
     return rowToPaper(row, this.#sql(FIRST_ENTRY).get(String(row.id)) ?? null);
+  }
+
+  async getPapers(ids: readonly string[]): Promise<Paper[]> {
+    if (ids.length === 0) return [];
+    const rows = this.#sql(`SELECT ${PAPER_COLUMNS} FROM json_each(?) j JOIN papers p ON p.id = j.value ${ORG_JOIN} ORDER BY j.key`)
+      .all(JSON.stringify(ids));
+    return rows.map((row) => this.#withFirstEntry(row));
+  }
+
+  async putVectors(modelId: string, dimensions: number, vectors: readonly { id: string; vector: Float32Array }[]): Promise<void> {
+    this.#vectors.put(modelId, dimensions, vectors);
+  }
+
+  async papersWithoutVector(modelId: string, limit: number): Promise<{ id: string; title: string; summary: string }[]> {
+    return this.#vectors.withoutVector(modelId, limit);
+  }
+
+  async countVectors(modelId: string): Promise<number> {
+    return this.#vectors.count(modelId);
+  }
+
+  async searchVectors(modelId: string, vector: Float32Array, limit: number, filters: SearchFilters): Promise<ScoredPaper[]> {
+    const index = this.#vectors.index(modelId);
+    if (!index) return [];
+    let admits: (doc: number) => boolean = () => true;
+    if (filters.fromDay || filters.toDay || filters.organization || filters.category || filters.hasCode) {
+      const filter = filterConditions(filters);
+      const allowed = new Set(this.#sql(`SELECT p.rowid FROM papers p WHERE 1 = 1${filter.sql}`).all(...filter.params).map((r) => Number(r.rowid)));
+      admits = (doc) => allowed.has(doc);
+    }
+    const hits = index.search(vector, limit, 20, admits);
+    const ids = this.#vectors.idsOf(hits.map((h) => h.doc));
+    return hits.flatMap((h) => {
+      const id = ids.get(h.doc);
+      return id ? [{ id, score: h.score }] : [];
+    });
+  }
+
+  async getVector(modelId: string, id: string): Promise<Float32Array | null> {
+    const rowid = this.#vectors.rowidOf(id);
+    return rowid === null ? null : this.#vectors.index(modelId)?.get(rowid) ?? null;
+  }
+
+  async warmUp(): Promise<void> {
+    await this.#textSearch.warmUp();
+  }
+
+  async searchText(query: TextQuery, filters: SearchFilters, weights: FieldWeights, limit: number): Promise<ScoredPaper[]> {
+    return this.#textSearch.search(query, filters, weights, limit);
+  }
+
+  async findPaperByTitleKey(key: string): Promise<string | null> {
+    if (key === '') return null;
+    return nullableString(this.#sql('SELECT id FROM papers WHERE title_key = ? LIMIT 1').get(key)?.id);
+  }
+
+  async filterPapers(ids: readonly string[], filters: SearchFilters): Promise<Set<string>> {
+    const filter = filterConditions(filters);
+    const rows = this.#sql(`SELECT p.id FROM json_each(?) j JOIN papers p ON p.id = j.value WHERE 1 = 1${filter.sql}`)
+      .all(JSON.stringify(ids), ...filter.params);
+    return new Set(rows.map((row) => String(row.id)));
   }
 
   async featuredDays(id: string): Promise<string[]> {
@@ -244,7 +299,7 @@ export class SqliteStore implements Store {
     const rows = this.#sql(`
       SELECT ${PAPER_COLUMNS}, ${MEMBER_COLUMNS}, e.day, e.submitted_at, e.listed_published_at, e.thumbnail,
         e.is_author_participating
-      FROM daily_entries e JOIN papers p ON p.id = e.paper_id LEFT JOIN organizations o ON o.name = p.organization_name
+      FROM daily_entries e JOIN papers p ON p.id = e.paper_id ${ORG_JOIN}
         LEFT JOIN members m ON m.id = e.submitted_by
       WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...params, query.limit, query.offset);
     return rows.map((row) => ({
@@ -308,7 +363,7 @@ export class SqliteStore implements Store {
 
   async papersOfAuthor(name: string, offset: number, limit: number): Promise<Paper[]> {
     return this.#sql(`SELECT ${PAPER_COLUMNS} FROM authors a JOIN paper_authors pa ON pa.author_id = a.id
-      JOIN papers p ON p.id = pa.paper_id LEFT JOIN organizations o ON o.name = p.organization_name WHERE a.name = ?
+      JOIN papers p ON p.id = pa.paper_id ${ORG_JOIN} WHERE a.name = ?
       ORDER BY p.published_at DESC, p.id DESC LIMIT ? OFFSET ?`).all(name, limit, offset)
       .map((row) => this.#withFirstEntry(row));
   }
@@ -330,8 +385,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    this.#statements.clear();
-    if (this.#db.isOpen) this.#db.close();
+    this.#db.close();
   }
 }
 
