@@ -1,6 +1,7 @@
 /** The JSON API, in the shapes of the Hugging Face papers API. Handlers: parse, call the store, shape. */
-import type { Context, Hono } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Hono } from 'hono';
+import { apiError } from './api-error.ts';
+import { registerSearchApi } from './search-routes.ts';
 import type { AppContext } from '../server/app.ts';
 import { normalizeArxivId } from '../domain/arxiv-id.ts';
 import { decodeCursor } from '../store/cursor.ts';
@@ -11,13 +12,9 @@ import { openApiDocument } from './openapi.ts';
 
 export const PAPERS_PAGE_SIZE = 50;
 
-/** Errors carry the message in the body and in X-Error-Message, as the source API does. */
-export function apiError(c: Context, status: ContentfulStatusCode, message: string) {
-  c.header('X-Error-Message', message);
-  return c.json({ error: message }, status);
-}
-
-export function registerApi(app: Hono, { store, config }: AppContext): void {
+export function registerApi(app: Hono, ctx: AppContext): void {
+  const { store, config } = ctx;
+  registerSearchApi(app, ctx);
   app.get('/api/daily_papers', async (c) => {
     const parsed = parseDailyPapersParams(c.req.query());
     if (!parsed.ok) return apiError(c, 400, parsed.error);

@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import { createMetrics } from './metrics.ts';
+import { SearchService } from '../search/search-service.ts';
 import { registerApi } from '../api/routes.ts';
 import { registerPages, renderErrorPage } from '../web/routes.ts';
 
@@ -11,9 +12,13 @@ export interface AppContext {
   store: Store;
   config: Config;
   logger: Logger;
+  search: SearchService;
 }
 
-export function createApp(ctx: AppContext): Hono {
+export type AppDependencies = Omit<AppContext, 'search'> & { search?: SearchService };
+
+export function createApp(deps: AppDependencies): Hono {
+  const ctx: AppContext = { ...deps, search: deps.search ?? new SearchService(deps.store, null) };
   const app = new Hono();
   const metrics = createMetrics();
   app.use(metrics.middleware);

@@ -1,14 +1,14 @@
 /** Starts the HTTP server on the configured port and stops it cleanly. */
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
-import { createApp, type AppContext } from './app.ts';
+import { createApp, type AppDependencies } from './app.ts';
 
 export interface RunningServer {
   url: string;
   close(): Promise<void>;
 }
 
-export function startServer(ctx: AppContext): Promise<RunningServer> {
+export function startServer(ctx: AppDependencies): Promise<RunningServer> {
   const app = createApp(ctx);
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: ctx.config.port, hostname: ctx.config.host }, (info: AddressInfo) => {

@@ -137,6 +137,9 @@ export interface Store {
   /** The stored vector of one paper, if any. */
   getVector(modelId: string, id: string): Promise<Float32Array | null>;
 
+  /** Changes whenever anything in the store changes (in this process or another): a key for caches. */
+  dataVersion(): Promise<string>;
+
   /** Builds in-memory search structures (where a backend has them); resolves when they are ready. */
   warmUp(): Promise<void>;
 

@@ -8,6 +8,8 @@ import { migrations } from './migrations.ts';
 export class SqliteDatabase {
   readonly raw: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
+  /** Committed write transactions of this connection (other connections show in PRAGMA data_version). */
+  writes = 0;
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -51,6 +53,7 @@ export class SqliteDatabase {
     try {
       const result = work();
       this.raw.exec('COMMIT');
+      this.writes++;
       return result;
     } catch (error) {
       this.raw.exec('ROLLBACK');

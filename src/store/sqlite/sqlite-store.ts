@@ -23,15 +23,19 @@ const PAPER_COLUMNS = `
   o.fullname AS org_fullname, o.avatar AS org_avatar, o.external_id AS org_external_id`;
 
 const ORG_JOIN = 'LEFT JOIN organizations o ON o.name = p.organization_name';
-const PAPER_FROM = `papers p ${ORG_JOIN}`;
 
 const MEMBER_COLUMNS = `m.name AS member_name, m.fullname AS member_fullname, m.avatar_url AS member_avatar_url,
   m.external_id AS member_external_id`;
 
-const FIRST_ENTRY = `
-  SELECT e.submitted_at, ${MEMBER_COLUMNS}
-  FROM daily_entries e LEFT JOIN members m ON m.id = e.submitted_by
-  WHERE e.paper_id = ? ORDER BY e.day LIMIT 1`;
+/** The submission that first put a paper on the daily feed, joined as columns first_*. */
+const FIRST_ENTRY_COLUMNS = `fe.submitted_at AS first_submitted_at, fm.name AS first_member_name,
+  fm.fullname AS first_member_fullname, fm.avatar_url AS first_member_avatar_url, fm.external_id AS first_member_external_id`;
+const FIRST_ENTRY_JOIN = `
+  LEFT JOIN daily_entries fe ON fe.paper_id = p.id AND fe.day = (SELECT min(day) FROM daily_entries WHERE paper_id = p.id)
+  LEFT JOIN members fm ON fm.id = fe.submitted_by`;
+/** Papers with their organization and first submission: SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS}. */
+const PAPER_SELECT = `${PAPER_COLUMNS}, ${FIRST_ENTRY_COLUMNS}`;
+const PAPER_JOINS = `${ORG_JOIN} ${FIRST_ENTRY_JOIN}`;
 
 export class SqliteStore implements Store {
   readonly backend = 'sqlite' as const;
@@ -187,17 +191,18 @@ export class SqliteStore implements Store {
   }
 
   async getPaper(id: string): Promise<Paper | null> {
-    const row = this.#sql(`SELECT ${PAPER_COLUMNS} FROM ${PAPER_FROM} WHERE p.id = ?`).get(id);
+    const row = this.#sql(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE p.id = ?`).get(id);
     return row ? this.#withFirstEntry(row) : null;
   }
 
   #withFirstEntry(row: Row): Paper {
-    return rowToPaper(row, this.#sql(FIRST_ENTRY).get(String(row.id)) ?? null);
+    const at = nullableString(row.first_submitted_at);
+    return rowToPaper(row, at === null ? null : { at, by: rowToMember(row, 'first_member_') });
   }
 
   async getPapers(ids: readonly string[]): Promise<Paper[]> {
     if (ids.length === 0) return [];
-    const rows = this.#sql(`SELECT ${PAPER_COLUMNS} FROM json_each(?) j JOIN papers p ON p.id = j.value ${ORG_JOIN} ORDER BY j.key`)
+    const rows = this.#sql(`SELECT ${PAPER_SELECT} FROM json_each(?) j JOIN papers p ON p.id = j.value ${PAPER_JOINS} ORDER BY j.key`)
       .all(JSON.stringify(ids));
     return rows.map((row) => this.#withFirstEntry(row));
   }
@@ -236,6 +241,11 @@ export class SqliteStore implements Store {
     return rowid === null ? null : this.#vectors.index(modelId)?.get(rowid) ?? null;
   }
 
+  async dataVersion(): Promise<string> {
+    // PRAGMA data_version moves when another connection commits; our own writes are counted here.
+    return `${Number(this.#sql('PRAGMA data_version').get()!.data_version)}.${this.#db.writes}`;
+  }
+
   async warmUp(): Promise<void> {
     await this.#textSearch.warmUp();
   }
@@ -263,9 +273,9 @@ export class SqliteStore implements Store {
   async listPapers(cursor: string | null, limit: number): Promise<PaperPage> {
     const after = cursor ? decodeCursor(cursor) : null;
     const rows = after
-      ? this.#sql(`SELECT ${PAPER_COLUMNS} FROM ${PAPER_FROM} WHERE (p.published_at, p.id) < (?, ?)
+      ? this.#sql(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE (p.published_at, p.id) < (?, ?)
           ORDER BY p.published_at DESC, p.id DESC LIMIT ?`).all(after.publishedAt, after.id, limit + 1)
-      : this.#sql(`SELECT ${PAPER_COLUMNS} FROM ${PAPER_FROM} ORDER BY p.published_at DESC, p.id DESC LIMIT ?`).all(limit + 1);
+      : this.#sql(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} ORDER BY p.published_at DESC, p.id DESC LIMIT ?`).all(limit + 1);
     const papers = rows.slice(0, limit).map((row) => this.#withFirstEntry(row));
     const last = papers.at(-1);
     const nextCursor = rows.length > limit && last ? encodeCursor({ publishedAt: last.publishedAt, id: last.id }) : null;
@@ -304,7 +314,7 @@ export class SqliteStore implements Store {
       WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...params, query.limit, query.offset);
     return rows.map((row) => ({
       day: String(row.day),
-      paper: rowToPaper(row, row),
+      paper: rowToPaper(row, { at: String(row.submitted_at), by: rowToMember(row) }),
       submittedAt: String(row.submitted_at),
       submittedBy: rowToMember(row),
       listedPublishedAt: String(row.listed_published_at),
@@ -348,7 +358,7 @@ export class SqliteStore implements Store {
   }
 
   async papersOfOrganization(name: string, offset: number, limit: number): Promise<Paper[]> {
-    return this.#sql(`SELECT ${PAPER_COLUMNS} FROM ${PAPER_FROM} WHERE p.organization_name = ?
+    return this.#sql(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE p.organization_name = ?
       ORDER BY p.published_at DESC, p.id DESC LIMIT ? OFFSET ?`).all(name, limit, offset)
       .map((row) => this.#withFirstEntry(row));
   }
@@ -362,8 +372,8 @@ export class SqliteStore implements Store {
   }
 
   async papersOfAuthor(name: string, offset: number, limit: number): Promise<Paper[]> {
-    return this.#sql(`SELECT ${PAPER_COLUMNS} FROM authors a JOIN paper_authors pa ON pa.author_id = a.id
-      JOIN papers p ON p.id = pa.paper_id ${ORG_JOIN} WHERE a.name = ?
+    return this.#sql(`SELECT ${PAPER_SELECT} FROM authors a JOIN paper_authors pa ON pa.author_id = a.id
+      JOIN papers p ON p.id = pa.paper_id ${PAPER_JOINS} WHERE a.name = ?
       ORDER BY p.published_at DESC, p.id DESC LIMIT ? OFFSET ?`).all(name, limit, offset)
       .map((row) => this.#withFirstEntry(row));
   }
@@ -403,18 +413,19 @@ function nullableNumber(value: SQLOutputValue | undefined): number | null {
   return value === null || value === undefined ? null : Number(value);
 }
 
-function rowToMember(row: Row): Member | null {
-  if (row.member_name === null || row.member_name === undefined) return null;
+function rowToMember(row: Row, prefix = 'member_'): Member | null {
+  const name = row[`${prefix}name`];
+  if (name === null || name === undefined) return null;
   return {
-    name: String(row.member_name),
-    fullname: String(row.member_fullname),
-    avatarUrl: nullableString(row.member_avatar_url),
-    externalId: nullableString(row.member_external_id),
+    name: String(name),
+    fullname: String(row[`${prefix}fullname`]),
+    avatarUrl: nullableString(row[`${prefix}avatar_url`]),
+    externalId: nullableString(row[`${prefix}external_id`]),
   };
 }
 
-/** `entry` holds the submission that made the paper a daily paper (submitted_at + member columns), if any. */
-function rowToPaper(row: Row, entry: Row | null): Paper {
+/** `submission` is the one that put the paper on the daily feed (the listed one, or the first), if any. */
+function rowToPaper(row: Row, submission: { at: string; by: Member | null } | null): Paper {
   const organizationName = nullableString(row.organization_name);
   return {
     id: String(row.id),
@@ -438,7 +449,7 @@ function rowToPaper(row: Row, entry: Row | null): Paper {
     upvotes: Number(row.upvotes),
     numComments: Number(row.num_comments),
     discussionId: nullableString(row.discussion_id),
-    submittedOnDailyAt: entry ? nullableString(entry.submitted_at) : null,
-    submittedOnDailyBy: entry ? rowToMember(entry) : null,
+    submittedOnDailyAt: submission?.at ?? null,
+    submittedOnDailyBy: submission?.by ?? null,
   };
 }

@@ -1,0 +1,61 @@
+/** Search over the API: the Hugging Face shape at /api/papers/search, and a richer /api/search. */
+import type { Hono } from 'hono';
+import type { AppContext } from '../server/app.ts';
+import { parseSearchParams } from '../search/search-params.ts';
+import type { SearchResult } from '../search/search-service.ts';
+import { toHfPaper, toHfOrganization } from './hf-shapes.ts';
+import { apiError } from './api-error.ts';
+
+function hfSearchItem(result: SearchResult) {
+  const { paper } = result;
+  return {
+    paper: toHfPaper(paper),
+    title: paper.title,
+    summary: paper.summary,
+    publishedAt: paper.publishedAt,
+    numComments: paper.numComments,
+    isAuthorParticipating: false,
+    ...(paper.organization !== null && { organization: toHfOrganization(paper.organization) }),
+    ...(paper.aiSummary !== null && { ai_summary: paper.aiSummary }),
+    ...(paper.aiKeywords.length > 0 && { ai_keywords: paper.aiKeywords }),
+    ...(paper.githubRepo !== null && { githubRepo: paper.githubRepo }),
+    ...(paper.githubStars !== null && { githubStars: paper.githubStars }),
+    ...(paper.projectPage !== null && { projectPage: paper.projectPage }),
+  };
+}
+
+export function registerSearchApi(app: Hono, { search }: AppContext): void {
+  app.get('/api/papers/search', async (c) => {
+    const query = c.req.query();
+    if (!query.q || query.q.trim() === '') return apiError(c, 400, 'q is required');
+    const parsed = parseSearchParams({ q: query.q, ...(query.limit !== undefined && { limit: query.limit }) },
+      { maxQueryLength: 250, maxLimit: 120, defaultLimit: 20 });
+    if (!parsed.ok) return apiError(c, 400, parsed.error);
+    const response = await search.search(parsed.request);
+    return c.json(response.results.map(hfSearchItem));
+  });
+
+  app.get('/api/search', async (c) => {
+    const parsed = parseSearchParams(c.req.query(), { maxQueryLength: 1000, maxLimit: 100, defaultLimit: 20 });
+    if (!parsed.ok) return apiError(c, 400, parsed.error);
+    const response = await search.search(parsed.request);
+    return c.json({
+      query: parsed.request.q,
+      mode: response.mode,
+      notice: response.notice,
+      total: response.total,
+      page: parsed.page,
+      limit: parsed.request.limit,
+      results: response.results.map((result) => ({
+        ...hfSearchItem(result),
+        ...(parsed.explain && {
+          explain: {
+            lexicalRank: result.lexicalRank,
+            vectorRank: result.vectorRank,
+            fusedScore: Number.isFinite(result.score) ? result.score : 'exact match',
+          },
+        }),
+      })),
+    });
+  });
+}

@@ -1,0 +1,47 @@
+/** A paper on a list (daily feed, organization, author, and later search results). */
+import { html } from 'hono/html';
+import type { Paper } from '../../domain/types.ts';
+import { excerpt, formatCount, formatDay, plural } from '../format.ts';
+import type { Html } from '../html.ts';
+import { organizationUrl, paperUrl } from '../urls.ts';
+import { avatar } from './avatar.ts';
+
+export interface CardOptions {
+  /** Off on an organization's own page, where the name would repeat on every card. */
+  showOrganization?: boolean;
+}
+
+export function paperCard(paper: Paper, options: CardOptions = {}): Html {
+  const org = options.showOrganization === false ? null : paper.organization;
+  return html`<article class="card">
+<div class="card-head">
+<p class="vote" title="${plural(paper.upvotes, 'upvote')}"><span class="vote-arrow" aria-hidden="true">▲</span><span class="vote-count">${formatCount(paper.upvotes)}</span><span class="sr-only"> ${paper.upvotes === 1 ? 'upvote' : 'upvotes'}</span></p>
+<h3 class="card-title"><a href="${paperUrl(paper.id)}">${paper.title}</a></h3>
+</div>
+${paper.withdrawn ? html`<p class="badge badge-warning card-badge">Withdrawn</p>` : ''}
+<p class="card-abstract">${excerpt(paper.summary)}</p>
+<div class="card-meta">
+${org
+    ? html`<a class="card-org" href="${organizationUrl(org.name)}" title="${org.fullname}">${avatar(org.fullname, org.avatar, 'sm')}<span>${org.fullname}</span></a>`
+    : paper.authors.length > 0 ? html`<span class="card-authors">${plural(paper.authors.length, 'author')}</span>` : ''}
+<time datetime="${paper.publishedAt.slice(0, 10)}">${formatDay(paper.publishedAt)}</time>
+<span class="card-stats">${stat('comment', paper.numComments, 'comment')}${paper.githubStars !== null
+    ? stat('star', paper.githubStars, 'GitHub star')
+    : ''}</span>
+</div>
+</article>`;
+}
+
+/** A count with an icon; the noun is there for screen readers and as a tooltip. */
+export function stat(icon: 'comment' | 'star', n: number, noun: string): Html {
+  return html`<span class="stat" title="${plural(n, noun)}"><span class="icon icon-${icon}" aria-hidden="true"></span>${formatCount(n)}<span class="sr-only"> ${n === 1 ? noun : `${noun}s`}</span></span>
+`;
+}
+
+/** Cards in a responsive grid, ranked when the order means something (votes), plain otherwise. */
+export function cardGrid(papers: Paper[], options: CardOptions & { ranked?: boolean; start?: number } = {}): Html {
+  const items = papers.map((paper) => html`<li>${paperCard(paper, options)}</li>`);
+  return options.ranked
+    ? html`<ol class="card-grid"${options.start && options.start > 1 ? html` start="${options.start}"` : ''}>${items}</ol>`
+    : html`<ul class="card-grid">${items}</ul>`;
+}

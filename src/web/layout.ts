@@ -1,0 +1,66 @@
+/** The frame of every page: head, site header with navigation, the slots later features fill, footer. */
+import { html } from 'hono/html';
+import { favicon, stylesheet } from './assets.ts';
+import type { Html } from './html.ts';
+
+/** Top-level sections; later features (search, trending, digests) add theirs here. */
+export const NAV_ITEMS = [
+  { key: 'papers', label: 'Daily Papers', href: '/papers' },
+] as const;
+
+export type NavKey = (typeof NAV_ITEMS)[number]['key'];
+
+export interface PageOptions {
+  /** The page's own title; " · Paperboy" is appended. */
+  title: string;
+  description?: string | undefined;
+  /** Absolute URL of the canonical address, when the page has one. */
+  canonical?: string | undefined;
+  /** Which navigation item is the current section. */
+  nav?: NavKey | undefined;
+  /** "page" when the page is the section's own page (the feed), "true" when it lies within it (a paper). */
+  navCurrent?: 'page' | 'true' | undefined;
+  /** Slot at the right of the site header, for the search box. */
+  headerExtras?: Html | undefined;
+  /** Slot between the header and the content, for the "Get trending papers in your email inbox" banner. */
+  banner?: Html | undefined;
+  body: Html;
+}
+
+export function layout(options: PageOptions): Html {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${options.title} · Paperboy</title>
+${options.description ? html`<meta name="description" content="${options.description}">` : ''}
+${options.canonical ? html`<link rel="canonical" href="${options.canonical}">` : ''}
+<meta name="color-scheme" content="light dark">
+<link rel="stylesheet" href="${stylesheet.url}">
+<link rel="icon" href="${favicon.url}" type="image/svg+xml">
+</head>
+<body>
+<a class="skip-link" href="#main">Skip to content</a>
+<header class="site-header">
+<div class="container site-header-inner">
+<a class="brand" href="/"><span class="brand-mark" aria-hidden="true"></span>Paperboy</a>
+<nav class="site-nav" aria-label="Main">
+<ul>${NAV_ITEMS.map((item) => html`<li><a href="${item.href}"${item.key === options.nav ? html` aria-current="${options.navCurrent ?? 'page'}"` : ''}>${item.label}</a></li>`)}</ul>
+</nav>
+${options.headerExtras ? html`<div class="header-extras">${options.headerExtras}</div>` : ''}
+</div>
+</header>
+${options.banner ?? ''}
+<main id="main" class="container">
+${options.body}
+</main>
+<footer class="site-footer">
+<div class="container site-footer-inner">
+<p><strong>Paperboy</strong> — the research papers a community reads, on your own server.</p>
+<p>Paper metadata from <a href="https://arxiv.org/">arXiv</a>. Dates are in UTC.</p>
+</div>
+</footer>
+</body>
+</html>`;
+}

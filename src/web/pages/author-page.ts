@@ -1,0 +1,24 @@
+/** An author: their papers newest first, with totals. */
+import type { Paper } from '../../domain/types.ts';
+import type { AuthorSummary } from '../../store/store.ts';
+import type { PageOptions } from '../layout.ts';
+import { profileBody } from '../components/profile.ts';
+import { authorUrl } from '../urls.ts';
+
+export function authorPage(summary: AuthorSummary, papers: Paper[], page: number): PageOptions {
+  return {
+    title: `${summary.name}${page > 1 ? ` (page ${page})` : ''}`,
+    description: `Research papers by ${summary.name} featured on Daily Papers.`,
+    nav: 'papers',
+    navCurrent: 'true',
+    body: profileBody({
+      kind: 'Author',
+      name: summary.name,
+      avatarUrl: null,
+      totals: summary,
+      papers,
+      page,
+      path: authorUrl(summary.name),
+    }),
+  };
+}

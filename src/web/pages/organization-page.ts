@@ -1,0 +1,27 @@
+/** An organization: avatar, full name, totals, and its papers newest first. */
+import type { Paper } from '../../domain/types.ts';
+import type { OrganizationSummary } from '../../store/store.ts';
+import type { PageOptions } from '../layout.ts';
+import { profileBody } from '../components/profile.ts';
+import { organizationUrl } from '../urls.ts';
+
+export function organizationPage(summary: OrganizationSummary, papers: Paper[], page: number): PageOptions {
+  const org = summary.organization;
+  return {
+    title: `${org.fullname}${page > 1 ? ` (page ${page})` : ''}`,
+    description: `Research papers from ${org.fullname} featured on Daily Papers.`,
+    nav: 'papers',
+    navCurrent: 'true',
+    body: profileBody({
+      kind: 'Organization',
+      name: org.fullname,
+      handle: org.name !== org.fullname ? org.name : undefined,
+      avatarUrl: org.avatar,
+      totals: summary,
+      papers,
+      page,
+      path: organizationUrl(org.name),
+      cards: { showOrganization: false },
+    }),
+  };
+}

@@ -1,0 +1,95 @@
+/** One paper: abstract, authors, organization, links, AI summary, and the days it was on the feed. */
+import { html } from 'hono/html';
+import type { Paper } from '../../domain/types.ts';
+import { excerpt, formatCount, formatDay, plural, safeUrl, shortRepoName } from '../format.ts';
+import type { Html } from '../html.ts';
+import type { PageOptions } from '../layout.ts';
+import { avatar } from '../components/avatar.ts';
+import { arxivAbsUrl, arxivPdfUrl, authorUrl, dayUrl, organizationUrl, paperUrl } from '../urls.ts';
+
+/** Long author lists show this many names, the rest behind a <details> (works without JS). */
+const AUTHORS_SHOWN = 12;
+
+export interface PaperView {
+  paper: Paper;
+  featuredDays: string[];
+  publicUrl: string;
+}
+
+export function paperPage({ paper, featuredDays, publicUrl }: PaperView): PageOptions {
+  const body = html`<article class="paper">
+<header class="paper-header">
+<p class="eyebrow"><span>arXiv:${paper.id}</span><span>Published on <time datetime="${paper.publishedAt.slice(0, 10)}">${formatDay(paper.publishedAt)}</time></span>${
+  paper.withdrawn ? html`<span class="badge badge-warning">Withdrawn</span>` : ''}</p>
+<h1 class="paper-title">${paper.title}</h1>
+${authorList(paper)}
+${paper.organization ? html`<p class="paper-org"><a href="${organizationUrl(paper.organization.name)}">${
+  avatar(paper.organization.fullname, paper.organization.avatar, 'md')}<span>${paper.organization.fullname}</span></a></p>` : ''}
+</header>
+${paper.withdrawn ? html`<p class="notice notice-warning" role="note">This paper has been withdrawn from arXiv. Its record is kept for reference.</p>` : ''}
+<div class="paper-layout">
+<div class="paper-main">
+<section class="paper-section" aria-labelledby="abstract-heading">
+<h2 id="abstract-heading">Abstract</h2>
+<p class="abstract">${paper.summary}</p>
+</section>
+${paper.aiSummary ? html`<section class="paper-section ai-summary" aria-labelledby="ai-summary-heading">
+<h2 id="ai-summary-heading">AI-generated summary</h2>
+<p>${paper.aiSummary}</p>
+</section>` : ''}
+${paper.aiKeywords.length > 0 ? html`<section class="paper-section" aria-labelledby="keywords-heading">
+<h2 id="keywords-heading">Keywords</h2>
+<ul class="chips">${paper.aiKeywords.map((k) => html`<li class="chip">${k}</li>`)}</ul>
+</section>` : ''}
+</div>
+<aside class="paper-side" aria-label="Paper details">
+${sideLinks(paper)}
+${featuredDays.length > 0 ? html`<section class="side-card" aria-labelledby="featured-heading">
+<h2 id="featured-heading">Featured on Daily Papers</h2>
+<ul class="day-list">${featuredDays.map((day) => html`<li><a href="${dayUrl(day)}"><time datetime="${day}">${formatDay(day)}</time></a></li>`)}</ul>
+${paper.submittedOnDailyBy ? html`<p class="side-note">Submitted by ${paper.submittedOnDailyBy.fullname || paper.submittedOnDailyBy.name}</p>` : ''}
+</section>` : ''}
+</aside>
+</div>
+</article>`;
+  return {
+    title: paper.title,
+    description: excerpt(paper.summary, 200),
+    canonical: `${publicUrl}${paperUrl(paper.id)}`,
+    nav: 'papers',
+    navCurrent: 'true',
+    body,
+  };
+}
+
+function authorList(paper: Paper): Html {
+  if (paper.authors.length === 0) return html``;
+  const item = (name: string) => html`<li><a href="${authorUrl(name)}">${name}</a></li>`;
+  const names = paper.authors.map((a) => a.name);
+  const shown = names.length > AUTHORS_SHOWN + 3 ? names.slice(0, AUTHORS_SHOWN) : names;
+  const rest = names.slice(shown.length);
+  return html`<div class="paper-authors">
+<h2 class="sr-only">Authors</h2>
+<ul class="author-list">${shown.map(item)}</ul>
+${rest.length > 0 ? html`<details class="more-authors"><summary>Show ${rest.length} more authors</summary><ul class="author-list">${rest.map(item)}</ul></details>` : ''}
+</div>`;
+}
+
+function sideLinks(paper: Paper): Html {
+  const github = safeUrl(paper.githubRepo);
+  const project = safeUrl(paper.projectPage);
+  return html`<section class="side-card" aria-labelledby="stats-heading">
+<h2 id="stats-heading" class="sr-only">Votes and links</h2>
+<div class="paper-stats">
+<p class="vote vote-large"><span class="vote-arrow" aria-hidden="true">▲</span><span class="vote-count">${formatCount(paper.upvotes)}</span><span class="vote-label">${paper.upvotes === 1 ? 'upvote' : 'upvotes'}</span></p>
+<p class="stat-line"><span class="icon icon-comment" aria-hidden="true"></span>${plural(paper.numComments, 'comment')}</p>
+</div>
+<ul class="link-list">
+<li><a class="link-button" href="${arxivAbsUrl(paper.id)}"><span class="icon icon-doc" aria-hidden="true"></span>arXiv page</a></li>
+<li><a class="link-button" href="${arxivPdfUrl(paper.id)}"><span class="icon icon-pdf" aria-hidden="true"></span>PDF</a></li>
+${github ? html`<li><a class="link-button" href="${github}"><span class="icon icon-code" aria-hidden="true"></span><span class="link-text">${shortRepoName(github)}</span>${
+  paper.githubStars !== null ? html`<span class="link-extra" title="${plural(paper.githubStars, 'GitHub star')}"><span class="icon icon-star" aria-hidden="true"></span>${formatCount(paper.githubStars)}<span class="sr-only"> stars</span></span>` : ''}</a></li>` : ''}
+${project ? html`<li><a class="link-button" href="${project}"><span class="icon icon-globe" aria-hidden="true"></span>Project page</a></li>` : ''}
+</ul>
+</section>`;
+}

@@ -1,0 +1,135 @@
+/**
+ * The server-rendered pages. Handlers parse the address, call the store, and hand plain data to a
+ * page function; every page is readable without JavaScript.
+ */
+import type { Context, Hono } from 'hono';
+import { normalizeArxivId } from '../domain/arxiv-id.ts';
+import { parseDay, parsePeriod, toDay, type PeriodKind } from '../domain/periods.ts';
+import type { AppContext } from '../server/app.ts';
+import { findAsset } from './assets.ts';
+import { loadFeed } from './feed.ts';
+import { PageCache } from './page-cache.ts';
+import { layout, type PageOptions } from './layout.ts';
+import { authorPage } from './pages/author-page.ts';
+import { dailyPage, noPapersPage } from './pages/daily-page.ts';
+import { renderErrorPage } from './pages/error-page.ts';
+import { organizationPage } from './pages/organization-page.ts';
+import { paperPage } from './pages/paper-page.ts';
+import { PAGE_SIZE, dayUrl, paperUrl } from './urls.ts';
+
+export { renderErrorPage };
+
+const PERIOD_FORMATS: Record<PeriodKind, string> = {
+  day: 'Dates look like 2026-07-24 (year-month-day).',
+  week: 'Weeks are ISO weeks and look like 2026-W30 (year, W, week number 01–53).',
+  month: 'Months look like 2026-07 (year-month).',
+};
+const PERIOD_NAMES: Record<PeriodKind, string> = { day: 'date', week: 'week', month: 'month' };
+
+/** An arXiv id, new style or old style with its one slash; anything else is checked in the handler. */
+const PAPER_ID_PARAM = ':id{[^/]+(?:/[^/]+)?}';
+
+export function registerPages(app: Hono, ctx: AppContext): void {
+  const { store } = ctx;
+  const feedCache = new PageCache();
+
+  app.get('/static/:file', (c) => {
+    const asset = findAsset(c.req.path);
+    if (!asset) return notFound(c, 'There is no such file.');
+    if (c.req.header('if-none-match') === asset.etag) return c.body(null, 304);
+    return c.body(asset.body, 200, {
+      'Content-Type': asset.contentType,
+      'Cache-Control': 'public, max-age=31536000, immutable',
+      ETag: asset.etag,
+    });
+  });
+
+  const latestFeed = async (c: Context) => {
+    const latest = await store.latestDay();
+    if (!latest) return show(c, noPapersPage(toDay(new Date())));
+    return feed(c, 'day', latest);
+  };
+
+  const feed = async (c: Context, kind: PeriodKind, text: string) => {
+    const period = parsePeriod(kind, text);
+    if (!period) return badRequest(c, `Invalid ${PERIOD_NAMES[kind]}`, `“${text}” is not a valid ${PERIOD_NAMES[kind]}. ${PERIOD_FORMATS[kind]}`);
+    const page = parsePage(c.req.query('p'));
+    if (page === null) return badRequest(c, 'Invalid page number', 'Page numbers are whole numbers starting at 1.');
+    // The data version is in the key: a vote, comment or import makes every cached page stale at once.
+    const key = `${await store.dataVersion()}:${period.label}?p=${page}`;
+    const cached = feedCache.get(key);
+    if (cached !== undefined) return c.html(cached);
+    const view = await loadFeed(store, period, page);
+    if (!view) return notFound(c, `There is no page ${page} of this feed.`);
+    const rendered = await layout(dailyPage(view));
+    feedCache.set(key, rendered);
+    return c.html(rendered);
+  };
+
+  app.get('/', latestFeed);
+  app.get('/papers', (c) => {
+    const date = c.req.query('date');
+    if (date === undefined) return latestFeed(c);
+    const day = parseDay(date.trim());
+    if (!day) return badRequest(c, 'Invalid date', `“${date}” is not a valid date. ${PERIOD_FORMATS.day}`);
+    return c.redirect(dayUrl(day), 302);
+  });
+  app.get('/papers/date/:day', (c) => feed(c, 'day', c.req.param('day')));
+  app.get('/papers/week/:week', (c) => feed(c, 'week', c.req.param('week')));
+  app.get('/papers/month/:month', (c) => feed(c, 'month', c.req.param('month')));
+
+  // Registered after the period pages, which therefore win for /papers/date/… and friends.
+  app.get(`/papers/${PAPER_ID_PARAM}`, async (c) => {
+    const text = c.req.param('id');
+    const id = normalizeArxivId(text);
+    if (!id) return notFound(c, `“${text}” is not an arXiv identifier. Paper addresses look like /papers/2607.12345.`);
+    if (id !== text) return c.redirect(paperUrl(id), 301);
+    const [paper, featuredDays] = await Promise.all([store.getPaper(id), store.featuredDays(id)]);
+    if (!paper) return notFound(c, `Paperboy has no paper with the id ${id}.`, 'Paper not found');
+    return show(c, paperPage({ paper, featuredDays, publicUrl: ctx.config.publicUrl }));
+  });
+
+  app.get('/orgs/:name', async (c) => {
+    const name = c.req.param('name');
+    const page = parsePage(c.req.query('p'));
+    if (page === null) return badRequest(c, 'Invalid page number', 'Page numbers are whole numbers starting at 1.');
+    const [summary, papers] = await Promise.all([
+      store.getOrganization(name),
+      store.papersOfOrganization(name, (page - 1) * PAGE_SIZE, PAGE_SIZE),
+    ]);
+    if (!summary) return notFound(c, `Paperboy knows no organization named “${name}”.`, 'Organization not found');
+    if (page > 1 && papers.length === 0) return notFound(c, `There is no page ${page} of this list.`);
+    return show(c, organizationPage(summary, papers, page));
+  });
+
+  app.get('/authors/:name', async (c) => {
+    const name = c.req.param('name');
+    const page = parsePage(c.req.query('p'));
+    if (page === null) return badRequest(c, 'Invalid page number', 'Page numbers are whole numbers starting at 1.');
+    const [summary, papers] = await Promise.all([
+      store.getAuthor(name),
+      store.papersOfAuthor(name, (page - 1) * PAGE_SIZE, PAGE_SIZE),
+    ]);
+    if (!summary) return notFound(c, `Paperboy knows no author named “${name}”.`, 'Author not found');
+    if (page > 1 && papers.length === 0) return notFound(c, `There is no page ${page} of this list.`);
+    return show(c, authorPage(summary, papers, page));
+  });
+}
+
+function show(c: Context, options: PageOptions) {
+  return c.html(layout(options));
+}
+
+function badRequest(c: Context, title: string, message: string) {
+  return c.html(renderErrorPage(400, title, message), 400);
+}
+
+function notFound(c: Context, message: string, title = 'Page not found') {
+  return c.html(renderErrorPage(404, title, message), 404);
+}
+
+/** ?p=N: absent means 1; anything but a positive whole number is refused. */
+function parsePage(text: string | undefined): number | null {
+  if (text === undefined || text === '') return 1;
+  return /^[1-9]\d{0,5}$/.test(text) ? Number(text) : null;
+}
