@@ -137,6 +137,10 @@ export interface Store {
   /** The stored vector of one paper, if any. */
   getVector(modelId: string, id: string): Promise<Float32Array | null>;
 
+  /** Small JSON state of long-running jobs, e.g. a harvester's resumption point; null when never set. */
+  getJobState<T>(key: string): Promise<T | null>;
+  setJobState(key: string, value: unknown): Promise<void>;
+
   /** Changes whenever anything in the store changes (in this process or another): a key for caches. */
   dataVersion(): Promise<string>;
 

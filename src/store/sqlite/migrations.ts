@@ -114,4 +114,15 @@ export const migrations: Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 4,
+    name: 'job state (e.g. where a harvest got to)',
+    sql: `
+      CREATE TABLE job_state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

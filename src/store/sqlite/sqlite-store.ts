@@ -241,6 +241,17 @@ export class SqliteStore implements Store {
     return rowid === null ? null : this.#vectors.index(modelId)?.get(rowid) ?? null;
   }
 
+  async getJobState<T>(key: string): Promise<T | null> {
+    const row = this.#sql('SELECT value FROM job_state WHERE key = ?').get(key);
+    return row ? (JSON.parse(String(row.value)) as T) : null;
+  }
+
+  async setJobState(key: string, value: unknown): Promise<void> {
+    this.#sql(`INSERT INTO job_state (key, value, updated_at) VALUES (?, ?, ?)
+      ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`)
+      .run(key, JSON.stringify(value), new Date().toISOString());
+  }
+
   async dataVersion(): Promise<string> {
     // PRAGMA data_version moves when another connection commits; our own writes are counted here.
     return `${Number(this.#sql('PRAGMA data_version').get()!.data_version)}.${this.#db.writes}`;
