@@ -1,5 +1,5 @@
 /** Configuration from the environment; CLI flags override by writing the same names before loading. */
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -8,6 +8,8 @@ const schema = z.object({
   DATABASE_URL: z.string().default('./data/paperboy.db'),
   PAPERBOY_DEMO: z.enum(['0', '1']).default('1'),
   PUBLIC_URL: z.string().url().optional(),
+  MODEL_DIR: z.string().optional(),
+  SEMANTIC_SEARCH: z.enum(['0', '1']).default('1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -20,6 +22,10 @@ export interface Config {
   /** Base of absolute links (feeds, emails); defaults to http://localhost:PORT. */
   publicUrl: string;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  /** Where trained embedding models are kept. */
+  modelDir: string;
+  /** Train and use the instance's own embedding model (SEMANTIC_SEARCH=0 keeps search lexical). */
+  semanticSearch: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -38,6 +44,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demo: e.PAPERBOY_DEMO === '1',
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
+    modelDir: e.MODEL_DIR ? resolve(e.MODEL_DIR) : defaultModelDir(e.DATABASE_URL),
+    semanticSearch: e.SEMANTIC_SEARCH === '1',
   };
 }
 
@@ -46,4 +54,10 @@ export function describeDatabase(url: string): { backend: 'sqlite'; path: string
   if (/^postgres(ql)?:\/\//i.test(url)) return { backend: 'postgres', url };
   if (url.startsWith('file:')) return { backend: 'sqlite', path: decodeURIComponent(new URL(url, 'file:///').pathname) };
   return { backend: 'sqlite', path: url === ':memory:' ? url : resolve(url) };
+}
+
+/** Models live beside the SQLite file they were trained from (./data/models for the default database). */
+function defaultModelDir(databaseUrl: string): string {
+  const db = describeDatabase(databaseUrl);
+  return db.backend === 'sqlite' && db.path !== ':memory:' ? join(dirname(db.path), 'models') : resolve('data', 'models');
 }

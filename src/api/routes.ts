@@ -9,17 +9,24 @@ import { parseDailyPapersParams } from './daily-papers-params.ts';
 import { toHfDailyItem, toHfFlatPaper } from './hf-shapes.ts';
 import { paperMarkdown } from './paper-markdown.ts';
 import { openApiDocument } from './openapi.ts';
+import { ResponseCache } from '../server/response-cache.ts';
 
 export const PAPERS_PAGE_SIZE = 50;
 
 export function registerApi(app: Hono, ctx: AppContext): void {
   const { store, config } = ctx;
   registerSearchApi(app, ctx);
+  const listCache = new ResponseCache();
   app.get('/api/daily_papers', async (c) => {
     const parsed = parseDailyPapersParams(c.req.query());
     if (!parsed.ok) return apiError(c, 400, parsed.error);
-    const entries = await store.listDaily(parsed.query);
-    return c.json(entries.map(toHfDailyItem));
+    const key = `${await store.dataVersion()}:${JSON.stringify(parsed.query)}`;
+    let body = listCache.get(key);
+    if (body === undefined) {
+      body = JSON.stringify((await store.listDaily(parsed.query)).map(toHfDailyItem));
+      listCache.set(key, body);
+    }
+    return c.body(body, 200, { 'Content-Type': 'application/json' });
   });
 
   app.get('/api/papers', async (c) => {

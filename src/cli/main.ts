@@ -5,9 +5,9 @@ import { loadConfig, type Config } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { openStore } from '../store/open-store.ts';
 import { importPath, type ImportSummary } from '../ingest/import-files.ts';
-import { startServer } from '../server/serve.ts';
-import { loadDemoIfEmpty } from '../server/demo.ts';
 import { importProgress } from './import-progress.ts';
+import { addIngestCommands } from './ingest-command.ts';
+import { registerModelCommands } from './model-command.ts';
 
 /** Flags win over the environment: they are written into it under the same names before it is read. */
 function configFrom(options: { databaseUrl?: string; port?: string; host?: string; demo?: boolean }): Config {
@@ -43,6 +43,10 @@ program.command('serve')
   .option('--host <host>', 'address to listen on (env HOST, default 0.0.0.0)')
   .option('--no-demo', 'start empty instead of loading the demo cut (env PAPERBOY_DEMO=0)')
   .action(async (options) => {
+    // Loaded here so that import, stats and the other commands do not load the web application.
+    const [{ startServer }, { loadDemoIfEmpty }, { SearchService }, { startBackgroundWork }] = await Promise.all([
+      import('../server/serve.ts'), import('../server/demo.ts'), import('../search/search-service.ts'), import('../server/background.ts'),
+    ]);
     const config = configFrom(options);
     const logger = createLogger(config.logLevel);
     const store = await openStore(config.databaseUrl);
@@ -50,9 +54,12 @@ program.command('serve')
       const demo = await loadDemoIfEmpty(store);
       if (demo) logger.info({ papers: demo.papersNew, files: demo.files, seconds: demo.seconds }, 'loaded demo data');
     }
-    const server = await startServer({ store, config, logger });
+    const search = new SearchService(store, null);
+    const server = await startServer({ store, config, logger, search });
     logger.info({ url: server.url, database: config.databaseUrl }, 'Paperboy is serving');
+    const background = startBackgroundWork({ store, config, logger, search });
     const stop = async () => {
+      background.stop();
       await server.close();
       await store.close();
       process.exit(0);
@@ -80,6 +87,8 @@ program.command('import')
     }
   });
 
+addIngestCommands(program);
+
 program.command('stats')
   .description('print what the database holds')
   .addOption(databaseOption())
@@ -92,6 +101,8 @@ program.command('stats')
     if (options.json) process.stdout.write(`${JSON.stringify(stats)}\n`);
     else for (const [key, value] of Object.entries(stats)) process.stdout.write(`${key}: ${value ?? '-'}\n`);
   });
+
+registerModelCommands(program, configFrom);
 
 try {
   await program.parseAsync();

@@ -74,7 +74,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 
 export class SearchService {
   readonly #store: Store;
-  readonly #embedder: Embedder | null;
+  #embedder: Embedder | null;
   readonly #config: SearchConfig;
   readonly #cache: LRUCache<string, Ranking>;
 
@@ -87,6 +87,13 @@ export class SearchService {
 
   get embedder(): Embedder | null {
     return this.#embedder;
+  }
+
+  /** Switches the query embedder (a newly trained model whose vectors are all stored). */
+  setEmbedder(embedder: Embedder | null): void {
+    if (embedder?.id === this.#embedder?.id) return;
+    this.#embedder = embedder;
+    this.#cache.clear();
   }
 
   /** Forget cached rankings (after papers changed). */

@@ -127,6 +127,9 @@ export interface Store {
   /** Whether a paper passes the filters (for candidates that came from elsewhere, e.g. vectors). */
   filterPapers(ids: readonly string[], filters: SearchFilters): Promise<Set<string>>;
 
+  /** Title and abstract of every paper, in a stable order, a page at a time (for training models). */
+  paperTexts(afterRow: number, limit: number): Promise<{ row: number; id: string; title: string; summary: string }[]>;
+
   /** Stores paper vectors of one embedding model (replacing earlier vectors of that model). */
   putVectors(modelId: string, dimensions: number, vectors: readonly { id: string; vector: Float32Array }[]): Promise<void>;
   /** Ids of papers (and their text) that have no vector of this model yet, oldest row first. */

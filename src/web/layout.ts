@@ -2,6 +2,8 @@
 import { html } from 'hono/html';
 import { favicon, stylesheet } from './assets.ts';
 import type { Html } from './html.ts';
+import { searchBox } from './components/search-box.ts';
+import type { SearchState } from './urls.ts';
 
 /** Top-level sections; later features (search, trending, digests) add theirs here. */
 export const NAV_ITEMS = [
@@ -20,8 +22,10 @@ export interface PageOptions {
   nav?: NavKey | undefined;
   /** "page" when the page is the section's own page (the feed), "true" when it lies within it (a paper). */
   navCurrent?: 'page' | 'true' | undefined;
-  /** Slot at the right of the site header, for the search box. */
+  /** Slot at the right of the site header, after the search box every page has. */
   headerExtras?: Html | undefined;
+  /** The search the header's search box shows (on the search page). */
+  search?: SearchState | undefined;
   /** Slot between the header and the content, for the "Get trending papers in your email inbox" banner. */
   banner?: Html | undefined;
   body: Html;
@@ -48,7 +52,7 @@ ${options.canonical ? html`<link rel="canonical" href="${options.canonical}">` :
 <nav class="site-nav" aria-label="Main">
 <ul>${NAV_ITEMS.map((item) => html`<li><a href="${item.href}"${item.key === options.nav ? html` aria-current="${options.navCurrent ?? 'page'}"` : ''}>${item.label}</a></li>`)}</ul>
 </nav>
-${options.headerExtras ? html`<div class="header-extras">${options.headerExtras}</div>` : ''}
+<div class="header-extras">${searchBox(options.search)}${options.headerExtras ?? ''}</div>
 </div>
 </header>
 ${options.banner ?? ''}

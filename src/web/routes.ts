@@ -8,13 +8,16 @@ import { parseDay, parsePeriod, toDay, type PeriodKind } from '../domain/periods
 import type { AppContext } from '../server/app.ts';
 import { findAsset } from './assets.ts';
 import { loadFeed } from './feed.ts';
-import { PageCache } from './page-cache.ts';
+import { ResponseCache } from '../server/response-cache.ts';
 import { layout, type PageOptions } from './layout.ts';
 import { authorPage } from './pages/author-page.ts';
 import { dailyPage, noPapersPage } from './pages/daily-page.ts';
 import { renderErrorPage } from './pages/error-page.ts';
 import { organizationPage } from './pages/organization-page.ts';
 import { paperPage } from './pages/paper-page.ts';
+import { searchPage, searchStartPage } from './pages/search-page.ts';
+import { parseSearchPage } from './search-page-params.ts';
+import { similarPapers } from './similar.ts';
 import { PAGE_SIZE, dayUrl, paperUrl } from './urls.ts';
 
 export { renderErrorPage };
@@ -31,7 +34,7 @@ const PAPER_ID_PARAM = ':id{[^/]+(?:/[^/]+)?}';
 
 export function registerPages(app: Hono, ctx: AppContext): void {
   const { store } = ctx;
-  const feedCache = new PageCache();
+  const feedCache = new ResponseCache();
 
   app.get('/static/:file', (c) => {
     const asset = findAsset(c.req.path);
@@ -68,6 +71,8 @@ export function registerPages(app: Hono, ctx: AppContext): void {
 
   app.get('/', latestFeed);
   app.get('/papers', (c) => {
+    // The Hugging Face site searches at /papers?q=…; here search has its own page.
+    if (c.req.query('q') !== undefined) return c.redirect(`/search${new URL(c.req.url).search}`, 302);
     const date = c.req.query('date');
     if (date === undefined) return latestFeed(c);
     const day = parseDay(date.trim());
@@ -86,7 +91,17 @@ export function registerPages(app: Hono, ctx: AppContext): void {
     if (id !== text) return c.redirect(paperUrl(id), 301);
     const [paper, featuredDays] = await Promise.all([store.getPaper(id), store.featuredDays(id)]);
     if (!paper) return notFound(c, `Paperboy has no paper with the id ${id}.`, 'Paper not found');
-    return show(c, paperPage({ paper, featuredDays, publicUrl: ctx.config.publicUrl }));
+    const similar = await similarPapers(ctx, paper);
+    return show(c, paperPage({ paper, featuredDays, publicUrl: ctx.config.publicUrl, similar }));
+  });
+
+  app.get('/search', async (c) => {
+    const input = parseSearchPage(c.req.query());
+    if (!input.ok) return badRequest(c, 'Invalid search', input.error);
+    if (input.request.q.trim() === '') return show(c, searchStartPage(input.state));
+    const response = await ctx.search.search(input.request);
+    if (input.page > 1 && response.results.length === 0) return notFound(c, `There is no page ${input.page} of these results.`);
+    return show(c, searchPage({ state: input.state, page: input.page, limit: input.request.limit, response }));
   });
 
   app.get('/orgs/:name', async (c) => {

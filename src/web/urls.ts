@@ -38,3 +38,38 @@ export function arxivAbsUrl(id: string): string {
 export function arxivPdfUrl(id: string): string {
   return `https://arxiv.org/pdf/${id}`;
 }
+
+/** What a search page address holds besides the page number; empty values are left out of addresses. */
+export interface SearchState {
+  q: string;
+  from?: string | undefined;
+  to?: string | undefined;
+  org?: string | undefined;
+  category?: string | undefined;
+  hasCode?: boolean | undefined;
+  sort?: 'relevance' | 'date' | 'upvotes' | undefined;
+  mode?: 'hybrid' | 'lexical' | 'vector' | undefined;
+  /** Results per page, when not the default. */
+  limit?: number | undefined;
+}
+
+/** The query-string pairs of a search, in a stable order, defaults left out. */
+export function searchParams(state: SearchState): [string, string][] {
+  const pairs: [string, string][] = [['q', state.q]];
+  if (state.from) pairs.push(['from', state.from]);
+  if (state.to) pairs.push(['to', state.to]);
+  if (state.org) pairs.push(['org', state.org]);
+  if (state.category) pairs.push(['category', state.category]);
+  if (state.hasCode) pairs.push(['has_code', '1']);
+  if (state.sort && state.sort !== 'relevance') pairs.push(['sort', state.sort]);
+  if (state.mode && state.mode !== 'hybrid') pairs.push(['mode', state.mode]);
+  if (state.limit !== undefined) pairs.push(['limit', String(state.limit)]);
+  return pairs;
+}
+
+/** /search?q=…&…&p=N (page 1 has no p). */
+export function searchUrl(state: SearchState, page = 1): string {
+  const query = new URLSearchParams(searchParams(state));
+  if (page > 1) query.set('p', String(page));
+  return `/search?${query.toString()}`;
+}

@@ -207,6 +207,11 @@ export class SqliteStore implements Store {
     return rows.map((row) => this.#withFirstEntry(row));
   }
 
+  async paperTexts(afterRow: number, limit: number): Promise<{ row: number; id: string; title: string; summary: string }[]> {
+    return this.#sql('SELECT rowid, id, title, summary FROM papers WHERE rowid > ? ORDER BY rowid LIMIT ?').all(afterRow, limit)
+      .map((r) => ({ row: Number(r.rowid), id: String(r.id), title: String(r.title), summary: String(r.summary) }));
+  }
+
   async putVectors(modelId: string, dimensions: number, vectors: readonly { id: string; vector: Float32Array }[]): Promise<void> {
     this.#vectors.put(modelId, dimensions, vectors);
   }

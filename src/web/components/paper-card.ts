@@ -9,17 +9,28 @@ import { avatar } from './avatar.ts';
 export interface CardOptions {
   /** Off on an organization's own page, where the name would repeat on every card. */
   showOrganization?: boolean;
+  /** Title and abstract text other than the plain ones (search results: matched words marked). */
+  content?: ((paper: Paper) => CardContent) | undefined;
+}
+
+export interface CardContent {
+  title: Html;
+  /** Replaces the excerpt of the abstract. */
+  abstract: Html;
 }
 
 export function paperCard(paper: Paper, options: CardOptions = {}): Html {
   const org = options.showOrganization === false ? null : paper.organization;
+  const content = options.content?.(paper);
   return html`<article class="card">
 <div class="card-head">
 <p class="vote" title="${plural(paper.upvotes, 'upvote')}"><span class="vote-arrow" aria-hidden="true">▲</span><span class="vote-count">${formatCount(paper.upvotes)}</span><span class="sr-only"> ${paper.upvotes === 1 ? 'upvote' : 'upvotes'}</span></p>
-<h3 class="card-title"><a href="${paperUrl(paper.id)}">${paper.title}</a></h3>
+<h3 class="card-title"><a href="${paperUrl(paper.id)}">${content ? content.title : paper.title}</a></h3>
 </div>
 ${paper.withdrawn ? html`<p class="badge badge-warning card-badge">Withdrawn</p>` : ''}
-<p class="card-abstract">${excerpt(paper.summary)}</p>
+${content
+    ? html`<p class="card-abstract card-snippet">${content.abstract}</p>`
+    : html`<p class="card-abstract">${excerpt(paper.summary)}</p>`}
 <div class="card-meta">
 ${org
     ? html`<a class="card-org" href="${organizationUrl(org.name)}" title="${org.fullname}">${avatar(org.fullname, org.avatar, 'sm')}<span>${org.fullname}</span></a>`

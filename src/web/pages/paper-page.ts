@@ -5,6 +5,7 @@ import { excerpt, formatCount, formatDay, plural, safeUrl, shortRepoName } from 
 import type { Html } from '../html.ts';
 import type { PageOptions } from '../layout.ts';
 import { avatar } from '../components/avatar.ts';
+import { cardGrid } from '../components/paper-card.ts';
 import { arxivAbsUrl, arxivPdfUrl, authorUrl, dayUrl, organizationUrl, paperUrl } from '../urls.ts';
 
 /** Long author lists show this many names, the rest behind a <details> (works without JS). */
@@ -14,9 +15,11 @@ export interface PaperView {
   paper: Paper;
   featuredDays: string[];
   publicUrl: string;
+  /** Nearest papers, most similar first (without the paper itself). */
+  similar: Paper[];
 }
 
-export function paperPage({ paper, featuredDays, publicUrl }: PaperView): PageOptions {
+export function paperPage({ paper, featuredDays, publicUrl, similar }: PaperView): PageOptions {
   const body = html`<article class="paper">
 <header class="paper-header">
 <p class="eyebrow"><span>arXiv:${paper.id}</span><span>Published on <time datetime="${paper.publishedAt.slice(0, 10)}">${formatDay(paper.publishedAt)}</time></span>${
@@ -51,7 +54,11 @@ ${paper.submittedOnDailyBy ? html`<p class="side-note">Submitted by ${paper.subm
 </section>` : ''}
 </aside>
 </div>
-</article>`;
+</article>
+${similar.length > 0 ? html`<section class="similar" aria-labelledby="similar-heading">
+<h2 id="similar-heading" class="section-heading">Similar papers</h2>
+${cardGrid(similar)}
+</section>` : ''}`;
   return {
     title: paper.title,
     description: excerpt(paper.summary, 200),

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PageCache } from './page-cache.ts';
+import { ResponseCache } from './response-cache.ts';
 
 test('the page cache forgets entries after their time and drops the oldest when full', () => {
-  const cache = new PageCache(1000, 2);
+  const cache = new ResponseCache(1000, 2);
   cache.set('a', 'A', 0);
   assert.equal(cache.get('a', 999), 'A');
   assert.equal(cache.get('a', 1000), undefined);
@@ -14,7 +14,7 @@ test('the page cache forgets entries after their time and drops the oldest when 
   assert.equal(cache.get('c', 1), 'C');
   cache.clear();
   assert.equal(cache.get('c', 1), undefined);
-  const off = new PageCache(0);
+  const off = new ResponseCache(0);
   off.set('a', 'A');
   assert.equal(off.get('a'), undefined);
 });

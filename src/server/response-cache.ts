@@ -1,13 +1,12 @@
 /**
- * Rendered feed pages, kept for a few seconds. A busy day page costs ~2-3 ms to query and render; under
- * load most requests ask for the same few pages, so serving them from memory for a short while keeps the
- * feed fast (the target is 800 pages/s on two cores) at the price of counts up to `ttlMs` old.
- *
- * Only anonymous, non-personal pages belong here. Callers put the store's data version in the key, so that
- * any write (here or in another process on the same database) makes earlier entries unreachable.
+ * Rendered responses (feed pages, API lists), kept for a few seconds. A busy day costs ~2-5 ms to query and
+ * render; under load most requests ask for the same few, so serving them from memory keeps the feed and the
+ * API fast on two cores. Only anonymous, non-personal responses belong here. Callers put the store's data
+ * version in the key, so that any write (here or in another process on the same database) makes earlier
+ * entries unreachable: what is served is never staler than the database.
  */
-export class PageCache {
-  readonly #entries = new Map<string, { html: string; expires: number }>();
+export class ResponseCache {
+  readonly #entries = new Map<string, { body: string; expires: number }>();
   readonly #ttlMs: number;
   readonly #maxEntries: number;
 
@@ -23,10 +22,10 @@ export class PageCache {
       this.#entries.delete(key);
       return undefined;
     }
-    return entry.html;
+    return entry.body;
   }
 
-  set(key: string, html: string, now = Date.now()): void {
+  set(key: string, body: string, now = Date.now()): void {
     if (this.#ttlMs <= 0) return;
     this.#entries.delete(key);
     if (this.#entries.size >= this.#maxEntries) {
@@ -34,7 +33,7 @@ export class PageCache {
       const oldest = this.#entries.keys().next();
       if (!oldest.done) this.#entries.delete(oldest.value);
     }
-    this.#entries.set(key, { html, expires: now + this.#ttlMs });
+    this.#entries.set(key, { body, expires: now + this.#ttlMs });
   }
 
   clear(): void {

@@ -1,0 +1,180 @@
+/**
+ * npm run bench:search -- [--corpus ../shared/data/arxiv-papers-133k.jsonl.gz] [--scale N] [--epochs 8] [--queries 200]
+ *
+ * Indexes papers into a fresh SQLite database (import + full-text index, the in-memory BM25 build, the
+ * instance's own embedding model, every paper embedded), then runs a fixed set of queries taken from real
+ * titles and keywords and reports p50/p95/p99 of lexical, vector and hybrid retrieval, query embedding
+ * separately, the cache, recall@10 of the binary pre-selection against exact search, build throughput,
+ * database size and peak RSS. Without --corpus, or with --scale above the corpus size, the papers are
+ * synthetic variants of the real ones (sentences of abstracts shuffled between papers), labelled as such.
+ */
+import { createReadStream, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
+import { Command } from 'commander';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
+import { importPath } from '../src/ingest/import-files.ts';
+import { parseQuery } from '../src/search/query-parser.ts';
+import { fuse } from '../src/search/fusion.ts';
+import { DEFAULT_SEARCH_CONFIG, SearchService } from '../src/search/search-service.ts';
+import { StaticEmbedder, trainStaticModel } from '../src/search/learned/index.ts';
+import { storeTrainingDocs, embedMissing } from '../src/search/semantic-indexer.ts';
+import { paperText } from '../src/search/embedder.ts';
+import { BinaryQuantizedIndex } from '../src/search/vector/binary-index.ts';
+import { SHARED_DATA, databaseSize, fmt, formatTable, loadLine, percentile, verdict, writeResult } from './lib.ts';
+
+interface RawPaper { arxiv_id: string; title: string; abstract: string; authors: string[]; published: string; categories: string[]; ai_keywords?: string[] }
+
+async function readCorpus(path: string): Promise<RawPaper[]> {
+  const input = path.endsWith('.gz') ? createReadStream(path).pipe(createGunzip()) : createReadStream(path);
+  const papers: RawPaper[] = [];
+  for await (const line of createInterface({ input, crlfDelay: Infinity })) if (line.trim()) papers.push(JSON.parse(line) as RawPaper);
+  return papers;
+}
+
+/** Deterministic variants of real papers: new ids, abstracts re-assembled from other papers' sentences. */
+function syntheticVariants(real: RawPaper[], count: number): RawPaper[] {
+  const sentences = real.flatMap((p) => p.abstract.split(/(?<=\.)\s+/)).filter((s) => s.length > 20);
+  let seed = 12345;
+  const next = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0);
+  const out: RawPaper[] = [];
+  for (let i = 0; out.length < count; i++) {
+    const base = real[i % real.length]!;
+    const abstract = Array.from({ length: 6 }, () => sentences[next() % sentences.length]!).join(' ');
+    out.push({ ...base, arxiv_id: `${String(2000 + Math.floor(i / 99_999) % 8000).padStart(4, '0')}.${String(i % 99_999).padStart(5, '0')}`, abstract, ai_keywords: undefined });
+  }
+  return out;
+}
+
+function latency(values: number[]) {
+  const sorted = Float64Array.from(values).sort();
+  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN, count: values.length };
+}
+
+async function time<T>(samples: number[], work: () => Promise<T> | T): Promise<T> {
+  const started = performance.now();
+  const result = await work();
+  samples.push(performance.now() - started);
+  return result;
+}
+
+const program = new Command('bench:search')
+  .option('--corpus <path>', 'JSONL of real papers', join(SHARED_DATA, 'arxiv-papers-133k.jsonl.gz'))
+  .option('--scale <n>', 'papers to index (synthetic variants are added past the corpus size)')
+  .option('--epochs <n>', 'epochs of the embedding model', '8')
+  .option('--queries <n>', 'queries in the fixed set', '200')
+  .option('--keep', 'keep the temporary database')
+  .action(async (options: { corpus: string; scale?: string; epochs: string; queries: string; keep?: boolean }) => {
+    process.stdout.write(`${loadLine()}\n`);
+    const corpusPath = resolve(options.corpus);
+    let synthetic = !existsSync(corpusPath);
+    const real = synthetic ? [] : await readCorpus(corpusPath);
+    if (synthetic) throw new Error(`no corpus at ${corpusPath}: pass --corpus (a synthetic corpus needs real papers to vary)`);
+    const scale = options.scale ? Number(options.scale) : real.length;
+    const papers = scale <= real.length ? real.slice(0, scale) : [...real, ...syntheticVariants(real, scale - real.length)];
+    synthetic = scale > real.length;
+    const label = synthetic ? `${real.length} real + ${scale - real.length} SYNTHETIC variants` : `${scale} real papers`;
+    process.stdout.write(`corpus: ${label}\n`);
+
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-search-'));
+    const dbPath = join(dir, 'bench.db');
+    const jsonl = join(dir, 'papers.jsonl');
+    writeFileSync(jsonl, papers.map((p) => JSON.stringify(p)).join('\n'));
+    const store = new SqliteStore(dbPath);
+    const peak = { rss: 0 };
+    const sampler = setInterval(() => (peak.rss = Math.max(peak.rss, process.memoryUsage().rss)), 200);
+    try {
+      let started = performance.now();
+      const summary = await importPath(store, jsonl);
+      const importSeconds = (performance.now() - started) / 1000;
+      started = performance.now();
+      await store.warmUp();
+      const bm25Seconds = (performance.now() - started) / 1000;
+      started = performance.now();
+      const model = await trainStaticModel(storeTrainingDocs(store), { epochs: Number(options.epochs), seed: 1 });
+      const trainSeconds = (performance.now() - started) / 1000;
+      const embedder = new StaticEmbedder(model);
+      started = performance.now();
+      await embedMissing(store, embedder, 2_000);
+      const embedSeconds = (performance.now() - started) / 1000;
+      process.stdout.write(`import ${fmt.s(importSeconds)}, BM25 build ${fmt.s(bm25Seconds)}, training ${fmt.s(trainSeconds)}, embedding ${fmt.s(embedSeconds)}\n`);
+
+      // The fixed query set: half real titles, half pairs of real keywords (deterministic picks).
+      const count = Number(options.queries);
+      const withKeywords = real.filter((p) => (p.ai_keywords?.length ?? 0) >= 2);
+      const queries = [
+        ...Array.from({ length: Math.ceil(count / 2) }, (_, i) => real[(i * 7919) % real.length]!.title.replace(/\s+/g, ' ')),
+        ...Array.from({ length: Math.floor(count / 2) }, (_, i) => {
+          const k = withKeywords[(i * 104729) % Math.max(1, withKeywords.length)]?.ai_keywords ?? ['neural', 'network'];
+          return `${k[0]} ${k[1]}`;
+        }),
+      ];
+      const weights = DEFAULT_SEARCH_CONFIG.weights;
+      const lexicalMs: number[] = [];
+      const embedMs: number[] = [];
+      const vectorMs: number[] = [];
+      const hybridMs: number[] = [];
+      const serviceMs: number[] = [];
+      const cachedMs: number[] = [];
+      const queryVectors: Float32Array[] = [];
+      // Untimed: the first vector query loads the model's vectors from SQLite into memory.
+      await store.searchVectors(embedder.id, await embedder.embedQuery('warm up'), 1, {});
+      for (const q of queries) {
+        const lexical = await time(lexicalMs, () => store.searchText(parseQuery(q), {}, weights, 50));
+        const vector = await time(embedMs, () => embedder.embedQuery(q));
+        queryVectors.push(vector);
+        const nearest = await time(vectorMs, () => store.searchVectors(embedder.id, vector, 50, {}));
+        await time(hybridMs, async () => fuse(
+          await store.searchText(parseQuery(q), {}, weights, DEFAULT_SEARCH_CONFIG.candidates),
+          await store.searchVectors(embedder.id, vector, DEFAULT_SEARCH_CONFIG.candidates, {}),
+          DEFAULT_SEARCH_CONFIG.fusion));
+        void lexical;
+        void nearest;
+      }
+      const service = new SearchService(store, embedder);
+      for (const q of queries) await time(serviceMs, () => service.search({ q, filters: {}, sort: 'relevance', mode: 'hybrid', offset: 0, limit: 20 }));
+      for (const q of queries) await time(cachedMs, () => service.search({ q, filters: {}, sort: 'relevance', mode: 'hybrid', offset: 0, limit: 20 }));
+
+      // Recall@10 of binary pre-selection + rescoring against exact search, on the same vectors.
+      const index = new BinaryQuantizedIndex(embedder.dimensions, papers.length + 1);
+      let doc = 0;
+      for await (const p of storeTrainingDocs(store)) index.set(++doc, embedder.embedSync(paperText(p.title, p.abstract)));
+      let found = 0;
+      for (const v of queryVectors) {
+        const exact = new Set(index.searchExact(v, 10).map((h) => h.doc));
+        found += index.search(v, 10, 20).filter((h) => exact.has(h.doc)).length;
+      }
+      const recall10 = found / (queryVectors.length * 10);
+
+      const figures = {
+        lexical: latency(lexicalMs), queryEmbedding: latency(embedMs), vector: latency(vectorMs),
+        hybridWithoutEmbedding: latency(hybridMs), searchServiceUncached: latency(serviceMs), searchServiceCached: latency(cachedMs),
+      };
+      const row = (name: string, l: ReturnType<typeof latency>, target = '') => [name, fmt.ms(l.p50), fmt.ms(l.p95), fmt.ms(l.p99), fmt.ms(l.max), target];
+      process.stdout.write(`\n${formatTable(['query latency (ms)', 'p50', 'p95', 'p99', 'max', 'target'], [
+        row('lexical top-50', figures.lexical, `p50 ≤ 5, p99 ≤ 50: ${verdict(figures.lexical.p50 <= 5 && figures.lexical.p99 <= 50)}`),
+        row('query embedding', figures.queryEmbedding),
+        row('vector top-50', figures.vector, `p50 ≤ 10: ${verdict(figures.vector.p50 <= 10)}`),
+        row('hybrid (no embedding)', figures.hybridWithoutEmbedding, `p50 ≤ 15: ${verdict(figures.hybridWithoutEmbedding.p50 <= 15)}`),
+        row('search service, uncached', figures.searchServiceUncached),
+        row('search service, cached', figures.searchServiceCached),
+      ])}\n`);
+      const size = databaseSize(dbPath);
+      const build = {
+        papers: papers.length, synthetic, importSeconds, importPapersPerSecond: papers.length / importSeconds, bm25BuildSeconds: bm25Seconds,
+        trainSeconds, embedSeconds, embedPapersPerSecond: papers.length / embedSeconds, modelId: embedder.id,
+      };
+      process.stdout.write(`\nrecall@10 of binary pre-selection (20× oversampling) vs exact: ${recall10.toFixed(4)} (target ≥ 0.95: ${verdict(recall10 >= 0.95)})\n`);
+      process.stdout.write(`import ${fmt.int(build.importPapersPerSecond)} papers/s, embedding ${fmt.int(build.embedPapersPerSecond)} papers/s, `
+        + `database ${fmt.mib(size)}, peak RSS ${fmt.mib(peak.rss)}\n`);
+      process.stdout.write(`JSON: ${writeResult('search', { corpus: label, queries: queries.length, figures, recall10, build, databaseBytes: size, peakRssBytes: peak.rss, importSummary: { ...summary, failures: summary.failures.length } })}\n`);
+    } finally {
+      clearInterval(sampler);
+      await store.close();
+      if (!options.keep) rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+await program.parseAsync();

@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readBeir } from './beir.ts';
+import { evaluateCollection } from './evaluate.ts';
+import { StaticEmbedder, trainStaticModel } from '../learned/index.ts';
+import { tempDir } from '../../../test/helpers.ts';
+
+const TOPICS = {
+  astro: ['galaxy', 'stellar', 'redshift', 'telescope', 'cosmic', 'supernova', 'dark', 'matter', 'halo', 'luminosity'],
+  bio: ['protein', 'gene', 'cell', 'enzyme', 'sequence', 'mutation', 'folding', 'receptor', 'tissue', 'expression'],
+  ml: ['neural', 'network', 'training', 'gradient', 'transformer', 'attention', 'dataset', 'benchmark', 'layer', 'loss'],
+};
+
+/** A small BEIR collection the test writes: 3 topics, 60 documents, queries made of each document's rarer words. */
+function writeFixture(dir: string): void {
+  mkdirSync(join(dir, 'qrels'));
+  const docs: string[] = [];
+  const queries: string[] = [];
+  const qrels = ['query-id\tcorpus-id\tscore'];
+  let seed = 3;
+  const pick = (words: string[]) => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return words[seed % words.length]!;
+  };
+  Object.entries(TOPICS).forEach(([topic, words]) => {
+    for (let i = 0; i < 20; i++) {
+      const id = `${topic}-${i}`;
+      const text = Array.from({ length: 30 }, () => pick(words)).join(' ') + ` unique${topic}${i}`;
+      docs.push(JSON.stringify({ _id: id, title: `${pick(words)} ${pick(words)} study ${i}`, text }));
+      if (i < 5) {
+        queries.push(JSON.stringify({ _id: `q-${id}`, text: `unique${topic}${i} ${pick(words)}` }));
+        qrels.push(`q-${id}\t${id}\t1`);
+      }
+    }
+  });
+  writeFileSync(join(dir, 'corpus.jsonl'), docs.join('\n'));
+  writeFileSync(join(dir, 'queries.jsonl'), queries.join('\n'));
+  writeFileSync(join(dir, 'qrels', 'test.tsv'), qrels.join('\n'));
+}
+
+test('reads a BEIR collection and reports metrics for lexical, vector and hybrid runs', async () => {
+  const dir = tempDir();
+  writeFixture(dir);
+  const collection = await readBeir(dir);
+  assert.equal(collection.corpus.length, 60);
+  assert.equal(collection.queries.length, 15);
+  const report = await evaluateCollection(collection, {
+    embedder: async (corpus) => new StaticEmbedder(await trainStaticModel(corpus, { dimensions: 16, epochs: 2, seed: 1, minCount: 1 })),
+    vectorWeights: [0.3],
+    rrfK: 60,
+    candidates: 100,
+  });
+  // Each query names its document's unique word: BM25 must put it first.
+  assert.equal(report.lexical.mrr10, 1);
+  assert.equal(report.lexical.queries, 15);
+  assert.ok(report.vector, 'a vector run was made');
+  assert.ok(report.vector.recall100 > 0);
+  assert.deepEqual(report.fusions.map((f) => f.fusion.method), ['convex', 'rrf']);
+  assert.equal(report.shippedDefault.mode, 'hybrid');
+  for (const value of [report.lexical.ndcg10, report.vector.ndcg10, ...report.fusions.map((f) => f.metrics.ndcg10)]) {
+    assert.ok(value >= 0 && value <= 1);
+  }
+});
+
+test('a broken collection is reported with file and line', async () => {
+  const dir = tempDir();
+  writeFixture(dir);
+  writeFileSync(join(dir, 'corpus.jsonl'), '{"_id": "a", "text": "x"}\n{"title": "no id"}\n');
+  await assert.rejects(readBeir(dir), /corpus\.jsonl:2/);
+});

@@ -1,0 +1,578 @@
+/**
+ * Training of the static model on the papers it will search: vocabulary and idf, LSA initialisation, then
+ * contrastive training (symmetric InfoNCE with in-batch negatives) on (title, abstract) and
+ * (one sentence, rest of the abstract) pairs, with lazy Adam on the rows a batch touches.
+ */
+import { Bag, CorpusBuilder, countFactor, type Corpus, type TrainingDoc, type VocabularyOptions } from './corpus.ts';
+import { createKernels, KERNEL_WIDTH, type KernelKind, type Kernels } from './kernels.ts';
+import { lsaInit, type LsaResult } from './lsa.ts';
+import { StaticModel, type ModelConfig } from './model.ts';
+import { Rng } from './prng.ts';
+
+export interface Progress {
+  phase: 'read' | 'vocabulary' | 'lsa' | 'train';
+  done: number;
+  total: number;
+  /** Mean training loss so far in the current epoch (train phase). */
+  loss?: number;
+  epoch?: number;
+}
+
+export interface TrainOptions extends VocabularyOptions {
+  /** Vector size, a multiple of 16 (default 256). */
+  dimensions?: number;
+  /** Passes over the training pairs; 0 gives the LSA initialisation alone (default 8). */
+  epochs?: number;
+  /** Seed of every random choice (default 1). */
+  seed?: number;
+  /** Pairs per batch, which are also each other's negatives (default 512). */
+  batchSize?: number;
+  /** Softmax temperature of the InfoNCE loss (default 0.05). */
+  temperature?: number;
+  /** Adam step size for the word vectors (default 0.01 with unit-RMS initial rows). */
+  learningRate?: number;
+  /** 'idf' keeps idf as word weights; 'learned' trains a multiplier per word on top (default 'idf'). */
+  tokenWeights?: 'idf' | 'learned';
+  /** Papers in the LSA's SVD (default 40,000; the fold-in pass reads all). */
+  lsaSampleSize?: number;
+  /** Subspace iterations of the randomized SVD (default 2). */
+  lsaPowerIterations?: number;
+  /** Train on (title, abstract) pairs (default true). */
+  titlePairs?: boolean;
+  /** Train on (sentence, rest of the abstract) pairs (default true). */
+  sentencePairs?: boolean;
+  /** Numeric kernels: WebAssembly SIMD when available (default), or plain TypeScript. */
+  kernels?: 'auto' | KernelKind;
+  /**
+   * Threads for the WebAssembly kernels (default 1). The model does not depend on it: every number is
+   * computed by the same code whichever thread runs it.
+   */
+  threads?: number;
+  onProgress?: (p: Progress) => void;
+}
+
+type Resolved = Required<Omit<TrainOptions, 'onProgress' | 'kernels' | 'threads' | keyof VocabularyOptions>> & {
+  threads: number;
+  minCount: number;
+  maxVocabulary: number;
+  kernels: 'auto' | KernelKind;
+};
+
+function resolve(options: TrainOptions): Resolved {
+  const r: Resolved = {
+    dimensions: options.dimensions ?? 256,
+    epochs: options.epochs ?? 8,
+    seed: options.seed ?? 1,
+    batchSize: options.batchSize ?? 512,
+    temperature: options.temperature ?? 0.05,
+    learningRate: options.learningRate ?? 0.01,
+    tokenWeights: options.tokenWeights ?? 'idf',
+    lsaSampleSize: options.lsaSampleSize ?? 40_000,
+    lsaPowerIterations: options.lsaPowerIterations ?? 2,
+    titlePairs: options.titlePairs ?? true,
+    sentencePairs: options.sentencePairs ?? true,
+    minCount: options.minCount ?? 3,
+    maxVocabulary: options.maxVocabulary ?? 200_000,
+    kernels: options.kernels ?? 'auto',
+    threads: Math.max(1, Math.floor(options.threads ?? 1)),
+  };
+  if (!Number.isInteger(r.dimensions) || r.dimensions <= 0 || r.dimensions % KERNEL_WIDTH !== 0) {
+    throw new Error(`dimensions must be a positive multiple of ${KERNEL_WIDTH}`);
+  }
+  if (!Number.isInteger(r.epochs) || r.epochs < 0) throw new Error('epochs must be a non-negative integer');
+  if (!Number.isInteger(r.batchSize) || r.batchSize < 2) throw new Error('batchSize must be an integer ≥ 2');
+  if (!(r.temperature >= 0.005)) throw new Error('temperature must be at least 0.005');
+  return r;
+}
+
+/** Reads and tokenizes papers (an array or an async stream) into a corpus. */
+export async function buildCorpus(docs: AsyncIterable<TrainingDoc> | Iterable<TrainingDoc>, options: VocabularyOptions = {},
+  onProgress?: (p: Progress) => void): Promise<Corpus> {
+  const builder = new CorpusBuilder();
+  const total = Array.isArray(docs) ? docs.length : 0;
+  for await (const doc of docs) {
+    builder.add(doc);
+    if (builder.size % 5000 === 0) onProgress?.({ phase: 'read', done: builder.size, total });
+  }
+  onProgress?.({ phase: 'read', done: builder.size, total: builder.size });
+  const corpus = builder.finish(options);
+  onProgress?.({ phase: 'vocabulary', done: corpus.vocab.length, total: corpus.vocab.length });
+  return corpus;
+}
+
+export interface EpochStats {
+  epoch: number;
+  pairs: number;
+  batches: number;
+  loss: number;
+  seconds: number;
+}
+
+/**
+ * Trainer state: word vectors, optimizer moments and batch buffers on one kernel heap. Use
+ * `trainStaticModel` unless you want the steps (e.g. to evaluate the LSA initialisation and each epoch).
+ */
+export class Trainer {
+  readonly corpus: Corpus;
+  readonly options: Resolved;
+  readonly kernels: Kernels;
+  readonly epochStats: EpochStats[] = [];
+  lsa: LsaResult | null = null;
+  private readonly onProgress: ((p: Progress) => void) | undefined;
+  private readonly rng: Rng;
+  private readonly V: number;
+  private readonly d: number;
+  private readonly B: number;
+  private readonly Bp: number;
+  private readonly maxPaper: number;
+  // heap pointers
+  private readonly E: number;
+  private readonly M1: number;
+  private readonly M2: number;
+  private readonly Gr: number;
+  private readonly ids: number;
+  private readonly ws: number;
+  private readonly dotsOut: number;
+  private readonly U: number;
+  private readonly dU: number;
+  private readonly S: number;
+  private readonly Gm: number;
+  private readonly GmT: number;
+  private readonly UqT: number;
+  private readonly UdT: number;
+  private readonly rows: number;
+  private readonly tStart: number;
+  private readonly tLen: number;
+  // learned token weights (log multipliers) and their Adam moments
+  private readonly theta: Float64Array;
+  private readonly thetaM1: Float64Array;
+  private readonly thetaM2: Float64Array;
+  private readonly thetaGrad: Float64Array;
+  private step = 0;
+  private totalSteps = 0;
+  private epochsDone = 0;
+  private readonly seconds: Record<string, number> = {};
+
+  constructor(corpus: Corpus, options: TrainOptions = {}) {
+    this.corpus = corpus;
+    this.options = resolve(options);
+    this.onProgress = options.onProgress;
+    this.rng = new Rng(this.options.seed);
+    this.V = Math.max(1, corpus.vocab.length);
+    this.d = this.options.dimensions;
+    this.B = this.options.batchSize;
+    this.Bp = Math.ceil(this.B / KERNEL_WIDTH) * KERNEL_WIDTH;
+    let maxPaper = 1;
+    for (let p = 0; p < corpus.nDocs; p++) {
+      maxPaper = Math.max(maxPaper, corpus.segStart[corpus.docSeg[p + 1]!]! - corpus.segStart[corpus.docSeg[p]!]!);
+    }
+    this.maxPaper = maxPaper;
+    const { V, d, B, Bp } = this;
+    const table = V * d * 4;
+    const tokenCap = 2 * B * (maxPaper + 1);
+    const bytes = 4 * table + 3 * tokenCap * 4 + 2 * (2 * B * d * 4) + 3 * (B * Bp * 4) + 2 * (d * Bp * 4) + V * 4
+      + 3 * maxPaper * 4 + 2 * d * 4 + 64 * 16;
+    this.kernels = createKernels(bytes + 2 * 2 * B * 4, this.options.kernels, this.options.threads);
+    const k = this.kernels;
+    this.E = k.alloc(table);
+    this.M1 = k.alloc(table);
+    this.M2 = k.alloc(table);
+    this.Gr = k.alloc(table);
+    this.ids = k.alloc(tokenCap * 4);
+    this.ws = k.alloc(tokenCap * 4);
+    this.dotsOut = k.alloc(tokenCap * 4);
+    this.U = k.alloc(2 * B * d * 4);
+    this.dU = k.alloc(2 * B * d * 4);
+    this.S = k.alloc(B * Bp * 4);
+    this.Gm = k.alloc(B * Bp * 4);
+    this.GmT = k.alloc(B * Bp * 4);
+    this.UqT = k.alloc(d * Bp * 4);
+    this.UdT = k.alloc(d * Bp * 4);
+    this.rows = k.alloc(V * 4);
+    this.tStart = k.alloc(2 * B * 4);
+    this.tLen = k.alloc(2 * B * 4);
+    this.theta = new Float64Array(V);
+    this.thetaM1 = new Float64Array(V);
+    this.thetaM2 = new Float64Array(V);
+    this.thetaGrad = new Float64Array(V);
+  }
+
+  /** Fills the word vectors from an LSA of the corpus. */
+  initLsa(): LsaResult {
+    const t = performance.now();
+    const o = this.options;
+    this.lsa = lsaInit(this.corpus, this.kernels, this.E, this.M1, {
+      dimensions: this.d,
+      sampleSize: o.lsaSampleSize,
+      powerIterations: o.lsaPowerIterations,
+      oversample: 16,
+    }, this.rng, (done, total) => this.onProgress?.({ phase: 'lsa', done, total }));
+    this.seconds.lsa = (performance.now() - t) / 1000;
+    return this.lsa;
+  }
+
+  /** Word weights in effect: idf × exp(learned log multiplier). */
+  private tokenWeight(id: number): number {
+    return this.corpus.idf[id]! * Math.exp(this.theta[id]!);
+  }
+
+  /** Builds this epoch's pairs: [paper, sentence segment or -1 for the title] in a shuffled order. */
+  private epochPairs(): { paper: Int32Array; sentence: Int32Array } {
+    const c = this.corpus;
+    const paper: number[] = [];
+    const sentence: number[] = [];
+    const minSentence = 3;
+    for (let p = 0; p < c.nDocs; p++) {
+      if (c.holdout[p]) continue;
+      const first = c.docSeg[p]!;
+      const last = c.docSeg[p + 1]!;
+      const titleLen = c.segStart[first + 1]! - c.segStart[first]!;
+      const abstractLen = c.segStart[last]! - c.segStart[first + 1]!;
+      if (this.options.titlePairs && titleLen > 0 && abstractLen > 0) {
+        paper.push(p);
+        sentence.push(-1);
+      }
+      if (this.options.sentencePairs && last - first > 2) {
+        let candidates = 0;
+        for (let s = first + 1; s < last; s++) {
+          const len = c.segStart[s + 1]! - c.segStart[s]!;
+          if (len >= minSentence && abstractLen - len > 0) candidates++;
+        }
+        if (candidates > 0) {
+          let pick = this.rng.int(candidates);
+          for (let s = first + 1; s < last; s++) {
+            const len = c.segStart[s + 1]! - c.segStart[s]!;
+            if (len >= minSentence && abstractLen - len > 0 && pick-- === 0) {
+              paper.push(p);
+              sentence.push(s);
+              break;
+            }
+          }
+        }
+      }
+    }
+    const order = Int32Array.from({ length: paper.length }, (_, i) => i);
+    this.rng.shuffle(order);
+    return { paper: Int32Array.from(order, (i) => paper[i]!), sentence: Int32Array.from(order, (i) => sentence[i]!) };
+  }
+
+  /** Writes a text's bag (ids, weights) at token offset `at` of the batch buffers; returns its length. */
+  private writeText(bag: Bag, at: number): number {
+    const { i32, f32 } = this.kernels;
+    const io = (this.ids >> 2) + at;
+    const wo = (this.ws >> 2) + at;
+    for (let i = 0; i < bag.size; i++) {
+      const id = bag.ids[i]!;
+      i32[io + i] = id;
+      f32[wo + i] = countFactor(bag.counts[i]!) * this.tokenWeight(id);
+    }
+    return bag.size;
+  }
+
+  /** One pass over the training pairs. */
+  trainEpoch(): EpochStats {
+    const t0 = performance.now();
+    const o = this.options;
+    const c = this.corpus;
+    const { d, B, Bp, kernels: k } = this;
+    const { f32, i32 } = k;
+    const pairs = this.epochPairs();
+    const nPairs = pairs.paper.length;
+    const batches = Math.ceil(nPairs / B);
+    if (this.totalSteps === 0) {
+      this.totalSteps = Math.max(1, batches * o.epochs);
+    }
+    const bag = new Bag(this.V);
+    const touched = new Bag(this.V, 4096);
+    const tStart = i32.subarray(this.tStart >> 2, (this.tStart >> 2) + 2 * B);
+    const tLen = i32.subarray(this.tLen >> 2, (this.tLen >> 2) + 2 * B);
+    const norms = new Float64Array(2 * B);
+    const batchPaper = new Int32Array(B);
+    const e = new Float64Array(B * B);
+    const rowMax = new Float64Array(B);
+    const rowSum = new Float64Array(B);
+    const colMax = new Float64Array(B);
+    const colSum = new Float64Array(B);
+    const learned = o.tokenWeights === 'learned';
+    let lossSum = 0;
+    let lossCount = 0;
+
+    for (let b = 0; b < batches; b++) {
+      const from = b * B;
+      const n = Math.min(B, nPairs - from);
+      if (n < 2) break; // a pair alone has no negatives
+      // --- texts: queries at rows [0, n), documents at rows [B, B + n)
+      let at = 0;
+      touched.clear();
+      for (let i = 0; i < n; i++) {
+        const p = pairs.paper[from + i]!;
+        const s = pairs.sentence[from + i]!;
+        batchPaper[i] = p;
+        const first = c.docSeg[p]!;
+        const absFrom = c.segStart[first + 1]!;
+        const absTo = c.segStart[c.docSeg[p + 1]!]!;
+        bag.clear();
+        if (s < 0) bag.addRange(c.tokens, c.segStart[first]!, absFrom);
+        else bag.addRange(c.tokens, c.segStart[s]!, c.segStart[s + 1]!);
+        tStart[i] = at;
+        tLen[i] = this.writeText(bag, at);
+        at += tLen[i]!;
+        bag.clear();
+        if (s < 0) bag.addRange(c.tokens, absFrom, absTo);
+        else {
+          bag.addRange(c.tokens, absFrom, c.segStart[s]!);
+          bag.addRange(c.tokens, c.segStart[s + 1]!, absTo);
+        }
+        tStart[B + i] = at;
+        tLen[B + i] = this.writeText(bag, at);
+        at += tLen[B + i]!;
+      }
+      for (let q = 0; q < at; q++) touched.add(i32[(this.ids >> 2) + q]!);
+
+      // --- forward: normalised weighted means
+      k.gatherRows(this.tStart, this.tLen, n, this.ids, this.ws, this.E, this.U, d);
+      k.gatherRows(this.tStart + B * 4, this.tLen + B * 4, n, this.ids, this.ws, this.E, this.U + B * d * 4, d);
+      for (let side = 0; side < 2; side++) {
+        for (let i = 0; i < n; i++) {
+          const t = side * B + i;
+          const uo = (this.U >> 2) + t * d;
+          let s = 0;
+          for (let c2 = 0; c2 < d; c2++) s += f32[uo + c2]! * f32[uo + c2]!;
+          const norm = Math.sqrt(s) || 1;
+          norms[t] = norm;
+          for (let c2 = 0; c2 < d; c2++) f32[uo + c2] = f32[uo + c2]! / norm;
+        }
+      }
+      // --- similarities S[i][j] = q_i · d_j
+      k.gemmNT(this.U, this.U + B * d * 4, this.S, n, n, d, Bp);
+      // --- symmetric InfoNCE over logits S / tau; gradient with respect to S into Gm and its transpose GmT
+      lossSum += this.infoNce(n, batchPaper, e, rowSum, colSum, rowMax, colMax);
+      lossCount++;
+      // --- dUq = G Ud, dUd = G^T Uq (through transposes so both are A·B^T products)
+      const uqt = this.UqT >> 2;
+      const udt = this.UdT >> 2;
+      f32.fill(0, uqt, uqt + d * Bp);
+      f32.fill(0, udt, udt + d * Bp);
+      const uo = this.U >> 2;
+      for (let i = 0; i < n; i++) {
+        for (let c2 = 0; c2 < d; c2++) {
+          f32[uqt + c2 * Bp + i] = f32[uo + i * d + c2]!;
+          f32[udt + c2 * Bp + i] = f32[uo + (B + i) * d + c2]!;
+        }
+      }
+      k.gemmNT(this.Gm, this.UdT, this.dU, n, d, Bp, d);
+      k.gemmNT(this.GmT, this.UqT, this.dU + B * d * 4, n, d, Bp, d);
+      // --- through the normalisation, then into the word rows (and the word weights)
+      const duo = this.dU >> 2;
+      for (let side = 0; side < 2; side++) {
+        for (let i = 0; i < n; i++) {
+          const t = side * B + i;
+          const r = t * d;
+          let dot = 0;
+          for (let c2 = 0; c2 < d; c2++) dot += f32[duo + r + c2]! * f32[uo + r + c2]!;
+          const inv = 1 / norms[t]!;
+          for (let c2 = 0; c2 < d; c2++) f32[duo + r + c2] = (f32[duo + r + c2]! - dot * f32[uo + r + c2]!) * inv;
+          const idsAt = this.ids + tStart[t]! * 4;
+          const wsAt = this.ws + tStart[t]! * 4;
+          if (learned) {
+            k.dots(idsAt, tLen[t]!, this.E, this.dU + r * 4, d, this.dotsOut);
+            const dot0 = this.dotsOut >> 2;
+            for (let q = 0; q < tLen[t]!; q++) {
+              const id = i32[(idsAt >> 2) + q]!;
+              this.thetaGrad[id] = this.thetaGrad[id]! + f32[(wsAt >> 2) + q]! * f32[dot0 + q]!;
+            }
+          }
+          k.scatter(idsAt, wsAt, tLen[t]!, this.Gr, this.dU + r * 4, d);
+        }
+      }
+      // --- lazy Adam on the touched rows
+      this.step++;
+      const lr = o.learningRate * this.schedule();
+      const beta1 = 0.9;
+      const beta2 = 0.999;
+      const bc1 = 1 - beta1 ** this.step;
+      const bc2 = 1 - beta2 ** this.step;
+      const ro = this.rows >> 2;
+      for (let q = 0; q < touched.size; q++) i32[ro + q] = touched.ids[q]!;
+      k.adam(this.rows, touched.size, this.E, this.M1, this.M2, this.Gr, d, lr * Math.sqrt(bc2) / bc1, beta1, beta2,
+        1e-8 * Math.sqrt(bc2));
+      if (learned) {
+        const lrT = lr * Math.sqrt(bc2) / bc1;
+        for (let q = 0; q < touched.size; q++) {
+          const id = touched.ids[q]!;
+          const g = this.thetaGrad[id]!;
+          this.thetaGrad[id] = 0;
+          const m = (this.thetaM1[id] = beta1 * this.thetaM1[id]! + (1 - beta1) * g);
+          const v = (this.thetaM2[id] = beta2 * this.thetaM2[id]! + (1 - beta2) * g * g);
+          this.theta[id] = this.theta[id]! - (lrT * m) / (Math.sqrt(v) + 1e-8 * Math.sqrt(bc2));
+        }
+      }
+      if ((b & 15) === 15 || b === batches - 1) {
+        this.onProgress?.({ phase: 'train', done: b + 1, total: batches, loss: lossSum / lossCount, epoch: this.epochsDone + 1 });
+      }
+    }
+    this.epochsDone++;
+    const stats: EpochStats = {
+      epoch: this.epochsDone,
+      pairs: nPairs,
+      batches,
+      loss: lossCount > 0 ? lossSum / lossCount : Number.NaN,
+      seconds: (performance.now() - t0) / 1000,
+    };
+    this.epochStats.push(stats);
+    return stats;
+  }
+
+  /**
+   * Symmetric InfoNCE on the n×n similarities in S (logits S / τ, other pairs of the same paper masked):
+   * returns the loss and writes dLoss/dS to Gm and its transpose to GmT. One exp per entry: with
+   * e = exp(z − rowMax_i), the column softmax is e·exp(rowMax_i − g) / Σ_i e·exp(rowMax_i − g) for the
+   * global max g (no overflow for τ ≥ 0.005, as |z| ≤ 1/τ).
+   */
+  private infoNce(n: number, paper: Int32Array, e: Float64Array, rowSum: Float64Array, colSum: Float64Array,
+    rowMax: Float64Array, rowScale: Float64Array): number {
+    const { f32 } = this.kernels;
+    const Bp = this.Bp;
+    const invTau = 1 / this.options.temperature;
+    const so = this.S >> 2;
+    // logits and masks
+    let g = -Infinity;
+    for (let i = 0; i < n; i++) {
+      let m = -Infinity;
+      const si = so + i * Bp;
+      const ei = i * n;
+      for (let j = 0; j < n; j++) {
+        const v = f32[si + j]! * invTau;
+        e[ei + j] = v;
+        if (v > m) m = v;
+      }
+      rowMax[i] = m;
+      if (m > g) g = m;
+    }
+    const first = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      const other = first.get(paper[i]!);
+      if (other === undefined) first.set(paper[i]!, i);
+      else {
+        e[i * n + other] = -Infinity;
+        e[other * n + i] = -Infinity;
+      }
+    }
+    // exponentials, row sums, column sums
+    colSum.fill(0, 0, n);
+    for (let i = 0; i < n; i++) {
+      const m = rowMax[i]!;
+      const scale = Math.exp(m - g);
+      rowScale[i] = scale;
+      const ei = i * n;
+      let rs = 0;
+      for (let j = 0; j < n; j++) {
+        const x = Math.exp(e[ei + j]! - m);
+        e[ei + j] = x;
+        rs += x;
+        colSum[j] = colSum[j]! + x * scale;
+      }
+      rowSum[i] = rs;
+    }
+    let loss = 0;
+    for (let i = 0; i < n; i++) {
+      const eii = e[i * n + i]!;
+      loss -= Math.log(eii / rowSum[i]!) + Math.log((eii * rowScale[i]!) / colSum[i]!);
+    }
+    // gradient: (softmax_row + softmax_col − 2·I) / (2 n τ)
+    const scale = invTau / (2 * n);
+    const gmo = this.Gm >> 2;
+    const gto = this.GmT >> 2;
+    for (let j = 0; j < n; j++) colSum[j] = scale / colSum[j]!;
+    for (let i = 0; i < n; i++) {
+      const a = scale / rowSum[i]!;
+      const b = rowScale[i]!;
+      const ei = i * n;
+      const gi = gmo + i * Bp;
+      for (let j = 0; j < n; j++) {
+        const x = e[ei + j]!;
+        const v = x * (a + b * colSum[j]!) - (i === j ? 2 * scale : 0);
+        f32[gi + j] = v;
+        f32[gto + j * Bp + i] = v;
+      }
+      f32.fill(0, gi + n, gi + Bp);
+      f32.fill(0, gto + i * Bp + n, gto + i * Bp + Bp);
+    }
+    return loss / (2 * n);
+  }
+
+  /** Learning-rate multiplier: 5% linear warm-up, then linear decay to 10% at the last planned step. */
+  private schedule(): number {
+    const warm = Math.max(1, Math.round(0.05 * this.totalSteps));
+    if (this.step <= warm) return this.step / warm;
+    const progress = Math.min(1, (this.step - warm) / Math.max(1, this.totalSteps - warm));
+    return 1 - 0.9 * progress;
+  }
+
+  /** Stops the kernels' helper threads, if any (snapshot still works after). */
+  close(): void {
+    this.kernels.close();
+  }
+
+  /** The model as it is now (a copy: training can go on). */
+  snapshot(stats: Record<string, unknown> = {}): StaticModel {
+    const { V, d } = this;
+    const vocab = this.corpus.vocab;
+    const weights = new Float32Array(vocab.length);
+    for (let t = 0; t < vocab.length; t++) weights[t] = this.tokenWeight(t);
+    const vectors = this.kernels.f32.slice(this.E >> 2, (this.E >> 2) + vocab.length * d);
+    void V;
+    const o = this.options;
+    const config: ModelConfig = {
+      dimensions: d,
+      epochs: this.epochsDone,
+      batchSize: o.batchSize,
+      temperature: o.temperature,
+      learningRate: o.learningRate,
+      minCount: o.minCount,
+      maxVocabulary: o.maxVocabulary,
+      lsaSampleSize: o.lsaSampleSize,
+      lsaPowerIterations: o.lsaPowerIterations,
+      tokenWeights: o.tokenWeights,
+      titlePairs: o.titlePairs,
+      sentencePairs: o.sentencePairs,
+      kernels: this.kernels.kind,
+    };
+    return new StaticModel(vocab, weights, vectors, d, {
+      seed: o.seed,
+      config,
+      corpus: { documents: this.corpus.nDocs, heldOut: this.corpus.holdout.reduce((a, b) => a + b, 0), fingerprint: this.corpus.fingerprint },
+      stats: {
+        seconds: { ...this.seconds },
+        lsa: this.lsa ? { sampleSize: this.lsa.sampleSize, sampledTerms: this.lsa.sampledTerms, seconds: this.lsa.seconds } : null,
+        epochs: this.epochStats.map((e) => ({ ...e })),
+        ...stats,
+      },
+    });
+  }
+}
+
+/**
+ * Trains a static model on papers: vocabulary, LSA initialisation, `epochs` of contrastive training.
+ * Deterministic for a given seed, corpus (in any order) and kernel kind.
+ */
+export async function trainStaticModel(docs: AsyncIterable<TrainingDoc> | Iterable<TrainingDoc>, options: TrainOptions = {}): Promise<StaticModel> {
+  const t0 = performance.now();
+  const corpus = await buildCorpus(docs, options, options.onProgress);
+  const t1 = performance.now();
+  const trainer = new Trainer(corpus, options);
+  let t2: number;
+  let t3: number;
+  try {
+    trainer.initLsa();
+    t2 = performance.now();
+    for (let e = 0; e < trainer.options.epochs; e++) trainer.trainEpoch();
+    t3 = performance.now();
+  } finally {
+    trainer.close();
+  }
+  return trainer.snapshot({
+    phases: { corpus: (t1 - t0) / 1000, lsa: (t2 - t1) / 1000, train: (t3 - t2) / 1000, total: (t3 - t0) / 1000 },
+    vocabularySize: corpus.vocab.length,
+  });
+}

@@ -1,0 +1,143 @@
+/**
+ * Keeps semantic search going on the embedded default: trains the instance's own embedding model from its
+ * papers when there is none (or when the corpus has doubled since the last training), then embeds every
+ * paper that has no vector of the active model, in the background, resumably (it only ever looks for
+ * papers without a vector). Search uses the model as soon as it is active; papers without a vector are
+ * still found lexically.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { Logger } from '../log.ts';
+import type { Store } from '../store/store.ts';
+import type { Embedder } from './embedder.ts';
+import { paperText } from './embedder.ts';
+import { StaticEmbedder, trainStaticModel } from './learned/index.ts';
+import type { TrainingDoc } from './learned/index.ts';
+
+export const ACTIVE_MODEL_STATE = 'embedder.active';
+
+export interface ActiveModel {
+  id: string;
+  path: string;
+  /** Papers in the store when the model was trained. */
+  trainedOnPapers: number;
+  trainedAt: string;
+}
+
+export interface SemanticIndexerOptions {
+  modelDir: string;
+  /** Below this many papers no model is trained (too little text to learn from). */
+  minPapers: number;
+  epochs: number;
+  seed: number;
+  /** Papers embedded per batch (one store write each). */
+  batchSize: number;
+}
+
+export const DEFAULT_INDEXER_OPTIONS: Omit<SemanticIndexerOptions, 'modelDir'> = { minPapers: 200, epochs: 8, seed: 1, batchSize: 256 };
+
+/** Every paper's text, read from the store page by page. */
+export async function* storeTrainingDocs(store: Store): AsyncIterable<TrainingDoc> {
+  let after = 0;
+  for (;;) {
+    const page = await store.paperTexts(after, 5_000);
+    if (page.length === 0) return;
+    for (const p of page) yield { title: p.title, abstract: p.summary };
+    after = page.at(-1)!.row;
+  }
+}
+
+export async function trainModel(store: Store, options: SemanticIndexerOptions, logger: Logger): Promise<ActiveModel> {
+  const papers = (await store.stats()).papers;
+  logger.info({ papers, epochs: options.epochs }, 'training the embedding model');
+  const started = performance.now();
+  const model = await trainStaticModel(storeTrainingDocs(store), { epochs: options.epochs, seed: options.seed });
+  await mkdir(options.modelDir, { recursive: true });
+  const path = join(options.modelDir, `${model.id.replace(/[^a-z0-9.-]+/gi, '-')}.bin`);
+  await model.save(path);
+  const active: ActiveModel = { id: model.id, path, trainedOnPapers: papers, trainedAt: new Date().toISOString() };
+  await store.setJobState(ACTIVE_MODEL_STATE, active);
+  logger.info({ model: model.id, seconds: (performance.now() - started) / 1000, path }, 'embedding model trained');
+  return active;
+}
+
+/** Embeds papers that have no vector of this model; returns how many it embedded. */
+export async function embedMissing(store: Store, embedder: Embedder, batchSize: number, onBatch: (done: number) => void = () => {}): Promise<number> {
+  let done = 0;
+  for (;;) {
+    const batch = await store.papersWithoutVector(embedder.id, batchSize);
+    if (batch.length === 0) return done;
+    const vectors = await embedder.embedDocuments(batch.map((p) => paperText(p.title, p.summary)));
+    await store.putVectors(embedder.id, embedder.dimensions, batch.map((p, i) => ({ id: p.id, vector: vectors[i]! })));
+    done += batch.length;
+    onBatch(done);
+    await yieldToEventLoop();
+  }
+}
+
+/** Trains a model on the store's papers and makes it active (in this thread, or a worker's). */
+export type Train = () => Promise<ActiveModel>;
+
+export class SemanticIndexer {
+  readonly #store: Store;
+  readonly #options: SemanticIndexerOptions;
+  readonly #logger: Logger;
+  readonly #onModel: (embedder: Embedder) => void;
+  readonly #train: Train;
+  #running: Promise<void> | null = null;
+
+  constructor(store: Store, options: SemanticIndexerOptions, logger: Logger, onModel: (embedder: Embedder) => void,
+    train: Train = () => trainModel(store, options, logger)) {
+    this.#store = store;
+    this.#options = options;
+    this.#logger = logger;
+    this.#onModel = onModel;
+    this.#train = train;
+  }
+
+  /** Loads the active model (if any) and hands it to search at once. */
+  async loadActive(): Promise<Embedder | null> {
+    const active = await this.#store.getJobState<ActiveModel>(ACTIVE_MODEL_STATE);
+    if (!active) return null;
+    try {
+      const embedder = await StaticEmbedder.load(active.path);
+      this.#onModel(embedder);
+      return embedder;
+    } catch (error) {
+      this.#logger.warn({ err: error, path: active.path }, 'the active embedding model could not be loaded; it will be retrained');
+      return null;
+    }
+  }
+
+  /** One pass: train if needed, then embed what is missing. Runs at most once at a time. */
+  run(): Promise<void> {
+    this.#running ??= this.#pass().finally(() => {
+      this.#running = null;
+    });
+    return this.#running;
+  }
+
+  async #pass(): Promise<void> {
+    const papers = (await this.#store.stats()).papers;
+    const active = await this.#store.getJobState<ActiveModel>(ACTIVE_MODEL_STATE);
+    let embedder = active ? await this.loadActive() : null;
+    const grown = active !== null && papers >= 2 * active.trainedOnPapers;
+    if ((!embedder || grown) && papers >= this.#options.minPapers) {
+      const trained = await this.#train();
+      embedder = await StaticEmbedder.load(trained.path);
+    }
+    if (!embedder) return;
+    // The new model serves queries only once its vectors exist, so search never mixes or lacks a space.
+    const started = performance.now();
+    const embedded = await embedMissing(this.#store, embedder, this.#options.batchSize, (done) => {
+      if (done % (this.#options.batchSize * 20) === 0) this.#logger.info({ model: embedder.id, done }, 'embedding papers');
+    });
+    // One query loads the model's vectors into memory now rather than on a visitor's first search.
+    await this.#store.searchVectors(embedder.id, await embedder.embedQuery('warm up'), 1, {});
+    this.#onModel(embedder);
+    if (embedded > 0) {
+      this.#logger.info({ model: embedder.id, embedded, seconds: (performance.now() - started) / 1000 }, 'papers embedded');
+    }
+  }
+}

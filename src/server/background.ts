@@ -1,0 +1,47 @@
+/**
+ * Work the embedded default does beside serving: build the in-memory search index, and keep the instance's
+ * own embedding model trained and every paper embedded (now, and every few minutes for new papers).
+ */
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import type { Store } from '../store/store.ts';
+import type { SearchService } from '../search/search-service.ts';
+import { DEFAULT_INDEXER_OPTIONS, SemanticIndexer } from '../search/semantic-indexer.ts';
+import { trainInWorker } from '../search/train-worker.ts';
+import { describeDatabase } from '../config.ts';
+
+export const EMBED_EVERY_MS = 10 * 60_000;
+
+export interface BackgroundWork {
+  stop(): void;
+  /** Resolves when the first round (index build, training, embedding) is over. */
+  firstRound: Promise<void>;
+}
+
+export function startBackgroundWork(ctx: { store: Store; config: Config; logger: Logger; search: SearchService }): BackgroundWork {
+  const { store, config, logger, search } = ctx;
+  const options = { ...DEFAULT_INDEXER_OPTIONS, modelDir: config.modelDir };
+  const database = describeDatabase(config.databaseUrl);
+  // Training runs in a worker thread where the database is a file another connection can open.
+  const train = database.backend === 'sqlite' && database.path !== ':memory:'
+    ? () => trainInWorker({ databasePath: database.path, options, logLevel: config.logLevel })
+    : undefined;
+  const indexer = new SemanticIndexer(store, options, logger, (embedder) => search.setEmbedder(embedder), train);
+  const round = async () => {
+    try {
+      await indexer.run();
+    } catch (error) {
+      logger.error({ err: error }, 'embedding papers failed; search stays lexical for papers without vectors');
+    }
+  };
+  const firstRound = (async () => {
+    await store.warmUp();
+    logger.info('search index ready');
+    if (!config.semanticSearch) return;
+    await indexer.loadActive();
+    await round();
+  })();
+  const timer = config.semanticSearch ? setInterval(() => void round(), EMBED_EVERY_MS) : null;
+  timer?.unref();
+  return { stop: () => (timer ? clearInterval(timer) : undefined), firstRound };
+}
