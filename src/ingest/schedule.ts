@@ -28,11 +28,7 @@ export interface IngestScheduleOptions {
   /** Defaults to loadIngestConfig(process.env). */
   config?: IngestConfig;
   now?: () => Date;
-  /**
-   * Called after each daily run with what it brought in.
-   * TODO(embeddings): embed the day's new papers here (store.papersWithoutVector + the Embedder) once the
-   * embedder lands, and time it for `npm run bench:ingest`.
-   */
+  /** Called after each daily run with what it brought in (serve embeds the new papers here). */
   afterRun?: (result: DailyIngestResult) => Promise<void>;
 }
 

@@ -1,6 +1,7 @@
 /**
- * Work the embedded default does beside serving: build the in-memory search index, and keep the instance's
- * own embedding model trained and every paper embedded (now, and every few minutes for new papers).
+ * Work the embedded default does beside serving: build the in-memory search index, keep the instance's own
+ * embedding model trained and every paper embedded (now, and every few minutes for new papers), and run the
+ * daily arXiv harvest.
  */
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
@@ -9,6 +10,7 @@ import type { SearchService } from '../search/search-service.ts';
 import { DEFAULT_INDEXER_OPTIONS, SemanticIndexer } from '../search/semantic-indexer.ts';
 import { trainInWorker } from '../search/train-worker.ts';
 import { describeDatabase } from '../config.ts';
+import { startIngestSchedule } from '../ingest/schedule.ts';
 
 export const EMBED_EVERY_MS = 10 * 60_000;
 
@@ -43,5 +45,13 @@ export function startBackgroundWork(ctx: { store: Store; config: Config; logger:
   })();
   const timer = config.semanticSearch ? setInterval(() => void round(), EMBED_EVERY_MS) : null;
   timer?.unref();
-  return { stop: () => (timer ? clearInterval(timer) : undefined), firstRound };
+  // The daily arXiv harvest (and Daily Papers mirror, when configured); new papers are embedded right after.
+  const stopIngest = startIngestSchedule({ store, logger, afterRun: async () => (config.semanticSearch ? round() : undefined) });
+  return {
+    stop: () => {
+      if (timer) clearInterval(timer);
+      stopIngest();
+    },
+    firstRound,
+  };
 }
