@@ -10,7 +10,7 @@
  * `paperboy model pull Xenova/bge-small-en-v1.5`, then --model data/models/onnx/bge-small-en-v1.5.
  *
  *   node bench/onnx-embedder.ts [--model DIR | --synthetic small|base] [--papers 2000] [--queries 200]
- *     [--batch 8] [--threads 0] [--max-tokens 512] [--mode both|worker|main] [--data file.jsonl.gz]
+ *     [--batch 16] [--batch-tokens 512] [--threads 0] [--max-tokens 512] [--mode both|worker|main] [--data file.jsonl.gz]
  */
 import { createReadStream, existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -35,6 +35,7 @@ const { values: args } = parseArgs({
     mode: { type: 'string', default: 'both' },
     'max-tokens': { type: 'string' },
     batch: { type: 'string' },
+    'batch-tokens': { type: 'string' },
     threads: { type: 'string' },
     data: { type: 'string', default: join(SHARED_DATA, 'arxiv-papers-133k.jsonl.gz') },
   },
@@ -52,6 +53,7 @@ const queryCount = Number(args.queries ?? (slow ? 20 : 200));
 const modes = (args.mode === 'both' ? ['worker', 'main'] : [args.mode]) as ('worker' | 'main')[];
 const options = {
   ...(args.batch ? { batchSize: Number(args.batch) } : {}),
+  ...(args['batch-tokens'] ? { batchTokens: Number(args['batch-tokens']) } : {}),
   ...(args.threads ? { threads: Number(args.threads) } : {}),
   ...(args['max-tokens'] ? { maxTokens: Number(args['max-tokens']) } : {}),
 };

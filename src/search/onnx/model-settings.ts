@@ -21,8 +21,10 @@ export interface ModelSettings {
   documentPrefix: string;
   /** Longer texts are cut to this many tokens, special tokens included. */
   maxTokens: number;
-  /** Texts per inference call. */
+  /** At most this many texts per inference call… */
   batchSize: number;
+  /** …and about this many tokens (padding included): one call is what a waiting query may have to sit out. */
+  batchTokens: number;
   /** Threads of one inference (0: onnxruntime's choice, all cores). */
   threads: number;
   /** Which rule gave the prefixes and pooling, for `paperboy model status`. */
@@ -58,6 +60,7 @@ export const paperboyJsonSchema = z.strictObject({
   documentPrefix: z.string().optional(),
   maxTokens: z.number().int().min(8).max(32_768).optional(),
   batchSize: z.number().int().min(1).max(1024).optional(),
+  batchTokens: z.number().int().min(1).max(1_000_000).optional(),
   threads: z.number().int().min(0).max(256).optional(),
 });
 
@@ -132,7 +135,8 @@ export function resolveModelSettings(dir: string): ModelSettings {
     queryPrefix: own.queryPrefix ?? queryPrefix,
     documentPrefix: own.documentPrefix ?? documentPrefix,
     maxTokens: own.maxTokens ?? defaultMaxTokens(config, tokenizerConfig),
-    batchSize: own.batchSize ?? 8,
+    batchSize: own.batchSize ?? 16,
+    batchTokens: own.batchTokens ?? 512,
     threads: own.threads ?? 0,
     source: sources.join(' + '),
   };

@@ -19,6 +19,7 @@ export type TextKind = 'query' | 'document';
 export interface OnnxModelOptions {
   /** Overrides of the folder's settings (paperboy.json wins over the folder's files; these win over both). */
   batchSize?: number;
+  batchTokens?: number;
   threads?: number;
   maxTokens?: number;
 }
@@ -31,6 +32,9 @@ export interface OnnxModelInfo {
   inputs: string[];
   output: string;
 }
+
+/** English WordPiece and BPE vocabularies average about four characters per token. */
+const CHARS_PER_TOKEN_ESTIMATE = 4;
 
 /** Texts longer than this many characters per allowed token are cut before tokenizing (the rest would be dropped anyway). */
 const CHARS_PER_TOKEN_BOUND = 24;
@@ -83,6 +87,7 @@ export class OnnxModel {
     const dir = resolve(folder);
     const settings = { ...resolveModelSettings(dir) };
     if (options.batchSize !== undefined) settings.batchSize = options.batchSize;
+    if (options.batchTokens !== undefined) settings.batchTokens = options.batchTokens;
     if (options.threads !== undefined) settings.threads = options.threads;
     if (options.maxTokens !== undefined) settings.maxTokens = options.maxTokens;
 
@@ -158,14 +163,21 @@ export class OnnxModel {
   }
 
   /**
-   * Groups texts into batches of similar length, longest first, so that little of a batch is padding.
-   * Length in characters stands in for length in tokens: tokenizing happens batch by batch, so a long job
-   * can be interleaved with queries from its first batch on.
+   * Groups texts into batches of similar length, longest first, so that little of a batch is padding, and
+   * small enough (about batchTokens tokens) that a query waiting behind one is not kept long: on CPU, larger
+   * batches of abstract-length texts are no faster per text. Tokens are estimated from characters here, so
+   * that tokenizing happens batch by batch and a long job interleaves with queries from its first batch on.
    */
   plan(texts: readonly string[]): number[][] {
+    const { batchSize, batchTokens, maxTokens } = this.settings;
     const order = texts.map((_, i) => i).sort((a, b) => texts[b]!.length - texts[a]!.length);
     const batches: number[][] = [];
-    for (let start = 0; start < order.length; start += this.settings.batchSize) batches.push(order.slice(start, start + this.settings.batchSize));
+    for (let start = 0; start < order.length;) {
+      const width = Math.min(maxTokens, Math.ceil(texts[order[start]!]!.length / CHARS_PER_TOKEN_ESTIMATE) + 2);
+      const rows = Math.max(1, Math.min(batchSize, Math.floor(batchTokens / width)));
+      batches.push(order.slice(start, start + rows));
+      start += rows;
+    }
     return batches;
   }
 
