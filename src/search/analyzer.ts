@@ -1,7 +1,8 @@
 /**
- * Text analysis shared by indexing and querying, in TypeScript rather than in a database tokenizer, so
- * that SQLite and PostgreSQL index exactly the same terms: Unicode words, lowercased, accents removed,
- * Porter-stemmed. Stop words stay in the index (phrases need them) and are dropped from queries.
+ * Text analysis shared by indexing and querying, in TypeScript rather than in a database tokenizer, so that
+ * every backend and every check (phrases, highlighting) sees exactly the same terms: Unicode words,
+ * lowercased, accents removed, Porter-stemmed. Stop words stay in the index (phrases need them) and are
+ * dropped from queries.
  */
 import { stemmer } from 'stemmer';
 
@@ -18,11 +19,28 @@ who whom why will with would you your yours yourself yourselves via using based 
 const stemCache = new Map<string, string>();
 const STEM_CACHE_LIMIT = 500_000;
 
+/** The index term of one folded word (see words()). */
+export function stemWord(word: string): string {
+  // Numbers and mixed tokens ("gpt4", "3d") are kept as they are.
+  return /^\p{L}+$/u.test(word) && word.length > 2 ? stemmer(word) : word;
+}
+
+/** Calls `visit` with each folded word of a text, in order, without building an array; returns the count. */
+export function forEachWord(text: string, visit: (word: string) => void): number {
+  const folded = text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+  const pattern = new RegExp(WORD.source, 'gu');
+  let count = 0;
+  for (let match = pattern.exec(folded); match !== null; match = pattern.exec(folded)) {
+    visit(match[0]);
+    count++;
+  }
+  return count;
+}
+
 function stem(word: string): string {
   let stemmed = stemCache.get(word);
   if (stemmed === undefined) {
-    // Numbers and mixed tokens ("gpt4", "3d") are kept as they are.
-    stemmed = /^\p{L}+$/u.test(word) && word.length > 2 ? stemmer(word) : word;
+    stemmed = stemWord(word);
     if (stemCache.size < STEM_CACHE_LIMIT) stemCache.set(word, stemmed);
   }
   return stemmed;
@@ -37,11 +55,6 @@ export function words(text: string): string[] {
 /** The terms of a text as the index holds them. */
 export function analyze(text: string): string[] {
   return words(text).map(stem);
-}
-
-/** What goes into the full-text index for one field: its terms separated by spaces. */
-export function indexText(text: string): string {
-  return analyze(text).join(' ');
 }
 
 export function isStopWord(word: string): boolean {

@@ -1,6 +1,5 @@
 /** Versioned schema of the embedded store. Append new versions; never edit one that has shipped. */
 import type { SqliteDatabase } from './database.ts';
-import { indexPaperText } from './paper-text-index.ts';
 import { titleKey } from '../../search/analyzer.ts';
 
 export interface Migration {
@@ -83,23 +82,14 @@ export const migrations: Migration[] = [
   },
   {
     version: 2,
-    name: 'full-text index (terms analysed in TypeScript) and exact-title keys',
+    name: 'exact-title keys',
     sql: `
       ALTER TABLE papers ADD COLUMN title_key TEXT NOT NULL DEFAULT '';
       CREATE INDEX papers_title_key ON papers(title_key);
-      CREATE VIRTUAL TABLE papers_fts USING fts5(
-        title, authors, abstract,
-        content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0'
-      );
-      CREATE VIRTUAL TABLE papers_fts_terms USING fts5vocab(papers_fts, 'row');
     `,
     backfill: (db) => {
       const setKey = db.sql('UPDATE papers SET title_key = ? WHERE rowid = ?');
-      for (const row of db.sql('SELECT rowid, title, authors, summary FROM papers').all()) {
-        const paper = { title: String(row.title), authors: JSON.parse(String(row.authors)), summary: String(row.summary) };
-        setKey.run(titleKey(paper.title), Number(row.rowid));
-        indexPaperText(db, Number(row.rowid), paper);
-      }
+      for (const row of db.sql('SELECT rowid, title FROM papers').all()) setKey.run(titleKey(String(row.title)), Number(row.rowid));
     },
   },
   {

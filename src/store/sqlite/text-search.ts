@@ -1,7 +1,8 @@
 /**
- * Full-text search in the embedded store. Ranking runs on an in-memory BM25F index built from the papers
- * table (see search/lexical/bm25-index.ts); FTS5 answers what needs positions (required phrases and
- * prefixes) and ranks on its own while the in-memory index is being built.
+ * Full-text search in the embedded store: an in-memory BM25F index built from the papers table (see
+ * search/lexical/bm25-index.ts). SQLite's FTS5 was measured first: its bm25() costs ~8 µs per matching
+ * paper (~400 ms for a common word at 133k papers), and keeping it in step doubled import time, so it is
+ * not used. Quoted phrases are checked on the best candidates' text, analysed as the index is.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { SQLInputValue } from 'node:sqlite';
@@ -12,18 +13,10 @@ import { Bm25Builder, Bm25Index, TopK, documentTerms, type AnalyzedDocument, typ
 
 /** Prefix terms expand to at most this many words of the vocabulary. */
 const PREFIX_EXPANSION = 64;
+/** Candidates whose text is checked for a quoted phrase, at most. */
+const PHRASE_CHECK_BUDGET = 2_000;
 /** Rows read per step of a background build, between which other work runs. */
 const BUILD_CHUNK = 2_000;
-
-const quote = (term: string) => `"${term}"`;
-
-/** The FTS5 expression of a query: required phrases AND any of the plain terms or prefixes. */
-export function ftsExpression(query: TextQuery): string | null {
-  const required = query.phrases.map((p) => quote(p.join(' ')));
-  const optional = [...query.terms.map(quote), ...query.prefixes.map((p) => `${quote(p)}*`)];
-  if (optional.length > 0) required.push(optional.length === 1 ? optional[0]! : `(${optional.join(' OR ')})`);
-  return required.length > 0 ? required.join(' AND ') : null;
-}
 
 /** SQL conditions on papers `p` for search filters. */
 export function filterConditions(filters: SearchFilters): { sql: string; params: SQLInputValue[] } {
@@ -103,10 +96,8 @@ export class TextSearch {
         .all(after, BUILD_CHUNK);
       if (rows.length === 0) break;
       for (const row of rows) {
-        builder.add(analyzedDocument({
-          rowid: Number(row.rowid), id: String(row.id), title: String(row.title),
-          authors: JSON.parse(String(row.authors)), summary: String(row.summary),
-        }));
+        const authors = (JSON.parse(String(row.authors)) as { name: string }[]).map((a) => a.name).join(' ');
+        builder.addText(Number(row.rowid), String(row.id), [String(row.title), authors, String(row.summary)]);
       }
       after = Number(rows.at(-1)!.rowid);
       await yieldToEventLoop();
@@ -133,15 +124,9 @@ export class TextSearch {
     return new Set(this.#db.sql(sql).all(...params).map((row) => Number(row.rowid)));
   }
 
-  search(query: TextQuery, filters: SearchFilters, weights: FieldWeights, limit: number): ScoredPaper[] {
-    if (!this.#index) {
-      void this.warmUp();
-      return this.#searchFts(query, filters, weights, limit);
-    }
-    const index = this.#index;
-    const required = query.phrases.length > 0
-      ? this.#rowids('SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?', [ftsExpression({ terms: [], prefixes: [], phrases: query.phrases })!])
-      : null;
+  async search(query: TextQuery, filters: SearchFilters, weights: FieldWeights, limit: number): Promise<ScoredPaper[]> {
+    if (!this.#index) await this.warmUp();
+    const index = this.#index!;
     const filter = filterConditions(filters);
     const allowed = hasFilters(filters) ? this.#rowids(`SELECT p.rowid FROM papers p WHERE 1 = 1${filter.sql}`, filter.params) : null;
     const terms = [...new Set([...query.terms, ...query.phrases.flat(), ...query.prefixes.flatMap((p) => index.expandPrefix(p, PREFIX_EXPANSION))])];
@@ -149,8 +134,10 @@ export class TextSearch {
     const scores = this.#scores;
     const touched: number[] = [];
     index.accumulate(terms, weights, scores, touched);
-    const top = new TopK(limit);
-    const admits = (doc: number) => (required === null || required.has(doc)) && (allowed === null || allowed.has(doc));
+    // With phrases, only papers holding every phrase word are candidates; adjacency is checked below.
+    const withPhraseWords = query.phrases.length > 0 ? new Set(index.documentsWithAll(query.phrases.flat())) : null;
+    const admits = (doc: number) => (withPhraseWords === null || withPhraseWords.has(doc)) && (allowed === null || allowed.has(doc));
+    const top = new TopK(withPhraseWords === null ? limit : Math.min(PHRASE_CHECK_BUDGET, Math.max(limit * 4, 200)));
     for (const doc of touched) {
       const score = scores[doc]!;
       scores[doc] = 0;
@@ -158,24 +145,30 @@ export class TextSearch {
     }
     for (const [doc, { terms: recentTerms }] of this.#recent) {
       const score = index.scoreDocument(recentTerms, terms, weights);
-      if (score > 0 && score > top.threshold && admits(doc)) top.offer({ doc, id: recentTerms.id, score });
+      if (score > 0 && score > top.threshold && (allowed === null || allowed.has(doc))) top.offer({ doc, id: recentTerms.id, score });
     }
-    return top.sorted().map((hit) => ({ id: hit.id, score: hit.score }));
+    const hits = top.sorted();
+    const kept = withPhraseWords === null ? hits : this.#withPhrases(hits, query.phrases).slice(0, limit);
+    return kept.map((hit) => ({ id: hit.id, score: hit.score }));
   }
 
-  /** FTS5's own BM25, used until the in-memory index is ready. */
-  #searchFts(query: TextQuery, filters: SearchFilters, weights: FieldWeights, limit: number): ScoredPaper[] {
-    const expression = ftsExpression(query);
-    if (!expression) return [];
-    const filter = filterConditions(filters);
-    const rank = 'bm25(papers_fts, ?, ?, ?)';
-    const w = [weights.title, weights.authors, weights.abstract];
-    return this.#db.sql(`
-      SELECT p.id, -${rank} AS score
-      FROM papers_fts JOIN papers p ON p.rowid = papers_fts.rowid
-      WHERE papers_fts MATCH ?${filter.sql}
-      ORDER BY ${rank} LIMIT ?`)
-      .all(...w, expression, ...filter.params, ...w, limit)
-      .map((row) => ({ id: String(row.id), score: Number(row.score) }));
+  /** Keeps the hits whose title, authors or abstract hold every phrase as consecutive terms. */
+  #withPhrases<T extends { doc: number }>(hits: T[], phrases: string[][]): T[] {
+    if (hits.length === 0) return hits;
+    const texts = new Map(this.#db.sql('SELECT p.rowid, p.title, p.authors, p.summary FROM json_each(?) j JOIN papers p ON p.rowid = j.value')
+      .all(JSON.stringify(hits.map((h) => h.doc)))
+      .map((row) => [Number(row.rowid), [String(row.title), (JSON.parse(String(row.authors)) as { name: string }[]).map((a) => a.name).join(' '), String(row.summary)]]));
+    return hits.filter((hit) => {
+      const fields = (texts.get(hit.doc) ?? []).map(analyze);
+      return phrases.every((phrase) => fields.some((field) => containsSequence(field, phrase)));
+    });
   }
+}
+
+function containsSequence(terms: readonly string[], phrase: readonly string[]): boolean {
+  outer: for (let i = 0; i + phrase.length <= terms.length; i++) {
+    for (let j = 0; j < phrase.length; j++) if (terms[i + j] !== phrase[j]) continue outer;
+    return true;
+  }
+  return false;
 }
