@@ -7,7 +7,9 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import type { SearchService } from '../search/search-service.ts';
-import { DEFAULT_INDEXER_OPTIONS, SemanticIndexer } from '../search/semantic-indexer.ts';
+import type { Embedder } from '../search/embedder.ts';
+import { DEFAULT_INDEXER_OPTIONS, SemanticIndexer, embedMissing } from '../search/semantic-indexer.ts';
+import { loadConfiguredEmbedder } from '../search/onnx/configured-embedder.ts';
 import { trainInWorker } from '../search/train-worker.ts';
 import { describeDatabase } from '../config.ts';
 import { startIngestSchedule } from '../ingest/schedule.ts';
@@ -29,9 +31,25 @@ export function startBackgroundWork(ctx: { store: Store; config: Config; logger:
     ? () => trainInWorker({ databasePath: database.path, options, logLevel: config.logLevel })
     : undefined;
   const indexer = new SemanticIndexer(store, options, logger, (embedder) => search.setEmbedder(embedder), train);
+  // An ONNX model chosen by EMBEDDER=onnx:PATH or `paperboy model use` replaces the learned one.
+  let onnx: (Embedder & { close(): Promise<void> }) | null = null;
+  let onnxRound: Promise<void> | null = null; // one embedding pass at a time, as SemanticIndexer.run does
+  const embedWithOnnx = async (embedder: Embedder) => {
+    const started = performance.now();
+    const embedded = await embedMissing(store, embedder, 64);
+    search.setEmbedder(embedder); // only once every paper has its vector: search never mixes two spaces
+    if (embedded > 0) logger.info({ model: embedder.id, embedded, seconds: (performance.now() - started) / 1000 }, 'papers embedded');
+  };
   const round = async () => {
     try {
-      await indexer.run();
+      if (onnx) {
+        onnxRound ??= embedWithOnnx(onnx).finally(() => {
+          onnxRound = null;
+        });
+        await onnxRound;
+      } else {
+        await indexer.run();
+      }
     } catch (error) {
       logger.error({ err: error }, 'embedding papers failed; search stays lexical for papers without vectors');
     }
@@ -40,7 +58,14 @@ export function startBackgroundWork(ctx: { store: Store; config: Config; logger:
     await store.warmUp();
     logger.info('search index ready');
     if (!config.semanticSearch) return;
-    await indexer.loadActive();
+    try {
+      onnx = await loadConfiguredEmbedder(config);
+      if (onnx) logger.info({ model: onnx.id, dimensions: onnx.dimensions }, 'ONNX embedding model loaded');
+    } catch (error) {
+      logger.error({ err: error }, 'the chosen ONNX model cannot be loaded; semantic search stays off');
+      return;
+    }
+    await indexer.loadActive(); // the learned model, if there is one, serves until the ONNX vectors are all there
     await round();
   })();
   const timer = config.semanticSearch ? setInterval(() => void round(), EMBED_EVERY_MS) : null;
@@ -51,6 +76,7 @@ export function startBackgroundWork(ctx: { store: Store; config: Config; logger:
     stop: () => {
       if (timer) clearInterval(timer);
       stopIngest();
+      void onnx?.close();
     },
     firstRound,
   };
