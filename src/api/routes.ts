@@ -16,14 +16,14 @@ export const PAPERS_PAGE_SIZE = 50;
 export function registerApi(app: Hono, ctx: AppContext): void {
   const { store, config } = ctx;
   registerSearchApi(app, ctx);
-  const listCache = new ResponseCache();
+  const listCache = new ResponseCache<Uint8Array<ArrayBuffer>>();
   app.get('/api/daily_papers', async (c) => {
     const parsed = parseDailyPapersParams(c.req.query());
     if (!parsed.ok) return apiError(c, 400, parsed.error);
     const key = `${await store.dataVersion()}:${JSON.stringify(parsed.query)}`;
     let body = listCache.get(key);
     if (body === undefined) {
-      body = JSON.stringify((await store.listDaily(parsed.query)).map(toHfDailyItem));
+      body = Buffer.from(JSON.stringify((await store.listDaily(parsed.query)).map(toHfDailyItem)));
       listCache.set(key, body);
     }
     return c.body(body, 200, { 'Content-Type': 'application/json' });

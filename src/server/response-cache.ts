@@ -5,8 +5,9 @@
  * version in the key, so that any write (here or in another process on the same database) makes earlier
  * entries unreachable: what is served is never staler than the database.
  */
-export class ResponseCache {
-  readonly #entries = new Map<string, { body: string; expires: number }>();
+/** Bodies are kept as given: a page as a string, an API list as encoded bytes (no re-encoding per request). */
+export class ResponseCache<Body extends string | Uint8Array = string> {
+  readonly #entries = new Map<string, { body: Body; expires: number }>();
   readonly #ttlMs: number;
   readonly #maxEntries: number;
 
@@ -15,7 +16,7 @@ export class ResponseCache {
     this.#maxEntries = maxEntries;
   }
 
-  get(key: string, now = Date.now()): string | undefined {
+  get(key: string, now = Date.now()): Body | undefined {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
     if (entry.expires <= now) {
@@ -25,7 +26,7 @@ export class ResponseCache {
     return entry.body;
   }
 
-  set(key: string, body: string, now = Date.now()): void {
+  set(key: string, body: Body, now = Date.now()): void {
     if (this.#ttlMs <= 0) return;
     this.#entries.delete(key);
     if (this.#entries.size >= this.#maxEntries) {
