@@ -6,7 +6,7 @@
  * trains on all papers it searches) but never in a training pair.
  *
  *   node bench/learned-model.ts [--limit N] [--epochs 8] [--dimensions 256] [--batch 512] [--lr 0.01]
- *     [--temperature 0.05] [--token-weights idf|learned] [--lsa-sample 40000] [--holdout 2000] [--pool 20000]
+ *     [--temperature 0.05] [--token-weights learned|idf] [--lsa-sample 40000] [--holdout 2000] [--pool 20000]
  *     [--seed 1] [--kernels auto|js|wasm-simd] [--threads 1] [--no-eval-epochs] [--save model.pbs] [--data file.jsonl.gz]
  */
 import { createReadStream } from 'node:fs';
@@ -33,7 +33,7 @@ const { values: args } = parseArgs({
     batch: { type: 'string', default: '512' },
     lr: { type: 'string', default: '0.01' },
     temperature: { type: 'string', default: '0.05' },
-    'token-weights': { type: 'string', default: 'idf' },
+    'token-weights': { type: 'string', default: 'learned' },
     'lsa-sample': { type: 'string', default: '40000' },
     'lsa-iterations': { type: 'string', default: '2' },
     'min-count': { type: 'string', default: '3' },

@@ -77,6 +77,10 @@ test('training is deterministic: same seed → same weights and id (in any paper
   assert.ok(!sameBytes(a.vectors, c.vectors));
   assert.notEqual(a.id, c.id);
   assert.equal(a.meta.corpus.fingerprint, b.meta.corpus.fingerprint);
+  if (a.meta.config.kernels === 'wasm-simd') {
+    const threaded = await trainStaticModel(docs, { ...FAST, threads: 2 });
+    assert.equal(threaded.id, a.id, 'helper threads change nothing');
+  }
 });
 
 test('epochs: 0 gives the LSA initialisation, which training changes', async () => {

@@ -31,7 +31,10 @@ export interface TrainOptions extends VocabularyOptions {
   temperature?: number;
   /** Adam step size for the word vectors (default 0.01 with unit-RMS initial rows). */
   learningRate?: number;
-  /** 'idf' keeps idf as word weights; 'learned' trains a multiplier per word on top (default 'idf'). */
+  /**
+   * 'learned' (default) trains a multiplier per word on top of idf (log-parametrised, same optimizer);
+   * 'idf' keeps idf as the word weights.
+   */
   tokenWeights?: 'idf' | 'learned';
   /** Papers in the LSA's SVD (default 40,000; the fold-in pass reads all). */
   lsaSampleSize?: number;
@@ -66,7 +69,7 @@ function resolve(options: TrainOptions): Resolved {
     batchSize: options.batchSize ?? 512,
     temperature: options.temperature ?? 0.05,
     learningRate: options.learningRate ?? 0.01,
-    tokenWeights: options.tokenWeights ?? 'idf',
+    tokenWeights: options.tokenWeights ?? 'learned',
     lsaSampleSize: options.lsaSampleSize ?? 40_000,
     lsaPowerIterations: options.lsaPowerIterations ?? 2,
     titlePairs: options.titlePairs ?? true,

@@ -127,22 +127,10 @@ export class SqliteStore implements Store {
     const row = this.#sql('SELECT * FROM papers WHERE id = ?').get(id);
     if (!row) return null;
     return {
-      id: String(row.id),
-      title: String(row.title),
-      summary: String(row.summary),
-      publishedAt: String(row.published_at),
-      authors: JSON.parse(String(row.authors)),
-      categories: JSON.parse(String(row.categories)),
+      ...paperColumns(row),
       organizationName: nullableString(row.organization_name),
-      githubRepo: nullableString(row.github_repo),
-      githubStars: nullableNumber(row.github_stars),
-      projectPage: nullableString(row.project_page),
-      aiSummary: nullableString(row.ai_summary),
-      aiKeywords: JSON.parse(String(row.ai_keywords)),
-      withdrawn: row.withdrawn === 1,
       upvotesSource: Number(row.upvotes_source),
       numCommentsSource: Number(row.num_comments_source),
-      discussionId: nullableString(row.discussion_id),
     };
   }
 
@@ -441,28 +429,35 @@ function rowToMember(row: Row, prefix = 'member_'): Member | null {
 function rowToPaper(row: Row, submission: { at: string; by: Member | null } | null): Paper {
   const organizationName = nullableString(row.organization_name);
   return {
-    id: String(row.id),
-    title: String(row.title),
-    summary: String(row.summary),
-    publishedAt: String(row.published_at),
-    authors: JSON.parse(String(row.authors)),
-    categories: JSON.parse(String(row.categories)),
+    ...paperColumns(row),
     organization: organizationName === null ? null : {
       name: organizationName,
       fullname: String(row.org_fullname),
       avatar: nullableString(row.org_avatar),
       externalId: nullableString(row.org_external_id),
     },
+    upvotes: Number(row.upvotes),
+    numComments: Number(row.num_comments),
+    submittedOnDailyAt: submission?.at ?? null,
+    submittedOnDailyBy: submission?.by ?? null,
+  };
+}
+
+/** The columns a stored record and a served paper read alike. */
+function paperColumns(row: Row) {
+  return {
+    id: String(row.id),
+    title: String(row.title),
+    summary: String(row.summary),
+    publishedAt: String(row.published_at),
+    authors: JSON.parse(String(row.authors)) as Paper['authors'],
+    categories: JSON.parse(String(row.categories)) as string[],
     githubRepo: nullableString(row.github_repo),
     githubStars: nullableNumber(row.github_stars),
     projectPage: nullableString(row.project_page),
     aiSummary: nullableString(row.ai_summary),
-    aiKeywords: JSON.parse(String(row.ai_keywords)),
+    aiKeywords: JSON.parse(String(row.ai_keywords)) as string[],
     withdrawn: row.withdrawn === 1,
-    upvotes: Number(row.upvotes),
-    numComments: Number(row.num_comments),
     discussionId: nullableString(row.discussion_id),
-    submittedOnDailyAt: submission?.at ?? null,
-    submittedOnDailyBy: submission?.by ?? null,
   };
 }
