@@ -35,6 +35,7 @@ const PAPER_ID_PARAM = ':id{[^/]+(?:/[^/]+)?}';
 export function registerPages(app: Hono, ctx: AppContext): void {
   const { store } = ctx;
   const feedCache = new ResponseCache();
+  const paperCache = new ResponseCache();
 
   app.get('/static/:file', (c) => {
     const asset = findAsset(c.req.path);
@@ -89,10 +90,16 @@ export function registerPages(app: Hono, ctx: AppContext): void {
     const id = normalizeArxivId(text);
     if (!id) return notFound(c, `“${text}” is not an arXiv identifier. Paper addresses look like /papers/2607.12345.`);
     if (id !== text) return c.redirect(paperUrl(id), 301);
+    // Similar papers cost a vector search: the page is cached like the feed, keyed by the data version.
+    const key = `${await store.dataVersion()}:${ctx.search.embedder?.id ?? 'lexical'}:${id}`;
+    const cached = paperCache.get(key);
+    if (cached !== undefined) return c.html(cached);
     const [paper, featuredDays] = await Promise.all([store.getPaper(id), store.featuredDays(id)]);
     if (!paper) return notFound(c, `Paperboy has no paper with the id ${id}.`, 'Paper not found');
     const similar = await similarPapers(ctx, paper);
-    return show(c, paperPage({ paper, featuredDays, publicUrl: ctx.config.publicUrl, similar }));
+    const rendered = await layout(paperPage({ paper, featuredDays, publicUrl: ctx.config.publicUrl, similar }));
+    paperCache.set(key, rendered);
+    return c.html(rendered);
   });
 
   app.get('/search', async (c) => {
