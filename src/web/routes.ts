@@ -34,8 +34,9 @@ const PAPER_ID_PARAM = ':id{[^/]+(?:/[^/]+)?}';
 
 export function registerPages(app: Hono, ctx: AppContext): void {
   const { store } = ctx;
-  const feedCache = new ResponseCache();
-  const paperCache = new ResponseCache();
+  // Kept as encoded bytes, so a cached page is not encoded again for every request.
+  const feedCache = new ResponseCache<Uint8Array<ArrayBuffer>>();
+  const paperCache = new ResponseCache<Uint8Array<ArrayBuffer>>();
 
   app.get('/static/:file', (c) => {
     const asset = findAsset(c.req.path);
@@ -62,12 +63,12 @@ export function registerPages(app: Hono, ctx: AppContext): void {
     // The data version is in the key: a vote, comment or import makes every cached page stale at once.
     const key = `${await store.dataVersion()}:${period.label}?p=${page}`;
     const cached = feedCache.get(key);
-    if (cached !== undefined) return c.html(cached);
+    if (cached !== undefined) return htmlBytes(c, cached);
     const view = await loadFeed(store, period, page);
     if (!view) return notFound(c, `There is no page ${page} of this feed.`);
-    const rendered = await layout(dailyPage(view));
+    const rendered = Buffer.from(await layout(dailyPage(view)));
     feedCache.set(key, rendered);
-    return c.html(rendered);
+    return htmlBytes(c, rendered);
   };
 
   app.get('/', latestFeed);
@@ -93,13 +94,13 @@ export function registerPages(app: Hono, ctx: AppContext): void {
     // Similar papers cost a vector search: the page is cached like the feed, keyed by the data version.
     const key = `${await store.dataVersion()}:${ctx.search.embedder?.id ?? 'lexical'}:${id}`;
     const cached = paperCache.get(key);
-    if (cached !== undefined) return c.html(cached);
+    if (cached !== undefined) return htmlBytes(c, cached);
     const [paper, featuredDays] = await Promise.all([store.getPaper(id), store.featuredDays(id)]);
     if (!paper) return notFound(c, `Paperboy has no paper with the id ${id}.`, 'Paper not found');
     const similar = await similarPapers(ctx, paper);
-    const rendered = await layout(paperPage({ paper, featuredDays, publicUrl: ctx.config.publicUrl, similar }));
+    const rendered = Buffer.from(await layout(paperPage({ paper, featuredDays, publicUrl: ctx.config.publicUrl, similar })));
     paperCache.set(key, rendered);
-    return c.html(rendered);
+    return htmlBytes(c, rendered);
   });
 
   app.get('/search', async (c) => {
@@ -136,6 +137,10 @@ export function registerPages(app: Hono, ctx: AppContext): void {
     if (page > 1 && papers.length === 0) return notFound(c, `There is no page ${page} of this list.`);
     return show(c, authorPage(summary, papers, page));
   });
+}
+
+function htmlBytes(c: Context, body: Uint8Array<ArrayBuffer>) {
+  return c.body(body, 200, { 'Content-Type': 'text/html; charset=UTF-8' });
 }
 
 function show(c: Context, options: PageOptions) {
