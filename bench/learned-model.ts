@@ -5,7 +5,7 @@
  * each epoch of contrastive training. The held-out papers are in the vocabulary/LSA corpus (the real system
  * trains on all papers it searches) but never in a training pair.
  *
- *   node bench/learned-model.ts [--limit N] [--epochs 8] [--dimensions 256] [--batch 512] [--lr 0.01]
+ *   node bench/learned-model.ts [--limit N] [--epochs 8] [--dimensions 256] [--batch 512] [--lr 0.01] [--weight-lr 0.001]
  *     [--temperature 0.05] [--token-weights learned|idf] [--lsa-sample 40000] [--holdout 2000] [--pool 20000]
  *     [--seed 1] [--kernels auto|js|wasm-simd] [--threads 1] [--no-eval-epochs] [--save model.pbs] [--data file.jsonl.gz]
  */
@@ -32,6 +32,7 @@ const { values: args } = parseArgs({
     dimensions: { type: 'string', default: '256' },
     batch: { type: 'string', default: '512' },
     lr: { type: 'string', default: '0.01' },
+    'weight-lr': { type: 'string' },
     temperature: { type: 'string', default: '0.05' },
     'token-weights': { type: 'string', default: 'learned' },
     'lsa-sample': { type: 'string', default: '40000' },
@@ -182,6 +183,7 @@ const trainer = new Trainer(corpus, {
   seed,
   batchSize: num(args.batch, 512),
   learningRate: num(args.lr, 0.01),
+  ...(args['weight-lr'] === undefined ? {} : { tokenWeightLearningRate: num(args['weight-lr'], 0.001) }),
   temperature: num(args.temperature, 0.05),
   tokenWeights: args['token-weights'] === 'learned' ? 'learned' : 'idf',
   lsaSampleSize: num(args['lsa-sample'], 40000),

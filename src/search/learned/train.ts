@@ -36,6 +36,8 @@ export interface TrainOptions extends VocabularyOptions {
    * 'idf' keeps idf as the word weights.
    */
   tokenWeights?: 'idf' | 'learned';
+  /** Adam step size for the learned word-weight multipliers (default learningRate / 10). */
+  tokenWeightLearningRate?: number;
   /** Papers in the LSA's SVD (default 40,000; the fold-in pass reads all). */
   lsaSampleSize?: number;
   /** Subspace iterations of the randomized SVD (default 2). */
@@ -70,6 +72,7 @@ function resolve(options: TrainOptions): Resolved {
     temperature: options.temperature ?? 0.05,
     learningRate: options.learningRate ?? 0.01,
     tokenWeights: options.tokenWeights ?? 'learned',
+    tokenWeightLearningRate: options.tokenWeightLearningRate ?? (options.learningRate ?? 0.01) / 10,
     lsaSampleSize: options.lsaSampleSize ?? 40_000,
     lsaPowerIterations: options.lsaPowerIterations ?? 2,
     titlePairs: options.titlePairs ?? true,
@@ -400,7 +403,7 @@ export class Trainer {
       k.adam(this.rows, touched.size, this.E, this.M1, this.M2, this.Gr, d, lr * Math.sqrt(bc2) / bc1, beta1, beta2,
         1e-8 * Math.sqrt(bc2));
       if (learned) {
-        const lrT = lr * Math.sqrt(bc2) / bc1;
+        const lrT = o.tokenWeightLearningRate * this.schedule() * Math.sqrt(bc2) / bc1;
         for (let q = 0; q < touched.size; q++) {
           const id = touched.ids[q]!;
           const g = this.thetaGrad[id]!;
@@ -537,6 +540,7 @@ export class Trainer {
       lsaSampleSize: o.lsaSampleSize,
       lsaPowerIterations: o.lsaPowerIterations,
       tokenWeights: o.tokenWeights,
+      tokenWeightLearningRate: o.tokenWeightLearningRate,
       titlePairs: o.titlePairs,
       sentencePairs: o.sentencePairs,
       kernels: this.kernels.kind,
