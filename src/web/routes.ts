@@ -10,6 +10,7 @@ import { findAsset } from './assets.ts';
 import { loadFeed } from './feed.ts';
 import { ResponseCache } from '../server/response-cache.ts';
 import { layout, type PageOptions } from './layout.ts';
+import type { Paper } from '../domain/types.ts';
 import { authorPage } from './pages/author-page.ts';
 import { dailyPage, noPapersPage } from './pages/daily-page.ts';
 import { renderErrorPage } from './pages/error-page.ts';
@@ -112,31 +113,25 @@ export function registerPages(app: Hono, ctx: AppContext): void {
     return show(c, searchPage({ state: input.state, page: input.page, limit: input.request.limit, response }));
   });
 
-  app.get('/orgs/:name', async (c) => {
-    const name = c.req.param('name');
+  /** An organization's or an author's page: who they are, then their papers newest first, paged. */
+  const profile = <Summary>(
+    kind: 'organization' | 'author',
+    find: (name: string) => Promise<Summary | null>,
+    papersOf: (name: string, offset: number, limit: number) => Promise<Paper[]>,
+    render: (summary: Summary, papers: Paper[], page: number) => PageOptions,
+  ) => async (c: Context) => {
+    const name = c.req.param('name') ?? '';
     const page = parsePage(c.req.query('p'));
     if (page === null) return badRequest(c, 'Invalid page number', 'Page numbers are whole numbers starting at 1.');
-    const [summary, papers] = await Promise.all([
-      store.getOrganization(name),
-      store.papersOfOrganization(name, (page - 1) * PAGE_SIZE, PAGE_SIZE),
-    ]);
-    if (!summary) return notFound(c, `Paperboy knows no organization named “${name}”.`, 'Organization not found');
+    const [summary, papers] = await Promise.all([find(name), papersOf(name, (page - 1) * PAGE_SIZE, PAGE_SIZE)]);
+    if (!summary) {
+      return notFound(c, `Paperboy knows no ${kind} named “${name}”.`, kind === 'author' ? 'Author not found' : 'Organization not found');
+    }
     if (page > 1 && papers.length === 0) return notFound(c, `There is no page ${page} of this list.`);
-    return show(c, organizationPage(summary, papers, page));
-  });
-
-  app.get('/authors/:name', async (c) => {
-    const name = c.req.param('name');
-    const page = parsePage(c.req.query('p'));
-    if (page === null) return badRequest(c, 'Invalid page number', 'Page numbers are whole numbers starting at 1.');
-    const [summary, papers] = await Promise.all([
-      store.getAuthor(name),
-      store.papersOfAuthor(name, (page - 1) * PAGE_SIZE, PAGE_SIZE),
-    ]);
-    if (!summary) return notFound(c, `Paperboy knows no author named “${name}”.`, 'Author not found');
-    if (page > 1 && papers.length === 0) return notFound(c, `There is no page ${page} of this list.`);
-    return show(c, authorPage(summary, papers, page));
-  });
+    return show(c, render(summary, papers, page));
+  };
+  app.get('/orgs/:name', profile('organization', (n) => store.getOrganization(n), (n, o, l) => store.papersOfOrganization(n, o, l), organizationPage));
+  app.get('/authors/:name', profile('author', (n) => store.getAuthor(n), (n, o, l) => store.papersOfAuthor(n, o, l), authorPage));
 }
 
 function htmlBytes(c: Context, body: Uint8Array<ArrayBuffer>) {
