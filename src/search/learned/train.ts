@@ -297,7 +297,7 @@ export class Trainer {
     const e = new Float64Array(B * B);
     const rowMax = new Float64Array(B);
     const rowSum = new Float64Array(B);
-    const colMax = new Float64Array(B);
+    const rowScale = new Float64Array(B);
     const colSum = new Float64Array(B);
     const learned = o.tokenWeights === 'learned';
     let lossSum = 0;
@@ -352,7 +352,7 @@ export class Trainer {
       // --- similarities S[i][j] = q_i · d_j
       k.gemmNT(this.U, this.U + B * d * 4, this.S, n, n, d, Bp);
       // --- symmetric InfoNCE over logits S / tau; gradient with respect to S into Gm and its transpose GmT
-      lossSum += this.infoNce(n, batchPaper, e, rowSum, colSum, rowMax, colMax);
+      lossSum += this.infoNce(n, batchPaper, e, rowSum, colSum, rowMax, rowScale);
       lossCount++;
       // --- dUq = G Ud, dUd = G^T Uq (through transposes so both are A·B^T products)
       const uqt = this.UqT >> 2;
@@ -522,12 +522,11 @@ export class Trainer {
 
   /** The model as it is now (a copy: training can go on). */
   snapshot(stats: Record<string, unknown> = {}): StaticModel {
-    const { V, d } = this;
+    const d = this.d;
     const vocab = this.corpus.vocab;
     const weights = new Float32Array(vocab.length);
     for (let t = 0; t < vocab.length; t++) weights[t] = this.tokenWeight(t);
     const vectors = this.kernels.f32.slice(this.E >> 2, (this.E >> 2) + vocab.length * d);
-    void V;
     const o = this.options;
     const config: ModelConfig = {
       dimensions: d,
