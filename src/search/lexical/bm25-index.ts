@@ -220,8 +220,13 @@ export class Bm25Index {
     return norms;
   }
 
-  /** Adds each term's contribution to `scores` (indexed by document number); lists newly touched documents. */
-  accumulate(terms: readonly string[], weights: FieldWeights, scores: Float32Array, touched: number[]): void {
+  /**
+   * Adds each term's contribution to `scores` (indexed by document number); lists newly touched documents.
+   * With `k`, rare terms go first, and once the terms left could not lift a paper that has none of the
+   * terms so far above the k-th best score seen, those terms only update papers already touched (the
+   * MaxScore idea): the top k are exactly those of full scoring, at a fraction of the work on common words.
+   */
+  accumulate(terms: readonly string[], weights: FieldWeights, scores: Float32Array, touched: number[], k = 0): void {
     const k1 = this.#parameters.k1;
     const norms = this.#lengthNorms(weights);
     const offsets = this.#offsets;
@@ -231,13 +236,27 @@ export class Bm25Index {
     const wt = weights.title;
     const wa = weights.authors;
     const wb = weights.abstract;
-    for (const term of terms) {
+    const known = terms.flatMap((term) => {
       const t = this.#vocabulary.get(term);
-      if (t === undefined) continue;
-      const boost = this.idf(term) * (k1 + 1);
+      return t === undefined ? [] : [{ t, boost: this.idf(term) * (k1 + 1) }];
+    }).sort((a, b) => b.boost - a.boost);
+    // No term adds more than its boost (tf / (tf + norm) < 1): what the remaining terms can add at most.
+    let remaining = known.reduce((sum, term) => sum + term.boost, 0);
+    // The k-th best score so far, taken once, before the first common term: scores only grow, so it stays a
+    // valid lower bound of the final k-th best.
+    let floor = -Infinity;
+    let touchedOnly = false;
+    const common = this.documentCount * COMMON_FRACTION;
+    for (const { t, boost } of known) {
+      if (k > 0 && floor === -Infinity && touched.length >= k && offsets[t + 1]! - offsets[t]! > common) {
+        floor = kthLargest(scores, touched, k);
+      }
+      if (remaining < floor) touchedOnly = true;
+      remaining -= boost;
       const end = offsets[t + 1]!;
       for (let p = offsets[t]!; p < end; p++) {
         const doc = docs[p]!;
+        if (touchedOnly && scores[doc] === 0) continue;
         const tf = wt * tfs[p * 3]! + wa * tfs[p * 3 + 1]! + wb * tfs[p * 3 + 2]!;
         if (tf === 0 || dead[doc] === 1) continue;
         if (scores[doc] === 0) touched.push(doc);
@@ -245,6 +264,7 @@ export class Bm25Index {
       }
     }
   }
+
 
   /** Scores one document not in the postings (a recent change) with this index's statistics. */
   scoreDocument(d: DocumentTerms, terms: readonly string[], weights: FieldWeights): number {
@@ -391,4 +411,14 @@ export class Bm25Builder {
       avgLength: [total[0] / n, total[1] / n, total[2] / n], parameters: this.#parameters,
     });
   }
+}
+
+/** Terms in more than this share of documents count as common for the MaxScore check. */
+const COMMON_FRACTION = 0.01;
+
+/** The k-th largest score among the touched documents. */
+function kthLargest(scores: Float32Array, touched: readonly number[], k: number): number {
+  const top = new TopK(k);
+  for (const doc of touched) if (scores[doc]! > top.threshold) top.offer({ doc, id: '', score: scores[doc]! });
+  return top.threshold;
 }

@@ -133,7 +133,8 @@ export class TextSearch {
     if (this.#scores.length <= index.maxDoc) this.#scores = new Float32Array(index.maxDoc + 1);
     const scores = this.#scores;
     const touched: number[] = [];
-    index.accumulate(terms, weights, scores, touched);
+    // Without phrases or filters the best `limit` are all that is kept, so common terms may skip untouched papers.
+    index.accumulate(terms, weights, scores, touched, query.phrases.length === 0 && allowed === null ? limit : 0);
     // With phrases, only papers holding every phrase word are candidates; adjacency is checked below.
     const withPhraseWords = query.phrases.length > 0 ? new Set(index.documentsWithAll(query.phrases.flat())) : null;
     const admits = (doc: number) => (withPhraseWords === null || withPhraseWords.has(doc)) && (allowed === null || allowed.has(doc));
