@@ -115,10 +115,10 @@ test('a harvest killed mid-run resumes from its last page and ends with exactly 
   assert.ok(page1[1]!.at - page1[0]!.at >= 950, `Retry-After: 1 was honoured (${page1[1]!.at - page1[0]!.at} ms)`);
   assert.deepEqual(served.filter((r) => r.page === 2).map((r) => r.fault), ['truncated', null], 'a truncated page is fetched again');
   assert.deepEqual(served.filter((r) => r.page === 3).map((r) => r.fault), ['drop', null], 'a dropped connection is retried');
-  // The client spaces request starts 60 ms apart; arrival times at the server jitter by a few ms under load,
-  // while an impolite client's requests would arrive back to back (~1 ms apart).
-  for (let i = 1; i < served.length; i++) {
-    const gap = served[i]!.at - served[i - 1]!.at;
-    assert.ok(gap >= 40, `requests keep the configured interval (${gap} ms between requests ${i - 1} and ${i})`);
-  }
+  // The client spaces request starts 60 ms apart; arrival times at the server jitter by tens of ms on a
+  // loaded machine, while an impolite client's requests arrive back to back (~1 ms apart).
+  const gaps = served.slice(1).map((r, i) => r.at - served[i]!.at);
+  assert.ok(gaps.every((gap) => gap >= 20), `requests keep the configured interval (gaps: ${gaps.join(', ')} ms)`);
+  const sorted = [...gaps].sort((a, b) => a - b);
+  assert.ok(sorted[Math.floor(sorted.length / 2)]! >= 55, `the median gap is the configured 60 ms (gaps: ${gaps.join(', ')} ms)`);
 });
