@@ -10,12 +10,12 @@ export interface VectorHit {
   score: number;
 }
 
-function popcount32(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
-}
+/** Set bits of every 16-bit number: two table reads count a 32-bit word. */
+const POPCOUNT16 = Uint8Array.from({ length: 1 << 16 }, (_, x) => {
+  let bits = 0;
+  for (let v = x; v !== 0; v &= v - 1) bits++;
+  return bits;
+});
 
 export class BinaryQuantizedIndex {
   readonly dimensions: number;
@@ -129,7 +129,10 @@ export class BinaryQuantizedIndex {
       }
       let distance = 0;
       const base = slot * words;
-      for (let w = 0; w < words; w++) distance += popcount32(codes[base + w]! ^ code[w]!);
+      for (let w = 0; w < words; w++) {
+        const x = codes[base + w]! ^ code[w]!;
+        distance += POPCOUNT16[x & 0xffff]! + POPCOUNT16[x >>> 16]!;
+      }
       distances[slot] = distance;
       histogram[distance]!++;
     }
