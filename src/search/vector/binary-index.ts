@@ -137,10 +137,15 @@ export class BinaryQuantizedIndex {
       histogram[distance]!++;
     }
     let cutoff = 0;
-    for (let seen = 0; cutoff <= this.dimensions && seen + histogram[cutoff]! < candidates; cutoff++) seen += histogram[cutoff]!;
+    let closer = 0;
+    for (; cutoff <= this.dimensions && closer + histogram[cutoff]! < candidates; cutoff++) closer += histogram[cutoff]!;
+    // Everything closer than the cutoff distance, and only as many at the cutoff as make up the count:
+    // real vectors cluster, and the bucket at the cutoff can hold thousands.
+    let atCutoff = candidates - closer;
     const hits: VectorHit[] = [];
     for (let slot = 0; slot < this.#size; slot++) {
-      if (distances[slot]! > cutoff) continue;
+      const distance = distances[slot]!;
+      if (distance > cutoff || (distance === cutoff && atCutoff-- <= 0)) continue;
       const doc = docs[slot]!;
       if (admits(doc)) hits.push({ doc, score: this.#dot(slot, query) });
     }
