@@ -86,6 +86,7 @@ export class SemanticIndexer {
   readonly #onModel: (embedder: Embedder) => void;
   readonly #train: Train;
   #running: Promise<void> | null = null;
+  #loaded: StaticEmbedder | null = null;
 
   constructor(store: Store, options: SemanticIndexerOptions, logger: Logger, onModel: (embedder: Embedder) => void,
     train: Train = () => trainModel(store, options, logger)) {
@@ -101,7 +102,9 @@ export class SemanticIndexer {
     const active = await this.#store.getJobState<ActiveModel>(ACTIVE_MODEL_STATE);
     if (!active) return null;
     try {
-      const embedder = await StaticEmbedder.load(active.path);
+      // Model files are tens of MB: the one already loaded is reused (start-up and every round ask for it).
+      const embedder = this.#loaded?.id === active.id ? this.#loaded : await StaticEmbedder.load(active.path);
+      this.#loaded = embedder;
       this.#onModel(embedder);
       return embedder;
     } catch (error) {

@@ -130,7 +130,6 @@ export class Trainer {
   private readonly d: number;
   private readonly B: number;
   private readonly Bp: number;
-  private readonly maxPaper: number;
   // heap pointers
   private readonly E: number;
   private readonly M1: number;
@@ -172,7 +171,6 @@ export class Trainer {
     for (let p = 0; p < corpus.nDocs; p++) {
       maxPaper = Math.max(maxPaper, corpus.segStart[corpus.docSeg[p + 1]!]! - corpus.segStart[corpus.docSeg[p]!]!);
     }
-    this.maxPaper = maxPaper;
     const { V, d, B, Bp } = this;
     const table = V * d * 4;
     const tokenCap = 2 * B * (maxPaper + 1);

@@ -83,10 +83,6 @@ export class TextSearch {
     return this.#building;
   }
 
-  get ready(): boolean {
-    return this.#index !== null;
-  }
-
   async #build(): Promise<void> {
     const startedAt = ++this.#generation;
     const builder = new Bm25Builder();
