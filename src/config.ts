@@ -11,6 +11,10 @@ const schema = z.object({
   MODEL_DIR: z.string().optional(),
   SEMANTIC_SEARCH: z.enum(['0', '1']).default('1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SMTP_URL: z.string().url().optional(),
+  MAIL_FROM: z.string().default('Paperboy <paperboy@localhost>'),
+  MAIL_REPLY_TO: z.string().optional(),
+  OUTBOX_DIR: z.string().optional(),
 });
 
 export interface Config {
@@ -26,6 +30,16 @@ export interface Config {
   modelDir: string;
   /** Train and use the instance's own embedding model (SEMANTIC_SEARCH=0 keeps search lexical). */
   semanticSearch: boolean;
+  mail: MailConfig;
+}
+
+export interface MailConfig {
+  /** smtp(s)://user:pass@host:port; without it, messages are written to the outbox folder. */
+  smtpUrl: string | null;
+  from: string;
+  replyTo: string | null;
+  /** Where .eml files go when there is no SMTP server (shown at /dev/outbox). */
+  outboxDir: string;
 }
 
 export class ConfigError extends Error {}
@@ -46,6 +60,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     modelDir: e.MODEL_DIR ? resolve(e.MODEL_DIR) : defaultModelDir(e.DATABASE_URL),
     semanticSearch: e.SEMANTIC_SEARCH === '1',
+    mail: {
+      smtpUrl: e.SMTP_URL ?? null,
+      from: e.MAIL_FROM,
+      replyTo: e.MAIL_REPLY_TO ?? null,
+      outboxDir: e.OUTBOX_DIR ? resolve(e.OUTBOX_DIR) : besideDatabase(e.DATABASE_URL, 'outbox'),
+    },
   };
 }
 
@@ -58,6 +78,11 @@ export function describeDatabase(url: string): { backend: 'sqlite'; path: string
 
 /** Models live beside the SQLite file they were trained from (./data/models for the default database). */
 function defaultModelDir(databaseUrl: string): string {
+  return besideDatabase(databaseUrl, 'models');
+}
+
+/** A folder beside the SQLite file (./data/NAME for PostgreSQL or an in-memory database). */
+function besideDatabase(databaseUrl: string, name: string): string {
   const db = describeDatabase(databaseUrl);
-  return db.backend === 'sqlite' && db.path !== ':memory:' ? join(dirname(db.path), 'models') : resolve('data', 'models');
+  return db.backend === 'sqlite' && db.path !== ':memory:' ? join(dirname(db.path), name) : resolve('data', name);
 }

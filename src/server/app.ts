@@ -7,18 +7,24 @@ import { createMetrics } from './metrics.ts';
 import { SearchService } from '../search/search-service.ts';
 import { registerApi } from '../api/routes.ts';
 import { registerPages, renderErrorPage } from '../web/routes.ts';
+import { createMailer, type Mailer } from '../mail/mailer.ts';
 
 export interface AppContext {
   store: Store;
   config: Config;
   logger: Logger;
   search: SearchService;
+  mailer: Mailer;
 }
 
-export type AppDependencies = Omit<AppContext, 'search'> & { search?: SearchService };
+export type AppDependencies = Omit<AppContext, 'search' | 'mailer'> & { search?: SearchService; mailer?: Mailer };
 
 export function createApp(deps: AppDependencies): Hono {
-  const ctx: AppContext = { ...deps, search: deps.search ?? new SearchService(deps.store, null) };
+  const ctx: AppContext = {
+    ...deps,
+    search: deps.search ?? new SearchService(deps.store, null),
+    mailer: deps.mailer ?? createMailer(deps.config.mail),
+  };
   const app = new Hono();
   const metrics = createMetrics();
   app.use(metrics.middleware);

@@ -94,7 +94,8 @@ export interface ScoredPaper {
   score: number;
 }
 
-export interface Store {
+/** Papers, the daily feed, search structures and job state: what every backend has first. */
+export interface CoreStore {
   readonly backend: 'sqlite' | 'postgres';
 
   /** Writes a batch in one transaction: all of it or, on error, none of it. */
@@ -152,4 +153,11 @@ export interface Store {
 
   stats(): Promise<StoreStats>;
   close(): Promise<void>;
+}
+
+/**
+ * The whole store: the core plus one facet per feature area, each an object of its own so that a
+ * backend implements (and a test suite checks) one area at a time.
+ */
+export interface Store extends CoreStore {
 }

@@ -1,0 +1,101 @@
+/**
+ * Outgoing email: SMTP through nodemailer when SMTP_URL is set, otherwise each message is written as an .eml
+ * file to the outbox folder (the embedded default; /dev/outbox lists them). Both build the message with
+ * nodemailer, so what lands in the outbox is byte for byte what SMTP would have carried.
+ */
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
+import type { MailConfig } from '../config.ts';
+
+export interface OutgoingMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string | undefined;
+  /** Extra headers, e.g. List-Unsubscribe. */
+  headers?: Record<string, string> | undefined;
+}
+
+export interface SentMessage {
+  messageId: string;
+  /** The .eml file written, in outbox mode. */
+  file?: string | undefined;
+}
+
+export interface Mailer {
+  readonly mode: 'smtp' | 'outbox';
+  send(message: OutgoingMessage): Promise<SentMessage>;
+  close(): void;
+}
+
+export function createMailer(config: MailConfig): Mailer {
+  return config.smtpUrl ? new SmtpMailer(config, config.smtpUrl) : new OutboxMailer(config);
+}
+
+function envelope(config: MailConfig, message: OutgoingMessage): SendMailOptions {
+  return {
+    from: config.from,
+    replyTo: config.replyTo ?? undefined,
+    to: message.to,
+    subject: message.subject,
+    text: message.text,
+    html: message.html,
+    headers: message.headers,
+  };
+}
+
+class SmtpMailer implements Mailer {
+  readonly mode = 'smtp' as const;
+  readonly config: MailConfig;
+  readonly #transport: Transporter;
+
+  constructor(config: MailConfig, url: string) {
+    this.config = config;
+    this.#transport = nodemailer.createTransport(url);
+  }
+
+  async send(message: OutgoingMessage): Promise<SentMessage> {
+    const info = await this.#transport.sendMail(envelope(this.config, message));
+    return { messageId: String(info.messageId) };
+  }
+
+  close(): void {
+    this.#transport.close();
+  }
+}
+
+class OutboxMailer implements Mailer {
+  readonly mode = 'outbox' as const;
+  readonly config: MailConfig;
+  readonly #transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+
+  constructor(config: MailConfig) {
+    this.config = config;
+  }
+
+  async send(message: OutgoingMessage): Promise<SentMessage> {
+    const info = await this.#transport.sendMail(envelope(this.config, message));
+    mkdirSync(this.config.outboxDir, { recursive: true });
+    // Written under a temporary name and renamed, so a reader never sees half a message.
+    const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`;
+    const file = join(this.config.outboxDir, name);
+    writeFileSync(`${file}.tmp`, info.message as Buffer);
+    renameSync(`${file}.tmp`, file);
+    return { messageId: String(info.messageId), file };
+  }
+
+  close(): void {}
+}
+
+/** The outbox's .eml files, newest first. */
+export function listOutbox(outboxDir: string): { name: string; raw: () => string }[] {
+  let names: string[];
+  try {
+    names = readdirSync(outboxDir).filter((name) => name.endsWith('.eml'));
+  } catch {
+    return [];
+  }
+  return names.sort().reverse().map((name) => ({ name, raw: () => readFileSync(join(outboxDir, name), 'utf8') }));
+}

@@ -1,0 +1,117 @@
+/**
+ * The community facet of the store: accounts, sign-in tokens, sessions, votes, submissions, moderation and
+ * rate limits. Comments live here too. Tokens and session ids reach the store only as SHA-256 hashes.
+ */
+
+export type Role = 'member' | 'moderator' | 'admin';
+
+export interface Account {
+  id: number;
+  /** Handle, unique across imported and local members. */
+  name: string;
+  fullname: string;
+  email: string | null;
+  role: Role;
+  avatarUrl: string | null;
+  createdAt: string | null;
+  /** Set when a moderator banned the member: a banned member cannot act. */
+  bannedAt: string | null;
+  banReason: string | null;
+}
+
+export interface SessionRecord {
+  account: Account;
+  /** Secret the session's forms carry against CSRF. */
+  csrfSecret: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export type VoteResult = { voted: boolean; upvotes: number };
+
+export type SubmitResult =
+  | { status: 'added'; day: string }
+  /** The paper is on the feed already; `day` is its first day. */
+  | { status: 'exists'; day: string };
+
+export interface CommentRecord {
+  id: number;
+  paperId: string;
+  parentId: number | null;
+  author: Pick<Account, 'id' | 'name' | 'fullname' | 'avatarUrl'>;
+  /** Markdown source (rendered safely by the web layer). Empty when deleted or hidden. */
+  body: string;
+  createdAt: string;
+  editedAt: string | null;
+  deleted: boolean;
+  hiddenReason: string | null;
+}
+
+export interface ModerationEntry {
+  id: number;
+  moderator: string;
+  action: 'hide-paper' | 'unhide-paper' | 'hide-comment' | 'ban-member' | 'unban-member' | 'set-role';
+  target: string;
+  reason: string;
+  at: string;
+}
+
+export interface RateLimitResult {
+  allowed: boolean;
+  /** Seconds until the window opens again (0 when allowed). */
+  retryAfter: number;
+}
+
+export interface CommunityStore {
+  /** The account with this email, created (with a fresh unique handle) when there is none. */
+  accountForEmail(email: string, now: Date): Promise<Account>;
+  getAccount(id: number): Promise<Account | null>;
+  getAccountByName(name: string): Promise<Account | null>;
+  updateProfile(id: number, fullname: string): Promise<void>;
+  setRole(id: number, role: Role): Promise<void>;
+  countAdmins(): Promise<number>;
+
+  /** Stores a single-use sign-in token (by hash) for an email. */
+  createLoginToken(tokenHash: string, email: string, expiresAt: Date): Promise<void>;
+  /** Marks the token used and returns its email; null if unknown, used or expired. Atomic: a token works once. */
+  consumeLoginToken(tokenHash: string, now: Date): Promise<string | null>;
+
+  createSession(idHash: string, accountId: number, csrfSecret: string, expiresAt: Date): Promise<void>;
+  /** The live session with this id hash, with its account; null if unknown or expired. */
+  getSession(idHash: string, now: Date): Promise<SessionRecord | null>;
+  deleteSession(idHash: string): Promise<void>;
+  /** Signs a member out everywhere. */
+  deleteSessionsOf(accountId: number): Promise<void>;
+
+  /** Adds the vote if absent, removes it if present; updates the paper's counts in the same transaction. */
+  toggleVote(accountId: number, paperId: string, now: Date): Promise<VoteResult>;
+  /** Which of these papers the member has upvoted. */
+  votedPapers(accountId: number, paperIds: readonly string[]): Promise<Set<string>>;
+  /** Papers the member upvoted, newest vote first. */
+  upvotedBy(accountId: number, limit: number): Promise<string[]>;
+  submittedBy(accountId: number, limit: number): Promise<string[]>;
+
+  /** Puts a paper (already in the store) on a day's feed as the member's submission. */
+  submitPaper(paperId: string, accountId: number, day: string, now: Date): Promise<SubmitResult>;
+
+  addComment(paperId: string, accountId: number, parentId: number | null, body: string, now: Date): Promise<CommentRecord>;
+  editComment(id: number, accountId: number, body: string, now: Date): Promise<CommentRecord | null>;
+  deleteComment(id: number, accountId: number, now: Date): Promise<boolean>;
+  getComment(id: number): Promise<CommentRecord | null>;
+  /** A paper's comments, oldest first (replies after their parent's siblings are ordered by the caller). */
+  commentsOn(paperId: string): Promise<CommentRecord[]>;
+  commentsBy(accountId: number, limit: number): Promise<CommentRecord[]>;
+
+  hidePaper(paperId: string, moderatorId: number, reason: string, now: Date): Promise<boolean>;
+  unhidePaper(paperId: string, moderatorId: number, reason: string, now: Date): Promise<boolean>;
+  hideComment(commentId: number, moderatorId: number, reason: string, now: Date): Promise<boolean>;
+  banMember(accountId: number, moderatorId: number, reason: string, now: Date): Promise<boolean>;
+  unbanMember(accountId: number, moderatorId: number, reason: string, now: Date): Promise<boolean>;
+  moderationLog(limit: number): Promise<ModerationEntry[]>;
+
+  /** Counts one hit against `key` in a fixed window; shared by every process that uses this store. */
+  hitRateLimit(key: string, windowSeconds: number, max: number, now: Date): Promise<RateLimitResult>;
+
+  /** A secret shared by every process on this store (HMAC key for CSRF and signed links), made on first use. */
+  instanceSecret(): Promise<string>;
+}
