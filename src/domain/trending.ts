@@ -19,3 +19,6 @@ export function trendingScore(upvotes: number, comments: number, ageHours: numbe
 export function ageInHours(submittedAt: string, now: Date): number {
   return (now.getTime() - Date.parse(submittedAt)) / 3_600_000;
 }
+
+/** The trending list ranks the entries of this many days, ending with the latest day that has papers. */
+export const TRENDING_WINDOW_DAYS = 7;
