@@ -83,8 +83,9 @@ export interface CommunityStore {
   /** Signs a member out everywhere. */
   deleteSessionsOf(accountId: number): Promise<void>;
 
-  /** Adds the vote if absent, removes it if present; updates the paper's counts in the same transaction. */
-  toggleVote(accountId: number, paperId: string, now: Date): Promise<VoteResult>;
+  /** Adds the vote if absent, removes it if present; updates the paper's counts in the same transaction.
+   *  Null when there is no such (visible) paper. */
+  toggleVote(accountId: number, paperId: string, now: Date): Promise<VoteResult | null>;
   /** Which of these papers the member has upvoted. */
   votedPapers(accountId: number, paperIds: readonly string[]): Promise<Set<string>>;
   /** Papers the member upvoted, newest vote first. */
@@ -104,6 +105,8 @@ export interface CommunityStore {
 
   hidePaper(paperId: string, moderatorId: number, reason: string, now: Date): Promise<boolean>;
   unhidePaper(paperId: string, moderatorId: number, reason: string, now: Date): Promise<boolean>;
+  /** Papers moderators hid, most recent first. */
+  hiddenPapers(): Promise<{ id: string; title: string; reason: string; at: string }[]>;
   hideComment(commentId: number, moderatorId: number, reason: string, now: Date): Promise<boolean>;
   banMember(accountId: number, moderatorId: number, reason: string, now: Date): Promise<boolean>;
   unbanMember(accountId: number, moderatorId: number, reason: string, now: Date): Promise<boolean>;

@@ -3,6 +3,7 @@
  * only implementations of it speak SQL. Every method is async so that SQLite and PostgreSQL fit.
  */
 import type { DailyEntry, DailyEntryInput, Organization, Paper, PaperInput } from '../domain/types.ts';
+import type { CommunityStore } from './community-store.ts';
 
 /** upvotes: most voted first; latest: newest day first, most voted within a day. */
 export type DailySort = 'upvotes' | 'latest' | 'publishedAt' | 'trending';
@@ -160,4 +161,5 @@ export interface CoreStore {
  * backend implements (and a test suite checks) one area at a time.
  */
 export interface Store extends CoreStore {
+  readonly community: CommunityStore;
 }

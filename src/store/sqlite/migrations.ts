@@ -1,6 +1,7 @@
 /** Versioned schema of the embedded store. Append new versions; never edit one that has shipped. */
 import type { SqliteDatabase } from './database.ts';
 import { titleKey } from '../../search/analyzer.ts';
+import { communityMigrations } from './community-migrations.ts';
 
 export interface Migration {
   version: number;
@@ -115,4 +116,5 @@ export const migrations: Migration[] = [
       ) STRICT;
     `,
   },
+  ...communityMigrations,
 ];

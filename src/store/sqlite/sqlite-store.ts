@@ -9,6 +9,7 @@ import type {
 } from '../store.ts';
 import { TextSearch, filterConditions } from './text-search.ts';
 import { VectorSearch } from './vector-search.ts';
+import { SqliteCommunityStore } from './community-store.ts';
 import { SqliteDatabase } from './database.ts';
 import { titleKey } from '../../search/analyzer.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
@@ -42,6 +43,7 @@ export class SqliteStore implements Store {
   readonly #authorIds = new Map<string, number>();
   readonly #textSearch: TextSearch;
   readonly #vectors: VectorSearch;
+  readonly community: SqliteCommunityStore;
 
   constructor(path: string) {
     this.#db = new SqliteDatabase(path);
@@ -50,6 +52,7 @@ export class SqliteStore implements Store {
     this.#db.migrate();
     this.#textSearch = new TextSearch(this.#db);
     this.#vectors = new VectorSearch(this.#db);
+    this.community = new SqliteCommunityStore(this.#db);
   }
 
   #sql(text: string): StatementSync {
@@ -176,7 +179,7 @@ export class SqliteStore implements Store {
   }
 
   async getPaper(id: string): Promise<Paper | null> {
-    const row = this.#sql(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE p.id = ?`).get(id);
+    const row = this.#sql(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE p.id = ? AND p.hidden_at IS NULL`).get(id);
     return row ? this.#withFirstEntry(row) : null;
   }
 
@@ -187,7 +190,7 @@ export class SqliteStore implements Store {
 
   async getPapers(ids: readonly string[]): Promise<Paper[]> {
     if (ids.length === 0) return [];
-    const rows = this.#sql(`SELECT ${PAPER_SELECT} FROM json_each(?) j JOIN papers p ON p.id = j.value ${PAPER_JOINS} ORDER BY j.key`)
+    const rows = this.#sql(`SELECT ${PAPER_SELECT} FROM json_each(?) j JOIN papers p ON p.id = j.value ${PAPER_JOINS} WHERE p.hidden_at IS NULL ORDER BY j.key`)
       .all(JSON.stringify(ids));
     return rows.map((row) => this.#withFirstEntry(row));
   }
@@ -212,11 +215,12 @@ export class SqliteStore implements Store {
   async searchVectors(modelId: string, vector: Float32Array, limit: number, filters: SearchFilters): Promise<ScoredPaper[]> {
     const index = this.#vectors.index(modelId);
     if (!index) return [];
-    let admits: (doc: number) => boolean = () => true;
+    const hidden = this.#textSearch.hiddenRowids();
+    let admits = (doc: number) => !hidden.has(doc);
     if (filters.fromDay || filters.toDay || filters.organization || filters.category || filters.hasCode) {
       const filter = filterConditions(filters);
       const allowed = new Set(this.#sql(`SELECT p.rowid FROM papers p WHERE 1 = 1${filter.sql}`).all(...filter.params).map((r) => Number(r.rowid)));
-      admits = (doc) => allowed.has(doc);
+      admits = (doc) => allowed.has(doc) && !hidden.has(doc);
     }
     const hits = index.search(vector, limit, 20, admits);
     const ids = this.#vectors.idsOf(hits.map((h) => h.doc));
@@ -257,12 +261,12 @@ export class SqliteStore implements Store {
 
   async findPaperByTitleKey(key: string): Promise<string | null> {
     if (key === '') return null;
-    return nullableString(this.#sql('SELECT id FROM papers WHERE title_key = ? LIMIT 1').get(key)?.id);
+    return nullableString(this.#sql('SELECT id FROM papers WHERE title_key = ? AND hidden_at IS NULL LIMIT 1').get(key)?.id);
   }
 
   async filterPapers(ids: readonly string[], filters: SearchFilters): Promise<Set<string>> {
     const filter = filterConditions(filters);
-    const rows = this.#sql(`SELECT p.id FROM json_each(?) j JOIN papers p ON p.id = j.value WHERE 1 = 1${filter.sql}`)
+    const rows = this.#sql(`SELECT p.id FROM json_each(?) j JOIN papers p ON p.id = j.value WHERE p.hidden_at IS NULL${filter.sql}`)
       .all(JSON.stringify(ids), ...filter.params);
     return new Set(rows.map((row) => String(row.id)));
   }
@@ -274,9 +278,9 @@ export class SqliteStore implements Store {
   async listPapers(cursor: string | null, limit: number): Promise<PaperPage> {
     const after = cursor ? decodeCursor(cursor) : null;
     const rows = after
-      ? this.#sql(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE (p.published_at, p.id) < (?, ?)
+      ? this.#sql(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE (p.published_at, p.id) < (?, ?) AND p.hidden_at IS NULL
           ORDER BY p.published_at DESC, p.id DESC LIMIT ?`).all(after.publishedAt, after.id, limit + 1)
-      : this.#sql(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} ORDER BY p.published_at DESC, p.id DESC LIMIT ?`).all(limit + 1);
+      : this.#sql(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE p.hidden_at IS NULL ORDER BY p.published_at DESC, p.id DESC LIMIT ?`).all(limit + 1);
     const papers = rows.slice(0, limit).map((row) => this.#withFirstEntry(row));
     const last = papers.at(-1);
     const nextCursor = rows.length > limit && last ? encodeCursor({ publishedAt: last.publishedAt, id: last.id }) : null;
@@ -285,7 +289,7 @@ export class SqliteStore implements Store {
 
   #dailyWhere(query: Omit<DailyQuery, 'sort' | 'offset' | 'limit'>): { where: string; params: SQLInputValue[] } {
     const params: SQLInputValue[] = [query.firstDay, query.lastDay];
-    let where = 'e.day BETWEEN ? AND ?';
+    let where = 'e.day BETWEEN ? AND ? AND p.hidden_at IS NULL';
     if (query.firstDay !== query.lastDay) {
       // A paper featured twice in a range is listed once, on its first day there.
       where += ' AND e.day = (SELECT min(e2.day) FROM daily_entries e2 WHERE e2.paper_id = e.paper_id AND e2.day BETWEEN ? AND ?)';
@@ -326,7 +330,8 @@ export class SqliteStore implements Store {
 
   async countDaily(query: Omit<DailyQuery, 'sort' | 'offset' | 'limit'>): Promise<number> {
     const { where, params } = this.#dailyWhere(query);
-    const row = this.#sql(`SELECT count(*) AS n FROM daily_entries e LEFT JOIN members m ON m.id = e.submitted_by WHERE ${where}`)
+    const row = this.#sql(`SELECT count(*) AS n FROM daily_entries e JOIN papers p ON p.id = e.paper_id
+      LEFT JOIN members m ON m.id = e.submitted_by WHERE ${where}`)
       .get(...params);
     return Number(row!.n);
   }
@@ -344,8 +349,8 @@ export class SqliteStore implements Store {
   async getOrganization(name: string): Promise<OrganizationSummary | null> {
     const row = this.#sql(`
       SELECT o.name, o.fullname, o.avatar, o.external_id,
-        (SELECT count(*) FROM papers WHERE organization_name = o.name) AS papers,
-        (SELECT coalesce(sum(upvotes), 0) FROM papers WHERE organization_name = o.name) AS upvotes
+        (SELECT count(*) FROM papers WHERE organization_name = o.name AND hidden_at IS NULL) AS papers,
+        (SELECT coalesce(sum(upvotes), 0) FROM papers WHERE organization_name = o.name AND hidden_at IS NULL) AS upvotes
       FROM organizations o WHERE o.name = ?`).get(name);
     if (!row) return null;
     return {
@@ -359,7 +364,7 @@ export class SqliteStore implements Store {
   }
 
   async papersOfOrganization(name: string, offset: number, limit: number): Promise<Paper[]> {
-    return this.#sql(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE p.organization_name = ?
+    return this.#sql(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE p.organization_name = ? AND p.hidden_at IS NULL
       ORDER BY p.published_at DESC, p.id DESC LIMIT ? OFFSET ?`).all(name, limit, offset)
       .map((row) => this.#withFirstEntry(row));
   }
@@ -368,13 +373,13 @@ export class SqliteStore implements Store {
     const row = this.#sql(`
       SELECT a.name, count(p.id) AS papers, coalesce(sum(p.upvotes), 0) AS upvotes
       FROM authors a JOIN paper_authors pa ON pa.author_id = a.id JOIN papers p ON p.id = pa.paper_id
-      WHERE a.name = ? GROUP BY a.id`).get(name);
+      WHERE a.name = ? AND p.hidden_at IS NULL GROUP BY a.id`).get(name);
     return row ? { name: String(row.name), papers: Number(row.papers), upvotes: Number(row.upvotes) } : null;
   }
 
   async papersOfAuthor(name: string, offset: number, limit: number): Promise<Paper[]> {
     return this.#sql(`SELECT ${PAPER_SELECT} FROM authors a JOIN paper_authors pa ON pa.author_id = a.id
-      JOIN papers p ON p.id = pa.paper_id ${PAPER_JOINS} WHERE a.name = ?
+      JOIN papers p ON p.id = pa.paper_id ${PAPER_JOINS} WHERE a.name = ? AND p.hidden_at IS NULL
       ORDER BY p.published_at DESC, p.id DESC LIMIT ? OFFSET ?`).all(name, limit, offset)
       .map((row) => this.#withFirstEntry(row));
   }

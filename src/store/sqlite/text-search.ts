@@ -120,20 +120,27 @@ export class TextSearch {
     return new Set(this.#db.sql(sql).all(...params).map((row) => Number(row.rowid)));
   }
 
+  /** Papers moderators hid: never a search result (a handful of rows, read through a partial index). */
+  hiddenRowids(): Set<number> {
+    return this.#rowids('SELECT rowid FROM papers WHERE hidden_at IS NOT NULL', []);
+  }
+
   async search(query: TextQuery, filters: SearchFilters, weights: FieldWeights, limit: number): Promise<ScoredPaper[]> {
     if (!this.#index) await this.warmUp();
     const index = this.#index!;
     const filter = filterConditions(filters);
     const allowed = hasFilters(filters) ? this.#rowids(`SELECT p.rowid FROM papers p WHERE 1 = 1${filter.sql}`, filter.params) : null;
+    const hidden = this.hiddenRowids();
     const terms = [...new Set([...query.terms, ...query.phrases.flat(), ...query.prefixes.flatMap((p) => index.expandPrefix(p, PREFIX_EXPANSION))])];
     if (this.#scores.length <= index.maxDoc) this.#scores = new Float32Array(index.maxDoc + 1);
     const scores = this.#scores;
     const touched: number[] = [];
     // Without phrases or filters the best `limit` are all that is kept, so common terms may skip untouched papers.
-    index.accumulate(terms, weights, scores, touched, query.phrases.length === 0 && allowed === null ? limit : 0);
+    index.accumulate(terms, weights, scores, touched, query.phrases.length === 0 && allowed === null ? limit + hidden.size : 0);
     // With phrases, only papers holding every phrase word are candidates; adjacency is checked below.
     const withPhraseWords = query.phrases.length > 0 ? new Set(index.documentsWithAll(query.phrases.flat())) : null;
-    const admits = (doc: number) => (withPhraseWords === null || withPhraseWords.has(doc)) && (allowed === null || allowed.has(doc));
+    const visible = (doc: number) => !hidden.has(doc) && (allowed === null || allowed.has(doc));
+    const admits = (doc: number) => (withPhraseWords === null || withPhraseWords.has(doc)) && visible(doc);
     const top = new TopK(withPhraseWords === null ? limit : Math.min(PHRASE_CHECK_BUDGET, Math.max(limit * 4, 200)));
     for (const doc of touched) {
       const score = scores[doc]!;
@@ -142,7 +149,7 @@ export class TextSearch {
     }
     for (const [doc, { terms: recentTerms }] of this.#recent) {
       const score = index.scoreDocument(recentTerms, terms, weights);
-      if (score > 0 && score > top.threshold && (allowed === null || allowed.has(doc))) top.offer({ doc, id: recentTerms.id, score });
+      if (score > 0 && score > top.threshold && visible(doc)) top.offer({ doc, id: recentTerms.id, score });
     }
     const hits = top.sorted();
     const kept = withPhraseWords === null ? hits : this.#withPhrases(hits, query.phrases).slice(0, limit);

@@ -1,0 +1,78 @@
+/** Schema of the community facet: accounts, sign-in, sessions, votes, comments, moderation, rate limits. */
+import type { Migration } from './migrations.ts';
+
+export const communityMigrations: Migration[] = [
+  {
+    version: 5,
+    name: 'accounts, sessions, votes, comments, moderation, rate limits',
+    sql: `
+      ALTER TABLE members ADD COLUMN email TEXT;
+      ALTER TABLE members ADD COLUMN role TEXT NOT NULL DEFAULT 'member';
+      ALTER TABLE members ADD COLUMN created_at TEXT;
+      ALTER TABLE members ADD COLUMN banned_at TEXT;
+      ALTER TABLE members ADD COLUMN ban_reason TEXT;
+      CREATE UNIQUE INDEX members_email ON members(email) WHERE email IS NOT NULL;
+      CREATE INDEX members_role ON members(role) WHERE role <> 'member';
+
+      ALTER TABLE papers ADD COLUMN hidden_at TEXT;
+      ALTER TABLE papers ADD COLUMN hidden_reason TEXT;
+      CREATE INDEX papers_hidden ON papers(id) WHERE hidden_at IS NOT NULL;
+
+      CREATE TABLE login_tokens (
+        token_hash TEXT PRIMARY KEY,
+        email TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        used_at TEXT
+      ) STRICT;
+      CREATE TABLE sessions (
+        id_hash TEXT PRIMARY KEY,
+        member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+        csrf_secret TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX sessions_member ON sessions(member_id);
+
+      CREATE TABLE votes (
+        member_id INTEGER NOT NULL REFERENCES members(id),
+        paper_id TEXT NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (member_id, paper_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX votes_paper ON votes(paper_id);
+      CREATE INDEX votes_member_time ON votes(member_id, created_at);
+
+      CREATE TABLE comments (
+        id INTEGER PRIMARY KEY,
+        paper_id TEXT NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+        member_id INTEGER NOT NULL REFERENCES members(id),
+        parent_id INTEGER REFERENCES comments(id),
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        edited_at TEXT,
+        deleted_at TEXT,
+        hidden_at TEXT,
+        hidden_reason TEXT
+      ) STRICT;
+      CREATE INDEX comments_paper ON comments(paper_id, id);
+      CREATE INDEX comments_member ON comments(member_id, id);
+
+      CREATE TABLE moderation_log (
+        id INTEGER PRIMARY KEY,
+        moderator_id INTEGER NOT NULL REFERENCES members(id),
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        at TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE rate_limits (
+        key TEXT NOT NULL,
+        window_start INTEGER NOT NULL,
+        hits INTEGER NOT NULL,
+        PRIMARY KEY (key, window_start)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
+];

@@ -1,0 +1,329 @@
+/** The community facet on SQLite. Every change that moves a paper's counts does so in the same transaction. */
+import { randomBytes } from 'node:crypto';
+import type { SQLOutputValue } from 'node:sqlite';
+import type {
+  Account, CommentRecord, CommunityStore, ModerationEntry, RateLimitResult, Role, SessionRecord, SubmitResult, VoteResult,
+} from '../community-store.ts';
+import type { SqliteDatabase } from './database.ts';
+
+type Row = Record<string, SQLOutputValue>;
+
+const ACCOUNT_COLUMNS = `m.id, m.name, m.fullname, m.email, m.role, m.avatar_url, m.created_at, m.banned_at, m.ban_reason`;
+const COMMENT_SELECT = `SELECT c.id, c.paper_id, c.parent_id, c.body, c.created_at, c.edited_at, c.deleted_at, c.hidden_at,
+  c.hidden_reason, m.id AS author_id, m.name AS author_name, m.fullname AS author_fullname, m.avatar_url AS author_avatar_url
+  FROM comments c JOIN members m ON m.id = c.member_id`;
+const HANDLE_MAX = 24;
+
+export class SqliteCommunityStore implements CommunityStore {
+  readonly #db: SqliteDatabase;
+
+  constructor(db: SqliteDatabase) {
+    this.#db = db;
+  }
+
+  async accountForEmail(email: string, now: Date): Promise<Account> {
+    return this.#db.transaction(() => {
+      const existing = this.#db.sql(`SELECT ${ACCOUNT_COLUMNS} FROM members m WHERE m.email = ?`).get(email);
+      if (existing) return rowToAccount(existing);
+      const handle = this.#freeHandle(handleFromEmail(email));
+      const row = this.#db.sql(`INSERT INTO members (name, fullname, email, role, created_at) VALUES (?, ?, ?, 'member', ?)
+        RETURNING id`).get(handle, handle, email, now.toISOString());
+      return rowToAccount(this.#db.sql(`SELECT ${ACCOUNT_COLUMNS} FROM members m WHERE m.id = ?`).get(Number(row!.id))!);
+    });
+  }
+
+  /** The handle, or the handle with the smallest free number after it (imported members hold many names). */
+  #freeHandle(base: string): string {
+    const taken = new Set(this.#db.sql(`SELECT name FROM members WHERE name = ? OR name GLOB ?`)
+      .all(base, `${base}[0-9]*`).map((r) => String(r.name)));
+    if (!taken.has(base)) return base;
+    for (let n = 2; ; n++) if (!taken.has(`${base}${n}`)) return `${base}${n}`;
+  }
+
+  async getAccount(id: number): Promise<Account | null> {
+    const row = this.#db.sql(`SELECT ${ACCOUNT_COLUMNS} FROM members m WHERE m.id = ?`).get(id);
+    return row ? rowToAccount(row) : null;
+  }
+
+  async getAccountByName(name: string): Promise<Account | null> {
+    const row = this.#db.sql(`SELECT ${ACCOUNT_COLUMNS} FROM members m WHERE m.name = ?`).get(name);
+    return row ? rowToAccount(row) : null;
+  }
+
+  async updateProfile(id: number, fullname: string): Promise<void> {
+    this.#db.transaction(() => this.#db.sql('UPDATE members SET fullname = ? WHERE id = ?').run(fullname, id));
+  }
+
+  async setRole(id: number, role: Role): Promise<void> {
+    this.#db.transaction(() => this.#db.sql('UPDATE members SET role = ? WHERE id = ?').run(role, id));
+  }
+
+  async countAdmins(): Promise<number> {
+    return Number(this.#db.sql(`SELECT count(*) AS n FROM members WHERE role = 'admin'`).get()!.n);
+  }
+
+  async createLoginToken(tokenHash: string, email: string, expiresAt: Date): Promise<void> {
+    this.#db.transaction(() => {
+      this.#db.sql('DELETE FROM login_tokens WHERE expires_at < ?').run(new Date().toISOString());
+      this.#db.sql('INSERT INTO login_tokens (token_hash, email, created_at, expires_at) VALUES (?, ?, ?, ?)')
+        .run(tokenHash, email, new Date().toISOString(), expiresAt.toISOString());
+    });
+  }
+
+  async consumeLoginToken(tokenHash: string, now: Date): Promise<string | null> {
+    return this.#db.transaction(() => {
+      const row = this.#db.sql(`UPDATE login_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?
+        RETURNING email`).get(now.toISOString(), tokenHash, now.toISOString());
+      return row ? String(row.email) : null;
+    });
+  }
+
+  async createSession(idHash: string, accountId: number, csrfSecret: string, expiresAt: Date): Promise<void> {
+    this.#db.transaction(() => {
+      this.#db.sql('INSERT INTO sessions (id_hash, member_id, csrf_secret, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
+        .run(idHash, accountId, csrfSecret, new Date().toISOString(), expiresAt.toISOString());
+    });
+  }
+
+  async getSession(idHash: string, now: Date): Promise<SessionRecord | null> {
+    const row = this.#db.sql(`SELECT ${ACCOUNT_COLUMNS}, s.csrf_secret, s.created_at AS session_created_at, s.expires_at
+      FROM sessions s JOIN members m ON m.id = s.member_id WHERE s.id_hash = ? AND s.expires_at > ?`).get(idHash, now.toISOString());
+    if (!row) return null;
+    return {
+      account: rowToAccount(row),
+      csrfSecret: String(row.csrf_secret),
+      createdAt: String(row.session_created_at),
+      expiresAt: String(row.expires_at),
+    };
+  }
+
+  async deleteSession(idHash: string): Promise<void> {
+    this.#db.transaction(() => this.#db.sql('DELETE FROM sessions WHERE id_hash = ?').run(idHash));
+  }
+
+  async deleteSessionsOf(accountId: number): Promise<void> {
+    this.#db.transaction(() => this.#db.sql('DELETE FROM sessions WHERE member_id = ?').run(accountId));
+  }
+
+  async toggleVote(accountId: number, paperId: string, now: Date): Promise<VoteResult | null> {
+    return this.#db.transaction(() => {
+      if (!this.#db.sql('SELECT 1 FROM papers WHERE id = ? AND hidden_at IS NULL').get(paperId)) return null;
+      const removed = this.#db.sql('DELETE FROM votes WHERE member_id = ? AND paper_id = ?').run(accountId, paperId).changes > 0;
+      if (!removed) {
+        this.#db.sql('INSERT INTO votes (member_id, paper_id, created_at) VALUES (?, ?, ?)').run(accountId, paperId, now.toISOString());
+      }
+      const delta = removed ? -1 : 1;
+      const row = this.#db.sql(`UPDATE papers SET local_upvotes = local_upvotes + ?, upvotes = upvotes + ? WHERE id = ?
+        RETURNING upvotes`).get(delta, delta, paperId);
+      return { voted: !removed, upvotes: Number(row!.upvotes) };
+    });
+  }
+
+  async votedPapers(accountId: number, paperIds: readonly string[]): Promise<Set<string>> {
+    if (paperIds.length === 0) return new Set();
+    const rows = this.#db.sql('SELECT v.paper_id FROM json_each(?) j JOIN votes v ON v.paper_id = j.value AND v.member_id = ?')
+      .all(JSON.stringify(paperIds), accountId);
+    return new Set(rows.map((r) => String(r.paper_id)));
+  }
+
+  async upvotedBy(accountId: number, limit: number): Promise<string[]> {
+    return this.#db.sql(`SELECT v.paper_id FROM votes v JOIN papers p ON p.id = v.paper_id
+      WHERE v.member_id = ? AND p.hidden_at IS NULL ORDER BY v.created_at DESC LIMIT ?`).all(accountId, limit).map((r) => String(r.paper_id));
+  }
+
+  async submittedBy(accountId: number, limit: number): Promise<string[]> {
+    return this.#db.sql(`SELECT e.paper_id FROM daily_entries e JOIN papers p ON p.id = e.paper_id
+      WHERE e.submitted_by = ? AND p.hidden_at IS NULL ORDER BY e.submitted_at DESC LIMIT ?`).all(accountId, limit)
+      .map((r) => String(r.paper_id));
+  }
+
+  async submitPaper(paperId: string, accountId: number, day: string, now: Date): Promise<SubmitResult> {
+    return this.#db.transaction(() => {
+      const first = this.#db.sql('SELECT min(day) AS day FROM daily_entries WHERE paper_id = ?').get(paperId)!.day;
+      if (first !== null && first !== undefined) return { status: 'exists', day: String(first) };
+      const paper = this.#db.sql('SELECT published_at FROM papers WHERE id = ?').get(paperId);
+      if (!paper) throw new Error(`paper ${paperId} is not in the store`);
+      const position = Number(this.#db.sql('SELECT coalesce(max(position) + 1, 0) AS n FROM daily_entries WHERE day = ?').get(day)!.n);
+      this.#db.sql(`INSERT INTO daily_entries (day, paper_id, position, submitted_at, submitted_by, listed_published_at, source)
+        VALUES (?, ?, ?, ?, ?, ?, 'member')`).run(day, paperId, position, now.toISOString(), accountId, String(paper.published_at));
+      return { status: 'added', day };
+    });
+  }
+
+  async addComment(paperId: string, accountId: number, parentId: number | null, body: string, now: Date): Promise<CommentRecord> {
+    const id = this.#db.transaction(() => {
+      const row = this.#db.sql(`INSERT INTO comments (paper_id, member_id, parent_id, body, created_at) VALUES (?, ?, ?, ?, ?)
+        RETURNING id`).get(paperId, accountId, parentId, body, now.toISOString());
+      this.#countComment(paperId, 1);
+      return Number(row!.id);
+    });
+    return (await this.getComment(id))!;
+  }
+
+  #countComment(paperId: string, delta: number): void {
+    this.#db.sql('UPDATE papers SET local_comments = local_comments + ?, num_comments = num_comments + ? WHERE id = ?')
+      .run(delta, delta, paperId);
+  }
+
+  async editComment(id: number, accountId: number, body: string, now: Date): Promise<CommentRecord | null> {
+    const changed = this.#db.transaction(() => this.#db.sql(`UPDATE comments SET body = ?, edited_at = ?
+      WHERE id = ? AND member_id = ? AND deleted_at IS NULL AND hidden_at IS NULL`).run(body, now.toISOString(), id, accountId).changes);
+    return changed > 0 ? this.getComment(id) : null;
+  }
+
+  async deleteComment(id: number, accountId: number, now: Date): Promise<boolean> {
+    return this.#db.transaction(() => {
+      const row = this.#db.sql(`UPDATE comments SET deleted_at = ?, body = '' WHERE id = ? AND member_id = ? AND deleted_at IS NULL
+        RETURNING paper_id, hidden_at`).get(now.toISOString(), id, accountId);
+      if (!row) return false;
+      if (row.hidden_at === null) this.#countComment(String(row.paper_id), -1);
+      return true;
+    });
+  }
+
+  async getComment(id: number): Promise<CommentRecord | null> {
+    const row = this.#db.sql(`${COMMENT_SELECT} WHERE c.id = ?`).get(id);
+    return row ? rowToComment(row) : null;
+  }
+
+  async commentsOn(paperId: string): Promise<CommentRecord[]> {
+    return this.#db.sql(`${COMMENT_SELECT} WHERE c.paper_id = ? ORDER BY c.id`).all(paperId).map(rowToComment);
+  }
+
+  async commentsBy(accountId: number, limit: number): Promise<CommentRecord[]> {
+    return this.#db.sql(`${COMMENT_SELECT} JOIN papers p ON p.id = c.paper_id WHERE c.member_id = ? AND c.deleted_at IS NULL
+      AND c.hidden_at IS NULL AND p.hidden_at IS NULL ORDER BY c.id DESC LIMIT ?`).all(accountId, limit).map(rowToComment);
+  }
+
+  async hidePaper(paperId: string, moderatorId: number, reason: string, now: Date): Promise<boolean> {
+    return this.#db.transaction(() => {
+      const changed = this.#db.sql('UPDATE papers SET hidden_at = ?, hidden_reason = ? WHERE id = ? AND hidden_at IS NULL')
+        .run(now.toISOString(), reason, paperId).changes > 0;
+      if (changed) this.#log(moderatorId, 'hide-paper', paperId, reason, now);
+      return changed;
+    });
+  }
+
+  async unhidePaper(paperId: string, moderatorId: number, reason: string, now: Date): Promise<boolean> {
+    return this.#db.transaction(() => {
+      const changed = this.#db.sql('UPDATE papers SET hidden_at = NULL, hidden_reason = NULL WHERE id = ? AND hidden_at IS NOT NULL')
+        .run(paperId).changes > 0;
+      if (changed) this.#log(moderatorId, 'unhide-paper', paperId, reason, now);
+      return changed;
+    });
+  }
+
+  async hiddenPapers(): Promise<{ id: string; title: string; reason: string; at: string }[]> {
+    return this.#db.sql('SELECT id, title, hidden_reason, hidden_at FROM papers WHERE hidden_at IS NOT NULL ORDER BY hidden_at DESC')
+      .all().map((r) => ({ id: String(r.id), title: String(r.title), reason: String(r.hidden_reason), at: String(r.hidden_at) }));
+  }
+
+  async hideComment(commentId: number, moderatorId: number, reason: string, now: Date): Promise<boolean> {
+    return this.#db.transaction(() => {
+      const row = this.#db.sql(`UPDATE comments SET hidden_at = ?, hidden_reason = ? WHERE id = ? AND hidden_at IS NULL
+        RETURNING paper_id, deleted_at`).get(now.toISOString(), reason, commentId);
+      if (!row) return false;
+      if (row.deleted_at === null) this.#countComment(String(row.paper_id), -1);
+      this.#log(moderatorId, 'hide-comment', String(commentId), reason, now);
+      return true;
+    });
+  }
+
+  async banMember(accountId: number, moderatorId: number, reason: string, now: Date): Promise<boolean> {
+    return this.#db.transaction(() => {
+      const row = this.#db.sql('UPDATE members SET banned_at = ?, ban_reason = ? WHERE id = ? AND banned_at IS NULL RETURNING name')
+        .get(now.toISOString(), reason, accountId);
+      if (!row) return false;
+      this.#db.sql('DELETE FROM sessions WHERE member_id = ?').run(accountId);
+      this.#log(moderatorId, 'ban-member', String(row.name), reason, now);
+      return true;
+    });
+  }
+
+  async unbanMember(accountId: number, moderatorId: number, reason: string, now: Date): Promise<boolean> {
+    return this.#db.transaction(() => {
+      const row = this.#db.sql('UPDATE members SET banned_at = NULL, ban_reason = NULL WHERE id = ? AND banned_at IS NOT NULL RETURNING name')
+        .get(accountId);
+      if (!row) return false;
+      this.#log(moderatorId, 'unban-member', String(row.name), reason, now);
+      return true;
+    });
+  }
+
+  #log(moderatorId: number, action: ModerationEntry['action'], target: string, reason: string, now: Date): void {
+    this.#db.sql('INSERT INTO moderation_log (moderator_id, action, target, reason, at) VALUES (?, ?, ?, ?, ?)')
+      .run(moderatorId, action, target, reason, now.toISOString());
+  }
+
+  async moderationLog(limit: number): Promise<ModerationEntry[]> {
+    return this.#db.sql(`SELECT l.id, m.name AS moderator, l.action, l.target, l.reason, l.at FROM moderation_log l
+      JOIN members m ON m.id = l.moderator_id ORDER BY l.id DESC LIMIT ?`).all(limit).map((r) => ({
+      id: Number(r.id), moderator: String(r.moderator), action: String(r.action) as ModerationEntry['action'],
+      target: String(r.target), reason: String(r.reason), at: String(r.at),
+    }));
+  }
+
+  async hitRateLimit(key: string, windowSeconds: number, max: number, now: Date): Promise<RateLimitResult> {
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    const windowStart = nowSeconds - (nowSeconds % windowSeconds);
+    const hits = this.#db.transaction(() => {
+      this.#db.sql('DELETE FROM rate_limits WHERE key = ? AND window_start < ?').run(key, windowStart);
+      return Number(this.#db.sql(`INSERT INTO rate_limits (key, window_start, hits) VALUES (?, ?, 1)
+        ON CONFLICT (key, window_start) DO UPDATE SET hits = hits + 1 RETURNING hits`).get(key, windowStart)!.hits);
+    });
+    return hits <= max ? { allowed: true, retryAfter: 0 } : { allowed: false, retryAfter: windowStart + windowSeconds - nowSeconds };
+  }
+
+  async instanceSecret(): Promise<string> {
+    return this.#db.transaction(() => {
+      this.#db.sql(`INSERT OR IGNORE INTO job_state (key, value, updated_at) VALUES ('instance-secret', ?, ?)`)
+        .run(JSON.stringify(randomBytes(32).toString('hex')), new Date().toISOString());
+      return JSON.parse(String(this.#db.sql(`SELECT value FROM job_state WHERE key = 'instance-secret'`).get()!.value)) as string;
+    });
+  }
+}
+
+/** "Jane.Doe+papers@example.org" → "jane-doe": letters, digits and single dashes, never empty. */
+export function handleFromEmail(email: string): string {
+  const local = email.split('@')[0] ?? '';
+  const handle = local.split('+')[0]!.normalize('NFKD').replace(/[^\x00-\x7f]/g, '').toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, HANDLE_MAX).replace(/-+$/, '');
+  return handle === '' ? 'member' : handle;
+}
+
+function text(value: SQLOutputValue | undefined): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
+
+function rowToAccount(row: Row): Account {
+  return {
+    id: Number(row.id),
+    name: String(row.name),
+    fullname: String(row.fullname),
+    email: text(row.email),
+    role: String(row.role) as Role,
+    avatarUrl: text(row.avatar_url),
+    createdAt: text(row.created_at),
+    bannedAt: text(row.banned_at),
+    banReason: text(row.ban_reason),
+  };
+}
+
+function rowToComment(row: Row): CommentRecord {
+  const deleted = row.deleted_at !== null;
+  const hiddenReason = text(row.hidden_reason);
+  return {
+    id: Number(row.id),
+    paperId: String(row.paper_id),
+    parentId: row.parent_id === null ? null : Number(row.parent_id),
+    author: {
+      id: Number(row.author_id), name: String(row.author_name), fullname: String(row.author_fullname),
+      avatarUrl: text(row.author_avatar_url),
+    },
+    body: deleted || hiddenReason !== null ? '' : String(row.body),
+    createdAt: String(row.created_at),
+    editedAt: text(row.edited_at),
+    deleted,
+    hiddenReason,
+  };
+}
