@@ -4,6 +4,7 @@
  */
 import type { DailyEntry, DailyEntryInput, Organization, Paper, PaperInput } from '../domain/types.ts';
 import type { CommunityStore } from './community-store.ts';
+import type { SubscriptionStore } from './subscription-store.ts';
 
 /** upvotes: most voted first; latest: newest day first, most voted within a day. */
 export type DailySort = 'upvotes' | 'latest' | 'publishedAt' | 'trending';
@@ -162,4 +163,5 @@ export interface CoreStore {
  */
 export interface Store extends CoreStore {
   readonly community: CommunityStore;
+  readonly subscriptions: SubscriptionStore;
 }

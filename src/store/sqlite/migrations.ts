@@ -2,6 +2,7 @@
 import type { SqliteDatabase } from './database.ts';
 import { titleKey } from '../../search/analyzer.ts';
 import { communityMigrations } from './community-migrations.ts';
+import { digestMigrations } from './digest-migrations.ts';
 
 export interface Migration {
   version: number;
@@ -117,4 +118,5 @@ export const migrations: Migration[] = [
     `,
   },
   ...communityMigrations,
+  ...digestMigrations,
 ];

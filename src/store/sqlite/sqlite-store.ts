@@ -10,6 +10,7 @@ import type {
 import { TextSearch, filterConditions } from './text-search.ts';
 import { VectorSearch } from './vector-search.ts';
 import { SqliteCommunityStore } from './community-store.ts';
+import { SqliteSubscriptionStore } from './subscription-store.ts';
 import { SqliteDatabase } from './database.ts';
 import { titleKey } from '../../search/analyzer.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
@@ -44,6 +45,7 @@ export class SqliteStore implements Store {
   readonly #textSearch: TextSearch;
   readonly #vectors: VectorSearch;
   readonly community: SqliteCommunityStore;
+  readonly subscriptions: SqliteSubscriptionStore;
 
   constructor(path: string) {
     this.#db = new SqliteDatabase(path);
@@ -53,6 +55,7 @@ export class SqliteStore implements Store {
     this.#textSearch = new TextSearch(this.#db);
     this.#vectors = new VectorSearch(this.#db);
     this.community = new SqliteCommunityStore(this.#db);
+    this.subscriptions = new SqliteSubscriptionStore(this.#db);
   }
 
   #sql(text: string): StatementSync {
