@@ -16,6 +16,9 @@ export interface OutgoingMessage {
   html?: string | undefined;
   /** Extra headers, e.g. List-Unsubscribe. */
   headers?: Record<string, string> | undefined;
+  /** A Message-ID to use instead of a random one, e.g. `<digest.daily.2026-07-24.s42@example.org>`: a message
+   *  sent again after a crash keeps its id, so that receivers can tell it is the same message. */
+  messageId?: string | undefined;
 }
 
 export interface SentMessage {
@@ -30,8 +33,13 @@ export interface Mailer {
   close(): void;
 }
 
-export function createMailer(config: MailConfig): Mailer {
-  return config.smtpUrl ? new SmtpMailer(config, config.smtpUrl) : new OutboxMailer(config);
+export interface MailerOptions {
+  /** Keep up to this many SMTP connections open and reuse them (for bulk sends such as digests). */
+  pool?: number | undefined;
+}
+
+export function createMailer(config: MailConfig, options: MailerOptions = {}): Mailer {
+  return config.smtpUrl ? new SmtpMailer(config, config.smtpUrl, options) : new OutboxMailer(config);
 }
 
 function envelope(config: MailConfig, message: OutgoingMessage): SendMailOptions {
@@ -43,6 +51,7 @@ function envelope(config: MailConfig, message: OutgoingMessage): SendMailOptions
     text: message.text,
     html: message.html,
     headers: message.headers,
+    messageId: message.messageId,
   };
 }
 
@@ -51,9 +60,11 @@ class SmtpMailer implements Mailer {
   readonly config: MailConfig;
   readonly #transport: Transporter;
 
-  constructor(config: MailConfig, url: string) {
+  constructor(config: MailConfig, url: string, options: MailerOptions) {
     this.config = config;
-    this.#transport = nodemailer.createTransport(url);
+    this.#transport = options.pool
+      ? nodemailer.createTransport({ url, pool: true, maxConnections: options.pool, maxMessages: Infinity })
+      : nodemailer.createTransport(url);
   }
 
   async send(message: OutgoingMessage): Promise<SentMessage> {
@@ -87,6 +98,16 @@ class OutboxMailer implements Mailer {
   }
 
   close(): void {}
+}
+
+/** One .eml file of the outbox by name; null for an unknown or unsafe name (no path can leave the folder). */
+export function readOutboxMessage(outboxDir: string, name: string): string | null {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.eml$/.test(name)) return null;
+  try {
+    return readFileSync(join(outboxDir, name), 'utf8');
+  } catch {
+    return null;
+  }
 }
 
 /** The outbox's .eml files, newest first. */
