@@ -7,6 +7,7 @@ import { createMetrics } from './metrics.ts';
 import { SearchService } from '../search/search-service.ts';
 import { registerApi } from '../api/routes.ts';
 import { registerPages, renderErrorPage } from '../web/routes.ts';
+import { registerFeeds } from '../web/feed-routes.ts';
 import { createMailer, type Mailer } from '../mail/mailer.ts';
 
 export interface AppContext {
@@ -44,6 +45,7 @@ export function createApp(deps: AppDependencies): Hono {
 
   registerApi(app, ctx);
   registerPages(app, ctx);
+  registerFeeds(app, ctx);
 
   app.notFound((c) => c.req.path.startsWith('/api/')
     ? c.json({ error: 'Not found' }, 404)

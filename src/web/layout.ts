@@ -18,6 +18,8 @@ export interface PageOptions {
   description?: string | undefined;
   /** Absolute URL of the canonical address, when the page has one. */
   canonical?: string | undefined;
+  /** Feeds of this page, as <link rel="alternate"> (see src/feeds/links.ts). */
+  alternates?: readonly { type: string; title: string; href: string }[] | undefined;
   /** Which navigation item is the current section. */
   nav?: NavKey | undefined;
   /** "page" when the page is the section's own page (the feed), "true" when it lies within it (a paper). */
@@ -40,7 +42,7 @@ export function layout(options: PageOptions): Html {
 <title>${options.title} · Paperboy</title>
 ${options.description ? html`<meta name="description" content="${options.description}">` : ''}
 ${options.canonical ? html`<link rel="canonical" href="${options.canonical}">` : ''}
-<meta name="color-scheme" content="light dark">
+${(options.alternates ?? []).map((a) => html`<link rel="alternate" type="${a.type}" title="${a.title}" href="${a.href}">\n`)}<meta name="color-scheme" content="light dark">
 <link rel="stylesheet" href="${stylesheet.url}">
 <link rel="icon" href="${favicon.url}" type="image/svg+xml">
 </head>

@@ -4,11 +4,13 @@ import type { AuthorSummary } from '../../store/store.ts';
 import type { PageOptions } from '../layout.ts';
 import { profileBody } from '../components/profile.ts';
 import { authorUrl } from '../urls.ts';
+import { authorFeed, feedAlternates } from '../../feeds/links.ts';
 
 export function authorPage(summary: AuthorSummary, papers: Paper[], page: number): PageOptions {
   return {
     title: `${summary.name}${page > 1 ? ` (page ${page})` : ''}`,
     description: `Research papers by ${summary.name} featured on Daily Papers.`,
+    alternates: feedAlternates(authorFeed(summary.name), summary.name),
     nav: 'papers',
     navCurrent: 'true',
     body: profileBody({

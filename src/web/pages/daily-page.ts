@@ -9,6 +9,7 @@ import { emptyState } from '../components/empty-state.ts';
 import { pagination } from '../components/pagination.ts';
 import { datePicker, periodHeading, periodTabs, type PeriodNav } from '../components/period-nav.ts';
 import { PAGE_SIZE, periodUrl } from '../urls.ts';
+import { DAILY_FEED, feedAlternates } from '../../feeds/links.ts';
 
 export interface DailyView extends PeriodNav {
   entries: DailyEntry[];
@@ -42,6 +43,7 @@ ${pagination(periodUrl(view.period), view.page, totalPages)}
   return {
     title: `Daily Papers — ${label}${view.page > 1 ? ` (page ${view.page})` : ''}`,
     description: `Research papers featured on Daily Papers for ${label}, ranked by community upvotes.`,
+    alternates: feedAlternates(DAILY_FEED, 'Daily Papers'),
     nav: 'papers',
     body,
   };

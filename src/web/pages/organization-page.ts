@@ -4,12 +4,14 @@ import type { OrganizationSummary } from '../../store/store.ts';
 import type { PageOptions } from '../layout.ts';
 import { profileBody } from '../components/profile.ts';
 import { organizationUrl } from '../urls.ts';
+import { feedAlternates, organizationFeed } from '../../feeds/links.ts';
 
 export function organizationPage(summary: OrganizationSummary, papers: Paper[], page: number): PageOptions {
   const org = summary.organization;
   return {
     title: `${org.fullname}${page > 1 ? ` (page ${page})` : ''}`,
     description: `Research papers from ${org.fullname} featured on Daily Papers.`,
+    alternates: feedAlternates(organizationFeed(org.name), org.fullname),
     nav: 'papers',
     navCurrent: 'true',
     body: profileBody({

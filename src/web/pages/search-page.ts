@@ -16,6 +16,7 @@ import { marked } from '../components/marked.ts';
 import { cardGrid, type CardContent } from '../components/paper-card.ts';
 import { pagination } from '../components/pagination.ts';
 import { searchUrl, type SearchState } from '../urls.ts';
+import { SEARCH_FEED, feedAlternates, searchPageFeedQuery } from '../../feeds/links.ts';
 
 export interface SearchView {
   state: SearchState;
@@ -65,6 +66,7 @@ ${pagination((n) => searchUrl(state, n), page, totalPages)}
   return {
     title: `${shown(state.q, 60)} — Search${page > 1 ? ` (page ${page})` : ''}`,
     description: `Research papers matching “${shown(state.q)}”.`,
+    alternates: feedAlternates(SEARCH_FEED, `Search: ${shown(state.q, 60)}`, searchPageFeedQuery(state)),
     search: state,
     body,
   };
