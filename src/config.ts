@@ -15,6 +15,10 @@ const schema = z.object({
   MAIL_FROM: z.string().default('Paperboy <paperboy@localhost>'),
   MAIL_REPLY_TO: z.string().optional(),
   OUTBOX_DIR: z.string().optional(),
+  TRUST_PROXY: z.enum(['0', '1']).default('0'),
+  PAPERBOY_RATE_LIMIT_FACTOR: z.coerce.number().positive().default(1),
+  PAPERBOY_SUBMIT_WINDOW_DAYS: z.coerce.number().int().min(0).default(14),
+  PAPERBOY_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
 });
 
 export interface Config {
@@ -31,6 +35,17 @@ export interface Config {
   /** Train and use the instance's own embedding model (SEMANTIC_SEARCH=0 keeps search lexical). */
   semanticSearch: boolean;
   mail: MailConfig;
+  community: CommunityConfig;
+}
+
+export interface CommunityConfig {
+  /** Take the client address from X-Forwarded-For (behind a reverse proxy). */
+  trustProxy: boolean;
+  /** Multiplies every rate limit (benchmarks raise it; 1 is the documented default). */
+  rateLimitFactor: number;
+  /** A paper may be submitted up to this many days after its first arXiv version. */
+  submitWindowDays: number;
+  sessionDays: number;
 }
 
 export interface MailConfig {
@@ -65,6 +80,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       from: e.MAIL_FROM,
       replyTo: e.MAIL_REPLY_TO ?? null,
       outboxDir: e.OUTBOX_DIR ? resolve(e.OUTBOX_DIR) : besideDatabase(e.DATABASE_URL, 'outbox'),
+    },
+    community: {
+      trustProxy: e.TRUST_PROXY === '1',
+      rateLimitFactor: e.PAPERBOY_RATE_LIMIT_FACTOR,
+      submitWindowDays: e.PAPERBOY_SUBMIT_WINDOW_DAYS,
+      sessionDays: e.PAPERBOY_SESSION_DAYS,
     },
   };
 }

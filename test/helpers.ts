@@ -31,6 +31,10 @@ export function memoryStore(): Store {
   return store;
 }
 
-export function testApp(store: Store) {
-  return createApp({ store, config: loadConfig({ PUBLIC_URL: 'http://paperboy.test' }), logger: createLogger('silent') });
+export const TEST_ORIGIN = 'http://paperboy.test';
+
+/** The app over a store, its mail going to a temporary outbox; `env` adds configuration. */
+export function testApp(store: Store, env: Record<string, string> = {}) {
+  const config = loadConfig({ PUBLIC_URL: TEST_ORIGIN, OUTBOX_DIR: tempDir('paperboy-outbox-'), ...env });
+  return createApp({ store, config, logger: createLogger('silent') });
 }

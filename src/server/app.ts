@@ -7,6 +7,10 @@ import { createMetrics } from './metrics.ts';
 import { SearchService } from '../search/search-service.ts';
 import { registerApi } from '../api/routes.ts';
 import { registerPages, renderErrorPage } from '../web/routes.ts';
+import { authMiddleware } from '../web/auth/auth.ts';
+import { registerAuthRoutes } from '../web/auth/auth-routes.ts';
+import { registerCommunityRoutes } from '../web/community-routes.ts';
+import { RateLimiter } from '../community/rate-limits.ts';
 import { registerFeeds } from '../web/feed-routes.ts';
 import { createMailer, type Mailer } from '../mail/mailer.ts';
 
@@ -33,6 +37,8 @@ export function createApp(deps: AppDependencies): Hono {
     await next();
     ctx.logger.debug({ method: c.req.method, path: c.req.path, status: c.res.status }, 'request');
   });
+  // Who is asking, and CSRF checks on every state-changing request (web/auth/auth.ts).
+  app.use(authMiddleware(ctx));
 
   app.get('/healthz', async (c) => {
     await ctx.store.latestDay();
@@ -44,6 +50,10 @@ export function createApp(deps: AppDependencies): Hono {
   });
 
   registerApi(app, ctx);
+  const limiter = new RateLimiter(ctx.store.community, ctx.config.community.rateLimitFactor);
+  registerAuthRoutes(app, ctx, limiter);
+  // Before the pages: /papers/trending would otherwise be taken for a paper id.
+  registerCommunityRoutes(app, ctx, limiter);
   registerPages(app, ctx);
   registerFeeds(app, ctx);
 

@@ -22,8 +22,10 @@ function load(file: string, contentType: string): Asset {
 
 export const stylesheet = load('style.css', 'text/css; charset=utf-8');
 export const favicon = load('favicon.svg', 'image/svg+xml');
+/** The little script signed-in pages use: upvotes without a page reload. */
+export const clientScript = load('client.js', 'text/javascript; charset=utf-8');
 
-const byUrl = new Map([stylesheet, favicon].map((asset) => [asset.url, asset]));
+const byUrl = new Map([stylesheet, favicon, clientScript].map((asset) => [asset.url, asset]));
 
 export function findAsset(path: string): Asset | undefined {
   return byUrl.get(path);

@@ -1,13 +1,16 @@
 /** The frame of every page: head, site header with navigation, the slots later features fill, footer. */
 import { html } from 'hono/html';
-import { favicon, stylesheet } from './assets.ts';
+import { clientScript, favicon, stylesheet } from './assets.ts';
 import type { Html } from './html.ts';
 import { searchBox } from './components/search-box.ts';
 import type { SearchState } from './urls.ts';
+import { accountMenu } from './components/account-menu.ts';
+import type { Viewer } from './viewer.ts';
 
 /** Top-level sections; later features (search, trending, digests) add theirs here. */
 export const NAV_ITEMS = [
   { key: 'papers', label: 'Daily Papers', href: '/papers' },
+  { key: 'trending', label: 'Trending', href: '/papers/trending' },
 ] as const;
 
 export type NavKey = (typeof NAV_ITEMS)[number]['key'];
@@ -30,6 +33,8 @@ export interface PageOptions {
   search?: SearchState | undefined;
   /** Slot between the header and the content, for the "Get trending papers in your email inbox" banner. */
   banner?: Html | undefined;
+  /** Who is looking: the header shows their menu (or "Sign in"), and the upvote script is loaded. */
+  viewer?: Viewer | undefined;
   body: Html;
 }
 
@@ -42,9 +47,11 @@ export function layout(options: PageOptions): Html {
 <title>${options.title} · Paperboy</title>
 ${options.description ? html`<meta name="description" content="${options.description}">` : ''}
 ${options.canonical ? html`<link rel="canonical" href="${options.canonical}">` : ''}
-${(options.alternates ?? []).map((a) => html`<link rel="alternate" type="${a.type}" title="${a.title}" href="${a.href}">\n`)}<meta name="color-scheme" content="light dark">
+${(options.alternates ?? []).map((a) => html`<link rel="alternate" type="${a.type}" title="${a.title}" href="${a.href}">
+`)}<meta name="color-scheme" content="light dark">
 <link rel="stylesheet" href="${stylesheet.url}">
 <link rel="icon" href="${favicon.url}" type="image/svg+xml">
+${options.viewer?.account ? html`<script src="${clientScript.url}" defer></script>` : ''}
 </head>
 <body>
 <a class="skip-link" href="#main">Skip to content</a>
@@ -54,7 +61,7 @@ ${(options.alternates ?? []).map((a) => html`<link rel="alternate" type="${a.typ
 <nav class="site-nav" aria-label="Main">
 <ul>${NAV_ITEMS.map((item) => html`<li><a href="${item.href}"${item.key === options.nav ? html` aria-current="${options.navCurrent ?? 'page'}"` : ''}>${item.label}</a></li>`)}</ul>
 </nav>
-<div class="header-extras">${searchBox(options.search)}${options.headerExtras ?? ''}</div>
+<div class="header-extras">${searchBox(options.search)}${options.headerExtras ?? ''}${accountMenu(options.viewer)}</div>
 </div>
 </header>
 ${options.banner ?? ''}

@@ -20,6 +20,9 @@ import { searchPage, searchStartPage } from './pages/search-page.ts';
 import { parseSearchPage } from './search-page-params.ts';
 import { similarPapers } from './similar.ts';
 import { PAGE_SIZE, dayUrl, paperUrl } from './urls.ts';
+import { isModerator, viewerFor } from './viewer.ts';
+import { paperModerationBox } from './pages/community-pages.ts';
+import { discussionSection } from './discussion.ts';
 
 export { renderErrorPage };
 
@@ -61,6 +64,13 @@ export function registerPages(app: Hono, ctx: AppContext): void {
     if (!period) return badRequest(c, `Invalid ${PERIOD_NAMES[kind]}`, `“${text}” is not a valid ${PERIOD_NAMES[kind]}. ${PERIOD_FORMATS[kind]}`);
     const page = parsePage(c.req.query('p'));
     if (page === null) return badRequest(c, 'Invalid page number', 'Page numbers are whole numbers starting at 1.');
+    if (c.get('auth').account) {
+      // A member's page shows their votes: rendered for them, never shared.
+      const view = await loadFeed(store, period, page);
+      if (!view) return notFound(c, `There is no page ${page} of this feed.`);
+      const viewer = await viewerFor(c, store, view.entries.map((e) => e.paper.id));
+      return show(c, dailyPage({ ...view, viewer }));
+    }
     // The data version is in the key: a vote, comment or import makes every cached page stale at once.
     const key = `${await store.dataVersion()}:${period.label}?p=${page}`;
     const cached = feedCache.get(key);
@@ -92,15 +102,22 @@ export function registerPages(app: Hono, ctx: AppContext): void {
     const id = normalizeArxivId(text);
     if (!id) return notFound(c, `“${text}” is not an arXiv identifier. Paper addresses look like /papers/2607.12345.`);
     if (id !== text) return c.redirect(paperUrl(id), 301);
+    const signedIn = c.get('auth').account !== null;
     // Similar papers cost a vector search: the page is cached like the feed, keyed by the data version.
     const key = `${await store.dataVersion()}:${ctx.search.embedder?.id ?? 'lexical'}:${id}`;
-    const cached = paperCache.get(key);
+    const cached = signedIn ? undefined : paperCache.get(key);
     if (cached !== undefined) return htmlBytes(c, cached);
     const [paper, featuredDays] = await Promise.all([store.getPaper(id), store.featuredDays(id)]);
     if (!paper) return notFound(c, `Paperboy has no paper with the id ${id}.`, 'Paper not found');
     const similar = await similarPapers(ctx, paper);
-    const rendered = Buffer.from(await layout(paperPage({ paper, featuredDays, publicUrl: ctx.config.publicUrl, similar })));
-    paperCache.set(key, rendered);
+    const viewer = await viewerFor(c, store, [paper.id, ...similar.map((p) => p.id)]);
+    const view = {
+      paper, featuredDays, publicUrl: ctx.config.publicUrl, similar, viewer: signedIn ? viewer : undefined,
+      discussion: await discussionSection(ctx, paper, viewer),
+      moderation: isModerator(viewer.account) ? paperModerationBox(paper.id, viewer) : undefined,
+    };
+    const rendered = Buffer.from(await layout(paperPage(view)));
+    if (!signedIn) paperCache.set(key, rendered);
     return htmlBytes(c, rendered);
   });
 

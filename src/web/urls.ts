@@ -73,3 +73,12 @@ export function searchUrl(state: SearchState, page = 1): string {
   if (page > 1) query.set('p', String(page));
   return `/search?${query.toString()}`;
 }
+
+/** The sign-in page, coming back to `next` (a local path) afterwards. */
+export function signInUrl(next?: string): string {
+  return next && next !== '/' ? `/signin?next=${encodeURIComponent(next)}` : '/signin';
+}
+
+export function memberUrl(name: string): string {
+  return `/members/${encodeURIComponent(name)}`;
+}

@@ -5,12 +5,16 @@ import { excerpt, formatCount, formatDay, plural } from '../format.ts';
 import type { Html } from '../html.ts';
 import { organizationUrl, paperUrl } from '../urls.ts';
 import { avatar } from './avatar.ts';
+import { voteButton } from './vote-button.ts';
+import type { Viewer } from '../viewer.ts';
 
 export interface CardOptions {
   /** Off on an organization's own page, where the name would repeat on every card. */
   showOrganization?: boolean;
   /** Title and abstract text other than the plain ones (search results: matched words marked). */
   content?: ((paper: Paper) => CardContent) | undefined;
+  /** Signed-in viewers get working upvote buttons; otherwise the vote links to sign-in. */
+  viewer?: Viewer | undefined;
 }
 
 export interface CardContent {
@@ -24,7 +28,7 @@ export function paperCard(paper: Paper, options: CardOptions = {}): Html {
   const content = options.content?.(paper);
   return html`<article class="card">
 <div class="card-head">
-<p class="vote" title="${plural(paper.upvotes, 'upvote')}"><span class="vote-arrow" aria-hidden="true">▲</span><span class="vote-count">${formatCount(paper.upvotes)}</span><span class="sr-only"> ${paper.upvotes === 1 ? 'upvote' : 'upvotes'}</span></p>
+${voteButton(paper, options.viewer)}
 <h3 class="card-title"><a href="${paperUrl(paper.id)}">${content ? content.title : paper.title}</a></h3>
 </div>
 ${paper.withdrawn ? html`<p class="badge badge-warning card-badge">Withdrawn</p>` : ''}

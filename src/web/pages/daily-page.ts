@@ -10,11 +10,14 @@ import { pagination } from '../components/pagination.ts';
 import { datePicker, periodHeading, periodTabs, type PeriodNav } from '../components/period-nav.ts';
 import { PAGE_SIZE, periodUrl } from '../urls.ts';
 import { DAILY_FEED, feedAlternates } from '../../feeds/links.ts';
+import type { Viewer } from '../viewer.ts';
 
 export interface DailyView extends PeriodNav {
   entries: DailyEntry[];
   total: number;
   page: number;
+  /** A signed-in viewer (their votes); pages for anonymous viewers are shared and cached. */
+  viewer?: Viewer | undefined;
 }
 
 function feedHeader(pickerDay: string, tabs: Html | string): Html {
@@ -35,7 +38,7 @@ export function dailyPage(view: DailyView): PageOptions {
 <section class="feed" aria-labelledby="period-heading">
 ${periodHeading(view, view.total)}
 ${view.entries.length > 0
-    ? cardGrid(view.entries.map((e) => e.paper), { ranked: true, start: (view.page - 1) * PAGE_SIZE + 1 })
+    ? cardGrid(view.entries.map((e) => e.paper), { ranked: true, start: (view.page - 1) * PAGE_SIZE + 1, viewer: view.viewer })
     : emptyState(view.period.kind === 'day' ? 'No papers on this day' : `No papers in this ${view.period.kind}`,
       'Papers are featured on weekdays; try the previous or next one.')}
 ${pagination(periodUrl(view.period), view.page, totalPages)}
@@ -45,6 +48,7 @@ ${pagination(periodUrl(view.period), view.page, totalPages)}
     description: `Research papers featured on Daily Papers for ${label}, ranked by community upvotes.`,
     alternates: feedAlternates(DAILY_FEED, 'Daily Papers'),
     nav: 'papers',
+    viewer: view.viewer,
     body,
   };
 }

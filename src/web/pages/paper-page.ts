@@ -6,6 +6,8 @@ import type { Html } from '../html.ts';
 import type { PageOptions } from '../layout.ts';
 import { avatar } from '../components/avatar.ts';
 import { cardGrid } from '../components/paper-card.ts';
+import { voteButton } from '../components/vote-button.ts';
+import type { Viewer } from '../viewer.ts';
 import { arxivAbsUrl, arxivPdfUrl, authorUrl, dayUrl, organizationUrl, paperUrl } from '../urls.ts';
 
 /** Long author lists show this many names, the rest behind a <details> (works without JS). */
@@ -17,9 +19,14 @@ export interface PaperView {
   publicUrl: string;
   /** Nearest papers, most similar first (without the paper itself). */
   similar: Paper[];
+  viewer?: Viewer | undefined;
+  /** The discussion section (comments), below the abstract. */
+  discussion?: Html | undefined;
+  /** Moderator tools, shown only to moderators. */
+  moderation?: Html | undefined;
 }
 
-export function paperPage({ paper, featuredDays, publicUrl, similar }: PaperView): PageOptions {
+export function paperPage({ paper, featuredDays, publicUrl, similar, viewer, discussion, moderation }: PaperView): PageOptions {
   const body = html`<article class="paper">
 <header class="paper-header">
 <p class="eyebrow"><span>arXiv:${paper.id}</span><span>Published on <time datetime="${paper.publishedAt.slice(0, 10)}">${formatDay(paper.publishedAt)}</time></span>${
@@ -44,9 +51,11 @@ ${paper.aiKeywords.length > 0 ? html`<section class="paper-section" aria-labelle
 <h2 id="keywords-heading">Keywords</h2>
 <ul class="chips">${paper.aiKeywords.map((k) => html`<li class="chip">${k}</li>`)}</ul>
 </section>` : ''}
+${discussion ?? ''}
 </div>
 <aside class="paper-side" aria-label="Paper details">
-${sideLinks(paper)}
+${sideLinks(paper, viewer)}
+${moderation ?? ''}
 ${featuredDays.length > 0 ? html`<section class="side-card" aria-labelledby="featured-heading">
 <h2 id="featured-heading">Featured on Daily Papers</h2>
 <ul class="day-list">${featuredDays.map((day) => html`<li><a href="${dayUrl(day)}"><time datetime="${day}">${formatDay(day)}</time></a></li>`)}</ul>
@@ -57,7 +66,7 @@ ${paper.submittedOnDailyBy ? html`<p class="side-note">Submitted by ${paper.subm
 </article>
 ${similar.length > 0 ? html`<section class="similar" aria-labelledby="similar-heading">
 <h2 id="similar-heading" class="section-heading">Similar papers</h2>
-${cardGrid(similar)}
+${cardGrid(similar, { viewer })}
 </section>` : ''}`;
   return {
     title: paper.title,
@@ -65,6 +74,7 @@ ${cardGrid(similar)}
     canonical: `${publicUrl}${paperUrl(paper.id)}`,
     nav: 'papers',
     navCurrent: 'true',
+    viewer,
     body,
   };
 }
@@ -82,13 +92,13 @@ ${rest.length > 0 ? html`<details class="more-authors"><summary>Show ${rest.leng
 </div>`;
 }
 
-function sideLinks(paper: Paper): Html {
+function sideLinks(paper: Paper, viewer: Viewer | undefined): Html {
   const github = safeUrl(paper.githubRepo);
   const project = safeUrl(paper.projectPage);
   return html`<section class="side-card" aria-labelledby="stats-heading">
 <h2 id="stats-heading" class="sr-only">Votes and links</h2>
 <div class="paper-stats">
-<p class="vote vote-large"><span class="vote-arrow" aria-hidden="true">▲</span><span class="vote-count">${formatCount(paper.upvotes)}</span><span class="vote-label">${paper.upvotes === 1 ? 'upvote' : 'upvotes'}</span></p>
+${voteButton(paper, viewer, 'large')}
 <p class="stat-line"><span class="icon icon-comment" aria-hidden="true"></span>${plural(paper.numComments, 'comment')}</p>
 </div>
 <ul class="link-list">

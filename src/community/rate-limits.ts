@@ -1,0 +1,43 @@
+/**
+ * Rate limits, per member and per client address, kept in the store so that every web process counts
+ * the same hits. Fixed windows: simple to read, and the store does one upsert per hit.
+ */
+import type { CommunityStore, RateLimitResult } from '../store/community-store.ts';
+
+export type LimitedAction = 'sign-in' | 'vote' | 'comment' | 'submit';
+
+interface Limit {
+  windowSeconds: number;
+  perMember: number;
+  perAddress: number;
+}
+
+/** Generous for people, tight for scripts. Sign-in emails are limited per address and per email. */
+export const RATE_LIMITS: Record<LimitedAction, Limit> = {
+  'sign-in': { windowSeconds: 3600, perMember: 5, perAddress: 20 },
+  vote: { windowSeconds: 60, perMember: 60, perAddress: 600 },
+  comment: { windowSeconds: 600, perMember: 20, perAddress: 60 },
+  submit: { windowSeconds: 3600, perMember: 20, perAddress: 40 },
+};
+
+export class RateLimiter {
+  readonly #store: CommunityStore;
+  readonly #factor: number;
+
+  constructor(store: CommunityStore, factor: number) {
+    this.#store = store;
+    this.#factor = factor;
+  }
+
+  /** Counts one hit for the member (or email, for sign-in) and for the address; refused if either is over. */
+  async hit(action: LimitedAction, who: string, address: string, now = new Date()): Promise<RateLimitResult> {
+    const limit = RATE_LIMITS[action];
+    const max = (n: number) => Math.max(1, Math.round(n * this.#factor));
+    const [member, client] = await Promise.all([
+      this.#store.hitRateLimit(`${action}:who:${who}`, limit.windowSeconds, max(limit.perMember), now),
+      this.#store.hitRateLimit(`${action}:ip:${address}`, limit.windowSeconds, max(limit.perAddress), now),
+    ]);
+    if (member.allowed && client.allowed) return member;
+    return { allowed: false, retryAfter: Math.max(member.retryAfter, client.retryAfter) };
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Passwordless sign-in: a single-use link by email. The token is 256 random bits; the store keeps only its
+ * hash; it expires after 15 minutes and works once. Asking for a link says the same thing whether or not
+ * an account exists, so the form does not reveal who is a member.
+ */
+import type { Mailer } from '../mail/mailer.ts';
+import type { Account, CommunityStore } from '../store/community-store.ts';
+import { checkEmail } from '../domain/email.ts';
+import { hashToken, randomToken } from './secrets.ts';
+import type { RateLimiter } from './rate-limits.ts';
+
+export const SIGN_IN_TOKEN_MINUTES = 15;
+
+export type SignInRequest = { ok: true; email: string } | { ok: false; status: 400 | 429; error: string };
+export type SignInCompletion = { ok: true; account: Account } | { ok: false; error: string };
+
+export class SignInService {
+  readonly #store: CommunityStore;
+  readonly #mailer: Mailer;
+  readonly #publicUrl: string;
+  readonly #limiter: RateLimiter;
+
+  constructor(options: { store: CommunityStore; mailer: Mailer; publicUrl: string; limiter: RateLimiter }) {
+    this.#store = options.store;
+    this.#mailer = options.mailer;
+    this.#publicUrl = options.publicUrl;
+    this.#limiter = options.limiter;
+  }
+
+  /** Sends a sign-in link to the address; `next` is the local path to land on afterwards. */
+  async request(emailInput: string, address: string, next: string, now = new Date()): Promise<SignInRequest> {
+    const checked = checkEmail(emailInput);
+    if (!checked.ok) return { ok: false, status: 400, error: checked.error };
+    const limit = await this.#limiter.hit('sign-in', checked.email, address, now);
+    if (!limit.allowed) {
+      return { ok: false, status: 429, error: `Too many sign-in emails. Please wait ${Math.ceil(limit.retryAfter / 60)} minutes and try again.` };
+    }
+    const token = randomToken();
+    await this.#store.createLoginToken(hashToken(token), checked.email, new Date(now.getTime() + SIGN_IN_TOKEN_MINUTES * 60_000));
+    const link = new URL('/signin/verify', this.#publicUrl);
+    link.searchParams.set('token', token);
+    if (next !== '/') link.searchParams.set('next', next);
+    await this.#mailer.send({
+      to: checked.email,
+      subject: 'Your Paperboy sign-in link',
+      text: [
+        'Hello,',
+        '',
+        'Open this link to sign in to Paperboy:',
+        '',
+        link.href,
+        '',
+        `The link works once and expires in ${SIGN_IN_TOKEN_MINUTES} minutes.`,
+        'If you did not ask for it, ignore this email: nothing happens without the link.',
+      ].join('\n'),
+    });
+    return { ok: true, email: checked.email };
+  }
+
+  /** Uses the token (once) and returns the account of its address, created on first sign-in. */
+  async complete(token: string, now = new Date()): Promise<SignInCompletion> {
+    const invalid = { ok: false as const, error: 'This sign-in link is not valid any more: it was used already, it expired, or it was mistyped. Ask for a new one.' };
+    if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return invalid;
+    const email = await this.#store.consumeLoginToken(hashToken(token), now);
+    if (!email) return invalid;
+    const account = await this.#store.accountForEmail(email, now);
+    if (account.bannedAt) return { ok: false, error: 'This account has been banned by the moderators.' };
+    return { ok: true, account };
+  }
+}

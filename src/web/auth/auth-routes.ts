@@ -1,0 +1,90 @@
+/** Sign-in by email link, sign-out, settings and the first admin's claim. Handlers parse, call, render. */
+import type { Context, Hono } from 'hono';
+import type { AppContext } from '../../server/app.ts';
+import { layout, type PageOptions } from '../layout.ts';
+import { SignInService } from '../../community/sign-in.ts';
+import { RateLimiter } from '../../community/rate-limits.ts';
+import { claimAdmin } from '../../community/admin-claim.ts';
+import { endSession, startSession } from './auth.ts';
+import { safeReturnPath, viewerFor } from '../viewer.ts';
+import {
+  adminClaimPage, messagePage, settingsPage, signInConfirmPage, signInFailedPage, signInPage, signInSentPage,
+} from '../pages/account-pages.ts';
+import { signInUrl } from '../urls.ts';
+
+const MAX_NAME = 60;
+
+export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimiter): void {
+  const signIn = new SignInService({ store: ctx.store.community, mailer: ctx.mailer, publicUrl: ctx.config.publicUrl, limiter });
+
+  app.get('/signin', (c) => {
+    if (c.get('auth').account) return c.redirect(safeReturnPath(c.req.query('next')), 303);
+    return page(c, signInPage({ next: safeReturnPath(c.req.query('next')) }));
+  });
+  app.post('/signin', async (c) => {
+    const form = await c.req.parseBody();
+    const next = safeReturnPath(form.next);
+    const email = typeof form.email === 'string' ? form.email : '';
+    const result = await signIn.request(email, c.get('auth').address, next);
+    if (!result.ok) return page(c, signInPage({ next, email: email.slice(0, 254), error: result.error }), result.status);
+    return page(c, signInSentPage(result.email, ctx.mailer.mode === 'outbox'));
+  });
+
+  // Opening the link changes nothing (mail scanners open links too); the button on the page signs in.
+  app.get('/signin/verify', (c) => page(c, signInConfirmPage(c.req.query('token') ?? '', safeReturnPath(c.req.query('next')))));
+  app.post('/signin/verify', async (c) => {
+    const form = await c.req.parseBody();
+    const result = await signIn.complete(typeof form.token === 'string' ? form.token : '');
+    if (!result.ok) return page(c, signInFailedPage(result.error), 400);
+    await startSession(c, ctx, result.account);
+    ctx.logger.info({ member: result.account.name }, 'signed in');
+    return c.redirect(safeReturnPath(form.next), 303);
+  });
+
+  app.post('/signout', async (c) => {
+    await endSession(c, ctx, false);
+    return c.redirect('/', 303);
+  });
+  app.post('/signout/everywhere', async (c) => {
+    await endSession(c, ctx, true);
+    return c.redirect('/', 303);
+  });
+
+  app.get('/settings', async (c) => {
+    const account = c.get('auth').account;
+    if (!account) return c.redirect(signInUrl('/settings'), 303);
+    return page(c, settingsPage(account, await viewerFor(c, ctx.store, []), { saved: c.req.query('saved') === '1' }));
+  });
+  app.post('/settings', async (c) => {
+    const account = c.get('auth').account;
+    if (!account) return c.redirect(signInUrl('/settings'), 303);
+    const form = await c.req.parseBody();
+    const fullname = typeof form.fullname === 'string' ? form.fullname.replace(/\s+/g, ' ').trim() : '';
+    if (fullname === '' || fullname.length > MAX_NAME) {
+      const error = `A display name has 1 to ${MAX_NAME} characters.`;
+      return page(c, settingsPage(account, await viewerFor(c, ctx.store, []), { error }), 400);
+    }
+    await ctx.store.community.updateProfile(account.id, fullname);
+    return c.redirect('/settings?saved=1', 303);
+  });
+
+  app.get('/admin/claim', async (c) => {
+    if (!c.get('auth').account) return c.redirect(signInUrl('/admin/claim'), 303);
+    return page(c, adminClaimPage(await viewerFor(c, ctx.store, [])));
+  });
+  app.post('/admin/claim', async (c) => {
+    const account = c.get('auth').account;
+    if (!account) return c.redirect(signInUrl('/admin/claim'), 303);
+    const form = await c.req.parseBody();
+    const viewer = await viewerFor(c, ctx.store, []);
+    const claimed = await claimAdmin(ctx.store, account, typeof form.code === 'string' ? form.code : '');
+    if (!claimed) return page(c, adminClaimPage(viewer, 'That code is not right, or the instance has an administrator already.'), 400);
+    ctx.logger.warn({ member: account.name }, 'administrator claimed the instance');
+    return page(c, messagePage('You are the administrator', 'You can now moderate and give others the moderator role.', viewer));
+  });
+}
+
+function page(c: Context, options: PageOptions, status: 200 | 400 | 403 | 404 | 429 = 200) {
+  c.header('Cache-Control', 'no-store');
+  return c.html(layout(options), status);
+}

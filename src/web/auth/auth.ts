@@ -1,0 +1,132 @@
+/**
+ * Who is asking, and whether a state-changing request is genuine.
+ *
+ * - Sessions: the `pb_session` cookie holds a random id; the store keeps only its hash (shared by every web
+ *   process). HttpOnly, SameSite=Lax, Secure when the public URL is https.
+ * - CSRF: every request other than GET/HEAD/OPTIONS is checked. A signed-in request must carry the
+ *   session's token (form field `_csrf` or header `X-CSRF-Token`). An anonymous request has no ambient
+ *   authority to abuse; it must still come from one of our own pages (Origin, or Referer, of this site),
+ *   which stops login CSRF. Paths under /unsubscribe/ are exempt: mail providers POST there (RFC 8058)
+ *   and the signed token in the address is the proof.
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Account } from '../../store/community-store.ts';
+import type { AppContext } from '../../server/app.ts';
+import { hashToken, randomToken, sameSecret, sign } from '../../community/secrets.ts';
+
+export const SESSION_COOKIE = 'pb_session';
+export const CSRF_FIELD = '_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+const CSRF_EXEMPT_PREFIXES = ['/unsubscribe/'];
+
+export interface AuthState {
+  account: Account | null;
+  /** Hash of the session id (the store's key), when signed in. */
+  sessionHash: string | null;
+  /** The token this session's forms carry; null when signed out. */
+  csrfToken: string | null;
+  /** The client's address, for rate limits. */
+  address: string;
+}
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    auth: AuthState;
+  }
+}
+
+export function authMiddleware(ctx: AppContext): MiddlewareHandler {
+  let secret: string | null = null;
+  return async (c, next) => {
+    secret ??= await ctx.store.community.instanceSecret();
+    const auth = await readSession(c, ctx, secret);
+    c.set('auth', auth);
+    if (!isSafeMethod(c.req.method) && !CSRF_EXEMPT_PREFIXES.some((p) => c.req.path.startsWith(p))) {
+      const problem = await csrfProblem(c, auth, ctx.config.publicUrl);
+      if (problem) return refuse(c, problem);
+    }
+    await next();
+  };
+}
+
+async function readSession(c: Context, ctx: AppContext, secret: string): Promise<AuthState> {
+  const address = clientAddress(c, ctx.config.community.trustProxy);
+  const sessionId = getCookie(c, SESSION_COOKIE);
+  if (!sessionId) return { account: null, sessionHash: null, csrfToken: null, address };
+  const sessionHash = hashToken(sessionId);
+  const session = await ctx.store.community.getSession(sessionHash, new Date());
+  if (!session || session.account.bannedAt) {
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return { account: null, sessionHash: null, csrfToken: null, address };
+  }
+  return { account: session.account, sessionHash, csrfToken: sign(secret, `csrf:${session.csrfSecret}`), address };
+}
+
+async function csrfProblem(c: Context, auth: AuthState, publicUrl: string): Promise<string | null> {
+  if (auth.csrfToken) {
+    const sent = c.req.header(CSRF_HEADER) ?? (await formField(c, CSRF_FIELD));
+    return sent && sameSecret(sent, auth.csrfToken) ? null : 'The form is out of date or was not sent from this site. Reload the page and try again.';
+  }
+  return fromOurSite(c, publicUrl) ? null : 'This request did not come from a page of this site.';
+}
+
+function fromOurSite(c: Context, publicUrl: string): boolean {
+  const ours = new Set([new URL(publicUrl).origin, new URL(c.req.url).origin]);
+  const origin = c.req.header('origin');
+  if (origin) return ours.has(origin);
+  const referer = c.req.header('referer');
+  if (!referer) return false;
+  try {
+    return ours.has(new URL(referer).origin);
+  } catch {
+    return false;
+  }
+}
+
+async function formField(c: Context, name: string): Promise<string | undefined> {
+  const type = c.req.header('content-type') ?? '';
+  if (!type.startsWith('application/x-www-form-urlencoded') && !type.startsWith('multipart/form-data')) return undefined;
+  const value = (await c.req.parseBody())[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function refuse(c: Context, message: string) {
+  const wantsJson = c.req.path.startsWith('/api/') || (c.req.header('accept') ?? '').includes('application/json');
+  if (wantsJson) return c.json({ error: message }, 403);
+  return c.text(message, 403);
+}
+
+function isSafeMethod(method: string): boolean {
+  return method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
+}
+
+function clientAddress(c: Context, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown'; // app.request() in tests has no socket
+  }
+}
+
+/** Starts a session for the account and sets its cookie. */
+export async function startSession(c: Context, ctx: AppContext, account: Account): Promise<void> {
+  const id = randomToken();
+  const expires = new Date(Date.now() + ctx.config.community.sessionDays * 86_400_000);
+  await ctx.store.community.createSession(hashToken(id), account.id, randomToken(), expires);
+  setCookie(c, SESSION_COOKIE, id, {
+    path: '/', httpOnly: true, sameSite: 'Lax', secure: ctx.config.publicUrl.startsWith('https:'), expires,
+  });
+}
+
+export async function endSession(c: Context, ctx: AppContext, everywhere: boolean): Promise<void> {
+  const auth = c.get('auth');
+  if (auth.account && everywhere) await ctx.store.community.deleteSessionsOf(auth.account.id);
+  else if (auth.sessionHash) await ctx.store.community.deleteSession(auth.sessionHash);
+  deleteCookie(c, SESSION_COOKIE, { path: '/' });
+}

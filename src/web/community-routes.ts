@@ -1,0 +1,149 @@
+/** Upvotes, submissions, trending, member profiles and moderation. Handlers parse, authorize, call, render. */
+import type { Context, Hono } from 'hono';
+import type { AppContext } from '../server/app.ts';
+import { normalizeArxivId } from '../domain/arxiv-id.ts';
+import { addDays } from '../domain/periods.ts';
+import { TRENDING_WINDOW_DAYS } from '../domain/trending.ts';
+import type { Account } from '../store/community-store.ts';
+import { RateLimiter } from '../community/rate-limits.ts';
+import { SubmissionService } from '../community/submissions.ts';
+import { arxivLookup } from '../community/arxiv-lookup.ts';
+import { layout, type PageOptions } from './layout.ts';
+import { renderErrorPage } from './pages/error-page.ts';
+import { formatCount } from './format.ts';
+import { memberUrl, paperUrl, signInUrl } from './urls.ts';
+import { isModerator, safeReturnPath, viewerFor } from './viewer.ts';
+import {
+  aboutTrendingPage, memberPage, moderationPage, submitPage, submittedPage, trendingPage,
+} from './pages/community-pages.ts';
+
+/** An arXiv id, new style or old style with its one slash. */
+const PAPER_ID_PARAM = ':id{[^/]+(?:/[^/]+)?}';
+const PROFILE_LIST = 24;
+const TRENDING_SIZE = 50;
+const MAX_REASON = 500;
+
+export function registerCommunityRoutes(app: Hono, ctx: AppContext, limiter: RateLimiter): void {
+  const { store } = ctx;
+  const submissions = new SubmissionService({
+    store, lookup: arxivLookup(ctx.logger), windowDays: ctx.config.community.submitWindowDays, limiter,
+  });
+
+  app.post(`/papers/${PAPER_ID_PARAM}/upvote`, async (c) => {
+    const account = c.get('auth').account;
+    const wantsJson = (c.req.header('accept') ?? '').includes('application/json');
+    const id = normalizeArxivId(c.req.param('id'));
+    const form = await c.req.parseBody();
+    if (!account) return wantsJson ? c.json({ error: 'Sign in to upvote.' }, 401) : c.redirect(signInUrl(safeReturnPath(form.return)), 303);
+    if (!id) return refuse(c, wantsJson, 404, 'No such paper.');
+    const limit = await limiter.hit('vote', String(account.id), c.get('auth').address);
+    if (!limit.allowed) {
+      c.header('Retry-After', String(limit.retryAfter));
+      return refuse(c, wantsJson, 429, 'You are voting very fast. Please wait a minute.');
+    }
+    const result = await store.community.toggleVote(account.id, id, new Date());
+    if (!result) return refuse(c, wantsJson, 404, 'No such paper.');
+    if (wantsJson) return c.json({ ...result, upvotesText: formatCount(result.upvotes) });
+    return c.redirect(safeReturnPath(form.return, paperUrl(id)), 303);
+  });
+
+  app.get('/submit', async (c) => {
+    if (!c.get('auth').account) return c.redirect(signInUrl('/submit'), 303);
+    return page(c, submitPage(await viewerFor(c, store, []), { windowDays: ctx.config.community.submitWindowDays }));
+  });
+  app.post('/submit', async (c) => {
+    const account = c.get('auth').account;
+    if (!account) return c.redirect(signInUrl('/submit'), 303);
+    const form = await c.req.parseBody();
+    const input = typeof form.paper === 'string' ? form.paper : '';
+    const outcome = await submissions.submit(input, account, c.get('auth').address);
+    const viewer = await viewerFor(c, store, []);
+    if (outcome.status === 'refused') {
+      const options = { value: input.slice(0, 500), error: outcome.message, windowDays: ctx.config.community.submitWindowDays };
+      return page(c, submitPage(viewer, options), outcome.httpStatus);
+    }
+    ctx.logger.info({ member: account.name, paper: outcome.paperId, status: outcome.status }, 'paper submitted');
+    const paper = await store.getPaper(outcome.paperId);
+    if (!paper) return page(c, submitPage(viewer, { value: input, error: 'This paper was removed by the moderators.', windowDays: ctx.config.community.submitWindowDays }), 422);
+    return page(c, submittedPage(viewer, paper, outcome.day, outcome.status === 'added'));
+  });
+
+  app.get('/papers/trending', async (c) => {
+    const latest = await store.latestDay();
+    const range = latest ? { firstDay: addDays(latest, 1 - TRENDING_WINDOW_DAYS), lastDay: latest } : null;
+    const entries = range ? await store.listDaily({ ...range, sort: 'trending', offset: 0, limit: TRENDING_SIZE }) : [];
+    const viewer = await viewerFor(c, store, entries.map((e) => e.paper.id));
+    return page(c, trendingPage(entries, range, viewer));
+  });
+  app.get('/about/trending', (c) => page(c, aboutTrendingPage()));
+
+  app.get('/members/:name', async (c) => {
+    const account = await store.community.getAccountByName(c.req.param('name'));
+    if (!account) return c.html(renderErrorPage(404, 'Member not found', 'There is no member with that handle.'), 404);
+    const [submittedIds, upvotedIds, comments] = await Promise.all([
+      store.community.submittedBy(account.id, PROFILE_LIST),
+      store.community.upvotedBy(account.id, PROFILE_LIST),
+      store.community.commentsBy(account.id, PROFILE_LIST),
+    ]);
+    const [submitted, upvoted, commented] = await Promise.all([
+      store.getPapers(submittedIds), store.getPapers(upvotedIds), store.getPapers([...new Set(comments.map((k) => k.paperId))]),
+    ]);
+    const viewer = await viewerFor(c, store, [...submittedIds, ...upvotedIds]);
+    const titles = new Map(commented.map((p) => [p.id, p]));
+    return page(c, memberPage({
+      account, submitted, upvoted, viewer, canModerate: isModerator(viewer.account) && viewer.account!.id !== account.id,
+      comments: comments.map((comment) => ({ comment, paper: titles.get(comment.paperId) })),
+    }));
+  });
+
+  // Moderation: moderators and admins only; every action has a reason and lands in the log.
+  const moderator = (c: Context): Account | null => {
+    const account = c.get('auth').account;
+    return isModerator(account) ? account : null;
+  };
+  app.get('/moderation', async (c) => {
+    if (!moderator(c)) return forbidden(c);
+    const [hidden, log] = await Promise.all([store.community.hiddenPapers(), store.community.moderationLog(100)]);
+    return page(c, moderationPage(await viewerFor(c, store, []), hidden, log));
+  });
+  const moderate = (action: (target: string, mod: Account, reason: string) => Promise<boolean>, back: (target: string) => string) =>
+    async (c: Context) => {
+      const mod = moderator(c);
+      if (!mod) return forbidden(c);
+      const form = await c.req.parseBody();
+      const reason = typeof form.reason === 'string' ? form.reason.trim().slice(0, MAX_REASON) : '';
+      if (reason === '') return c.html(renderErrorPage(400, 'A reason is needed', 'Every moderation action records why.'), 400);
+      const target = c.req.param('id') ?? c.req.param('name') ?? '';
+      const done = await action(target, mod, reason);
+      if (!done) return c.html(renderErrorPage(404, 'Nothing to do', 'It does not exist, or it was done already.'), 404);
+      ctx.logger.warn({ moderator: mod.name, path: c.req.path, reason }, 'moderation');
+      return c.redirect(back(target), 303);
+    };
+  const paperAction = (hide: boolean) => async (id: string, mod: Account, reason: string) => {
+    const paperId = normalizeArxivId(id);
+    if (!paperId) return false;
+    return hide ? store.community.hidePaper(paperId, mod.id, reason, new Date()) : store.community.unhidePaper(paperId, mod.id, reason, new Date());
+  };
+  const memberAction = (ban: boolean) => async (name: string, mod: Account, reason: string) => {
+    const member = await store.community.getAccountByName(name);
+    if (!member || member.id === mod.id) return false;
+    return ban ? store.community.banMember(member.id, mod.id, reason, new Date()) : store.community.unbanMember(member.id, mod.id, reason, new Date());
+  };
+  app.post(`/papers/${PAPER_ID_PARAM}/hide`, moderate(paperAction(true), () => '/moderation'));
+  app.post(`/papers/${PAPER_ID_PARAM}/unhide`, moderate(paperAction(false), (id) => paperUrl(normalizeArxivId(id) ?? id)));
+  app.post('/members/:name/ban', moderate(memberAction(true), (name) => memberUrl(name)));
+  app.post('/members/:name/unban', moderate(memberAction(false), (name) => memberUrl(name)));
+}
+
+function page(c: Context, options: PageOptions, status: 200 | 400 | 404 | 422 | 429 | 502 = 200) {
+  c.header('Cache-Control', 'no-store');
+  return c.html(layout(options), status);
+}
+
+function forbidden(c: Context) {
+  return c.html(renderErrorPage(403, 'Moderators only', 'This page is for the moderators of this instance.'), 403);
+}
+
+function refuse(c: Context, json: boolean, status: 404 | 429, message: string) {
+  return json ? c.json({ error: message }, status) : c.html(renderErrorPage(status, status === 404 ? 'Not found' : 'Slow down', message), status);
+}

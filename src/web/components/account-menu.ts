@@ -1,0 +1,25 @@
+/** The right end of the site header: "Submit" and the member's menu when signed in, "Sign in" otherwise. */
+import { html } from 'hono/html';
+import type { Html } from '../html.ts';
+import { csrfField } from '../csrf.ts';
+import { memberUrl, signInUrl } from '../urls.ts';
+import { isModerator, type Viewer } from '../viewer.ts';
+import { avatar } from './avatar.ts';
+
+export function accountMenu(viewer: Viewer | undefined): Html {
+  const account = viewer?.account;
+  if (!account) return html`<a class="button header-signin" href="${signInUrl(viewer?.returnTo)}">Sign in</a>`;
+  return html`<a class="button header-submit" href="/submit">Submit</a>
+<details class="account-menu">
+<summary aria-label="Your account">${avatar(account.fullname || account.name, account.avatarUrl, 'md')}</summary>
+<div class="account-menu-panel">
+<p class="account-menu-name"><strong>${account.fullname}</strong><span>@${account.name}</span></p>
+<ul>
+<li><a href="${memberUrl(account.name)}">Your profile</a></li>
+<li><a href="/settings">Settings</a></li>
+${isModerator(account) ? html`<li><a href="/moderation">Moderation</a></li>` : ''}
+</ul>
+<form method="post" action="/signout">${csrfField(viewer.csrfToken)}<button type="submit" class="link-like">Sign out</button></form>
+</div>
+</details>`;
+}

@@ -1,0 +1,85 @@
+/** Sign-in, settings and the first admin's claim: small forms, each readable and usable without JavaScript. */
+import { html } from 'hono/html';
+import type { Account } from '../../store/community-store.ts';
+import type { Html } from '../html.ts';
+import type { PageOptions } from '../layout.ts';
+import { csrfField } from '../csrf.ts';
+import type { Viewer } from '../viewer.ts';
+
+function formPage(title: string, body: Html, viewer?: Viewer): PageOptions {
+  return { title, viewer, body: html`<section class="form-page">${body}</section>` };
+}
+
+function errorNote(error: string | undefined): Html {
+  return error ? html`<p class="notice notice-error" role="alert">${error}</p>` : html``;
+}
+
+export function signInPage(options: { next: string; email?: string | undefined; error?: string | undefined }): PageOptions {
+  return formPage('Sign in', html`<h1>Sign in</h1>
+<p class="lead">We email you a link that signs you in: no password to remember. New here? The same link creates your account.</p>
+${errorNote(options.error)}
+<form method="post" action="/signin" class="stack-form">
+<input type="hidden" name="next" value="${options.next}">
+<label for="email">Email address</label>
+<input id="email" name="email" type="email" autocomplete="email" required maxlength="254" value="${options.email ?? ''}">
+<button type="submit" class="button button-primary">Email me a sign-in link</button>
+</form>`);
+}
+
+export function signInSentPage(email: string, outbox: boolean): PageOptions {
+  return formPage('Check your inbox', html`<h1>Check your inbox</h1>
+<p class="lead">If <strong>${email}</strong> can receive mail, a sign-in link is on its way. It works once and expires in 15 minutes.</p>
+${outbox ? html`<p class="notice">This server has no mail server configured: messages are kept in the <a href="/dev/outbox">outbox</a>.</p>` : ''}
+<p><a href="/signin">Use another address</a></p>`);
+}
+
+export function signInConfirmPage(token: string, next: string): PageOptions {
+  return formPage('Sign in', html`<h1>Sign in to Paperboy</h1>
+<p class="lead">Press the button to finish signing in on this device.</p>
+<form method="post" action="/signin/verify" class="stack-form">
+<input type="hidden" name="token" value="${token}">
+<input type="hidden" name="next" value="${next}">
+<button type="submit" class="button button-primary">Sign in</button>
+</form>`);
+}
+
+export function signInFailedPage(error: string): PageOptions {
+  return formPage('Sign-in link not valid', html`<h1>That link did not work</h1>
+${errorNote(error)}
+<p><a class="button button-primary" href="/signin">Get a new link</a></p>`);
+}
+
+export function settingsPage(account: Account, viewer: Viewer, message?: { error?: string; saved?: boolean }): PageOptions {
+  return formPage('Settings', html`<h1>Settings</h1>
+${message?.saved ? html`<p class="notice notice-ok" role="status">Saved.</p>` : ''}
+${errorNote(message?.error)}
+<form method="post" action="/settings" class="stack-form">
+${csrfField(viewer.csrfToken)}
+<label for="fullname">Display name</label>
+<input id="fullname" name="fullname" required maxlength="60" value="${account.fullname}">
+<p class="hint">Your handle is @${account.name}; your email (${account.email ?? 'none'}) is never shown to others.</p>
+<button type="submit" class="button button-primary">Save</button>
+</form>
+<h2 class="section-heading">Sessions</h2>
+<p>Signed in on another device you no longer use? Sign out everywhere, this device included.</p>
+<form method="post" action="/signout/everywhere">
+${csrfField(viewer.csrfToken)}
+<button type="submit" class="button">Sign out everywhere</button>
+</form>`, viewer);
+}
+
+export function adminClaimPage(viewer: Viewer, error?: string): PageOptions {
+  return formPage('Become the administrator', html`<h1>Become the administrator</h1>
+<p class="lead">This instance has no administrator yet. Its log shows a one-time code at start; enter it here.</p>
+${errorNote(error)}
+<form method="post" action="/admin/claim" class="stack-form">
+${csrfField(viewer.csrfToken)}
+<label for="code">One-time code</label>
+<input id="code" name="code" required maxlength="64" autocomplete="off">
+<button type="submit" class="button button-primary">Claim</button>
+</form>`, viewer);
+}
+
+export function messagePage(title: string, message: Html | string, viewer?: Viewer): PageOptions {
+  return formPage(title, html`<h1>${title}</h1><p class="lead">${message}</p>`, viewer);
+}

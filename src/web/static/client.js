@@ -1,0 +1,30 @@
+// Upvotes without a page reload. The forms work without this script; it only sends them in the background.
+document.addEventListener('submit', async (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.classList.contains('vote-form')) return;
+  event.preventDefault();
+  const button = form.querySelector('button');
+  if (!button || button.disabled) return;
+  button.disabled = true;
+  try {
+    const body = new URLSearchParams(new FormData(form));
+    const response = await fetch(form.action, {
+      method: 'POST',
+      body,
+      headers: { accept: 'application/json', 'x-csrf-token': body.get('_csrf') ?? '' },
+      credentials: 'same-origin',
+    });
+    if (!response.ok) throw new Error(String(response.status));
+    const result = await response.json();
+    for (const other of document.querySelectorAll(`form.vote-form[action="${CSS.escape(form.getAttribute('action'))}"] button`)) {
+      other.setAttribute('aria-pressed', String(result.voted));
+      other.classList.toggle('vote-on', result.voted);
+      const count = other.querySelector('.vote-count');
+      if (count) count.textContent = result.upvotesText;
+    }
+  } catch {
+    form.submit(); // fall back to the plain form post, which shows what went wrong
+  } finally {
+    button.disabled = false;
+  }
+});

@@ -1,0 +1,36 @@
+/** Who looks at a page: pages differ for signed-in members (their votes, their forms), so they are not cached. */
+import type { Context } from 'hono';
+import type { Account } from '../store/community-store.ts';
+import type { Store } from '../store/store.ts';
+
+export interface Viewer {
+  account: Account | null;
+  csrfToken: string | null;
+  /** Of the papers on the page, those the member upvoted. */
+  voted: ReadonlySet<string>;
+  /** The address of the page, where forms return to. */
+  returnTo: string;
+}
+
+export function anonymousViewer(returnTo = '/'): Viewer {
+  return { account: null, csrfToken: null, voted: new Set(), returnTo };
+}
+
+export async function viewerFor(c: Context, store: Store, paperIds: readonly string[]): Promise<Viewer> {
+  const auth = c.get('auth');
+  const url = new URL(c.req.url);
+  const returnTo = `${url.pathname}${url.search}`;
+  if (!auth?.account) return anonymousViewer(returnTo);
+  const voted = await store.community.votedPapers(auth.account.id, paperIds);
+  return { account: auth.account, csrfToken: auth.csrfToken, voted, returnTo };
+}
+
+export function isModerator(account: Account | null): boolean {
+  return account !== null && (account.role === 'moderator' || account.role === 'admin');
+}
+
+/** A local path to go back to after a form; anything else (other sites, //host, odd schemes) goes home. */
+export function safeReturnPath(value: unknown, fallback = '/'): string {
+  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.includes('\\')) return fallback;
+  return /^[\x21-\x7e]{1,2000}$/.test(value) ? value : fallback;
+}
