@@ -1,0 +1,583 @@
+/**
+ * The scale-out store: the same CoreStore as the embedded SQLite store, on PostgreSQL through a Runner
+ * (a `pg` pool, or PGlite in tests). Imports merge with the same rules (domain/paper-record.ts), trending
+ * is the same formula (domain/trending.ts) computed in SQL, lexical search is a weighted tsvector with a
+ * GIN index, vectors are pgvector (see vectors.ts).
+ */
+import type { DailyEntry, Member, Organization, Paper, PaperInput } from '../../domain/types.ts';
+import { mergePaper, samePaperRecord, type PaperRecord } from '../../domain/paper-record.ts';
+import { TRENDING_AGE_OFFSET_HOURS, TRENDING_COMMENT_WEIGHT, TRENDING_GRAVITY } from '../../domain/trending.ts';
+import type {
+  AuthorSummary, CoreStore, DailyQuery, FieldWeights, ImportBatch, ImportCounts, OrganizationSummary, PaperPage,
+  ScoredPaper, SearchFilters, StoreStats, TextQuery,
+} from '../store.ts';
+import { titleKey } from '../../search/analyzer.ts';
+import { decodeCursor, encodeCursor } from '../cursor.ts';
+import { PoolRunner, type Queryable, type Row, type Runner } from './runner.ts';
+import { migrate } from './migrations.ts';
+import { Params, filterConditions } from './sql-params.ts';
+import { paperTsvector, rankWeights, textQuery } from './text-query.ts';
+import { PgVectors } from './vectors.ts';
+
+/** Papers read and written per round trip during an import. */
+const IMPORT_CHUNK = 1_000;
+/** A query term in more than this share of all papers is left out of the match while rarer terms remain. */
+export const COMMON_TERM_FRACTION = 0.05;
+/** How long the list of common terms (from the planner's statistics) is reused. */
+const COMMON_TERMS_TTL_MS = 10 * 60_000;
+
+const PAPER_COLUMNS = `
+  p.id, p.title, p.summary, p.published_at, p.authors, p.categories, p.organization_name,
+  p.github_repo, p.github_stars, p.project_page, p.ai_summary, p.ai_keywords, p.withdrawn,
+  p.discussion_id, p.upvotes_source, p.upvotes, p.num_comments_source, p.num_comments,
+  o.fullname AS org_fullname, o.avatar AS org_avatar, o.external_id AS org_external_id`;
+const ORG_JOIN = 'LEFT JOIN organizations o ON o.name = p.organization_name';
+const MEMBER_COLUMNS = `m.name AS member_name, m.fullname AS member_fullname, m.avatar_url AS member_avatar_url,
+  m.external_id AS member_external_id`;
+/** The submission that first put a paper on the daily feed, as columns first_*. */
+const FIRST_ENTRY_COLUMNS = `fe.submitted_at AS first_submitted_at, fm.name AS first_member_name,
+  fm.fullname AS first_member_fullname, fm.avatar_url AS first_member_avatar_url, fm.external_id AS first_member_external_id`;
+const FIRST_ENTRY_JOIN = `
+  LEFT JOIN LATERAL (SELECT e.submitted_at, e.submitted_by FROM daily_entries e WHERE e.paper_id = p.id ORDER BY e.day LIMIT 1) fe ON true
+  LEFT JOIN members fm ON fm.id = fe.submitted_by`;
+const PAPER_SELECT = `${PAPER_COLUMNS}, ${FIRST_ENTRY_COLUMNS}`;
+const PAPER_JOINS = `${ORG_JOIN} ${FIRST_ENTRY_JOIN}`;
+
+/** Trending (domain/trending.ts) in SQL, for entry `e` of paper `p`, judged at the instant in `now`. */
+const trendingSql = (now: string) => `(p.upvotes + ${TRENDING_COMMENT_WEIGHT} * p.num_comments + 1)::float8
+  / power(greatest(0, extract(epoch FROM (${now}::timestamptz - e.submitted_at::timestamptz))::float8 / 3600)
+    + ${TRENDING_AGE_OFFSET_HOURS}, ${TRENDING_GRAVITY})`;
+
+export interface PostgresStoreOptions {
+  /** Schema that holds the store's tables (default: the server's search_path, normally public). */
+  schema?: string | undefined;
+  /** Connections in the pool. */
+  poolSize?: number | undefined;
+}
+
+export class PostgresStore implements CoreStore {
+  readonly backend = 'postgres' as const;
+  readonly #db: Runner;
+  readonly #vectors: PgVectors;
+  #commonTerms: { terms: Set<string>; at: number } | null = null;
+
+  /** Use PostgresStore.open or PostgresStore.connect: the schema is migrated before the store is used. */
+  constructor(db: Runner) {
+    this.#db = db;
+    this.#vectors = new PgVectors(db);
+  }
+
+  /** A store over a runner, migrated. */
+  static async open(db: Runner): Promise<PostgresStore> {
+    await migrate(db);
+    return new PostgresStore(db);
+  }
+
+  /** A store over a connection pool to postgres://… , migrated. */
+  static async connect(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const runner = new PoolRunner(url, { schema: options.schema, max: options.poolSize });
+    try {
+      return await PostgresStore.open(runner);
+    } catch (error) {
+      await runner.close();
+      throw error;
+    }
+  }
+
+  /** The runner, for facets that share the store's connections and transactions. */
+  get runner(): Runner {
+    return this.#db;
+  }
+
+  async importBatch(input: ImportBatch, onProgress?: (papersDone: number) => void): Promise<ImportCounts> {
+    const batch = cleanValue(input);
+    return this.#db.transaction(async (tx) => {
+      // Imports merge what is stored with what arrives: one at a time across all processes, as in SQLite.
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':paperboy-import'))`);
+      const counts: ImportCounts = { papersNew: 0, papersUpdated: 0, papersUnchanged: 0, entries: 0 };
+      const now = new Date().toISOString();
+      const papers = batch.papers;
+      for (let start = 0; start < papers.length; start += IMPORT_CHUNK) {
+        if (onProgress) onProgress(start);
+        await this.#importPapers(tx, papers.slice(start, start + IMPORT_CHUNK), counts, now);
+      }
+      if (batch.replaceDays.length > 0) {
+        await tx.query(`DELETE FROM daily_entries WHERE day = ANY($1::text[]) AND source = 'import'`, [batch.replaceDays]);
+      }
+      for (let start = 0; start < batch.entries.length; start += IMPORT_CHUNK * 5) {
+        const entries = batch.entries.slice(start, start + IMPORT_CHUNK * 5);
+        const memberIds = await this.#upsertMembers(tx, entries.flatMap((e) => (e.submittedBy ? [e.submittedBy] : [])));
+        // The last entry of a (day, paper) wins, as if they were written one by one.
+        const rows = new Map(entries.map((e) => [`${e.day}\u0000${e.paperId}`, {
+          day: e.day, paper_id: e.paperId, position: e.position, submitted_at: e.submittedAt,
+          submitted_by: e.submittedBy ? memberIds.get(e.submittedBy.name) ?? null : null,
+          listed_published_at: e.listedPublishedAt, thumbnail: e.thumbnail, is_author_participating: e.isAuthorParticipating,
+        }]));
+        await tx.query(`
+          INSERT INTO daily_entries (day, paper_id, position, submitted_at, submitted_by, listed_published_at, thumbnail,
+            is_author_participating, source)
+          SELECT r.day, r.paper_id, r.position, r.submitted_at, r.submitted_by, r.listed_published_at, r.thumbnail,
+            r.is_author_participating, 'import'
+          FROM json_to_recordset($1::json) AS r(day text, paper_id text, position integer, submitted_at text,
+            submitted_by bigint, listed_published_at text, thumbnail text, is_author_participating boolean)
+          ON CONFLICT (day, paper_id) DO UPDATE SET position = excluded.position, submitted_at = excluded.submitted_at,
+            submitted_by = excluded.submitted_by, listed_published_at = excluded.listed_published_at,
+            thumbnail = excluded.thumbnail, is_author_participating = excluded.is_author_participating`,
+        [JSON.stringify([...rows.values()])]);
+        counts.entries += entries.length;
+      }
+      return counts;
+    });
+  }
+
+  async #importPapers(tx: Queryable, inputs: PaperInput[], counts: ImportCounts, now: string): Promise<void> {
+    await this.#upsertOrganizations(tx, inputs.flatMap((p) => (p.organization ? [p.organization] : [])));
+    const stored = await readRecords(tx, [...new Set(inputs.map((p) => p.id))]);
+    /** The record of each paper as merged so far in this chunk. */
+    const current = new Map(stored);
+    const changed = new Map<string, PaperRecord>();
+    for (const input of inputs) {
+      const existing = current.get(input.id) ?? null;
+      const record = mergePaper(existing, input, input.organization ?? null);
+      if (existing && samePaperRecord(existing, record)) {
+        counts.papersUnchanged++;
+        continue;
+      }
+      current.set(input.id, record);
+      changed.set(input.id, record);
+      if (existing) counts.papersUpdated++;
+      else counts.papersNew++;
+    }
+    if (changed.size === 0) return;
+    await tx.query(`
+      INSERT INTO papers (id, title, title_key, summary, published_at, authors, categories, organization_name, github_repo,
+        github_stars, project_page, ai_summary, ai_keywords, withdrawn, discussion_id, upvotes_source, upvotes,
+        num_comments_source, num_comments, search_vector, updated_at)
+      SELECT r.id, r.title, r.title_key, r.summary, r.published_at, r.authors, r.categories, r.organization_name,
+        r.github_repo, r.github_stars, r.project_page, r.ai_summary, r.ai_keywords, r.withdrawn, r.discussion_id,
+        r.upvotes_source, r.upvotes_source, r.num_comments_source, r.num_comments_source, r.search_vector::tsvector, $2
+      FROM json_to_recordset($1::json) AS r(id text, title text, title_key text, summary text, published_at text,
+        authors json, categories jsonb, organization_name text, github_repo text, github_stars integer, project_page text,
+        ai_summary text, ai_keywords json, withdrawn boolean, discussion_id text, upvotes_source integer,
+        num_comments_source integer, search_vector text)
+      ON CONFLICT (id) DO UPDATE SET title = excluded.title, title_key = excluded.title_key, summary = excluded.summary,
+        published_at = excluded.published_at, authors = excluded.authors, categories = excluded.categories,
+        organization_name = excluded.organization_name, github_repo = excluded.github_repo,
+        github_stars = excluded.github_stars, project_page = excluded.project_page, ai_summary = excluded.ai_summary,
+        ai_keywords = excluded.ai_keywords, withdrawn = excluded.withdrawn, discussion_id = excluded.discussion_id,
+        upvotes_source = excluded.upvotes_source, upvotes = excluded.upvotes_source + papers.local_upvotes,
+        num_comments_source = excluded.num_comments_source,
+        num_comments = excluded.num_comments_source + papers.local_comments,
+        search_vector = excluded.search_vector, updated_at = excluded.updated_at`,
+    [JSON.stringify([...changed.values()].map((r) => ({
+      id: r.id, title: r.title, title_key: titleKey(r.title), summary: r.summary, published_at: r.publishedAt,
+      authors: r.authors, categories: r.categories, organization_name: r.organizationName, github_repo: r.githubRepo,
+      github_stars: r.githubStars, project_page: r.projectPage, ai_summary: r.aiSummary, ai_keywords: r.aiKeywords,
+      withdrawn: r.withdrawn, discussion_id: r.discussionId, upvotes_source: r.upvotesSource,
+      num_comments_source: r.numCommentsSource, search_vector: paperTsvector(r.title, r.authors, r.summary),
+    }))), now]);
+    const authorsChanged = [...changed.values()].filter((r) => {
+      const before = stored.get(r.id);
+      return !before || JSON.stringify(before.authors) !== JSON.stringify(r.authors);
+    });
+    await this.#writeAuthors(tx, authorsChanged);
+  }
+
+  async #writeAuthors(tx: Queryable, records: PaperRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const names = [...new Set(records.flatMap((r) => r.authors.map((a) => a.name)))];
+    await tx.query('INSERT INTO authors (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING', [names]);
+    await tx.query('DELETE FROM paper_authors WHERE paper_id = ANY($1::text[])', [records.map((r) => r.id)]);
+    const paperIds: string[] = [];
+    const authorNames: string[] = [];
+    const positions: number[] = [];
+    for (const r of records) {
+      r.authors.forEach((a, position) => {
+        paperIds.push(r.id);
+        authorNames.push(a.name);
+        positions.push(position);
+      });
+    }
+    // An author listed twice keeps the first position (the primary key is author and paper).
+    await tx.query(`
+      INSERT INTO paper_authors (author_id, paper_id, position)
+      SELECT a.id, x.paper_id, x.position
+      FROM unnest($1::text[], $2::text[], $3::integer[]) WITH ORDINALITY AS x(paper_id, name, position, n)
+        JOIN authors a ON a.name = x.name
+      ORDER BY x.n
+      ON CONFLICT DO NOTHING`, [paperIds, authorNames, positions]);
+  }
+
+  async #upsertOrganizations(tx: Queryable, organizations: Organization[]): Promise<void> {
+    if (organizations.length === 0) return;
+    // Folded as successive upserts would be: the last full name, the last known avatar and id.
+    const merged = new Map<string, Organization>();
+    for (const org of organizations) {
+      const before = merged.get(org.name);
+      merged.set(org.name, {
+        name: org.name, fullname: org.fullname,
+        avatar: org.avatar ?? before?.avatar ?? null, externalId: org.externalId ?? before?.externalId ?? null,
+      });
+    }
+    await tx.query(`
+      INSERT INTO organizations (name, fullname, avatar, external_id)
+      SELECT r.name, r.fullname, r.avatar, r.external_id
+      FROM json_to_recordset($1::json) AS r(name text, fullname text, avatar text, external_id text)
+      ON CONFLICT (name) DO UPDATE SET fullname = excluded.fullname,
+        avatar = coalesce(excluded.avatar, organizations.avatar),
+        external_id = coalesce(excluded.external_id, organizations.external_id)`,
+    [JSON.stringify([...merged.values()].map((o) => ({ name: o.name, fullname: o.fullname, avatar: o.avatar, external_id: o.externalId })))]);
+  }
+
+  /** Upserts members as successive upserts would, and returns their ids by handle. */
+  async #upsertMembers(tx: Queryable, members: Member[]): Promise<Map<string, number>> {
+    if (members.length === 0) return new Map();
+    const merged = new Map<string, Member>();
+    for (const m of members) {
+      const before = merged.get(m.name);
+      merged.set(m.name, {
+        name: m.name, fullname: m.fullname,
+        avatarUrl: m.avatarUrl ?? before?.avatarUrl ?? null, externalId: m.externalId ?? before?.externalId ?? null,
+      });
+    }
+    const rows = await tx.query<{ id: number; name: string }>(`
+      INSERT INTO members (name, fullname, avatar_url, external_id)
+      SELECT r.name, r.fullname, r.avatar_url, r.external_id
+      FROM json_to_recordset($1::json) AS r(name text, fullname text, avatar_url text, external_id text)
+      ON CONFLICT (name) DO UPDATE SET fullname = excluded.fullname,
+        avatar_url = coalesce(excluded.avatar_url, members.avatar_url),
+        external_id = coalesce(excluded.external_id, members.external_id)
+      RETURNING id, name`,
+    [JSON.stringify([...merged.values()].map((m) => ({ name: m.name, fullname: m.fullname, avatar_url: m.avatarUrl, external_id: m.externalId })))]);
+    return new Map(rows.map((r) => [r.name, Number(r.id)]));
+  }
+
+  async getPaper(id: string): Promise<Paper | null> {
+    const [row] = await this.#db.query(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE p.id = $1`, [id]);
+    return row ? withFirstEntry(row) : null;
+  }
+
+  async getPapers(ids: readonly string[]): Promise<Paper[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.#db.query(`SELECT ${PAPER_SELECT}
+      FROM unnest($1::text[]) WITH ORDINALITY AS j(id, n) JOIN papers p ON p.id = j.id ${PAPER_JOINS} ORDER BY j.n`, [ids]);
+    return rows.map(withFirstEntry);
+  }
+
+  async featuredDays(id: string): Promise<string[]> {
+    return (await this.#db.query<{ day: string }>('SELECT day FROM daily_entries WHERE paper_id = $1 ORDER BY day', [id])).map((r) => r.day);
+  }
+
+  async listPapers(cursor: string | null, limit: number): Promise<PaperPage> {
+    const after = cursor ? decodeCursor(cursor) : null;
+    const rows = after
+      ? await this.#db.query(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE (p.published_at, p.id) < ($1, $2)
+          ORDER BY p.published_at DESC, p.id DESC LIMIT $3`, [after.publishedAt, after.id, limit + 1])
+      : await this.#db.query(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} ORDER BY p.published_at DESC, p.id DESC LIMIT $1`, [limit + 1]);
+    const papers = rows.slice(0, limit).map(withFirstEntry);
+    const last = papers.at(-1);
+    const nextCursor = rows.length > limit && last ? encodeCursor({ publishedAt: last.publishedAt, id: last.id }) : null;
+    return { papers, nextCursor };
+  }
+
+  #dailyWhere(query: Omit<DailyQuery, 'sort' | 'offset' | 'limit'>, params: Params): string {
+    const first = params.add(query.firstDay);
+    const last = params.add(query.lastDay);
+    let where = `e.day BETWEEN ${first} AND ${last}`;
+    if (query.firstDay !== query.lastDay) {
+      // A paper featured twice in a range is listed once, on its first day there.
+      where += ` AND e.day = (SELECT min(e2.day) FROM daily_entries e2 WHERE e2.paper_id = e.paper_id AND e2.day BETWEEN ${first} AND ${last})`;
+    }
+    if (query.submitter !== undefined) where += ` AND m.name = ${params.add(query.submitter)}`;
+    return where;
+  }
+
+  async listDaily(query: DailyQuery): Promise<DailyEntry[]> {
+    const params = new Params();
+    const where = this.#dailyWhere(query, params);
+    const order = {
+      upvotes: () => 'p.upvotes DESC, e.day DESC, e.position ASC',
+      latest: () => 'e.day DESC, p.upvotes DESC, e.position ASC',
+      publishedAt: () => 'p.published_at DESC, e.position ASC',
+      trending: () => `${trendingSql(params.add(trendingReference(query.lastDay)))} DESC, e.position ASC`,
+    }[query.sort]();
+    const rows = await this.#db.query(`
+      SELECT ${PAPER_COLUMNS}, ${MEMBER_COLUMNS}, e.day, e.submitted_at, e.listed_published_at, e.thumbnail,
+        e.is_author_participating
+      FROM daily_entries e JOIN papers p ON p.id = e.paper_id ${ORG_JOIN}
+        LEFT JOIN members m ON m.id = e.submitted_by
+      WHERE ${where} ORDER BY ${order}, e.paper_id LIMIT ${params.add(query.limit)} OFFSET ${params.add(query.offset)}`, params.values);
+    return rows.map((row) => ({
+      day: String(row.day),
+      paper: rowToPaper(row, { at: String(row.submitted_at), by: rowToMember(row) }),
+      submittedAt: String(row.submitted_at),
+      submittedBy: rowToMember(row),
+      listedPublishedAt: String(row.listed_published_at),
+      thumbnail: nullableString(row.thumbnail),
+      isAuthorParticipating: row.is_author_participating === true,
+    }));
+  }
+
+  async countDaily(query: Omit<DailyQuery, 'sort' | 'offset' | 'limit'>): Promise<number> {
+    const params = new Params();
+    const where = this.#dailyWhere(query, params);
+    const [row] = await this.#db.query<{ n: number }>(`SELECT count(*) AS n FROM daily_entries e LEFT JOIN members m ON m.id = e.submitted_by
+      WHERE ${where}`, params.values);
+    return Number(row!.n);
+  }
+
+  async latestDay(): Promise<string | null> {
+    const [row] = await this.#db.query('SELECT max(day) AS day FROM daily_entries');
+    return nullableString(row?.day);
+  }
+
+  async neighbourDays(day: string): Promise<{ previous: string | null; next: string | null }> {
+    const [row] = await this.#db.query(`SELECT (SELECT max(day) FROM daily_entries WHERE day < $1) AS previous,
+      (SELECT min(day) FROM daily_entries WHERE day > $1) AS next`, [day]);
+    return { previous: nullableString(row?.previous), next: nullableString(row?.next) };
+  }
+
+  async getOrganization(name: string): Promise<OrganizationSummary | null> {
+    const [row] = await this.#db.query(`
+      SELECT o.name, o.fullname, o.avatar, o.external_id,
+        (SELECT count(*) FROM papers WHERE organization_name = o.name) AS papers,
+        (SELECT coalesce(sum(upvotes), 0) FROM papers WHERE organization_name = o.name) AS upvotes
+      FROM organizations o WHERE o.name = $1`, [name]);
+    if (!row) return null;
+    return {
+      organization: {
+        name: String(row.name), fullname: String(row.fullname), avatar: nullableString(row.avatar),
+        externalId: nullableString(row.external_id),
+      },
+      papers: Number(row.papers),
+      upvotes: Number(row.upvotes),
+    };
+  }
+
+  async papersOfOrganization(name: string, offset: number, limit: number): Promise<Paper[]> {
+    return (await this.#db.query(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE p.organization_name = $1
+      ORDER BY p.published_at DESC, p.id DESC LIMIT $2 OFFSET $3`, [name, limit, offset])).map(withFirstEntry);
+  }
+
+  async getAuthor(name: string): Promise<AuthorSummary | null> {
+    const [row] = await this.#db.query(`
+      SELECT a.name, count(p.id) AS papers, coalesce(sum(p.upvotes), 0) AS upvotes
+      FROM authors a JOIN paper_authors pa ON pa.author_id = a.id JOIN papers p ON p.id = pa.paper_id
+      WHERE a.name = $1 GROUP BY a.id, a.name`, [name]);
+    return row ? { name: String(row.name), papers: Number(row.papers), upvotes: Number(row.upvotes) } : null;
+  }
+
+  async papersOfAuthor(name: string, offset: number, limit: number): Promise<Paper[]> {
+    return (await this.#db.query(`SELECT ${PAPER_SELECT} FROM authors a JOIN paper_authors pa ON pa.author_id = a.id
+      JOIN papers p ON p.id = pa.paper_id ${PAPER_JOINS} WHERE a.name = $1
+      ORDER BY p.published_at DESC, p.id DESC LIMIT $2 OFFSET $3`, [name, limit, offset])).map(withFirstEntry);
+  }
+
+  async searchText(query: TextQuery, filters: SearchFilters, weights: FieldWeights, limit: number): Promise<ScoredPaper[]> {
+    if (limit <= 0) return [];
+    const tsquery = textQuery(query, await this.#common());
+    if (!tsquery) return [];
+    const params = new Params();
+    const rank = `ts_rank(${params.add(rankWeights(weights))}::float4[], p.search_vector, ${params.add(tsquery.rank)}::tsquery, 1)`;
+    const rows = await this.#db.query<{ id: string; score: number }>(`
+      SELECT p.id, ${rank} AS score FROM papers p
+      WHERE p.search_vector @@ ${params.add(tsquery.match)}::tsquery${filterConditions(filters, params)}
+      ORDER BY score DESC, p.row_id LIMIT ${params.add(limit)}`, params.values);
+    return rows.map((r) => ({ id: r.id, score: Number(r.score) }));
+  }
+
+  /** Terms in more than COMMON_TERM_FRACTION of papers, from the planner's statistics of the search column. */
+  async #common(): Promise<Set<string>> {
+    if (this.#commonTerms && Date.now() - this.#commonTerms.at < COMMON_TERMS_TTL_MS) return this.#commonTerms.terms;
+    const [row] = await this.#db.query<{ elems: string[] | null; freqs: number[] | null }>(`
+      SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs FROM pg_stats
+      WHERE schemaname = current_schema() AND tablename = 'papers' AND attname = 'search_vector'`);
+    const terms = new Set<string>();
+    const elems = row?.elems ?? [];
+    const freqs = row?.freqs ?? [];
+    elems.forEach((term, i) => {
+      if (Number(freqs[i]) > COMMON_TERM_FRACTION) terms.add(term);
+    });
+    this.#commonTerms = { terms, at: Date.now() };
+    return terms;
+  }
+
+  async findPaperByTitleKey(key: string): Promise<string | null> {
+    if (key === '') return null;
+    const [row] = await this.#db.query('SELECT id FROM papers WHERE title_key = $1 ORDER BY row_id LIMIT 1', [key]);
+    return nullableString(row?.id);
+  }
+
+  async filterPapers(ids: readonly string[], filters: SearchFilters): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const params = new Params();
+    const list = params.add(ids);
+    const rows = await this.#db.query<{ id: string }>(`SELECT p.id FROM papers p WHERE p.id = ANY(${list}::text[])${filterConditions(filters, params)}`,
+      params.values);
+    return new Set(rows.map((r) => r.id));
+  }
+
+  async paperTexts(afterRow: number, limit: number): Promise<{ row: number; id: string; title: string; summary: string }[]> {
+    return (await this.#db.query('SELECT row_id, id, title, summary FROM papers WHERE row_id > $1 ORDER BY row_id LIMIT $2', [afterRow, limit]))
+      .map((r) => ({ row: Number(r.row_id), id: String(r.id), title: String(r.title), summary: String(r.summary) }));
+  }
+
+  putVectors(modelId: string, dimensions: number, vectors: readonly { id: string; vector: Float32Array }[]): Promise<void> {
+    return this.#vectors.put(modelId, dimensions, vectors);
+  }
+
+  papersWithoutVector(modelId: string, limit: number): Promise<{ id: string; title: string; summary: string }[]> {
+    return this.#vectors.withoutVector(modelId, limit);
+  }
+
+  countVectors(modelId: string): Promise<number> {
+    return this.#vectors.count(modelId);
+  }
+
+  searchVectors(modelId: string, vector: Float32Array, limit: number, filters: SearchFilters): Promise<ScoredPaper[]> {
+    return this.#vectors.search(modelId, vector, limit, filters);
+  }
+
+  getVector(modelId: string, id: string): Promise<Float32Array | null> {
+    return this.#vectors.get(modelId, id);
+  }
+
+  async getJobState<T>(key: string): Promise<T | null> {
+    const [row] = await this.#db.query<{ value: string }>('SELECT value FROM job_state WHERE key = $1', [key]);
+    return row ? (JSON.parse(row.value) as T) : null;
+  }
+
+  async setJobState(key: string, value: unknown): Promise<void> {
+    await this.#db.query(`INSERT INTO job_state (key, value, updated_at) VALUES ($1, $2, $3)
+      ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+    [key, JSON.stringify(value) ?? 'null', new Date().toISOString()]);
+  }
+
+  async dataVersion(): Promise<string> {
+    const [row] = await this.#db.query('SELECT version FROM data_version WHERE id = 1');
+    return String(row!.version);
+  }
+
+  /** Nothing lives in memory here; the planner's statistics of the search column are refreshed if missing. */
+  async warmUp(): Promise<void> {
+    const [row] = await this.#db.query<{ n: number }>(`SELECT count(*) AS n FROM pg_stats
+      WHERE schemaname = current_schema() AND tablename = 'papers' AND attname = 'search_vector'`);
+    if (Number(row!.n) === 0) await this.#db.exec('ANALYZE papers');
+    this.#commonTerms = null;
+    await this.#common();
+  }
+
+  async stats(): Promise<StoreStats> {
+    const [row] = await this.#db.query(`SELECT
+      (SELECT count(*) FROM papers) AS papers,
+      (SELECT count(*) FROM daily_entries) AS entries,
+      (SELECT count(DISTINCT day) FROM daily_entries) AS days,
+      (SELECT min(day) FROM daily_entries) AS first_day,
+      (SELECT max(day) FROM daily_entries) AS last_day,
+      (SELECT count(*) FROM organizations) AS organizations,
+      (SELECT count(*) FROM authors) AS authors`);
+    return {
+      papers: Number(row!.papers), dailyEntries: Number(row!.entries), days: Number(row!.days),
+      firstDay: nullableString(row!.first_day), lastDay: nullableString(row!.last_day),
+      organizations: Number(row!.organizations), authors: Number(row!.authors),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.#db.close();
+  }
+}
+
+/** PostgreSQL text holds no NUL character and its JSON no lone surrogate: imported text loses both before
+ *  merging, so that importing the same input again finds the record unchanged. */
+function cleanText(text: string): string {
+  return text.replace(/\u0000/g, '').toWellFormed();
+}
+
+function cleanValue<T>(value: T): T {
+  if (typeof value === 'string') return cleanText(value) as T;
+  if (Array.isArray(value)) return value.map(cleanValue) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cleanValue(v)])) as T;
+  }
+  return value;
+}
+
+async function readRecords(q: Queryable, ids: string[]): Promise<Map<string, PaperRecord>> {
+  if (ids.length === 0) return new Map();
+  const rows = await q.query(`SELECT id, title, summary, published_at, authors, categories, organization_name, github_repo,
+      github_stars, project_page, ai_summary, ai_keywords, withdrawn, discussion_id, upvotes_source, num_comments_source
+    FROM papers WHERE id = ANY($1::text[])`, [ids]);
+  return new Map(rows.map((row) => [String(row.id), {
+    ...paperColumns(row),
+    organizationName: nullableString(row.organization_name),
+    upvotesSource: Number(row.upvotes_source),
+    numCommentsSource: Number(row.num_comments_source),
+  }]));
+}
+
+/** Trending of a past period is judged at the end of that period, not today. */
+function trendingReference(lastDay: string): string {
+  const endOfPeriod = Date.parse(`${lastDay}T23:59:59.999Z`);
+  return new Date(Math.min(Date.now(), endOfPeriod)).toISOString();
+}
+
+function nullableString(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
+
+function nullableNumber(value: unknown): number | null {
+  return value === null || value === undefined ? null : Number(value);
+}
+
+function rowToMember(row: Row, prefix = 'member_'): Member | null {
+  const name = row[`${prefix}name`];
+  if (name === null || name === undefined) return null;
+  return {
+    name: String(name),
+    fullname: String(row[`${prefix}fullname`]),
+    avatarUrl: nullableString(row[`${prefix}avatar_url`]),
+    externalId: nullableString(row[`${prefix}external_id`]),
+  };
+}
+
+function withFirstEntry(row: Row): Paper {
+  const at = nullableString(row.first_submitted_at);
+  return rowToPaper(row, at === null ? null : { at, by: rowToMember(row, 'first_member_') });
+}
+
+function rowToPaper(row: Row, submission: { at: string; by: Member | null } | null): Paper {
+  const organizationName = nullableString(row.organization_name);
+  return {
+    ...paperColumns(row),
+    organization: organizationName === null ? null : {
+      name: organizationName,
+      fullname: String(row.org_fullname),
+      avatar: nullableString(row.org_avatar),
+      externalId: nullableString(row.org_external_id),
+    },
+    upvotes: Number(row.upvotes),
+    numComments: Number(row.num_comments),
+    submittedOnDailyAt: submission?.at ?? null,
+    submittedOnDailyBy: submission?.by ?? null,
+  };
+}
+
+/** The columns a stored record and a served paper read alike (json columns arrive parsed). */
+function paperColumns(row: Row) {
+  return {
+    id: String(row.id),
+    title: String(row.title),
+    summary: String(row.summary),
+    publishedAt: String(row.published_at),
+    authors: row.authors as Paper['authors'],
+    categories: row.categories as string[],
+    githubRepo: nullableString(row.github_repo),
+    githubStars: nullableNumber(row.github_stars),
+    projectPage: nullableString(row.project_page),
+    aiSummary: nullableString(row.ai_summary),
+    aiKeywords: row.ai_keywords as string[],
+    withdrawn: row.withdrawn === true,
+    discussionId: nullableString(row.discussion_id),
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Full-text search structures of the PostgreSQL store, built from the same TypeScript analysis as the
+ * embedded store (search/analyzer.ts) rather than a PostgreSQL text-search configuration: the store writes
+ * each paper's terms as a tsvector literal (title weight A, authors B, abstract C) and turns an analysed
+ * query into a tsquery literal, so both backends agree on what a term is. Nothing of a person's raw text
+ * reaches SQL: terms are letters and digits, and are quoted as lexemes all the same.
+ */
+import { analyze } from '../../search/analyzer.ts';
+import type { FieldWeights, TextQuery } from '../store.ts';
+
+/** PostgreSQL keeps positions up to this value (larger ones are clamped). */
+const MAX_POSITION = 16_383;
+/** ...and at most this many positions of one lexeme. */
+const MAX_POSITIONS_PER_LEXEME = 255;
+/** ...and lexemes up to this many bytes. */
+const MAX_LEXEME_BYTES = 2_047;
+/** Empty positions between fields, so that a phrase never runs from the title into the authors. */
+const FIELD_GAP = 10;
+
+const FIELD_WEIGHTS = ['A', 'B', 'C'] as const;
+
+export function quoteLexeme(term: string): string {
+  return `'${term.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
+
+/** The tsvector literal of a paper: analysed title (A), author names (B) and abstract (C) with positions. */
+export function paperTsvector(title: string, authors: readonly { name: string }[], summary: string): string {
+  const fields = [analyze(title), analyze(authors.map((a) => a.name).join(' ')), analyze(summary)];
+  const positions = new Map<string, string[]>();
+  let base = 0;
+  fields.forEach((terms, f) => {
+    terms.forEach((term, i) => {
+      const position = Math.min(MAX_POSITION, base + i + 1);
+      if (Buffer.byteLength(term) > MAX_LEXEME_BYTES) return;
+      let list = positions.get(term);
+      if (!list) {
+        list = [];
+        positions.set(term, list);
+      }
+      if (list.length < MAX_POSITIONS_PER_LEXEME) list.push(`${position}${FIELD_WEIGHTS[f]}`);
+    });
+    base += terms.length + FIELD_GAP;
+  });
+  return [...positions].map(([term, list]) => `${quoteLexeme(term)}:${list.join(',')}`).join(' ');
+}
+
+export interface PgTextQuery {
+  /** What a paper must match (a tsquery literal). */
+  match: string;
+  /** What ranks the matches: every term, prefix and phrase word, any of them. */
+  rank: string;
+}
+
+/**
+ * The tsqueries of an analysed query, or null when it has nothing to search for. Phrases are required;
+ * without phrases any term or prefix matches. Terms in `common` (that match a large share of all papers)
+ * are left out of the match while a rarer term or a prefix remains, which bounds the candidates of a query
+ * like "large language model for protein folding"; they still count in the rank.
+ */
+export function textQuery(query: TextQuery, common: ReadonlySet<string> = new Set()): PgTextQuery | null {
+  const usable = (term: string) => term.length > 0 && Buffer.byteLength(term) <= MAX_LEXEME_BYTES;
+  const terms = [...new Set(query.terms.filter(usable))];
+  const prefixes = [...new Set(query.prefixes.filter(usable))].map((p) => `${quoteLexeme(p)}:*`);
+  const phrases = query.phrases.map((phrase) => phrase.filter(usable)).filter((phrase) => phrase.length > 0);
+  const phraseWords = [...new Set(phrases.flat())].filter((w) => !terms.includes(w));
+  const rankParts = [...terms.map(quoteLexeme), ...prefixes, ...phraseWords.map(quoteLexeme)];
+  if (rankParts.length === 0) return null;
+  let match: string;
+  if (phrases.length > 0) {
+    match = phrases.map((phrase) => `(${phrase.map(quoteLexeme).join(' <-> ')})`).join(' & ');
+  } else {
+    const rare = terms.filter((t) => !common.has(t));
+    const kept = rare.length > 0 || prefixes.length > 0 ? rare : terms;
+    match = [...kept.map(quoteLexeme), ...prefixes].join(' | ');
+  }
+  return { match, rank: rankParts.join(' | ') };
+}
+
+/** ts_rank's weights array, {D, C, B, A}, scaled into its 0..1 range. */
+export function rankWeights(weights: FieldWeights): number[] {
+  const top = Math.max(weights.title, weights.authors, weights.abstract, 1e-9);
+  return [0, weights.abstract / top, weights.authors / top, weights.title / top];
+}

@@ -1,0 +1,14 @@
+/**
+ * The store contract on PGlite: the PostgreSQL store on PostgreSQL 17 compiled to WebAssembly, with pgvector.
+ * This is where the vector contract of the PostgreSQL store runs when the server in use has no pgvector.
+ */
+import { after, describe } from 'node:test';
+import { PgliteBackend } from './backends.ts';
+import { storeContract, vectorContract } from './store-contract.ts';
+
+const backend = new PgliteBackend();
+await backend.start();
+after(() => backend.close());
+
+describe('store contract [pglite]', () => storeContract(() => backend));
+describe('vector contract [pglite]', () => vectorContract(() => backend));

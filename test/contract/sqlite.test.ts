@@ -1,0 +1,7 @@
+/** The store contract on the embedded backend: SQLite in memory (a temporary file where two connections share it). */
+import { describe } from 'node:test';
+import { sqliteBackend } from './backends.ts';
+import { storeContract, vectorContract } from './store-contract.ts';
+
+describe('store contract [sqlite]', () => storeContract(() => sqliteBackend));
+describe('vector contract [sqlite]', () => vectorContract(() => sqliteBackend));
