@@ -8,6 +8,7 @@ import { importPath, type ImportSummary } from '../ingest/import-files.ts';
 import { importProgress } from './import-progress.ts';
 import { addIngestCommands } from './ingest-command.ts';
 import { registerModelCommands } from './model-command.ts';
+import { registerAdminCommands } from './admin-command.ts';
 
 /** Flags win over the environment: they are written into it under the same names before it is read. */
 function configFrom(options: { databaseUrl?: string; port?: string; host?: string; demo?: boolean }): Config {
@@ -44,8 +45,9 @@ program.command('serve')
   .option('--no-demo', 'start empty instead of loading the demo cut (env PAPERBOY_DEMO=0)')
   .action(async (options) => {
     // Loaded here so that import, stats and the other commands do not load the web application.
-    const [{ startServer }, { loadDemoIfEmpty }, { SearchService }, { startBackgroundWork }] = await Promise.all([
+    const [{ startServer }, { loadDemoIfEmpty }, { SearchService }, { startBackgroundWork }, { offerAdminClaim }] = await Promise.all([
       import('../server/serve.ts'), import('../server/demo.ts'), import('../search/search-service.ts'), import('../server/background.ts'),
+      import('../community/admin-claim.ts'),
     ]);
     const config = configFrom(options);
     const logger = createLogger(config.logLevel);
@@ -57,6 +59,7 @@ program.command('serve')
     const search = new SearchService(store, null);
     const server = await startServer({ store, config, logger, search });
     logger.info({ url: server.url, database: config.databaseUrl }, 'Paperboy is serving');
+    await offerAdminClaim(store, logger, config.publicUrl);
     const background = startBackgroundWork({ store, config, logger, search });
     const stop = async () => {
       background.stop();
@@ -103,6 +106,7 @@ program.command('stats')
   });
 
 registerModelCommands(program, configFrom);
+registerAdminCommands(program, configFrom);
 
 try {
   await program.parseAsync();
