@@ -9,6 +9,7 @@ import { importProgress } from './import-progress.ts';
 import { addIngestCommands } from './ingest-command.ts';
 import { registerModelCommands } from './model-command.ts';
 import { registerAdminCommands } from './admin-command.ts';
+import { registerDigestCommands } from './digest-command.ts';
 
 /** Flags win over the environment: they are written into it under the same names before it is read. */
 function configFrom(options: { databaseUrl?: string; port?: string; host?: string; demo?: boolean }): Config {
@@ -107,6 +108,7 @@ program.command('stats')
 
 registerModelCommands(program, configFrom);
 registerAdminCommands(program, configFrom);
+registerDigestCommands(program, configFrom);
 
 try {
   await program.parseAsync();

@@ -51,6 +51,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     logger: false,
     size: 10 * 1024 * 1024,
     maxClients: 256,
+    closeTimeout: 1000, // on close, clients still connected (a killed sender's pool) are dropped after a second
     onRcptTo(address, _session, callback) {
       reply(options.onRecipient?.(address.address) ?? 'accept', callback);
     },

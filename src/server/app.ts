@@ -13,6 +13,8 @@ import { registerCommunityRoutes } from '../web/community-routes.ts';
 import { RateLimiter } from '../community/rate-limits.ts';
 import { registerFeeds } from '../web/feed-routes.ts';
 import { createMailer, type Mailer } from '../mail/mailer.ts';
+import { registerDigestRoutes } from '../web/digest-routes.ts';
+import { registerOutboxRoutes } from '../web/outbox-routes.ts';
 
 export interface AppContext {
   store: Store;
@@ -56,6 +58,8 @@ export function createApp(deps: AppDependencies): Hono {
   registerCommunityRoutes(app, ctx, limiter);
   registerPages(app, ctx);
   registerFeeds(app, ctx);
+  registerDigestRoutes(app, ctx);
+  registerOutboxRoutes(app, ctx);
 
   app.notFound((c) => c.req.path.startsWith('/api/')
     ? c.json({ error: 'Not found' }, 404)
