@@ -21,11 +21,18 @@ export interface TestServer {
   url: string;
   /** Log lines at level error or above, for tests to assert there were none. */
   errors: string[];
+  /** Every line the server logged so far (stderr), for tests that read what it printed. */
+  log: string[];
+  /** The server's temporary folder (its database; its outbox is `outbox/` inside). */
+  dir: string;
   stop(): Promise<void>;
 }
 
-/** Starts `paperboy serve --port 0` in a temporary folder; stopped and removed when the test file ends. */
-export async function startServer(): Promise<TestServer> {
+/**
+ * Starts `paperboy serve --port 0` in a temporary folder; stopped and removed when the test file ends.
+ * `env` adds or overrides configuration (the outbox is `dir/outbox`, see TestServer.dir).
+ */
+export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-browser-'));
   const child = spawn(NODE, [CLI, 'serve', '--port', '0', '--host', '127.0.0.1'], {
     cwd: REPO_ROOT,
@@ -37,17 +44,19 @@ export async function startServer(): Promise<TestServer> {
       SEMANTIC_SEARCH: '0',
       PAPERBOY_DEMO: '1',
       LOG_LEVEL: 'info',
+      ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const errors: string[] = [];
+  const log: string[] = [];
   const stop = async () => {
     await terminate(child);
     rmSync(dir, { recursive: true, force: true });
   };
   after(stop);
   const started = new Promise<string>((resolve, reject) => {
-    const lines: string[] = [];
+    const lines = log;
     const timer = setTimeout(() => reject(new Error(`the server did not start within ${START_TIMEOUT_MS} ms:\n${lines.join('\n')}`)), START_TIMEOUT_MS);
     createInterface({ input: child.stderr! }).on('line', (line) => {
       lines.push(line);
@@ -69,7 +78,7 @@ export async function startServer(): Promise<TestServer> {
     });
   });
   try {
-    return { url: await started, errors, stop };
+    return { url: await started, errors, log, dir, stop };
   } catch (error) {
     // A failed top-level start ends the file before its after() hooks run: clean up here.
     await stop();

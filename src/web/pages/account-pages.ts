@@ -29,7 +29,7 @@ ${errorNote(options.error)}
 export function signInSentPage(email: string, outbox: boolean): PageOptions {
   return formPage('Check your inbox', html`<h1>Check your inbox</h1>
 <p class="lead">If <strong>${email}</strong> can receive mail, a sign-in link is on its way. It works once and expires in 15 minutes.</p>
-${outbox ? html`<p class="notice">This server has no mail server configured: messages are kept in the <a href="/dev/outbox">outbox</a>.</p>` : ''}
+${outbox ? html`<p class="notice notice-info">This server has no mail server configured: messages are kept in the <a href="/dev/outbox">outbox</a>.</p>` : ''}
 <p><a href="/signin">Use another address</a></p>`);
 }
 

@@ -159,9 +159,9 @@ ${hidden.length === 0 ? html`<p class="muted">No hidden papers.</p>` : html`<ul 
 </section>
 <section class="profile-section" aria-labelledby="log-heading">
 <h2 id="log-heading" class="section-heading">Log</h2>
-${log.length === 0 ? html`<p class="muted">Nothing yet.</p>` : html`<table class="moderation-log"><thead><tr><th>When</th><th>Who</th><th>Action</th><th>Target</th><th>Reason</th></tr></thead><tbody>
+${log.length === 0 ? html`<p class="muted">Nothing yet.</p>` : html`<div class="table-scroll"><table class="moderation-log"><thead><tr><th>When</th><th>Who</th><th>Action</th><th>Target</th><th>Reason</th></tr></thead><tbody>
 ${log.map((e) => html`<tr><td><time datetime="${e.at}">${formatDay(e.at)}</time></td><td>@${e.moderator}</td><td>${e.action}</td><td>${e.target}</td><td>${e.reason}</td></tr>`)}
-</tbody></table>`}
+</tbody></table></div>`}
 </section>`,
   };
 }
