@@ -10,6 +10,7 @@ import { registerPages, renderErrorPage } from '../web/routes.ts';
 import { authMiddleware } from '../web/auth/auth.ts';
 import { registerAuthRoutes } from '../web/auth/auth-routes.ts';
 import { registerCommunityRoutes } from '../web/community-routes.ts';
+import { registerCommentRoutes } from '../web/comment-routes.ts';
 import { RateLimiter } from '../community/rate-limits.ts';
 import { registerFeeds } from '../web/feed-routes.ts';
 import { createMailer, type Mailer } from '../mail/mailer.ts';
@@ -56,6 +57,7 @@ export function createApp(deps: AppDependencies): Hono {
   registerAuthRoutes(app, ctx, limiter);
   // Before the pages: /papers/trending would otherwise be taken for a paper id.
   registerCommunityRoutes(app, ctx, limiter);
+  registerCommentRoutes(app, ctx, limiter);
   registerPages(app, ctx);
   registerFeeds(app, ctx);
   registerDigestRoutes(app, ctx);

@@ -1,10 +1,83 @@
-/** The discussion under a paper (comments with one level of replies). */
+/**
+ * The discussion under a paper: comments with one level of replies.
+ *
+ * Signed-out paper pages are cached as bytes keyed by the store's data version, so what a signed-out
+ * viewer sees depends on the store and the paper only: no request address, no "3 hours ago".
+ */
 import { html } from 'hono/html';
 import type { AppContext } from '../server/app.ts';
 import type { Paper } from '../domain/types.ts';
+import type { CommentRecord } from '../store/community-store.ts';
 import type { Html } from './html.ts';
 import type { Viewer } from './viewer.ts';
+import { plural } from './format.ts';
+import { paperUrl, signInUrl } from './urls.ts';
+import { commentForm, commentItem, commentState, commentsUrl } from './components/comment.ts';
 
-export async function discussionSection(_ctx: AppContext, _paper: Paper, _viewer: Viewer): Promise<Html> {
-  return html``;
+export interface Thread {
+  comment: CommentRecord;
+  replies: CommentRecord[];
+}
+
+/**
+ * Top-level comments, oldest first, each with its replies, oldest first. A reply to a reply belongs to
+ * the top-level comment above it. Deleted replies disappear; a deleted top-level comment stays as a
+ * placeholder only while replies remain under it. Hidden comments stay as placeholders.
+ */
+export function threadsOf(comments: readonly CommentRecord[]): Thread[] {
+  const byId = new Map(comments.map((c) => [c.id, c]));
+  const rootOf = (comment: CommentRecord): CommentRecord => {
+    let current = comment;
+    for (let hops = 0; current.parentId !== null && hops < 100; hops++) {
+      const parent = byId.get(current.parentId);
+      if (!parent) break;
+      current = parent;
+    }
+    return current;
+  };
+  const threads = new Map<number, Thread>();
+  const sorted = [...comments].sort((a, b) => a.id - b.id);
+  for (const comment of sorted) {
+    if (comment.parentId === null) threads.set(comment.id, { comment, replies: [] });
+  }
+  for (const comment of sorted) {
+    if (comment.parentId === null || commentState(comment) === 'deleted') continue;
+    threads.get(rootOf(comment).id)?.replies.push(comment);
+  }
+  return [...threads.values()].filter((t) => commentState(t.comment) !== 'deleted' || t.replies.length > 0);
+}
+
+/** Comments that count: neither deleted nor hidden. */
+export function liveCount(comments: readonly CommentRecord[]): number {
+  return comments.filter((c) => commentState(c) === 'visible').length;
+}
+
+export async function discussionSection(ctx: AppContext, paper: Paper, viewer: Viewer): Promise<Html> {
+  const comments = await ctx.store.community.commentsOn(paper.id);
+  return discussionHtml(paper, comments, viewer);
+}
+
+export function discussionHtml(paper: Paper, comments: readonly CommentRecord[], viewer: Viewer): Html {
+  const threads = threadsOf(comments);
+  const count = liveCount(comments);
+  const compose = viewer.account
+    ? commentForm({
+      action: commentsUrl(paper.id), csrfToken: viewer.csrfToken, fieldId: 'comment-body', label: 'Add a comment',
+      button: 'Post comment', visibleLabel: true,
+    })
+    : html`<p class="discussion-signin"><a href="${signInUrl(paperUrl(paper.id))}">Sign in</a> to join the discussion.</p>`;
+  return html`<section class="paper-section discussion" id="discussion" aria-labelledby="discussion-heading">
+<h2 id="discussion-heading">Discussion${count > 0 ? html` <span class="discussion-count">${plural(count, 'comment')}</span>` : ''}</h2>
+${compose}
+${threads.length === 0
+    ? html`<p class="discussion-empty">No comments yet.${viewer.account ? ' Start the discussion.' : ''}</p>`
+    : html`<ol class="comment-list">${threads.map((thread) => {
+      const threadOpen = commentState(thread.comment) === 'visible';
+      return html`<li class="comment-thread">
+${commentItem(thread.comment, { viewer, threadOpen, topLevel: true })}
+${thread.replies.length > 0 ? html`<ol class="comment-replies">${thread.replies.map((reply) => html`<li>${
+  commentItem(reply, { viewer, threadOpen, topLevel: false })}</li>`)}</ol>` : ''}
+</li>`;
+    })}</ol>`}
+</section>`;
 }
