@@ -67,7 +67,26 @@ export class SqliteStore implements Store {
   }
 
   async importBatch(batch: ImportBatch, onProgress?: (papersDone: number) => void): Promise<ImportCounts> {
-    const { counts, written } = this.#transaction(() => {
+    const { counts, written } = this.#importTransaction(batch, onProgress);
+    // Only what was committed reaches the in-memory search index.
+    for (const { rowid, record } of written) {
+      this.#textSearch.written({ rowid, id: record.id, title: record.title, authors: record.authors, summary: record.summary });
+    }
+    return counts;
+  }
+
+  #importTransaction(batch: ImportBatch, onProgress?: (papersDone: number) => void) {
+    try {
+      return this.#writeBatch(batch, onProgress);
+    } catch (error) {
+      // Author ids remembered during the rolled-back transaction point at rows that no longer exist.
+      this.#authorIds.clear();
+      throw error;
+    }
+  }
+
+  #writeBatch(batch: ImportBatch, onProgress?: (papersDone: number) => void) {
+    return this.#transaction(() => {
       const counts: ImportCounts = { papersNew: 0, papersUpdated: 0, papersUnchanged: 0, entries: 0 };
       const toIndex: { rowid: number; record: PaperRecord }[] = [];
       const now = new Date().toISOString();
@@ -102,11 +121,6 @@ export class SqliteStore implements Store {
       }
       return { counts, written: toIndex };
     });
-    // Only what was committed reaches the in-memory search index.
-    for (const { rowid, record } of written) {
-      this.#textSearch.written({ rowid, id: record.id, title: record.title, authors: record.authors, summary: record.summary });
-    }
-    return counts;
   }
 
   #upsertOrganization(org: Organization): Organization {
@@ -244,9 +258,9 @@ export class SqliteStore implements Store {
   }
 
   async setJobState(key: string, value: unknown): Promise<void> {
-    this.#sql(`INSERT INTO job_state (key, value, updated_at) VALUES (?, ?, ?)
+    this.#transaction(() => this.#sql(`INSERT INTO job_state (key, value, updated_at) VALUES (?, ?, ?)
       ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`)
-      .run(key, JSON.stringify(value), new Date().toISOString());
+      .run(key, JSON.stringify(value), new Date().toISOString()));
   }
 
   async dataVersion(): Promise<string> {
