@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { CoreStore } from '../../src/store/store.ts';
+import type { Store } from '../../src/store/store.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { PgliteRunner, quoteIdentifier, type PgliteLike } from '../../src/store/postgres/runner.ts';
@@ -21,9 +21,9 @@ export interface ContractBackend {
   /** Whether this backend stores vectors (PostgreSQL needs pgvector for that). */
   readonly vectors: boolean;
   /** A fresh, empty store for one test. */
-  open(t: TestContext): Promise<CoreStore>;
+  open(t: TestContext): Promise<Store>;
   /** Two stores on one fresh database, as two processes would see it. */
-  openTwo(t: TestContext): Promise<[CoreStore, CoreStore]>;
+  openTwo(t: TestContext): Promise<[Store, Store]>;
   /** Contract tests this backend is known to fail, by title, with the reason: they run and report as todo. */
   readonly knownIssues?: Readonly<Record<string, string>>;
 }
@@ -103,12 +103,12 @@ export class PostgresBackend implements ContractBackend {
     return stores;
   }
 
-  async open(t: TestContext): Promise<CoreStore> {
+  async open(t: TestContext): Promise<Store> {
     const [store] = await this.#stores(t, 1);
     return store!;
   }
 
-  async openTwo(t: TestContext): Promise<[CoreStore, CoreStore]> {
+  async openTwo(t: TestContext): Promise<[Store, Store]> {
     const [a, b] = await this.#stores(t, 2);
     return [a!, b!];
   }
@@ -152,12 +152,12 @@ export class PgliteBackend implements ContractBackend {
     return stores;
   }
 
-  async open(t: TestContext): Promise<CoreStore> {
+  async open(t: TestContext): Promise<Store> {
     const [store] = await this.#stores(t, 1);
     return store!;
   }
 
-  async openTwo(t: TestContext): Promise<[CoreStore, CoreStore]> {
+  async openTwo(t: TestContext): Promise<[Store, Store]> {
     const [a, b] = await this.#stores(t, 2);
     return [a!, b!];
   }

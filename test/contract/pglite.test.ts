@@ -5,6 +5,7 @@
 import { after, describe } from 'node:test';
 import { PgliteBackend } from './backends.ts';
 import { storeContract, vectorContract } from './store-contract.ts';
+import { communityContract, subscriptionContract } from './facet-contract.ts';
 
 const backend = new PgliteBackend();
 await backend.start();
@@ -12,3 +13,5 @@ after(() => backend.close());
 
 describe('store contract [pglite]', () => storeContract(() => backend));
 describe('vector contract [pglite]', () => vectorContract(() => backend));
+describe('community contract [pglite]', () => communityContract(() => backend));
+describe('subscription contract [pglite]', () => subscriptionContract(() => backend));

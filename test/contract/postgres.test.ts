@@ -8,6 +8,7 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HOW_TO_START_POSTGRES, POSTGRES_URL_VARIABLE, PostgresBackend } from './backends.ts';
 import { storeContract, vectorContract } from './store-contract.ts';
+import { communityContract, subscriptionContract } from './facet-contract.ts';
 import { madeUp } from './fixtures.ts';
 
 const url = process.env[POSTGRES_URL_VARIABLE];
@@ -30,6 +31,8 @@ if (problem !== null || backend === null) {
 } else {
   const server = backend;
   describe('store contract [postgres]', () => storeContract(() => server));
+  describe('community contract [postgres]', () => communityContract(() => server));
+  describe('subscription contract [postgres]', () => subscriptionContract(() => server));
   if (server.vectors) {
     describe('vector contract [postgres]', () => vectorContract(() => server));
   } else {

@@ -1,5 +1,5 @@
 /**
- * The scale-out store: the same CoreStore as the embedded SQLite store, on PostgreSQL through a Runner
+ * The scale-out store: the same Store as the embedded SQLite store, on PostgreSQL through a Runner
  * (a `pg` pool, or PGlite in tests). Imports merge with the same rules (domain/paper-record.ts), trending
  * is the same formula (domain/trending.ts) computed in SQL, lexical search is a weighted tsvector with a
  * GIN index, vectors are pgvector (see vectors.ts).
@@ -8,7 +8,7 @@ import type { DailyEntry, Member, Organization, Paper, PaperInput } from '../../
 import { mergePaper, samePaperRecord, type PaperRecord } from '../../domain/paper-record.ts';
 import { TRENDING_AGE_OFFSET_HOURS, TRENDING_COMMENT_WEIGHT, TRENDING_GRAVITY } from '../../domain/trending.ts';
 import type {
-  AuthorSummary, CoreStore, DailyQuery, FieldWeights, ImportBatch, ImportCounts, OrganizationSummary, PaperPage,
+  AuthorSummary, Store, DailyQuery, FieldWeights, ImportBatch, ImportCounts, OrganizationSummary, PaperPage,
   ScoredPaper, SearchFilters, StoreStats, TextQuery,
 } from '../store.ts';
 import { titleKey } from '../../search/analyzer.ts';
@@ -18,6 +18,8 @@ import { migrate } from './migrations.ts';
 import { Params, filterConditions } from './sql-params.ts';
 import { paperTsvector, rankWeights, textQuery } from './text-query.ts';
 import { PgVectors } from './vectors.ts';
+import { PostgresCommunityStore } from './community-store.ts';
+import { PostgresSubscriptionStore } from './subscription-store.ts';
 
 /** Papers read and written per round trip during an import. */
 const IMPORT_CHUNK = 1_000;
@@ -55,16 +57,20 @@ export interface PostgresStoreOptions {
   poolSize?: number | undefined;
 }
 
-export class PostgresStore implements CoreStore {
+export class PostgresStore implements Store {
   readonly backend = 'postgres' as const;
   readonly #db: Runner;
   readonly #vectors: PgVectors;
+  readonly community: PostgresCommunityStore;
+  readonly subscriptions: PostgresSubscriptionStore;
   #commonTerms: { terms: Set<string>; at: number } | null = null;
 
   /** Use PostgresStore.open or PostgresStore.connect: the schema is migrated before the store is used. */
   constructor(db: Runner) {
     this.#db = db;
     this.#vectors = new PgVectors(db);
+    this.community = new PostgresCommunityStore(db);
+    this.subscriptions = new PostgresSubscriptionStore(db);
   }
 
   /** A store over a runner, migrated. */
@@ -253,14 +259,14 @@ export class PostgresStore implements CoreStore {
   }
 
   async getPaper(id: string): Promise<Paper | null> {
-    const [row] = await this.#db.query(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE p.id = $1`, [id]);
+    const [row] = await this.#db.query(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE p.id = $1 AND p.hidden_at IS NULL`, [id]);
     return row ? withFirstEntry(row) : null;
   }
 
   async getPapers(ids: readonly string[]): Promise<Paper[]> {
     if (ids.length === 0) return [];
     const rows = await this.#db.query(`SELECT ${PAPER_SELECT}
-      FROM unnest($1::text[]) WITH ORDINALITY AS j(id, n) JOIN papers p ON p.id = j.id ${PAPER_JOINS} ORDER BY j.n`, [ids]);
+      FROM unnest($1::text[]) WITH ORDINALITY AS j(id, n) JOIN papers p ON p.id = j.id ${PAPER_JOINS} WHERE p.hidden_at IS NULL ORDER BY j.n`, [ids]);
     return rows.map(withFirstEntry);
   }
 
@@ -271,9 +277,9 @@ export class PostgresStore implements CoreStore {
   async listPapers(cursor: string | null, limit: number): Promise<PaperPage> {
     const after = cursor ? decodeCursor(cursor) : null;
     const rows = after
-      ? await this.#db.query(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE (p.published_at, p.id) < ($1, $2)
+      ? await this.#db.query(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE (p.published_at, p.id) < ($1, $2) AND p.hidden_at IS NULL
           ORDER BY p.published_at DESC, p.id DESC LIMIT $3`, [after.publishedAt, after.id, limit + 1])
-      : await this.#db.query(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} ORDER BY p.published_at DESC, p.id DESC LIMIT $1`, [limit + 1]);
+      : await this.#db.query(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE p.hidden_at IS NULL ORDER BY p.published_at DESC, p.id DESC LIMIT $1`, [limit + 1]);
     const papers = rows.slice(0, limit).map(withFirstEntry);
     const last = papers.at(-1);
     const nextCursor = rows.length > limit && last ? encodeCursor({ publishedAt: last.publishedAt, id: last.id }) : null;
@@ -283,7 +289,7 @@ export class PostgresStore implements CoreStore {
   #dailyWhere(query: Omit<DailyQuery, 'sort' | 'offset' | 'limit'>, params: Params): string {
     const first = params.add(query.firstDay);
     const last = params.add(query.lastDay);
-    let where = `e.day BETWEEN ${first} AND ${last}`;
+    let where = `e.day BETWEEN ${first} AND ${last} AND p.hidden_at IS NULL`;
     if (query.firstDay !== query.lastDay) {
       // A paper featured twice in a range is listed once, on its first day there.
       where += ` AND e.day = (SELECT min(e2.day) FROM daily_entries e2 WHERE e2.paper_id = e.paper_id AND e2.day BETWEEN ${first} AND ${last})`;
@@ -321,7 +327,8 @@ export class PostgresStore implements CoreStore {
   async countDaily(query: Omit<DailyQuery, 'sort' | 'offset' | 'limit'>): Promise<number> {
     const params = new Params();
     const where = this.#dailyWhere(query, params);
-    const [row] = await this.#db.query<{ n: number }>(`SELECT count(*) AS n FROM daily_entries e LEFT JOIN members m ON m.id = e.submitted_by
+    const [row] = await this.#db.query<{ n: number }>(`SELECT count(*) AS n FROM daily_entries e JOIN papers p ON p.id = e.paper_id
+      LEFT JOIN members m ON m.id = e.submitted_by
       WHERE ${where}`, params.values);
     return Number(row!.n);
   }
@@ -340,8 +347,8 @@ export class PostgresStore implements CoreStore {
   async getOrganization(name: string): Promise<OrganizationSummary | null> {
     const [row] = await this.#db.query(`
       SELECT o.name, o.fullname, o.avatar, o.external_id,
-        (SELECT count(*) FROM papers WHERE organization_name = o.name) AS papers,
-        (SELECT coalesce(sum(upvotes), 0) FROM papers WHERE organization_name = o.name) AS upvotes
+        (SELECT count(*) FROM papers WHERE organization_name = o.name AND hidden_at IS NULL) AS papers,
+        (SELECT coalesce(sum(upvotes), 0) FROM papers WHERE organization_name = o.name AND hidden_at IS NULL) AS upvotes
       FROM organizations o WHERE o.name = $1`, [name]);
     if (!row) return null;
     return {
@@ -355,7 +362,7 @@ export class PostgresStore implements CoreStore {
   }
 
   async papersOfOrganization(name: string, offset: number, limit: number): Promise<Paper[]> {
-    return (await this.#db.query(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE p.organization_name = $1
+    return (await this.#db.query(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE p.organization_name = $1 AND p.hidden_at IS NULL
       ORDER BY p.published_at DESC, p.id DESC LIMIT $2 OFFSET $3`, [name, limit, offset])).map(withFirstEntry);
   }
 
@@ -363,13 +370,13 @@ export class PostgresStore implements CoreStore {
     const [row] = await this.#db.query(`
       SELECT a.name, count(p.id) AS papers, coalesce(sum(p.upvotes), 0) AS upvotes
       FROM authors a JOIN paper_authors pa ON pa.author_id = a.id JOIN papers p ON p.id = pa.paper_id
-      WHERE a.name = $1 GROUP BY a.id, a.name`, [name]);
+      WHERE a.name = $1 AND p.hidden_at IS NULL GROUP BY a.id, a.name`, [name]);
     return row ? { name: String(row.name), papers: Number(row.papers), upvotes: Number(row.upvotes) } : null;
   }
 
   async papersOfAuthor(name: string, offset: number, limit: number): Promise<Paper[]> {
     return (await this.#db.query(`SELECT ${PAPER_SELECT} FROM authors a JOIN paper_authors pa ON pa.author_id = a.id
-      JOIN papers p ON p.id = pa.paper_id ${PAPER_JOINS} WHERE a.name = $1
+      JOIN papers p ON p.id = pa.paper_id ${PAPER_JOINS} WHERE a.name = $1 AND p.hidden_at IS NULL
       ORDER BY p.published_at DESC, p.id DESC LIMIT $2 OFFSET $3`, [name, limit, offset])).map(withFirstEntry);
   }
 
@@ -381,7 +388,7 @@ export class PostgresStore implements CoreStore {
     const rank = `ts_rank(${params.add(rankWeights(weights))}::float4[], p.search_vector, ${params.add(tsquery.rank)}::tsquery, 1)`;
     const rows = await this.#db.query<{ id: string; score: number }>(`
       SELECT p.id, ${rank} AS score FROM papers p
-      WHERE p.search_vector @@ ${params.add(tsquery.match)}::tsquery${filterConditions(filters, params)}
+      WHERE p.search_vector @@ ${params.add(tsquery.match)}::tsquery AND p.hidden_at IS NULL${filterConditions(filters, params)}
       ORDER BY score DESC, p.row_id LIMIT ${params.add(limit)}`, params.values);
     return rows.map((r) => ({ id: r.id, score: Number(r.score) }));
   }
@@ -404,7 +411,7 @@ export class PostgresStore implements CoreStore {
 
   async findPaperByTitleKey(key: string): Promise<string | null> {
     if (key === '') return null;
-    const [row] = await this.#db.query('SELECT id FROM papers WHERE title_key = $1 ORDER BY row_id LIMIT 1', [key]);
+    const [row] = await this.#db.query('SELECT id FROM papers WHERE title_key = $1 AND hidden_at IS NULL ORDER BY row_id LIMIT 1', [key]);
     return nullableString(row?.id);
   }
 
@@ -412,7 +419,7 @@ export class PostgresStore implements CoreStore {
     if (ids.length === 0) return new Set();
     const params = new Params();
     const list = params.add(ids);
-    const rows = await this.#db.query<{ id: string }>(`SELECT p.id FROM papers p WHERE p.id = ANY(${list}::text[])${filterConditions(filters, params)}`,
+    const rows = await this.#db.query<{ id: string }>(`SELECT p.id FROM papers p WHERE p.id = ANY(${list}::text[]) AND p.hidden_at IS NULL${filterConditions(filters, params)}`,
       params.values);
     return new Set(rows.map((r) => r.id));
   }

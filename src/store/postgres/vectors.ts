@@ -134,8 +134,8 @@ export class PgVectors {
     const filter = filterConditions(filters, params);
     const sql = `
       SELECT v.paper_id AS id, 1 - (v.embedding <=> ${target}::vector) AS score
-      FROM ${model.table} v ${filter ? 'JOIN papers p ON p.id = v.paper_id' : ''}
-      WHERE true${filter}
+      FROM ${model.table} v JOIN papers p ON p.id = v.paper_id
+      WHERE p.hidden_at IS NULL${filter}
       ORDER BY v.embedding <=> ${target}::vector LIMIT ${params.add(limit)}`;
     const rows = await this.#db.transaction(async (tx) => {
       // A wider beam than the default 40 for large limits; with filters, pgvector ≥ 0.8 keeps scanning the

@@ -1,0 +1,328 @@
+/**
+ * The community facet on PostgreSQL. Every change that moves a paper's counts does so in the same
+ * transaction, under the paper's row lock, so that concurrent votes from any number of processes end exact.
+ */
+import { randomBytes } from 'node:crypto';
+import type {
+  Account, CommentRecord, CommunityStore, ModerationEntry, RateLimitResult, Role, SessionRecord, SubmitResult, VoteResult,
+} from '../community-store.ts';
+import { handleFromEmail } from '../sqlite/community-store.ts';
+import type { Queryable, Row, Runner } from './runner.ts';
+
+const ACCOUNT_COLUMNS = `m.id, m.name, m.fullname, m.email, m.role, m.avatar_url, m.created_at, m.banned_at, m.ban_reason`;
+const COMMENT_SELECT = `SELECT c.id, c.paper_id, c.parent_id, c.body, c.created_at, c.edited_at, c.deleted_at, c.hidden_at,
+  c.hidden_reason, m.id AS author_id, m.name AS author_name, m.fullname AS author_fullname, m.avatar_url AS author_avatar_url
+  FROM comments c JOIN members m ON m.id = c.member_id`;
+
+export class PostgresCommunityStore implements CommunityStore {
+  readonly #db: Runner;
+  #instanceSecret: string | null = null;
+
+  constructor(db: Runner) {
+    this.#db = db;
+  }
+
+  async accountForEmail(email: string, now: Date): Promise<Account> {
+    return this.#db.transaction(async (tx) => {
+      // New accounts are made one at a time: two sign-ins of one address make one account, and two new
+      // members never pick the same free handle.
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':paperboy-accounts'))`);
+      const [existing] = await tx.query(`SELECT ${ACCOUNT_COLUMNS} FROM members m WHERE m.email = $1`, [email]);
+      if (existing) return rowToAccount(existing);
+      const handle = await freeHandle(tx, handleFromEmail(email));
+      const [row] = await tx.query(`INSERT INTO members (name, fullname, email, role, created_at) VALUES ($1, $1, $2, 'member', $3)
+        RETURNING ${ACCOUNT_COLUMNS.replace(/m\./g, '')}`, [handle, email, now.toISOString()]);
+      return rowToAccount(row!);
+    });
+  }
+
+  async getAccount(id: number): Promise<Account | null> {
+    const [row] = await this.#db.query(`SELECT ${ACCOUNT_COLUMNS} FROM members m WHERE m.id = $1`, [id]);
+    return row ? rowToAccount(row) : null;
+  }
+
+  async getAccountByName(name: string): Promise<Account | null> {
+    const [row] = await this.#db.query(`SELECT ${ACCOUNT_COLUMNS} FROM members m WHERE m.name = $1`, [name]);
+    return row ? rowToAccount(row) : null;
+  }
+
+  async updateProfile(id: number, fullname: string): Promise<void> {
+    await this.#db.query('UPDATE members SET fullname = $1 WHERE id = $2', [fullname, id]);
+  }
+
+  async setRole(id: number, role: Role): Promise<void> {
+    await this.#db.query('UPDATE members SET role = $1 WHERE id = $2', [role, id]);
+  }
+
+  async countAdmins(): Promise<number> {
+    const [row] = await this.#db.query(`SELECT count(*) AS n FROM members WHERE role = 'admin'`);
+    return Number(row!.n);
+  }
+
+  async createLoginToken(tokenHash: string, email: string, expiresAt: Date): Promise<void> {
+    const now = new Date().toISOString();
+    await this.#db.query(`WITH expired AS (DELETE FROM login_tokens WHERE expires_at < $4)
+      INSERT INTO login_tokens (token_hash, email, created_at, expires_at) VALUES ($1, $2, $4, $3)`,
+    [tokenHash, email, expiresAt.toISOString(), now]);
+  }
+
+  async consumeLoginToken(tokenHash: string, now: Date): Promise<string | null> {
+    const [row] = await this.#db.query(`UPDATE login_tokens SET used_at = $1
+      WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING email`, [now.toISOString(), tokenHash]);
+    return row ? String(row.email) : null;
+  }
+
+  async createSession(idHash: string, accountId: number, csrfSecret: string, expiresAt: Date): Promise<void> {
+    await this.#db.query('INSERT INTO sessions (id_hash, member_id, csrf_secret, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)',
+      [idHash, accountId, csrfSecret, new Date().toISOString(), expiresAt.toISOString()]);
+  }
+
+  async getSession(idHash: string, now: Date): Promise<SessionRecord | null> {
+    const [row] = await this.#db.query(`SELECT ${ACCOUNT_COLUMNS}, s.csrf_secret, s.created_at AS session_created_at, s.expires_at
+      FROM sessions s JOIN members m ON m.id = s.member_id WHERE s.id_hash = $1 AND s.expires_at > $2`, [idHash, now.toISOString()]);
+    if (!row) return null;
+    return {
+      account: rowToAccount(row),
+      csrfSecret: String(row.csrf_secret),
+      createdAt: String(row.session_created_at),
+      expiresAt: String(row.expires_at),
+    };
+  }
+
+  async deleteSession(idHash: string): Promise<void> {
+    await this.#db.query('DELETE FROM sessions WHERE id_hash = $1', [idHash]);
+  }
+
+  async deleteSessionsOf(accountId: number): Promise<void> {
+    await this.#db.query('DELETE FROM sessions WHERE member_id = $1', [accountId]);
+  }
+
+  async toggleVote(accountId: number, paperId: string, now: Date): Promise<VoteResult | null> {
+    return this.#db.transaction(async (tx) => {
+      // The paper's row lock orders the votes on it, from every process.
+      const [paper] = await tx.query('SELECT 1 FROM papers WHERE id = $1 AND hidden_at IS NULL FOR UPDATE', [paperId]);
+      if (!paper) return null;
+      const removed = (await tx.query('DELETE FROM votes WHERE member_id = $1 AND paper_id = $2 RETURNING 1', [accountId, paperId])).length > 0;
+      if (!removed) {
+        await tx.query('INSERT INTO votes (member_id, paper_id, created_at) VALUES ($1, $2, $3)', [accountId, paperId, now.toISOString()]);
+      }
+      const delta = removed ? -1 : 1;
+      const [row] = await tx.query(`UPDATE papers SET local_upvotes = local_upvotes + $1, upvotes = upvotes + $1 WHERE id = $2
+        RETURNING upvotes`, [delta, paperId]);
+      return { voted: !removed, upvotes: Number(row!.upvotes) };
+    });
+  }
+
+  async votedPapers(accountId: number, paperIds: readonly string[]): Promise<Set<string>> {
+    if (paperIds.length === 0) return new Set();
+    const rows = await this.#db.query('SELECT paper_id FROM votes WHERE member_id = $1 AND paper_id = ANY($2::text[])', [accountId, paperIds]);
+    return new Set(rows.map((r) => String(r.paper_id)));
+  }
+
+  async upvotedBy(accountId: number, limit: number): Promise<string[]> {
+    return (await this.#db.query(`SELECT v.paper_id FROM votes v JOIN papers p ON p.id = v.paper_id
+      WHERE v.member_id = $1 AND p.hidden_at IS NULL ORDER BY v.created_at DESC LIMIT $2`, [accountId, limit])).map((r) => String(r.paper_id));
+  }
+
+  async submittedBy(accountId: number, limit: number): Promise<string[]> {
+    return (await this.#db.query(`SELECT e.paper_id FROM daily_entries e JOIN papers p ON p.id = e.paper_id
+      WHERE e.submitted_by = $1 AND p.hidden_at IS NULL ORDER BY e.submitted_at DESC LIMIT $2`, [accountId, limit]))
+      .map((r) => String(r.paper_id));
+  }
+
+  async submitPaper(paperId: string, accountId: number, day: string, now: Date): Promise<SubmitResult> {
+    return this.#db.transaction(async (tx) => {
+      // The paper's row lock: two members submitting it at once put it on the feed once.
+      const [paper] = await tx.query('SELECT published_at FROM papers WHERE id = $1 FOR UPDATE', [paperId]);
+      const [first] = await tx.query('SELECT min(day) AS day FROM daily_entries WHERE paper_id = $1', [paperId]);
+      if (first?.day !== null && first?.day !== undefined) return { status: 'exists', day: String(first.day) };
+      if (!paper) throw new Error(`paper ${paperId} is not in the store`);
+      await tx.query(`INSERT INTO daily_entries (day, paper_id, position, submitted_at, submitted_by, listed_published_at, source)
+        VALUES ($1, $2, (SELECT coalesce(max(position) + 1, 0) FROM daily_entries WHERE day = $1), $3, $4, $5, 'member')`,
+      [day, paperId, now.toISOString(), accountId, String(paper.published_at)]);
+      return { status: 'added', day };
+    });
+  }
+
+  async addComment(paperId: string, accountId: number, parentId: number | null, body: string, now: Date): Promise<CommentRecord> {
+    const id = await this.#db.transaction(async (tx) => {
+      const [row] = await tx.query(`INSERT INTO comments (paper_id, member_id, parent_id, body, created_at) VALUES ($1, $2, $3, $4, $5)
+        RETURNING id`, [paperId, accountId, parentId, body, now.toISOString()]);
+      await countComment(tx, paperId, 1);
+      return Number(row!.id);
+    });
+    return (await this.getComment(id))!;
+  }
+
+  async editComment(id: number, accountId: number, body: string, now: Date): Promise<CommentRecord | null> {
+    const changed = await this.#db.query(`UPDATE comments SET body = $1, edited_at = $2
+      WHERE id = $3 AND member_id = $4 AND deleted_at IS NULL AND hidden_at IS NULL RETURNING id`, [body, now.toISOString(), id, accountId]);
+    return changed.length > 0 ? this.getComment(id) : null;
+  }
+
+  async deleteComment(id: number, accountId: number, now: Date): Promise<boolean> {
+    return this.#db.transaction(async (tx) => {
+      const [row] = await tx.query(`UPDATE comments SET deleted_at = $1, body = '' WHERE id = $2 AND member_id = $3 AND deleted_at IS NULL
+        RETURNING paper_id, hidden_at`, [now.toISOString(), id, accountId]);
+      if (!row) return false;
+      if (row.hidden_at === null) await countComment(tx, String(row.paper_id), -1);
+      return true;
+    });
+  }
+
+  async getComment(id: number): Promise<CommentRecord | null> {
+    const [row] = await this.#db.query(`${COMMENT_SELECT} WHERE c.id = $1`, [id]);
+    return row ? rowToComment(row) : null;
+  }
+
+  async commentsOn(paperId: string): Promise<CommentRecord[]> {
+    return (await this.#db.query(`${COMMENT_SELECT} WHERE c.paper_id = $1 ORDER BY c.id`, [paperId])).map(rowToComment);
+  }
+
+  async commentsBy(accountId: number, limit: number): Promise<CommentRecord[]> {
+    return (await this.#db.query(`${COMMENT_SELECT} JOIN papers p ON p.id = c.paper_id WHERE c.member_id = $1 AND c.deleted_at IS NULL
+      AND c.hidden_at IS NULL AND p.hidden_at IS NULL ORDER BY c.id DESC LIMIT $2`, [accountId, limit])).map(rowToComment);
+  }
+
+  async hidePaper(paperId: string, moderatorId: number, reason: string, now: Date): Promise<boolean> {
+    return this.#db.transaction(async (tx) => {
+      const changed = (await tx.query('UPDATE papers SET hidden_at = $1, hidden_reason = $2 WHERE id = $3 AND hidden_at IS NULL RETURNING 1',
+        [now.toISOString(), reason, paperId])).length > 0;
+      if (changed) await log(tx, moderatorId, 'hide-paper', paperId, reason, now);
+      return changed;
+    });
+  }
+
+  async unhidePaper(paperId: string, moderatorId: number, reason: string, now: Date): Promise<boolean> {
+    return this.#db.transaction(async (tx) => {
+      const changed = (await tx.query('UPDATE papers SET hidden_at = NULL, hidden_reason = NULL WHERE id = $1 AND hidden_at IS NOT NULL RETURNING 1',
+        [paperId])).length > 0;
+      if (changed) await log(tx, moderatorId, 'unhide-paper', paperId, reason, now);
+      return changed;
+    });
+  }
+
+  async hiddenPapers(): Promise<{ id: string; title: string; reason: string; at: string }[]> {
+    return (await this.#db.query('SELECT id, title, hidden_reason, hidden_at FROM papers WHERE hidden_at IS NOT NULL ORDER BY hidden_at DESC'))
+      .map((r) => ({ id: String(r.id), title: String(r.title), reason: String(r.hidden_reason), at: String(r.hidden_at) }));
+  }
+
+  async hideComment(commentId: number, moderatorId: number, reason: string, now: Date): Promise<boolean> {
+    return this.#db.transaction(async (tx) => {
+      const [row] = await tx.query(`UPDATE comments SET hidden_at = $1, hidden_reason = $2 WHERE id = $3 AND hidden_at IS NULL
+        RETURNING paper_id, deleted_at`, [now.toISOString(), reason, commentId]);
+      if (!row) return false;
+      if (row.deleted_at === null) await countComment(tx, String(row.paper_id), -1);
+      await log(tx, moderatorId, 'hide-comment', String(commentId), reason, now);
+      return true;
+    });
+  }
+
+  async banMember(accountId: number, moderatorId: number, reason: string, now: Date): Promise<boolean> {
+    return this.#db.transaction(async (tx) => {
+      const [row] = await tx.query('UPDATE members SET banned_at = $1, ban_reason = $2 WHERE id = $3 AND banned_at IS NULL RETURNING name',
+        [now.toISOString(), reason, accountId]);
+      if (!row) return false;
+      await tx.query('DELETE FROM sessions WHERE member_id = $1', [accountId]);
+      await log(tx, moderatorId, 'ban-member', String(row.name), reason, now);
+      return true;
+    });
+  }
+
+  async unbanMember(accountId: number, moderatorId: number, reason: string, now: Date): Promise<boolean> {
+    return this.#db.transaction(async (tx) => {
+      const [row] = await tx.query('UPDATE members SET banned_at = NULL, ban_reason = NULL WHERE id = $1 AND banned_at IS NOT NULL RETURNING name',
+        [accountId]);
+      if (!row) return false;
+      await log(tx, moderatorId, 'unban-member', String(row.name), reason, now);
+      return true;
+    });
+  }
+
+  async moderationLog(limit: number): Promise<ModerationEntry[]> {
+    return (await this.#db.query(`SELECT l.id, m.name AS moderator, l.action, l.target, l.reason, l.at FROM moderation_log l
+      JOIN members m ON m.id = l.moderator_id ORDER BY l.id DESC LIMIT $1`, [limit])).map((r) => ({
+      id: Number(r.id), moderator: String(r.moderator), action: String(r.action) as ModerationEntry['action'],
+      target: String(r.target), reason: String(r.reason), at: String(r.at),
+    }));
+  }
+
+  async hitRateLimit(key: string, windowSeconds: number, max: number, now: Date): Promise<RateLimitResult> {
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    const windowStart = nowSeconds - (nowSeconds % windowSeconds);
+    // One statement: the count is exact across processes, and old windows of the key go in passing.
+    const [row] = await this.#db.query(`WITH old AS (DELETE FROM rate_limits WHERE key = $1 AND window_start < $2)
+      INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, 1)
+      ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limits.hits + 1 RETURNING hits`, [key, windowStart]);
+    const hits = Number(row!.hits);
+    return hits <= max ? { allowed: true, retryAfter: 0 } : { allowed: false, retryAfter: windowStart + windowSeconds - nowSeconds };
+  }
+
+  async instanceSecret(): Promise<string> {
+    if (this.#instanceSecret) return this.#instanceSecret;
+    const read = async () => (await this.#db.query(`SELECT value FROM job_state WHERE key = 'instance-secret'`))[0];
+    // Written once by whichever process comes first (and only then, so that reading it moves no data version).
+    let row = await read();
+    if (!row) {
+      await this.#db.query(`INSERT INTO job_state (key, value, updated_at) VALUES ('instance-secret', $1, $2) ON CONFLICT (key) DO NOTHING`,
+        [JSON.stringify(randomBytes(32).toString('hex')), new Date().toISOString()]);
+      row = await read();
+    }
+    this.#instanceSecret = JSON.parse(String(row!.value)) as string;
+    return this.#instanceSecret;
+  }
+}
+
+/** The handle, or the handle with the smallest free number after it (imported members hold many names). */
+async function freeHandle(tx: Queryable, base: string): Promise<string> {
+  // Handles are letters, digits and dashes: no LIKE wildcard in them.
+  const taken = new Set((await tx.query('SELECT name FROM members WHERE name LIKE $1', [`${base}%`])).map((r) => String(r.name)));
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) if (!taken.has(`${base}${n}`)) return `${base}${n}`;
+}
+
+async function countComment(tx: Queryable, paperId: string, delta: number): Promise<void> {
+  await tx.query('UPDATE papers SET local_comments = local_comments + $1, num_comments = num_comments + $1 WHERE id = $2', [delta, paperId]);
+}
+
+async function log(tx: Queryable, moderatorId: number, action: ModerationEntry['action'], target: string, reason: string, now: Date): Promise<void> {
+  await tx.query('INSERT INTO moderation_log (moderator_id, action, target, reason, at) VALUES ($1, $2, $3, $4, $5)',
+    [moderatorId, action, target, reason, now.toISOString()]);
+}
+
+function text(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
+
+function rowToAccount(row: Row): Account {
+  return {
+    id: Number(row.id),
+    name: String(row.name),
+    fullname: String(row.fullname),
+    email: text(row.email),
+    role: String(row.role) as Role,
+    avatarUrl: text(row.avatar_url),
+    createdAt: text(row.created_at),
+    bannedAt: text(row.banned_at),
+    banReason: text(row.ban_reason),
+  };
+}
+
+function rowToComment(row: Row): CommentRecord {
+  const deleted = row.deleted_at !== null;
+  const hiddenReason = text(row.hidden_reason);
+  return {
+    id: Number(row.id),
+    paperId: String(row.paper_id),
+    parentId: row.parent_id === null ? null : Number(row.parent_id),
+    author: {
+      id: Number(row.author_id), name: String(row.author_name), fullname: String(row.author_fullname),
+      avatarUrl: text(row.author_avatar_url),
+    },
+    body: deleted || hiddenReason !== null ? '' : String(row.body),
+    createdAt: String(row.created_at),
+    editedAt: text(row.edited_at),
+    deleted,
+    hiddenReason,
+  };
+}

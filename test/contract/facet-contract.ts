@@ -1,0 +1,272 @@
+/**
+ * The contract of the store's facets (community, subscriptions), written once and run on every backend
+ * beside the core contract (store-contract.ts).
+ */
+import { describe, test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Store } from '../../src/store/store.ts';
+import { parseQuery } from '../../src/search/query-parser.ts';
+import { DEFAULT_SEARCH_CONFIG } from '../../src/search/search-service.ts';
+import type { ContractBackend } from './backends.ts';
+import { entry, importFixtures, madeUp } from './fixtures.ts';
+
+/** An hour ahead of the clock, on a whole minute: stores purge sign-in tokens that expired by the real clock. */
+const NOW = new Date(Math.floor(Date.now() / 60_000) * 60_000 + 3_600_000);
+const later = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
+
+export function communityContract(backend: () => ContractBackend): void {
+  const name = () => backend().name;
+  const withPapers = async (t: TestContext): Promise<Store> => {
+    const store = await backend().open(t);
+    await store.importBatch({
+      papers: [madeUp(1, { upvotes: 10, organization: { name: 'acme', fullname: 'Acme', avatar: null, externalId: null } }), madeUp(2), madeUp(3)],
+      entries: [entry('2026-08-21', '2101.00001', 0, { submittedBy: { name: 'ada', fullname: 'Ada (imported)', avatarUrl: null, externalId: 'x' } })],
+      replaceDays: [],
+    });
+    return store;
+  };
+
+  describe('accounts, sign-in and sessions', () => {
+    test('an email gets one account, with a free handle beside imported members', async (t) => {
+      const store = await withPapers(t);
+      const ada = await store.community.accountForEmail('Ada@example.org', NOW);
+      assert.equal(ada.name, 'ada2', 'the imported member holds "ada"');
+      assert.equal(ada.role, 'member');
+      assert.equal(ada.createdAt, NOW.toISOString());
+      assert.deepEqual(await store.community.accountForEmail('Ada@example.org', later(5)), ada);
+      const [a, b] = await Promise.all([store.community.accountForEmail('same@example.org', NOW), store.community.accountForEmail('same@example.org', NOW)]);
+      assert.equal(a.id, b.id, `${name()}: two sign-ins of one address at once make one account`);
+      assert.deepEqual(await store.community.getAccount(ada.id), ada);
+      assert.deepEqual(await store.community.getAccountByName('ada2'), ada);
+      assert.equal(await store.community.getAccount(999_999), null);
+      await store.community.updateProfile(ada.id, "Ada O'Lovelace");
+      assert.equal((await store.community.getAccount(ada.id))!.fullname, "Ada O'Lovelace");
+      assert.equal(await store.community.countAdmins(), 0);
+      await store.community.setRole(ada.id, 'admin');
+      assert.equal(await store.community.countAdmins(), 1);
+    });
+
+    test('a sign-in token works once and not after it expires', async (t) => {
+      const store = await withPapers(t);
+      await store.community.createLoginToken('hash-1', 'ada@example.org', later(900));
+      await store.community.createLoginToken('hash-2', 'bob@example.org', later(60));
+      assert.equal(await store.community.consumeLoginToken('hash-1', later(10)), 'ada@example.org');
+      assert.equal(await store.community.consumeLoginToken('hash-1', later(11)), null, 'used');
+      assert.equal(await store.community.consumeLoginToken('hash-2', later(61)), null, 'expired');
+      assert.equal(await store.community.consumeLoginToken('nonsense', later(1)), null);
+    });
+
+    test('sessions live until they expire, are deleted one by one or all at once', async (t) => {
+      const store = await withPapers(t);
+      const ada = await store.community.accountForEmail('ada@example.org', NOW);
+      await store.community.createSession('s1', ada.id, 'csrf-1', later(3600));
+      await store.community.createSession('s2', ada.id, 'csrf-2', later(3600));
+      const session = (await store.community.getSession('s1', later(10)))!;
+      assert.equal(session.account.id, ada.id);
+      assert.equal(session.csrfSecret, 'csrf-1');
+      assert.equal(await store.community.getSession('s1', later(3601)), null);
+      await store.community.deleteSession('s1');
+      assert.equal(await store.community.getSession('s1', later(10)), null);
+      assert.notEqual(await store.community.getSession('s2', later(10)), null);
+      await store.community.deleteSessionsOf(ada.id);
+      assert.equal(await store.community.getSession('s2', later(10)), null);
+    });
+  });
+
+  describe('votes, submissions and comments', () => {
+    test('a vote toggles and moves the paper\'s count; concurrent votes end exact', async (t) => {
+      const store = await withPapers(t);
+      const ada = await store.community.accountForEmail('ada@example.org', NOW);
+      const version = await store.dataVersion();
+      assert.deepEqual(await store.community.toggleVote(ada.id, '2101.00001', NOW), { voted: true, upvotes: 11 });
+      assert.notEqual(await store.dataVersion(), version, 'a vote moves the data version');
+      assert.equal((await store.getPaper('2101.00001'))!.upvotes, 11);
+      assert.deepEqual([...await store.community.votedPapers(ada.id, ['2101.00001', '2101.00002'])], ['2101.00001']);
+      assert.deepEqual(await store.community.upvotedBy(ada.id, 10), ['2101.00001']);
+      assert.deepEqual(await store.community.toggleVote(ada.id, '2101.00001', later(1)), { voted: false, upvotes: 10 });
+      assert.equal(await store.community.toggleVote(ada.id, '2999.99999', NOW), null);
+      const members = await Promise.all(Array.from({ length: 40 }, (_, i) => store.community.accountForEmail(`m${i}@example.org`, NOW)));
+      await Promise.all(members.map((m) => store.community.toggleVote(m.id, '2101.00002', NOW)));
+      await Promise.all(members.slice(0, 15).map((m) => store.community.toggleVote(m.id, '2101.00002', later(1))));
+      assert.equal((await store.getPaper('2101.00002'))!.upvotes, 25, `${name()}: 40 votes, 15 taken back`);
+      // Imported counts stay apart from local votes: a later import keeps them.
+      await store.importBatch({ papers: [madeUp(2, { upvotes: 7 })], entries: [], replaceDays: [] });
+      assert.equal((await store.getPaper('2101.00002'))!.upvotes, 32);
+    });
+
+    test('a member puts a paper on a day once; a second submission finds it there', async (t) => {
+      const store = await withPapers(t);
+      const ada = await store.community.accountForEmail('ada@example.org', NOW);
+      assert.deepEqual(await store.community.submitPaper('2101.00002', ada.id, '2026-08-22', NOW), { status: 'added', day: '2026-08-22' });
+      assert.deepEqual(await store.community.submitPaper('2101.00002', ada.id, '2026-08-23', later(1)), { status: 'exists', day: '2026-08-22' });
+      assert.deepEqual(await store.community.submitPaper('2101.00001', ada.id, '2026-08-22', NOW), { status: 'exists', day: '2026-08-21' });
+      const [listed] = await store.listDaily({ firstDay: '2026-08-22', lastDay: '2026-08-22', sort: 'upvotes', offset: 0, limit: 5 });
+      assert.equal(listed!.paper.id, '2101.00002');
+      assert.equal(listed!.submittedBy?.name, ada.name);
+      assert.deepEqual(await store.community.submittedBy(ada.id, 10), ['2101.00002']);
+      await assert.rejects(store.community.submitPaper('2999.99999', ada.id, '2026-08-22', NOW));
+    });
+
+    test('comments count on their paper until deleted or hidden; edits keep the thread', async (t) => {
+      const store = await withPapers(t);
+      const ada = await store.community.accountForEmail('ada@example.org', NOW);
+      const bob = await store.community.accountForEmail('bob@example.org', NOW);
+      const root = await store.community.addComment('2101.00001', ada.id, null, 'First! <script>', NOW);
+      const reply = await store.community.addComment('2101.00001', bob.id, root.id, "It's *good*", later(1));
+      assert.equal(reply.parentId, root.id);
+      assert.equal(reply.author.name, 'bob');
+      assert.equal((await store.getPaper('2101.00001'))!.numComments, 2);
+      assert.equal(await store.community.editComment(root.id, bob.id, 'not mine', later(2)), null);
+      const edited = (await store.community.editComment(root.id, ada.id, 'Edited', later(2)))!;
+      assert.equal(edited.body, 'Edited');
+      assert.equal(edited.editedAt, later(2).toISOString());
+      assert.equal(await store.community.deleteComment(reply.id, ada.id, later(3)), false, 'only the author deletes');
+      assert.equal(await store.community.deleteComment(reply.id, bob.id, later(3)), true);
+      assert.equal(await store.community.deleteComment(reply.id, bob.id, later(4)), false);
+      const moderator = await store.community.accountForEmail('mod@example.org', NOW);
+      assert.equal(await store.community.hideComment(root.id, moderator.id, 'spam', later(5)), true);
+      assert.equal((await store.getPaper('2101.00001'))!.numComments, 0);
+      const thread = await store.community.commentsOn('2101.00001');
+      assert.deepEqual(thread.map((c) => [c.id, c.deleted, c.hiddenReason, c.body]), [[root.id, false, 'spam', ''], [reply.id, true, null, '']]);
+      assert.deepEqual(await store.community.commentsBy(ada.id, 10), []);
+      const kept = await store.community.addComment('2101.00002', ada.id, null, 'Kept', later(6));
+      assert.deepEqual((await store.community.commentsBy(ada.id, 10)).map((c) => c.id), [kept.id]);
+    });
+  });
+
+  describe('moderation and rate limits', () => {
+    test('a hidden paper leaves pages, lists, search and counts until it is shown again; every action is logged', async (t) => {
+      const store = await backend().open(t);
+      await importFixtures(store);
+      const [top] = await store.listDaily({ firstDay: '2026-08-21', lastDay: '2026-08-21', sort: 'upvotes', offset: 0, limit: 1 });
+      const paper = top!.paper;
+      const moderator = await store.community.accountForEmail('mod@example.org', NOW);
+      const dayCount = await store.countDaily({ firstDay: '2026-08-21', lastDay: '2026-08-21' });
+      const search = () => store.searchText(parseQuery(paper.title), {}, DEFAULT_SEARCH_CONFIG.weights, 50);
+      assert.equal((await search())[0]?.id, paper.id);
+      assert.equal(await store.community.hidePaper(paper.id, moderator.id, 'duplicate', NOW), true);
+      assert.equal(await store.community.hidePaper(paper.id, moderator.id, 'again', NOW), false);
+      assert.equal(await store.getPaper(paper.id), null);
+      assert.deepEqual(await store.getPapers([paper.id]), []);
+      assert.equal(await store.countDaily({ firstDay: '2026-08-21', lastDay: '2026-08-21' }), dayCount - 1);
+      assert.ok(!(await search()).some((h) => h.id === paper.id), `${name()}: not found by search`);
+      assert.deepEqual([...await store.filterPapers([paper.id], {})], []);
+      assert.ok(!(await store.listPapers(null, 1000)).papers.some((p) => p.id === paper.id));
+      if (paper.organization) {
+        assert.ok(!(await store.papersOfOrganization(paper.organization.name, 0, 100)).some((p) => p.id === paper.id));
+      }
+      assert.equal(await store.community.toggleVote(moderator.id, paper.id, NOW), null, 'no votes on a hidden paper');
+      assert.deepEqual((await store.community.hiddenPapers()).map((h) => [h.id, h.reason]), [[paper.id, 'duplicate']]);
+      assert.equal(await store.community.unhidePaper(paper.id, moderator.id, 'fine after all', later(1)), true);
+      assert.equal((await store.getPaper(paper.id))?.id, paper.id);
+      assert.equal((await search())[0]?.id, paper.id);
+      assert.deepEqual((await store.community.moderationLog(10)).map((e) => [e.action, e.target, e.moderator]),
+        [['unhide-paper', paper.id, moderator.name], ['hide-paper', paper.id, moderator.name]]);
+    });
+
+    test('a ban ends the member\'s sessions; an unban is logged', async (t) => {
+      const store = await withPapers(t);
+      const moderator = await store.community.accountForEmail('mod@example.org', NOW);
+      const bob = await store.community.accountForEmail('bob@example.org', NOW);
+      await store.community.createSession('bob-session', bob.id, 'c', later(3600));
+      assert.equal(await store.community.banMember(bob.id, moderator.id, 'spam', NOW), true);
+      assert.equal(await store.community.banMember(bob.id, moderator.id, 'spam', NOW), false);
+      assert.equal(await store.community.getSession('bob-session', later(1)), null);
+      const banned = (await store.community.getAccount(bob.id))!;
+      assert.equal(banned.bannedAt, NOW.toISOString());
+      assert.equal(banned.banReason, 'spam');
+      assert.equal(await store.community.unbanMember(bob.id, moderator.id, 'appeal', later(1)), true);
+      assert.equal((await store.community.getAccount(bob.id))!.bannedAt, null);
+      assert.deepEqual((await store.community.moderationLog(10)).map((e) => [e.action, e.target]), [['unban-member', 'bob'], ['ban-member', 'bob']]);
+    });
+
+    test('a rate limit allows `max` hits a window, across connections, then says when to retry', async (t) => {
+      const [a, b] = await backend().openTwo(t);
+      const start = new Date('2026-08-22T12:00:00.000Z');
+      const results = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).community.hitRateLimit('signin:ada', 60, 5, start)));
+      assert.equal(results.filter((r) => r.allowed).length, 5, `${name()}: exactly 5 of 8 concurrent hits`);
+      const refused = await a.community.hitRateLimit('signin:ada', 60, 5, new Date(start.getTime() + 20_000));
+      assert.deepEqual(refused, { allowed: false, retryAfter: 40 });
+      assert.deepEqual(await b.community.hitRateLimit('signin:ada', 60, 5, new Date(start.getTime() + 60_000)), { allowed: true, retryAfter: 0 });
+      assert.deepEqual(await b.community.hitRateLimit('signin:bob', 60, 5, start), { allowed: true, retryAfter: 0 });
+    });
+
+    test('the instance secret is made once and shared by every connection', async (t) => {
+      const [a, b] = await backend().openTwo(t);
+      const [x, y] = await Promise.all([a.community.instanceSecret(), b.community.instanceSecret()]);
+      assert.equal(x, y);
+      assert.match(x, /^[0-9a-f]{64}$/);
+      assert.equal(await a.community.instanceSecret(), x);
+    });
+  });
+}
+
+export function subscriptionContract(backend: () => ContractBackend): void {
+  test('a subscription is asked for once per address (any case) and starts pending', async (t) => {
+    const store = await backend().open(t);
+    const first = await store.subscriptions.requestSubscription(' Ada@Example.org ', 'daily', NOW);
+    assert.equal(first.created, true);
+    assert.equal(first.subscription.email, 'Ada@Example.org');
+    assert.equal(first.subscription.status, 'pending');
+    const again = await store.subscriptions.requestSubscription('ada@example.org', 'weekly', later(1));
+    assert.deepEqual(again, { subscription: first.subscription, created: false });
+    assert.deepEqual(await store.subscriptions.getSubscriptionByEmail('ADA@example.org'), first.subscription);
+    assert.deepEqual(await store.subscriptions.getSubscription(first.subscription.id), first.subscription);
+    assert.equal(await store.subscriptions.getSubscription(999_999), null);
+  });
+
+  test('confirmation emails are spaced out; activation and unsubscription change the state', async (t) => {
+    const store = await backend().open(t);
+    const { subscription } = await store.subscriptions.requestSubscription('ada@example.org', 'daily', NOW);
+    const claims = await Promise.all([1, 2, 3].map(() => store.subscriptions.claimConfirmationSlot(subscription.id, 300, NOW)));
+    assert.equal(claims.filter(Boolean).length, 1, 'one of three at once');
+    assert.equal(await store.subscriptions.claimConfirmationSlot(subscription.id, 300, later(299)), false);
+    assert.equal(await store.subscriptions.claimConfirmationSlot(subscription.id, 300, later(300)), true);
+    const active = (await store.subscriptions.activate(subscription.id, 'weekly', later(400)))!;
+    assert.equal(active.status, 'active');
+    assert.equal(active.frequency, 'weekly');
+    assert.equal(active.confirmedAt, later(400).toISOString());
+    assert.equal(await store.subscriptions.countActive('weekly'), 1);
+    const gone = (await store.subscriptions.unsubscribe(subscription.id, later(500)))!;
+    assert.equal(gone.status, 'unsubscribed');
+    assert.equal(await store.subscriptions.countActive('weekly'), 0);
+    assert.equal((await store.subscriptions.activate(subscription.id, 'daily', later(600)))!.confirmedAt, later(400).toISOString());
+    assert.equal(await store.subscriptions.activate(999_999, 'daily', NOW), null);
+  });
+
+  test('the send ledger: recipients without a final delivery, attempts, bounces and suspension', async (t) => {
+    const store = await backend().open(t);
+    const ids: number[] = [];
+    for (const email of ['a@example.org', 'b@example.org', 'c@example.org', 'd@example.org']) {
+      const { subscription } = await store.subscriptions.requestSubscription(email, 'daily', NOW);
+      await store.subscriptions.activate(subscription.id, 'daily', NOW);
+      ids.push(subscription.id);
+    }
+    const period = 'daily:2026-08-22';
+    const [a, b, c, d] = ids as [number, number, number, number];
+    await store.subscriptions.beginDelivery(a, period, '<m-a@x>', NOW);
+    await store.subscriptions.markSent(a, period, later(1));
+    await store.subscriptions.beginDelivery(b, period, '<m-b@x>', NOW);
+    await store.subscriptions.markDeferred(b, period, '421 try later', later(1));
+    await store.subscriptions.beginDelivery(b, period, '<m-b2@x>', later(2));
+    await store.subscriptions.beginDelivery(c, period, '<m-c@x>', NOW);
+    assert.equal((await store.subscriptions.markFailed(c, period, '550 no such user', 2, later(1))).suspended, false);
+    assert.deepEqual((await store.subscriptions.pendingRecipients('daily', period, 0, 10)).map((s) => s.id), [b, d]);
+    assert.deepEqual((await store.subscriptions.pendingRecipients('daily', period, b, 10)).map((s) => s.id), [d]);
+    const delivery = (await store.subscriptions.getDelivery(b, period))!;
+    assert.deepEqual([delivery.status, delivery.attempts, delivery.messageId, delivery.lastError], ['sending', 2, '<m-b@x>', '421 try later']);
+    assert.deepEqual(await store.subscriptions.deliveryCounts(period), { sending: 1, deferred: 0, sent: 1, failed: 1 });
+    assert.equal((await store.subscriptions.markFailed(c, 'daily:2026-08-23', '550', 2, later(86_400))).suspended, true);
+    assert.equal((await store.subscriptions.getSubscription(c))!.status, 'suspended');
+    await store.subscriptions.markSent(a, 'daily:2026-08-23', later(86_400));
+    assert.equal((await store.subscriptions.getSubscription(a))!.hardBounces, 0);
+    assert.equal(await store.subscriptions.getDelivery(d, period), null);
+  });
+
+  test('the signing secret is made once and shared by every connection', async (t) => {
+    const [a, b] = await backend().openTwo(t);
+    const [x, y] = await Promise.all([a.subscriptions.signingSecret(), b.subscriptions.signingSecret()]);
+    assert.equal(x, y);
+    assert.ok(x.length >= 32);
+  });
+}
