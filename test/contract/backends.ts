@@ -31,12 +31,6 @@ export interface ContractBackend {
 export const sqliteBackend: ContractBackend = {
   name: 'sqlite',
   vectors: true,
-  knownIssues: {
-    'after a rolled-back batch, the same papers and authors import cleanly':
-      'SqliteStore caches author ids of a rolled-back transaction, so the retry fails on a foreign key',
-    'the data version moves when job state is written':
-      'setJobState writes outside a transaction, which the SQLite data version does not count for its own connection',
-  },
   async open(t) {
     const store = new SqliteStore(':memory:');
     t.after(() => store.close());

@@ -5,7 +5,11 @@ import type { DailyEntryInput, PaperInput } from '../../src/domain/types.ts';
 import type { CoreStore, ImportBatch, ImportCounts } from '../../src/store/store.ts';
 import { parseDayFile } from '../../src/ingest/hf-daily-file.ts';
 import { parseJsonlLine } from '../../src/ingest/arxiv-jsonl.ts';
-import { DAY_FIXTURES, JSONL_FIXTURE } from '../helpers.ts';
+import { fileURLToPath } from 'node:url';
+
+// The same files as test/helpers.ts names, without importing the app that module also builds.
+const DAY_FIXTURES = fileURLToPath(new URL('../fixtures/hf-daily-papers/', import.meta.url));
+const JSONL_FIXTURE = fileURLToPath(new URL('../fixtures/jsonl/papers.jsonl', import.meta.url));
 
 export const DAYS = ['2024-06-03', '2025-06-02', '2026-08-21'];
 
