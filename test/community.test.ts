@@ -202,3 +202,16 @@ test('names and titles with markup are shown as text; SQL metacharacters are har
   assert.doesNotMatch(profile, /<img src=x/);
   assert.ok((await store.stats()).papers > 0, 'the papers table is still there');
 });
+
+test('every page shows the signed-in member in the header, also pages whose handlers know nothing of members', async () => {
+  const store = await seededStore();
+  const { app, outboxDir } = communityApp(store);
+  const ada = await signIn(app, outboxDir, 'ada@example.org');
+  for (const path of ['/', '/search?q=diffusion', '/about/trending', '/papers/trending']) {
+    const page = await (await app.request(path, { headers: { cookie: ada.cookie } })).text();
+    assert.match(page, /action="\/signout"/, path);
+    assert.doesNotMatch(page, /class="button header-signin"/, path);
+  }
+  const anonymous = await (await app.request('/search?q=diffusion')).text();
+  assert.match(anonymous, /class="button header-signin"/);
+});

@@ -1,5 +1,6 @@
 /** The web application: pages, JSON API, health and metrics on one Hono app. */
 import { Hono } from 'hono';
+import { contextStorage } from 'hono/context-storage';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
@@ -34,6 +35,8 @@ export function createApp(deps: AppDependencies): Hono {
     mailer: deps.mailer ?? createMailer(deps.config.mail),
   };
   const app = new Hono();
+  // Lets the page layout find the signed-in member of the request it renders for (web/viewer.ts).
+  app.use(contextStorage());
   const metrics = createMetrics();
   app.use(metrics.middleware);
   app.use(async (c, next) => {

@@ -5,7 +5,7 @@ import type { Html } from './html.ts';
 import { searchBox } from './components/search-box.ts';
 import type { SearchState } from './urls.ts';
 import { accountMenu } from './components/account-menu.ts';
-import type { Viewer } from './viewer.ts';
+import { requestViewer, type Viewer } from './viewer.ts';
 
 /** Top-level sections; later features (search, trending, digests) add theirs here. */
 export const NAV_ITEMS = [
@@ -38,7 +38,8 @@ export interface PageOptions {
   body: Html;
 }
 
-export function layout(options: PageOptions): Html {
+export function layout(page: PageOptions): Html {
+  const options = page.viewer ? page : { ...page, viewer: requestViewer() };
   return html`<!doctype html>
 <html lang="en">
 <head>

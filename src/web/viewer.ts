@@ -1,5 +1,6 @@
 /** Who looks at a page: pages differ for signed-in members (their votes, their forms), so they are not cached. */
 import type { Context } from 'hono';
+import { getContext } from 'hono/context-storage';
 import type { Account } from '../store/community-store.ts';
 import type { Store } from '../store/store.ts';
 
@@ -33,4 +34,20 @@ export function isModerator(account: Account | null): boolean {
 export function safeReturnPath(value: unknown, fallback = '/'): string {
   if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.includes('\\')) return fallback;
   return /^[\x21-\x7e]{1,2000}$/.test(value) ? value : fallback;
+}
+
+/**
+ * The signed-in member of the request being handled (without their votes), for the site header of pages
+ * whose handlers did not pass a viewer. Outside a request (e.g. rendering an email) there is none.
+ */
+export function requestViewer(): Viewer | undefined {
+  let c: Context;
+  try {
+    c = getContext();
+  } catch {
+    return undefined;
+  }
+  const auth = c.get('auth');
+  if (!auth?.account) return undefined;
+  return { account: auth.account, csrfToken: auth.csrfToken, voted: new Set(), returnTo: new URL(c.req.url).pathname };
 }
