@@ -15,10 +15,10 @@ export function editCommentPage(viewer: Viewer, comment: CommentRecord, paper: P
   return {
     title: 'Edit your comment',
     viewer,
-    body: html`<section class="comment-page">
+    body: html`<section class="form-page comment-page">
 <h1>Edit your comment</h1>
 <p class="comment-page-context">On <a href="${back}">${paper?.title ?? `arXiv:${comment.paperId}`}</a></p>
-${options.error ? html`<p class="comment-error" role="alert">${options.error}</p>` : ''}
+${options.error ? html`<p class="notice notice-error" role="alert">${options.error}</p>` : ''}
 ${commentForm({
     action: commentUrl(comment.id, 'edit'), csrfToken: viewer.csrfToken, fieldId: 'comment-body', label: 'Your comment',
     button: 'Save changes', value: (options.value ?? comment.body).slice(0, KEEP_CHARS), visibleLabel: true, autofocus: true,
@@ -32,10 +32,10 @@ export function commentRefusedPage(viewer: Viewer, paper: Paper, options: { valu
   return {
     title: 'Your comment was not posted',
     viewer,
-    body: html`<section class="comment-page">
+    body: html`<section class="form-page comment-page">
 <h1>Your comment was not posted</h1>
 <p class="comment-page-context">On <a href="${paperUrl(paper.id)}#discussion">${paper.title}</a></p>
-<p class="comment-error" role="alert">${options.error}</p>
+<p class="notice notice-error" role="alert">${options.error}</p>
 ${commentForm({
     action: commentsUrl(paper.id), csrfToken: viewer.csrfToken, parentId: options.parentId, fieldId: 'comment-body',
     label: options.parentId === null ? 'Your comment' : 'Your reply', button: options.parentId === null ? 'Post comment' : 'Post reply',

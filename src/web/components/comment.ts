@@ -88,7 +88,7 @@ ${commentForm({
 <form method="post" action="${commentUrl(comment.id, 'delete')}" class="comment-confirm">
 ${csrfField(viewer.csrfToken)}
 <p>Delete this comment? This cannot be undone.</p>
-<button type="submit" class="button comment-danger">Delete comment</button>
+<button type="submit" class="button button-danger">Delete comment</button>
 </form>
 </details>`);
   }
@@ -99,7 +99,7 @@ ${csrfField(viewer.csrfToken)}
 ${csrfField(viewer.csrfToken)}
 <label for="hide-${comment.id}">Reason for hiding (kept in the moderation log)</label>
 <input id="hide-${comment.id}" name="reason" required maxlength="500">
-<button type="submit" class="button comment-danger">Hide comment</button>
+<button type="submit" class="button button-danger">Hide comment</button>
 </form>
 </details>`);
   }
