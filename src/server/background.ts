@@ -13,6 +13,7 @@ import { loadConfiguredEmbedder } from '../search/onnx/configured-embedder.ts';
 import { trainInWorker } from '../search/train-worker.ts';
 import { describeDatabase } from '../config.ts';
 import { startIngestSchedule } from '../ingest/schedule.ts';
+import { startDigestSchedule } from '../digest/schedule.ts';
 
 export const EMBED_EVERY_MS = 10 * 60_000;
 
@@ -72,10 +73,13 @@ export function startBackgroundWork(ctx: { store: Store; config: Config; logger:
   timer?.unref();
   // The daily arXiv harvest (and Daily Papers mirror, when configured); new papers are embedded right after.
   const stopIngest = startIngestSchedule({ store, logger, afterRun: async () => (config.semanticSearch ? round() : undefined) });
+  // Email digests at DIGEST_AT in DIGEST_TIMEZONE (see src/digest/schedule.ts).
+  const stopDigest = startDigestSchedule({ store, config, logger });
   return {
     stop: () => {
       if (timer) clearInterval(timer);
       stopIngest();
+      stopDigest();
       void onnx?.close();
     },
     firstRound,

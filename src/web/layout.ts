@@ -6,6 +6,7 @@ import { searchBox } from './components/search-box.ts';
 import type { SearchState } from './urls.ts';
 import { accountMenu } from './components/account-menu.ts';
 import { requestViewer, type Viewer } from './viewer.ts';
+import { subscribeBox } from './components/subscribe-box.ts';
 
 /** Top-level sections; later features (search, trending, digests) add theirs here. */
 export const NAV_ITEMS = [
@@ -33,6 +34,8 @@ export interface PageOptions {
   search?: SearchState | undefined;
   /** Slot between the header and the content, for the "Get trending papers in your email inbox" banner. */
   banner?: Html | undefined;
+  /** Fill the banner slot with the email digest's subscribe box (feed and paper pages). */
+  subscribeBox?: boolean | undefined;
   /** Who is looking: the header shows their menu (or "Sign in"), and the upvote script is loaded. */
   viewer?: Viewer | undefined;
   body: Html;
@@ -65,7 +68,7 @@ ${options.viewer?.account ? html`<script src="${clientScript.url}" defer></scrip
 <div class="header-extras">${searchBox(options.search)}${options.headerExtras ?? ''}${accountMenu(options.viewer)}</div>
 </div>
 </header>
-${options.banner ?? ''}
+${options.banner ?? (options.subscribeBox ? subscribeBox({ csrfToken: options.viewer?.csrfToken ?? null }) : '')}
 <main id="main" class="container">
 ${options.body}
 </main>

@@ -10,6 +10,10 @@ import { listOutbox, readOutboxMessage } from '../mail/mailer.ts';
 import { layout } from './layout.ts';
 import { renderErrorPage } from './pages/error-page.ts';
 import type { Html } from './html.ts';
+import { csrfField } from './csrf.ts';
+import { loadDigestConfig } from '../digest/digest-config.ts';
+import { defaultDigestPeriod, todayIn } from '../digest/digest-period.ts';
+import { runDigest } from '../digest/send.ts';
 
 const NAME_PARAM = ':name{[A-Za-z0-9][A-Za-z0-9._-]{0,200}\\.eml}';
 const LIST_LIMIT = 200;
@@ -37,12 +41,30 @@ export function registerOutboxRoutes(app: Hono, ctx: AppContext): void {
 <p class="eyebrow">Development</p>
 <h1>Outbox</h1>
 <p class="digest-note">No SMTP server is configured (SMTP_URL), so messages are written to <code>${dir}</code>. Newest first${files.length === LIST_LIMIT ? html`, the latest ${LIST_LIMIT}` : ''}.</p>
+<form class="digest-actions" method="post" action="/dev/outbox/send-digest">
+${csrfField(c.get('auth')?.csrfToken ?? null)}
+<label for="outbox-frequency">Send the latest digest now</label>
+<select id="outbox-frequency" name="frequency"><option value="daily">Daily</option><option value="weekly">Weekly</option></select>
+<button class="button" type="submit">Send</button>
+</form>
 ${rows.length === 0 ? html`<p>The outbox is empty.</p>` : html`<ol class="outbox-list">${rows.map(({ name, message }) => html`<li>
 <a class="outbox-subject" href="/dev/outbox/${name}">${message.subject || '(no subject)'}</a>
 <span class="outbox-meta">to ${message.to} · ${message.date}</span>
 </li>`)}</ol>`}
 </div>`,
     }));
+  });
+
+  // What `paperboy digest send` does, for trying digests out in the outbox (the ledger still sends each period once).
+  app.post('/dev/outbox/send-digest', async (c) => {
+    const frequency = (await c.req.parseBody()).frequency === 'weekly' ? 'weekly' : 'daily';
+    const config = loadDigestConfig();
+    const period = defaultDigestPeriod(frequency, todayIn(config.timeZone, new Date()), await ctx.store.latestDay());
+    await runDigest({
+      store: ctx.store, mailer: ctx.mailer, logger: ctx.logger, config, publicUrl: ctx.config.publicUrl,
+      mailFrom: ctx.config.mail.replyTo ?? ctx.config.mail.from, period,
+    });
+    return c.redirect('/dev/outbox', 303);
   });
 
   app.get(`/dev/outbox/${NAME_PARAM}`, async (c) => {

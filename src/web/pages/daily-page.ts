@@ -49,6 +49,7 @@ ${pagination(periodUrl(view.period), view.page, totalPages)}
     alternates: feedAlternates(DAILY_FEED, 'Daily Papers'),
     nav: 'papers',
     viewer: view.viewer,
+    subscribeBox: true,
     body,
   };
 }

@@ -75,6 +75,7 @@ ${cardGrid(similar, { viewer })}
     nav: 'papers',
     navCurrent: 'true',
     viewer,
+    subscribeBox: true,
     body,
   };
 }

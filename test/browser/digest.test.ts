@@ -1,0 +1,99 @@
+/**
+ * The email digest in a real browser against `paperboy serve` in outbox mode: subscribe from the feed's banner,
+ * open the confirmation from /dev/outbox, confirm, run a digest, open it, unsubscribe in one click.
+ * SHOTS_DIR=folder also saves screenshots of the subscribe box and the digest preview (desktop and 390 px).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { firstPage, horizontalOverflow, openBrowser, startServer } from './browser.ts';
+
+const server = await startServer();
+const shots = process.env.SHOTS_DIR;
+
+/** Links in mail are absolute, on PUBLIC_URL (http://localhost:0 for a server on --port 0): the same path here. */
+function local(href: string | null): string {
+  assert.ok(href);
+  const url = new URL(href);
+  return `${server.url}${url.pathname}${url.search}`;
+}
+if (shots) mkdirSync(shots, { recursive: true });
+
+test('subscribe → confirm from the outbox → digest → unsubscribe in one click', async () => {
+  const page = await firstPage(await openBrowser(server, { javaScriptEnabled: false }));
+  await page.goto(server.url);
+  const banner = page.locator('.subscribe-banner');
+  assert.match(await banner.innerText(), /Get trending papers in your email inbox!/);
+  await banner.getByLabel('Email address').fill('reader@example.org');
+  await banner.getByLabel('How often').selectOption('daily');
+  await banner.getByRole('button', { name: 'Subscribe' }).click();
+  await page.waitForURL(/\/digest\/subscribe$/);
+  assert.equal(await page.locator('h1').innerText(), 'Check your inbox');
+
+  // The confirmation, from the outbox (mail goes out just after the answer).
+  let opened = false;
+  for (let i = 0; i < 50 && !opened; i++) {
+    await page.goto(`${server.url}/dev/outbox`);
+    const link = page.getByRole('link', { name: 'Confirm your daily Paperboy digest' });
+    if (await link.count() > 0) {
+      await link.first().click();
+      opened = true;
+    } else {
+      await page.waitForTimeout(100);
+    }
+  }
+  assert.ok(opened, 'the confirmation is in the outbox');
+  await page.goto(local(await page.locator('.outbox-text a[href*="/digest/confirm/"]').getAttribute('href')));
+  assert.equal(await page.locator('h1').innerText(), 'Confirm the daily digest');
+  await page.getByRole('button', { name: 'Confirm subscription' }).click();
+  assert.equal(await page.locator('h1').innerText(), 'You are subscribed');
+
+  // Run the digest (the outbox page's button does what `paperboy digest send` does) and open it.
+  await page.goto(`${server.url}/dev/outbox`);
+  await page.getByLabel('Send the latest digest now').selectOption('daily');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.waitForURL(/\/dev\/outbox$/);
+  await page.getByRole('link', { name: /^Trending papers, / }).first().click();
+  const headers = await page.locator('.outbox-headers').innerText();
+  assert.match(headers, /List-Unsubscribe-Post\s+List-Unsubscribe=One-Click/);
+  assert.match(headers, /To\s+reader@example\.org/);
+  await page.getByRole('link', { name: 'HTML version' }).click();
+  assert.match(await page.locator('h1').innerText(), /^Trending papers, /);
+  assert.ok(await page.locator('a[href*="/papers/"]').count() >= 3, 'links to the papers');
+  if (shots) await page.screenshot({ path: join(shots, 'digest-email-1280.png'), fullPage: true });
+
+  await page.goto(local(await page.getByRole('link', { name: 'Unsubscribe' }).getAttribute('href')));
+  assert.equal(await page.locator('h1').innerText(), 'Unsubscribe from the daily digest?');
+  await page.getByRole('button', { name: 'Unsubscribe' }).click();
+  assert.equal(await page.locator('h1').innerText(), 'You are unsubscribed');
+  assert.ok(await page.getByRole('button', { name: 'Resubscribe' }).isVisible());
+  assert.deepEqual(server.errors, []);
+});
+
+test('the subscribe box and the digest preview fit a 390 px phone', async () => {
+  const context = await openBrowser(server, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const page = await firstPage(context);
+  for (const path of ['/', '/digest', '/digest/daily', '/digest/weekly']) {
+    await page.goto(`${server.url}${path}`);
+    const { scrollWidth, innerWidth } = await horizontalOverflow(page);
+    assert.ok(scrollWidth <= innerWidth, `${path} scrolls sideways: ${scrollWidth} > ${innerWidth}`);
+    if (shots) await page.screenshot({ path: join(shots, `digest${path.replaceAll('/', '-')}-390.png`), fullPage: path !== '/' });
+  }
+  // A refused address says why, in the page.
+  await page.goto(server.url);
+  await page.locator('.subscribe-banner').getByLabel('Email address').fill('ad\u0430m@example.org');
+  await page.locator('.subscribe-banner').getByRole('button', { name: 'Subscribe' }).click();
+  assert.match(await page.locator('.subscribe-error').innerText(), /plain ASCII/);
+  if (shots) {
+    await page.screenshot({ path: join(shots, 'digest-error-390.png'), fullPage: true });
+    const desktop = await firstPage(await openBrowser(server));
+    for (const scheme of ['light', 'dark'] as const) {
+      await desktop.emulateMedia({ colorScheme: scheme });
+      await desktop.goto(server.url);
+      await desktop.screenshot({ path: join(shots, `digest-banner-1280-${scheme}.png`) });
+      await desktop.goto(`${server.url}/digest/daily`);
+      await desktop.screenshot({ path: join(shots, `digest-preview-1280-${scheme}.png`), fullPage: true });
+    }
+  }
+});
