@@ -220,6 +220,8 @@ async function main(): Promise<void> {
       { key: 'day-api', name: 'daily_papers?date', kind: 'api', path: `/api/daily_papers?date=${routes.day}` },
       { key: 'week-api', name: 'daily_papers?week', kind: 'api', path: `/api/daily_papers?week=${routes.week}` },
       { key: 'paper-html', name: 'paper page (HTML)', kind: 'html', path: `/papers/${routes.paperId}` },
+      { key: 'trending-html', name: 'trending page (HTML)', kind: 'html', path: '/papers/trending' },
+      { key: 'trending-api', name: 'daily_papers?week&sort=trending', kind: 'api', path: `/api/daily_papers?week=${routes.week}&sort=trending` },
     ];
     const targets = all.filter((t) => only === null || only.includes(t.key));
 
