@@ -1,8 +1,10 @@
 /** Discussion through the HTTP app: comments, replies, edit, delete, moderation, and the abuse cases. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Hono } from 'hono';
-import { DAY_FIXTURES, memoryStore } from './helpers.ts';
+import { DAY_FIXTURES, memoryStore, tempDir } from './helpers.ts';
 import { communityApp, postForm, signIn, type Member } from './community-helpers.ts';
 import { importPath } from '../src/ingest/import-files.ts';
 import type { Store } from '../src/store/store.ts';
@@ -283,4 +285,39 @@ test('the rate limit stops a flood of comments with 429 and Retry-After', async 
   assert.match(text, /commenting very fast/);
   assert.match(text, /<textarea[^>]*>three<\/textarea>/);
   assert.deepEqual((await store.community.commentsOn(PAPER)).map((k) => k.body), ['one', 'two']);
+});
+
+test('no comments on a hidden paper; a hidden comment its author deletes goes like a deleted one', async () => {
+  const { store, app, ada, bob } = await setup();
+  const adaId = await accountId(store, 'ada@example.org');
+  await store.community.setRole(adaId, 'moderator');
+  const before = await numComments(app);
+  const id = await comment(app, bob, 'soon hidden');
+  assert.equal((await postForm(app, `/comments/${id}/hide`, { _csrf: ada.csrf, reason: 'rude' }, { cookie: ada.cookie })).status, 303);
+  assert.equal((await postForm(app, `/comments/${id}/delete`, { _csrf: bob.csrf }, { cookie: bob.cookie })).status, 303);
+  assert.equal(await numComments(app), before, 'counted down once, not twice');
+  assert.doesNotMatch(await paperPage(app), new RegExp(`id="comment-${id}"|\\[hidden by moderators\\]`));
+
+  await store.community.hidePaper(PAPER, adaId, 'off topic', new Date());
+  const refused = await postForm(app, `/papers/${PAPER}/comments`, { _csrf: bob.csrf, body: 'still here?' }, { cookie: bob.cookie });
+  assert.equal(refused.status, 404);
+  assert.equal((await store.community.commentsOn(PAPER)).length, 1);
+});
+
+test('old-style arXiv ids (with a slash) take comments too', async () => {
+  const { store, app, ada } = await setup();
+  const entries = JSON.parse(readFileSync(join(DAY_FIXTURES, '2026-08-21.json'), 'utf8')) as { paper: { id: string } }[];
+  const old = { ...entries[0]!, paper: { ...entries[0]!.paper, id: 'hep-th/9901001' } };
+  const dir = tempDir('paperboy-old-ids-');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, '2026-08-22.json'), JSON.stringify([old]));
+  await importPath(store, dir);
+  assert.ok(await store.getPaper('hep-th/9901001'), 'the old-style paper is in the store');
+
+  const posted = await postForm(app, '/papers/hep-th/9901001/comments', { _csrf: ada.csrf, body: 'An *old* one' }, { cookie: ada.cookie });
+  assert.equal(posted.status, 303);
+  assert.match(posted.headers.get('location') ?? '', /^\/papers\/hep-th\/9901001#comment-\d+$/);
+  const page = await (await app.request('/papers/hep-th/9901001')).text();
+  assert.match(page, /An <em>old<\/em> one/);
+  assert.match(page, /action="\/papers\/hep-th\/9901001\/comments"|Sign in<\/a> to join/);
 });

@@ -33,8 +33,9 @@ export function commentUrl(id: number, action: 'edit' | 'delete' | 'hide'): stri
 
 /** The state a comment is shown in. */
 export function commentState(comment: CommentRecord): 'visible' | 'deleted' | 'hidden' {
-  if (comment.hiddenReason !== null) return 'hidden';
-  return comment.deleted ? 'deleted' : 'visible';
+  // Deleted first: a hidden comment its author then deleted goes like any deleted one (the log keeps the hiding).
+  if (comment.deleted) return 'deleted';
+  return comment.hiddenReason !== null ? 'hidden' : 'visible';
 }
 
 export interface CommentOptions {
