@@ -87,6 +87,8 @@ async function assertNoSidewaysScroll(page: Page, what: string): Promise<void> {
 // The member's browser lives for the whole file (opened here, its after() hook is the file's): the tests below
 // go on from where the one before stopped.
 const member = { page: await firstPage(await openBrowser(server)) };
+/** A second member, whose browser has JavaScript off. */
+const other = { page: await firstPage(await openBrowser(server, { javaScriptEnabled: false })) };
 
 test('a member signs in with the emailed link and upvotes without a page reload', async () => {
   const { page } = member;
@@ -123,7 +125,7 @@ test('a member signs in with the emailed link and upvotes without a page reload'
 });
 
 test('without JavaScript the upvote is a form post that comes back to the feed with the new count', async () => {
-  const page = await firstPage(await openBrowser(server, { javaScriptEnabled: false }));
+  const { page } = other;
   await signIn(page, 'bob@example.org');
   const { card, title } = await cardWithSmallCount(page);
   const before = await count(voteOf(card));
@@ -162,6 +164,38 @@ test('a member submits a paper by its arXiv link and finds it on today’s feed'
   await page.getByRole('heading', { name: 'This paper is already on Daily Papers' }).waitFor();
 });
 
+test('members comment on the submitted paper and reply; Markdown renders, HTML shows as text', async () => {
+  const { page } = member;
+  await page.goto(`${server.url}/papers/${SUBMITTED.id}`);
+  assert.match(await page.locator('#discussion').innerText(), /No comments yet/);
+  await page.getByLabel('Add a comment').fill('A *neat* bound on the **diameter**. <script>window.__xss = 1</script>');
+  await page.getByRole('button', { name: 'Post comment' }).click();
+  const comment = page.locator('#discussion .comment-thread').first().locator('article.comment').first();
+  await comment.waitFor();
+  assert.equal(await comment.locator('.comment-body em').innerText(), 'neat');
+  assert.equal(await comment.locator('.comment-body strong').innerText(), 'diameter');
+  assert.match(await comment.locator('.comment-body').innerText(), /<script>window.__xss = 1<\/script>/, 'HTML is shown as text');
+  assert.equal(await page.evaluate('window.__xss'), undefined);
+  assert.match(await comment.locator('.comment-author').innerText(), /ada/);
+
+  // A second member replies (without JavaScript: the reply form sits in a <details>).
+  const bob = other.page;
+  await bob.goto(`${server.url}/papers/${SUBMITTED.id}`);
+  const thread = bob.locator('#discussion .comment-thread').first();
+  await thread.locator('details.comment-action > summary', { hasText: 'Reply' }).first().click();
+  await thread.getByLabel(/^Reply to /).fill('Agreed — see `Theorem 2`.');
+  await Promise.all([bob.waitForEvent('load'), thread.getByRole('button', { name: 'Post reply' }).click()]);
+  const reply = bob.locator('#discussion .comment-thread').first().locator('.comment-replies article.comment-reply');
+  assert.equal(await reply.count(), 1);
+  assert.equal(await reply.locator('.comment-body code').innerText(), 'Theorem 2');
+  assert.match(await bob.locator('#discussion-heading').innerText(), /2 comments/);
+
+  // The count reaches the feed's card.
+  await page.goto(server.url);
+  const card = page.locator('.card', { has: page.getByRole('link', { name: SUBMITTED.title, exact: true }) });
+  assert.match(await card.locator('.stat[title$="comments"]').innerText(), /^2\b/);
+});
+
 test('on a 390 px phone the signed-in pages do not scroll sideways and the account menu fits', async () => {
   const { page } = member;
   await page.setViewportSize({ width: 390, height: 844 });
@@ -184,6 +218,9 @@ test('on a 390 px phone the signed-in pages do not scroll sideways and the accou
 
 test('a member signs out from the account menu', async () => {
   const { page } = member;
+  // Every page knows who is signed in, pages without votes or forms of their own too.
+  await page.goto(`${server.url}/about/trending`);
+  assert.equal(await page.locator('.account-menu').count(), 1);
   await page.goto(server.url);
   await openAccountMenu(page);
   await page.getByRole('button', { name: 'Sign out' }).click();

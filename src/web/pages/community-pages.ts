@@ -149,7 +149,7 @@ export function moderationPage(viewer: Viewer, hidden: { id: string; title: stri
   return {
     title: 'Moderation',
     viewer,
-    body: html`<h1>Moderation</h1>
+    body: html`<h1 class="page-title">Moderation</h1>
 <section class="profile-section" aria-labelledby="hidden-heading">
 <h2 id="hidden-heading" class="section-heading">Hidden papers</h2>
 ${hidden.length === 0 ? html`<p class="muted">No hidden papers.</p>` : html`<ul class="moderation-list">${hidden.map((p) => html`<li>
