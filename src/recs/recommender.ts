@@ -16,7 +16,7 @@ import { addDays } from '../domain/periods.ts';
 import { TRENDING_WINDOW_DAYS } from '../domain/trending.ts';
 import type { Paper } from '../domain/types.ts';
 import type { Store } from '../store/store.ts';
-import { buildCandidateWindow, newestPublicationDay, type CandidateWindow } from './candidate-window.ts';
+import { buildCandidateWindow, featureRow, newestPublicationDay, type CandidateWindow } from './candidate-window.ts';
 import { centroid, dot, scoreRows, trainLogistic, trainRidge, type LinearModel } from './linear-model.ts';
 import { profileTerms, sharedWords, termCounts, tfidf } from './reasons.ts';
 
@@ -86,6 +86,8 @@ export interface RecommenderConfig {
   /** Linear model: 'ridge' (default, closed form over the whole window) or 'logistic' (sampled negatives). */
   model: 'ridge' | 'logistic';
   lambda: number;
+  /** Give the linear model each paper's popularity (upvotes) beside its embedding, as a feature it weighs. */
+  popularityFeature: boolean;
   /** Words in a reason. */
   reasonWords: number;
   /** A window is rebuilt when the data changed and it is older than this. */
@@ -99,6 +101,7 @@ export const DEFAULT_RECOMMENDER_CONFIG: RecommenderConfig = {
   maxLikes: 500,
   model: 'ridge',
   lambda: 0.05,
+  popularityFeature: true,
   reasonWords: 3,
   windowRefreshMs: 10 * 60_000,
 };
@@ -110,7 +113,10 @@ interface CachedWindow {
 }
 
 interface Liked extends LikedPaperRef {
+  /** The embedding. */
   vector: Float32Array;
+  /** The row of features the linear model sees (embedding, popularity). */
+  features: Float32Array;
   paper: Paper;
 }
 
@@ -146,7 +152,7 @@ export class Recommender {
     if (liked.length === 0) return this.#coldStart(excluded, limit, 'not-embedded', modelId);
 
     const method: RecommendationMethod = liked.length >= this.#config.minLikesForModel ? 'linear' : 'centroid';
-    const model = method === 'linear' ? this.#train(window, liked) : { weights: centroid(liked.map((l) => l.vector), window.dimensions), bias: 0 };
+    const model = method === 'linear' ? this.#train(window, liked) : this.#centroidModel(window, liked);
     const scores = scoreRows(window.matrix, window.papers.length, model);
     const top = topRows(scores, limit, (r) => !excluded.has(window.papers[r]!.id));
 
@@ -156,7 +162,7 @@ export class Recommender {
       let best = liked[0]!;
       let similarity = -Infinity;
       for (const l of liked) {
-        const s = dot(l.vector, window.matrix, r * window.dimensions);
+        const s = dot(l.vector, window.matrix, r * window.stride);
         if (s > similarity) [best, similarity] = [l, s];
       }
       return { liked: best, similarity };
@@ -183,13 +189,13 @@ export class Recommender {
 
   /** The candidate window (built once, shared by every member until the data changes and it ages). */
   async window(modelId: string, days: number, lastDay: string): Promise<CandidateWindow> {
-    const key = `${modelId}:${days}:${lastDay}`;
+    const key = `${modelId}:${days}:${lastDay}:${this.#config.popularityFeature}`;
     const cached = this.#windows.get(key);
     const now = Date.now();
     if (cached && now - cached.builtAt < this.#config.windowRefreshMs) return cached.window;
     const dataVersion = await this.#store.dataVersion();
     if (cached && cached.dataVersion === dataVersion) return cached.window;
-    const window = buildCandidateWindow(this.#store, modelId, days, lastDay);
+    const window = buildCandidateWindow(this.#store, modelId, days, lastDay, this.#config.popularityFeature);
     // Old windows (another end day, another model) go: one live window per configuration is enough.
     for (const k of this.#windows.keys()) if (k.startsWith(`${modelId}:${days}:`) || !k.startsWith(`${modelId}:`)) this.#windows.delete(k);
     this.#windows.set(key, { window, builtAt: now, dataVersion });
@@ -207,8 +213,15 @@ export class Recommender {
     return terms;
   }
 
+  /** Cosine similarity to the likes' centroid (popularity, if a feature, weighs nothing). */
+  #centroidModel(window: CandidateWindow, liked: Liked[]): LinearModel {
+    const weights = new Float32Array(window.stride);
+    weights.set(centroid(liked.map((l) => l.vector), window.dimensions));
+    return { weights, bias: 0 };
+  }
+
   #train(window: CandidateWindow, liked: Liked[]): LinearModel {
-    const positives = liked.map((l) => l.vector);
+    const positives = liked.map((l) => l.features);
     if (this.#config.model === 'ridge') return trainRidge(positives, window.moments, this.#config.lambda);
     const negatives = sampleRows(window, 1_000, seedOf(liked.map((l) => l.id)));
     return trainLogistic(positives, negatives, { lambda: this.#config.lambda, iterations: 200 });
@@ -222,9 +235,11 @@ export class Recommender {
       if (!paper) continue;
       const row = window.rowOf.get(ref.id);
       const vector = row !== undefined
-        ? window.matrix.subarray(row * window.dimensions, (row + 1) * window.dimensions)
+        ? window.matrix.subarray(row * window.stride, row * window.stride + window.dimensions)
         : await this.#store.getVector(window.modelId, ref.id);
-      if (vector && vector.length === window.dimensions) out.push({ id: ref.id, title: paper.title, via: ref.via, vector, paper });
+      if (!vector || vector.length !== window.dimensions) continue;
+      const features = row !== undefined ? window.matrix.subarray(row * window.stride, (row + 1) * window.stride) : featureRow(vector, paper.upvotes, window.stride);
+      out.push({ id: ref.id, title: paper.title, via: ref.via, vector, features, paper });
     }
     return out;
   }
@@ -307,5 +322,5 @@ function sampleRows(window: CandidateWindow, count: number, seed: number): Float
     const j = i + (state % (n - i));
     [rows[i], rows[j]] = [rows[j]!, rows[i]!];
   }
-  return rows.slice(0, take).map((r) => window.matrix.subarray(r * window.dimensions, (r + 1) * window.dimensions));
+  return rows.slice(0, take).map((r) => window.matrix.subarray(r * window.stride, (r + 1) * window.stride));
 }
