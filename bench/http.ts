@@ -41,7 +41,7 @@ if (flags.help) {
 const duration = Number(flags.duration);
 const connections = Number(flags.connections);
 const warmup = Number(flags.warmup);
-const TARGET_KEYS = ['day-html', 'days-html', 'day-api', 'week-api', 'paper-html'] as const;
+const TARGET_KEYS = ['day-html', 'days-html', 'day-api', 'week-api', 'paper-html', 'trending-html', 'trending-api'] as const;
 type TargetKey = (typeof TARGET_KEYS)[number];
 const only = flags.only === undefined ? null : flags.only.split(',').map((k) => k.trim());
 const unknownKeys = only?.filter((k) => !TARGET_KEYS.some((known) => known === k)) ?? [];

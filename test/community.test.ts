@@ -215,3 +215,13 @@ test('every page shows the signed-in member in the header, also pages whose hand
   const anonymous = await (await app.request('/search?q=diffusion')).text();
   assert.match(anonymous, /class="button header-signin"/);
 });
+
+test('a huge request body is refused before it is read', async () => {
+  const store = await seededStore();
+  const { app, outboxDir } = communityApp(store);
+  const ada = await signIn(app, outboxDir, 'ada@example.org');
+  const id = await firstPaperId(store);
+  const response = await postForm(app, `/papers/${id}/comments`, { _csrf: ada.csrf, body: 'x'.repeat(2_000_000) }, { cookie: ada.cookie });
+  assert.equal(response.status, 413);
+  assert.equal((await store.community.commentsOn(id)).length, 0);
+});

@@ -1,6 +1,7 @@
 /** The web application: pages, JSON API, health and metrics on one Hono app. */
 import { Hono } from 'hono';
 import { contextStorage } from 'hono/context-storage';
+import { bodyLimit } from 'hono/body-limit';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
@@ -17,6 +18,8 @@ import { registerFeeds } from '../web/feed-routes.ts';
 import { createMailer, type Mailer } from '../mail/mailer.ts';
 import { registerDigestRoutes } from '../web/digest-routes.ts';
 import { registerOutboxRoutes } from '../web/outbox-routes.ts';
+
+const MAX_BODY_BYTES = 256 * 1024;
 
 export interface AppContext {
   store: Store;
@@ -43,6 +46,8 @@ export function createApp(deps: AppDependencies): Hono {
     await next();
     ctx.logger.debug({ method: c.req.method, path: c.req.path, status: c.res.status }, 'request');
   });
+  // Forms are small: a comment is at most 10,000 characters. Larger bodies are refused before anything reads them.
+  app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text('The request is too large.', 413) }));
   // Who is asking, and CSRF checks on every state-changing request (web/auth/auth.ts).
   app.use(authMiddleware(ctx));
 
