@@ -15,7 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { Command } from 'commander';
 import { addDays } from '../domain/periods.ts';
-import { ndcgAt } from '../search/eval/metrics.ts';
+import { ndcgAt, pairedRandomizationTest } from '../search/eval/metrics.ts';
 import { DEFAULT_CACHE_DIR, DEFAULT_CORPUS, prepareEvalInstance, type CorpusPaper } from './eval-data.ts';
 import { Recommender, type RecommenderConfig } from './recommender.ts';
 
@@ -47,24 +47,6 @@ function hash(text: string): number {
   let h = 2166136261;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
   return h >>> 0;
-}
-
-/**
- * Two-sided paired sign-flip test of the mean difference. (metrics.ts's pairedRandomizationTest draws each
- * sign from the lowest bit of a power-of-two LCG, which alternates 0, 1, 0, 1: its p-values are 1 or
- * 1/(rounds+1) whatever the data. This one draws from the high bits.)
- */
-function signFlipTest(a: readonly number[], b: readonly number[], rounds = 10_000, seed = 1): number {
-  const diffs = a.map((x, i) => x - b[i]!);
-  const observed = Math.abs(diffs.reduce((s, d) => s + d, 0));
-  const next = rng(seed);
-  let extreme = 0;
-  for (let r = 0; r < rounds; r++) {
-    let sum = 0;
-    for (const d of diffs) sum += next() < 0.5 ? d : -d;
-    if (Math.abs(sum) >= observed - 1e-12) extreme++;
-  }
-  return (extreme + 1) / (rounds + 1);
 }
 
 function precisionAt(k: number, ranked: readonly string[], relevant: ReadonlySet<string>): number {
@@ -182,8 +164,8 @@ const program = new Command('eval:recs')
         const better = r.trending!.ndcg10 >= r.random!.ndcg10 ? 'trending' : 'random';
         significance[type] = {
           against: better,
-          pNdcg: signFlipTest(r.recommender!.perMemberNdcg, r[better]!.perMemberNdcg),
-          pPrecision: signFlipTest(r.recommender!.perMemberPrecision, r[better]!.perMemberPrecision),
+          pNdcg: pairedRandomizationTest(r.recommender!.perMemberNdcg, r[better]!.perMemberNdcg),
+          pPrecision: pairedRandomizationTest(r.recommender!.perMemberPrecision, r[better]!.perMemberPrecision),
         };
         for (const [name, m] of Object.entries(r)) {
           rows.push([`${type} (${group.length} members, ${(baseRate * 100).toFixed(1)}% relevant)`, name, m.precision10.toFixed(3), m.ndcg10.toFixed(3)]);

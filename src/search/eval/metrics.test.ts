@@ -26,3 +26,11 @@ test('the randomisation test finds a consistent gain and not a null one', () => 
   const noise = a.map((x, i) => x + (i % 2 ? 0.05 : -0.05));
   assert.ok(pairedRandomizationTest(noise, a, 2000) > 0.5);
 });
+
+test('the randomization test matches the exact sign-flip distribution', () => {
+  // Ten differences of ±1 summing to 2: P(|S| >= 2) for S a sum of ten fair ±1 signs is 1 - C(10,5)/2^10 = 0.754.
+  const a = [1, 0, 1, 0, 1, 0, 1, 0, 1, 1];
+  const b = [0, 1, 0, 1, 0, 1, 0, 1, 0, 0];
+  const p = pairedRandomizationTest(a, b, 20_000);
+  assert.ok(Math.abs(p - 0.754) < 0.02, `p = ${p}`);
+});

@@ -1,4 +1,5 @@
 /** Standard ranking metrics, as BEIR reports them (binary gain for MRR and recall, graded for nDCG). */
+import { Rng } from '../learned/prng.ts';
 
 export function ndcgAt(k: number, ranked: readonly string[], relevant: ReadonlyMap<string, number>): number {
   let dcg = 0;
@@ -51,14 +52,13 @@ export function perQueryNdcg(runs: ReadonlyMap<string, readonly string[]>, qrels
 export function pairedRandomizationTest(a: readonly number[], b: readonly number[], rounds = 10_000, seed = 1): number {
   const diffs = a.map((x, i) => x - b[i]!);
   const observed = Math.abs(diffs.reduce((s, d) => s + d, 0));
-  let state = seed >>> 0;
+  // Signs from the top bit of xoshiro128**: a power-of-two LCG's low bit alternates 0, 1, 0, 1, which once
+  // made every p-value here 1 or 1/(rounds + 1).
+  const random = new Rng(seed);
   let extreme = 0;
   for (let r = 0; r < rounds; r++) {
     let sum = 0;
-    for (const d of diffs) {
-      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-      sum += state & 1 ? d : -d;
-    }
+    for (const d of diffs) sum += random.nextU32() >>> 31 ? d : -d;
     if (Math.abs(sum) >= observed - 1e-12) extreme++;
   }
   return (extreme + 1) / (rounds + 1);
