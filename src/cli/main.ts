@@ -59,6 +59,8 @@ program.command('serve')
     }
     const search = new SearchService(store, null);
     const server = await startServer({ store, config, logger, search });
+    // With --port 0 and no PUBLIC_URL, links in emails and feeds must carry the port actually bound.
+    if (!process.env.PUBLIC_URL) config.publicUrl = server.url;
     logger.info({ url: server.url, database: config.databaseUrl }, 'Paperboy is serving');
     await offerAdminClaim(store, logger, config.publicUrl);
     const background = startBackgroundWork({ store, config, logger, search });
