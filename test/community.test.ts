@@ -5,6 +5,7 @@ import { DAY_FIXTURES, memoryStore } from './helpers.ts';
 import { communityApp, postForm, signIn, signInLink } from './community-helpers.ts';
 import { importPath } from '../src/ingest/import-files.ts';
 import { startArxivApiStub } from './arxiv-api-stub.ts';
+import { listOutbox } from '../src/mail/mailer.ts';
 
 async function seededStore() {
   const store = memoryStore();
@@ -225,3 +226,24 @@ test('a huge request body is refused before it is read', async () => {
   assert.equal(response.status, 413);
   assert.equal((await store.community.commentsOn(id)).length, 0);
 });
+
+test('a signed-in member turns the digest on and off in settings, without a confirmation email', async () => {
+  const store = await seededStore();
+  const { app, outboxDir } = communityApp(store);
+  const ada = await signIn(app, outboxDir, 'ada@example.org');
+  const mailsBefore = listOutbox(outboxDir).length;
+  const weekly = await postForm(app, '/settings/digest', { _csrf: ada.csrf, frequency: 'weekly' }, { cookie: ada.cookie });
+  assert.equal(weekly.status, 303);
+  assert.deepEqual(pick(await store.subscriptions.getSubscriptionByEmail('ada@example.org')), { status: 'active', frequency: 'weekly' });
+  assert.equal(listOutbox(outboxDir).length, mailsBefore, 'signing in proved the address: no confirmation email');
+  const settings = await (await app.request('/settings', { headers: { cookie: ada.cookie } })).text();
+  assert.match(settings, /value="weekly" checked/);
+  await postForm(app, '/settings/digest', { _csrf: ada.csrf, frequency: 'off' }, { cookie: ada.cookie });
+  assert.equal((await store.subscriptions.getSubscriptionByEmail('ada@example.org'))?.status, 'unsubscribed');
+  const bad = await postForm(app, '/settings/digest', { _csrf: ada.csrf, frequency: 'hourly' }, { cookie: ada.cookie });
+  assert.equal(bad.status, 400);
+});
+
+function pick(subscription: { status: string; frequency: string } | null) {
+  return subscription && { status: subscription.status, frequency: subscription.frequency };
+}

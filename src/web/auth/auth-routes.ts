@@ -53,7 +53,8 @@ export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimi
   app.get('/settings', async (c) => {
     const account = c.get('auth').account;
     if (!account) return c.redirect(signInUrl('/settings'), 303);
-    return page(c, settingsPage(account, await viewerFor(c, ctx.store, []), { saved: c.req.query('saved') === '1' }));
+    const digest = account.email ? await ctx.store.subscriptions.getSubscriptionByEmail(account.email) : null;
+    return page(c, settingsPage(account, await viewerFor(c, ctx.store, []), { saved: c.req.query('saved') === '1', digest }));
   });
   app.post('/settings', async (c) => {
     const account = c.get('auth').account;
@@ -65,6 +66,25 @@ export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimi
       return page(c, settingsPage(account, await viewerFor(c, ctx.store, []), { error }), 400);
     }
     await ctx.store.community.updateProfile(account.id, fullname);
+    return c.redirect('/settings?saved=1', 303);
+  });
+
+  app.post('/settings/digest', async (c) => {
+    const account = c.get('auth').account;
+    if (!account?.email) return c.redirect(signInUrl('/settings'), 303);
+    const frequency = (await c.req.parseBody()).frequency;
+    if (frequency !== 'daily' && frequency !== 'weekly' && frequency !== 'off') {
+      return page(c, settingsPage(account, await viewerFor(c, ctx.store, []), { error: 'Choose daily, weekly or off.' }), 400);
+    }
+    const subscriptions = ctx.store.subscriptions;
+    const now = new Date();
+    if (frequency === 'off') {
+      const existing = await subscriptions.getSubscriptionByEmail(account.email);
+      if (existing) await subscriptions.unsubscribe(existing.id, now);
+    } else {
+      const { subscription } = await subscriptions.requestSubscription(account.email, frequency, now);
+      await subscriptions.activate(subscription.id, frequency, now);
+    }
     return c.redirect('/settings?saved=1', 303);
   });
 

@@ -1,6 +1,7 @@
 /** Sign-in, settings and the first admin's claim: small forms, each readable and usable without JavaScript. */
 import { html } from 'hono/html';
 import type { Account } from '../../store/community-store.ts';
+import type { Subscription } from '../../store/subscription-store.ts';
 import type { Html } from '../html.ts';
 import type { PageOptions } from '../layout.ts';
 import { csrfField } from '../csrf.ts';
@@ -49,7 +50,14 @@ ${errorNote(error)}
 <p><a class="button button-primary" href="/signin">Get a new link</a></p>`);
 }
 
-export function settingsPage(account: Account, viewer: Viewer, message?: { error?: string; saved?: boolean }): PageOptions {
+export interface SettingsMessage {
+  error?: string | undefined;
+  saved?: boolean | undefined;
+  /** The member's digest subscription (by their sign-in address), if any. */
+  digest?: Subscription | null | undefined;
+}
+
+export function settingsPage(account: Account, viewer: Viewer, message?: SettingsMessage): PageOptions {
   return formPage('Settings', html`<h1>Settings</h1>
 ${message?.saved ? html`<p class="notice notice-ok" role="status">Saved.</p>` : ''}
 ${errorNote(message?.error)}
@@ -60,12 +68,29 @@ ${csrfField(viewer.csrfToken)}
 <p class="hint">Your handle is @${account.name}; your email (${account.email ?? 'none'}) is never shown to others.</p>
 <button type="submit" class="button button-primary">Save</button>
 </form>
+${digestSettings(viewer, message?.digest ?? null)}
 <h2 class="section-heading">Sessions</h2>
 <p>Signed in on another device you no longer use? Sign out everywhere, this device included.</p>
 <form method="post" action="/signout/everywhere">
 ${csrfField(viewer.csrfToken)}
 <button type="submit" class="button">Sign out everywhere</button>
 </form>`, viewer);
+}
+
+/** The digest, managed here without a confirmation email: signing in proved the address. */
+function digestSettings(viewer: Viewer, digest: Subscription | null): Html {
+  const current = digest?.status === 'active' ? digest.frequency : 'off';
+  const option = (value: 'daily' | 'weekly' | 'off', label: string) =>
+    html`<label class="choice"><input type="radio" name="frequency" value="${value}"${current === value ? ' checked' : ''}> ${label}</label>`;
+  return html`<h2 class="section-heading">Email digest</h2>
+<p>Trending papers in your inbox${digest?.status === 'suspended' ? html` — <strong>suspended</strong> after messages to your address bounced; choose a frequency to start again` : ''}.</p>
+<form method="post" action="/settings/digest" class="stack-form">
+${csrfField(viewer.csrfToken)}
+<fieldset class="choices"><legend class="sr-only">How often</legend>
+${option('daily', 'Daily')}${option('weekly', 'Weekly')}${option('off', 'Off')}
+</fieldset>
+<button type="submit" class="button">Save digest setting</button>
+</form>`;
 }
 
 export function adminClaimPage(viewer: Viewer, error?: string): PageOptions {
