@@ -20,7 +20,8 @@ class FreshSchemaRunner implements Runner {
   readonly #ready: Promise<void>;
 
   constructor(connectionString: string, schema: string) {
-    this.#inner = new PoolRunner(connectionString, { schema, max: 4 });
+    const inner = new PoolRunner(connectionString, { schema, max: 4 });
+    this.#inner = inner;
     this.#ready = (async () => {
       const admin = new PoolRunner(connectionString, { max: 1 });
       try {
@@ -28,7 +29,7 @@ class FreshSchemaRunner implements Runner {
       } finally {
         await admin.close();
       }
-      await migrate(this.#inner);
+      await migrate(inner);
     })();
     this.#ready.catch(() => {}); // reported by the first query that waits for it
   }
