@@ -127,7 +127,7 @@ function banForm(account: Account, viewer: Viewer): Html {
   const action = account.bannedAt ? 'unban' : 'ban';
   return html`<form method="post" action="${memberUrl(account.name)}/${action}" class="inline-form moderation-form">
 ${csrfField(viewer.csrfToken)}
-<label for="ban-reason">Reason</label>
+<label for="ban-reason">${action === 'ban' ? 'Reason for the ban' : 'Reason for lifting it'}</label>
 <input id="ban-reason" name="reason" required maxlength="500">
 <button type="submit" class="button button-danger">${action === 'ban' ? 'Ban this member' : 'Lift the ban'}</button>
 </form>`;
