@@ -3,6 +3,7 @@
  * only implementations of it speak SQL. Every method is async so that SQLite and PostgreSQL fit.
  */
 import type { DailyEntry, DailyEntryInput, Organization, Paper, PaperInput } from '../domain/types.ts';
+import type { CollectionStore } from './collection-store.ts';
 import type { CommunityStore } from './community-store.ts';
 import type { SubscriptionStore } from './subscription-store.ts';
 
@@ -164,4 +165,5 @@ export interface CoreStore {
 export interface Store extends CoreStore {
   readonly community: CommunityStore;
   readonly subscriptions: SubscriptionStore;
+  readonly collections: CollectionStore;
 }

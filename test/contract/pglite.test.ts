@@ -6,6 +6,7 @@ import { after, describe } from 'node:test';
 import { PgliteBackend } from './backends.ts';
 import { storeContract, vectorContract } from './store-contract.ts';
 import { communityContract, subscriptionContract } from './facet-contract.ts';
+import { collectionContract } from './collection-contract.ts';
 
 const backend = new PgliteBackend();
 await backend.start();
@@ -15,3 +16,4 @@ describe('store contract [pglite]', () => storeContract(() => backend));
 describe('vector contract [pglite]', () => vectorContract(() => backend));
 describe('community contract [pglite]', () => communityContract(() => backend));
 describe('subscription contract [pglite]', () => subscriptionContract(() => backend));
+describe('collection contract [pglite]', () => collectionContract(() => backend));

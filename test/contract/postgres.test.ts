@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { HOW_TO_START_POSTGRES, POSTGRES_URL_VARIABLE, PostgresBackend } from './backends.ts';
 import { storeContract, vectorContract } from './store-contract.ts';
 import { communityContract, subscriptionContract } from './facet-contract.ts';
+import { collectionContract } from './collection-contract.ts';
 import { madeUp } from './fixtures.ts';
 
 const url = process.env[POSTGRES_URL_VARIABLE];
@@ -33,6 +34,7 @@ if (problem !== null || backend === null) {
   describe('store contract [postgres]', () => storeContract(() => server));
   describe('community contract [postgres]', () => communityContract(() => server));
   describe('subscription contract [postgres]', () => subscriptionContract(() => server));
+  describe('collection contract [postgres]', () => collectionContract(() => server));
   if (server.vectors) {
     describe('vector contract [postgres]', () => vectorContract(() => server));
   } else {

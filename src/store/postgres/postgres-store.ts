@@ -20,6 +20,7 @@ import { paperTsvector, rankWeights, textQuery } from './text-query.ts';
 import { PgVectors } from './vectors.ts';
 import { PostgresCommunityStore } from './community-store.ts';
 import { PostgresSubscriptionStore } from './subscription-store.ts';
+import { PostgresCollectionStore } from './collection-store.ts';
 
 /** Papers read and written per round trip during an import. */
 const IMPORT_CHUNK = 1_000;
@@ -63,6 +64,7 @@ export class PostgresStore implements Store {
   readonly #vectors: PgVectors;
   readonly community: PostgresCommunityStore;
   readonly subscriptions: PostgresSubscriptionStore;
+  readonly collections: PostgresCollectionStore;
   #commonTerms: { terms: Set<string>; at: number } | null = null;
 
   /** Use PostgresStore.open or PostgresStore.connect: the schema is migrated before the store is used. */
@@ -71,6 +73,7 @@ export class PostgresStore implements Store {
     this.#vectors = new PgVectors(db);
     this.community = new PostgresCommunityStore(db);
     this.subscriptions = new PostgresSubscriptionStore(db);
+    this.collections = new PostgresCollectionStore(db);
   }
 
   /** A store over a runner, migrated. */

@@ -3,6 +3,7 @@ import type { SqliteDatabase } from './database.ts';
 import { titleKey } from '../../search/analyzer.ts';
 import { communityMigrations } from './community-migrations.ts';
 import { digestMigrations } from './digest-migrations.ts';
+import { collectionMigrations } from './collection-migrations.ts';
 
 export interface Migration {
   version: number;
@@ -119,4 +120,5 @@ export const migrations: Migration[] = [
   },
   ...communityMigrations,
   ...digestMigrations,
+  ...collectionMigrations,
 ];

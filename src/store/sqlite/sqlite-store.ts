@@ -11,6 +11,7 @@ import { TextSearch, filterConditions } from './text-search.ts';
 import { VectorSearch } from './vector-search.ts';
 import { SqliteCommunityStore } from './community-store.ts';
 import { SqliteSubscriptionStore } from './subscription-store.ts';
+import { SqliteCollectionStore } from './collection-store.ts';
 import { SqliteDatabase } from './database.ts';
 import { titleKey } from '../../search/analyzer.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
@@ -46,6 +47,7 @@ export class SqliteStore implements Store {
   readonly #vectors: VectorSearch;
   readonly community: SqliteCommunityStore;
   readonly subscriptions: SqliteSubscriptionStore;
+  readonly collections: SqliteCollectionStore;
 
   constructor(path: string) {
     this.#db = new SqliteDatabase(path);
@@ -56,6 +58,7 @@ export class SqliteStore implements Store {
     this.#vectors = new VectorSearch(this.#db);
     this.community = new SqliteCommunityStore(this.#db);
     this.subscriptions = new SqliteSubscriptionStore(this.#db);
+    this.collections = new SqliteCollectionStore(this.#db);
   }
 
   #sql(text: string): StatementSync {
