@@ -213,3 +213,9 @@ test('/dev/outbox lists the messages and shows one', async () => {
   const smtpApp = createApp({ store, config: loadConfig({ PUBLIC_URL: PUBLIC, SMTP_URL: 'smtp://127.0.0.1:9', OUTBOX_DIR: join(outbox, 'x') }), logger });
   assert.equal((await smtpApp.request('/dev/outbox')).status, 404, 'only in outbox mode');
 });
+
+test('the subscribe form is rate limited per address and per client', async () => {
+  let status = 200;
+  for (let i = 0; i < 6 && status === 200; i++) status = (await post('/digest/subscribe', { email: 'often@example.org', frequency: 'daily' })).status;
+  assert.equal(status, 429, 'the sixth request within the hour for one address is refused');
+});

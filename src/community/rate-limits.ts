@@ -4,7 +4,7 @@
  */
 import type { CommunityStore, RateLimitResult } from '../store/community-store.ts';
 
-export type LimitedAction = 'sign-in' | 'vote' | 'comment' | 'submit';
+export type LimitedAction = 'sign-in' | 'subscribe' | 'vote' | 'comment' | 'submit';
 
 interface Limit {
   windowSeconds: number;
@@ -15,6 +15,7 @@ interface Limit {
 /** Generous for people, tight for scripts. Sign-in emails are limited per address and per email. */
 export const RATE_LIMITS: Record<LimitedAction, Limit> = {
   'sign-in': { windowSeconds: 3600, perMember: 5, perAddress: 20 },
+  subscribe: { windowSeconds: 3600, perMember: 5, perAddress: 20 },
   vote: { windowSeconds: 60, perMember: 60, perAddress: 600 },
   comment: { windowSeconds: 600, perMember: 20, perAddress: 60 },
   submit: { windowSeconds: 3600, perMember: 20, perAddress: 40 },

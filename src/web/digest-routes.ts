@@ -17,6 +17,7 @@ import {
   checkInboxPage, confirmPage, confirmedPage, linkErrorPage, noDigestPage, subscribePage, unsubscribePage, unsubscribedPage,
 } from './pages/digest-pages.ts';
 import type { DigestFrequency } from '../store/subscription-store.ts';
+import { RateLimiter } from '../community/rate-limits.ts';
 
 const TOKEN_PARAM = ':token{[A-Za-z0-9._-]{1,200}}';
 
@@ -24,6 +25,7 @@ export function registerDigestRoutes(app: Hono, ctx: AppContext, digestConfig: D
   const { store } = ctx;
   const subscribeCtx: SubscribeContext = { store, mailer: ctx.mailer, logger: ctx.logger, publicUrl: ctx.config.publicUrl };
   const csrfToken = (c: Context): string | null => c.get('auth')?.csrfToken ?? null;
+  const limiter = new RateLimiter(store.community, ctx.config.community.rateLimitFactor);
   const latestPeriod = async (frequency: DigestFrequency): Promise<DigestPeriod> =>
     defaultDigestPeriod(frequency, todayIn(digestConfig.timeZone, new Date()), await store.latestDay());
 
@@ -43,6 +45,11 @@ export function registerDigestRoutes(app: Hono, ctx: AppContext, digestConfig: D
       // The typed text goes back into the field only when it is harmless to show.
       const echo = form.data.email.length <= 254 && !/[\u0000-\u001f\u007f]/.test(form.data.email) ? form.data.email : '';
       return show(c, subscribePage({ email: echo, frequency: form.data.frequency, error: address.error, csrfToken: csrfToken(c) }, { daily: null, weekly: null }), 400);
+    }
+    const limit = await limiter.hit('subscribe', address.email.toLowerCase(), c.get('auth').address);
+    if (!limit.allowed) {
+      const error = `Too many subscription requests from here. Please wait ${Math.ceil(limit.retryAfter / 60)} minutes.`;
+      return show(c, subscribePage({ email: address.email, frequency: form.data.frequency, error, csrfToken: csrfToken(c) }, { daily: null, weekly: null }), 429);
     }
     await requestSubscription(subscribeCtx, address.email, form.data.frequency);
     return show(c, checkInboxPage(address.email, form.data.frequency));
@@ -100,6 +107,6 @@ export function registerDigestRoutes(app: Hono, ctx: AppContext, digestConfig: D
   });
 }
 
-function show(c: Context, options: PageOptions, status: 200 | 400 | 404 = 200) {
+function show(c: Context, options: PageOptions, status: 200 | 400 | 404 | 429 = 200) {
   return c.html(layout(options), status);
 }
