@@ -247,3 +247,16 @@ test('a signed-in member turns the digest on and off in settings, without a conf
 function pick(subscription: { status: string; frequency: string } | null) {
   return subscription && { status: subscription.status, frequency: subscription.frequency };
 }
+
+test('a member profile shows their comments rendered safely, and /admin/claim says when there is an admin', async () => {
+  const store = await seededStore();
+  const { app, outboxDir } = communityApp(store);
+  const ada = await signIn(app, outboxDir, 'ada@example.org');
+  const id = await firstPaperId(store);
+  await postForm(app, `/papers/${id}/comments`, { _csrf: ada.csrf, body: 'I *liked* it <script>alert(1)</script>' }, { cookie: ada.cookie });
+  const profile = await (await app.request('/members/ada')).text();
+  assert.match(profile, /I <em>liked<\/em> it &lt;script&gt;/);
+  assert.match(await (await app.request('/admin/claim', { headers: { cookie: ada.cookie } })).text(), /name="code"/);
+  await store.community.setRole((await store.community.getAccountByName('ada'))!.id, 'admin');
+  assert.match(await (await app.request('/admin/claim', { headers: { cookie: ada.cookie } })).text(), /has an administrator already/);
+});

@@ -46,11 +46,11 @@ program.command('serve')
   .option('--no-demo', 'start empty instead of loading the demo cut (env PAPERBOY_DEMO=0)')
   .action(async (options) => {
     // Loaded here so that import, stats and the other commands do not load the web application.
-    const [{ startServer }, { loadDemoIfEmpty }, { SearchService }, { startBackgroundWork }, { offerAdminClaim }] = await Promise.all([
+    const [{ startServer, withBoundPort }, { loadDemoIfEmpty }, { SearchService }, { startBackgroundWork }, { offerAdminClaim }] = await Promise.all([
       import('../server/serve.ts'), import('../server/demo.ts'), import('../search/search-service.ts'), import('../server/background.ts'),
       import('../community/admin-claim.ts'),
     ]);
-    const config = configFrom(options);
+    const config = await withBoundPort(configFrom(options));
     const logger = createLogger(config.logLevel);
     const store = await openStore(config.databaseUrl);
     if (config.demo) {
@@ -59,8 +59,6 @@ program.command('serve')
     }
     const search = new SearchService(store, null);
     const server = await startServer({ store, config, logger, search });
-    // With --port 0 and no PUBLIC_URL, links in emails and feeds must carry the port actually bound.
-    if (!process.env.PUBLIC_URL) config.publicUrl = server.url;
     logger.info({ url: server.url, database: config.databaseUrl }, 'Paperboy is serving');
     await offerAdminClaim(store, logger, config.publicUrl);
     const background = startBackgroundWork({ store, config, logger, search });

@@ -90,7 +90,11 @@ export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimi
 
   app.get('/admin/claim', async (c) => {
     if (!c.get('auth').account) return c.redirect(signInUrl('/admin/claim'), 303);
-    return page(c, adminClaimPage(await viewerFor(c, ctx.store, [])));
+    const viewer = await viewerFor(c, ctx.store, []);
+    if ((await ctx.store.community.countAdmins()) > 0) {
+      return page(c, messagePage('There is an administrator', 'This instance has an administrator already; ask them for the role you need.', viewer));
+    }
+    return page(c, adminClaimPage(viewer));
   });
   app.post('/admin/claim', async (c) => {
     const account = c.get('auth').account;

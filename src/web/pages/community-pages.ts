@@ -1,5 +1,6 @@
 /** Pages of the community: submitting a paper, trending and how it is computed, a member's profile, moderation. */
-import { html } from 'hono/html';
+import { html, raw } from 'hono/html';
+import { renderMarkdown } from '../../community/markdown.ts';
 import type { DailyEntry, Paper } from '../../domain/types.ts';
 import { TRENDING_AGE_OFFSET_HOURS, TRENDING_COMMENT_WEIGHT, TRENDING_GRAVITY, TRENDING_WINDOW_DAYS } from '../../domain/trending.ts';
 import type { Account, CommentRecord, ModerationEntry } from '../../store/community-store.ts';
@@ -116,7 +117,7 @@ ${view.upvoted.length > 0 ? cardGrid(view.upvoted, { viewer }) : html`<p class="
 <h2 id="comments-heading" class="section-heading">Comments</h2>
 ${view.comments.length > 0 ? html`<ul class="comment-digest">${view.comments.map(({ comment, paper }) => html`<li>
 <a href="${paperUrl(comment.paperId)}#comment-${comment.id}">${paper?.title ?? comment.paperId}</a>
-<p>${comment.body.length > 280 ? `${comment.body.slice(0, 280)}…` : comment.body}</p>
+<div class="comment-excerpt">${raw(renderMarkdown(comment.body.length > 280 ? `${comment.body.slice(0, 280)}…` : comment.body))}</div>
 <time datetime="${comment.createdAt}">${formatDay(comment.createdAt)}</time>
 </li>`)}</ul>` : html`<p class="muted">No comments yet.</p>`}
 </section>`,

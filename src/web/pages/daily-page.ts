@@ -10,7 +10,7 @@ import { pagination } from '../components/pagination.ts';
 import { datePicker, periodHeading, periodTabs, type PeriodNav } from '../components/period-nav.ts';
 import { PAGE_SIZE, periodUrl } from '../urls.ts';
 import { DAILY_FEED, feedAlternates } from '../../feeds/links.ts';
-import type { Viewer } from '../viewer.ts';
+import { anonymousViewer, type Viewer } from '../viewer.ts';
 
 export interface DailyView extends PeriodNav {
   entries: DailyEntry[];
@@ -38,7 +38,8 @@ export function dailyPage(view: DailyView): PageOptions {
 <section class="feed" aria-labelledby="period-heading">
 ${periodHeading(view, view.total)}
 ${view.entries.length > 0
-    ? cardGrid(view.entries.map((e) => e.paper), { ranked: true, start: (view.page - 1) * PAGE_SIZE + 1, viewer: view.viewer })
+    ? cardGrid(view.entries.map((e) => e.paper), { ranked: true, start: (view.page - 1) * PAGE_SIZE + 1,
+      viewer: view.viewer ?? anonymousViewer(periodUrl(view.period, view.page)) })
     : emptyState(view.period.kind === 'day' ? 'No papers on this day' : `No papers in this ${view.period.kind}`,
       'Papers are featured on weekdays; try the previous or next one.')}
 ${pagination(periodUrl(view.period), view.page, totalPages)}

@@ -21,6 +21,9 @@ document.addEventListener('submit', async (event) => {
       other.classList.toggle('vote-on', result.voted);
       const count = other.querySelector('.vote-count');
       if (count) count.textContent = result.upvotesText;
+      const noun = result.upvotes === 1 ? 'upvote' : 'upvotes';
+      for (const label of other.querySelectorAll('.vote-label, .sr-only')) label.textContent = label.classList.contains('sr-only') ? ` ${noun}` : noun;
+      other.title = `${result.voted ? 'Remove your upvote' : 'Upvote'} (${result.upvotesText} ${noun})`;
     }
   } catch {
     form.submit(); // fall back to the plain form post, which shows what went wrong
