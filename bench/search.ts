@@ -1,5 +1,9 @@
 /**
  * npm run bench:search -- [--corpus ../shared/data/arxiv-papers-133k.jsonl.gz] [--scale N] [--epochs 8] [--queries 200]
+ *   [--backend sqlite|postgres] [--postgres-url URL (default $PAPERBOY_TEST_POSTGRES_URL)]
+ *
+ * With --backend postgres the papers go into a fresh schema on that server (dropped afterwards); a server
+ * without pgvector runs the lexical part only, and the vector rows say so.
  *
  * Indexes papers into a fresh SQLite database (import + full-text index, the in-memory BM25 build, the
  * instance's own embedding model, every paper embedded), then runs a fixed set of queries taken from real
@@ -15,6 +19,9 @@ import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { Command } from 'commander';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
+import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
+import type { Store } from '../src/store/store.ts';
+import pg from 'pg';
 import { importPath } from '../src/ingest/import-files.ts';
 import { parseQuery } from '../src/search/query-parser.ts';
 import { fuse } from '../src/search/fusion.ts';
@@ -66,7 +73,9 @@ const program = new Command('bench:search')
   .option('--epochs <n>', 'epochs of the embedding model', '8')
   .option('--queries <n>', 'queries in the fixed set', '200')
   .option('--keep', 'keep the temporary database')
-  .action(async (options: { corpus: string; scale?: string; epochs: string; queries: string; keep?: boolean }) => {
+  .option('--backend <name>', 'sqlite or postgres', 'sqlite')
+  .option('--postgres-url <url>', 'server for --backend postgres', process.env.PAPERBOY_TEST_POSTGRES_URL)
+  .action(async (options: { corpus: string; scale?: string; epochs: string; queries: string; keep?: boolean; backend: string; postgresUrl?: string }) => {
     process.stdout.write(`${loadLine()}\n`);
     const corpusPath = resolve(options.corpus);
     let synthetic = !existsSync(corpusPath);
@@ -76,13 +85,15 @@ const program = new Command('bench:search')
     const papers = scale <= real.length ? real.slice(0, scale) : [...real, ...syntheticVariants(real, scale - real.length)];
     synthetic = scale > real.length;
     const label = synthetic ? `${real.length} real + ${scale - real.length} SYNTHETIC variants` : `${scale} real papers`;
-    process.stdout.write(`corpus: ${label}\n`);
+    process.stdout.write(`corpus: ${label}, backend: ${options.backend}\n`);
 
     const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-search-'));
     const dbPath = join(dir, 'bench.db');
     const jsonl = join(dir, 'papers.jsonl');
     writeFileSync(jsonl, papers.map((p) => JSON.stringify(p)).join('\n'));
-    const store = new SqliteStore(dbPath);
+    const bench = await openBenchStore(options.backend, dbPath, options.postgresUrl);
+    const store = bench.store;
+    if (!bench.vectors) process.stdout.write('this PostgreSQL server has no pgvector: lexical search only, vector rows are n/a\n');
     const peak = { rss: 0 };
     const sampler = setInterval(() => (peak.rss = Math.max(peak.rss, process.memoryUsage().rss)), 200);
     try {
@@ -93,12 +104,12 @@ const program = new Command('bench:search')
       await store.warmUp();
       const bm25Seconds = (performance.now() - started) / 1000;
       started = performance.now();
-      const model = await trainStaticModel(storeTrainingDocs(store), { epochs: Number(options.epochs), seed: 1 });
-      const trainSeconds = (performance.now() - started) / 1000;
-      const embedder = new StaticEmbedder(model);
+      const model = bench.vectors ? await trainStaticModel(storeTrainingDocs(store), { epochs: Number(options.epochs), seed: 1 }) : null;
+      const trainSeconds = bench.vectors ? (performance.now() - started) / 1000 : NaN;
+      const embedder = model ? new StaticEmbedder(model) : null;
       started = performance.now();
-      await embedMissing(store, embedder, 2_000);
-      const embedSeconds = (performance.now() - started) / 1000;
+      if (embedder) await embedMissing(store, embedder, 2_000);
+      const embedSeconds = embedder ? (performance.now() - started) / 1000 : NaN;
       process.stdout.write(`import ${fmt.s(importSeconds)}, BM25 build ${fmt.s(bm25Seconds)}, training ${fmt.s(trainSeconds)}, embedding ${fmt.s(embedSeconds)}\n`);
 
       // The fixed query set: half real titles, half pairs of real keywords (deterministic picks).
@@ -120,9 +131,10 @@ const program = new Command('bench:search')
       const cachedMs: number[] = [];
       const queryVectors: Float32Array[] = [];
       // Untimed: the first vector query loads the model's vectors from SQLite into memory.
-      await store.searchVectors(embedder.id, await embedder.embedQuery('warm up'), 1, {});
+      if (embedder) await store.searchVectors(embedder.id, await embedder.embedQuery('warm up'), 1, {});
       for (const q of queries) {
         const lexical = await time(lexicalMs, () => store.searchText(parseQuery(q), {}, weights, 50));
+        if (!embedder) continue;
         const vector = await time(embedMs, () => embedder.embedQuery(q));
         queryVectors.push(vector);
         const nearest = await time(vectorMs, () => store.searchVectors(embedder.id, vector, 50, {}));
@@ -138,15 +150,15 @@ const program = new Command('bench:search')
       for (const q of queries) await time(cachedMs, () => service.search({ q, filters: {}, sort: 'relevance', mode: 'hybrid', offset: 0, limit: 20 }));
 
       // Recall@10 of binary pre-selection + rescoring against exact search, on the same vectors.
-      const index = new BinaryQuantizedIndex(embedder.dimensions, papers.length + 1);
+      const index = new BinaryQuantizedIndex(embedder?.dimensions ?? 8, papers.length + 1);
       let doc = 0;
-      for await (const p of storeTrainingDocs(store)) index.set(++doc, embedder.embedSync(paperText(p.title, p.abstract)));
+      if (embedder) for await (const p of storeTrainingDocs(store)) index.set(++doc, embedder.embedSync(paperText(p.title, p.abstract)));
       let found = 0;
       for (const v of queryVectors) {
         const exact = new Set(index.searchExact(v, 10).map((h) => h.doc));
         found += index.search(v, 10, 20).filter((h) => exact.has(h.doc)).length;
       }
-      const recall10 = found / (queryVectors.length * 10);
+      const recall10 = embedder ? found / (queryVectors.length * 10) : NaN;
 
       const figures = {
         lexical: latency(lexicalMs), queryEmbedding: latency(embedMs), vector: latency(vectorMs),
@@ -161,10 +173,10 @@ const program = new Command('bench:search')
         row('search service, uncached', figures.searchServiceUncached),
         row('search service, cached', figures.searchServiceCached),
       ])}\n`);
-      const size = databaseSize(dbPath);
+      const size = await bench.size();
       const build = {
         papers: papers.length, synthetic, importSeconds, importPapersPerSecond: papers.length / importSeconds, bm25BuildSeconds: bm25Seconds,
-        trainSeconds, embedSeconds, embedPapersPerSecond: papers.length / embedSeconds, modelId: embedder.id,
+        trainSeconds, embedSeconds, embedPapersPerSecond: papers.length / embedSeconds, modelId: embedder?.id ?? null, backend: options.backend,
       };
       process.stdout.write(`\nrecall@10 of binary pre-selection (20× oversampling) vs exact: ${recall10.toFixed(4)} (target ≥ 0.95: ${verdict(recall10 >= 0.95)})\n`);
       process.stdout.write(`import ${fmt.int(build.importPapersPerSecond)} papers/s, embedding ${fmt.int(build.embedPapersPerSecond)} papers/s, `
@@ -173,8 +185,36 @@ const program = new Command('bench:search')
     } finally {
       clearInterval(sampler);
       await store.close();
+      await bench.cleanup(Boolean(options.keep));
       if (!options.keep) rmSync(dir, { recursive: true, force: true });
     }
   });
+
+/** The store under test: a SQLite file, or a fresh schema on a PostgreSQL server. */
+async function openBenchStore(backend: string, dbPath: string, postgresUrl: string | undefined): Promise<{
+  store: Store; vectors: boolean; size(): Promise<number>; cleanup(keep: boolean): Promise<void>;
+}> {
+  if (backend === 'sqlite') {
+    return { store: new SqliteStore(dbPath), vectors: true, size: async () => databaseSize(dbPath), cleanup: async () => {} };
+  }
+  if (backend !== 'postgres') throw new Error(`--backend is sqlite or postgres, not ${backend}`);
+  if (!postgresUrl) throw new Error('--backend postgres needs --postgres-url (or PAPERBOY_TEST_POSTGRES_URL)');
+  const admin = new pg.Pool({ connectionString: postgresUrl, max: 1 });
+  const schema = `bench_search_${process.pid}`;
+  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
+  const { rows } = await admin.query(`SELECT count(*)::int AS n FROM pg_available_extensions WHERE name = 'vector'`);
+  const vectors = rows[0].n > 0;
+  if (vectors) await admin.query('CREATE EXTENSION IF NOT EXISTS vector SCHEMA public');
+  return {
+    store: await PostgresStore.connect(postgresUrl, { schema }),
+    vectors,
+    size: async () => Number((await admin.query(`SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint AS bytes FROM pg_class c
+      JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'm')`, [schema])).rows[0].bytes),
+    cleanup: async (keep) => {
+      if (!keep) await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    },
+  };
+}
 
 await program.parseAsync();

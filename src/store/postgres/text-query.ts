@@ -51,13 +51,18 @@ export interface PgTextQuery {
   rank: string;
 }
 
+/** With no rare term, a query's commonest terms beyond this many are left out of the pairs that must match. */
+const PAIRED_TERMS = 4;
+
 /**
  * The tsqueries of an analysed query, or null when it has nothing to search for. Phrases are required;
- * without phrases any term or prefix matches. Terms in `common` (that match a large share of all papers)
- * are left out of the match while a rarer term or a prefix remains, which bounds the candidates of a query
- * like "large language model for protein folding"; they still count in the rank.
+ * without phrases any term or prefix matches. `common` maps terms that match a large share of all papers to
+ * that share: they are left out of the match while a rarer term or a prefix remains, and when every term is
+ * common a paper must hold two of them (the least common ones). This bounds the candidates of queries like
+ * "large language model for protein folding" or "data-driven energy-efficient building control"; all terms
+ * still count in the rank.
  */
-export function textQuery(query: TextQuery, common: ReadonlySet<string> = new Set()): PgTextQuery | null {
+export function textQuery(query: TextQuery, common: ReadonlyMap<string, number> = new Map()): PgTextQuery | null {
   const usable = (term: string) => term.length > 0 && Buffer.byteLength(term) <= MAX_LEXEME_BYTES;
   const terms = [...new Set(query.terms.filter(usable))];
   const prefixes = [...new Set(query.prefixes.filter(usable))].map((p) => `${quoteLexeme(p)}:*`);
@@ -70,8 +75,12 @@ export function textQuery(query: TextQuery, common: ReadonlySet<string> = new Se
     match = phrases.map((phrase) => `(${phrase.map(quoteLexeme).join(' <-> ')})`).join(' & ');
   } else {
     const rare = terms.filter((t) => !common.has(t));
-    const kept = rare.length > 0 || prefixes.length > 0 ? rare : terms;
-    match = [...kept.map(quoteLexeme), ...prefixes].join(' | ');
+    if (rare.length > 0 || prefixes.length > 0 || terms.length < 2) {
+      match = [...(rare.length > 0 || prefixes.length > 0 ? rare : terms).map(quoteLexeme), ...prefixes].join(' | ');
+    } else {
+      const least = [...terms].sort((a, b) => common.get(a)! - common.get(b)!).slice(0, PAIRED_TERMS).map(quoteLexeme);
+      match = least.flatMap((a, i) => least.slice(i + 1).map((b) => `(${a} & ${b})`)).join(' | ');
+    }
   }
   return { match, rank: rankParts.join(' | ') };
 }
