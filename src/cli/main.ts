@@ -2,7 +2,6 @@
 /** `paperboy`: serve, import and inspect a Paperboy instance. Every command reads the same configuration. */
 import { Command, Option } from 'commander';
 import { loadConfig, type Config } from '../config.ts';
-import { createLogger } from '../log.ts';
 import { openStore } from '../store/open-store.ts';
 import { importPath, type ImportSummary } from '../ingest/import-files.ts';
 import { importProgress } from './import-progress.ts';
@@ -10,6 +9,7 @@ import { addIngestCommands } from './ingest-command.ts';
 import { registerModelCommands } from './model-command.ts';
 import { registerAdminCommands } from './admin-command.ts';
 import { registerDigestCommands } from './digest-command.ts';
+import { registerJobsCommands } from '../jobs/jobs-command.ts';
 
 /** Flags win over the environment: they are written into it under the same names before it is read. */
 function configFrom(options: { databaseUrl?: string; port?: string; host?: string; demo?: boolean }): Config {
@@ -39,37 +39,15 @@ const program = new Command('paperboy')
   .showHelpAfterError();
 
 program.command('serve')
-  .description('serve the site and the API (loads the demo data into an empty database unless --no-demo)')
+  .description('serve the site and the API, and run the background jobs (loads the demo data into an empty database unless --no-demo)')
   .addOption(databaseOption())
-  .option('--port <port>', 'port to listen on (env PORT, default 3000)')
+  .option('--port <port>', 'port to listen on (env PORT, default 3000); a worker serves only /healthz there, and only when given')
   .option('--host <host>', 'address to listen on (env HOST, default 0.0.0.0)')
   .option('--no-demo', 'start empty instead of loading the demo cut (env PAPERBOY_DEMO=0)')
+  .addOption(new Option('--role <role>', 'web: site and API only; worker: background jobs only; all: both').choices(['web', 'worker', 'all']).default('all'))
   .action(async (options) => {
-    // Loaded here so that import, stats and the other commands do not load the web application.
-    const [{ startServer, withBoundPort }, { loadDemoIfEmpty }, { SearchService }, { startBackgroundWork }, { offerAdminClaim }] = await Promise.all([
-      import('../server/serve.ts'), import('../server/demo.ts'), import('../search/search-service.ts'), import('../server/background.ts'),
-      import('../community/admin-claim.ts'),
-    ]);
-    const config = await withBoundPort(configFrom(options));
-    const logger = createLogger(config.logLevel);
-    const store = await openStore(config.databaseUrl);
-    if (config.demo) {
-      const demo = await loadDemoIfEmpty(store);
-      if (demo) logger.info({ papers: demo.papersNew, files: demo.files, seconds: demo.seconds }, 'loaded demo data');
-    }
-    const search = new SearchService(store, null);
-    const server = await startServer({ store, config, logger, search });
-    logger.info({ url: server.url, database: config.databaseUrl }, 'Paperboy is serving');
-    await offerAdminClaim(store, logger, config.publicUrl);
-    const background = startBackgroundWork({ store, config, logger, search });
-    const stop = async () => {
-      background.stop();
-      await server.close();
-      await store.close();
-      process.exit(0);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    const { serveWithRole, parseRole } = await import('./serve-roles.ts');
+    await serveWithRole(parseRole(options.role), configFrom(options), { portGiven: options.port !== undefined });
   });
 
 program.command('import')
@@ -109,6 +87,7 @@ program.command('stats')
 registerModelCommands(program, configFrom);
 registerAdminCommands(program, configFrom);
 registerDigestCommands(program, configFrom);
+registerJobsCommands(program, configFrom);
 
 try {
   await program.parseAsync();

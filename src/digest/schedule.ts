@@ -11,7 +11,7 @@ import type { Store } from '../store/store.ts';
 import { createMailer } from '../mail/mailer.ts';
 import type { DigestFrequency } from '../store/subscription-store.ts';
 import { loadDigestConfig, weekdayNumber, type DigestConfig } from './digest-config.ts';
-import { defaultDigestPeriod, todayIn } from './digest-period.ts';
+import { defaultDigestPeriod, todayIn, type DigestPeriod } from './digest-period.ts';
 import { runDigest, type DigestRunSummary } from './send.ts';
 import type { ForYouProvider } from './compose.ts';
 
@@ -33,7 +33,6 @@ export function startDigestSchedule(options: DigestScheduleOptions): () => void 
     logger.info('digest schedule off (DIGEST_SCHEDULE=0)');
     return () => {};
   }
-  const { hour, minute } = digest.at;
   const job = (frequency: DigestFrequency, pattern: string) => new Cron(pattern, {
     name: `paperboy-digest-${frequency}`,
     timezone: digest.timeZone,
@@ -42,18 +41,32 @@ export function startDigestSchedule(options: DigestScheduleOptions): () => void 
   }, async () => {
     await sendScheduledDigest({ ...options, digest }, frequency);
   });
-  const jobs = [
-    job('daily', `${minute} ${hour} * * *`),
-    job('weekly', `${minute} ${hour} * * ${weekdayNumber(digest.weeklyDay)}`),
-  ];
+  const jobs = digestCrons(digest).map(({ frequency, cron }) => job(frequency, cron));
   logger.info({ daily: jobs[0]!.nextRun()?.toISOString(), weekly: jobs[1]!.nextRun()?.toISOString(), timeZone: digest.timeZone }, 'digests scheduled');
   return () => jobs.forEach((j) => j.stop());
 }
 
-/** One scheduled run: the default period for today in the configured time zone. */
-export async function sendScheduledDigest(options: DigestScheduleOptions & { digest: DigestConfig }, frequency: DigestFrequency, now = new Date()): Promise<DigestRunSummary> {
+/** The cron patterns (in digest.timeZone) of the daily and weekly runs; the job queue of a PostgreSQL
+ *  deployment (src/jobs/) schedules the same runs with them. */
+export function digestCrons(digest: DigestConfig): { frequency: DigestFrequency; cron: string }[] {
+  const { hour, minute } = digest.at;
+  return [
+    { frequency: 'daily', cron: `${minute} ${hour} * * *` },
+    { frequency: 'weekly', cron: `${minute} ${hour} * * ${weekdayNumber(digest.weeklyDay)}` },
+  ];
+}
+
+/** The period a run at `now` sends: the default period for today in the configured time zone. */
+export async function scheduledDigestPeriod(store: Store, digest: DigestConfig, frequency: DigestFrequency, now = new Date()): Promise<DigestPeriod> {
+  return defaultDigestPeriod(frequency, todayIn(digest.timeZone, now), await store.latestDay());
+}
+
+/** One scheduled run: the default period for today in the configured time zone (or the period given, when a
+ *  queued run chose it at the time it was due). */
+export async function sendScheduledDigest(options: DigestScheduleOptions & { digest: DigestConfig }, frequency: DigestFrequency, now = new Date(),
+  chosen?: DigestPeriod): Promise<DigestRunSummary> {
   const { store, config, logger, digest } = options;
-  const period = defaultDigestPeriod(frequency, todayIn(digest.timeZone, now), await store.latestDay());
+  const period = chosen ?? await scheduledDigestPeriod(store, digest, frequency, now);
   const mailer = createMailer(config.mail, { pool: digest.concurrency });
   try {
     return await runDigest({

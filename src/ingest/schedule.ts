@@ -32,22 +32,30 @@ export interface IngestScheduleOptions {
   afterRun?: (result: DailyIngestResult) => Promise<void>;
 }
 
-/** Starts the daily job; returns a function that stops it (an ongoing run finishes its current page). */
-export function startIngestSchedule(options: IngestScheduleOptions): () => void {
-  const config = options.config ?? loadIngestConfig();
-  const { logger } = options;
+/** The daily run's cron pattern (UTC), or null when there is nothing to run (the log says why). The job queue
+ *  of a PostgreSQL deployment (src/jobs/) schedules the same run with it. */
+export function ingestCron(config: IngestConfig, logger: Logger): string | null {
   const wantsHarvest = config.harvest.enabled;
   const wantsMirror = config.mirror.upstream !== null;
   if (!wantsHarvest && !wantsMirror) {
     logger.info('ingestion schedule off (PAPERBOY_HARVEST=0 and no PAPERBOY_MIRROR_UPSTREAM)');
-    return () => {};
+    return null;
   }
   if (wantsHarvest && !config.contact) {
     logger.warn('arXiv harvest not scheduled: set PAPERBOY_CONTACT to an email address (arXiv asks harvesters for one)');
-    if (!wantsMirror) return () => {};
+    if (!wantsMirror) return null;
   }
   const { hour, minute } = config.harvest.at;
-  const job = new Cron(`${minute} ${hour} * * *`, {
+  return `${minute} ${hour} * * *`;
+}
+
+/** Starts the daily job; returns a function that stops it (an ongoing run finishes its current page). */
+export function startIngestSchedule(options: IngestScheduleOptions): () => void {
+  const config = options.config ?? loadIngestConfig();
+  const { logger } = options;
+  const pattern = ingestCron(config, logger);
+  if (pattern === null) return () => {};
+  const job = new Cron(pattern, {
     name: 'paperboy-ingest',
     timezone: 'UTC',
     protect: () => logger.warn('previous ingestion run still going; skipping this one'),

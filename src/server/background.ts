@@ -1,30 +1,50 @@
 /**
- * Work the embedded default does beside serving: build the in-memory search index, keep the instance's own
- * embedding model trained and every paper embedded (now, and every few minutes for new papers), and run the
- * daily arXiv harvest.
+ * Work beside serving: build the in-memory search index, keep the instance's own embedding model trained and
+ * every paper embedded (now, and every few minutes for new papers), run the daily arXiv harvest and send the
+ * digests. The jobs run through a JobQueue (src/jobs/): in this process on the embedded default, on shared
+ * PostgreSQL queues when there are several processes.
+ *
+ * Roles (`paperboy serve --role`): `all` serves and works; `web` only serves (it loads the search model the
+ * workers keep, and reloads it when they train a new one); `worker` only works.
  */
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import type { SearchService } from '../search/search-service.ts';
 import type { Embedder } from '../search/embedder.ts';
-import { DEFAULT_INDEXER_OPTIONS, SemanticIndexer, embedMissing } from '../search/semantic-indexer.ts';
+import { ACTIVE_MODEL_STATE, DEFAULT_INDEXER_OPTIONS, SemanticIndexer, embedMissing, type ActiveModel } from '../search/semantic-indexer.ts';
 import { loadConfiguredEmbedder } from '../search/onnx/configured-embedder.ts';
 import { trainInWorker } from '../search/train-worker.ts';
 import { describeDatabase } from '../config.ts';
-import { startIngestSchedule } from '../ingest/schedule.ts';
-import { startDigestSchedule } from '../digest/schedule.ts';
+import type { JobQueue } from '../jobs/jobs.ts';
+import { InProcessJobQueue } from '../jobs/in-process.ts';
+import { embedRequest, paperboyJobHandlers, paperboyJobSchedules } from '../jobs/paperboy-jobs.ts';
 
 export const EMBED_EVERY_MS = 10 * 60_000;
+/** How often a process that does not embed looks for a newer search model. */
+export const MODEL_REFRESH_MS = 60_000;
+
+export type ServeRole = 'web' | 'worker' | 'all';
 
 export interface BackgroundWork {
-  stop(): void;
-  /** Resolves when the first round (index build, training, embedding) is over. */
+  stop(): Promise<void>;
+  /** Resolves when the first round (index build, model loaded; training and embedding where this process works) is over. */
   firstRound: Promise<void>;
+  /** Where the jobs run. */
+  jobs: JobQueue | null;
 }
 
-export function startBackgroundWork(ctx: { store: Store; config: Config; logger: Logger; search: SearchService }): BackgroundWork {
+export function startBackgroundWork(ctx: {
+  store: Store; config: Config; logger: Logger; search: SearchService;
+  /** Default all. */
+  role?: ServeRole;
+  /** Default: an in-process queue (the embedded default). */
+  jobs?: JobQueue;
+}): BackgroundWork {
   const { store, config, logger, search } = ctx;
+  const role = ctx.role ?? 'all';
+  const works = role !== 'web';
+  const jobs = works ? ctx.jobs ?? new InProcessJobQueue(logger) : null;
   const options = { ...DEFAULT_INDEXER_OPTIONS, modelDir: config.modelDir };
   const database = describeDatabase(config.databaseUrl);
   // Training runs in a worker thread where the database is a file another connection can open.
@@ -55,33 +75,65 @@ export function startBackgroundWork(ctx: { store: Store; config: Config; logger:
       logger.error({ err: error }, 'embedding papers failed; search stays lexical for papers without vectors');
     }
   };
+  // A process that does not run the embedding job itself (web, or any process beside other workers) picks up
+  // the model the workers keep: at once on start, later only when all papers have vectors of a newer one.
+  let current: string | null = null;
+  const complete = async (modelId: string) => (await store.countVectors(modelId)) >= (await store.stats()).papers;
+  const refreshModel = async () => {
+    try {
+      if (onnx) {
+        if (current !== onnx.id && await complete(onnx.id)) {
+          search.setEmbedder(onnx);
+          current = onnx.id;
+        }
+        return;
+      }
+      const active = await store.getJobState<ActiveModel>(ACTIVE_MODEL_STATE);
+      if (!active || active.id === current || (current !== null && !(await complete(active.id)))) return;
+      current = (await indexer.loadActive())?.id ?? current;
+    } catch (error) {
+      logger.warn({ err: error }, 'looking for a newer search model failed');
+    }
+  };
+  const sharedQueue = jobs?.kind === 'pg-boss';
+  const handlers = { store, config, logger, queue: jobs!, embed: config.semanticSearch ? round : null };
+  let refreshTimer: ReturnType<typeof setInterval> | null = null;
   const firstRound = (async () => {
     await store.warmUp();
     logger.info('search index ready');
-    if (!config.semanticSearch) return;
-    try {
-      onnx = await loadConfiguredEmbedder(config);
-      if (onnx) logger.info({ model: onnx.id, dimensions: onnx.dimensions }, 'ONNX embedding model loaded');
-    } catch (error) {
-      logger.error({ err: error }, 'the chosen ONNX model cannot be loaded; semantic search stays off');
-      return;
+    if (config.semanticSearch) {
+      try {
+        onnx = await loadConfiguredEmbedder(config);
+        if (onnx) logger.info({ model: onnx.id, dimensions: onnx.dimensions }, 'ONNX embedding model loaded');
+      } catch (error) {
+        logger.error({ err: error }, 'the chosen ONNX model cannot be loaded; semantic search stays off');
+        onnx = null;
+        handlers.embed = null;
+      }
+      // The learned model, if there is one, serves until the ONNX vectors are all there.
+      current = (await indexer.loadActive())?.id ?? null;
+      if (!works || sharedQueue) {
+        await refreshModel();
+        refreshTimer = setInterval(() => void refreshModel(), MODEL_REFRESH_MS);
+        refreshTimer.unref();
+      }
     }
-    await indexer.loadActive(); // the learned model, if there is one, serves until the ONNX vectors are all there
-    await round();
+    if (!jobs) return;
+    await jobs.work(paperboyJobHandlers(handlers), paperboyJobSchedules(handlers));
+    // The first embedding round right away (on a shared queue, one worker takes it).
+    if (handlers.embed) {
+      if (sharedQueue) await jobs.enqueue(embedRequest());
+      else await round();
+    }
   })();
-  const timer = config.semanticSearch ? setInterval(() => void round(), EMBED_EVERY_MS) : null;
-  timer?.unref();
-  // The daily arXiv harvest (and Daily Papers mirror, when configured); new papers are embedded right after.
-  const stopIngest = startIngestSchedule({ store, logger, afterRun: async () => (config.semanticSearch ? round() : undefined) });
-  // Email digests at DIGEST_AT in DIGEST_TIMEZONE (see src/digest/schedule.ts).
-  const stopDigest = startDigestSchedule({ store, config, logger });
+  firstRound.catch((error) => logger.error({ err: error }, 'starting background work failed'));
   return {
-    stop: () => {
-      if (timer) clearInterval(timer);
-      stopIngest();
-      stopDigest();
-      void onnx?.close();
+    stop: async () => {
+      if (refreshTimer) clearInterval(refreshTimer);
+      await jobs?.stop();
+      await onnx?.close();
     },
     firstRound,
+    jobs,
   };
 }

@@ -1,0 +1,98 @@
+/**
+ * `paperboy serve --role web|worker|all`.
+ *
+ * - all (default): the site and the API, and the background jobs: the embedded default, one process.
+ * - web: the site and the API only. Web processes keep no state of their own (sessions, rate limits, the
+ *   instance secret and the data version that caches key on live in the store), so any number of them can
+ *   run behind a proxy.
+ * - worker: the background jobs only (embedding, harvest, digests), no site; with --port, /healthz only.
+ *
+ * On PostgreSQL the jobs go through pg-boss queues in the same database, shared by every worker (and `all`)
+ * process; on SQLite they run in the process (src/jobs/).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../config.ts';
+import { createLogger } from '../log.ts';
+import { openStore } from '../store/open-store.ts';
+import type { ServeRole } from '../server/background.ts';
+import type { JobQueue } from '../jobs/jobs.ts';
+
+export const SERVE_ROLES: readonly ServeRole[] = ['web', 'worker', 'all'];
+
+export function parseRole(text: string | undefined): ServeRole {
+  const role = (text ?? 'all') as ServeRole;
+  if (!SERVE_ROLES.includes(role)) throw new Error(`--role must be one of ${SERVE_ROLES.join(', ')}, not ${text}`);
+  return role;
+}
+
+export async function serveWithRole(role: ServeRole, config: Config, options: { portGiven: boolean }): Promise<void> {
+  // Loaded here so that import, stats and the other commands do not load the web application.
+  const [{ startServer, withBoundPort }, { loadDemoIfEmpty }, { SearchService }, { startBackgroundWork }, { offerAdminClaim }] = await Promise.all([
+    import('../server/serve.ts'), import('../server/demo.ts'), import('../search/search-service.ts'), import('../server/background.ts'),
+    import('../community/admin-claim.ts'),
+  ]);
+  const serves = role !== 'worker';
+  if (serves) config = await withBoundPort(config);
+  const logger = createLogger(config.logLevel).child({ role });
+  const store = await openStore(config.databaseUrl);
+  let jobs: JobQueue | undefined;
+  if (role !== 'web' && store.backend === 'postgres') {
+    const { PgBossJobQueue } = await import('../jobs/pg-boss-queue.ts');
+    jobs = await PgBossJobQueue.connect(config.databaseUrl, logger, { worker: true });
+  }
+  if (serves && config.demo) {
+    const demo = await loadDemoIfEmpty(store);
+    if (demo) logger.info({ papers: demo.papersNew, files: demo.files, seconds: demo.seconds }, 'loaded demo data');
+  }
+  const search = new SearchService(store, null);
+  let close: () => Promise<void> = async () => {};
+  if (serves) {
+    const server = await startServer({ store, config, logger, search });
+    close = server.close;
+    logger.info({ url: server.url, database: config.databaseUrl }, 'Paperboy is serving');
+    await offerAdminClaim(store, logger, config.publicUrl);
+  } else if (options.portGiven) {
+    const health = await startHealthz(config, async () => {
+      await store.latestDay();
+      return { status: 'ok', role, backend: store.backend, jobs: jobs?.kind ?? 'in-process' };
+    });
+    close = () => new Promise((done) => health.close(() => done()));
+    logger.info({ port: (health.address() as AddressInfo).port }, 'worker health check at /healthz');
+  }
+  if (role === 'web' && store.backend === 'sqlite') logger.warn('role web on SQLite: no process of this one runs the background jobs unless a worker shares the file');
+  const background = startBackgroundWork({ store, config, logger, search, role, jobs });
+  if (role === 'worker') logger.info({ jobs: background.jobs?.kind, database: config.databaseUrl.replace(/\/\/[^@/]*@/, '//…@') }, 'Paperboy worker started');
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    try {
+      await background.stop();
+      await close();
+      await store.close();
+    } finally {
+      process.exit(0);
+    }
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+/** A worker's only HTTP: GET /healthz (200 with a JSON body when the store answers, 503 when it does not). */
+function startHealthz(config: Config, check: () => Promise<Record<string, unknown>>): Promise<Server> {
+  const server = createServer((request, response) => {
+    if (request.method !== 'GET' || new URL(request.url ?? '/', 'http://worker').pathname !== '/healthz') {
+      response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Not found"}');
+      return;
+    }
+    check().then(
+      (body) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
+      (error: Error) => response.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'error', error: error.message })),
+    );
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve(server));
+  });
+}

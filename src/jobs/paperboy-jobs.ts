@@ -1,0 +1,106 @@
+/**
+ * Paperboy's background jobs as handlers, schedules and run requests for a JobQueue (src/jobs/jobs.ts):
+ *
+ * - embed: embed every paper that has no vector yet (training the instance's model first when needed), every
+ *   10 minutes and after each harvest; idempotent, no window;
+ * - harvest: the daily ingestion (arXiv harvest of the configured sets, then the Daily Papers mirror), at
+ *   PAPERBOY_HARVEST_AT UTC; window harvest:YYYY-MM-DD (the UTC day it was due);
+ * - digest: the daily digest at DIGEST_AT and the weekly one on DIGEST_WEEKLY_DAY; window the period's ledger
+ *   key (digest:daily:2026-07-24), chosen when the run is due, so that a retry the next day sends that period.
+ *
+ * Handlers only call the jobs' own code: runDailyIngest, sendScheduledDigest, the indexer's round.
+ */
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import type { Store } from '../store/store.ts';
+import type { DigestFrequency } from '../store/subscription-store.ts';
+import { toDay } from '../domain/periods.ts';
+import { ingestCron, runDailyIngest } from '../ingest/schedule.ts';
+import { loadIngestConfig, type IngestConfig } from '../ingest/ingest-config.ts';
+import { digestCrons, scheduledDigestPeriod, sendScheduledDigest } from '../digest/schedule.ts';
+import { loadDigestConfig, type DigestConfig } from '../digest/digest-config.ts';
+import { parseDigestPeriod } from '../digest/digest-period.ts';
+import type { JobHandler, JobQueue, JobRequest, ScheduledJob } from './jobs.ts';
+
+export const EMBED_CRON = '*/10 * * * *';
+
+export interface PaperboyJobsContext {
+  store: Store;
+  config: Config;
+  logger: Logger;
+  queue: JobQueue;
+  /** One embedding round (null when semantic search is off). */
+  embed: (() => Promise<void>) | null;
+  /** Default loadIngestConfig(process.env) / loadDigestConfig(process.env). */
+  ingest?: IngestConfig;
+  digest?: DigestConfig;
+}
+
+export function embedRequest(): JobRequest {
+  return { name: 'embed', data: {}, window: null };
+}
+
+/** The harvest due at `now`: the UTC day is its window. */
+export function harvestRequest(now: Date): JobRequest {
+  const day = toDay(now);
+  return { name: 'harvest', data: { day }, window: `harvest:${day}` };
+}
+
+/** The digest due at `now`: its period is chosen now and travels with the job. */
+export async function digestRequest(store: Store, digest: DigestConfig, frequency: DigestFrequency, now: Date): Promise<JobRequest> {
+  const period = await scheduledDigestPeriod(store, digest, frequency, now);
+  return { name: 'digest', data: { frequency, period: period.label }, window: `digest:${period.key}` };
+}
+
+export function paperboyJobHandlers(ctx: PaperboyJobsContext): JobHandler[] {
+  const { store, config, logger, queue } = ctx;
+  const ingest = ctx.ingest ?? loadIngestConfig();
+  const digest = ctx.digest ?? loadDigestConfig();
+  return [
+    {
+      name: 'embed',
+      run: async () => {
+        await ctx.embed?.();
+      },
+    },
+    {
+      name: 'harvest',
+      run: async () => {
+        const result = await runDailyIngest({ store, logger, config: ingest });
+        if (result.errors.length > 0) logger.warn({ errors: result.errors }, 'daily ingestion finished with errors');
+        // New papers are embedded right after (by whichever worker takes the job).
+        if (ctx.embed) await queue.enqueue(embedRequest());
+      },
+    },
+    {
+      name: 'digest',
+      run: async (data) => {
+        const frequency = data.frequency === 'weekly' ? 'weekly' : 'daily';
+        const period = typeof data.period === 'string' ? parseDigestPeriod(frequency, data.period) : null;
+        if (!period) throw new Error(`digest job without a valid period: ${JSON.stringify(data)}`);
+        await sendScheduledDigest({ store, config, logger, digest }, frequency, new Date(), period);
+      },
+    },
+  ];
+}
+
+export function paperboyJobSchedules(ctx: PaperboyJobsContext): ScheduledJob[] {
+  const { store, logger } = ctx;
+  const ingest = ctx.ingest ?? loadIngestConfig();
+  const digest = ctx.digest ?? loadDigestConfig();
+  const schedules: ScheduledJob[] = [];
+  if (ctx.embed) schedules.push({ key: 'embed', name: 'embed', cron: EMBED_CRON, timeZone: 'UTC', request: async () => embedRequest() });
+  const harvestCron = ingestCron(ingest, logger);
+  if (harvestCron) schedules.push({ key: 'harvest', name: 'harvest', cron: harvestCron, timeZone: 'UTC', request: async (now) => harvestRequest(now) });
+  if (digest.schedule) {
+    for (const { frequency, cron } of digestCrons(digest)) {
+      schedules.push({
+        key: `digest-${frequency}`, name: 'digest', cron, timeZone: digest.timeZone,
+        request: (now) => digestRequest(store, digest, frequency, now),
+      });
+    }
+  } else {
+    logger.info('digest schedule off (DIGEST_SCHEDULE=0)');
+  }
+  return schedules;
+}
