@@ -18,6 +18,7 @@ import { registerFeeds } from '../web/feed-routes.ts';
 import { createMailer, type Mailer } from '../mail/mailer.ts';
 import { registerDigestRoutes } from '../web/digest-routes.ts';
 import { registerOutboxRoutes } from '../web/outbox-routes.ts';
+import { registerCollectionRoutes } from '../web/collection-routes.ts';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -50,6 +51,8 @@ export function createApp(deps: AppDependencies): Hono {
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text('The request is too large.', 413) }));
   // Who is asking, and CSRF checks on every state-changing request (web/auth/auth.ts).
   app.use(authMiddleware(ctx));
+  // Collections, follows, "for you", export; first, so that every page's Save and Follow controls know the member.
+  registerCollectionRoutes(app, ctx);
 
   app.get('/healthz', async (c) => {
     await ctx.store.latestDay();

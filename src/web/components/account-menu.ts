@@ -16,6 +16,7 @@ export function accountMenu(viewer: Viewer | undefined): Html {
 <p class="account-menu-name"><strong>${account.fullname}</strong><span>@${account.name}</span></p>
 <ul>
 <li><a href="${memberUrl(account.name)}">Your profile</a></li>
+<li><a href="/for-you">For you</a></li>
 <li><a href="/settings">Settings</a></li>
 ${isModerator(account) ? html`<li><a href="/moderation">Moderation</a></li>` : ''}
 </ul>

@@ -6,6 +6,7 @@ import type { Html } from '../html.ts';
 import { organizationUrl, paperUrl } from '../urls.ts';
 import { avatar } from './avatar.ts';
 import { voteButton } from './vote-button.ts';
+import { saveControl } from './save-control.ts';
 import type { Viewer } from '../viewer.ts';
 
 export interface CardOptions {
@@ -44,6 +45,7 @@ ${org
     ? stat('star', paper.githubStars, 'GitHub star')
     : ''}</span>
 </div>
+${saveControl(paper)}
 </article>`;
 }
 

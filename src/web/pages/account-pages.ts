@@ -69,6 +69,8 @@ ${csrfField(viewer.csrfToken)}
 <button type="submit" class="button button-primary">Save</button>
 </form>
 ${digestSettings(viewer, message?.digest ?? null)}
+<h2 class="section-heading">Your data</h2>
+<p><a href="/settings/export">Download all your data</a> (JSON: account, votes, comments, collections, follows, digest subscription) · <a href="/collections">Your collections</a> · <a href="/following">Following</a></p>
 <h2 class="section-heading">Sessions</h2>
 <p>Signed in on another device you no longer use? Sign out everywhere, this device included.</p>
 <form method="post" action="/signout/everywhere">

@@ -5,6 +5,8 @@ import type { PageOptions } from '../layout.ts';
 import { profileBody } from '../components/profile.ts';
 import { authorUrl } from '../urls.ts';
 import { authorFeed, feedAlternates } from '../../feeds/links.ts';
+import { html } from 'hono/html';
+import { followButton } from '../components/follow-button.ts';
 
 export function authorPage(summary: AuthorSummary, papers: Paper[], page: number): PageOptions {
   return {
@@ -13,7 +15,7 @@ export function authorPage(summary: AuthorSummary, papers: Paper[], page: number
     alternates: feedAlternates(authorFeed(summary.name), summary.name),
     nav: 'papers',
     navCurrent: 'true',
-    body: profileBody({
+    body: html`${followButton('author', summary.name, summary.name)}${profileBody({
       kind: 'Author',
       name: summary.name,
       avatarUrl: null,
@@ -21,6 +23,6 @@ export function authorPage(summary: AuthorSummary, papers: Paper[], page: number
       papers,
       page,
       path: authorUrl(summary.name),
-    }),
+    })}`,
   };
 }

@@ -5,6 +5,8 @@ import type { PageOptions } from '../layout.ts';
 import { profileBody } from '../components/profile.ts';
 import { organizationUrl } from '../urls.ts';
 import { feedAlternates, organizationFeed } from '../../feeds/links.ts';
+import { html } from 'hono/html';
+import { followButton } from '../components/follow-button.ts';
 
 export function organizationPage(summary: OrganizationSummary, papers: Paper[], page: number): PageOptions {
   const org = summary.organization;
@@ -14,7 +16,7 @@ export function organizationPage(summary: OrganizationSummary, papers: Paper[], 
     alternates: feedAlternates(organizationFeed(org.name), org.fullname),
     nav: 'papers',
     navCurrent: 'true',
-    body: profileBody({
+    body: html`${followButton('organization', org.name, org.fullname)}${profileBody({
       kind: 'Organization',
       name: org.fullname,
       handle: org.name !== org.fullname ? org.name : undefined,
@@ -24,6 +26,6 @@ export function organizationPage(summary: OrganizationSummary, papers: Paper[], 
       page,
       path: organizationUrl(org.name),
       cards: { showOrganization: false },
-    }),
+    })}`,
   };
 }

@@ -7,6 +7,7 @@ import type { PageOptions } from '../layout.ts';
 import { avatar } from '../components/avatar.ts';
 import { cardGrid } from '../components/paper-card.ts';
 import { voteButton } from '../components/vote-button.ts';
+import { saveControl } from '../components/save-control.ts';
 import type { Viewer } from '../viewer.ts';
 import { arxivAbsUrl, arxivPdfUrl, authorUrl, dayUrl, organizationUrl, paperUrl } from '../urls.ts';
 
@@ -102,6 +103,7 @@ function sideLinks(paper: Paper, viewer: Viewer | undefined): Html {
 ${voteButton(paper, viewer, 'large')}
 <p class="stat-line"><span class="icon icon-comment" aria-hidden="true"></span>${plural(paper.numComments, 'comment')}</p>
 </div>
+${saveControl(paper, 'page')}
 <ul class="link-list">
 <li><a class="link-button" href="${arxivAbsUrl(paper.id)}"><span class="icon icon-doc" aria-hidden="true"></span>arXiv page</a></li>
 <li><a class="link-button" href="${arxivPdfUrl(paper.id)}"><span class="icon icon-pdf" aria-hidden="true"></span>PDF</a></li>

@@ -16,7 +16,8 @@ import { marked } from '../components/marked.ts';
 import { cardGrid, type CardContent } from '../components/paper-card.ts';
 import { pagination } from '../components/pagination.ts';
 import { searchUrl, type SearchState } from '../urls.ts';
-import { SEARCH_FEED, feedAlternates, searchPageFeedQuery } from '../../feeds/links.ts';
+import { SEARCH_FEED, feedAlternates, searchFeedQuery, searchPageFeedQuery } from '../../feeds/links.ts';
+import { followButton } from '../components/follow-button.ts';
 
 export interface SearchView {
   state: SearchState;
@@ -53,6 +54,7 @@ export function searchPage(view: SearchView): PageOptions {
 <h1 class="search-title">Results for <q class="search-query">${shown(state.q)}</q></h1>
 <p class="search-summary">${response.total === 0 ? 'No papers found'
     : html`${papersFound(response.total)}${totalPages > 1 ? html` · showing ${first}–${first + response.results.length - 1}` : ''} · ${SORT_NOTES[sort]}`}</p>
+${followButton('search', searchFeedQuery({ ...state, mode: undefined }, 'date'), shown(state.q, 100))}
 </div>
 ${filterForm(state)}
 ${notice(view) ? html`<p class="notice notice-info" role="status">${notice(view)}</p>` : ''}

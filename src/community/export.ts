@@ -1,0 +1,62 @@
+/**
+ * A member's own data, as one JSON document (/settings/export): their account, upvotes, comments,
+ * submissions, collections with their papers, dismissals, follows and email digest subscription. Only
+ * what belongs to that member: other members appear nowhere (a comment's replies by others are left out).
+ */
+import type { Account } from '../store/community-store.ts';
+import type { Store } from '../store/store.ts';
+
+export const EXPORT_FORMAT = 'paperboy-member-export/1';
+const LOTS = 100_000;
+
+export interface MemberExport {
+  format: typeof EXPORT_FORMAT;
+  exportedAt: string;
+  account: Pick<Account, 'id' | 'name' | 'fullname' | 'email' | 'role' | 'createdAt'>;
+  upvotes: { paperId: string; title: string | null }[];
+  submissions: { paperId: string; title: string | null }[];
+  comments: { id: number; paperId: string; parentId: number | null; body: string; createdAt: string; editedAt: string | null }[];
+  collections: {
+    id: number; name: string; description: string; public: boolean; createdAt: string; updatedAt: string;
+    papers: { paperId: string; title: string | null; position: number; addedAt: string }[];
+  }[];
+  dismissedPapers: string[];
+  follows: { kind: string; target: string; label: string; createdAt: string }[];
+  digestSubscription: { email: string; frequency: string; status: string; createdAt: string; confirmedAt: string | null; unsubscribedAt: string | null } | null;
+}
+
+export async function exportMember(store: Store, account: Account, now: Date): Promise<MemberExport> {
+  const [upvoted, submitted, comments, collections, dismissed, follows, subscription] = await Promise.all([
+    store.community.upvotedBy(account.id, LOTS),
+    store.community.submittedBy(account.id, LOTS),
+    store.community.commentsBy(account.id, LOTS),
+    store.collections.collectionsOf(account.id),
+    store.collections.dismissedBy(account.id, LOTS),
+    store.collections.followsOf(account.id),
+    account.email ? store.subscriptions.getSubscriptionByEmail(account.email) : Promise.resolve(null),
+  ]);
+  const items = await Promise.all(collections.map((c) => store.collections.collectionItems(c.id)));
+  const ids = [...new Set([...upvoted, ...submitted, ...items.flat().map((i) => i.paperId)])];
+  const titles = new Map((await store.getPapers(ids)).map((p) => [p.id, p.title]));
+  const title = (id: string) => titles.get(id) ?? null;
+  return {
+    format: EXPORT_FORMAT,
+    exportedAt: now.toISOString(),
+    account: { id: account.id, name: account.name, fullname: account.fullname, email: account.email, role: account.role, createdAt: account.createdAt },
+    upvotes: upvoted.map((paperId) => ({ paperId, title: title(paperId) })),
+    submissions: submitted.map((paperId) => ({ paperId, title: title(paperId) })),
+    comments: comments.filter((c) => c.author.id === account.id).map((c) => ({
+      id: c.id, paperId: c.paperId, parentId: c.parentId, body: c.body, createdAt: c.createdAt, editedAt: c.editedAt,
+    })),
+    collections: collections.map((c, i) => ({
+      id: c.id, name: c.name, description: c.description, public: c.isPublic, createdAt: c.createdAt, updatedAt: c.updatedAt,
+      papers: items[i]!.map((item) => ({ paperId: item.paperId, title: title(item.paperId), position: item.position, addedAt: item.addedAt })),
+    })),
+    dismissedPapers: dismissed,
+    follows: follows.map((f) => ({ kind: f.kind, target: f.target, label: f.label, createdAt: f.createdAt })),
+    digestSubscription: subscription ? {
+      email: subscription.email, frequency: subscription.frequency, status: subscription.status,
+      createdAt: subscription.createdAt, confirmedAt: subscription.confirmedAt, unsubscribedAt: subscription.unsubscribedAt,
+    } : null,
+  };
+}
