@@ -2,8 +2,8 @@
  * The HTTP test files, run again with their store on PostgreSQL: each file runs in a child process whose
  * test/helpers.ts is replaced by test/postgres-helpers.ts (see test/postgres-hooks.ts), so the tests are
  * written once. Like the store contract, this needs PAPERBOY_TEST_POSTGRES_URL (.ci/run starts a server)
- * and fails, not skips, without it. Files whose features need vectors (recommendations) are not listed:
- * the server in CI has no pgvector; the vector contract runs on PGlite instead.
+ * and fails, not skips, without it. Files whose features need vectors (recommendations) run on PGlite,
+ * since the server in CI has no pgvector.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { NODE, REPO_ROOT } from './helpers.ts';
 
-const FILES: { file: string; skip?: { pattern: string; why: string } }[] = [
+const FILES: { file: string; pglite?: boolean; skip?: { pattern: string; why: string } }[] = [
   { file: 'test/api.test.ts', skip: { pattern: 'health and metrics', why: 'it expects backend "sqlite" in /healthz' } },
   { file: 'test/community.test.ts' },
   { file: 'test/comments.test.ts' },
@@ -19,12 +19,15 @@ const FILES: { file: string; skip?: { pattern: string; why: string } }[] = [
   { file: 'test/digest-web.test.ts' },
   { file: 'test/ingest-daily-papers.test.ts' },
   { file: 'test/ingest-bad-input.test.ts' },
+  // Recommendations need vectors: pgvector, which Debian's server lacks, so this file runs on PGlite.
+  { file: 'test/recs.test.ts', pglite: true },
 ];
 
-function run(args: string[]): Promise<{ code: number | null; output: string }> {
+function run(args: string[], pglite: boolean): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     // Without the parent's NODE_TEST_CONTEXT, the child runs its file as a test run of its own.
-    const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+    const { NODE_TEST_CONTEXT: _, ...rest } = process.env;
+    const env = pglite ? { ...rest, PAPERBOY_TEST_PGLITE: '1' } : rest;
     const child = spawn(NODE, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -33,14 +36,14 @@ function run(args: string[]): Promise<{ code: number | null; output: string }> {
   });
 }
 
-for (const { file, skip } of FILES) {
-  const name = `${file} [postgres]${skip ? ` (all but "${skip.pattern}": ${skip.why})` : ''}`;
+for (const { file, skip, pglite = false } of FILES) {
+  const name = `${file} [${pglite ? 'pglite' : 'postgres'}]${skip ? ` (all but "${skip.pattern}": ${skip.why})` : ''}`;
   test(name, { timeout: 300_000 }, async () => {
-    assert.ok(process.env.PAPERBOY_TEST_POSTGRES_URL, 'PAPERBOY_TEST_POSTGRES_URL is not set: see test/contract/backends.ts for how to start a server');
+    if (!pglite) assert.ok(process.env.PAPERBOY_TEST_POSTGRES_URL, 'PAPERBOY_TEST_POSTGRES_URL is not set: see test/contract/backends.ts for how to start a server');
     const { code, output } = await run([
       '--import', join(REPO_ROOT, 'test', 'postgres-hooks.ts'), '--test', '--test-reporter=tap', '--test-concurrency=1',
       ...(skip ? ['--test-skip-pattern', skip.pattern] : []), file,
-    ]);
+    ], pglite);
     const passed = Number(/^# pass (\d+)/m.exec(output)?.[1] ?? 0);
     assert.equal(code, 0, `${file} on PostgreSQL failed:\n${output.slice(-8000)}`);
     assert.ok(passed > 0, `${file} ran no test on PostgreSQL:\n${output.slice(-2000)}`);
