@@ -1,0 +1,156 @@
+/** The "for you" page over HTTP: cold start, recommendations with reasons, exclusions, dismiss and reset, follows. */
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import type { DailyEntryInput, PaperInput } from '../src/domain/types.ts';
+import { loadConfig } from '../src/config.ts';
+import { createLogger } from '../src/log.ts';
+import { createApp } from '../src/server/app.ts';
+import { SearchService } from '../src/search/search-service.ts';
+import type { Embedder } from '../src/search/embedder.ts';
+import { forYouDigestProvider } from '../src/web/for-you.ts';
+import { TEST_ORIGIN, memoryStore, tempDir } from './helpers.ts';
+import { postForm, signIn, type Member } from './community-helpers.ts';
+
+const MODEL = 'test-model/1';
+const D = 16;
+const TOPICS = [
+  { title: 'Quantum error correction with surface codes', abstract: 'We study quantum error correction, surface codes and logical qubits on noisy quantum hardware.' },
+  { title: 'Protein folding with structure prediction', abstract: 'Protein structure prediction and folding dynamics of amino acid chains.' },
+  { title: 'Galaxy cluster survey of dark matter', abstract: 'A galaxy cluster survey measuring dark matter halos and weak lensing of distant galaxies.' },
+];
+const idOf = (topic: number, n: number) => `2608.${String(topic * 100 + n).padStart(5, '0')}`;
+
+function rng(seed: number) {
+  let s = seed;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) - 0.5;
+}
+
+function vectorFor(topic: number, next: () => number): Float32Array {
+  const v = new Float32Array(D);
+  for (let i = 0; i < D; i++) v[i] = 0.25 * next();
+  v[topic] = (v[topic] ?? 0) + 1;
+  const norm = Math.hypot(...v);
+  return v.map((x) => x / norm);
+}
+
+/** Search needs an embedder for the recommender to know the model; queries here are lexical anyway. */
+const embedder: Embedder = {
+  id: MODEL,
+  dimensions: D,
+  embedDocuments: async (texts) => texts.map(() => new Float32Array(D)),
+  embedQuery: async () => new Float32Array(D),
+};
+
+const store = memoryStore();
+const outboxDir = tempDir('paperboy-outbox-');
+const app = createApp({
+  store, config: loadConfig({ PUBLIC_URL: TEST_ORIGIN, OUTBOX_DIR: outboxDir }), logger: createLogger('silent'),
+  search: new SearchService(store, embedder),
+});
+
+before(async () => {
+  const next = rng(7);
+  const papers: PaperInput[] = [];
+  const entries: DailyEntryInput[] = [];
+  const vectors: { id: string; vector: Float32Array }[] = [];
+  for (let t = 0; t < TOPICS.length; t++) {
+    for (let n = 0; n < 20; n++) {
+      const id = idOf(t, n);
+      const day = `2026-08-${String(1 + n).padStart(2, '0')}`;
+      papers.push({
+        id, title: `${TOPICS[t]!.title} ${n}`, summary: `${TOPICS[t]!.abstract} Variant ${n}.`, publishedAt: `${day}T00:00:00.000Z`,
+        authors: [{ name: `Author ${t}`, externalId: null, hidden: false }], upvotes: t === 2 ? 50 - n : n,
+        organization: t === 1 ? { name: 'acme', fullname: 'Acme Bio', avatar: null, externalId: null } : null,
+      });
+      vectors.push({ id, vector: vectorFor(t, next) });
+      entries.push({ day, paperId: id, position: t, submittedAt: `${day}T08:00:00.000Z`, submittedBy: null, listedPublishedAt: `${day}T00:00:00.000Z`, thumbnail: null, isAuthorParticipating: false });
+    }
+  }
+  await store.importBatch({ papers, entries, replaceDays: [] });
+  await store.putVectors(MODEL, D, vectors);
+});
+
+const get = (path: string, m?: Member) => app.request(path, m ? { headers: { cookie: m.cookie } } : {});
+const post = (path: string, m: Member, fields: Record<string, string> = {}) => postForm(app, path, { _csrf: m.csrf, ...fields }, { cookie: m.cookie });
+const upvote = (id: string, m: Member) => app.request(`/papers/${id}/upvote`, { method: 'POST', headers: { cookie: m.cookie, 'x-csrf-token': m.csrf, accept: 'application/json' } });
+
+/** The recommended papers in page order, with their reasons. */
+function recommended(html: string): { id: string; reason: string }[] {
+  return [...html.matchAll(/<li class="for-you-item">[\s\S]*?href="\/papers\/([^"]+)"[\s\S]*?<p class="for-you-reason">([\s\S]*?)<\/p>/g)]
+    .map((m) => ({ id: m[1]!, reason: m[2]!.replace(/<[^>]+>/g, '').trim() }));
+}
+
+test('a member with no history gets the cold start: trending, clearly labelled, never an error', async () => {
+  const newcomer = await signIn(app, outboxDir, 'new@example.org');
+  const res = await get('/for-you', newcomer);
+  assert.equal(res.status, 200);
+  const html = await res.text();
+  assert.match(html, /Trending, not personal yet/);
+  const items = recommended(html);
+  assert.ok(items.length > 0);
+  assert.ok(items.every((i) => /Trending/.test(i.reason)), JSON.stringify(items.slice(0, 2)));
+  assert.match(html, /<a href="\/for-you">For you<\/a>/, 'linked from the account menu');
+  const out = await get('/for-you');
+  assert.equal(out.status, 303, 'signed out: sign in first');
+});
+
+test('after upvotes and a save: papers of that topic, each with a reason, never the upvoted, saved or dismissed ones; reset brings dismissals back', async () => {
+  const ada = await signIn(app, outboxDir, 'ada@example.org');
+  const upvoted = [idOf(0, 0), idOf(0, 1), idOf(0, 2)];
+  for (const id of upvoted) assert.equal((await upvote(id, ada)).status, 200);
+  const saved = idOf(0, 3);
+  assert.equal((await post(`/papers/${saved}/save`, ada, { collection: 'new', name: 'Quantum' })).status, 303);
+
+  let html = await (await get('/for-you', ada)).text();
+  assert.doesNotMatch(html, /Trending, not personal yet/);
+  assert.match(html, /Ranked by a model trained on the 4 papers you upvoted or saved/);
+  let items = recommended(html);
+  assert.ok(items.length >= 10, `${items.length} recommendations`);
+  const ids = items.map((i) => i.id);
+  for (const id of [...upvoted, saved]) assert.ok(!ids.includes(id), `${id} is not recommended again`);
+  assert.ok(ids.slice(0, 10).every((id) => id.startsWith('2608.000')), `quantum papers first: ${ids.slice(0, 10).join(' ')}`);
+  for (const item of items.slice(0, 10)) {
+    assert.match(item.reason, /^Why: Close to “Quantum error correction with surface codes \d”, which you (upvoted|saved) · \w+/, item.reason);
+  }
+
+  const first = items[0]!.id;
+  const dismissed = await post('/for-you/dismiss', ada, { paper: first });
+  assert.equal(dismissed.status, 303);
+  html = await (await get(dismissed.headers.get('location')!, ada)).text();
+  assert.match(html, /will not be recommended again/);
+  items = recommended(html);
+  assert.ok(!items.some((i) => i.id === first), 'a dismissed paper leaves the list');
+  assert.match(html, /Reset brings back the 1 paper you marked “Not interested”/);
+
+  const reset = await post('/for-you/reset', ada);
+  assert.equal(reset.status, 303);
+  html = await (await get('/for-you', ada)).text();
+  assert.equal(recommended(html)[0]!.id, first, 'after the reset it is back');
+  assert.match(html, /Reset brings back the 0 papers/);
+});
+
+test('followed organizations and authors show their new papers in a section each; the digest hook uses the same data', async () => {
+  const bob = await signIn(app, outboxDir, 'bob@example.org');
+  assert.equal((await post('/follow', bob, { kind: 'organization', target: 'acme' })).status, 303);
+  assert.equal((await post('/follow', bob, { kind: 'author', target: 'Author 2' })).status, 303);
+  const html = await (await get('/for-you', bob)).text();
+  const sections = [...html.matchAll(/<section class="follow-section">([\s\S]*?)<\/section>/g)].map((m) => m[1]!);
+  assert.equal(sections.length, 2);
+  const acme = sections.find((s) => s.includes('Acme Bio'))!;
+  assert.ok(acme, 'a section for the organization');
+  const acmePapers = [...acme.matchAll(/href="\/papers\/([^"]+)"/g)].map((m) => m[1]);
+  assert.ok(acmePapers.length > 0);
+  assert.ok(acmePapers.every((id) => id!.startsWith('2608.001')), 'the organization\'s papers');
+  assert.ok(acmePapers.includes(idOf(1, 19)), 'the newest first');
+  assert.ok(!acmePapers.includes(idOf(1, 0)), 'not papers older than the window');
+  const author = sections.find((s) => s.includes('Author 2'))!;
+  assert.ok([...author.matchAll(/href="\/papers\/([^"]+)"/g)].every((m) => m[1]!.startsWith('2608.002')));
+
+  // The digest's "for you" hook: a subscriber who is this member gets the followed organization's papers of the period.
+  const provider = forYouDigestProvider(store, new SearchService(store, embedder));
+  const subscription = { id: 1, email: 'bob@example.org', frequency: 'weekly' as const, status: 'active' as const, createdAt: '', confirmedAt: null, unsubscribedAt: null, hardBounces: 0, lastConfirmationAt: null };
+  const period = { frequency: 'weekly' as const, label: '2026-W34', key: 'weekly:2026-W34', firstDay: '2026-08-17', lastDay: '2026-08-23' };
+  const papers = await provider(subscription, { period, papers: [] });
+  assert.ok(papers.some((p) => p.id === idOf(1, 19)), papers.map((p) => p.id).join(' '));
+  assert.deepEqual(await provider({ ...subscription, email: 'stranger@example.org' }, { period, papers: [] }), [], 'no member: no section');
+});
