@@ -32,3 +32,16 @@ test('digest periods', () => {
   assert.equal(defaultDigestPeriod('weekly', '2026-07-29', '2026-07-28').key, 'weekly:2026-W30');
   assert.equal(defaultDigestPeriod('weekly', '2026-11-27', '2026-07-24').key, 'weekly:2026-W30');
 });
+
+test('a signature is accepted in its one canonical spelling only (no unused base64 bits)', () => {
+  const secret = 'test-secret';
+  const token = unsubscribeToken(secret, 7, 'ada@example.org');
+  const last = token.at(-1)!;
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  for (const other of alphabet) {
+    if (other === last) continue;
+    const changed = `${token.slice(0, -1)}${other}`;
+    assert.equal(verifyToken(secret, changed, 'ada@example.org', new Date()).ok, false, changed);
+  }
+  assert.equal(verifyToken(secret, token, 'ada@example.org', new Date()).ok, true);
+});
