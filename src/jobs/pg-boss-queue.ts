@@ -85,8 +85,11 @@ export class PgBossJobQueue implements JobQueue {
       const queueNameOf = name === 'tick' ? TICK_QUEUE : queueName(name);
       const settings = queueOptions(name, config);
       await boss.createQueue(queueNameOf, settings);
-      const { policy: _policy, ...changeable } = settings;
-      await boss.updateQueue(queueNameOf, changeable);
+      // Workers own the queues' settings (retries, heartbeat); a process that only sends leaves them alone.
+      if (options.worker) {
+        const { policy: _policy, ...changeable } = settings;
+        await boss.updateQueue(queueNameOf, changeable);
+      }
     }
     return queue;
   }
