@@ -10,6 +10,7 @@ import { registerModelCommands } from './model-command.ts';
 import { registerAdminCommands } from './admin-command.ts';
 import { registerDigestCommands } from './digest-command.ts';
 import { registerJobsCommands } from '../jobs/jobs-command.ts';
+import { registerMigrateCommands } from './migrate-command.ts';
 
 /** Flags win over the environment: they are written into it under the same names before it is read. */
 function configFrom(options: { databaseUrl?: string; port?: string; host?: string; demo?: boolean }): Config {
@@ -88,6 +89,7 @@ registerModelCommands(program, configFrom);
 registerAdminCommands(program, configFrom);
 registerDigestCommands(program, configFrom);
 registerJobsCommands(program, configFrom);
+registerMigrateCommands(program);
 
 try {
   await program.parseAsync();
