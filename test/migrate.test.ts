@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
 import { CLI, DAY_FIXTURES, NODE, REPO_ROOT, tempDir } from './helpers.ts';
-import { HOW_TO_START_POSTGRES, POSTGRES_URL_VARIABLE } from './contract/backends.ts';
+import { HOW_TO_START_POSTGRES, POSTGRES_URL_VARIABLE, PgliteBackend } from './contract/backends.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
 import { importPath } from '../src/ingest/import-files.ts';
@@ -114,7 +114,7 @@ test('an embedded instance is copied into an empty PostgreSQL database; counts a
   assert.equal(counts.collection_items, 3); // the fourth paper is hidden: not added
   assert.ok(report.sampled.papers! > 30 && report.sampled.accounts! >= 2 && report.sampled.subscriptions === 30);
   assert.ok(report.skipped.some((s) => s.startsWith('login_tokens')));
-  if (serverHasVectors) assert.deepEqual(report.vectors, [{ model: 'test-model', source: 50, target: 50 }]);
+  if (serverHasVectors) assert.deepEqual(report.vectors, [{ model: 'test-model', source: instance.paperIds.length, target: instance.paperIds.length }]);
   else assert.ok(report.skipped.some((s) => s.includes('--skip-vectors')));
 
   // The copy is a working store: the session signs Bob in, new rows get ids after the copied ones.
@@ -154,4 +154,25 @@ test('the command prints the per-table counts and the sample it compared', { tim
   assert.match(cli.stdout, /not copied: login_tokens/);
   assert.match(cli.stdout, /compared through both stores: \d+ papers/);
   assert.match(cli.stdout, /the copy matches/);
+});
+
+test('vectors are copied into pgvector and read back the same (PGlite, which has pgvector, as the target)', { timeout: 120_000 }, async (t) => {
+  const pglite = new PgliteBackend();
+  await pglite.start();
+  const target = await pglite.open(t) as PostgresStore;
+  t.after(() => pglite.close()); // after the schema is dropped (hooks run in the order they were added)
+  const instance = await embeddedInstance();
+  const report = await migrateSqliteToPostgres({ from: instance.path, to: 'pglite', target, batchSize: 20 });
+  assert.deepEqual(report.mismatches, []);
+  assert.deepEqual(report.vectors, [{ model: 'test-model', source: instance.paperIds.length, target: instance.paperIds.length }]);
+  assert.equal(report.sampled.vectors, 10);
+  const source = new SqliteStore(instance.path);
+  try {
+    for (const id of instance.paperIds.slice(0, 5)) assert.deepEqual(await target.getVector('test-model', id), await source.getVector('test-model', id));
+    const query = (await source.getVector('test-model', instance.paperIds[3]!))!;
+    const [a, b] = [await source.searchVectors('test-model', query, 5, {}), await target.searchVectors('test-model', query, 5, {})];
+    assert.deepEqual(b.map((h) => h.id), a.map((h) => h.id), 'the same nearest papers on both');
+  } finally {
+    await source.close();
+  }
 });

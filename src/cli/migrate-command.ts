@@ -72,7 +72,10 @@ export const SKIPPED_TABLES: Readonly<Record<string, string>> = {
 
 export interface MigrateOptions {
   from: string;
+  /** postgres:// URL of the target database. */
   to: string;
+  /** A target store opened by the caller (tests: PGlite, which has pgvector); used instead of `to`, left open. */
+  target?: PostgresStore;
   batchSize?: number;
   /** Papers (and their neighbours: accounts, comments, subscriptions, collections) compared after the copy. */
   sample?: number;
@@ -104,7 +107,7 @@ export async function migrateSqliteToPostgres(options: MigrateOptions): Promise<
   const source = describeDatabase(options.from);
   if (source.backend !== 'sqlite' || source.path === ':memory:') throw new MigrateError(`--from must be an SQLite file, not ${options.from}`);
   if (!existsSync(source.path)) throw new MigrateError(`--from: no such file ${source.path}`);
-  if (describeDatabase(options.to).backend !== 'postgres') throw new MigrateError(`--to must be a postgres:// URL, not ${options.to}`);
+  if (!options.target && describeDatabase(options.to).backend !== 'postgres') throw new MigrateError(`--to must be a postgres:// URL, not ${options.to}`);
 
   // Through the store first: the file is brought to the current schema, as `serve` would.
   const sqliteStore = new SqliteStore(source.path);
@@ -112,7 +115,7 @@ export async function migrateSqliteToPostgres(options: MigrateOptions): Promise<
   raw.loadExtension(getLoadablePath());
   let target: PostgresStore | null = null;
   try {
-    target = await PostgresStore.connect(options.to, { poolSize: 4 });
+    target = options.target ?? await PostgresStore.connect(options.to, { poolSize: 4 });
     const pgTables = await targetColumns(target);
     const tables = COPIED_TABLES.filter((t) => sqliteHas(raw, t.name) && pgTables.has(t.name));
     const report: MigrateReport = { tables: [], vectors: [], skipped: [], sampled: {}, mismatches: [], seconds: 0 };
@@ -180,7 +183,7 @@ export async function migrateSqliteToPostgres(options: MigrateOptions): Promise<
   } finally {
     raw.close();
     await sqliteStore.close();
-    await target?.close();
+    if (!options.target) await target?.close();
   }
 }
 
