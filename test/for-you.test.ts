@@ -1,4 +1,5 @@
-/** The "for you" page over HTTP: cold start, recommendations with reasons, exclusions, dismiss and reset, follows. */
+/** The "for you" page over HTTP: cold start, recommendations with reasons, exclusions, dismiss and reset, follows;
+ *  and the "for you" section of email digests, through the runs of the CLI and jobs and the dev outbox's button. */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DailyEntryInput, PaperInput } from '../src/domain/types.ts';
@@ -8,6 +9,14 @@ import { createApp } from '../src/server/app.ts';
 import { SearchService } from '../src/search/search-service.ts';
 import type { Embedder } from '../src/search/embedder.ts';
 import { forYouDigestProvider } from '../src/web/for-you.ts';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { ACTIVE_MODEL_STATE } from '../src/search/semantic-indexer.ts';
+import { sendScheduledDigest } from '../src/digest/schedule.ts';
+import { loadDigestConfig } from '../src/digest/digest-config.ts';
+import { weeklyPeriod } from '../src/digest/digest-period.ts';
+import { startSmtpSink } from '../src/mail/smtp-sink.ts';
+import { listOutbox } from '../src/mail/mailer.ts';
+import { storeForYouProvider } from '../src/recs/member-feed.ts';
 import { TEST_ORIGIN, memoryStore, tempDir } from './helpers.ts';
 import { postForm, signIn, type Member } from './community-helpers.ts';
 
@@ -153,4 +162,74 @@ test('followed organizations and authors show their new papers in a section each
   const papers = await provider(subscription, { period, papers: [] });
   assert.ok(papers.some((p) => p.id === idOf(1, 19)), papers.map((p) => p.id).join(' '));
   assert.deepEqual(await provider({ ...subscription, email: 'stranger@example.org' }, { period, papers: [] }), [], 'no member: no section');
+});
+
+/** The paper ids of a digest's "for you" section, in the HTML part and in the text part (none: no section). */
+function forYouSection(mail: ParsedMail): { html: string[] | null; text: string[] | null } {
+  const ids = (part: string) => [...new Set([...part.matchAll(/\/papers\/(\d{4}\.\d{5})/g)].map((m) => m[1]!))];
+  const html = typeof mail.html === 'string' ? /<h2[^>]*>For you<\/h2>([\s\S]*?)You get this/.exec(mail.html) : null;
+  const text = /\nFor you\n([\s\S]*?)\n-- \n/.exec(mail.text ?? '');
+  return { html: html ? ids(html[1]!) : null, text: text ? ids(text[1]!) : null };
+}
+
+const digestTo = (messages: ParsedMail[], email: string) => {
+  const found = messages.filter((m) => (Array.isArray(m.to) ? m.to[0] : m.to)?.value[0]?.address === email && m.headers.has('list')); // List-Unsubscribe: a digest
+  assert.equal(found.length, 1, `one digest to ${email}`);
+  return found[0]!;
+};
+
+test('digest run as the CLI and the jobs make it (real SMTP server): a member with upvotes gets a "for you" section of other papers; no section for others', async () => {
+  const cy = await signIn(app, outboxDir, 'cy@example.org');
+  const upvoted = [idOf(0, 5), idOf(0, 6), idOf(0, 7)];
+  for (const id of upvoted) assert.equal((await upvote(id, cy)).status, 200);
+  assert.equal((await post('/settings/digest', cy, { frequency: 'weekly' })).status, 303);
+  const newcomer = await signIn(app, outboxDir, 'new@example.org'); // a member with no history
+  assert.equal((await post('/settings/digest', newcomer, { frequency: 'weekly' })).status, 303);
+  const { subscription } = await store.subscriptions.requestSubscription('reader@example.org', 'weekly', new Date());
+  await store.subscriptions.activate(subscription.id, 'weekly', new Date()); // a subscriber who is no member
+  // No search service here: the run reads the model the indexer made active, as `paperboy digest send` does.
+  await store.setJobState(ACTIVE_MODEL_STATE, { id: MODEL, path: '/nowhere', trainedOnPapers: 60, trainedAt: new Date().toISOString() });
+
+  const sink = await startSmtpSink();
+  try {
+    const config = loadConfig({ PUBLIC_URL: TEST_ORIGIN, OUTBOX_DIR: outboxDir, SMTP_URL: sink.url });
+    const digest = { ...loadDigestConfig({}), backoffMs: 0 };
+    const summary = await sendScheduledDigest({ store, config, logger: createLogger('silent'), digest }, 'weekly', new Date(), weeklyPeriod('2026-08-20'));
+    assert.equal(summary.sent, 3, JSON.stringify(summary));
+    const messages = await Promise.all(sink.accepted.map((m) => simpleParser(m.raw)));
+
+    const mine = forYouSection(digestTo(messages, 'cy@example.org'));
+    assert.ok(mine.html && mine.html.length > 0, 'the HTML part has a "For you" section with papers');
+    assert.deepEqual(mine.text, mine.html, 'the text part has the same papers');
+    for (const id of upvoted) assert.ok(!mine.html.includes(id), `${id} (upvoted) is not recommended back`);
+    assert.ok(mine.html.every((id) => id.startsWith('2608.000')), `papers close to the upvoted ones: ${mine.html.join(' ')}`);
+
+    for (const email of ['reader@example.org', 'new@example.org']) {
+      const mail = digestTo(messages, email);
+      assert.deepEqual(forYouSection(mail), { html: null, text: null }, `${email}: no "For you" section`);
+      assert.match(mail.text ?? '', /papers the community read most/, `${email} gets the digest itself`);
+    }
+  } finally {
+    await sink.close();
+  }
+});
+
+test('the dev outbox\'s "send the latest digest" button adds the "for you" section too', async () => {
+  const cy = await signIn(app, outboxDir, 'cy@example.org');
+  assert.equal((await post('/settings/digest', cy, { frequency: 'daily' })).status, 303);
+  assert.equal((await post('/dev/outbox/send-digest', cy, { frequency: 'daily' })).status, 303);
+  const messages = await Promise.all(listOutbox(outboxDir).map((m) => simpleParser(m.raw())));
+  const mine = forYouSection(digestTo(messages, 'cy@example.org'));
+  assert.ok(mine.html && mine.html.length > 0, 'a "For you" section');
+  assert.deepEqual(mine.text, mine.html);
+  assert.ok(!mine.html.some((id) => [idOf(0, 5), idOf(0, 6), idOf(0, 7)].includes(id)), 'not the upvoted papers');
+});
+
+test('without a search service (CLI, jobs), followed saved searches still feed the digest section, searched lexically', async () => {
+  const dee = await signIn(app, outboxDir, 'dee@example.org');
+  assert.equal((await post('/follow', dee, { kind: 'search', target: 'q=protein+folding' })).status, 303);
+  const provider = await storeForYouProvider(store);
+  const subscription = { id: 2, email: 'dee@example.org', frequency: 'weekly' as const, status: 'active' as const, createdAt: '', confirmedAt: null, unsubscribedAt: null, hardBounces: 0, lastConfirmationAt: null };
+  const papers = await provider(subscription, { period: weeklyPeriod('2026-08-20'), papers: [] });
+  assert.deepEqual(papers.map((p) => p.id), [19, 18, 17, 16].map((n) => idOf(1, n)), 'the search\'s papers of the week, newest first');
 });

@@ -8,12 +8,11 @@ import { Option, type Command } from 'commander';
 import type { Config } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { openStore } from '../store/open-store.ts';
-import { createMailer } from '../mail/mailer.ts';
 import type { DigestFrequency } from '../store/subscription-store.ts';
 import { loadDigestConfig, type DigestConfig } from '../digest/digest-config.ts';
 import { defaultDigestPeriod, parseDigestPeriod, todayIn, type DigestPeriod } from '../digest/digest-period.ts';
 import { composeDigest, loadDigest } from '../digest/compose.ts';
-import { runDigest } from '../digest/send.ts';
+import { sendScheduledDigest } from '../digest/schedule.ts';
 import type { Store } from '../store/store.ts';
 
 type ConfigFrom = (options: { databaseUrl?: string }) => Config;
@@ -60,15 +59,13 @@ export function registerDigestCommands(program: Command, configFrom: ConfigFrom)
       });
       const logger = createLogger(config.logLevel);
       const store = await openStore(config.databaseUrl);
-      const mailer = createMailer(config.mail, { pool: digestConfig.concurrency });
       try {
         const period = await choosePeriod(store, digestConfig, options);
-        const summary = await runDigest({
-          store, mailer, logger, config: digestConfig, publicUrl: config.publicUrl, mailFrom: config.mail.replyTo ?? config.mail.from, period,
-        });
+        // The jobs' run: same mailer, same "for you" section (storeForYouProvider) for members with history.
+        const summary = await sendScheduledDigest({ store, config, logger, digest: digestConfig }, period.frequency, new Date(), period);
         const counts = await store.subscriptions.deliveryCounts(period.key);
         process.stdout.write([
-          `digest: ${period.key} (${mailer.mode === 'smtp' ? 'SMTP' : `outbox ${config.mail.outboxDir}`})`,
+          `digest: ${period.key} (${config.mail.smtpUrl ? 'SMTP' : `outbox ${config.mail.outboxDir}`})`,
           summary.skipped ? `skipped: ${summary.skipped}` : `papers: ${summary.papers}`,
           `this run: ${summary.attempted} tried, ${summary.sent} sent, ${summary.deferred} deferred, ${summary.failed} failed (${summary.suspended} suspended)`,
           `ledger for the period: ${counts.sent} sent, ${counts.failed} failed, ${counts.deferred} deferred, ${counts.sending} unfinished`,
@@ -76,7 +73,6 @@ export function registerDigestCommands(program: Command, configFrom: ConfigFrom)
         ].join('\n') + '\n');
         if (summary.deferred > 0) process.exitCode = EXIT_DEFERRED;
       } finally {
-        mailer.close();
         await store.close();
       }
     });

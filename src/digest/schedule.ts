@@ -14,6 +14,7 @@ import { loadDigestConfig, weekdayNumber, type DigestConfig } from './digest-con
 import { defaultDigestPeriod, todayIn, type DigestPeriod } from './digest-period.ts';
 import { runDigest, type DigestRunSummary } from './send.ts';
 import type { ForYouProvider } from './compose.ts';
+import { storeForYouProvider } from '../recs/member-feed.ts';
 
 export interface DigestScheduleOptions {
   store: Store;
@@ -21,8 +22,9 @@ export interface DigestScheduleOptions {
   logger: Logger;
   /** Defaults to loadDigestConfig(process.env). */
   digest?: DigestConfig;
-  /** "For you" papers per subscriber, when recommendations are available. */
-  forYou?: ForYouProvider;
+  /** "For you" papers per subscriber (default: storeForYouProvider, made for each run: the model the indexer
+   *  made active, saved searches run lexically). */
+  forYou?: ForYouProvider | undefined;
 }
 
 /** Starts the schedule (unless DIGEST_SCHEDULE=0); returns a function that stops it. */
@@ -61,8 +63,8 @@ export async function scheduledDigestPeriod(store: Store, digest: DigestConfig, 
   return defaultDigestPeriod(frequency, todayIn(digest.timeZone, now), await store.latestDay());
 }
 
-/** One scheduled run: the default period for today in the configured time zone (or the period given, when a
- *  queued run chose it at the time it was due). */
+/** One run, as the jobs and `paperboy digest send` make it: the default period for today in the configured
+ *  time zone (or the period given: chosen by a queued run when it was due, or asked for on the command line). */
 export async function sendScheduledDigest(options: DigestScheduleOptions & { digest: DigestConfig }, frequency: DigestFrequency, now = new Date(),
   chosen?: DigestPeriod): Promise<DigestRunSummary> {
   const { store, config, logger, digest } = options;
@@ -71,7 +73,7 @@ export async function sendScheduledDigest(options: DigestScheduleOptions & { dig
   try {
     return await runDigest({
       store, mailer, logger, config: digest, publicUrl: config.publicUrl, mailFrom: config.mail.replyTo ?? config.mail.from, period,
-      forYou: options.forYou,
+      forYou: options.forYou ?? await storeForYouProvider(store),
     });
   } finally {
     mailer.close();

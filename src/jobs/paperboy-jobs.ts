@@ -20,6 +20,7 @@ import { loadIngestConfig, type IngestConfig } from '../ingest/ingest-config.ts'
 import { digestCrons, scheduledDigestPeriod, sendScheduledDigest } from '../digest/schedule.ts';
 import { loadDigestConfig, type DigestConfig } from '../digest/digest-config.ts';
 import { parseDigestPeriod } from '../digest/digest-period.ts';
+import type { ForYouProvider } from '../digest/compose.ts';
 import type { JobHandler, JobQueue, JobRequest, ScheduledJob } from './jobs.ts';
 
 export const EMBED_CRON = '*/10 * * * *';
@@ -34,6 +35,8 @@ export interface PaperboyJobsContext {
   /** Default loadIngestConfig(process.env) / loadDigestConfig(process.env). */
   ingest?: IngestConfig;
   digest?: DigestConfig;
+  /** The digests' "for you" section (default: sendScheduledDigest's, from the store alone). */
+  forYou?: ForYouProvider;
 }
 
 export function embedRequest(): JobRequest {
@@ -78,7 +81,7 @@ export function paperboyJobHandlers(ctx: PaperboyJobsContext): JobHandler[] {
         const frequency = data.frequency === 'weekly' ? 'weekly' : 'daily';
         const period = typeof data.period === 'string' ? parseDigestPeriod(frequency, data.period) : null;
         if (!period) throw new Error(`digest job without a valid period: ${JSON.stringify(data)}`);
-        await sendScheduledDigest({ store, config, logger, digest }, frequency, new Date(), period);
+        await sendScheduledDigest({ store, config, logger, digest, forYou: ctx.forYou }, frequency, new Date(), period);
       },
     },
   ];

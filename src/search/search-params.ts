@@ -9,6 +9,9 @@ export interface SearchParamLimits {
   defaultLimit: number;
 }
 
+/** The search page's limits (also what a followed saved search was checked against). */
+export const SEARCH_PAGE_LIMITS: SearchParamLimits = { maxQueryLength: 1000, maxLimit: 50, defaultLimit: 20 };
+
 const day = (name: string) => z.string().refine((s) => parseDay(s) !== null, `${name} must be a real YYYY-MM-DD`);
 
 const schema = z.object({

@@ -19,6 +19,7 @@ import { describeDatabase } from '../config.ts';
 import type { JobQueue } from '../jobs/jobs.ts';
 import { InProcessJobQueue } from '../jobs/in-process.ts';
 import { embedRequest, paperboyJobHandlers, paperboyJobSchedules } from '../jobs/paperboy-jobs.ts';
+import { forYouDigestProvider } from '../web/for-you.ts';
 
 export const EMBED_EVERY_MS = 10 * 60_000;
 /** How often a process that does not embed looks for a newer search model. */
@@ -96,7 +97,8 @@ export function startBackgroundWork(ctx: {
     }
   };
   const sharedQueue = jobs?.kind === 'pg-boss';
-  const handlers = { store, config, logger, queue: jobs!, embed: config.semanticSearch ? round : null };
+  // Digests' "for you": the recommender the pages use, with the model search uses (learned or ONNX).
+  const handlers = { store, config, logger, queue: jobs!, embed: config.semanticSearch ? round : null, forYou: forYouDigestProvider(store, search) };
   let refreshTimer: ReturnType<typeof setInterval> | null = null;
   const firstRound = (async () => {
     await store.warmUp();

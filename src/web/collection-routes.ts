@@ -27,7 +27,8 @@ import { collectionFeed, collectionPage, collectionsPage, collectionUrl } from '
 import { collectionBibtex } from './pages/collection-bibtex.ts';
 import { forYouPage } from './pages/for-you-page.ts';
 import { followingPage } from './pages/following-page.ts';
-import { followSections, memberSignals, recommendFor } from './for-you.ts';
+import { recommenderFor } from './for-you.ts';
+import { followSections, memberSignals, recommendFor } from '../recs/member-feed.ts';
 
 const PAPER_ID_PARAM = ':id{[^/]+(?:/[^/]+)?}';
 const DEFAULT_COLLECTION_NAME = 'Reading list';
@@ -310,7 +311,7 @@ export function registerCollectionRoutes(app: Hono, ctx: AppContext): void {
   app.get('/for-you', async (c) => {
     const me = account(c);
     if (!me) return toSignIn(c, '/for-you');
-    const [list, signals] = await Promise.all([recommendFor(store, ctx.search, me.id), memberSignals(store, me.id)]);
+    const [list, signals] = await Promise.all([recommendFor(store, recommenderFor(store, ctx.search), me.id), memberSignals(store, me.id)]);
     const follows = await followSections(store, ctx.search, me.id, new Set(signals.dismissed));
     const shown = [...list.items.map((i) => i.paper.id), ...follows.sections.flatMap((s) => s.papers.map((p) => p.id))];
     const viewer = await viewerFor(c, store, shown);

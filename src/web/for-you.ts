@@ -1,26 +1,14 @@
 /**
- * What the "for you" page and the digest show a member: the recommender's list (src/recs/) learned from
- * their upvotes and saved papers, without what they dismissed, and the new papers of what they follow.
+ * The web layer's side of "for you" (src/recs/member-feed.ts holds the logic, for the page and the digests):
+ * one recommender per store, shared by every request (it caches the candidate window every member's list is
+ * drawn from), asking the app's search service for the model id; saved searches run through that service too.
  */
-import type { Paper } from '../domain/types.ts';
-import { addDays } from '../domain/periods.ts';
-import { Recommender, type MemberSignals, type RecommendationList } from '../recs/recommender.ts';
+import { Recommender } from '../recs/recommender.ts';
+import { forYouProvider } from '../recs/member-feed.ts';
 import type { SearchService } from '../search/search-service.ts';
-import type { Follow } from '../store/collection-store.ts';
 import type { Store } from '../store/store.ts';
 import type { ForYouProvider } from '../digest/compose.ts';
-import { parseSearchPage } from './search-page-params.ts';
 
-/** Days of publication the recommendations are drawn from. */
-export const FOR_YOU_WINDOW_DAYS = 30;
-export const FOR_YOU_LIMIT = 20;
-/** A followed organization's, author's or search's papers count as new for this many days. */
-export const FOLLOW_NEW_DAYS = 14;
-export const FOLLOW_PAPERS_SHOWN = 6;
-const MAX_SIGNALS = 500;
-const MAX_DISMISSED = 5_000;
-
-/** One recommender per store (it caches the candidate window shared by every member). */
 const recommenders = new WeakMap<Store, Recommender>();
 
 export function recommenderFor(store: Store, search: SearchService): Recommender {
@@ -32,88 +20,8 @@ export function recommenderFor(store: Store, search: SearchService): Recommender
   return recommender;
 }
 
-/** Upvotes and saved papers (the likes) and dismissals, most recent first. */
-export async function memberSignals(store: Store, accountId: number): Promise<Required<MemberSignals>> {
-  const [upvoted, saved, dismissed] = await Promise.all([
-    store.community.upvotedBy(accountId, MAX_SIGNALS),
-    store.collections.savedBy(accountId, MAX_SIGNALS),
-    store.collections.dismissedBy(accountId, MAX_DISMISSED),
-  ]);
-  return { upvoted, saved, dismissed };
-}
-
-export async function recommendFor(store: Store, search: SearchService, accountId: number, limit = FOR_YOU_LIMIT): Promise<RecommendationList> {
-  const signals = await memberSignals(store, accountId);
-  return recommenderFor(store, search).recommend(signals, { limit, windowDays: FOR_YOU_WINDOW_DAYS });
-}
-
-export interface FollowSection {
-  follow: Follow;
-  papers: Paper[];
-}
-
-/** The days a follow's papers count as new in: FOLLOW_NEW_DAYS ending with the newest day of the feed. */
-export async function followWindow(store: Store, days = FOLLOW_NEW_DAYS): Promise<{ firstDay: string; lastDay: string } | null> {
-  const latest = await store.latestDay();
-  return latest ? { firstDay: addDays(latest, 1 - days), lastDay: latest } : null;
-}
-
-/** Papers of one follow published in the window, newest first. */
-export async function followPapers(store: Store, search: SearchService, follow: Follow, window: { firstDay: string; lastDay: string }, limit: number): Promise<Paper[]> {
-  const inWindow = (p: Paper) => p.publishedAt.slice(0, 10) >= window.firstDay && p.publishedAt.slice(0, 10) <= window.lastDay;
-  if (follow.kind === 'organization' || follow.kind === 'author') {
-    // Newest first: read until the papers are older than the window.
-    const papers = follow.kind === 'organization'
-      ? await store.papersOfOrganization(follow.target, 0, limit * 4)
-      : await store.papersOfAuthor(follow.target, 0, limit * 4);
-    return papers.filter(inWindow).slice(0, limit);
-  }
-  const input = parseSearchPage(Object.fromEntries(new URLSearchParams(follow.target)));
-  if (!input.ok || input.request.q.trim() === '') return [];
-  const { request } = input;
-  const fromDay = request.filters.fromDay && request.filters.fromDay > window.firstDay ? request.filters.fromDay : window.firstDay;
-  const toDay = request.filters.toDay && request.filters.toDay < window.lastDay ? request.filters.toDay : window.lastDay;
-  if (fromDay > toDay) return [];
-  const response = await search.search({ ...request, filters: { ...request.filters, fromDay, toDay }, sort: 'date', offset: 0, limit });
-  return response.results.map((r) => r.paper);
-}
-
-export async function followSections(store: Store, search: SearchService, accountId: number, excluded: ReadonlySet<string> = new Set()): Promise<{ window: { firstDay: string; lastDay: string } | null; sections: FollowSection[] }> {
-  const [follows, window] = await Promise.all([store.collections.followsOf(accountId), followWindow(store)]);
-  if (!window) return { window, sections: follows.map((follow) => ({ follow, papers: [] })) };
-  const sections: FollowSection[] = [];
-  for (const follow of follows) {
-    const papers = await followPapers(store, search, follow, window, FOLLOW_PAPERS_SHOWN + excluded.size);
-    sections.push({ follow, papers: papers.filter((p) => !excluded.has(p.id)).slice(0, FOLLOW_PAPERS_SHOWN) });
-  }
-  return { window, sections };
-}
-
-/**
- * The digest's "for you" section for a subscriber who is a member (same address): up to three
- * recommendations, then the period's papers of what they follow, then more recommendations. A subscriber who
- * is no member, or has no history, gets none (the digest itself is the trending list).
- */
+/** The digest's "for you" section where the app's search service is at hand: the dev outbox's send button,
+ *  and the digest jobs of `serve` (src/server/background.ts). */
 export function forYouDigestProvider(store: Store, search: SearchService): ForYouProvider {
-  return async (subscription, digest) => {
-    const accountId = await store.collections.accountIdForEmail(subscription.email);
-    if (accountId === null) return [];
-    const signals = await memberSignals(store, accountId);
-    const list = signals.upvoted.length + signals.saved.length > 0
-      ? await recommenderFor(store, search).recommend(signals, { limit: 10, windowDays: FOR_YOU_WINDOW_DAYS })
-      : null;
-    // Recommendations never hold what the member upvoted, saved or dismissed; follows are filtered here.
-    const recs = list && !list.coldStart ? list.items.map((i) => i.paper) : [];
-    const seen = new Set([...signals.upvoted, ...signals.saved, ...signals.dismissed]);
-    const followed: Paper[] = [];
-    const window = { firstDay: digest.period.firstDay, lastDay: digest.period.lastDay };
-    for (const follow of await store.collections.followsOf(accountId)) {
-      for (const paper of await followPapers(store, search, follow, window, 5)) if (!seen.has(paper.id)) followed.push(paper);
-    }
-    const out: Paper[] = [];
-    for (const paper of [...recs.slice(0, 3), ...followed, ...recs.slice(3)]) {
-      if (!out.some((p) => p.id === paper.id)) out.push(paper);
-    }
-    return out;
-  };
+  return forYouProvider(store, { recommender: recommenderFor(store, search), search });
 }

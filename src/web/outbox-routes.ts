@@ -14,6 +14,7 @@ import { csrfField } from './csrf.ts';
 import { loadDigestConfig } from '../digest/digest-config.ts';
 import { defaultDigestPeriod, todayIn } from '../digest/digest-period.ts';
 import { runDigest } from '../digest/send.ts';
+import { forYouDigestProvider } from './for-you.ts';
 
 const NAME_PARAM = ':name{[A-Za-z0-9][A-Za-z0-9._-]{0,200}\\.eml}';
 const LIST_LIMIT = 200;
@@ -62,7 +63,7 @@ ${rows.length === 0 ? html`<p>The outbox is empty.</p>` : html`<ol class="outbox
     const period = defaultDigestPeriod(frequency, todayIn(config.timeZone, new Date()), await ctx.store.latestDay());
     await runDigest({
       store: ctx.store, mailer: ctx.mailer, logger: ctx.logger, config, publicUrl: ctx.config.publicUrl,
-      mailFrom: ctx.config.mail.replyTo ?? ctx.config.mail.from, period,
+      mailFrom: ctx.config.mail.replyTo ?? ctx.config.mail.from, period, forYou: forYouDigestProvider(ctx.store, ctx.search),
     });
     return c.redirect('/dev/outbox', 303);
   });

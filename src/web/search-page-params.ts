@@ -3,11 +3,9 @@
  * page's conventions: pages count from 1 like every other list (?p=2 is the second page), and the empty
  * fields a no-JS filter form submits (from=&org=) mean "no filter" rather than a bad value.
  */
-import { parseSearchParams, type SearchParamLimits } from '../search/search-params.ts';
+import { SEARCH_PAGE_LIMITS, parseSearchParams } from '../search/search-params.ts';
 import type { SearchRequest } from '../search/search-service.ts';
 import type { SearchState } from './urls.ts';
-
-export const SEARCH_PAGE_LIMITS: SearchParamLimits = { maxQueryLength: 1000, maxLimit: 50, defaultLimit: 20 };
 
 export type SearchPageInput =
   | { ok: true; request: SearchRequest; state: SearchState; page: number }

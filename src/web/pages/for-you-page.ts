@@ -7,7 +7,7 @@ import type { PageOptions } from '../layout.ts';
 import { csrfField } from '../csrf.ts';
 import { emptyState } from '../components/empty-state.ts';
 import { paperCard } from '../components/paper-card.ts';
-import type { FollowSection } from '../for-you.ts';
+import type { FollowSection } from '../../recs/member-feed.ts';
 import { followTargetUrl, KIND_LABELS } from './following-page.ts';
 import type { Viewer } from '../viewer.ts';
 
