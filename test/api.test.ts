@@ -165,7 +165,7 @@ test('the OpenAPI document describes the endpoints', async () => {
 });
 
 test('health and metrics', async () => {
-  assert.deepEqual(await json('/healthz'), { status: 'ok', backend: 'sqlite' });
+  assert.deepEqual(await json('/healthz'), { status: 'ok', backend: store.backend });
   await get('/api/daily_papers?date=2026-08-21');
   const metrics = await (await get('/metrics')).text();
   assert.match(metrics, /paperboy_http_requests_total\{method="GET",route="\/api\/daily_papers",status="200"\} \d+/);

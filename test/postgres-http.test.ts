@@ -11,8 +11,8 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { NODE, REPO_ROOT } from './helpers.ts';
 
-const FILES: { file: string; pglite?: boolean; skip?: { pattern: string; why: string } }[] = [
-  { file: 'test/api.test.ts', skip: { pattern: 'health and metrics', why: 'it expects backend "sqlite" in /healthz' } },
+const FILES: { file: string; pglite?: boolean }[] = [
+  { file: 'test/api.test.ts' },
   { file: 'test/community.test.ts' },
   { file: 'test/comments.test.ts' },
   { file: 'test/feeds.test.ts' },
@@ -36,13 +36,12 @@ function run(args: string[], pglite: boolean): Promise<{ code: number | null; ou
   });
 }
 
-for (const { file, skip, pglite = false } of FILES) {
-  const name = `${file} [${pglite ? 'pglite' : 'postgres'}]${skip ? ` (all but "${skip.pattern}": ${skip.why})` : ''}`;
+for (const { file, pglite = false } of FILES) {
+  const name = `${file} [${pglite ? 'pglite' : 'postgres'}]`;
   test(name, { timeout: 300_000 }, async () => {
     if (!pglite) assert.ok(process.env.PAPERBOY_TEST_POSTGRES_URL, 'PAPERBOY_TEST_POSTGRES_URL is not set: see test/contract/backends.ts for how to start a server');
     const { code, output } = await run([
-      '--import', join(REPO_ROOT, 'test', 'postgres-hooks.ts'), '--test', '--test-reporter=tap', '--test-concurrency=1',
-      ...(skip ? ['--test-skip-pattern', skip.pattern] : []), file,
+      '--import', join(REPO_ROOT, 'test', 'postgres-hooks.ts'), '--test', '--test-reporter=tap', '--test-concurrency=1', file,
     ], pglite);
     const passed = Number(/^# pass (\d+)/m.exec(output)?.[1] ?? 0);
     assert.equal(code, 0, `${file} on PostgreSQL failed:\n${output.slice(-8000)}`);
