@@ -260,3 +260,16 @@ test('a member profile shows their comments rendered safely, and /admin/claim sa
   await store.community.setRole((await store.community.getAccountByName('ada'))!.id, 'admin');
   assert.match(await (await app.request('/admin/claim', { headers: { cookie: ada.cookie } })).text(), /has an administrator already/);
 });
+
+test('the shared trending page shows a vote at once (its cache is keyed by the data version)', async () => {
+  const store = await seededStore();
+  const { app, outboxDir } = communityApp(store);
+  const ada = await signIn(app, outboxDir, 'ada@example.org');
+  const first = await (await app.request('/papers/trending')).text();
+  const top = /href="\/papers\/([^"]+)"/.exec(first.slice(first.indexOf('card-grid')))![1]!;
+  const before = await apiUpvotes(app, top);
+  assert.match(first, new RegExp(`class="vote-count">${before}<`));
+  await app.request(`/papers/${top}/upvote`, { method: 'POST', headers: { cookie: ada.cookie, 'x-csrf-token': ada.csrf } });
+  const second = await (await app.request('/papers/trending')).text();
+  assert.match(second, new RegExp(`class="vote-count">${before + 1}<`));
+});

@@ -10,6 +10,7 @@ import { SubmissionService } from '../community/submissions.ts';
 import { arxivLookup } from '../community/arxiv-lookup.ts';
 import { layout, type PageOptions } from './layout.ts';
 import { renderErrorPage } from './pages/error-page.ts';
+import { ResponseCache } from '../server/response-cache.ts';
 import { formatCount } from './format.ts';
 import { memberUrl, paperUrl, signInUrl } from './urls.ts';
 import { isModerator, safeReturnPath, viewerFor } from './viewer.ts';
@@ -22,6 +23,7 @@ const PAPER_ID_PARAM = ':id{[^/]+(?:/[^/]+)?}';
 const PROFILE_LIST = 24;
 const TRENDING_SIZE = 50;
 const MAX_REASON = 500;
+const TRENDING_CACHE_MS = 60_000;
 
 export function registerCommunityRoutes(app: Hono, ctx: AppContext, limiter: RateLimiter): void {
   const { store } = ctx;
@@ -68,12 +70,22 @@ export function registerCommunityRoutes(app: Hono, ctx: AppContext, limiter: Rat
     return page(c, submittedPage(viewer, paper, outcome.day, outcome.status === 'added'));
   });
 
+  // Scores move with the clock as well as with votes: the signed-out page is shared for a minute at most,
+  // and a vote or comment (a new data version) makes a fresh one at once.
+  const trendingCache = new ResponseCache<Uint8Array<ArrayBuffer>>(TRENDING_CACHE_MS, 4);
   app.get('/papers/trending', async (c) => {
+    const signedIn = c.get('auth').account !== null;
+    const key = await store.dataVersion();
+    const cached = signedIn ? undefined : trendingCache.get(key);
+    if (cached !== undefined) return c.body(cached, 200, { 'Content-Type': 'text/html; charset=UTF-8' });
     const latest = await store.latestDay();
     const range = latest ? { firstDay: addDays(latest, 1 - TRENDING_WINDOW_DAYS), lastDay: latest } : null;
     const entries = range ? await store.listDaily({ ...range, sort: 'trending', offset: 0, limit: TRENDING_SIZE }) : [];
-    const viewer = await viewerFor(c, store, entries.map((e) => e.paper.id));
-    return page(c, trendingPage(entries, range, viewer));
+    const viewer = signedIn ? await viewerFor(c, store, entries.map((e) => e.paper.id)) : undefined;
+    if (signedIn) return page(c, trendingPage(entries, range, viewer));
+    const rendered = Buffer.from(await layout(trendingPage(entries, range, undefined)));
+    trendingCache.set(key, rendered);
+    return c.body(rendered, 200, { 'Content-Type': 'text/html; charset=UTF-8' });
   });
   app.get('/about/trending', (c) => page(c, aboutTrendingPage()));
 
