@@ -7,7 +7,8 @@ import {
   COLLECTION_ITEMS_MAX, COLLECTIONS_PER_MEMBER_MAX, FOLLOWS_PER_MEMBER_MAX,
   type AddItemResult, type Collection, type CollectionInput, type CollectionItem, type CollectionStore, type Follow, type FollowKind,
 } from '../collection-store.ts';
-import type { Queryable, Row, Runner } from './runner.ts';
+import type { Queryable, Runner } from './runner.ts';
+import { rowToCollection } from '../rows.ts';
 
 const COLLECTION_SELECT = `SELECT c.id, c.member_id, m.name AS owner_name, c.name, c.description, c.is_public, c.created_at, c.updated_at,
   (SELECT count(*) FROM collection_items i JOIN papers p ON p.id = i.paper_id WHERE i.collection_id = c.id AND p.hidden_at IS NULL) AS papers
@@ -176,16 +177,3 @@ async function touch(tx: Queryable, collectionId: number, now: Date): Promise<vo
   await tx.query('UPDATE collections SET updated_at = $1 WHERE id = $2', [now.toISOString(), collectionId]);
 }
 
-function rowToCollection(row: Row): Collection {
-  return {
-    id: Number(row.id),
-    ownerId: Number(row.member_id),
-    ownerName: String(row.owner_name),
-    name: String(row.name),
-    description: String(row.description),
-    isPublic: row.is_public === true,
-    createdAt: String(row.created_at),
-    updatedAt: String(row.updated_at),
-    papers: Number(row.papers),
-  };
-}

@@ -6,8 +6,9 @@ import { randomBytes } from 'node:crypto';
 import type {
   Account, CommentRecord, CommunityStore, ModerationEntry, RateLimitResult, Role, SessionRecord, SubmitResult, VoteResult,
 } from '../community-store.ts';
-import { handleFromEmail } from '../sqlite/community-store.ts';
-import type { Queryable, Row, Runner } from './runner.ts';
+import { handleFromEmail } from '../../domain/handles.ts';
+import type { Queryable, Runner } from './runner.ts';
+import { rowToAccount, rowToComment } from '../rows.ts';
 
 const ACCOUNT_COLUMNS = `m.id, m.name, m.fullname, m.email, m.role, m.avatar_url, m.created_at, m.banned_at, m.ban_reason`;
 const COMMENT_SELECT = `SELECT c.id, c.paper_id, c.parent_id, c.body, c.created_at, c.edited_at, c.deleted_at, c.hidden_at,
@@ -290,39 +291,3 @@ async function log(tx: Queryable, moderatorId: number, action: ModerationEntry['
     [moderatorId, action, target, reason, now.toISOString()]);
 }
 
-function text(value: unknown): string | null {
-  return value === null || value === undefined ? null : String(value);
-}
-
-function rowToAccount(row: Row): Account {
-  return {
-    id: Number(row.id),
-    name: String(row.name),
-    fullname: String(row.fullname),
-    email: text(row.email),
-    role: String(row.role) as Role,
-    avatarUrl: text(row.avatar_url),
-    createdAt: text(row.created_at),
-    bannedAt: text(row.banned_at),
-    banReason: text(row.ban_reason),
-  };
-}
-
-function rowToComment(row: Row): CommentRecord {
-  const deleted = row.deleted_at !== null;
-  const hiddenReason = text(row.hidden_reason);
-  return {
-    id: Number(row.id),
-    paperId: String(row.paper_id),
-    parentId: row.parent_id === null ? null : Number(row.parent_id),
-    author: {
-      id: Number(row.author_id), name: String(row.author_name), fullname: String(row.author_fullname),
-      avatarUrl: text(row.author_avatar_url),
-    },
-    body: deleted || hiddenReason !== null ? '' : String(row.body),
-    createdAt: String(row.created_at),
-    editedAt: text(row.edited_at),
-    deleted,
-    hiddenReason,
-  };
-}

@@ -13,7 +13,7 @@ import type {
 } from '../store.ts';
 import { titleKey } from '../../search/analyzer.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
-import { PoolRunner, type Queryable, type Row, type Runner } from './runner.ts';
+import { PoolRunner, type Queryable, type Runner } from './runner.ts';
 import { migrate } from './migrations.ts';
 import { Params, filterConditions } from './sql-params.ts';
 import { paperTsvector, rankWeights, textQuery } from './text-query.ts';
@@ -21,6 +21,7 @@ import { PgVectors } from './vectors.ts';
 import { PostgresCommunityStore } from './community-store.ts';
 import { PostgresSubscriptionStore } from './subscription-store.ts';
 import { PostgresCollectionStore } from './collection-store.ts';
+import { nullableString, paperColumns, rowToMember, rowToPaper, rowToPaperWithFirstEntry, trendingReference } from '../rows.ts';
 
 /** Papers read and written per round trip during an import. */
 const IMPORT_CHUNK = 1_000;
@@ -267,14 +268,14 @@ export class PostgresStore implements Store {
 
   async getPaper(id: string): Promise<Paper | null> {
     const [row] = await this.#db.query(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE p.id = $1 AND p.hidden_at IS NULL`, [id]);
-    return row ? withFirstEntry(row) : null;
+    return row ? rowToPaperWithFirstEntry(row) : null;
   }
 
   async getPapers(ids: readonly string[]): Promise<Paper[]> {
     if (ids.length === 0) return [];
     const rows = await this.#db.query(`SELECT ${PAPER_SELECT}
       FROM unnest($1::text[]) WITH ORDINALITY AS j(id, n) JOIN papers p ON p.id = j.id ${PAPER_JOINS} WHERE p.hidden_at IS NULL ORDER BY j.n`, [ids]);
-    return rows.map(withFirstEntry);
+    return rows.map(rowToPaperWithFirstEntry);
   }
 
   async featuredDays(id: string): Promise<string[]> {
@@ -287,7 +288,7 @@ export class PostgresStore implements Store {
       ? await this.#db.query(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE (p.published_at, p.id) < ($1, $2) AND p.hidden_at IS NULL
           ORDER BY p.published_at DESC, p.id DESC LIMIT $3`, [after.publishedAt, after.id, limit + 1])
       : await this.#db.query(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE p.hidden_at IS NULL ORDER BY p.published_at DESC, p.id DESC LIMIT $1`, [limit + 1]);
-    const papers = rows.slice(0, limit).map(withFirstEntry);
+    const papers = rows.slice(0, limit).map(rowToPaperWithFirstEntry);
     const last = papers.at(-1);
     const nextCursor = rows.length > limit && last ? encodeCursor({ publishedAt: last.publishedAt, id: last.id }) : null;
     return { papers, nextCursor };
@@ -370,7 +371,7 @@ export class PostgresStore implements Store {
 
   async papersOfOrganization(name: string, offset: number, limit: number): Promise<Paper[]> {
     return (await this.#db.query(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE p.organization_name = $1 AND p.hidden_at IS NULL
-      ORDER BY p.published_at DESC, p.id DESC LIMIT $2 OFFSET $3`, [name, limit, offset])).map(withFirstEntry);
+      ORDER BY p.published_at DESC, p.id DESC LIMIT $2 OFFSET $3`, [name, limit, offset])).map(rowToPaperWithFirstEntry);
   }
 
   async getAuthor(name: string): Promise<AuthorSummary | null> {
@@ -384,7 +385,7 @@ export class PostgresStore implements Store {
   async papersOfAuthor(name: string, offset: number, limit: number): Promise<Paper[]> {
     return (await this.#db.query(`SELECT ${PAPER_SELECT} FROM authors a JOIN paper_authors pa ON pa.author_id = a.id
       JOIN papers p ON p.id = pa.paper_id ${PAPER_JOINS} WHERE a.name = $1 AND p.hidden_at IS NULL
-      ORDER BY p.published_at DESC, p.id DESC LIMIT $2 OFFSET $3`, [name, limit, offset])).map(withFirstEntry);
+      ORDER BY p.published_at DESC, p.id DESC LIMIT $2 OFFSET $3`, [name, limit, offset])).map(rowToPaperWithFirstEntry);
   }
 
   async searchText(query: TextQuery, filters: SearchFilters, weights: FieldWeights, limit: number): Promise<ScoredPaper[]> {
@@ -553,68 +554,3 @@ async function readRecords(q: Queryable, ids: string[]): Promise<Map<string, Pap
   }]));
 }
 
-/** Trending of a past period is judged at the end of that period, not today. */
-function trendingReference(lastDay: string): string {
-  const endOfPeriod = Date.parse(`${lastDay}T23:59:59.999Z`);
-  return new Date(Math.min(Date.now(), endOfPeriod)).toISOString();
-}
-
-function nullableString(value: unknown): string | null {
-  return value === null || value === undefined ? null : String(value);
-}
-
-function nullableNumber(value: unknown): number | null {
-  return value === null || value === undefined ? null : Number(value);
-}
-
-function rowToMember(row: Row, prefix = 'member_'): Member | null {
-  const name = row[`${prefix}name`];
-  if (name === null || name === undefined) return null;
-  return {
-    name: String(name),
-    fullname: String(row[`${prefix}fullname`]),
-    avatarUrl: nullableString(row[`${prefix}avatar_url`]),
-    externalId: nullableString(row[`${prefix}external_id`]),
-  };
-}
-
-function withFirstEntry(row: Row): Paper {
-  const at = nullableString(row.first_submitted_at);
-  return rowToPaper(row, at === null ? null : { at, by: rowToMember(row, 'first_member_') });
-}
-
-function rowToPaper(row: Row, submission: { at: string; by: Member | null } | null): Paper {
-  const organizationName = nullableString(row.organization_name);
-  return {
-    ...paperColumns(row),
-    organization: organizationName === null ? null : {
-      name: organizationName,
-      fullname: String(row.org_fullname),
-      avatar: nullableString(row.org_avatar),
-      externalId: nullableString(row.org_external_id),
-    },
-    upvotes: Number(row.upvotes),
-    numComments: Number(row.num_comments),
-    submittedOnDailyAt: submission?.at ?? null,
-    submittedOnDailyBy: submission?.by ?? null,
-  };
-}
-
-/** The columns a stored record and a served paper read alike (json columns arrive parsed). */
-function paperColumns(row: Row) {
-  return {
-    id: String(row.id),
-    title: String(row.title),
-    summary: String(row.summary),
-    publishedAt: String(row.published_at),
-    authors: row.authors as Paper['authors'],
-    categories: row.categories as string[],
-    githubRepo: nullableString(row.github_repo),
-    githubStars: nullableNumber(row.github_stars),
-    projectPage: nullableString(row.project_page),
-    aiSummary: nullableString(row.ai_summary),
-    aiKeywords: row.ai_keywords as string[],
-    withdrawn: row.withdrawn === true,
-    discussionId: nullableString(row.discussion_id),
-  };
-}

@@ -5,9 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import {
   emailKey, type Delivery, type DeliveryCounts, type DeliveryStatus, type DigestFrequency, type Subscription,
-  type SubscriptionStatus, type SubscriptionStore,
+  type SubscriptionStore,
 } from '../subscription-store.ts';
-import type { Queryable, Row, Runner } from './runner.ts';
+import type { Queryable, Runner } from './runner.ts';
+import { nullableString, rowToSubscription } from '../rows.ts';
 
 const SUBSCRIPTION_COLUMNS = `id, email, frequency, status, created_at, confirmed_at, unsubscribed_at, hard_bounces, last_confirmation_at`;
 
@@ -22,18 +23,18 @@ export class PostgresSubscriptionStore implements SubscriptionStore {
     const [inserted] = await this.#db.query(`
       INSERT INTO digest_subscriptions (email, email_key, frequency, status, created_at) VALUES ($1, $2, $3, 'pending', $4)
       ON CONFLICT (email_key) DO NOTHING RETURNING ${SUBSCRIPTION_COLUMNS}`, [email.trim(), emailKey(email), frequency, now.toISOString()]);
-    if (inserted) return { subscription: toSubscription(inserted), created: true };
+    if (inserted) return { subscription: rowToSubscription(inserted), created: true };
     return { subscription: (await this.getSubscriptionByEmail(email))!, created: false };
   }
 
   async getSubscription(id: number): Promise<Subscription | null> {
     const [row] = await this.#db.query(`SELECT ${SUBSCRIPTION_COLUMNS} FROM digest_subscriptions WHERE id = $1`, [id]);
-    return row ? toSubscription(row) : null;
+    return row ? rowToSubscription(row) : null;
   }
 
   async getSubscriptionByEmail(email: string): Promise<Subscription | null> {
     const [row] = await this.#db.query(`SELECT ${SUBSCRIPTION_COLUMNS} FROM digest_subscriptions WHERE email_key = $1`, [emailKey(email)]);
-    return row ? toSubscription(row) : null;
+    return row ? rowToSubscription(row) : null;
   }
 
   async claimConfirmationSlot(id: number, minIntervalSeconds: number, now: Date): Promise<boolean> {
@@ -48,14 +49,14 @@ export class PostgresSubscriptionStore implements SubscriptionStore {
       UPDATE digest_subscriptions SET status = 'active', frequency = $1, confirmed_at = coalesce(confirmed_at, $2),
         unsubscribed_at = NULL, hard_bounces = 0
       WHERE id = $3 RETURNING ${SUBSCRIPTION_COLUMNS}`, [frequency, now.toISOString(), id]);
-    return row ? toSubscription(row) : null;
+    return row ? rowToSubscription(row) : null;
   }
 
   async unsubscribe(id: number, now: Date): Promise<Subscription | null> {
     const [row] = await this.#db.query(`
       UPDATE digest_subscriptions SET status = 'unsubscribed', unsubscribed_at = coalesce(unsubscribed_at, $1)
       WHERE id = $2 RETURNING ${SUBSCRIPTION_COLUMNS}`, [now.toISOString(), id]);
-    return row ? toSubscription(row) : null;
+    return row ? rowToSubscription(row) : null;
   }
 
   async pendingRecipients(frequency: DigestFrequency, periodKey: string, afterId: number, limit: number): Promise<Subscription[]> {
@@ -64,7 +65,7 @@ export class PostgresSubscriptionStore implements SubscriptionStore {
       WHERE s.frequency = $1 AND s.status = 'active' AND s.id > $2
         AND NOT EXISTS (SELECT 1 FROM digest_deliveries d
           WHERE d.subscription_id = s.id AND d.period_key = $3 AND d.status IN ('sent', 'failed'))
-      ORDER BY s.id LIMIT $4`, [frequency, afterId, periodKey, limit])).map(toSubscription);
+      ORDER BY s.id LIMIT $4`, [frequency, afterId, periodKey, limit])).map(rowToSubscription);
   }
 
   async countActive(frequency: DigestFrequency): Promise<number> {
@@ -111,8 +112,8 @@ export class PostgresSubscriptionStore implements SubscriptionStore {
       periodKey: String(row.period_key),
       status: String(row.status) as DeliveryStatus,
       attempts: Number(row.attempts),
-      messageId: nullable(row.message_id),
-      lastError: nullable(row.last_error),
+      messageId: nullableString(row.message_id),
+      lastError: nullableString(row.last_error),
       updatedAt: String(row.updated_at),
     };
   }
@@ -141,20 +142,3 @@ async function setStatus(q: Queryable, subscriptionId: number, periodKey: string
   [subscriptionId, periodKey, status, error, now.toISOString()]);
 }
 
-function toSubscription(row: Row): Subscription {
-  return {
-    id: Number(row.id),
-    email: String(row.email),
-    frequency: String(row.frequency) as DigestFrequency,
-    status: String(row.status) as SubscriptionStatus,
-    createdAt: String(row.created_at),
-    confirmedAt: nullable(row.confirmed_at),
-    unsubscribedAt: nullable(row.unsubscribed_at),
-    hardBounces: Number(row.hard_bounces),
-    lastConfirmationAt: nullable(row.last_confirmation_at),
-  };
-}
-
-function nullable(value: unknown): string | null {
-  return value === null || value === undefined ? null : String(value);
-}

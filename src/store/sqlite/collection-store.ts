@@ -1,12 +1,11 @@
 /** The collections facet on SQLite: reading lists, dismissed recommendations, follows. */
-import type { SQLOutputValue } from 'node:sqlite';
 import {
   COLLECTION_ITEMS_MAX, COLLECTIONS_PER_MEMBER_MAX, FOLLOWS_PER_MEMBER_MAX,
   type AddItemResult, type Collection, type CollectionInput, type CollectionItem, type CollectionStore, type Follow, type FollowKind,
 } from '../collection-store.ts';
 import type { SqliteDatabase } from './database.ts';
+import { rowToCollection } from '../rows.ts';
 
-type Row = Record<string, SQLOutputValue>;
 
 const COLLECTION_SELECT = `SELECT c.id, c.member_id, m.name AS owner_name, c.name, c.description, c.is_public, c.created_at, c.updated_at,
   (SELECT count(*) FROM collection_items i JOIN papers p ON p.id = i.paper_id WHERE i.collection_id = c.id AND p.hidden_at IS NULL) AS papers
@@ -176,16 +175,3 @@ export class SqliteCollectionStore implements CollectionStore {
   }
 }
 
-function rowToCollection(row: Row): Collection {
-  return {
-    id: Number(row.id),
-    ownerId: Number(row.member_id),
-    ownerName: String(row.owner_name),
-    name: String(row.name),
-    description: String(row.description),
-    isPublic: Number(row.is_public) === 1,
-    createdAt: String(row.created_at),
-    updatedAt: String(row.updated_at),
-    papers: Number(row.papers),
-  };
-}

@@ -1,18 +1,17 @@
 /** The community facet on SQLite. Every change that moves a paper's counts does so in the same transaction. */
 import { randomBytes } from 'node:crypto';
-import type { SQLOutputValue } from 'node:sqlite';
 import type {
   Account, CommentRecord, CommunityStore, ModerationEntry, RateLimitResult, Role, SessionRecord, SubmitResult, VoteResult,
 } from '../community-store.ts';
 import type { SqliteDatabase } from './database.ts';
+import { rowToAccount, rowToComment } from '../rows.ts';
+import { handleFromEmail } from '../../domain/handles.ts';
 
-type Row = Record<string, SQLOutputValue>;
 
 const ACCOUNT_COLUMNS = `m.id, m.name, m.fullname, m.email, m.role, m.avatar_url, m.created_at, m.banned_at, m.ban_reason`;
 const COMMENT_SELECT = `SELECT c.id, c.paper_id, c.parent_id, c.body, c.created_at, c.edited_at, c.deleted_at, c.hidden_at,
   c.hidden_reason, m.id AS author_id, m.name AS author_name, m.fullname AS author_fullname, m.avatar_url AS author_avatar_url
   FROM comments c JOIN members m ON m.id = c.member_id`;
-const HANDLE_MAX = 24;
 
 export class SqliteCommunityStore implements CommunityStore {
   readonly #db: SqliteDatabase;
@@ -283,47 +282,4 @@ export class SqliteCommunityStore implements CommunityStore {
   }
 }
 
-/** "Jane.Doe+papers@example.org" → "jane-doe": letters, digits and single dashes, never empty. */
-export function handleFromEmail(email: string): string {
-  const local = email.split('@')[0] ?? '';
-  const handle = local.split('+')[0]!.normalize('NFKD').replace(/[^\x00-\x7f]/g, '').toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, HANDLE_MAX).replace(/-+$/, '');
-  return handle === '' ? 'member' : handle;
-}
 
-function text(value: SQLOutputValue | undefined): string | null {
-  return value === null || value === undefined ? null : String(value);
-}
-
-function rowToAccount(row: Row): Account {
-  return {
-    id: Number(row.id),
-    name: String(row.name),
-    fullname: String(row.fullname),
-    email: text(row.email),
-    role: String(row.role) as Role,
-    avatarUrl: text(row.avatar_url),
-    createdAt: text(row.created_at),
-    bannedAt: text(row.banned_at),
-    banReason: text(row.ban_reason),
-  };
-}
-
-function rowToComment(row: Row): CommentRecord {
-  const deleted = row.deleted_at !== null;
-  const hiddenReason = text(row.hidden_reason);
-  return {
-    id: Number(row.id),
-    paperId: String(row.paper_id),
-    parentId: row.parent_id === null ? null : Number(row.parent_id),
-    author: {
-      id: Number(row.author_id), name: String(row.author_name), fullname: String(row.author_fullname),
-      avatarUrl: text(row.author_avatar_url),
-    },
-    body: deleted || hiddenReason !== null ? '' : String(row.body),
-    createdAt: String(row.created_at),
-    editedAt: text(row.edited_at),
-    deleted,
-    hiddenReason,
-  };
-}

@@ -15,6 +15,7 @@ import { SqliteCollectionStore } from './collection-store.ts';
 import { SqliteDatabase } from './database.ts';
 import { titleKey } from '../../search/analyzer.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
+import { nullableString, paperColumns, rowToMember, rowToPaper, trendingReference } from '../rows.ts';
 
 type Row = Record<string, SQLOutputValue>;
 
@@ -425,64 +426,3 @@ export class SqliteStore implements Store {
   }
 }
 
-/** Trending of a past period is judged at the end of that period, not today. */
-function trendingReference(lastDay: string): string {
-  const endOfPeriod = Date.parse(`${lastDay}T23:59:59.999Z`);
-  return new Date(Math.min(Date.now(), endOfPeriod)).toISOString();
-}
-
-function nullableString(value: SQLOutputValue | undefined): string | null {
-  return value === null || value === undefined ? null : String(value);
-}
-
-function nullableNumber(value: SQLOutputValue | undefined): number | null {
-  return value === null || value === undefined ? null : Number(value);
-}
-
-function rowToMember(row: Row, prefix = 'member_'): Member | null {
-  const name = row[`${prefix}name`];
-  if (name === null || name === undefined) return null;
-  return {
-    name: String(name),
-    fullname: String(row[`${prefix}fullname`]),
-    avatarUrl: nullableString(row[`${prefix}avatar_url`]),
-    externalId: nullableString(row[`${prefix}external_id`]),
-  };
-}
-
-/** `submission` is the one that put the paper on the daily feed (the listed one, or the first), if any. */
-function rowToPaper(row: Row, submission: { at: string; by: Member | null } | null): Paper {
-  const organizationName = nullableString(row.organization_name);
-  return {
-    ...paperColumns(row),
-    organization: organizationName === null ? null : {
-      name: organizationName,
-      fullname: String(row.org_fullname),
-      avatar: nullableString(row.org_avatar),
-      externalId: nullableString(row.org_external_id),
-    },
-    upvotes: Number(row.upvotes),
-    numComments: Number(row.num_comments),
-    submittedOnDailyAt: submission?.at ?? null,
-    submittedOnDailyBy: submission?.by ?? null,
-  };
-}
-
-/** The columns a stored record and a served paper read alike. */
-function paperColumns(row: Row) {
-  return {
-    id: String(row.id),
-    title: String(row.title),
-    summary: String(row.summary),
-    publishedAt: String(row.published_at),
-    authors: JSON.parse(String(row.authors)) as Paper['authors'],
-    categories: JSON.parse(String(row.categories)) as string[],
-    githubRepo: nullableString(row.github_repo),
-    githubStars: nullableNumber(row.github_stars),
-    projectPage: nullableString(row.project_page),
-    aiSummary: nullableString(row.ai_summary),
-    aiKeywords: JSON.parse(String(row.ai_keywords)) as string[],
-    withdrawn: row.withdrawn === 1,
-    discussionId: nullableString(row.discussion_id),
-  };
-}

@@ -1,13 +1,12 @@
 /** The digest facet on SQLite: subscriptions, the send ledger and the signing secret. */
 import { randomBytes } from 'node:crypto';
-import type { SQLOutputValue } from 'node:sqlite';
 import type { SqliteDatabase } from './database.ts';
 import {
   emailKey, type Delivery, type DeliveryCounts, type DeliveryStatus, type DigestFrequency, type Subscription,
-  type SubscriptionStatus, type SubscriptionStore,
+  type SubscriptionStore,
 } from '../subscription-store.ts';
+import { nullableString, rowToSubscription } from '../rows.ts';
 
-type Row = Record<string, SQLOutputValue>;
 
 const FINAL: DeliveryStatus[] = ['sent', 'failed'];
 
@@ -39,20 +38,20 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
       const inserted = this.#db.sql(`
         INSERT INTO digest_subscriptions (email, email_key, frequency, status, created_at) VALUES (?, ?, ?, 'pending', ?)
         ON CONFLICT (email_key) DO NOTHING RETURNING *`).get(email.trim(), emailKey(email), frequency, now.toISOString());
-      if (inserted) return { subscription: toSubscription(inserted), created: true };
+      if (inserted) return { subscription: rowToSubscription(inserted), created: true };
       const row = this.#db.sql('SELECT * FROM digest_subscriptions WHERE email_key = ?').get(emailKey(email));
-      return { subscription: toSubscription(row!), created: false };
+      return { subscription: rowToSubscription(row!), created: false };
     });
   }
 
   async getSubscription(id: number): Promise<Subscription | null> {
     const row = this.#db.sql('SELECT * FROM digest_subscriptions WHERE id = ?').get(id);
-    return row ? toSubscription(row) : null;
+    return row ? rowToSubscription(row) : null;
   }
 
   async getSubscriptionByEmail(email: string): Promise<Subscription | null> {
     const row = this.#db.sql('SELECT * FROM digest_subscriptions WHERE email_key = ?').get(emailKey(email));
-    return row ? toSubscription(row) : null;
+    return row ? rowToSubscription(row) : null;
   }
 
   async claimConfirmationSlot(id: number, minIntervalSeconds: number, now: Date): Promise<boolean> {
@@ -68,14 +67,14 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
       UPDATE digest_subscriptions SET status = 'active', frequency = ?, confirmed_at = coalesce(confirmed_at, ?),
         unsubscribed_at = NULL, hard_bounces = 0
       WHERE id = ? RETURNING *`).get(frequency, now.toISOString(), id);
-    return row ? toSubscription(row) : null;
+    return row ? rowToSubscription(row) : null;
   }
 
   async unsubscribe(id: number, now: Date): Promise<Subscription | null> {
     const row = this.#db.sql(`
       UPDATE digest_subscriptions SET status = 'unsubscribed', unsubscribed_at = coalesce(unsubscribed_at, ?)
       WHERE id = ? RETURNING *`).get(now.toISOString(), id);
-    return row ? toSubscription(row) : null;
+    return row ? rowToSubscription(row) : null;
   }
 
   async pendingRecipients(frequency: DigestFrequency, periodKey: string, afterId: number, limit: number): Promise<Subscription[]> {
@@ -84,7 +83,7 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
       WHERE s.frequency = ? AND s.status = 'active' AND s.id > ?
         AND NOT EXISTS (SELECT 1 FROM digest_deliveries d
           WHERE d.subscription_id = s.id AND d.period_key = ? AND d.status IN (?, ?))
-      ORDER BY s.id LIMIT ?`).all(frequency, afterId, periodKey, ...FINAL, limit).map(toSubscription);
+      ORDER BY s.id LIMIT ?`).all(frequency, afterId, periodKey, ...FINAL, limit).map(rowToSubscription);
   }
 
   async countActive(frequency: DigestFrequency): Promise<number> {
@@ -140,8 +139,8 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
       periodKey: String(row.period_key),
       status: String(row.status) as DeliveryStatus,
       attempts: Number(row.attempts),
-      messageId: nullable(row.message_id),
-      lastError: nullable(row.last_error),
+      messageId: nullableString(row.message_id),
+      lastError: nullableString(row.last_error),
       updatedAt: String(row.updated_at),
     };
   }
@@ -161,20 +160,3 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
   }
 }
 
-function toSubscription(row: Row): Subscription {
-  return {
-    id: Number(row.id),
-    email: String(row.email),
-    frequency: String(row.frequency) as DigestFrequency,
-    status: String(row.status) as SubscriptionStatus,
-    createdAt: String(row.created_at),
-    confirmedAt: nullable(row.confirmed_at),
-    unsubscribedAt: nullable(row.unsubscribed_at),
-    hardBounces: Number(row.hard_bounces),
-    lastConfirmationAt: nullable(row.last_confirmation_at),
-  };
-}
-
-function nullable(value: SQLOutputValue | undefined): string | null {
-  return value === null || value === undefined ? null : String(value);
-}

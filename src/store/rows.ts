@@ -1,0 +1,148 @@
+/**
+ * Rows to records, shared by the SQLite and PostgreSQL stores. The two drivers differ in small ways, handled
+ * here once: JSON columns arrive as text from SQLite and parsed from PostgreSQL; booleans arrive as 0/1 from
+ * SQLite and true/false from PostgreSQL; counts may arrive as strings or bigints from PostgreSQL.
+ */
+import type { Member, Paper } from '../domain/types.ts';
+import type { Account, CommentRecord, Role } from './community-store.ts';
+import type { DigestFrequency, Subscription, SubscriptionStatus } from './subscription-store.ts';
+import type { Collection } from './collection-store.ts';
+
+export type Row = Record<string, unknown>;
+
+export function nullableString(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
+
+export function nullableNumber(value: unknown): number | null {
+  return value === null || value === undefined ? null : Number(value);
+}
+
+export function flag(value: unknown): boolean {
+  return value === true || value === 1 || value === 1n;
+}
+
+export function json<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+/** Trending of a past period is judged at the end of that period, not today. */
+export function trendingReference(lastDay: string): string {
+  const endOfPeriod = Date.parse(`${lastDay}T23:59:59.999Z`);
+  return new Date(Math.min(Date.now(), endOfPeriod)).toISOString();
+}
+
+export function rowToMember(row: Row, prefix = 'member_'): Member | null {
+  const name = row[`${prefix}name`];
+  if (name === null || name === undefined) return null;
+  return {
+    name: String(name),
+    fullname: String(row[`${prefix}fullname`]),
+    avatarUrl: nullableString(row[`${prefix}avatar_url`]),
+    externalId: nullableString(row[`${prefix}external_id`]),
+  };
+}
+
+/** `submission` is the one that put the paper on the daily feed (the listed one, or the first), if any. */
+export function rowToPaper(row: Row, submission: { at: string; by: Member | null } | null): Paper {
+  const organizationName = nullableString(row.organization_name);
+  return {
+    ...paperColumns(row),
+    organization: organizationName === null ? null : {
+      name: organizationName,
+      fullname: String(row.org_fullname),
+      avatar: nullableString(row.org_avatar),
+      externalId: nullableString(row.org_external_id),
+    },
+    upvotes: Number(row.upvotes),
+    numComments: Number(row.num_comments),
+    submittedOnDailyAt: submission?.at ?? null,
+    submittedOnDailyBy: submission?.by ?? null,
+  };
+}
+
+/** A paper with its first submission, joined as columns first_* (see the stores' PAPER_SELECT). */
+export function rowToPaperWithFirstEntry(row: Row): Paper {
+  const at = nullableString(row.first_submitted_at);
+  return rowToPaper(row, at === null ? null : { at, by: rowToMember(row, 'first_member_') });
+}
+
+/** The columns a stored record and a served paper read alike. */
+export function paperColumns(row: Row) {
+  return {
+    id: String(row.id),
+    title: String(row.title),
+    summary: String(row.summary),
+    publishedAt: String(row.published_at),
+    authors: json<Paper['authors']>(row.authors),
+    categories: json<string[]>(row.categories),
+    githubRepo: nullableString(row.github_repo),
+    githubStars: nullableNumber(row.github_stars),
+    projectPage: nullableString(row.project_page),
+    aiSummary: nullableString(row.ai_summary),
+    aiKeywords: json<string[]>(row.ai_keywords),
+    withdrawn: flag(row.withdrawn),
+    discussionId: nullableString(row.discussion_id),
+  };
+}
+
+export function rowToAccount(row: Row): Account {
+  return {
+    id: Number(row.id),
+    name: String(row.name),
+    fullname: String(row.fullname),
+    email: nullableString(row.email),
+    role: String(row.role) as Role,
+    avatarUrl: nullableString(row.avatar_url),
+    createdAt: nullableString(row.created_at),
+    bannedAt: nullableString(row.banned_at),
+    banReason: nullableString(row.ban_reason),
+  };
+}
+
+export function rowToComment(row: Row): CommentRecord {
+  const deleted = row.deleted_at !== null;
+  const hiddenReason = nullableString(row.hidden_reason);
+  return {
+    id: Number(row.id),
+    paperId: String(row.paper_id),
+    parentId: row.parent_id === null ? null : Number(row.parent_id),
+    author: {
+      id: Number(row.author_id), name: String(row.author_name), fullname: String(row.author_fullname),
+      avatarUrl: nullableString(row.author_avatar_url),
+    },
+    body: deleted || hiddenReason !== null ? '' : String(row.body),
+    createdAt: String(row.created_at),
+    editedAt: nullableString(row.edited_at),
+    deleted,
+    hiddenReason,
+  };
+}
+
+export function rowToSubscription(row: Row): Subscription {
+  return {
+    id: Number(row.id),
+    email: String(row.email),
+    frequency: String(row.frequency) as DigestFrequency,
+    status: String(row.status) as SubscriptionStatus,
+    createdAt: String(row.created_at),
+    confirmedAt: nullableString(row.confirmed_at),
+    unsubscribedAt: nullableString(row.unsubscribed_at),
+    hardBounces: Number(row.hard_bounces),
+    lastConfirmationAt: nullableString(row.last_confirmation_at),
+  };
+}
+
+export function rowToCollection(row: Row): Collection {
+  return {
+    id: Number(row.id),
+    ownerId: Number(row.member_id),
+    ownerName: String(row.owner_name),
+    name: String(row.name),
+    description: String(row.description),
+    isPublic: flag(row.is_public),
+    createdAt: String(row.created_at),
+    updatedAt: String(row.updated_at),
+    papers: Number(row.papers),
+  };
+}
