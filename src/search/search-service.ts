@@ -113,8 +113,9 @@ export class SearchService {
     let ranking = this.#cache.get(key);
     if (!ranking) {
       ranking = await this.#rank(parsed, request);
-      // A ranking made while the query embedder failed is not kept: the next query may embed fine.
-      if (ranking.mode === request.mode || request.mode === 'lexical') this.#cache.set(key, ranking);
+      // A ranking made while the query embedder failed is not kept: the next query may embed fine. Without any
+      // embedder (semantic search off, or no vectors on this backend) the lexical ranking is the answer.
+      if (ranking.mode === request.mode || request.mode === 'lexical' || !this.#embedder) this.#cache.set(key, ranking);
     }
     const page = ranking.hits.slice(request.offset, request.offset + request.limit);
     const papers = new Map((await this.#store.getPapers(page.map((h) => h.id))).map((p) => [p.id, p]));
