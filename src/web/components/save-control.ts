@@ -22,6 +22,9 @@ export class MemberLists {
   readonly #store: CollectionStore;
   #collections: Promise<Collection[]> | null = null;
   readonly #holding = new Map<string, Promise<number[]>>();
+  /** Papers asked about since the pending batch was scheduled, and that batch. */
+  #asked: string[] = [];
+  #batch: Promise<Map<string, number[]>> | null = null;
 
   constructor(store: CollectionStore, account: Account | null, csrfToken: string | null, returnTo: string) {
     this.#store = store;
@@ -36,12 +39,25 @@ export class MemberLists {
     return this.#collections;
   }
 
-  /** Ids of the member's collections that hold the paper. */
+  /**
+   * Ids of the member's collections that hold the paper. The cards of a page ask in the same tick while the
+   * page renders: their questions go to the store as one query.
+   */
   holding(paperId: string): Promise<number[]> {
-    if (!this.account) return Promise.resolve([]);
+    const account = this.account;
+    if (!account) return Promise.resolve([]);
     let ids = this.#holding.get(paperId);
     if (!ids) {
-      ids = this.#store.collectionsHolding(this.account.id, [paperId]).then((m) => m.get(paperId) ?? []);
+      if (!this.#batch) {
+        const asked = this.#asked;
+        this.#batch = Promise.resolve().then(() => {
+          this.#batch = null;
+          this.#asked = [];
+          return this.#store.collectionsHolding(account.id, asked);
+        });
+      }
+      this.#asked.push(paperId);
+      ids = this.#batch.then((held) => held.get(paperId) ?? []);
       this.#holding.set(paperId, ids);
     }
     return ids;
