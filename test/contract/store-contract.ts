@@ -478,6 +478,19 @@ export function storeContract(backend: () => ContractBackend): void {
       assert.deepEqual(await store.searchText(query('quokkas'), {}, WEIGHTS, 5), []);
       assert.equal((await store.searchText(query('wombats'), {}, WEIGHTS, 5))[0]?.id, '2101.00060');
     });
+
+    // The embedded store's index follows only its own writes (one process writes an SQLite file).
+    test('search sees papers another process wrote after warm-up', backend().name === 'sqlite'
+      ? { todo: 'sqlite: the in-memory index sees only the writes of its own process' } : {}, async (t) => {
+      const [a, b] = await backend().openTwo(t);
+      await importFixtures(a);
+      await a.warmUp();
+      await b.importBatch({ papers: [madeUp(80, { title: 'Pangolins as a benchmark' })], entries: [], replaceDays: [] });
+      assert.equal((await a.searchText(query('pangolins benchmark'), {}, WEIGHTS, 5))[0]?.id, '2101.00080', `${name()}: a new paper`);
+      await b.importBatch({ papers: [madeUp(80, { title: 'Axolotls as a benchmark' })], entries: [], replaceDays: [] });
+      assert.deepEqual(await a.searchText(query('pangolins'), {}, WEIGHTS, 5), [], `${name()}: the old title`);
+      assert.equal((await a.searchText(query('axolotls'), {}, WEIGHTS, 5))[0]?.id, '2101.00080', `${name()}: the new title`);
+    });
   });
 
   describe('training texts, job state, data version, stats', () => {

@@ -300,6 +300,20 @@ export const migrations: Migration[] = [
     name: 'title and author terms apart (a small column that ranks a large candidate set first)',
     sql: `ALTER TABLE papers ADD COLUMN title_vector tsvector GENERATED ALWAYS AS (ts_filter(search_vector, '{a,b}')) STORED;`,
   },
+  {
+    version: 8,
+    name: 'a write sequence number on papers (what the in-memory search index of each process catches up from)',
+    // Every paper written gets the next number (the import sets it again on update). Imports run one at a
+    // time under an advisory lock, so numbers commit in increasing order: a process that has read every
+    // paper up to n has missed none below it. Existing papers keep 0: a build reads them all anyway.
+    sql: `
+      CREATE SEQUENCE papers_write_seq;
+      ALTER TABLE papers ADD COLUMN write_seq bigint NOT NULL DEFAULT 0;
+      ALTER TABLE papers ALTER COLUMN write_seq SET DEFAULT nextval('papers_write_seq');
+      ALTER SEQUENCE papers_write_seq OWNED BY papers.write_seq;
+      CREATE INDEX papers_by_write_seq ON papers (write_seq);
+    `,
+  },
 ];
 
 /**

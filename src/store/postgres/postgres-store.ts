@@ -1,8 +1,9 @@
 /**
  * The scale-out store: the same Store as the embedded SQLite store, on PostgreSQL through a Runner
  * (a `pg` pool, or PGlite in tests). Imports merge with the same rules (domain/paper-record.ts), trending
- * is the same formula (domain/trending.ts) computed in SQL, lexical search is a weighted tsvector with a
- * GIN index, vectors are pgvector (see vectors.ts).
+ * is the same formula (domain/trending.ts) computed in SQL, lexical search ranks in memory as the embedded
+ * store does (store/text-index.ts; a weighted tsvector with a GIN index answers until that is built),
+ * vectors are pgvector (see vectors.ts).
  */
 import type { DailyEntry, Member, Organization, Paper, PaperInput } from '../../domain/types.ts';
 import { mergePaper, samePaperRecord, type PaperRecord } from '../../domain/paper-record.ts';
@@ -15,13 +16,14 @@ import { titleKey } from '../../search/analyzer.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { PoolRunner, type Queryable, type Runner } from './runner.ts';
 import { migrate } from './migrations.ts';
-import { Params, filterConditions } from './sql-params.ts';
+import { Params, filterConditions, hasFilters } from './sql-params.ts';
+import { TextIndex, authorNames, type IndexedText } from '../text-index.ts';
 import { paperTsvector, rankWeights, textQuery } from './text-query.ts';
 import { PgVectors } from './vectors.ts';
 import { PostgresCommunityStore } from './community-store.ts';
 import { PostgresSubscriptionStore } from './subscription-store.ts';
 import { PostgresCollectionStore } from './collection-store.ts';
-import { nullableString, paperColumns, rowToMember, rowToPaper, rowToPaperWithFirstEntry, trendingReference } from '../rows.ts';
+import { json, nullableString, paperColumns, rowToMember, rowToPaper, rowToPaperWithFirstEntry, trendingReference } from '../rows.ts';
 
 /** Papers read and written per round trip during an import. */
 const IMPORT_CHUNK = 1_000;
@@ -33,6 +35,8 @@ const TITLE_STAGE_BUDGET = 2_000;
 const COMMON_TERMS_MIN_PAPERS = 10_000;
 /** How long the list of common terms (from the planner's statistics) is reused. */
 const COMMON_TERMS_TTL_MS = 10 * 60_000;
+/** Papers read per round trip when the search index catches up with other processes' writes. */
+const CATCH_UP_CHUNK = 1_000;
 
 const PAPER_COLUMNS = `
   p.id, p.title, p.summary, p.published_at, p.authors, p.categories, p.organization_name,
@@ -71,6 +75,14 @@ export class PostgresStore implements Store {
   readonly subscriptions: PostgresSubscriptionStore;
   readonly collections: PostgresCollectionStore;
   #commonTerms: { terms: Map<string, number>; at: number } | null = null;
+  /** Lexical ranking in memory, as in the embedded store, keyed by row_id; built by warmUp. */
+  readonly #textIndex: TextIndex;
+  /** How far the text index has caught up: every paper up to this write_seq, as of this data version. */
+  #textSeen: { writeSeq: number; dataVersion: bigint } | null = null;
+  /** Catch-ups run one after another. */
+  #catchUp: Promise<void> = Promise.resolve();
+  /** The papers moderators hid, as of a data version. */
+  #hidden: { dataVersion: bigint; rows: Set<number> } | null = null;
 
   /** Use PostgresStore.open or PostgresStore.connect: the schema is migrated before the store is used. */
   constructor(db: Runner) {
@@ -79,6 +91,12 @@ export class PostgresStore implements Store {
     this.community = new PostgresCommunityStore(db);
     this.subscriptions = new PostgresSubscriptionStore(db);
     this.collections = new PostgresCollectionStore(db);
+    this.#textIndex = new TextIndex({
+      page: async (after, limit) => (await db.query(`SELECT row_id, id, title, authors, summary FROM papers
+        WHERE row_id > $1 ORDER BY row_id LIMIT $2`, [after, limit])).map(rowToText),
+      texts: async (docs) => (await db.query('SELECT row_id, id, title, authors, summary FROM papers WHERE row_id = ANY($1::bigint[])',
+        [docs])).map(rowToText),
+    });
   }
 
   /** A store over a runner, migrated. */
@@ -182,7 +200,7 @@ export class PostgresStore implements Store {
         upvotes_source = excluded.upvotes_source, upvotes = excluded.upvotes_source + papers.local_upvotes,
         num_comments_source = excluded.num_comments_source,
         num_comments = excluded.num_comments_source + papers.local_comments,
-        search_vector = excluded.search_vector, updated_at = excluded.updated_at`,
+        search_vector = excluded.search_vector, updated_at = excluded.updated_at, write_seq = excluded.write_seq`,
     [JSON.stringify([...changed.values()].map((r) => ({
       id: r.id, title: r.title, title_key: titleKey(r.title), summary: r.summary, published_at: r.publishedAt,
       authors: r.authors, categories: r.categories, organization_name: r.organizationName, github_repo: r.githubRepo,
@@ -388,8 +406,59 @@ export class PostgresStore implements Store {
       ORDER BY p.published_at DESC, p.id DESC LIMIT $2 OFFSET $3`, [name, limit, offset])).map(rowToPaperWithFirstEntry);
   }
 
+  /**
+   * Lexical search. Once warmUp has built the in-memory index it ranks (BM25F, as in the embedded store),
+   * after catching up with what any process wrote since; filters and hidden papers come from SQL as sets of
+   * row ids. Before that, a weighted tsvector query answers, so that a fresh process serves at once.
+   */
   async searchText(query: TextQuery, filters: SearchFilters, weights: FieldWeights, limit: number): Promise<ScoredPaper[]> {
     if (limit <= 0) return [];
+    if (!this.#textIndex.ready || !this.#textSeen) return this.#searchTsvector(query, filters, weights, limit);
+    const version = await this.#catchUpText();
+    let allowed: Set<number> | null = null;
+    if (hasFilters(filters)) {
+      const params = new Params();
+      const where = filterConditions(filters, params);
+      allowed = new Set((await this.#db.query(`SELECT p.row_id FROM papers p WHERE true${where}`, params.values)).map((r) => Number(r.row_id)));
+    }
+    return this.#textIndex.search(query, allowed, await this.#hiddenRows(version), weights, limit);
+  }
+
+  /** Feeds the text index every paper written (by any process) since it last caught up; returns the data version it is current with. */
+  async #catchUpText(): Promise<bigint> {
+    const version = BigInt(await this.dataVersion());
+    if (version <= this.#textSeen!.dataVersion) return version;
+    const run = this.#catchUp.then(async () => {
+      const seen = this.#textSeen!;
+      if (version <= seen.dataVersion) return;
+      let after = seen.writeSeq;
+      for (;;) {
+        const rows = await this.#db.query(`SELECT row_id, id, title, authors, summary, write_seq FROM papers
+          WHERE write_seq > $1 ORDER BY write_seq LIMIT $2`, [after, CATCH_UP_CHUNK]);
+        for (const row of rows) {
+          this.#textIndex.written({ doc: Number(row.row_id), id: String(row.id), title: String(row.title),
+            authors: json<{ name: string }[]>(row.authors), summary: String(row.summary) });
+        }
+        if (rows.length > 0) after = Number(rows.at(-1)!.write_seq);
+        if (rows.length < CATCH_UP_CHUNK) break;
+      }
+      this.#textSeen = { writeSeq: after, dataVersion: version };
+    });
+    this.#catchUp = run.catch(() => undefined);
+    await run;
+    return version;
+  }
+
+  /** Papers moderators hid (a handful, read through a partial index), once per data version. */
+  async #hiddenRows(version: bigint): Promise<Set<number>> {
+    if (this.#hidden && this.#hidden.dataVersion === version) return this.#hidden.rows;
+    const rows = new Set((await this.#db.query('SELECT row_id FROM papers WHERE hidden_at IS NOT NULL')).map((r) => Number(r.row_id)));
+    if (!this.#hidden || this.#hidden.dataVersion < version) this.#hidden = { dataVersion: version, rows };
+    return rows;
+  }
+
+  /** Lexical search in SQL (a weighted tsvector with a GIN index): until the in-memory index is built. */
+  async #searchTsvector(query: TextQuery, filters: SearchFilters, weights: FieldWeights, limit: number): Promise<ScoredPaper[]> {
     const tsquery = textQuery(query, await this.#common());
     if (!tsquery) return [];
     const params = new Params();
@@ -496,13 +565,24 @@ export class PostgresStore implements Store {
     return String(row!.version);
   }
 
-  /** Nothing lives in memory here; the planner's statistics of the search column are refreshed if missing. */
+  /**
+   * Builds the in-memory text index (searches use SQL until it is ready), and refreshes the planner's
+   * statistics of the search column if missing, for that SQL.
+   */
   async warmUp(): Promise<void> {
     const [row] = await this.#db.query<{ n: number }>(`SELECT count(*) AS n FROM pg_stats
       WHERE schemaname = current_schema() AND tablename = 'papers' AND attname = 'search_vector'`);
     if (Number(row!.n) === 0) await this.#db.exec('ANALYZE papers');
     this.#commonTerms = null;
     await this.#common();
+    if (!this.#textSeen) {
+      // Where catching up starts: read before the first build begins, so that the build and the papers
+      // written after this point cover everything.
+      const [seen] = await this.#db.query(`SELECT (SELECT version FROM data_version WHERE id = 1) AS version,
+        (SELECT coalesce(max(write_seq), 0) FROM papers) AS write_seq`);
+      this.#textSeen ??= { writeSeq: Number(seen!.write_seq), dataVersion: BigInt(String(seen!.version)) };
+    }
+    await this.#textIndex.warmUp();
   }
 
   async stats(): Promise<StoreStats> {
@@ -539,6 +619,13 @@ function cleanValue<T>(value: T): T {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cleanValue(v)])) as T;
   }
   return value;
+}
+
+function rowToText(row: Record<string, unknown>): IndexedText {
+  return {
+    doc: Number(row.row_id), id: String(row.id), title: String(row.title),
+    authors: authorNames(json<{ name: string }[]>(row.authors)), summary: String(row.summary),
+  };
 }
 
 async function readRecords(q: Queryable, ids: string[]): Promise<Map<string, PaperRecord>> {
