@@ -479,9 +479,7 @@ export function storeContract(backend: () => ContractBackend): void {
       assert.equal((await store.searchText(query('wombats'), {}, WEIGHTS, 5))[0]?.id, '2101.00060');
     });
 
-    // The embedded store's index follows only its own writes (one process writes an SQLite file).
-    test('search sees papers another process wrote after warm-up', backend().name === 'sqlite'
-      ? { todo: 'sqlite: the in-memory index sees only the writes of its own process' } : {}, async (t) => {
+    test('search sees papers another process wrote after warm-up', async (t) => {
       const [a, b] = await backend().openTwo(t);
       await importFixtures(a);
       await a.warmUp();

@@ -121,4 +121,12 @@ export const migrations: Migration[] = [
   ...communityMigrations,
   ...digestMigrations,
   ...collectionMigrations,
+  {
+    version: 8,
+    name: 'write sequence of papers: other processes find what changed since they last looked',
+    sql: `
+      ALTER TABLE papers ADD COLUMN write_seq INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX papers_write_seq ON papers(write_seq);
+    `,
+  },
 ];

@@ -162,8 +162,8 @@ export class SqliteStore implements Store {
     const row = this.#sql(`
       INSERT INTO papers (id, title, summary, published_at, authors, categories, organization_name, github_repo,
         github_stars, project_page, ai_summary, ai_keywords, withdrawn, discussion_id, upvotes_source, upvotes,
-        num_comments_source, num_comments, updated_at, title_key)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        num_comments_source, num_comments, updated_at, title_key, write_seq)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(write_seq), 0) + 1 FROM papers))
       ON CONFLICT (id) DO UPDATE SET title = excluded.title, title_key = excluded.title_key, summary = excluded.summary,
         published_at = excluded.published_at, authors = excluded.authors, categories = excluded.categories,
         organization_name = excluded.organization_name, github_repo = excluded.github_repo,
@@ -171,7 +171,8 @@ export class SqliteStore implements Store {
         ai_keywords = excluded.ai_keywords, withdrawn = excluded.withdrawn, discussion_id = excluded.discussion_id,
         upvotes_source = excluded.upvotes_source, upvotes = excluded.upvotes_source + papers.local_upvotes,
         num_comments_source = excluded.num_comments_source,
-        num_comments = excluded.num_comments_source + papers.local_comments, updated_at = excluded.updated_at
+        num_comments = excluded.num_comments_source + papers.local_comments, updated_at = excluded.updated_at,
+        write_seq = excluded.write_seq
       RETURNING rowid`)
       .get(r.id, r.title, r.summary, r.publishedAt, JSON.stringify(r.authors), JSON.stringify(r.categories),
         r.organizationName, r.githubRepo, r.githubStars, r.projectPage, r.aiSummary, JSON.stringify(r.aiKeywords),

@@ -49,6 +49,8 @@ const authorsOf = (json: unknown) => authorNames(JSON.parse(String(json)) as { n
 export class TextSearch {
   readonly #db: SqliteDatabase;
   readonly #index: TextIndex;
+  /** How far the index has caught up with other connections' writes: papers up to this write_seq, as of this data_version. */
+  #seen: { writeSeq: number; dataVersion: number } | null = null;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
@@ -64,7 +66,35 @@ export class TextSearch {
 
   /** Builds the in-memory index in the background; resolves when it is ready. */
   warmUp(): Promise<void> {
+    // Taken before the build reads any paper: whatever other connections write after this is caught up later.
+    this.#seen ??= { writeSeq: this.#maxWriteSeq(), dataVersion: this.#dataVersion() };
     return this.#index.warmUp();
+  }
+
+  #maxWriteSeq(): number {
+    return Number(this.#db.sql('SELECT coalesce(max(write_seq), 0) AS n FROM papers').get()!.n);
+  }
+
+  /** Moves when another connection (another process: an import, a harvest) commits; this one's writes are fed directly. */
+  #dataVersion(): number {
+    return Number(this.#db.sql('PRAGMA data_version').get()!.data_version);
+  }
+
+  /** Feeds the index the papers other connections wrote since it last looked. */
+  #catchUp(): void {
+    const seen = this.#seen;
+    if (!seen) return;
+    const dataVersion = this.#dataVersion();
+    if (dataVersion === seen.dataVersion) return;
+    let writeSeq = seen.writeSeq;
+    for (const row of this.#db.sql('SELECT rowid, id, title, authors, summary, write_seq FROM papers WHERE write_seq > ? ORDER BY write_seq').all(writeSeq)) {
+      this.#index.written({
+        doc: Number(row.rowid), id: String(row.id), title: String(row.title),
+        authors: JSON.parse(String(row.authors)) as { name: string }[], summary: String(row.summary),
+      });
+      writeSeq = Number(row.write_seq);
+    }
+    this.#seen = { writeSeq, dataVersion };
   }
 
   /** Called by the store, inside or after its write, for every paper it wrote. */
@@ -83,6 +113,7 @@ export class TextSearch {
 
   async search(query: TextQuery, filters: SearchFilters, weights: FieldWeights, limit: number): Promise<ScoredPaper[]> {
     if (!this.#index.ready) await this.warmUp();
+    this.#catchUp();
     const filter = filterConditions(filters);
     const allowed = hasFilters(filters) ? this.#rowids(`SELECT p.rowid FROM papers p WHERE 1 = 1${filter.sql}`, filter.params) : null;
     return this.#index.search(query, allowed, this.hiddenRowids(), weights, limit);
