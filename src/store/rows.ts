@@ -5,7 +5,7 @@
  */
 import type { Member, Paper } from '../domain/types.ts';
 import type { Account, CommentRecord, Role } from './community-store.ts';
-import type { DigestFrequency, Subscription, SubscriptionStatus } from './subscription-store.ts';
+import type { Delivery, DeliveryStatus, DigestFrequency, Subscription, SubscriptionStatus } from './subscription-store.ts';
 import type { Collection } from './collection-store.ts';
 
 export type Row = Record<string, unknown>;
@@ -130,6 +130,18 @@ export function rowToSubscription(row: Row): Subscription {
     unsubscribedAt: nullableString(row.unsubscribed_at),
     hardBounces: Number(row.hard_bounces),
     lastConfirmationAt: nullableString(row.last_confirmation_at),
+  };
+}
+
+export function rowToDelivery(row: Row): Delivery {
+  return {
+    subscriptionId: Number(row.subscription_id),
+    periodKey: String(row.period_key),
+    status: String(row.status) as DeliveryStatus,
+    attempts: Number(row.attempts),
+    messageId: nullableString(row.message_id),
+    lastError: nullableString(row.last_error),
+    updatedAt: String(row.updated_at),
   };
 }
 

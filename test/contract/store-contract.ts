@@ -14,7 +14,7 @@ import { analyze, titleKey } from '../../src/search/analyzer.ts';
 import { parseQuery } from '../../src/search/query-parser.ts';
 import { DEFAULT_SEARCH_CONFIG } from '../../src/search/search-service.ts';
 import type { ContractBackend } from './backends.ts';
-import { DAYS, dayBatch, entry, fixtureEntries, fixturePapers, importFixtures, jsonlBatch, madeUp } from './fixtures.ts';
+import { DAYS, dayBatch, entry, fixtureEntries, fixturePapers, importFixtures, madeUp } from './fixtures.ts';
 
 const WEIGHTS = DEFAULT_SEARCH_CONFIG.weights;
 const ALL_DAYS = { firstDay: '1990-01-01', lastDay: '2099-12-31' };

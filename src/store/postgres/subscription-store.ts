@@ -8,7 +8,7 @@ import {
   type SubscriptionStore,
 } from '../subscription-store.ts';
 import type { Queryable, Runner } from './runner.ts';
-import { nullableString, rowToSubscription } from '../rows.ts';
+import { rowToDelivery, rowToSubscription } from '../rows.ts';
 
 const SUBSCRIPTION_COLUMNS = `id, email, frequency, status, created_at, confirmed_at, unsubscribed_at, hard_bounces, last_confirmation_at`;
 
@@ -106,16 +106,7 @@ export class PostgresSubscriptionStore implements SubscriptionStore {
 
   async getDelivery(subscriptionId: number, periodKey: string): Promise<Delivery | null> {
     const [row] = await this.#db.query('SELECT * FROM digest_deliveries WHERE subscription_id = $1 AND period_key = $2', [subscriptionId, periodKey]);
-    if (!row) return null;
-    return {
-      subscriptionId: Number(row.subscription_id),
-      periodKey: String(row.period_key),
-      status: String(row.status) as DeliveryStatus,
-      attempts: Number(row.attempts),
-      messageId: nullableString(row.message_id),
-      lastError: nullableString(row.last_error),
-      updatedAt: String(row.updated_at),
-    };
+    return row ? rowToDelivery(row) : null;
   }
 
   async deliveryCounts(periodKey: string): Promise<DeliveryCounts> {

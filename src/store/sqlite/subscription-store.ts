@@ -5,7 +5,7 @@ import {
   emailKey, type Delivery, type DeliveryCounts, type DeliveryStatus, type DigestFrequency, type Subscription,
   type SubscriptionStore,
 } from '../subscription-store.ts';
-import { nullableString, rowToSubscription } from '../rows.ts';
+import { rowToDelivery, rowToSubscription } from '../rows.ts';
 
 
 const FINAL: DeliveryStatus[] = ['sent', 'failed'];
@@ -133,16 +133,7 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
 
   async getDelivery(subscriptionId: number, periodKey: string): Promise<Delivery | null> {
     const row = this.#db.sql('SELECT * FROM digest_deliveries WHERE subscription_id = ? AND period_key = ?').get(subscriptionId, periodKey);
-    if (!row) return null;
-    return {
-      subscriptionId: Number(row.subscription_id),
-      periodKey: String(row.period_key),
-      status: String(row.status) as DeliveryStatus,
-      attempts: Number(row.attempts),
-      messageId: nullableString(row.message_id),
-      lastError: nullableString(row.last_error),
-      updatedAt: String(row.updated_at),
-    };
+    return row ? rowToDelivery(row) : null;
   }
 
   async deliveryCounts(periodKey: string): Promise<DeliveryCounts> {
