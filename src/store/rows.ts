@@ -10,6 +10,21 @@ import type { Collection } from './collection-store.ts';
 
 export type Row = Record<string, unknown>;
 
+/** The columns rowToPaper reads, from papers `p` joined with ORG_JOIN; dialect-free SQL both stores use. */
+export const PAPER_COLUMNS = `
+  p.id, p.title, p.summary, p.published_at, p.authors, p.categories, p.organization_name,
+  p.github_repo, p.github_stars, p.project_page, p.ai_summary, p.ai_keywords, p.withdrawn,
+  p.discussion_id, p.upvotes_source, p.upvotes, p.num_comments_source, p.num_comments,
+  o.fullname AS org_fullname, o.avatar AS org_avatar, o.external_id AS org_external_id`;
+export const ORG_JOIN = 'LEFT JOIN organizations o ON o.name = p.organization_name';
+/** A member `m` as the columns rowToMember reads. */
+export const MEMBER_COLUMNS = `m.name AS member_name, m.fullname AS member_fullname, m.avatar_url AS member_avatar_url,
+  m.external_id AS member_external_id`;
+/** Papers with their first submission, for rowToPaperWithFirstEntry: the first entry `fe` and its member `fm`
+ *  are joined by each store in its own dialect. */
+export const PAPER_SELECT = `${PAPER_COLUMNS}, fe.submitted_at AS first_submitted_at, fm.name AS first_member_name,
+  fm.fullname AS first_member_fullname, fm.avatar_url AS first_member_avatar_url, fm.external_id AS first_member_external_id`;
+
 export function nullableString(value: unknown): string | null {
   return value === null || value === undefined ? null : String(value);
 }

@@ -23,7 +23,7 @@ import { PgVectors } from './vectors.ts';
 import { PostgresCommunityStore } from './community-store.ts';
 import { PostgresSubscriptionStore } from './subscription-store.ts';
 import { PostgresCollectionStore } from './collection-store.ts';
-import { json, nullableString, paperColumns, rowToMember, rowToPaper, rowToPaperWithFirstEntry, trendingReference } from '../rows.ts';
+import { json, nullableString, paperColumns, rowToMember, rowToPaper, rowToPaperWithFirstEntry, trendingReference, MEMBER_COLUMNS, ORG_JOIN, PAPER_COLUMNS, PAPER_SELECT } from '../rows.ts';
 
 /** Papers read and written per round trip during an import. */
 const IMPORT_CHUNK = 1_000;
@@ -38,21 +38,10 @@ const COMMON_TERMS_TTL_MS = 10 * 60_000;
 /** Papers read per round trip when the search index catches up with other processes' writes. */
 const CATCH_UP_CHUNK = 1_000;
 
-const PAPER_COLUMNS = `
-  p.id, p.title, p.summary, p.published_at, p.authors, p.categories, p.organization_name,
-  p.github_repo, p.github_stars, p.project_page, p.ai_summary, p.ai_keywords, p.withdrawn,
-  p.discussion_id, p.upvotes_source, p.upvotes, p.num_comments_source, p.num_comments,
-  o.fullname AS org_fullname, o.avatar AS org_avatar, o.external_id AS org_external_id`;
-const ORG_JOIN = 'LEFT JOIN organizations o ON o.name = p.organization_name';
-const MEMBER_COLUMNS = `m.name AS member_name, m.fullname AS member_fullname, m.avatar_url AS member_avatar_url,
-  m.external_id AS member_external_id`;
-/** The submission that first put a paper on the daily feed, as columns first_*. */
-const FIRST_ENTRY_COLUMNS = `fe.submitted_at AS first_submitted_at, fm.name AS first_member_name,
-  fm.fullname AS first_member_fullname, fm.avatar_url AS first_member_avatar_url, fm.external_id AS first_member_external_id`;
+/** The submission that first put a paper on the daily feed (`fe`, with its member `fm`): see PAPER_SELECT. */
 const FIRST_ENTRY_JOIN = `
   LEFT JOIN LATERAL (SELECT e.submitted_at, e.submitted_by FROM daily_entries e WHERE e.paper_id = p.id ORDER BY e.day LIMIT 1) fe ON true
   LEFT JOIN members fm ON fm.id = fe.submitted_by`;
-const PAPER_SELECT = `${PAPER_COLUMNS}, ${FIRST_ENTRY_COLUMNS}`;
 const PAPER_JOINS = `${ORG_JOIN} ${FIRST_ENTRY_JOIN}`;
 
 /** Trending (domain/trending.ts) in SQL, for entry `e` of paper `p`, judged at the instant in `now`. */

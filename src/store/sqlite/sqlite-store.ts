@@ -15,29 +15,14 @@ import { SqliteCollectionStore } from './collection-store.ts';
 import { SqliteDatabase } from './database.ts';
 import { titleKey } from '../../search/analyzer.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
-import { nullableString, paperColumns, rowToMember, rowToPaper, trendingReference } from '../rows.ts';
+import { nullableString, paperColumns, rowToMember, rowToPaper, trendingReference, MEMBER_COLUMNS, ORG_JOIN, PAPER_COLUMNS, PAPER_SELECT } from '../rows.ts';
 
 type Row = Record<string, SQLOutputValue>;
 
-const PAPER_COLUMNS = `
-  p.id, p.title, p.summary, p.published_at, p.authors, p.categories, p.organization_name,
-  p.github_repo, p.github_stars, p.project_page, p.ai_summary, p.ai_keywords, p.withdrawn,
-  p.discussion_id, p.upvotes_source, p.upvotes, p.num_comments_source, p.num_comments,
-  o.fullname AS org_fullname, o.avatar AS org_avatar, o.external_id AS org_external_id`;
-
-const ORG_JOIN = 'LEFT JOIN organizations o ON o.name = p.organization_name';
-
-const MEMBER_COLUMNS = `m.name AS member_name, m.fullname AS member_fullname, m.avatar_url AS member_avatar_url,
-  m.external_id AS member_external_id`;
-
-/** The submission that first put a paper on the daily feed, joined as columns first_*. */
-const FIRST_ENTRY_COLUMNS = `fe.submitted_at AS first_submitted_at, fm.name AS first_member_name,
-  fm.fullname AS first_member_fullname, fm.avatar_url AS first_member_avatar_url, fm.external_id AS first_member_external_id`;
+/** The submission that first put a paper on the daily feed (`fe`, with its member `fm`): see PAPER_SELECT. */
 const FIRST_ENTRY_JOIN = `
   LEFT JOIN daily_entries fe ON fe.paper_id = p.id AND fe.day = (SELECT min(day) FROM daily_entries WHERE paper_id = p.id)
   LEFT JOIN members fm ON fm.id = fe.submitted_by`;
-/** Papers with their organization and first submission: SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS}. */
-const PAPER_SELECT = `${PAPER_COLUMNS}, ${FIRST_ENTRY_COLUMNS}`;
 const PAPER_JOINS = `${ORG_JOIN} ${FIRST_ENTRY_JOIN}`;
 
 export class SqliteStore implements Store {
