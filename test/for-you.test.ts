@@ -18,29 +18,17 @@ import { startSmtpSink } from '../src/mail/smtp-sink.ts';
 import { listOutbox } from '../src/mail/mailer.ts';
 import { storeForYouProvider } from '../src/recs/member-feed.ts';
 import { TEST_ORIGIN, memoryStore, tempDir } from './helpers.ts';
+import { TOPIC_DIMENSIONS, seededNoise, topicVector } from './topic-vectors.ts';
 import { postForm, signIn, type Member } from './community-helpers.ts';
 
 const MODEL = 'test-model/1';
-const D = 16;
+const D = TOPIC_DIMENSIONS;
 const TOPICS = [
   { title: 'Quantum error correction with surface codes', abstract: 'We study quantum error correction, surface codes and logical qubits on noisy quantum hardware.' },
   { title: 'Protein folding with structure prediction', abstract: 'Protein structure prediction and folding dynamics of amino acid chains.' },
   { title: 'Galaxy cluster survey of dark matter', abstract: 'A galaxy cluster survey measuring dark matter halos and weak lensing of distant galaxies.' },
 ];
 const idOf = (topic: number, n: number) => `2608.${String(topic * 100 + n).padStart(5, '0')}`;
-
-function rng(seed: number) {
-  let s = seed;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) - 0.5;
-}
-
-function vectorFor(topic: number, next: () => number): Float32Array {
-  const v = new Float32Array(D);
-  for (let i = 0; i < D; i++) v[i] = 0.25 * next();
-  v[topic] = (v[topic] ?? 0) + 1;
-  const norm = Math.hypot(...v);
-  return v.map((x) => x / norm);
-}
 
 /** Search needs an embedder for the recommender to know the model; queries here are lexical anyway. */
 const embedder: Embedder = {
@@ -58,7 +46,7 @@ const app = createApp({
 });
 
 before(async () => {
-  const next = rng(7);
+  const next = seededNoise(7);
   const papers: PaperInput[] = [];
   const entries: DailyEntryInput[] = [];
   const vectors: { id: string; vector: Float32Array }[] = [];
@@ -71,7 +59,7 @@ before(async () => {
         authors: [{ name: `Author ${t}`, externalId: null, hidden: false }], upvotes: t === 2 ? 50 - n : n,
         organization: t === 1 ? { name: 'acme', fullname: 'Acme Bio', avatar: null, externalId: null } : null,
       });
-      vectors.push({ id, vector: vectorFor(t, next) });
+      vectors.push({ id, vector: topicVector(t, next) });
       entries.push({ day, paperId: id, position: t, submittedAt: `${day}T08:00:00.000Z`, submittedBy: null, listedPublishedAt: `${day}T00:00:00.000Z`, thumbnail: null, isAuthorParticipating: false });
     }
   }

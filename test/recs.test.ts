@@ -5,34 +5,21 @@ import type { PaperInput, DailyEntryInput } from '../src/domain/types.ts';
 import { Recommender } from '../src/recs/recommender.ts';
 import { centroid, choleskySolve, scoreRows, trainRidge, windowMoments } from '../src/recs/linear-model.ts';
 import { memoryStore } from './helpers.ts';
+import { TOPIC_DIMENSIONS, seededNoise, topicVector } from './topic-vectors.ts';
 
 const store = memoryStore();
 const MODEL = 'test-model/1';
-const D = 16;
+const D = TOPIC_DIMENSIONS;
 const TOPICS = [
   { name: 'quantum', title: 'Quantum error correction with surface codes', abstract: 'We study quantum error correction, surface codes and logical qubits on noisy quantum hardware.' },
   { name: 'protein', title: 'Protein folding with structure prediction', abstract: 'Protein structure prediction and folding dynamics of amino acid chains with diffusion models.' },
   { name: 'galaxy', title: 'Galaxy cluster survey of dark matter', abstract: 'A galaxy cluster survey measuring dark matter halos and weak lensing of distant galaxies.' },
 ];
 
-function rng(seed: number) {
-  let s = seed;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) - 0.5;
-}
-
-/** A unit vector near the topic's axis: same-topic papers are close, other topics far. */
-function vectorFor(topic: number, next: () => number): Float32Array {
-  const v = new Float32Array(D);
-  for (let i = 0; i < D; i++) v[i] = 0.25 * next();
-  v[topic] = (v[topic] ?? 0) + 1;
-  const norm = Math.hypot(...v);
-  return v.map((x) => x / norm);
-}
-
 const idOf = (topic: number, n: number) => `2608.${String(topic * 100 + n).padStart(5, '0')}`;
 
 before(async () => {
-  const next = rng(7);
+  const next = seededNoise(7);
   const papers: PaperInput[] = [];
   const entries: DailyEntryInput[] = [];
   const vectors: { id: string; vector: Float32Array }[] = [];
@@ -41,13 +28,13 @@ before(async () => {
       const id = idOf(t, n);
       const day = `2026-08-${String(1 + (n % 20)).padStart(2, '0')}`;
       papers.push({ id, title: `${TOPICS[t]!.title} ${n}`, summary: `${TOPICS[t]!.abstract} Variant ${n}.`, publishedAt: `${day}T00:00:00.000Z`, authors: [{ name: `Author ${t}`, externalId: null, hidden: false }], upvotes: t === 2 ? 50 - n : n });
-      vectors.push({ id, vector: vectorFor(t, next) });
+      vectors.push({ id, vector: topicVector(t, next) });
       if (n < 5) entries.push({ day: '2026-08-20', paperId: id, position: entries.length, submittedAt: '2026-08-20T00:00:00.000Z', submittedBy: null, listedPublishedAt: `${day}T00:00:00.000Z`, thumbnail: null, isAuthorParticipating: false });
     }
   }
   // An old paper, outside any 30-day window.
   papers.push({ id: '2401.00001', title: 'Quantum codes of old', summary: 'Quantum error correction, long ago.', publishedAt: '2024-01-05T00:00:00.000Z', authors: [] });
-  vectors.push({ id: '2401.00001', vector: vectorFor(0, next) });
+  vectors.push({ id: '2401.00001', vector: topicVector(0, next) });
   await store.importBatch({ papers, entries, replaceDays: [] });
   await store.putVectors(MODEL, D, vectors);
 });
@@ -128,8 +115,8 @@ test('linear algebra: Cholesky solves, ridge separates two clusters, the centroi
   const x = choleskySolve(a, Float64Array.from([2, 3, 4]), 3);
   const check = [4 * x[0]! + 2 * x[1]!, 2 * x[0]! + 5 * x[1]! + x[2]!, x[1]! + 3 * x[2]!];
   check.forEach((v, i) => assert.ok(Math.abs(v - [2, 3, 4][i]!) < 1e-9));
-  const next = rng(3);
-  const rows = Array.from({ length: 40 }, (_, i) => vectorFor(i % 2, next));
+  const next = seededNoise(3);
+  const rows = Array.from({ length: 40 }, (_, i) => topicVector(i % 2, next));
   const matrix = new Float32Array(40 * D);
   rows.forEach((r, i) => matrix.set(r, i * D));
   const model = trainRidge(rows.filter((_, i) => i % 2 === 1).slice(0, 5), windowMoments(matrix, 40, D), 0.05);
