@@ -36,17 +36,22 @@ export function safeReturnPath(value: unknown, fallback = '/'): string {
   return /^[\x21-\x7e]{1,2000}$/.test(value) ? value : fallback;
 }
 
+/** The request being handled (hono/context-storage), or none outside a request, e.g. while an email is rendered. */
+export function requestContext(): Context | undefined {
+  try {
+    return getContext();
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The signed-in member of the request being handled (without their votes), for the site header of pages
  * whose handlers did not pass a viewer. Outside a request (e.g. rendering an email) there is none.
  */
 export function requestViewer(): Viewer | undefined {
-  let c: Context;
-  try {
-    c = getContext();
-  } catch {
-    return undefined;
-  }
+  const c = requestContext();
+  if (!c) return undefined;
   const auth = c.get('auth');
   if (!auth?.account) return undefined;
   return { account: auth.account, csrfToken: auth.csrfToken, voted: new Set(), returnTo: new URL(c.req.url).pathname };

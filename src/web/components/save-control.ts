@@ -5,14 +5,13 @@
  * which render cards need no changes to show it.
  */
 import { html } from 'hono/html';
-import { getContext } from 'hono/context-storage';
-import type { Context } from 'hono';
 import type { Paper } from '../../domain/types.ts';
 import type { Account } from '../../store/community-store.ts';
 import { COLLECTION_NAME_MAX, type Collection, type CollectionStore } from '../../store/collection-store.ts';
 import type { Html } from '../html.ts';
 import { csrfField } from '../csrf.ts';
 import { paperUrl, signInUrl } from '../urls.ts';
+import { requestContext } from '../viewer.ts';
 
 /** The signed-in member's collections and follows, loaded on first use and kept for the request. */
 export class MemberLists {
@@ -76,13 +75,7 @@ declare module 'hono' {
 
 /** The lists of the request being handled; none outside a request or before collection-routes' middleware. */
 export function currentMemberLists(): MemberLists | undefined {
-  let c: Context;
-  try {
-    c = getContext();
-  } catch {
-    return undefined;
-  }
-  return c.get('memberLists');
+  return requestContext()?.get('memberLists');
 }
 
 /**
