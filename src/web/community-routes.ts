@@ -11,6 +11,7 @@ import { arxivLookup } from '../community/arxiv-lookup.ts';
 import { layout, type PageOptions } from './layout.ts';
 import { renderErrorPage } from './pages/error-page.ts';
 import { ResponseCache } from '../server/response-cache.ts';
+import { sharedPage, type PageBytes } from './shared-page.ts';
 import { formatCount } from './format.ts';
 import { memberUrl, paperUrl, signInUrl } from './urls.ts';
 import { isModerator, safeReturnPath, viewerFor } from './viewer.ts';
@@ -72,21 +73,14 @@ export function registerCommunityRoutes(app: Hono, ctx: AppContext, limiter: Rat
 
   // Scores move with the clock as well as with votes: the signed-out page is shared for a minute at most,
   // and a vote or comment (a new data version) makes a fresh one at once.
-  const trendingCache = new ResponseCache<Uint8Array<ArrayBuffer>>(TRENDING_CACHE_MS, 4);
-  app.get('/papers/trending', async (c) => {
-    const signedIn = c.get('auth').account !== null;
-    const key = await store.dataVersion();
-    const cached = signedIn ? undefined : trendingCache.get(key);
-    if (cached !== undefined) return c.body(cached, 200, { 'Content-Type': 'text/html; charset=UTF-8' });
+  const trendingCache = new ResponseCache<PageBytes>(TRENDING_CACHE_MS, 4);
+  app.get('/papers/trending', (c) => sharedPage(c, trendingCache, () => store.dataVersion(), async () => {
     const latest = await store.latestDay();
     const range = latest ? { firstDay: addDays(latest, 1 - TRENDING_WINDOW_DAYS), lastDay: latest } : null;
     const entries = range ? await store.listDaily({ ...range, sort: 'trending', offset: 0, limit: TRENDING_SIZE }) : [];
-    const viewer = signedIn ? await viewerFor(c, store, entries.map((e) => e.paper.id)) : undefined;
-    if (signedIn) return page(c, trendingPage(entries, range, viewer));
-    const rendered = Buffer.from(await layout(trendingPage(entries, range, undefined)));
-    trendingCache.set(key, rendered);
-    return c.body(rendered, 200, { 'Content-Type': 'text/html; charset=UTF-8' });
-  });
+    const viewer = c.get('auth').account ? await viewerFor(c, store, entries.map((e) => e.paper.id)) : undefined;
+    return trendingPage(entries, range, viewer);
+  }));
   app.get('/about/trending', (c) => page(c, aboutTrendingPage()));
 
   app.get('/members/:name', async (c) => {

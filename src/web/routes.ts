@@ -9,6 +9,7 @@ import type { AppContext } from '../server/app.ts';
 import { findAsset } from './assets.ts';
 import { loadFeed } from './feed.ts';
 import { ResponseCache } from '../server/response-cache.ts';
+import { sharedPage, type PageBytes } from './shared-page.ts';
 import { layout, type PageOptions } from './layout.ts';
 import type { Paper } from '../domain/types.ts';
 import { authorPage } from './pages/author-page.ts';
@@ -39,8 +40,8 @@ const PAPER_ID_PARAM = ':id{[^/]+(?:/[^/]+)?}';
 export function registerPages(app: Hono, ctx: AppContext): void {
   const { store } = ctx;
   // Kept as encoded bytes, so a cached page is not encoded again for every request.
-  const feedCache = new ResponseCache<Uint8Array<ArrayBuffer>>();
-  const paperCache = new ResponseCache<Uint8Array<ArrayBuffer>>();
+  const feedCache = new ResponseCache<PageBytes>();
+  const paperCache = new ResponseCache<PageBytes>();
 
   app.get('/static/:file', (c) => {
     const asset = findAsset(c.req.path);
@@ -64,22 +65,13 @@ export function registerPages(app: Hono, ctx: AppContext): void {
     if (!period) return badRequest(c, `Invalid ${PERIOD_NAMES[kind]}`, `“${text}” is not a valid ${PERIOD_NAMES[kind]}. ${PERIOD_FORMATS[kind]}`);
     const page = parsePage(c.req.query('p'));
     if (page === null) return badRequest(c, 'Invalid page number', 'Page numbers are whole numbers starting at 1.');
-    if (c.get('auth').account) {
-      // A member's page shows their votes: rendered for them, never shared.
+    return sharedPage(c, feedCache, async () => `${await store.dataVersion()}:${period.label}?p=${page}`, async () => {
       const view = await loadFeed(store, period, page);
       if (!view) return notFound(c, `There is no page ${page} of this feed.`);
-      const viewer = await viewerFor(c, store, view.entries.map((e) => e.paper.id));
-      return show(c, dailyPage({ ...view, viewer }));
-    }
-    // The data version is in the key: a vote, comment or import makes every cached page stale at once.
-    const key = `${await store.dataVersion()}:${period.label}?p=${page}`;
-    const cached = feedCache.get(key);
-    if (cached !== undefined) return htmlBytes(c, cached);
-    const view = await loadFeed(store, period, page);
-    if (!view) return notFound(c, `There is no page ${page} of this feed.`);
-    const rendered = Buffer.from(await layout(dailyPage(view)));
-    feedCache.set(key, rendered);
-    return htmlBytes(c, rendered);
+      // A member's page shows their votes.
+      const viewer = c.get('auth').account ? await viewerFor(c, store, view.entries.map((e) => e.paper.id)) : undefined;
+      return dailyPage({ ...view, viewer });
+    });
   };
 
   app.get('/', latestFeed);
@@ -102,23 +94,19 @@ export function registerPages(app: Hono, ctx: AppContext): void {
     const id = normalizeArxivId(text);
     if (!id) return notFound(c, `“${text}” is not an arXiv identifier. Paper addresses look like /papers/2607.12345.`);
     if (id !== text) return c.redirect(paperUrl(id), 301);
-    const signedIn = c.get('auth').account !== null;
-    // Similar papers cost a vector search: the page is cached like the feed, keyed by the data version.
-    const key = `${await store.dataVersion()}:${ctx.search.embedder?.id ?? 'lexical'}:${id}`;
-    const cached = signedIn ? undefined : paperCache.get(key);
-    if (cached !== undefined) return htmlBytes(c, cached);
-    const [paper, featuredDays] = await Promise.all([store.getPaper(id), store.featuredDays(id)]);
-    if (!paper) return notFound(c, `Paperboy has no paper with the id ${id}.`, 'Paper not found');
-    const similar = await similarPapers(ctx, paper);
-    const viewer = await viewerFor(c, store, [paper.id, ...similar.map((p) => p.id)]);
-    const view = {
-      paper, featuredDays, publicUrl: ctx.config.publicUrl, similar, viewer: signedIn ? viewer : undefined,
-      discussion: await discussionSection(ctx, paper, viewer),
-      moderation: isModerator(viewer.account) ? paperModerationBox(paper.id, viewer) : undefined,
-    };
-    const rendered = Buffer.from(await layout(paperPage(view)));
-    if (!signedIn) paperCache.set(key, rendered);
-    return htmlBytes(c, rendered);
+    // Similar papers cost a vector search: the page is shared like the feed, keyed by the data version.
+    const key = async () => `${await store.dataVersion()}:${ctx.search.embedder?.id ?? 'lexical'}:${id}`;
+    return sharedPage(c, paperCache, key, async () => {
+      const [paper, featuredDays] = await Promise.all([store.getPaper(id), store.featuredDays(id)]);
+      if (!paper) return notFound(c, `Paperboy has no paper with the id ${id}.`, 'Paper not found');
+      const similar = await similarPapers(ctx, paper);
+      const viewer = await viewerFor(c, store, [paper.id, ...similar.map((p) => p.id)]);
+      return paperPage({
+        paper, featuredDays, publicUrl: ctx.config.publicUrl, similar, viewer: viewer.account ? viewer : undefined,
+        discussion: await discussionSection(ctx, paper, viewer),
+        moderation: isModerator(viewer.account) ? paperModerationBox(paper.id, viewer) : undefined,
+      });
+    });
   });
 
   app.get('/search', async (c) => {
@@ -149,10 +137,6 @@ export function registerPages(app: Hono, ctx: AppContext): void {
   };
   app.get('/orgs/:name', profile('organization', (n) => store.getOrganization(n), (n, o, l) => store.papersOfOrganization(n, o, l), organizationPage));
   app.get('/authors/:name', profile('author', (n) => store.getAuthor(n), (n, o, l) => store.papersOfAuthor(n, o, l), authorPage));
-}
-
-function htmlBytes(c: Context, body: Uint8Array<ArrayBuffer>) {
-  return c.body(body, 200, { 'Content-Type': 'text/html; charset=UTF-8' });
 }
 
 function show(c: Context, options: PageOptions) {
