@@ -203,6 +203,8 @@ test('digest run as the CLI and the jobs make it (real SMTP server): a member wi
 });
 
 test('the dev outbox\'s "send the latest digest" button adds the "for you" section too', async () => {
+  // The outbox and its button are for administrators only.
+  await store.community.setRole((await store.community.accountForEmail('cy@example.org', new Date())).id, 'admin');
   const cy = await signIn(app, outboxDir, 'cy@example.org');
   assert.equal((await post('/settings/digest', cy, { frequency: 'daily' })).status, 303);
   assert.equal((await post('/dev/outbox/send-digest', cy, { frequency: 'daily' })).status, 303);

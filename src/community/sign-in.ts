@@ -2,7 +2,12 @@
  * Passwordless sign-in: a single-use link by email. The token is 256 random bits; the store keeps only its
  * hash; it expires after 15 minutes and works once. Asking for a link says the same thing whether or not
  * an account exists, so the form does not reveal who is a member.
+ *
+ * Without a mail server (outbox mode) nobody receives the link, and the outbox is for administrators only:
+ * the link is written to the server log instead, so that the person running the instance can sign in (the
+ * first administrator does exactly that, then enters the claim code that the log also shows).
  */
+import type { Logger } from '../log.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { Account, CommunityStore } from '../store/community-store.ts';
 import { checkEmail } from '../domain/email.ts';
@@ -19,12 +24,14 @@ export class SignInService {
   readonly #mailer: Mailer;
   readonly #publicUrl: string;
   readonly #limiter: RateLimiter;
+  readonly #logger: Logger;
 
-  constructor(options: { store: CommunityStore; mailer: Mailer; publicUrl: string; limiter: RateLimiter }) {
+  constructor(options: { store: CommunityStore; mailer: Mailer; publicUrl: string; limiter: RateLimiter; logger: Logger }) {
     this.#store = options.store;
     this.#mailer = options.mailer;
     this.#publicUrl = options.publicUrl;
     this.#limiter = options.limiter;
+    this.#logger = options.logger;
   }
 
   /** Sends a sign-in link to the address; `next` is the local path to land on afterwards. */
@@ -54,6 +61,9 @@ export class SignInService {
         'If you did not ask for it, ignore this email: nothing happens without the link.',
       ].join('\n'),
     });
+    if (this.#mailer.mode === 'outbox') {
+      this.#logger.warn({ to: checked.email, link: link.href }, `mail is not delivered (no SMTP_URL): sign-in link for ${checked.email}: ${link.href}`);
+    }
     return { ok: true, email: checked.email };
   }
 

@@ -15,19 +15,20 @@ import { signInUrl } from '../urls.ts';
 const MAX_NAME = 60;
 
 export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimiter): void {
-  const signIn = new SignInService({ store: ctx.store.community, mailer: ctx.mailer, publicUrl: ctx.config.publicUrl, limiter });
+  const mailDelivered = ctx.mailer.mode !== 'outbox';
+  const signIn = new SignInService({ store: ctx.store.community, mailer: ctx.mailer, publicUrl: ctx.config.publicUrl, limiter, logger: ctx.logger });
 
   app.get('/signin', (c) => {
     if (c.get('auth').account) return c.redirect(safeReturnPath(c.req.query('next')), 303);
-    return page(c, signInPage({ next: safeReturnPath(c.req.query('next')) }));
+    return page(c, signInPage({ next: safeReturnPath(c.req.query('next')), mailDelivered }));
   });
   app.post('/signin', async (c) => {
     const form = await c.req.parseBody();
     const next = safeReturnPath(form.next);
     const email = typeof form.email === 'string' ? form.email : '';
     const result = await signIn.request(email, c.get('auth').address, next);
-    if (!result.ok) return page(c, signInPage({ next, email: email.slice(0, 254), error: result.error }), result.status);
-    return page(c, signInSentPage(result.email, ctx.mailer.mode === 'outbox'));
+    if (!result.ok) return page(c, signInPage({ next, email: email.slice(0, 254), error: result.error, mailDelivered }), result.status);
+    return page(c, signInSentPage(result.email, mailDelivered));
   });
 
   // Opening the link changes nothing (mail scanners open links too); the button on the page signs in.
