@@ -12,11 +12,12 @@ import type { Mailer } from '../mail/mailer.ts';
 import type { Account, CommunityStore } from '../store/community-store.ts';
 import { checkEmail } from '../domain/email.ts';
 import { hashToken, randomToken } from './secrets.ts';
-import type { RateLimiter } from './rate-limits.ts';
+import { RATE_LIMITS, type RateLimiter } from './rate-limits.ts';
 
 export const SIGN_IN_TOKEN_MINUTES = 15;
 
-export type SignInRequest = { ok: true; email: string } | { ok: false; status: 400 | 429; error: string };
+/** `sent: false`: the address had its share of emails this hour; the newest link it was sent still works. */
+export type SignInRequest = { ok: true; email: string; sent: boolean } | { ok: false; status: 400 | 429; error: string };
 export type SignInCompletion = { ok: true; account: Account } | { ok: false; error: string };
 
 export class SignInService {
@@ -38,12 +39,18 @@ export class SignInService {
   async request(emailInput: string, address: string, next: string, now = new Date()): Promise<SignInRequest> {
     const checked = checkEmail(emailInput);
     if (!checked.ok) return { ok: false, status: 400, error: checked.error };
-    const limit = await this.#limiter.hit('sign-in', checked.email, address, now);
-    if (!limit.allowed) {
-      return { ok: false, status: 429, error: `Too many sign-in emails. Please wait ${Math.ceil(limit.retryAfter / 60)} minutes and try again.` };
+    const { member, client } = await this.#limiter.hitEach('sign-in', checked.email, address, now);
+    if (!client.allowed) {
+      return { ok: false, status: 429, error: `Too many sign-in requests from your network. Please wait ${Math.ceil(client.retryAfter / 60)} minutes and try again.` };
+    }
+    const expiresAt = new Date(now.getTime() + SIGN_IN_TOKEN_MINUTES * 60_000);
+    // Over the limit for this email (perhaps someone else asking for it, to lock its owner out): no more mail,
+    // but the newest link already sent keeps working, so the owner can always sign in with it.
+    if (!member.allowed && await this.#store.renewLoginToken(checked.email, new Date(now.getTime() - RATE_LIMITS['sign-in'].windowSeconds * 1000), expiresAt)) {
+      return { ok: true, email: checked.email, sent: false };
     }
     const token = randomToken();
-    await this.#store.createLoginToken(hashToken(token), checked.email, new Date(now.getTime() + SIGN_IN_TOKEN_MINUTES * 60_000));
+    await this.#store.createLoginToken(hashToken(token), checked.email, expiresAt);
     const link = new URL('/signin/verify', this.#publicUrl);
     link.searchParams.set('token', token);
     if (next !== '/') link.searchParams.set('next', next);
@@ -64,7 +71,7 @@ export class SignInService {
     if (this.#mailer.mode === 'outbox') {
       this.#logger.warn({ to: checked.email, link: link.href }, `mail is not delivered (no SMTP_URL): sign-in link for ${checked.email}: ${link.href}`);
     }
-    return { ok: true, email: checked.email };
+    return { ok: true, email: checked.email, sent: true };
   }
 
   /** Uses the token (once) and returns the account of its address, created on first sign-in. */

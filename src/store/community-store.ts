@@ -56,6 +56,9 @@ export interface ModerationEntry {
   at: string;
 }
 
+/** How long an expired sign-in token is kept (for renewLoginToken) before it is purged: the sign-in rate window. */
+export const LOGIN_TOKEN_KEPT_MS = 3_600_000;
+
 export interface RateLimitResult {
   allowed: boolean;
   /** Seconds until the window opens again (0 when allowed). */
@@ -75,6 +78,12 @@ export interface CommunityStore {
   createLoginToken(tokenHash: string, email: string, expiresAt: Date): Promise<void>;
   /** Marks the token used and returns its email; null if unknown, used or expired. Atomic: a token works once. */
   consumeLoginToken(tokenHash: string, now: Date): Promise<string | null>;
+  /**
+   * Keeps the newest unused token of the email issued after `issuedAfter` valid until `expiresAt` (even if it had
+   * expired); false when there is none. For sign-in requests over the per-address limit: no new email is sent,
+   * and the link the member already has still works, so that nobody can lock a member out by asking for links.
+   */
+  renewLoginToken(email: string, issuedAfter: Date, expiresAt: Date): Promise<boolean>;
 
   createSession(idHash: string, accountId: number, csrfSecret: string, expiresAt: Date): Promise<void>;
   /** The live session with this id hash, with its account; null if unknown or expired. */

@@ -8,6 +8,7 @@ import type {
 } from '../community-store.ts';
 import { handleFromEmail } from '../../domain/handles.ts';
 import type { Queryable, Runner } from './runner.ts';
+import { LOGIN_TOKEN_KEPT_MS } from '../community-store.ts';
 import { rowToAccount, rowToComment } from '../rows.ts';
 
 const ACCOUNT_COLUMNS = `m.id, m.name, m.fullname, m.email, m.role, m.avatar_url, m.created_at, m.banned_at, m.ban_reason`;
@@ -62,15 +63,23 @@ export class PostgresCommunityStore implements CommunityStore {
 
   async createLoginToken(tokenHash: string, email: string, expiresAt: Date): Promise<void> {
     const now = new Date().toISOString();
-    await this.#db.query(`WITH expired AS (DELETE FROM login_tokens WHERE expires_at < $4)
+    // Kept an hour past expiry, so that renewLoginToken can still find the newest one.
+    await this.#db.query(`WITH expired AS (DELETE FROM login_tokens WHERE expires_at < $5)
       INSERT INTO login_tokens (token_hash, email, created_at, expires_at) VALUES ($1, $2, $4, $3)`,
-    [tokenHash, email, expiresAt.toISOString(), now]);
+    [tokenHash, email, expiresAt.toISOString(), now, new Date(Date.now() - LOGIN_TOKEN_KEPT_MS).toISOString()]);
   }
 
   async consumeLoginToken(tokenHash: string, now: Date): Promise<string | null> {
     const [row] = await this.#db.query(`UPDATE login_tokens SET used_at = $1
       WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING email`, [now.toISOString(), tokenHash]);
     return row ? String(row.email) : null;
+  }
+
+  async renewLoginToken(email: string, issuedAfter: Date, expiresAt: Date): Promise<boolean> {
+    const rows = await this.#db.query(`UPDATE login_tokens SET expires_at = $1 WHERE token_hash = (
+      SELECT token_hash FROM login_tokens WHERE email = $2 AND used_at IS NULL AND created_at > $3 ORDER BY created_at DESC LIMIT 1)
+      RETURNING token_hash`, [expiresAt.toISOString(), email, issuedAfter.toISOString()]);
+    return rows.length > 0;
   }
 
   async createSession(idHash: string, accountId: number, csrfSecret: string, expiresAt: Date): Promise<void> {

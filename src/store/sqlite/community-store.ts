@@ -4,6 +4,7 @@ import type {
   Account, CommentRecord, CommunityStore, ModerationEntry, RateLimitResult, Role, SessionRecord, SubmitResult, VoteResult,
 } from '../community-store.ts';
 import type { SqliteDatabase } from './database.ts';
+import { LOGIN_TOKEN_KEPT_MS } from '../community-store.ts';
 import { rowToAccount, rowToComment } from '../rows.ts';
 import { handleFromEmail } from '../../domain/handles.ts';
 
@@ -63,7 +64,8 @@ export class SqliteCommunityStore implements CommunityStore {
 
   async createLoginToken(tokenHash: string, email: string, expiresAt: Date): Promise<void> {
     this.#db.transaction(() => {
-      this.#db.sql('DELETE FROM login_tokens WHERE expires_at < ?').run(new Date().toISOString());
+      // Kept an hour past expiry, so that renewLoginToken can still find the newest one.
+      this.#db.sql('DELETE FROM login_tokens WHERE expires_at < ?').run(new Date(Date.now() - LOGIN_TOKEN_KEPT_MS).toISOString());
       this.#db.sql('INSERT INTO login_tokens (token_hash, email, created_at, expires_at) VALUES (?, ?, ?, ?)')
         .run(tokenHash, email, new Date().toISOString(), expiresAt.toISOString());
     });
@@ -75,6 +77,12 @@ export class SqliteCommunityStore implements CommunityStore {
         RETURNING email`).get(now.toISOString(), tokenHash, now.toISOString());
       return row ? String(row.email) : null;
     });
+  }
+
+  async renewLoginToken(email: string, issuedAfter: Date, expiresAt: Date): Promise<boolean> {
+    return this.#db.transaction(() => this.#db.sql(`UPDATE login_tokens SET expires_at = ? WHERE token_hash = (
+      SELECT token_hash FROM login_tokens WHERE email = ? AND used_at IS NULL AND created_at > ? ORDER BY created_at DESC LIMIT 1)
+      RETURNING token_hash`).get(expiresAt.toISOString(), email, issuedAfter.toISOString()) !== undefined);
   }
 
   async createSession(idHash: string, accountId: number, csrfSecret: string, expiresAt: Date): Promise<void> {

@@ -28,7 +28,7 @@ export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimi
     const email = typeof form.email === 'string' ? form.email : '';
     const result = await signIn.request(email, c.get('auth').address, next);
     if (!result.ok) return page(c, signInPage({ next, email: email.slice(0, 254), error: result.error, mailDelivered }), result.status);
-    return page(c, signInSentPage(result.email, mailDelivered));
+    return page(c, signInSentPage(result.email, mailDelivered, result.sent));
   });
 
   // Opening the link changes nothing (mail scanners open links too); the button on the page signs in.

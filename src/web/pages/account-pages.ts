@@ -31,9 +31,11 @@ ${errorNote(options.error)}
 </form>`);
 }
 
-export function signInSentPage(email: string, mailDelivered: boolean): PageOptions {
+export function signInSentPage(email: string, mailDelivered: boolean, sent: boolean): PageOptions {
   return formPage('Check your inbox', html`<h1>Check your inbox</h1>
-<p class="lead">If <strong>${email}</strong> can receive mail, a sign-in link is on its way. It works once and expires in 15 minutes.</p>
+${sent
+    ? html`<p class="lead">If <strong>${email}</strong> can receive mail, a sign-in link is on its way. It works once and expires in 15 minutes.</p>`
+    : html`<p class="lead">Several sign-in links went to <strong>${email}</strong> in the last hour, so we did not send another. The newest of those emails has a link that works for the next 15 minutes.</p>`}
 ${mailDelivered ? '' : MAIL_NOT_DELIVERED}
 <p><a href="/signin">Use another address</a></p>`);
 }
