@@ -19,6 +19,7 @@ import { createMailer, type Mailer } from '../mail/mailer.ts';
 import { registerDigestRoutes } from '../web/digest-routes.ts';
 import { registerOutboxRoutes } from '../web/outbox-routes.ts';
 import { registerCollectionRoutes } from '../web/collection-routes.ts';
+import { registerRoleRoutes } from '../web/role-routes.ts';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -73,6 +74,7 @@ export function createApp(deps: AppDependencies): Hono {
   registerFeeds(app, ctx);
   registerDigestRoutes(app, ctx);
   registerOutboxRoutes(app, ctx);
+  registerRoleRoutes(app, ctx);
 
   app.notFound((c) => c.req.path.startsWith('/api/')
     ? c.json({ error: 'Not found' }, 404)

@@ -38,7 +38,7 @@ export interface CommentRecord {
   id: number;
   paperId: string;
   parentId: number | null;
-  author: Pick<Account, 'id' | 'name' | 'fullname' | 'avatarUrl'>;
+  author: Pick<Account, 'id' | 'name' | 'fullname' | 'avatarUrl' | 'role'>;
   /** Markdown source (rendered safely by the web layer). Empty when deleted or hidden. */
   body: string;
   createdAt: string;
@@ -72,6 +72,13 @@ export interface CommunityStore {
   getAccountByName(name: string): Promise<Account | null>;
   updateProfile(id: number, fullname: string): Promise<void>;
   setRole(id: number, role: Role): Promise<void>;
+  /** Members whose role is above member, administrators first, then by handle. */
+  staff(): Promise<Account[]>;
+  /**
+   * Changes a member's role from `from` to `to`, logged as 'set-role' with the reason; false when the member does
+   * not have the role `from` (any more): two administrators changing one role at once do it once.
+   */
+  changeRole(accountId: number, from: Role, to: Role, byId: number, reason: string, now: Date): Promise<boolean>;
   countAdmins(): Promise<number>;
 
   /** Stores a single-use sign-in token (by hash) for an email. */

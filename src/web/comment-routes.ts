@@ -9,6 +9,7 @@ import { normalizeArxivId } from '../domain/arxiv-id.ts';
 import type { Account, CommentRecord } from '../store/community-store.ts';
 import type { RateLimiter } from '../community/rate-limits.ts';
 import { checkCommentBody } from '../community/markdown.ts';
+import { outranks } from '../community/roles.ts';
 import { layout, type PageOptions } from './layout.ts';
 import { renderErrorPage } from './pages/error-page.ts';
 import { paperUrl, signInUrl } from './urls.ts';
@@ -133,6 +134,7 @@ export function registerCommentRoutes(app: Hono, ctx: AppContext, limiter: RateL
     if (!account) return c.redirect(signInUrl(comment ? paperUrl(comment.paperId) : '/'), 303);
     if (!isModerator(account)) return problem(c, 403, 'Moderators only', 'Only the moderators of this instance can hide comments.');
     if (!comment) return problem(c, 404, 'Comment not found', 'There is no such comment.');
+    if (!outranks(account, comment.author)) return problem(c, 403, 'Not yours to moderate', 'Comments of moderators and administrators are moderated by those above them only.');
     const form = await c.req.parseBody();
     const reason = typeof form.reason === 'string' ? form.reason.trim().slice(0, MAX_REASON) : '';
     if (reason === '') return problem(c, 400, 'A reason is needed', 'Every moderation action records why.');

@@ -13,7 +13,7 @@ import { rowToAccount, rowToComment } from '../rows.ts';
 
 const ACCOUNT_COLUMNS = `m.id, m.name, m.fullname, m.email, m.role, m.avatar_url, m.created_at, m.banned_at, m.ban_reason`;
 const COMMENT_SELECT = `SELECT c.id, c.paper_id, c.parent_id, c.body, c.created_at, c.edited_at, c.deleted_at, c.hidden_at,
-  c.hidden_reason, m.id AS author_id, m.name AS author_name, m.fullname AS author_fullname, m.avatar_url AS author_avatar_url
+  c.hidden_reason, m.id AS author_id, m.name AS author_name, m.fullname AS author_fullname, m.avatar_url AS author_avatar_url, m.role AS author_role
   FROM comments c JOIN members m ON m.id = c.member_id`;
 
 export class PostgresCommunityStore implements CommunityStore {
@@ -54,6 +54,21 @@ export class PostgresCommunityStore implements CommunityStore {
 
   async setRole(id: number, role: Role): Promise<void> {
     await this.#db.query('UPDATE members SET role = $1 WHERE id = $2', [role, id]);
+  }
+
+  async staff(): Promise<Account[]> {
+    const rows = await this.#db.query(`SELECT ${ACCOUNT_COLUMNS} FROM members m WHERE m.role IN ('admin', 'moderator')
+      ORDER BY m.role = 'admin' DESC, m.name`);
+    return rows.map(rowToAccount);
+  }
+
+  async changeRole(accountId: number, from: Role, to: Role, byId: number, reason: string, now: Date): Promise<boolean> {
+    return this.#db.transaction(async (tx) => {
+      const [row] = await tx.query('UPDATE members SET role = $1 WHERE id = $2 AND role = $3 RETURNING name', [to, accountId, from]);
+      if (!row) return false;
+      await log(tx, byId, 'set-role', String(row.name), `${to}: ${reason}`, now);
+      return true;
+    });
   }
 
   async countAdmins(): Promise<number> {

@@ -11,7 +11,7 @@ import { handleFromEmail } from '../../domain/handles.ts';
 
 const ACCOUNT_COLUMNS = `m.id, m.name, m.fullname, m.email, m.role, m.avatar_url, m.created_at, m.banned_at, m.ban_reason`;
 const COMMENT_SELECT = `SELECT c.id, c.paper_id, c.parent_id, c.body, c.created_at, c.edited_at, c.deleted_at, c.hidden_at,
-  c.hidden_reason, m.id AS author_id, m.name AS author_name, m.fullname AS author_fullname, m.avatar_url AS author_avatar_url
+  c.hidden_reason, m.id AS author_id, m.name AS author_name, m.fullname AS author_fullname, m.avatar_url AS author_avatar_url, m.role AS author_role
   FROM comments c JOIN members m ON m.id = c.member_id`;
 
 export class SqliteCommunityStore implements CommunityStore {
@@ -56,6 +56,20 @@ export class SqliteCommunityStore implements CommunityStore {
 
   async setRole(id: number, role: Role): Promise<void> {
     this.#db.transaction(() => this.#db.sql('UPDATE members SET role = ? WHERE id = ?').run(role, id));
+  }
+
+  async staff(): Promise<Account[]> {
+    return this.#db.sql(`SELECT ${ACCOUNT_COLUMNS} FROM members m WHERE m.role IN ('admin', 'moderator')
+      ORDER BY m.role = 'admin' DESC, m.name`).all().map(rowToAccount);
+  }
+
+  async changeRole(accountId: number, from: Role, to: Role, byId: number, reason: string, now: Date): Promise<boolean> {
+    return this.#db.transaction(() => {
+      const row = this.#db.sql('UPDATE members SET role = ? WHERE id = ? AND role = ? RETURNING name').get(to, accountId, from);
+      if (!row) return false;
+      this.#log(byId, 'set-role', String(row.name), `${to}: ${reason}`, now);
+      return true;
+    });
   }
 
   async countAdmins(): Promise<number> {

@@ -105,7 +105,7 @@ export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimi
     const claimed = await claimAdmin(ctx.store, account, typeof form.code === 'string' ? form.code : '');
     if (!claimed) return page(c, adminClaimPage(viewer, 'That code is not right, or the instance has an administrator already.'), 400);
     ctx.logger.warn({ member: account.name }, 'administrator claimed the instance');
-    return page(c, messagePage('You are the administrator', 'You can now moderate and give others the moderator role.', viewer));
+    return page(c, messagePage('You are the administrator', 'You can now moderate, and give others the moderator role under Roles in your account menu (/admin/roles).', viewer));
   });
 }
 

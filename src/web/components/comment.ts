@@ -9,6 +9,7 @@
 import { html, raw } from 'hono/html';
 import type { CommentRecord } from '../../store/community-store.ts';
 import { COMMENT_MAX_CHARS, renderMarkdown } from '../../community/markdown.ts';
+import { outranks } from '../../community/roles.ts';
 import { csrfField } from '../csrf.ts';
 import { formatDay } from '../format.ts';
 import type { Html } from '../html.ts';
@@ -93,7 +94,7 @@ ${csrfField(viewer.csrfToken)}
 </form>
 </details>`);
   }
-  if (isModerator(account)) {
+  if (isModerator(account) && outranks(account, comment.author)) {
     actions.push(html`<details class="comment-action">
 <summary>Hide</summary>
 <form method="post" action="${commentUrl(comment.id, 'hide')}" class="comment-confirm">
