@@ -6,6 +6,7 @@
  * All pointers are byte offsets into the heap, aligned to 16 bytes; row lengths `d` are in floats and must
  * be multiples of 16 (the SIMD loops handle 16 floats per step). The two implementations agree to float32
  * rounding, not bit for bit: a model is reproducible for a given seed on a given implementation.
+ * The heap layout, the module's calling convention and the helper-thread protocol are in README.md here.
  */
 
 import { Worker } from 'node:worker_threads';
