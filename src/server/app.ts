@@ -20,6 +20,7 @@ import { registerDigestRoutes } from '../web/digest-routes.ts';
 import { registerOutboxRoutes } from '../web/outbox-routes.ts';
 import { registerCollectionRoutes } from '../web/collection-routes.ts';
 import { registerRoleRoutes } from '../web/role-routes.ts';
+import { readFormBody } from '../web/form-body.ts';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -50,6 +51,7 @@ export function createApp(deps: AppDependencies): Hono {
   });
   // Forms are small: a comment is at most 10,000 characters. Larger bodies are refused before anything reads them.
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text('The request is too large.', 413) }));
+  app.use(readFormBody);
   // Who is asking, and CSRF checks on every state-changing request (web/auth/auth.ts).
   app.use(authMiddleware(ctx));
   // Collections, follows, "for you", export; first, so that every page's Save and Follow controls know the member.

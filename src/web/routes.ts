@@ -28,7 +28,7 @@ import { discussionSection } from './discussion.ts';
 export { renderErrorPage };
 
 const PERIOD_FORMATS: Record<PeriodKind, string> = {
-  day: 'Dates look like 2026-07-24 (year-month-day).',
+  day: 'Dates look like 2026-07-24 (year-month-day), from 1900 to 2999.',
   week: 'Weeks are ISO weeks and look like 2026-W30 (year, W, week number 01–53).',
   month: 'Months look like 2026-07 (year-month).',
 };
