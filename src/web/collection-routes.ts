@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Context, Hono } from 'hono';
-import type { AppContext } from '../server/app.ts';
+import type { AppContext } from '../http/app-context.ts';
 import { normalizeArxivId } from '../domain/arxiv-id.ts';
 import type { Paper } from '../domain/types.ts';
 import {
@@ -21,13 +21,12 @@ import { renderErrorPage } from './pages/error-page.ts';
 import { splitFeedFile } from './feed-routes.ts';
 import { parseSearchPage } from './search-page-params.ts';
 import { paperUrl, signInUrl } from './urls.ts';
-import { safeReturnPath, viewerFor } from './viewer.ts';
+import { safeReturnPath, viewerFor } from '../http/viewer.ts';
 import { MemberLists } from './components/save-control.ts';
 import { collectionFeed, collectionPage, collectionsPage, collectionUrl } from './pages/collection-pages.ts';
 import { collectionBibtex } from './pages/collection-bibtex.ts';
 import { forYouPage } from './pages/for-you-page.ts';
 import { followingPage } from './pages/following-page.ts';
-import { recommenderFor } from './for-you.ts';
 import { followSections, memberSignals, recommendFor } from '../recs/member-feed.ts';
 
 const PAPER_ID_PARAM = ':id{[^/]+(?:/[^/]+)?}';
@@ -311,7 +310,7 @@ export function registerCollectionRoutes(app: Hono, ctx: AppContext): void {
   app.get('/for-you', async (c) => {
     const me = account(c);
     if (!me) return toSignIn(c, '/for-you');
-    const [list, signals] = await Promise.all([recommendFor(store, recommenderFor(store, ctx.search), me.id), memberSignals(store, me.id)]);
+    const [list, signals] = await Promise.all([recommendFor(store, ctx.recommender, me.id), memberSignals(store, me.id)]);
     const follows = await followSections(store, ctx.search, me.id, new Set(signals.dismissed));
     const shown = [...list.items.map((i) => i.paper.id), ...follows.sections.flatMap((s) => s.papers.map((p) => p.id))];
     const viewer = await viewerFor(c, store, shown);

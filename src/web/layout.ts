@@ -5,7 +5,7 @@ import type { Html } from './html.ts';
 import { searchBox } from './components/search-box.ts';
 import type { SearchState } from './urls.ts';
 import { accountMenu } from './components/account-menu.ts';
-import { requestViewer, type Viewer } from './viewer.ts';
+import { requestViewer, type Viewer } from '../http/viewer.ts';
 import { subscribeBox } from './components/subscribe-box.ts';
 
 /** Top-level sections; later features (search, trending, digests) add theirs here. */

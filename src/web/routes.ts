@@ -5,10 +5,10 @@
 import type { Context, Hono } from 'hono';
 import { normalizeArxivId } from '../domain/arxiv-id.ts';
 import { parseDay, parsePeriod, toDay, type PeriodKind } from '../domain/periods.ts';
-import type { AppContext } from '../server/app.ts';
+import type { AppContext } from '../http/app-context.ts';
 import { findAsset } from './assets.ts';
 import { loadFeed } from './feed.ts';
-import { ResponseCache } from '../server/response-cache.ts';
+import { ResponseCache } from '../http/response-cache.ts';
 import { sharedPage, type PageBytes } from './shared-page.ts';
 import { layout, type PageOptions } from './layout.ts';
 import type { Paper } from '../domain/types.ts';
@@ -21,7 +21,7 @@ import { searchPage, searchStartPage } from './pages/search-page.ts';
 import { parseSearchPage } from './search-page-params.ts';
 import { similarPapers } from './similar.ts';
 import { PAGE_SIZE, dayUrl, paperUrl } from './urls.ts';
-import { isModerator, viewerFor } from './viewer.ts';
+import { isModerator, viewerFor } from '../http/viewer.ts';
 import { paperModerationBox } from './pages/community-pages.ts';
 import { discussionSection } from './discussion.ts';
 

@@ -3,7 +3,7 @@ import { html } from 'hono/html';
 import type { Html } from '../html.ts';
 import { csrfField } from '../csrf.ts';
 import { memberUrl, signInUrl } from '../urls.ts';
-import { isModerator, type Viewer } from '../viewer.ts';
+import { isModerator, type Viewer } from '../../http/viewer.ts';
 import { avatar } from './avatar.ts';
 
 export function accountMenu(viewer: Viewer | undefined): Html {

@@ -13,7 +13,7 @@ import { csrfField } from '../csrf.ts';
 import { formatDay } from '../format.ts';
 import type { Html } from '../html.ts';
 import { memberUrl, paperUrl } from '../urls.ts';
-import { isModerator, type Viewer } from '../viewer.ts';
+import { isModerator, type Viewer } from '../../http/viewer.ts';
 import { avatar } from './avatar.ts';
 
 export const HIDDEN_TEXT = '[hidden by moderators]';

@@ -7,7 +7,7 @@ import { organizationUrl, paperUrl } from '../urls.ts';
 import { avatar } from './avatar.ts';
 import { voteButton } from './vote-button.ts';
 import { saveControl } from './save-control.ts';
-import type { Viewer } from '../viewer.ts';
+import type { Viewer } from '../../http/viewer.ts';
 
 export interface CardOptions {
   /** Off on an organization's own page, where the name would repeat on every card. */

@@ -11,7 +11,7 @@ import { COLLECTION_NAME_MAX, type Collection, type CollectionStore } from '../.
 import type { Html } from '../html.ts';
 import { csrfField } from '../csrf.ts';
 import { paperUrl, signInUrl } from '../urls.ts';
-import { requestContext } from '../viewer.ts';
+import { requestContext } from '../../http/viewer.ts';
 
 /** The signed-in member's collections and follows, loaded on first use and kept for the request. */
 export class MemberLists {

@@ -8,7 +8,7 @@ import { formatCount, plural } from '../format.ts';
 import type { Html } from '../html.ts';
 import { csrfField } from '../csrf.ts';
 import { paperUrl, signInUrl } from '../urls.ts';
-import type { Viewer } from '../viewer.ts';
+import type { Viewer } from '../../http/viewer.ts';
 
 export function voteButton(paper: Paper, viewer: Viewer | undefined, size: 'card' | 'large' = 'card'): Html {
   const classes = size === 'large' ? 'vote vote-large' : 'vote';

@@ -12,7 +12,7 @@ import { emptyState } from '../components/empty-state.ts';
 import { paperCard } from '../components/paper-card.ts';
 import { feedAlternates } from '../../feeds/links.ts';
 import { memberUrl } from '../urls.ts';
-import type { Viewer } from '../viewer.ts';
+import type { Viewer } from '../../http/viewer.ts';
 
 export function collectionUrl(id: number): string {
   return `/collections/${id}`;

@@ -12,7 +12,7 @@ import { cardGrid } from '../components/paper-card.ts';
 import { emptyState } from '../components/empty-state.ts';
 import { csrfField } from '../csrf.ts';
 import { dayUrl, memberUrl, paperUrl } from '../urls.ts';
-import type { Viewer } from '../viewer.ts';
+import type { Viewer } from '../../http/viewer.ts';
 
 export function submitPage(viewer: Viewer, options: { value?: string; error?: string | undefined; windowDays: number }): PageOptions {
   return {

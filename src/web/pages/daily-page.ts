@@ -10,7 +10,7 @@ import { pagination } from '../components/pagination.ts';
 import { datePicker, periodHeading, periodTabs, type PeriodNav } from '../components/period-nav.ts';
 import { PAGE_SIZE, periodUrl } from '../urls.ts';
 import { DAILY_FEED, feedAlternates } from '../../feeds/links.ts';
-import { anonymousViewer, type Viewer } from '../viewer.ts';
+import { anonymousViewer, type Viewer } from '../../http/viewer.ts';
 
 export interface DailyView extends PeriodNav {
   entries: DailyEntry[];

@@ -6,7 +6,7 @@ import type { PageOptions } from '../layout.ts';
 import { csrfField } from '../csrf.ts';
 import { emptyState } from '../components/empty-state.ts';
 import { authorUrl, organizationUrl } from '../urls.ts';
-import type { Viewer } from '../viewer.ts';
+import type { Viewer } from '../../http/viewer.ts';
 
 export const KIND_LABELS: Record<FollowKind, string> = { organization: 'Organization', author: 'Author', search: 'Search' };
 const KIND_HEADINGS: Record<FollowKind, string> = { organization: 'Organizations', author: 'Authors', search: 'Searches' };

@@ -9,7 +9,7 @@ import { emptyState } from '../components/empty-state.ts';
 import { paperCard } from '../components/paper-card.ts';
 import type { FollowSection } from '../../recs/member-feed.ts';
 import { followTargetUrl, KIND_LABELS } from './following-page.ts';
-import type { Viewer } from '../viewer.ts';
+import type { Viewer } from '../../http/viewer.ts';
 
 export interface ForYouView {
   viewer: Viewer;

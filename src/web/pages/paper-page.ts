@@ -8,7 +8,7 @@ import { avatar } from '../components/avatar.ts';
 import { cardGrid } from '../components/paper-card.ts';
 import { voteButton } from '../components/vote-button.ts';
 import { saveControl } from '../components/save-control.ts';
-import type { Viewer } from '../viewer.ts';
+import type { Viewer } from '../../http/viewer.ts';
 import { arxivAbsUrl, arxivPdfUrl, authorUrl, dayUrl, organizationUrl, paperUrl } from '../urls.ts';
 
 /** Long author lists show this many names, the rest behind a <details> (works without JS). */

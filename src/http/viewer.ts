@@ -1,8 +1,29 @@
-/** Who looks at a page: pages differ for signed-in members (their votes, their forms), so they are not cached. */
+/**
+ * Who asks and who looks: the session the auth middleware (web/auth/auth.ts) found, the viewer a page is
+ * rendered for, and the request being handled. Pages differ for signed-in members (their votes, their forms),
+ * so they are not cached.
+ */
 import type { Context } from 'hono';
 import { getContext } from 'hono/context-storage';
 import type { Account } from '../store/community-store.ts';
 import type { Store } from '../store/store.ts';
+
+/** Who is asking, as the auth middleware (web/auth/auth.ts) read it from the session cookie. */
+export interface AuthState {
+  account: Account | null;
+  /** Hash of the session id (the store's key), when signed in. */
+  sessionHash: string | null;
+  /** The token this session's forms carry; null when signed out. */
+  csrfToken: string | null;
+  /** The client's address, for rate limits. */
+  address: string;
+}
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    auth: AuthState;
+  }
+}
 
 export interface Viewer {
   account: Account | null;
