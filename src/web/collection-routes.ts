@@ -20,7 +20,7 @@ import { layout, type PageOptions } from './layout.ts';
 import { renderErrorPage } from './pages/error-page.ts';
 import { splitFeedFile } from './feed-routes.ts';
 import { parseSearchPage } from './search-page-params.ts';
-import { paperUrl, signInUrl } from './urls.ts';
+import { paperUrl, signInUrl } from '../domain/urls.ts';
 import { safeReturnPath, viewerFor } from '../http/viewer.ts';
 import { MemberLists } from './components/save-control.ts';
 import { collectionFeed, collectionPage, collectionsPage, collectionUrl } from './pages/collection-pages.ts';

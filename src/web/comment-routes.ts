@@ -11,7 +11,7 @@ import type { RateLimiter } from '../community/rate-limits.ts';
 import { checkCommentBody } from '../community/markdown.ts';
 import { layout, type PageOptions } from './layout.ts';
 import { renderErrorPage } from './pages/error-page.ts';
-import { paperUrl, signInUrl } from './urls.ts';
+import { paperUrl, signInUrl } from '../domain/urls.ts';
 import { isModerator, viewerFor } from '../http/viewer.ts';
 import { commentAnchor, commentState, commentUrl } from './components/comment.ts';
 import { commentRefusedPage, editCommentPage } from './components/comment-pages.ts';

@@ -12,8 +12,8 @@ import { layout, type PageOptions } from './layout.ts';
 import { renderErrorPage } from './pages/error-page.ts';
 import { ResponseCache } from '../http/response-cache.ts';
 import { sharedPage, type PageBytes } from './shared-page.ts';
-import { formatCount } from './format.ts';
-import { memberUrl, paperUrl, signInUrl } from './urls.ts';
+import { formatCount } from '../domain/format.ts';
+import { memberUrl, paperUrl, signInUrl } from '../domain/urls.ts';
 import { isModerator, safeReturnPath, viewerFor } from '../http/viewer.ts';
 import {
   aboutTrendingPage, memberPage, moderationPage, submitPage, submittedPage, trendingPage,

@@ -10,8 +10,8 @@ import type { Paper } from '../domain/types.ts';
 import type { CommentRecord } from '../store/community-store.ts';
 import type { Html } from './html.ts';
 import type { Viewer } from '../http/viewer.ts';
-import { plural } from './format.ts';
-import { paperUrl, signInUrl } from './urls.ts';
+import { plural } from '../domain/format.ts';
+import { paperUrl, signInUrl } from '../domain/urls.ts';
 import { commentForm, commentItem, commentState, commentsUrl } from './components/comment.ts';
 
 export interface Thread {

@@ -3,7 +3,7 @@ import { html } from 'hono/html';
 import { clientScript, favicon, stylesheet } from './assets.ts';
 import type { Html } from './html.ts';
 import { searchBox } from './components/search-box.ts';
-import type { SearchState } from './urls.ts';
+import type { SearchState } from '../domain/urls.ts';
 import { accountMenu } from './components/account-menu.ts';
 import { requestViewer, type Viewer } from '../http/viewer.ts';
 import { subscribeBox } from './components/subscribe-box.ts';

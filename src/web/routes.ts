@@ -20,7 +20,7 @@ import { paperPage } from './pages/paper-page.ts';
 import { searchPage, searchStartPage } from './pages/search-page.ts';
 import { parseSearchPage } from './search-page-params.ts';
 import { similarPapers } from './similar.ts';
-import { PAGE_SIZE, dayUrl, paperUrl } from './urls.ts';
+import { PAGE_SIZE, dayUrl, paperUrl } from '../domain/urls.ts';
 import { isModerator, viewerFor } from '../http/viewer.ts';
 import { paperModerationBox } from './pages/community-pages.ts';
 import { discussionSection } from './discussion.ts';

@@ -10,7 +10,7 @@ import { safeReturnPath, viewerFor } from '../../http/viewer.ts';
 import {
   adminClaimPage, messagePage, settingsPage, signInConfirmPage, signInFailedPage, signInPage, signInSentPage,
 } from '../pages/account-pages.ts';
-import { signInUrl } from '../urls.ts';
+import { signInUrl } from '../../domain/urls.ts';
 
 const MAX_NAME = 60;
 

@@ -2,7 +2,7 @@
 import { html } from 'hono/html';
 import type { Html } from '../html.ts';
 import { csrfField } from '../csrf.ts';
-import { memberUrl, signInUrl } from '../urls.ts';
+import { memberUrl, signInUrl } from '../../domain/urls.ts';
 import { isModerator, type Viewer } from '../../http/viewer.ts';
 import { avatar } from './avatar.ts';
 

@@ -3,7 +3,7 @@ import { html } from 'hono/html';
 import type { Paper } from '../../domain/types.ts';
 import type { CommentRecord } from '../../store/community-store.ts';
 import type { PageOptions } from '../layout.ts';
-import { paperUrl } from '../urls.ts';
+import { paperUrl } from '../../domain/urls.ts';
 import type { Viewer } from '../../http/viewer.ts';
 import { commentAnchor, commentForm, commentUrl, commentsUrl } from './comment.ts';
 

@@ -7,7 +7,7 @@ import { html } from 'hono/html';
 import type { FollowKind } from '../../store/collection-store.ts';
 import type { Html } from '../html.ts';
 import { csrfField } from '../csrf.ts';
-import { signInUrl } from '../urls.ts';
+import { signInUrl } from '../../domain/urls.ts';
 import { currentMemberLists } from './save-control.ts';
 
 const NOUNS: Record<FollowKind, string> = { organization: 'this organization', author: 'this author', search: 'this search' };

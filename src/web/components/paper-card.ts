@@ -1,9 +1,9 @@
 /** A paper on a list (daily feed, organization, author, and later search results). */
 import { html } from 'hono/html';
 import type { Paper } from '../../domain/types.ts';
-import { excerpt, formatCount, formatDay, plural } from '../format.ts';
+import { excerpt, formatCount, formatDay, plural } from '../../domain/format.ts';
 import type { Html } from '../html.ts';
-import { organizationUrl, paperUrl } from '../urls.ts';
+import { organizationUrl, paperUrl } from '../../domain/urls.ts';
 import { avatar } from './avatar.ts';
 import { voteButton } from './vote-button.ts';
 import { saveControl } from './save-control.ts';

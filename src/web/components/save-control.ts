@@ -10,7 +10,7 @@ import type { Account } from '../../store/community-store.ts';
 import { COLLECTION_NAME_MAX, type Collection, type CollectionStore } from '../../store/collection-store.ts';
 import type { Html } from '../html.ts';
 import { csrfField } from '../csrf.ts';
-import { paperUrl, signInUrl } from '../urls.ts';
+import { paperUrl, signInUrl } from '../../domain/urls.ts';
 import { requestContext } from '../../http/viewer.ts';
 
 /** The signed-in member's collections and follows, loaded on first use and kept for the request. */

@@ -3,7 +3,7 @@ import type { Paper } from '../../domain/types.ts';
 import type { AuthorSummary } from '../../store/store.ts';
 import type { PageOptions } from '../layout.ts';
 import { profileBody } from '../components/profile.ts';
-import { authorUrl } from '../urls.ts';
+import { authorUrl } from '../../domain/urls.ts';
 import { authorFeed, feedAlternates } from '../../feeds/links.ts';
 import { html } from 'hono/html';
 import { followButton } from '../components/follow-button.ts';

@@ -3,7 +3,7 @@ import type { Paper } from '../../domain/types.ts';
 import type { OrganizationSummary } from '../../store/store.ts';
 import type { PageOptions } from '../layout.ts';
 import { profileBody } from '../components/profile.ts';
-import { organizationUrl } from '../urls.ts';
+import { organizationUrl } from '../../domain/urls.ts';
 import { feedAlternates, organizationFeed } from '../../feeds/links.ts';
 import { html } from 'hono/html';
 import { followButton } from '../components/follow-button.ts';

@@ -1,7 +1,7 @@
 /** One paper: abstract, authors, organization, links, AI summary, and the days it was on the feed. */
 import { html } from 'hono/html';
 import type { Paper } from '../../domain/types.ts';
-import { excerpt, formatCount, formatDay, plural, safeUrl, shortRepoName } from '../format.ts';
+import { excerpt, formatCount, formatDay, plural, safeUrl, shortRepoName } from '../../domain/format.ts';
 import type { Html } from '../html.ts';
 import type { PageOptions } from '../layout.ts';
 import { avatar } from '../components/avatar.ts';
@@ -9,7 +9,7 @@ import { cardGrid } from '../components/paper-card.ts';
 import { voteButton } from '../components/vote-button.ts';
 import { saveControl } from '../components/save-control.ts';
 import type { Viewer } from '../../http/viewer.ts';
-import { arxivAbsUrl, arxivPdfUrl, authorUrl, dayUrl, organizationUrl, paperUrl } from '../urls.ts';
+import { arxivAbsUrl, arxivPdfUrl, authorUrl, dayUrl, organizationUrl, paperUrl } from '../../domain/urls.ts';
 
 /** Long author lists show this many names, the rest behind a <details> (works without JS). */
 const AUTHORS_SHOWN = 12;

@@ -8,14 +8,14 @@ import type { Paper } from '../../domain/types.ts';
 import { highlight, isEmptyMatcher, matcherFor, snippet, type Matcher } from '../../search/highlight.ts';
 import { isStopWord } from '../../search/analyzer.ts';
 import { DEFAULT_SEARCH_CONFIG, type SearchResponse } from '../../search/search-service.ts';
-import { excerpt, formatCount, plural } from '../format.ts';
+import { excerpt, formatCount, plural } from '../../domain/format.ts';
 import type { Html } from '../html.ts';
 import type { PageOptions } from '../layout.ts';
 import { emptyState } from '../components/empty-state.ts';
 import { marked } from '../components/marked.ts';
 import { cardGrid, type CardContent } from '../components/paper-card.ts';
 import { pagination } from '../components/pagination.ts';
-import { searchUrl, type SearchState } from '../urls.ts';
+import { searchUrl, type SearchState } from '../../domain/urls.ts';
 import { SEARCH_FEED, feedAlternates, searchFeedQuery, searchPageFeedQuery } from '../../feeds/links.ts';
 import { followButton } from '../components/follow-button.ts';
 
