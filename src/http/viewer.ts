@@ -5,6 +5,7 @@
  */
 import type { Context } from 'hono';
 import { getContext } from 'hono/context-storage';
+import type { Collection, FollowKind } from '../store/collection-store.ts';
 import type { Account } from '../store/community-store.ts';
 import type { Store } from '../store/store.ts';
 
@@ -30,21 +31,38 @@ export interface Viewer {
   csrfToken: string | null;
   /** Of the papers on the page, those the member upvoted. */
   voted: ReadonlySet<string>;
+  /** The member's collections, for the Save controls of the papers on the page (none on a page without papers). */
+  collections: readonly Collection[];
+  /** Of the papers on the page, the ids of the member's collections that hold each. */
+  saved: ReadonlyMap<string, readonly number[]>;
   /** The address of the page, where forms return to. */
   returnTo: string;
 }
 
 export function anonymousViewer(returnTo = '/'): Viewer {
-  return { account: null, csrfToken: null, voted: new Set(), returnTo };
+  return { account: null, csrfToken: null, voted: new Set(), collections: [], saved: new Map(), returnTo };
 }
 
+/** The viewer of a page showing these papers: a member's votes and saves of them are read here, by the handler. */
 export async function viewerFor(c: Context, store: Store, paperIds: readonly string[]): Promise<Viewer> {
   const auth = c.get('auth');
   const url = new URL(c.req.url);
   const returnTo = `${url.pathname}${url.search}`;
   if (!auth?.account) return anonymousViewer(returnTo);
-  const voted = await store.community.votedPapers(auth.account.id, paperIds);
-  return { account: auth.account, csrfToken: auth.csrfToken, voted, returnTo };
+  const { id } = auth.account;
+  const hasPapers = paperIds.length > 0;
+  // One query each, whatever the number of cards.
+  const [voted, collections, saved] = await Promise.all([
+    store.community.votedPapers(id, paperIds),
+    hasPapers ? store.collections.collectionsOf(id) : [],
+    hasPapers ? store.collections.collectionsHolding(id, paperIds) : new Map<string, number[]>(),
+  ]);
+  return { account: auth.account, csrfToken: auth.csrfToken, voted, collections, saved, returnTo };
+}
+
+/** Whether the viewer follows this organization, author or search, for its Follow button; signed out, no. */
+export async function viewerFollows(store: Store, viewer: Viewer, kind: FollowKind, target: string): Promise<boolean> {
+  return viewer.account ? store.collections.isFollowing(viewer.account.id, kind, target) : false;
 }
 
 export function isModerator(account: Account | null): boolean {
@@ -67,13 +85,13 @@ export function requestContext(): Context | undefined {
 }
 
 /**
- * The signed-in member of the request being handled (without their votes), for the site header of pages
- * whose handlers did not pass a viewer. Outside a request (e.g. rendering an email) there is none.
+ * The signed-in member of the request being handled (without their votes or saves), for the site header of
+ * pages whose handlers did not pass a viewer. Outside a request (e.g. rendering an email) there is none.
  */
 export function requestViewer(): Viewer | undefined {
   const c = requestContext();
   if (!c) return undefined;
   const auth = c.get('auth');
   if (!auth?.account) return undefined;
-  return { account: auth.account, csrfToken: auth.csrfToken, voted: new Set(), returnTo: new URL(c.req.url).pathname };
+  return { ...anonymousViewer(new URL(c.req.url).pathname), account: auth.account, csrfToken: auth.csrfToken };
 }

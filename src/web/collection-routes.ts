@@ -15,14 +15,13 @@ import {
 import type { Account } from '../store/community-store.ts';
 import { exportMember } from '../community/export.ts';
 import { FEED_CONTENT_TYPES, renderFeed, type FeedSpec } from '../feeds/render.ts';
-import { searchFeedQuery } from '../feeds/links.ts';
+import { searchFollowTarget } from './components/follow-button.ts';
 import { layout, type PageOptions } from './layout.ts';
 import { renderErrorPage } from './pages/error-page.ts';
 import { splitFeedFile } from './feed-routes.ts';
 import { parseSearchPage } from './search-page-params.ts';
 import { paperUrl, signInUrl } from '../domain/urls.ts';
 import { safeReturnPath, viewerFor } from '../http/viewer.ts';
-import { MemberLists } from './components/save-control.ts';
 import { collectionFeed, collectionPage, collectionsPage, collectionUrl } from './pages/collection-pages.ts';
 import { collectionBibtex } from './pages/collection-bibtex.ts';
 import { forYouPage } from './pages/for-you-page.ts';
@@ -73,14 +72,6 @@ function collectionId(text: string | undefined): number | null {
 
 export function registerCollectionRoutes(app: Hono, ctx: AppContext): void {
   const { store } = ctx;
-
-  // What the member has (collections, follows), for the Save and Follow controls of any page.
-  app.use(async (c, next) => {
-    const auth = c.get('auth');
-    const url = new URL(c.req.url);
-    c.set('memberLists', new MemberLists(store.collections, auth?.account ?? null, auth?.csrfToken ?? null, `${url.pathname}${url.search}`));
-    await next();
-  });
 
   const account = (c: Context): Account | null => c.get('auth').account;
   const toSignIn = (c: Context, next: string) => c.redirect(signInUrl(next), 303);
@@ -266,7 +257,7 @@ export function registerCollectionRoutes(app: Hono, ctx: AppContext): void {
     const input = parseSearchPage(Object.fromEntries(new URLSearchParams(target)));
     if (!input.ok || input.request.q.trim() === '') return null;
     const q = cleanLine(input.state.q);
-    return { target: searchFeedQuery({ ...input.state, mode: undefined }, 'date'), label: length(q) > 100 ? `${[...q].slice(0, 100).join('')}…` : q };
+    return { target: searchFollowTarget(input.state), label: length(q) > 100 ? `${[...q].slice(0, 100).join('')}…` : q };
   };
   const followKind = (value: unknown): FollowKind | null =>
     value === 'organization' || value === 'author' || value === 'search' ? value : null;

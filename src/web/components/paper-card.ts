@@ -14,7 +14,7 @@ export interface CardOptions {
   showOrganization?: boolean;
   /** Title and abstract text other than the plain ones (search results: matched words marked). */
   content?: ((paper: Paper) => CardContent) | undefined;
-  /** Signed-in viewers get working upvote buttons; otherwise the vote links to sign-in. */
+  /** Signed-in viewers get working upvote buttons and Save controls; otherwise the vote links to sign-in. */
   viewer?: Viewer | undefined;
 }
 
@@ -45,7 +45,7 @@ ${org
     ? stat('star', paper.githubStars, 'GitHub star')
     : ''}</span>
 </div>
-${saveControl(paper)}
+${saveControl(paper, options.viewer)}
 </article>`;
 }
 

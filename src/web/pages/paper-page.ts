@@ -103,7 +103,7 @@ function sideLinks(paper: Paper, viewer: Viewer | undefined): Html {
 ${voteButton(paper, viewer, 'large')}
 <p class="stat-line"><span class="icon icon-comment" aria-hidden="true"></span>${plural(paper.numComments, 'comment')}</p>
 </div>
-${saveControl(paper, 'page')}
+${saveControl(paper, viewer, 'page')}
 <ul class="link-list">
 <li><a class="link-button" href="${arxivAbsUrl(paper.id)}"><span class="icon icon-doc" aria-hidden="true"></span>arXiv page</a></li>
 <li><a class="link-button" href="${arxivPdfUrl(paper.id)}"><span class="icon icon-pdf" aria-hidden="true"></span>PDF</a></li>
