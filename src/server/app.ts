@@ -18,6 +18,11 @@ import { searchRecommender } from '../recs/member-feed.ts';
 import { registerDigestRoutes } from '../web/digest-routes.ts';
 import { registerOutboxRoutes } from '../web/outbox-routes.ts';
 import { registerCollectionRoutes } from '../web/collection-routes.ts';
+import { registerCollectionFeedRoutes } from '../web/collection-feed-routes.ts';
+import { registerSaveRoutes } from '../web/save-routes.ts';
+import { registerFollowRoutes } from '../web/follow-routes.ts';
+import { registerForYouRoutes } from '../web/for-you-routes.ts';
+import { registerExportRoutes } from '../web/export-routes.ts';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -45,8 +50,13 @@ export function createApp(deps: AppDependencies): Hono {
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text('The request is too large.', 413) }));
   // Who is asking, and CSRF checks on every state-changing request (web/auth/auth.ts).
   app.use(authMiddleware(ctx));
-  // Collections, follows, "for you", export; first, so that every page's Save and Follow controls know the member.
+  // The member's own: collections, saving, follows, "for you", their data.
   registerCollectionRoutes(app, ctx);
+  registerCollectionFeedRoutes(app, ctx);
+  registerSaveRoutes(app, ctx);
+  registerFollowRoutes(app, ctx);
+  registerForYouRoutes(app, ctx);
+  registerExportRoutes(app, ctx);
 
   app.get('/healthz', async (c) => {
     await ctx.store.latestDay();
