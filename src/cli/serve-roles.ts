@@ -29,7 +29,7 @@ export function parseRole(text: string | undefined): ServeRole {
 export async function serveWithRole(role: ServeRole, config: Config, options: { portGiven: boolean }): Promise<void> {
   // Loaded here so that import, stats and the other commands do not load the web application.
   const [{ startServer, withBoundPort }, { loadDemoIfEmpty }, { SearchService }, { startBackgroundWork }, { offerAdminClaim }, { searchRecommender }] = await Promise.all([
-    import('../server/serve.ts'), import('../server/demo.ts'), import('../search/search-service.ts'), import('../server/background.ts'),
+    import('../server/serve.ts'), import('../ingest/demo.ts'), import('../search/search-service.ts'), import('../server/background.ts'),
     import('../community/admin-claim.ts'), import('../recs/member-feed.ts'),
   ]);
   const serves = role !== 'worker';
