@@ -8,7 +8,7 @@ import { createLogger } from '../src/log.ts';
 import { createApp } from '../src/server/app.ts';
 import { SearchService } from '../src/search/search-service.ts';
 import type { Embedder } from '../src/search/embedder.ts';
-import { forYouDigestProvider } from '../src/web/for-you.ts';
+import { forYouDigestProvider } from '../src/recs/member-feed.ts';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { ACTIVE_MODEL_STATE } from '../src/search/semantic-indexer.ts';
 import { sendScheduledDigest } from '../src/digest/schedule.ts';

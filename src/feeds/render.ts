@@ -7,7 +7,7 @@
  */
 import { Feed, type Author, type Item } from 'feed';
 import type { Paper } from '../domain/types.ts';
-import { paperUrl } from '../web/urls.ts';
+import { paperUrl } from '../domain/urls.ts';
 
 export type FeedFormat = 'rss' | 'atom' | 'json';
 

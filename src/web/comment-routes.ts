@@ -4,7 +4,7 @@
  * text kept). CSRF is checked before any of this (web/auth/auth.ts); banned members have no session.
  */
 import type { Context, Hono } from 'hono';
-import type { AppContext } from '../server/app.ts';
+import type { AppContext } from '../http/app-context.ts';
 import { normalizeArxivId } from '../domain/arxiv-id.ts';
 import type { Account, CommentRecord } from '../store/community-store.ts';
 import type { RateLimiter } from '../community/rate-limits.ts';
@@ -12,8 +12,8 @@ import { checkCommentBody } from '../community/markdown.ts';
 import { outranks } from '../community/roles.ts';
 import { layout, type PageOptions } from './layout.ts';
 import { renderErrorPage } from './pages/error-page.ts';
-import { paperUrl, signInUrl } from './urls.ts';
-import { isModerator, viewerFor } from './viewer.ts';
+import { paperUrl, signInUrl } from '../domain/urls.ts';
+import { isModerator, viewerFor } from '../http/viewer.ts';
 import { commentAnchor, commentState, commentUrl } from './components/comment.ts';
 import { commentRefusedPage, editCommentPage } from './components/comment-pages.ts';
 

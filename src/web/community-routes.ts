@@ -1,6 +1,6 @@
 /** Upvotes, submissions, trending, member profiles and moderation. Handlers parse, authorize, call, render. */
 import type { Context, Hono } from 'hono';
-import type { AppContext } from '../server/app.ts';
+import type { AppContext } from '../http/app-context.ts';
 import { normalizeArxivId } from '../domain/arxiv-id.ts';
 import { addDays } from '../domain/periods.ts';
 import { TRENDING_WINDOW_DAYS } from '../domain/trending.ts';
@@ -11,11 +11,11 @@ import { SubmissionService } from '../community/submissions.ts';
 import { arxivLookup } from '../community/arxiv-lookup.ts';
 import { layout, type PageOptions } from './layout.ts';
 import { renderErrorPage } from './pages/error-page.ts';
-import { ResponseCache } from '../server/response-cache.ts';
+import { ResponseCache } from '../http/response-cache.ts';
 import { sharedPage, type PageBytes } from './shared-page.ts';
-import { formatCount } from './format.ts';
-import { memberUrl, paperUrl, signInUrl } from './urls.ts';
-import { isModerator, safeReturnPath, viewerFor } from './viewer.ts';
+import { formatCount } from '../domain/format.ts';
+import { memberUrl, paperUrl, signInUrl } from '../domain/urls.ts';
+import { isModerator, safeReturnPath, viewerFor } from '../http/viewer.ts';
 import {
   aboutTrendingPage, memberPage, moderationPage, submitPage, submittedPage, trendingPage,
 } from './pages/community-pages.ts';

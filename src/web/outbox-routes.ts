@@ -10,7 +10,7 @@
  */
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { html } from 'hono/html';
-import type { AppContext } from '../server/app.ts';
+import type { AppContext } from '../http/app-context.ts';
 import { listOutbox, readOutboxMessage } from '../mail/mailer.ts';
 import { parseOutboxMessage as parse } from '../mail/outbox-message.ts';
 import { layout } from './layout.ts';
@@ -20,7 +20,7 @@ import { csrfField } from './csrf.ts';
 import { loadDigestConfig } from '../digest/digest-config.ts';
 import { defaultDigestPeriod, todayIn } from '../digest/digest-period.ts';
 import { runDigest } from '../digest/send.ts';
-import { forYouDigestProvider } from './for-you.ts';
+import { forYouDigestProvider } from '../recs/member-feed.ts';
 
 const NAME_PARAM = ':name{[A-Za-z0-9][A-Za-z0-9._-]{0,200}\\.eml}';
 const LIST_LIMIT = 200;
@@ -67,7 +67,7 @@ ${rows.length === 0 ? html`<p>The outbox is empty.</p>` : html`<ol class="outbox
     const period = defaultDigestPeriod(frequency, todayIn(config.timeZone, new Date()), await ctx.store.latestDay());
     await runDigest({
       store: ctx.store, mailer: ctx.mailer, logger: ctx.logger, config, publicUrl: ctx.config.publicUrl,
-      mailFrom: ctx.config.mail.replyTo ?? ctx.config.mail.from, period, forYou: forYouDigestProvider(ctx.store, ctx.search),
+      mailFrom: ctx.config.mail.replyTo ?? ctx.config.mail.from, period, forYou: forYouDigestProvider(ctx.store, ctx.search, ctx.recommender),
     });
     return c.redirect('/dev/outbox', 303);
   });

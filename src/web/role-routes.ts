@@ -1,12 +1,12 @@
 /** /admin/roles: administrators grant and revoke the moderator role; each change is logged with its reason. */
 import type { Context, Hono } from 'hono';
-import type { AppContext } from '../server/app.ts';
+import type { AppContext } from '../http/app-context.ts';
 import type { Role } from '../store/community-store.ts';
 import { outranks } from '../community/roles.ts';
 import { layout } from './layout.ts';
 import { renderErrorPage } from './pages/error-page.ts';
 import { rolesPage } from './pages/roles-page.ts';
-import { viewerFor } from './viewer.ts';
+import { viewerFor } from '../http/viewer.ts';
 
 const MAX_REASON = 500;
 

@@ -1,16 +1,16 @@
 /** Sign-in by email link, sign-out, settings and the first admin's claim. Handlers parse, call, render. */
 import type { Context, Hono } from 'hono';
-import type { AppContext } from '../../server/app.ts';
+import type { AppContext } from '../../http/app-context.ts';
 import { layout, type PageOptions } from '../layout.ts';
 import { SignInService } from '../../community/sign-in.ts';
 import { RateLimiter } from '../../community/rate-limits.ts';
 import { claimAdmin } from '../../community/admin-claim.ts';
 import { endSession, startSession } from './auth.ts';
-import { safeReturnPath, viewerFor } from '../viewer.ts';
+import { safeReturnPath, viewerFor } from '../../http/viewer.ts';
 import {
   adminClaimPage, messagePage, settingsPage, signInConfirmPage, signInFailedPage, signInPage, signInSentPage,
 } from '../pages/account-pages.ts';
-import { signInUrl } from '../urls.ts';
+import { signInUrl } from '../../domain/urls.ts';
 
 const MAX_NAME = 60;
 

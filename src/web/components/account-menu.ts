@@ -2,8 +2,8 @@
 import { html } from 'hono/html';
 import type { Html } from '../html.ts';
 import { csrfField } from '../csrf.ts';
-import { memberUrl, signInUrl } from '../urls.ts';
-import { isModerator, type Viewer } from '../viewer.ts';
+import { memberUrl, signInUrl } from '../../domain/urls.ts';
+import { isModerator, type Viewer } from '../../http/viewer.ts';
 import { avatar } from './avatar.ts';
 
 export function accountMenu(viewer: Viewer | undefined): Html {

@@ -11,10 +11,10 @@ import type { CommentRecord } from '../../store/community-store.ts';
 import { COMMENT_MAX_CHARS, renderMarkdown } from '../../community/markdown.ts';
 import { outranks } from '../../community/roles.ts';
 import { csrfField } from '../csrf.ts';
-import { formatDay } from '../format.ts';
+import { formatDay } from '../../domain/format.ts';
 import type { Html } from '../html.ts';
-import { memberUrl, paperUrl } from '../urls.ts';
-import { isModerator, type Viewer } from '../viewer.ts';
+import { memberUrl, paperUrl } from '../../domain/urls.ts';
+import { isModerator, type Viewer } from '../../http/viewer.ts';
 import { avatar } from './avatar.ts';
 
 export const HIDDEN_TEXT = '[hidden by moderators]';

@@ -5,7 +5,7 @@ import type { Subscription } from '../../store/subscription-store.ts';
 import type { Html } from '../html.ts';
 import type { PageOptions } from '../layout.ts';
 import { csrfField } from '../csrf.ts';
-import type { Viewer } from '../viewer.ts';
+import type { Viewer } from '../../http/viewer.ts';
 
 function formPage(title: string, body: Html, viewer?: Viewer): PageOptions {
   return { title, viewer, body: html`<section class="form-page">${body}</section>` };

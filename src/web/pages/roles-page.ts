@@ -3,8 +3,8 @@ import { html } from 'hono/html';
 import type { Account } from '../../store/community-store.ts';
 import type { PageOptions } from '../layout.ts';
 import { csrfField } from '../csrf.ts';
-import { memberUrl } from '../urls.ts';
-import type { Viewer } from '../viewer.ts';
+import { memberUrl } from '../../domain/urls.ts';
+import type { Viewer } from '../../http/viewer.ts';
 
 export function rolesPage(viewer: Viewer, staff: Account[], options: { error?: string | undefined; name?: string } = {}): PageOptions {
   return {
