@@ -19,6 +19,10 @@ const schema = z.object({
   PAPERBOY_RATE_LIMIT_FACTOR: z.coerce.number().positive().default(1),
   PAPERBOY_SUBMIT_WINDOW_DAYS: z.coerce.number().int().min(0).default(14),
   PAPERBOY_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** 0: avatars are not fetched into the image cache (pages show initials); 1: fetched by a background job. */
+  PAPERBOY_IMAGES: z.enum(['0', '1']).default('1'),
+  /** Where the image cache keeps its files on SQLite; default images/ beside the database. */
+  IMAGE_DIR: z.string().optional(),
 });
 
 export interface Config {
@@ -36,6 +40,15 @@ export interface Config {
   semanticSearch: boolean;
   mail: MailConfig;
   community: CommunityConfig;
+  images: ImagesConfig;
+}
+
+/** The image cache (src/images/): pages show images from the instance only. */
+export interface ImagesConfig {
+  /** Fetch remote images (avatars) in the background; off, pages show initials where no image was kept. */
+  fetch: boolean;
+  /** Where image files are kept on SQLite (on PostgreSQL they are kept in the database). */
+  dir: string;
 }
 
 export interface CommunityConfig {
@@ -86,6 +99,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       rateLimitFactor: e.PAPERBOY_RATE_LIMIT_FACTOR,
       submitWindowDays: e.PAPERBOY_SUBMIT_WINDOW_DAYS,
       sessionDays: e.PAPERBOY_SESSION_DAYS,
+    },
+    images: {
+      fetch: e.PAPERBOY_IMAGES === '1',
+      dir: e.IMAGE_DIR ? resolve(e.IMAGE_DIR) : besideDatabase(e.DATABASE_URL, 'images'),
     },
   };
 }

@@ -39,6 +39,11 @@ export function arxivPdfUrl(id: string): string {
   return `https://arxiv.org/pdf/${id}`;
 }
 
+/** An image the instance keeps (src/images/), named by the SHA-256 of its bytes: what it shows never changes. */
+export function imageUrl(sha256: string, extension: string): string {
+  return `/images/${sha256}.${extension}`;
+}
+
 /** What a search page address holds besides the page number; empty values are left out of addresses. */
 export interface SearchState {
   q: string;

@@ -3,6 +3,7 @@
  * app (server/app.ts) assembles it and registers the routes; the routes depend on this type, not on the app.
  */
 import type { Config } from '../config.ts';
+import type { ImageCache } from '../images/image-cache.ts';
 import type { Logger } from '../log.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { Recommender } from '../recs/recommender.ts';
@@ -20,4 +21,6 @@ export interface AppContext {
    * candidate window every member's list is drawn from.
    */
   recommender: Recommender;
+  /** The image cache, one per process: pages show its copies of avatars, and /images/ serves them. */
+  images: ImageCache;
 }

@@ -25,11 +25,14 @@ import { registerSaveRoutes } from '../web/save-routes.ts';
 import { registerFollowRoutes } from '../web/follow-routes.ts';
 import { registerForYouRoutes } from '../web/for-you-routes.ts';
 import { registerExportRoutes } from '../web/export-routes.ts';
+import { registerImageRoutes } from '../web/image-routes.ts';
+import { createImageCache } from '../images/image-cache.ts';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
-/** The context's services; those left out are made here (a lexical search, the configured mailer, a recommender). */
-export type AppDependencies = Omit<AppContext, 'search' | 'mailer' | 'recommender'> & Partial<Pick<AppContext, 'search' | 'mailer' | 'recommender'>>;
+/** The context's services; those left out are made here (a lexical search, the configured mailer, a recommender, an image cache). */
+export type AppDependencies = Omit<AppContext, 'search' | 'mailer' | 'recommender' | 'images'>
+  & Partial<Pick<AppContext, 'search' | 'mailer' | 'recommender' | 'images'>>;
 
 export function createApp(deps: AppDependencies): Hono {
   const search = deps.search ?? new SearchService(deps.store, null);
@@ -38,10 +41,16 @@ export function createApp(deps: AppDependencies): Hono {
     search,
     mailer: deps.mailer ?? createMailer(deps.config.mail),
     recommender: deps.recommender ?? searchRecommender(deps.store, search),
+    images: deps.images ?? createImageCache(deps),
   };
   const app = new Hono();
   // Lets the page layout find the signed-in member of the request it renders for (http/viewer.ts).
   app.use(contextStorage());
+  // Lets avatars find the instance's copies of their pictures (http/image-paths.ts).
+  app.use(async (c, next) => {
+    c.set('images', ctx.images);
+    await next();
+  });
   const metrics = createMetrics();
   app.use(metrics.middleware);
   app.use(async (c, next) => {
@@ -71,6 +80,7 @@ export function createApp(deps: AppDependencies): Hono {
   });
 
   registerApi(app, ctx);
+  registerImageRoutes(app, ctx);
   const limiter = new RateLimiter(ctx.store.community, ctx.config.community.rateLimitFactor);
   registerAuthRoutes(app, ctx, limiter);
   // Before the pages: /papers/trending would otherwise be taken for a paper id.

@@ -6,6 +6,7 @@ import type { DailyEntry, DailyEntryInput, Organization, Paper, PaperInput } fro
 import type { CollectionStore } from './collection-store.ts';
 import type { CommunityStore } from './community-store.ts';
 import type { SubscriptionStore } from './subscription-store.ts';
+import type { ImageStore } from './image-store.ts';
 
 /** upvotes: most voted first; latest: newest day first, most voted within a day. */
 export type DailySort = 'upvotes' | 'latest' | 'publishedAt' | 'trending';
@@ -166,4 +167,5 @@ export interface Store extends CoreStore {
   readonly community: CommunityStore;
   readonly subscriptions: SubscriptionStore;
   readonly collections: CollectionStore;
+  readonly images: ImageStore;
 }

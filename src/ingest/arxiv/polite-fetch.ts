@@ -2,7 +2,7 @@
  * HTTP GET that keeps arXiv's rules for automated clients: requests start at least `minIntervalMs` apart
  * (3 s by default, retries included), a 503 or 429 is answered by waiting what its Retry-After says, other
  * transient failures (5xx, dropped connections, timeouts) by exponential back-off with jitter, and every
- * request says who is asking in its User-Agent.
+ * request says who is asking in its User-Agent. The image cache (src/images/) fetches through it too.
  */
 import type { Logger } from '../../log.ts';
 
@@ -34,6 +34,12 @@ export interface FetchedText {
   url: string;
 }
 
+export interface FetchedBytes {
+  status: number;
+  bytes: Uint8Array;
+  url: string;
+}
+
 /** The request could not be completed within the allowed attempts. */
 export class FetchFailedError extends Error {
   readonly status: number | null;
@@ -44,7 +50,14 @@ export class FetchFailedError extends Error {
   }
 }
 
+/** The response was larger than `maxBytes`: trying again would not help. */
+export class ResponseTooLargeError extends FetchFailedError {}
+
+/** Thrown by the `fetch` of the options for a request it will not make (e.g. to a private address): not retried. */
+export class RefusedFetchError extends Error {}
+
 const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
+const ACCEPT_TEXT = 'application/xml, text/xml, application/atom+xml, application/json;q=0.9, */*;q=0.5';
 
 class TooLargeError extends Error {}
 
@@ -73,13 +86,19 @@ export class PoliteFetcher {
   }
 
   /** GET `url` and return its text. Non-retryable statuses (e.g. 400, 404) are returned for the caller to judge. */
-  get(url: string): Promise<FetchedText> {
-    const result = this.#queue.then(() => this.#get(url));
+  async get(url: string): Promise<FetchedText> {
+    const { status, bytes } = await this.getBytes(url, ACCEPT_TEXT);
+    return { status, text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), url };
+  }
+
+  /** GET `url` and return its body as it came, asking for the types in `accept`; statuses as for get(). */
+  getBytes(url: string, accept: string): Promise<FetchedBytes> {
+    const result = this.#queue.then(() => this.#get(url, accept));
     this.#queue = result.catch(() => undefined);
     return result;
   }
 
-  async #get(url: string): Promise<FetchedText> {
+  async #get(url: string, accept: string): Promise<FetchedBytes> {
     const o = this.#options;
     let lastProblem = '';
     let lastStatus: number | null = null;
@@ -88,20 +107,21 @@ export class PoliteFetcher {
       let waitMs: number;
       try {
         const response = await o.fetch(url, {
-          headers: { 'user-agent': o.userAgent, accept: 'application/xml, text/xml, application/atom+xml, application/json;q=0.9, */*;q=0.5' },
+          headers: { 'user-agent': o.userAgent, accept },
           signal: AbortSignal.timeout(o.timeoutMs),
           redirect: 'follow',
         });
         lastStatus = response.status;
         if (!RETRY_STATUSES.has(response.status)) {
-          return { status: response.status, text: await readLimited(response, o.maxBytes), url };
+          return { status: response.status, bytes: await readLimited(response, o.maxBytes), url };
         }
         await response.body?.cancel().catch(() => undefined);
         const retryAfter = parseRetryAfter(response.headers.get('retry-after'), o.now());
         lastProblem = `HTTP ${response.status}`;
         waitMs = retryAfter === null ? this.#backoff(attempt) : Math.min(retryAfter, o.maxRetryAfterMs);
       } catch (error) {
-        if (error instanceof TooLargeError) throw new FetchFailedError(`${url}: ${error.message}`, lastStatus);
+        if (error instanceof TooLargeError) throw new ResponseTooLargeError(`${url}: ${error.message}`, lastStatus);
+        if (error instanceof RefusedFetchError) throw error;
         // fetch rejects with a TypeError on refused/dropped connections and a DOMException on timeout.
         lastProblem = describeNetworkError(error);
         lastStatus = null;
@@ -140,13 +160,13 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | n
   return Number.isNaN(at) ? null : Math.max(0, at - nowMs);
 }
 
-async function readLimited(response: Response, maxBytes: number): Promise<string> {
+async function readLimited(response: Response, maxBytes: number): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
     await response.body?.cancel().catch(() => undefined);
     throw new TooLargeError(`response of ${declared} bytes is larger than the ${maxBytes} allowed`);
   }
-  if (!response.body) return '';
+  if (!response.body) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of response.body) {
@@ -155,7 +175,7 @@ async function readLimited(response: Response, maxBytes: number): Promise<string
     if (size > maxBytes) throw new TooLargeError(`response is larger than the ${maxBytes} bytes allowed`);
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function describeNetworkError(error: unknown): string {

@@ -314,6 +314,34 @@ export const migrations: Migration[] = [
       CREATE INDEX papers_by_write_seq ON papers (write_seq);
     `,
   },
+  {
+    version: 10,
+    name: 'image cache: sources and their state, bytes by SHA-256',
+    // Not versioned: an image fetched changes no cached page's data (avatars show once the 5-second caches turn).
+    sql: `
+      CREATE TABLE images (
+        source text COLLATE "C" PRIMARY KEY,  -- a remote URL, or a name given to bytes made here
+        status text NOT NULL CHECK (status IN ('pending', 'cached', 'failed')),
+        sha256 text,
+        content_type text,
+        size integer,
+        attempts integer NOT NULL DEFAULT 0,
+        last_error text,
+        retry_at text COLLATE "C",
+        requested_at text NOT NULL,
+        updated_at text COLLATE "C" NOT NULL
+      );
+      CREATE INDEX images_cached ON images (updated_at) WHERE status = 'cached';
+
+      -- Web processes may run on other machines than the worker that fetched: the bytes live here.
+      CREATE TABLE image_blobs (
+        sha256 text COLLATE "C" PRIMARY KEY,
+        content_type text NOT NULL,
+        bytes bytea NOT NULL,
+        created_at text NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

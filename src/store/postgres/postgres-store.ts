@@ -23,6 +23,7 @@ import { PgVectors } from './vectors.ts';
 import { PostgresCommunityStore } from './community-store.ts';
 import { PostgresSubscriptionStore } from './subscription-store.ts';
 import { PostgresCollectionStore } from './collection-store.ts';
+import { PostgresImageStore } from './image-store.ts';
 import { json, nullableString, paperColumns, rowToMember, rowToPaper, rowToPaperWithFirstEntry, trendingReference, MEMBER_COLUMNS, ORG_JOIN, PAPER_COLUMNS, PAPER_SELECT } from '../rows.ts';
 
 /** Papers read and written per round trip during an import. */
@@ -63,6 +64,7 @@ export class PostgresStore implements Store {
   readonly community: PostgresCommunityStore;
   readonly subscriptions: PostgresSubscriptionStore;
   readonly collections: PostgresCollectionStore;
+  readonly images: PostgresImageStore;
   #commonTerms: { terms: Map<string, number>; at: number } | null = null;
   /** Lexical ranking in memory, as in the embedded store, keyed by row_id; built by warmUp. */
   readonly #textIndex: TextIndex;
@@ -80,6 +82,7 @@ export class PostgresStore implements Store {
     this.community = new PostgresCommunityStore(db);
     this.subscriptions = new PostgresSubscriptionStore(db);
     this.collections = new PostgresCollectionStore(db);
+    this.images = new PostgresImageStore(db);
     this.#textIndex = new TextIndex({
       page: async (after, limit) => (await db.query(`SELECT row_id, id, title, authors, summary FROM papers
         WHERE row_id > $1 ORDER BY row_id LIMIT $2`, [after, limit])).map(rowToText),

@@ -4,6 +4,7 @@ import { titleKey } from '../../search/analyzer.ts';
 import { communityMigrations } from './community-migrations.ts';
 import { digestMigrations } from './digest-migrations.ts';
 import { collectionMigrations } from './collection-migrations.ts';
+import { imageMigrations } from './image-migrations.ts';
 
 export interface Migration {
   version: number;
@@ -129,4 +130,5 @@ export const migrations: Migration[] = [
       CREATE INDEX papers_write_seq ON papers(write_seq);
     `,
   },
+  ...imageMigrations,
 ];

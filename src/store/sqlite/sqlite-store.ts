@@ -12,6 +12,7 @@ import { VectorSearch } from './vector-search.ts';
 import { SqliteCommunityStore } from './community-store.ts';
 import { SqliteSubscriptionStore } from './subscription-store.ts';
 import { SqliteCollectionStore } from './collection-store.ts';
+import { SqliteImageStore } from './image-store.ts';
 import { SqliteDatabase } from './database.ts';
 import { titleKey } from '../../search/analyzer.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
@@ -34,6 +35,7 @@ export class SqliteStore implements Store {
   readonly community: SqliteCommunityStore;
   readonly subscriptions: SqliteSubscriptionStore;
   readonly collections: SqliteCollectionStore;
+  readonly images: SqliteImageStore;
 
   constructor(path: string) {
     this.#db = new SqliteDatabase(path);
@@ -45,6 +47,7 @@ export class SqliteStore implements Store {
     this.community = new SqliteCommunityStore(this.#db);
     this.subscriptions = new SqliteSubscriptionStore(this.#db);
     this.collections = new SqliteCollectionStore(this.#db);
+    this.images = new SqliteImageStore(this.#db);
   }
 
   #sql(text: string): StatementSync {
