@@ -12,6 +12,7 @@ import { registerDigestCommands } from './digest-command.ts';
 import { registerJobsCommands } from '../jobs/jobs-command.ts';
 import { registerMigrateCommands } from './migrate-command.ts';
 import { registerOutboxCommands } from './outbox-command.ts';
+import { registerImagesCommands } from './images-command.ts';
 
 /** Flags win over the environment: they are written into it under the same names before it is read. */
 function configFrom(options: { databaseUrl?: string; port?: string; host?: string; demo?: boolean }): Config {
@@ -92,6 +93,7 @@ registerDigestCommands(program, configFrom);
 registerJobsCommands(program, configFrom);
 registerMigrateCommands(program);
 registerOutboxCommands(program, configFrom);
+registerImagesCommands(program, configFrom);
 
 try {
   await program.parseAsync();

@@ -68,6 +68,8 @@ export const SKIPPED_TABLES: Readonly<Record<string, string>> = {
   login_tokens: 'sign-in links expire within the hour: ask for a new one',
   rate_limits: 'rate-limit windows last minutes',
   embedding_models: 'made again by the vectors copy',
+  images: 'a cache: the workers fetch the avatars again',
+  image_blobs: 'a cache (the embedded instance keeps its images in files)',
 };
 
 export interface MigrateOptions {

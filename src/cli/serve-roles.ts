@@ -5,7 +5,7 @@
  * - web: the site and the API only. Web processes keep no state of their own (sessions, rate limits, the
  *   instance secret and the data version that caches key on live in the store), so any number of them can
  *   run behind a proxy.
- * - worker: the background jobs only (embedding, harvest, digests), no site; with --port, /healthz only.
+ * - worker: the background jobs only (embedding, harvest, digests, images), no site; with --port, /healthz only.
  *
  * On PostgreSQL the jobs go through pg-boss queues in the same database, shared by every worker (and `all`)
  * process; on SQLite they run in the process (src/jobs/).
@@ -28,9 +28,9 @@ export function parseRole(text: string | undefined): ServeRole {
 
 export async function serveWithRole(role: ServeRole, config: Config, options: { portGiven: boolean }): Promise<void> {
   // Loaded here so that import, stats and the other commands do not load the web application.
-  const [{ startServer, withBoundPort }, { loadDemoIfEmpty }, { SearchService }, { startBackgroundWork }, { offerAdminClaim }, { searchRecommender }] = await Promise.all([
+  const [{ startServer, withBoundPort }, { loadDemoIfEmpty }, { SearchService }, { startBackgroundWork }, { offerAdminClaim }, { searchRecommender }, { createImageCache }] = await Promise.all([
     import('../server/serve.ts'), import('../ingest/demo.ts'), import('../search/search-service.ts'), import('../server/background.ts'),
-    import('../community/admin-claim.ts'), import('../recs/member-feed.ts'),
+    import('../community/admin-claim.ts'), import('../recs/member-feed.ts'), import('../images/image-cache.ts'),
   ]);
   const serves = role !== 'worker';
   if (serves) config = await withBoundPort(config);
@@ -52,9 +52,11 @@ export async function serveWithRole(role: ServeRole, config: Config, options: { 
   const search = new SearchService(store, null);
   // One recommender for the pages and the digest jobs of this process (it caches the candidate window).
   const recommender = searchRecommender(store, search);
+  // One image cache too: its fetcher is the process's one client for images, and its rounds update the pages' index.
+  const images = createImageCache({ store, config, logger });
   let close: () => Promise<void> = async () => {};
   if (serves) {
-    const server = await startServer({ store, config, logger, search, recommender });
+    const server = await startServer({ store, config, logger, search, recommender, images });
     close = server.close;
     logger.info({ url: server.url, database: config.databaseUrl }, 'Paperboy is serving');
     await offerAdminClaim(store, logger, config.publicUrl);
@@ -67,7 +69,7 @@ export async function serveWithRole(role: ServeRole, config: Config, options: { 
     logger.info({ port: (health.address() as AddressInfo).port }, 'worker health check at /healthz');
   }
   if (role === 'web' && store.backend === 'sqlite') logger.warn('role web on SQLite: no process of this one runs the background jobs unless a worker shares the file');
-  const background = startBackgroundWork({ store, config, logger, search, role, jobs, recommender });
+  const background = startBackgroundWork({ store, config, logger, search, role, jobs, recommender, images });
   if (role === 'worker') logger.info({ jobs: background.jobs?.kind, database: config.databaseUrl.replace(/\/\/[^@/]*@/, '//…@') }, 'Paperboy worker started');
   let stopping = false;
   const stop = async () => {

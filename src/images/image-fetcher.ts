@@ -63,7 +63,10 @@ export class ImageFetcher {
     } catch (error) {
       if (error instanceof ResponseTooLargeError) return { ok: false, reason: `larger than ${this.#maxBytes} bytes`, transient: false };
       if (error instanceof RefusedFetchError) return { ok: false, reason: error.message, transient: false };
-      if (error instanceof FetchFailedError) return { ok: false, reason: error.message, transient: true };
+      // The record is kept under the URL already: the reason need not repeat it.
+      if (error instanceof FetchFailedError) {
+        return { ok: false, reason: error.status !== null ? `HTTP ${error.status}` : error.message.replace(`${url}: `, ''), transient: true };
+      }
       throw error;
     }
     if (status !== 200) return { ok: false, reason: `HTTP ${status}`, transient: status === 408 || status === 429 || status >= 500 };

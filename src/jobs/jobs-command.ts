@@ -1,6 +1,6 @@
 /**
  * `paperboy jobs`: the job queue of a PostgreSQL deployment from the command line.
- *   paperboy jobs run harvest|embed|digest [--frequency daily|weekly]   asks the workers for a run now
+ *   paperboy jobs run harvest|embed|digest|images [--frequency daily|weekly]   asks the workers for a run now
  *   paperboy jobs status                                                 queues, waiting and running jobs, schedules
  * A run that belongs to a window (today's harvest, a digest period) is queued once, however often it is asked
  * for; on SQLite the jobs run inside `serve`, and `paperboy ingest arxiv`, `digest send` and `model train`
@@ -13,16 +13,16 @@ import { describeDatabase } from '../config.ts';
 import { openStore } from '../store/open-store.ts';
 import { loadDigestConfig } from '../digest/digest-config.ts';
 import { PgBossJobQueue, queueName } from './pg-boss-queue.ts';
-import { digestRequest, embedRequest, harvestRequest } from './paperboy-jobs.ts';
+import { digestRequest, embedRequest, harvestRequest, imagesRequest } from './paperboy-jobs.ts';
 import { JOB_NAMES, type JobName, type JobRequest } from './jobs.ts';
 
 type ConfigFrom = (options: { databaseUrl?: string }) => Config;
 
 const SQLITE_HINT = 'on SQLite the jobs run inside `paperboy serve`; run them by hand with `paperboy ingest arxiv`, '
-  + '`paperboy digest send` or `paperboy model train`';
+  + '`paperboy digest send`, `paperboy model train` or `paperboy images fetch`';
 
 export function registerJobsCommands(program: Command, configFrom: ConfigFrom): void {
-  const jobs = program.command('jobs').description('the job queue of a PostgreSQL deployment (harvest, embedding, digests)');
+  const jobs = program.command('jobs').description('the job queue of a PostgreSQL deployment (harvest, embedding, digests, images)');
   const databaseOption = () => new Option('--database-url <url>', 'postgres:// URL (env DATABASE_URL)');
 
   jobs.command('run')
@@ -41,6 +41,7 @@ export function registerJobsCommands(program: Command, configFrom: ConfigFrom): 
         const now = new Date();
         const request: JobRequest = job === 'harvest' ? harvestRequest(now)
           : job === 'digest' ? await digestRequest(store, loadDigestConfig(), options.frequency, now)
+          : job === 'images' ? imagesRequest()
           : embedRequest();
         const queued = await queue.enqueue(request);
         process.stdout.write(queued ? `queued: ${request.window ?? request.name}\n`

@@ -6,9 +6,12 @@
  * - harvest: the daily ingestion (arXiv harvest of the configured sets, then the Daily Papers mirror), at
  *   PAPERBOY_HARVEST_AT UTC; window harvest:YYYY-MM-DD (the UTC day it was due);
  * - digest: the daily digest at DIGEST_AT and the weekly one on DIGEST_WEEKLY_DAY; window the period's ledger
- *   key (digest:daily:2026-07-24), chosen when the run is due, so that a retry the next day sends that period.
+ *   key (digest:daily:2026-07-24), chosen when the run is due, so that a retry the next day sends that period;
+ * - images: ask for avatars not seen before and fetch what is due into the image cache, every 10 minutes and
+ *   after each harvest (unless PAPERBOY_IMAGES=0); idempotent, no window.
  *
- * Handlers only call the jobs' own code: runDailyIngest, sendScheduledDigest, the indexer's round.
+ * Handlers only call the jobs' own code: runDailyIngest, sendScheduledDigest, the indexer's round, the image
+ * cache's round.
  */
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
@@ -21,9 +24,12 @@ import { digestCrons, scheduledDigestPeriod, sendScheduledDigest } from '../dige
 import { loadDigestConfig, type DigestConfig } from '../digest/digest-config.ts';
 import { parseDigestPeriod } from '../digest/digest-period.ts';
 import type { ForYouProvider } from '../digest/compose.ts';
+import type { ImageCache } from '../images/image-cache.ts';
 import type { JobHandler, JobQueue, JobRequest, ScheduledJob } from './jobs.ts';
 
 export const EMBED_CRON = '*/10 * * * *';
+/** Five minutes after the embedding rounds, so that the two do not start together. */
+export const IMAGES_CRON = '5-59/10 * * * *';
 
 export interface PaperboyJobsContext {
   store: Store;
@@ -37,10 +43,21 @@ export interface PaperboyJobsContext {
   digest?: DigestConfig;
   /** The digests' "for you" section (default: sendScheduledDigest's, from the store alone). */
   forYou?: ForYouProvider;
+  /** The image cache whose rounds the images job runs (none, or one that does not fetch: no job). */
+  images?: ImageCache | undefined;
 }
 
 export function embedRequest(): JobRequest {
   return { name: 'embed', data: {}, window: null };
+}
+
+export function imagesRequest(): JobRequest {
+  return { name: 'images', data: {}, window: null };
+}
+
+/** The image cache, when it fetches: the images job runs only then. */
+function fetchingImages(ctx: PaperboyJobsContext): ImageCache | null {
+  return ctx.images?.fetches ? ctx.images : null;
 }
 
 /** The harvest due at `now`: the UTC day is its window. */
@@ -71,8 +88,9 @@ export function paperboyJobHandlers(ctx: PaperboyJobsContext): JobHandler[] {
       run: async () => {
         const result = await runDailyIngest({ store, logger, config: ingest });
         if (result.errors.length > 0) logger.warn({ errors: result.errors }, 'daily ingestion finished with errors');
-        // New papers are embedded right after (by whichever worker takes the job).
+        // New papers are embedded right after (by whichever worker takes the job), new avatars fetched.
         if (ctx.embed) await queue.enqueue(embedRequest());
+        if (fetchingImages(ctx)) await queue.enqueue(imagesRequest());
       },
     },
     {
@@ -84,6 +102,12 @@ export function paperboyJobHandlers(ctx: PaperboyJobsContext): JobHandler[] {
         await sendScheduledDigest({ store, config, logger, digest, forYou: ctx.forYou }, frequency, new Date(), period);
       },
     },
+    {
+      name: 'images',
+      run: async (_data, signal) => {
+        await fetchingImages(ctx)?.fetchDue(signal);
+      },
+    },
   ];
 }
 
@@ -93,6 +117,7 @@ export function paperboyJobSchedules(ctx: PaperboyJobsContext): ScheduledJob[] {
   const digest = ctx.digest ?? loadDigestConfig();
   const schedules: ScheduledJob[] = [];
   if (ctx.embed) schedules.push({ key: 'embed', name: 'embed', cron: EMBED_CRON, timeZone: 'UTC', request: async () => embedRequest() });
+  if (fetchingImages(ctx)) schedules.push({ key: 'images', name: 'images', cron: IMAGES_CRON, timeZone: 'UTC', request: async () => imagesRequest() });
   const harvestCron = ingestCron(ingest, logger);
   if (harvestCron) schedules.push({ key: 'harvest', name: 'harvest', cron: harvestCron, timeZone: 'UTC', request: async (now) => harvestRequest(now) });
   if (digest.schedule) {

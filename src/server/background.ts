@@ -1,7 +1,7 @@
 /**
  * Work beside serving: build the in-memory search index, keep the instance's own embedding model trained and
- * every paper embedded (now, and every few minutes for new papers), run the daily arXiv harvest and send the
- * digests. The jobs run through a JobQueue (src/jobs/): in this process on the embedded default, on shared
+ * every paper embedded (now, and every few minutes for new papers), run the daily arXiv harvest, send the
+ * digests, and fetch avatars into the image cache. The jobs run through a JobQueue (src/jobs/): in this process on the embedded default, on shared
  * PostgreSQL queues when there are several processes.
  *
  * Roles (`paperboy serve --role`): `all` serves and works; `web` only serves (it loads the search model the
@@ -18,13 +18,16 @@ import { trainInWorker } from '../search/train-worker.ts';
 import { describeDatabase } from '../config.ts';
 import type { JobQueue } from '../jobs/jobs.ts';
 import { InProcessJobQueue } from '../jobs/in-process.ts';
-import { embedRequest, paperboyJobHandlers, paperboyJobSchedules } from '../jobs/paperboy-jobs.ts';
+import { embedRequest, imagesRequest, paperboyJobHandlers, paperboyJobSchedules } from '../jobs/paperboy-jobs.ts';
+import { createImageCache, type ImageCache } from '../images/image-cache.ts';
 import { forYouDigestProvider } from '../recs/member-feed.ts';
 import type { Recommender } from '../recs/recommender.ts';
 
 export const EMBED_EVERY_MS = 10 * 60_000;
 /** How often a process that does not embed looks for a newer search model. */
 export const MODEL_REFRESH_MS = 60_000;
+/** How often a process that serves pages catches up with images other processes cached. */
+export const IMAGE_INDEX_REFRESH_MS = 60_000;
 
 export type ServeRole = 'web' | 'worker' | 'all';
 
@@ -44,6 +47,8 @@ export function startBackgroundWork(ctx: {
   jobs?: JobQueue;
   /** The "for you" recommender the pages use, when this process serves them too. Default: one of its own. */
   recommender?: Recommender;
+  /** The image cache the pages use, when this process serves them too. Default: one of its own. */
+  images?: ImageCache;
 }): BackgroundWork {
   const { store, config, logger, search } = ctx;
   const role = ctx.role ?? 'all';
@@ -103,6 +108,13 @@ export function startBackgroundWork(ctx: {
   // Digests' "for you": the recommender the pages use, with the model search uses (learned or ONNX).
   const handlers = { store, config, logger, queue: jobs!, embed: config.semanticSearch ? round : null, forYou: forYouDigestProvider(store, search, ctx.recommender) };
   let refreshTimer: ReturnType<typeof setInterval> | null = null;
+  // The image index pages render from: loaded now and, where this process serves, caught up every minute with
+  // what workers (or `paperboy images`) did; this process's own rounds update it at once.
+  const images = ctx.images ?? createImageCache({ store, config, logger });
+  const refreshImages = () => images.refresh().catch((error: unknown) => logger.warn({ err: error }, 'reading the image index failed'));
+  void refreshImages();
+  const imageTimer = role === 'worker' ? null : setInterval(() => void refreshImages(), IMAGE_INDEX_REFRESH_MS);
+  imageTimer?.unref();
   const firstRound = (async () => {
     await store.warmUp();
     logger.info('search index ready');
@@ -124,7 +136,10 @@ export function startBackgroundWork(ctx: {
       }
     }
     if (!jobs) return;
-    await jobs.work(paperboyJobHandlers(handlers), paperboyJobSchedules(handlers));
+    const jobContext = { ...handlers, images };
+    await jobs.work(paperboyJobHandlers(jobContext), paperboyJobSchedules(jobContext));
+    // Avatars not cached yet are fetched in the background, without holding up the first round.
+    if (images.fetches) await jobs.enqueue(imagesRequest());
     // The first embedding round right away (on a shared queue, one worker takes it).
     if (handlers.embed) {
       if (sharedQueue) await jobs.enqueue(embedRequest());
@@ -135,6 +150,7 @@ export function startBackgroundWork(ctx: {
   return {
     stop: async () => {
       if (refreshTimer) clearInterval(refreshTimer);
+      if (imageTimer) clearInterval(imageTimer);
       await jobs?.stop();
       await onnx?.close();
     },

@@ -128,7 +128,9 @@ test('every page has the frame: language, viewport, title, landmarks, home link,
 
 test('a card shows the organization with its avatar, or the number of authors, date, votes, comments, stars', async () => {
   const { body } = await get(app, '/papers/date/2026-07-24');
-  assert.match(body, /<a class="card-org" href="\/orgs\/Qwen"[^>]*><span class="avatar avatar-sm"><img src="https:\/\/cdn-avatars.huggingface.co\/qwen.png" alt="" data-initials="QT" width="20" height="20" loading="lazy"/);
+  // The avatar is not in the instance's image cache: initials, and never the remote address (src/images/).
+  assert.match(body, /<a class="card-org" href="\/orgs\/Qwen"[^>]*><span class="avatar avatar-sm"><span class="avatar-initials" aria-hidden="true">QT<\/span>/);
+  assert.doesNotMatch(body, /cdn-avatars/);
   assert.match(body, /<span class="card-authors">2 authors<\/span>/);
   assert.match(body, /<time datetime="2026-07-23">Jul 23, 2026<\/time>/);
   assert.match(body, /<span class="vote-count">50<\/span>/);
@@ -290,7 +292,8 @@ test('organization pages: avatar, name, totals, papers newest first', async () =
   const { status, body } = await get(app, '/orgs/Qwen');
   assert.equal(status, 200);
   assert.match(body, /<h1>Qwen Team<\/h1>/);
-  assert.match(body, /<img src="https:\/\/cdn-avatars.huggingface.co\/qwen.png" alt="Qwen Team logo"/);
+  assert.match(body, /<span class="avatar avatar-lg"><span class="avatar-initials" aria-hidden="true">QT<\/span>/);
+  assert.doesNotMatch(body, /cdn-avatars/);
   assert.match(body, /<dt>Papers<\/dt><dd>2<\/dd>/);
   assert.match(body, /<dt>Upvotes<\/dt><dd>25<\/dd>/);
   assert.deepEqual(cardTitles(body), ['Alpha: a paper from Qwen', 'Gamma: withdrawn but popular']);
