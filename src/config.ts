@@ -19,6 +19,7 @@ const schema = z.object({
   PAPERBOY_RATE_LIMIT_FACTOR: z.coerce.number().positive().default(1),
   PAPERBOY_SUBMIT_WINDOW_DAYS: z.coerce.number().int().min(0).default(14),
   PAPERBOY_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must have at least 16 characters').optional(),
 });
 
 export interface Config {
@@ -34,6 +35,8 @@ export interface Config {
   modelDir: string;
   /** Train and use the instance's own embedding model (SEMANTIC_SEARCH=0 keeps search lexical). */
   semanticSearch: boolean;
+  /** /metrics answers only requests bearing this token (Authorization: Bearer …); without one it is a 404. */
+  metricsToken: string | null;
   mail: MailConfig;
   community: CommunityConfig;
 }
@@ -75,6 +78,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     modelDir: e.MODEL_DIR ? resolve(e.MODEL_DIR) : defaultModelDir(e.DATABASE_URL),
     semanticSearch: e.SEMANTIC_SEARCH === '1',
+    metricsToken: e.METRICS_TOKEN ?? null,
     mail: {
       smtpUrl: e.SMTP_URL ?? null,
       from: e.MAIL_FROM,

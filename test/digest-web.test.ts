@@ -178,7 +178,10 @@ test('unsubscribe in one click (RFC 8058 POST, no session), then resubscribe', a
 test('web previews of daily and weekly digests', async () => {
   const daily = await app.request('/digest/daily/2025-06-02');
   assert.equal(daily.status, 200);
-  const body = await daily.text();
+  // The page frames the email, served from an address of its own (test/security/headers.test.ts).
+  const email = await app.request('/digest/daily/2025-06-02/email');
+  assert.equal(email.status, 200);
+  const body = `${await daily.text()}${await email.text()}`;
   const top = await store.listDaily({ firstDay: '2025-06-02', lastDay: '2025-06-02', sort: 'trending', offset: 0, limit: 1 });
   assert.ok(body.includes(top[0]!.paper.id), 'links the top trending paper');
   assert.match(body, /Trending papers, Jun 2, 2025/);
