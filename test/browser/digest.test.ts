@@ -89,7 +89,6 @@ test('subscribe → confirm from the outbox → digest → unsubscribe in one cl
   assert.match(headers, /List-Unsubscribe-Post\s+List-Unsubscribe=One-Click/);
   assert.match(headers, /To\s+reader@example\.org/);
   await admin.getByRole('link', { name: 'HTML version' }).click();
-  await admin.waitForTimeout(1500); console.log('DEBUG', admin.url(), (await admin.content()).slice(0, 1500));
   assert.match(await admin.locator('h1').innerText(), /^Trending papers, /);
   assert.ok(await admin.locator('a[href*="/papers/"]').count() >= 3, 'links to the papers');
   if (shots) await admin.screenshot({ path: join(shots, 'digest-email-1280.png'), fullPage: true });
