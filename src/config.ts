@@ -165,7 +165,7 @@ export type Environment = Record<string, string | undefined>;
 /** Values a command's flags give, under the setting each stands for; undefined leaves the setting as the environment has it. */
 export type ConfigFlags = Partial<Record<SettingName, string | undefined>>;
 /** How a command gets its configuration (src/cli/main.ts): `--database-url` and any other flags over the environment. */
-export type ConfigFrom = (options: { databaseUrl?: string | undefined }, flags?: ConfigFlags) => Config;
+export type ConfigFrom = (options: { databaseUrl?: string }, flags?: ConfigFlags) => Config;
 
 export interface Config {
   port: number;

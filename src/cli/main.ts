@@ -13,7 +13,7 @@ import { registerJobsCommands } from '../jobs/jobs-command.ts';
 import { registerMigrateCommands } from './migrate-command.ts';
 
 /** The configuration of the command being run: flags win over the variables they stand for (src/config.ts). */
-function configFrom(options: { databaseUrl?: string | undefined; port?: string; host?: string; demo?: boolean }, flags: ConfigFlags = {}): Config {
+function configFrom(options: { databaseUrl?: string; port?: string; host?: string; demo?: boolean }, flags: ConfigFlags = {}): Config {
   return loadProcessConfig({
     DATABASE_URL: options.databaseUrl,
     PORT: options.port,

@@ -88,7 +88,8 @@ export function registerModelCommands(program: Command, configFrom: ConfigFrom):
       const { pullModel } = await import('../search/onnx/model-pull.ts');
       const result = await pullModel({
         repo, dir: options.dir ?? onnxModelsDir(config.modelDir), revision: options.revision,
-        endpoint: options.endpoint ?? config.modelHub.endpoint, token: config.modelHub.token ?? undefined, quantized: options.quantized ?? false, force: options.force ?? false, onProgress: printPullProgress,
+        endpoint: options.endpoint ?? config.modelHub.endpoint, token: config.modelHub.token ?? undefined,
+        quantized: options.quantized ?? false, force: options.force ?? false, onProgress: printPullProgress,
       });
       process.stdout.write(`model folder: ${result.dir}\nfiles: ${result.files.map((f) => f.path).join(', ')}\n`
         + `use it with: paperboy model use ${result.dir}\n`);
