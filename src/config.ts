@@ -255,7 +255,7 @@ export class ConfigError extends Error {}
  * The configuration from `env`, with `flags` over it. What derives from a setting (the public URL from the
  * port, the model and outbox folders from the database) follows the flag too.
  */
-export function loadConfig(env: Environment = process.env, flags: ConfigFlags = {}): Config {
+export function loadConfig(env: Environment, flags: ConfigFlags = {}): Config {
   const settings = checked(schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''))));
   for (const [name, value] of Object.entries(flags) as [SettingName, string | undefined][]) {
     if (value === undefined) continue;
@@ -266,8 +266,8 @@ export function loadConfig(env: Environment = process.env, flags: ConfigFlags = 
   return fromSettings(settings);
 }
 
-/** This process's configuration: its environment, read when a command starts, with the command's flags over it. */
-export function loadProcessConfig(flags: ConfigFlags): Config {
+/** This process's configuration: its environment (read here and nowhere else), with the command's flags over it. */
+export function loadProcessConfig(flags: ConfigFlags = {}): Config {
   return loadConfig(process.env, flags);
 }
 
