@@ -10,7 +10,6 @@ import { layout, type PageOptions } from './layout.ts';
 import { renderErrorPage } from './pages/error-page.ts';
 import { EMAIL_FRAME_CSP } from './security-headers.ts';
 import { checkAddress, subscribeForm } from '../digest/address.ts';
-import { loadDigestConfig, type DigestConfig } from '../digest/digest-config.ts';
 import { defaultDigestPeriod, parseDigestPeriod, todayIn, type DigestPeriod } from '../digest/digest-period.ts';
 import { composeDigest, loadDigest, previewPath } from '../digest/compose.ts';
 import { checkLink, confirm, requestSubscription, resubscribe, unsubscribe, type SubscribeContext } from '../digest/subscribe.ts';
@@ -22,8 +21,8 @@ import { RateLimiter } from '../community/rate-limits.ts';
 
 const TOKEN_PARAM = ':token{[A-Za-z0-9._-]{1,200}}';
 
-export function registerDigestRoutes(app: Hono, ctx: AppContext, digestConfig: DigestConfig = loadDigestConfig()): void {
-  const { store } = ctx;
+export function registerDigestRoutes(app: Hono, ctx: AppContext): void {
+  const { store, config: { digest: digestConfig } } = ctx;
   const subscribeCtx: SubscribeContext = { store, mailer: ctx.mailer, logger: ctx.logger, publicUrl: ctx.config.publicUrl };
   const csrfToken = (c: Context): string | null => c.get('auth')?.csrfToken ?? null;
   const limiter = new RateLimiter(store.community, ctx.config.community.rateLimitFactor);

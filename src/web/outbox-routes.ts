@@ -18,7 +18,6 @@ import { renderErrorPage } from './pages/error-page.ts';
 import type { Html } from './html.ts';
 import { csrfField } from './csrf.ts';
 import { EMAIL_FRAME_CSP } from './security-headers.ts';
-import { loadDigestConfig } from '../digest/digest-config.ts';
 import { defaultDigestPeriod, todayIn } from '../digest/digest-period.ts';
 import { runDigest } from '../digest/send.ts';
 import { forYouDigestProvider } from '../recs/member-feed.ts';
@@ -64,7 +63,7 @@ ${rows.length === 0 ? html`<p>The outbox is empty.</p>` : html`<ol class="outbox
   // What `paperboy digest send` does, for trying digests out in the outbox (the ledger still sends each period once).
   app.post('/dev/outbox/send-digest', async (c) => {
     const frequency = (await c.req.parseBody()).frequency === 'weekly' ? 'weekly' : 'daily';
-    const config = loadDigestConfig();
+    const config = ctx.config.digest;
     const period = defaultDigestPeriod(frequency, todayIn(config.timeZone, new Date()), await ctx.store.latestDay());
     await runDigest({
       store: ctx.store, mailer: ctx.mailer, logger: ctx.logger, config, publicUrl: ctx.config.publicUrl,
