@@ -97,9 +97,9 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   const native = nativeDir();
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-test-postgres-'));
   let server: ChildProcess | null = null;
+  const data = join(dir, 'data');
   let log = '';
   // Should the process end without stop() (an uncaught error), the server must not outlive it.
-  const data = join(dir, 'data');
   const onExit = () => {
     if (server && !exited(server)) {
       server.kill('SIGQUIT'); // immediate shutdown
