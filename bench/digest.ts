@@ -17,7 +17,7 @@ import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import { importPath } from '../src/ingest/import-files.ts';
 import { createMailer, type Mailer } from '../src/mail/mailer.ts';
 import { createLogger } from '../src/log.ts';
-import { loadDigestConfig } from '../src/digest/digest-config.ts';
+import { loadConfig } from '../src/config.ts';
 import { dailyPeriod } from '../src/digest/digest-period.ts';
 import { runDigest } from '../src/digest/send.ts';
 
@@ -68,7 +68,7 @@ const timed: Mailer = {
 const rssBefore = process.memoryUsage().rss;
 let peakRss = rssBefore;
 const rssTimer = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);
-const config = { ...loadDigestConfig({}), concurrency: CONCURRENCY, rate: 0 };
+const config = { ...loadConfig({}).digest, concurrency: CONCURRENCY, rate: 0 };
 const started = performance.now();
 const summary = await runDigest({
   store, mailer: timed, logger: createLogger('warn'), config, publicUrl: 'https://papers.example.org', mailFrom: 'digest@example.org',

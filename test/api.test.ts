@@ -19,7 +19,8 @@ const DAYS = ['2024-06-03', '2025-06-02', '2026-08-21'];
 const recorded = (day: string): RecordedItem[] => JSON.parse(readFileSync(join(DAY_FIXTURES, `${day}.json`), 'utf8'));
 
 const store = memoryStore();
-const app = testApp(store);
+const METRICS_TOKEN = 'metrics-token-for-the-tests';
+const app = testApp(store, { METRICS_TOKEN });
 const get = (path: string) => app.request(path);
 const json = async <T>(path: string): Promise<T> => {
   const response = await get(path);
@@ -167,7 +168,7 @@ test('the OpenAPI document describes the endpoints', async () => {
 test('health and metrics', async () => {
   assert.deepEqual(await json('/healthz'), { status: 'ok', backend: store.backend });
   await get('/api/daily_papers?date=2026-08-21');
-  const metrics = await (await get('/metrics')).text();
+  const metrics = await (await app.request('/metrics', { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
   assert.match(metrics, /paperboy_http_requests_total\{method="GET",route="\/api\/daily_papers",status="200"\} \d+/);
   assert.match(metrics, /paperboy_http_request_duration_seconds_bucket/);
 });

@@ -117,10 +117,8 @@ test('sign-in refuses hostile addresses, does not say who is a member, and is ra
 
 test('a member submits a paper by arXiv link: metadata from the arXiv API, today on the feed, duplicates say where', async () => {
   const stub = await startArxivApiStub();
-  process.env.PAPERBOY_ARXIV_API_URL = stub.url;
-  process.env.PAPERBOY_ARXIV_INTERVAL_MS = '0';
   const store = await seededStore();
-  const { app, outboxDir } = communityApp(store, { PAPERBOY_SUBMIT_WINDOW_DAYS: '100000' });
+  const { app, outboxDir } = communityApp(store, { PAPERBOY_ARXIV_API_URL: stub.url, PAPERBOY_ARXIV_INTERVAL_MS: '0', PAPERBOY_SUBMIT_WINDOW_DAYS: '100000' });
   const ada = await signIn(app, outboxDir, 'ada@example.org');
   const submit = (paper: string) => postForm(app, '/submit', { _csrf: ada.csrf, paper }, { cookie: ada.cookie });
 
@@ -145,10 +143,8 @@ test('a member submits a paper by arXiv link: metadata from the arXiv API, today
 
 test('papers older than the submission window are refused with the date they appeared', async () => {
   const stub = await startArxivApiStub();
-  process.env.PAPERBOY_ARXIV_API_URL = stub.url;
-  process.env.PAPERBOY_ARXIV_INTERVAL_MS = '0';
   const store = await seededStore();
-  const { app, outboxDir } = communityApp(store);
+  const { app, outboxDir } = communityApp(store, { PAPERBOY_ARXIV_API_URL: stub.url, PAPERBOY_ARXIV_INTERVAL_MS: '0' });
   const ada = await signIn(app, outboxDir, 'ada@example.org');
   const response = await postForm(app, '/submit', { _csrf: ada.csrf, paper: 'astro-ph/0601001' }, { cookie: ada.cookie });
   assert.equal(response.status, 422);

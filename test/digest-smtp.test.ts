@@ -15,7 +15,6 @@ import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import { importPath } from '../src/ingest/import-files.ts';
 import { createMailer } from '../src/mail/mailer.ts';
 import { startSmtpSink, type SmtpReply } from '../src/mail/smtp-sink.ts';
-import { loadDigestConfig } from '../src/digest/digest-config.ts';
 import { dailyPeriod } from '../src/digest/digest-period.ts';
 import { runDigest } from '../src/digest/send.ts';
 import { CLI, DAY_FIXTURES, NODE, REPO_ROOT, tempDir } from './helpers.ts';
@@ -142,7 +141,7 @@ test('transient failures are retried with back-off, hard bounces recorded, and r
       return 'accept';
     },
   });
-  const config = { ...loadDigestConfig({}), attempts: 4, backoffMs: 20, maxHardBounces: 2 };
+  const config = { ...loadConfig({}).digest, attempts: 4, backoffMs: 20, maxHardBounces: 2 };
   const waits: number[] = [];
   const run = (day: string, smtpUrl = sink.url, overrides: Partial<typeof config> = {}) => {
     const mailer = createMailer({ smtpUrl, from: 'Paperboy <digest@example.org>', replyTo: null, outboxDir: join(dir, 'unused') });
@@ -197,7 +196,7 @@ test('the rate limit spaces messages out', async () => {
   const mailer = createMailer({ smtpUrl: sink.url, from: 'digest@example.org', replyTo: null, outboxDir: join(dir, 'unused') }, { pool: 4 });
   const started = performance.now();
   const summary = await runDigest({
-    store: local, mailer, logger, config: { ...loadDigestConfig({}), rate: 20, concurrency: 4 }, publicUrl: 'https://papers.example.org',
+    store: local, mailer, logger, config: { ...loadConfig({}).digest, rate: 20, concurrency: 4 }, publicUrl: 'https://papers.example.org',
     mailFrom: 'digest@example.org', period: { frequency: 'weekly', label: '2025-W23', key: 'weekly:2025-W23', firstDay: '2025-06-02', lastDay: '2025-06-08' },
   });
   const seconds = (performance.now() - started) / 1000;

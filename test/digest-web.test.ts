@@ -10,7 +10,6 @@ import { createApp } from '../src/server/app.ts';
 import { importPath } from '../src/ingest/import-files.ts';
 import { listOutbox } from '../src/mail/mailer.ts';
 import { confirmToken, unsubscribeToken } from '../src/digest/tokens.ts';
-import { loadDigestConfig } from '../src/digest/digest-config.ts';
 import { dailyPeriod } from '../src/digest/digest-period.ts';
 import { runDigest } from '../src/digest/send.ts';
 import { createMailer } from '../src/mail/mailer.ts';
@@ -62,7 +61,7 @@ test('subscribe, confirm by the signed link, and nothing but the confirmation be
   assert.equal(sub?.status, 'pending');
 
   // A digest run before confirmation sends nothing to the pending address.
-  const digestConfig = { ...loadDigestConfig({}), backoffMs: 0 };
+  const digestConfig = { ...config.digest, backoffMs: 0 };
   const mailer = createMailer(config.mail);
   const before = await runDigest({ store, mailer, logger, config: digestConfig, publicUrl: PUBLIC, mailFrom: config.mail.from, period: dailyPeriod('2025-06-02') });
   assert.equal(before.attempted, 0);
@@ -178,7 +177,10 @@ test('unsubscribe in one click (RFC 8058 POST, no session), then resubscribe', a
 test('web previews of daily and weekly digests', async () => {
   const daily = await app.request('/digest/daily/2025-06-02');
   assert.equal(daily.status, 200);
-  const body = await daily.text();
+  // The page frames the email, served from an address of its own (test/security/headers.test.ts).
+  const email = await app.request('/digest/daily/2025-06-02/email');
+  assert.equal(email.status, 200);
+  const body = `${await daily.text()}${await email.text()}`;
   const top = await store.listDaily({ firstDay: '2025-06-02', lastDay: '2025-06-02', sort: 'trending', offset: 0, limit: 1 });
   assert.ok(body.includes(top[0]!.paper.id), 'links the top trending paper');
   assert.match(body, /Trending papers, Jun 2, 2025/);

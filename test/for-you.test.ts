@@ -12,7 +12,6 @@ import { forYouDigestProvider } from '../src/recs/member-feed.ts';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { ACTIVE_MODEL_STATE } from '../src/search/semantic-indexer.ts';
 import { sendScheduledDigest } from '../src/digest/schedule.ts';
-import { loadDigestConfig } from '../src/digest/digest-config.ts';
 import { weeklyPeriod } from '../src/digest/digest-period.ts';
 import { startSmtpSink } from '../src/mail/smtp-sink.ts';
 import { listOutbox } from '../src/mail/mailer.ts';
@@ -180,9 +179,8 @@ test('digest run as the CLI and the jobs make it (real SMTP server): a member wi
 
   const sink = await startSmtpSink();
   try {
-    const config = loadConfig({ PUBLIC_URL: TEST_ORIGIN, OUTBOX_DIR: outboxDir, SMTP_URL: sink.url });
-    const digest = { ...loadDigestConfig({}), backoffMs: 0 };
-    const summary = await sendScheduledDigest({ store, config, logger: createLogger('silent'), digest }, 'weekly', new Date(), weeklyPeriod('2026-08-20'));
+    const config = loadConfig({ PUBLIC_URL: TEST_ORIGIN, OUTBOX_DIR: outboxDir, SMTP_URL: sink.url, DIGEST_BACKOFF_MS: '0' });
+    const summary = await sendScheduledDigest({ store, config, logger: createLogger('silent') }, 'weekly', new Date(), weeklyPeriod('2026-08-20'));
     assert.equal(summary.sent, 3, JSON.stringify(summary));
     const messages = await Promise.all(sink.accepted.map((m) => simpleParser(m.raw)));
 

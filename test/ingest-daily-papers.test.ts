@@ -13,7 +13,7 @@ import { BROKEN_DAY_FIXTURES, CLI, DAY_FIXTURES, NODE, REPO_ROOT, memoryStore, t
 import { ARXIV_FIXTURES, captureLogger } from './arxiv-replay.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import { importPath } from '../src/ingest/import-files.ts';
-import { loadIngestConfig } from '../src/ingest/ingest-config.ts';
+import { loadConfig } from '../src/config.ts';
 import { runDailyIngest, startIngestSchedule } from '../src/ingest/schedule.ts';
 
 /** Answers GET paths with a function of the URL; remembers what was asked. */
@@ -102,7 +102,7 @@ test('the daily run: OAI-PMH down, the arXiv API brings the newest papers; then 
   const oai = await localServer(() => ({ status: 500, body: 'down' }));
   const api = await localServer(() => ({ status: 200, body: readFileSync(join(ARXIV_FIXTURES, 'arxiv-api', 'query_testing_s0_m10.xml'), 'utf8') }));
   const upstream = await dailyPapersUpstream();
-  const config = loadIngestConfig({
+  const { ingest: config } = loadConfig({
     PAPERBOY_CONTACT: 'ops@example.org', PAPERBOY_OAI_URL: `${oai.url}/oai`, PAPERBOY_ARXIV_API_URL: `${api.url}/api/query`,
     PAPERBOY_ARXIV_INTERVAL_MS: '0', PAPERBOY_ARXIV_MAX_ATTEMPTS: '2', PAPERBOY_ARXIV_BACKOFF_MS: '10', PAPERBOY_HARVEST_SETS: 'cs',
     PAPERBOY_MIRROR_UPSTREAM: upstream.url, PAPERBOY_MIRROR_INTERVAL_MS: '0',

@@ -10,10 +10,11 @@ import type { Store } from '../src/store/store.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
 import { PoolRunner, quoteIdentifier, safeParams, type Queryable, type Row, type Runner } from '../src/store/postgres/runner.ts';
 import { migrate } from '../src/store/postgres/migrations.ts';
+import { HOW_TO_START_POSTGRES, POSTGRES_URL_VARIABLE } from './postgres-server.ts';
 
 export * from './helpers.ts';
 
-const url = process.env.PAPERBOY_TEST_POSTGRES_URL;
+const url = process.env[POSTGRES_URL_VARIABLE];
 
 /** A runner that creates and migrates its schema before its first query: a store made synchronously. */
 class FreshSchemaRunner implements Runner {
@@ -144,7 +145,7 @@ function pgliteStore(): Store {
 
 export function memoryStore(): Store {
   if (process.env.PAPERBOY_TEST_PGLITE === '1') return pgliteStore();
-  if (!url) throw new Error('PAPERBOY_TEST_POSTGRES_URL is not set: see test/contract/backends.ts for how to start a server');
+  if (!url) throw new Error(`${POSTGRES_URL_VARIABLE} is not set.\n${HOW_TO_START_POSTGRES}`);
   const schema = `http_${process.pid}_${randomBytes(4).toString('hex')}`;
   const store = new PostgresStore(new FreshSchemaRunner(url, schema));
   after(async () => {

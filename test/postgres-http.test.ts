@@ -1,15 +1,16 @@
 /**
  * The HTTP test files, run again with their store on PostgreSQL: each file runs in a child process whose
  * test/helpers.ts is replaced by test/postgres-helpers.ts (see test/postgres-hooks.ts), so the tests are
- * written once. Like the store contract, this needs PAPERBOY_TEST_POSTGRES_URL (.ci/run starts a server)
+ * written once. Like the store contract, this needs PAPERBOY_TEST_POSTGRES_URL (`npm test` starts a server)
  * and fails, not skips, without it. Files whose features need vectors (recommendations) run on PGlite,
- * since the server in CI has no pgvector.
+ * since the test server has no pgvector.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { NODE, REPO_ROOT } from './helpers.ts';
+import { HOW_TO_START_POSTGRES, POSTGRES_URL_VARIABLE } from './postgres-server.ts';
 
 const FILES: { file: string; pglite?: boolean }[] = [
   { file: 'test/api.test.ts' },
@@ -19,7 +20,7 @@ const FILES: { file: string; pglite?: boolean }[] = [
   { file: 'test/digest-web.test.ts' },
   { file: 'test/ingest-daily-papers.test.ts' },
   { file: 'test/ingest-bad-input.test.ts' },
-  // Recommendations need vectors: pgvector, which Debian's server lacks, so this file runs on PGlite.
+  // Recommendations need vectors: pgvector, which the test server lacks, so this file runs on PGlite.
   { file: 'test/recs.test.ts', pglite: true },
 ];
 
@@ -39,7 +40,7 @@ function run(args: string[], pglite: boolean): Promise<{ code: number | null; ou
 for (const { file, pglite = false } of FILES) {
   const name = `${file} [${pglite ? 'pglite' : 'postgres'}]`;
   test(name, { timeout: 300_000 }, async () => {
-    if (!pglite) assert.ok(process.env.PAPERBOY_TEST_POSTGRES_URL, 'PAPERBOY_TEST_POSTGRES_URL is not set: see test/contract/backends.ts for how to start a server');
+    if (!pglite) assert.ok(process.env[POSTGRES_URL_VARIABLE], `${POSTGRES_URL_VARIABLE} is not set.\n${HOW_TO_START_POSTGRES}`);
     const { code, output } = await run([
       '--import', join(REPO_ROOT, 'test', 'postgres-hooks.ts'), '--test', '--test-reporter=tap', '--test-concurrency=1', file,
     ], pglite);

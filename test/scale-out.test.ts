@@ -26,7 +26,7 @@ import { startSmtpSink } from '../src/mail/smtp-sink.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
 import { importPath } from '../src/ingest/import-files.ts';
 import { createLogger } from '../src/log.ts';
-import { loadDigestConfig } from '../src/digest/digest-config.ts';
+import { loadConfig } from '../src/config.ts';
 import { PgBossJobQueue, queueName, windowJobId } from '../src/jobs/pg-boss-queue.ts';
 import { digestRequest, harvestRequest } from '../src/jobs/paperboy-jobs.ts';
 import { harvestStateKey } from '../src/ingest/arxiv/harvest-state.ts';
@@ -215,9 +215,9 @@ test('(b) a daily digest to 1,000 subscribers is delivered to each once although
   });
   assert.equal(await store.subscriptions.countActive('daily'), SUBSCRIBERS);
 
-  const sender = await PgBossJobQueue.connect(databaseUrl, createLogger('silent'), { worker: false });
+  const sender = await PgBossJobQueue.connect(databaseUrl, createLogger('silent'), { worker: false, config: loadConfig({}).jobs });
   after(() => sender.stop());
-  const request = await digestRequest(store, loadDigestConfig({}), 'daily', now);
+  const request = await digestRequest(store, loadConfig({}).digest, 'daily', now);
   const periodKey = String(request.window).replace(/^digest:/, '');
   assert.equal(await sender.enqueue(request), true);
 
@@ -292,7 +292,7 @@ test('(c) a harvest asked for by three processes at once runs once', { timeout: 
   assert.equal(stored.length, trees.length);
 
   // Another scheduler waking up late for the same day queues nothing.
-  const sender = await PgBossJobQueue.connect(databaseUrl, createLogger('silent'), { worker: false });
+  const sender = await PgBossJobQueue.connect(databaseUrl, createLogger('silent'), { worker: false, config: loadConfig({}).jobs });
   after(() => sender.stop());
   assert.equal(await sender.enqueue(harvestRequest(new Date())), false);
   await new Promise((resolve) => setTimeout(resolve, 1_500));

@@ -1,11 +1,9 @@
 /** `paperboy admin add EMAIL [--role moderator]`: give an address a role (its account is made if new). */
 import type { Command } from 'commander';
-import type { Config } from '../config.ts';
+import type { ConfigFrom } from '../config.ts';
 import { checkEmail } from '../domain/email.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Role } from '../store/community-store.ts';
-
-type ConfigFrom = (options: { databaseUrl?: string }) => Config;
 
 export function registerAdminCommands(program: Command, configFrom: ConfigFrom): void {
   const admin = program.command('admin').description('accounts and roles');

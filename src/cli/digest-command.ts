@@ -5,17 +5,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import type { Config } from '../config.ts';
+import type { ConfigFrom, DigestConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { openStore } from '../store/open-store.ts';
 import type { DigestFrequency } from '../store/subscription-store.ts';
-import { loadDigestConfig, type DigestConfig } from '../digest/digest-config.ts';
 import { defaultDigestPeriod, parseDigestPeriod, todayIn, type DigestPeriod } from '../digest/digest-period.ts';
 import { composeDigest, loadDigest } from '../digest/compose.ts';
 import { sendScheduledDigest } from '../digest/schedule.ts';
 import type { Store } from '../store/store.ts';
-
-type ConfigFrom = (options: { databaseUrl?: string }) => Config;
 
 interface PeriodOptions {
   databaseUrl?: string;
@@ -51,18 +48,13 @@ export function registerDigestCommands(program: Command, configFrom: ConfigFrom)
     .option('--concurrency <n>', 'messages in flight at once (env DIGEST_CONCURRENCY)')
     .option('--rate <n>', 'messages per second at most, 0 for no limit (env DIGEST_RATE)')
     .action(async (options: PeriodOptions & { concurrency?: string; rate?: string }) => {
-      const config = configFrom(options);
-      const digestConfig = loadDigestConfig({
-        ...process.env,
-        ...(options.concurrency !== undefined ? { DIGEST_CONCURRENCY: options.concurrency } : {}),
-        ...(options.rate !== undefined ? { DIGEST_RATE: options.rate } : {}),
-      });
+      const config = configFrom(options, { DIGEST_CONCURRENCY: options.concurrency, DIGEST_RATE: options.rate });
       const logger = createLogger(config.logLevel);
       const store = await openStore(config.databaseUrl);
       try {
-        const period = await choosePeriod(store, digestConfig, options);
+        const period = await choosePeriod(store, config.digest, options);
         // The jobs' run: same mailer, same "for you" section (storeForYouProvider) for members with history.
-        const summary = await sendScheduledDigest({ store, config, logger, digest: digestConfig }, period.frequency, new Date(), period);
+        const summary = await sendScheduledDigest({ store, config, logger }, period.frequency, new Date(), period);
         const counts = await store.subscriptions.deliveryCounts(period.key);
         process.stdout.write([
           `digest: ${period.key} (${config.mail.smtpUrl ? 'SMTP' : `outbox ${config.mail.outboxDir}`})`,
@@ -86,11 +78,10 @@ export function registerDigestCommands(program: Command, configFrom: ConfigFrom)
     .option('--database-url <url>', 'SQLite path or file: URL (env DATABASE_URL)')
     .action(async (options: PeriodOptions & { html?: boolean; output?: string }) => {
       const config = configFrom(options);
-      const digestConfig = loadDigestConfig();
       const store = await openStore(config.databaseUrl);
       try {
-        const period = await choosePeriod(store, digestConfig, options);
-        const content = await loadDigest(store, period, digestConfig.top);
+        const period = await choosePeriod(store, config.digest, options);
+        const content = await loadDigest(store, period, config.digest.top);
         if (content.papers.length === 0) throw new Error(`there are no papers for ${period.frequency} ${period.label}: no digest`);
         const composed = composeDigest(content, config.publicUrl);
         const parts = { unsubscribeUrl: `${config.publicUrl}/unsubscribe/PREVIEW`, forYou: [] };

@@ -5,12 +5,10 @@
  *   paperboy images clear [--failed]   forget every image (bytes included), or only the failures (tried again)
  */
 import type { Command } from 'commander';
-import type { Config } from '../config.ts';
+import type { Config, ConfigFrom } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { openStore } from '../store/open-store.ts';
 import { createImageCache, type ImageCache } from '../images/image-cache.ts';
-
-type ConfigFrom = (options: { databaseUrl?: string }) => Config;
 
 export function registerImagesCommands(program: Command, configFrom: ConfigFrom): void {
   const images = program.command('images').description('the image cache: avatars kept and served by the instance');

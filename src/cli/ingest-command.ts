@@ -3,12 +3,11 @@
  * the same configuration as the daily schedule. Logs (one JSON line each) go to stderr, the summary to stdout.
  */
 import { Command, Option } from 'commander';
-import { loadConfig } from '../config.ts';
+import type { ConfigFlags, ConfigFrom, IngestConfig } from '../config.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import { parseDay, toDay } from '../domain/periods.ts';
-import { loadIngestConfig, type IngestConfig } from '../ingest/ingest-config.ts';
 import { arxivClients, mirrorFetcher } from '../ingest/arxiv/arxiv-clients.ts';
 import { harvest, type HarvestSummary } from '../ingest/arxiv/harvester.ts';
 import { mirrorDailyPapers } from '../ingest/daily-papers-mirror.ts';
@@ -27,20 +26,17 @@ function day(name: string) {
 }
 
 async function withContext(
+  configFrom: ConfigFrom,
   options: CommonOptions,
-  extraEnv: Record<string, string | undefined>,
+  flags: ConfigFlags,
   work: (context: { store: Store; logger: Logger; config: IngestConfig }) => Promise<number>,
 ): Promise<void> {
-  const env: Record<string, string | undefined> = { ...process.env };
-  // Flags win over the environment; a flag not given leaves the variable as it is.
-  for (const [name, value] of Object.entries(extraEnv)) if (value !== undefined) env[name] = value;
-  if (options.databaseUrl !== undefined) env.DATABASE_URL = options.databaseUrl;
-  if (options.contact !== undefined) env.PAPERBOY_CONTACT = options.contact;
-  const config = loadIngestConfig(env);
-  const logger = createLogger(loadConfig(env).logLevel);
-  const store = await openStore(loadConfig(env).databaseUrl);
+  // Flags win over the environment; a flag not given leaves the setting as it is.
+  const config = configFrom(options, { PAPERBOY_CONTACT: options.contact, ...flags });
+  const logger = createLogger(config.logLevel);
+  const store = await openStore(config.databaseUrl);
   try {
-    process.exitCode = await work({ store, logger, config });
+    process.exitCode = await work({ store, logger, config: config.ingest });
   } finally {
     await store.close();
   }
@@ -59,7 +55,7 @@ function printHarvest(summary: HarvestSummary): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-export function addIngestCommands(program: Command): void {
+export function addIngestCommands(program: Command, configFrom: ConfigFrom): void {
   const ingest = program.command('ingest').description('bring papers in from arXiv (OAI-PMH) or a Daily Papers site');
 
   ingest.command('arxiv')
@@ -76,12 +72,12 @@ export function addIngestCommands(program: Command): void {
       if (options.from && options.until && options.from > options.until) throw new Error('--from is after --until');
       if (options.until && options.until > toDay(new Date())) throw new Error('--until is in the future');
       if (options.until && !options.from) throw new Error('--until needs --from');
-      const extra = {
+      const flags = {
         PAPERBOY_OAI_URL: options.oaiUrl,
         PAPERBOY_HARVEST_FORMAT: options.format,
         PAPERBOY_HARVEST_SETS: options.set?.join(','),
       };
-      await withContext(options, extra, async ({ store, logger, config }) => {
+      await withContext(configFrom, options, flags, async ({ store, logger, config }) => {
         const { oai } = arxivClients(config, logger);
         const range = options.from === undefined ? {} : { from: options.from, until: options.until ?? toDay(new Date()) };
         for (const set of config.harvest.sets) {
@@ -104,7 +100,7 @@ export function addIngestCommands(program: Command): void {
     .option('--database-url <url>', 'SQLite path or file: URL (env DATABASE_URL)')
     .action(async (options: CommonOptions & { from: string; until: string; upstream?: string }) => {
       if (options.from > options.until) throw new Error('--from is after --until');
-      await withContext(options, { PAPERBOY_MIRROR_UPSTREAM: options.upstream }, async ({ store, logger, config }) => {
+      await withContext(configFrom, options, { PAPERBOY_MIRROR_UPSTREAM: options.upstream }, async ({ store, logger, config }) => {
         const upstream = config.mirror.upstream;
         if (!upstream) throw new Error('give --upstream URL (or PAPERBOY_MIRROR_UPSTREAM)');
         const summary = await mirrorDailyPapers(

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** `paperboy`: serve, import and inspect a Paperboy instance. Every command reads the same configuration. */
 import { Command, Option } from 'commander';
-import { loadConfig, type Config } from '../config.ts';
+import { loadProcessConfig, type Config, type ConfigFlags } from '../config.ts';
 import { openStore } from '../store/open-store.ts';
 import { importPath, type ImportSummary } from '../ingest/import-files.ts';
 import { importProgress } from './import-progress.ts';
@@ -14,14 +14,15 @@ import { registerMigrateCommands } from './migrate-command.ts';
 import { registerOutboxCommands } from './outbox-command.ts';
 import { registerImagesCommands } from './images-command.ts';
 
-/** Flags win over the environment: they are written into it under the same names before it is read. */
-function configFrom(options: { databaseUrl?: string; port?: string; host?: string; demo?: boolean }): Config {
-  const env: Record<string, string | undefined> = { ...process.env };
-  if (options.databaseUrl !== undefined) env.DATABASE_URL = options.databaseUrl;
-  if (options.port !== undefined) env.PORT = options.port;
-  if (options.host !== undefined) env.HOST = options.host;
-  if (options.demo === false) env.PAPERBOY_DEMO = '0';
-  return loadConfig(env);
+/** The configuration of the command being run: flags win over the variables they stand for (src/config.ts). */
+function configFrom(options: { databaseUrl?: string; port?: string; host?: string; demo?: boolean }, flags: ConfigFlags = {}): Config {
+  return loadProcessConfig({
+    DATABASE_URL: options.databaseUrl,
+    PORT: options.port,
+    HOST: options.host,
+    PAPERBOY_DEMO: options.demo === false ? '0' : undefined,
+    ...flags,
+  });
 }
 
 const databaseOption = () => new Option('--database-url <url>', 'SQLite path or file: URL, or postgres:// URL (env DATABASE_URL)');
@@ -72,7 +73,7 @@ program.command('import')
     }
   });
 
-addIngestCommands(program);
+addIngestCommands(program, configFrom);
 
 program.command('stats')
   .description('print what the database holds')

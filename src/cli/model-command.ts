@@ -3,7 +3,7 @@
  * instead, embed papers, show what is active.
  */
 import type { Command } from 'commander';
-import type { Config } from '../config.ts';
+import type { ConfigFrom } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { openStore } from '../store/open-store.ts';
 import { ACTIVE_MODEL_STATE, DEFAULT_INDEXER_OPTIONS, embedMissing, trainModel, type ActiveModel } from '../search/semantic-indexer.ts';
@@ -12,8 +12,6 @@ import type { PullProgress } from '../search/onnx/model-pull.ts';
 import {
   formatEmbedderChoice, onnxModelsDir, parseEmbedderChoice, readEmbedderChoice, saveEmbedderChoice, type EmbedderChoice,
 } from '../search/onnx/configured-embedder.ts';
-
-type ConfigFrom = (options: { databaseUrl?: string }) => Config;
 
 export function registerModelCommands(program: Command, configFrom: ConfigFrom): void {
   const model = program.command('model')
@@ -89,7 +87,8 @@ export function registerModelCommands(program: Command, configFrom: ConfigFrom):
       const config = configFrom({});
       const { pullModel } = await import('../search/onnx/model-pull.ts');
       const result = await pullModel({
-        repo, dir: options.dir ?? onnxModelsDir(config.modelDir), revision: options.revision, endpoint: options.endpoint,
+        repo, dir: options.dir ?? onnxModelsDir(config.modelDir), revision: options.revision,
+        endpoint: options.endpoint ?? config.modelHub.endpoint, token: config.modelHub.token ?? undefined,
         quantized: options.quantized ?? false, force: options.force ?? false, onProgress: printPullProgress,
       });
       process.stdout.write(`model folder: ${result.dir}\nfiles: ${result.files.map((f) => f.path).join(', ')}\n`
@@ -104,7 +103,7 @@ export function registerModelCommands(program: Command, configFrom: ConfigFrom):
     .action(async (name: string, options: { databaseUrl?: string; embed: boolean }) => {
       const config = configFrom(options);
       const choice: EmbedderChoice = parseEmbedderChoice(name === 'learned' || name.startsWith('onnx:') ? name : `onnx:${name}`, config.modelDir);
-      if (process.env.EMBEDDER) process.stderr.write(`note: EMBEDDER=${process.env.EMBEDDER} is set and wins over this choice while it is\n`);
+      if (config.embedder) process.stderr.write(`note: EMBEDDER=${config.embedder} is set and wins over this choice while it is\n`);
       if (choice.kind === 'learned') {
         await saveEmbedderChoice(config.modelDir, choice);
         process.stdout.write('embedder: learned (restart the server to switch)\n');

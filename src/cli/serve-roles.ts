@@ -43,7 +43,7 @@ export async function serveWithRole(role: ServeRole, config: Config, options: { 
   let jobs: JobQueue | undefined;
   if (role !== 'web' && store.backend === 'postgres') {
     const { PgBossJobQueue } = await import('../jobs/pg-boss-queue.ts');
-    jobs = await PgBossJobQueue.connect(config.databaseUrl, logger, { worker: true });
+    jobs = await PgBossJobQueue.connect(config.databaseUrl, logger, { worker: true, config: config.jobs });
   }
   if (serves && config.demo) {
     const demo = await loadDemoIfEmpty(store);

@@ -81,10 +81,11 @@ export function composeDigest(digest: DigestContent, publicUrl: string): Compose
     : `The ${digest.papers.length} papers the community read most in week ${Number(digest.period.label.slice(6))}.`;
   const htmlPapers = digest.papers.map((paper, i) => paperRowHtml(paper, i + 1, publicUrl)).join('');
   const textPapers = digest.papers.map((paper, i) => paperText(paper, i + 1, publicUrl)).join('\n');
-  const head = htmlHead(title, intro, webUrl, publicUrl);
+  // The web version links to itself nowhere: "view in your browser" is for the emailed copy only.
+  const heads = { emailed: htmlHead(title, intro, webUrl, publicUrl), web: htmlHead(title, intro, null, publicUrl) };
   return {
     subject: digestSubject(digest),
-    html: (r) => `${head}${htmlPapers}${r.forYou.length > 0 ? forYouHtml(r.forYou, publicUrl) : ''}${htmlFooter(r.unsubscribeUrl, webUrl, publicUrl, digest.period)}`,
+    html: (r) => `${r.unsubscribeUrl ? heads.emailed : heads.web}${htmlPapers}${r.forYou.length > 0 ? forYouHtml(r.forYou, publicUrl) : ''}${htmlFooter(r.unsubscribeUrl, webUrl, publicUrl, digest.period)}`,
     text: (r) => [
       `Paperboy — ${title}`,
       intro,
@@ -120,7 +121,7 @@ function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-function htmlHead(title: string, intro: string, webUrl: string, publicUrl: string): string {
+function htmlHead(title: string, intro: string, webUrl: string | null, publicUrl: string): string {
   return `<!doctype html>
 <html lang="en" xmlns="http://www.w3.org/1999/xhtml">
 <head>
@@ -153,7 +154,7 @@ function htmlHead(title: string, intro: string, webUrl: string, publicUrl: strin
 <tr><td class="pb-pad" style="padding:24px 28px 8px 28px;font-family:${FONT};">
 <a class="pb-link" href="${esc(publicUrl)}/" style="color:${C.accent};font-size:15px;font-weight:700;text-decoration:none;">Paperboy</a>
 <h1 class="pb-text" style="margin:10px 0 6px 0;color:${C.text};font-size:22px;line-height:1.3;font-weight:800;">${esc(title)}</h1>
-<p class="pb-text3" style="margin:0 0 4px 0;color:${C.text3};font-size:14px;line-height:1.5;">${esc(intro)} <a class="pb-link" href="${esc(webUrl)}" style="color:${C.accent};">View in your browser</a></p>
+<p class="pb-text3" style="margin:0 0 4px 0;color:${C.text3};font-size:14px;line-height:1.5;">${esc(intro)}${webUrl ? ` <a class="pb-link" href="${esc(webUrl)}" style="color:${C.accent};">View in your browser</a>` : ''}</p>
 </td></tr>
 `;
 }
@@ -186,7 +187,7 @@ function htmlFooter(unsubscribeUrl: string | null, webUrl: string, publicUrl: st
 <p class="pb-text3" style="margin:0;color:${C.text3};font-size:12px;line-height:1.6;">${unsubscribeUrl
     ? `You get this ${period.frequency} digest because you subscribed at <a class="pb-link" href="${esc(publicUrl)}/" style="color:${C.accent};">${esc(hostOf(publicUrl))}</a>. <a class="pb-link" href="${esc(unsubscribeUrl)}" style="color:${C.accent};text-decoration:underline;">Unsubscribe</a> in one click.`
     : `This is the web version of the ${period.frequency} digest. <a class="pb-link" href="${esc(publicUrl)}/digest" style="color:${C.accent};text-decoration:underline;">Get it in your inbox</a>.`}
- <a class="pb-link" href="${esc(webUrl)}" style="color:${C.accent};">Web version</a>.</p>
+${unsubscribeUrl ? ` <a class="pb-link" href="${esc(webUrl)}" style="color:${C.accent};">Web version</a>.` : ''}</p>
 </td></tr></table>
 </td></tr>
 </table>

@@ -5,12 +5,11 @@
  * because the ledger remembers who got which period.
  */
 import { Cron } from 'croner';
-import type { Config } from '../config.ts';
+import { WEEKDAYS, type Config, type DigestConfig, type Weekday } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import { createMailer } from '../mail/mailer.ts';
 import type { DigestFrequency } from '../store/subscription-store.ts';
-import { loadDigestConfig, weekdayNumber, type DigestConfig } from './digest-config.ts';
 import { defaultDigestPeriod, todayIn, type DigestPeriod } from './digest-period.ts';
 import { runDigest, type DigestRunSummary } from './send.ts';
 import type { ForYouProvider } from './compose.ts';
@@ -20,8 +19,6 @@ export interface DigestScheduleOptions {
   store: Store;
   config: Config;
   logger: Logger;
-  /** Defaults to loadDigestConfig(process.env). */
-  digest?: DigestConfig;
   /** "For you" papers per subscriber (default: storeForYouProvider, made for each run: the model the indexer
    *  made active, saved searches run lexically). */
   forYou?: ForYouProvider | undefined;
@@ -29,8 +26,7 @@ export interface DigestScheduleOptions {
 
 /** Starts the schedule (unless DIGEST_SCHEDULE=0); returns a function that stops it. */
 export function startDigestSchedule(options: DigestScheduleOptions): () => void {
-  const digest = options.digest ?? loadDigestConfig();
-  const { logger } = options;
+  const { logger, config: { digest } } = options;
   if (!digest.schedule) {
     logger.info('digest schedule off (DIGEST_SCHEDULE=0)');
     return () => {};
@@ -41,7 +37,7 @@ export function startDigestSchedule(options: DigestScheduleOptions): () => void 
     protect: () => logger.warn({ frequency }, 'previous digest run still going; skipping this one'),
     catch: (error) => logger.error({ err: error, frequency }, 'digest run failed'),
   }, async () => {
-    await sendScheduledDigest({ ...options, digest }, frequency);
+    await sendScheduledDigest(options, frequency);
   });
   const jobs = digestCrons(digest).map(({ frequency, cron }) => job(frequency, cron));
   logger.info({ daily: jobs[0]!.nextRun()?.toISOString(), weekly: jobs[1]!.nextRun()?.toISOString(), timeZone: digest.timeZone }, 'digests scheduled');
@@ -65,9 +61,10 @@ export async function scheduledDigestPeriod(store: Store, digest: DigestConfig, 
 
 /** One run, as the jobs and `paperboy digest send` make it: the default period for today in the configured
  *  time zone (or the period given: chosen by a queued run when it was due, or asked for on the command line). */
-export async function sendScheduledDigest(options: DigestScheduleOptions & { digest: DigestConfig }, frequency: DigestFrequency, now = new Date(),
+export async function sendScheduledDigest(options: DigestScheduleOptions, frequency: DigestFrequency, now = new Date(),
   chosen?: DigestPeriod): Promise<DigestRunSummary> {
-  const { store, config, logger, digest } = options;
+  const { store, config, logger } = options;
+  const { digest } = config;
   const period = chosen ?? await scheduledDigestPeriod(store, digest, frequency, now);
   const mailer = createMailer(config.mail, { pool: digest.concurrency });
   try {
@@ -78,4 +75,8 @@ export async function sendScheduledDigest(options: DigestScheduleOptions & { dig
   } finally {
     mailer.close();
   }
+}
+
+function weekdayNumber(day: Weekday): number {
+  return WEEKDAYS.indexOf(day);
 }

@@ -16,7 +16,7 @@ import type { Logger } from '../log.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { Store } from '../store/store.ts';
 import type { Subscription } from '../store/subscription-store.ts';
-import type { DigestConfig } from './digest-config.ts';
+import type { DigestConfig } from '../config.ts';
 import type { DigestPeriod } from './digest-period.ts';
 import { composeDigest, loadDigest, type ComposedDigest, type DigestContent, type ForYouProvider } from './compose.ts';
 import { unsubscribeToken } from './tokens.ts';

@@ -8,7 +8,7 @@ import { Cron } from 'croner';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import { addDays, toDay } from '../domain/periods.ts';
-import { loadIngestConfig, type IngestConfig } from './ingest-config.ts';
+import type { IngestConfig } from '../config.ts';
 import { arxivClients, mirrorFetcher, type ArxivClients } from './arxiv/arxiv-clients.ts';
 import { harvest, type HarvestSummary } from './arxiv/harvester.ts';
 import { harvestNewestViaApi, setToCategory, type ApiFallbackSummary } from './arxiv/api-fallback.ts';
@@ -25,8 +25,7 @@ export interface DailyIngestResult {
 export interface IngestScheduleOptions {
   store: Store;
   logger: Logger;
-  /** Defaults to loadIngestConfig(process.env). */
-  config?: IngestConfig;
+  config: IngestConfig;
   now?: () => Date;
   /** Called after each daily run with what it brought in (serve embeds the new papers here). */
   afterRun?: (result: DailyIngestResult) => Promise<void>;
@@ -51,8 +50,7 @@ export function ingestCron(config: IngestConfig, logger: Logger): string | null 
 
 /** Starts the daily job; returns a function that stops it (an ongoing run finishes its current page). */
 export function startIngestSchedule(options: IngestScheduleOptions): () => void {
-  const config = options.config ?? loadIngestConfig();
-  const { logger } = options;
+  const { config, logger } = options;
   const pattern = ingestCron(config, logger);
   if (pattern === null) return () => {};
   const job = new Cron(pattern, {
@@ -61,7 +59,7 @@ export function startIngestSchedule(options: IngestScheduleOptions): () => void 
     protect: () => logger.warn('previous ingestion run still going; skipping this one'),
     catch: (error) => logger.error({ err: error }, 'ingestion run failed'),
   }, async () => {
-    const result = await runDailyIngest({ ...options, config });
+    const result = await runDailyIngest(options);
     await options.afterRun?.(result);
   });
   logger.info({ next: job.nextRun()?.toISOString(), sets: config.harvest.sets, mirror: config.mirror.upstream }, 'ingestion scheduled');
@@ -69,7 +67,7 @@ export function startIngestSchedule(options: IngestScheduleOptions): () => void 
 }
 
 /** One daily run; exported so that it can be run and tested without waiting for the clock. */
-export async function runDailyIngest(options: IngestScheduleOptions & { config: IngestConfig; clients?: ArxivClients }): Promise<DailyIngestResult> {
+export async function runDailyIngest(options: IngestScheduleOptions & { clients?: ArxivClients }): Promise<DailyIngestResult> {
   const { store, logger, config } = options;
   const now = options.now ?? (() => new Date());
   const result: DailyIngestResult = { harvests: [], fallbacks: [], mirror: null, errors: [] };

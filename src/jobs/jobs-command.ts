@@ -7,16 +7,12 @@
  * run them by hand.
  */
 import { Option, type Command } from 'commander';
-import type { Config } from '../config.ts';
+import { describeDatabase, type ConfigFrom } from '../config.ts';
 import { createLogger } from '../log.ts';
-import { describeDatabase } from '../config.ts';
 import { openStore } from '../store/open-store.ts';
-import { loadDigestConfig } from '../digest/digest-config.ts';
 import { PgBossJobQueue, queueName } from './pg-boss-queue.ts';
 import { digestRequest, embedRequest, harvestRequest, imagesRequest } from './paperboy-jobs.ts';
 import { JOB_NAMES, type JobName, type JobRequest } from './jobs.ts';
-
-type ConfigFrom = (options: { databaseUrl?: string }) => Config;
 
 const SQLITE_HINT = 'on SQLite the jobs run inside `paperboy serve`; run them by hand with `paperboy ingest arxiv`, '
   + '`paperboy digest send`, `paperboy model train` or `paperboy images fetch`';
@@ -36,11 +32,11 @@ export function registerJobsCommands(program: Command, configFrom: ConfigFrom): 
       if (describeDatabase(config.databaseUrl).backend !== 'postgres') throw new Error(SQLITE_HINT);
       const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
       const store = await openStore(config.databaseUrl);
-      const queue = await PgBossJobQueue.connect(config.databaseUrl, logger, { worker: false });
+      const queue = await PgBossJobQueue.connect(config.databaseUrl, logger, { worker: false, config: config.jobs });
       try {
         const now = new Date();
         const request: JobRequest = job === 'harvest' ? harvestRequest(now)
-          : job === 'digest' ? await digestRequest(store, loadDigestConfig(), options.frequency, now)
+          : job === 'digest' ? await digestRequest(store, config.digest, options.frequency, now)
           : job === 'images' ? imagesRequest()
           : embedRequest();
         const queued = await queue.enqueue(request);
@@ -59,7 +55,7 @@ export function registerJobsCommands(program: Command, configFrom: ConfigFrom): 
     .action(async (options: { databaseUrl?: string; json?: boolean }) => {
       const config = configFrom(options);
       if (describeDatabase(config.databaseUrl).backend !== 'postgres') throw new Error(SQLITE_HINT);
-      const queue = await PgBossJobQueue.connect(config.databaseUrl, createLogger('warn'), { worker: false });
+      const queue = await PgBossJobQueue.connect(config.databaseUrl, createLogger('warn'), { worker: false, config: config.jobs });
       try {
         const queues = await queue.boss.getQueues(JOB_NAMES.map(queueName));
         const schedules = await queue.boss.getSchedules();

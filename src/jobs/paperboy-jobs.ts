@@ -13,15 +13,13 @@
  * Handlers only call the jobs' own code: runDailyIngest, sendScheduledDigest, the indexer's round, the image
  * cache's round.
  */
-import type { Config } from '../config.ts';
+import type { Config, DigestConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import type { DigestFrequency } from '../store/subscription-store.ts';
 import { toDay } from '../domain/periods.ts';
 import { ingestCron, runDailyIngest } from '../ingest/schedule.ts';
-import { loadIngestConfig, type IngestConfig } from '../ingest/ingest-config.ts';
 import { digestCrons, scheduledDigestPeriod, sendScheduledDigest } from '../digest/schedule.ts';
-import { loadDigestConfig, type DigestConfig } from '../digest/digest-config.ts';
 import { parseDigestPeriod } from '../digest/digest-period.ts';
 import type { ForYouProvider } from '../digest/compose.ts';
 import type { ImageCache } from '../images/image-cache.ts';
@@ -38,9 +36,6 @@ export interface PaperboyJobsContext {
   queue: JobQueue;
   /** One embedding round (null when semantic search is off). */
   embed: (() => Promise<void>) | null;
-  /** Default loadIngestConfig(process.env) / loadDigestConfig(process.env). */
-  ingest?: IngestConfig;
-  digest?: DigestConfig;
   /** The digests' "for you" section (default: sendScheduledDigest's, from the store alone). */
   forYou?: ForYouProvider;
   /** The image cache whose rounds the images job runs (none, or one that does not fetch: no job). */
@@ -74,8 +69,6 @@ export async function digestRequest(store: Store, digest: DigestConfig, frequenc
 
 export function paperboyJobHandlers(ctx: PaperboyJobsContext): JobHandler[] {
   const { store, config, logger, queue } = ctx;
-  const ingest = ctx.ingest ?? loadIngestConfig();
-  const digest = ctx.digest ?? loadDigestConfig();
   return [
     {
       name: 'embed',
@@ -86,7 +79,7 @@ export function paperboyJobHandlers(ctx: PaperboyJobsContext): JobHandler[] {
     {
       name: 'harvest',
       run: async () => {
-        const result = await runDailyIngest({ store, logger, config: ingest });
+        const result = await runDailyIngest({ store, logger, config: config.ingest });
         if (result.errors.length > 0) logger.warn({ errors: result.errors }, 'daily ingestion finished with errors');
         // New papers are embedded right after (by whichever worker takes the job), new avatars fetched.
         if (ctx.embed) await queue.enqueue(embedRequest());
@@ -99,7 +92,7 @@ export function paperboyJobHandlers(ctx: PaperboyJobsContext): JobHandler[] {
         const frequency = data.frequency === 'weekly' ? 'weekly' : 'daily';
         const period = typeof data.period === 'string' ? parseDigestPeriod(frequency, data.period) : null;
         if (!period) throw new Error(`digest job without a valid period: ${JSON.stringify(data)}`);
-        await sendScheduledDigest({ store, config, logger, digest, forYou: ctx.forYou }, frequency, new Date(), period);
+        await sendScheduledDigest({ store, config, logger, forYou: ctx.forYou }, frequency, new Date(), period);
       },
     },
     {
@@ -112,9 +105,7 @@ export function paperboyJobHandlers(ctx: PaperboyJobsContext): JobHandler[] {
 }
 
 export function paperboyJobSchedules(ctx: PaperboyJobsContext): ScheduledJob[] {
-  const { store, logger } = ctx;
-  const ingest = ctx.ingest ?? loadIngestConfig();
-  const digest = ctx.digest ?? loadDigestConfig();
+  const { store, logger, config: { ingest, digest } } = ctx;
   const schedules: ScheduledJob[] = [];
   if (ctx.embed) schedules.push({ key: 'embed', name: 'embed', cron: EMBED_CRON, timeZone: 'UTC', request: async () => embedRequest() });
   if (fetchingImages(ctx)) schedules.push({ key: 'images', name: 'images', cron: IMAGES_CRON, timeZone: 'UTC', request: async () => imagesRequest() });

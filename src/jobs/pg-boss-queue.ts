@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { PgBoss, type Queue } from 'pg-boss';
 import type { Logger } from '../log.ts';
 import { describeRequest, JOB_NAMES, type JobHandler, type JobName, type JobQueue, type JobRequest, type ScheduledJob } from './jobs.ts';
-import { loadJobsConfig, type JobsConfig } from './jobs-config.ts';
+import type { JobsConfig } from '../config.ts';
 
 const TICK_QUEUE = 'paperboy-tick';
 
@@ -49,7 +49,7 @@ function queueOptions(name: JobName | 'tick', config: JobsConfig): Omit<Queue, '
 export interface PgBossJobQueueOptions {
   /** Whether this process works (supervises expired jobs, keeps the clock); web processes and the CLI only send. */
   worker: boolean;
-  config?: JobsConfig;
+  config: JobsConfig;
 }
 
 export class PgBossJobQueue implements JobQueue {
@@ -67,7 +67,7 @@ export class PgBossJobQueue implements JobQueue {
 
   /** Connects, installs or upgrades pg-boss's schema (once, under its lock), and creates the queues. */
   static async connect(url: string, logger: Logger, options: PgBossJobQueueOptions): Promise<PgBossJobQueue> {
-    const config = options.config ?? loadJobsConfig();
+    const { config } = options;
     const boss = new PgBoss({
       connectionString: url,
       schema: config.schema,

@@ -20,6 +20,8 @@ import { registerOutboxRoutes } from '../web/outbox-routes.ts';
 import { registerCollectionRoutes } from '../web/collection-routes.ts';
 import { registerRoleRoutes } from '../web/role-routes.ts';
 import { readFormBody } from '../web/form-body.ts';
+import { sameSecret } from '../community/secrets.ts';
+import { securityHeaders } from '../web/security-headers.ts';
 import { registerCollectionFeedRoutes } from '../web/collection-feed-routes.ts';
 import { registerSaveRoutes } from '../web/save-routes.ts';
 import { registerFollowRoutes } from '../web/follow-routes.ts';
@@ -53,6 +55,7 @@ export function createApp(deps: AppDependencies): Hono {
   });
   const metrics = createMetrics();
   app.use(metrics.middleware);
+  app.use(securityHeaders);
   app.use(async (c, next) => {
     await next();
     ctx.logger.debug({ method: c.req.method, path: c.req.path, status: c.res.status }, 'request');
@@ -74,7 +77,11 @@ export function createApp(deps: AppDependencies): Hono {
     await ctx.store.latestDay();
     return c.json({ status: 'ok', backend: ctx.store.backend });
   });
+  // Route names, counts and latencies are for the operator's scraper: with its token only, a 404 for anyone else.
   app.get('/metrics', async (c) => {
+    const token = ctx.config.metricsToken;
+    const sent = /^Bearer (.+)$/.exec(c.req.header('authorization') ?? '')?.[1];
+    if (token === null || sent === undefined || !sameSecret(sent, token)) return c.json({ error: 'Not found' }, 404);
     c.header('Content-Type', metrics.registry.contentType);
     return c.body(await metrics.registry.metrics());
   });

@@ -30,7 +30,7 @@ const TRENDING_CACHE_MS = 60_000;
 export function registerCommunityRoutes(app: Hono, ctx: AppContext, limiter: RateLimiter): void {
   const { store } = ctx;
   const submissions = new SubmissionService({
-    store, lookup: arxivLookup(ctx.logger), windowDays: ctx.config.community.submitWindowDays, limiter,
+    store, lookup: arxivLookup(ctx.config.ingest, ctx.logger), windowDays: ctx.config.community.submitWindowDays, limiter,
   });
 
   app.post(`/papers/${PAPER_ID_PARAM}/upvote`, async (c) => {

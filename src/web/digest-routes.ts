@@ -8,21 +8,21 @@ import type { Context, Hono } from 'hono';
 import type { AppContext } from '../http/app-context.ts';
 import { layout, type PageOptions } from './layout.ts';
 import { renderErrorPage } from './pages/error-page.ts';
+import { EMAIL_FRAME_CSP } from './security-headers.ts';
 import { checkAddress, subscribeForm } from '../digest/address.ts';
-import { loadDigestConfig, type DigestConfig } from '../digest/digest-config.ts';
 import { defaultDigestPeriod, parseDigestPeriod, todayIn, type DigestPeriod } from '../digest/digest-period.ts';
 import { composeDigest, loadDigest, previewPath } from '../digest/compose.ts';
 import { checkLink, confirm, requestSubscription, resubscribe, unsubscribe, type SubscribeContext } from '../digest/subscribe.ts';
 import {
-  checkInboxPage, confirmPage, confirmedPage, linkErrorPage, noDigestPage, subscribePage, unsubscribePage, unsubscribedPage,
+  checkInboxPage, confirmPage, digestPreviewPage, confirmedPage, linkErrorPage, noDigestPage, subscribePage, unsubscribePage, unsubscribedPage,
 } from './pages/digest-pages.ts';
 import type { DigestFrequency } from '../store/subscription-store.ts';
 import { RateLimiter } from '../community/rate-limits.ts';
 
 const TOKEN_PARAM = ':token{[A-Za-z0-9._-]{1,200}}';
 
-export function registerDigestRoutes(app: Hono, ctx: AppContext, digestConfig: DigestConfig = loadDigestConfig()): void {
-  const { store } = ctx;
+export function registerDigestRoutes(app: Hono, ctx: AppContext): void {
+  const { store, config: { digest: digestConfig } } = ctx;
   const subscribeCtx: SubscribeContext = { store, mailer: ctx.mailer, logger: ctx.logger, publicUrl: ctx.config.publicUrl };
   const csrfToken = (c: Context): string | null => c.get('auth')?.csrfToken ?? null;
   const limiter = new RateLimiter(store.community, ctx.config.community.rateLimitFactor);
@@ -70,18 +70,25 @@ export function registerDigestRoutes(app: Hono, ctx: AppContext, digestConfig: D
 
   for (const frequency of ['daily', 'weekly'] as const) {
     app.get(`/digest/${frequency}`, async (c) => c.redirect(previewPath(await latestPeriod(frequency)), 302));
-    app.get(`/digest/${frequency}/:label`, async (c) => {
-      const label = c.req.param('label');
-      const period = parseDigestPeriod(frequency, label);
-      if (!period) {
-        const format = frequency === 'daily' ? 'a day, like 2026-07-24' : 'an ISO week, like 2026-W30 (or any day in it)';
-        return c.html(renderErrorPage(400, 'Invalid period', `“${label.slice(0, 40)}” is not ${format}.`), 400);
-      }
-      if (period.label !== label) return c.redirect(previewPath(period), 301);
-      const digest = await loadDigest(store, period, digestConfig.top);
-      if (digest.papers.length === 0) return show(c, noDigestPage(period), 404);
-      return c.html(composeDigest(digest, ctx.config.publicUrl).html({ unsubscribeUrl: null, forYou: [] }));
-    });
+    // The preview is a page of the site; the email itself is framed from its own address (security-headers.ts).
+    for (const email of [false, true]) {
+      app.get(`/digest/${frequency}/:label${email ? '/email' : ''}`, async (c) => {
+        const label = c.req.param('label');
+        const period = parseDigestPeriod(frequency, label);
+        if (!period) {
+          const format = frequency === 'daily' ? 'a day, like 2026-07-24' : 'an ISO week, like 2026-W30 (or any day in it)';
+          return c.html(renderErrorPage(400, 'Invalid period', `“${label.slice(0, 40)}” is not ${format}.`), 400);
+        }
+        if (period.label !== label) return c.redirect(`${previewPath(period)}${email ? '/email' : ''}`, 301);
+        const digest = await loadDigest(store, period, digestConfig.top);
+        if (digest.papers.length === 0) return show(c, noDigestPage(period), 404);
+        const composed = composeDigest(digest, ctx.config.publicUrl);
+        if (!email) return show(c, digestPreviewPage(period, composed.subject));
+        // Links leave the frame for the whole window (the site's own pages may not be framed).
+        const body = composed.html({ unsubscribeUrl: null, forYou: [] }).replace('<head>', '<head><base target="_top">');
+        return c.html(body, 200, { 'Content-Security-Policy': EMAIL_FRAME_CSP });
+      });
+    }
   }
 
   app.get(`/unsubscribe/${TOKEN_PARAM}`, async (c) => {

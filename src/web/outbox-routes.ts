@@ -17,7 +17,7 @@ import { layout } from './layout.ts';
 import { renderErrorPage } from './pages/error-page.ts';
 import type { Html } from './html.ts';
 import { csrfField } from './csrf.ts';
-import { loadDigestConfig } from '../digest/digest-config.ts';
+import { EMAIL_FRAME_CSP } from './security-headers.ts';
 import { defaultDigestPeriod, todayIn } from '../digest/digest-period.ts';
 import { runDigest } from '../digest/send.ts';
 import { forYouDigestProvider } from '../recs/member-feed.ts';
@@ -63,7 +63,7 @@ ${rows.length === 0 ? html`<p>The outbox is empty.</p>` : html`<ol class="outbox
   // What `paperboy digest send` does, for trying digests out in the outbox (the ledger still sends each period once).
   app.post('/dev/outbox/send-digest', async (c) => {
     const frequency = (await c.req.parseBody()).frequency === 'weekly' ? 'weekly' : 'daily';
-    const config = loadDigestConfig();
+    const config = ctx.config.digest;
     const period = defaultDigestPeriod(frequency, todayIn(config.timeZone, new Date()), await ctx.store.latestDay());
     await runDigest({
       store: ctx.store, mailer: ctx.mailer, logger: ctx.logger, config, publicUrl: ctx.config.publicUrl,
@@ -84,6 +84,7 @@ ${rows.length === 0 ? html`<p>The outbox is empty.</p>` : html`<ol class="outbox
 <h1 class="outbox-title">${message.subject || '(no subject)'}</h1>
 <dl class="outbox-headers">${message.headers.map(([key, value]) => html`<dt>${key}</dt><dd>${value}</dd>`)}</dl>
 <p class="outbox-links">${message.html !== null ? html`<a class="button" href="/dev/outbox/${name}/html">HTML version</a> ` : ''}<a class="button" href="/dev/outbox/${name}/raw">Source</a></p>
+${message.html !== null ? html`<iframe class="email-frame" src="/dev/outbox/${name}/html" title="The HTML part" sandbox="allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation"></iframe>` : ''}
 <h2 class="section-heading">Text part</h2>
 <pre class="outbox-text">${linkify(message.text)}</pre>
 </article>`,
@@ -95,7 +96,7 @@ ${rows.length === 0 ? html`<p>The outbox is empty.</p>` : html`<ol class="outbox
     const message = raw === null ? null : await parse(raw);
     if (!message?.html) return notFound(c);
     // As a mail client shows it: links work, nothing runs.
-    return c.html(message.html, 200, { 'Content-Security-Policy': "sandbox allow-top-navigation-by-user-activation allow-popups; default-src 'none'; style-src 'unsafe-inline'; img-src http: https: data:" });
+    return c.html(message.html.replace(/<head>/i, '<head><base target="_top">'), 200, { 'Content-Security-Policy': EMAIL_FRAME_CSP });
   });
 
   app.get(`/dev/outbox/${NAME_PARAM}/raw`, (c) => {

@@ -1,18 +1,18 @@
 /**
  * Browser tests' harness: the real server as a child process (`paperboy serve` on a fresh SQLite file,
- * which loads the bundled demo data on first start) and Debian's Chromium driven by playwright-core.
- * A missing Chromium is a failure, never a skip: CI installs it (see .ci/run).
+ * which loads the bundled demo data on first start) and Chromium (see chromium.ts) driven by playwright-core.
+ * A Chromium that cannot be had is a failure, never a skip.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CLI, NODE, REPO_ROOT } from '../helpers.ts';
+import { findChromium } from './chromium.ts';
 
-export const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run'];
 const START_TIMEOUT_MS = 90_000;
@@ -105,12 +105,11 @@ export type ContextOptions = NonNullable<Parameters<typeof chromium.launchPersis
  * server (avatars on a CDN) are refused, so that the tests never wait on the network.
  */
 export async function openBrowser(server: TestServer, options: ContextOptions = {}): Promise<BrowserContext> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (as .ci/run does). Browser tests do not skip.`);
-  }
+  const { executablePath, env } = await findChromium();
   const profile = mkdtempSync(join(tmpdir(), 'paperboy-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath,
+    env,
     args: CHROMIUM_ARGS,
     headless: true,
     viewport: { width: 1280, height: 900 },

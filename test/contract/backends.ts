@@ -14,6 +14,7 @@ import type { Store } from '../../src/store/store.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { PgliteRunner, quoteIdentifier, type PgliteLike } from '../../src/store/postgres/runner.ts';
+import { HOW_TO_START_POSTGRES, POSTGRES_URL_VARIABLE } from '../postgres-server.ts';
 
 export interface ContractBackend {
   /** Shown in every test name: which backend ran it. */
@@ -49,15 +50,8 @@ export const sqliteBackend: ContractBackend = {
   },
 };
 
-export const POSTGRES_URL_VARIABLE = 'PAPERBOY_TEST_POSTGRES_URL';
-
-export const HOW_TO_START_POSTGRES = `The PostgreSQL contract tests need a server: set ${POSTGRES_URL_VARIABLE} to a database URL whose user may
-create schemas, e.g. postgres://paperboy@127.0.0.1:55432/postgres. .ci/run starts a throw-away one; by hand (Debian):
-  apt-get install postgresql
-  mkdir /tmp/pg && chown postgres /tmp/pg
-  runuser -u postgres -- /usr/lib/postgresql/15/bin/initdb -D /tmp/pg/data -U paperboy --auth=trust
-  runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D /tmp/pg/data -l /tmp/pg/log -o "-p 55432 -k /tmp/pg" start
-  export ${POSTGRES_URL_VARIABLE}=postgres://paperboy@127.0.0.1:55432/postgres`;
+// Where the tests find PostgreSQL, and what they say without it: defined beside the server `npm test` starts.
+export { HOW_TO_START_POSTGRES, POSTGRES_URL_VARIABLE };
 
 const schemaName = (prefix: string) => `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
 

@@ -1,5 +1,5 @@
 /**
- * The store contract on a real PostgreSQL server, found by PAPERBOY_TEST_POSTGRES_URL (.ci/run starts one).
+ * The store contract on a real PostgreSQL server, found by PAPERBOY_TEST_POSTGRES_URL (`npm test` starts one).
  * Without the variable, or without a server behind it, these tests fail and say how to start one: they are
  * never skipped. The vector contract runs here when the server has pgvector; without it, a test checks that
  * storing vectors says so (and the vector contract runs on PGlite, see pglite.test.ts).

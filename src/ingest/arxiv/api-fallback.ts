@@ -6,7 +6,7 @@
  */
 import type { Logger } from '../../log.ts';
 import type { Store } from '../../store/store.ts';
-import type { AutoFeatureRules } from './auto-feature.ts';
+import type { AutoFeatureRules } from '../../config.ts';
 import type { ArxivApiClient } from './atom-client.ts';
 import { writeHarvestedPage, type HarvestedRecord } from './harvest-writer.ts';
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isNewSubmission, matchingRule, parseAutoFeatureRules, type FeatureCandidate } from './auto-feature.ts';
+import { parseAutoFeatureRules } from '../../config.ts';
+import { isNewSubmission, matchingRule, type FeatureCandidate } from './auto-feature.ts';
 
 function candidate(overrides: Partial<FeatureCandidate['paper']> = {}, extra: Partial<FeatureCandidate> = {}): FeatureCandidate {
   return {

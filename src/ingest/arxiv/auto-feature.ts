@@ -4,41 +4,9 @@
  * Only new submissions are featured, once: a new version of an old paper, or a paper already on the feed
  * (by a member or an earlier rule), is left alone. The feed otherwise stays the community's.
  */
-import { z } from 'zod';
 import type { DailyEntryInput, PaperInput } from '../../domain/types.ts';
-
-const rulesSchema = z.object({
-  /** Exact categories ("cs.CL") or whole archives ("cs" or "cs.*"). */
-  categories: z.array(z.string().min(1)).default([]),
-  /** Organization slugs or names, matched against the paper's organization and its authors' affiliations. */
-  organizations: z.array(z.string().min(1)).default([]),
-  /** Words or phrases, matched as whole words in the title and abstract, ignoring case. */
-  keywords: z.array(z.string().min(1)).default([]),
-  /** Papers whose first version is older than this (relative to the feed day) are not new submissions. */
-  maxAgeDays: z.number().int().min(0).max(365).default(7),
-}).strict();
-
-export interface AutoFeatureRules {
-  categories: string[];
-  organizations: string[];
-  keywords: string[];
-  maxAgeDays: number;
-}
-
-export function parseAutoFeatureRules(json: string): AutoFeatureRules {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch (error) {
-    throw new Error(`not valid JSON (${(error as Error).message})`);
-  }
-  const parsed = rulesSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`${issue.path.join('.') || '(rules)'}: ${issue.message}`);
-  }
-  return parsed.data;
-}
+// The rules' format is a setting's, checked when the configuration is read (src/config.ts); matching is here.
+import type { AutoFeatureRules } from '../../config.ts';
 
 export interface FeatureCandidate {
   paper: PaperInput;

@@ -6,7 +6,8 @@
 import type { DailyEntryInput, Paper, PaperInput } from '../../domain/types.ts';
 import type { Logger } from '../../log.ts';
 import type { ImportCounts, Store } from '../../store/store.ts';
-import { featureEntry, isNewSubmission, matchingRule, type AutoFeatureRules } from './auto-feature.ts';
+import type { AutoFeatureRules } from '../../config.ts';
+import { featureEntry, isNewSubmission, matchingRule } from './auto-feature.ts';
 
 export type HarvestedRecord =
   | { kind: 'paper'; id: string; paper: PaperInput; affiliations: string[] }

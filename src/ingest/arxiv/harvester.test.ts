@@ -6,7 +6,7 @@ import { harvest, type HarvestDeps } from './harvester.ts';
 import { harvestStateKey, type HarvestState } from './harvest-state.ts';
 import { OaiProtocolError, parseListRecords, type ListRecordsPage } from './oai-records.ts';
 import type { ListRequest } from './oai-pmh-client.ts';
-import { parseAutoFeatureRules } from './auto-feature.ts';
+import { parseAutoFeatureRules } from '../../config.ts';
 
 const NOW = new Date('2026-06-10T05:00:00Z');
 

@@ -10,7 +10,7 @@
 import type { Logger } from '../../log.ts';
 import type { Store } from '../../store/store.ts';
 import { addDays, toDay } from '../../domain/periods.ts';
-import type { AutoFeatureRules } from './auto-feature.ts';
+import type { AutoFeatureRules } from '../../config.ts';
 import type { OaiPmhClient } from './oai-pmh-client.ts';
 import { OaiProtocolError, type MetadataPrefix } from './oai-records.ts';
 import { harvestStateKey, readHarvestState, writeHarvestState, type HarvestRun, type HarvestState } from './harvest-state.ts';

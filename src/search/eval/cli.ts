@@ -9,7 +9,7 @@ import { readBeir } from './beir.ts';
 import { evaluateCollection, reportTable, type EmbedderProvider } from './evaluate.ts';
 import { StaticEmbedder, trainStaticModel } from '../learned/index.ts';
 import { parseEmbedderChoice } from '../onnx/configured-embedder.ts';
-import { loadConfig } from '../../config.ts';
+import { loadProcessConfig } from '../../config.ts';
 
 function learnedEmbedder(epochs: number, seed: number): EmbedderProvider {
   return async (corpus) => new StaticEmbedder(await trainStaticModel(corpus, { epochs, seed }));
@@ -17,7 +17,7 @@ function learnedEmbedder(epochs: number, seed: number): EmbedderProvider {
 
 /** onnx:PATH: a model folder, or the name of one under MODEL_DIR/onnx. The model runs on this thread. */
 function onnxEmbedder(value: string): EmbedderProvider {
-  const choice = parseEmbedderChoice(value, loadConfig().modelDir);
+  const choice = parseEmbedderChoice(value, loadProcessConfig().modelDir);
   if (choice.kind !== 'onnx') throw new Error('--embedder onnx:PATH expected');
   return async () => {
     const { OnnxEmbedder } = await import('../onnx/onnx-embedder.ts');

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadConfig } from '../../config.ts';
 import { loadConfiguredEmbedder, parseEmbedderChoice, readEmbedderChoice, saveEmbedderChoice, EMBEDDER_CHOICE_FILE } from './configured-embedder.ts';
 import { writeTinyModel } from '../../../test/tiny-model.ts';
 
@@ -24,22 +25,22 @@ test('EMBEDDER values: learned, onnx:absolute path, onnx:name of a pulled folder
 });
 
 test('the environment wins over `model use`, which wins over the default', async () => {
-  assert.deepEqual(await readEmbedderChoice({ modelDir }, {}), { choice: { kind: 'learned' }, source: 'default' });
+  assert.deepEqual(await readEmbedderChoice({ modelDir, embedder: null }), { choice: { kind: 'learned' }, source: 'default' });
   await saveEmbedderChoice(modelDir, { kind: 'onnx', path: modelFolder });
   const file = join(modelDir, EMBEDDER_CHOICE_FILE);
-  assert.deepEqual(await readEmbedderChoice({ modelDir }, {}), { choice: { kind: 'onnx', path: modelFolder }, source: file });
-  assert.deepEqual((await readEmbedderChoice({ modelDir }, { EMBEDDER: 'learned' })).choice, { kind: 'learned' });
-  assert.deepEqual((await readEmbedderChoice({ modelDir, embedder: 'learned' }, {})).choice, { kind: 'learned' });
+  assert.deepEqual(await readEmbedderChoice({ modelDir, embedder: null }), { choice: { kind: 'onnx', path: modelFolder }, source: file });
+  assert.deepEqual((await readEmbedderChoice(loadConfig({ MODEL_DIR: modelDir, EMBEDDER: 'learned' }))).choice, { kind: 'learned' });
+  assert.deepEqual((await readEmbedderChoice({ modelDir, embedder: 'learned' })).choice, { kind: 'learned' });
   await saveEmbedderChoice(modelDir, { kind: 'learned' });
   assert.equal(existsSync(file), false);
   await writeFile(file, '{"model": "x"}');
-  await assert.rejects(readEmbedderChoice({ modelDir }, {}), /embedder\.json: not/);
+  await assert.rejects(readEmbedderChoice({ modelDir, embedder: null }), /embedder\.json: not/);
   await rm(file);
 });
 
 test('loadConfiguredEmbedder: null for the learned model, the ONNX embedder when chosen, a clear error when it cannot load', async () => {
-  assert.equal(await loadConfiguredEmbedder({ modelDir }, {}), null);
-  const embedder = await loadConfiguredEmbedder({ modelDir }, { EMBEDDER: `onnx:${modelFolder}` });
+  assert.equal(await loadConfiguredEmbedder({ modelDir, embedder: null }), null);
+  const embedder = await loadConfiguredEmbedder({ modelDir, embedder: `onnx:${modelFolder}` });
   assert.ok(embedder);
   try {
     assert.match(embedder.id, /^onnx\/tiny-e5@/);
@@ -47,5 +48,5 @@ test('loadConfiguredEmbedder: null for the learned model, the ONNX embedder when
   } finally {
     await embedder.close();
   }
-  await assert.rejects(loadConfiguredEmbedder({ modelDir }, { EMBEDDER: 'onnx:/no/such/model' }), /chosen by EMBEDDER \(\/no\/such\/model\) cannot be loaded: .*no config\.json/);
+  await assert.rejects(loadConfiguredEmbedder({ modelDir, embedder: 'onnx:/no/such/model' }), /chosen by EMBEDDER \(\/no\/such\/model\) cannot be loaded: .*no config\.json/);
 });

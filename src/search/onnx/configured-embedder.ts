@@ -1,23 +1,21 @@
 /**
  * Which embedder an instance uses: the model it learns from its own papers (the default), or an ONNX
- * sentence-transformer folder. Chosen by EMBEDDER=onnx:PATH (or EMBEDDER=learned) in the environment, else
+ * sentence-transformer folder. Chosen by EMBEDDER=onnx:PATH (or EMBEDDER=learned) in the configuration, else
  * by `paperboy model use PATH`, which records the choice in MODEL_DIR/embedder.json.
  */
 import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+import type { Config } from '../../config.ts';
 import type { OnnxEmbedder, OnnxEmbedderOptions } from './onnx-embedder.ts';
 
 export const EMBEDDER_CHOICE_FILE = 'embedder.json';
 
 export type EmbedderChoice = { kind: 'learned' } | { kind: 'onnx'; path: string };
 
-export interface EmbedderSettings {
-  modelDir: string;
-  /** EMBEDDER as read into the configuration, when config.ts carries it; else process.env.EMBEDDER is read. */
-  embedder?: string | undefined;
-}
+/** The part of the configuration (src/config.ts) that chooses the embedder. */
+export type EmbedderSettings = Pick<Config, 'modelDir' | 'embedder'>;
 
 export interface ResolvedChoice {
   choice: EmbedderChoice;
@@ -56,9 +54,8 @@ export function formatEmbedderChoice(choice: EmbedderChoice): string {
   return choice.kind === 'learned' ? 'learned' : `onnx:${choice.path}`;
 }
 
-export async function readEmbedderChoice(settings: EmbedderSettings, env: Record<string, string | undefined> = process.env): Promise<ResolvedChoice> {
-  const fromEnv = settings.embedder ?? env.EMBEDDER;
-  if (fromEnv) return { choice: parseEmbedderChoice(fromEnv, settings.modelDir), source: 'EMBEDDER' };
+export async function readEmbedderChoice(settings: EmbedderSettings): Promise<ResolvedChoice> {
+  if (settings.embedder) return { choice: parseEmbedderChoice(settings.embedder, settings.modelDir), source: 'EMBEDDER' };
   const file = join(settings.modelDir, EMBEDDER_CHOICE_FILE);
   let text: string;
   try {
@@ -92,10 +89,8 @@ export async function saveEmbedderChoice(modelDir: string, choice: EmbedderChoic
  * folder cannot be loaded: a configured model that silently falls back would make every search different
  * from what the operator chose.
  */
-export async function loadConfiguredEmbedder(
-  settings: EmbedderSettings, env: Record<string, string | undefined> = process.env, options: OnnxEmbedderOptions = {},
-): Promise<OnnxEmbedder | null> {
-  const { choice, source } = await readEmbedderChoice(settings, env);
+export async function loadConfiguredEmbedder(settings: EmbedderSettings, options: OnnxEmbedderOptions = {}): Promise<OnnxEmbedder | null> {
+  const { choice, source } = await readEmbedderChoice(settings);
   if (choice.kind === 'learned') return null;
   try {
     // onnxruntime-node is loaded only by instances that chose an ONNX model.

@@ -10,20 +10,19 @@ import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-
-export const DEFAULT_ENDPOINT = 'https://huggingface.co';
+import { DEFAULT_HUB_ENDPOINT } from '../../config.ts';
 
 export interface PullOptions {
   /** owner/name, e.g. Xenova/bge-small-en-v1.5. */
   repo: string;
   /** The folder that holds model folders (data/models/onnx). */
   dir: string;
-  /** Base URL of the hub or of a mirror (default HF_ENDPOINT, then https://huggingface.co). */
+  /** Base URL of the hub or of a mirror (default https://huggingface.co; the CLI passes HF_ENDPOINT or --endpoint). */
   endpoint?: string;
   revision?: string;
   /** Fetch the int8-quantized export (onnx/model_quantized.onnx): ~4x smaller, faster on CPU, slightly less accurate. */
   quantized?: boolean;
-  /** Bearer token for gated or private repositories (default HF_TOKEN). */
+  /** Bearer token for gated or private repositories (the CLI passes HF_TOKEN). */
   token?: string;
   /** Replace an existing folder of the same name. */
   force?: boolean;
@@ -53,9 +52,9 @@ const REPO_NAME = /^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/;
 
 export async function pullModel(options: PullOptions): Promise<PullResult> {
   if (!REPO_NAME.test(options.repo)) throw new ModelPullError(`"${options.repo}" is not a repository name like Xenova/bge-small-en-v1.5`);
-  const endpoint = (options.endpoint ?? process.env.HF_ENDPOINT ?? DEFAULT_ENDPOINT).replace(/\/+$/, '');
+  const endpoint = (options.endpoint ?? DEFAULT_HUB_ENDPOINT).replace(/\/+$/, '');
   const revision = options.revision ?? 'main';
-  const token = options.token ?? process.env.HF_TOKEN;
+  const token = options.token;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const progress = options.onProgress ?? (() => {});
   const parent = resolve(options.dir);
@@ -192,7 +191,7 @@ function unreachableMessage(at: { repo: string; endpoint: string; url: string; c
     `cannot reach ${at.endpoint}: GET ${at.url} failed (${at.cause}).`,
     'This machine seems to have no access to the model hub; nothing was written.',
     'To use this model anyway, bring its folder in by hand:',
-    `  1. on a machine with access, run \`paperboy model pull ${at.repo}\` (or \`git clone ${DEFAULT_ENDPOINT}/${at.repo}\` with git-lfs installed);`,
+    `  1. on a machine with access, run \`paperboy model pull ${at.repo}\` (or \`git clone ${DEFAULT_HUB_ENDPOINT}/${at.repo}\` with git-lfs installed);`,
     `  2. copy the folder to ${at.target} (it needs config.json, tokenizer.json and onnx/model.onnx, and tokenizer_config.json where the repository has one);`,
     `  3. run \`paperboy model use ${at.target}\`.`,
     'A mirror of the hub can be named with --endpoint URL or HF_ENDPOINT; behind a proxy, set HTTPS_PROXY and run node with --use-env-proxy.',

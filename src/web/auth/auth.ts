@@ -54,17 +54,21 @@ async function csrfProblem(c: Context, auth: AuthState, publicUrl: string): Prom
     const sent = c.req.header(CSRF_HEADER) ?? (await formField(c, CSRF_FIELD));
     return sent && sameSecret(sent, auth.csrfToken) ? null : 'The form is out of date or was not sent from this site. Reload the page and try again.';
   }
-  return fromOurSite(c, publicUrl) ? null : 'This request did not come from a page of this site.';
+  return fromOurSite(c, publicUrl) ? null : `This request did not come from a page of this site (${new URL(publicUrl).origin}; its operator sets that address as PUBLIC_URL).`;
 }
 
+/**
+ * Our site is PUBLIC_URL's origin, and only that: the Host header is the client's to choose (a rebound DNS name
+ * points a stranger's page at this server with its own name as Host), so it proves nothing.
+ */
 function fromOurSite(c: Context, publicUrl: string): boolean {
-  const ours = new Set([new URL(publicUrl).origin, new URL(c.req.url).origin]);
+  const ours = new URL(publicUrl).origin;
   const origin = c.req.header('origin');
-  if (origin) return ours.has(origin);
+  if (origin) return origin === ours;
   const referer = c.req.header('referer');
   if (!referer) return false;
   try {
-    return ours.has(new URL(referer).origin);
+    return new URL(referer).origin === ours;
   } catch {
     return false;
   }

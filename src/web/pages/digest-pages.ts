@@ -96,6 +96,20 @@ export function linkErrorPage(reason: 'invalid' | 'expired', purpose: 'confirm' 
 <p><a class="button" href="/digest">Subscribe</a></p>`);
 }
 
+/** The web preview: the site's page around the email itself, which is shown sandboxed in a frame (its inline styles stay there). */
+export function digestPreviewPage(period: DigestPeriod, subject: string): PageOptions {
+  return {
+    title: digestTitle(period),
+    body: html`<div class="digest-preview">
+<p class="eyebrow">Email digest · preview</p>
+<h1>${digestTitle(period)}</h1>
+<p class="digest-lead">As subscribers get it: <strong>${subject}</strong>. <a href="/digest">Subscribe</a></p>
+<iframe class="email-frame" src="${previewPath(period)}/email" title="${digestTitle(period)}, as an email" sandbox="allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation" loading="lazy"></iframe>
+<p class="muted"><a href="${previewPath(period)}/email">Open the email on its own</a></p>
+</div>`,
+  };
+}
+
 export function noDigestPage(period: DigestPeriod): PageOptions {
   return panel('No digest', html`<p class="eyebrow">Email digest</p>
 <h1>${digestTitle(period)}</h1>
