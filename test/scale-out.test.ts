@@ -145,6 +145,8 @@ const common = {
   PAPERBOY_DEMO: '0',
   PAPERBOY_RATE_LIMIT_FACTOR: '1000',
   SEMANTIC_SEARCH: '0',
+  // The fixtures' avatars are on other sites: the image cache fetches none of them (tests stay off the network).
+  PAPERBOY_IMAGES: '0',
   LOG_LEVEL: 'info',
   HOST: '127.0.0.1',
 };

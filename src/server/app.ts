@@ -63,6 +63,8 @@ export function createApp(deps: AppDependencies): Hono {
   // Forms are small: a comment is at most 10,000 characters. Larger bodies are refused before anything reads them.
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text('The request is too large.', 413) }));
   app.use(readFormBody);
+  // Images are the same for everyone: served before the session is looked up (a feed page asks for dozens).
+  registerImageRoutes(app, ctx);
   // Who is asking, and CSRF checks on every state-changing request (web/auth/auth.ts).
   app.use(authMiddleware(ctx));
   // The member's own: collections, saving, follows, "for you", their data.
@@ -87,7 +89,6 @@ export function createApp(deps: AppDependencies): Hono {
   });
 
   registerApi(app, ctx);
-  registerImageRoutes(app, ctx);
   const limiter = new RateLimiter(ctx.store.community, ctx.config.community.rateLimitFactor);
   registerAuthRoutes(app, ctx, limiter);
   // Before the pages: /papers/trending would otherwise be taken for a paper id.

@@ -42,6 +42,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
       MODEL_DIR: join(dir, 'models'),
       // Lexical search only: rankings the tests can count on, and no model training competing for the CPU.
       SEMANTIC_SEARCH: '0',
+      // The demo's avatars are on other sites: the image cache fetches none of them (tests stay off the network).
+      PAPERBOY_IMAGES: '0',
       PAPERBOY_DEMO: '1',
       LOG_LEVEL: 'info',
       ...env,
