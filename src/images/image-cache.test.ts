@@ -21,6 +21,8 @@ import { entry, madeUp } from '../../test/contract/fixtures.ts';
 import { ImageCache, nextTry } from './image-cache.ts';
 import { ImageFetcher, MAX_IMAGE_BYTES } from './image-fetcher.ts';
 import { DiskBlobs, StoreBlobs, type BlobStorage } from './blob-storage.ts';
+import { InProcessJobQueue } from '../jobs/in-process.ts';
+import { IMAGES_CRON, imagesRequest, paperboyJobHandlers, paperboyJobSchedules } from '../jobs/paperboy-jobs.ts';
 
 const PNG = png(4, 4);
 const JPEG = jpeg();
@@ -248,4 +250,22 @@ test('without fetching (PAPERBOY_IMAGES=0) nothing is asked for or fetched', asy
   assert.equal(cache.fetches, false);
   assert.deepEqual(await cache.fetchDue(), { requested: 0, cached: 0, failed: 0, skipped: 0 });
   assert.deepEqual(await store.images.counts(), { pending: 0, cached: 0, failed: 0 });
+});
+
+test('the images job: scheduled every ten minutes when the cache fetches, a round per run', async () => {
+  const { store, cache } = setup();
+  await importAvatars(store, [at('/logo.png')]);
+  const logger = createLogger('silent');
+  const config = loadConfig({ PAPERBOY_HARVEST: '0', DIGEST_SCHEDULE: '0' });
+  const queue = new InProcessJobQueue(logger);
+  after(() => queue.stop());
+  const jobs = { store, config, logger, queue, embed: null, images: cache };
+  assert.deepEqual(paperboyJobSchedules(jobs).map((s) => [s.key, s.cron]), [['images', IMAGES_CRON]]);
+  const off = new ImageCache({ store, blobs: new DiskBlobs(tempDir()), fetcher: null, logger });
+  assert.deepEqual(paperboyJobSchedules({ ...jobs, images: off }), [], 'no job when fetching is off');
+
+  await queue.work(paperboyJobHandlers(jobs), []);
+  assert.equal(await queue.enqueue(imagesRequest()), true);
+  await queue.drain();
+  assert.equal(cache.pathFor(at('/logo.png')), `/images/${sha(PNG)}.png`);
 });
