@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
-import type { ImageStatus } from '../store/image-store.ts';
+import { MAX_IMAGE_SOURCE_BYTES, type ImageStatus } from '../store/image-store.ts';
 import { imageUrl } from '../domain/urls.ts';
 import { DiskBlobs, StoreBlobs, type BlobStorage } from './blob-storage.ts';
 import { ImageFetcher } from './image-fetcher.ts';
@@ -104,6 +104,7 @@ export class ImageCache {
 
   /** Keeps bytes made here (not fetched) as the image of `source`; its local path. Refuses what is not an image. */
   async put(source: string, bytes: Uint8Array): Promise<string> {
+    if (Buffer.byteLength(source) > MAX_IMAGE_SOURCE_BYTES) throw new Error(`an image's source is at most ${MAX_IMAGE_SOURCE_BYTES} bytes long`);
     const extension = sniffImage(bytes);
     if (!extension) throw new Error(`${source}: not a PNG, JPEG, GIF or WebP image`);
     return this.#keep(source, bytes, extension);

@@ -9,6 +9,12 @@
  * moves the data version: a round of fetching must not empty the page caches once per image.
  */
 
+/**
+ * Longer sources (in UTF-8 bytes) are not asked for: no avatar address is this long, and a key must fit in
+ * an index entry on every backend (PostgreSQL refuses index entries of more than about 2.7 kB).
+ */
+export const MAX_IMAGE_SOURCE_BYTES = 2000;
+
 /** pending: to be fetched; cached: a copy is kept; failed: the last try failed (retried at retryAt, if ever). */
 export type ImageStatus = 'pending' | 'cached' | 'failed';
 
@@ -41,9 +47,9 @@ export interface ImageBlob {
 }
 
 export interface ImageStore {
-  /** Asks for every avatar URL (http or https) of organizations and members not known yet; how many were new. */
+  /** Asks for every avatar URL (http or https, not too long) of organizations and members not known yet; how many were new. */
   requestAvatars(now: Date): Promise<number>;
-  /** Asks for these sources (those not known yet); how many were new. */
+  /** Asks for these sources (those not known yet, and not too long); how many were new. */
   request(sources: readonly string[], now: Date): Promise<number>;
   /**
    * What to fetch now, in source order after `after` (a round walks the list once): pending sources, and

@@ -104,7 +104,7 @@ export type ContextOptions = NonNullable<Parameters<typeof chromium.launchPersis
 
 /**
  * Chromium with a fresh profile; closed and removed when the test file ends. Requests that leave the
- * server (avatars on a CDN) are refused, so that the tests never wait on the network.
+ * server are refused, so that the tests never wait on the network (pages make none: third-party.test.ts).
  */
 export async function openBrowser(server: TestServer, options: ContextOptions = {}): Promise<BrowserContext> {
   const { executablePath, env } = await findChromium();

@@ -5,6 +5,7 @@
 import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Store } from '../../src/store/store.ts';
+import { MAX_IMAGE_SOURCE_BYTES } from '../../src/store/image-store.ts';
 import type { ContractBackend } from './backends.ts';
 import { entry, madeUp } from './fixtures.ts';
 
@@ -29,6 +30,8 @@ export function imageContract(backend: () => ContractBackend): void {
         entry('2026-08-21', '2101.00001', 0, { submittedBy: member('ada', `${CDN}/shared.png`) }),
         entry('2026-08-21', '2101.00002', 1, { submittedBy: member('bob', 'http://www.gravatar.example/avatar/1') }),
         entry('2026-08-21', '2101.00003', 2, { submittedBy: member('cy', null) }),
+        // Longer than any avatar address, too long for an index entry: not asked for.
+        entry('2026-08-21', '2101.00004', 3, { submittedBy: member('dee', `${CDN}/${'é'.repeat(MAX_IMAGE_SOURCE_BYTES)}.png`) }),
       ],
       replaceDays: [],
     });
@@ -40,7 +43,7 @@ export function imageContract(backend: () => ContractBackend): void {
       const store = await withAvatars(t);
       assert.equal(await store.images.requestAvatars(NOW), 3, `${name()}: acme, the shared one, bob's`);
       assert.equal(await store.images.requestAvatars(later(60)), 0, 'asked for already');
-      assert.equal(await store.images.request([`${CDN}/acme.png`, 'thumbnail:2101.00001', 'thumbnail:2101.00001'], NOW), 1);
+      assert.equal(await store.images.request([`${CDN}/acme.png`, 'thumbnail:2101.00001', 'thumbnail:2101.00001', `${CDN}/${'x'.repeat(MAX_IMAGE_SOURCE_BYTES)}`], NOW), 1);
       const due = await store.images.due(NOW, null, 10);
       assert.deepEqual(due.map((d) => d.source), ['http://www.gravatar.example/avatar/1', `${CDN}/acme.png`, `${CDN}/shared.png`, 'thumbnail:2101.00001'],
         `${name()}: in code point order`);

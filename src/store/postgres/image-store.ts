@@ -1,6 +1,6 @@
 /** The images facet on PostgreSQL: sources and their state, and the bytes (every web process reads them here). */
 import type { Queryable, Runner } from './runner.ts';
-import type { CachedImage, ImageBlob, ImageRecord, ImageStatus, ImageStore } from '../image-store.ts';
+import { MAX_IMAGE_SOURCE_BYTES, type CachedImage, type ImageBlob, type ImageRecord, type ImageStatus, type ImageStore } from '../image-store.ts';
 import { IMAGE_COLUMNS, rowToBlob, rowToCachedImage, rowToImage, rowsToCounts } from '../image-rows.ts';
 
 export class PostgresImageStore implements ImageStore {
@@ -15,7 +15,7 @@ export class PostgresImageStore implements ImageStore {
       SELECT url, 'pending', $1, $1 FROM (
         SELECT avatar AS url FROM organizations WHERE avatar LIKE 'http://%' OR avatar LIKE 'https://%'
         UNION SELECT avatar_url FROM members WHERE avatar_url LIKE 'http://%' OR avatar_url LIKE 'https://%'
-      ) AS avatars
+      ) AS avatars WHERE octet_length(url) <= ${MAX_IMAGE_SOURCE_BYTES}
       ON CONFLICT (source) DO NOTHING RETURNING 1)
       SELECT count(*) AS n FROM added`, [now.toISOString()]);
     return Number(rows[0]!.n);
@@ -24,7 +24,7 @@ export class PostgresImageStore implements ImageStore {
   async request(sources: readonly string[], now: Date): Promise<number> {
     if (sources.length === 0) return 0;
     const rows = await this.#db.query(`WITH added AS (INSERT INTO images (source, status, requested_at, updated_at)
-      SELECT DISTINCT s, 'pending', $2, $2 FROM unnest($1::text[]) AS s
+      SELECT DISTINCT s, 'pending', $2, $2 FROM unnest($1::text[]) AS s WHERE octet_length(s) <= ${MAX_IMAGE_SOURCE_BYTES}
       ON CONFLICT (source) DO NOTHING RETURNING 1)
       SELECT count(*) AS n FROM added`, [sources, now.toISOString()]);
     return Number(rows[0]!.n);

@@ -1,6 +1,6 @@
 /** The images facet on SQLite (the bytes themselves are kept in files by src/images/; see image-migrations.ts). */
 import type { SqliteDatabase } from './database.ts';
-import type { CachedImage, ImageBlob, ImageRecord, ImageStatus, ImageStore } from '../image-store.ts';
+import { MAX_IMAGE_SOURCE_BYTES, type CachedImage, type ImageBlob, type ImageRecord, type ImageStatus, type ImageStore } from '../image-store.ts';
 import { IMAGE_COLUMNS, rowToBlob, rowToCachedImage, rowToImage, rowsToCounts } from '../image-rows.ts';
 
 export class SqliteImageStore implements ImageStore {
@@ -12,12 +12,12 @@ export class SqliteImageStore implements ImageStore {
 
   async requestAvatars(now: Date): Promise<number> {
     const at = now.toISOString();
-    // "WHERE true": without it SQLite would read ON CONFLICT as part of the SELECT's join.
+    // The WHERE is needed anyway: without one SQLite would read ON CONFLICT as part of the SELECT's join.
     const result = this.#db.sql(`INSERT INTO images (source, status, requested_at, updated_at)
       SELECT url, 'pending', ?, ? FROM (
         SELECT avatar AS url FROM organizations WHERE avatar LIKE 'http://%' OR avatar LIKE 'https://%'
         UNION SELECT avatar_url FROM members WHERE avatar_url LIKE 'http://%' OR avatar_url LIKE 'https://%'
-      ) WHERE true
+      ) WHERE length(CAST(url AS BLOB)) <= ${MAX_IMAGE_SOURCE_BYTES}
       ON CONFLICT (source) DO NOTHING`).run(at, at);
     return Number(result.changes);
   }
@@ -30,7 +30,9 @@ export class SqliteImageStore implements ImageStore {
     this.#db.raw.exec('BEGIN IMMEDIATE');
     try {
       let added = 0;
-      for (const source of sources) added += Number(insert.run(source, at, at).changes);
+      for (const source of sources) {
+        if (Buffer.byteLength(source) <= MAX_IMAGE_SOURCE_BYTES) added += Number(insert.run(source, at, at).changes);
+      }
       this.#db.raw.exec('COMMIT');
       return added;
     } catch (error) {
