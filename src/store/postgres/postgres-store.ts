@@ -7,7 +7,7 @@
  */
 import type { DailyEntry, Member, Organization, Paper, PaperInput } from '../../domain/types.ts';
 import { mergePaper, samePaperRecord, type PaperRecord } from '../../domain/paper-record.ts';
-import { TRENDING_AGE_OFFSET_HOURS, TRENDING_COMMENT_WEIGHT, TRENDING_GRAVITY } from '../../domain/trending.ts';
+import { TRENDING_AGE_OFFSET_HOURS, TRENDING_COMMENT_WEIGHT, TRENDING_GRAVITY, trendingReference } from '../../domain/trending.ts';
 import type {
   AuthorSummary, Store, DailyQuery, ImportBatch, ImportCounts, OrganizationSummary, PaperPage, ScoredPaper, SearchFilters,
   StoreStats,
@@ -23,7 +23,7 @@ import { PgVectors } from './vectors.ts';
 import { PostgresCommunityStore } from './community-store.ts';
 import { PostgresSubscriptionStore } from './subscription-store.ts';
 import { PostgresCollectionStore } from './collection-store.ts';
-import { nullableString, paperColumns, rowToMember, rowToPaper, rowToPaperWithFirstEntry, trendingReference, MEMBER_COLUMNS, ORG_JOIN, PAPER_COLUMNS, PAPER_SELECT } from '../rows.ts';
+import { nullableString, paperColumns, rowToMember, rowToPaper, rowToPaperWithFirstEntry, MEMBER_COLUMNS, ORG_JOIN, PAPER_COLUMNS, PAPER_SELECT } from '../rows.ts';
 
 /** Papers read and written per round trip during an import. */
 const IMPORT_CHUNK = 1_000;

@@ -2,7 +2,7 @@
 import type { StatementSync, SQLInputValue, SQLOutputValue } from 'node:sqlite';
 import type { DailyEntry, Member, Organization, Paper } from '../../domain/types.ts';
 import { mergePaper, samePaperRecord, type PaperRecord } from '../../domain/paper-record.ts';
-import { ageInHours, trendingScore } from '../../domain/trending.ts';
+import { ageInHours, trendingReference, trendingScore } from '../../domain/trending.ts';
 import type {
   AuthorSummary, DailyQuery, ImportBatch, ImportCounts, OrganizationSummary, PaperPage, ScoredPaper, SearchFilters, Store,
   StoreStats,
@@ -15,7 +15,7 @@ import { SqliteCollectionStore } from './collection-store.ts';
 import { SqliteDatabase } from './database.ts';
 import { titleKey } from '../../domain/analyzer.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
-import { nullableString, paperColumns, rowToMember, rowToPaper, trendingReference, MEMBER_COLUMNS, ORG_JOIN, PAPER_COLUMNS, PAPER_SELECT } from '../rows.ts';
+import { nullableString, paperColumns, rowToMember, rowToPaper, MEMBER_COLUMNS, ORG_JOIN, PAPER_COLUMNS, PAPER_SELECT } from '../rows.ts';
 
 type Row = Record<string, SQLOutputValue>;
 
