@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { importPath } from '../src/ingest/import-files.ts';
-import { DEMO_ARCHIVE } from '../src/server/demo.ts';
+import { DEMO_ARCHIVE } from '../src/ingest/demo.ts';
 import { StaticEmbedder, trainStaticModel } from '../src/search/learned/index.ts';
 import { embedMissing, storeTrainingDocs } from '../src/search/semantic-indexer.ts';
 import { REPO, databaseSize, fmt, formatTable, loadLine, shortPath, verdict, writeResult } from './lib.ts';

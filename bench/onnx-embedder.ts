@@ -23,7 +23,7 @@ import { createGunzip } from 'node:zlib';
 import { paperText } from '../src/search/embedder.ts';
 import { OnnxEmbedder } from '../src/search/onnx/onnx-embedder.ts';
 import { OnnxModel } from '../src/search/onnx/onnx-model.ts';
-import { writeTinyModel } from '../src/search/onnx/tiny-model.ts';
+import { writeTinyModel } from '../test/tiny-model.ts';
 import { fmt, formatTable, loadLine, SHARED_DATA, summarizeLatencies, writeResult } from './lib.ts';
 
 const { values: args } = parseArgs({

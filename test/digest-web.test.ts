@@ -15,6 +15,7 @@ import { dailyPeriod } from '../src/digest/digest-period.ts';
 import { runDigest } from '../src/digest/send.ts';
 import { createMailer } from '../src/mail/mailer.ts';
 import { DAY_FIXTURES, memoryStore, tempDir } from './helpers.ts';
+import { signIn } from './community-helpers.ts';
 
 const PUBLIC = 'http://paperboy.test';
 const store = memoryStore();
@@ -197,18 +198,21 @@ test('web previews of daily and weekly digests', async () => {
   assert.equal((await app.request('/digest')).status, 200);
 });
 
-test('/dev/outbox lists the messages and shows one', async () => {
-  const list = await app.request('/dev/outbox');
+test('/dev/outbox lists the messages and shows one (to an administrator)', async () => {
+  await store.community.setRole((await store.community.accountForEmail('admin@example.org', new Date())).id, 'admin');
+  const { cookie } = await signIn(app, outbox, 'admin@example.org');
+  const asAdmin = (path: string) => app.request(path, { headers: { cookie } });
+  const list = await asAdmin('/dev/outbox');
   assert.equal(list.status, 200);
   const text = await list.text();
   assert.match(text, /Confirm your weekly Paperboy digest/);
-  const name = listOutbox(outbox)[0]!.name;
-  const one = await app.request(`/dev/outbox/${name}`);
+  const name = listOutbox(outbox).find((file) => file.raw().includes('/digest/confirm/'))!.name;
+  const one = await asAdmin(`/dev/outbox/${name}`);
   assert.equal(one.status, 200);
   assert.match(await one.text(), /<a href="http:\/\/paperboy\.test\/digest\/confirm\//);
-  assert.equal((await app.request(`/dev/outbox/${name}/html`)).headers.get('content-security-policy')?.startsWith('sandbox'), true);
-  assert.equal((await app.request('/dev/outbox/..%2Fpaperboy.db')).status, 404);
-  assert.equal((await app.request('/dev/outbox/nothing.eml')).status, 404);
+  assert.equal((await asAdmin(`/dev/outbox/${name}/html`)).headers.get('content-security-policy')?.startsWith('sandbox'), true);
+  assert.equal((await asAdmin('/dev/outbox/..%2Fpaperboy.db')).status, 404);
+  assert.equal((await asAdmin('/dev/outbox/nothing.eml')).status, 404);
 
   const smtpApp = createApp({ store, config: loadConfig({ PUBLIC_URL: PUBLIC, SMTP_URL: 'smtp://127.0.0.1:9', OUTBOX_DIR: join(outbox, 'x') }), logger });
   assert.equal((await smtpApp.request('/dev/outbox')).status, 404, 'only in outbox mode');

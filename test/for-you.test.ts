@@ -8,7 +8,7 @@ import { createLogger } from '../src/log.ts';
 import { createApp } from '../src/server/app.ts';
 import { SearchService } from '../src/search/search-service.ts';
 import type { Embedder } from '../src/search/embedder.ts';
-import { forYouDigestProvider } from '../src/web/for-you.ts';
+import { forYouDigestProvider } from '../src/recs/member-feed.ts';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { ACTIVE_MODEL_STATE } from '../src/search/semantic-indexer.ts';
 import { sendScheduledDigest } from '../src/digest/schedule.ts';
@@ -203,6 +203,8 @@ test('digest run as the CLI and the jobs make it (real SMTP server): a member wi
 });
 
 test('the dev outbox\'s "send the latest digest" button adds the "for you" section too', async () => {
+  // The outbox and its button are for administrators only.
+  await store.community.setRole((await store.community.accountForEmail('cy@example.org', new Date())).id, 'admin');
   const cy = await signIn(app, outboxDir, 'cy@example.org');
   assert.equal((await post('/settings/digest', cy, { frequency: 'daily' })).status, 303);
   assert.equal((await post('/dev/outbox/send-digest', cy, { frequency: 'daily' })).status, 303);

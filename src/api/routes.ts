@@ -2,14 +2,14 @@
 import type { Hono } from 'hono';
 import { apiError } from './api-error.ts';
 import { registerSearchApi } from './search-routes.ts';
-import type { AppContext } from '../server/app.ts';
+import type { AppContext } from '../http/app-context.ts';
 import { normalizeArxivId } from '../domain/arxiv-id.ts';
 import { decodeCursor } from '../store/cursor.ts';
 import { parseDailyPapersParams } from './daily-papers-params.ts';
 import { toHfDailyItem, toHfFlatPaper } from './hf-shapes.ts';
 import { paperMarkdown } from './paper-markdown.ts';
 import { openApiDocument } from './openapi.ts';
-import { ResponseCache } from '../server/response-cache.ts';
+import { ResponseCache } from '../http/response-cache.ts';
 
 export const PAPERS_PAGE_SIZE = 50;
 

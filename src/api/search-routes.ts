@@ -1,6 +1,6 @@
 /** Search over the API: the Hugging Face shape at /api/papers/search, and a richer /api/search. */
 import type { Hono } from 'hono';
-import type { AppContext } from '../server/app.ts';
+import type { AppContext } from '../http/app-context.ts';
 import { parseSearchParams } from '../search/search-params.ts';
 import type { SearchResult } from '../search/search-service.ts';
 import { toHfPaper, toHfOrganization } from './hf-shapes.ts';

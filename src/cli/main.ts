@@ -11,6 +11,7 @@ import { registerAdminCommands } from './admin-command.ts';
 import { registerDigestCommands } from './digest-command.ts';
 import { registerJobsCommands } from '../jobs/jobs-command.ts';
 import { registerMigrateCommands } from './migrate-command.ts';
+import { registerOutboxCommands } from './outbox-command.ts';
 
 /** Flags win over the environment: they are written into it under the same names before it is read. */
 function configFrom(options: { databaseUrl?: string; port?: string; host?: string; demo?: boolean }): Config {
@@ -90,6 +91,7 @@ registerAdminCommands(program, configFrom);
 registerDigestCommands(program, configFrom);
 registerJobsCommands(program, configFrom);
 registerMigrateCommands(program);
+registerOutboxCommands(program, configFrom);
 
 try {
   await program.parseAsync();

@@ -28,13 +28,17 @@ export function parseRole(text: string | undefined): ServeRole {
 
 export async function serveWithRole(role: ServeRole, config: Config, options: { portGiven: boolean }): Promise<void> {
   // Loaded here so that import, stats and the other commands do not load the web application.
-  const [{ startServer, withBoundPort }, { loadDemoIfEmpty }, { SearchService }, { startBackgroundWork }, { offerAdminClaim }] = await Promise.all([
-    import('../server/serve.ts'), import('../server/demo.ts'), import('../search/search-service.ts'), import('../server/background.ts'),
-    import('../community/admin-claim.ts'),
+  const [{ startServer, withBoundPort }, { loadDemoIfEmpty }, { SearchService }, { startBackgroundWork }, { offerAdminClaim }, { searchRecommender }] = await Promise.all([
+    import('../server/serve.ts'), import('../ingest/demo.ts'), import('../search/search-service.ts'), import('../server/background.ts'),
+    import('../community/admin-claim.ts'), import('../recs/member-feed.ts'),
   ]);
   const serves = role !== 'worker';
   if (serves) config = await withBoundPort(config);
   const logger = createLogger(config.logLevel).child({ role });
+  if (config.mail.smtpUrl === null) {
+    logger.warn({ outbox: config.mail.outboxDir },
+      'mail is not delivered: SMTP_URL is not set, so emails (sign-in links, digests) are written to the outbox folder; sign-in links are also written to this log; administrators read the outbox at /dev/outbox or with `paperboy outbox`');
+  }
   const store = await openStore(config.databaseUrl);
   let jobs: JobQueue | undefined;
   if (role !== 'web' && store.backend === 'postgres') {
@@ -46,9 +50,11 @@ export async function serveWithRole(role: ServeRole, config: Config, options: { 
     if (demo) logger.info({ papers: demo.papersNew, files: demo.files, seconds: demo.seconds }, 'loaded demo data');
   }
   const search = new SearchService(store, null);
+  // One recommender for the pages and the digest jobs of this process (it caches the candidate window).
+  const recommender = searchRecommender(store, search);
   let close: () => Promise<void> = async () => {};
   if (serves) {
-    const server = await startServer({ store, config, logger, search });
+    const server = await startServer({ store, config, logger, search, recommender });
     close = server.close;
     logger.info({ url: server.url, database: config.databaseUrl }, 'Paperboy is serving');
     await offerAdminClaim(store, logger, config.publicUrl);
@@ -61,7 +67,7 @@ export async function serveWithRole(role: ServeRole, config: Config, options: { 
     logger.info({ port: (health.address() as AddressInfo).port }, 'worker health check at /healthz');
   }
   if (role === 'web' && store.backend === 'sqlite') logger.warn('role web on SQLite: no process of this one runs the background jobs unless a worker shares the file');
-  const background = startBackgroundWork({ store, config, logger, search, role, jobs });
+  const background = startBackgroundWork({ store, config, logger, search, role, jobs, recommender });
   if (role === 'worker') logger.info({ jobs: background.jobs?.kind, database: config.databaseUrl.replace(/\/\/[^@/]*@/, '//…@') }, 'Paperboy worker started');
   let stopping = false;
   const stop = async () => {

@@ -32,13 +32,19 @@ export class RateLimiter {
 
   /** Counts one hit for the member (or email, for sign-in) and for the address; refused if either is over. */
   async hit(action: LimitedAction, who: string, address: string, now = new Date()): Promise<RateLimitResult> {
+    const { member, client } = await this.hitEach(action, who, address, now);
+    if (member.allowed && client.allowed) return member;
+    return { allowed: false, retryAfter: Math.max(member.retryAfter, client.retryAfter) };
+  }
+
+  /** The same hit, with the two verdicts apart: sign-in answers differently when the email is over its limit. */
+  async hitEach(action: LimitedAction, who: string, address: string, now = new Date()): Promise<{ member: RateLimitResult; client: RateLimitResult }> {
     const limit = RATE_LIMITS[action];
     const max = (n: number) => Math.max(1, Math.round(n * this.#factor));
     const [member, client] = await Promise.all([
       this.#store.hitRateLimit(`${action}:who:${who}`, limit.windowSeconds, max(limit.perMember), now),
       this.#store.hitRateLimit(`${action}:ip:${address}`, limit.windowSeconds, max(limit.perAddress), now),
     ]);
-    if (member.allowed && client.allowed) return member;
-    return { allowed: false, retryAfter: Math.max(member.retryAfter, client.retryAfter) };
+    return { member, client };
   }
 }

@@ -2,16 +2,22 @@
  * Passwordless sign-in: a single-use link by email. The token is 256 random bits; the store keeps only its
  * hash; it expires after 15 minutes and works once. Asking for a link says the same thing whether or not
  * an account exists, so the form does not reveal who is a member.
+ *
+ * Without a mail server (outbox mode) nobody receives the link, and the outbox is for administrators only:
+ * the link is written to the server log instead, so that the person running the instance can sign in (the
+ * first administrator does exactly that, then enters the claim code that the log also shows).
  */
+import type { Logger } from '../log.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { Account, CommunityStore } from '../store/community-store.ts';
 import { checkEmail } from '../domain/email.ts';
 import { hashToken, randomToken } from './secrets.ts';
-import type { RateLimiter } from './rate-limits.ts';
+import { RATE_LIMITS, type RateLimiter } from './rate-limits.ts';
 
 export const SIGN_IN_TOKEN_MINUTES = 15;
 
-export type SignInRequest = { ok: true; email: string } | { ok: false; status: 400 | 429; error: string };
+/** `sent: false`: the address had its share of emails this hour; the newest link it was sent still works. */
+export type SignInRequest = { ok: true; email: string; sent: boolean } | { ok: false; status: 400 | 429; error: string };
 export type SignInCompletion = { ok: true; account: Account } | { ok: false; error: string };
 
 export class SignInService {
@@ -19,24 +25,32 @@ export class SignInService {
   readonly #mailer: Mailer;
   readonly #publicUrl: string;
   readonly #limiter: RateLimiter;
+  readonly #logger: Logger;
 
-  constructor(options: { store: CommunityStore; mailer: Mailer; publicUrl: string; limiter: RateLimiter }) {
+  constructor(options: { store: CommunityStore; mailer: Mailer; publicUrl: string; limiter: RateLimiter; logger: Logger }) {
     this.#store = options.store;
     this.#mailer = options.mailer;
     this.#publicUrl = options.publicUrl;
     this.#limiter = options.limiter;
+    this.#logger = options.logger;
   }
 
   /** Sends a sign-in link to the address; `next` is the local path to land on afterwards. */
   async request(emailInput: string, address: string, next: string, now = new Date()): Promise<SignInRequest> {
     const checked = checkEmail(emailInput);
     if (!checked.ok) return { ok: false, status: 400, error: checked.error };
-    const limit = await this.#limiter.hit('sign-in', checked.email, address, now);
-    if (!limit.allowed) {
-      return { ok: false, status: 429, error: `Too many sign-in emails. Please wait ${Math.ceil(limit.retryAfter / 60)} minutes and try again.` };
+    const { member, client } = await this.#limiter.hitEach('sign-in', checked.email, address, now);
+    if (!client.allowed) {
+      return { ok: false, status: 429, error: `Too many sign-in requests from your network. Please wait ${Math.ceil(client.retryAfter / 60)} minutes and try again.` };
+    }
+    const expiresAt = new Date(now.getTime() + SIGN_IN_TOKEN_MINUTES * 60_000);
+    // Over the limit for this email (perhaps someone else asking for it, to lock its owner out): no more mail,
+    // but the newest link already sent keeps working, so the owner can always sign in with it.
+    if (!member.allowed && await this.#store.renewLoginToken(checked.email, new Date(now.getTime() - RATE_LIMITS['sign-in'].windowSeconds * 1000), expiresAt)) {
+      return { ok: true, email: checked.email, sent: false };
     }
     const token = randomToken();
-    await this.#store.createLoginToken(hashToken(token), checked.email, new Date(now.getTime() + SIGN_IN_TOKEN_MINUTES * 60_000));
+    await this.#store.createLoginToken(hashToken(token), checked.email, expiresAt);
     const link = new URL('/signin/verify', this.#publicUrl);
     link.searchParams.set('token', token);
     if (next !== '/') link.searchParams.set('next', next);
@@ -54,7 +68,10 @@ export class SignInService {
         'If you did not ask for it, ignore this email: nothing happens without the link.',
       ].join('\n'),
     });
-    return { ok: true, email: checked.email };
+    if (this.#mailer.mode === 'outbox') {
+      this.#logger.warn({ to: checked.email, link: link.href }, `mail is not delivered (no SMTP_URL): sign-in link for ${checked.email}: ${link.href}`);
+    }
+    return { ok: true, email: checked.email, sent: true };
   }
 
   /** Uses the token (once) and returns the account of its address, created on first sign-in. */

@@ -9,8 +9,8 @@
 import type { Paper } from '../domain/types.ts';
 import type { Store } from '../store/store.ts';
 import type { Subscription } from '../store/subscription-store.ts';
-import { excerpt, formatDay, formatRange, groupThousands } from '../web/format.ts';
-import { paperUrl } from '../web/urls.ts';
+import { excerpt, formatDay, formatRange, groupThousands } from '../domain/format.ts';
+import { paperUrl } from '../domain/urls.ts';
 import type { DigestPeriod } from './digest-period.ts';
 
 export interface DigestContent {

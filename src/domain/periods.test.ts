@@ -35,3 +35,15 @@ test('toIsoInstant always ends in Z', () => {
   assert.equal(toIsoInstant('2025-09-12'), '2025-09-12T00:00:00.000Z');
   assert.equal(toIsoInstant('not a date'), null);
 });
+
+test('periods run from 1900 to 2999; the neighbours of both ends still have four-digit labels', () => {
+  for (const text of ['0999-01-01', '1899-12-31', '3000-01-01', '0000-01-01']) assert.equal(parseDay(text), null, text);
+  for (const text of ['0001-W01', '0000-W01', '3000-W01']) assert.equal(parseWeek(text), null, text);
+  for (const text of ['0000-01', '1899-12', '3000-01']) assert.equal(parseMonth(text), null, text);
+  assert.equal(parseDay('1900-01-01'), '1900-01-01');
+  assert.equal(weekOf('1900-01-01').label, '1900-W01');
+  assert.equal(shiftPeriod(parseWeek('1900-W01')!, -1).label, '1899-W52');
+  assert.equal(shiftPeriod(parseMonth('1900-01')!, -1).label, '1899-12');
+  assert.equal(weekOf('2999-12-31').label, '3000-W01');
+  assert.equal(shiftPeriod(parseMonth('2999-12')!, 1).label, '3000-01');
+});

@@ -1,7 +1,17 @@
 /**
  * Feed periods: a day (YYYY-MM-DD), an ISO week (YYYY-Www) or a month (YYYY-MM).
  * Every period is an inclusive range of days; days are plain YYYY-MM-DD strings in UTC.
+ *
+ * Years run from 1900 to 2999: every day, week and month then has a four-digit year, and so do its
+ * neighbours (the ISO week of 1900-01-01 and of 2999-12-31 included), so navigation never leaves the format.
+ * Addresses outside (0999-01-01, 0001-W01) are refused like malformed ones.
  */
+export const FIRST_YEAR = 1900;
+export const LAST_YEAR = 2999;
+
+function inRange(year: number): boolean {
+  return year >= FIRST_YEAR && year <= LAST_YEAR;
+}
 
 export type PeriodKind = 'day' | 'week' | 'month';
 
@@ -34,6 +44,7 @@ export function parseDay(text: string): string | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (!m) return null;
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (!inRange(year)) return null;
   const d = utcDate(year, month - 1, day);
   if (d.getUTCFullYear() !== year || d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day) return null;
   return toDay(d);
@@ -59,10 +70,15 @@ export function parseWeek(text: string): Period | null {
   if (!m) return null;
   const year = Number(m[1]);
   const week = Number(m[2]);
-  if (week < 1 || week > isoWeeksInYear(year)) return null;
+  if (!inRange(year) || week < 1 || week > isoWeeksInYear(year)) return null;
+  return weekPeriod(year, week);
+}
+
+/** Week `week` of ISO year `year`, which the caller has checked (neighbours of the range's ends are allowed). */
+function weekPeriod(year: number, week: number): Period {
   const monday = new Date(isoWeekOneMonday(year).getTime() + (week - 1) * 7 * DAY_MS);
   const firstDay = toDay(monday);
-  return { kind: 'week', label: `${m[1]}-W${m[2]}`, firstDay, lastDay: addDays(firstDay, 6) };
+  return { kind: 'week', label: `${String(year).padStart(4, '0')}-W${String(week).padStart(2, '0')}`, firstDay, lastDay: addDays(firstDay, 6) };
 }
 
 export function parseMonth(text: string): Period | null {
@@ -70,10 +86,14 @@ export function parseMonth(text: string): Period | null {
   if (!m) return null;
   const year = Number(m[1]);
   const month = Number(m[2]);
-  if (month < 1 || month > 12) return null;
+  if (!inRange(year) || month < 1 || month > 12) return null;
+  return monthPeriod(year, month);
+}
+
+function monthPeriod(year: number, month: number): Period {
   const firstDay = toDay(utcDate(year, month - 1, 1));
   const lastDay = toDay(utcDate(year, month, 0));
-  return { kind: 'month', label: `${m[1]}-${m[2]}`, firstDay, lastDay };
+  return { kind: 'month', label: `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}`, firstDay, lastDay };
 }
 
 export function parsePeriod(kind: PeriodKind, text: string): Period | null {
@@ -91,11 +111,12 @@ export function weekOf(day: string): Period {
   const thursday = new Date(d.getTime() + (3 - weekday) * DAY_MS);
   const year = thursday.getUTCFullYear();
   const week = 1 + Math.round((thursday.getTime() - isoWeekOneMonday(year).getTime() - 3 * DAY_MS) / (7 * DAY_MS));
-  return parseWeek(`${year}-W${String(week).padStart(2, '0')}`)!;
+  return weekPeriod(year, week);
 }
 
 export function monthOf(day: string): Period {
-  return parseMonth(day.slice(0, 7))!;
+  const d = new Date(`${day}T00:00:00Z`);
+  return monthPeriod(d.getUTCFullYear(), d.getUTCMonth() + 1);
 }
 
 export function periodOf(kind: PeriodKind, day: string): Period {

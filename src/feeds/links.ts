@@ -7,7 +7,7 @@
  *   /feeds/authors/NAME.{rss,atom,json}           an author's papers, newest first
  *   /feeds/search.{rss,atom,json}?q=…&filters     a search (the parameters of /search), newest first
  */
-import { searchParams, type SearchState } from '../web/urls.ts';
+import { searchParams, type SearchState } from '../domain/urls.ts';
 import type { FeedFormat } from './render.ts';
 
 export const DAILY_FEED = '/feeds/daily';

@@ -7,7 +7,7 @@
  */
 import { Feed, type Author, type Item } from 'feed';
 import type { Paper } from '../domain/types.ts';
-import { paperUrl } from '../web/urls.ts';
+import { paperUrl } from '../domain/urls.ts';
 
 export type FeedFormat = 'rss' | 'atom' | 'json';
 
@@ -101,8 +101,9 @@ function item(paper: Paper, date: Date, format: FeedFormat, publicUrl: string): 
     };
   }
   if (format === 'json') {
-    // JSON Feed 1.0 has one author per item; the full list goes in an extension object.
-    return { ...base, author: authors.slice(0, 1), extensions: [{ name: '_paperboy', objects: { arxiv_id: paper.id, authors: authors.map((a) => a.name) } }] };
+    // JSON Feed 1.0 has one author per item; the full list goes in an extension object. The library reads the
+    // first author of a list it is given, so a paper without authors (a sixth of arXiv's records) gets none.
+    return { ...base, ...(authors.length > 0 ? { author: authors.slice(0, 1) } : {}), extensions: [{ name: '_paperboy', objects: { arxiv_id: paper.id, authors: authors.map((a) => a.name) } }] };
   }
   return { ...base, author: authors };
 }

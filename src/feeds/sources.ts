@@ -7,8 +7,8 @@ import { TRENDING_WINDOW_DAYS, trendingWindow } from '../domain/trending.ts';
 import type { DailyEntry, Paper } from '../domain/types.ts';
 import type { SearchRequest, SearchService } from '../search/search-service.ts';
 import type { Store } from '../store/store.ts';
-import { formatPeriod } from '../web/format.ts';
-import { authorUrl, dayUrl, organizationUrl, searchUrl, type SearchState } from '../web/urls.ts';
+import { formatPeriod } from '../domain/format.ts';
+import { authorUrl, dayUrl, organizationUrl, searchUrl, type SearchState } from '../domain/urls.ts';
 import { DAILY_FEED, SEARCH_FEED, TRENDING_FEED, authorFeed, organizationFeed, searchFeedQuery } from './links.ts';
 import type { FeedEntry, FeedSpec } from './render.ts';
 

@@ -2,7 +2,7 @@
  * What the "for you" page and the digest show a member: the recommender's list (recommender.ts) learned from
  * their upvotes and saved papers, without what they dismissed, and the new papers of what they follow.
  *
- * Nothing here knows the web layer: the page (src/web/for-you.ts) and every digest run (the jobs,
+ * Nothing here knows the web layer: the page (src/web/for-you-routes.ts) and every digest run (the jobs,
  * `paperboy digest send`, the dev outbox's button) use it. Two things come from the caller:
  * - the active embedder's model id (`() => string | null`), whose vectors the recommender ranks with: a
  *   process with a SearchService asks it (`search.embedder?.id`); one without reads the model the
@@ -126,6 +126,21 @@ export function forYouProvider(store: Store, sources: { recommender: Recommender
     }
     return out;
   };
+}
+
+/**
+ * The recommender of a process with a search service: it ranks with the vectors of the model search uses
+ * (learned or ONNX). Made once per process (the app, the jobs of `serve`) and shared: it caches the candidate
+ * window every member's list is drawn from.
+ */
+export function searchRecommender(store: Store, search: Pick<SearchService, 'embedder'>): Recommender {
+  return new Recommender(store, () => search.embedder?.id ?? null);
+}
+
+/** The digest's "for you" section where the app's search service is at hand: the dev outbox's send button,
+ *  and the digest jobs of `serve` (src/server/background.ts). */
+export function forYouDigestProvider(store: Store, search: SearchService, recommender = searchRecommender(store, search)): ForYouProvider {
+  return forYouProvider(store, { recommender, search });
 }
 
 /**

@@ -2,9 +2,7 @@
 import { Hono } from 'hono';
 import { contextStorage } from 'hono/context-storage';
 import { bodyLimit } from 'hono/body-limit';
-import type { Config } from '../config.ts';
-import type { Logger } from '../log.ts';
-import type { Store } from '../store/store.ts';
+import type { AppContext } from '../http/app-context.ts';
 import { createMetrics } from './metrics.ts';
 import { SearchService } from '../search/search-service.ts';
 import { registerApi } from '../api/routes.ts';
@@ -15,31 +13,34 @@ import { registerCommunityRoutes } from '../web/community-routes.ts';
 import { registerCommentRoutes } from '../web/comment-routes.ts';
 import { RateLimiter } from '../community/rate-limits.ts';
 import { registerFeeds } from '../web/feed-routes.ts';
-import { createMailer, type Mailer } from '../mail/mailer.ts';
+import { createMailer } from '../mail/mailer.ts';
+import { searchRecommender } from '../recs/member-feed.ts';
 import { registerDigestRoutes } from '../web/digest-routes.ts';
 import { registerOutboxRoutes } from '../web/outbox-routes.ts';
 import { registerCollectionRoutes } from '../web/collection-routes.ts';
+import { registerRoleRoutes } from '../web/role-routes.ts';
+import { readFormBody } from '../web/form-body.ts';
+import { registerCollectionFeedRoutes } from '../web/collection-feed-routes.ts';
+import { registerSaveRoutes } from '../web/save-routes.ts';
+import { registerFollowRoutes } from '../web/follow-routes.ts';
+import { registerForYouRoutes } from '../web/for-you-routes.ts';
+import { registerExportRoutes } from '../web/export-routes.ts';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
-export interface AppContext {
-  store: Store;
-  config: Config;
-  logger: Logger;
-  search: SearchService;
-  mailer: Mailer;
-}
-
-export type AppDependencies = Omit<AppContext, 'search' | 'mailer'> & { search?: SearchService; mailer?: Mailer };
+/** The context's services; those left out are made here (a lexical search, the configured mailer, a recommender). */
+export type AppDependencies = Omit<AppContext, 'search' | 'mailer' | 'recommender'> & Partial<Pick<AppContext, 'search' | 'mailer' | 'recommender'>>;
 
 export function createApp(deps: AppDependencies): Hono {
+  const search = deps.search ?? new SearchService(deps.store, null);
   const ctx: AppContext = {
     ...deps,
-    search: deps.search ?? new SearchService(deps.store, null),
+    search,
     mailer: deps.mailer ?? createMailer(deps.config.mail),
+    recommender: deps.recommender ?? searchRecommender(deps.store, search),
   };
   const app = new Hono();
-  // Lets the page layout find the signed-in member of the request it renders for (web/viewer.ts).
+  // Lets the page layout find the signed-in member of the request it renders for (http/viewer.ts).
   app.use(contextStorage());
   const metrics = createMetrics();
   app.use(metrics.middleware);
@@ -49,10 +50,16 @@ export function createApp(deps: AppDependencies): Hono {
   });
   // Forms are small: a comment is at most 10,000 characters. Larger bodies are refused before anything reads them.
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text('The request is too large.', 413) }));
+  app.use(readFormBody);
   // Who is asking, and CSRF checks on every state-changing request (web/auth/auth.ts).
   app.use(authMiddleware(ctx));
-  // Collections, follows, "for you", export; first, so that every page's Save and Follow controls know the member.
+  // The member's own: collections, saving, follows, "for you", their data.
   registerCollectionRoutes(app, ctx);
+  registerCollectionFeedRoutes(app, ctx);
+  registerSaveRoutes(app, ctx);
+  registerFollowRoutes(app, ctx);
+  registerForYouRoutes(app, ctx);
+  registerExportRoutes(app, ctx);
 
   app.get('/healthz', async (c) => {
     await ctx.store.latestDay();
@@ -73,6 +80,7 @@ export function createApp(deps: AppDependencies): Hono {
   registerFeeds(app, ctx);
   registerDigestRoutes(app, ctx);
   registerOutboxRoutes(app, ctx);
+  registerRoleRoutes(app, ctx);
 
   app.notFound((c) => c.req.path.startsWith('/api/')
     ? c.json({ error: 'Not found' }, 404)

@@ -20,7 +20,8 @@ import { describeDatabase } from '../config.ts';
 import type { JobQueue } from '../jobs/jobs.ts';
 import { InProcessJobQueue } from '../jobs/in-process.ts';
 import { embedRequest, paperboyJobHandlers, paperboyJobSchedules } from '../jobs/paperboy-jobs.ts';
-import { forYouDigestProvider } from '../web/for-you.ts';
+import { forYouDigestProvider } from '../recs/member-feed.ts';
+import type { Recommender } from '../recs/recommender.ts';
 
 export const EMBED_EVERY_MS = 10 * 60_000;
 /** How often a process that does not embed looks for a newer search model. */
@@ -42,6 +43,8 @@ export function startBackgroundWork(ctx: {
   role?: ServeRole;
   /** Default: an in-process queue (the embedded default). */
   jobs?: JobQueue;
+  /** The "for you" recommender the pages use, when this process serves them too. Default: one of its own. */
+  recommender?: Recommender;
 }): BackgroundWork {
   const { store, config, logger, search } = ctx;
   const role = ctx.role ?? 'all';
@@ -99,7 +102,7 @@ export function startBackgroundWork(ctx: {
   };
   const sharedQueue = jobs?.kind === 'pg-boss';
   // Digests' "for you": the recommender the pages use, with the model search uses (learned or ONNX).
-  const handlers = { store, config, logger, queue: jobs!, embed: config.semanticSearch ? round : null, forYou: forYouDigestProvider(store, search) };
+  const handlers = { store, config, logger, queue: jobs!, embed: config.semanticSearch ? round : null, forYou: forYouDigestProvider(store, search, ctx.recommender) };
   let refreshTimer: ReturnType<typeof setInterval> | null = null;
   const firstRound = (async () => {
     await lexicalSearch(store).warmUp();

@@ -38,7 +38,7 @@ export interface CommentRecord {
   id: number;
   paperId: string;
   parentId: number | null;
-  author: Pick<Account, 'id' | 'name' | 'fullname' | 'avatarUrl'>;
+  author: Pick<Account, 'id' | 'name' | 'fullname' | 'avatarUrl' | 'role'>;
   /** Markdown source (rendered safely by the web layer). Empty when deleted or hidden. */
   body: string;
   createdAt: string;
@@ -56,6 +56,9 @@ export interface ModerationEntry {
   at: string;
 }
 
+/** How long an expired sign-in token is kept (for renewLoginToken) before it is purged: the sign-in rate window. */
+export const LOGIN_TOKEN_KEPT_MS = 3_600_000;
+
 export interface RateLimitResult {
   allowed: boolean;
   /** Seconds until the window opens again (0 when allowed). */
@@ -69,12 +72,25 @@ export interface CommunityStore {
   getAccountByName(name: string): Promise<Account | null>;
   updateProfile(id: number, fullname: string): Promise<void>;
   setRole(id: number, role: Role): Promise<void>;
+  /** Members whose role is above member, administrators first, then by handle. */
+  staff(): Promise<Account[]>;
+  /**
+   * Changes a member's role from `from` to `to`, logged as 'set-role' with the reason; false when the member does
+   * not have the role `from` (any more): two administrators changing one role at once do it once.
+   */
+  changeRole(accountId: number, from: Role, to: Role, byId: number, reason: string, now: Date): Promise<boolean>;
   countAdmins(): Promise<number>;
 
   /** Stores a single-use sign-in token (by hash) for an email. */
   createLoginToken(tokenHash: string, email: string, expiresAt: Date): Promise<void>;
   /** Marks the token used and returns its email; null if unknown, used or expired. Atomic: a token works once. */
   consumeLoginToken(tokenHash: string, now: Date): Promise<string | null>;
+  /**
+   * Keeps the newest unused token of the email issued after `issuedAfter` valid until `expiresAt` (even if it had
+   * expired); false when there is none. For sign-in requests over the per-address limit: no new email is sent,
+   * and the link the member already has still works, so that nobody can lock a member out by asking for links.
+   */
+  renewLoginToken(email: string, issuedAfter: Date, expiresAt: Date): Promise<boolean>;
 
   createSession(idHash: string, accountId: number, csrfSecret: string, expiresAt: Date): Promise<void>;
   /** The live session with this id hash, with its account; null if unknown or expired. */

@@ -118,7 +118,7 @@ export function rowToComment(row: Row): CommentRecord {
     parentId: row.parent_id === null ? null : Number(row.parent_id),
     author: {
       id: Number(row.author_id), name: String(row.author_name), fullname: String(row.author_fullname),
-      avatarUrl: nullableString(row.author_avatar_url),
+      avatarUrl: nullableString(row.author_avatar_url), role: String(row.author_role) as Role,
     },
     body: deleted || hiddenReason !== null ? '' : String(row.body),
     createdAt: String(row.created_at),

@@ -4,15 +4,16 @@
  * text kept). CSRF is checked before any of this (web/auth/auth.ts); banned members have no session.
  */
 import type { Context, Hono } from 'hono';
-import type { AppContext } from '../server/app.ts';
+import type { AppContext } from '../http/app-context.ts';
 import { normalizeArxivId } from '../domain/arxiv-id.ts';
 import type { Account, CommentRecord } from '../store/community-store.ts';
 import type { RateLimiter } from '../community/rate-limits.ts';
 import { checkCommentBody } from '../community/markdown.ts';
+import { outranks } from '../community/roles.ts';
 import { layout, type PageOptions } from './layout.ts';
 import { renderErrorPage } from './pages/error-page.ts';
-import { paperUrl, signInUrl } from './urls.ts';
-import { isModerator, viewerFor } from './viewer.ts';
+import { paperUrl, signInUrl } from '../domain/urls.ts';
+import { isModerator, viewerFor } from '../http/viewer.ts';
 import { commentAnchor, commentState, commentUrl } from './components/comment.ts';
 import { commentRefusedPage, editCommentPage } from './components/comment-pages.ts';
 
@@ -133,6 +134,7 @@ export function registerCommentRoutes(app: Hono, ctx: AppContext, limiter: RateL
     if (!account) return c.redirect(signInUrl(comment ? paperUrl(comment.paperId) : '/'), 303);
     if (!isModerator(account)) return problem(c, 403, 'Moderators only', 'Only the moderators of this instance can hide comments.');
     if (!comment) return problem(c, 404, 'Comment not found', 'There is no such comment.');
+    if (!outranks(account, comment.author)) return problem(c, 403, 'Not yours to moderate', 'Comments of moderators and administrators are moderated by those above them only.');
     const form = await c.req.parseBody();
     const reason = typeof form.reason === 'string' ? form.reason.trim().slice(0, MAX_REASON) : '';
     if (reason === '') return problem(c, 400, 'A reason is needed', 'Every moderation action records why.');

@@ -1,19 +1,20 @@
 /** Upvotes, submissions, trending, member profiles and moderation. Handlers parse, authorize, call, render. */
 import type { Context, Hono } from 'hono';
-import type { AppContext } from '../server/app.ts';
+import type { AppContext } from '../http/app-context.ts';
 import { normalizeArxivId } from '../domain/arxiv-id.ts';
 import { trendingWindow } from '../domain/trending.ts';
 import type { Account } from '../store/community-store.ts';
 import { RateLimiter } from '../community/rate-limits.ts';
+import { outranks } from '../community/roles.ts';
 import { SubmissionService } from '../community/submissions.ts';
 import { arxivLookup } from '../community/arxiv-lookup.ts';
 import { layout, type PageOptions } from './layout.ts';
 import { renderErrorPage } from './pages/error-page.ts';
-import { ResponseCache } from '../server/response-cache.ts';
+import { ResponseCache } from '../http/response-cache.ts';
 import { sharedPage, type PageBytes } from './shared-page.ts';
-import { formatCount } from './format.ts';
-import { memberUrl, paperUrl, signInUrl } from './urls.ts';
-import { isModerator, safeReturnPath, viewerFor } from './viewer.ts';
+import { formatCount } from '../domain/format.ts';
+import { memberUrl, paperUrl, signInUrl } from '../domain/urls.ts';
+import { isModerator, safeReturnPath, viewerFor } from '../http/viewer.ts';
 import {
   aboutTrendingPage, memberPage, moderationPage, submitPage, submittedPage, trendingPage,
 } from './pages/community-pages.ts';
@@ -96,7 +97,7 @@ export function registerCommunityRoutes(app: Hono, ctx: AppContext, limiter: Rat
     const viewer = await viewerFor(c, store, [...submittedIds, ...upvotedIds]);
     const titles = new Map(commented.map((p) => [p.id, p]));
     return page(c, memberPage({
-      account, submitted, upvoted, viewer, canModerate: isModerator(viewer.account) && viewer.account!.id !== account.id,
+      account, submitted, upvoted, viewer, canModerate: isModerator(viewer.account) && outranks(viewer.account, account),
       comments: comments.map((comment) => ({ comment, paper: titles.get(comment.paperId) })),
     }));
   });
@@ -111,7 +112,7 @@ export function registerCommunityRoutes(app: Hono, ctx: AppContext, limiter: Rat
     const [hidden, log] = await Promise.all([store.community.hiddenPapers(), store.community.moderationLog(100)]);
     return page(c, moderationPage(await viewerFor(c, store, []), hidden, log));
   });
-  const moderate = (action: (target: string, mod: Account, reason: string) => Promise<boolean>, back: (target: string) => string) =>
+  const moderate = (action: (target: string, mod: Account, reason: string) => Promise<boolean | 'outranked'>, back: (target: string) => string) =>
     async (c: Context) => {
       const mod = moderator(c);
       if (!mod) return forbidden(c);
@@ -120,6 +121,7 @@ export function registerCommunityRoutes(app: Hono, ctx: AppContext, limiter: Rat
       if (reason === '') return c.html(renderErrorPage(400, 'A reason is needed', 'Every moderation action records why.'), 400);
       const target = c.req.param('id') ?? c.req.param('name') ?? '';
       const done = await action(target, mod, reason);
+      if (done === 'outranked') return c.html(renderErrorPage(403, 'Not yours to moderate', 'Moderators and administrators are moderated by those above them only.'), 403);
       if (!done) return c.html(renderErrorPage(404, 'Nothing to do', 'It does not exist, or it was done already.'), 404);
       ctx.logger.warn({ moderator: mod.name, path: c.req.path, reason }, 'moderation');
       return c.redirect(back(target), 303);
@@ -131,7 +133,8 @@ export function registerCommunityRoutes(app: Hono, ctx: AppContext, limiter: Rat
   };
   const memberAction = (ban: boolean) => async (name: string, mod: Account, reason: string) => {
     const member = await store.community.getAccountByName(name);
-    if (!member || member.id === mod.id) return false;
+    if (!member) return false;
+    if (!outranks(mod, member)) return 'outranked';
     return ban ? store.community.banMember(member.id, mod.id, reason, new Date()) : store.community.unbanMember(member.id, mod.id, reason, new Date());
   };
   app.post(`/papers/${PAPER_ID_PARAM}/hide`, moderate(paperAction(true), () => '/moderation'));

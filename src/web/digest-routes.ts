@@ -5,7 +5,7 @@
  * tokens). GET never changes anything: link scanners fetch every link of a message.
  */
 import type { Context, Hono } from 'hono';
-import type { AppContext } from '../server/app.ts';
+import type { AppContext } from '../http/app-context.ts';
 import { layout, type PageOptions } from './layout.ts';
 import { renderErrorPage } from './pages/error-page.ts';
 import { checkAddress, subscribeForm } from '../digest/address.ts';

@@ -5,13 +5,13 @@
  * viewer sees depends on the store and the paper only: no request address, no "3 hours ago".
  */
 import { html } from 'hono/html';
-import type { AppContext } from '../server/app.ts';
+import type { AppContext } from '../http/app-context.ts';
 import type { Paper } from '../domain/types.ts';
 import type { CommentRecord } from '../store/community-store.ts';
 import type { Html } from './html.ts';
-import type { Viewer } from './viewer.ts';
-import { plural } from './format.ts';
-import { paperUrl, signInUrl } from './urls.ts';
+import type { Viewer } from '../http/viewer.ts';
+import { plural } from '../domain/format.ts';
+import { paperUrl, signInUrl } from '../domain/urls.ts';
 import { commentForm, commentItem, commentState, commentsUrl } from './components/comment.ts';
 
 export interface Thread {

@@ -8,8 +8,8 @@ import type { Context, Hono } from 'hono';
 import { parseDay } from '../domain/periods.ts';
 import { authorFeedSpec, dailyFeed, organizationFeedSpec, searchFeedSpec, trendingFeed } from '../feeds/sources.ts';
 import { FEED_CONTENT_TYPES, FEED_FORMATS, renderFeed, type FeedFormat, type FeedSpec } from '../feeds/render.ts';
-import { ResponseCache } from '../server/response-cache.ts';
-import type { AppContext } from '../server/app.ts';
+import { ResponseCache } from '../http/response-cache.ts';
+import type { AppContext } from '../http/app-context.ts';
 import { parseSearchPage } from './search-page-params.ts';
 
 /** Feed readers poll; a few minutes of freshness is what they expect. */

@@ -1,10 +1,10 @@
 /** Gathers what a feed page shows, in one round of store calls (no per-card queries). */
 import { addDays, dayPeriod, monthOf, periodOf, shiftPeriod, weekOf, type Period } from '../domain/periods.ts';
 import type { Store } from '../store/store.ts';
-import { formatPeriod } from './format.ts';
+import { formatPeriod } from '../domain/format.ts';
 import type { PeriodNav } from './components/period-nav.ts';
 import type { DailyView } from './pages/daily-page.ts';
-import { PAGE_SIZE, periodUrl } from './urls.ts';
+import { PAGE_SIZE, periodUrl } from '../domain/urls.ts';
 
 /** The feed of a period, or null when the page number lies past the end. */
 export async function loadFeed(store: Store, period: Period, page: number): Promise<DailyView | null> {

@@ -3,9 +3,9 @@ import { html } from 'hono/html';
 import { clientScript, favicon, stylesheet } from './assets.ts';
 import type { Html } from './html.ts';
 import { searchBox } from './components/search-box.ts';
-import type { SearchState } from './urls.ts';
+import type { SearchState } from '../domain/urls.ts';
 import { accountMenu } from './components/account-menu.ts';
-import { requestViewer, type Viewer } from './viewer.ts';
+import { requestViewer, type Viewer } from '../http/viewer.ts';
 import { subscribeBox } from './components/subscribe-box.ts';
 
 /** Top-level sections; later features (search, trending, digests) add theirs here. */

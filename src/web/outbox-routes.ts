@@ -2,11 +2,17 @@
  * /dev/outbox: the messages written to the outbox folder when no SMTP server is configured (registered only in
  * that mode). A list, newest first, and one message: its headers, its text part with working links, its HTML
  * part on a page of its own (sandboxed: no scripts, no forms) and its raw source.
+ *
+ * Administrators only: the outbox holds every member's sign-in links and every subscriber's address and
+ * confirmation link, so anyone else gets the same 404 as for an address that does not exist (a request from
+ * loopback proves nothing: a reverse proxy on the same host is loopback too). The person running a fresh
+ * instance signs in through the link written to the server log, then claims the administrator role.
  */
-import type { Context, Hono } from 'hono';
+import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { html } from 'hono/html';
-import type { AppContext } from '../server/app.ts';
+import type { AppContext } from '../http/app-context.ts';
 import { listOutbox, readOutboxMessage } from '../mail/mailer.ts';
+import { parseOutboxMessage as parse } from '../mail/outbox-message.ts';
 import { layout } from './layout.ts';
 import { renderErrorPage } from './pages/error-page.ts';
 import type { Html } from './html.ts';
@@ -14,24 +20,22 @@ import { csrfField } from './csrf.ts';
 import { loadDigestConfig } from '../digest/digest-config.ts';
 import { defaultDigestPeriod, todayIn } from '../digest/digest-period.ts';
 import { runDigest } from '../digest/send.ts';
-import { forYouDigestProvider } from './for-you.ts';
+import { forYouDigestProvider } from '../recs/member-feed.ts';
 
 const NAME_PARAM = ':name{[A-Za-z0-9][A-Za-z0-9._-]{0,200}\\.eml}';
 const LIST_LIMIT = 200;
 
-interface ParsedMessage {
-  subject: string;
-  to: string;
-  from: string;
-  date: string;
-  text: string;
-  html: string | null;
-  headers: [string, string][];
-}
-
 export function registerOutboxRoutes(app: Hono, ctx: AppContext): void {
   if (ctx.mailer.mode !== 'outbox') return;
   const dir = ctx.config.mail.outboxDir;
+
+  const adminsOnly: MiddlewareHandler = async (c, next) => {
+    if (c.get('auth').account?.role !== 'admin') return notFound(c);
+    await next();
+    c.header('Cache-Control', 'no-store');
+  };
+  app.use('/dev/outbox', adminsOnly);
+  app.use('/dev/outbox/*', adminsOnly);
 
   app.get('/dev/outbox', async (c) => {
     const files = listOutbox(dir).slice(0, LIST_LIMIT);
@@ -63,7 +67,7 @@ ${rows.length === 0 ? html`<p>The outbox is empty.</p>` : html`<ol class="outbox
     const period = defaultDigestPeriod(frequency, todayIn(config.timeZone, new Date()), await ctx.store.latestDay());
     await runDigest({
       store: ctx.store, mailer: ctx.mailer, logger: ctx.logger, config, publicUrl: ctx.config.publicUrl,
-      mailFrom: ctx.config.mail.replyTo ?? ctx.config.mail.from, period, forYou: forYouDigestProvider(ctx.store, ctx.search),
+      mailFrom: ctx.config.mail.replyTo ?? ctx.config.mail.from, period, forYou: forYouDigestProvider(ctx.store, ctx.search, ctx.recommender),
     });
     return c.redirect('/dev/outbox', 303);
   });
@@ -102,31 +106,7 @@ ${rows.length === 0 ? html`<p>The outbox is empty.</p>` : html`<ol class="outbox
 }
 
 function notFound(c: Context) {
-  return c.html(renderErrorPage(404, 'Message not found', 'There is no such message in the outbox.'), 404);
-}
-
-const SHOWN_HEADERS = ['from', 'to', 'reply-to', 'subject', 'date', 'message-id', 'list-unsubscribe', 'list-unsubscribe-post', 'list-id'];
-
-/** mailparser is loaded on first use: only the outbox pages (a development aid) need it. */
-async function parse(raw: string): Promise<ParsedMessage> {
-  const { simpleParser } = await import('mailparser');
-  const mail = await simpleParser(raw);
-  const headers: [string, string][] = [];
-  for (const line of mail.headerLines) {
-    if (!SHOWN_HEADERS.includes(line.key)) continue;
-    const value = line.line.slice(line.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
-    headers.push([line.line.slice(0, line.line.indexOf(':')), value]);
-  }
-  const to = Array.isArray(mail.to) ? mail.to.map((a) => a.text).join(', ') : mail.to?.text ?? '';
-  return {
-    subject: mail.subject ?? '',
-    to,
-    from: mail.from?.text ?? '',
-    date: mail.date ? mail.date.toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : '',
-    text: mail.text ?? '',
-    html: typeof mail.html === 'string' ? mail.html : null,
-    headers,
-  };
+  return c.html(renderErrorPage(404, 'Page not found', 'There is nothing at this address.'), 404);
 }
 
 /** http(s) URLs in plain text become links; everything else stays escaped text. */

@@ -5,10 +5,10 @@
 import type { Context, Hono } from 'hono';
 import { normalizeArxivId } from '../domain/arxiv-id.ts';
 import { parseDay, parsePeriod, toDay, type PeriodKind } from '../domain/periods.ts';
-import type { AppContext } from '../server/app.ts';
+import type { AppContext } from '../http/app-context.ts';
 import { findAsset } from './assets.ts';
 import { loadFeed } from './feed.ts';
-import { ResponseCache } from '../server/response-cache.ts';
+import { ResponseCache } from '../http/response-cache.ts';
 import { sharedPage, type PageBytes } from './shared-page.ts';
 import { layout, type PageOptions } from './layout.ts';
 import type { Paper } from '../domain/types.ts';
@@ -20,15 +20,16 @@ import { paperPage } from './pages/paper-page.ts';
 import { searchPage, searchStartPage } from './pages/search-page.ts';
 import { parseSearchPage } from './search-page-params.ts';
 import { similarPapers } from './similar.ts';
-import { PAGE_SIZE, dayUrl, paperUrl } from './urls.ts';
-import { isModerator, viewerFor } from './viewer.ts';
+import { PAGE_SIZE, dayUrl, paperUrl } from '../domain/urls.ts';
+import { isModerator, viewerFollows, viewerFor, type Viewer } from '../http/viewer.ts';
+import { searchFollowTarget } from './components/follow-button.ts';
 import { paperModerationBox } from './pages/community-pages.ts';
 import { discussionSection } from './discussion.ts';
 
 export { renderErrorPage };
 
 const PERIOD_FORMATS: Record<PeriodKind, string> = {
-  day: 'Dates look like 2026-07-24 (year-month-day).',
+  day: 'Dates look like 2026-07-24 (year-month-day), from 1900 to 2999.',
   week: 'Weeks are ISO weeks and look like 2026-W30 (year, W, week number 01–53).',
   month: 'Months look like 2026-07 (year-month).',
 };
@@ -115,7 +116,9 @@ export function registerPages(app: Hono, ctx: AppContext): void {
     if (input.request.q.trim() === '') return show(c, searchStartPage(input.state));
     const response = await ctx.search.search(input.request);
     if (input.page > 1 && response.results.length === 0) return notFound(c, `There is no page ${input.page} of these results.`);
-    return show(c, searchPage({ state: input.state, page: input.page, limit: input.request.limit, response }));
+    const viewer = await viewerFor(c, store, response.results.map((r) => r.paper.id));
+    const following = await viewerFollows(store, viewer, 'search', searchFollowTarget(input.state));
+    return show(c, searchPage({ state: input.state, page: input.page, limit: input.request.limit, response, viewer, following }));
   });
 
   /** An organization's or an author's page: who they are, then their papers newest first, paged. */
@@ -123,7 +126,9 @@ export function registerPages(app: Hono, ctx: AppContext): void {
     kind: 'organization' | 'author',
     find: (name: string) => Promise<Summary | null>,
     papersOf: (name: string, offset: number, limit: number) => Promise<Paper[]>,
-    render: (summary: Summary, papers: Paper[], page: number) => PageOptions,
+    /** What following them stores: the organization's handle, the author's name. */
+    followTarget: (summary: Summary) => string,
+    render: (summary: Summary, papers: Paper[], page: number, viewer: Viewer, following: boolean) => PageOptions,
   ) => async (c: Context) => {
     const name = c.req.param('name') ?? '';
     const page = parsePage(c.req.query('p'));
@@ -133,10 +138,12 @@ export function registerPages(app: Hono, ctx: AppContext): void {
       return notFound(c, `Paperboy knows no ${kind} named “${name}”.`, kind === 'author' ? 'Author not found' : 'Organization not found');
     }
     if (page > 1 && papers.length === 0) return notFound(c, `There is no page ${page} of this list.`);
-    return show(c, render(summary, papers, page));
+    const viewer = await viewerFor(c, store, papers.map((p) => p.id));
+    return show(c, render(summary, papers, page, viewer, await viewerFollows(store, viewer, kind, followTarget(summary))));
   };
-  app.get('/orgs/:name', profile('organization', (n) => store.getOrganization(n), (n, o, l) => store.papersOfOrganization(n, o, l), organizationPage));
-  app.get('/authors/:name', profile('author', (n) => store.getAuthor(n), (n, o, l) => store.papersOfAuthor(n, o, l), authorPage));
+  app.get('/orgs/:name', profile('organization', (n) => store.getOrganization(n), (n, o, l) => store.papersOfOrganization(n, o, l),
+    (s) => s.organization.name, organizationPage));
+  app.get('/authors/:name', profile('author', (n) => store.getAuthor(n), (n, o, l) => store.papersOfAuthor(n, o, l), (s) => s.name, authorPage));
 }
 
 function show(c: Context, options: PageOptions) {

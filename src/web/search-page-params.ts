@@ -5,7 +5,7 @@
  */
 import { SEARCH_PAGE_LIMITS, parseSearchParams } from '../search/search-params.ts';
 import type { SearchRequest } from '../search/search-service.ts';
-import type { SearchState } from './urls.ts';
+import type { SearchState } from '../domain/urls.ts';
 
 export type SearchPageInput =
   | { ok: true; request: SearchRequest; state: SearchState; page: number }

@@ -5,7 +5,7 @@
  * by a proxy or browser cache.
  */
 import type { Context } from 'hono';
-import type { ResponseCache } from '../server/response-cache.ts';
+import type { ResponseCache } from '../http/response-cache.ts';
 import { layout, type PageOptions } from './layout.ts';
 
 export type PageBytes = Uint8Array<ArrayBuffer>;

@@ -6,7 +6,7 @@
 import type { Paper } from '../domain/types.ts';
 import { parseQuery } from '../search/query-parser.ts';
 import { lexicalSearch } from '../search/lexical/lexical-search.ts';
-import type { AppContext } from '../server/app.ts';
+import type { AppContext } from '../http/app-context.ts';
 import type { ScoredPaper } from '../store/store.ts';
 
 export const SIMILAR_COUNT = 5;

@@ -57,6 +57,39 @@ export function communityContract(backend: () => ContractBackend): void {
       assert.equal(await store.community.consumeLoginToken('nonsense', later(1)), null);
     });
 
+    test('renewing keeps the newest unused sign-in token of an address valid, even after it expired', async (t) => {
+      const store = await withPapers(t);
+      const issuedAfter = new Date(Date.now() - 60_000);
+      assert.equal(await store.community.renewLoginToken('ada@example.org', issuedAfter, later(900)), false, 'no token yet');
+      await store.community.createLoginToken('old', 'ada@example.org', later(60));
+      await new Promise((resolve) => setTimeout(resolve, 5)); // a later issue time
+      await store.community.createLoginToken('new', 'ada@example.org', later(60));
+      await store.community.createLoginToken('bob', 'bob@example.org', later(60));
+      assert.equal(await store.community.renewLoginToken('ada@example.org', issuedAfter, later(1200)), true);
+      assert.equal(await store.community.consumeLoginToken('old', later(600)), null, 'the older one expired as it was');
+      assert.equal(await store.community.consumeLoginToken('bob', later(600)), null, 'other addresses untouched');
+      assert.equal(await store.community.consumeLoginToken('new', later(600)), 'ada@example.org', 'the newest one renewed');
+      assert.equal(await store.community.renewLoginToken('ada@example.org', issuedAfter, later(1800)), true, 'the older unused one is now the newest');
+      assert.equal(await store.community.consumeLoginToken('old', later(1700)), 'ada@example.org');
+      assert.equal(await store.community.renewLoginToken('ada@example.org', issuedAfter, later(1800)), false, 'all used');
+      assert.equal(await store.community.renewLoginToken('bob@example.org', new Date(Date.now() + 60_000), later(1800)), false, 'issued too long ago');
+    });
+
+    test('a role changes once from the role it had, logged; staff lists administrators first', async (t) => {
+      const store = await withPapers(t);
+      const root = await store.community.accountForEmail('root@example.org', NOW);
+      const zed = await store.community.accountForEmail('zed@example.org', NOW);
+      const amy = await store.community.accountForEmail('amy@example.org', NOW);
+      await store.community.setRole(root.id, 'admin');
+      const both = await Promise.all([1, 2].map(() => store.community.changeRole(zed.id, 'member', 'moderator', root.id, 'helps', NOW)));
+      assert.deepEqual(both.sort(), [false, true], 'two changes at once: one happens');
+      assert.equal(await store.community.changeRole(amy.id, 'moderator', 'member', root.id, 'x', NOW), false, 'not a moderator');
+      await store.community.changeRole(amy.id, 'member', 'moderator', root.id, 'also', NOW);
+      assert.deepEqual((await store.community.staff()).map((a) => [a.name, a.role]), [['root', 'admin'], ['amy', 'moderator'], ['zed', 'moderator']]);
+      const log = (await store.community.moderationLog(10)).filter((e) => e.action === 'set-role');
+      assert.deepEqual(log.map((e) => [e.moderator, e.target, e.reason]).sort(), [['root', 'amy', 'moderator: also'], ['root', 'zed', 'moderator: helps']]);
+    });
+
     test('sessions live until they expire, are deleted one by one or all at once', async (t) => {
       const store = await withPapers(t);
       const ada = await store.community.accountForEmail('ada@example.org', NOW);

@@ -34,6 +34,7 @@ function runAll(k: Kernels): Float32Array[] {
     k.f32[(w >> 2) + i] = rng.next();
   }
   for (let i = 0; i < d; i++) k.f32[(g >> 2) + i] = rng.gaussian();
+  k.f32.fill(7, out >> 2, (out >> 2) + d); // gather overwrites its output, it does not add to it
   for (let i = 0; i < m * d; i++) k.f32[(a >> 2) + i] = rng.gaussian();
   for (let i = 0; i < n * d; i++) k.f32[(b >> 2) + i] = rng.gaussian();
   k.gather(ids, w, 12, table, out, d);
@@ -59,6 +60,34 @@ test('the WebAssembly SIMD kernels agree with the TypeScript ones', { skip: !was
   assert.equal(wasm[5]![0], 0);
   assert.notEqual(wasm[5]![48], 0);
 });
+
+const kinds = wasmSimdAvailable() ? (['js', 'wasm-simd'] as const) : (['js'] as const);
+
+for (const kind of kinds) {
+  test(`${kind}: gather sums weighted table rows, scatter adds a weighted vector to them`, () => {
+    const k = createKernels(1 << 16, kind);
+    const d = 16;
+    const table = k.alloc(4 * d * 4);
+    const ids = k.alloc(3 * 4);
+    const w = k.alloc(3 * 4);
+    const vector = k.alloc(d * 4);
+    // row r, column c holds r + c/16 (exact in float32, as are the sums below)
+    for (let r = 0; r < 4; r++) for (let c = 0; c < d; c++) k.f32[(table >> 2) + r * d + c] = r + c / 16;
+    k.i32.set([3, 1, 3], ids >> 2); // a repeated row counts each time
+    k.f32.set([0.5, 2, 0.25], w >> 2);
+    k.f32.fill(-1, vector >> 2, (vector >> 2) + d);
+    k.gather(ids, w, 3, table, vector, d);
+    for (let c = 0; c < d; c++) {
+      assert.equal(k.f32[(vector >> 2) + c], 0.5 * (3 + c / 16) + 2 * (1 + c / 16) + 0.25 * (3 + c / 16));
+    }
+    for (let c = 0; c < d; c++) k.f32[(vector >> 2) + c] = c;
+    k.scatter(ids, w, 3, table, vector, d);
+    for (let r = 0; r < 4; r++) {
+      const added = r === 3 ? 0.75 : r === 1 ? 2 : 0;
+      for (let c = 0; c < d; c++) assert.equal(k.f32[(table >> 2) + r * d + c], r + c / 16 + added * c, `row ${r}, column ${c}`);
+    }
+  });
+}
 
 test('row lengths must be multiples of 16', () => {
   const k = createKernels(1 << 16, 'js');

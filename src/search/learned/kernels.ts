@@ -6,6 +6,7 @@
  * All pointers are byte offsets into the heap, aligned to 16 bytes; row lengths `d` are in floats and must
  * be multiples of 16 (the SIMD loops handle 16 floats per step). The two implementations agree to float32
  * rounding, not bit for bit: a model is reproducible for a given seed on a given implementation.
+ * The heap layout, the module's calling convention and the helper-thread protocol are in README.md here.
  */
 
 import { Worker } from 'node:worker_threads';
@@ -281,6 +282,10 @@ function jsKernels(bytes: number): Kernels {
   const buffer = new ArrayBuffer(Math.ceil((bytes + 1024 + 16) / 16) * 16);
   const f32 = new Float32Array(buffer);
   const i32 = new Int32Array(buffer);
+  /** f32[into..into+d) += wi · f32[from..from+d) (float indices): gather and scatter, like rowsAxpyFn. */
+  const addScaled = (into: number, wi: number, from: number, d: number) => {
+    for (let k = 0; k < d; k++) f32[into + k] = f32[into + k]! + wi * f32[from + k]!;
+  };
   return {
     kind: 'js',
     buffer,
@@ -291,20 +296,11 @@ function jsKernels(bytes: number): Kernels {
       checkD(d);
       const o = out >> 2;
       f32.fill(0, o, o + d);
-      for (let i = 0; i < n; i++) {
-        const row = (table >> 2) + i32[(ids >> 2) + i]! * d;
-        const wi = f32[(w >> 2) + i]!;
-        for (let k = 0; k < d; k++) f32[o + k] = f32[o + k]! + wi * f32[row + k]!;
-      }
+      for (let i = 0; i < n; i++) addScaled(o, f32[(w >> 2) + i]!, (table >> 2) + i32[(ids >> 2) + i]! * d, d);
     },
     scatter(ids, w, n, table, g, d) {
       checkD(d);
-      const go = g >> 2;
-      for (let i = 0; i < n; i++) {
-        const row = (table >> 2) + i32[(ids >> 2) + i]! * d;
-        const wi = f32[(w >> 2) + i]!;
-        for (let k = 0; k < d; k++) f32[row + k] = f32[row + k]! + wi * f32[go + k]!;
-      }
+      for (let i = 0; i < n; i++) addScaled((table >> 2) + i32[(ids >> 2) + i]! * d, f32[(w >> 2) + i]!, g >> 2, d);
     },
     dots(ids, n, table, g, d, out) {
       checkD(d);
@@ -431,16 +427,29 @@ interface FnDef {
 /** Loads 16 floats at (base + k) as four v128 with offsets 0..48 and applies `each(slot, loadCode)`. */
 const UNROLL = [0, 16, 32, 48];
 
-function gatherFn(): FnDef {
-  // params: ids 0, w 1, n 2, table 3, out 4, dBytes 5
-  const [ids, w, n, table, out, dBytes] = [0, 1, 2, 3, 4, 5];
-  const [p, pEnd, q, row, k, addr, wv, rk] = [6, 7, 8, 9, 10, 11, 12, 13];
+/**
+ * gather and scatter are one loop read in two directions: for each listed row i,
+ * `into[0..d) += w[i] · from[0..d)`, 16 floats (four v128) per step. gather adds table rows into the
+ * vector `out` (zeroed first: it returns a fresh sum); scatter adds the vector `g` into table rows.
+ * Both take (ids, w, n, table, vector, dBytes) and share their locals, so the two bodies differ only in
+ * which address is read and which is written.
+ */
+function rowsAxpyFn(kernel: 'gather' | 'scatter'): FnDef {
+  const [ids, w, n, table, vector, dBytes] = [0, 1, 2, 3, 4, 5];
+  const [p, pEnd, q, row, k, into, wv, from] = [6, 7, 8, 9, 10, 11, 12, 13];
+  const intoVector = kernel === 'gather';
+  const [intoBase, fromBase] = intoVector ? [vector, row] : [row, vector];
+  const zeroVector: Code = intoVector
+    ? [
+      ...i32c(0), ...set(k),
+      ...whileLt(k, dBytes,
+        [...get(vector), ...get(k), ...I32_ADD, ...set(into)],
+        ...UNROLL.map((o) => [...get(into), ...V_ZERO, ...V_STORE(o)]),
+        addTo(k, 64)),
+    ]
+    : [];
   const body: Code = [
-    ...i32c(0), ...set(k),
-    ...whileLt(k, dBytes,
-      [...get(out), ...get(k), ...I32_ADD, ...set(addr)],
-      ...UNROLL.map((o) => [...get(addr), ...V_ZERO, ...V_STORE(o)]),
-      addTo(k, 64)),
+    ...zeroVector,
     ...get(ids), ...set(p), ...get(w), ...set(q),
     ...get(ids), ...get(n), ...i32c(4), ...I32_MUL, ...I32_ADD, ...set(pEnd),
     ...whileLt(p, pEnd,
@@ -448,42 +457,17 @@ function gatherFn(): FnDef {
       [...get(q), ...F32_LOAD, ...F32X4_SPLAT, ...set(wv)],
       [...i32c(0), ...set(k)],
       whileLt(k, dBytes,
-        [...get(out), ...get(k), ...I32_ADD, ...set(addr)],
-        [...get(row), ...get(k), ...I32_ADD, ...set(rk)],
+        [...get(intoBase), ...get(k), ...I32_ADD, ...set(into)],
+        [...get(fromBase), ...get(k), ...I32_ADD, ...set(from)],
         ...UNROLL.map((o) => [
-          ...get(addr),
-          ...get(addr), ...V_LOAD(o),
-          ...get(rk), ...V_LOAD(o), ...get(wv), ...F32X4_MUL,
+          ...get(into),
+          ...get(into), ...V_LOAD(o),
+          ...get(from), ...V_LOAD(o), ...get(wv), ...F32X4_MUL,
           ...F32X4_ADD, ...V_STORE(o)]),
         addTo(k, 64)),
       addTo(p, 4), addTo(q, 4)),
   ];
-  return { name: 'gather', params: [I32, I32, I32, I32, I32, I32], locals: [I32, I32, I32, I32, I32, I32, V128, I32], body };
-}
-
-function scatterFn(): FnDef {
-  // params: ids 0, w 1, n 2, table 3, g 4, dBytes 5
-  const [ids, w, n, table, g, dBytes] = [0, 1, 2, 3, 4, 5];
-  const [p, pEnd, q, row, k, addr, wv, gk] = [6, 7, 8, 9, 10, 11, 12, 13];
-  const body: Code = [
-    ...get(ids), ...set(p), ...get(w), ...set(q),
-    ...get(ids), ...get(n), ...i32c(4), ...I32_MUL, ...I32_ADD, ...set(pEnd),
-    ...whileLt(p, pEnd,
-      [...get(table), ...get(p), ...I32_LOAD, ...get(dBytes), ...I32_MUL, ...I32_ADD, ...set(row)],
-      [...get(q), ...F32_LOAD, ...F32X4_SPLAT, ...set(wv)],
-      [...i32c(0), ...set(k)],
-      whileLt(k, dBytes,
-        [...get(row), ...get(k), ...I32_ADD, ...set(addr)],
-        [...get(g), ...get(k), ...I32_ADD, ...set(gk)],
-        ...UNROLL.map((o) => [
-          ...get(addr),
-          ...get(addr), ...V_LOAD(o),
-          ...get(gk), ...V_LOAD(o), ...get(wv), ...F32X4_MUL,
-          ...F32X4_ADD, ...V_STORE(o)]),
-        addTo(k, 64)),
-      addTo(p, 4), addTo(q, 4)),
-  ];
-  return { name: 'scatter', params: [I32, I32, I32, I32, I32, I32], locals: [I32, I32, I32, I32, I32, I32, V128, I32], body };
+  return { name: kernel, params: [I32, I32, I32, I32, I32, I32], locals: [I32, I32, I32, I32, I32, I32, V128, I32], body };
 }
 
 function dotsFn(): FnDef {
@@ -634,7 +618,7 @@ function localGroups(locals: number[]): Code {
 
 /** The kernel module's bytes. */
 export function assembleModule(shared = false): Uint8Array<ArrayBuffer> {
-  const fns = [gatherFn(), scatterFn(), dotsFn(), nt4Fn(), nt1Fn(), adamFn()];
+  const fns = [rowsAxpyFn('gather'), rowsAxpyFn('scatter'), dotsFn(), nt4Fn(), nt1Fn(), adamFn()];
   const types = fns.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec([])]);
   // memory limits: flags 0x00 = min only; 0x03 = min, max, shared
   const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];

@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfiguredEmbedder, parseEmbedderChoice, readEmbedderChoice, saveEmbedderChoice, EMBEDDER_CHOICE_FILE } from './configured-embedder.ts';
-import { writeTinyModel } from './tiny-model.ts';
+import { writeTinyModel } from '../../../test/tiny-model.ts';
 
 let modelDir: string;
 let modelFolder: string;

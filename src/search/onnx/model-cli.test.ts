@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeTinyModel } from './tiny-model.ts';
+import { writeTinyModel } from '../../../test/tiny-model.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const NODE = join(REPO_ROOT, 'node_modules', '.bin', 'node');

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelPullError, pullModel } from './model-pull.ts';
 import { OnnxEmbedder } from './onnx-embedder.ts';
-import { writeTinyModel } from './tiny-model.ts';
+import { writeTinyModel } from '../../../test/tiny-model.ts';
 
 let root: string;
 let source: string;

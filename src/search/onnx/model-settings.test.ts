@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { familyOf, resolveModelSettings } from './model-settings.ts';
-import { writeTinyModel } from './tiny-model.ts';
+import { writeTinyModel } from '../../../test/tiny-model.ts';
 
 let root: string;
 before(async () => {

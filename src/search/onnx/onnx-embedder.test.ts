@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OnnxEmbedder } from './onnx-embedder.ts';
 import { OnnxModel } from './onnx-model.ts';
-import { writeTinyModel } from './tiny-model.ts';
+import { writeTinyModel } from '../../../test/tiny-model.ts';
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * b[i]!, 0);
 const norm = (a: Float32Array) => Math.sqrt(dot(a, a));

@@ -8,11 +8,12 @@ import type {
 } from '../community-store.ts';
 import { handleFromEmail } from '../../domain/handles.ts';
 import type { Queryable, Runner } from './runner.ts';
+import { LOGIN_TOKEN_KEPT_MS } from '../community-store.ts';
 import { rowToAccount, rowToComment } from '../rows.ts';
 
 const ACCOUNT_COLUMNS = `m.id, m.name, m.fullname, m.email, m.role, m.avatar_url, m.created_at, m.banned_at, m.ban_reason`;
 const COMMENT_SELECT = `SELECT c.id, c.paper_id, c.parent_id, c.body, c.created_at, c.edited_at, c.deleted_at, c.hidden_at,
-  c.hidden_reason, m.id AS author_id, m.name AS author_name, m.fullname AS author_fullname, m.avatar_url AS author_avatar_url
+  c.hidden_reason, m.id AS author_id, m.name AS author_name, m.fullname AS author_fullname, m.avatar_url AS author_avatar_url, m.role AS author_role
   FROM comments c JOIN members m ON m.id = c.member_id`;
 
 export class PostgresCommunityStore implements CommunityStore {
@@ -55,6 +56,21 @@ export class PostgresCommunityStore implements CommunityStore {
     await this.#db.query('UPDATE members SET role = $1 WHERE id = $2', [role, id]);
   }
 
+  async staff(): Promise<Account[]> {
+    const rows = await this.#db.query(`SELECT ${ACCOUNT_COLUMNS} FROM members m WHERE m.role IN ('admin', 'moderator')
+      ORDER BY m.role = 'admin' DESC, m.name`);
+    return rows.map(rowToAccount);
+  }
+
+  async changeRole(accountId: number, from: Role, to: Role, byId: number, reason: string, now: Date): Promise<boolean> {
+    return this.#db.transaction(async (tx) => {
+      const [row] = await tx.query('UPDATE members SET role = $1 WHERE id = $2 AND role = $3 RETURNING name', [to, accountId, from]);
+      if (!row) return false;
+      await log(tx, byId, 'set-role', String(row.name), `${to}: ${reason}`, now);
+      return true;
+    });
+  }
+
   async countAdmins(): Promise<number> {
     const [row] = await this.#db.query(`SELECT count(*) AS n FROM members WHERE role = 'admin'`);
     return Number(row!.n);
@@ -62,15 +78,23 @@ export class PostgresCommunityStore implements CommunityStore {
 
   async createLoginToken(tokenHash: string, email: string, expiresAt: Date): Promise<void> {
     const now = new Date().toISOString();
-    await this.#db.query(`WITH expired AS (DELETE FROM login_tokens WHERE expires_at < $4)
+    // Kept an hour past expiry, so that renewLoginToken can still find the newest one.
+    await this.#db.query(`WITH expired AS (DELETE FROM login_tokens WHERE expires_at < $5)
       INSERT INTO login_tokens (token_hash, email, created_at, expires_at) VALUES ($1, $2, $4, $3)`,
-    [tokenHash, email, expiresAt.toISOString(), now]);
+    [tokenHash, email, expiresAt.toISOString(), now, new Date(Date.now() - LOGIN_TOKEN_KEPT_MS).toISOString()]);
   }
 
   async consumeLoginToken(tokenHash: string, now: Date): Promise<string | null> {
     const [row] = await this.#db.query(`UPDATE login_tokens SET used_at = $1
       WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING email`, [now.toISOString(), tokenHash]);
     return row ? String(row.email) : null;
+  }
+
+  async renewLoginToken(email: string, issuedAfter: Date, expiresAt: Date): Promise<boolean> {
+    const rows = await this.#db.query(`UPDATE login_tokens SET expires_at = $1 WHERE token_hash = (
+      SELECT token_hash FROM login_tokens WHERE email = $2 AND used_at IS NULL AND created_at > $3 ORDER BY created_at DESC LIMIT 1)
+      RETURNING token_hash`, [expiresAt.toISOString(), email, issuedAfter.toISOString()]);
+    return rows.length > 0;
   }
 
   async createSession(idHash: string, accountId: number, csrfSecret: string, expiresAt: Date): Promise<void> {

@@ -4,13 +4,14 @@ import type {
   Account, CommentRecord, CommunityStore, ModerationEntry, RateLimitResult, Role, SessionRecord, SubmitResult, VoteResult,
 } from '../community-store.ts';
 import type { SqliteDatabase } from './database.ts';
+import { LOGIN_TOKEN_KEPT_MS } from '../community-store.ts';
 import { rowToAccount, rowToComment } from '../rows.ts';
 import { handleFromEmail } from '../../domain/handles.ts';
 
 
 const ACCOUNT_COLUMNS = `m.id, m.name, m.fullname, m.email, m.role, m.avatar_url, m.created_at, m.banned_at, m.ban_reason`;
 const COMMENT_SELECT = `SELECT c.id, c.paper_id, c.parent_id, c.body, c.created_at, c.edited_at, c.deleted_at, c.hidden_at,
-  c.hidden_reason, m.id AS author_id, m.name AS author_name, m.fullname AS author_fullname, m.avatar_url AS author_avatar_url
+  c.hidden_reason, m.id AS author_id, m.name AS author_name, m.fullname AS author_fullname, m.avatar_url AS author_avatar_url, m.role AS author_role
   FROM comments c JOIN members m ON m.id = c.member_id`;
 
 export class SqliteCommunityStore implements CommunityStore {
@@ -57,13 +58,28 @@ export class SqliteCommunityStore implements CommunityStore {
     this.#db.transaction(() => this.#db.sql('UPDATE members SET role = ? WHERE id = ?').run(role, id));
   }
 
+  async staff(): Promise<Account[]> {
+    return this.#db.sql(`SELECT ${ACCOUNT_COLUMNS} FROM members m WHERE m.role IN ('admin', 'moderator')
+      ORDER BY m.role = 'admin' DESC, m.name`).all().map(rowToAccount);
+  }
+
+  async changeRole(accountId: number, from: Role, to: Role, byId: number, reason: string, now: Date): Promise<boolean> {
+    return this.#db.transaction(() => {
+      const row = this.#db.sql('UPDATE members SET role = ? WHERE id = ? AND role = ? RETURNING name').get(to, accountId, from);
+      if (!row) return false;
+      this.#log(byId, 'set-role', String(row.name), `${to}: ${reason}`, now);
+      return true;
+    });
+  }
+
   async countAdmins(): Promise<number> {
     return Number(this.#db.sql(`SELECT count(*) AS n FROM members WHERE role = 'admin'`).get()!.n);
   }
 
   async createLoginToken(tokenHash: string, email: string, expiresAt: Date): Promise<void> {
     this.#db.transaction(() => {
-      this.#db.sql('DELETE FROM login_tokens WHERE expires_at < ?').run(new Date().toISOString());
+      // Kept an hour past expiry, so that renewLoginToken can still find the newest one.
+      this.#db.sql('DELETE FROM login_tokens WHERE expires_at < ?').run(new Date(Date.now() - LOGIN_TOKEN_KEPT_MS).toISOString());
       this.#db.sql('INSERT INTO login_tokens (token_hash, email, created_at, expires_at) VALUES (?, ?, ?, ?)')
         .run(tokenHash, email, new Date().toISOString(), expiresAt.toISOString());
     });
@@ -75,6 +91,12 @@ export class SqliteCommunityStore implements CommunityStore {
         RETURNING email`).get(now.toISOString(), tokenHash, now.toISOString());
       return row ? String(row.email) : null;
     });
+  }
+
+  async renewLoginToken(email: string, issuedAfter: Date, expiresAt: Date): Promise<boolean> {
+    return this.#db.transaction(() => this.#db.sql(`UPDATE login_tokens SET expires_at = ? WHERE token_hash = (
+      SELECT token_hash FROM login_tokens WHERE email = ? AND used_at IS NULL AND created_at > ? ORDER BY created_at DESC LIMIT 1)
+      RETURNING token_hash`).get(expiresAt.toISOString(), email, issuedAfter.toISOString()) !== undefined);
   }
 
   async createSession(idHash: string, accountId: number, csrfSecret: string, expiresAt: Date): Promise<void> {

@@ -1,33 +1,34 @@
 /** Sign-in by email link, sign-out, settings and the first admin's claim. Handlers parse, call, render. */
 import type { Context, Hono } from 'hono';
-import type { AppContext } from '../../server/app.ts';
+import type { AppContext } from '../../http/app-context.ts';
 import { layout, type PageOptions } from '../layout.ts';
 import { SignInService } from '../../community/sign-in.ts';
 import { RateLimiter } from '../../community/rate-limits.ts';
 import { claimAdmin } from '../../community/admin-claim.ts';
 import { endSession, startSession } from './auth.ts';
-import { safeReturnPath, viewerFor } from '../viewer.ts';
+import { safeReturnPath, viewerFor } from '../../http/viewer.ts';
 import {
   adminClaimPage, messagePage, settingsPage, signInConfirmPage, signInFailedPage, signInPage, signInSentPage,
 } from '../pages/account-pages.ts';
-import { signInUrl } from '../urls.ts';
+import { signInUrl } from '../../domain/urls.ts';
 
 const MAX_NAME = 60;
 
 export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimiter): void {
-  const signIn = new SignInService({ store: ctx.store.community, mailer: ctx.mailer, publicUrl: ctx.config.publicUrl, limiter });
+  const mailDelivered = ctx.mailer.mode !== 'outbox';
+  const signIn = new SignInService({ store: ctx.store.community, mailer: ctx.mailer, publicUrl: ctx.config.publicUrl, limiter, logger: ctx.logger });
 
   app.get('/signin', (c) => {
     if (c.get('auth').account) return c.redirect(safeReturnPath(c.req.query('next')), 303);
-    return page(c, signInPage({ next: safeReturnPath(c.req.query('next')) }));
+    return page(c, signInPage({ next: safeReturnPath(c.req.query('next')), mailDelivered }));
   });
   app.post('/signin', async (c) => {
     const form = await c.req.parseBody();
     const next = safeReturnPath(form.next);
     const email = typeof form.email === 'string' ? form.email : '';
     const result = await signIn.request(email, c.get('auth').address, next);
-    if (!result.ok) return page(c, signInPage({ next, email: email.slice(0, 254), error: result.error }), result.status);
-    return page(c, signInSentPage(result.email, ctx.mailer.mode === 'outbox'));
+    if (!result.ok) return page(c, signInPage({ next, email: email.slice(0, 254), error: result.error, mailDelivered }), result.status);
+    return page(c, signInSentPage(result.email, mailDelivered, result.sent));
   });
 
   // Opening the link changes nothing (mail scanners open links too); the button on the page signs in.
@@ -104,7 +105,7 @@ export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimi
     const claimed = await claimAdmin(ctx.store, account, typeof form.code === 'string' ? form.code : '');
     if (!claimed) return page(c, adminClaimPage(viewer, 'That code is not right, or the instance has an administrator already.'), 400);
     ctx.logger.warn({ member: account.name }, 'administrator claimed the instance');
-    return page(c, messagePage('You are the administrator', 'You can now moderate and give others the moderator role.', viewer));
+    return page(c, messagePage('You are the administrator', 'You can now moderate, and give others the moderator role under Roles in your account menu (/admin/roles).', viewer));
   });
 }
 

@@ -13,29 +13,14 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Account } from '../../store/community-store.ts';
-import type { AppContext } from '../../server/app.ts';
+import type { AppContext } from '../../http/app-context.ts';
+import type { AuthState } from '../../http/viewer.ts';
 import { hashToken, randomToken, sameSecret, sign } from '../../community/secrets.ts';
 
 export const SESSION_COOKIE = 'pb_session';
 export const CSRF_FIELD = '_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
 const CSRF_EXEMPT_PREFIXES = ['/unsubscribe/'];
-
-export interface AuthState {
-  account: Account | null;
-  /** Hash of the session id (the store's key), when signed in. */
-  sessionHash: string | null;
-  /** The token this session's forms carry; null when signed out. */
-  csrfToken: string | null;
-  /** The client's address, for rate limits. */
-  address: string;
-}
-
-declare module 'hono' {
-  interface ContextVariableMap {
-    auth: AuthState;
-  }
-}
 
 export function authMiddleware(ctx: AppContext): MiddlewareHandler {
   let secret: string | null = null;

@@ -2,8 +2,8 @@
 import { html } from 'hono/html';
 import type { Html } from '../html.ts';
 import { csrfField } from '../csrf.ts';
-import { memberUrl, signInUrl } from '../urls.ts';
-import { isModerator, type Viewer } from '../viewer.ts';
+import { memberUrl, signInUrl } from '../../domain/urls.ts';
+import { isModerator, type Viewer } from '../../http/viewer.ts';
 import { avatar } from './avatar.ts';
 
 export function accountMenu(viewer: Viewer | undefined): Html {
@@ -19,6 +19,7 @@ export function accountMenu(viewer: Viewer | undefined): Html {
 <li><a href="/for-you">For you</a></li>
 <li><a href="/settings">Settings</a></li>
 ${isModerator(account) ? html`<li><a href="/moderation">Moderation</a></li>` : ''}
+${account.role === 'admin' ? html`<li><a href="/admin/roles">Roles</a></li>` : ''}
 </ul>
 <form method="post" action="/signout">${csrfField(viewer.csrfToken)}<button type="submit" class="link-like">Sign out</button></form>
 </div>

@@ -7,7 +7,7 @@
  * link (WCAG technique H2); pass a text where the picture stands alone.
  */
 import { html } from 'hono/html';
-import { initials, safeUrl } from '../format.ts';
+import { initials, safeUrl } from '../../domain/format.ts';
 import type { Html } from '../html.ts';
 
 const SIZES = { sm: 20, md: 28, lg: 72 } as const;

@@ -3,8 +3,8 @@ import { html } from 'hono/html';
 import type { Paper } from '../../domain/types.ts';
 import type { CommentRecord } from '../../store/community-store.ts';
 import type { PageOptions } from '../layout.ts';
-import { paperUrl } from '../urls.ts';
-import type { Viewer } from '../viewer.ts';
+import { paperUrl } from '../../domain/urls.ts';
+import type { Viewer } from '../../http/viewer.ts';
 import { commentAnchor, commentForm, commentUrl, commentsUrl } from './comment.ts';
 
 /** The longest text given back in a form after a refusal. */

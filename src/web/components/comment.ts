@@ -9,11 +9,12 @@
 import { html, raw } from 'hono/html';
 import type { CommentRecord } from '../../store/community-store.ts';
 import { COMMENT_MAX_CHARS, renderMarkdown } from '../../community/markdown.ts';
+import { outranks } from '../../community/roles.ts';
 import { csrfField } from '../csrf.ts';
-import { formatDay } from '../format.ts';
+import { formatDay } from '../../domain/format.ts';
 import type { Html } from '../html.ts';
-import { memberUrl, paperUrl } from '../urls.ts';
-import { isModerator, type Viewer } from '../viewer.ts';
+import { memberUrl, paperUrl } from '../../domain/urls.ts';
+import { isModerator, type Viewer } from '../../http/viewer.ts';
 import { avatar } from './avatar.ts';
 
 export const HIDDEN_TEXT = '[hidden by moderators]';
@@ -93,7 +94,7 @@ ${csrfField(viewer.csrfToken)}
 </form>
 </details>`);
   }
-  if (isModerator(account)) {
+  if (isModerator(account) && outranks(account, comment.author)) {
     actions.push(html`<details class="comment-action">
 <summary>Hide</summary>
 <form method="post" action="${commentUrl(comment.id, 'hide')}" class="comment-confirm">

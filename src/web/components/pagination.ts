@@ -1,7 +1,7 @@
 /** Previous / next page links for long lists (?p=N). */
 import { html } from 'hono/html';
 import type { Html } from '../html.ts';
-import { withPage } from '../urls.ts';
+import { withPage } from '../../domain/urls.ts';
 
 /** `at` is the address without ?p= (a plain list), or a function giving the address of a page (search). */
 export function pagination(at: string | ((page: number) => string), page: number, totalPages: number): Html {

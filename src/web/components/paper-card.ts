@@ -1,20 +1,20 @@
 /** A paper on a list (daily feed, organization, author, and later search results). */
 import { html } from 'hono/html';
 import type { Paper } from '../../domain/types.ts';
-import { excerpt, formatCount, formatDay, plural } from '../format.ts';
+import { excerpt, formatCount, formatDay, plural } from '../../domain/format.ts';
 import type { Html } from '../html.ts';
-import { organizationUrl, paperUrl } from '../urls.ts';
+import { organizationUrl, paperUrl } from '../../domain/urls.ts';
 import { avatar } from './avatar.ts';
 import { voteButton } from './vote-button.ts';
 import { saveControl } from './save-control.ts';
-import type { Viewer } from '../viewer.ts';
+import type { Viewer } from '../../http/viewer.ts';
 
 export interface CardOptions {
   /** Off on an organization's own page, where the name would repeat on every card. */
   showOrganization?: boolean;
   /** Title and abstract text other than the plain ones (search results: matched words marked). */
   content?: ((paper: Paper) => CardContent) | undefined;
-  /** Signed-in viewers get working upvote buttons; otherwise the vote links to sign-in. */
+  /** Signed-in viewers get working upvote buttons and Save controls; otherwise the vote links to sign-in. */
   viewer?: Viewer | undefined;
 }
 
@@ -45,7 +45,7 @@ ${org
     ? stat('star', paper.githubStars, 'GitHub star')
     : ''}</span>
 </div>
-${saveControl(paper)}
+${saveControl(paper, options.viewer)}
 </article>`;
 }
 

@@ -1,7 +1,7 @@
 /** The feed's toolbar: Daily / Weekly / Monthly tabs, previous / next period, and a date picker that needs no JS. */
 import { html } from 'hono/html';
 import type { Period, PeriodKind } from '../../domain/periods.ts';
-import { formatPeriod, formatRange, plural } from '../format.ts';
+import { formatPeriod, formatRange, plural } from '../../domain/format.ts';
 import type { Html } from '../html.ts';
 
 export interface PeriodNav {

@@ -1,9 +1,9 @@
 /** The top of an organization's or author's page, and the list of their papers below it. */
 import { html } from 'hono/html';
 import type { Paper } from '../../domain/types.ts';
-import { formatCount } from '../format.ts';
+import { formatCount } from '../../domain/format.ts';
 import type { Html } from '../html.ts';
-import { PAGE_SIZE } from '../urls.ts';
+import { PAGE_SIZE } from '../../domain/urls.ts';
 import { avatar } from './avatar.ts';
 import { emptyState } from './empty-state.ts';
 import { cardGrid, type CardOptions } from './paper-card.ts';

@@ -5,7 +5,7 @@
  */
 import { html } from 'hono/html';
 import type { Html } from '../html.ts';
-import { searchParams, type SearchState } from '../urls.ts';
+import { searchParams, type SearchState } from '../../domain/urls.ts';
 
 export function searchBox(state?: SearchState): Html {
   const carried = state ? searchParams(state).filter(([name]) => name !== 'q') : [];

@@ -4,11 +4,11 @@
  */
 import { html } from 'hono/html';
 import type { Paper } from '../../domain/types.ts';
-import { formatCount, plural } from '../format.ts';
+import { formatCount, plural } from '../../domain/format.ts';
 import type { Html } from '../html.ts';
 import { csrfField } from '../csrf.ts';
-import { paperUrl, signInUrl } from '../urls.ts';
-import type { Viewer } from '../viewer.ts';
+import { paperUrl, signInUrl } from '../../domain/urls.ts';
+import type { Viewer } from '../../http/viewer.ts';
 
 export function voteButton(paper: Paper, viewer: Viewer | undefined, size: 'card' | 'large' = 'card'): Html {
   const classes = size === 'large' ? 'vote vote-large' : 'vote';

@@ -5,7 +5,7 @@ import type { Subscription } from '../../store/subscription-store.ts';
 import type { Html } from '../html.ts';
 import type { PageOptions } from '../layout.ts';
 import { csrfField } from '../csrf.ts';
-import type { Viewer } from '../viewer.ts';
+import type { Viewer } from '../../http/viewer.ts';
 
 function formPage(title: string, body: Html, viewer?: Viewer): PageOptions {
   return { title, viewer, body: html`<section class="form-page">${body}</section>` };
@@ -15,9 +15,13 @@ function errorNote(error: string | undefined): Html {
   return error ? html`<p class="notice notice-error" role="alert">${error}</p>` : html``;
 }
 
-export function signInPage(options: { next: string; email?: string | undefined; error?: string | undefined }): PageOptions {
+/** Said on the sign-in pages of an instance without a mail server: nobody would receive the link. */
+const MAIL_NOT_DELIVERED = html`<p class="notice notice-info">This instance does not send email yet, so sign-in links do not reach their address. Ask the person who runs it to sign you in or to set up mail.</p>`;
+
+export function signInPage(options: { next: string; email?: string | undefined; error?: string | undefined; mailDelivered: boolean }): PageOptions {
   return formPage('Sign in', html`<h1>Sign in</h1>
 <p class="lead">We email you a link that signs you in: no password to remember. New here? The same link creates your account.</p>
+${options.mailDelivered ? '' : MAIL_NOT_DELIVERED}
 ${errorNote(options.error)}
 <form method="post" action="/signin" class="stack-form">
 <input type="hidden" name="next" value="${options.next}">
@@ -27,10 +31,12 @@ ${errorNote(options.error)}
 </form>`);
 }
 
-export function signInSentPage(email: string, outbox: boolean): PageOptions {
+export function signInSentPage(email: string, mailDelivered: boolean, sent: boolean): PageOptions {
   return formPage('Check your inbox', html`<h1>Check your inbox</h1>
-<p class="lead">If <strong>${email}</strong> can receive mail, a sign-in link is on its way. It works once and expires in 15 minutes.</p>
-${outbox ? html`<p class="notice notice-info">This server has no mail server configured: messages are kept in the <a href="/dev/outbox">outbox</a>.</p>` : ''}
+${sent
+    ? html`<p class="lead">If <strong>${email}</strong> can receive mail, a sign-in link is on its way. It works once and expires in 15 minutes.</p>`
+    : html`<p class="lead">Several sign-in links went to <strong>${email}</strong> in the last hour, so we did not send another. The newest of those emails has a link that works for the next 15 minutes.</p>`}
+${mailDelivered ? '' : MAIL_NOT_DELIVERED}
 <p><a href="/signin">Use another address</a></p>`);
 }
 

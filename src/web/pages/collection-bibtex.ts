@@ -5,7 +5,7 @@
  */
 import type { Paper } from '../../domain/types.ts';
 import type { Collection } from '../../store/collection-store.ts';
-import { arxivAbsUrl } from '../urls.ts';
+import { arxivAbsUrl } from '../../domain/urls.ts';
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const SPECIAL: Record<string, string> = {

@@ -4,15 +4,15 @@ import type { Paper } from '../../domain/types.ts';
 import {
   COLLECTION_DESCRIPTION_MAX, COLLECTION_NAME_MAX, type Collection,
 } from '../../store/collection-store.ts';
-import { formatDay, plural } from '../format.ts';
+import { formatDay, plural } from '../../domain/format.ts';
 import type { Html } from '../html.ts';
 import type { PageOptions } from '../layout.ts';
 import { csrfField } from '../csrf.ts';
 import { emptyState } from '../components/empty-state.ts';
 import { paperCard } from '../components/paper-card.ts';
 import { feedAlternates } from '../../feeds/links.ts';
-import { memberUrl } from '../urls.ts';
-import type { Viewer } from '../viewer.ts';
+import { memberUrl } from '../../domain/urls.ts';
+import type { Viewer } from '../../http/viewer.ts';
 
 export function collectionUrl(id: number): string {
   return `/collections/${id}`;

@@ -4,15 +4,15 @@ import { renderMarkdown } from '../../community/markdown.ts';
 import type { DailyEntry, Paper } from '../../domain/types.ts';
 import { TRENDING_AGE_OFFSET_HOURS, TRENDING_COMMENT_WEIGHT, TRENDING_GRAVITY, TRENDING_WINDOW_DAYS } from '../../domain/trending.ts';
 import type { Account, CommentRecord, ModerationEntry } from '../../store/community-store.ts';
-import { formatDay, formatRange } from '../format.ts';
+import { formatDay, formatRange } from '../../domain/format.ts';
 import type { Html } from '../html.ts';
 import type { PageOptions } from '../layout.ts';
 import { avatar } from '../components/avatar.ts';
 import { cardGrid } from '../components/paper-card.ts';
 import { emptyState } from '../components/empty-state.ts';
 import { csrfField } from '../csrf.ts';
-import { dayUrl, memberUrl, paperUrl } from '../urls.ts';
-import type { Viewer } from '../viewer.ts';
+import { dayUrl, memberUrl, paperUrl } from '../../domain/urls.ts';
+import type { Viewer } from '../../http/viewer.ts';
 
 export function submitPage(viewer: Viewer, options: { value?: string; error?: string | undefined; windowDays: number }): PageOptions {
   return {

@@ -1,16 +1,16 @@
 /** The feed: papers of a day, an ISO week or a month, ranked by upvotes. */
 import { html } from 'hono/html';
 import type { DailyEntry } from '../../domain/types.ts';
-import { formatPeriod } from '../format.ts';
+import { formatPeriod } from '../../domain/format.ts';
 import type { Html } from '../html.ts';
 import type { PageOptions } from '../layout.ts';
 import { cardGrid } from '../components/paper-card.ts';
 import { emptyState } from '../components/empty-state.ts';
 import { pagination } from '../components/pagination.ts';
 import { datePicker, periodHeading, periodTabs, type PeriodNav } from '../components/period-nav.ts';
-import { PAGE_SIZE, periodUrl } from '../urls.ts';
+import { PAGE_SIZE, periodUrl } from '../../domain/urls.ts';
 import { DAILY_FEED, feedAlternates } from '../../feeds/links.ts';
-import { anonymousViewer, type Viewer } from '../viewer.ts';
+import { anonymousViewer, type Viewer } from '../../http/viewer.ts';
 
 export interface DailyView extends PeriodNav {
   entries: DailyEntry[];

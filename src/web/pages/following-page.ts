@@ -1,12 +1,12 @@
 /** What a member follows (organizations, authors, searches), each with an unfollow button. */
 import { html } from 'hono/html';
 import type { Follow, FollowKind } from '../../store/collection-store.ts';
-import { formatDay } from '../format.ts';
+import { formatDay } from '../../domain/format.ts';
 import type { PageOptions } from '../layout.ts';
 import { csrfField } from '../csrf.ts';
 import { emptyState } from '../components/empty-state.ts';
-import { authorUrl, organizationUrl } from '../urls.ts';
-import type { Viewer } from '../viewer.ts';
+import { authorUrl, organizationUrl } from '../../domain/urls.ts';
+import type { Viewer } from '../../http/viewer.ts';
 
 export const KIND_LABELS: Record<FollowKind, string> = { organization: 'Organization', author: 'Author', search: 'Search' };
 const KIND_HEADINGS: Record<FollowKind, string> = { organization: 'Organizations', author: 'Authors', search: 'Searches' };

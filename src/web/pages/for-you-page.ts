@@ -1,7 +1,7 @@
 /** "For you": the member's recommendations with the reason for each, and the new papers of what they follow. */
 import { html } from 'hono/html';
 import type { RecommendationList } from '../../recs/recommender.ts';
-import { formatRange, plural } from '../format.ts';
+import { formatRange, plural } from '../../domain/format.ts';
 import type { Html } from '../html.ts';
 import type { PageOptions } from '../layout.ts';
 import { csrfField } from '../csrf.ts';
@@ -9,7 +9,7 @@ import { emptyState } from '../components/empty-state.ts';
 import { paperCard } from '../components/paper-card.ts';
 import type { FollowSection } from '../../recs/member-feed.ts';
 import { followTargetUrl, KIND_LABELS } from './following-page.ts';
-import type { Viewer } from '../viewer.ts';
+import type { Viewer } from '../../http/viewer.ts';
 
 export interface ForYouView {
   viewer: Viewer;

@@ -3,12 +3,13 @@ import type { Paper } from '../../domain/types.ts';
 import type { OrganizationSummary } from '../../store/store.ts';
 import type { PageOptions } from '../layout.ts';
 import { profileBody } from '../components/profile.ts';
-import { organizationUrl } from '../urls.ts';
+import { organizationUrl } from '../../domain/urls.ts';
 import { feedAlternates, organizationFeed } from '../../feeds/links.ts';
 import { html } from 'hono/html';
 import { followButton } from '../components/follow-button.ts';
+import type { Viewer } from '../../http/viewer.ts';
 
-export function organizationPage(summary: OrganizationSummary, papers: Paper[], page: number): PageOptions {
+export function organizationPage(summary: OrganizationSummary, papers: Paper[], page: number, viewer: Viewer, following: boolean): PageOptions {
   const org = summary.organization;
   return {
     title: `${org.fullname}${page > 1 ? ` (page ${page})` : ''}`,
@@ -16,7 +17,7 @@ export function organizationPage(summary: OrganizationSummary, papers: Paper[], 
     alternates: feedAlternates(organizationFeed(org.name), org.fullname),
     nav: 'papers',
     navCurrent: 'true',
-    body: html`${followButton('organization', org.name, org.fullname)}${profileBody({
+    body: html`${followButton('organization', org.name, org.fullname, viewer, following)}${profileBody({
       kind: 'Organization',
       name: org.fullname,
       handle: org.name !== org.fullname ? org.name : undefined,
@@ -25,7 +26,7 @@ export function organizationPage(summary: OrganizationSummary, papers: Paper[], 
       papers,
       page,
       path: organizationUrl(org.name),
-      cards: { showOrganization: false },
+      cards: { showOrganization: false, viewer: viewer.account ? viewer : undefined },
     })}`,
   };
 }

@@ -1,15 +1,15 @@
 /** One paper: abstract, authors, organization, links, AI summary, and the days it was on the feed. */
 import { html } from 'hono/html';
 import type { Paper } from '../../domain/types.ts';
-import { excerpt, formatCount, formatDay, plural, safeUrl, shortRepoName } from '../format.ts';
+import { excerpt, formatCount, formatDay, plural, safeUrl, shortRepoName } from '../../domain/format.ts';
 import type { Html } from '../html.ts';
 import type { PageOptions } from '../layout.ts';
 import { avatar } from '../components/avatar.ts';
 import { cardGrid } from '../components/paper-card.ts';
 import { voteButton } from '../components/vote-button.ts';
 import { saveControl } from '../components/save-control.ts';
-import type { Viewer } from '../viewer.ts';
-import { arxivAbsUrl, arxivPdfUrl, authorUrl, dayUrl, organizationUrl, paperUrl } from '../urls.ts';
+import type { Viewer } from '../../http/viewer.ts';
+import { arxivAbsUrl, arxivPdfUrl, authorUrl, dayUrl, organizationUrl, paperUrl } from '../../domain/urls.ts';
 
 /** Long author lists show this many names, the rest behind a <details> (works without JS). */
 const AUTHORS_SHOWN = 12;
@@ -103,7 +103,7 @@ function sideLinks(paper: Paper, viewer: Viewer | undefined): Html {
 ${voteButton(paper, viewer, 'large')}
 <p class="stat-line"><span class="icon icon-comment" aria-hidden="true"></span>${plural(paper.numComments, 'comment')}</p>
 </div>
-${saveControl(paper, 'page')}
+${saveControl(paper, viewer, 'page')}
 <ul class="link-list">
 <li><a class="link-button" href="${arxivAbsUrl(paper.id)}"><span class="icon icon-doc" aria-hidden="true"></span>arXiv page</a></li>
 <li><a class="link-button" href="${arxivPdfUrl(paper.id)}"><span class="icon icon-pdf" aria-hidden="true"></span>PDF</a></li>

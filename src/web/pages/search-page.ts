@@ -8,22 +8,26 @@ import type { Paper } from '../../domain/types.ts';
 import { highlight, isEmptyMatcher, matcherFor, snippet, type Matcher } from '../../search/highlight.ts';
 import { isStopWord } from '../../domain/analyzer.ts';
 import { DEFAULT_SEARCH_CONFIG, type SearchResponse } from '../../search/search-service.ts';
-import { excerpt, formatCount, plural } from '../format.ts';
+import { excerpt, formatCount, plural } from '../../domain/format.ts';
 import type { Html } from '../html.ts';
 import type { PageOptions } from '../layout.ts';
 import { emptyState } from '../components/empty-state.ts';
 import { marked } from '../components/marked.ts';
 import { cardGrid, type CardContent } from '../components/paper-card.ts';
 import { pagination } from '../components/pagination.ts';
-import { searchUrl, type SearchState } from '../urls.ts';
-import { SEARCH_FEED, feedAlternates, searchFeedQuery, searchPageFeedQuery } from '../../feeds/links.ts';
-import { followButton } from '../components/follow-button.ts';
+import { searchUrl, type SearchState } from '../../domain/urls.ts';
+import { SEARCH_FEED, feedAlternates, searchPageFeedQuery } from '../../feeds/links.ts';
+import { followButton, searchFollowTarget } from '../components/follow-button.ts';
+import type { Viewer } from '../../http/viewer.ts';
 
 export interface SearchView {
   state: SearchState;
   page: number;
   limit: number;
   response: SearchResponse;
+  viewer: Viewer;
+  /** Whether the viewer follows this search. */
+  following: boolean;
 }
 
 const SORT_LABELS = { relevance: 'Relevance', date: 'Newest first', upvotes: 'Most upvoted' } as const;
@@ -54,14 +58,15 @@ export function searchPage(view: SearchView): PageOptions {
 <h1 class="search-title">Results for <q class="search-query">${shown(state.q)}</q></h1>
 <p class="search-summary">${response.total === 0 ? 'No papers found'
     : html`${papersFound(response.total)}${totalPages > 1 ? html` · showing ${first}–${first + response.results.length - 1}` : ''} · ${SORT_NOTES[sort]}`}</p>
-${followButton('search', searchFeedQuery({ ...state, mode: undefined }, 'date'), shown(state.q, 100))}
+${followButton('search', searchFollowTarget(state), shown(state.q, 100), view.viewer, view.following)}
 </div>
 ${filterForm(state)}
 ${notice(view) ? html`<p class="notice notice-info" role="status">${notice(view)}</p>` : ''}
 <section class="search-results" aria-labelledby="results-heading">
 <h2 id="results-heading" class="sr-only">Results</h2>
 ${response.results.length > 0
-    ? cardGrid(response.results.map((r) => r.paper), { ranked: true, start: first, content: (paper) => cardContent(paper, matcher) })
+    ? cardGrid(response.results.map((r) => r.paper), { ranked: true, start: first, content: (paper) => cardContent(paper, matcher),
+      viewer: view.viewer.account ? view.viewer : undefined })
     : noResults(view)}
 ${pagination((n) => searchUrl(state, n), page, totalPages)}
 </section>`;

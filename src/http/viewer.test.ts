@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DAY_FIXTURES, memoryStore } from '../../../test/helpers.ts';
-import { importPath } from '../../ingest/import-files.ts';
-import { MemberLists } from './save-control.ts';
+import { Hono } from 'hono';
+import { DAY_FIXTURES, memoryStore } from '../../test/helpers.ts';
+import { importPath } from '../ingest/import-files.ts';
+import { viewerFor, type Viewer } from './viewer.ts';
 
 test('the cards of one page ask the store once which of them the member saved', async () => {
   const store = memoryStore();
@@ -19,10 +20,16 @@ test('the cards of one page ask the store once which of them the member saved', 
     queries++;
     return collectionsHolding(...args);
   };
-  const lists = new MemberLists(store.collections, ada, null, '/');
-  const held = await Promise.all(ids.map((id) => lists.holding(id)));
-  assert.deepEqual(held, [[], [list.id], []]);
-  assert.equal(queries, 1);
-  assert.deepEqual(await lists.holding(ids[1]!), [list.id], 'asked again: from the request\'s memory');
+  // The handler of a page with these cards, for a signed-in member.
+  let viewer: Viewer | undefined;
+  const app = new Hono();
+  app.get('/', async (c) => {
+    c.set('auth', { account: ada, sessionHash: null, csrfToken: null, address: 'test' });
+    viewer = await viewerFor(c, store, ids);
+    return c.text('ok');
+  });
+  await app.request('/');
+  assert.deepEqual(ids.map((id) => viewer!.saved.get(id) ?? []), [[], [list.id], []]);
+  assert.deepEqual(viewer!.collections.map((c) => c.id), [list.id]);
   assert.equal(queries, 1);
 });

@@ -1,5 +1,5 @@
 /** Addresses of the pages, built in one place so that links and routes agree. */
-import type { Period } from '../domain/periods.ts';
+import type { Period } from './periods.ts';
 
 export const PAGE_SIZE = 50;
 

@@ -1,5 +1,5 @@
 /** Text shown on pages: dates in English (UTC), counts, excerpts, initials. Pure functions, no HTML. */
-import type { Period } from '../domain/periods.ts';
+import type { Period } from './periods.ts';
 
 const MONTHS_SHORT = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const MONTHS_LONG = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September',

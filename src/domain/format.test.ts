@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {
   excerpt, formatCount, formatDay, formatPeriod, formatRange, initials, plural, safeUrl, shortRepoName,
 } from './format.ts';
-import { parseMonth, parseWeek, dayPeriod } from '../domain/periods.ts';
+import { parseMonth, parseWeek, dayPeriod } from './periods.ts';
 
 test('dates are English and read in UTC', () => {
   assert.equal(formatDay('2026-07-24'), 'Jul 24, 2026');

@@ -1,7 +1,7 @@
 /** The bundled demo cut: loaded into an empty database on first start unless PAPERBOY_DEMO=0. */
 import { fileURLToPath } from 'node:url';
 import type { Store } from '../store/store.ts';
-import { importPath, type ImportSummary } from '../ingest/import-files.ts';
+import { importPath, type ImportSummary } from './import-files.ts';
 
 export const DEMO_ARCHIVE = fileURLToPath(new URL('../../demo/daily-papers-demo.tar.gz', import.meta.url));
 

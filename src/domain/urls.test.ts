@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dayPeriod, parseWeek } from '../domain/periods.ts';
+import { dayPeriod, parseWeek } from './periods.ts';
 import { authorUrl, organizationUrl, paperUrl, periodUrl } from './urls.ts';
 
 test('addresses', () => {

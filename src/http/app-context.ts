@@ -1,0 +1,23 @@
+/**
+ * What every handler of the pages (web/) and the JSON API (api/) is given: the services of the process. The
+ * app (server/app.ts) assembles it and registers the routes; the routes depend on this type, not on the app.
+ */
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import type { Recommender } from '../recs/recommender.ts';
+import type { SearchService } from '../search/search-service.ts';
+import type { Store } from '../store/store.ts';
+
+export interface AppContext {
+  store: Store;
+  config: Config;
+  logger: Logger;
+  search: SearchService;
+  mailer: Mailer;
+  /**
+   * The "for you" recommender, one per process: every request and digest run shares it, since it caches the
+   * candidate window every member's list is drawn from.
+   */
+  recommender: Recommender;
+}
