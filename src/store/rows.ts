@@ -41,12 +41,6 @@ export function json<T>(value: unknown): T {
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;
 }
 
-/** Trending of a past period is judged at the end of that period, not today. */
-export function trendingReference(lastDay: string): string {
-  const endOfPeriod = Date.parse(`${lastDay}T23:59:59.999Z`);
-  return new Date(Math.min(Date.now(), endOfPeriod)).toISOString();
-}
-
 export function rowToMember(row: Row, prefix = 'member_'): Member | null {
   const name = row[`${prefix}name`];
   if (name === null || name === undefined) return null;

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type { Store } from '../../src/store/store.ts';
 import { parseQuery } from '../../src/search/query-parser.ts';
 import { DEFAULT_SEARCH_CONFIG } from '../../src/search/search-service.ts';
+import { lexicalSearch } from '../../src/search/lexical/lexical-search.ts';
 import type { ContractBackend } from './backends.ts';
 import { entry, importFixtures, madeUp } from './fixtures.ts';
 
@@ -175,7 +176,7 @@ export function communityContract(backend: () => ContractBackend): void {
       const paper = top!.paper;
       const moderator = await store.community.accountForEmail('mod@example.org', NOW);
       const dayCount = await store.countDaily({ firstDay: '2026-08-21', lastDay: '2026-08-21' });
-      const search = () => store.searchText(parseQuery(paper.title), {}, DEFAULT_SEARCH_CONFIG.weights, 50);
+      const search = () => lexicalSearch(store).search(parseQuery(paper.title), {}, DEFAULT_SEARCH_CONFIG.weights, 50);
       assert.equal((await search())[0]?.id, paper.id);
       assert.equal(await store.community.hidePaper(paper.id, moderator.id, 'duplicate', NOW), true);
       assert.equal(await store.community.hidePaper(paper.id, moderator.id, 'again', NOW), false);

@@ -1,6 +1,6 @@
 /** Versioned schema of the embedded store. Append new versions; never edit one that has shipped. */
 import type { SqliteDatabase } from './database.ts';
-import { titleKey } from '../../search/analyzer.ts';
+import { titleKey } from '../../domain/analyzer.ts';
 import { communityMigrations } from './community-migrations.ts';
 import { digestMigrations } from './digest-migrations.ts';
 import { collectionMigrations } from './collection-migrations.ts';
