@@ -28,6 +28,9 @@ const schema = z.object({
   DIGEST_MAX_BOUNCES: z.coerce.number().int().min(1).default(3),
   /** The mailto: of List-Unsubscribe; defaults to the MAIL_REPLY_TO or MAIL_FROM address. */
   DIGEST_UNSUBSCRIBE_MAILTO: z.email().optional(),
+  /** How long a run's claim on a delivery lasts without being renewed: a run that dies leaves its claims for
+   *  this long before another run takes them over (a live run renews them a few times per lease). */
+  DIGEST_LEASE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
 });
 
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -45,6 +48,8 @@ export interface DigestConfig {
   backoffMs: number;
   maxHardBounces: number;
   unsubscribeMailto: string | null;
+  /** Length of a run's claim on a delivery, renewed while the run lives. */
+  leaseSeconds: number;
 }
 
 export class DigestConfigError extends Error {}
@@ -69,6 +74,7 @@ export function loadDigestConfig(env: Record<string, string | undefined> = proce
     backoffMs: e.DIGEST_BACKOFF_MS,
     maxHardBounces: e.DIGEST_MAX_BOUNCES,
     unsubscribeMailto: e.DIGEST_UNSUBSCRIBE_MAILTO ?? null,
+    leaseSeconds: e.DIGEST_LEASE_SECONDS,
   };
 }
 

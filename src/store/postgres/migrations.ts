@@ -314,6 +314,15 @@ export const migrations: Migration[] = [
       CREATE INDEX papers_by_write_seq ON papers (write_seq);
     `,
   },
+  {
+    version: 9,
+    name: 'send ledger claims: the run that holds a delivery and until when',
+    // Rows left "sending" by earlier versions have no lease: the next run may take them, as it always could.
+    sql: `
+      ALTER TABLE digest_deliveries ADD COLUMN claimed_by text;
+      ALTER TABLE digest_deliveries ADD COLUMN lease_until text COLLATE "C";
+    `,
+  },
 ];
 
 /**

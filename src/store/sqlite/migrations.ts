@@ -2,7 +2,7 @@
 import type { SqliteDatabase } from './database.ts';
 import { titleKey } from '../../search/analyzer.ts';
 import { communityMigrations } from './community-migrations.ts';
-import { digestMigrations } from './digest-migrations.ts';
+import { digestLeaseMigration, digestMigrations } from './digest-migrations.ts';
 import { collectionMigrations } from './collection-migrations.ts';
 
 export interface Migration {
@@ -129,4 +129,5 @@ export const migrations: Migration[] = [
       CREATE INDEX papers_write_seq ON papers(write_seq);
     `,
   },
+  digestLeaseMigration,
 ];
