@@ -191,6 +191,30 @@ export function communityContract(backend: () => ContractBackend): void {
       assert.deepEqual(await b.community.hitRateLimit('signin:bob', 60, 5, start), { allowed: true, retryAfter: 0 });
     });
 
+    test('the administrator claim code: one made by starts at once, replaced on demand, spent by one of many claiming at once', async (t) => {
+      const [a, b] = await backend().openTwo(t);
+      const hashes = ['h0', 'h1', 'h2', 'h3'];
+      const offered = await Promise.all(hashes.map((hash, i) => (i % 2 ? b : a).community.offerAdminClaim(hash, NOW)));
+      assert.equal(offered.filter(Boolean).length, 1, `${name()}: one of four processes starting at once makes the code`);
+      const pending = hashes[offered.indexOf(true)]!;
+      assert.equal(await a.community.offerAdminClaim('h4', later(1)), false, 'a later start leaves the pending code alone');
+      const ada = await a.community.accountForEmail('ada@example.org', NOW);
+      assert.equal(await b.community.spendAdminClaim('h4', ada.id), false);
+      await b.community.replaceAdminClaim('fresh', later(2));
+      assert.equal(await a.community.spendAdminClaim(pending, ada.id), false, 'a replaced code no longer works');
+
+      const members = await Promise.all(Array.from({ length: 8 }, (_, i) => a.community.accountForEmail(`m${i}@example.org`, NOW)));
+      const claims = await Promise.all(members.map((m, i) => (i % 2 ? b : a).community.spendAdminClaim('fresh', m.id)));
+      assert.equal(claims.filter(Boolean).length, 1, `${name()}: one of eight members claiming at once becomes admin`);
+      assert.equal(await b.community.countAdmins(), 1);
+      assert.equal((await b.community.getAccount(members[claims.indexOf(true)]!.id))!.role, 'admin');
+      assert.equal(await a.community.spendAdminClaim('fresh', ada.id), false, 'spent');
+      // With an administrator, even a code stored afterwards makes nobody admin.
+      assert.equal(await a.community.offerAdminClaim('late', later(3)), true);
+      assert.equal(await b.community.spendAdminClaim('late', ada.id), false);
+      assert.equal(await a.community.countAdmins(), 1);
+    });
+
     test('the instance secret is made once and shared by every connection', async (t) => {
       const [a, b] = await backend().openTwo(t);
       const [x, y] = await Promise.all([a.community.instanceSecret(), b.community.instanceSecret()]);

@@ -1,7 +1,7 @@
 /** Versioned schema of the embedded store. Append new versions; never edit one that has shipped. */
 import type { SqliteDatabase } from './database.ts';
 import { titleKey } from '../../search/analyzer.ts';
-import { communityMigrations } from './community-migrations.ts';
+import { adminClaimMigration, communityMigrations } from './community-migrations.ts';
 import { digestLeaseMigration, digestMigrations } from './digest-migrations.ts';
 import { collectionMigrations } from './collection-migrations.ts';
 
@@ -130,4 +130,5 @@ export const migrations: Migration[] = [
     `,
   },
   digestLeaseMigration,
+  adminClaimMigration,
 ];
