@@ -1,8 +1,9 @@
 /**
  * The in-process digest schedule of `serve`: the daily digest every day at DIGEST_AT in DIGEST_TIMEZONE, the
  * weekly one on DIGEST_WEEKLY_DAY at the same time. A run that is still going when the next is due is not
- * overlapped; a run that fails or is interrupted is finished by the next one (or `paperboy digest send`),
- * because the ledger remembers who got which period.
+ * overlapped here; a run that fails or is interrupted is finished by the next one (or `paperboy digest send`),
+ * because the ledger remembers who got which period. Runs started elsewhere at the same time (cron, the
+ * command line, a job) share the work: each delivery is claimed by one run (see send.ts).
  */
 import { Cron } from 'croner';
 import type { Config } from '../config.ts';
