@@ -9,9 +9,9 @@
  * is still going (or comes next) takes them over then. A run that met deliveries another run was sending does
  * not end before they are final: it waits for that run, or for its leases to end, and sends them itself.
  *
- * After the server's 250 the ledger says "sent". A crash between the two (a window of a few milliseconds per
- * connection) leaves "sending", which a later run sends again, once the lease ends, with the same Message-ID:
- * at most one duplicate per connection in flight at the crash, which receivers can recognise.
+ * After the server's 250 the ledger says "sent". A crash between the 250 and that write (a window of a few
+ * milliseconds per connection) leaves "sending", which a later run sends again once the lease ends, with the
+ * same Message-ID: at most one duplicate per connection in flight at the crash, which receivers can recognise.
  *
  * Transient failures (SMTP 4xx, connection refused, time-outs) are retried with exponential back-off and left
  * "deferred" for the next run when they persist; permanent ones (5xx) are recorded as hard bounces, and a
@@ -84,6 +84,7 @@ export async function runDigest(options: DigestRunOptions): Promise<DigestRunSum
   /** Claimed by this run, whatever the outcome: not tried again by a later pass. */
   const claimed = new Set<number>();
   const metElsewhere = new Set<number>();
+  let waitingFor = 0;
   const stopRenewing = renewWhileRunning(options, runId, leaseEnd, leaseMs / 3);
   try {
     for (;;) {
@@ -106,18 +107,20 @@ export async function runDigest(options: DigestRunOptions): Promise<DigestRunSum
       };
       await Promise.all(Array.from({ length: config.concurrency }, worker));
       if (heldElsewhere.size === 0) break;
+      if (heldElsewhere.size !== waitingFor) {
+        logger.info({ period: period.key, runId, deliveries: heldElsewhere.size }, 'waiting for deliveries another run has claimed');
+        waitingFor = heldElsewhere.size;
+      }
       for (const id of heldElsewhere) metElsewhere.add(id);
-      // Not polled faster than a few times per lease: another run's sends take time, a dead run's lease longer.
-      const wait = Math.min(5_000, Math.max(100, leaseMs / 4));
-      logger.info({ period: period.key, deliveries: heldElsewhere.size, retryInMs: wait }, 'waiting for deliveries another run has claimed');
-      await (options.sleep ?? sleep)(wait);
+      // A few looks per lease, at most every 5 s: another run's sends take a moment, a dead run's lease longer.
+      await (options.sleep ?? sleep)(Math.min(5_000, Math.max(100, leaseMs / 4)));
     }
   } finally {
     stopRenewing();
   }
   summary.elsewhere = [...metElsewhere].filter((id) => !claimed.has(id)).length;
   summary.seconds = (performance.now() - started) / 1000;
-  logger.info({ ...summary }, 'digest run finished');
+  logger.info({ ...summary, runId }, 'digest run finished');
   return summary;
 }
 
