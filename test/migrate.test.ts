@@ -74,7 +74,7 @@ async function embeddedInstance(): Promise<{ path: string; sessionHash: string; 
       const { subscription } = await store.subscriptions.requestSubscription(`reader${i}@example.org`, i % 3 === 0 ? 'weekly' : 'daily', now);
       if (i % 5 !== 0) await store.subscriptions.activate(subscription.id, subscription.frequency, now);
       if (i % 4 === 1) {
-        await store.subscriptions.beginDelivery(subscription.id, 'daily:2026-08-21', `<m${i}@test>`, now);
+        await store.subscriptions.claimDelivery(subscription.id, 'daily:2026-08-21', 'run-1', `<m${i}@test>`, new Date(now.getTime() + 600_000), now);
         await store.subscriptions.markSent(subscription.id, 'daily:2026-08-21', now);
       }
     }

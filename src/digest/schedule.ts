@@ -2,7 +2,8 @@
  * The digest runs: the daily digest every day at DIGEST_AT in DIGEST_TIMEZONE, the weekly one on
  * DIGEST_WEEKLY_DAY at the same time. The job queue (src/jobs/) schedules them with digestCrons and runs each
  * with sendScheduledDigest, as `paperboy digest send` does. A run that fails or is interrupted is finished by
- * the next one, because the ledger remembers who got which period.
+ * the next one, because the ledger remembers who got which period. Runs started at the same time (cron, the
+ * command line, a job, the outbox button) share the work: each delivery is claimed by one run (see send.ts).
  */
 import { WEEKDAYS, type Config, type DigestConfig, type Weekday } from '../config.ts';
 import type { Logger } from '../log.ts';

@@ -150,6 +150,8 @@ export function rowToDelivery(row: Row): Delivery {
     attempts: Number(row.attempts),
     messageId: nullableString(row.message_id),
     lastError: nullableString(row.last_error),
+    claimedBy: nullableString(row.claimed_by),
+    leaseUntil: nullableString(row.lease_until),
     updatedAt: String(row.updated_at),
   };
 }
