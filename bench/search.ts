@@ -24,12 +24,13 @@ import type { Store } from '../src/store/store.ts';
 import pg from 'pg';
 import { importPath } from '../src/ingest/import-files.ts';
 import { parseQuery } from '../src/search/query-parser.ts';
+import { lexicalSearch } from '../src/search/lexical/lexical-search.ts';
 import { fuse } from '../src/search/fusion.ts';
 import { DEFAULT_SEARCH_CONFIG, SearchService } from '../src/search/search-service.ts';
 import { StaticEmbedder, trainStaticModel } from '../src/search/learned/index.ts';
 import { storeTrainingDocs, embedMissing } from '../src/search/semantic-indexer.ts';
 import { paperText } from '../src/search/embedder.ts';
-import { BinaryQuantizedIndex } from '../src/search/vector/binary-index.ts';
+import { BinaryQuantizedIndex } from '../src/store/sqlite/binary-index.ts';
 import { SHARED_DATA, databaseSize, fmt, formatTable, loadLine, percentile, verdict, writeResult } from './lib.ts';
 
 interface RawPaper { arxiv_id: string; title: string; abstract: string; authors: string[]; published: string; categories: string[]; ai_keywords?: string[] }
@@ -101,7 +102,8 @@ const program = new Command('bench:search')
       const summary = await importPath(store, jsonl);
       const importSeconds = (performance.now() - started) / 1000;
       started = performance.now();
-      await store.warmUp();
+      const textSearch = lexicalSearch(store);
+      await textSearch.warmUp();
       const bm25Seconds = (performance.now() - started) / 1000;
       started = performance.now();
       const model = bench.vectors ? await trainStaticModel(storeTrainingDocs(store), { epochs: Number(options.epochs), seed: 1 }) : null;
@@ -133,13 +135,13 @@ const program = new Command('bench:search')
       // Untimed: the first vector query loads the model's vectors from SQLite into memory.
       if (embedder) await store.searchVectors(embedder.id, await embedder.embedQuery('warm up'), 1, {});
       for (const q of queries) {
-        const lexical = await time(lexicalMs, () => store.searchText(parseQuery(q), {}, weights, 50));
+        const lexical = await time(lexicalMs, () => textSearch.search(parseQuery(q), {}, weights, 50));
         if (!embedder) continue;
         const vector = await time(embedMs, () => embedder.embedQuery(q));
         queryVectors.push(vector);
         const nearest = await time(vectorMs, () => store.searchVectors(embedder.id, vector, 50, {}));
         await time(hybridMs, async () => fuse(
-          await store.searchText(parseQuery(q), {}, weights, DEFAULT_SEARCH_CONFIG.candidates),
+          await textSearch.search(parseQuery(q), {}, weights, DEFAULT_SEARCH_CONFIG.candidates),
           await store.searchVectors(embedder.id, vector, DEFAULT_SEARCH_CONFIG.candidates, {}),
           DEFAULT_SEARCH_CONFIG.fusion));
         void lexical;

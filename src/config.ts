@@ -108,6 +108,9 @@ const schema = z.object({
   DIGEST_MAX_BOUNCES: z.coerce.number().int().min(1).default(3),
   /** The mailto: of List-Unsubscribe; defaults to the MAIL_REPLY_TO or MAIL_FROM address. */
   DIGEST_UNSUBSCRIBE_MAILTO: z.email().optional(),
+  /** How long a run's claim on a delivery lasts without being renewed: a run that dies leaves its claims for
+   *  this long before another run takes them over (a live run renews them a few times per lease). */
+  DIGEST_LEASE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
 
   // Ingestion: the arXiv harvest, arXiv look-ups of submissions, the Daily Papers mirror (docs/ingestion.md)
   /** Email address put in the User-Agent; required to talk to arXiv. */
@@ -238,6 +241,8 @@ export interface DigestConfig {
   backoffMs: number;
   maxHardBounces: number;
   unsubscribeMailto: string | null;
+  /** Length of a run's claim on a delivery, renewed while the run lives. */
+  leaseSeconds: number;
 }
 
 export interface IngestConfig {
@@ -333,6 +338,7 @@ function fromSettings(e: Settings): Config {
       backoffMs: e.DIGEST_BACKOFF_MS,
       maxHardBounces: e.DIGEST_MAX_BOUNCES,
       unsubscribeMailto: e.DIGEST_UNSUBSCRIBE_MAILTO ?? null,
+      leaseSeconds: e.DIGEST_LEASE_SECONDS,
     },
     ingest: {
       contact: e.PAPERBOY_CONTACT ?? null,

@@ -14,7 +14,7 @@ import { ARXIV_FIXTURES, captureLogger } from './arxiv-replay.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import { importPath } from '../src/ingest/import-files.ts';
 import { loadConfig } from '../src/config.ts';
-import { runDailyIngest, startIngestSchedule } from '../src/ingest/schedule.ts';
+import { runDailyIngest } from '../src/ingest/schedule.ts';
 
 /** Answers GET paths with a function of the URL; remembers what was asked. */
 async function localServer(answer: (url: URL) => { status: number; body: string }) {
@@ -98,7 +98,7 @@ test('ingest has its own help; arxiv refuses to run without a contact address', 
   assert.match(badDay.stderr, /--from must be a day/);
 });
 
-test('the daily run: OAI-PMH down, the arXiv API brings the newest papers; then the mirror; the schedule can be stopped', async () => {
+test('the daily run: OAI-PMH down, the arXiv API brings the newest papers; then the mirror', async () => {
   const oai = await localServer(() => ({ status: 500, body: 'down' }));
   const api = await localServer(() => ({ status: 200, body: readFileSync(join(ARXIV_FIXTURES, 'arxiv-api', 'query_testing_s0_m10.xml'), 'utf8') }));
   const upstream = await dailyPapersUpstream();
@@ -122,9 +122,4 @@ test('the daily run: OAI-PMH down, the arXiv API brings the newest papers; then 
 
   const later = await runDailyIngest({ store, logger, config: { ...config, mirror: { ...config.mirror, upstream: null } }, now: () => new Date('2022-02-25T04:30:00Z') });
   assert.equal(later.fallbacks[0]!.papersNew, 1, 'the one paper submitted since the day before');
-
-  const off = startIngestSchedule({ store, logger, config: { ...config, harvest: { ...config.harvest, enabled: false }, mirror: { ...config.mirror, upstream: null } } });
-  off();
-  const on = startIngestSchedule({ store, logger, config });
-  on();
 });

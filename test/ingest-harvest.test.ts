@@ -13,6 +13,7 @@ import { paginate, recordTrees, startReplayServer, treeId } from './arxiv-replay
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import type { Store } from '../src/store/store.ts';
 import { harvestStateKey } from '../src/ingest/arxiv/harvest-state.ts';
+import { lexicalSearch } from '../src/search/lexical/lexical-search.ts';
 
 const CONTACT = 'harvest-test@example.org';
 
@@ -97,8 +98,9 @@ test('a harvest killed mid-run resumes from its last page and ends with exactly 
     assert.equal(state?.run, null, 'a finished run leaves no resumption point');
     // Harvested papers are searchable at once. (warmUp first: a search on a cold store starts building the
     // in-memory index in the background, which would outlive close().)
-    await store.warmUp();
-    const hits = await store.searchText({ terms: ['proton'], phrases: [], prefixes: [] }, {}, { title: 1, authors: 1, abstract: 1 }, 50);
+    const search = lexicalSearch(store);
+    await search.warmUp();
+    const hits = await search.search({ terms: ['proton'], phrases: [], prefixes: [] }, {}, { title: 1, authors: 1, abstract: 1 }, 50);
     assert.ok(hits.length > 0);
     const paper = await store.getPaper('1605.08386');
     assert.equal(paper?.title, 'Heat-bath random walks with Markov bases');

@@ -16,7 +16,8 @@ import { HOW_TO_START_POSTGRES, POSTGRES_URL_VARIABLE, PgliteBackend } from './c
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
 import { importPath } from '../src/ingest/import-files.ts';
-import { analyze } from '../src/search/analyzer.ts';
+import { analyze } from '../src/domain/analyzer.ts';
+import { lexicalSearch } from '../src/search/lexical/lexical-search.ts';
 import { migrateSqliteToPostgres, MigrateError } from '../src/cli/migrate-command.ts';
 
 const serverUrl = process.env[POSTGRES_URL_VARIABLE];
@@ -73,7 +74,7 @@ async function embeddedInstance(): Promise<{ path: string; sessionHash: string; 
       const { subscription } = await store.subscriptions.requestSubscription(`reader${i}@example.org`, i % 3 === 0 ? 'weekly' : 'daily', now);
       if (i % 5 !== 0) await store.subscriptions.activate(subscription.id, subscription.frequency, now);
       if (i % 4 === 1) {
-        await store.subscriptions.beginDelivery(subscription.id, 'daily:2026-08-21', `<m${i}@test>`, now);
+        await store.subscriptions.claimDelivery(subscription.id, 'daily:2026-08-21', 'run-1', `<m${i}@test>`, new Date(now.getTime() + 600_000), now);
         await store.subscriptions.markSent(subscription.id, 'daily:2026-08-21', now);
       }
     }
@@ -130,7 +131,7 @@ test('an embedded instance is copied into an empty PostgreSQL database; counts a
     assert.equal(subscription.id, 31);
     assert.equal(await copy.getJobState<{ harvestedThrough: string }>('harvest:arXiv:cs').then((s) => s?.harvestedThrough), '2026-08-20');
     const paper = await copy.getPaper(instance.paperIds[1]!);
-    const found = await copy.searchText({ terms: [], phrases: [analyze(paper!.title)], prefixes: [] }, {}, { title: 3, authors: 1, abstract: 1 }, 5);
+    const found = await lexicalSearch(copy).search({ terms: [], phrases: [analyze(paper!.title)], prefixes: [] }, {}, { title: 3, authors: 1, abstract: 1 }, 5);
     assert.ok(found.some((f) => f.id === paper!.id), 'full-text search finds a copied paper by its title');
   } finally {
     await copy.close();

@@ -156,6 +156,8 @@ const workerEnv = {
   PUBLIC_URL: 'http://paperboy.test',
   DIGEST_CONCURRENCY: String(DIGEST_CONCURRENCY),
   DIGEST_BACKOFF_MS: '50',
+  // The killed worker's claims on deliveries end within seconds, so that the worker taking over sends them.
+  DIGEST_LEASE_SECONDS: '2',
   PAPERBOY_CONTACT: 'scale-out-test@example.org',
   PAPERBOY_OAI_URL: replay.url,
   PAPERBOY_HARVEST_SETS: 'cs',

@@ -1,8 +1,12 @@
-/** `paperboy admin add EMAIL [--role moderator]`: give an address a role (its account is made if new). */
+/**
+ * `paperboy admin add EMAIL [--role moderator]`: give an address a role (its account is made if new).
+ * `paperboy admin claim-code`: a new one-time code for claiming an instance that has no administrator yet.
+ */
 import type { Command } from 'commander';
 import type { ConfigFrom } from '../config.ts';
 import { checkEmail } from '../domain/email.ts';
 import { openStore } from '../store/open-store.ts';
+import { replaceAdminClaim } from '../community/admin-claim.ts';
 import type { Role } from '../store/community-store.ts';
 
 export function registerAdminCommands(program: Command, configFrom: ConfigFrom): void {
@@ -22,6 +26,20 @@ export function registerAdminCommands(program: Command, configFrom: ConfigFrom):
         const account = await store.community.accountForEmail(email.email, new Date());
         await store.community.setRole(account.id, options.role as Role);
         process.stdout.write(`${email.email} (@${account.name}) is now ${options.role}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+  admin.command('claim-code')
+    .description('print a new one-time code that makes the member who enters it at /admin/claim the first administrator (replaces the pending one)')
+    .option('--database-url <url>', 'SQLite path or file: URL (env DATABASE_URL)')
+    .action(async (options: { databaseUrl?: string }) => {
+      const config = configFrom(options);
+      const store = await openStore(config.databaseUrl);
+      try {
+        const code = await replaceAdminClaim(store);
+        if (code === null) throw new AdminCommandError('this instance has an administrator already: use `paperboy admin add EMAIL` to give roles');
+        process.stdout.write(`${code}\nSign in, open ${config.publicUrl}/admin/claim and enter this code (it works once; any earlier code no longer works).\n`);
       } finally {
         await store.close();
       }

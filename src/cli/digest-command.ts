@@ -59,7 +59,8 @@ export function registerDigestCommands(program: Command, configFrom: ConfigFrom)
         process.stdout.write([
           `digest: ${period.key} (${config.mail.smtpUrl ? 'SMTP' : `outbox ${config.mail.outboxDir}`})`,
           summary.skipped ? `skipped: ${summary.skipped}` : `papers: ${summary.papers}`,
-          `this run: ${summary.attempted} tried, ${summary.sent} sent, ${summary.deferred} deferred, ${summary.failed} failed (${summary.suspended} suspended)`,
+          `this run: ${summary.attempted} tried, ${summary.sent} sent, ${summary.deferred} deferred, ${summary.failed} failed (${summary.suspended} suspended)`
+            + (summary.elsewhere > 0 ? `; ${summary.elsewhere} sent by another run at the same time` : ''),
           `ledger for the period: ${counts.sent} sent, ${counts.failed} failed, ${counts.deferred} deferred, ${counts.sending} unfinished`,
           `time: ${summary.seconds.toFixed(1)} s`,
         ].join('\n') + '\n');

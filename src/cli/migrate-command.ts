@@ -5,7 +5,7 @@
  * What is copied: papers, daily entries, organizations, authors, members and accounts, sessions (members stay
  * signed in), votes, comments, the moderation log, digest subscriptions with their ledger and signing secret,
  * collections, dismissals and follows, job state (harvest resumption points, the active model, the instance
- * secret that signs CSRF tokens and links) and paper vectors. Not copied: sign-in links not used yet (they
+ * secret that signs CSRF tokens and links), a pending administrator claim code and paper vectors. Not copied: sign-in links not used yet (they
  * expire within the hour) and rate-limit windows (minutes long).
  *
  * How: the two schemas have the same tables and columns (src/store/sqlite/ and src/store/postgres/
@@ -50,6 +50,7 @@ export const COPIED_TABLES: readonly TableSpec[] = [
   { name: 'paper_authors', key: ['author_id', 'paper_id'] },
   { name: 'daily_entries', key: ['day', 'paper_id'] },
   { name: 'job_state', key: ['key'] },
+  { name: 'admin_claim', key: ['id'] },
   { name: 'sessions', key: ['id_hash'] },
   { name: 'votes', key: ['member_id', 'paper_id'] },
   { name: 'comments', key: ['id'] },

@@ -4,7 +4,7 @@
  */
 import type { CommunityStore, RateLimitResult } from '../store/community-store.ts';
 
-export type LimitedAction = 'sign-in' | 'subscribe' | 'vote' | 'comment' | 'submit';
+export type LimitedAction = 'sign-in' | 'subscribe' | 'vote' | 'comment' | 'submit' | 'admin-claim';
 
 interface Limit {
   windowSeconds: number;
@@ -19,6 +19,8 @@ export const RATE_LIMITS: Record<LimitedAction, Limit> = {
   vote: { windowSeconds: 60, perMember: 60, perAddress: 600 },
   comment: { windowSeconds: 600, perMember: 20, perAddress: 60 },
   submit: { windowSeconds: 3600, perMember: 20, perAddress: 40 },
+  // Attempts at the one-time administrator code: a person mistypes it a few times, a script must not guess on.
+  'admin-claim': { windowSeconds: 3600, perMember: 5, perAddress: 20 },
 };
 
 export class RateLimiter {

@@ -1,10 +1,10 @@
 /**
- * The in-process digest schedule of `serve`: the daily digest every day at DIGEST_AT in DIGEST_TIMEZONE, the
- * weekly one on DIGEST_WEEKLY_DAY at the same time. A run that is still going when the next is due is not
- * overlapped; a run that fails or is interrupted is finished by the next one (or `paperboy digest send`),
- * because the ledger remembers who got which period.
+ * The digest runs: the daily digest every day at DIGEST_AT in DIGEST_TIMEZONE, the weekly one on
+ * DIGEST_WEEKLY_DAY at the same time. The job queue (src/jobs/) schedules them with digestCrons and runs each
+ * with sendScheduledDigest, as `paperboy digest send` does. A run that fails or is interrupted is finished by
+ * the next one, because the ledger remembers who got which period. Runs started at the same time (cron, the
+ * command line, a job, the outbox button) share the work: each delivery is claimed by one run (see send.ts).
  */
-import { Cron } from 'croner';
 import { WEEKDAYS, type Config, type DigestConfig, type Weekday } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
@@ -24,28 +24,7 @@ export interface DigestScheduleOptions {
   forYou?: ForYouProvider | undefined;
 }
 
-/** Starts the schedule (unless DIGEST_SCHEDULE=0); returns a function that stops it. */
-export function startDigestSchedule(options: DigestScheduleOptions): () => void {
-  const { logger, config: { digest } } = options;
-  if (!digest.schedule) {
-    logger.info('digest schedule off (DIGEST_SCHEDULE=0)');
-    return () => {};
-  }
-  const job = (frequency: DigestFrequency, pattern: string) => new Cron(pattern, {
-    name: `paperboy-digest-${frequency}`,
-    timezone: digest.timeZone,
-    protect: () => logger.warn({ frequency }, 'previous digest run still going; skipping this one'),
-    catch: (error) => logger.error({ err: error, frequency }, 'digest run failed'),
-  }, async () => {
-    await sendScheduledDigest(options, frequency);
-  });
-  const jobs = digestCrons(digest).map(({ frequency, cron }) => job(frequency, cron));
-  logger.info({ daily: jobs[0]!.nextRun()?.toISOString(), weekly: jobs[1]!.nextRun()?.toISOString(), timeZone: digest.timeZone }, 'digests scheduled');
-  return () => jobs.forEach((j) => j.stop());
-}
-
-/** The cron patterns (in digest.timeZone) of the daily and weekly runs; the job queue of a PostgreSQL
- *  deployment (src/jobs/) schedules the same runs with them. */
+/** The cron patterns (in digest.timeZone) of the daily and weekly runs, for the job queue (src/jobs/). */
 export function digestCrons(digest: DigestConfig): { frequency: DigestFrequency; cron: string }[] {
   const { hour, minute } = digest.at;
   return [

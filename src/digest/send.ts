@@ -3,15 +3,21 @@
  * who has no final ledger row for the period. The ledger makes runs resumable: a run killed after k of n
  * messages sends the remaining n − k when run again, and a period is never sent twice to anyone it reached.
  *
- * Before each message the ledger says "sending"; after the server's 250 it says "sent". A crash between the
- * two (a window of a few milliseconds per connection) leaves "sending", which the next run sends again with the
+ * Runs may overlap (a cron job and the in-process schedule, a button pressed twice, two processes): before a
+ * message goes out, the run claims its ledger row in one atomic statement, and only the winner sends. A claim
+ * is a lease that the live run keeps renewing; a run that dies leaves its claims to expire, and whichever run
+ * is still going (or comes next) takes them over then. A run that met deliveries another run was sending does
+ * not end before they are final: it waits for that run, or for its leases to end, and sends them itself.
+ *
+ * After the server's 250 the ledger says "sent". A crash between the 250 and that write (a window of a few
+ * milliseconds per connection) leaves "sending", which a later run sends again once the lease ends, with the
  * same Message-ID: at most one duplicate per connection in flight at the crash, which receivers can recognise.
  *
  * Transient failures (SMTP 4xx, connection refused, time-outs) are retried with exponential back-off and left
  * "deferred" for the next run when they persist; permanent ones (5xx) are recorded as hard bounces, and a
  * subscription with too many in a row is suspended. Messages in flight and messages per second are bounded.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from '../log.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { Store } from '../store/store.ts';
@@ -42,8 +48,10 @@ export type Outcome = 'sent' | 'deferred' | 'failed' | 'suspended';
 export interface DigestRunSummary {
   periodKey: string;
   papers: number;
-  /** Subscribers this run tried (those already sent or failed for the period are not counted). */
+  /** Subscribers this run claimed and tried (those already final for the period are not counted). */
   attempted: number;
+  /** Subscribers another run was sending to when this one reached them, and that it finished. */
+  elsewhere: number;
   sent: number;
   deferred: number;
   failed: number;
@@ -58,7 +66,7 @@ const PAGE = 500;
 export async function runDigest(options: DigestRunOptions): Promise<DigestRunSummary> {
   const { store, logger, config, period } = options;
   const started = performance.now();
-  const summary: DigestRunSummary = { periodKey: period.key, papers: 0, attempted: 0, sent: 0, deferred: 0, failed: 0, suspended: 0, seconds: 0, skipped: null };
+  const summary: DigestRunSummary = { periodKey: period.key, papers: 0, attempted: 0, elsewhere: 0, sent: 0, deferred: 0, failed: 0, suspended: 0, seconds: 0, skipped: null };
   const digest = await loadDigest(store, period, config.top);
   summary.papers = digest.papers.length;
   if (digest.papers.length === 0) {
@@ -68,25 +76,66 @@ export async function runDigest(options: DigestRunOptions): Promise<DigestRunSum
   }
   const composed = composeDigest(digest, options.publicUrl);
   const secret = await store.subscriptions.signingSecret();
-  const next = recipientQueue(store, period);
   const limiter = rateLimiter(config.rate, options.sleep ?? sleep);
-  const worker = async () => {
-    for (let subscription = await next(); subscription; subscription = await next()) {
-      summary.attempted++;
-      const outcome = await deliver(options, digest, composed, secret, subscription, limiter);
-      summary[outcome]++;
-      if (outcome === 'suspended') summary.failed++;
-      options.onResult?.(outcome, subscription);
+  const now = options.now ?? (() => new Date());
+  const runId = randomUUID();
+  const leaseMs = config.leaseSeconds * 1000;
+  const leaseEnd = () => new Date(now().getTime() + leaseMs);
+  /** Claimed by this run, whatever the outcome: not tried again by a later pass. */
+  const claimed = new Set<number>();
+  const metElsewhere = new Set<number>();
+  let waitingFor = 0;
+  const stopRenewing = renewWhileRunning(options, runId, leaseEnd, leaseMs / 3);
+  try {
+    for (;;) {
+      const heldElsewhere = new Set<number>();
+      const next = recipientQueue(store, period, claimed);
+      const worker = async () => {
+        for (let subscription = await next(); subscription; subscription = await next()) {
+          const messageId = digestMessageId(period, subscription.id, options.publicUrl);
+          if (!await store.subscriptions.claimDelivery(subscription.id, period.key, runId, messageId, leaseEnd(), now())) {
+            heldElsewhere.add(subscription.id);
+            continue;
+          }
+          claimed.add(subscription.id);
+          summary.attempted++;
+          const outcome = await deliver(options, runId, digest, composed, secret, subscription, messageId, limiter);
+          summary[outcome]++;
+          if (outcome === 'suspended') summary.failed++;
+          options.onResult?.(outcome, subscription);
+        }
+      };
+      await Promise.all(Array.from({ length: config.concurrency }, worker));
+      if (heldElsewhere.size === 0) break;
+      if (heldElsewhere.size !== waitingFor) {
+        logger.info({ period: period.key, runId, deliveries: heldElsewhere.size }, 'waiting for deliveries another run has claimed');
+        waitingFor = heldElsewhere.size;
+      }
+      for (const id of heldElsewhere) metElsewhere.add(id);
+      // A few looks per lease, at most every 5 s: another run's sends take a moment, a dead run's lease longer.
+      await (options.sleep ?? sleep)(Math.min(5_000, Math.max(100, leaseMs / 4)));
     }
-  };
-  await Promise.all(Array.from({ length: config.concurrency }, worker));
+  } finally {
+    stopRenewing();
+  }
+  summary.elsewhere = [...metElsewhere].filter((id) => !claimed.has(id)).length;
   summary.seconds = (performance.now() - started) / 1000;
-  logger.info({ ...summary }, 'digest run finished');
+  logger.info({ ...summary, runId }, 'digest run finished');
   return summary;
 }
 
-/** Pages through pending recipients by id; safe to call from several workers at once. */
-function recipientQueue(store: Store, period: DigestPeriod): () => Promise<Subscription | null> {
+/** The live run's heartbeat: its claims never end while it runs, however slow a message is. */
+function renewWhileRunning(options: DigestRunOptions, runId: string, leaseEnd: () => Date, everyMs: number): () => void {
+  const { store, logger, period } = options;
+  const timer = setInterval(() => {
+    store.subscriptions.renewClaims(period.key, runId, leaseEnd())
+      .catch((error: unknown) => logger.warn({ err: error, period: period.key }, 'could not renew the claims of this digest run'));
+  }, everyMs);
+  return () => clearInterval(timer);
+}
+
+/** Pages through pending recipients by id, leaving out those in `skip`; safe to call from several workers at once. */
+function recipientQueue(store: Store, period: DigestPeriod, skip: ReadonlySet<number>): () => Promise<Subscription | null> {
   let buffer: Subscription[] = [];
   let afterId = 0;
   let done = false;
@@ -97,7 +146,7 @@ function recipientQueue(store: Store, period: DigestPeriod): () => Promise<Subsc
       if (item) return item;
       if (done) return null;
       refill ??= store.subscriptions.pendingRecipients(period.frequency, period.key, afterId, PAGE).then((page) => {
-        buffer = page;
+        buffer = page.filter((subscription) => !skip.has(subscription.id));
         if (page.length < PAGE) done = true;
         if (page.length > 0) afterId = page[page.length - 1]!.id;
         refill = null;
@@ -107,9 +156,10 @@ function recipientQueue(store: Store, period: DigestPeriod): () => Promise<Subsc
   };
 }
 
+/** Sends one claimed delivery and records its outcome. */
 async function deliver(
-  options: DigestRunOptions, digest: DigestContent, composed: ComposedDigest, secret: string, subscription: Subscription,
-  limiter: () => Promise<void>,
+  options: DigestRunOptions, runId: string, digest: DigestContent, composed: ComposedDigest, secret: string, subscription: Subscription,
+  messageId: string, limiter: () => Promise<void>,
 ): Promise<Outcome> {
   const { store, mailer, logger, config, period } = options;
   const now = options.now ?? (() => new Date());
@@ -126,8 +176,6 @@ async function deliver(
     }
   }
   const parts = { unsubscribeUrl, forYou };
-  const messageId = digestMessageId(period, subscription.id, options.publicUrl);
-  await store.subscriptions.beginDelivery(subscription.id, period.key, messageId, now());
   for (let attempt = 1; ; attempt++) {
     await limiter();
     try {
@@ -154,7 +202,7 @@ async function deliver(
         return suspended ? 'suspended' : 'failed';
       }
       if (attempt >= config.attempts) {
-        await store.subscriptions.markDeferred(subscription.id, period.key, reason, now());
+        await store.subscriptions.markDeferred(subscription.id, period.key, runId, reason, now());
         logger.warn({ subscription: subscription.id, period: period.key, reason, attempts: attempt }, 'digest deferred to the next run');
         return 'deferred';
       }

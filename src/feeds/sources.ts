@@ -3,7 +3,7 @@
  * as the pages the feeds follow, limited to FEED_ITEMS entries.
  */
 import { addDays, dayPeriod } from '../domain/periods.ts';
-import { TRENDING_WINDOW_DAYS } from '../domain/trending.ts';
+import { TRENDING_WINDOW_DAYS, trendingWindow } from '../domain/trending.ts';
 import type { DailyEntry, Paper } from '../domain/types.ts';
 import type { SearchRequest, SearchService } from '../search/search-service.ts';
 import type { Store } from '../store/store.ts';
@@ -51,7 +51,7 @@ export async function dailyFeed(store: Store, day: string | null): Promise<FeedS
 export async function trendingFeed(store: Store): Promise<FeedSpec> {
   const latest = await store.latestDay();
   const entries = latest
-    ? await store.listDaily({ firstDay: addDays(latest, -(TRENDING_WINDOW_DAYS - 1)), lastDay: latest, sort: 'trending', offset: 0, limit: FEED_ITEMS })
+    ? await store.listDaily({ ...trendingWindow(latest), sort: 'trending', offset: 0, limit: FEED_ITEMS })
     : [];
   return {
     title: 'Trending papers',

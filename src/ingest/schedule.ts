@@ -1,10 +1,9 @@
 /**
- * The embedded scheduler of ingestion: once a day, at PAPERBOY_HARVEST_AT (UTC), an incremental arXiv harvest
- * of every configured set (the arXiv API when OAI-PMH fails), then the Daily Papers mirror when an upstream is
- * configured. Runs never overlap. `serve` starts it with startIngestSchedule and calls the returned stop
- * function on shutdown.
+ * The daily ingestion: once a day, at PAPERBOY_HARVEST_AT (UTC), an incremental arXiv harvest of every
+ * configured set (the arXiv API when OAI-PMH fails), then the Daily Papers mirror when an upstream is
+ * configured. The job queue (src/jobs/) schedules it with ingestCron and runs it with runDailyIngest, in this
+ * process on the embedded default or on a worker of a PostgreSQL deployment.
  */
-import { Cron } from 'croner';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import { addDays, toDay } from '../domain/periods.ts';
@@ -27,12 +26,9 @@ export interface IngestScheduleOptions {
   logger: Logger;
   config: IngestConfig;
   now?: () => Date;
-  /** Called after each daily run with what it brought in (serve embeds the new papers here). */
-  afterRun?: (result: DailyIngestResult) => Promise<void>;
 }
 
-/** The daily run's cron pattern (UTC), or null when there is nothing to run (the log says why). The job queue
- *  of a PostgreSQL deployment (src/jobs/) schedules the same run with it. */
+/** The daily run's cron pattern (UTC), or null when there is nothing to run (the log says why). */
 export function ingestCron(config: IngestConfig, logger: Logger): string | null {
   const wantsHarvest = config.harvest.enabled;
   const wantsMirror = config.mirror.upstream !== null;
@@ -46,24 +42,6 @@ export function ingestCron(config: IngestConfig, logger: Logger): string | null 
   }
   const { hour, minute } = config.harvest.at;
   return `${minute} ${hour} * * *`;
-}
-
-/** Starts the daily job; returns a function that stops it (an ongoing run finishes its current page). */
-export function startIngestSchedule(options: IngestScheduleOptions): () => void {
-  const { config, logger } = options;
-  const pattern = ingestCron(config, logger);
-  if (pattern === null) return () => {};
-  const job = new Cron(pattern, {
-    name: 'paperboy-ingest',
-    timezone: 'UTC',
-    protect: () => logger.warn('previous ingestion run still going; skipping this one'),
-    catch: (error) => logger.error({ err: error }, 'ingestion run failed'),
-  }, async () => {
-    const result = await runDailyIngest(options);
-    await options.afterRun?.(result);
-  });
-  logger.info({ next: job.nextRun()?.toISOString(), sets: config.harvest.sets, mirror: config.mirror.upstream }, 'ingestion scheduled');
-  return () => job.stop();
 }
 
 /** One daily run; exported so that it can be run and tested without waiting for the clock. */

@@ -4,7 +4,7 @@
  * window, with the search analyzer's stems, shown in the form the candidate paper uses).
  */
 import type { Paper } from '../domain/types.ts';
-import { isStopWord, stemWord, words } from '../search/analyzer.ts';
+import { isStopWord, stemWord, words } from '../domain/analyzer.ts';
 
 const MIN_WORD_LENGTH = 3;
 const stems = new Map<string, string>();

@@ -12,8 +12,7 @@
  * come back. A member with no usable history (no likes, likes without vectors yet, or no embedder on the
  * instance) gets the trending list, flagged as a cold start.
  */
-import { addDays } from '../domain/periods.ts';
-import { TRENDING_WINDOW_DAYS } from '../domain/trending.ts';
+import { trendingWindow } from '../domain/trending.ts';
 import type { Paper } from '../domain/types.ts';
 import type { Store } from '../store/store.ts';
 import { buildCandidateWindow, featureRow, newestPublicationDay, type CandidateWindow } from './candidate-window.ts';
@@ -251,7 +250,7 @@ export class Recommender {
     const latest = await this.#store.latestDay();
     if (latest) {
       const entries = await this.#store.listDaily({
-        firstDay: addDays(latest, -(TRENDING_WINDOW_DAYS - 1)), lastDay: latest, sort: 'trending', offset: 0, limit: limit + excluded.size,
+        ...trendingWindow(latest), sort: 'trending', offset: 0, limit: limit + excluded.size,
       });
       for (const entry of entries) {
         if (items.length >= limit || seen.has(entry.paper.id)) continue;

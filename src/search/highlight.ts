@@ -4,7 +4,7 @@
  * terms (the same stemming as the index) is a query term, a non-stop-word term of a quoted phrase, or
  * starts with a prefix (`transf*`); a whole phrase occurrence is one match, stop words included.
  */
-import { STOP_WORDS, analyze, words } from './analyzer.ts';
+import { STOP_WORDS, analyze, words } from '../domain/analyzer.ts';
 import type { ParsedQuery } from './query-parser.ts';
 
 export interface Segment {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseQuery, isEmptyQuery } from './query-parser.ts';
-import { analyze, titleKey } from './analyzer.ts';
+import { analyze, titleKey } from '../domain/analyzer.ts';
 
 test('terms are stemmed, stop words dropped, phrases and prefixes kept apart', () => {
   const q = parseQuery('the "diffusion models for video" Transformers transf* of');

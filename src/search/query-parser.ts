@@ -2,7 +2,7 @@
  * Parses what a person types into a search box. Nothing of the raw text ever reaches a database query
  * language: the result is lists of analyzed terms (letters and digits only).
  */
-import { analyze, isStopWord, words } from './analyzer.ts';
+import { analyze, isStopWord, words } from '../domain/analyzer.ts';
 import { findArxivId } from '../domain/arxiv-id.ts';
 
 export interface ParsedQuery {

@@ -3,13 +3,15 @@ import assert from 'node:assert/strict';
 import { DAY_FIXTURES, memoryStore } from '../../test/helpers.ts';
 import { importPath } from '../ingest/import-files.ts';
 import { SearchService } from './search-service.ts';
+import { lexicalSearch } from './lexical/lexical-search.ts';
 
 test('without an embedder, a hybrid search is answered lexically and that answer is cached', async () => {
   const store = memoryStore();
   await importPath(store, DAY_FIXTURES);
   let textSearches = 0;
-  const searchText = store.searchText.bind(store);
-  store.searchText = async (...args) => {
+  const lexical = lexicalSearch(store);
+  const searchText = lexical.search.bind(lexical);
+  lexical.search = async (...args) => {
     textSearches++;
     return searchText(...args);
   };

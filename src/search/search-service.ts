@@ -9,7 +9,8 @@ import type { FieldWeights, ScoredPaper, SearchFilters, Store } from '../store/s
 import type { Embedder } from './embedder.ts';
 import { fuse, type FusedHit, type FusionConfig } from './fusion.ts';
 import { isEmptyQuery, parseQuery, type ParsedQuery } from './query-parser.ts';
-import { titleKey } from './analyzer.ts';
+import { titleKey } from '../domain/analyzer.ts';
+import { lexicalSearch, type LexicalSearch } from './lexical/lexical-search.ts';
 
 export type SearchSort = 'relevance' | 'date' | 'upvotes';
 export type SearchMode = 'hybrid' | 'lexical' | 'vector';
@@ -76,12 +77,14 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 
 export class SearchService {
   readonly #store: Store;
+  readonly #lexical: LexicalSearch;
   #embedder: Embedder | null;
   readonly #config: SearchConfig;
   readonly #cache: LRUCache<string, Ranking>;
 
   constructor(store: Store, embedder: Embedder | null, config: SearchConfig = DEFAULT_SEARCH_CONFIG) {
     this.#store = store;
+    this.#lexical = lexicalSearch(store);
     this.#embedder = embedder;
     this.#config = config;
     this.#cache = new LRUCache({ max: config.cacheSize, ttl: config.cacheTtlMs });
@@ -143,7 +146,7 @@ export class SearchService {
         mode = 'lexical';
       }
     }
-    const lexical = mode === 'vector' ? [] : await this.#store.searchText(parsed, request.filters, weights, candidates);
+    const lexical = mode === 'vector' ? [] : await this.#lexical.search(parsed, request.filters, weights, candidates);
     const fusion: FusionConfig = mode === 'hybrid' ? this.#config.fusion
       : { ...this.#config.fusion, method: 'convex', vectorWeight: mode === 'vector' ? 1 : 0 };
     const hits = await this.#exactMatchesFirst(parsed, fuse(lexical, vector, fusion), request.filters);

@@ -15,6 +15,7 @@ import type { Embedder } from '../search/embedder.ts';
 import { ACTIVE_MODEL_STATE, DEFAULT_INDEXER_OPTIONS, SemanticIndexer, embedMissing, type ActiveModel } from '../search/semantic-indexer.ts';
 import { loadConfiguredEmbedder } from '../search/onnx/configured-embedder.ts';
 import { trainInWorker } from '../search/train-worker.ts';
+import { lexicalSearch } from '../search/lexical/lexical-search.ts';
 import { describeDatabase } from '../config.ts';
 import type { JobQueue } from '../jobs/jobs.ts';
 import { InProcessJobQueue } from '../jobs/in-process.ts';
@@ -116,7 +117,7 @@ export function startBackgroundWork(ctx: {
   const imageTimer = role === 'worker' ? null : setInterval(() => void refreshImages(), IMAGE_INDEX_REFRESH_MS);
   imageTimer?.unref();
   const firstRound = (async () => {
-    await store.warmUp();
+    await lexicalSearch(store).warmUp();
     logger.info('search index ready');
     if (config.semanticSearch) {
       try {

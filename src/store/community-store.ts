@@ -81,6 +81,20 @@ export interface CommunityStore {
   changeRole(accountId: number, from: Role, to: Role, byId: number, reason: string, now: Date): Promise<boolean>;
   countAdmins(): Promise<number>;
 
+  /**
+   * The one-time code that makes the first administrator, kept by hash. Stores `codeHash` as the pending code
+   * unless one is pending already; true when this call stored it (so that of processes starting together on
+   * one database, one makes the code and the others leave it alone).
+   */
+  offerAdminClaim(codeHash: string, now: Date): Promise<boolean>;
+  /** Makes `codeHash` the pending code, replacing any other. */
+  replaceAdminClaim(codeHash: string, now: Date): Promise<void>;
+  /**
+   * Spends the pending code if its hash is `codeHash` and there is no administrator yet: the account becomes
+   * admin and the code is gone. Atomic: of any number of members claiming at once, one wins (true).
+   */
+  spendAdminClaim(codeHash: string, accountId: number): Promise<boolean>;
+
   /** Stores a single-use sign-in token (by hash) for an email. */
   createLoginToken(tokenHash: string, email: string, expiresAt: Date): Promise<void>;
   /** Marks the token used and returns its email; null if unknown, used or expired. Atomic: a token works once. */

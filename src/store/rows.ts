@@ -41,12 +41,6 @@ export function json<T>(value: unknown): T {
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;
 }
 
-/** Trending of a past period is judged at the end of that period, not today. */
-export function trendingReference(lastDay: string): string {
-  const endOfPeriod = Date.parse(`${lastDay}T23:59:59.999Z`);
-  return new Date(Math.min(Date.now(), endOfPeriod)).toISOString();
-}
-
 export function rowToMember(row: Row, prefix = 'member_'): Member | null {
   const name = row[`${prefix}name`];
   if (name === null || name === undefined) return null;
@@ -156,6 +150,8 @@ export function rowToDelivery(row: Row): Delivery {
     attempts: Number(row.attempts),
     messageId: nullableString(row.message_id),
     lastError: nullableString(row.last_error),
+    claimedBy: nullableString(row.claimed_by),
+    leaseUntil: nullableString(row.lease_until),
     updatedAt: String(row.updated_at),
   };
 }

@@ -5,6 +5,7 @@
 import type { DailyEntry, DailyEntryInput, Organization, Paper, PaperInput } from '../domain/types.ts';
 import type { CollectionStore } from './collection-store.ts';
 import type { CommunityStore } from './community-store.ts';
+import type { IndexSource } from './index-source.ts';
 import type { SubscriptionStore } from './subscription-store.ts';
 import type { ImageStore } from './image-store.ts';
 
@@ -124,9 +125,8 @@ export interface CoreStore {
   getAuthor(name: string): Promise<AuthorSummary | null>;
   papersOfAuthor(name: string, offset: number, limit: number): Promise<Paper[]>;
 
-  /** BM25 over title, authors and abstract. Terms matching more than `commonFraction` of all papers are
-   *  dropped while rarer terms remain, which bounds the candidate set of very common words. */
-  searchText(query: TextQuery, filters: SearchFilters, weights: FieldWeights, limit: number): Promise<ScoredPaper[]>;
+  /** What the in-memory lexical index (search/lexical/) reads: papers' text, writes since a sequence, filter and hidden sets. */
+  readonly indexSource: IndexSource;
   /** The paper whose title is exactly this title key (see titleKey), if any. */
   findPaperByTitleKey(key: string): Promise<string | null>;
   /** Whether a paper passes the filters (for candidates that came from elsewhere, e.g. vectors). */
@@ -152,7 +152,8 @@ export interface CoreStore {
   /** Changes whenever anything in the store changes (in this process or another): a key for caches. */
   dataVersion(): Promise<string>;
 
-  /** Builds in-memory search structures (where a backend has them); resolves when they are ready. */
+  /** Prepares the backend's own lexical ranking (PostgreSQL: planner statistics of the tsvector column), if any;
+   *  search/lexical/ calls it before building the in-memory index. */
   warmUp(): Promise<void>;
 
   stats(): Promise<StoreStats>;

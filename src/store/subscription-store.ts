@@ -30,8 +30,9 @@ export interface Subscription {
   lastConfirmationAt: string | null;
 }
 
-/** pending: no ledger row yet; sending: an attempt started and its outcome is unknown (a crash) — sent again;
- *  deferred: a transient failure — sent again by the next run; sent and failed (permanent) are final. */
+/** pending: no ledger row yet; sending: claimed by a run until its lease ends (a run that died leaves it to
+ *  expire, then it is sent again); deferred: a transient failure — sent again by the next run; sent and failed
+ *  (permanent) are final. */
 export type DeliveryStatus = 'sending' | 'deferred' | 'sent' | 'failed';
 
 export interface Delivery {
@@ -42,6 +43,10 @@ export interface Delivery {
   attempts: number;
   messageId: string | null;
   lastError: string | null;
+  /** The run that claimed it last (a random id per run). */
+  claimedBy: string | null;
+  /** While `sending`: no other run may take it before this time (ISO). */
+  leaseUntil: string | null;
   updatedAt: string;
 }
 
@@ -73,12 +78,21 @@ export interface SubscriptionStore {
   pendingRecipients(frequency: DigestFrequency, periodKey: string, afterId: number, limit: number): Promise<Subscription[]>;
   countActive(frequency: DigestFrequency): Promise<number>;
 
-  /** Marks an attempt as started (status sending, attempts + 1); keeps the first message id. */
-  beginDelivery(subscriptionId: number, periodKey: string, messageId: string, now: Date): Promise<void>;
+  /**
+   * Claims the delivery for run `runId` until `leaseUntil`, in one atomic statement: it wins when there is no
+   * ledger row yet, or the row is deferred, or it is sending under a lease that ended by `now` (its run died).
+   * It loses when the delivery is final or another run's lease still holds; of any number of runs asking at
+   * once, exactly one wins. A win sets status sending and attempts + 1, and keeps the first message id.
+   */
+  claimDelivery(subscriptionId: number, periodKey: string, runId: string, messageId: string, leaseUntil: Date, now: Date): Promise<boolean>;
+  /** Extends to `leaseUntil` the lease of every delivery of the period that run `runId` is still sending (a live
+   *  run's heartbeat, so that a slow message is never taken over). */
+  renewClaims(periodKey: string, runId: string, leaseUntil: Date): Promise<void>;
   /** Final success: status sent, and the subscription's hard-bounce count back to 0. */
   markSent(subscriptionId: number, periodKey: string, now: Date): Promise<void>;
-  /** A transient failure: the next run tries again. */
-  markDeferred(subscriptionId: number, periodKey: string, error: string, now: Date): Promise<void>;
+  /** A transient failure: the next run tries again. Only while run `runId` holds the claim (a run whose lease
+   *  was taken over does not release the new holder's claim). */
+  markDeferred(subscriptionId: number, periodKey: string, runId: string, error: string, now: Date): Promise<void>;
   /**
    * A permanent failure (hard bounce): status failed, hard bounces + 1, and the subscription suspended when
    * it reaches `maxHardBounces`. Returns whether it was suspended by this call.

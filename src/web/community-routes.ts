@@ -2,8 +2,7 @@
 import type { Context, Hono } from 'hono';
 import type { AppContext } from '../http/app-context.ts';
 import { normalizeArxivId } from '../domain/arxiv-id.ts';
-import { addDays } from '../domain/periods.ts';
-import { TRENDING_WINDOW_DAYS } from '../domain/trending.ts';
+import { trendingWindow } from '../domain/trending.ts';
 import type { Account } from '../store/community-store.ts';
 import { RateLimiter } from '../community/rate-limits.ts';
 import { outranks } from '../community/roles.ts';
@@ -77,7 +76,7 @@ export function registerCommunityRoutes(app: Hono, ctx: AppContext, limiter: Rat
   const trendingCache = new ResponseCache<PageBytes>(TRENDING_CACHE_MS, 4);
   app.get('/papers/trending', (c) => sharedPage(c, trendingCache, () => store.dataVersion(), async () => {
     const latest = await store.latestDay();
-    const range = latest ? { firstDay: addDays(latest, 1 - TRENDING_WINDOW_DAYS), lastDay: latest } : null;
+    const range = latest ? trendingWindow(latest) : null;
     const entries = range ? await store.listDaily({ ...range, sort: 'trending', offset: 0, limit: TRENDING_SIZE }) : [];
     const viewer = c.get('auth').account ? await viewerFor(c, store, entries.map((e) => e.paper.id)) : undefined;
     return trendingPage(entries, range, viewer);

@@ -5,6 +5,7 @@ import type { Hono } from 'hono';
 import type { DailyEntryInput, PaperInput } from '../domain/types.ts';
 import type { Embedder } from '../search/embedder.ts';
 import { SearchService } from '../search/search-service.ts';
+import { lexicalSearch } from '../search/lexical/lexical-search.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { createApp } from '../server/app.ts';
 import { loadConfig } from '../config.ts';
@@ -51,7 +52,7 @@ async function searchApp(embedder: Embedder | null = null): Promise<{ app: Hono;
   const store = new SqliteStore(':memory:');
   await store.importBatch({ papers: PAPERS, entries: ENTRIES, replaceDays: [] });
   // Built now rather than in the background of the first search, which could outlive the store.
-  await store.warmUp();
+  await lexicalSearch(store).warmUp();
   after(() => store.close());
   const config = loadConfig({ PUBLIC_URL: 'http://paperboy.test' });
   const app = createApp({ store, config, logger: createLogger('silent'), search: new SearchService(store, embedder) });

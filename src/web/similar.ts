@@ -5,6 +5,7 @@
  */
 import type { Paper } from '../domain/types.ts';
 import { parseQuery } from '../search/query-parser.ts';
+import { lexicalSearch } from '../search/lexical/lexical-search.ts';
 import type { AppContext } from '../http/app-context.ts';
 import type { ScoredPaper } from '../store/store.ts';
 
@@ -21,7 +22,7 @@ export async function similarPapers(ctx: Pick<AppContext, 'store' | 'search' | '
       if (vector) hits = await store.searchVectors(embedder.id, vector, count + 1, {});
     }
     // Quotes and stars in a title are not query syntax here: no required phrase, no prefix.
-    hits ??= await store.searchText(parseQuery(paper.title.replace(/["*]/g, ' ')), {}, WEIGHTS, count + 1);
+    hits ??= await lexicalSearch(store).search(parseQuery(paper.title.replace(/["*]/g, ' ')), {}, WEIGHTS, count + 1);
     return await store.getPapers(hits.map((h) => h.id).filter((id) => id !== paper.id).slice(0, count));
   } catch (error) {
     // The paper matters more than its neighbours: a failure here leaves the section out.

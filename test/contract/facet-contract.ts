@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type { Store } from '../../src/store/store.ts';
 import { parseQuery } from '../../src/search/query-parser.ts';
 import { DEFAULT_SEARCH_CONFIG } from '../../src/search/search-service.ts';
+import { lexicalSearch } from '../../src/search/lexical/lexical-search.ts';
 import type { ContractBackend } from './backends.ts';
 import { entry, importFixtures, madeUp } from './fixtures.ts';
 
@@ -175,7 +176,7 @@ export function communityContract(backend: () => ContractBackend): void {
       const paper = top!.paper;
       const moderator = await store.community.accountForEmail('mod@example.org', NOW);
       const dayCount = await store.countDaily({ firstDay: '2026-08-21', lastDay: '2026-08-21' });
-      const search = () => store.searchText(parseQuery(paper.title), {}, DEFAULT_SEARCH_CONFIG.weights, 50);
+      const search = () => lexicalSearch(store).search(parseQuery(paper.title), {}, DEFAULT_SEARCH_CONFIG.weights, 50);
       assert.equal((await search())[0]?.id, paper.id);
       assert.equal(await store.community.hidePaper(paper.id, moderator.id, 'duplicate', NOW), true);
       assert.equal(await store.community.hidePaper(paper.id, moderator.id, 'again', NOW), false);
@@ -222,6 +223,30 @@ export function communityContract(backend: () => ContractBackend): void {
       assert.deepEqual(refused, { allowed: false, retryAfter: 40 });
       assert.deepEqual(await b.community.hitRateLimit('signin:ada', 60, 5, new Date(start.getTime() + 60_000)), { allowed: true, retryAfter: 0 });
       assert.deepEqual(await b.community.hitRateLimit('signin:bob', 60, 5, start), { allowed: true, retryAfter: 0 });
+    });
+
+    test('the administrator claim code: one made by starts at once, replaced on demand, spent by one of many claiming at once', async (t) => {
+      const [a, b] = await backend().openTwo(t);
+      const hashes = ['h0', 'h1', 'h2', 'h3'];
+      const offered = await Promise.all(hashes.map((hash, i) => (i % 2 ? b : a).community.offerAdminClaim(hash, NOW)));
+      assert.equal(offered.filter(Boolean).length, 1, `${name()}: one of four processes starting at once makes the code`);
+      const pending = hashes[offered.indexOf(true)]!;
+      assert.equal(await a.community.offerAdminClaim('h4', later(1)), false, 'a later start leaves the pending code alone');
+      const ada = await a.community.accountForEmail('ada@example.org', NOW);
+      assert.equal(await b.community.spendAdminClaim('h4', ada.id), false);
+      await b.community.replaceAdminClaim('fresh', later(2));
+      assert.equal(await a.community.spendAdminClaim(pending, ada.id), false, 'a replaced code no longer works');
+
+      const members = await Promise.all(Array.from({ length: 8 }, (_, i) => a.community.accountForEmail(`m${i}@example.org`, NOW)));
+      const claims = await Promise.all(members.map((m, i) => (i % 2 ? b : a).community.spendAdminClaim('fresh', m.id)));
+      assert.equal(claims.filter(Boolean).length, 1, `${name()}: one of eight members claiming at once becomes admin`);
+      assert.equal(await b.community.countAdmins(), 1);
+      assert.equal((await b.community.getAccount(members[claims.indexOf(true)]!.id))!.role, 'admin');
+      assert.equal(await a.community.spendAdminClaim('fresh', ada.id), false, 'spent');
+      // With an administrator, even a code stored afterwards makes nobody admin.
+      assert.equal(await a.community.offerAdminClaim('late', later(3)), true);
+      assert.equal(await b.community.spendAdminClaim('late', ada.id), false);
+      assert.equal(await a.community.countAdmins(), 1);
     });
 
     test('the instance secret is made once and shared by every connection', async (t) => {
@@ -277,23 +302,74 @@ export function subscriptionContract(backend: () => ContractBackend): void {
     }
     const period = 'daily:2026-08-22';
     const [a, b, c, d] = ids as [number, number, number, number];
-    await store.subscriptions.beginDelivery(a, period, '<m-a@x>', NOW);
+    const claim = (id: number, run: string, messageId: string, at: Date) => store.subscriptions.claimDelivery(id, period, run, messageId, new Date(at.getTime() + 600_000), at);
+    assert.equal(await claim(a, 'run-1', '<m-a@x>', NOW), true);
     await store.subscriptions.markSent(a, period, later(1));
-    await store.subscriptions.beginDelivery(b, period, '<m-b@x>', NOW);
-    await store.subscriptions.markDeferred(b, period, '421 try later', later(1));
-    await store.subscriptions.beginDelivery(b, period, '<m-b2@x>', later(2));
-    await store.subscriptions.beginDelivery(c, period, '<m-c@x>', NOW);
+    assert.equal(await claim(b, 'run-1', '<m-b@x>', NOW), true);
+    await store.subscriptions.markDeferred(b, period, 'run-1', '421 try later', later(1));
+    assert.equal(await claim(b, 'run-2', '<m-b2@x>', later(2)), true, 'a deferred delivery is taken at once');
+    assert.equal(await claim(c, 'run-1', '<m-c@x>', NOW), true);
     assert.equal((await store.subscriptions.markFailed(c, period, '550 no such user', 2, later(1))).suspended, false);
     assert.deepEqual((await store.subscriptions.pendingRecipients('daily', period, 0, 10)).map((s) => s.id), [b, d]);
     assert.deepEqual((await store.subscriptions.pendingRecipients('daily', period, b, 10)).map((s) => s.id), [d]);
     const delivery = (await store.subscriptions.getDelivery(b, period))!;
-    assert.deepEqual([delivery.status, delivery.attempts, delivery.messageId, delivery.lastError], ['sending', 2, '<m-b@x>', '421 try later']);
+    assert.deepEqual([delivery.status, delivery.attempts, delivery.messageId, delivery.lastError, delivery.claimedBy, delivery.leaseUntil],
+      ['sending', 2, '<m-b@x>', '421 try later', 'run-2', later(602).toISOString()]);
     assert.deepEqual(await store.subscriptions.deliveryCounts(period), { sending: 1, deferred: 0, sent: 1, failed: 1 });
     assert.equal((await store.subscriptions.markFailed(c, 'daily:2026-08-23', '550', 2, later(86_400))).suspended, true);
     assert.equal((await store.subscriptions.getSubscription(c))!.status, 'suspended');
     await store.subscriptions.markSent(a, 'daily:2026-08-23', later(86_400));
     assert.equal((await store.subscriptions.getSubscription(a))!.hardBounces, 0);
     assert.equal(await store.subscriptions.getDelivery(d, period), null);
+  });
+
+  test('a delivery is claimed by one run at a time: a live lease is never taken, an ended one is', async (t) => {
+    const [one, two] = await backend().openTwo(t);
+    const ids: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const { subscription } = await one.subscriptions.requestSubscription(`r${i}@example.org`, 'daily', NOW);
+      await one.subscriptions.activate(subscription.id, 'daily', NOW);
+      ids.push(subscription.id);
+    }
+    const period = 'daily:2026-08-22';
+    const lease = (at: Date) => new Date(at.getTime() + 600_000);
+    const claim = (store: Store, id: number, run: string, at: Date) => store.subscriptions.claimDelivery(id, period, run, `<${id}@x>`, lease(at), at);
+
+    // Three runs on two connections reach every subscriber at the same moment: each delivery has one winner.
+    const runs = ['run-a', 'run-b', 'run-c'];
+    const attempts = ids.flatMap((id) => runs.map((run, k) => ({ id, run, store: k % 2 ? two : one })));
+    const results = await Promise.all(attempts.map(({ id, run, store }) => claim(store, id, run, NOW)));
+    for (const id of ids) {
+      const winners = attempts.filter((attempt, i) => attempt.id === id && results[i]);
+      assert.equal(winners.length, 1, `${backend().name}: one winner for subscription ${id}`);
+      const row = (await two.subscriptions.getDelivery(id, period))!;
+      assert.deepEqual([row.status, row.attempts, row.claimedBy, row.leaseUntil], ['sending', 1, winners[0]!.run, lease(NOW).toISOString()]);
+    }
+
+    const [x, y, z] = ids as [number, number, number];
+    const holder = (await one.subscriptions.getDelivery(x, period))!.claimedBy!;
+    // While the lease holds, nobody takes it; a renewal moves its end; once it has ended, another run may.
+    assert.equal(await claim(two, x, 'run-d', later(599)), false);
+    await one.subscriptions.renewClaims(period, holder, lease(later(300)));
+    assert.equal(await claim(two, x, 'run-d', later(600)), false, 'renewed by its live run');
+    assert.equal(await claim(two, x, 'run-d', later(900)), true, 'the lease ended: its run died');
+    const taken = (await one.subscriptions.getDelivery(x, period))!;
+    assert.deepEqual([taken.claimedBy, taken.attempts, taken.messageId], ['run-d', 2, `<${x}@x>`]);
+    // The run that lost it cannot release the new holder's claim; the holder can.
+    await one.subscriptions.markDeferred(x, period, holder, '421 late', later(901));
+    assert.equal((await one.subscriptions.getDelivery(x, period))!.status, 'sending');
+    await two.subscriptions.markDeferred(x, period, 'run-d', '421 busy', later(902));
+    assert.deepEqual(await one.subscriptions.deliveryCounts(period), { sending: 11, deferred: 1, sent: 0, failed: 0 });
+    assert.equal(await claim(one, x, 'run-e', later(903)), true, 'a deferred delivery is free at once');
+
+    // A final delivery is never claimed again, lease or not.
+    await one.subscriptions.markSent(y, period, later(1));
+    await one.subscriptions.markFailed(z, period, '550 no such user', 3, later(1));
+    for (const id of [y, z]) {
+      assert.equal(await claim(two, id, 'run-f', later(10_000)), false);
+      assert.equal((await two.subscriptions.getDelivery(id, period))!.leaseUntil, null);
+    }
+    assert.deepEqual((await one.subscriptions.pendingRecipients('daily', period, 0, 20)).length, 10);
   });
 
   test('the signing secret is made once and shared by every connection', async (t) => {

@@ -10,9 +10,10 @@ import type { CoreStore, DailySort, SearchFilters, TextQuery } from '../../src/s
 import type { Paper } from '../../src/domain/types.ts';
 import { ageInHours, trendingScore } from '../../src/domain/trending.ts';
 import { cleanTitle } from '../../src/domain/paper-record.ts';
-import { analyze, titleKey } from '../../src/search/analyzer.ts';
+import { analyze, titleKey } from '../../src/domain/analyzer.ts';
 import { parseQuery } from '../../src/search/query-parser.ts';
 import { DEFAULT_SEARCH_CONFIG } from '../../src/search/search-service.ts';
+import { lexicalSearch } from '../../src/search/lexical/lexical-search.ts';
 import type { ContractBackend } from './backends.ts';
 import { DAYS, dayBatch, entry, fixtureEntries, fixturePapers, importFixtures, madeUp } from './fixtures.ts';
 
@@ -348,7 +349,7 @@ export function storeContract(backend: () => ContractBackend): void {
     test('a paper\'s own title finds it first', async (t) => {
       const store = await opened(t);
       for (const paper of [...fixturePapers().values()].filter((_, i) => i % 4 === 0)) {
-        const hits = await store.searchText(query(paper.title), {}, WEIGHTS, 10);
+        const hits = await lexicalSearch(store).search(query(paper.title), {}, WEIGHTS, 10);
         assert.equal(hits[0]?.id, paper.id, `${name()}: "${paper.title}" -> ${hits.slice(0, 3).map((h) => h.id).join(', ')}`);
         assert.ok(isNonIncreasing(hits.map((h) => h.score)));
       }
@@ -356,15 +357,15 @@ export function storeContract(backend: () => ContractBackend): void {
 
     test('hits are at most the limit, best first, and an author\'s name finds their paper', async (t) => {
       const store = await opened(t);
-      const hits = await store.searchText(query('language models reasoning'), {}, WEIGHTS, 5);
+      const hits = await lexicalSearch(store).search(query('language models reasoning'), {}, WEIGHTS, 5);
       assert.ok(hits.length > 0 && hits.length <= 5);
       assert.ok(isNonIncreasing(hits.map((h) => h.score)));
       assert.equal(new Set(hits.map((h) => h.id)).size, hits.length);
       const paper = [...fixturePapers().values()].find((p) => p.authors.length > 0 && p.authors[0]!.name.split(' ').length >= 2)!;
-      const byAuthor = await store.searchText(query(paper.authors[0]!.name), {}, WEIGHTS, 50);
+      const byAuthor = await lexicalSearch(store).search(query(paper.authors[0]!.name), {}, WEIGHTS, 50);
       assert.ok(byAuthor.some((h) => h.id === paper.id), `${name()}: author ${paper.authors[0]!.name}`);
-      assert.deepEqual(await store.searchText(query('zzqxv wqzzv'), {}, WEIGHTS, 10), []);
-      assert.deepEqual(await store.searchText({ terms: [], phrases: [], prefixes: [] }, {}, WEIGHTS, 10), []);
+      assert.deepEqual(await lexicalSearch(store).search(query('zzqxv wqzzv'), {}, WEIGHTS, 10), []);
+      assert.deepEqual(await lexicalSearch(store).search({ terms: [], phrases: [], prefixes: [] }, {}, WEIGHTS, 10), []);
     });
 
     test('quoted phrases are required, as consecutive words', async (t) => {
@@ -377,17 +378,17 @@ export function storeContract(backend: () => ContractBackend): void {
         ],
         entries: [], replaceDays: [],
       });
-      const hits = await store.searchText(query('"sparse attention" kernels'), {}, WEIGHTS, 50);
+      const hits = await lexicalSearch(store).search(query('"sparse attention" kernels'), {}, WEIGHTS, 50);
       assert.deepEqual(hits.map((h) => h.id).filter((id) => id.startsWith('2101.')).sort(), ['2101.00030', '2101.00031']);
       // Every hit of a phrase from a real abstract holds it.
       const paper = [...fixturePapers().values()][3]!;
       const words = paper.summary.split(/\s+/).slice(4, 7).join(' ');
-      const phraseHits = await store.searchText(query(`"${words}"`), {}, WEIGHTS, 50);
+      const phraseHits = await lexicalSearch(store).search(query(`"${words}"`), {}, WEIGHTS, 50);
       assert.ok(phraseHits.some((h) => h.id === paper.id), `${name()}: "${words}"`);
       const phrase = analyze(words);
       for (const found of await store.getPapers(phraseHits.map((h) => h.id))) assert.ok(holdsPhrase(found, phrase), `${found.id} holds "${words}"`);
       // Two phrases: both are required.
-      const both = await store.searchText(query('"sparse attention" "attention is sparse"'), {}, WEIGHTS, 20);
+      const both = await lexicalSearch(store).search(query('"sparse attention" "attention is sparse"'), {}, WEIGHTS, 20);
       assert.deepEqual(both.map((h) => h.id).filter((id) => id.startsWith('2101.')), ['2101.00031']);
     });
 
@@ -397,8 +398,8 @@ export function storeContract(backend: () => ContractBackend): void {
         papers: [madeUp(40, { title: 'Transformers everywhere' }), madeUp(41, { title: 'Transformation groups' }), madeUp(42, { title: 'Trans fats' })],
         entries: [], replaceDays: [],
       });
-      await store.warmUp();
-      const hits = await store.searchText(query('transfor*'), {}, WEIGHTS, 10);
+      await lexicalSearch(store).warmUp();
+      const hits = await lexicalSearch(store).search(query('transfor*'), {}, WEIGHTS, 10);
       assert.deepEqual(hits.map((h) => h.id).sort(), ['2101.00040', '2101.00041']);
     });
 
@@ -406,7 +407,7 @@ export function storeContract(backend: () => ContractBackend): void {
       const store = await opened(t);
       const papers = [...fixturePapers().values()];
       const text = 'model learning data language';
-      const all = await store.searchText(query(text), {}, WEIGHTS, 1000);
+      const all = await lexicalSearch(store).search(query(text), {}, WEIGHTS, 1000);
       assert.ok(all.length > 10);
       const org = papers.find((p) => p.organization)!.organization!.name;
       const category = papers.find((p) => (p.categories?.length ?? 0) > 0)!.categories![0]!;
@@ -419,13 +420,13 @@ export function storeContract(backend: () => ContractBackend): void {
         [{ hasCode: true }, (p) => p.githubRepo !== null],
       ];
       for (const [filters, passes] of cases) {
-        const hits = await store.searchText(query(text), filters, WEIGHTS, 1000);
+        const hits = await lexicalSearch(store).search(query(text), filters, WEIGHTS, 1000);
         const want = (await store.getPapers(all.map((h) => h.id))).filter(passes).map((p) => p.id).sort();
         assert.deepEqual(hits.map((h) => h.id).sort(), want, `${name()}: ${JSON.stringify(filters)}`);
         const kept = await store.filterPapers(all.map((h) => h.id), filters);
         assert.deepEqual([...kept].sort(), want, `filterPapers ${JSON.stringify(filters)}`);
       }
-      assert.deepEqual(await store.searchText(query(text), { organization: "x' OR 1=1 --" }, WEIGHTS, 10), []);
+      assert.deepEqual(await lexicalSearch(store).search(query(text), { organization: "x' OR 1=1 --" }, WEIGHTS, 10), []);
       assert.deepEqual([...await store.filterPapers(['2999.99999', all[0]!.id], {})], [all[0]!.id]);
       assert.deepEqual([...await store.filterPapers([], { hasCode: true })], []);
     });
@@ -436,9 +437,9 @@ export function storeContract(backend: () => ContractBackend): void {
       for (const text of ['2608.19880', 'arXiv:2608.19880v2', 'hep-th/9901001', "'; DROP TABLE papers; --", '" OR 1=1 --',
         '%_\\', "a:* & !b | (c <-> d)", '<script>alert(1)</script>', '🙂 emoji', '\u0000nul', 'the of and', 'x'.repeat(3000),
         '"unterminated phrase', '***', '"" "a" "b c"', 'ünïcödé café', '$1 $2 ?']) {
-        const hits = await store.searchText(query(text), {}, WEIGHTS, 10);
+        const hits = await lexicalSearch(store).search(query(text), {}, WEIGHTS, 10);
         assert.ok(Array.isArray(hits), text);
-        await store.searchText(query(text), { organization: text, category: text, fromDay: '2020-01-01' }, WEIGHTS, 10);
+        await lexicalSearch(store).search(query(text), { organization: text, category: text, fromDay: '2020-01-01' }, WEIGHTS, 10);
         assert.equal(await store.findPaperByTitleKey(titleKey(text)), null);
       }
       assert.deepEqual(await store.stats(), before);
@@ -453,8 +454,8 @@ export function storeContract(backend: () => ContractBackend): void {
       assert.equal(paper.title, title);
       assert.equal(paper.summary, summary);
       assert.equal(paper.authors[0]!.name, "D'Arcy \"Q\" Smith");
-      assert.equal((await store.searchText(query('Brien unicode'), {}, WEIGHTS, 5))[0]?.id, '2101.00050');
-      assert.equal((await store.searchText(query('doubled'), {}, WEIGHTS, 5))[0]?.id, '2101.00050');
+      assert.equal((await lexicalSearch(store).search(query('Brien unicode'), {}, WEIGHTS, 5))[0]?.id, '2101.00050');
+      assert.equal((await lexicalSearch(store).search(query('doubled'), {}, WEIGHTS, 5))[0]?.id, '2101.00050');
       assert.equal(await store.findPaperByTitleKey(titleKey(title)), '2101.00050');
       assert.deepEqual(await store.getAuthor("D'Arcy \"Q\" Smith"), { name: "D'Arcy \"Q\" Smith", papers: 1, upvotes: 0 });
       const again = await store.importBatch({ papers: [madeUp(50, { title, summary, authors: [{ name: "D'Arcy \"Q\" Smith", externalId: null, hidden: false }] })], entries: [], replaceDays: [] });
@@ -471,23 +472,23 @@ export function storeContract(backend: () => ContractBackend): void {
 
     test('search sees papers written after warm-up', async (t) => {
       const store = await opened(t);
-      await store.warmUp();
+      await lexicalSearch(store).warmUp();
       await store.importBatch({ papers: [madeUp(60, { title: 'Quokkas as a benchmark' })], entries: [], replaceDays: [] });
-      assert.equal((await store.searchText(query('quokkas benchmark'), {}, WEIGHTS, 5))[0]?.id, '2101.00060');
+      assert.equal((await lexicalSearch(store).search(query('quokkas benchmark'), {}, WEIGHTS, 5))[0]?.id, '2101.00060');
       await store.importBatch({ papers: [madeUp(60, { title: 'Wombats as a benchmark' })], entries: [], replaceDays: [] });
-      assert.deepEqual(await store.searchText(query('quokkas'), {}, WEIGHTS, 5), []);
-      assert.equal((await store.searchText(query('wombats'), {}, WEIGHTS, 5))[0]?.id, '2101.00060');
+      assert.deepEqual(await lexicalSearch(store).search(query('quokkas'), {}, WEIGHTS, 5), []);
+      assert.equal((await lexicalSearch(store).search(query('wombats'), {}, WEIGHTS, 5))[0]?.id, '2101.00060');
     });
 
     test('search sees papers another process wrote after warm-up', async (t) => {
       const [a, b] = await backend().openTwo(t);
       await importFixtures(a);
-      await a.warmUp();
+      await lexicalSearch(a).warmUp();
       await b.importBatch({ papers: [madeUp(80, { title: 'Pangolins as a benchmark' })], entries: [], replaceDays: [] });
-      assert.equal((await a.searchText(query('pangolins benchmark'), {}, WEIGHTS, 5))[0]?.id, '2101.00080', `${name()}: a new paper`);
+      assert.equal((await lexicalSearch(a).search(query('pangolins benchmark'), {}, WEIGHTS, 5))[0]?.id, '2101.00080', `${name()}: a new paper`);
       await b.importBatch({ papers: [madeUp(80, { title: 'Axolotls as a benchmark' })], entries: [], replaceDays: [] });
-      assert.deepEqual(await a.searchText(query('pangolins'), {}, WEIGHTS, 5), [], `${name()}: the old title`);
-      assert.equal((await a.searchText(query('axolotls'), {}, WEIGHTS, 5))[0]?.id, '2101.00080', `${name()}: the new title`);
+      assert.deepEqual(await lexicalSearch(a).search(query('pangolins'), {}, WEIGHTS, 5), [], `${name()}: the old title`);
+      assert.equal((await lexicalSearch(a).search(query('axolotls'), {}, WEIGHTS, 5))[0]?.id, '2101.00080', `${name()}: the new title`);
     });
   });
 
@@ -559,7 +560,7 @@ export function storeContract(backend: () => ContractBackend): void {
         organizations: new Set(papers.flatMap((p) => (p.organization ? [p.organization.name] : []))).size,
         authors: new Set(papers.flatMap((p) => p.authors.map((a) => a.name))).size,
       });
-      await store.warmUp();
+      await lexicalSearch(store).warmUp();
     });
   });
 

@@ -11,6 +11,7 @@ import type { Embedder } from '../embedder.ts';
 import { paperText } from '../embedder.ts';
 import { fuse, type FusionConfig } from '../fusion.ts';
 import { parseQuery } from '../query-parser.ts';
+import { lexicalSearch } from '../lexical/lexical-search.ts';
 import { DEFAULT_SEARCH_CONFIG, SearchService } from '../search-service.ts';
 import type { BeirCollection } from './beir.ts';
 import { evaluateRun, pairedRandomizationTest, perQueryNdcg, type RunMetrics } from './metrics.ts';
@@ -54,7 +55,8 @@ export async function evaluateCollection(collection: BeirCollection, options: Ev
       id: d.id, title: d.title || '(untitled)', summary: d.text, publishedAt: '2020-01-01T00:00:00.000Z', authors: [],
     }));
     for (let i = 0; i < papers.length; i += 10_000) await store.importBatch({ papers: papers.slice(i, i + 10_000), entries: [], replaceDays: [] });
-    await store.warmUp();
+    const textSearch = lexicalSearch(store);
+    await textSearch.warmUp();
     const indexSeconds = (performance.now() - started) / 1000;
     log(`indexed ${papers.length} documents in ${indexSeconds.toFixed(1)} s`);
 
@@ -77,7 +79,7 @@ export async function evaluateCollection(collection: BeirCollection, options: Ev
     const lexicalRuns = new Map<string, ScoredPaper[]>();
     const vectorRuns = new Map<string, ScoredPaper[]>();
     for (const query of collection.queries) {
-      lexicalRuns.set(query.id, await store.searchText(parseQuery(query.text), {}, weights, options.candidates));
+      lexicalRuns.set(query.id, await textSearch.search(parseQuery(query.text), {}, weights, options.candidates));
       if (embedder) {
         vectorRuns.set(query.id, await store.searchVectors(embedder.id, await embedder.embedQuery(query.text), options.candidates, {}));
       }

@@ -7,7 +7,7 @@
  *   Σ_t idf(t) · tf_w · (k1 + 1) / (tf_w + k1 · (1 − b + b · dl / avgdl)),  idf(t) = ln(1 + (N − df + 0.5) / (df + 0.5))
  */
 import type { FieldWeights } from '../../store/store.ts';
-import { forEachWord, stemWord } from '../analyzer.ts';
+import { forEachWord, stemWord } from '../../domain/analyzer.ts';
 
 export interface AnalyzedDocument {
   /** A small positive integer naming the document (the store's row id). */

@@ -76,6 +76,28 @@ export class PostgresCommunityStore implements CommunityStore {
     return Number(row!.n);
   }
 
+  async offerAdminClaim(codeHash: string, now: Date): Promise<boolean> {
+    const stored = await this.#db.query('INSERT INTO admin_claim (id, code_hash, created_at) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING RETURNING id',
+      [codeHash, now.toISOString()]);
+    return stored.length > 0;
+  }
+
+  async replaceAdminClaim(codeHash: string, now: Date): Promise<void> {
+    await this.#db.query(`INSERT INTO admin_claim (id, code_hash, created_at) VALUES (1, $1, $2)
+      ON CONFLICT (id) DO UPDATE SET code_hash = excluded.code_hash, created_at = excluded.created_at`, [codeHash, now.toISOString()]);
+  }
+
+  async spendAdminClaim(codeHash: string, accountId: number): Promise<boolean> {
+    return this.#db.transaction(async (tx) => {
+      // A second claim's DELETE waits on the first one's row lock, then finds the row gone.
+      const spent = await tx.query(`DELETE FROM admin_claim WHERE id = 1 AND code_hash = $1
+        AND NOT EXISTS (SELECT 1 FROM members WHERE role = 'admin') RETURNING id`, [codeHash]);
+      if (spent.length === 0) return false;
+      await tx.query(`UPDATE members SET role = 'admin' WHERE id = $1`, [accountId]);
+      return true;
+    });
+  }
+
   async createLoginToken(tokenHash: string, email: string, expiresAt: Date): Promise<void> {
     const now = new Date().toISOString();
     // Kept an hour past expiry, so that renewLoginToken can still find the newest one.

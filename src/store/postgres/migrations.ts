@@ -315,7 +315,30 @@ export const migrations: Migration[] = [
     `,
   },
   {
+    version: 9,
+    name: 'send ledger claims: the run that holds a delivery and until when',
+    // Rows left "sending" by earlier versions have no lease: the next run may take them, as it always could.
+    sql: `
+      ALTER TABLE digest_deliveries ADD COLUMN claimed_by text;
+      ALTER TABLE digest_deliveries ADD COLUMN lease_until text COLLATE "C";
+    `,
+  },
+  {
     version: 10,
+    name: 'the pending administrator claim code, apart from job state',
+    // One row at most; shown on no page (no data-version trigger). A code pending in job state is dropped:
+    // the next start makes a new one.
+    sql: `
+      CREATE TABLE admin_claim (
+        id integer PRIMARY KEY CHECK (id = 1),
+        code_hash text NOT NULL,
+        created_at text NOT NULL
+      );
+      DELETE FROM job_state WHERE key = 'admin-claim';
+    `,
+  },
+  {
+    version: 11,
     name: 'image cache: sources and their state, bytes by SHA-256',
     // Not versioned: an image fetched changes no cached page's data (avatars show once the 5-second caches turn).
     sql: `

@@ -1,44 +1,33 @@
 /**
  * The scale-out store: the same Store as the embedded SQLite store, on PostgreSQL through a Runner
  * (a `pg` pool, or PGlite in tests). Imports merge with the same rules (domain/paper-record.ts), trending
- * is the same formula (domain/trending.ts) computed in SQL, lexical search ranks in memory as the embedded
- * store does (store/text-index.ts; a weighted tsvector with a GIN index answers until that is built),
- * vectors are pgvector (see vectors.ts).
+ * is the same formula (domain/trending.ts) computed in SQL, lexical search ranks in memory as on the embedded
+ * store (search/lexical/, reading what index-source.ts gives it; a weighted tsvector with a GIN index answers
+ * until that is built), vectors are pgvector (see vectors.ts).
  */
 import type { DailyEntry, Member, Organization, Paper, PaperInput } from '../../domain/types.ts';
 import { mergePaper, samePaperRecord, type PaperRecord } from '../../domain/paper-record.ts';
-import { TRENDING_AGE_OFFSET_HOURS, TRENDING_COMMENT_WEIGHT, TRENDING_GRAVITY } from '../../domain/trending.ts';
+import { TRENDING_AGE_OFFSET_HOURS, TRENDING_COMMENT_WEIGHT, TRENDING_GRAVITY, trendingReference } from '../../domain/trending.ts';
 import type {
-  AuthorSummary, Store, DailyQuery, FieldWeights, ImportBatch, ImportCounts, OrganizationSummary, PaperPage,
-  ScoredPaper, SearchFilters, StoreStats, TextQuery,
+  AuthorSummary, Store, DailyQuery, ImportBatch, ImportCounts, OrganizationSummary, PaperPage, ScoredPaper, SearchFilters,
+  StoreStats,
 } from '../store.ts';
-import { titleKey } from '../../search/analyzer.ts';
+import { titleKey } from '../../domain/analyzer.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { PoolRunner, type Queryable, type Runner } from './runner.ts';
 import { migrate } from './migrations.ts';
-import { Params, filterConditions, hasFilters } from './sql-params.ts';
-import { TextIndex, authorNames, type IndexedText } from '../text-index.ts';
-import { paperTsvector, rankWeights, textQuery } from './text-query.ts';
+import { Params, filterConditions } from './sql-params.ts';
+import { PgIndexSource } from './index-source.ts';
+import { paperTsvector } from './text-query.ts';
 import { PgVectors } from './vectors.ts';
 import { PostgresCommunityStore } from './community-store.ts';
 import { PostgresSubscriptionStore } from './subscription-store.ts';
 import { PostgresCollectionStore } from './collection-store.ts';
 import { PostgresImageStore } from './image-store.ts';
-import { json, nullableString, paperColumns, rowToMember, rowToPaper, rowToPaperWithFirstEntry, trendingReference, MEMBER_COLUMNS, ORG_JOIN, PAPER_COLUMNS, PAPER_SELECT } from '../rows.ts';
+import { nullableString, paperColumns, rowToMember, rowToPaper, rowToPaperWithFirstEntry, MEMBER_COLUMNS, ORG_JOIN, PAPER_COLUMNS, PAPER_SELECT } from '../rows.ts';
 
 /** Papers read and written per round trip during an import. */
 const IMPORT_CHUNK = 1_000;
-/** A query term in more than this share of all papers is left out of the match while rarer terms remain. */
-export const COMMON_TERM_FRACTION = 0.01;
-/** Matches kept by the first (title and authors) stage of lexical ranking. */
-const TITLE_STAGE_BUDGET = 2_000;
-/** Below this many papers no term counts as common. */
-const COMMON_TERMS_MIN_PAPERS = 10_000;
-/** How long the list of common terms (from the planner's statistics) is reused. */
-const COMMON_TERMS_TTL_MS = 10 * 60_000;
-/** Papers read per round trip when the search index catches up with other processes' writes. */
-const CATCH_UP_CHUNK = 1_000;
-
 /** The submission that first put a paper on the daily feed (`fe`, with its member `fm`): see PAPER_SELECT. */
 const FIRST_ENTRY_JOIN = `
   LEFT JOIN LATERAL (SELECT e.submitted_at, e.submitted_by FROM daily_entries e WHERE e.paper_id = p.id ORDER BY e.day LIMIT 1) fe ON true
@@ -65,15 +54,7 @@ export class PostgresStore implements Store {
   readonly subscriptions: PostgresSubscriptionStore;
   readonly collections: PostgresCollectionStore;
   readonly images: PostgresImageStore;
-  #commonTerms: { terms: Map<string, number>; at: number } | null = null;
-  /** Lexical ranking in memory, as in the embedded store, keyed by row_id; built by warmUp. */
-  readonly #textIndex: TextIndex;
-  /** How far the text index has caught up: every paper up to this write_seq, as of this data version. */
-  #textSeen: { writeSeq: number; dataVersion: bigint } | null = null;
-  /** Catch-ups run one after another. */
-  #catchUp: Promise<void> = Promise.resolve();
-  /** The papers moderators hid, as of a data version. */
-  #hidden: { dataVersion: bigint; rows: Set<number> } | null = null;
+  readonly indexSource: PgIndexSource;
 
   /** Use PostgresStore.open or PostgresStore.connect: the schema is migrated before the store is used. */
   constructor(db: Runner) {
@@ -83,12 +64,7 @@ export class PostgresStore implements Store {
     this.subscriptions = new PostgresSubscriptionStore(db);
     this.collections = new PostgresCollectionStore(db);
     this.images = new PostgresImageStore(db);
-    this.#textIndex = new TextIndex({
-      page: async (after, limit) => (await db.query(`SELECT row_id, id, title, authors, summary FROM papers
-        WHERE row_id > $1 ORDER BY row_id LIMIT $2`, [after, limit])).map(rowToText),
-      texts: async (docs) => (await db.query('SELECT row_id, id, title, authors, summary FROM papers WHERE row_id = ANY($1::bigint[])',
-        [docs])).map(rowToText),
-    });
+    this.indexSource = new PgIndexSource(db);
   }
 
   /** A store over a runner, migrated. */
@@ -398,109 +374,6 @@ export class PostgresStore implements Store {
       ORDER BY p.published_at DESC, p.id DESC LIMIT $2 OFFSET $3`, [name, limit, offset])).map(rowToPaperWithFirstEntry);
   }
 
-  /**
-   * Lexical search. Once warmUp has built the in-memory index it ranks (BM25F, as in the embedded store),
-   * after catching up with what any process wrote since; filters and hidden papers come from SQL as sets of
-   * row ids. Before that, a weighted tsvector query answers, so that a fresh process serves at once.
-   */
-  async searchText(query: TextQuery, filters: SearchFilters, weights: FieldWeights, limit: number): Promise<ScoredPaper[]> {
-    if (limit <= 0) return [];
-    if (!this.#textIndex.ready || !this.#textSeen) return this.#searchTsvector(query, filters, weights, limit);
-    const version = await this.#catchUpText();
-    let allowed: Set<number> | null = null;
-    if (hasFilters(filters)) {
-      const params = new Params();
-      const where = filterConditions(filters, params);
-      allowed = new Set((await this.#db.query(`SELECT p.row_id FROM papers p WHERE true${where}`, params.values)).map((r) => Number(r.row_id)));
-    }
-    return this.#textIndex.search(query, allowed, await this.#hiddenRows(version), weights, limit);
-  }
-
-  /** Feeds the text index every paper written (by any process) since it last caught up; returns the data version it is current with. */
-  async #catchUpText(): Promise<bigint> {
-    const version = BigInt(await this.dataVersion());
-    if (version <= this.#textSeen!.dataVersion) return version;
-    const run = this.#catchUp.then(async () => {
-      const seen = this.#textSeen!;
-      if (version <= seen.dataVersion) return;
-      let after = seen.writeSeq;
-      for (;;) {
-        const rows = await this.#db.query(`SELECT row_id, id, title, authors, summary, write_seq FROM papers
-          WHERE write_seq > $1 ORDER BY write_seq LIMIT $2`, [after, CATCH_UP_CHUNK]);
-        for (const row of rows) {
-          this.#textIndex.written({ doc: Number(row.row_id), id: String(row.id), title: String(row.title),
-            authors: json<{ name: string }[]>(row.authors), summary: String(row.summary) });
-        }
-        if (rows.length > 0) after = Number(rows.at(-1)!.write_seq);
-        if (rows.length < CATCH_UP_CHUNK) break;
-      }
-      this.#textSeen = { writeSeq: after, dataVersion: version };
-    });
-    this.#catchUp = run.catch(() => undefined);
-    await run;
-    return version;
-  }
-
-  /** Papers moderators hid (a handful, read through a partial index), once per data version. */
-  async #hiddenRows(version: bigint): Promise<Set<number>> {
-    if (this.#hidden && this.#hidden.dataVersion === version) return this.#hidden.rows;
-    const rows = new Set((await this.#db.query('SELECT row_id FROM papers WHERE hidden_at IS NOT NULL')).map((r) => Number(r.row_id)));
-    if (!this.#hidden || this.#hidden.dataVersion < version) this.#hidden = { dataVersion: version, rows };
-    return rows;
-  }
-
-  /** Lexical search in SQL (a weighted tsvector with a GIN index): until the in-memory index is built. */
-  async #searchTsvector(query: TextQuery, filters: SearchFilters, weights: FieldWeights, limit: number): Promise<ScoredPaper[]> {
-    const tsquery = textQuery(query, await this.#common());
-    if (!tsquery) return [];
-    const params = new Params();
-    const weightsParam = params.add(rankWeights(weights));
-    const rankQuery = params.add(tsquery.rank);
-    // Two stages: the matches ranked by their title and author terms alone (a small column, read without
-    // the whole tsvector), then the best of those by all their terms. Up to TITLE_STAGE_BUDGET matches the
-    // first stage keeps them all and changes nothing; past it, a common query ranks thousands of papers by
-    // title first instead of reading every abstract's terms (133k papers: p95 450 -> 270 ms, same top 50).
-    const sql = `
-      WITH candidates AS MATERIALIZED (
-        SELECT p.row_id FROM papers p
-        WHERE p.search_vector @@ ${params.add(tsquery.match)}::tsquery AND p.hidden_at IS NULL${filterConditions(filters, params)}
-        ORDER BY ts_rank(${weightsParam}::float4[], p.title_vector, ${rankQuery}::tsquery, 0) DESC, p.row_id
-        LIMIT ${params.add(Math.max(TITLE_STAGE_BUDGET, limit))}
-      )
-      SELECT p.id, ts_rank(${weightsParam}::float4[], p.search_vector, ${rankQuery}::tsquery, 1) AS score
-      FROM candidates c JOIN papers p ON p.row_id = c.row_id
-      ORDER BY score DESC, p.row_id LIMIT ${params.add(limit)}`;
-    const rows = await this.#db.transaction(async (tx) => {
-      // The planner prices a match as cheap and scans the whole table when a tenth of it matches; testing every
-      // paper's tsvector costs far more than the GIN index (measured: 155 ms against ~30 ms at 20k papers).
-      await tx.query(`SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)`);
-      return tx.query<{ id: string; score: number }>(sql, params.values);
-    });
-    return rows.map((r) => ({ id: r.id, score: Number(r.score) }));
-  }
-
-  /**
-   * Terms in more than COMMON_TERM_FRACTION of papers, with that share, from the planner's statistics of the
-   * search column; none below COMMON_TERMS_MIN_PAPERS papers, where ranking every match is cheap anyway.
-   */
-  async #common(): Promise<Map<string, number>> {
-    if (this.#commonTerms && Date.now() - this.#commonTerms.at < COMMON_TERMS_TTL_MS) return this.#commonTerms.terms;
-    const [row] = await this.#db.query<{ elems: string[] | null; freqs: number[] | null; papers: number | null }>(`
-      SELECT s.most_common_elems::text::text[] AS elems, s.most_common_elem_freqs AS freqs,
-        (SELECT reltuples FROM pg_class WHERE oid = 'papers'::regclass) AS papers
-      FROM pg_stats s WHERE s.schemaname = current_schema() AND s.tablename = 'papers' AND s.attname = 'search_vector'`);
-    const terms = new Map<string, number>();
-    if (Number(row?.papers ?? 0) >= COMMON_TERMS_MIN_PAPERS) {
-      const freqs = row?.freqs ?? [];
-      (row?.elems ?? []).forEach((term, i) => {
-        const share = Number(freqs[i]);
-        if (share > COMMON_TERM_FRACTION) terms.set(term, share);
-      });
-    }
-    this.#commonTerms = { terms, at: Date.now() };
-    return terms;
-  }
-
   async findPaperByTitleKey(key: string): Promise<string | null> {
     if (key === '') return null;
     const [row] = await this.#db.query('SELECT id FROM papers WHERE title_key = $1 AND hidden_at IS NULL ORDER BY row_id LIMIT 1', [key]);
@@ -557,24 +430,9 @@ export class PostgresStore implements Store {
     return String(row!.version);
   }
 
-  /**
-   * Builds the in-memory text index (searches use SQL until it is ready), and refreshes the planner's
-   * statistics of the search column if missing, for that SQL.
-   */
+  /** Refreshes the planner's statistics of the search column if missing (the in-memory index is search/'s). */
   async warmUp(): Promise<void> {
-    const [row] = await this.#db.query<{ n: number }>(`SELECT count(*) AS n FROM pg_stats
-      WHERE schemaname = current_schema() AND tablename = 'papers' AND attname = 'search_vector'`);
-    if (Number(row!.n) === 0) await this.#db.exec('ANALYZE papers');
-    this.#commonTerms = null;
-    await this.#common();
-    if (!this.#textSeen) {
-      // Where catching up starts: read before the first build begins, so that the build and the papers
-      // written after this point cover everything.
-      const [seen] = await this.#db.query(`SELECT (SELECT version FROM data_version WHERE id = 1) AS version,
-        (SELECT coalesce(max(write_seq), 0) FROM papers) AS write_seq`);
-      this.#textSeen ??= { writeSeq: Number(seen!.write_seq), dataVersion: BigInt(String(seen!.version)) };
-    }
-    await this.#textIndex.warmUp();
+    await this.indexSource.prepare();
   }
 
   async stats(): Promise<StoreStats> {
@@ -611,13 +469,6 @@ function cleanValue<T>(value: T): T {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cleanValue(v)])) as T;
   }
   return value;
-}
-
-function rowToText(row: Record<string, unknown>): IndexedText {
-  return {
-    doc: Number(row.row_id), id: String(row.id), title: String(row.title),
-    authors: authorNames(json<{ name: string }[]>(row.authors)), summary: String(row.summary),
-  };
 }
 
 async function readRecords(q: Queryable, ids: string[]): Promise<Map<string, PaperRecord>> {

@@ -73,29 +73,44 @@ export class PostgresSubscriptionStore implements SubscriptionStore {
     return Number(row!.n);
   }
 
-  async beginDelivery(subscriptionId: number, periodKey: string, messageId: string, now: Date): Promise<void> {
-    await this.#db.query(`
-      INSERT INTO digest_deliveries (subscription_id, period_key, status, attempts, message_id, updated_at)
-      VALUES ($1, $2, 'sending', 1, $3, $4)
+  async claimDelivery(subscriptionId: number, periodKey: string, runId: string, messageId: string, leaseUntil: Date, now: Date): Promise<boolean> {
+    // ON CONFLICT DO UPDATE locks the existing row and evaluates WHERE on its latest version: of runs asking at
+    // once, one inserts or updates, every other one waits for it and then finds the row taken.
+    const won = await this.#db.query(`
+      INSERT INTO digest_deliveries (subscription_id, period_key, status, attempts, message_id, claimed_by, lease_until, updated_at)
+      VALUES ($1, $2, 'sending', 1, $3, $4, $5, $6)
       ON CONFLICT (subscription_id, period_key) DO UPDATE SET status = 'sending', attempts = digest_deliveries.attempts + 1,
-        message_id = coalesce(digest_deliveries.message_id, excluded.message_id), updated_at = excluded.updated_at`,
-    [subscriptionId, periodKey, messageId, now.toISOString()]);
+        message_id = coalesce(digest_deliveries.message_id, excluded.message_id), claimed_by = excluded.claimed_by,
+        lease_until = excluded.lease_until, updated_at = excluded.updated_at
+      WHERE digest_deliveries.status = 'deferred'
+        OR (digest_deliveries.status = 'sending' AND (digest_deliveries.lease_until IS NULL OR digest_deliveries.lease_until <= $6))
+      RETURNING 1 AS won`,
+    [subscriptionId, periodKey, messageId, runId, leaseUntil.toISOString(), now.toISOString()]);
+    return won.length > 0;
+  }
+
+  async renewClaims(periodKey: string, runId: string, leaseUntil: Date): Promise<void> {
+    await this.#db.query(`UPDATE digest_deliveries SET lease_until = $1 WHERE period_key = $2 AND status = 'sending' AND claimed_by = $3`,
+      [leaseUntil.toISOString(), periodKey, runId]);
   }
 
   async markSent(subscriptionId: number, periodKey: string, now: Date): Promise<void> {
     await this.#db.transaction(async (tx) => {
-      await setStatus(tx, subscriptionId, periodKey, 'sent', null, now);
+      await setFinal(tx, subscriptionId, periodKey, 'sent', null, now);
       await tx.query('UPDATE digest_subscriptions SET hard_bounces = 0 WHERE id = $1 AND hard_bounces <> 0', [subscriptionId]);
     });
   }
 
-  async markDeferred(subscriptionId: number, periodKey: string, error: string, now: Date): Promise<void> {
-    await setStatus(this.#db, subscriptionId, periodKey, 'deferred', error, now);
+  async markDeferred(subscriptionId: number, periodKey: string, runId: string, error: string, now: Date): Promise<void> {
+    await this.#db.query(`
+      UPDATE digest_deliveries SET status = 'deferred', last_error = $1, lease_until = NULL, updated_at = $2
+      WHERE subscription_id = $3 AND period_key = $4 AND status = 'sending' AND claimed_by = $5`,
+    [error, now.toISOString(), subscriptionId, periodKey, runId]);
   }
 
   async markFailed(subscriptionId: number, periodKey: string, error: string, maxHardBounces: number, now: Date): Promise<{ suspended: boolean }> {
     return this.#db.transaction(async (tx) => {
-      await setStatus(tx, subscriptionId, periodKey, 'failed', error, now);
+      await setFinal(tx, subscriptionId, periodKey, 'failed', error, now);
       const [row] = await tx.query('UPDATE digest_subscriptions SET hard_bounces = hard_bounces + 1 WHERE id = $1 RETURNING hard_bounces, status',
         [subscriptionId]);
       if (!row || Number(row.hard_bounces) < maxHardBounces || row.status !== 'active') return { suspended: false };
@@ -125,11 +140,11 @@ export class PostgresSubscriptionStore implements SubscriptionStore {
   }
 }
 
-async function setStatus(q: Queryable, subscriptionId: number, periodKey: string, status: DeliveryStatus, error: string | null, now: Date): Promise<void> {
+/** What the SMTP server said is final whichever run asked it: the lease ends with it. */
+async function setFinal(q: Queryable, subscriptionId: number, periodKey: string, status: 'sent' | 'failed', error: string | null, now: Date): Promise<void> {
   await q.query(`
     INSERT INTO digest_deliveries (subscription_id, period_key, status, attempts, last_error, updated_at) VALUES ($1, $2, $3, 1, $4, $5)
-    ON CONFLICT (subscription_id, period_key) DO UPDATE SET status = excluded.status,
+    ON CONFLICT (subscription_id, period_key) DO UPDATE SET status = excluded.status, lease_until = NULL,
       last_error = coalesce(excluded.last_error, digest_deliveries.last_error), updated_at = excluded.updated_at`,
   [subscriptionId, periodKey, status, error, now.toISOString()]);
 }
-

@@ -1,7 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { paperTsvector, quoteLexeme, rankWeights, textQuery } from './text-query.ts';
-import { parseQuery } from '../../search/query-parser.ts';
+import { analyze } from '../../domain/analyzer.ts';
+import type { TextQuery } from '../store.ts';
+
+/** An analysed query, as search/query-parser.ts makes one from `terms "phrase" prefix*`. */
+const query = (terms: string, phrases: string[] = [], prefixes: string[] = []): TextQuery =>
+  ({ terms: analyze(terms), phrases: phrases.map(analyze), prefixes });
 
 test('a paper\'s tsvector: analysed terms with positions, title A, authors B, abstract C, fields apart', () => {
   const tsv = paperTsvector('Sparse Attention', [{ name: 'Ada Lovelace' }], 'Attention is sparse.');
@@ -14,13 +19,13 @@ test('lexemes are quoted, so that no text is tsquery or tsvector syntax', () => 
 });
 
 test('terms match any of them; phrases are required in order; prefixes match starts of words', () => {
-  assert.deepEqual(textQuery(parseQuery('graph neural networks')), {
+  assert.deepEqual(textQuery(query('graph neural networks')), {
     match: "'graph' | 'neural' | 'network'", rank: "'graph' | 'neural' | 'network'",
   });
-  assert.deepEqual(textQuery(parseQuery('"sparse attention" kernels')), {
+  assert.deepEqual(textQuery(query('kernels', ['sparse attention'])), {
     match: "('spars' <-> 'attent')", rank: "'kernel' | 'spars' | 'attent'",
   });
-  assert.deepEqual(textQuery(parseQuery('transfor* models')), {
+  assert.deepEqual(textQuery(query('models', [], ['transfor'])), {
     match: "'model' | 'transfor':*", rank: "'model' | 'transfor':*",
   });
   assert.equal(textQuery({ terms: [], phrases: [], prefixes: [] }), null);
@@ -28,16 +33,16 @@ test('terms match any of them; phrases are required in order; prefixes match sta
 
 test('common terms leave the match while a rarer term remains, and still rank', () => {
   const common = new Map([['model', 0.3], ['languag', 0.12], ['learn', 0.2], ['data', 0.1]]);
-  assert.deepEqual(textQuery(parseQuery('language model protein folding'), common), {
+  assert.deepEqual(textQuery(query('language model protein folding'), common), {
     match: "'protein' | 'fold'", rank: "'languag' | 'model' | 'protein' | 'fold'",
   });
   // Only common terms: a paper must hold two of the least common four.
-  assert.deepEqual(textQuery(parseQuery('large language model learning data'), new Map([...common, ['larg', 0.05]])), {
+  assert.deepEqual(textQuery(query('large language model learning data'), new Map([...common, ['larg', 0.05]])), {
     match: "('larg' & 'data') | ('larg' & 'languag') | ('larg' & 'learn') | ('data' & 'languag') | ('data' & 'learn') | ('languag' & 'learn')",
     rank: "'larg' | 'languag' | 'model' | 'learn' | 'data'",
   });
   // One common term alone is matched as it is.
-  assert.deepEqual(textQuery(parseQuery('model'), common), { match: "'model'", rank: "'model'" });
+  assert.deepEqual(textQuery(query('model'), common), { match: "'model'", rank: "'model'" });
 });
 
 test('rank weights are ts_rank\'s {D, C, B, A}, scaled into 0..1', () => {

@@ -1,11 +1,11 @@
 /**
  * Full-text search structures of the PostgreSQL store, built from the same TypeScript analysis as the
- * embedded store (search/analyzer.ts) rather than a PostgreSQL text-search configuration: the store writes
+ * embedded store (domain/analyzer.ts) rather than a PostgreSQL text-search configuration: the store writes
  * each paper's terms as a tsvector literal (title weight A, authors B, abstract C) and turns an analysed
  * query into a tsquery literal, so both backends agree on what a term is. Nothing of a person's raw text
  * reaches SQL: terms are letters and digits, and are quoted as lexemes all the same.
  */
-import { analyze } from '../../search/analyzer.ts';
+import { analyze } from '../../domain/analyzer.ts';
 import type { FieldWeights, TextQuery } from '../store.ts';
 
 /** PostgreSQL keeps positions up to this value (larger ones are clamped). */

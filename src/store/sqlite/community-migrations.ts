@@ -76,3 +76,18 @@ export const communityMigrations: Migration[] = [
     `,
   },
 ];
+
+/** Appended after version 9 (versions apply in the order of the list). */
+export const adminClaimMigration: Migration = {
+  version: 10,
+  name: 'the pending administrator claim code, apart from job state',
+  // A code pending in job state is dropped: the next start makes a new one.
+  sql: `
+    CREATE TABLE admin_claim (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      code_hash TEXT NOT NULL,
+      created_at TEXT NOT NULL
+    ) STRICT;
+    DELETE FROM job_state WHERE key = 'admin-claim';
+  `,
+};

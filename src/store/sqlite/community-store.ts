@@ -76,6 +76,28 @@ export class SqliteCommunityStore implements CommunityStore {
     return Number(this.#db.sql(`SELECT count(*) AS n FROM members WHERE role = 'admin'`).get()!.n);
   }
 
+  async offerAdminClaim(codeHash: string, now: Date): Promise<boolean> {
+    const result = this.#db.sql('INSERT INTO admin_claim (id, code_hash, created_at) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING')
+      .run(codeHash, now.toISOString());
+    return Number(result.changes) > 0;
+  }
+
+  async replaceAdminClaim(codeHash: string, now: Date): Promise<void> {
+    this.#db.sql(`INSERT INTO admin_claim (id, code_hash, created_at) VALUES (1, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET code_hash = excluded.code_hash, created_at = excluded.created_at`).run(codeHash, now.toISOString());
+  }
+
+  async spendAdminClaim(codeHash: string, accountId: number): Promise<boolean> {
+    // One writer at a time: the first claim deletes the row, every later one finds none.
+    return this.#db.transaction(() => {
+      const spent = this.#db.sql(`DELETE FROM admin_claim WHERE id = 1 AND code_hash = ?
+        AND NOT EXISTS (SELECT 1 FROM members WHERE role = 'admin') RETURNING id`).get(codeHash);
+      if (!spent) return false;
+      this.#db.sql(`UPDATE members SET role = 'admin' WHERE id = ?`).run(accountId);
+      return true;
+    });
+  }
+
   async createLoginToken(tokenHash: string, email: string, expiresAt: Date): Promise<void> {
     this.#db.transaction(() => {
       // Kept an hour past expiry, so that renewLoginToken can still find the newest one.

@@ -39,3 +39,14 @@ export const digestMigrations: Migration[] = [
     `,
   },
 ];
+
+/** Appended after the core's version 8 (versions apply in the order of the list). */
+export const digestLeaseMigration: Migration = {
+  version: 9,
+  name: 'send ledger claims: the run that holds a delivery and until when',
+  // Rows left "sending" by earlier versions have no lease: the next run may take them, as it always could.
+  sql: `
+    ALTER TABLE digest_deliveries ADD COLUMN claimed_by TEXT;
+    ALTER TABLE digest_deliveries ADD COLUMN lease_until TEXT;
+  `,
+};

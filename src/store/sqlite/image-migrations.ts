@@ -3,7 +3,7 @@ import type { Migration } from './migrations.ts';
 
 export const imageMigrations: Migration[] = [
   {
-    version: 10,
+    version: 11,
     name: 'image cache: sources and their state, bytes by SHA-256',
     sql: `
       CREATE TABLE images (

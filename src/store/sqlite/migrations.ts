@@ -1,8 +1,8 @@
 /** Versioned schema of the embedded store. Append new versions; never edit one that has shipped. */
 import type { SqliteDatabase } from './database.ts';
-import { titleKey } from '../../search/analyzer.ts';
-import { communityMigrations } from './community-migrations.ts';
-import { digestMigrations } from './digest-migrations.ts';
+import { titleKey } from '../../domain/analyzer.ts';
+import { adminClaimMigration, communityMigrations } from './community-migrations.ts';
+import { digestLeaseMigration, digestMigrations } from './digest-migrations.ts';
 import { collectionMigrations } from './collection-migrations.ts';
 import { imageMigrations } from './image-migrations.ts';
 
@@ -130,5 +130,7 @@ export const migrations: Migration[] = [
       CREATE INDEX papers_write_seq ON papers(write_seq);
     `,
   },
+  digestLeaseMigration,
+  adminClaimMigration,
   ...imageMigrations,
 ];

@@ -2,21 +2,21 @@
 import type { StatementSync, SQLInputValue, SQLOutputValue } from 'node:sqlite';
 import type { DailyEntry, Member, Organization, Paper } from '../../domain/types.ts';
 import { mergePaper, samePaperRecord, type PaperRecord } from '../../domain/paper-record.ts';
-import { ageInHours, trendingScore } from '../../domain/trending.ts';
+import { ageInHours, trendingReference, trendingScore } from '../../domain/trending.ts';
 import type {
-  AuthorSummary, DailyQuery, FieldWeights, ImportBatch, ImportCounts, OrganizationSummary, PaperPage, ScoredPaper,
-  SearchFilters, Store, StoreStats, TextQuery,
+  AuthorSummary, DailyQuery, ImportBatch, ImportCounts, OrganizationSummary, PaperPage, ScoredPaper, SearchFilters, Store,
+  StoreStats,
 } from '../store.ts';
-import { TextSearch, filterConditions } from './text-search.ts';
+import { SqliteIndexSource, filterConditions } from './index-source.ts';
 import { VectorSearch } from './vector-search.ts';
 import { SqliteCommunityStore } from './community-store.ts';
 import { SqliteSubscriptionStore } from './subscription-store.ts';
 import { SqliteCollectionStore } from './collection-store.ts';
 import { SqliteImageStore } from './image-store.ts';
 import { SqliteDatabase } from './database.ts';
-import { titleKey } from '../../search/analyzer.ts';
+import { titleKey } from '../../domain/analyzer.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
-import { nullableString, paperColumns, rowToMember, rowToPaper, trendingReference, MEMBER_COLUMNS, ORG_JOIN, PAPER_COLUMNS, PAPER_SELECT } from '../rows.ts';
+import { nullableString, paperColumns, rowToMember, rowToPaper, MEMBER_COLUMNS, ORG_JOIN, PAPER_COLUMNS, PAPER_SELECT } from '../rows.ts';
 
 type Row = Record<string, SQLOutputValue>;
 
@@ -30,8 +30,8 @@ export class SqliteStore implements Store {
   readonly backend = 'sqlite' as const;
   readonly #db: SqliteDatabase;
   readonly #authorIds = new Map<string, number>();
-  readonly #textSearch: TextSearch;
   readonly #vectors: VectorSearch;
+  readonly indexSource: SqliteIndexSource;
   readonly community: SqliteCommunityStore;
   readonly subscriptions: SqliteSubscriptionStore;
   readonly collections: SqliteCollectionStore;
@@ -42,7 +42,7 @@ export class SqliteStore implements Store {
     this.#db.raw.function('trending_score', { deterministic: true }, (upvotes, comments, submittedAt, now) =>
       trendingScore(Number(upvotes), Number(comments), ageInHours(String(submittedAt), new Date(String(now)))));
     this.#db.migrate();
-    this.#textSearch = new TextSearch(this.#db);
+    this.indexSource = new SqliteIndexSource(this.#db, () => this.#dataVersion());
     this.#vectors = new VectorSearch(this.#db);
     this.community = new SqliteCommunityStore(this.#db);
     this.subscriptions = new SqliteSubscriptionStore(this.#db);
@@ -59,15 +59,6 @@ export class SqliteStore implements Store {
   }
 
   async importBatch(batch: ImportBatch, onProgress?: (papersDone: number) => void): Promise<ImportCounts> {
-    const { counts, written } = this.#importTransaction(batch, onProgress);
-    // Only what was committed reaches the in-memory search index.
-    for (const { rowid, record } of written) {
-      this.#textSearch.written({ rowid, id: record.id, title: record.title, authors: record.authors, summary: record.summary });
-    }
-    return counts;
-  }
-
-  #importTransaction(batch: ImportBatch, onProgress?: (papersDone: number) => void) {
     try {
       return this.#writeBatch(batch, onProgress);
     } catch (error) {
@@ -77,10 +68,9 @@ export class SqliteStore implements Store {
     }
   }
 
-  #writeBatch(batch: ImportBatch, onProgress?: (papersDone: number) => void) {
+  #writeBatch(batch: ImportBatch, onProgress?: (papersDone: number) => void): ImportCounts {
     return this.#transaction(() => {
       const counts: ImportCounts = { papersNew: 0, papersUpdated: 0, papersUnchanged: 0, entries: 0 };
-      const toIndex: { rowid: number; record: PaperRecord }[] = [];
       const now = new Date().toISOString();
       for (const [index, input] of batch.papers.entries()) {
         if (onProgress && index % 1000 === 0) onProgress(index);
@@ -91,7 +81,7 @@ export class SqliteStore implements Store {
           counts.papersUnchanged++;
           continue;
         }
-        toIndex.push({ rowid: this.#writeRecord(record, now), record });
+        this.#writeRecord(record, now);
         if (!existing || JSON.stringify(existing.authors) !== JSON.stringify(record.authors)) this.#writeAuthors(record);
         if (existing) counts.papersUpdated++;
         else counts.papersNew++;
@@ -111,7 +101,7 @@ export class SqliteStore implements Store {
             entry.thumbnail, entry.isAuthorParticipating ? 1 : 0);
         counts.entries++;
       }
-      return { counts, written: toIndex };
+      return counts;
     });
   }
 
@@ -146,8 +136,8 @@ export class SqliteStore implements Store {
     };
   }
 
-  #writeRecord(r: PaperRecord, now: string): number {
-    const row = this.#sql(`
+  #writeRecord(r: PaperRecord, now: string): void {
+    this.#sql(`
       INSERT INTO papers (id, title, summary, published_at, authors, categories, organization_name, github_repo,
         github_stars, project_page, ai_summary, ai_keywords, withdrawn, discussion_id, upvotes_source, upvotes,
         num_comments_source, num_comments, updated_at, title_key, write_seq)
@@ -160,13 +150,11 @@ export class SqliteStore implements Store {
         upvotes_source = excluded.upvotes_source, upvotes = excluded.upvotes_source + papers.local_upvotes,
         num_comments_source = excluded.num_comments_source,
         num_comments = excluded.num_comments_source + papers.local_comments, updated_at = excluded.updated_at,
-        write_seq = excluded.write_seq
-      RETURNING rowid`)
-      .get(r.id, r.title, r.summary, r.publishedAt, JSON.stringify(r.authors), JSON.stringify(r.categories),
+        write_seq = excluded.write_seq`)
+      .run(r.id, r.title, r.summary, r.publishedAt, JSON.stringify(r.authors), JSON.stringify(r.categories),
         r.organizationName, r.githubRepo, r.githubStars, r.projectPage, r.aiSummary, JSON.stringify(r.aiKeywords),
         r.withdrawn ? 1 : 0, r.discussionId, r.upvotesSource, r.upvotesSource, r.numCommentsSource,
         r.numCommentsSource, now, titleKey(r.title));
-    return Number(row!.rowid);
   }
 
   #writeAuthors(r: PaperRecord): void {
@@ -225,13 +213,9 @@ export class SqliteStore implements Store {
   async searchVectors(modelId: string, vector: Float32Array, limit: number, filters: SearchFilters): Promise<ScoredPaper[]> {
     const index = this.#vectors.index(modelId);
     if (!index) return [];
-    const hidden = this.#textSearch.hiddenRowids();
-    let admits = (doc: number) => !hidden.has(doc);
-    if (filters.fromDay || filters.toDay || filters.organization || filters.category || filters.hasCode) {
-      const filter = filterConditions(filters);
-      const allowed = new Set(this.#sql(`SELECT p.rowid FROM papers p WHERE 1 = 1${filter.sql}`).all(...filter.params).map((r) => Number(r.rowid)));
-      admits = (doc) => allowed.has(doc) && !hidden.has(doc);
-    }
+    const hidden = this.indexSource.hiddenRowids();
+    const allowed = this.indexSource.allowedRowids(filters);
+    const admits = allowed === null ? (doc: number) => !hidden.has(doc) : (doc: number) => allowed.has(doc) && !hidden.has(doc);
     const hits = index.search(vector, limit, 20, admits);
     const ids = this.#vectors.idsOf(hits.map((h) => h.doc));
     return hits.flatMap((h) => {
@@ -257,17 +241,16 @@ export class SqliteStore implements Store {
   }
 
   async dataVersion(): Promise<string> {
+    return this.#dataVersion();
+  }
+
+  #dataVersion(): string {
     // PRAGMA data_version moves when another connection commits; our own writes are counted here.
     return `${Number(this.#sql('PRAGMA data_version').get()!.data_version)}.${this.#db.writes}`;
   }
 
-  async warmUp(): Promise<void> {
-    await this.#textSearch.warmUp();
-  }
-
-  async searchText(query: TextQuery, filters: SearchFilters, weights: FieldWeights, limit: number): Promise<ScoredPaper[]> {
-    return this.#textSearch.search(query, filters, weights, limit);
-  }
+  /** Nothing to prepare: searches rank in memory (search/lexical/), and the store has no ranking of its own. */
+  async warmUp(): Promise<void> {}
 
   async findPaperByTitleKey(key: string): Promise<string | null> {
     if (key === '') return null;

@@ -91,29 +91,44 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
     return Number(row!.n);
   }
 
-  async beginDelivery(subscriptionId: number, periodKey: string, messageId: string, now: Date): Promise<void> {
-    this.#db.sql(`
-      INSERT INTO digest_deliveries (subscription_id, period_key, status, attempts, message_id, updated_at)
-      VALUES (?, ?, 'sending', 1, ?, ?)
+  async claimDelivery(subscriptionId: number, periodKey: string, runId: string, messageId: string, leaseUntil: Date, now: Date): Promise<boolean> {
+    // One statement, and SQLite has one writer at a time: of runs asking at once, the first one's row makes
+    // every later one's WHERE false.
+    const won = this.#db.sql(`
+      INSERT INTO digest_deliveries (subscription_id, period_key, status, attempts, message_id, claimed_by, lease_until, updated_at)
+      VALUES (?, ?, 'sending', 1, ?, ?, ?, ?)
       ON CONFLICT (subscription_id, period_key) DO UPDATE SET status = 'sending', attempts = attempts + 1,
-        message_id = coalesce(digest_deliveries.message_id, excluded.message_id), updated_at = excluded.updated_at`)
-      .run(subscriptionId, periodKey, messageId, now.toISOString());
+        message_id = coalesce(digest_deliveries.message_id, excluded.message_id), claimed_by = excluded.claimed_by,
+        lease_until = excluded.lease_until, updated_at = excluded.updated_at
+      WHERE digest_deliveries.status = 'deferred'
+        OR (digest_deliveries.status = 'sending' AND (digest_deliveries.lease_until IS NULL OR digest_deliveries.lease_until <= ?))
+      RETURNING 1 AS won`)
+      .get(subscriptionId, periodKey, messageId, runId, leaseUntil.toISOString(), now.toISOString(), now.toISOString());
+    return won !== undefined;
+  }
+
+  async renewClaims(periodKey: string, runId: string, leaseUntil: Date): Promise<void> {
+    this.#db.sql(`UPDATE digest_deliveries SET lease_until = ? WHERE period_key = ? AND status = 'sending' AND claimed_by = ?`)
+      .run(leaseUntil.toISOString(), periodKey, runId);
   }
 
   async markSent(subscriptionId: number, periodKey: string, now: Date): Promise<void> {
     this.#transaction(() => {
-      this.#setStatus(subscriptionId, periodKey, 'sent', null, now);
+      this.#setFinal(subscriptionId, periodKey, 'sent', null, now);
       this.#db.sql('UPDATE digest_subscriptions SET hard_bounces = 0 WHERE id = ? AND hard_bounces <> 0').run(subscriptionId);
     });
   }
 
-  async markDeferred(subscriptionId: number, periodKey: string, error: string, now: Date): Promise<void> {
-    this.#setStatus(subscriptionId, periodKey, 'deferred', error, now);
+  async markDeferred(subscriptionId: number, periodKey: string, runId: string, error: string, now: Date): Promise<void> {
+    this.#db.sql(`
+      UPDATE digest_deliveries SET status = 'deferred', last_error = ?, lease_until = NULL, updated_at = ?
+      WHERE subscription_id = ? AND period_key = ? AND status = 'sending' AND claimed_by = ?`)
+      .run(error, now.toISOString(), subscriptionId, periodKey, runId);
   }
 
   async markFailed(subscriptionId: number, periodKey: string, error: string, maxHardBounces: number, now: Date): Promise<{ suspended: boolean }> {
     return this.#transaction(() => {
-      this.#setStatus(subscriptionId, periodKey, 'failed', error, now);
+      this.#setFinal(subscriptionId, periodKey, 'failed', error, now);
       const row = this.#db.sql(`
         UPDATE digest_subscriptions SET hard_bounces = hard_bounces + 1 WHERE id = ? RETURNING hard_bounces, status`)
         .get(subscriptionId);
@@ -123,10 +138,11 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
     });
   }
 
-  #setStatus(subscriptionId: number, periodKey: string, status: DeliveryStatus, error: string | null, now: Date): void {
+  /** What the SMTP server said is final whichever run asked it: the lease ends with it. */
+  #setFinal(subscriptionId: number, periodKey: string, status: 'sent' | 'failed', error: string | null, now: Date): void {
     this.#db.sql(`
       INSERT INTO digest_deliveries (subscription_id, period_key, status, attempts, last_error, updated_at) VALUES (?, ?, ?, 1, ?, ?)
-      ON CONFLICT (subscription_id, period_key) DO UPDATE SET status = excluded.status,
+      ON CONFLICT (subscription_id, period_key) DO UPDATE SET status = excluded.status, lease_until = NULL,
         last_error = coalesce(excluded.last_error, digest_deliveries.last_error), updated_at = excluded.updated_at`)
       .run(subscriptionId, periodKey, status, error, now.toISOString());
   }

@@ -1,9 +1,11 @@
 /**
  * Paper vectors in the embedded store. Each embedding model has its own sqlite-vec table (vectors of two
  * models never mix); searches run on an in-memory copy with binary pre-selection (see BinaryQuantizedIndex),
- * loaded from that table on first use and kept in step with every write.
+ * loaded from that table on first use and kept in step with every write. That copy is this backend's vector
+ * index, as pgvector's HNSW is PostgreSQL's: it lives here because only the store sees the vectors it writes
+ * (vectors have no write sequence that a reader elsewhere could catch up by).
  */
-import { BinaryQuantizedIndex } from '../../search/vector/binary-index.ts';
+import { BinaryQuantizedIndex } from './binary-index.ts';
 import type { SqliteDatabase } from './database.ts';
 
 interface Model {

@@ -102,6 +102,12 @@ export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimi
     if (!account) return c.redirect(signInUrl('/admin/claim'), 303);
     const form = await c.req.parseBody();
     const viewer = await viewerFor(c, ctx.store, []);
+    const limit = await limiter.hit('admin-claim', String(account.id), c.get('auth').address);
+    if (!limit.allowed) {
+      const minutes = Math.ceil(limit.retryAfter / 60);
+      c.header('Retry-After', String(limit.retryAfter));
+      return page(c, adminClaimPage(viewer, `Too many attempts. Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`), 429);
+    }
     const claimed = await claimAdmin(ctx.store, account, typeof form.code === 'string' ? form.code : '');
     if (!claimed) return page(c, adminClaimPage(viewer, 'That code is not right, or the instance has an administrator already.'), 400);
     ctx.logger.warn({ member: account.name }, 'administrator claimed the instance');

@@ -103,7 +103,7 @@ ${option('daily', 'Daily')}${option('weekly', 'Weekly')}${option('off', 'Off')}
 
 export function adminClaimPage(viewer: Viewer, error?: string): PageOptions {
   return formPage('Become the administrator', html`<h1>Become the administrator</h1>
-<p class="lead">This instance has no administrator yet. Its log shows a one-time code at start; enter it here.</p>
+<p class="lead">This instance has no administrator yet. The log of its first start shows a one-time code (<code>paperboy admin claim-code</code> prints a new one); enter it here.</p>
 ${errorNote(error)}
 <form method="post" action="/admin/claim" class="stack-form">
 ${csrfField(viewer.csrfToken)}

@@ -6,7 +6,7 @@
 import { html } from 'hono/html';
 import type { Paper } from '../../domain/types.ts';
 import { highlight, isEmptyMatcher, matcherFor, snippet, type Matcher } from '../../search/highlight.ts';
-import { isStopWord } from '../../search/analyzer.ts';
+import { isStopWord } from '../../domain/analyzer.ts';
 import { DEFAULT_SEARCH_CONFIG, type SearchResponse } from '../../search/search-service.ts';
 import { excerpt, formatCount, plural } from '../../domain/format.ts';
 import type { Html } from '../html.ts';

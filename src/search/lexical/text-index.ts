@@ -1,14 +1,15 @@
 /**
- * Lexical ranking of both stores: an in-memory BM25F index (search/lexical/bm25-index.ts) over every
- * paper's title, authors and abstract, keyed by a numeric document number the store gives each paper
- * (SQLite's rowid, PostgreSQL's row_id). The store supplies the rows (a paged read for the build, texts
- * for phrase checks) and the sets filters and moderation allow; this module does the rest. Papers written
- * since the build sit in a small map of recent documents that shadows the index, until the next build.
+ * Lexical ranking of both stores: an in-memory BM25F index (bm25-index.ts) over every paper's title,
+ * authors and abstract, keyed by a numeric document number the store gives each paper (SQLite's rowid,
+ * PostgreSQL's row_id). The store supplies the rows (a paged read for the build, texts for phrase checks) and
+ * the sets filters and moderation allow; this module does the rest. Papers written since the build sit in a
+ * small map of recent documents that shadows the index, until the next build.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { FieldWeights, ScoredPaper, TextQuery } from './store.ts';
-import { analyze } from '../search/analyzer.ts';
-import { Bm25Builder, Bm25Index, TopK, documentTerms, type AnalyzedDocument, type DocumentTerms } from '../search/lexical/bm25-index.ts';
+import type { FieldWeights, ScoredPaper, TextQuery } from '../../store/store.ts';
+import type { IndexSource, IndexedText } from '../../store/index-source.ts';
+import { analyze } from '../../domain/analyzer.ts';
+import { Bm25Builder, Bm25Index, TopK, documentTerms, type AnalyzedDocument, type DocumentTerms } from './bm25-index.ts';
 
 /** Prefix terms expand to at most this many words of the vocabulary. */
 const PREFIX_EXPANSION = 64;
@@ -17,40 +18,15 @@ const PHRASE_CHECK_BUDGET = 2_000;
 /** Rows read per step of a build, between which other work runs. */
 const BUILD_CHUNK = 2_000;
 
-/** A paper as the index reads it: its document number, id and raw text (author names joined by spaces). */
-export interface IndexedText {
-  doc: number;
-  id: string;
-  title: string;
-  authors: string;
-  summary: string;
-}
+/** Where the index reads papers from. */
+export type TextSource = Pick<IndexSource, 'page' | 'texts'>;
 
-/** A paper as a store wrote it. */
-export interface WrittenPaper {
-  doc: number;
-  id: string;
-  title: string;
-  authors: readonly { name: string }[];
-  summary: string;
-}
-
-/** Where the index reads papers from. Either may answer synchronously. */
-export interface TextSource {
-  /** Up to `limit` papers with a document number above `afterDoc`, in increasing document order. */
-  page(afterDoc: number, limit: number): IndexedText[] | Promise<IndexedText[]>;
-  /** The current text of these papers (any that no longer exist are left out). */
-  texts(docs: readonly number[]): IndexedText[] | Promise<IndexedText[]>;
-}
-
-export const authorNames = (authors: readonly { name: string }[]) => authors.map((a) => a.name).join(' ');
-
-function analyzedDocument(paper: WrittenPaper): AnalyzedDocument {
+function analyzedDocument(paper: IndexedText): AnalyzedDocument {
   return {
     doc: paper.doc,
     id: paper.id,
     title: analyze(paper.title),
-    authors: analyze(authorNames(paper.authors)),
+    authors: analyze(paper.authors),
     abstract: analyze(paper.summary),
   };
 }
@@ -101,8 +77,8 @@ export class TextIndex {
     this.#index = index;
   }
 
-  /** Called by the store for every paper written (by it, or by others once it learns of it) since the build began. */
-  written(paper: WrittenPaper): void {
+  /** Called for every paper written (by this process or another, once it is known) since the build began. */
+  written(paper: IndexedText): void {
     if (!this.#index && !this.#building) return;
     this.#index?.remove(paper.doc);
     this.#recent.set(paper.doc, { terms: documentTerms(analyzedDocument(paper)), generation: this.#generation });

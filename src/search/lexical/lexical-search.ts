@@ -1,0 +1,97 @@
+/**
+ * Lexical search of a store, on either backend: the in-memory BM25F index (text-index.ts), kept current with
+ * every paper written since it was built, by this process or any other. Before each search it compares the
+ * store's data version with the one it last saw and, when it moved, takes in the papers written since
+ * (papers.write_seq); filters and hidden papers come from the store as sets of document numbers. Until the
+ * index is built, a backend that can rank in SQL (PostgreSQL's tsvector) answers, so that a fresh process
+ * serves at once; otherwise the first search waits for the build.
+ */
+import type { CoreStore, FieldWeights, ScoredPaper, SearchFilters, TextQuery } from '../../store/store.ts';
+import type { WriteMark } from '../../store/index-source.ts';
+import { TextIndex } from './text-index.ts';
+
+/** Papers read per round trip when the index catches up with writes. */
+const CATCH_UP_CHUNK = 1_000;
+
+export class LexicalSearch {
+  readonly #store: CoreStore;
+  readonly #index: TextIndex;
+  /** How far the index has caught up: every paper up to this write sequence, as of this data version. */
+  #seen: WriteMark | null = null;
+  /** Catch-ups run one after another. */
+  #catchUp: Promise<void> = Promise.resolve();
+  /** The papers moderators hid, as of a data version. */
+  #hidden: { dataVersion: string; docs: Set<number> } | null = null;
+
+  constructor(store: CoreStore) {
+    this.#store = store;
+    this.#index = new TextIndex(store.indexSource);
+  }
+
+  /** Builds the in-memory index (and whatever the backend's own ranking needs); resolves when it is ready. */
+  async warmUp(): Promise<void> {
+    await this.#store.warmUp();
+    if (!this.#seen) {
+      // Where catching up starts: read before the first build begins, so that the build and the papers
+      // written after this point cover everything.
+      const mark = await this.#store.indexSource.writeMark();
+      this.#seen ??= mark;
+    }
+    await this.#index.warmUp();
+  }
+
+  /** The best `limit` papers for a query that pass the filters, best first; hidden papers never. */
+  async search(query: TextQuery, filters: SearchFilters, weights: FieldWeights, limit: number): Promise<ScoredPaper[]> {
+    if (limit <= 0) return [];
+    const source = this.#store.indexSource;
+    if (!this.#index.ready || !this.#seen) {
+      const unindexed = await source.searchUnindexed(query, filters, weights, limit);
+      if (unindexed) return unindexed;
+      await this.warmUp();
+    }
+    const dataVersion = await this.#caughtUp();
+    return this.#index.search(query, await source.allowed(filters), await this.#hiddenDocs(dataVersion), weights, limit);
+  }
+
+  /** Feeds the index every paper written since it last looked; returns the data version it is current with. */
+  async #caughtUp(): Promise<string> {
+    const dataVersion = await this.#store.dataVersion();
+    if (dataVersion === this.#seen!.dataVersion) return dataVersion;
+    const run = this.#catchUp.then(async () => {
+      const seen = this.#seen!;
+      if (dataVersion === seen.dataVersion) return;
+      let after = seen.writeSeq;
+      for (;;) {
+        const rows = await this.#store.indexSource.writtenSince(after, CATCH_UP_CHUNK);
+        for (const row of rows) this.#index.written(row);
+        if (rows.length > 0) after = rows.at(-1)!.writeSeq;
+        if (rows.length < CATCH_UP_CHUNK) break;
+      }
+      this.#seen = { writeSeq: after, dataVersion };
+    });
+    this.#catchUp = run.catch(() => undefined);
+    await run;
+    return dataVersion;
+  }
+
+  /** Papers moderators hid, read once per data version. */
+  async #hiddenDocs(dataVersion: string): Promise<Set<number>> {
+    if (this.#hidden?.dataVersion === dataVersion) return this.#hidden.docs;
+    const docs = await this.#store.indexSource.hidden();
+    this.#hidden = { dataVersion, docs };
+    return docs;
+  }
+}
+
+/** One index per store, whoever searches it: every search service, feed and page of a process shares it. */
+const searches = new WeakMap<CoreStore, LexicalSearch>();
+
+/** The lexical search of a store (made on first use). */
+export function lexicalSearch(store: CoreStore): LexicalSearch {
+  let search = searches.get(store);
+  if (!search) {
+    search = new LexicalSearch(store);
+    searches.set(store, search);
+  }
+  return search;
+}

@@ -1,0 +1,100 @@
+/**
+ * What the in-memory search index reads from the embedded store (see store/index-source.ts): papers' text by
+ * rowid, papers written since a write sequence, and the rowids filters and moderation allow. Ranking is in
+ * memory (search/lexical/); SQLite's FTS5 was measured first: its bm25() costs ~8 µs per matching paper
+ * (~400 ms for a common word at 133k papers), and keeping it in step doubled import time, so it is not used.
+ */
+import type { SQLInputValue, SQLOutputValue } from 'node:sqlite';
+import type { SearchFilters } from '../store.ts';
+import type { SqliteDatabase } from './database.ts';
+import { authorNames, type IndexSource, type IndexedText, type WriteMark, type WrittenText } from '../index-source.ts';
+
+/** SQL conditions on papers `p` for search filters. */
+export function filterConditions(filters: SearchFilters): { sql: string; params: SQLInputValue[] } {
+  const conditions: string[] = [];
+  const params: SQLInputValue[] = [];
+  if (filters.fromDay) {
+    conditions.push('p.published_at >= ?');
+    params.push(`${filters.fromDay}T00:00:00.000Z`);
+  }
+  if (filters.toDay) {
+    conditions.push('p.published_at <= ?');
+    params.push(`${filters.toDay}T23:59:59.999Z`);
+  }
+  if (filters.organization) {
+    conditions.push('p.organization_name = ?');
+    params.push(filters.organization);
+  }
+  if (filters.category) {
+    conditions.push('EXISTS (SELECT 1 FROM json_each(p.categories) WHERE json_each.value = ?)');
+    params.push(filters.category);
+  }
+  if (filters.hasCode) conditions.push('p.github_repo IS NOT NULL');
+  return { sql: conditions.map((c) => ` AND ${c}`).join(''), params };
+}
+
+const hasFilters = (f: SearchFilters) => Boolean(f.fromDay || f.toDay || f.organization || f.category || f.hasCode);
+
+const rowToText = (row: Record<string, SQLOutputValue>): IndexedText => ({
+  doc: Number(row.rowid), id: String(row.id), title: String(row.title),
+  authors: authorNames(JSON.parse(String(row.authors)) as { name: string }[]), summary: String(row.summary),
+});
+
+export class SqliteIndexSource implements IndexSource {
+  readonly #db: SqliteDatabase;
+  /** The store's data version (PRAGMA data_version and this connection's writes). */
+  readonly #dataVersion: () => string;
+
+  constructor(db: SqliteDatabase, dataVersion: () => string) {
+    this.#db = db;
+    this.#dataVersion = dataVersion;
+  }
+
+  async page(afterDoc: number, limit: number): Promise<IndexedText[]> {
+    return this.#db.sql('SELECT rowid, id, title, authors, summary FROM papers WHERE rowid > ? ORDER BY rowid LIMIT ?')
+      .all(afterDoc, limit).map(rowToText);
+  }
+
+  async texts(docs: readonly number[]): Promise<IndexedText[]> {
+    return this.#db.sql('SELECT p.rowid, p.id, p.title, p.authors, p.summary FROM json_each(?) j JOIN papers p ON p.rowid = j.value')
+      .all(JSON.stringify(docs)).map(rowToText);
+  }
+
+  async writeMark(): Promise<WriteMark> {
+    const writeSeq = Number(this.#db.sql('SELECT coalesce(max(write_seq), 0) AS n FROM papers').get()!.n);
+    return { writeSeq, dataVersion: this.#dataVersion() };
+  }
+
+  async writtenSince(afterSeq: number, limit: number): Promise<WrittenText[]> {
+    return this.#db.sql('SELECT rowid, id, title, authors, summary, write_seq FROM papers WHERE write_seq > ? ORDER BY write_seq LIMIT ?')
+      .all(afterSeq, limit).map((row) => ({ ...rowToText(row), writeSeq: Number(row.write_seq) }));
+  }
+
+  async allowed(filters: SearchFilters): Promise<Set<number> | null> {
+    return this.allowedRowids(filters);
+  }
+
+  async hidden(): Promise<Set<number>> {
+    return this.hiddenRowids();
+  }
+
+  async searchUnindexed(): Promise<null> {
+    return null;
+  }
+
+  /** The rowids that pass the filters, or null when there is no filter (also for the store's vector search). */
+  allowedRowids(filters: SearchFilters): Set<number> | null {
+    if (!hasFilters(filters)) return null;
+    const filter = filterConditions(filters);
+    return this.#rowids(`SELECT p.rowid FROM papers p WHERE 1 = 1${filter.sql}`, filter.params);
+  }
+
+  /** Papers moderators hid (a handful of rows, read through a partial index). */
+  hiddenRowids(): Set<number> {
+    return this.#rowids('SELECT rowid FROM papers WHERE hidden_at IS NOT NULL', []);
+  }
+
+  #rowids(sql: string, params: SQLInputValue[]): Set<number> {
+    return new Set(this.#db.sql(sql).all(...params).map((row) => Number(row.rowid)));
+  }
+}
