@@ -1,8 +1,8 @@
 /**
  * Work beside serving: build the in-memory search index, keep the instance's own embedding model trained and
  * every paper embedded (now, and every few minutes for new papers), run the daily arXiv harvest, send the
- * digests, and fetch avatars into the image cache. The jobs run through a JobQueue (src/jobs/): in this process on the embedded default, on shared
- * PostgreSQL queues when there are several processes.
+ * digests, and fetch avatars into the image cache. The jobs run through a JobQueue (src/jobs/): in this
+ * process on the embedded default, on shared PostgreSQL queues when there are several processes.
  *
  * Roles (`paperboy serve --role`): `all` serves and works; `web` only serves (it loads the search model the
  * workers keep, and reloads it when they train a new one); `worker` only works.
