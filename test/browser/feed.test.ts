@@ -29,7 +29,8 @@ test('feed → previous day → paper → organization', async () => {
   assert.ok(await page.getByRole('heading', { name: 'Similar papers' }).isVisible());
 
   const org = page.locator('.paper-org a');
-  const orgName = (await org.innerText()).trim();
+  // The link holds the avatar (initials until the image cache has the picture) and the name.
+  const orgName = (await org.locator(':scope > span:not(.avatar)').innerText()).trim();
   await org.click();
   await page.waitForURL(/\/orgs\//);
   assert.equal((await page.locator('h1').innerText()).trim(), orgName);
