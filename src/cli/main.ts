@@ -13,6 +13,21 @@ import { registerJobsCommands } from '../jobs/jobs-command.ts';
 import { registerMigrateCommands } from './migrate-command.ts';
 import { registerOutboxCommands } from './outbox-command.ts';
 
+/**
+ * `paperboy stats | head -2`: once the reader of the output has gone, there is no one left to tell anything, so
+ * the command ends quietly, as a C tool ended by SIGPIPE would (Node ignores that signal and reports EPIPE as a
+ * stream error instead, which would otherwise crash with a stack trace). The status stays what the command had
+ * reached, success by default, so that `set -o pipefail` scripts that read only the head of the output pass.
+ */
+function endQuietlyOnClosedOutput(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit();
+  });
+}
+endQuietlyOnClosedOutput(process.stdout);
+endQuietlyOnClosedOutput(process.stderr);
+
 /** Flags win over the environment: they are written into it under the same names before it is read. */
 function configFrom(options: { databaseUrl?: string; port?: string; host?: string; demo?: boolean }): Config {
   const env: Record<string, string | undefined> = { ...process.env };
