@@ -45,8 +45,10 @@ function printSummary(summary: ImportSummary): void {
     `files: ${summary.files} (${summary.failures.length} failed)`,
     `papers: ${summary.papersNew} new, ${summary.papersUpdated} updated, ${summary.papersUnchanged} unchanged`,
     `daily entries: ${summary.entries}`,
+    `records skipped: ${summary.skipped.length}`,
     `time: ${summary.seconds.toFixed(1)} s`,
     ...summary.failures.map((f) => `error: ${f.file}: ${f.reason}`),
+    ...summary.skipped.map((s) => `skipped: ${s.file} line ${s.line}: ${s.reason}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
@@ -79,7 +81,7 @@ program.command('import')
       const summary = await importPath(store, path, progress.onEvent);
       progress.stop();
       printSummary(summary);
-      if (summary.failures.length > 0) process.exitCode = 1;
+      if (summary.failures.length > 0 || summary.skipped.length > 0) process.exitCode = 1;
     } finally {
       progress.stop();
       await store.close();

@@ -96,10 +96,15 @@ test('a .tar.gz of day files imports the same as the folder', async () => {
   assert.deepEqual(await fromTar.getPaper('2608.19880'), await fromFolder.getPaper('2608.19880'));
 });
 
-test('a file that is not a tar archive is reported, not thrown', async () => {
+test('a file that is not a tar archive is reported, not thrown; a path that is not importable is refused', async () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'broken.tar.gz'), gzipSync(Buffer.from('this is not a tar archive at all')));
-  await assert.rejects(importPath(memoryStore(), join(dir, 'broken.tar.gz')), /broken\.tar\.gz: not a readable tar archive/);
+  const summary = await importPath(memoryStore(), join(dir, 'broken.tar.gz'));
+  assert.equal(summary.files, 1);
+  assert.deepEqual(summary.failures.map((f) => f.file), ['broken.tar.gz']);
+  assert.match(summary.failures[0]!.reason, /^not a readable tar archive/);
+  writeFileSync(join(dir, 'cut.tar.gz'), gzipSync(Buffer.from('x'.repeat(5000))).subarray(0, 20));
+  assert.match((await importPath(memoryStore(), join(dir, 'cut.tar.gz'))).failures[0]!.reason, /^not a readable gzip file/);
   await assert.rejects(importPath(memoryStore(), join(dir, 'nothing-here')), /no such file or folder/);
   writeFileSync(join(dir, 'notes.txt'), 'hello');
   await assert.rejects(importPath(memoryStore(), join(dir, 'notes.txt')), /unsupported file type/);
