@@ -105,6 +105,10 @@ test('a file that is not a tar archive is reported, not thrown; a path that is n
   assert.match(summary.failures[0]!.reason, /^not a readable tar archive/);
   writeFileSync(join(dir, 'cut.tar.gz'), gzipSync(Buffer.from('x'.repeat(5000))).subarray(0, 20));
   assert.match((await importPath(memoryStore(), join(dir, 'cut.tar.gz'))).failures[0]!.reason, /^not a readable gzip file/);
+  writeFileSync(join(dir, 'cut.jsonl.gz'), gzipSync(readFileSync(JSONL_FIXTURE)).subarray(0, 200));
+  assert.deepEqual((await importPath(memoryStore(), join(dir, 'cut.jsonl.gz'))).failures, [
+    { file: 'cut.jsonl.gz', reason: 'not a readable gzip file (unexpected end of file)' },
+  ]);
   await assert.rejects(importPath(memoryStore(), join(dir, 'nothing-here')), /no such file or folder/);
   writeFileSync(join(dir, 'notes.txt'), 'hello');
   await assert.rejects(importPath(memoryStore(), join(dir, 'notes.txt')), /unsupported file type/);

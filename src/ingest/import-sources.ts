@@ -92,12 +92,16 @@ async function decompressed(path: string): Promise<{ stream: Readable; gzipped: 
   return { stream: raw.pipe(gunzip), gzipped };
 }
 
+function unreadable(gzipped: boolean, error: unknown): SourceError {
+  return new SourceError(`not a readable ${gzipped ? 'gzip ' : ''}file (${(error as Error).message})`);
+}
+
 /**
  * Lines split on the bytes, not on a string: a line is kept until it is longer than the limit, then only counted
  * to its end, so that a line of any length costs at most the limit in memory.
  */
 async function* readLines(path: string): AsyncIterable<JsonlLine> {
-  const { stream } = await decompressed(path);
+  const { stream, gzipped } = await decompressed(path);
   const limit = FILE_LIMITS.jsonlLineBytes;
   let parts: Buffer[] = [];
   let bytes = 0;
@@ -126,7 +130,7 @@ async function* readLines(path: string): AsyncIterable<JsonlLine> {
       }
     }
   } catch (error) {
-    throw new SourceError(`not a readable file (${(error as Error).message})`);
+    throw unreadable(gzipped, error);
   } finally {
     stream.destroy();
   }
@@ -141,9 +145,7 @@ async function* readLines(path: string): AsyncIterable<JsonlLine> {
 async function* archiveEntries(path: string, archiveName: string): AsyncIterable<DaySource> {
   const { stream, gzipped } = await decompressed(path);
   const extractor = extract();
-  stream.on('error', (error: Error) => extractor.destroy(new SourceError(gzipped
-    ? `not a readable gzip file (${error.message})`
-    : `not a readable file (${error.message})`)));
+  stream.on('error', (error: Error) => extractor.destroy(unreadable(gzipped, error)));
   stream.pipe(extractor);
   try {
     for await (const entry of extractor) {
