@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
-import { importPath } from './import-files.ts';
+import { importDaysAtOnce, importPath } from './import-files.ts';
 import { BROKEN_DAY_FIXTURES, DAY_FIXTURES, JSONL_FIXTURE, memoryStore, tempDir } from '../../test/helpers.ts';
 
 const recorded = (day: string) => JSON.parse(readFileSync(join(DAY_FIXTURES, `${day}.json`), 'utf8')) as { paper: { id: string } }[];
@@ -158,4 +158,22 @@ test('hostile text is stored as given (escaping is the job of each view)', async
   assert.equal(paper?.title, title);
   assert.equal(paper?.authors[0]?.name, 'Robert"); DROP TABLE authors;--');
   assert.equal((await store.stats()).papers, 1);
+});
+
+test('day files imported at once end as imported one by one; one malformed file leaves nothing at all', async () => {
+  const atOnce = memoryStore();
+  const oneByOne = memoryStore();
+  const summary = await importDaysAtOnce(atOnce, DAY_FIXTURES);
+  await importPath(oneByOne, DAY_FIXTURES);
+  assert.equal(summary.files, 3);
+  assert.deepEqual(await atOnce.stats(), await oneByOne.stats());
+  const all = { firstDay: '2000-01-01', lastDay: '2100-01-01', sort: 'latest' as const, offset: 0, limit: 1000 };
+  assert.deepEqual(await atOnce.listDaily(all), await oneByOne.listDaily(all));
+
+  const dir = tempDir();
+  copyFileSync(join(DAY_FIXTURES, '2024-06-03.json'), join(dir, '2024-06-03.json'));
+  writeFileSync(join(dir, '2024-06-04.json'), '[{"paper": ');
+  const store = memoryStore();
+  await assert.rejects(importDaysAtOnce(store, dir), /^Error: 2024-06-04\.json: not valid JSON/);
+  assert.equal((await store.stats()).papers, 0);
 });

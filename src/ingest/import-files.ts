@@ -6,7 +6,7 @@
  */
 import type { DailyEntryInput, PaperInput } from '../domain/types.ts';
 import { FILE_LIMITS } from '../domain/import-limits.ts';
-import type { ImportCounts, Store } from '../store/store.ts';
+import type { ImportBatch, ImportCounts, Store } from '../store/store.ts';
 import { parseDayFile } from './hf-daily-file.ts';
 import { RecordOverLimits, parseJsonlLine } from './arxiv-jsonl.ts';
 import { findSources, type DaySource, type ImportSource } from './import-sources.ts';
@@ -107,4 +107,32 @@ async function importSource(store: Store, source: FileSource, onEvent: (event: I
 
 async function importDayFile(store: Store, source: DaySource): Promise<ImportCounts> {
   return store.importBatch(parseDayFile(source.name, await source.text()));
+}
+
+/**
+ * Day files (a file, a folder, an archive) written in one transaction: all of them, or, when any is malformed or
+ * the write fails, nothing. For data that must never be left half-imported, such as the demo on first start. A
+ * paper on several days is merged day after day inside the transaction, as file-by-file imports would merge it.
+ */
+export async function importDaysAtOnce(store: Store, path: string): Promise<ImportSummary> {
+  const started = performance.now();
+  const batch: ImportBatch = { papers: [], entries: [], replaceDays: [] };
+  let files = 0;
+  for (const source of await findSources(path)) {
+    const days = source.kind === 'archive' ? source.entries() : [source];
+    for await (const day of days) {
+      if (day.kind !== 'day') throw new Error(`${day.name}: only day files can be imported at once`);
+      files++;
+      try {
+        const one = parseDayFile(day.name, await day.text());
+        batch.papers.push(...one.papers);
+        batch.entries.push(...one.entries);
+        batch.replaceDays.push(...one.replaceDays);
+      } catch (error) {
+        throw new Error(`${day.name}: ${(error as Error).message}`);
+      }
+    }
+  }
+  const counts = await store.importBatch(batch);
+  return { ...counts, files, failures: [], skipped: [], seconds: (performance.now() - started) / 1000 };
 }
