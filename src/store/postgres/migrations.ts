@@ -314,6 +314,18 @@ export const migrations: Migration[] = [
       CREATE INDEX papers_by_write_seq ON papers (write_seq);
     `,
   },
+  {
+    version: 11,
+    name: 'chosen handles, private upvotes, deleted accounts',
+    // 9 and 10 are taken by other changes. Accounts that exist already keep their handles as chosen; new ones start with a
+    // suggestion (handle_chosen false).
+    sql: `
+      ALTER TABLE members ADD COLUMN handle_chosen boolean NOT NULL DEFAULT true;
+      ALTER TABLE members ADD COLUMN upvotes_public boolean NOT NULL DEFAULT true;
+      ALTER TABLE members ADD COLUMN deleted_at text;
+      CREATE INDEX members_name_lower ON members (lower(name));  -- a handle is taken in any letter case
+    `,
+  },
 ];
 
 /**

@@ -1,7 +1,7 @@
 /** Versioned schema of the embedded store. Append new versions; never edit one that has shipped. */
 import type { SqliteDatabase } from './database.ts';
 import { titleKey } from '../../search/analyzer.ts';
-import { communityMigrations } from './community-migrations.ts';
+import { accountPrivacyMigration, communityMigrations } from './community-migrations.ts';
 import { digestMigrations } from './digest-migrations.ts';
 import { collectionMigrations } from './collection-migrations.ts';
 
@@ -129,4 +129,5 @@ export const migrations: Migration[] = [
       CREATE INDEX papers_write_seq ON papers(write_seq);
     `,
   },
+  accountPrivacyMigration,
 ];
