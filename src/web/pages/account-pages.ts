@@ -75,7 +75,7 @@ ${csrfField(viewer.csrfToken)}
 <input id="fullname" name="fullname" required maxlength="${DISPLAY_NAME_MAX}" value="${account.fullname}">
 <p class="hint">Others see your display name and your handle, <a href="${memberUrl(account.name)}">@${account.name}</a>${
   account.handleChosen ? '' : html` (<a href="${welcomeUrl('/settings')}">choose your handle</a>)`}. Your email address
-(${account.email ?? 'none'}) is never shown to anyone, and your handle is not made from it.</p>
+(${account.email ?? 'none'}) is not shown to other members: it signs you in and, if you choose, brings the digest.</p>
 <button type="submit" class="button button-primary">Save</button>
 </form>
 ${privacySettings(account, viewer)}
