@@ -57,9 +57,9 @@ export async function signIn(app: Hono, outboxDir: string, email: string, option
     assert.equal(chosen.status, 303, await chosen.clone().text());
     return { cookie, csrf, name: options.handle };
   }
-  const name = /href="\/members\/([^"]+)">@/.exec(settings)?.[1];
-  assert.ok(name, 'settings show the handle');
-  return { cookie, csrf, name: decodeURIComponent(name) };
+  const name = /class="account-menu-name"><strong>[^<]*<\/strong><span>@([^<]+)<\/span>/.exec(settings)?.[1];
+  assert.ok(name, 'the account menu shows the handle');
+  return { cookie, csrf, name };
 }
 
 /** The app over a store with its outbox folder, for tests that sign in. */

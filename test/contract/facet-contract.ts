@@ -91,7 +91,9 @@ export function communityContract(backend: () => ContractBackend): void {
 
     test('a role changes once from the role it had, logged; staff lists administrators first', async (t) => {
       const store = await withPapers(t);
-      const [root, zed, amy] = await Promise.all(['root', 'zed', 'amy'].map((name) => member(store, name)));
+      const root = await member(store, 'root');
+      const zed = await member(store, 'zed');
+      const amy = await member(store, 'amy');
       await store.community.setRole(root.id, 'admin');
       const both = await Promise.all([1, 2].map(() => store.community.changeRole(zed.id, 'member', 'moderator', root.id, 'helps', NOW)));
       assert.deepEqual(both.sort(), [false, true], 'two changes at once: one happens');

@@ -20,7 +20,7 @@ test('a member hides and shows their upvotes; the export lists them either way',
   const paper = entry!.paper.id;
   const voted = await app.request(`/papers/${paper}/upvote`, { method: 'POST', headers: { cookie: ada.cookie, 'x-csrf-token': ada.csrf, accept: 'application/json' } });
   const { upvotes } = await voted.json() as { upvotes: number };
-  const profile = (cookie?: string) => app.request('/members/ada-l', cookie ? { headers: { cookie } } : {}).then((r) => r.text());
+  const profile = async (cookie?: string) => (await app.request('/members/ada-l', cookie ? { headers: { cookie } } : {})).text();
   const card = `href="/papers/${paper}"`;
 
   assert.ok((await profile()).includes(card), 'public by default, as before');
