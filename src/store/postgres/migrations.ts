@@ -337,6 +337,18 @@ export const migrations: Migration[] = [
       DELETE FROM job_state WHERE key = 'admin-claim';
     `,
   },
+  {
+    version: 11,
+    name: 'chosen handles, private upvotes, deleted accounts',
+    // Accounts that exist already keep their handles as chosen; new ones start with a
+    // suggestion (handle_chosen false).
+    sql: `
+      ALTER TABLE members ADD COLUMN handle_chosen boolean NOT NULL DEFAULT true;
+      ALTER TABLE members ADD COLUMN upvotes_public boolean NOT NULL DEFAULT true;
+      ALTER TABLE members ADD COLUMN deleted_at text;
+      CREATE INDEX members_name_lower ON members (lower(name));  -- a handle is taken in any letter case
+    `,
+  },
 ];
 
 /**
