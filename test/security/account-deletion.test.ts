@@ -18,8 +18,6 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { DELETED_MEMBER } from '../../src/domain/handles.ts';
 
 const stub = await startArxivApiStub();
-process.env.PAPERBOY_ARXIV_API_URL = stub.url;
-process.env.PAPERBOY_ARXIV_INTERVAL_MS = '0';
 
 const ALICE = { email: 'alice.researcher@example.org', handle: 'alice-r', fullname: 'Alice Researcher Q' };
 const SECRETS = {
@@ -34,7 +32,7 @@ async function setUp() {
   const store = new SqliteStore(path);
   after(() => store.close());
   await importPath(store, DAY_FIXTURES);
-  const { app, outboxDir } = communityApp(store, { PAPERBOY_SUBMIT_WINDOW_DAYS: '100000' });
+  const { app, outboxDir } = communityApp(store, { PAPERBOY_SUBMIT_WINDOW_DAYS: '100000', PAPERBOY_ARXIV_API_URL: stub.url, PAPERBOY_ARXIV_INTERVAL_MS: '0' });
   const latest = (await store.latestDay())!;
   const [p1, p2, p3] = (await store.listDaily({ firstDay: latest, lastDay: latest, sort: 'upvotes', offset: 0, limit: 3 })).map((e) => e.paper.id) as [string, string, string];
   const before = scan(path);
