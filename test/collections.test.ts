@@ -12,8 +12,9 @@ async function setUp() {
   const store = memoryStore();
   await importPath(store, DAY_FIXTURES);
   const { app, outboxDir } = communityApp(store);
-  const ada = await signIn(app, outboxDir, 'ada@example.org');
-  const bob = await signIn(app, outboxDir, 'bob@example.org');
+  // Handles chosen on the welcome page: the export's file name and the API's owner name them.
+  const ada = await signIn(app, outboxDir, 'ada@example.org', { handle: 'ada' });
+  const bob = await signIn(app, outboxDir, 'bob@example.org', { handle: 'bob' });
   return { store, app, ada, bob };
 }
 

@@ -205,7 +205,7 @@ test('a banned member cannot comment, edit or delete', async () => {
   const { store, app, ada, bob } = await setup();
   await store.community.setRole(await accountId(store, 'ada@example.org'), 'moderator');
   const id = await comment(app, bob, 'before the ban');
-  const banned = await postForm(app, '/members/bob/ban', { _csrf: ada.csrf, reason: 'abuse' }, { cookie: ada.cookie });
+  const banned = await postForm(app, `/members/${bob.name}/ban`, { _csrf: ada.csrf, reason: 'abuse' }, { cookie: ada.cookie });
   assert.equal(banned.status, 303);
 
   const tried = await postForm(app, `/papers/${PAPER}/comments`, { _csrf: bob.csrf, body: 'after the ban' }, { cookie: bob.cookie });

@@ -9,6 +9,8 @@ import { listOutbox } from '../src/mail/mailer.ts';
 export interface Member {
   cookie: string;
   csrf: string;
+  /** The member's handle: the random suggestion, or the one chosen on the welcome page. */
+  name: string;
 }
 
 /** POSTs a form the way a browser on our site does (Origin header, urlencoded body). */
@@ -33,7 +35,11 @@ export async function signInLink(outboxDir: string, email: string): Promise<URL>
   throw new Error(`no sign-in email to ${email} in ${outboxDir}`);
 }
 
-export async function signIn(app: Hono, outboxDir: string, email: string): Promise<Member> {
+/**
+ * Signs in through the real flow. A first sign-in lands on the welcome page: with `handle`, the member chooses it
+ * there (display name the same); without, they keep the random suggestion and are asked again next time.
+ */
+export async function signIn(app: Hono, outboxDir: string, email: string, options: { handle?: string } = {}): Promise<Member> {
   const asked = await postForm(app, '/signin', { email, next: '/' });
   assert.equal(asked.status, 200);
   const link = await signInLink(outboxDir, email);
@@ -44,7 +50,16 @@ export async function signIn(app: Hono, outboxDir: string, email: string): Promi
   const settings = await (await app.request('/settings', { headers: { cookie } })).text();
   const csrf = /name="_csrf" value="([^"]+)"/.exec(settings)?.[1];
   assert.ok(csrf, 'signed-in forms carry a CSRF token');
-  return { cookie, csrf };
+  const welcome = verified.headers.get('location')?.startsWith('/welcome');
+  if (options.handle !== undefined) {
+    assert.ok(welcome, 'a member chooses their handle at their first sign-in');
+    const chosen = await postForm(app, '/welcome', { _csrf: csrf, handle: options.handle, fullname: options.handle, next: '/' }, { cookie });
+    assert.equal(chosen.status, 303, await chosen.clone().text());
+    return { cookie, csrf, name: options.handle };
+  }
+  const name = /class="account-menu-name"><strong>[^<]*<\/strong><span>@([^<]+)<\/span>/.exec(settings)?.[1];
+  assert.ok(name, 'the account menu shows the handle');
+  return { cookie, csrf, name };
 }
 
 /** The app over a store with its outbox folder, for tests that sign in. */

@@ -116,7 +116,14 @@ test('a 10 MB abstract is skipped', async () => {
     tree.metadata!.arXiv!.abstract = 'giant '.repeat((10 * 1024 * 1024) / 6);
   });
   assert.ok(pages[0]!.length > 10 * 1024 * 1024);
-  await assertSkipped(pages, good, bad, /abstract is 10485\d+ characters, more than the 20000 allowed/);
+  await assertSkipped(pages, good, bad, /abstract is 10485\d+ bytes, more than the 65536 allowed/);
+});
+
+test('a record with more authors than the import limits allow is skipped', async () => {
+  const { pages, good, bad } = pagesWithBadRecord((tree) => {
+    tree.metadata!.arXiv!.authors = { author: Array.from({ length: 10_001 }, (_, i) => ({ keyname: `Author${i}`, forenames: 'A.' })) };
+  });
+  await assertSkipped(pages, good, bad, /^10001 authors, more than the 10000 allowed$/);
 });
 
 test('an OAI-PMH error other than noRecordsMatch fails the run with its code; noRecordsMatch completes it', async () => {

@@ -14,7 +14,8 @@ export function importProgress(stream: NodeJS.WriteStream = process.stderr): { o
         bar.start(files, 0, { unit: 'files', name: '' });
         started = true;
       } else if (event.type === 'file') {
-        bar.setTotal(files);
+        // Files inside an archive are counted only as they are read.
+        bar.setTotal(Math.max(files, event.index + 1));
         bar.update(event.index, { unit: 'files', name: event.name.slice(-48) });
       } else if (event.total !== null) {
         bar.setTotal(event.total);

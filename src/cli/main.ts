@@ -14,6 +14,21 @@ import { registerMigrateCommands } from './migrate-command.ts';
 import { registerOutboxCommands } from './outbox-command.ts';
 import { registerImagesCommands } from './images-command.ts';
 
+/**
+ * `paperboy stats | head -2`: once the reader of the output has gone, there is no one left to tell anything, so
+ * the command ends quietly, as a C tool ended by SIGPIPE would (Node ignores that signal and reports EPIPE as a
+ * stream error instead, which would otherwise crash with a stack trace). The status stays what the command had
+ * reached, success by default, so that `set -o pipefail` scripts that read only the head of the output pass.
+ */
+function endQuietlyOnClosedOutput(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit();
+  });
+}
+endQuietlyOnClosedOutput(process.stdout);
+endQuietlyOnClosedOutput(process.stderr);
+
 /** The configuration of the command being run: flags win over the variables they stand for (src/config.ts). */
 function configFrom(options: { databaseUrl?: string; port?: string; host?: string; demo?: boolean }, flags: ConfigFlags = {}): Config {
   return loadProcessConfig({
@@ -32,8 +47,10 @@ function printSummary(summary: ImportSummary): void {
     `files: ${summary.files} (${summary.failures.length} failed)`,
     `papers: ${summary.papersNew} new, ${summary.papersUpdated} updated, ${summary.papersUnchanged} unchanged`,
     `daily entries: ${summary.entries}`,
+    `records skipped: ${summary.skipped.length}`,
     `time: ${summary.seconds.toFixed(1)} s`,
     ...summary.failures.map((f) => `error: ${f.file}: ${f.reason}`),
+    ...summary.skipped.map((s) => `skipped: ${s.file} line ${s.line}: ${s.reason}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
@@ -66,7 +83,7 @@ program.command('import')
       const summary = await importPath(store, path, progress.onEvent);
       progress.stop();
       printSummary(summary);
-      if (summary.failures.length > 0) process.exitCode = 1;
+      if (summary.failures.length > 0 || summary.skipped.length > 0) process.exitCode = 1;
     } finally {
       progress.stop();
       await store.close();

@@ -46,7 +46,7 @@ export async function serveWithRole(role: ServeRole, config: Config, options: { 
     jobs = await PgBossJobQueue.connect(config.databaseUrl, logger, { worker: true, config: config.jobs });
   }
   if (serves && config.demo) {
-    const demo = await loadDemoIfEmpty(store);
+    const demo = await loadDemoIfEmpty(store, logger);
     if (demo) logger.info({ papers: demo.papersNew, files: demo.files, seconds: demo.seconds }, 'loaded demo data');
   }
   const search = new SearchService(store, null);

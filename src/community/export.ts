@@ -1,7 +1,8 @@
 /**
- * A member's own data, as one JSON document (/settings/export): their account, upvotes, comments,
- * submissions, collections with their papers, dismissals, follows and email digest subscription. Only
- * what belongs to that member: other members appear nowhere (a comment's replies by others are left out).
+ * A member's own data, as one JSON document (/settings/export): their account and its settings, upvotes (public
+ * or not), comments, submissions, collections with their papers, dismissals, follows and email digest
+ * subscription. Only what belongs to that member: other members appear nowhere (a comment's replies by others are
+ * left out).
  */
 import type { Account } from '../store/community-store.ts';
 import type { Store } from '../store/store.ts';
@@ -12,7 +13,8 @@ const LOTS = 100_000;
 export interface MemberExport {
   format: typeof EXPORT_FORMAT;
   exportedAt: string;
-  account: Pick<Account, 'id' | 'name' | 'fullname' | 'email' | 'role' | 'createdAt'>;
+  account: Pick<Account, 'id' | 'name' | 'fullname' | 'email' | 'role' | 'createdAt' | 'handleChosen' | 'upvotesPublic'>;
+  /** All of them, also when the member keeps them private (upvotesPublic false): this is for the member. */
   upvotes: { paperId: string; title: string | null }[];
   submissions: { paperId: string; title: string | null }[];
   comments: { id: number; paperId: string; parentId: number | null; body: string; createdAt: string; editedAt: string | null }[];
@@ -42,7 +44,10 @@ export async function exportMember(store: Store, account: Account, now: Date): P
   return {
     format: EXPORT_FORMAT,
     exportedAt: now.toISOString(),
-    account: { id: account.id, name: account.name, fullname: account.fullname, email: account.email, role: account.role, createdAt: account.createdAt },
+    account: {
+      id: account.id, name: account.name, fullname: account.fullname, email: account.email, role: account.role, createdAt: account.createdAt,
+      handleChosen: account.handleChosen, upvotesPublic: account.upvotesPublic,
+    },
     upvotes: upvoted.map((paperId) => ({ paperId, title: title(paperId) })),
     submissions: submitted.map((paperId) => ({ paperId, title: title(paperId) })),
     comments: comments.filter((c) => c.author.id === account.id).map((c) => ({

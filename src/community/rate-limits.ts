@@ -2,7 +2,7 @@
  * Rate limits, per member and per client address, kept in the store so that every web process counts
  * the same hits. Fixed windows: simple to read, and the store does one upsert per hit.
  */
-import type { CommunityStore, RateLimitResult } from '../store/community-store.ts';
+import type { Account, CommunityStore, RateLimitResult } from '../store/community-store.ts';
 
 export type LimitedAction = 'sign-in' | 'subscribe' | 'vote' | 'comment' | 'submit' | 'admin-claim';
 
@@ -44,9 +44,22 @@ export class RateLimiter {
     const limit = RATE_LIMITS[action];
     const max = (n: number) => Math.max(1, Math.round(n * this.#factor));
     const [member, client] = await Promise.all([
-      this.#store.hitRateLimit(`${action}:who:${who}`, limit.windowSeconds, max(limit.perMember), now),
+      this.#store.hitRateLimit(memberKey(action, who), limit.windowSeconds, max(limit.perMember), now),
       this.#store.hitRateLimit(`${action}:ip:${address}`, limit.windowSeconds, max(limit.perAddress), now),
     ]);
     return { member, client };
   }
+}
+
+/** The counter of one member (their id, or their address for the actions limited per address). */
+function memberKey(action: LimitedAction, who: string): string {
+  return `${action}:who:${who}`;
+}
+
+/** Every counter kept under the member's id or address (lower-cased, as sign-in and subscriptions count it), for
+ *  deleting their account. Counters of client addresses are shared by everyone behind one and stay. */
+export function rateLimitKeysOf(account: Pick<Account, 'id' | 'email'>): string[] {
+  const actions = Object.keys(RATE_LIMITS) as LimitedAction[];
+  const whos = [String(account.id), ...(account.email ? [account.email.toLowerCase()] : [])];
+  return actions.flatMap((action) => whos.map((who) => memberKey(action, who)));
 }

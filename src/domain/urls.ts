@@ -84,6 +84,11 @@ export function signInUrl(next?: string): string {
   return next && next !== '/' ? `/signin?next=${encodeURIComponent(next)}` : '/signin';
 }
 
+/** The first sign-in's page, where a new member chooses their handle, going on to `next` afterwards. */
+export function welcomeUrl(next?: string): string {
+  return next && next !== '/' ? `/welcome?next=${encodeURIComponent(next)}` : '/welcome';
+}
+
 export function memberUrl(name: string): string {
   return `/members/${encodeURIComponent(name)}`;
 }

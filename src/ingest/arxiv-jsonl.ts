@@ -2,11 +2,14 @@
  * Reads JSON Lines of papers in the format of the bundled arXiv dump:
  * {arxiv_id, title, abstract, authors[], published, categories[], upvotes?, organization?, hf_date?,
  *  num_comments?, ai_keywords?, github_repo?}. A paper with an `hf_date` was on Daily Papers that day.
+ * A record that is well-formed but over the import limits (domain/import-limits.ts) throws RecordOverLimits, so
+ * that an import can skip it and keep the others, where a malformed record refuses its file.
  */
 import { z } from 'zod';
 import type { DailyEntryInput, PaperInput } from '../domain/types.ts';
 import { normalizeArxivId } from '../domain/arxiv-id.ts';
 import { organizationSlug } from '../domain/paper-record.ts';
+import { paperOverLimits } from '../domain/import-limits.ts';
 import { parseDay, toIsoInstant } from '../domain/periods.ts';
 
 const jsonlPaper = z.object({
@@ -25,6 +28,7 @@ const jsonlPaper = z.object({
 });
 
 export class RecordError extends Error {}
+export class RecordOverLimits extends RecordError {}
 
 export interface JsonlRecord {
   paper: PaperInput;
@@ -65,6 +69,8 @@ export function parseJsonlLine(line: string): JsonlRecord {
     upvotes: r.upvotes,
     numComments: r.num_comments,
   };
+  const problem = paperOverLimits(paper);
+  if (problem) throw new RecordOverLimits(`${id}: ${problem}`);
   const entry: DailyEntryInput | null = day ? {
     day,
     paperId: id,

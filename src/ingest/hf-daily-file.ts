@@ -1,11 +1,13 @@
 /**
  * Reads one raw response of the Hugging Face `GET /api/daily_papers?date=D` (a "day file") into an
  * ImportBatch. Accepts the plain list and the `{status,date,count,data}` wrapper; rejects anything else
- * with a message that says why.
+ * with a message that says why. A day is the truth for its day, so it is taken whole or not at all: an item over
+ * the import limits (domain/import-limits.ts) refuses the file, as a malformed one does.
  */
 import { z } from 'zod';
 import type { DailyEntryInput, Member, Organization, PaperInput } from '../domain/types.ts';
 import { normalizeArxivId } from '../domain/arxiv-id.ts';
+import { entryOverLimits, paperOverLimits } from '../domain/import-limits.ts';
 import { parseDay, toIsoInstant } from '../domain/periods.ts';
 import type { ImportBatch } from '../store/store.ts';
 
@@ -114,8 +116,8 @@ export function parseDayFile(fileName: string, text: string): ImportBatch & { da
     if (!id) throw new DayFileError(`item ${index}: paper.id is not an arXiv id: ${item.paper.id.slice(0, 40)}`);
     if (seen.has(id)) return;
     seen.add(id);
-    papers.push(toPaperInput(id, item));
-    entries.push({
+    const paper = toPaperInput(id, item);
+    const entry: DailyEntryInput = {
       day,
       paperId: id,
       position: index,
@@ -124,7 +126,11 @@ export function parseDayFile(fileName: string, text: string): ImportBatch & { da
       listedPublishedAt: item.publishedAt ?? item.paper.publishedAt,
       thumbnail: item.thumbnail ?? null,
       isAuthorParticipating: item.isAuthorParticipating ?? false,
-    });
+    };
+    const problem = paperOverLimits(paper) ?? entryOverLimits(entry);
+    if (problem) throw new DayFileError(`item ${index} (${id}): ${problem}`);
+    papers.push(paper);
+    entries.push(entry);
   });
   return { day, papers, entries, replaceDays: [day] };
 }

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
-import { importPath } from './import-files.ts';
+import { importDaysAtOnce, importPath } from './import-files.ts';
 import { BROKEN_DAY_FIXTURES, DAY_FIXTURES, JSONL_FIXTURE, memoryStore, tempDir } from '../../test/helpers.ts';
 
 const recorded = (day: string) => JSON.parse(readFileSync(join(DAY_FIXTURES, `${day}.json`), 'utf8')) as { paper: { id: string } }[];
@@ -96,10 +96,19 @@ test('a .tar.gz of day files imports the same as the folder', async () => {
   assert.deepEqual(await fromTar.getPaper('2608.19880'), await fromFolder.getPaper('2608.19880'));
 });
 
-test('a file that is not a tar archive is reported, not thrown', async () => {
+test('a file that is not a tar archive is reported, not thrown; a path that is not importable is refused', async () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'broken.tar.gz'), gzipSync(Buffer.from('this is not a tar archive at all')));
-  await assert.rejects(importPath(memoryStore(), join(dir, 'broken.tar.gz')), /broken\.tar\.gz: not a readable tar archive/);
+  const summary = await importPath(memoryStore(), join(dir, 'broken.tar.gz'));
+  assert.equal(summary.files, 1);
+  assert.deepEqual(summary.failures.map((f) => f.file), ['broken.tar.gz']);
+  assert.match(summary.failures[0]!.reason, /^not a readable tar archive/);
+  writeFileSync(join(dir, 'cut.tar.gz'), gzipSync(Buffer.from('x'.repeat(5000))).subarray(0, 20));
+  assert.match((await importPath(memoryStore(), join(dir, 'cut.tar.gz'))).failures[0]!.reason, /^not a readable gzip file/);
+  writeFileSync(join(dir, 'cut.jsonl.gz'), gzipSync(readFileSync(JSONL_FIXTURE)).subarray(0, 200));
+  assert.deepEqual((await importPath(memoryStore(), join(dir, 'cut.jsonl.gz'))).failures, [
+    { file: 'cut.jsonl.gz', reason: 'not a readable gzip file (unexpected end of file)' },
+  ]);
   await assert.rejects(importPath(memoryStore(), join(dir, 'nothing-here')), /no such file or folder/);
   writeFileSync(join(dir, 'notes.txt'), 'hello');
   await assert.rejects(importPath(memoryStore(), join(dir, 'notes.txt')), /unsupported file type/);
@@ -149,4 +158,22 @@ test('hostile text is stored as given (escaping is the job of each view)', async
   assert.equal(paper?.title, title);
   assert.equal(paper?.authors[0]?.name, 'Robert"); DROP TABLE authors;--');
   assert.equal((await store.stats()).papers, 1);
+});
+
+test('day files imported at once end as imported one by one; one malformed file leaves nothing at all', async () => {
+  const atOnce = memoryStore();
+  const oneByOne = memoryStore();
+  const summary = await importDaysAtOnce(atOnce, DAY_FIXTURES);
+  await importPath(oneByOne, DAY_FIXTURES);
+  assert.equal(summary.files, 3);
+  assert.deepEqual(await atOnce.stats(), await oneByOne.stats());
+  const all = { firstDay: '2000-01-01', lastDay: '2100-01-01', sort: 'latest' as const, offset: 0, limit: 1000 };
+  assert.deepEqual(await atOnce.listDaily(all), await oneByOne.listDaily(all));
+
+  const dir = tempDir();
+  copyFileSync(join(DAY_FIXTURES, '2024-06-03.json'), join(dir, '2024-06-03.json'));
+  writeFileSync(join(dir, '2024-06-04.json'), '[{"paper": ');
+  const store = memoryStore();
+  await assert.rejects(importDaysAtOnce(store, dir), /^Error: 2024-06-04\.json: not valid JSON/);
+  assert.equal((await store.stats()).papers, 0);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { highlight, matcherFor, snippet, type Segment } from './highlight.ts';
+import { densestWindow, highlight, matcherFor, snippet, type Matcher, type Segment } from './highlight.ts';
 import { parseQuery } from './query-parser.ts';
 
 const m = (q: string) => matcherFor(parseQuery(q));
@@ -60,4 +60,102 @@ test('a match near the start keeps the snippet at the start (no leading ellipsis
   const abstract = `Graph networks are studied. ${'More text follows here. '.repeat(40)}`;
   const text = show(snippet(abstract, m('graph')));
   assert.ok(text.startsWith('[Graph] networks'), text);
+});
+
+/** Sorted, separate ranges as `matchRanges` returns them, `count` of them, at pseudo-random gaps. */
+function someRanges(count: number, seed: number): [number, number][] {
+  const ranges: [number, number][] = [];
+  let at = 0;
+  let state = seed;
+  for (let i = 0; i < count; i++) {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    at += 1 + (state % 97);
+    const end = at + 1 + (state % 13);
+    ranges.push([at, end]);
+    at = end;
+  }
+  return ranges;
+}
+
+/** The ranges behind a proxy that counts how often an element is read. */
+function counted(ranges: [number, number][]): { ranges: [number, number][]; reads: () => number } {
+  let reads = 0;
+  const proxy = new Proxy(ranges, {
+    get(target, property, receiver) {
+      if (typeof property === 'string' && /^\d+$/.test(property)) reads++;
+      return Reflect.get(target, property, receiver) as unknown;
+    },
+  });
+  return { ranges: proxy, reads: () => reads };
+}
+
+test('the densest window is found in one pass over the matches, not one pass per match', () => {
+  const reads = [2_000, 8_000].map((n) => {
+    const { ranges, reads } = counted(someRanges(n, 7));
+    densestWindow(ranges, 300, 60);
+    return reads();
+  });
+  const [small, large] = reads as [number, number];
+  assert.ok(small <= 10 * 2_000, `${small} reads of 2,000 ranges`);
+  assert.ok(large <= 4.2 * small, `4 times the matches cost ${(large / small).toFixed(1)} times the reads`);
+});
+
+test('the densest window is the one a count of every window finds, the earliest among equals', () => {
+  const bruteForce = (ranges: [number, number][], width: number, lead: number) => {
+    let best = 0;
+    let bestCount = -1;
+    for (const candidate of [0, ...ranges.map(([s]) => Math.max(0, s - lead))]) {
+      const count = ranges.filter(([s, e]) => s >= candidate && e <= candidate + width).length;
+      if (count > bestCount) [best, bestCount] = [candidate, count];
+    }
+    return best;
+  };
+  for (let seed = 1; seed <= 200; seed++) {
+    const ranges = someRanges(seed % 40, seed);
+    for (const [width, lead] of [[300, 60], [50, 10], [5, 0], [1000, 400]] as const) {
+      assert.equal(densestWindow(ranges, width, lead), bruteForce(ranges, width, lead), `seed ${seed}, width ${width}`);
+    }
+  }
+  assert.equal(densestWindow([], 300, 60), 0);
+});
+
+/** The matcher with its set of terms counting look-ups: one per analyzed term of the text read. */
+function countingMatcher(matcher: Matcher): { matcher: Matcher; lookups: () => number } {
+  let lookups = 0;
+  const terms = new Proxy(new Set(matcher.terms), {
+    get(target, property) {
+      if (property === 'has') return (term: string) => (lookups++, target.has(term));
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { matcher: { ...matcher, terms }, lookups: () => lookups };
+}
+
+test('the work of a snippet is bounded: a 4 MB abstract costs what a 1 MB one does, and the snippet stays short', () => {
+  const results = [1, 4].map((megabytes) => {
+    const sentence = 'The quokka and the other quokka met a quokka. ';
+    const filler = 'Then the marsupials went on with what they were doing in the afternoon. '.repeat(20);
+    const text = `${sentence}${filler}`.repeat(Math.ceil((megabytes * 1_048_576) / (sentence.length + filler.length)));
+    const { matcher, lookups } = countingMatcher(m('quokka'));
+    const segments = snippet(text, matcher);
+    return { lookups: lookups(), segments };
+  });
+  const [one, four] = results as [typeof results[0], typeof results[0]];
+  assert.ok(one.lookups > 0);
+  assert.equal(four.lookups, one.lookups);
+  assert.ok(one.lookups <= 64 * 1024, `${one.lookups} look-ups`);
+  for (const { segments } of results) {
+    const text = show(segments);
+    assert.ok(text.startsWith('The [quokka] and the other [quokka] met a [quokka].'), text.slice(0, 80));
+    assert.ok(text.endsWith('…'));
+    assert.ok(segments.map((s) => s.text).join('').length <= 301);
+  }
+});
+
+test('a title longer than what is searched for matches is shown whole, its matches marked as far as they are read', () => {
+  const title = `Quokka ${'word '.repeat(40_000)}quokka`;
+  const segments = highlight(title, m('quokka'));
+  assert.equal(segments.map((s) => s.text).join(''), title);
+  assert.deepEqual(segments.filter((s) => s.match).map((s) => s.text), ['Quokka']);
 });

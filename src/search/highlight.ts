@@ -3,9 +3,14 @@
  * that a template escapes one by one (no HTML is built here). A word matches when one of its analyzed
  * terms (the same stemming as the index) is a query term, a non-stop-word term of a quoted phrase, or
  * starts with a prefix (`transf*`); a whole phrase occurrence is one match, stop words included.
+ *
+ * The work per text is linear in its length and bounded: matches are looked for in its first SCAN_CHARS
+ * characters only, so a huge abstract stored before imports had limits costs a search no more than the longest
+ * one an import takes.
  */
 import { STOP_WORDS, analyze, words } from '../domain/analyzer.ts';
 import type { ParsedQuery } from './query-parser.ts';
+import { PAPER_LIMITS } from '../domain/import-limits.ts';
 
 export interface Segment {
   text: string;
@@ -24,6 +29,16 @@ interface Token {
   end: number;
   terms: string[];
   words: string[];
+}
+
+/** Every abstract an import takes fits whole (its limit is in bytes, and a character is at least one). */
+const SCAN_CHARS = PAPER_LIMITS.abstractBytes;
+
+/** The part of a text searched for matches: all of it, or its first SCAN_CHARS characters cut at a space. */
+function scanned(text: string): string {
+  if (text.length <= SCAN_CHARS) return text;
+  const space = text.lastIndexOf(' ', SCAN_CHARS);
+  return text.slice(0, space > 0 ? space : SCAN_CHARS);
 }
 
 /** Letters, digits and combining marks: a word as `words()` sees it, before accents are removed. */
@@ -59,7 +74,7 @@ function tokenize(text: string): Token[] {
 /** Character ranges [start, end) of the matches in a text, in order, not overlapping. */
 export function matchRanges(text: string, matcher: Matcher): [number, number][] {
   if (isEmptyMatcher(matcher)) return [];
-  const tokens = tokenize(text);
+  const tokens = tokenize(scanned(text));
   const ranges: [number, number][] = [];
   for (const token of tokens) {
     if (token.terms.some((t) => matcher.terms.has(t)) || token.words.some((w) => matcher.prefixes.some((p) => w.startsWith(p)))) {
@@ -117,26 +132,43 @@ export function highlight(text: string, matcher: Matcher): Segment[] {
 const LEAD = 60;
 
 /**
- * About `max` characters of a text around its densest run of matches, cut at word boundaries, with "…"
- * where text was left out. Without matches, the start of the text.
+ * Where the window of `width` characters holding the most whole matches starts: at the start of the text or `lead`
+ * characters before a match, the earliest among equals (so the start of the text wins ties). `ranges` are sorted
+ * and separate, as matchRanges returns them, so their ends are sorted too: the first match inside a window and the
+ * first one past its end only move forward from one candidate to the next, and one pass counts every window.
  */
-export function snippet(rawText: string, matcher: Matcher, max = 300): Segment[] {
-  const text = rawText.replace(/\s+/g, ' ').trim();
-  if (text.length === 0) return [];
-  const ranges = matchRanges(text, matcher);
-  if (text.length <= max) return segmentsOf(text, ranges);
-
-  // The window holding the most matches; the earliest among equals, so the start of the text wins ties.
+export function densestWindow(ranges: readonly (readonly [number, number])[], width: number, lead: number): number {
   let bestStart = 0;
   let bestCount = -1;
-  for (const candidate of [0, ...ranges.map(([s]) => Math.max(0, s - LEAD))]) {
-    const count = ranges.filter(([s, e]) => s >= candidate && e <= candidate + max).length;
+  let first = 0;
+  let past = 0;
+  for (let i = -1; i < ranges.length; i++) {
+    const candidate = i < 0 ? 0 : Math.max(0, ranges[i]![0] - lead);
+    while (first < ranges.length && ranges[first]![0] < candidate) first++;
+    while (past < ranges.length && ranges[past]![1] <= candidate + width) past++;
+    const count = Math.max(0, past - first);
     if (count > bestCount) {
       bestCount = count;
       bestStart = candidate;
     }
   }
-  let start = bestStart;
+  return bestStart;
+}
+
+/**
+ * About `max` characters of a text around its densest run of matches, cut at word boundaries, with "…"
+ * where text was left out. Without matches, the start of the text.
+ */
+export function snippet(rawText: string, matcher: Matcher, max = 300): Segment[] {
+  const read = scanned(rawText);
+  const text = read.replace(/\s+/g, ' ').trim();
+  if (text.length === 0) return [];
+  const ranges = matchRanges(text, matcher);
+  /** Whether the text goes on after `end`: in what was read, or beyond it. */
+  const goesOn = (end: number) => end < text.length || read.length < rawText.length;
+  if (!goesOn(max)) return segmentsOf(text, ranges);
+
+  let start = densestWindow(ranges, max, LEAD);
   if (start > 0) {
     // Begin at a sentence when one starts shortly before the first match, else at the next word.
     const firstMatch = ranges.find(([s]) => s >= start)?.[0] ?? start;
@@ -148,7 +180,7 @@ export function snippet(rawText: string, matcher: Matcher, max = 300): Segment[]
     }
   }
   let end = Math.min(text.length, start + max);
-  if (end < text.length) {
+  if (goesOn(end)) {
     const space = text.lastIndexOf(' ', end);
     if (space > start + max * 0.6) end = space;
     // Never cut through a match: stop before it.
@@ -156,10 +188,10 @@ export function snippet(rawText: string, matcher: Matcher, max = 300): Segment[]
     if (cut && cut[0] > start) end = cut[0];
   }
   let body = text.slice(start, end);
-  if (end < text.length) body = body.replace(/[\s,.;:!?-]+$/, '');
+  if (goesOn(end)) body = body.replace(/[\s,.;:!?-]+$/, '');
   const segments = segmentsOf(body, ranges, start);
   if (start > 0) segments.unshift({ text: '…', match: false });
-  if (end < text.length) segments.push({ text: '…', match: false });
+  if (goesOn(end)) segments.push({ text: '…', match: false });
   return joinPlain(segments);
 }
 

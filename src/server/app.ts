@@ -27,6 +27,7 @@ import { registerSaveRoutes } from '../web/save-routes.ts';
 import { registerFollowRoutes } from '../web/follow-routes.ts';
 import { registerForYouRoutes } from '../web/for-you-routes.ts';
 import { registerExportRoutes } from '../web/export-routes.ts';
+import { registerAccountRoutes } from '../web/account-routes.ts';
 import { registerImageRoutes } from '../web/image-routes.ts';
 import { createImageCache } from '../images/image-cache.ts';
 
@@ -67,13 +68,14 @@ export function createApp(deps: AppDependencies): Hono {
   registerImageRoutes(app, ctx);
   // Who is asking, and CSRF checks on every state-changing request (web/auth/auth.ts).
   app.use(authMiddleware(ctx));
-  // The member's own: collections, saving, follows, "for you", their data.
+  // The member's own: collections, saving, follows, "for you", their data, their account.
   registerCollectionRoutes(app, ctx);
   registerCollectionFeedRoutes(app, ctx);
   registerSaveRoutes(app, ctx);
   registerFollowRoutes(app, ctx);
   registerForYouRoutes(app, ctx);
   registerExportRoutes(app, ctx);
+  registerAccountRoutes(app, ctx);
 
   app.get('/healthz', async (c) => {
     await ctx.store.latestDay();

@@ -17,6 +17,12 @@ export interface Account {
   /** Set when a moderator banned the member: a banned member cannot act. */
   bannedAt: string | null;
   banReason: string | null;
+  /** False until the member chose their handle (new accounts start with a random suggestion). */
+  handleChosen: boolean;
+  /** Whether others see the papers the member upvoted (on their profile). */
+  upvotesPublic: boolean;
+  /** Set when the member deleted their account: the row stays, anonymised, for the comments they kept. */
+  deletedAt: string | null;
 }
 
 export interface SessionRecord {
@@ -38,7 +44,7 @@ export interface CommentRecord {
   id: number;
   paperId: string;
   parentId: number | null;
-  author: Pick<Account, 'id' | 'name' | 'fullname' | 'avatarUrl' | 'role'>;
+  author: Pick<Account, 'id' | 'name' | 'fullname' | 'avatarUrl' | 'role' | 'deletedAt'>;
   /** Markdown source (rendered safely by the web layer). Empty when deleted or hidden. */
   body: string;
   createdAt: string;
@@ -49,7 +55,9 @@ export interface CommentRecord {
 
 export interface ModerationEntry {
   id: number;
+  /** The moderator's handle; DELETED_MEMBER (domain/handles.ts) when they deleted their account. */
   moderator: string;
+  moderatorDeleted: boolean;
   action: 'hide-paper' | 'unhide-paper' | 'hide-comment' | 'ban-member' | 'unban-member' | 'set-role';
   target: string;
   reason: string;
@@ -59,6 +67,17 @@ export interface ModerationEntry {
 /** How long an expired sign-in token is kept (for renewLoginToken) before it is purged: the sign-in rate window. */
 export const LOGIN_TOKEN_KEPT_MS = 3_600_000;
 
+export type ChooseHandleResult = 'chosen' | 'taken';
+
+/** What goes when a member deletes their account, besides everything that is theirs alone (see deleteAccount). */
+export interface AccountDeletion {
+  /** 'keep': their comments stay, signed "deleted member"; 'remove': deleted as if by them (a placeholder where
+   *  replies remain under one). */
+  comments: 'keep' | 'remove';
+  /** Rate-limit counters kept under the member's id or address (their keys are the rate limiter's to make). */
+  rateLimitKeys: readonly string[];
+}
+
 export interface RateLimitResult {
   allowed: boolean;
   /** Seconds until the window opens again (0 when allowed). */
@@ -66,11 +85,29 @@ export interface RateLimitResult {
 }
 
 export interface CommunityStore {
-  /** The account with this email, created (with a fresh unique handle) when there is none. */
+  /** The account with this email, created when there is none: with a random free handle (randomHandle, never made
+   *  from the address), not yet chosen, and that handle as display name. */
   accountForEmail(email: string, now: Date): Promise<Account>;
   getAccount(id: number): Promise<Account | null>;
+  /** The account with this handle; deleted accounts are found by id only. */
   getAccountByName(name: string): Promise<Account | null>;
   updateProfile(id: number, fullname: string): Promise<void>;
+  /**
+   * Gives the account this handle (checked by checkHandle) and display name, and marks the handle chosen. 'taken'
+   * when another member holds the handle in any letter case (imported members hold many names). Atomic: of two
+   * members choosing one handle at once, one gets it.
+   */
+  chooseHandle(id: number, handle: string, fullname: string): Promise<ChooseHandleResult>;
+  setUpvotesPublic(id: number, upvotesPublic: boolean): Promise<void>;
+  /**
+   * Deletes the member's account, in one transaction: their sessions, sign-in tokens, votes (each paper's count
+   * down by one, as toggleVote would), collections, follows, dismissals, the digest subscription of their address
+   * and the rate-limit counters named; their submissions stay, without their name; their comments stay or go as
+   * chosen; the moderation log keeps its entries (naming them as a deleted member). The row itself stays for
+   * the references to it, with nothing personal: no email, a tombstone name (tombstoneName), display name
+   * DELETED_MEMBER, no avatar, role member. False when there is no such account, or it was deleted already.
+   */
+  deleteAccount(id: number, deletion: AccountDeletion, now: Date): Promise<boolean>;
   setRole(id: number, role: Role): Promise<void>;
   /** Members whose role is above member, administrators first, then by handle. */
   staff(): Promise<Account[]>;
@@ -118,7 +155,8 @@ export interface CommunityStore {
   toggleVote(accountId: number, paperId: string, now: Date): Promise<VoteResult | null>;
   /** Which of these papers the member has upvoted. */
   votedPapers(accountId: number, paperIds: readonly string[]): Promise<Set<string>>;
-  /** Papers the member upvoted, newest vote first. */
+  /** Papers the member upvoted, newest vote first, whether public or not (callers showing them to others check
+   *  upvotesPublic). */
   upvotedBy(accountId: number, limit: number): Promise<string[]>;
   submittedBy(accountId: number, limit: number): Promise<string[]>;
 

@@ -4,7 +4,8 @@
  * SQLite and true/false from PostgreSQL; counts may arrive as strings or bigints from PostgreSQL.
  */
 import type { Member, Paper } from '../domain/types.ts';
-import type { Account, CommentRecord, Role } from './community-store.ts';
+import type { Account, CommentRecord, ModerationEntry, Role } from './community-store.ts';
+import { DELETED_MEMBER } from '../domain/handles.ts';
 import type { Delivery, DeliveryStatus, DigestFrequency, Subscription, SubscriptionStatus } from './subscription-store.ts';
 import type { Collection } from './collection-store.ts';
 
@@ -106,6 +107,39 @@ export function rowToAccount(row: Row): Account {
     createdAt: nullableString(row.created_at),
     bannedAt: nullableString(row.banned_at),
     banReason: nullableString(row.ban_reason),
+    handleChosen: flag(row.handle_chosen),
+    upvotesPublic: flag(row.upvotes_public),
+    deletedAt: nullableString(row.deleted_at),
+  };
+}
+
+/** The columns rowToAccount reads, of a member `m`. */
+export const ACCOUNT_COLUMNS = `m.id, m.name, m.fullname, m.email, m.role, m.avatar_url, m.created_at, m.banned_at, m.ban_reason,
+  m.handle_chosen, m.upvotes_public, m.deleted_at`;
+
+/** Comments `c` with their authors `m`, as rowToComment reads them. */
+export const COMMENT_SELECT = `SELECT c.id, c.paper_id, c.parent_id, c.body, c.created_at, c.edited_at, c.deleted_at, c.hidden_at,
+  c.hidden_reason, m.id AS author_id, m.name AS author_name, m.fullname AS author_fullname, m.avatar_url AS author_avatar_url,
+  m.role AS author_role, m.deleted_at AS author_deleted_at
+  FROM comments c JOIN members m ON m.id = c.member_id`;
+
+/** The moderation log's entries about a member, whose target is the member's handle (SQL condition). */
+export const MEMBER_LOG_ACTIONS = `action IN ('ban-member', 'unban-member', 'set-role')`;
+
+/** The moderation log `l` with its moderators `m`, as rowToModerationEntry reads it. */
+export const MODERATION_LOG_SELECT = `SELECT l.id, m.name AS moderator, m.deleted_at AS moderator_deleted_at, l.action, l.target, l.reason, l.at
+  FROM moderation_log l JOIN members m ON m.id = l.moderator_id`;
+
+export function rowToModerationEntry(row: Row): ModerationEntry {
+  const deleted = row.moderator_deleted_at !== null && row.moderator_deleted_at !== undefined;
+  return {
+    id: Number(row.id),
+    moderator: deleted ? DELETED_MEMBER : String(row.moderator),
+    moderatorDeleted: deleted,
+    action: String(row.action) as ModerationEntry['action'],
+    target: String(row.target),
+    reason: String(row.reason),
+    at: String(row.at),
   };
 }
 
@@ -119,6 +153,7 @@ export function rowToComment(row: Row): CommentRecord {
     author: {
       id: Number(row.author_id), name: String(row.author_name), fullname: String(row.author_fullname),
       avatarUrl: nullableString(row.author_avatar_url), role: String(row.author_role) as Role,
+      deletedAt: nullableString(row.author_deleted_at),
     },
     body: deleted || hiddenReason !== null ? '' : String(row.body),
     createdAt: String(row.created_at),

@@ -86,15 +86,16 @@ export function registerCommunityRoutes(app: Hono, ctx: AppContext, limiter: Rat
   app.get('/members/:name', async (c) => {
     const account = await store.community.getAccountByName(c.req.param('name'));
     if (!account) return c.html(renderErrorPage(404, 'Member not found', 'There is no member with that handle.'), 404);
+    // Private upvotes are not read at all, for anyone (the member finds them in their data download).
     const [submittedIds, upvotedIds, comments] = await Promise.all([
       store.community.submittedBy(account.id, PROFILE_LIST),
-      store.community.upvotedBy(account.id, PROFILE_LIST),
+      account.upvotesPublic ? store.community.upvotedBy(account.id, PROFILE_LIST) : null,
       store.community.commentsBy(account.id, PROFILE_LIST),
     ]);
     const [submitted, upvoted, commented] = await Promise.all([
-      store.getPapers(submittedIds), store.getPapers(upvotedIds), store.getPapers([...new Set(comments.map((k) => k.paperId))]),
+      store.getPapers(submittedIds), upvotedIds ? store.getPapers(upvotedIds) : null, store.getPapers([...new Set(comments.map((k) => k.paperId))]),
     ]);
-    const viewer = await viewerFor(c, store, [...submittedIds, ...upvotedIds]);
+    const viewer = await viewerFor(c, store, [...submittedIds, ...upvotedIds ?? []]);
     const titles = new Map(commented.map((p) => [p.id, p]));
     return page(c, memberPage({
       account, submitted, upvoted, viewer, canModerate: isModerator(viewer.account) && outranks(viewer.account, account),

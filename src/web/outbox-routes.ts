@@ -84,7 +84,7 @@ ${rows.length === 0 ? html`<p>The outbox is empty.</p>` : html`<ol class="outbox
 <h1 class="outbox-title">${message.subject || '(no subject)'}</h1>
 <dl class="outbox-headers">${message.headers.map(([key, value]) => html`<dt>${key}</dt><dd>${value}</dd>`)}</dl>
 <p class="outbox-links">${message.html !== null ? html`<a class="button" href="/dev/outbox/${name}/html">HTML version</a> ` : ''}<a class="button" href="/dev/outbox/${name}/raw">Source</a></p>
-${message.html !== null ? html`<iframe class="email-frame" src="/dev/outbox/${name}/html" title="The HTML part" sandbox="allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation"></iframe>` : ''}
+${message.html !== null ? html`<iframe class="email-frame" src="/dev/outbox/${name}/html" title="The HTML part" sandbox="allow-popups allow-top-navigation-by-user-activation"></iframe>` : ''}
 <h2 class="section-heading">Text part</h2>
 <pre class="outbox-text">${linkify(message.text)}</pre>
 </article>`,

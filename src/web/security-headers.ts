@@ -16,7 +16,7 @@ export const SITE_CSP = [
 
 /** Email HTML, framed by our own pages only: nothing runs, styles inline, links open outside the frame. */
 export const EMAIL_FRAME_CSP = [
-  'sandbox allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation', "default-src 'none'",
+  'sandbox allow-popups allow-top-navigation-by-user-activation', "default-src 'none'",
   "style-src 'unsafe-inline'", "img-src 'self' data:", "frame-ancestors 'self'",
 ].join('; ');
 

@@ -22,11 +22,23 @@ const server = await startServer({
 });
 const outbox = join(server.dir, 'outbox');
 
+/** What a member chooses on the welcome page; `refused`: a handle typed first, which the page refuses. */
+interface Profile {
+  handle: string;
+  fullname: string;
+  refused?: string;
+}
+
+const ADA: Profile = { handle: 'ada-lovelace', fullname: 'ada', refused: 'Ada Lovelace' };
+
 /** The recorded arXiv API response of 1605.08386 (test/fixtures/arxiv/arxiv-api/id_1605.08386.xml). */
 const SUBMITTED = { id: '1605.08386', title: 'Heat-bath random walks with Markov bases' };
 
-/** Signs in through the real flow: the form, the email in the outbox, the link, the button on its page. */
-async function signIn(page: Page, email: string): Promise<void> {
+/**
+ * Signs in through the real flow: the form, the email in the outbox, the link, the button on its page. A first
+ * sign-in goes on to the welcome page: the member chooses `profile` there, or keeps the suggested handle.
+ */
+async function signIn(page: Page, email: string, profile?: Profile): Promise<void> {
   await page.goto(server.url);
   await page.locator('.header-signin').click();
   await page.waitForURL(/\/signin/);
@@ -37,7 +49,22 @@ async function signIn(page: Page, email: string): Promise<void> {
   // The link carries the configured public address; the test server listens on a port of its own.
   await page.goto(`${server.url}${link.pathname}${link.search}`);
   assert.equal(await page.locator('h1').innerText(), 'Sign in to Paperboy');
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
+  if (new URL(page.url()).pathname === '/welcome') {
+    const suggested = await page.getByLabel('Handle').inputValue();
+    assert.match(suggested, /^reader-[a-z0-9]+$/, 'the suggested handle is not made from the address');
+    if (profile?.refused) {
+      await page.getByLabel('Handle').fill(profile.refused);
+      await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Continue' }).click()]);
+      assert.match(await page.locator('.notice-error').innerText(), /letters a–z/);
+      assert.equal(await page.getByLabel('Handle').getAttribute('aria-invalid'), 'true');
+    }
+    if (profile) {
+      await page.getByLabel('Handle').fill(profile.handle);
+      await page.getByLabel('Display name').fill(profile.fullname);
+    }
+    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Continue' }).click()]);
+  }
   await page.locator('.account-menu').waitFor();
 }
 
@@ -92,7 +119,7 @@ const other = { page: await firstPage(await openBrowser(server, { javaScriptEnab
 
 test('a member signs in with the emailed link and upvotes without a page reload', async () => {
   const { page } = member;
-  await signIn(page, 'ada@example.org');
+  await signIn(page, 'ada@example.org', ADA);
   assert.equal(new URL(page.url()).pathname, '/');
   await openAccountMenu(page);
   assert.match(await page.locator('.account-menu-name').innerText(), /@ada/);
@@ -126,7 +153,7 @@ test('a member signs in with the emailed link and upvotes without a page reload'
 
 test('without JavaScript the upvote is a form post that comes back to the feed with the new count', async () => {
   const { page } = other;
-  await signIn(page, 'bob@example.org');
+  await signIn(page, 'bob@example.org', { handle: 'bob-the-reader', fullname: 'Bob' });
   const { card, title } = await cardWithSmallCount(page);
   const before = await count(voteOf(card));
   // The form post answers with a redirect back to the feed: a new page load.
@@ -200,7 +227,7 @@ test('on a 390 px phone the signed-in pages do not scroll sideways and the accou
   const { page } = member;
   await page.setViewportSize({ width: 390, height: 844 });
   try {
-    for (const path of ['/', '/submit', `/papers/${SUBMITTED.id}`, '/papers/trending', '/members/ada', '/settings']) {
+    for (const path of ['/', '/submit', `/papers/${SUBMITTED.id}`, '/papers/trending', `/members/${ADA.handle}`, '/settings', '/settings/delete']) {
       await page.goto(`${server.url}${path}`);
       await assertNoSidewaysScroll(page, path);
     }

@@ -24,7 +24,7 @@ const isRemote = (url: string | null | undefined): url is string => /^https?:\/\
 // server itself fetches nothing (PAPERBOY_IMAGES=0), so that the test never depends on the network.
 const env = { DATABASE_URL: join(tempDir('paperboy-third-party-'), 'paperboy.db'), PAPERBOY_IMAGES: '0' };
 const store = new SqliteStore(env.DATABASE_URL);
-await loadDemoIfEmpty(store);
+await loadDemoIfEmpty(store, createLogger('silent'));
 const day = (await store.latestDay())!;
 const top = await store.listDaily({ firstDay: day, lastDay: day, sort: 'upvotes', offset: 0, limit: 10 });
 const withOrg = top.find((e) => isRemote(e.paper.organization?.avatar))!;

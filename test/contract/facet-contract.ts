@@ -5,6 +5,8 @@
 import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Store } from '../../src/store/store.ts';
+import type { Account } from '../../src/store/community-store.ts';
+import { DELETED_MEMBER, tombstoneName } from '../../src/domain/handles.ts';
 import { parseQuery } from '../../src/search/query-parser.ts';
 import { DEFAULT_SEARCH_CONFIG } from '../../src/search/search-service.ts';
 import { lexicalSearch } from '../../src/search/lexical/lexical-search.ts';
@@ -14,6 +16,13 @@ import { entry, importFixtures, madeUp } from './fixtures.ts';
 /** An hour ahead of the clock, on a whole minute: stores purge sign-in tokens that expired by the real clock. */
 const NOW = new Date(Math.floor(Date.now() / 60_000) * 60_000 + 3_600_000);
 const later = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
+
+/** A member who signed in with NAME@example.org and chose the handle NAME. */
+async function member(store: Store, name: string): Promise<Account> {
+  const account = await store.community.accountForEmail(`${name}@example.org`, NOW);
+  assert.equal(await store.community.chooseHandle(account.id, name, name), 'chosen');
+  return (await store.community.getAccount(account.id))!;
+}
 
 export function communityContract(backend: () => ContractBackend): void {
   const name = () => backend().name;
@@ -28,17 +37,23 @@ export function communityContract(backend: () => ContractBackend): void {
   };
 
   describe('accounts, sign-in and sessions', () => {
-    test('an email gets one account, with a free handle beside imported members', async (t) => {
+    test('an email gets one account, with a random free handle not made from the address, not chosen yet', async (t) => {
       const store = await withPapers(t);
       const ada = await store.community.accountForEmail('Ada@example.org', NOW);
-      assert.equal(ada.name, 'ada2', 'the imported member holds "ada"');
+      assert.match(ada.name, /^reader-[a-z0-9]{5}$/);
+      assert.doesNotMatch(ada.name, /ada/i);
+      assert.equal(ada.fullname, ada.name, 'the suggested handle is the display name until the member chooses');
+      assert.equal(ada.handleChosen, false);
+      assert.equal(ada.upvotesPublic, true, 'upvotes are public by default, as before');
+      assert.equal(ada.deletedAt, null);
       assert.equal(ada.role, 'member');
       assert.equal(ada.createdAt, NOW.toISOString());
       assert.deepEqual(await store.community.accountForEmail('Ada@example.org', later(5)), ada);
       const [a, b] = await Promise.all([store.community.accountForEmail('same@example.org', NOW), store.community.accountForEmail('same@example.org', NOW)]);
       assert.equal(a.id, b.id, `${name()}: two sign-ins of one address at once make one account`);
       assert.deepEqual(await store.community.getAccount(ada.id), ada);
-      assert.deepEqual(await store.community.getAccountByName('ada2'), ada);
+      assert.deepEqual(await store.community.getAccountByName(ada.name), ada);
+      assert.notEqual((await store.community.accountForEmail('bob@example.org', NOW)).name, ada.name);
       assert.equal(await store.community.getAccount(999_999), null);
       await store.community.updateProfile(ada.id, "Ada O'Lovelace");
       assert.equal((await store.community.getAccount(ada.id))!.fullname, "Ada O'Lovelace");
@@ -77,9 +92,9 @@ export function communityContract(backend: () => ContractBackend): void {
 
     test('a role changes once from the role it had, logged; staff lists administrators first', async (t) => {
       const store = await withPapers(t);
-      const root = await store.community.accountForEmail('root@example.org', NOW);
-      const zed = await store.community.accountForEmail('zed@example.org', NOW);
-      const amy = await store.community.accountForEmail('amy@example.org', NOW);
+      const root = await member(store, 'root');
+      const zed = await member(store, 'zed');
+      const amy = await member(store, 'amy');
       await store.community.setRole(root.id, 'admin');
       const both = await Promise.all([1, 2].map(() => store.community.changeRole(zed.id, 'member', 'moderator', root.id, 'helps', NOW)));
       assert.deepEqual(both.sort(), [false, true], 'two changes at once: one happens');
@@ -144,7 +159,7 @@ export function communityContract(backend: () => ContractBackend): void {
     test('comments count on their paper until deleted or hidden; edits keep the thread', async (t) => {
       const store = await withPapers(t);
       const ada = await store.community.accountForEmail('ada@example.org', NOW);
-      const bob = await store.community.accountForEmail('bob@example.org', NOW);
+      const bob = await member(store, 'bob');
       const root = await store.community.addComment('2101.00001', ada.id, null, 'First! <script>', NOW);
       const reply = await store.community.addComment('2101.00001', bob.id, root.id, "It's *good*", later(1));
       assert.equal(reply.parentId, root.id);
@@ -165,6 +180,163 @@ export function communityContract(backend: () => ContractBackend): void {
       assert.deepEqual(await store.community.commentsBy(ada.id, 10), []);
       const kept = await store.community.addComment('2101.00002', ada.id, null, 'Kept', later(6));
       assert.deepEqual((await store.community.commentsBy(ada.id, 10)).map((c) => c.id), [kept.id]);
+    });
+  });
+
+  describe('handles, private upvotes and deleting an account', () => {
+    test('a member chooses a free handle once per name, in any letter case; of two at once, one gets it', async (t) => {
+      const store = await withPapers(t);
+      await store.importBatch({ papers: [], entries: [entry('2026-08-21', '2101.00002', 1, {
+        submittedBy: { name: 'HopperG', fullname: 'Grace (imported)', avatarUrl: null, externalId: 'y' },
+      })], replaceDays: [] });
+      const ada = await store.community.accountForEmail('ada@example.org', NOW);
+      const bob = await store.community.accountForEmail('bob@example.org', NOW);
+      assert.equal(await store.community.chooseHandle(ada.id, 'ada', 'Ada'), 'taken', 'an imported member holds "ada"');
+      assert.equal(await store.community.chooseHandle(ada.id, 'hopperg', 'Ada'), 'taken', '"HopperG" holds it in another case');
+      assert.equal((await store.community.getAccount(ada.id))!.handleChosen, false, 'nothing changed');
+      assert.equal(await store.community.chooseHandle(ada.id, 'ada-l', 'Ada Lovelace'), 'chosen');
+      const chosen = (await store.community.getAccount(ada.id))!;
+      assert.deepEqual([chosen.name, chosen.fullname, chosen.handleChosen], ['ada-l', 'Ada Lovelace', true]);
+      assert.equal((await store.community.getAccountByName('ada-l'))!.id, ada.id);
+      assert.equal(await store.community.getAccountByName(ada.name), null, 'the suggestion is free again');
+      assert.equal(await store.community.chooseHandle(bob.id, 'ada-l', 'Bob'), 'taken');
+      assert.equal(await store.community.chooseHandle(bob.id, bob.name, 'Bob'), 'chosen', 'keeping the suggestion');
+      const [c, d] = await Promise.all(['c', 'd'].map((n) => store.community.accountForEmail(`${n}@example.org`, NOW)));
+      const both = await Promise.all([c!, d!].map((m) => store.community.chooseHandle(m.id, 'same', 'Same')));
+      assert.deepEqual(both.sort(), ['chosen', 'taken'], `${name()}: two members choosing one handle at once`);
+    });
+
+    test('the moderation log follows a member to their chosen handle', async (t) => {
+      const store = await withPapers(t);
+      const mod = await member(store, 'mod');
+      const eve = await store.community.accountForEmail('eve@example.org', NOW);
+      await store.community.banMember(eve.id, mod.id, 'spam', NOW);
+      await store.community.unbanMember(eve.id, mod.id, 'appeal', later(1));
+      await store.community.chooseHandle(eve.id, 'eve', 'Eve');
+      assert.deepEqual((await store.community.moderationLog(10)).map((e) => e.target), ['eve', 'eve']);
+    });
+
+    test('upvotes are public until the member hides them; the member still reads them', async (t) => {
+      const store = await withPapers(t);
+      const ada = await member(store, 'ada-l');
+      await store.community.toggleVote(ada.id, '2101.00002', NOW);
+      await store.community.setUpvotesPublic(ada.id, false);
+      assert.equal((await store.community.getAccount(ada.id))!.upvotesPublic, false);
+      assert.equal((await store.community.getAccountByName('ada-l'))!.upvotesPublic, false);
+      assert.deepEqual(await store.community.upvotedBy(ada.id, 10), ['2101.00002']);
+      await store.community.setUpvotesPublic(ada.id, true);
+      assert.equal((await store.community.getAccount(ada.id))!.upvotesPublic, true);
+    });
+
+    /** A member with something of everything: votes, comments, a submission, a collection, follows, a dismissal,
+     *  a session, a sign-in link, a digest subscription, rate-limit counters and moderation-log entries. */
+    const busyMember = async (store: Store) => {
+      const ada = await member(store, 'ada-l');
+      const bob = await member(store, 'bob');
+      const mod = await member(store, 'mod');
+      await store.community.setRole(mod.id, 'moderator');
+      for (const paper of ['2101.00001', '2101.00002']) await store.community.toggleVote(ada.id, paper, NOW);
+      const threaded = await store.community.addComment('2101.00001', ada.id, null, 'Ada starts a thread', NOW);
+      const reply = await store.community.addComment('2101.00001', bob.id, threaded.id, 'Bob replies', later(1));
+      const alone = await store.community.addComment('2101.00002', ada.id, null, 'Ada alone', later(2));
+      const hidden = await store.community.addComment('2101.00002', ada.id, null, 'Ada hidden', later(3));
+      await store.community.hideComment(hidden.id, mod.id, 'rude', later(4));
+      await store.community.submitPaper('2101.00003', ada.id, '2026-08-22', NOW);
+      const list = (await store.collections.createCollection(ada.id, { name: 'Ada list', description: 'mine', isPublic: true }, NOW))!;
+      await store.collections.addItem(list.id, ada.id, '2101.00001', NOW);
+      await store.collections.follow(ada.id, 'search', 'q=ada+secret', 'ada secret', NOW);
+      await store.collections.dismiss(ada.id, '2101.00003', NOW);
+      await store.community.createSession('ada-session', ada.id, 'csrf', later(3600));
+      await store.community.createLoginToken('ada-token', 'ada-l@example.org', later(900));
+      const { subscription } = await store.subscriptions.requestSubscription('Ada-L@example.org', 'daily', NOW);
+      await store.subscriptions.activate(subscription.id, 'daily', NOW);
+      for (const key of [`vote:who:${ada.id}`, 'vote:ip:192.0.2.1']) await store.community.hitRateLimit(key, 3600, 1, NOW);
+      await store.community.banMember(ada.id, mod.id, 'a test', NOW);
+      await store.community.unbanMember(ada.id, mod.id, 'over', later(1));
+      return { ada, mod, threaded, reply, alone, hidden, list };
+    };
+    const upvotes = async (store: Store, id: string) => (await store.getPaper(id))!.upvotes;
+
+    test('deleting an account removes what is the member\'s in one go, votes with exact counts, and anonymises the row', async (t) => {
+      const store = await withPapers(t);
+      const { ada, threaded, reply, alone, list } = await busyMember(store);
+      assert.deepEqual([await upvotes(store, '2101.00001'), await upvotes(store, '2101.00002')], [11, 1]);
+      const version = await store.dataVersion();
+      // Others vote on the same papers while the account goes: every count ends exact.
+      const voters = await Promise.all(Array.from({ length: 30 }, (_, i) => store.community.accountForEmail(`v${i}@example.org`, NOW)));
+      const [deleted] = await Promise.all([
+        store.community.deleteAccount(ada.id, { comments: 'keep', rateLimitKeys: [`vote:who:${ada.id}`] }, later(10)),
+        ...voters.map((v, i) => store.community.toggleVote(v.id, i % 2 ? '2101.00001' : '2101.00002', later(10))),
+      ]);
+      assert.equal(deleted, true);
+      assert.deepEqual([await upvotes(store, '2101.00001'), await upvotes(store, '2101.00002')], [10 + 15, 15], `${name()}: exact counts`);
+      assert.notEqual(await store.dataVersion(), version);
+      assert.equal(await store.community.deleteAccount(ada.id, { comments: 'keep', rateLimitKeys: [] }, later(11)), false, 'once');
+
+      const row = (await store.community.getAccount(ada.id))!;
+      assert.deepEqual(
+        [row.name, row.fullname, row.email, row.avatarUrl, row.role, row.createdAt, row.bannedAt, row.banReason, row.deletedAt],
+        [tombstoneName(ada.id), DELETED_MEMBER, null, null, 'member', null, null, null, later(10).toISOString()],
+      );
+      assert.equal(await store.community.getAccountByName('ada-l'), null);
+      assert.equal(await store.community.getAccountByName(tombstoneName(ada.id)), null, 'no profile');
+      assert.equal(await store.community.getSession('ada-session', later(11)), null);
+      assert.equal(await store.community.consumeLoginToken('ada-token', later(11)), null);
+      assert.deepEqual(await store.community.upvotedBy(ada.id, 10), []);
+      assert.deepEqual(await store.community.submittedBy(ada.id, 10), []);
+      const [submitted] = await store.listDaily({ firstDay: '2026-08-22', lastDay: '2026-08-22', sort: 'upvotes', offset: 0, limit: 5 });
+      assert.equal(submitted!.paper.id, '2101.00003', 'the submission stays');
+      assert.equal(submitted!.submittedBy, null, 'without the name');
+      assert.equal((await store.getPaper('2101.00003'))!.submittedOnDailyBy, null);
+      assert.deepEqual(await store.collections.collectionsOf(ada.id), []);
+      assert.equal(await store.collections.getCollection(list.id), null);
+      assert.deepEqual(await store.collections.followsOf(ada.id), []);
+      assert.deepEqual(await store.collections.dismissedBy(ada.id, 10), []);
+      assert.equal(await store.subscriptions.getSubscriptionByEmail('ada-l@example.org'), null);
+      assert.equal(await store.collections.accountIdForEmail('ada-l@example.org'), null);
+      assert.equal((await store.community.hitRateLimit(`vote:who:${ada.id}`, 3600, 1, NOW)).allowed, true, 'the member\'s counter is gone');
+      assert.equal((await store.community.hitRateLimit('vote:ip:192.0.2.1', 3600, 1, NOW)).allowed, false, 'an address\'s stays');
+
+      // Comments kept: signed "deleted member", counted as before.
+      const thread = await store.community.commentsOn('2101.00001');
+      assert.deepEqual(thread.map((c) => [c.id, c.body, c.author.fullname, c.author.deletedAt !== null]),
+        [[threaded.id, 'Ada starts a thread', DELETED_MEMBER, true], [reply.id, 'Bob replies', 'bob', false]]);
+      assert.equal((await store.community.getComment(alone.id))!.body, 'Ada alone');
+      assert.equal((await store.getPaper('2101.00001'))!.numComments, 2);
+      // The log keeps its entries; the member's name in them went with the handle.
+      assert.deepEqual((await store.community.moderationLog(10)).map((e) => [e.action, e.target]).filter(([a]) => a !== 'hide-comment'),
+        [['unban-member', tombstoneName(ada.id)], ['ban-member', tombstoneName(ada.id)]]);
+
+      // The address and the handle are free: a new sign-in is a new, empty account.
+      const again = await store.community.accountForEmail('ada-l@example.org', later(20));
+      assert.notEqual(again.id, ada.id);
+      assert.deepEqual(await store.community.upvotedBy(again.id, 10), []);
+      assert.equal(await store.community.chooseHandle(again.id, 'ada-l', 'Ada'), 'chosen');
+    });
+
+    test('deleting an account with its comments: deleted as by their author, a placeholder where replies remain', async (t) => {
+      const store = await withPapers(t);
+      const { ada, threaded, reply, alone, hidden } = await busyMember(store);
+      assert.deepEqual([(await store.getPaper('2101.00001'))!.numComments, (await store.getPaper('2101.00002'))!.numComments], [2, 1]);
+      assert.equal(await store.community.deleteAccount(ada.id, { comments: 'remove', rateLimitKeys: [] }, later(10)), true);
+      assert.deepEqual([(await store.getPaper('2101.00001'))!.numComments, (await store.getPaper('2101.00002'))!.numComments], [1, 0],
+        'the live comments left the counts (the hidden one had already)');
+      const all = await Promise.all([threaded, reply, alone, hidden].map((c) => store.community.getComment(c.id)));
+      assert.deepEqual(all.map((c) => [c!.deleted, c!.body]), [[true, ''], [false, 'Bob replies'], [true, ''], [true, '']]);
+      assert.deepEqual(await store.community.commentsBy(ada.id, 10), []);
+    });
+
+    test('a deleted moderator stays in the log as a deleted member; a deleted administrator is no administrator', async (t) => {
+      const store = await withPapers(t);
+      const { mod } = await busyMember(store);
+      const root = await member(store, 'root');
+      await store.community.setRole(root.id, 'admin');
+      for (const who of [mod, root]) assert.equal(await store.community.deleteAccount(who.id, { comments: 'keep', rateLimitKeys: [] }, later(10)), true);
+      const log = await store.community.moderationLog(10);
+      assert.ok(log.length >= 3);
+      assert.ok(log.every((e) => e.moderator === DELETED_MEMBER && e.moderatorDeleted));
+      assert.equal(await store.community.countAdmins(), 0);
+      assert.deepEqual(await store.community.staff(), []);
     });
   });
 
@@ -201,7 +373,7 @@ export function communityContract(backend: () => ContractBackend): void {
     test('a ban ends the member\'s sessions; an unban is logged', async (t) => {
       const store = await withPapers(t);
       const moderator = await store.community.accountForEmail('mod@example.org', NOW);
-      const bob = await store.community.accountForEmail('bob@example.org', NOW);
+      const bob = await member(store, 'bob');
       await store.community.createSession('bob-session', bob.id, 'c', later(3600));
       assert.equal(await store.community.banMember(bob.id, moderator.id, 'spam', NOW), true);
       assert.equal(await store.community.banMember(bob.id, moderator.id, 'spam', NOW), false);

@@ -1,6 +1,7 @@
 /**
  * Reads the Atom feeds of the arXiv API (export.arxiv.org/api/query). The API reports a bad request as a feed
  * with one entry whose id points at /api/errors: that becomes an ArxivApiError, not a paper called "Error".
+ * An entry over the import limits (domain/import-limits.ts) is skipped, as in a harvest.
  */
 import { z } from 'zod';
 import type { PaperInput } from '../../domain/types.ts';
@@ -8,7 +9,7 @@ import { normalizeArxivId } from '../../domain/arxiv-id.ts';
 import { cleanTitle } from '../../domain/paper-record.ts';
 import { toIsoInstant } from '../../domain/periods.ts';
 import { MalformedXmlError, parseXml, xmlText } from './xml.ts';
-import { MAX_ABSTRACT_CHARS, cleanAbstract, isWithdrawalNote } from './oai-records.ts';
+import { cleanAbstract, isWithdrawalNote, skippedIfOverLimits } from './oai-records.ts';
 
 export class ArxivApiError extends Error {}
 
@@ -79,8 +80,6 @@ function toEntry(raw: unknown, now: Date): AtomEntry {
   if (!ids) return { kind: 'skipped', id: null, reason: e.id ? `entry id is not an arXiv abstract URL: ${e.id.slice(0, 60)}` : 'entry without an id' };
   const title = cleanTitle(e.title ?? '');
   if (!title) return { kind: 'skipped', id: ids.id, reason: 'entry without a title' };
-  const summary = e.summary ?? '';
-  if (summary.length > MAX_ABSTRACT_CHARS) return { kind: 'skipped', id: ids.id, reason: `abstract is ${summary.length} characters, more than the ${MAX_ABSTRACT_CHARS} allowed` };
   const publishedAt = e.published ? toIsoInstant(e.published) : null;
   if (!publishedAt) return { kind: 'skipped', id: ids.id, reason: `published is not a date: ${(e.published ?? '(none)').slice(0, 40)}` };
   if (Date.parse(publishedAt) > now.getTime() + 36 * 3_600_000) return { kind: 'skipped', id: ids.id, reason: `published ${publishedAt} is in the future` };
@@ -88,7 +87,7 @@ function toEntry(raw: unknown, now: Date): AtomEntry {
   const terms = (e.category ?? []).map((c) => c['@_term']);
   const categories = primary ? [primary, ...terms.filter((t) => t !== primary)] : terms;
   const authors = e.author ?? [];
-  return {
+  return skippedIfOverLimits({
     kind: 'paper',
     id: ids.id,
     version: ids.version,
@@ -97,11 +96,11 @@ function toEntry(raw: unknown, now: Date): AtomEntry {
     paper: {
       id: ids.id,
       title,
-      summary: cleanAbstract(summary),
+      summary: cleanAbstract(e.summary ?? ''),
       publishedAt,
       authors: authors.map((a) => ({ name: a.name.trim(), externalId: null, hidden: false })).filter((a) => a.name !== ''),
       categories,
       withdrawn: isWithdrawalNote(e.comment) ? true : undefined,
     },
-  };
+  });
 }

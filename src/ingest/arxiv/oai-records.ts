@@ -1,18 +1,16 @@
 /**
  * Reads arXiv OAI-PMH responses (ListRecords, GetRecord, ListIdentifiers) into typed records. Each record is
- * judged on its own: one that cannot become a paper (no id, unknown metadata format, a date in the future, an
- * absurdly long abstract…) is returned as `skipped` with the reason, and the others go on.
+ * judged on its own: one that cannot become a paper (no id, unknown metadata format, a date in the future, a field
+ * over the import limits of domain/import-limits.ts…) is returned as `skipped` with the reason, and the others go on.
  */
 import { z } from 'zod';
 import type { PaperAuthor, PaperInput } from '../../domain/types.ts';
 import { normalizeArxivId } from '../../domain/arxiv-id.ts';
 import { cleanTitle } from '../../domain/paper-record.ts';
+import { paperOverLimits } from '../../domain/import-limits.ts';
 import { parseDay, toIsoInstant } from '../../domain/periods.ts';
 import { MalformedXmlError, parseXml, xmlProblem, xmlText } from './xml.ts';
 
-/** The longest real arXiv abstracts are a few kB (the submission form allows 1,920 characters). */
-export const MAX_ABSTRACT_CHARS = 20_000;
-export const MAX_TITLE_CHARS = 1_000;
 /** arXiv stamps records with its own (US Eastern) day; allow for that and for clock skew. */
 const FUTURE_TOLERANCE_MS = 36 * 3_600_000;
 
@@ -274,12 +272,16 @@ function commonChecks(m: CommonFields, ctx: RecordContext): { id: string; title:
   if (ctx.headerId && ctx.headerId !== id) return { id, reason: `header identifier ${ctx.headerId} does not match metadata id ${id}` };
   const title = cleanTitle(m.title ?? '');
   if (!title) return { id, reason: 'record without a title' };
-  if (title.length > MAX_TITLE_CHARS) return { id, reason: `title is ${title.length} characters, more than the ${MAX_TITLE_CHARS} allowed` };
-  const abstract = m.abstract ?? '';
-  if (abstract.length > MAX_ABSTRACT_CHARS) {
-    return { id, reason: `abstract is ${abstract.length} characters, more than the ${MAX_ABSTRACT_CHARS} allowed` };
-  }
-  return { id, title, summary: cleanAbstract(abstract), categories: (m.categories ?? '').split(/\s+/).filter(Boolean) };
+  return { id, title, summary: cleanAbstract(m.abstract ?? ''), categories: (m.categories ?? '').split(/\s+/).filter(Boolean) };
+}
+
+/**
+ * A paper over the import limits is skipped like any other record that cannot be used (the limits are measured on
+ * what would be stored: the title and abstract with their line breaks made spaces).
+ */
+export function skippedIfOverLimits<T extends { kind: 'paper'; id: string; paper: PaperInput }>(record: T): T | { kind: 'skipped'; id: string; reason: string } {
+  const problem = paperOverLimits(record.paper);
+  return problem === null ? record : { kind: 'skipped', id: record.id, reason: problem };
 }
 
 function inFuture(iso: string, now: Date): boolean {
@@ -302,7 +304,7 @@ function fromArxivFormat(raw: unknown, ctx: RecordContext): OaiRecord {
     externalId: null,
     hidden: false,
   })).filter((a) => a.name !== '');
-  return {
+  return skippedIfOverLimits({
     kind: 'paper',
     id: common.id,
     datestamp: ctx.datestamp,
@@ -317,7 +319,7 @@ function fromArxivFormat(raw: unknown, ctx: RecordContext): OaiRecord {
       categories: common.categories,
       withdrawn: isWithdrawalNote(m.comments) ? true : undefined,
     },
-  };
+  });
 }
 
 function fromArxivRawFormat(raw: unknown, ctx: RecordContext): OaiRecord {
@@ -334,7 +336,7 @@ function fromArxivRawFormat(raw: unknown, ctx: RecordContext): OaiRecord {
   // A withdrawal is announced as a new version without source files: arXiv lists its size as 0kb.
   const latest = versions.at(-1);
   const withdrawn = (latest !== undefined && latest.size?.trim() === '0kb') || isWithdrawalNote(m.comments);
-  return {
+  return skippedIfOverLimits({
     kind: 'paper',
     id: common.id,
     datestamp: ctx.datestamp,
@@ -349,7 +351,7 @@ function fromArxivRawFormat(raw: unknown, ctx: RecordContext): OaiRecord {
       categories: common.categories,
       withdrawn: withdrawn ? true : undefined,
     },
-  };
+  });
 }
 
 function versionNumber(label: string | undefined): number {

@@ -4,17 +4,18 @@
  */
 import { randomBytes } from 'node:crypto';
 import type {
-  Account, CommentRecord, CommunityStore, ModerationEntry, RateLimitResult, Role, SessionRecord, SubmitResult, VoteResult,
+  Account, AccountDeletion, ChooseHandleResult, CommentRecord, CommunityStore, ModerationEntry, RateLimitResult, Role, SessionRecord,
+  SubmitResult, VoteResult,
 } from '../community-store.ts';
-import { handleFromEmail } from '../../domain/handles.ts';
+import { DELETED_MEMBER, randomHandle, tombstoneName } from '../../domain/handles.ts';
 import type { Queryable, Runner } from './runner.ts';
 import { LOGIN_TOKEN_KEPT_MS } from '../community-store.ts';
-import { rowToAccount, rowToComment } from '../rows.ts';
+import { emailKey } from '../subscription-store.ts';
+import {
+  ACCOUNT_COLUMNS, COMMENT_SELECT, MEMBER_LOG_ACTIONS, MODERATION_LOG_SELECT, rowToAccount, rowToComment, rowToModerationEntry,
+} from '../rows.ts';
 
-const ACCOUNT_COLUMNS = `m.id, m.name, m.fullname, m.email, m.role, m.avatar_url, m.created_at, m.banned_at, m.ban_reason`;
-const COMMENT_SELECT = `SELECT c.id, c.paper_id, c.parent_id, c.body, c.created_at, c.edited_at, c.deleted_at, c.hidden_at,
-  c.hidden_reason, m.id AS author_id, m.name AS author_name, m.fullname AS author_fullname, m.avatar_url AS author_avatar_url, m.role AS author_role
-  FROM comments c JOIN members m ON m.id = c.member_id`;
+const UNIQUE_VIOLATION = '23505';
 
 export class PostgresCommunityStore implements CommunityStore {
   readonly #db: Runner;
@@ -31,10 +32,15 @@ export class PostgresCommunityStore implements CommunityStore {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':paperboy-accounts'))`);
       const [existing] = await tx.query(`SELECT ${ACCOUNT_COLUMNS} FROM members m WHERE m.email = $1`, [email]);
       if (existing) return rowToAccount(existing);
-      const handle = await freeHandle(tx, handleFromEmail(email));
-      const [row] = await tx.query(`INSERT INTO members (name, fullname, email, role, created_at) VALUES ($1, $1, $2, 'member', $3)
-        RETURNING ${ACCOUNT_COLUMNS.replace(/m\./g, '')}`, [handle, email, now.toISOString()]);
-      return rowToAccount(row!);
+      // An import may write members meanwhile (it does not take the lock): a handle it takes first is drawn again.
+      for (;;) {
+        const handle = randomHandle();
+        if (await handleTaken(tx, handle, null)) continue;
+        const [row] = await tx.query(`INSERT INTO members (name, fullname, email, role, created_at, handle_chosen)
+          VALUES ($1, $1, $2, 'member', $3, false) ON CONFLICT (name) DO NOTHING
+          RETURNING ${ACCOUNT_COLUMNS.replace(/m\./g, '')}`, [handle, email, now.toISOString()]);
+        if (row) return rowToAccount(row);
+      }
     });
   }
 
@@ -44,12 +50,66 @@ export class PostgresCommunityStore implements CommunityStore {
   }
 
   async getAccountByName(name: string): Promise<Account | null> {
-    const [row] = await this.#db.query(`SELECT ${ACCOUNT_COLUMNS} FROM members m WHERE m.name = $1`, [name]);
+    const [row] = await this.#db.query(`SELECT ${ACCOUNT_COLUMNS} FROM members m WHERE m.name = $1 AND m.deleted_at IS NULL`, [name]);
     return row ? rowToAccount(row) : null;
   }
 
   async updateProfile(id: number, fullname: string): Promise<void> {
     await this.#db.query('UPDATE members SET fullname = $1 WHERE id = $2', [fullname, id]);
+  }
+
+  async chooseHandle(id: number, handle: string, fullname: string): Promise<ChooseHandleResult> {
+    try {
+      return await this.#db.transaction(async (tx) => {
+        if (await handleTaken(tx, handle, id)) return 'taken';
+        const [row] = await tx.query('SELECT name FROM members WHERE id = $1 AND deleted_at IS NULL FOR UPDATE', [id]);
+        if (!row) throw new Error(`no account ${id}`);
+        // Two members choosing one handle at once both find it free; the unique index lets one of them have it.
+        await tx.query('UPDATE members SET name = $1, fullname = $2, handle_chosen = true WHERE id = $3', [handle, fullname, id]);
+        await renameInLog(tx, String(row.name), handle);
+        return 'chosen' as const;
+      });
+    } catch (error) {
+      if ((error as { code?: unknown }).code === UNIQUE_VIOLATION) return 'taken';
+      throw error;
+    }
+  }
+
+  async setUpvotesPublic(id: number, upvotesPublic: boolean): Promise<void> {
+    await this.#db.query('UPDATE members SET upvotes_public = $1 WHERE id = $2', [upvotesPublic, id]);
+  }
+
+  async deleteAccount(id: number, deletion: AccountDeletion, now: Date): Promise<boolean> {
+    return this.#db.transaction(async (tx) => {
+      const [member] = await tx.query('SELECT name, email FROM members WHERE id = $1 AND deleted_at IS NULL FOR UPDATE', [id]);
+      if (!member) return false;
+      // The papers' row locks first, in one order, as toggleVote takes them: counts stay exact, and a vote cast
+      // at the same moment waits instead of deadlocking. Then each vote leaves its paper's count as taking it back would.
+      await tx.query(`SELECT 1 FROM papers WHERE id IN (SELECT paper_id FROM votes WHERE member_id = $1) ORDER BY id FOR UPDATE`, [id]);
+      await tx.query(`WITH gone AS (DELETE FROM votes WHERE member_id = $1 RETURNING paper_id)
+        UPDATE papers SET local_upvotes = local_upvotes - 1, upvotes = upvotes - 1 FROM gone WHERE papers.id = gone.paper_id`, [id]);
+      if (deletion.comments === 'remove') {
+        // Comments still counted (neither deleted nor hidden) leave their papers' counts, as deleteComment does.
+        await tx.query(`UPDATE papers SET local_comments = local_comments - k.n, num_comments = num_comments - k.n
+          FROM (SELECT paper_id, count(*)::int AS n FROM comments WHERE member_id = $1 AND deleted_at IS NULL AND hidden_at IS NULL
+            GROUP BY paper_id) AS k WHERE papers.id = k.paper_id`, [id]);
+        await tx.query(`UPDATE comments SET deleted_at = coalesce(deleted_at, $1), body = '' WHERE member_id = $2`, [now.toISOString(), id]);
+      }
+      for (const table of ['sessions', 'collections', 'follows', 'dismissed_papers']) await tx.query(`DELETE FROM ${table} WHERE member_id = $1`, [id]);
+      await tx.query('UPDATE daily_entries SET submitted_by = NULL WHERE submitted_by = $1', [id]);
+      if (member.email !== null) {
+        const key = emailKey(String(member.email));
+        await tx.query('DELETE FROM login_tokens WHERE lower(email) = $1', [key]);
+        await tx.query('DELETE FROM digest_subscriptions WHERE email_key = $1', [key]);
+      }
+      await tx.query('DELETE FROM rate_limits WHERE key = ANY($1::text[])', [deletion.rateLimitKeys]);
+      const tombstone = tombstoneName(id);
+      await renameInLog(tx, String(member.name), tombstone);
+      await tx.query(`UPDATE members SET name = $1, fullname = $2, email = NULL, avatar_url = NULL, external_id = NULL, role = 'member',
+        created_at = NULL, banned_at = NULL, ban_reason = NULL, handle_chosen = true, upvotes_public = true, deleted_at = $3 WHERE id = $4`,
+      [tombstone, DELETED_MEMBER, now.toISOString(), id]);
+      return true;
+    });
   }
 
   async setRole(id: number, role: Role): Promise<void> {
@@ -287,11 +347,7 @@ export class PostgresCommunityStore implements CommunityStore {
   }
 
   async moderationLog(limit: number): Promise<ModerationEntry[]> {
-    return (await this.#db.query(`SELECT l.id, m.name AS moderator, l.action, l.target, l.reason, l.at FROM moderation_log l
-      JOIN members m ON m.id = l.moderator_id ORDER BY l.id DESC LIMIT $1`, [limit])).map((r) => ({
-      id: Number(r.id), moderator: String(r.moderator), action: String(r.action) as ModerationEntry['action'],
-      target: String(r.target), reason: String(r.reason), at: String(r.at),
-    }));
+    return (await this.#db.query(`${MODERATION_LOG_SELECT} ORDER BY l.id DESC LIMIT $1`, [limit])).map(rowToModerationEntry);
   }
 
   async hitRateLimit(key: string, windowSeconds: number, max: number, now: Date): Promise<RateLimitResult> {
@@ -320,12 +376,14 @@ export class PostgresCommunityStore implements CommunityStore {
   }
 }
 
-/** The handle, or the handle with the smallest free number after it (imported members hold many names). */
-async function freeHandle(tx: Queryable, base: string): Promise<string> {
-  // Handles are letters, digits and dashes: no LIKE wildcard in them.
-  const taken = new Set((await tx.query('SELECT name FROM members WHERE name LIKE $1', [`${base}%`])).map((r) => String(r.name)));
-  if (!taken.has(base)) return base;
-  for (let n = 2; ; n++) if (!taken.has(`${base}${n}`)) return `${base}${n}`;
+/** Whether a member other than `exceptId` holds the handle, in any letter case. */
+async function handleTaken(tx: Queryable, handle: string, exceptId: number | null): Promise<boolean> {
+  return (await tx.query('SELECT 1 FROM members WHERE lower(name) = $1 AND id IS DISTINCT FROM $2', [handle, exceptId])).length > 0;
+}
+
+/** Log entries about a member name them by handle: they follow the member to a new one. */
+async function renameInLog(tx: Queryable, from: string, to: string): Promise<void> {
+  await tx.query(`UPDATE moderation_log SET target = $1 WHERE target = $2 AND ${MEMBER_LOG_ACTIONS}`, [to, from]);
 }
 
 async function countComment(tx: Queryable, paperId: string, delta: number): Promise<void> {

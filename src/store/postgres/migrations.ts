@@ -339,6 +339,18 @@ export const migrations: Migration[] = [
   },
   {
     version: 11,
+    name: 'chosen handles, private upvotes, deleted accounts',
+    // Accounts that exist already keep their handles as chosen; new ones start with a
+    // suggestion (handle_chosen false).
+    sql: `
+      ALTER TABLE members ADD COLUMN handle_chosen boolean NOT NULL DEFAULT true;
+      ALTER TABLE members ADD COLUMN upvotes_public boolean NOT NULL DEFAULT true;
+      ALTER TABLE members ADD COLUMN deleted_at text;
+      CREATE INDEX members_name_lower ON members (lower(name));  -- a handle is taken in any letter case
+    `,
+  },
+  {
+    version: 12,
     name: 'image cache: sources and their state, bytes by SHA-256',
     // Not versioned: an image fetched changes no cached page's data (avatars show once the 5-second caches turn).
     sql: `

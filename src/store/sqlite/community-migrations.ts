@@ -91,3 +91,18 @@ export const adminClaimMigration: Migration = {
     DELETE FROM job_state WHERE key = 'admin-claim';
   `,
 };
+
+/**
+ * Version 11: handles members choose, private upvotes, deleted accounts. Accounts
+ * that exist already keep their handles as chosen; new ones start with a suggestion (handle_chosen = 0).
+ */
+export const accountPrivacyMigration: Migration = {
+  version: 11,
+  name: 'chosen handles, private upvotes, deleted accounts',
+  sql: `
+    ALTER TABLE members ADD COLUMN handle_chosen INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE members ADD COLUMN upvotes_public INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE members ADD COLUMN deleted_at TEXT;
+    CREATE INDEX members_name_lower ON members(lower(name));   -- a handle is taken in any letter case
+  `,
+};

@@ -1,18 +1,16 @@
 /** The community facet on SQLite. Every change that moves a paper's counts does so in the same transaction. */
 import { randomBytes } from 'node:crypto';
 import type {
-  Account, CommentRecord, CommunityStore, ModerationEntry, RateLimitResult, Role, SessionRecord, SubmitResult, VoteResult,
+  Account, AccountDeletion, ChooseHandleResult, CommentRecord, CommunityStore, ModerationEntry, RateLimitResult, Role, SessionRecord,
+  SubmitResult, VoteResult,
 } from '../community-store.ts';
 import type { SqliteDatabase } from './database.ts';
 import { LOGIN_TOKEN_KEPT_MS } from '../community-store.ts';
-import { rowToAccount, rowToComment } from '../rows.ts';
-import { handleFromEmail } from '../../domain/handles.ts';
-
-
-const ACCOUNT_COLUMNS = `m.id, m.name, m.fullname, m.email, m.role, m.avatar_url, m.created_at, m.banned_at, m.ban_reason`;
-const COMMENT_SELECT = `SELECT c.id, c.paper_id, c.parent_id, c.body, c.created_at, c.edited_at, c.deleted_at, c.hidden_at,
-  c.hidden_reason, m.id AS author_id, m.name AS author_name, m.fullname AS author_fullname, m.avatar_url AS author_avatar_url, m.role AS author_role
-  FROM comments c JOIN members m ON m.id = c.member_id`;
+import { emailKey } from '../subscription-store.ts';
+import {
+  ACCOUNT_COLUMNS, COMMENT_SELECT, MEMBER_LOG_ACTIONS, MODERATION_LOG_SELECT, rowToAccount, rowToComment, rowToModerationEntry,
+} from '../rows.ts';
+import { DELETED_MEMBER, randomHandle, tombstoneName } from '../../domain/handles.ts';
 
 export class SqliteCommunityStore implements CommunityStore {
   readonly #db: SqliteDatabase;
@@ -25,19 +23,17 @@ export class SqliteCommunityStore implements CommunityStore {
     return this.#db.transaction(() => {
       const existing = this.#db.sql(`SELECT ${ACCOUNT_COLUMNS} FROM members m WHERE m.email = ?`).get(email);
       if (existing) return rowToAccount(existing);
-      const handle = this.#freeHandle(handleFromEmail(email));
-      const row = this.#db.sql(`INSERT INTO members (name, fullname, email, role, created_at) VALUES (?, ?, ?, 'member', ?)
+      let handle = randomHandle();
+      while (this.#handleTaken(handle, null)) handle = randomHandle();
+      const row = this.#db.sql(`INSERT INTO members (name, fullname, email, role, created_at, handle_chosen) VALUES (?, ?, ?, 'member', ?, 0)
         RETURNING id`).get(handle, handle, email, now.toISOString());
       return rowToAccount(this.#db.sql(`SELECT ${ACCOUNT_COLUMNS} FROM members m WHERE m.id = ?`).get(Number(row!.id))!);
     });
   }
 
-  /** The handle, or the handle with the smallest free number after it (imported members hold many names). */
-  #freeHandle(base: string): string {
-    const taken = new Set(this.#db.sql(`SELECT name FROM members WHERE name = ? OR name GLOB ?`)
-      .all(base, `${base}[0-9]*`).map((r) => String(r.name)));
-    if (!taken.has(base)) return base;
-    for (let n = 2; ; n++) if (!taken.has(`${base}${n}`)) return `${base}${n}`;
+  /** Whether a member other than `exceptId` holds the handle, in any letter case. */
+  #handleTaken(handle: string, exceptId: number | null): boolean {
+    return this.#db.sql('SELECT 1 FROM members WHERE lower(name) = ? AND id IS NOT ?').get(handle, exceptId) !== undefined;
   }
 
   async getAccount(id: number): Promise<Account | null> {
@@ -46,12 +42,65 @@ export class SqliteCommunityStore implements CommunityStore {
   }
 
   async getAccountByName(name: string): Promise<Account | null> {
-    const row = this.#db.sql(`SELECT ${ACCOUNT_COLUMNS} FROM members m WHERE m.name = ?`).get(name);
+    const row = this.#db.sql(`SELECT ${ACCOUNT_COLUMNS} FROM members m WHERE m.name = ? AND m.deleted_at IS NULL`).get(name);
     return row ? rowToAccount(row) : null;
   }
 
   async updateProfile(id: number, fullname: string): Promise<void> {
     this.#db.transaction(() => this.#db.sql('UPDATE members SET fullname = ? WHERE id = ?').run(fullname, id));
+  }
+
+  async chooseHandle(id: number, handle: string, fullname: string): Promise<ChooseHandleResult> {
+    return this.#db.transaction(() => {
+      if (this.#handleTaken(handle, id)) return 'taken';
+      const row = this.#db.sql('SELECT name FROM members WHERE id = ? AND deleted_at IS NULL').get(id);
+      if (!row) throw new Error(`no account ${id}`);
+      this.#db.sql('UPDATE members SET name = ?, fullname = ?, handle_chosen = 1 WHERE id = ?').run(handle, fullname, id);
+      this.#renameInLog(String(row.name), handle);
+      return 'chosen';
+    });
+  }
+
+  /** Log entries about a member name them by handle: they follow the member to a new one. */
+  #renameInLog(from: string, to: string): void {
+    this.#db.sql(`UPDATE moderation_log SET target = ? WHERE target = ? AND ${MEMBER_LOG_ACTIONS}`).run(to, from);
+  }
+
+  async setUpvotesPublic(id: number, upvotesPublic: boolean): Promise<void> {
+    this.#db.transaction(() => this.#db.sql('UPDATE members SET upvotes_public = ? WHERE id = ?').run(upvotesPublic ? 1 : 0, id));
+  }
+
+  async deleteAccount(id: number, deletion: AccountDeletion, now: Date): Promise<boolean> {
+    return this.#db.transaction(() => {
+      const member = this.#db.sql('SELECT name, email FROM members WHERE id = ? AND deleted_at IS NULL').get(id);
+      if (!member) return false;
+      const run = (sql: string, ...params: (string | number | null)[]) => this.#db.sql(sql).run(...params);
+      // Each vote leaves its paper's count as toggleVote taking it back would (one vote per member and paper).
+      run(`UPDATE papers SET local_upvotes = local_upvotes - 1, upvotes = upvotes - 1
+        WHERE id IN (SELECT paper_id FROM votes WHERE member_id = ?)`, id);
+      run('DELETE FROM votes WHERE member_id = ?', id);
+      if (deletion.comments === 'remove') {
+        // Comments still counted (neither deleted nor hidden) leave their papers' counts, as deleteComment does.
+        run(`UPDATE papers SET local_comments = local_comments - k.n, num_comments = num_comments - k.n
+          FROM (SELECT paper_id, count(*) AS n FROM comments WHERE member_id = ? AND deleted_at IS NULL AND hidden_at IS NULL
+            GROUP BY paper_id) AS k WHERE papers.id = k.paper_id`, id);
+        run(`UPDATE comments SET deleted_at = coalesce(deleted_at, ?), body = '' WHERE member_id = ?`, now.toISOString(), id);
+      }
+      for (const table of ['sessions', 'collections', 'follows', 'dismissed_papers']) run(`DELETE FROM ${table} WHERE member_id = ?`, id);
+      run('UPDATE daily_entries SET submitted_by = NULL WHERE submitted_by = ?', id);
+      const email = member.email === null ? null : String(member.email);
+      if (email !== null) {
+        run('DELETE FROM login_tokens WHERE lower(email) = ?', emailKey(email));
+        run('DELETE FROM digest_subscriptions WHERE email_key = ?', emailKey(email));
+      }
+      this.#db.sql('DELETE FROM rate_limits WHERE key IN (SELECT value FROM json_each(?))').run(JSON.stringify(deletion.rateLimitKeys));
+      const tombstone = tombstoneName(id);
+      this.#renameInLog(String(member.name), tombstone);
+      run(`UPDATE members SET name = ?, fullname = ?, email = NULL, avatar_url = NULL, external_id = NULL, role = 'member',
+        created_at = NULL, banned_at = NULL, ban_reason = NULL, handle_chosen = 1, upvotes_public = 1, deleted_at = ? WHERE id = ?`,
+      tombstone, DELETED_MEMBER, now.toISOString(), id);
+      return true;
+    });
   }
 
   async setRole(id: number, role: Role): Promise<void> {
@@ -299,11 +348,7 @@ export class SqliteCommunityStore implements CommunityStore {
   }
 
   async moderationLog(limit: number): Promise<ModerationEntry[]> {
-    return this.#db.sql(`SELECT l.id, m.name AS moderator, l.action, l.target, l.reason, l.at FROM moderation_log l
-      JOIN members m ON m.id = l.moderator_id ORDER BY l.id DESC LIMIT ?`).all(limit).map((r) => ({
-      id: Number(r.id), moderator: String(r.moderator), action: String(r.action) as ModerationEntry['action'],
-      target: String(r.target), reason: String(r.reason), at: String(r.at),
-    }));
+    return this.#db.sql(`${MODERATION_LOG_SELECT} ORDER BY l.id DESC LIMIT ?`).all(limit).map(rowToModerationEntry);
   }
 
   async hitRateLimit(key: string, windowSeconds: number, max: number, now: Date): Promise<RateLimitResult> {

@@ -3,7 +3,7 @@ import type { Migration } from './migrations.ts';
 
 export const imageMigrations: Migration[] = [
   {
-    version: 11,
+    version: 12,
     name: 'image cache: sources and their state, bytes by SHA-256',
     sql: `
       CREATE TABLE images (

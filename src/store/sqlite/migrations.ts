@@ -1,7 +1,7 @@
 /** Versioned schema of the embedded store. Append new versions; never edit one that has shipped. */
 import type { SqliteDatabase } from './database.ts';
 import { titleKey } from '../../domain/analyzer.ts';
-import { adminClaimMigration, communityMigrations } from './community-migrations.ts';
+import { accountPrivacyMigration, adminClaimMigration, communityMigrations } from './community-migrations.ts';
 import { digestLeaseMigration, digestMigrations } from './digest-migrations.ts';
 import { collectionMigrations } from './collection-migrations.ts';
 import { imageMigrations } from './image-migrations.ts';
@@ -132,5 +132,6 @@ export const migrations: Migration[] = [
   },
   digestLeaseMigration,
   adminClaimMigration,
+  accountPrivacyMigration,
   ...imageMigrations,
 ];

@@ -10,9 +10,8 @@ import { safeReturnPath, viewerFor } from '../../http/viewer.ts';
 import {
   adminClaimPage, messagePage, settingsPage, signInConfirmPage, signInFailedPage, signInPage, signInSentPage,
 } from '../pages/account-pages.ts';
-import { signInUrl } from '../../domain/urls.ts';
-
-const MAX_NAME = 60;
+import { signInUrl, welcomeUrl } from '../../domain/urls.ts';
+import { checkDisplayName } from '../../domain/handles.ts';
 
 export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimiter): void {
   const mailDelivered = ctx.mailer.mode !== 'outbox';
@@ -39,7 +38,9 @@ export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimi
     if (!result.ok) return page(c, signInFailedPage(result.error), 400);
     await startSession(c, ctx, result.account);
     ctx.logger.info({ member: result.account.name }, 'signed in');
-    return c.redirect(safeReturnPath(form.next), 303);
+    // A new member chooses their handle first (the one they have is a random suggestion).
+    const next = safeReturnPath(form.next);
+    return c.redirect(result.account.handleChosen ? next : welcomeUrl(next), 303);
   });
 
   app.post('/signout', async (c) => {
@@ -61,12 +62,9 @@ export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimi
     const account = c.get('auth').account;
     if (!account) return c.redirect(signInUrl('/settings'), 303);
     const form = await c.req.parseBody();
-    const fullname = typeof form.fullname === 'string' ? form.fullname.replace(/\s+/g, ' ').trim() : '';
-    if (fullname === '' || fullname.length > MAX_NAME) {
-      const error = `A display name has 1 to ${MAX_NAME} characters.`;
-      return page(c, settingsPage(account, await viewerFor(c, ctx.store, []), { error }), 400);
-    }
-    await ctx.store.community.updateProfile(account.id, fullname);
+    const fullname = checkDisplayName(typeof form.fullname === 'string' ? form.fullname : '');
+    if (!fullname.ok) return page(c, settingsPage(account, await viewerFor(c, ctx.store, []), { error: fullname.error }), 400);
+    await ctx.store.community.updateProfile(account.id, fullname.name);
     return c.redirect('/settings?saved=1', 303);
   });
 

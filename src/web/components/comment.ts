@@ -58,9 +58,13 @@ export function commentItem(comment: CommentRecord, { viewer, threadOpen, topLev
 </article>`;
   }
   const who = comment.author.fullname || comment.author.name;
+  const signature = html`${avatar(who, comment.author.avatarUrl, 'sm')}<span class="comment-author-name">${who}</span>`;
   return html`<article class="comment${topLevel ? '' : ' comment-reply'}" id="${anchor}">
 <header class="comment-meta">
-<a class="comment-author" href="${memberUrl(comment.author.name)}">${avatar(who, comment.author.avatarUrl, 'sm')}<span class="comment-author-name">${who}</span></a>
+${comment.author.deletedAt
+    // A member who deleted their account and kept their comments: no profile to link to.
+    ? html`<span class="comment-author comment-author-deleted">${signature}</span>`
+    : html`<a class="comment-author" href="${memberUrl(comment.author.name)}">${signature}</a>`}
 <a class="comment-date" href="#${anchor}" title="${comment.createdAt}"><time datetime="${comment.createdAt}">${formatDay(comment.createdAt)}</time></a>${
   comment.editedAt ? html`<span class="comment-edited" title="Edited ${comment.editedAt}">edited</span>` : ''}
 </header>

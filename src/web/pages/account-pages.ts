@@ -5,7 +5,9 @@ import type { Subscription } from '../../store/subscription-store.ts';
 import type { Html } from '../html.ts';
 import type { PageOptions } from '../layout.ts';
 import { csrfField } from '../csrf.ts';
-import type { Viewer } from '../../http/viewer.ts';
+import { anonymousViewer, type Viewer } from '../../http/viewer.ts';
+import { DISPLAY_NAME_MAX, HANDLE_MAX, HANDLE_MIN } from '../../domain/handles.ts';
+import { memberUrl, welcomeUrl } from '../../domain/urls.ts';
 
 function formPage(title: string, body: Html, viewer?: Viewer): PageOptions {
   return { title, viewer, body: html`<section class="form-page">${body}</section>` };
@@ -70,19 +72,36 @@ ${errorNote(message?.error)}
 <form method="post" action="/settings" class="stack-form">
 ${csrfField(viewer.csrfToken)}
 <label for="fullname">Display name</label>
-<input id="fullname" name="fullname" required maxlength="60" value="${account.fullname}">
-<p class="hint">Your handle is @${account.name}; your email (${account.email ?? 'none'}) is never shown to others.</p>
+<input id="fullname" name="fullname" required maxlength="${DISPLAY_NAME_MAX}" value="${account.fullname}">
+<p class="hint">Others see your display name and your handle, <a href="${memberUrl(account.name)}">@${account.name}</a>${
+  account.handleChosen ? '' : html` (<a href="${welcomeUrl('/settings')}">choose your handle</a>)`}. Your email address
+(${account.email ?? 'none'}) is not shown to other members: it signs you in and, if you choose, brings the digest.</p>
 <button type="submit" class="button button-primary">Save</button>
 </form>
+${privacySettings(account, viewer)}
 ${digestSettings(viewer, message?.digest ?? null)}
 <h2 class="section-heading">Your data</h2>
-<p><a href="/settings/export">Download all your data</a> (JSON: account, votes, comments, collections, follows, digest subscription) · <a href="/collections">Your collections</a> · <a href="/following">Following</a></p>
+<p><a href="/settings/export">Download all your data</a> (JSON: account and settings, votes, comments, submissions, collections, follows, digest subscription) · <a href="/collections">Your collections</a> · <a href="/following">Following</a></p>
 <h2 class="section-heading">Sessions</h2>
 <p>Signed in on another device you no longer use? Sign out everywhere, this device included.</p>
 <form method="post" action="/signout/everywhere">
 ${csrfField(viewer.csrfToken)}
 <button type="submit" class="button">Sign out everywhere</button>
-</form>`, viewer);
+</form>
+<h2 class="section-heading">Delete your account</h2>
+<p>Deletes your account with your email address, votes, collections, follows and digest subscription; you choose
+whether your comments stay (signed “deleted member”) or go. <a class="button button-danger" href="/settings/delete">Delete my account…</a></p>`, viewer);
+}
+
+/** Whether others see what the member upvoted (their profile's "Upvoted papers"). */
+function privacySettings(account: Account, viewer: Viewer): Html {
+  return html`<h2 class="section-heading">Privacy</h2>
+<form method="post" action="/settings/privacy" class="stack-form">
+${csrfField(viewer.csrfToken)}
+<label class="checkbox-label"><input type="checkbox" name="upvotes_public" value="1"${account.upvotesPublic ? ' checked' : ''}> Show the papers I upvote on my profile</label>
+<p class="hint">Off: nobody else sees which papers you upvoted (the counts on papers still include your votes). Your data download always lists them for you.</p>
+<button type="submit" class="button">Save privacy setting</button>
+</form>`;
 }
 
 /** The digest, managed here without a confirmation email: signing in proved the address. */
@@ -99,6 +118,61 @@ ${option('daily', 'Daily')}${option('weekly', 'Weekly')}${option('off', 'Off')}
 </fieldset>
 <button type="submit" class="button">Save digest setting</button>
 </form>`;
+}
+
+export interface WelcomeForm {
+  next: string;
+  handle: string;
+  fullname: string;
+  error?: { field: 'handle' | 'fullname'; message: string } | undefined;
+}
+
+/** The first sign-in's page: the member chooses their handle and display name (or keeps the suggestions). */
+export function welcomePage(viewer: Viewer, form: WelcomeForm): PageOptions {
+  const invalid = (field: 'handle' | 'fullname') => form.error?.field === field ? html` aria-invalid="true" aria-describedby="welcome-error"` : '';
+  return formPage('Welcome', html`<h1>Welcome to Paperboy</h1>
+<p class="lead">Choose how others see you. Your handle is in the address of your profile and beside your comments;
+your email address is never shown. We suggested a handle at random: keep it, or choose your own.</p>
+${form.error ? html`<p class="notice notice-error" role="alert" id="welcome-error">${form.error.message}</p>` : ''}
+<form method="post" action="/welcome" class="stack-form">
+${csrfField(viewer.csrfToken)}
+<input type="hidden" name="next" value="${form.next}">
+<label for="handle">Handle</label>
+<input id="handle" name="handle" required minlength="${HANDLE_MIN}" maxlength="${HANDLE_MAX}" autocomplete="username" autocapitalize="none" spellcheck="false" value="${form.handle}"${invalid('handle')}>
+<p class="hint">${HANDLE_MIN} to ${HANDLE_MAX} characters: letters a–z, digits and single dashes, e.g. ada-lovelace. It cannot be changed later.</p>
+<label for="fullname">Display name</label>
+<input id="fullname" name="fullname" required maxlength="${DISPLAY_NAME_MAX}" autocomplete="name" value="${form.fullname}"${invalid('fullname')}>
+<p class="hint">Shown with your comments and on your profile; you can change it in Settings.</p>
+<button type="submit" class="button button-primary">Continue</button>
+</form>`, viewer);
+}
+
+/** The confirmation step of deleting an account, with the choice of what happens to the member's comments. */
+export function deleteAccountPage(account: Account, viewer: Viewer, error?: string): PageOptions {
+  return formPage('Delete your account', html`<h1>Delete your account</h1>
+<p class="lead">This deletes the account @${account.name} at once, and cannot be undone.</p>
+${errorNote(error)}
+<p>Deleted: your email address, handle, display name and avatar; your sign-in sessions and links; your upvotes
+(each paper's count goes down by one); your collections, follows and “for you” dismissals; the email digest of your
+address. Kept, without your name: the papers you submitted, and the moderation log. Signing in again with the same
+address later starts a new, empty account.</p>
+<p><a href="/settings/export">Download your data</a> first if you want a copy.</p>
+<form method="post" action="/settings/delete" class="stack-form">
+${csrfField(viewer.csrfToken)}
+<fieldset class="choices choices-stacked"><legend>Your comments</legend>
+<label class="choice"><input type="radio" name="comments" value="keep" required> Keep them, signed “deleted member” (discussions stay readable)</label>
+<label class="choice"><input type="radio" name="comments" value="remove" required> Remove them (“[deleted]” stays where others replied)</label>
+</fieldset>
+<button type="submit" class="button button-danger">Delete my account</button>
+</form>
+<p><a href="/settings">Cancel</a></p>`, viewer);
+}
+
+/** After the deletion: the member is signed out, so the page is a stranger's. */
+export function accountDeletedPage(): PageOptions {
+  return formPage('Account deleted', html`<h1>Your account is deleted</h1>
+<p class="lead">Everything it held is gone, but for what you chose to keep. Thank you for having been part of it.</p>
+<p><a href="/">Back to the papers</a></p>`, anonymousViewer());
 }
 
 export function adminClaimPage(viewer: Viewer, error?: string): PageOptions {

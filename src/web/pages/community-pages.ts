@@ -83,7 +83,8 @@ export function aboutTrendingPage(): PageOptions {
 export interface MemberView {
   account: Account;
   submitted: Paper[];
-  upvoted: Paper[];
+  /** Null when the member keeps their upvotes private. */
+  upvoted: Paper[] | null;
   comments: { comment: CommentRecord; paper: Paper | undefined }[];
   viewer: Viewer;
   /** Moderators see a ban form. */
@@ -109,10 +110,7 @@ ${view.canModerate ? banForm(account, viewer) : ''}
 <h2 id="submitted-heading" class="section-heading">Submitted papers</h2>
 ${view.submitted.length > 0 ? cardGrid(view.submitted, { viewer }) : html`<p class="muted">No submissions yet.</p>`}
 </section>
-<section class="profile-section" aria-labelledby="upvoted-heading">
-<h2 id="upvoted-heading" class="section-heading">Upvoted papers</h2>
-${view.upvoted.length > 0 ? cardGrid(view.upvoted, { viewer }) : html`<p class="muted">No upvotes yet.</p>`}
-</section>
+${upvotedSection(view.upvoted, viewer, viewer.account?.id === account.id)}
 <section class="profile-section" aria-labelledby="comments-heading">
 <h2 id="comments-heading" class="section-heading">Comments</h2>
 ${view.comments.length > 0 ? html`<ul class="comment-digest">${view.comments.map(({ comment, paper }) => html`<li>
@@ -122,6 +120,16 @@ ${view.comments.length > 0 ? html`<ul class="comment-digest">${view.comments.map
 </li>`)}</ul>` : html`<p class="muted">No comments yet.</p>`}
 </section>`,
   };
+}
+
+function upvotedSection(upvoted: Paper[] | null, viewer: Viewer, own: boolean): Html {
+  if (upvoted === null) {
+    return own ? html`<p class="muted">Your upvotes are private: nobody sees them here (<a href="/settings">Settings</a>).</p>` : html``;
+  }
+  return html`<section class="profile-section" aria-labelledby="upvoted-heading">
+<h2 id="upvoted-heading" class="section-heading">Upvoted papers</h2>
+${upvoted.length > 0 ? cardGrid(upvoted, { viewer }) : html`<p class="muted">No upvotes yet.</p>`}
+</section>`;
 }
 
 function banForm(account: Account, viewer: Viewer): Html {
@@ -161,7 +169,7 @@ ${hidden.length === 0 ? html`<p class="muted">No hidden papers.</p>` : html`<ul 
 <section class="profile-section" aria-labelledby="log-heading">
 <h2 id="log-heading" class="section-heading">Log</h2>
 ${log.length === 0 ? html`<p class="muted">Nothing yet.</p>` : html`<div class="table-scroll"><table class="moderation-log"><thead><tr><th>When</th><th>Who</th><th>Action</th><th>Target</th><th>Reason</th></tr></thead><tbody>
-${log.map((e) => html`<tr><td><time datetime="${e.at}">${formatDay(e.at)}</time></td><td>@${e.moderator}</td><td>${e.action}</td><td>${e.target}</td><td>${e.reason}</td></tr>`)}
+${log.map((e) => html`<tr><td><time datetime="${e.at}">${formatDay(e.at)}</time></td><td>${e.moderatorDeleted ? e.moderator : `@${e.moderator}`}</td><td>${e.action}</td><td>${e.target}</td><td>${e.reason}</td></tr>`)}
 </tbody></table></div>`}
 </section>`,
   };

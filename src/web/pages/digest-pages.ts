@@ -104,7 +104,7 @@ export function digestPreviewPage(period: DigestPeriod, subject: string): PageOp
 <p class="eyebrow">Email digest · preview</p>
 <h1>${digestTitle(period)}</h1>
 <p class="digest-lead">As subscribers get it: <strong>${subject}</strong>. <a href="/digest">Subscribe</a></p>
-<iframe class="email-frame" src="${previewPath(period)}/email" title="${digestTitle(period)}, as an email" sandbox="allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation" loading="lazy"></iframe>
+<iframe class="email-frame" src="${previewPath(period)}/email" title="${digestTitle(period)}, as an email" sandbox="allow-popups allow-top-navigation-by-user-activation" loading="lazy"></iframe>
 <p class="muted"><a href="${previewPath(period)}/email">Open the email on its own</a></p>
 </div>`,
   };
