@@ -8,6 +8,7 @@ import type { Mailer } from '../mail/mailer.ts';
 import type { Recommender } from '../recs/recommender.ts';
 import type { SearchService } from '../search/search-service.ts';
 import type { Store } from '../store/store.ts';
+import type { ResponseCaches } from './response-cache.ts';
 
 export interface AppContext {
   store: Store;
@@ -20,4 +21,6 @@ export interface AppContext {
    * candidate window every member's list is drawn from.
    */
   recommender: Recommender;
+  /** The rendered responses shared by signed-out visitors (bounded; keyed by parsed parameters). */
+  caches: ResponseCaches;
 }

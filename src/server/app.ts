@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { contextStorage } from 'hono/context-storage';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppContext } from '../http/app-context.ts';
+import { createResponseCaches } from '../http/response-cache.ts';
 import { createMetrics } from './metrics.ts';
 import { SearchService } from '../search/search-service.ts';
 import { registerApi } from '../api/routes.ts';
@@ -31,8 +32,10 @@ import { registerAccountRoutes } from '../web/account-routes.ts';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
-/** The context's services; those left out are made here (a lexical search, the configured mailer, a recommender). */
-export type AppDependencies = Omit<AppContext, 'search' | 'mailer' | 'recommender'> & Partial<Pick<AppContext, 'search' | 'mailer' | 'recommender'>>;
+/** The context's services; those left out are made here (a lexical search, the configured mailer, a recommender,
+ *  the response caches). */
+export type AppDependencies = Omit<AppContext, 'search' | 'mailer' | 'recommender' | 'caches'>
+  & Partial<Pick<AppContext, 'search' | 'mailer' | 'recommender' | 'caches'>>;
 
 export function createApp(deps: AppDependencies): Hono {
   const search = deps.search ?? new SearchService(deps.store, null);
@@ -41,6 +44,7 @@ export function createApp(deps: AppDependencies): Hono {
     search,
     mailer: deps.mailer ?? createMailer(deps.config.mail),
     recommender: deps.recommender ?? searchRecommender(deps.store, search),
+    caches: deps.caches ?? createResponseCaches(),
   };
   const app = new Hono();
   // Lets the page layout find the signed-in member of the request it renders for (http/viewer.ts).
