@@ -5,6 +5,8 @@ import { bodyLimit } from 'hono/body-limit';
 import type { AppContext } from '../http/app-context.ts';
 import { createResponseCaches } from '../http/response-cache.ts';
 import { createMetrics } from './metrics.ts';
+import { healthCheck } from './health.ts';
+import { jsonErrors, wantsJson } from '../http/json-errors.ts';
 import { SearchService } from '../search/search-service.ts';
 import { registerApi } from '../api/routes.ts';
 import { registerPages, renderErrorPage } from '../web/routes.ts';
@@ -52,6 +54,7 @@ export function createApp(deps: AppDependencies): Hono {
   const metrics = createMetrics();
   app.use(metrics.middleware);
   app.use(securityHeaders);
+  app.use(jsonErrors);
   app.use(async (c, next) => {
     await next();
     ctx.logger.debug({ method: c.req.method, path: c.req.path, status: c.res.status }, 'request');
@@ -70,8 +73,11 @@ export function createApp(deps: AppDependencies): Hono {
   registerExportRoutes(app, ctx);
   registerAccountRoutes(app, ctx);
 
+  const health = healthCheck(ctx.store, ctx.config);
   app.get('/healthz', async (c) => {
     await ctx.store.latestDay();
+    const problems = await health();
+    if (problems.length > 0) return c.json({ status: 'degraded', backend: ctx.store.backend, problems }, 503);
     return c.json({ status: 'ok', backend: ctx.store.backend });
   });
   // Route names, counts and latencies are for the operator's scraper: with its token only, a 404 for anyone else.
@@ -95,12 +101,12 @@ export function createApp(deps: AppDependencies): Hono {
   registerOutboxRoutes(app, ctx);
   registerRoleRoutes(app, ctx);
 
-  app.notFound((c) => c.req.path.startsWith('/api/')
+  app.notFound((c) => wantsJson(c)
     ? c.json({ error: 'Not found' }, 404)
     : c.html(renderErrorPage(404, 'Page not found', 'There is nothing at this address.'), 404));
   app.onError((error, c) => {
     ctx.logger.error({ err: error, path: c.req.path }, 'request failed');
-    return c.req.path.startsWith('/api/')
+    return wantsJson(c)
       ? c.json({ error: 'Internal error' }, 500)
       : c.html(renderErrorPage(500, 'Something went wrong', 'The error was logged. Please try again.'), 500);
   });
