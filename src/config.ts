@@ -74,8 +74,9 @@ const schema = z.object({
   OUTBOX_DIR: z.string().optional(),
 
   // Community
-  /** 1 behind a reverse proxy: the client address comes from X-Forwarded-For. */
-  TRUST_PROXY: flag.default('0'),
+  /** How many reverse proxies stand in front (0: none): the client address is that many entries from the right
+   *  of X-Forwarded-For. */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(32).default(0),
   /** Multiplies every rate limit (benchmarks raise it). */
   PAPERBOY_RATE_LIMIT_FACTOR: z.coerce.number().positive().default(1),
   /** A paper may be submitted up to this many days after its first arXiv version. */
@@ -210,8 +211,9 @@ export interface ModelHubConfig {
 }
 
 export interface CommunityConfig {
-  /** Take the client address from X-Forwarded-For (behind a reverse proxy). */
-  trustProxy: boolean;
+  /** Trusted reverse proxies in front (0: none): the client address is this many entries from the right of
+   *  X-Forwarded-For. */
+  trustProxy: number;
   /** Multiplies every rate limit (benchmarks raise it; 1 is the documented default). */
   rateLimitFactor: number;
   /** A paper may be submitted up to this many days after its first arXiv version. */
@@ -321,7 +323,7 @@ function fromSettings(e: Settings): Config {
       outboxDir: e.OUTBOX_DIR ? resolve(e.OUTBOX_DIR) : besideDatabase(e.DATABASE_URL, 'outbox'),
     },
     community: {
-      trustProxy: e.TRUST_PROXY === '1',
+      trustProxy: e.TRUST_PROXY,
       rateLimitFactor: e.PAPERBOY_RATE_LIMIT_FACTOR,
       submitWindowDays: e.PAPERBOY_SUBMIT_WINDOW_DAYS,
       sessionDays: e.PAPERBOY_SESSION_DAYS,

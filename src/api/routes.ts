@@ -9,14 +9,13 @@ import { parseDailyPapersParams } from './daily-papers-params.ts';
 import { toHfDailyItem, toHfFlatPaper } from './hf-shapes.ts';
 import { paperMarkdown } from './paper-markdown.ts';
 import { openApiDocument } from './openapi.ts';
-import { ResponseCache } from '../http/response-cache.ts';
 
 export const PAPERS_PAGE_SIZE = 50;
 
 export function registerApi(app: Hono, ctx: AppContext): void {
   const { store, config } = ctx;
   registerSearchApi(app, ctx);
-  const listCache = new ResponseCache<Uint8Array<ArrayBuffer>>();
+  const listCache = ctx.caches.apiLists;
   app.get('/api/daily_papers', async (c) => {
     const parsed = parseDailyPapersParams(c.req.query());
     if (!parsed.ok) return apiError(c, 400, parsed.error);

@@ -13,10 +13,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config.ts';
-import { createLogger } from '../log.ts';
+import { createLogger, type Logger } from '../log.ts';
+import { folderWriteProblem } from '../disk-check.ts';
+import { outboxProblem } from '../mail/mailer.ts';
+import type { Store } from '../store/store.ts';
 import { openStore } from '../store/open-store.ts';
 import type { ServeRole } from '../server/background.ts';
 import type { JobQueue } from '../jobs/jobs.ts';
+import { healthCheck } from '../server/health.ts';
 
 export const SERVE_ROLES: readonly ServeRole[] = ['web', 'worker', 'all'];
 
@@ -40,6 +44,7 @@ export async function serveWithRole(role: ServeRole, config: Config, options: { 
       'mail is not delivered: SMTP_URL is not set, so emails (sign-in links, digests) are written to the outbox folder; sign-in links are also written to this log; administrators read the outbox at /dev/outbox or with `paperboy outbox`');
   }
   const store = await openStore(config.databaseUrl);
+  await checkWritable(store, config, role, logger);
   let jobs: JobQueue | undefined;
   if (role !== 'web' && store.backend === 'postgres') {
     const { PgBossJobQueue } = await import('../jobs/pg-boss-queue.ts');
@@ -61,9 +66,12 @@ export async function serveWithRole(role: ServeRole, config: Config, options: { 
     logger.info({ url: server.url, database: config.databaseUrl }, 'Paperboy is serving');
     await offerAdminClaim(store, logger, config.publicUrl);
   } else if (options.portGiven) {
+    const problems = healthCheck(store, config);
     const health = await startHealthz(config, async () => {
       await store.latestDay();
-      return { status: 'ok', role, backend: store.backend, jobs: jobs?.kind ?? 'in-process' };
+      const found = await problems();
+      const answer = { role, backend: store.backend, jobs: jobs?.kind ?? 'in-process' };
+      return found.length > 0 ? { status: 'degraded', ...answer, problems: found } : { status: 'ok', ...answer };
     });
     close = () => new Promise((done) => health.close(() => done()));
     logger.info({ port: (health.address() as AddressInfo).port }, 'worker health check at /healthz');
@@ -87,7 +95,25 @@ export async function serveWithRole(role: ServeRole, config: Config, options: { 
   process.once('SIGTERM', stop);
 }
 
-/** A worker's only HTTP: GET /healthz (200 with a JSON body when the store answers, 503 when it does not). */
+/**
+ * Said at start rather than at the first vote or email: a database that cannot take writes stops the server
+ * (sign-in, votes and imports would all fail); an outbox or model folder that cannot be written is a warning,
+ * since the site works without them.
+ */
+async function checkWritable(store: Store, config: Config, role: ServeRole, logger: Logger): Promise<void> {
+  const database = await store.writeProblem();
+  if (database) {
+    await store.close();
+    throw new Error(`${database}. Paperboy needs to write to its database; fix the path or the disk and start again.`);
+  }
+  const outbox = outboxProblem(config.mail);
+  if (outbox) logger.warn(outbox);
+  // Only processes that run the background jobs train and save the instance's embedding model.
+  const models = role !== 'web' && config.semanticSearch ? folderWriteProblem(config.modelDir) : null;
+  if (models) logger.warn(`the model folder ${config.modelDir} cannot be written: ${models}; the embedding model it learns cannot be saved there, and semantic search will not start`);
+}
+
+/** A worker's only HTTP: GET /healthz (200 with a JSON body when all is well, 503 when degraded or the store does not answer). */
 function startHealthz(config: Config, check: () => Promise<Record<string, unknown>>): Promise<Server> {
   const server = createServer((request, response) => {
     if (request.method !== 'GET' || new URL(request.url ?? '/', 'http://worker').pathname !== '/healthz') {
@@ -95,7 +121,7 @@ function startHealthz(config: Config, check: () => Promise<Record<string, unknow
       return;
     }
     check().then(
-      (body) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
+      (body) => response.writeHead(body.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
       (error: Error) => response.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'error', error: error.message })),
     );
   });

@@ -9,6 +9,7 @@ import type { Mailer } from '../mail/mailer.ts';
 import type { Recommender } from '../recs/recommender.ts';
 import type { SearchService } from '../search/search-service.ts';
 import type { Store } from '../store/store.ts';
+import type { ResponseCaches } from './response-cache.ts';
 
 export interface AppContext {
   store: Store;
@@ -23,4 +24,6 @@ export interface AppContext {
   recommender: Recommender;
   /** The image cache, one per process: pages show its copies of avatars, and /images/ serves them. */
   images: ImageCache;
+  /** The rendered responses shared by signed-out visitors (bounded; keyed by parsed parameters). */
+  caches: ResponseCaches;
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import type { MailConfig } from '../config.ts';
+import { folderWriteProblem, fsReason, removeQuietly } from '../disk-check.ts';
 
 export interface OutgoingMessage {
   to: string;
@@ -88,16 +89,29 @@ class OutboxMailer implements Mailer {
 
   async send(message: OutgoingMessage): Promise<SentMessage> {
     const info = await this.#transport.sendMail(envelope(this.config, message));
-    mkdirSync(this.config.outboxDir, { recursive: true });
     // Written under a temporary name and renamed, so a reader never sees half a message.
     const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`;
     const file = join(this.config.outboxDir, name);
-    writeFileSync(`${file}.tmp`, info.message as Buffer);
-    renameSync(`${file}.tmp`, file);
+    try {
+      mkdirSync(this.config.outboxDir, { recursive: true });
+      writeFileSync(`${file}.tmp`, info.message as Buffer);
+      renameSync(`${file}.tmp`, file);
+    } catch (error) {
+      // A full disk leaves an empty or partial file behind: nothing would ever read or remove it.
+      removeQuietly(`${file}.tmp`);
+      throw new Error(`cannot write the email to the outbox ${file}: ${fsReason(error)}`, { cause: error });
+    }
     return { messageId: String(info.messageId), file };
   }
 
   close(): void {}
+}
+
+/** Why mail cannot be written to the outbox now (null with SMTP, which is checked when it is used). */
+export function outboxProblem(config: MailConfig): string | null {
+  if (config.smtpUrl) return null;
+  const problem = folderWriteProblem(config.outboxDir);
+  return problem && `the outbox ${config.outboxDir} cannot be written: ${problem}; emails (sign-in links, digests) will fail`;
 }
 
 /** One .eml file of the outbox by name; null for an unknown or unsafe name (no path can leave the folder). */

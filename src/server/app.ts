@@ -3,7 +3,10 @@ import { Hono } from 'hono';
 import { contextStorage } from 'hono/context-storage';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppContext } from '../http/app-context.ts';
+import { createResponseCaches } from '../http/response-cache.ts';
 import { createMetrics } from './metrics.ts';
+import { healthCheck } from './health.ts';
+import { jsonErrors, wantsJson } from '../http/json-errors.ts';
 import { SearchService } from '../search/search-service.ts';
 import { registerApi } from '../api/routes.ts';
 import { registerPages, renderErrorPage } from '../web/routes.ts';
@@ -33,9 +36,10 @@ import { createImageCache } from '../images/image-cache.ts';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
-/** The context's services; those left out are made here (a lexical search, the configured mailer, a recommender, an image cache). */
-export type AppDependencies = Omit<AppContext, 'search' | 'mailer' | 'recommender' | 'images'>
-  & Partial<Pick<AppContext, 'search' | 'mailer' | 'recommender' | 'images'>>;
+/** The context's services; those left out are made here (a lexical search, the configured mailer, a recommender,
+ *  an image cache, the response caches). */
+export type AppDependencies = Omit<AppContext, 'search' | 'mailer' | 'recommender' | 'images' | 'caches'>
+  & Partial<Pick<AppContext, 'search' | 'mailer' | 'recommender' | 'images' | 'caches'>>;
 
 export function createApp(deps: AppDependencies): Hono {
   const search = deps.search ?? new SearchService(deps.store, null);
@@ -45,6 +49,7 @@ export function createApp(deps: AppDependencies): Hono {
     mailer: deps.mailer ?? createMailer(deps.config.mail),
     recommender: deps.recommender ?? searchRecommender(deps.store, search),
     images: deps.images ?? createImageCache(deps),
+    caches: deps.caches ?? createResponseCaches(),
   };
   const app = new Hono();
   // Lets the page layout find the signed-in member of the request it renders for (http/viewer.ts).
@@ -57,6 +62,7 @@ export function createApp(deps: AppDependencies): Hono {
   const metrics = createMetrics();
   app.use(metrics.middleware);
   app.use(securityHeaders);
+  app.use(jsonErrors);
   app.use(async (c, next) => {
     await next();
     ctx.logger.debug({ method: c.req.method, path: c.req.path, status: c.res.status }, 'request');
@@ -77,8 +83,11 @@ export function createApp(deps: AppDependencies): Hono {
   registerExportRoutes(app, ctx);
   registerAccountRoutes(app, ctx);
 
+  const health = healthCheck(ctx.store, ctx.config);
   app.get('/healthz', async (c) => {
     await ctx.store.latestDay();
+    const problems = await health();
+    if (problems.length > 0) return c.json({ status: 'degraded', backend: ctx.store.backend, problems }, 503);
     return c.json({ status: 'ok', backend: ctx.store.backend });
   });
   // Route names, counts and latencies are for the operator's scraper: with its token only, a 404 for anyone else.
@@ -102,12 +111,12 @@ export function createApp(deps: AppDependencies): Hono {
   registerOutboxRoutes(app, ctx);
   registerRoleRoutes(app, ctx);
 
-  app.notFound((c) => c.req.path.startsWith('/api/')
+  app.notFound((c) => wantsJson(c)
     ? c.json({ error: 'Not found' }, 404)
     : c.html(renderErrorPage(404, 'Page not found', 'There is nothing at this address.'), 404));
   app.onError((error, c) => {
     ctx.logger.error({ err: error, path: c.req.path }, 'request failed');
-    return c.req.path.startsWith('/api/')
+    return wantsJson(c)
       ? c.json({ error: 'Internal error' }, 500)
       : c.html(renderErrorPage(500, 'Something went wrong', 'The error was logged. Please try again.'), 500);
   });

@@ -152,6 +152,9 @@ export interface CoreStore {
   /** Changes whenever anything in the store changes (in this process or another): a key for caches. */
   dataVersion(): Promise<string>;
 
+  /** Why the database cannot take a write now (read-only, disk full, …), naming where; null when it can. */
+  writeProblem(): Promise<string | null>;
+
   /** Prepares the backend's own lexical ranking (PostgreSQL: planner statistics of the tsvector column), if any;
    *  search/lexical/ calls it before building the in-memory index. */
   warmUp(): Promise<void>;

@@ -10,8 +10,7 @@ import { SubmissionService } from '../community/submissions.ts';
 import { arxivLookup } from '../community/arxiv-lookup.ts';
 import { layout, type PageOptions } from './layout.ts';
 import { renderErrorPage } from './pages/error-page.ts';
-import { ResponseCache } from '../http/response-cache.ts';
-import { sharedPage, type PageBytes } from './shared-page.ts';
+import { sharedPage } from './shared-page.ts';
 import { formatCount } from '../domain/format.ts';
 import { memberUrl, paperUrl, signInUrl } from '../domain/urls.ts';
 import { isModerator, safeReturnPath, viewerFor } from '../http/viewer.ts';
@@ -24,7 +23,6 @@ const PAPER_ID_PARAM = ':id{[^/]+(?:/[^/]+)?}';
 const PROFILE_LIST = 24;
 const TRENDING_SIZE = 50;
 const MAX_REASON = 500;
-const TRENDING_CACHE_MS = 60_000;
 
 export function registerCommunityRoutes(app: Hono, ctx: AppContext, limiter: RateLimiter): void {
   const { store } = ctx;
@@ -71,10 +69,9 @@ export function registerCommunityRoutes(app: Hono, ctx: AppContext, limiter: Rat
     return page(c, submittedPage(viewer, paper, outcome.day, outcome.status === 'added'));
   });
 
-  // Scores move with the clock as well as with votes: the signed-out page is shared for a minute at most,
-  // and a vote or comment (a new data version) makes a fresh one at once.
-  const trendingCache = new ResponseCache<PageBytes>(TRENDING_CACHE_MS, 4);
-  app.get('/papers/trending', (c) => sharedPage(c, trendingCache, () => store.dataVersion(), async () => {
+  // Scores move with the clock as well as with votes: the signed-out page is shared for a minute at most
+  // (http/response-cache.ts), and a vote or comment (a new data version) makes a fresh one at once.
+  app.get('/papers/trending', (c) => sharedPage(c, ctx.caches.trending, () => store.dataVersion(), async () => {
     const latest = await store.latestDay();
     const range = latest ? trendingWindow(latest) : null;
     const entries = range ? await store.listDaily({ ...range, sort: 'trending', offset: 0, limit: TRENDING_SIZE }) : [];

@@ -8,7 +8,6 @@ import type { Context, Hono } from 'hono';
 import { parseDay } from '../domain/periods.ts';
 import { authorFeedSpec, dailyFeed, organizationFeedSpec, searchFeedSpec, trendingFeed } from '../feeds/sources.ts';
 import { FEED_CONTENT_TYPES, FEED_FORMATS, renderFeed, type FeedFormat, type FeedSpec } from '../feeds/render.ts';
-import { ResponseCache } from '../http/response-cache.ts';
 import type { AppContext } from '../http/app-context.ts';
 import { parseSearchPage } from './search-page-params.ts';
 
@@ -26,10 +25,11 @@ export function splitFeedFile(file: string): { name: string; format: FeedFormat 
 }
 
 export function registerFeeds(app: Hono, ctx: AppContext): void {
-  const cache = new ResponseCache<string>(60_000, 1_000);
+  const cache = ctx.caches.feeds;
 
-  const serve = async (c: Context, format: FeedFormat, load: () => Promise<FeedSpec | Response>) => {
-    const key = `${await ctx.store.dataVersion()}:${ctx.search.embedder?.id ?? ''}:${format}:${c.req.url}`;
+  /** `variant` names the feed by its parsed parameters (never the raw address: junk parameters are not variants). */
+  const serve = async (c: Context, format: FeedFormat, variant: string, load: () => Promise<FeedSpec | Response>) => {
+    const key = `${await ctx.store.dataVersion()}:${ctx.search.embedder?.id ?? ''}:${format}:${variant}`;
     let body = cache.get(key);
     if (body === undefined) {
       const spec = await load();
@@ -54,9 +54,9 @@ export function registerFeeds(app: Hono, ctx: AppContext): void {
       const date = c.req.query('date');
       const day = date === undefined ? null : parseDay(date.trim());
       if (date !== undefined && !day) return refuse(c, 'date must be a real day written YYYY-MM-DD, e.g. 2026-07-24.');
-      return serve(c, format, () => dailyFeed(ctx.store, day));
+      return serve(c, format, `daily:${day ?? ''}`, () => dailyFeed(ctx.store, day));
     }
-    if (name === 'trending') return serve(c, format, () => trendingFeed(ctx.store));
+    if (name === 'trending') return serve(c, format, 'trending', () => trendingFeed(ctx.store));
     if (name === 'search') {
       const q = c.req.query('q') ?? '';
       if (q.trim() === '') return refuse(c, 'a search feed needs a query, e.g. /feeds/search.rss?q=diffusion.');
@@ -65,7 +65,9 @@ export function registerFeeds(app: Hono, ctx: AppContext): void {
       if (!input.ok) return refuse(c, input.error);
       // Readers want what is new: newest first unless the address asks for another order.
       const sort = c.req.query('sort') === undefined ? 'date' : input.request.sort;
-      return serve(c, format, () => searchFeedSpec(ctx.search, { ...input.request, sort }, { ...input.state, sort }));
+      const request = { ...input.request, sort };
+      const state = { ...input.state, sort };
+      return serve(c, format, `search:${JSON.stringify([request, state])}`, () => searchFeedSpec(ctx.search, request, state));
     }
     return missing(c, `there is no feed named “${name}”. Feeds: daily, trending, search, organizations/NAME, authors/NAME.`);
   });
@@ -73,14 +75,14 @@ export function registerFeeds(app: Hono, ctx: AppContext): void {
   app.get('/feeds/organizations/:file', async (c) => {
     const file = splitFeedFile(c.req.param('file'));
     if (!file) return missing(c, 'feeds end in .rss, .atom or .json.');
-    return serve(c, file.format, async () => await organizationFeedSpec(ctx.store, file.name)
+    return serve(c, file.format, `organization:${file.name}`, async () => await organizationFeedSpec(ctx.store, file.name)
       ?? missing(c, `Paperboy knows no organization named “${file.name}”.`));
   });
 
   app.get('/feeds/authors/:file', async (c) => {
     const file = splitFeedFile(c.req.param('file'));
     if (!file) return missing(c, 'feeds end in .rss, .atom or .json.');
-    return serve(c, file.format, async () => await authorFeedSpec(ctx.store, file.name)
+    return serve(c, file.format, `author:${file.name}`, async () => await authorFeedSpec(ctx.store, file.name)
       ?? missing(c, `Paperboy knows no author named “${file.name}”.`));
   });
 }

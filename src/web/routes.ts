@@ -8,8 +8,7 @@ import { parseDay, parsePeriod, toDay, type PeriodKind } from '../domain/periods
 import type { AppContext } from '../http/app-context.ts';
 import { findAsset } from './assets.ts';
 import { loadFeed } from './feed.ts';
-import { ResponseCache } from '../http/response-cache.ts';
-import { sharedPage, type PageBytes } from './shared-page.ts';
+import { sharedPage } from './shared-page.ts';
 import { layout, type PageOptions } from './layout.ts';
 import type { Paper } from '../domain/types.ts';
 import { authorPage } from './pages/author-page.ts';
@@ -40,9 +39,7 @@ const PAPER_ID_PARAM = ':id{[^/]+(?:/[^/]+)?}';
 
 export function registerPages(app: Hono, ctx: AppContext): void {
   const { store } = ctx;
-  // Kept as encoded bytes, so a cached page is not encoded again for every request.
-  const feedCache = new ResponseCache<PageBytes>();
-  const paperCache = new ResponseCache<PageBytes>();
+  const { periodPages: feedCache, paperPages: paperCache } = ctx.caches;
 
   app.get('/static/:file', (c) => {
     const asset = findAsset(c.req.path);

@@ -451,6 +451,16 @@ export class PostgresStore implements Store {
     };
   }
 
+  /** A standby, or a database set read-only (default_transaction_read_only), refuses every write. */
+  async writeProblem(): Promise<string | null> {
+    try {
+      const [row] = await this.#db.query(`SELECT current_setting('transaction_read_only') AS read_only`);
+      return row!.read_only === 'on' ? 'the PostgreSQL database is read-only (transaction_read_only is on)' : null;
+    } catch (error) {
+      return `the PostgreSQL database does not answer: ${(error as Error).message}`;
+    }
+  }
+
   async close(): Promise<void> {
     await this.#db.close();
   }

@@ -14,6 +14,8 @@ import { SqliteSubscriptionStore } from './subscription-store.ts';
 import { SqliteCollectionStore } from './collection-store.ts';
 import { SqliteImageStore } from './image-store.ts';
 import { SqliteDatabase } from './database.ts';
+import { fileWriteProblem, folderWriteProblem } from '../../disk-check.ts';
+import { dirname } from 'node:path';
 import { titleKey } from '../../domain/analyzer.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { nullableString, paperColumns, rowToMember, rowToPaper, MEMBER_COLUMNS, ORG_JOIN, PAPER_COLUMNS, PAPER_SELECT } from '../rows.ts';
@@ -36,8 +38,10 @@ export class SqliteStore implements Store {
   readonly subscriptions: SqliteSubscriptionStore;
   readonly collections: SqliteCollectionStore;
   readonly images: SqliteImageStore;
+  readonly #path: string;
 
   constructor(path: string) {
+    this.#path = path;
     this.#db = new SqliteDatabase(path);
     this.#db.raw.function('trending_score', { deterministic: true }, (upvotes, comments, submittedAt, now) =>
       trendingScore(Number(upvotes), Number(comments), ageInHours(String(submittedAt), new Date(String(now)))));
@@ -242,6 +246,20 @@ export class SqliteStore implements Store {
 
   async dataVersion(): Promise<string> {
     return this.#dataVersion();
+  }
+
+  /**
+   * The folder must take a new file (the WAL and its index grow there; a full disk shows only on write) and the
+   * file must be writable (SQLite opens a read-only file without complaint and refuses writes later). Asked of
+   * the file system, not with a write lock: another process may hold that for seconds.
+   */
+  async writeProblem(): Promise<string | null> {
+    if (this.#path === ':memory:') return null;
+    const folder = dirname(this.#path);
+    const inFolder = folderWriteProblem(folder);
+    if (inFolder) return `the SQLite database cannot be written: its folder ${folder}: ${inFolder}`;
+    const inFile = fileWriteProblem(this.#path);
+    return inFile && `the SQLite database ${this.#path} cannot be written: ${inFile}`;
   }
 
   #dataVersion(): string {

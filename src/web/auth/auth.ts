@@ -91,9 +91,17 @@ function isSafeMethod(method: string): boolean {
   return method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
 }
 
-function clientAddress(c: Context, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+/**
+ * The client's address. Behind `hops` trusted proxies, each appends the address it received the request from
+ * to X-Forwarded-For (nginx's `$proxy_add_x_forwarded_for`), so only the last `hops` entries were written by
+ * our proxies: the `hops`-th from the right is what the outermost one saw. Anything to its left came from the
+ * client and is never used. With fewer entries than hops the request did not pass every proxy (or came
+ * straight here), so no entry is trustworthy and the socket's peer is the answer.
+ */
+function clientAddress(c: Context, hops: number): string {
+  if (hops > 0) {
+    const entries = (c.req.header('x-forwarded-for') ?? '').split(',').map((entry) => entry.trim());
+    const forwarded = entries.length >= hops ? entries[entries.length - hops] : undefined;
     if (forwarded) return forwarded;
   }
   try {
