@@ -19,6 +19,7 @@ import { registerDigestRoutes } from '../web/digest-routes.ts';
 import { registerOutboxRoutes } from '../web/outbox-routes.ts';
 import { registerCollectionRoutes } from '../web/collection-routes.ts';
 import { registerRoleRoutes } from '../web/role-routes.ts';
+import { registerInvitationRoutes } from '../web/invitation-routes.ts';
 import { readFormBody } from '../web/form-body.ts';
 import { sameSecret } from '../community/secrets.ts';
 import { securityHeaders } from '../web/security-headers.ts';
@@ -90,6 +91,7 @@ export function createApp(deps: AppDependencies): Hono {
   registerDigestRoutes(app, ctx);
   registerOutboxRoutes(app, ctx);
   registerRoleRoutes(app, ctx);
+  registerInvitationRoutes(app, ctx);
 
   app.notFound((c) => c.req.path.startsWith('/api/')
     ? c.json({ error: 'Not found' }, 404)
