@@ -8,6 +8,7 @@ import { SearchService } from '../search/search-service.ts';
 import { registerApi } from '../api/routes.ts';
 import { registerPages, renderErrorPage } from '../web/routes.ts';
 import { authMiddleware } from '../web/auth/auth.ts';
+import { readAccess } from '../web/auth/read-access.ts';
 import { registerAuthRoutes } from '../web/auth/auth-routes.ts';
 import { registerCommunityRoutes } from '../web/community-routes.ts';
 import { registerCommentRoutes } from '../web/comment-routes.ts';
@@ -58,6 +59,8 @@ export function createApp(deps: AppDependencies): Hono {
   app.use(readFormBody);
   // Who is asking, and CSRF checks on every state-changing request (web/auth/auth.ts).
   app.use(authMiddleware(ctx));
+  // Who may read: everyone, or members only (PAPERBOY_READ); the one access check of every route.
+  app.use(readAccess(ctx));
   // The member's own: collections, saving, follows, "for you", their data, their account.
   registerCollectionRoutes(app, ctx);
   registerCollectionFeedRoutes(app, ctx);

@@ -14,6 +14,7 @@ import { signInUrl, welcomeUrl } from '../../domain/urls.ts';
 import { checkDisplayName } from '../../domain/handles.ts';
 import { joinRule } from '../../community/join-policy.ts';
 import { openInvitation } from '../../community/invitations.ts';
+import { resetFeedKey } from '../../community/feed-keys.ts';
 
 export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimiter): void {
   const mailDelivered = ctx.mailer.mode !== 'outbox';
@@ -74,7 +75,18 @@ export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimi
     const account = c.get('auth').account;
     if (!account) return c.redirect(signInUrl('/settings'), 303);
     const digest = account.email ? await ctx.store.subscriptions.getSubscriptionByEmail(account.email) : null;
-    return page(c, settingsPage(account, await viewerFor(c, ctx.store, []), { saved: c.req.query('saved') === '1', digest }));
+    const key = c.get('auth').feedKey;
+    const feedKey = key ? { key, publicUrl: ctx.config.publicUrl, reset: c.req.query('reset') === '1' } : undefined;
+    return page(c, settingsPage(account, await viewerFor(c, ctx.store, []), { saved: c.req.query('saved') === '1', digest, feedKey }));
+  });
+  // Members-only instances: a new private feed key; feed addresses with the old one stop working at once.
+  app.post('/settings/feed-key', async (c) => {
+    const account = c.get('auth').account;
+    if (!account) return c.redirect(signInUrl('/settings'), 303);
+    if (policy.read !== 'members') return c.redirect('/settings', 303);
+    await resetFeedKey(ctx.store.access, await ctx.store.community.instanceSecret(), account.id);
+    ctx.logger.info({ member: account.name }, 'feed key reset');
+    return c.redirect('/settings?reset=1#feed-key', 303);
   });
   app.post('/settings', async (c) => {
     const account = c.get('auth').account;

@@ -89,6 +89,8 @@ export interface SettingsMessage {
   saved?: boolean | undefined;
   /** The member's digest subscription (by their sign-in address), if any. */
   digest?: Subscription | null | undefined;
+  /** On a members-only instance: the member's private feed key and the instance's address, for the feed links. */
+  feedKey?: { key: string; publicUrl: string; reset: boolean } | undefined;
 }
 
 export function settingsPage(account: Account, viewer: Viewer, message?: SettingsMessage): PageOptions {
@@ -106,6 +108,7 @@ ${csrfField(viewer.csrfToken)}
 </form>
 ${privacySettings(account, viewer)}
 ${digestSettings(viewer, message?.digest ?? null)}
+${message?.feedKey ? feedKeySettings(viewer, message.feedKey) : ''}
 <h2 class="section-heading">Your data</h2>
 <p><a href="/settings/export">Download all your data</a> (JSON: account and settings, votes, comments, submissions, collections, follows, digest subscription) · <a href="/collections">Your collections</a> · <a href="/following">Following</a></p>
 <h2 class="section-heading">Sessions</h2>
@@ -127,6 +130,20 @@ ${csrfField(viewer.csrfToken)}
 <label class="checkbox-label"><input type="checkbox" name="upvotes_public" value="1"${account.upvotesPublic ? ' checked' : ''}> Show the papers I upvote on my profile</label>
 <p class="hint">Off: nobody else sees which papers you upvoted (the counts on papers still include your votes). Your data download always lists them for you.</p>
 <button type="submit" class="button">Save privacy setting</button>
+</form>`;
+}
+
+/** A members-only instance's feeds, for a feed reader: addresses with the member's private key, and its reset. */
+function feedKeySettings(viewer: Viewer, feed: { key: string; publicUrl: string; reset: boolean }): Html {
+  const daily = `${feed.publicUrl}/feeds/daily.rss?key=${feed.key}`;
+  return html`<h2 class="section-heading" id="feed-key">Feed key</h2>
+${feed.reset ? html`<p class="notice notice-ok" role="status">Your feed key was reset: feed addresses with the old key no longer work.</p>` : ''}
+<p>This instance is for members only, so feed readers need your private key in the feed address. The feed links on its pages carry it; the daily feed is:</p>
+<p><input class="share-input feed-key-link" readonly value="${daily}" aria-label="Your daily feed address" size="60"></p>
+<p class="hint">Anyone with this address reads the feeds as you could. If it leaked, reset it: every address with the old key stops working.</p>
+<form method="post" action="/settings/feed-key" class="stack-form">
+${csrfField(viewer.csrfToken)}
+<button type="submit" class="button">Reset feed key</button>
 </form>`;
 }
 
