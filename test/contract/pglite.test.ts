@@ -7,6 +7,7 @@ import { PgliteBackend } from './backends.ts';
 import { storeContract, vectorContract } from './store-contract.ts';
 import { communityContract, subscriptionContract } from './facet-contract.ts';
 import { collectionContract } from './collection-contract.ts';
+import { accessContract } from './access-contract.ts';
 
 const backend = new PgliteBackend();
 await backend.start();
@@ -17,3 +18,4 @@ describe('vector contract [pglite]', () => vectorContract(() => backend));
 describe('community contract [pglite]', () => communityContract(() => backend));
 describe('subscription contract [pglite]', () => subscriptionContract(() => backend));
 describe('collection contract [pglite]', () => collectionContract(() => backend));
+describe('access contract [pglite]', () => accessContract(() => backend));

@@ -10,6 +10,7 @@ import { HOW_TO_START_POSTGRES, POSTGRES_URL_VARIABLE, PostgresBackend } from '.
 import { storeContract, vectorContract } from './store-contract.ts';
 import { communityContract, subscriptionContract } from './facet-contract.ts';
 import { collectionContract } from './collection-contract.ts';
+import { accessContract } from './access-contract.ts';
 import { madeUp } from './fixtures.ts';
 
 const url = process.env[POSTGRES_URL_VARIABLE];
@@ -35,6 +36,7 @@ if (problem !== null || backend === null) {
   describe('community contract [postgres]', () => communityContract(() => server));
   describe('subscription contract [postgres]', () => subscriptionContract(() => server));
   describe('collection contract [postgres]', () => collectionContract(() => server));
+  describe('access contract [postgres]', () => accessContract(() => server));
   if (server.vectors) {
     describe('vector contract [postgres]', () => vectorContract(() => server));
   } else {

@@ -4,9 +4,11 @@ import { sqliteBackend } from './backends.ts';
 import { storeContract, vectorContract } from './store-contract.ts';
 import { communityContract, subscriptionContract } from './facet-contract.ts';
 import { collectionContract } from './collection-contract.ts';
+import { accessContract } from './access-contract.ts';
 
 describe('store contract [sqlite]', () => storeContract(() => sqliteBackend));
 describe('vector contract [sqlite]', () => vectorContract(() => sqliteBackend));
 describe('community contract [sqlite]', () => communityContract(() => sqliteBackend));
 describe('subscription contract [sqlite]', () => subscriptionContract(() => sqliteBackend));
 describe('collection contract [sqlite]', () => collectionContract(() => sqliteBackend));
+describe('access contract [sqlite]', () => accessContract(() => sqliteBackend));
