@@ -12,6 +12,7 @@ import { ConfigError, loadConfig } from '../../src/config.ts';
 import { listOutbox } from '../../src/mail/mailer.ts';
 import { createInvitation, openInvitation } from '../../src/community/invitations.ts';
 import { openStore } from '../../src/store/open-store.ts';
+import { startSmtpSink } from '../../src/mail/smtp-sink.ts';
 import { communityApp, postForm, signIn, signInLink } from '../community-helpers.ts';
 import { CLI, NODE, REPO_ROOT, memoryStore, tempDir } from '../helpers.ts';
 import type { Store } from '../../src/store/store.ts';
@@ -87,6 +88,24 @@ test('domains: listed domains join; others do not, with the same answer as a mem
   assert.equal(mailsTo(outboxDir, 'eve@sub.lab.example'), 0, 'subdomains are not implied');
   await answer(app, 'eve@lab.example.evil.example');
   assert.equal(mailsTo(outboxDir, 'eve@lab.example.evil.example'), 0);
+});
+
+test('with a slow mail server, a member of another domain is answered as fast as a stranger; their link still goes', async () => {
+  const sink = await startSmtpSink({ onMessage: () => new Promise((done) => setTimeout(() => done('accept'), 1_500)) });
+  try {
+    const store = memoryStore();
+    const { app } = communityApp(store, { PAPERBOY_SIGNUP: 'domains', PAPERBOY_SIGNUP_DOMAINS: 'lab.example', SMTP_URL: sink.url });
+    await store.community.accountForEmail('old-friend@elsewhere.example', new Date());
+    for (const email of ['old-friend@elsewhere.example', 'stranger@elsewhere.example']) {
+      const started = performance.now();
+      assert.match((await answer(app, email)).text, /belongs to a member/);
+      assert.ok(performance.now() - started < 1_000, `${email}: answered without waiting for the mail server`);
+    }
+    for (let waited = 0; sink.accepted.length === 0 && waited < 10_000; waited += 100) await new Promise((done) => setTimeout(done, 100));
+    assert.deepEqual(sink.accepted.map((m) => m.to), [['old-friend@elsewhere.example']], 'only the member gets a link');
+  } finally {
+    await sink.close();
+  }
 });
 
 test('invite: an invitation link leads to the form, makes the account at the end of sign-in, and works once', async () => {
