@@ -33,7 +33,7 @@ export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimi
     const form = await c.req.parseBody();
     const next = safeReturnPath(form.next);
     const email = typeof form.email === 'string' ? form.email : '';
-    const invite = typeof form.invite === 'string' && form.invite !== '' ? form.invite : null;
+    const invite = carriedInvitation(form.invite);
     const result = await signIn.request(email, c.get('auth').address, next, new Date(), invite);
     if (!result.ok) {
       return page(c, signInPage({ next, email: email.slice(0, 254), error: result.error, mailDelivered, joinRule: rule, invite }), result.status);
@@ -49,10 +49,10 @@ export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimi
   });
 
   // Opening the link changes nothing (mail scanners open links too); the button on the page signs in.
-  app.get('/signin/verify', (c) => page(c, signInConfirmPage(c.req.query('token') ?? '', safeReturnPath(c.req.query('next')), c.req.query('invite') ?? null)));
+  app.get('/signin/verify', (c) => page(c, signInConfirmPage(c.req.query('token') ?? '', safeReturnPath(c.req.query('next')), carriedInvitation(c.req.query('invite')))));
   app.post('/signin/verify', async (c) => {
     const form = await c.req.parseBody();
-    const invite = typeof form.invite === 'string' && form.invite !== '' ? form.invite : null;
+    const invite = carriedInvitation(form.invite);
     const result = await signIn.complete(typeof form.token === 'string' ? form.token : '', new Date(), invite);
     if (!result.ok) return page(c, signInFailedPage(result.error), 400);
     await startSession(c, ctx, result.account);
@@ -141,6 +141,11 @@ export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimi
     ctx.logger.warn({ member: account.name }, 'administrator claimed the instance');
     return page(c, messagePage('You are the administrator', 'You can now moderate, and give others the moderator role under Roles in your account menu (/admin/roles).', viewer));
   });
+}
+
+/** The invitation token a form carries (sign-in, its confirmation), if any. */
+function carriedInvitation(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
 }
 
 function page(c: Context, options: PageOptions, status: 200 | 400 | 403 | 404 | 429 = 200) {
