@@ -86,6 +86,14 @@ const schema = z.object({
   /** /metrics answers only requests with `Authorization: Bearer METRICS_TOKEN`; unset, it is a 404. */
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must have at least 16 characters').optional(),
 
+  // Who may join and who may read (docs/community.md#who-may-join)
+  /** open: any address gets an account; domains: addresses at PAPERBOY_SIGNUP_DOMAINS; invite: invitation links only. */
+  PAPERBOY_SIGNUP: z.enum(['open', 'domains', 'invite']).default('open'),
+  /** Comma-separated email domains that may join when PAPERBOY_SIGNUP=domains (exact: subdomains are not implied). */
+  PAPERBOY_SIGNUP_DOMAINS: z.string().optional(),
+  /** public: anyone reads; members: every page, feed, API route and digest preview needs a member (or a feed key). */
+  PAPERBOY_READ: z.enum(['public', 'members']).default('public'),
+
   // Email digests (SMTP_URL, MAIL_FROM, MAIL_REPLY_TO and OUTBOX_DIR above are shared with sign-in mail)
   /** In-process schedule in `serve` (0 leaves sending to cron and `paperboy digest send`). */
   DIGEST_SCHEDULE: flag.default('1'),
@@ -199,6 +207,7 @@ export interface Config {
   modelHub: ModelHubConfig;
   mail: MailConfig;
   community: CommunityConfig;
+  access: AccessConfig;
   digest: DigestConfig;
   ingest: IngestConfig;
   jobs: JobsConfig;
@@ -219,6 +228,17 @@ export interface CommunityConfig {
   /** A paper may be submitted up to this many days after its first arXiv version. */
   submitWindowDays: number;
   sessionDays: number;
+}
+
+export type SignupPolicy = Settings['PAPERBOY_SIGNUP'];
+
+/** Who may join the instance and who may read it (src/community/join-policy.ts, src/web/auth/read-access.ts). */
+export interface AccessConfig {
+  signup: SignupPolicy;
+  /** Lower-case email domains that may join under the `domains` policy; matched exactly. */
+  signupDomains: string[];
+  /** `members`: nothing but signing in, static files and links with their own token is open to strangers. */
+  read: Settings['PAPERBOY_READ'];
 }
 
 export interface MailConfig {
@@ -328,6 +348,7 @@ function fromSettings(e: Settings): Config {
       submitWindowDays: e.PAPERBOY_SUBMIT_WINDOW_DAYS,
       sessionDays: e.PAPERBOY_SESSION_DAYS,
     },
+    access: accessConfig(e),
     digest: {
       schedule: e.DIGEST_SCHEDULE === '1',
       at: clock(e.DIGEST_AT),
@@ -373,6 +394,25 @@ function fromSettings(e: Settings): Config {
       dir: e.IMAGE_DIR ? resolve(e.IMAGE_DIR) : besideDatabase(e.DATABASE_URL, 'images'),
     },
   };
+}
+
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/;
+
+/**
+ * The sign-up and reading policy. The two sign-up settings are checked together here (a flag may have set
+ * either): a list without the `domains` policy, or the policy without a list, is a mistake the operator hears of.
+ */
+function accessConfig(e: Settings): AccessConfig {
+  const domains = (e.PAPERBOY_SIGNUP_DOMAINS ?? '').split(',').map((d) => d.trim().toLowerCase().replace(/^@/, '')).filter(Boolean);
+  const wrong = domains.find((d) => !DOMAIN.test(d));
+  if (wrong !== undefined) throw new ConfigError(`configuration: PAPERBOY_SIGNUP_DOMAINS: "${wrong}" is not an email domain (e.g. lab.example)`);
+  if (e.PAPERBOY_SIGNUP === 'domains' && domains.length === 0) {
+    throw new ConfigError('configuration: PAPERBOY_SIGNUP_DOMAINS: PAPERBOY_SIGNUP=domains needs the email domains that may join, e.g. PAPERBOY_SIGNUP_DOMAINS=lab.example,uni.example');
+  }
+  if (e.PAPERBOY_SIGNUP !== 'domains' && domains.length > 0) {
+    throw new ConfigError(`configuration: PAPERBOY_SIGNUP_DOMAINS: the list is used only with PAPERBOY_SIGNUP=domains (it is ${e.PAPERBOY_SIGNUP})`);
+  }
+  return { signup: e.PAPERBOY_SIGNUP, signupDomains: [...new Set(domains)], read: e.PAPERBOY_READ };
 }
 
 /** PAPERBOY_AUTO_FEATURE's JSON, checked; the error names the offending rule. */

@@ -84,6 +84,8 @@ async function embeddedInstance(): Promise<{ path: string; sessionHash: string; 
     await store.collections.moveItem(list!.id, alice.id, paperIds[4]!, 'up', now);
     await store.collections.dismiss(alice.id, paperIds[7]!, now);
     await store.collections.follow(alice.id, 'author', 'Jane Doe', 'Jane Doe', now);
+    await store.access.createInvitation('b'.repeat(64), 'carol@example.org', alice.id, new Date('2099-01-01T00:00:00Z'), now);
+    await store.access.setFeedKey(alice.id, 'salt', 'c'.repeat(64), now);
     await store.setJobState('harvest:arXiv:cs', { harvestedThrough: '2026-08-20', run: null });
     const vectors = paperIds.map((id, i) => ({ id, vector: Float32Array.from({ length: 8 }, (_, k) => Math.sin(i * 8 + k) / 3) }));
     await store.putVectors('test-model', 8, vectors);
@@ -109,6 +111,8 @@ test('an embedded instance is copied into an empty PostgreSQL database; counts a
   assert.equal(counts.sessions, 1);
   assert.equal(counts.votes, 11);
   assert.equal(counts.comments, 2);
+  assert.equal(counts.invitations, 1);
+  assert.equal(counts.feed_keys, 1);
   assert.equal(counts.moderation_log, 3);
   assert.equal(counts.digest_subscriptions, 30);
   assert.equal(counts.digest_deliveries, 8);

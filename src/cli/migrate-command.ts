@@ -62,6 +62,8 @@ export const COPIED_TABLES: readonly TableSpec[] = [
   { name: 'collection_items', key: ['collection_id', 'paper_id'] },
   { name: 'dismissed_papers', key: ['member_id', 'paper_id'] },
   { name: 'follows', key: ['member_id', 'kind', 'target'] },
+  { name: 'invitations', key: ['id'] },
+  { name: 'feed_keys', key: ['member_id'] },
 ];
 
 /** Tables left behind, and why (said in the report). */

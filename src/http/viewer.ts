@@ -18,6 +18,8 @@ export interface AuthState {
   csrfToken: string | null;
   /** The client's address, for rate limits. */
   address: string;
+  /** The member's private feed key, on a members-only instance (web/auth/read-access.ts); feed links carry it. */
+  feedKey?: string | undefined;
 }
 
 declare module 'hono' {
@@ -94,4 +96,14 @@ export function requestViewer(): Viewer | undefined {
   const auth = c.get('auth');
   if (!auth?.account) return undefined;
   return { ...anonymousViewer(new URL(c.req.url).pathname), account: auth.account, csrfToken: auth.csrfToken };
+}
+
+/**
+ * A feed address as shown to the member of the request: with their private key on a members-only instance
+ * (so a feed reader, which has no cookie, can read it), as it is everywhere else.
+ */
+export function withFeedKey(href: string): string {
+  const key = requestContext()?.get('auth')?.feedKey;
+  if (!key) return href;
+  return `${href}${href.includes('?') ? '&' : '?'}key=${encodeURIComponent(key)}`;
 }

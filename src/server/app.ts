@@ -11,6 +11,7 @@ import { SearchService } from '../search/search-service.ts';
 import { registerApi } from '../api/routes.ts';
 import { registerPages, renderErrorPage } from '../web/routes.ts';
 import { authMiddleware } from '../web/auth/auth.ts';
+import { readAccess } from '../web/auth/read-access.ts';
 import { registerAuthRoutes } from '../web/auth/auth-routes.ts';
 import { registerCommunityRoutes } from '../web/community-routes.ts';
 import { registerCommentRoutes } from '../web/comment-routes.ts';
@@ -22,6 +23,7 @@ import { registerDigestRoutes } from '../web/digest-routes.ts';
 import { registerOutboxRoutes } from '../web/outbox-routes.ts';
 import { registerCollectionRoutes } from '../web/collection-routes.ts';
 import { registerRoleRoutes } from '../web/role-routes.ts';
+import { registerInvitationRoutes } from '../web/invitation-routes.ts';
 import { readFormBody } from '../web/form-body.ts';
 import { sameSecret } from '../community/secrets.ts';
 import { securityHeaders } from '../web/security-headers.ts';
@@ -74,6 +76,8 @@ export function createApp(deps: AppDependencies): Hono {
   registerImageRoutes(app, ctx);
   // Who is asking, and CSRF checks on every state-changing request (web/auth/auth.ts).
   app.use(authMiddleware(ctx));
+  // Who may read: everyone, or members only (PAPERBOY_READ); the one access check of every route.
+  app.use(readAccess(ctx));
   // The member's own: collections, saving, follows, "for you", their data, their account.
   registerCollectionRoutes(app, ctx);
   registerCollectionFeedRoutes(app, ctx);
@@ -110,6 +114,7 @@ export function createApp(deps: AppDependencies): Hono {
   registerDigestRoutes(app, ctx);
   registerOutboxRoutes(app, ctx);
   registerRoleRoutes(app, ctx);
+  registerInvitationRoutes(app, ctx);
 
   app.notFound((c) => wantsJson(c)
     ? c.json({ error: 'Not found' }, 404)

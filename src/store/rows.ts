@@ -8,6 +8,7 @@ import type { Account, CommentRecord, ModerationEntry, Role } from './community-
 import { DELETED_MEMBER } from '../domain/handles.ts';
 import type { Delivery, DeliveryStatus, DigestFrequency, Subscription, SubscriptionStatus } from './subscription-store.ts';
 import type { Collection } from './collection-store.ts';
+import type { Invitation } from './access-store.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -202,5 +203,22 @@ export function rowToCollection(row: Row): Collection {
     createdAt: String(row.created_at),
     updatedAt: String(row.updated_at),
     papers: Number(row.papers),
+  };
+}
+
+/** Invitations `i` with the handle of their maker, as rowToInvitation reads them. */
+export const INVITATION_SELECT = `SELECT i.id, i.email, i.created_at, i.expires_at, i.used_at, i.used_by, i.revoked_at, m.name AS created_by
+  FROM invitations i LEFT JOIN members m ON m.id = i.created_by`;
+
+export function rowToInvitation(row: Row): Invitation {
+  return {
+    id: Number(row.id),
+    email: row.email == null ? null : String(row.email),
+    createdBy: row.created_by == null ? null : String(row.created_by),
+    createdAt: String(row.created_at),
+    expiresAt: String(row.expires_at),
+    usedAt: row.used_at == null ? null : String(row.used_at),
+    usedBy: row.used_by == null ? null : String(row.used_by),
+    revokedAt: row.revoked_at == null ? null : String(row.revoked_at),
   };
 }

@@ -5,6 +5,7 @@
 import type { DailyEntry, DailyEntryInput, Organization, Paper, PaperInput } from '../domain/types.ts';
 import type { CollectionStore } from './collection-store.ts';
 import type { CommunityStore } from './community-store.ts';
+import type { AccessStore } from './access-store.ts';
 import type { IndexSource } from './index-source.ts';
 import type { SubscriptionStore } from './subscription-store.ts';
 import type { ImageStore } from './image-store.ts';
@@ -169,6 +170,8 @@ export interface CoreStore {
  */
 export interface Store extends CoreStore {
   readonly community: CommunityStore;
+  /** Invitations and feed keys (who may join, who may read). */
+  readonly access: AccessStore;
   readonly subscriptions: SubscriptionStore;
   readonly collections: CollectionStore;
   readonly images: ImageStore;

@@ -46,6 +46,11 @@ export function registerDigestRoutes(app: Hono, ctx: AppContext): void {
       const echo = form.data.email.length <= 254 && !/[\u0000-\u001f\u007f]/.test(form.data.email) ? form.data.email : '';
       return show(c, subscribePage({ email: echo, frequency: form.data.frequency, error: address.error, csrfToken: csrfToken(c) }, { daily: null, weekly: null }), 400);
     }
+    // Members-only: the digest is for members, at the address they sign in with (strangers never get here).
+    if (ctx.config.access.read === 'members' && address.email.toLowerCase() !== c.get('auth').account?.email?.toLowerCase()) {
+      const error = 'On this instance digests go to members only: subscribe with the address you sign in with.';
+      return show(c, subscribePage({ email: address.email, frequency: form.data.frequency, error, csrfToken: csrfToken(c) }, { daily: null, weekly: null }), 400);
+    }
     const limit = await limiter.hit('subscribe', address.email.toLowerCase(), c.get('auth').address);
     if (!limit.allowed) {
       const error = `Too many subscription requests from here. Please wait ${Math.ceil(limit.retryAfter / 60)} minutes.`;

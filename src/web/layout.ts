@@ -5,7 +5,7 @@ import type { Html } from './html.ts';
 import { searchBox } from './components/search-box.ts';
 import type { SearchState } from '../domain/urls.ts';
 import { accountMenu } from './components/account-menu.ts';
-import { requestViewer, type Viewer } from '../http/viewer.ts';
+import { requestViewer, withFeedKey, type Viewer } from '../http/viewer.ts';
 import { subscribeBox } from './components/subscribe-box.ts';
 
 /** Top-level sections; later features (search, trending, digests) add theirs here. */
@@ -51,7 +51,7 @@ export function layout(page: PageOptions): Html {
 <title>${options.title} · Paperboy</title>
 ${options.description ? html`<meta name="description" content="${options.description}">` : ''}
 ${options.canonical ? html`<link rel="canonical" href="${options.canonical}">` : ''}
-${(options.alternates ?? []).map((a) => html`<link rel="alternate" type="${a.type}" title="${a.title}" href="${a.href}">
+${(options.alternates ?? []).map((a) => html`<link rel="alternate" type="${a.type}" title="${a.title}" href="${withFeedKey(a.href)}">
 `)}<meta name="color-scheme" content="light dark">
 <link rel="stylesheet" href="${stylesheet.url}">
 <link rel="icon" href="${favicon.url}" type="image/svg+xml">

@@ -17,10 +17,10 @@ export function registerRoleRoutes(app: Hono, ctx: AppContext): void {
     return c.html(layout(rolesPage(await viewerFor(c, ctx.store, []), await community.staff(), options)), status);
   };
 
-  app.get('/admin/roles', async (c) => (isAdmin(c) ? render(c) : forbidden(c)));
+  app.get('/admin/roles', async (c) => (isAdmin(c) ? render(c) : adminsOnly(c)));
   app.post('/admin/roles', async (c) => {
     const admin = c.get('auth').account;
-    if (!admin || !isAdmin(c)) return forbidden(c);
+    if (!admin || !isAdmin(c)) return adminsOnly(c);
     const form = await c.req.parseBody();
     const name = typeof form.name === 'string' ? form.name.trim().replace(/^@/, '') : '';
     const reason = typeof form.reason === 'string' ? form.reason.trim().slice(0, MAX_REASON) : '';
@@ -39,10 +39,10 @@ export function registerRoleRoutes(app: Hono, ctx: AppContext): void {
   });
 }
 
-function isAdmin(c: Context): boolean {
+export function isAdmin(c: Context): boolean {
   return c.get('auth').account?.role === 'admin';
 }
 
-function forbidden(c: Context) {
+export function adminsOnly(c: Context) {
   return c.html(renderErrorPage(403, 'Administrators only', 'This page is for the administrators of this instance.'), 403);
 }

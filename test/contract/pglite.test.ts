@@ -8,6 +8,7 @@ import { storeContract, vectorContract } from './store-contract.ts';
 import { communityContract, subscriptionContract } from './facet-contract.ts';
 import { collectionContract } from './collection-contract.ts';
 import { imageContract } from './image-contract.ts';
+import { accessContract } from './access-contract.ts';
 
 const backend = new PgliteBackend();
 await backend.start();
@@ -19,3 +20,4 @@ describe('community contract [pglite]', () => communityContract(() => backend));
 describe('subscription contract [pglite]', () => subscriptionContract(() => backend));
 describe('collection contract [pglite]', () => collectionContract(() => backend));
 describe('image contract [pglite]', () => imageContract(() => backend));
+describe('access contract [pglite]', () => accessContract(() => backend));

@@ -11,6 +11,7 @@ import { storeContract, vectorContract } from './store-contract.ts';
 import { communityContract, subscriptionContract } from './facet-contract.ts';
 import { collectionContract } from './collection-contract.ts';
 import { imageContract } from './image-contract.ts';
+import { accessContract } from './access-contract.ts';
 import { madeUp } from './fixtures.ts';
 
 const url = process.env[POSTGRES_URL_VARIABLE];
@@ -37,6 +38,7 @@ if (problem !== null || backend === null) {
   describe('subscription contract [postgres]', () => subscriptionContract(() => server));
   describe('collection contract [postgres]', () => collectionContract(() => server));
   describe('image contract [postgres]', () => imageContract(() => server));
+  describe('access contract [postgres]', () => accessContract(() => server));
   if (server.vectors) {
     describe('vector contract [postgres]', () => vectorContract(() => server));
   } else {

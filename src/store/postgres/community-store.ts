@@ -95,7 +95,7 @@ export class PostgresCommunityStore implements CommunityStore {
             GROUP BY paper_id) AS k WHERE papers.id = k.paper_id`, [id]);
         await tx.query(`UPDATE comments SET deleted_at = coalesce(deleted_at, $1), body = '' WHERE member_id = $2`, [now.toISOString(), id]);
       }
-      for (const table of ['sessions', 'collections', 'follows', 'dismissed_papers']) await tx.query(`DELETE FROM ${table} WHERE member_id = $1`, [id]);
+      for (const table of ['sessions', 'collections', 'follows', 'dismissed_papers', 'feed_keys']) await tx.query(`DELETE FROM ${table} WHERE member_id = $1`, [id]);
       await tx.query('UPDATE daily_entries SET submitted_by = NULL WHERE submitted_by = $1', [id]);
       if (member.email !== null) {
         const key = emailKey(String(member.email));

@@ -21,6 +21,7 @@ import { PgIndexSource } from './index-source.ts';
 import { paperTsvector } from './text-query.ts';
 import { PgVectors } from './vectors.ts';
 import { PostgresCommunityStore } from './community-store.ts';
+import { PostgresAccessStore } from './access-store.ts';
 import { PostgresSubscriptionStore } from './subscription-store.ts';
 import { PostgresCollectionStore } from './collection-store.ts';
 import { PostgresImageStore } from './image-store.ts';
@@ -51,6 +52,7 @@ export class PostgresStore implements Store {
   readonly #db: Runner;
   readonly #vectors: PgVectors;
   readonly community: PostgresCommunityStore;
+  readonly access: PostgresAccessStore;
   readonly subscriptions: PostgresSubscriptionStore;
   readonly collections: PostgresCollectionStore;
   readonly images: PostgresImageStore;
@@ -61,6 +63,7 @@ export class PostgresStore implements Store {
     this.#db = db;
     this.#vectors = new PgVectors(db);
     this.community = new PostgresCommunityStore(db);
+    this.access = new PostgresAccessStore(db);
     this.subscriptions = new PostgresSubscriptionStore(db);
     this.collections = new PostgresCollectionStore(db);
     this.images = new PostgresImageStore(db);

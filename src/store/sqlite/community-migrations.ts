@@ -106,3 +106,28 @@ export const accountPrivacyMigration: Migration = {
     CREATE INDEX members_name_lower ON members(lower(name));   -- a handle is taken in any letter case
   `,
 };
+
+/** Version 12: invitation links (single-use, stored hashed) and members' private feed keys. */
+export const accessMigration: Migration = {
+  version: 13,
+  name: 'invitations and feed keys',
+  sql: `
+    CREATE TABLE invitations (
+      id INTEGER PRIMARY KEY,
+      token_hash TEXT NOT NULL UNIQUE,
+      email TEXT,
+      created_by INTEGER REFERENCES members(id),
+      created_at TEXT NOT NULL,
+      expires_at TEXT NOT NULL,
+      used_at TEXT,
+      used_by TEXT,
+      revoked_at TEXT
+    ) STRICT;
+    CREATE TABLE feed_keys (
+      member_id INTEGER PRIMARY KEY REFERENCES members(id) ON DELETE CASCADE,
+      salt TEXT NOT NULL,
+      key_hash TEXT NOT NULL UNIQUE,
+      created_at TEXT NOT NULL
+    ) STRICT;
+  `,
+};

@@ -86,7 +86,7 @@ export class SqliteCommunityStore implements CommunityStore {
             GROUP BY paper_id) AS k WHERE papers.id = k.paper_id`, id);
         run(`UPDATE comments SET deleted_at = coalesce(deleted_at, ?), body = '' WHERE member_id = ?`, now.toISOString(), id);
       }
-      for (const table of ['sessions', 'collections', 'follows', 'dismissed_papers']) run(`DELETE FROM ${table} WHERE member_id = ?`, id);
+      for (const table of ['sessions', 'collections', 'follows', 'dismissed_papers', 'feed_keys']) run(`DELETE FROM ${table} WHERE member_id = ?`, id);
       run('UPDATE daily_entries SET submitted_by = NULL WHERE submitted_by = ?', id);
       const email = member.email === null ? null : String(member.email);
       if (email !== null) {

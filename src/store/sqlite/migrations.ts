@@ -1,7 +1,7 @@
 /** Versioned schema of the embedded store. Append new versions; never edit one that has shipped. */
 import type { SqliteDatabase } from './database.ts';
 import { titleKey } from '../../domain/analyzer.ts';
-import { accountPrivacyMigration, adminClaimMigration, communityMigrations } from './community-migrations.ts';
+import { accessMigration, accountPrivacyMigration, adminClaimMigration, communityMigrations } from './community-migrations.ts';
 import { digestLeaseMigration, digestMigrations } from './digest-migrations.ts';
 import { collectionMigrations } from './collection-migrations.ts';
 import { imageMigrations } from './image-migrations.ts';
@@ -134,4 +134,5 @@ export const migrations: Migration[] = [
   adminClaimMigration,
   accountPrivacyMigration,
   ...imageMigrations,
+  accessMigration,
 ];

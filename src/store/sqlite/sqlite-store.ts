@@ -10,6 +10,7 @@ import type {
 import { SqliteIndexSource, filterConditions } from './index-source.ts';
 import { VectorSearch } from './vector-search.ts';
 import { SqliteCommunityStore } from './community-store.ts';
+import { SqliteAccessStore } from './access-store.ts';
 import { SqliteSubscriptionStore } from './subscription-store.ts';
 import { SqliteCollectionStore } from './collection-store.ts';
 import { SqliteImageStore } from './image-store.ts';
@@ -35,6 +36,7 @@ export class SqliteStore implements Store {
   readonly #vectors: VectorSearch;
   readonly indexSource: SqliteIndexSource;
   readonly community: SqliteCommunityStore;
+  readonly access: SqliteAccessStore;
   readonly subscriptions: SqliteSubscriptionStore;
   readonly collections: SqliteCollectionStore;
   readonly images: SqliteImageStore;
@@ -49,6 +51,7 @@ export class SqliteStore implements Store {
     this.indexSource = new SqliteIndexSource(this.#db, () => this.#dataVersion());
     this.#vectors = new VectorSearch(this.#db);
     this.community = new SqliteCommunityStore(this.#db);
+    this.access = new SqliteAccessStore(this.#db);
     this.subscriptions = new SqliteSubscriptionStore(this.#db);
     this.collections = new SqliteCollectionStore(this.#db);
     this.images = new SqliteImageStore(this.#db);

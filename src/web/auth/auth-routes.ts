@@ -8,33 +8,52 @@ import { claimAdmin } from '../../community/admin-claim.ts';
 import { endSession, startSession } from './auth.ts';
 import { safeReturnPath, viewerFor } from '../../http/viewer.ts';
 import {
-  adminClaimPage, messagePage, settingsPage, signInConfirmPage, signInFailedPage, signInPage, signInSentPage,
+  adminClaimPage, invitationGonePage, messagePage, settingsPage, signInConfirmPage, signInFailedPage, signInPage, signInSentPage,
 } from '../pages/account-pages.ts';
 import { signInUrl, welcomeUrl } from '../../domain/urls.ts';
 import { checkDisplayName } from '../../domain/handles.ts';
+import { joinRule } from '../../community/join-policy.ts';
+import { openInvitation } from '../../community/invitations.ts';
+import { resetFeedKey } from '../../community/feed-keys.ts';
 
 export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimiter): void {
   const mailDelivered = ctx.mailer.mode !== 'outbox';
-  const signIn = new SignInService({ store: ctx.store.community, mailer: ctx.mailer, publicUrl: ctx.config.publicUrl, limiter, logger: ctx.logger });
+  const policy = ctx.config.access;
+  const signIn = new SignInService({
+    store: ctx.store.community, access: ctx.store.access, policy, mailer: ctx.mailer, publicUrl: ctx.config.publicUrl, limiter, logger: ctx.logger,
+  });
+  // Said to everyone on the form when the instance is not open: the rule, never who is a member.
+  const rule = joinRule(policy);
 
   app.get('/signin', (c) => {
     if (c.get('auth').account) return c.redirect(safeReturnPath(c.req.query('next')), 303);
-    return page(c, signInPage({ next: safeReturnPath(c.req.query('next')), mailDelivered }));
+    return page(c, signInPage({ next: safeReturnPath(c.req.query('next')), mailDelivered, joinRule: rule }));
   });
   app.post('/signin', async (c) => {
     const form = await c.req.parseBody();
     const next = safeReturnPath(form.next);
     const email = typeof form.email === 'string' ? form.email : '';
-    const result = await signIn.request(email, c.get('auth').address, next);
-    if (!result.ok) return page(c, signInPage({ next, email: email.slice(0, 254), error: result.error, mailDelivered }), result.status);
-    return page(c, signInSentPage(result.email, mailDelivered, result.sent));
+    const invite = carriedInvitation(form.invite);
+    const result = await signIn.request(email, c.get('auth').address, next, new Date(), invite);
+    if (!result.ok) {
+      return page(c, signInPage({ next, email: email.slice(0, 254), error: result.error, mailDelivered, joinRule: rule, invite }), result.status);
+    }
+    return page(c, signInSentPage(result.email, mailDelivered, result.sent, result.joinRule));
+  });
+  // An invitation link leads to the sign-in form, carrying it; nothing is made until the sign-in completes.
+  app.get('/invite/:token', async (c) => {
+    const token = c.req.param('token');
+    const invitation = await openInvitation(ctx.store.access, token);
+    if (!invitation) return page(c, invitationGonePage(), 404);
+    return page(c, signInPage({ next: '/', email: invitation.email ?? undefined, mailDelivered, joinRule: null, invite: token }));
   });
 
   // Opening the link changes nothing (mail scanners open links too); the button on the page signs in.
-  app.get('/signin/verify', (c) => page(c, signInConfirmPage(c.req.query('token') ?? '', safeReturnPath(c.req.query('next')))));
+  app.get('/signin/verify', (c) => page(c, signInConfirmPage(c.req.query('token') ?? '', safeReturnPath(c.req.query('next')), carriedInvitation(c.req.query('invite')))));
   app.post('/signin/verify', async (c) => {
     const form = await c.req.parseBody();
-    const result = await signIn.complete(typeof form.token === 'string' ? form.token : '');
+    const invite = carriedInvitation(form.invite);
+    const result = await signIn.complete(typeof form.token === 'string' ? form.token : '', new Date(), invite);
     if (!result.ok) return page(c, signInFailedPage(result.error), 400);
     await startSession(c, ctx, result.account);
     ctx.logger.info({ member: result.account.name }, 'signed in');
@@ -56,7 +75,18 @@ export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimi
     const account = c.get('auth').account;
     if (!account) return c.redirect(signInUrl('/settings'), 303);
     const digest = account.email ? await ctx.store.subscriptions.getSubscriptionByEmail(account.email) : null;
-    return page(c, settingsPage(account, await viewerFor(c, ctx.store, []), { saved: c.req.query('saved') === '1', digest }));
+    const key = c.get('auth').feedKey;
+    const feedKey = key ? { key, publicUrl: ctx.config.publicUrl, reset: c.req.query('reset') === '1' } : undefined;
+    return page(c, settingsPage(account, await viewerFor(c, ctx.store, []), { saved: c.req.query('saved') === '1', digest, feedKey }));
+  });
+  // Members-only instances: a new private feed key; feed addresses with the old one stop working at once.
+  app.post('/settings/feed-key', async (c) => {
+    const account = c.get('auth').account;
+    if (!account) return c.redirect(signInUrl('/settings'), 303);
+    if (policy.read !== 'members') return c.redirect('/settings', 303);
+    await resetFeedKey(ctx.store.access, await ctx.store.community.instanceSecret(), account.id);
+    ctx.logger.info({ member: account.name }, 'feed key reset');
+    return c.redirect('/settings?reset=1#feed-key', 303);
   });
   app.post('/settings', async (c) => {
     const account = c.get('auth').account;
@@ -111,6 +141,11 @@ export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimi
     ctx.logger.warn({ member: account.name }, 'administrator claimed the instance');
     return page(c, messagePage('You are the administrator', 'You can now moderate, and give others the moderator role under Roles in your account menu (/admin/roles).', viewer));
   });
+}
+
+/** The invitation token a form carries (sign-in, its confirmation), if any. */
+function carriedInvitation(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
 }
 
 function page(c: Context, options: PageOptions, status: 200 | 400 | 403 | 404 | 429 = 200) {

@@ -20,33 +20,53 @@ function errorNote(error: string | undefined): Html {
 /** Said on the sign-in pages of an instance without a mail server: nobody would receive the link. */
 const MAIL_NOT_DELIVERED = html`<p class="notice notice-info">This instance does not send email yet, so sign-in links do not reach their address. Ask the person who runs it to sign you in or to set up mail.</p>`;
 
-export function signInPage(options: { next: string; email?: string | undefined; error?: string | undefined; mailDelivered: boolean }): PageOptions {
+export interface SignInForm {
+  next: string;
+  email?: string | undefined;
+  error?: string | undefined;
+  mailDelivered: boolean;
+  /** Who may join, when the instance is not open (community/join-policy.ts). */
+  joinRule?: string | null | undefined;
+  /** The token of the invitation the form carries. */
+  invite?: string | null | undefined;
+}
+
+export function signInPage(options: SignInForm): PageOptions {
   return formPage('Sign in', html`<h1>Sign in</h1>
-<p class="lead">We email you a link that signs you in: no password to remember. New here? The same link creates your account.</p>
+${options.invite
+    ? html`<p class="lead">You are invited to join. Enter your email address: we email you a link that creates your account and signs you in.</p>`
+    : html`<p class="lead">We email you a link that signs you in: no password to remember.${options.joinRule ? '' : ' New here? The same link creates your account.'}</p>`}
+${options.joinRule && !options.invite ? html`<p class="notice notice-info join-rule">${options.joinRule}</p>` : ''}
 ${options.mailDelivered ? '' : MAIL_NOT_DELIVERED}
 ${errorNote(options.error)}
 <form method="post" action="/signin" class="stack-form">
 <input type="hidden" name="next" value="${options.next}">
+${options.invite ? html`<input type="hidden" name="invite" value="${options.invite}">` : ''}
 <label for="email">Email address</label>
 <input id="email" name="email" type="email" autocomplete="email" required maxlength="254" value="${options.email ?? ''}">
 <button type="submit" class="button button-primary">Email me a sign-in link</button>
 </form>`);
 }
 
-export function signInSentPage(email: string, mailDelivered: boolean, sent: boolean): PageOptions {
+/** `joinRule`: the address does not join by itself; the page cannot say whether a link went out (SignInRequest). */
+export function signInSentPage(email: string, mailDelivered: boolean, sent: boolean, joinRule: string | null = null): PageOptions {
   return formPage('Check your inbox', html`<h1>Check your inbox</h1>
-${sent
+${joinRule !== null
+    ? html`<p class="lead">If <strong>${email}</strong> belongs to a member, a sign-in link is on its way. It works once and expires in 15 minutes.</p>
+<p class="notice notice-info join-rule">${joinRule}</p>`
+    : sent
     ? html`<p class="lead">If <strong>${email}</strong> can receive mail, a sign-in link is on its way. It works once and expires in 15 minutes.</p>`
     : html`<p class="lead">Several sign-in links went to <strong>${email}</strong> in the last hour, so we did not send another. The newest of those emails has a link that works for the next 15 minutes.</p>`}
 ${mailDelivered ? '' : MAIL_NOT_DELIVERED}
 <p><a href="/signin">Use another address</a></p>`);
 }
 
-export function signInConfirmPage(token: string, next: string): PageOptions {
+export function signInConfirmPage(token: string, next: string, invite: string | null = null): PageOptions {
   return formPage('Sign in', html`<h1>Sign in to Paperboy</h1>
 <p class="lead">Press the button to finish signing in on this device.</p>
 <form method="post" action="/signin/verify" class="stack-form">
 <input type="hidden" name="token" value="${token}">
+${invite ? html`<input type="hidden" name="invite" value="${invite}">` : ''}
 <input type="hidden" name="next" value="${next}">
 <button type="submit" class="button button-primary">Sign in</button>
 </form>`);
@@ -58,11 +78,19 @@ ${errorNote(error)}
 <p><a class="button button-primary" href="/signin">Get a new link</a></p>`);
 }
 
+export function invitationGonePage(): PageOptions {
+  return formPage('Invitation not valid', html`<h1>This invitation does not work</h1>
+<p class="notice notice-error" role="alert">It was used already, revoked, or it expired. Ask an administrator for a new one.</p>
+<p>Already a member? <a href="/signin">Sign in</a>.</p>`);
+}
+
 export interface SettingsMessage {
   error?: string | undefined;
   saved?: boolean | undefined;
   /** The member's digest subscription (by their sign-in address), if any. */
   digest?: Subscription | null | undefined;
+  /** On a members-only instance: the member's private feed key and the instance's address, for the feed links. */
+  feedKey?: { key: string; publicUrl: string; reset: boolean } | undefined;
 }
 
 export function settingsPage(account: Account, viewer: Viewer, message?: SettingsMessage): PageOptions {
@@ -80,6 +108,7 @@ ${csrfField(viewer.csrfToken)}
 </form>
 ${privacySettings(account, viewer)}
 ${digestSettings(viewer, message?.digest ?? null)}
+${message?.feedKey ? feedKeySettings(viewer, message.feedKey) : ''}
 <h2 class="section-heading">Your data</h2>
 <p><a href="/settings/export">Download all your data</a> (JSON: account and settings, votes, comments, submissions, collections, follows, digest subscription) · <a href="/collections">Your collections</a> · <a href="/following">Following</a></p>
 <h2 class="section-heading">Sessions</h2>
@@ -101,6 +130,20 @@ ${csrfField(viewer.csrfToken)}
 <label class="checkbox-label"><input type="checkbox" name="upvotes_public" value="1"${account.upvotesPublic ? ' checked' : ''}> Show the papers I upvote on my profile</label>
 <p class="hint">Off: nobody else sees which papers you upvoted (the counts on papers still include your votes). Your data download always lists them for you.</p>
 <button type="submit" class="button">Save privacy setting</button>
+</form>`;
+}
+
+/** A members-only instance's feeds, for a feed reader: addresses with the member's private key, and its reset. */
+function feedKeySettings(viewer: Viewer, feed: { key: string; publicUrl: string; reset: boolean }): Html {
+  const daily = `${feed.publicUrl}/feeds/daily.rss?key=${feed.key}`;
+  return html`<h2 class="section-heading" id="feed-key">Feed key</h2>
+${feed.reset ? html`<p class="notice notice-ok" role="status">Your feed key was reset: feed addresses with the old key no longer work.</p>` : ''}
+<p>This instance is for members only, so feed readers need your private key in the feed address. The feed links on its pages carry it; the daily feed is:</p>
+<p><input class="share-input feed-key-link" readonly value="${daily}" aria-label="Your daily feed address" size="60"></p>
+<p class="hint">Anyone with this address reads the feeds as you could. If it leaked, reset it: every address with the old key stops working.</p>
+<form method="post" action="/settings/feed-key" class="stack-form">
+${csrfField(viewer.csrfToken)}
+<button type="submit" class="button">Reset feed key</button>
 </form>`;
 }
 

@@ -12,7 +12,7 @@ import { emptyState } from '../components/empty-state.ts';
 import { paperCard } from '../components/paper-card.ts';
 import { feedAlternates } from '../../feeds/links.ts';
 import { memberUrl } from '../../domain/urls.ts';
-import type { Viewer } from '../../http/viewer.ts';
+import { withFeedKey, type Viewer } from '../../http/viewer.ts';
 
 export function collectionUrl(id: number): string {
   return `/collections/${id}`;
@@ -90,7 +90,7 @@ export function collectionPage(view: CollectionView): PageOptions {
 <h1 class="collection-name">${collection.name}</h1>
 ${collection.description ? html`<p class="collection-description">${collection.description}</p>` : ''}
 <p class="collection-meta">${plural(papers.length, 'paper')} · changed ${formatDay(collection.updatedAt)}</p>
-<p class="collection-links">${collection.isPublic ? html`<a href="${collectionFeed(collection.id)}.rss">RSS</a> · <a href="${collectionFeed(collection.id)}.atom">Atom</a> · <a href="${collectionFeed(collection.id)}.json">JSON Feed</a> · ` : ''}<a href="${url}.bib">BibTeX</a></p>
+<p class="collection-links">${collection.isPublic ? html`<a href="${withFeedKey(`${collectionFeed(collection.id)}.rss`)}">RSS</a> · <a href="${withFeedKey(`${collectionFeed(collection.id)}.atom`)}">Atom</a> · <a href="${withFeedKey(`${collectionFeed(collection.id)}.json`)}">JSON Feed</a> · ` : ''}<a href="${url}.bib">BibTeX</a></p>
 ${isOwner && collection.isPublic ? html`<p class="collection-share"><label for="share-link">Share link</label> <input id="share-link" class="share-input" readonly value="${publicUrl}${url}"></p>` : ''}
 ${isOwner && !collection.isPublic ? html`<p class="hint">Private: only you see this page, its BibTeX and its papers here. Make it public below to share it.</p>` : ''}
 </header>
