@@ -72,12 +72,15 @@ export function createApp(deps: AppDependencies): Hono {
   // Forms are small: a comment is at most 10,000 characters. Larger bodies are refused before anything reads them.
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text('The request is too large.', 413) }));
   app.use(readFormBody);
-  // Images are the same for everyone: served before the session is looked up (a feed page asks for dozens).
-  registerImageRoutes(app, ctx);
+  // Images are the same for everyone: on a public instance they are served before the session is looked up (a
+  // feed page asks for dozens); on a members-only one, after the access check, like everything else.
+  const publicImages = ctx.config.access.read === 'public';
+  if (publicImages) registerImageRoutes(app, ctx);
   // Who is asking, and CSRF checks on every state-changing request (web/auth/auth.ts).
   app.use(authMiddleware(ctx));
   // Who may read: everyone, or members only (PAPERBOY_READ); the one access check of every route.
   app.use(readAccess(ctx));
+  if (!publicImages) registerImageRoutes(app, ctx);
   // The member's own: collections, saving, follows, "for you", their data, their account.
   registerCollectionRoutes(app, ctx);
   registerCollectionFeedRoutes(app, ctx);

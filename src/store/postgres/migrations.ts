@@ -373,6 +373,7 @@ export const migrations: Migration[] = [
         sha256 text COLLATE "C" PRIMARY KEY,
         content_type text NOT NULL,
         bytes bytea NOT NULL,
+        created_at text NOT NULL
       );
     `,
   },

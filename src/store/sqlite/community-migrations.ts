@@ -107,7 +107,7 @@ export const accountPrivacyMigration: Migration = {
   `,
 };
 
-/** Version 12: invitation links (single-use, stored hashed) and members' private feed keys. */
+/** Version 13: invitation links (single-use, stored hashed) and members' private feed keys. */
 export const accessMigration: Migration = {
   version: 13,
   name: 'invitations and feed keys',
