@@ -115,6 +115,9 @@ export function registerPages(app: Hono, ctx: AppContext): void {
     if (!input.ok) return badRequest(c, 'Invalid search', input.error);
     if (input.request.q.trim() === '') return show(c, searchStartPage(input.state));
     const response = await ctx.search.search(input.request);
+    // An arXiv id or URL goes straight to its paper.
+    const named = response.parsed.arxivId ? response.results.find((r) => r.paper.id === response.parsed.arxivId) : undefined;
+    if (named) return c.redirect(paperUrl(named.paper.id), 302);
     if (input.page > 1 && response.results.length === 0) return notFound(c, `There is no page ${input.page} of these results.`);
     const viewer = await viewerFor(c, store, response.results.map((r) => r.paper.id));
     const following = await viewerFollows(store, viewer, 'search', searchFollowTarget(input.state));

@@ -45,12 +45,18 @@ export class LexicalSearch {
     if (limit <= 0) return [];
     const source = this.#store.indexSource;
     if (!this.#index.ready || !this.#seen) {
-      const unindexed = await source.searchUnindexed(query, filters, weights, limit);
+      // The database's own ranking serves a bounded list at once; a whole match set waits for the index.
+      const unindexed = Number.isFinite(limit) ? await source.searchUnindexed(query, filters, weights, limit) : null;
       if (unindexed) return unindexed;
       await this.warmUp();
     }
     const dataVersion = await this.#caughtUp();
     return this.#index.search(query, await source.allowed(filters), await this.#hiddenDocs(dataVersion), weights, limit);
+  }
+
+  /** Every paper that matches a query and passes the filters, best first: the exact match set. */
+  matches(query: TextQuery, filters: SearchFilters, weights: FieldWeights): Promise<ScoredPaper[]> {
+    return this.search(query, filters, weights, Infinity);
   }
 
   /** Feeds the index every paper written since it last looked; returns the data version it is current with. */

@@ -7,7 +7,7 @@ import { html } from 'hono/html';
 import type { Paper } from '../../domain/types.ts';
 import { highlight, isEmptyMatcher, matcherFor, snippet, type Matcher } from '../../search/highlight.ts';
 import { isStopWord } from '../../domain/analyzer.ts';
-import { DEFAULT_SEARCH_CONFIG, type SearchResponse } from '../../search/search-service.ts';
+import type { SearchResponse } from '../../search/search-service.ts';
 import { excerpt, formatCount, plural } from '../../domain/format.ts';
 import type { Html } from '../html.ts';
 import type { PageOptions } from '../layout.ts';
@@ -15,7 +15,7 @@ import { emptyState } from '../components/empty-state.ts';
 import { marked } from '../components/marked.ts';
 import { cardGrid, type CardContent } from '../components/paper-card.ts';
 import { pagination } from '../components/pagination.ts';
-import { searchUrl, type SearchState } from '../../domain/urls.ts';
+import { arxivAbsUrl, searchUrl, type SearchState } from '../../domain/urls.ts';
 import { SEARCH_FEED, feedAlternates, searchPageFeedQuery } from '../../feeds/links.ts';
 import { followButton, searchFollowTarget } from '../components/follow-button.ts';
 import type { Viewer } from '../../http/viewer.ts';
@@ -57,7 +57,7 @@ export function searchPage(view: SearchView): PageOptions {
   const body = html`<div class="search-head">
 <h1 class="search-title">Results for <q class="search-query">${shown(state.q)}</q></h1>
 <p class="search-summary">${response.total === 0 ? 'No papers found'
-    : html`${papersFound(response.total)}${totalPages > 1 ? html` · showing ${first}–${first + response.results.length - 1}` : ''} · ${SORT_NOTES[sort]}`}</p>
+    : html`${papersFound(response)}${totalPages > 1 ? html` · showing ${first}–${first + response.results.length - 1}` : ''} · ${SORT_NOTES[sort]}`}</p>
 ${followButton('search', searchFollowTarget(state), shown(state.q, 100), view.viewer, view.following)}
 </div>
 ${filterForm(state)}
@@ -87,12 +87,13 @@ function notice({ response, page }: SearchView): string | null {
   return onlyByMeaning ? 'No paper contains these words; these papers are the closest in meaning.' : null;
 }
 
-/**
- * Search ranks a bounded set of candidates (the best `candidates` of each retriever): a full set means that
- * more papers matched than are ranked.
- */
-function papersFound(total: number): string {
-  return total >= DEFAULT_SEARCH_CONFIG.candidates ? `${formatCount(total)}+ papers` : plural(total, 'paper');
+/** What the list holds, as the search counted it: the papers with the words, and those only close in meaning. */
+function papersFound({ total, lexicalTotal, mode }: SearchResponse): string {
+  if (mode === 'vector') return `${plural(total, 'paper')} close in meaning`;
+  const byMeaning = total - lexicalTotal;
+  const withWords = lexicalTotal === 0 ? 'No paper contains these words'
+    : `${lexicalTotal === 1 ? '1 paper contains' : `${formatCount(lexicalTotal)} papers contain`} these words`;
+  return byMeaning > 0 ? `${withWords} · ${formatCount(byMeaning)} ${lexicalTotal === 0 ? '' : 'more '}close in meaning` : withWords;
 }
 
 function cardContent(paper: Paper, matcher: Matcher): CardContent {
@@ -170,8 +171,17 @@ ${hasFilters(state) || sort !== 'relevance' ? html`<a class="filter-clear" href=
 </form>`;
 }
 
+/** An arXiv id searched for that Paperboy does not have: where to read it, and how to bring it here. */
+function missingPaper(id: string): Html {
+  return emptyState(`Paperboy does not have arXiv ${id}`, html`<ul class="empty-tips">
+<li>Read it on arXiv: <a href="${arxivAbsUrl(id)}">${arxivAbsUrl(id)}</a>.</li>
+<li><a href="/submit">Submit it</a> to Daily Papers, so that others find it here.</li>
+</ul>`);
+}
+
 /** An empty result that helps: what to change, one-word searches to try, and a way to the feed. */
 function noResults({ state, response }: SearchView): Html {
+  if (response.missingArxivId) return missingPaper(response.missingArxivId);
   const words = [...new Set(response.parsed.words.filter((w) => !isStopWord(w) && w.length > 1))].slice(0, 6);
   const filtered = hasFilters(state);
   return emptyState(`No papers match “${shown(state.q, 60)}”`, html`<ul class="empty-tips">
