@@ -1,0 +1,46 @@
+/** The search page and search feeds say what they found, and only that. */
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { importPath } from '../src/ingest/import-files.ts';
+import { DAY_FIXTURES, memoryStore, testApp } from './helpers.ts';
+
+const store = memoryStore();
+const app = testApp(store);
+
+before(async () => {
+  assert.deepEqual((await importPath(store, DAY_FIXTURES)).failures, []);
+});
+
+test('an arXiv id or URL in the search box goes to its paper; an unknown id gets a page that says so', async () => {
+  const [paper] = await store.paperTexts(0, 1);
+  for (const q of [paper!.id, `https://arxiv.org/abs/${paper!.id}v2`]) {
+    const response = await app.request(`/search?q=${encodeURIComponent(q)}`);
+    assert.equal(response.status, 302, q);
+    assert.equal(response.headers.get('location'), `/papers/${paper!.id}`);
+  }
+  const missing = await app.request('/search?q=2607.21461');
+  const body = await missing.text();
+  assert.match(body, /Paperboy does not have arXiv 2607\.21461/);
+  assert.match(body, /href="https:\/\/arxiv\.org\/abs\/2607\.21461"/);
+  assert.match(body, /href="\/submit"/);
+  const api = await (await app.request('/api/search?q=2607.21461')).json() as { total: number };
+  assert.equal(api.total, 0);
+});
+
+test('the page counts the papers that contain the words; nonsense gets the empty page; its feed is empty', async () => {
+  const page = await (await app.request('/search?q=diffusion')).text();
+  assert.match(page, /\d+ papers contain these words/);
+  assert.doesNotMatch(page, /\+ papers/);
+  const nonsense = await (await app.request('/search?q=qwxzv')).text();
+  assert.match(nonsense, /No papers match/);
+  const feed = await (await app.request('/feeds/search.json?q=qwxzv')).json() as { items: unknown[] };
+  assert.deepEqual(feed.items, []);
+});
+
+test('a search feed lists every paper with the words, newest first', async () => {
+  const feed = await (await app.request('/feeds/search.json?q=diffusion')).json() as { items: { date_published?: string }[] };
+  const api = await (await app.request('/api/search?q=diffusion&mode=lexical')).json() as { total: number };
+  assert.equal(feed.items.length, Math.min(api.total, 50));
+  const dates = feed.items.map((i) => i.date_published ?? '');
+  assert.deepEqual(dates, [...dates].sort().reverse());
+});
