@@ -44,3 +44,15 @@ test('a search feed lists every paper with the words, newest first', async () =>
   const dates = feed.items.map((i) => i.date_published ?? '');
   assert.deepEqual(dates, [...dates].sort().reverse());
 });
+
+test('the organization filter matches a slug or a name, whatever the case', async () => {
+  const [paper] = (await store.getPapers((await store.paperTexts(0, 100)).map((p) => p.id))).filter((p) => p.organization);
+  const org = paper!.organization!;
+  const counts: number[] = [];
+  for (const value of [org.name, org.name.toUpperCase(), org.fullname.toLowerCase()]) {
+    const api = await (await app.request(`/api/search?q=${encodeURIComponent(paper!.title.split(' ')[0]!)}&mode=lexical&org=${encodeURIComponent(value)}`)).json() as { total: number };
+    counts.push(api.total);
+  }
+  assert.ok(counts[0]! > 0);
+  assert.deepEqual(counts, [counts[0], counts[0], counts[0]]);
+});
