@@ -8,7 +8,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { Paper } from '../domain/types.ts';
-import type { FieldWeights, ScoredPaper, SearchFilters, Store } from '../store/store.ts';
+import type { FieldWeights, PaperSortKey, ScoredPaper, SearchFilters, Store } from '../store/store.ts';
 import type { Embedder } from './embedder.ts';
 import { fuse, type FusedHit, type FusionConfig } from './fusion.ts';
 import { isEmptyQuery, parseQuery, type ParsedQuery } from './query-parser.ts';
@@ -216,13 +216,13 @@ export class SearchService {
     return [promoted, ...hits.filter((h) => h.id !== titleMatch)];
   }
 
-  async #sortKeys(hits: FusedHit[], sort: SearchSort): Promise<Map<string, Paper>> {
+  async #sortKeys(hits: FusedHit[], sort: SearchSort): Promise<Map<string, PaperSortKey>> {
     if (sort === 'relevance') return new Map();
-    return new Map((await this.#store.getPapers(hits.map((h) => h.id))).map((p) => [p.id, p]));
+    return this.#store.paperSortKeys(hits.map((h) => h.id));
   }
 }
 
-function sortHits(hits: FusedHit[], sort: SearchSort, papers: Map<string, Paper>): FusedHit[] {
+function sortHits(hits: FusedHit[], sort: SearchSort, papers: Map<string, PaperSortKey>): FusedHit[] {
   if (sort === 'relevance') return hits;
   const key = (id: string) => {
     const paper = papers.get(id);

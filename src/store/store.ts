@@ -94,6 +94,12 @@ export interface FieldWeights {
   abstract: number;
 }
 
+/** What search results sort by, other than relevance. */
+export interface PaperSortKey {
+  publishedAt: string;
+  upvotes: number;
+}
+
 /** A paper id with a score; higher is better. */
 export interface ScoredPaper {
   id: string;
@@ -110,6 +116,8 @@ export interface CoreStore {
   getPaper(id: string): Promise<Paper | null>;
   /** Papers by id, in the order of the ids; unknown ids are left out. */
   getPapers(ids: readonly string[]): Promise<Paper[]>;
+  /** Publication time and upvotes of these papers (visible ones only): what sorting a whole match set needs, without the papers. */
+  paperSortKeys(ids: readonly string[]): Promise<Map<string, PaperSortKey>>;
   /** Days on which the paper was on the daily feed, oldest first. */
   featuredDays(id: string): Promise<string[]>;
   listPapers(cursor: string | null, limit: number): Promise<PaperPage>;

@@ -4,7 +4,7 @@ import type { DailyEntry, Member, Organization, Paper } from '../../domain/types
 import { mergePaper, samePaperRecord, type PaperRecord } from '../../domain/paper-record.ts';
 import { ageInHours, trendingReference, trendingScore } from '../../domain/trending.ts';
 import type {
-  AuthorSummary, DailyQuery, ImportBatch, ImportCounts, OrganizationSummary, PaperPage, ScoredPaper, SearchFilters, Store,
+  AuthorSummary, DailyQuery, ImportBatch, ImportCounts, OrganizationSummary, PaperPage, PaperSortKey, ScoredPaper, SearchFilters, Store,
   StoreStats,
 } from '../store.ts';
 import { SqliteIndexSource, filterConditions } from './index-source.ts';
@@ -188,6 +188,13 @@ export class SqliteStore implements Store {
     const rows = this.#sql(`SELECT ${PAPER_SELECT} FROM json_each(?) j JOIN papers p ON p.id = j.value ${PAPER_JOINS} WHERE p.hidden_at IS NULL ORDER BY j.key`)
       .all(JSON.stringify(ids));
     return rows.map((row) => this.#withFirstEntry(row));
+  }
+
+  async paperSortKeys(ids: readonly string[]): Promise<Map<string, PaperSortKey>> {
+    if (ids.length === 0) return new Map();
+    const rows = this.#sql('SELECT p.id, p.published_at, p.upvotes FROM json_each(?) j JOIN papers p ON p.id = j.value WHERE p.hidden_at IS NULL')
+      .all(JSON.stringify(ids));
+    return new Map(rows.map((r) => [String(r.id), { publishedAt: String(r.published_at), upvotes: Number(r.upvotes) }]));
   }
 
   async paperTexts(afterRow: number, limit: number): Promise<{ row: number; id: string; title: string; summary: string }[]> {
