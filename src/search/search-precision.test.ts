@@ -116,3 +116,17 @@ test('a prefix matches the words as written: transformer* finds "Transformers"',
   assert.ok(response.results.some((r) => /transformers/i.test(r.paper.title)));
   assert.ok(response.results.length > 0);
 });
+
+test('the list holds exactly `total` papers, each once, whatever the page size; depth past the cached ranking ranks again', async () => {
+  const { service } = await setUp();
+  for (const q of ['video diffusion', 'language model', '"diffusion model"']) {
+    const all = await service.search(request(q, { limit: 100 }));
+    const ids = all.results.map((r) => r.paper.id);
+    assert.equal(new Set(ids).size, ids.length, q);
+    assert.equal(ids.length, all.total, q);
+    assert.ok(all.lexicalTotal <= all.total);
+    const paged: string[] = [];
+    for (let offset = 0; offset < all.total; offset += 7) paged.push(...(await service.search(request(q, { offset, limit: 7 }))).results.map((r) => r.paper.id));
+    assert.deepEqual(paged, ids, q);
+  }
+});

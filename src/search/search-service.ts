@@ -69,8 +69,16 @@ export const DEFAULT_SEARCH_CONFIG: SearchConfig = {
   cacheTtlMs: 60_000,
 };
 
+/** Hits a ranking keeps (and the cache holds) unless a deeper page is asked for: a feed's or many pages' worth. */
+const RANKED_DEPTH = 500;
+
 interface Ranking {
+  /** The first hits of the ranking, in order (all of them when fewer than `depth`). */
   hits: FusedHit[];
+  /** How deep the ranking went: pages past it rank again. */
+  depth: number;
+  /** The whole match set's size. */
+  total: number;
   lexicalTotal: number;
   missingArxivId: string | null;
   mode: SearchMode;
@@ -98,8 +106,8 @@ export class SearchService {
     this.#lexical = lexicalSearch(store);
     this.#embedder = embedder;
     this.#config = config;
-    // Rankings hold whole match sets: the cache is bounded by hits kept, not only by queries.
-    this.#cache = new LRUCache({ max: config.cacheSize, maxSize: config.cacheSize * 1_000, sizeCalculation: (r) => r.hits.length + 1, ttl: config.cacheTtlMs });
+    // Deep pages make long rankings: the cache is bounded by hits kept as well as by queries.
+    this.#cache = new LRUCache({ max: config.cacheSize, maxSize: config.cacheSize * RANKED_DEPTH, sizeCalculation: (r) => r.hits.length + 1, ttl: config.cacheTtlMs });
   }
 
   get embedder(): Embedder | null {
@@ -125,9 +133,10 @@ export class SearchService {
       return { results: [], total: 0, lexicalTotal: 0, missingArxivId: null, mode: request.mode, notice, parsed };
     }
     const key = JSON.stringify([request.q.trim().toLowerCase(), request.filters, request.sort, request.mode]);
+    const depth = Math.max(RANKED_DEPTH, request.offset + request.limit);
     let ranking = this.#cache.get(key);
-    if (!ranking) {
-      ranking = await this.#rank(parsed, request);
+    if (!ranking || (ranking.depth < depth && ranking.hits.length < ranking.total)) {
+      ranking = await this.#rank(parsed, request, depth);
       // A ranking made while the query embedder failed is not kept: the next query may embed fine. Without any
       // embedder (semantic search off, or no vectors on this backend) the lexical ranking is the answer.
       if (ranking.mode === request.mode || request.mode === 'lexical' || !this.#embedder) this.#cache.set(key, ranking);
@@ -139,19 +148,19 @@ export class SearchService {
       return paper ? [{ ...hit, paper }] : [];
     });
     return {
-      results, total: ranking.hits.length, lexicalTotal: ranking.lexicalTotal, missingArxivId: ranking.missingArxivId,
+      results, total: ranking.total, lexicalTotal: ranking.lexicalTotal, missingArxivId: ranking.missingArxivId,
       mode: ranking.mode, notice: ranking.notice, parsed,
     };
   }
 
-  async #rank(parsed: ParsedQuery, request: SearchRequest): Promise<Ranking> {
+  async #rank(parsed: ParsedQuery, request: SearchRequest, depth: number): Promise<Ranking> {
     const { candidates, weights } = this.#config;
     // An arXiv id (or its URL) names one paper: that paper alone, or the news that it is not here.
     if (parsed.arxivId) {
       const known = (await this.#store.getPaper(parsed.arxivId)) !== null;
       const allowed = known && (await this.#store.filterPapers([parsed.arxivId], request.filters)).has(parsed.arxivId);
       const hits = allowed ? [{ id: parsed.arxivId, score: Infinity, lexicalRank: null, vectorRank: null }] : [];
-      return { hits, lexicalTotal: hits.length, missingArxivId: known ? null : parsed.arxivId, mode: request.mode, notice: null };
+      return { hits, depth, total: hits.length, lexicalTotal: hits.length, missingArxivId: known ? null : parsed.arxivId, mode: request.mode, notice: null };
     }
     let mode = request.mode;
     let notice: string | null = parsed.onlyStopWords ? 'The query has only common words; results may be broad.' : null;
@@ -174,24 +183,29 @@ export class SearchService {
       }
     }
     const constrained = parsed.phrases.length > 0 || parsed.exclusions.length > 0;
-    const lexical = mode === 'vector' && !constrained ? [] : await this.#lexical.matches(parsed, request.filters, weights);
-    if (constrained) {
-      // Phrases and exclusions hold for every result: a neighbour in meaning must be in the match set too.
-      const matching = new Set(lexical.map((h) => h.id));
-      vector = vector.filter((h) => matching.has(h.id));
-    }
     if (request.sort !== 'relevance') {
-      const hits = lexical.map((h, i) => ({ id: h.id, score: h.score, lexicalRank: i + 1, vectorRank: null }));
-      return { hits: sortHits(hits, request.sort, await this.#sortKeys(hits, request.sort)), lexicalTotal: lexical.length, missingArxivId: null, mode, notice };
+      // Every paper with the words, ordered by its sort key; the ranking keeps the first `depth`.
+      const matches = await this.#lexical.matches(parsed, request.filters, weights);
+      const all = matches.map((h, i) => ({ id: h.id, score: h.score, lexicalRank: i + 1, vectorRank: null }));
+      const hits = sortHits(all, request.sort, await this.#sortKeys(all, request.sort)).slice(0, depth);
+      return { hits, depth, total: matches.length, lexicalTotal: matches.length, missingArxivId: null, mode, notice };
     }
+    const lexical = mode === 'vector' && !constrained ? null
+      : await this.#lexical.searchCounted(parsed, request.filters, weights, Math.max(candidates, depth), new Set(vector.map((h) => h.id)));
+    // A neighbour in meaning that contains the words counts among the papers with the words, wherever it ranks;
+    // phrases and exclusions hold for every result, so there only those neighbours stay.
+    if (constrained) vector = vector.filter((h) => lexical!.matching.has(h.id));
     const fusion: FusionConfig = mode === 'hybrid' ? this.#config.fusion
       : { ...this.#config.fusion, method: 'convex', vectorWeight: mode === 'vector' ? 1 : 0 };
-    const fused = mode === 'vector' ? fuse([], vector, fusion) : fuse(lexical.slice(0, candidates), vector, fusion);
-    // Past the fused candidates, the rest of the match set in BM25 order: `total` is the whole set.
+    const lexicalHits = mode === 'vector' || !lexical ? [] : lexical.hits;
+    const fused = fuse(lexicalHits.slice(0, candidates), vector, fusion);
+    // Past the fused candidates, the rest of the papers with the words in BM25 order, as deep as asked.
     const seen = new Set(fused.map((h) => h.id));
-    const rest = mode === 'vector' ? [] : lexical.flatMap((h, i) => seen.has(h.id) ? [] : [{ id: h.id, score: 0, lexicalRank: i + 1, vectorRank: null }]);
+    const rest = lexicalHits.flatMap((h, i) => seen.has(h.id) ? [] : [{ id: h.id, score: 0, lexicalRank: i + 1, vectorRank: null }]);
     const hits = await this.#titleMatchFirst(parsed, [...fused, ...rest], request.filters);
-    return { hits, lexicalTotal: mode === 'vector' ? 0 : lexical.length, missingArxivId: null, mode, notice };
+    const lexicalTotal = mode === 'vector' || !lexical ? 0 : lexical.total;
+    const byMeaningOnly = mode === 'vector' ? vector.length : vector.filter((h) => !lexical!.matching.has(h.id)).length;
+    return { hits: hits.slice(0, depth), depth, total: lexicalTotal + byMeaningOnly, lexicalTotal, missingArxivId: null, mode, notice };
   }
 
   /** The model's similarity floor, read (or calibrated) once per model. */

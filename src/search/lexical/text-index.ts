@@ -88,10 +88,22 @@ export class TextIndex {
 
   /**
    * The best `limit` papers for a query, leaving out `hidden` ones and, when `allowed` is given, any not in
-   * it; with `limit` Infinity, every paper that matches (the exact match set). Phrases and exclusions hold
-   * for every hit. Waits for the first build when there is no index yet.
+   * it; with `limit` Infinity, every paper that matches. Phrases and exclusions hold for every hit. Waits for
+   * the first build when there is no index yet.
    */
   async search(query: TextQuery, allowed: ReadonlySet<number> | null, hidden: ReadonlySet<number>, weights: FieldWeights, limit: number): Promise<ScoredPaper[]> {
+    return (await this.#search(query, allowed, hidden, weights, limit, false)).hits;
+  }
+
+  /**
+   * As search, with the exact number of papers that match (which costs scoring every one of them), and which
+   * of the `probe` papers match, wherever they rank.
+   */
+  searchCounted(query: TextQuery, allowed: ReadonlySet<number> | null, hidden: ReadonlySet<number>, weights: FieldWeights, limit: number, probe: ReadonlySet<string> = new Set()): Promise<CountedHits> {
+    return this.#search(query, allowed, hidden, weights, limit, true, probe);
+  }
+
+  async #search(query: TextQuery, allowed: ReadonlySet<number> | null, hidden: ReadonlySet<number>, weights: FieldWeights, limit: number, counted: boolean, probe: ReadonlySet<string> = new Set()): Promise<CountedHits> {
     if (!this.#index) await this.warmUp();
     const index = this.#index!;
     const exclusions = query.exclusions ?? [];
@@ -101,7 +113,7 @@ export class TextIndex {
     const touched: number[] = [];
     // Without phrases, exclusions or filters the best `limit` are all that is kept, so common terms may skip
     // untouched papers; the whole match set needs every paper scored.
-    const prune = query.phrases.length === 0 && exclusions.length === 0 && allowed === null && Number.isFinite(limit);
+    const prune = !counted && query.phrases.length === 0 && exclusions.length === 0 && allowed === null && Number.isFinite(limit);
     index.accumulate(terms, weights, scores, touched, prune ? limit + hidden.size : 0);
     // With phrases, only papers holding every phrase word are candidates; adjacency is checked below.
     const withPhraseWords = query.phrases.length > 0 ? new Set(index.documentsWithAll(query.phrases.flat())) : null;
@@ -110,20 +122,38 @@ export class TextIndex {
     const admits = (doc: number) => (withPhraseWords === null || withPhraseWords.has(doc)) && (excluded === null || !excluded.has(doc)) && visible(doc);
     // Phrase adjacency is read from the texts, best first, until `limit` pass: every candidate is kept until then.
     const collect = hitCollector(query.phrases.length > 0 ? Infinity : limit);
+    let total = 0;
+    const probed = new Set<string>();
+    const probing = probe.size > 0 && query.phrases.length === 0;
     for (const doc of touched) {
       const score = scores[doc]!;
       scores[doc] = 0;
-      if (score > collect.threshold && admits(doc)) collect.offer({ doc, id: index.id(doc)!, score });
+      if (counted) {
+        if (!admits(doc)) continue;
+        total++;
+        if (probing && probe.has(index.id(doc)!)) probed.add(index.id(doc)!);
+        if (score > collect.threshold) collect.offer({ doc, id: index.id(doc)!, score });
+      } else if (score > collect.threshold && admits(doc)) {
+        collect.offer({ doc, id: index.id(doc)!, score });
+      }
     }
     for (const [doc, { terms: recentTerms }] of this.#recent) {
       if (exclusions.some((term) => recentTerms.terms.has(term))) continue;
       if (query.phrases.flat().some((term) => !recentTerms.terms.has(term))) continue;
       const score = index.scoreDocument(recentTerms, terms, weights);
-      if (score > 0 && score > collect.threshold && visible(doc)) collect.offer({ doc, id: recentTerms.id, score });
+      if (score > 0 && visible(doc)) {
+        total++;
+        if (probing && probe.has(recentTerms.id)) probed.add(recentTerms.id);
+        if (score > collect.threshold) collect.offer({ doc, id: recentTerms.id, score });
+      }
     }
     const hits = collect.sorted();
-    const kept = query.phrases.length === 0 ? hits : await this.#withPhrases(hits, query.phrases, limit);
-    return kept.map((hit) => ({ id: hit.id, score: hit.score }));
+    if (query.phrases.length > 0) {
+      // Counting needs every candidate's adjacency checked; a plain search stops once `limit` pass.
+      const kept = await this.#withPhrases(hits, query.phrases, counted ? Infinity : limit);
+      return { hits: kept.slice(0, limit).map(scored), total: kept.length, matching: new Set(kept.flatMap((h) => probe.has(h.id) ? [h.id] : [])) };
+    }
+    return { hits: hits.map(scored), total, matching: probed };
   }
 
   /** A prefix matches the words as written and their stems: `transformer*` finds "Transformers" (stem "transform"). */
@@ -147,6 +177,16 @@ export class TextIndex {
     return kept.slice(0, limit);
   }
 }
+
+/** The best hits of a search, and how many papers matched in all. */
+export interface CountedHits {
+  hits: ScoredPaper[];
+  total: number;
+  /** The probed papers that match. */
+  matching: Set<string>;
+}
+
+const scored = (hit: Hit): ScoredPaper => ({ id: hit.id, score: hit.score });
 
 /** The best `limit` hits, or, with an infinite limit, all of them. */
 function hitCollector(limit: number): { threshold: number; offer(hit: Hit): void; sorted(): Hit[] } {
