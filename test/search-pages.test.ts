@@ -2,7 +2,9 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { importPath } from '../src/ingest/import-files.ts';
-import { DAY_FIXTURES, memoryStore, testApp } from './helpers.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DAY_FIXTURES, memoryStore, tempDir, testApp } from './helpers.ts';
 
 const store = memoryStore();
 const app = testApp(store);
@@ -55,4 +57,27 @@ test('the organization filter matches a slug or a name, whatever the case', asyn
   }
   assert.ok(counts[0]! > 0);
   assert.deepEqual(counts, [counts[0], counts[0], counts[0]]);
+});
+
+test('a "from" after "to" shows the form again with the message; filters that cannot match are not offered', async () => {
+  const response = await app.request('/search?q=diffusion&from=2025-06-01&to=2024-01-01');
+  assert.equal(response.status, 400);
+  const body = await response.text();
+  assert.match(body, /The “from” date is after the “to” date/);
+  assert.match(body, /<form class="search-filters"/);
+  assert.match(body, /value="2025-06-01"/);
+  assert.match(body, /value="diffusion"/);
+
+  const bare = memoryStore();
+  const dir = tempDir();
+  const file = join(dir, 'bare.jsonl');
+  writeFileSync(file, `${JSON.stringify({ arxiv_id: '2608.99998', title: 'Diffusion without categories', abstract: 'A paper with no categories, organization or code.',
+    authors: ['Ann Author'], published: '2026-08-20', categories: [], upvotes: 1, hf_date: '2026-08-21' })}\n`);
+  assert.deepEqual((await importPath(bare, file)).failures, []);
+  const page = await (await testApp(bare).request('/search?q=diffusion')).text();
+  assert.doesNotMatch(page, /filter-category|filter-org|filter-code/);
+  assert.match(page, /filter-from/);
+  const demo = await (await app.request('/search?q=diffusion')).text();
+  assert.match(demo, /filter-org/);
+  assert.doesNotMatch(demo, /filter-category/, 'the demo papers have no arXiv categories');
 });

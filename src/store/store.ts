@@ -94,6 +94,12 @@ export interface FieldWeights {
   abstract: number;
 }
 
+export interface FilterFacets {
+  organization: boolean;
+  category: boolean;
+  hasCode: boolean;
+}
+
 /** What search results sort by, other than relevance. */
 export interface PaperSortKey {
   publishedAt: string;
@@ -118,6 +124,8 @@ export interface CoreStore {
   getPapers(ids: readonly string[]): Promise<Paper[]>;
   /** Publication time and upvotes of these papers (visible ones only): what sorting a whole match set needs, without the papers. */
   paperSortKeys(ids: readonly string[]): Promise<Map<string, PaperSortKey>>;
+  /** Which search filters can match any visible paper here (a demo without arXiv categories offers no category filter). */
+  filterFacets(): Promise<FilterFacets>;
   /** Days on which the paper was on the daily feed, oldest first. */
   featuredDays(id: string): Promise<string[]>;
   listPapers(cursor: string | null, limit: number): Promise<PaperPage>;

@@ -199,6 +199,15 @@ export function storeContract(backend: () => ContractBackend): void {
       assert.equal((await store.paperSortKeys([])).size, 0);
     });
 
+    test('filterFacets says which search filters can match a paper', async (t) => {
+      const store = await opened(t);
+      const papers = [...fixturePapers().values()];
+      assert.deepEqual(await store.filterFacets(), {
+        organization: papers.some((p) => Boolean(p.organization)), category: papers.some((p) => (p.categories ?? []).length > 0),
+        hasCode: papers.some((p) => Boolean(p.githubRepo)),
+      });
+    });
+
     test('listPapers pages through every paper once, newest first, by cursor', async (t) => {
       const store = await opened(t);
       const seen: Paper[] = [];

@@ -8,6 +8,7 @@ import type { Paper } from '../../domain/types.ts';
 import { highlight, isEmptyMatcher, matcherFor, snippet, type Matcher } from '../../search/highlight.ts';
 import { isStopWord } from '../../domain/analyzer.ts';
 import type { SearchResponse } from '../../search/search-service.ts';
+import type { FilterFacets } from '../../store/store.ts';
 import { excerpt, formatCount, plural } from '../../domain/format.ts';
 import type { Html } from '../html.ts';
 import type { PageOptions } from '../layout.ts';
@@ -28,6 +29,8 @@ export interface SearchView {
   viewer: Viewer;
   /** Whether the viewer follows this search. */
   following: boolean;
+  /** The filters that can match a paper on this instance (the others are not offered). */
+  facets: FilterFacets;
 }
 
 const SORT_LABELS = { relevance: 'Relevance', date: 'Newest first', upvotes: 'Most upvoted' } as const;
@@ -60,7 +63,7 @@ export function searchPage(view: SearchView): PageOptions {
     : html`${papersFound(response)}${totalPages > 1 ? html` · showing ${first}–${first + response.results.length - 1}` : ''} · ${SORT_NOTES[sort]}`}</p>
 ${followButton('search', searchFollowTarget(state), shown(state.q, 100), view.viewer, view.following)}
 </div>
-${filterForm(state)}
+${filterForm(state, view.facets)}
 ${notice(view) ? html`<p class="notice notice-info" role="status">${notice(view)}</p>` : ''}
 <section class="search-results" aria-labelledby="results-heading">
 <h2 id="results-heading" class="sr-only">Results</h2>
@@ -134,7 +137,21 @@ function hiddenFilters(state: SearchState): Html {
   return html`${pairs.filter(([, v]) => v).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}`;
 }
 
-function filterForm(state: SearchState): Html {
+/** The form again, with what was wrong in it (a range whose end comes before its start). */
+export function searchFormPage(state: SearchState, error: string, facets: FilterFacets): PageOptions {
+  return {
+    title: `${shown(state.q, 60)} — Search`,
+    description: `Research papers matching “${shown(state.q)}”.`,
+    search: state,
+    body: html`<div class="search-head">
+<h1 class="search-title">Results for <q class="search-query">${shown(state.q)}</q></h1>
+</div>
+<p class="notice notice-error" role="alert">${error}</p>
+${filterForm(state, facets)}`,
+  };
+}
+
+function filterForm(state: SearchState, facets: FilterFacets): Html {
   const sort = state.sort ?? 'relevance';
   return html`<form class="search-filters" action="/search" method="get" aria-label="Filters and sorting">
 <input type="hidden" name="q" value="${state.q}">
@@ -148,22 +165,22 @@ ${state.limit !== undefined ? html`<input type="hidden" name="limit" value="${st
 <label for="filter-to">to</label>
 <input id="filter-to" type="date" name="to" value="${state.to ?? ''}">
 </div>
-<div class="field">
+${facets.organization || state.org ? html`<div class="field">
 <label for="filter-org">Organization</label>
 <input id="filter-org" type="text" name="org" value="${state.org ?? ''}" placeholder="e.g. google" maxlength="100" autocomplete="off" spellcheck="false">
-</div>
-<div class="field">
+</div>` : ''}
+${facets.category || state.category ? html`<div class="field">
 <label for="filter-category">arXiv category</label>
 <input id="filter-category" type="text" name="category" value="${state.category ?? ''}" placeholder="e.g. cs.CL" maxlength="40" autocomplete="off" spellcheck="false" pattern="[a-z\\-]+(\\.[A-Za-z\\-]+)?">
-</div>
+</div>` : ''}
 <div class="field">
 <label for="filter-sort">Sort by</label>
 <select id="filter-sort" name="sort">${(['relevance', 'date', 'upvotes'] as const).map((key) => html`<option value="${key}"${key === sort ? html` selected` : ''}>${SORT_LABELS[key]}</option>`)}</select>
 </div>
-<div class="field field-check">
+${facets.hasCode || state.hasCode ? html`<div class="field field-check">
 <input id="filter-code" type="checkbox" name="has_code" value="1"${state.hasCode ? html` checked` : ''}>
 <label for="filter-code">Has code</label>
-</div>
+</div>` : ''}
 <div class="filter-actions">
 <button class="button button-primary" type="submit">Apply</button>
 ${hasFilters(state) || sort !== 'relevance' ? html`<a class="filter-clear" href="${plainSearch(state)}">Clear filters</a>` : ''}
