@@ -81,3 +81,8 @@ test('a "from" after "to" shows the form again with the message; filters that ca
   assert.match(demo, /filter-org/);
   assert.doesNotMatch(demo, /filter-category/, 'the demo papers have no arXiv categories');
 });
+
+test('the empty page offers the spelling the papers use', async () => {
+  const page = await (await app.request('/search?q=difusion')).text();
+  assert.match(page, /Did you mean <a href="\/search\?q=diffusion">diffusion<\/a>\?/);
+});

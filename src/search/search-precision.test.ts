@@ -130,3 +130,12 @@ test('the list holds exactly `total` papers, each once, whatever the page size; 
     assert.deepEqual(paged, ids, q);
   }
 });
+
+test('a misspelling that finds nothing gets a "did you mean" from the index\'s own words', async () => {
+  const { service } = await setUp();
+  const response = await service.search(request('difusion modle'));
+  assert.equal(response.total, 0);
+  assert.equal(response.suggestion, 'diffusion model');
+  assert.equal((await service.search(request('qwxzv'))).suggestion, null);
+  assert.equal((await service.search(request('diffusion'))).suggestion, null);
+});

@@ -12,7 +12,7 @@ import type { FieldWeights, PaperSortKey, ScoredPaper, SearchFilters, Store } fr
 import type { Embedder } from './embedder.ts';
 import { fuse, type FusedHit, type FusionConfig } from './fusion.ts';
 import { isEmptyQuery, parseQuery, type ParsedQuery } from './query-parser.ts';
-import { titleKey } from '../domain/analyzer.ts';
+import { isStopWord, titleKey } from '../domain/analyzer.ts';
 import { lexicalSearch, type LexicalSearch } from './lexical/lexical-search.ts';
 import { similarityFloor } from './similarity-floor.ts';
 
@@ -40,6 +40,8 @@ export interface SearchResponse {
   lexicalTotal: number;
   /** An arXiv id asked for that is not in the store (null otherwise). */
   missingArxivId: string | null;
+  /** When nothing matched: the query spelled as the papers spell its words ("did you mean"), or null. */
+  suggestion: string | null;
   /** The mode that actually ran (hybrid falls back to lexical when the query cannot be embedded). */
   mode: SearchMode;
   /** Why the result differs from what was asked, for the person searching. */
@@ -73,6 +75,7 @@ export const DEFAULT_SEARCH_CONFIG: SearchConfig = {
 const RANKED_DEPTH = 500;
 
 interface Ranking {
+  suggestion: string | null;
   /** The first hits of the ranking, in order (all of them when fewer than `depth`). */
   hits: FusedHit[];
   /** How deep the ranking went: pages past it rank again. */
@@ -130,13 +133,14 @@ export class SearchService {
     const parsed = parseQuery(request.q);
     if (isEmptyQuery(parsed)) {
       const notice = request.q.trim() === '' ? null : 'The query has no words to search for.';
-      return { results: [], total: 0, lexicalTotal: 0, missingArxivId: null, mode: request.mode, notice, parsed };
+      return { results: [], total: 0, lexicalTotal: 0, missingArxivId: null, suggestion: null, mode: request.mode, notice, parsed };
     }
     const key = JSON.stringify([request.q.trim().toLowerCase(), request.filters, request.sort, request.mode]);
     const depth = Math.max(RANKED_DEPTH, request.offset + request.limit);
     let ranking = this.#cache.get(key);
     if (!ranking || (ranking.depth < depth && ranking.hits.length < ranking.total)) {
       ranking = await this.#rank(parsed, request, depth);
+      if (ranking.total === 0 && !parsed.arxivId) ranking.suggestion = await this.#lexical.suggest(parsed.words.filter((w) => !isStopWord(w)));
       // A ranking made while the query embedder failed is not kept: the next query may embed fine. Without any
       // embedder (semantic search off, or no vectors on this backend) the lexical ranking is the answer.
       if (ranking.mode === request.mode || request.mode === 'lexical' || !this.#embedder) this.#cache.set(key, ranking);
@@ -148,7 +152,7 @@ export class SearchService {
       return paper ? [{ ...hit, paper }] : [];
     });
     return {
-      results, total: ranking.total, lexicalTotal: ranking.lexicalTotal, missingArxivId: ranking.missingArxivId,
+      results, total: ranking.total, lexicalTotal: ranking.lexicalTotal, missingArxivId: ranking.missingArxivId, suggestion: ranking.suggestion,
       mode: ranking.mode, notice: ranking.notice, parsed,
     };
   }
@@ -160,7 +164,7 @@ export class SearchService {
       const known = (await this.#store.getPaper(parsed.arxivId)) !== null;
       const allowed = known && (await this.#store.filterPapers([parsed.arxivId], request.filters)).has(parsed.arxivId);
       const hits = allowed ? [{ id: parsed.arxivId, score: Infinity, lexicalRank: null, vectorRank: null }] : [];
-      return { hits, depth, total: hits.length, lexicalTotal: hits.length, missingArxivId: known ? null : parsed.arxivId, mode: request.mode, notice: null };
+      return { hits, depth, total: hits.length, lexicalTotal: hits.length, missingArxivId: known ? null : parsed.arxivId, suggestion: null, mode: request.mode, notice: null };
     }
     let mode = request.mode;
     let notice: string | null = parsed.onlyStopWords ? 'The query has only common words; results may be broad.' : null;
@@ -188,7 +192,7 @@ export class SearchService {
       const matches = await this.#lexical.matches(parsed, request.filters, weights);
       const all = matches.map((h, i) => ({ id: h.id, score: h.score, lexicalRank: i + 1, vectorRank: null }));
       const hits = sortHits(all, request.sort, await this.#sortKeys(all, request.sort)).slice(0, depth);
-      return { hits, depth, total: matches.length, lexicalTotal: matches.length, missingArxivId: null, mode, notice };
+      return { hits, depth, total: matches.length, lexicalTotal: matches.length, missingArxivId: null, suggestion: null, mode, notice };
     }
     const lexical = mode === 'vector' && !constrained ? null
       : await this.#lexical.searchCounted(parsed, request.filters, weights, Math.max(candidates, depth), new Set(vector.map((h) => h.id)));
@@ -205,7 +209,7 @@ export class SearchService {
     const hits = await this.#titleMatchFirst(parsed, [...fused, ...rest], request.filters);
     const lexicalTotal = mode === 'vector' || !lexical ? 0 : lexical.total;
     const byMeaningOnly = mode === 'vector' ? vector.length : vector.filter((h) => !lexical!.matching.has(h.id)).length;
-    return { hits: hits.slice(0, depth), depth, total: lexicalTotal + byMeaningOnly, lexicalTotal, missingArxivId: null, mode, notice };
+    return { hits: hits.slice(0, depth), depth, total: lexicalTotal + byMeaningOnly, lexicalTotal, missingArxivId: null, suggestion: null, mode, notice };
   }
 
   /** The model's similarity floor, read (or calibrated) once per model. */

@@ -191,6 +191,11 @@ export class Bm25Index {
     return result;
   }
 
+  /** Every term of the vocabulary. */
+  terms(): IterableIterator<string> {
+    return this.#vocabulary.keys();
+  }
+
   /** Live documents whose postings contain any of the terms. */
   documentsWithAny(terms: readonly string[]): Set<number> {
     const result = new Set<number>();

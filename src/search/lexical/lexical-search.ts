@@ -73,6 +73,12 @@ export class LexicalSearch {
     return this.#index.searchCounted(query, await source.allowed(filters), await this.#hiddenDocs(dataVersion), weights, limit, probe);
   }
 
+  /** A spelling of the query's words that the papers use ("did you mean"), or null. */
+  async suggest(words: readonly string[]): Promise<string | null> {
+    if (!this.#index.ready) await this.warmUp();
+    return this.#index.suggest(words);
+  }
+
   /** Feeds the index every paper written since it last looked; returns the data version it is current with. */
   async #caughtUp(): Promise<string> {
     const dataVersion = await this.#store.dataVersion();

@@ -15,6 +15,8 @@ import { Bm25Builder, Bm25Index, TopK, documentTerms, type AnalyzedDocument, typ
 const PREFIX_EXPANSION = 64;
 /** Candidates whose text is read per round trip when checking a quoted phrase (in score order, until enough pass). */
 const PHRASE_CHECK_CHUNK = 1_000;
+/** Papers read for the ways a suggested term is written. */
+const SURFACE_SAMPLE = 20;
 /** Rows read per step of a build, between which other work runs. */
 const BUILD_CHUNK = 2_000;
 
@@ -156,6 +158,48 @@ export class TextIndex {
     return { hits: hits.map(scored), total, matching: probed };
   }
 
+  /**
+   * The words with each one the index does not know replaced by the most common term of its vocabulary one
+   * or two edits away, as written in a paper; null when no word needs or finds a replacement.
+   */
+  async suggest(words: readonly string[]): Promise<string | null> {
+    if (!this.#index) await this.warmUp();
+    const index = this.#index!;
+    let changed = false;
+    const suggested: string[] = [];
+    for (const word of words) {
+      const stem = analyze(word)[0];
+      if (!stem || index.documentFrequency(stem) > 0 || /\d/.test(stem) || stem.length < 4) {
+        suggested.push(word);
+        continue;
+      }
+      const maxEdits = stem.length >= 7 ? 2 : 1;
+      let best: string | null = null;
+      for (const term of index.terms()) {
+        if (Math.abs(term.length - stem.length) > maxEdits || /\d/.test(term)) continue;
+        if ((best === null || index.documentFrequency(term) > index.documentFrequency(best)) && editDistance(stem, term, maxEdits) <= maxEdits) best = term;
+      }
+      const surface = best === null ? null : await this.#surfaceForm(index, best, word.toLowerCase());
+      if (surface) changed = true;
+      suggested.push(surface ?? word);
+    }
+    return changed ? suggested.join(' ') : null;
+  }
+
+  /** The word of a paper with term `term` closest to what was typed (terms are stems: "diffus" is written "diffusion"). */
+  async #surfaceForm(index: Bm25Index, term: string, typed: string): Promise<string | null> {
+    const docs = index.documentsWithAll([term]).slice(0, SURFACE_SAMPLE);
+    // Closest in edits, then in length ("modle": "model" rather than "models").
+    const distance = (word: string) => editDistance(typed, word) * 100 + Math.abs(word.length - typed.length);
+    let best: string | null = null;
+    for (const text of await this.#source.texts(docs)) {
+      for (const word of `${text.title} ${text.summary} ${text.authors}`.toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
+        if (word && analyze(word)[0] === term && (best === null || distance(word) < distance(best))) best = word;
+      }
+    }
+    return best;
+  }
+
   /** A prefix matches the words as written and their stems: `transformer*` finds "Transformers" (stem "transform"). */
   #expandPrefix(index: Bm25Index, prefix: string): string[] {
     const stem = analyze(prefix)[0];
@@ -197,6 +241,23 @@ function hitCollector(limit: number): { threshold: number; offer(hit: Hit): void
     offer: (hit) => void all.push(hit),
     sorted: () => all.sort((a, b) => b.score - a.score || a.doc - b.doc),
   };
+}
+
+/** The Levenshtein distance of two words, or max + 1 as soon as it is known to exceed `max`. */
+function editDistance(a: string, b: string, max = Infinity): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      current.push(value);
+      rowMin = Math.min(rowMin, value);
+    }
+    if (rowMin > max) return max + 1;
+    previous = current;
+  }
+  return previous[b.length]!;
 }
 
 function containsSequence(terms: readonly string[], phrase: readonly string[]): boolean {

@@ -202,6 +202,7 @@ function noResults({ state, response }: SearchView): Html {
   const words = [...new Set(response.parsed.words.filter((w) => !isStopWord(w) && w.length > 1))].slice(0, 6);
   const filtered = hasFilters(state);
   return emptyState(`No papers match “${shown(state.q, 60)}”`, html`<ul class="empty-tips">
+${response.suggestion ? html`<li class="did-you-mean">Did you mean <a href="${searchUrl({ ...state, q: response.suggestion })}">${response.suggestion}</a>?</li>` : ''}
 ${filtered ? html`<li>Filters narrow the search: <a href="${plainSearch(state)}">search all papers for these words</a>.</li>` : ''}
 <li>Check the spelling of the words.</li>
 ${words.length > 1 ? html`<li>Try fewer words, or more general ones. One word at a time: ${words.map((w, i) => html`${i > 0 ? ', ' : ''}<a href="${searchUrl({ ...state, q: w })}">${w}</a>`)}.</li>`
