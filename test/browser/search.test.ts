@@ -115,3 +115,17 @@ test('nonsense shows the empty page; an arXiv id typed in the box opens its pape
   await page.locator(headerBox).press('Enter');
   await page.waitForURL(new RegExp(`/papers/${id.replace('.', '\\.')}$`));
 });
+
+test('a misspelling offers the right spelling; a range that ends before it starts keeps the form with the message', async () => {
+  const page = await firstPage(await openBrowser(server));
+  await page.goto(`${server.url}/search?q=difusion`);
+  await page.locator('.did-you-mean a').click();
+  await page.waitForURL(/\/search\?q=diffusion$/);
+  assert.ok(await page.locator('.search-results .card').count() > 0);
+  await page.locator('#filter-from').fill('2025-06-01');
+  await page.locator('#filter-to').fill('2024-01-01');
+  await page.locator('.search-filters button[type="submit"]').click();
+  await page.waitForURL(/from=2025-06-01/);
+  assert.match(await page.locator('[role="alert"]').innerText(), /after the “to” date/);
+  assert.equal(await page.locator('#filter-from').inputValue(), '2025-06-01');
+});
