@@ -44,6 +44,8 @@ export function registerSearchApi(app: Hono, { search }: AppContext): void {
       mode: response.mode,
       notice: response.notice,
       total: response.total,
+      lexicalTotal: response.lexicalTotal,
+      ...(response.suggestion && { suggestion: response.suggestion }),
       page: parsed.page,
       limit: parsed.request.limit,
       results: response.results.map((result) => ({

@@ -84,7 +84,8 @@ export async function followPapers(store: Store, search: SavedSearch, follow: Fo
   const fromDay = request.filters.fromDay && request.filters.fromDay > window.firstDay ? request.filters.fromDay : window.firstDay;
   const toDay = request.filters.toDay && request.filters.toDay < window.lastDay ? request.filters.toDay : window.lastDay;
   if (fromDay > toDay) return [];
-  const response = await search.search({ ...request, filters: { ...request.filters, fromDay, toDay }, sort: 'date', offset: 0, limit });
+  // Newest papers that contain the words, all of them (the lexical match set), never neighbours in meaning.
+  const response = await search.search({ ...request, filters: { ...request.filters, fromDay, toDay }, sort: 'date', mode: 'lexical', offset: 0, limit });
   return response.results.map((r) => r.paper);
 }
 

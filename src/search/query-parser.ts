@@ -12,6 +12,8 @@ export interface ParsedQuery {
   phrases: string[][];
   /** Terms written with a trailing * (not stemmed). */
   prefixes: string[];
+  /** Stemmed terms written with a leading minus: no result holds them. */
+  exclusions: string[];
   /** An arXiv id or URL in the query. */
   arxivId: string | null;
   /** The query as words, for exact-title matching and highlighting. */
@@ -34,7 +36,12 @@ export function parseQuery(raw: string): ParsedQuery {
   });
   const prefixes: string[] = [];
   const plain: string[] = [];
+  const exclusions: string[] = [];
   for (const chunk of rest.split(/\s+/)) {
+    if (chunk.length > 1 && chunk.startsWith('-')) {
+      exclusions.push(...analyze(chunk.slice(1)));
+      continue;
+    }
     if (chunk.endsWith('*')) {
       const [prefix] = words(chunk);
       if (prefix && prefix.length >= MIN_PREFIX_LENGTH) {
@@ -51,6 +58,7 @@ export function parseQuery(raw: string): ParsedQuery {
     terms: terms.slice(0, MAX_QUERY_TERMS),
     phrases,
     prefixes: prefixes.slice(0, MAX_QUERY_TERMS),
+    exclusions: [...new Set(exclusions)].slice(0, MAX_QUERY_TERMS),
     arxivId: findArxivId(text),
     words: words(text),
     onlyStopWords,

@@ -10,8 +10,8 @@ test('without an embedder, a hybrid search is answered lexically and that answer
   await importPath(store, DAY_FIXTURES);
   let textSearches = 0;
   const lexical = lexicalSearch(store);
-  const searchText = lexical.search.bind(lexical);
-  lexical.search = async (...args) => {
+  const searchText = lexical.searchCounted.bind(lexical);
+  lexical.searchCounted = async (...args) => {
     textSearches++;
     return searchText(...args);
   };

@@ -86,12 +86,26 @@ export interface TextQuery {
   phrases: string[][];
   /** Words starting with these count like terms (each prefix expands to the most frequent matching words). */
   prefixes: string[];
+  /** No result holds any of these terms (a query's -words). */
+  exclusions?: string[] | undefined;
 }
 
 export interface FieldWeights {
   title: number;
   authors: number;
   abstract: number;
+}
+
+export interface FilterFacets {
+  organization: boolean;
+  category: boolean;
+  hasCode: boolean;
+}
+
+/** What search results sort by, other than relevance. */
+export interface PaperSortKey {
+  publishedAt: string;
+  upvotes: number;
 }
 
 /** A paper id with a score; higher is better. */
@@ -110,6 +124,10 @@ export interface CoreStore {
   getPaper(id: string): Promise<Paper | null>;
   /** Papers by id, in the order of the ids; unknown ids are left out. */
   getPapers(ids: readonly string[]): Promise<Paper[]>;
+  /** Publication time and upvotes of these papers (visible ones only): what sorting a whole match set needs, without the papers. */
+  paperSortKeys(ids: readonly string[]): Promise<Map<string, PaperSortKey>>;
+  /** Which search filters can match any visible paper here (a demo without arXiv categories offers no category filter). */
+  filterFacets(): Promise<FilterFacets>;
   /** Days on which the paper was on the daily feed, oldest first. */
   featuredDays(id: string): Promise<string[]>;
   listPapers(cursor: string | null, limit: number): Promise<PaperPage>;

@@ -9,7 +9,7 @@ import type { SearchState } from '../domain/urls.ts';
 
 export type SearchPageInput =
   | { ok: true; request: SearchRequest; state: SearchState; page: number }
-  | { ok: false; error: string };
+  | { ok: false; error: string; state?: SearchState };
 
 const PAGE = /^[1-9]\d{0,5}$/;
 
@@ -26,24 +26,28 @@ export function parseSearchPage(raw: Record<string, string>): SearchPageInput {
     params.p = String(page - 1);
   }
   const parsed = parseSearchParams(params, SEARCH_PAGE_LIMITS);
-  if (!parsed.ok) return { ok: false, error: sentence(parsed.error) };
-  const { request } = parsed;
+  if (!parsed.ok) {
+    // A range that ends before it starts is a slip in the form: the form comes back with the message.
+    const { from, to, ...rest } = params;
+    const withoutRange = parseSearchParams(rest, SEARCH_PAGE_LIMITS);
+    if (from && to && withoutRange.ok) return { ok: false, error: sentence(parsed.error), state: { ...stateOf(withoutRange.request, params), from, to } };
+    return { ok: false, error: sentence(parsed.error) };
+  }
+  return { ok: true, page, request: parsed.request, state: stateOf(parsed.request, params) };
+}
+
+function stateOf(request: SearchRequest, params: Record<string, string>): SearchState {
   const { filters } = request;
   return {
-    ok: true,
-    page,
-    request,
-    state: {
-      q: request.q,
-      from: filters.fromDay,
-      to: filters.toDay,
-      org: filters.organization,
-      category: filters.category,
-      hasCode: filters.hasCode,
-      sort: request.sort,
-      mode: request.mode,
-      limit: params.limit !== undefined ? request.limit : undefined,
-    },
+    q: request.q,
+    from: filters.fromDay,
+    to: filters.toDay,
+    org: filters.organization,
+    category: filters.category,
+    hasCode: filters.hasCode,
+    sort: request.sort,
+    mode: request.mode,
+    limit: params.limit !== undefined ? request.limit : undefined,
   };
 }
 

@@ -91,7 +91,7 @@ test('results are the matching papers, ranked, with the matched words marked in 
   assert.ok(body.includes('<a href="/papers/2607.00002"><mark>Video diffusion</mark> with transformers</a>'));
   assert.match(body, /<title>diffusion video — Search · Paperboy<\/title>/);
   assert.match(body, /<q class="search-query">diffusion video<\/q>/);
-  assert.match(body, /4 papers · most relevant first/);
+  assert.match(body, /4 papers contain these words · most relevant first/);
   // The header box keeps the query.
   assert.match(body, /<input id="site-search-q" type="search" name="q" value="diffusion video"/);
 });
@@ -170,7 +170,7 @@ test('sorting by date and by upvotes', async () => {
 test('paging: previous / next links keep the query and filters; past the end is a 404', async () => {
   const first = await get('/search?q=diffusion&limit=2');
   assert.equal(cardIds(first.body).length, 2);
-  assert.match(first.body, /4 papers · showing 1–2/);
+  assert.match(first.body, /4 papers contain these words · showing 1–2/);
   assert.match(first.body, /rel="next" href="\/search\?q=diffusion&amp;limit=2&amp;p=2">Next page/);
   const second = await get('/search?q=diffusion&limit=2&p=2');
   assert.equal(second.status, 200);

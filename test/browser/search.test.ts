@@ -15,7 +15,7 @@ test('type a query in the header box, see highlighted results, open one', async 
 
   assert.match(await page.locator('h1').innerText(), /^Results for/);
   assert.equal(await page.locator('h1 .search-query').innerText(), 'diffusion');
-  assert.match(await page.locator('.search-summary').innerText(), /^\d[\d,]*\+? papers · showing 1–20 · most relevant first$/);
+  assert.match(await page.locator('.search-summary').innerText(), /^\d[\d,]* papers contain these words( · \d+ more close in meaning)? · showing 1–20 · most relevant first$/);
   assert.equal(await page.locator(headerBox).inputValue(), 'diffusion', 'the box keeps the query');
   const cards = page.locator('.search-results .card');
   assert.ok(await cards.count() > 1);
@@ -101,4 +101,31 @@ test('without JavaScript: search from the header box, get results, filter', asyn
   await page.waitForURL(/sort=upvotes/);
   assert.ok(await page.locator('.search-results .card').count() > 0);
   assert.deepEqual(server.errors, []);
+});
+
+test('nonsense shows the empty page; an arXiv id typed in the box opens its paper', async () => {
+  const page = await firstPage(await openBrowser(server));
+  await page.goto(`${server.url}/search?q=qwxzv`);
+  assert.match(await page.locator('.search-results').innerText(), /No papers match/);
+  assert.equal(await page.locator('.search-results .card').count(), 0);
+  await page.goto(`${server.url}/search?q=diffusion`);
+  const href = await page.locator('.search-results .card .card-title a').first().getAttribute('href');
+  const id = href!.split('/').pop()!;
+  await page.locator(headerBox).fill(`https://arxiv.org/abs/${id}`);
+  await page.locator(headerBox).press('Enter');
+  await page.waitForURL(new RegExp(`/papers/${id.replace('.', '\\.')}$`));
+});
+
+test('a misspelling offers the right spelling; a range that ends before it starts keeps the form with the message', async () => {
+  const page = await firstPage(await openBrowser(server));
+  await page.goto(`${server.url}/search?q=difusion`);
+  await page.locator('.did-you-mean a').click();
+  await page.waitForURL(/\/search\?q=diffusion$/);
+  assert.ok(await page.locator('.search-results .card').count() > 0);
+  await page.locator('#filter-from').fill('2025-06-01');
+  await page.locator('#filter-to').fill('2024-01-01');
+  await page.locator('.search-filters button[type="submit"]').click();
+  await page.waitForURL(/from=2025-06-01/);
+  assert.match(await page.locator('[role="alert"]').innerText(), /after the “to” date/);
+  assert.equal(await page.locator('#filter-from').inputValue(), '2025-06-01');
 });

@@ -4,6 +4,7 @@
  * Lists are computed once per query and fused offline, so the grid costs nothing extra; the configuration
  * Paperboy ships is also run end to end through SearchService.
  */
+import { Rng } from '../learned/prng.ts';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.ts';
 import type { PaperInput } from '../../domain/types.ts';
 import type { ScoredPaper } from '../../store/store.ts';
@@ -41,6 +42,8 @@ export interface EvaluationReport {
   fusions: FusionResult[];
   /** The shipped default configuration, run end to end through SearchService. */
   shippedDefault: { fusion: FusionConfig; metrics: RunMetrics; mode: string };
+  /** Precision: of queries that mean nothing here, the share answered with any paper (the goal is 0). */
+  nonsense: { queries: number; answered: number; share: number; examples: string[] };
   timings: { indexSeconds: number; embedderSeconds: number; querySeconds: number };
 }
 
@@ -114,6 +117,12 @@ export async function evaluateCollection(collection: BeirCollection, options: Ev
       mode = response.mode;
       shippedRuns.set(query.id, response.results.map((r) => r.paper.id));
     }
+    const nonsense = nonsenseQueries(NONSENSE_QUERIES, 7);
+    const answered: string[] = [];
+    for (const q of nonsense) {
+      const response = await service.search({ q, filters: {}, sort: 'relevance', mode: 'hybrid', offset: 0, limit: 1 });
+      if (response.total > 0) answered.push(q);
+    }
     return {
       documents: collection.corpus.length,
       queries: collection.queries.length,
@@ -121,6 +130,7 @@ export async function evaluateCollection(collection: BeirCollection, options: Ev
       vector,
       fusions,
       shippedDefault: { fusion: DEFAULT_SEARCH_CONFIG.fusion, metrics: evaluateRun(shippedRuns, collection.qrels), mode },
+      nonsense: { queries: nonsense.length, answered: answered.length, share: answered.length / nonsense.length, examples: answered.slice(0, 5) },
       timings: { indexSeconds, embedderSeconds, querySeconds },
     };
   } finally {
@@ -142,5 +152,27 @@ export function reportTable(report: EvaluationReport): string {
     lines.push(row(name, f.metrics, `p=${f.pVersusLexical.toFixed(4)} vs lexical`));
   }
   lines.push(row(`shipped default (${report.shippedDefault.mode})`, report.shippedDefault.metrics));
+  const { nonsense } = report;
+  lines.push(`nonsense queries answered: ${nonsense.answered}/${nonsense.queries} (${(100 * nonsense.share).toFixed(1)}%)${nonsense.examples.length > 0 ? ` e.g. ${nonsense.examples.join(', ')}` : ''}`);
   return lines.join('\n');
+}
+
+/** Nonsense queries: half random letter strings, half random pairs of everyday Finnish words (no paper is in Finnish). */
+const NONSENSE_QUERIES = 100;
+const FOREIGN_WORDS = ['kissa', 'koira', 'talo', 'metsä', 'järvi', 'leipä', 'kirja', 'ikkuna', 'lumi', 'aurinko', 'kahvi',
+  'pöytä', 'tuoli', 'kenkä', 'omena', 'juna', 'kukka', 'sauna', 'kesä', 'talvi', 'ystävä', 'laulu', 'kaupunki', 'vesi'];
+
+export function nonsenseQueries(count: number, seed: number): string[] {
+  const rng = new Rng(seed);
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  const queries: string[] = [];
+  for (let i = 0; i < count; i++) {
+    if (i % 2 === 0) {
+      const length = 5 + rng.int(5);
+      queries.push(Array.from({ length }, () => letters[rng.int(letters.length)]).join(''));
+    } else {
+      queries.push(`${FOREIGN_WORDS[rng.int(FOREIGN_WORDS.length)]} ${FOREIGN_WORDS[rng.int(FOREIGN_WORDS.length)]}`);
+    }
+  }
+  return queries;
 }

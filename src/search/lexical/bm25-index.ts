@@ -191,6 +191,25 @@ export class Bm25Index {
     return result;
   }
 
+  /** Every term of the vocabulary. */
+  terms(): IterableIterator<string> {
+    return this.#vocabulary.keys();
+  }
+
+  /** Live documents whose postings contain any of the terms. */
+  documentsWithAny(terms: readonly string[]): Set<number> {
+    const result = new Set<number>();
+    for (const term of new Set(terms)) {
+      const t = this.#vocabulary.get(term);
+      if (t === undefined) continue;
+      for (let p = this.#offsets[t]!; p < this.#offsets[t + 1]!; p++) {
+        const doc = this.#postingDocs[p]!;
+        if (this.#dead[doc] === 0) result.add(doc);
+      }
+    }
+    return result;
+  }
+
   /** Marks a document as gone (deleted or replaced by a newer version held elsewhere). */
   remove(doc: number): void {
     if (doc < this.#dead.length) this.#dead[doc] = 1;

@@ -8,7 +8,7 @@
  */
 import type { CoreStore, FieldWeights, ScoredPaper, SearchFilters, TextQuery } from '../../store/store.ts';
 import type { WriteMark } from '../../store/index-source.ts';
-import { TextIndex } from './text-index.ts';
+import { TextIndex, type CountedHits } from './text-index.ts';
 
 /** Papers read per round trip when the index catches up with writes. */
 const CATCH_UP_CHUNK = 1_000;
@@ -51,6 +51,32 @@ export class LexicalSearch {
     }
     const dataVersion = await this.#caughtUp();
     return this.#index.search(query, await source.allowed(filters), await this.#hiddenDocs(dataVersion), weights, limit);
+  }
+
+  /** Every paper that matches a query and passes the filters, best first: the exact match set. */
+  async matches(query: TextQuery, filters: SearchFilters, weights: FieldWeights): Promise<ScoredPaper[]> {
+    return (await this.searchCounted(query, filters, weights, Infinity)).hits;
+  }
+
+  /**
+   * The best `limit` papers, the exact number that match, and which of the `probe` papers match. Before the index is built, the database's own
+   * ranking answers at once, and the count is that of the papers it returned (a lower bound when it is full).
+   */
+  async searchCounted(query: TextQuery, filters: SearchFilters, weights: FieldWeights, limit: number, probe: ReadonlySet<string> = new Set()): Promise<CountedHits> {
+    const source = this.#store.indexSource;
+    if (!this.#index.ready || !this.#seen) {
+      const unindexed = Number.isFinite(limit) ? await source.searchUnindexed(query, filters, weights, limit) : null;
+      if (unindexed) return { hits: unindexed, total: unindexed.length, matching: new Set(unindexed.flatMap((h) => probe.has(h.id) ? [h.id] : [])) };
+      await this.warmUp();
+    }
+    const dataVersion = await this.#caughtUp();
+    return this.#index.searchCounted(query, await source.allowed(filters), await this.#hiddenDocs(dataVersion), weights, limit, probe);
+  }
+
+  /** A spelling of the query's words that the papers use ("did you mean"), or null. */
+  async suggest(words: readonly string[]): Promise<string | null> {
+    if (!this.#index.ready) await this.warmUp();
+    return this.#index.suggest(words);
   }
 
   /** Feeds the index every paper written since it last looked; returns the data version it is current with. */

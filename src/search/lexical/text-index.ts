@@ -9,12 +9,14 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { FieldWeights, ScoredPaper, TextQuery } from '../../store/store.ts';
 import type { IndexSource, IndexedText } from '../../store/index-source.ts';
 import { analyze } from '../../domain/analyzer.ts';
-import { Bm25Builder, Bm25Index, TopK, documentTerms, type AnalyzedDocument, type DocumentTerms } from './bm25-index.ts';
+import { Bm25Builder, Bm25Index, TopK, documentTerms, type AnalyzedDocument, type DocumentTerms, type Hit } from './bm25-index.ts';
 
 /** Prefix terms expand to at most this many words of the vocabulary. */
 const PREFIX_EXPANSION = 64;
-/** Candidates whose text is checked for a quoted phrase, at most. */
-const PHRASE_CHECK_BUDGET = 2_000;
+/** Candidates whose text is read per round trip when checking a quoted phrase (in score order, until enough pass). */
+const PHRASE_CHECK_CHUNK = 1_000;
+/** Papers read for the ways a suggested term is written. */
+const SURFACE_SAMPLE = 20;
 /** Rows read per step of a build, between which other work runs. */
 const BUILD_CHUNK = 2_000;
 
@@ -88,45 +90,174 @@ export class TextIndex {
 
   /**
    * The best `limit` papers for a query, leaving out `hidden` ones and, when `allowed` is given, any not in
-   * it. Waits for the first build when there is no index yet.
+   * it; with `limit` Infinity, every paper that matches. Phrases and exclusions hold for every hit. Waits for
+   * the first build when there is no index yet.
    */
   async search(query: TextQuery, allowed: ReadonlySet<number> | null, hidden: ReadonlySet<number>, weights: FieldWeights, limit: number): Promise<ScoredPaper[]> {
+    return (await this.#search(query, allowed, hidden, weights, limit, false)).hits;
+  }
+
+  /**
+   * As search, with the exact number of papers that match (which costs scoring every one of them), and which
+   * of the `probe` papers match, wherever they rank.
+   */
+  searchCounted(query: TextQuery, allowed: ReadonlySet<number> | null, hidden: ReadonlySet<number>, weights: FieldWeights, limit: number, probe: ReadonlySet<string> = new Set()): Promise<CountedHits> {
+    return this.#search(query, allowed, hidden, weights, limit, true, probe);
+  }
+
+  async #search(query: TextQuery, allowed: ReadonlySet<number> | null, hidden: ReadonlySet<number>, weights: FieldWeights, limit: number, counted: boolean, probe: ReadonlySet<string> = new Set()): Promise<CountedHits> {
     if (!this.#index) await this.warmUp();
     const index = this.#index!;
-    const terms = [...new Set([...query.terms, ...query.phrases.flat(), ...query.prefixes.flatMap((p) => index.expandPrefix(p, PREFIX_EXPANSION))])];
+    const exclusions = query.exclusions ?? [];
+    const terms = [...new Set([...query.terms, ...query.phrases.flat(), ...query.prefixes.flatMap((p) => this.#expandPrefix(index, p))])];
     if (this.#scores.length <= index.maxDoc) this.#scores = new Float32Array(index.maxDoc + 1);
     const scores = this.#scores;
     const touched: number[] = [];
-    // Without phrases or filters the best `limit` are all that is kept, so common terms may skip untouched papers.
-    index.accumulate(terms, weights, scores, touched, query.phrases.length === 0 && allowed === null ? limit + hidden.size : 0);
+    // Without phrases, exclusions or filters the best `limit` are all that is kept, so common terms may skip
+    // untouched papers; the whole match set needs every paper scored.
+    const prune = !counted && query.phrases.length === 0 && exclusions.length === 0 && allowed === null && Number.isFinite(limit);
+    index.accumulate(terms, weights, scores, touched, prune ? limit + hidden.size : 0);
     // With phrases, only papers holding every phrase word are candidates; adjacency is checked below.
     const withPhraseWords = query.phrases.length > 0 ? new Set(index.documentsWithAll(query.phrases.flat())) : null;
+    const excluded = exclusions.length > 0 ? index.documentsWithAny(exclusions) : null;
     const visible = (doc: number) => !hidden.has(doc) && (allowed === null || allowed.has(doc));
-    const admits = (doc: number) => (withPhraseWords === null || withPhraseWords.has(doc)) && visible(doc);
-    const top = new TopK(withPhraseWords === null ? limit : Math.min(PHRASE_CHECK_BUDGET, Math.max(limit * 4, 200)));
+    const admits = (doc: number) => (withPhraseWords === null || withPhraseWords.has(doc)) && (excluded === null || !excluded.has(doc)) && visible(doc);
+    // Phrase adjacency is read from the texts, best first, until `limit` pass: every candidate is kept until then.
+    const collect = hitCollector(query.phrases.length > 0 ? Infinity : limit);
+    let total = 0;
+    const probed = new Set<string>();
+    const probing = probe.size > 0 && query.phrases.length === 0;
     for (const doc of touched) {
       const score = scores[doc]!;
       scores[doc] = 0;
-      if (score > top.threshold && admits(doc)) top.offer({ doc, id: index.id(doc)!, score });
+      if (counted) {
+        if (!admits(doc)) continue;
+        total++;
+        if (probing && probe.has(index.id(doc)!)) probed.add(index.id(doc)!);
+        if (score > collect.threshold) collect.offer({ doc, id: index.id(doc)!, score });
+      } else if (score > collect.threshold && admits(doc)) {
+        collect.offer({ doc, id: index.id(doc)!, score });
+      }
     }
     for (const [doc, { terms: recentTerms }] of this.#recent) {
+      if (exclusions.some((term) => recentTerms.terms.has(term))) continue;
+      if (query.phrases.flat().some((term) => !recentTerms.terms.has(term))) continue;
       const score = index.scoreDocument(recentTerms, terms, weights);
-      if (score > 0 && score > top.threshold && visible(doc)) top.offer({ doc, id: recentTerms.id, score });
+      if (score > 0 && visible(doc)) {
+        total++;
+        if (probing && probe.has(recentTerms.id)) probed.add(recentTerms.id);
+        if (score > collect.threshold) collect.offer({ doc, id: recentTerms.id, score });
+      }
     }
-    const hits = top.sorted();
-    const kept = withPhraseWords === null ? hits : (await this.#withPhrases(hits, query.phrases)).slice(0, limit);
-    return kept.map((hit) => ({ id: hit.id, score: hit.score }));
+    const hits = collect.sorted();
+    if (query.phrases.length > 0) {
+      // Counting needs every candidate's adjacency checked; a plain search stops once `limit` pass.
+      const kept = await this.#withPhrases(hits, query.phrases, counted ? Infinity : limit);
+      return { hits: kept.slice(0, limit).map(scored), total: kept.length, matching: new Set(kept.flatMap((h) => probe.has(h.id) ? [h.id] : [])) };
+    }
+    return { hits: hits.map(scored), total, matching: probed };
   }
 
-  /** Keeps the hits whose title, authors or abstract hold every phrase as consecutive terms. */
-  async #withPhrases<T extends { doc: number }>(hits: T[], phrases: string[][]): Promise<T[]> {
-    if (hits.length === 0) return hits;
-    const texts = new Map((await this.#source.texts(hits.map((h) => h.doc))).map((t) => [t.doc, [t.title, t.authors, t.summary]]));
-    return hits.filter((hit) => {
-      const fields = (texts.get(hit.doc) ?? []).map(analyze);
-      return phrases.every((phrase) => fields.some((field) => containsSequence(field, phrase)));
-    });
+  /**
+   * The words with each one the index does not know replaced by the most common term of its vocabulary one
+   * or two edits away, as written in a paper; null when no word needs or finds a replacement.
+   */
+  async suggest(words: readonly string[]): Promise<string | null> {
+    if (!this.#index) await this.warmUp();
+    const index = this.#index!;
+    let changed = false;
+    const suggested: string[] = [];
+    for (const word of words) {
+      const stem = analyze(word)[0];
+      if (!stem || index.documentFrequency(stem) > 0 || /\d/.test(stem) || stem.length < 4) {
+        suggested.push(word);
+        continue;
+      }
+      const maxEdits = stem.length >= 7 ? 2 : 1;
+      let best: string | null = null;
+      for (const term of index.terms()) {
+        if (Math.abs(term.length - stem.length) > maxEdits || /\d/.test(term)) continue;
+        if ((best === null || index.documentFrequency(term) > index.documentFrequency(best)) && editDistance(stem, term, maxEdits) <= maxEdits) best = term;
+      }
+      const surface = best === null ? null : await this.#surfaceForm(index, best, word.toLowerCase());
+      if (surface) changed = true;
+      suggested.push(surface ?? word);
+    }
+    return changed ? suggested.join(' ') : null;
   }
+
+  /** The word of a paper with term `term` closest to what was typed (terms are stems: "diffus" is written "diffusion"). */
+  async #surfaceForm(index: Bm25Index, term: string, typed: string): Promise<string | null> {
+    const docs = index.documentsWithAll([term]).slice(0, SURFACE_SAMPLE);
+    // Closest in edits, then in length ("modle": "model" rather than "models").
+    const distance = (word: string) => editDistance(typed, word) * 100 + Math.abs(word.length - typed.length);
+    let best: string | null = null;
+    for (const text of await this.#source.texts(docs)) {
+      for (const word of `${text.title} ${text.summary} ${text.authors}`.toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
+        if (word && analyze(word)[0] === term && (best === null || distance(word) < distance(best))) best = word;
+      }
+    }
+    return best;
+  }
+
+  /** A prefix matches the words as written and their stems: `transformer*` finds "Transformers" (stem "transform"). */
+  #expandPrefix(index: Bm25Index, prefix: string): string[] {
+    const stem = analyze(prefix)[0];
+    const expanded = index.expandPrefix(prefix, PREFIX_EXPANSION);
+    return stem && stem !== prefix ? [...new Set([...expanded, ...index.expandPrefix(stem, PREFIX_EXPANSION)])] : expanded;
+  }
+
+  /** The first `limit` hits (in order) whose title, authors or abstract hold every phrase as consecutive terms. */
+  async #withPhrases<T extends { doc: number }>(hits: T[], phrases: string[][], limit: number): Promise<T[]> {
+    const kept: T[] = [];
+    for (let start = 0; start < hits.length && kept.length < limit; start += PHRASE_CHECK_CHUNK) {
+      const chunk = hits.slice(start, start + PHRASE_CHECK_CHUNK);
+      const texts = new Map((await this.#source.texts(chunk.map((h) => h.doc))).map((t) => [t.doc, [t.title, t.authors, t.summary]]));
+      for (const hit of chunk) {
+        const fields = (texts.get(hit.doc) ?? []).map(analyze);
+        if (phrases.every((phrase) => fields.some((field) => containsSequence(field, phrase)))) kept.push(hit);
+      }
+    }
+    return kept.slice(0, limit);
+  }
+}
+
+/** The best hits of a search, and how many papers matched in all. */
+export interface CountedHits {
+  hits: ScoredPaper[];
+  total: number;
+  /** The probed papers that match. */
+  matching: Set<string>;
+}
+
+const scored = (hit: Hit): ScoredPaper => ({ id: hit.id, score: hit.score });
+
+/** The best `limit` hits, or, with an infinite limit, all of them. */
+function hitCollector(limit: number): { threshold: number; offer(hit: Hit): void; sorted(): Hit[] } {
+  if (Number.isFinite(limit)) return new TopK(limit);
+  const all: Hit[] = [];
+  return {
+    threshold: -Infinity,
+    offer: (hit) => void all.push(hit),
+    sorted: () => all.sort((a, b) => b.score - a.score || a.doc - b.doc),
+  };
+}
+
+/** The Levenshtein distance of two words, or max + 1 as soon as it is known to exceed `max`. */
+function editDistance(a: string, b: string, max = Infinity): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      current.push(value);
+      rowMin = Math.min(rowMin, value);
+    }
+    if (rowMin > max) return max + 1;
+    previous = current;
+  }
+  return previous[b.length]!;
 }
 
 function containsSequence(terms: readonly string[], phrase: readonly string[]): boolean {

@@ -9,7 +9,7 @@ import type { DailyEntry, Member, Organization, Paper, PaperInput } from '../../
 import { mergePaper, samePaperRecord, type PaperRecord } from '../../domain/paper-record.ts';
 import { TRENDING_AGE_OFFSET_HOURS, TRENDING_COMMENT_WEIGHT, TRENDING_GRAVITY, trendingReference } from '../../domain/trending.ts';
 import type {
-  AuthorSummary, Store, DailyQuery, ImportBatch, ImportCounts, OrganizationSummary, PaperPage, ScoredPaper, SearchFilters,
+  AuthorSummary, Store, DailyQuery, ImportBatch, ImportCounts, OrganizationSummary, FilterFacets, PaperPage, PaperSortKey, ScoredPaper, SearchFilters,
   StoreStats,
 } from '../store.ts';
 import { titleKey } from '../../domain/analyzer.ts';
@@ -265,6 +265,21 @@ export class PostgresStore implements Store {
     const rows = await this.#db.query(`SELECT ${PAPER_SELECT}
       FROM unnest($1::text[]) WITH ORDINALITY AS j(id, n) JOIN papers p ON p.id = j.id ${PAPER_JOINS} WHERE p.hidden_at IS NULL ORDER BY j.n`, [ids]);
     return rows.map(rowToPaperWithFirstEntry);
+  }
+
+  async paperSortKeys(ids: readonly string[]): Promise<Map<string, PaperSortKey>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.#db.query<{ id: string; published_at: string; upvotes: number }>(`SELECT p.id, p.published_at, p.upvotes
+      FROM unnest($1::text[]) AS j(id) JOIN papers p ON p.id = j.id WHERE p.hidden_at IS NULL`, [ids]);
+    return new Map(rows.map((r) => [r.id, { publishedAt: r.published_at, upvotes: Number(r.upvotes) }]));
+  }
+
+  async filterFacets(): Promise<FilterFacets> {
+    const [row] = await this.#db.query<{ organization: boolean; category: boolean; has_code: boolean }>(`SELECT
+      EXISTS (SELECT 1 FROM papers WHERE organization_name IS NOT NULL AND hidden_at IS NULL) AS organization,
+      EXISTS (SELECT 1 FROM papers WHERE categories <> '[]'::jsonb AND hidden_at IS NULL) AS category,
+      EXISTS (SELECT 1 FROM papers WHERE github_repo IS NOT NULL AND hidden_at IS NULL) AS has_code`);
+    return { organization: row!.organization, category: row!.category, hasCode: row!.has_code };
   }
 
   async featuredDays(id: string): Promise<string[]> {

@@ -31,6 +31,12 @@ test('terms match any of them; phrases are required in order; prefixes match sta
   assert.equal(textQuery({ terms: [], phrases: [], prefixes: [] }), null);
 });
 
+test('-words exclude the papers that hold them', () => {
+  assert.deepEqual(textQuery({ ...query('diffusion'), exclusions: analyze('video') }), {
+    match: "('diffus') & !'video'", rank: "'diffus'",
+  });
+});
+
 test('common terms leave the match while a rarer term remains, and still rank', () => {
   const common = new Map([['model', 0.3], ['languag', 0.12], ['learn', 0.2], ['data', 0.1]]);
   assert.deepEqual(textQuery(query('language model protein folding'), common), {

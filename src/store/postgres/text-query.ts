@@ -82,6 +82,8 @@ export function textQuery(query: TextQuery, common: ReadonlyMap<string, number> 
       match = least.flatMap((a, i) => least.slice(i + 1).map((b) => `(${a} & ${b})`)).join(' | ');
     }
   }
+  const exclusions = [...new Set((query.exclusions ?? []).filter(usable))].map((t) => `!${quoteLexeme(t)}`);
+  if (exclusions.length > 0) match = `(${match}) & ${exclusions.join(' & ')}`;
   return { match, rank: rankParts.join(' | ') };
 }
 

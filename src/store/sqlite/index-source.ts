@@ -22,8 +22,9 @@ export function filterConditions(filters: SearchFilters): { sql: string; params:
     params.push(`${filters.toDay}T23:59:59.999Z`);
   }
   if (filters.organization) {
-    conditions.push('p.organization_name = ?');
-    params.push(filters.organization);
+    // By slug or by name, case-insensitively: "Tencent" and "tencent" are the same organization.
+    conditions.push('p.organization_name IN (SELECT name FROM organizations WHERE lower(name) = lower(?) OR lower(fullname) = lower(?))');
+    params.push(filters.organization, filters.organization);
   }
   if (filters.category) {
     conditions.push('EXISTS (SELECT 1 FROM json_each(p.categories) WHERE json_each.value = ?)');

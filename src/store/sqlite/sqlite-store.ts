@@ -4,7 +4,7 @@ import type { DailyEntry, Member, Organization, Paper } from '../../domain/types
 import { mergePaper, samePaperRecord, type PaperRecord } from '../../domain/paper-record.ts';
 import { ageInHours, trendingReference, trendingScore } from '../../domain/trending.ts';
 import type {
-  AuthorSummary, DailyQuery, ImportBatch, ImportCounts, OrganizationSummary, PaperPage, ScoredPaper, SearchFilters, Store,
+  AuthorSummary, DailyQuery, ImportBatch, ImportCounts, OrganizationSummary, FilterFacets, PaperPage, PaperSortKey, ScoredPaper, SearchFilters, Store,
   StoreStats,
 } from '../store.ts';
 import { SqliteIndexSource, filterConditions } from './index-source.ts';
@@ -198,6 +198,21 @@ export class SqliteStore implements Store {
     const rows = this.#sql(`SELECT ${PAPER_SELECT} FROM json_each(?) j JOIN papers p ON p.id = j.value ${PAPER_JOINS} WHERE p.hidden_at IS NULL ORDER BY j.key`)
       .all(JSON.stringify(ids));
     return rows.map((row) => this.#withFirstEntry(row));
+  }
+
+  async paperSortKeys(ids: readonly string[]): Promise<Map<string, PaperSortKey>> {
+    if (ids.length === 0) return new Map();
+    const rows = this.#sql('SELECT p.id, p.published_at, p.upvotes FROM json_each(?) j JOIN papers p ON p.id = j.value WHERE p.hidden_at IS NULL')
+      .all(JSON.stringify(ids));
+    return new Map(rows.map((r) => [String(r.id), { publishedAt: String(r.published_at), upvotes: Number(r.upvotes) }]));
+  }
+
+  async filterFacets(): Promise<FilterFacets> {
+    const row = this.#sql(`SELECT
+      EXISTS (SELECT 1 FROM papers WHERE organization_name IS NOT NULL AND hidden_at IS NULL) AS organization,
+      EXISTS (SELECT 1 FROM papers WHERE categories <> '[]' AND hidden_at IS NULL) AS category,
+      EXISTS (SELECT 1 FROM papers WHERE github_repo IS NOT NULL AND hidden_at IS NULL) AS has_code`).get()!;
+    return { organization: Boolean(row.organization), category: Boolean(row.category), hasCode: Boolean(row.has_code) };
   }
 
   async paperTexts(afterRow: number, limit: number): Promise<{ row: number; id: string; title: string; summary: string }[]> {

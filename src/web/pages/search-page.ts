@@ -7,7 +7,8 @@ import { html } from 'hono/html';
 import type { Paper } from '../../domain/types.ts';
 import { highlight, isEmptyMatcher, matcherFor, snippet, type Matcher } from '../../search/highlight.ts';
 import { isStopWord } from '../../domain/analyzer.ts';
-import { DEFAULT_SEARCH_CONFIG, type SearchResponse } from '../../search/search-service.ts';
+import type { SearchResponse } from '../../search/search-service.ts';
+import type { FilterFacets } from '../../store/store.ts';
 import { excerpt, formatCount, plural } from '../../domain/format.ts';
 import type { Html } from '../html.ts';
 import type { PageOptions } from '../layout.ts';
@@ -15,7 +16,7 @@ import { emptyState } from '../components/empty-state.ts';
 import { marked } from '../components/marked.ts';
 import { cardGrid, type CardContent } from '../components/paper-card.ts';
 import { pagination } from '../components/pagination.ts';
-import { searchUrl, type SearchState } from '../../domain/urls.ts';
+import { arxivAbsUrl, searchUrl, type SearchState } from '../../domain/urls.ts';
 import { SEARCH_FEED, feedAlternates, searchPageFeedQuery } from '../../feeds/links.ts';
 import { followButton, searchFollowTarget } from '../components/follow-button.ts';
 import type { Viewer } from '../../http/viewer.ts';
@@ -28,6 +29,8 @@ export interface SearchView {
   viewer: Viewer;
   /** Whether the viewer follows this search. */
   following: boolean;
+  /** The filters that can match a paper on this instance (the others are not offered). */
+  facets: FilterFacets;
 }
 
 const SORT_LABELS = { relevance: 'Relevance', date: 'Newest first', upvotes: 'Most upvoted' } as const;
@@ -57,10 +60,10 @@ export function searchPage(view: SearchView): PageOptions {
   const body = html`<div class="search-head">
 <h1 class="search-title">Results for <q class="search-query">${shown(state.q)}</q></h1>
 <p class="search-summary">${response.total === 0 ? 'No papers found'
-    : html`${papersFound(response.total)}${totalPages > 1 ? html` · showing ${first}–${first + response.results.length - 1}` : ''} · ${SORT_NOTES[sort]}`}</p>
+    : html`${papersFound(response)}${totalPages > 1 ? html` · showing ${first}–${first + response.results.length - 1}` : ''} · ${SORT_NOTES[sort]}`}</p>
 ${followButton('search', searchFollowTarget(state), shown(state.q, 100), view.viewer, view.following)}
 </div>
-${filterForm(state)}
+${filterForm(state, view.facets)}
 ${notice(view) ? html`<p class="notice notice-info" role="status">${notice(view)}</p>` : ''}
 <section class="search-results" aria-labelledby="results-heading">
 <h2 id="results-heading" class="sr-only">Results</h2>
@@ -87,12 +90,13 @@ function notice({ response, page }: SearchView): string | null {
   return onlyByMeaning ? 'No paper contains these words; these papers are the closest in meaning.' : null;
 }
 
-/**
- * Search ranks a bounded set of candidates (the best `candidates` of each retriever): a full set means that
- * more papers matched than are ranked.
- */
-function papersFound(total: number): string {
-  return total >= DEFAULT_SEARCH_CONFIG.candidates ? `${formatCount(total)}+ papers` : plural(total, 'paper');
+/** What the list holds, as the search counted it: the papers with the words, and those only close in meaning. */
+function papersFound({ total, lexicalTotal, mode }: SearchResponse): string {
+  if (mode === 'vector') return `${plural(total, 'paper')} close in meaning`;
+  const byMeaning = total - lexicalTotal;
+  const withWords = lexicalTotal === 0 ? 'No paper contains these words'
+    : `${lexicalTotal === 1 ? '1 paper contains' : `${formatCount(lexicalTotal)} papers contain`} these words`;
+  return byMeaning > 0 ? `${withWords} · ${formatCount(byMeaning)} ${lexicalTotal === 0 ? '' : 'more '}close in meaning` : withWords;
 }
 
 function cardContent(paper: Paper, matcher: Matcher): CardContent {
@@ -133,7 +137,21 @@ function hiddenFilters(state: SearchState): Html {
   return html`${pairs.filter(([, v]) => v).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}`;
 }
 
-function filterForm(state: SearchState): Html {
+/** The form again, with what was wrong in it (a range whose end comes before its start). */
+export function searchFormPage(state: SearchState, error: string, facets: FilterFacets): PageOptions {
+  return {
+    title: `${shown(state.q, 60)} — Search`,
+    description: `Research papers matching “${shown(state.q)}”.`,
+    search: state,
+    body: html`<div class="search-head">
+<h1 class="search-title">Results for <q class="search-query">${shown(state.q)}</q></h1>
+</div>
+<p class="notice notice-error" role="alert">${error}</p>
+${filterForm(state, facets)}`,
+  };
+}
+
+function filterForm(state: SearchState, facets: FilterFacets): Html {
   const sort = state.sort ?? 'relevance';
   return html`<form class="search-filters" action="/search" method="get" aria-label="Filters and sorting">
 <input type="hidden" name="q" value="${state.q}">
@@ -147,22 +165,22 @@ ${state.limit !== undefined ? html`<input type="hidden" name="limit" value="${st
 <label for="filter-to">to</label>
 <input id="filter-to" type="date" name="to" value="${state.to ?? ''}">
 </div>
-<div class="field">
+${facets.organization || state.org ? html`<div class="field">
 <label for="filter-org">Organization</label>
 <input id="filter-org" type="text" name="org" value="${state.org ?? ''}" placeholder="e.g. google" maxlength="100" autocomplete="off" spellcheck="false">
-</div>
-<div class="field">
+</div>` : ''}
+${facets.category || state.category ? html`<div class="field">
 <label for="filter-category">arXiv category</label>
 <input id="filter-category" type="text" name="category" value="${state.category ?? ''}" placeholder="e.g. cs.CL" maxlength="40" autocomplete="off" spellcheck="false" pattern="[a-z\\-]+(\\.[A-Za-z\\-]+)?">
-</div>
+</div>` : ''}
 <div class="field">
 <label for="filter-sort">Sort by</label>
 <select id="filter-sort" name="sort">${(['relevance', 'date', 'upvotes'] as const).map((key) => html`<option value="${key}"${key === sort ? html` selected` : ''}>${SORT_LABELS[key]}</option>`)}</select>
 </div>
-<div class="field field-check">
+${facets.hasCode || state.hasCode ? html`<div class="field field-check">
 <input id="filter-code" type="checkbox" name="has_code" value="1"${state.hasCode ? html` checked` : ''}>
 <label for="filter-code">Has code</label>
-</div>
+</div>` : ''}
 <div class="filter-actions">
 <button class="button button-primary" type="submit">Apply</button>
 ${hasFilters(state) || sort !== 'relevance' ? html`<a class="filter-clear" href="${plainSearch(state)}">Clear filters</a>` : ''}
@@ -170,11 +188,21 @@ ${hasFilters(state) || sort !== 'relevance' ? html`<a class="filter-clear" href=
 </form>`;
 }
 
+/** An arXiv id searched for that Paperboy does not have: where to read it, and how to bring it here. */
+function missingPaper(id: string): Html {
+  return emptyState(`Paperboy does not have arXiv ${id}`, html`<ul class="empty-tips">
+<li>Read it on arXiv: <a href="${arxivAbsUrl(id)}">${arxivAbsUrl(id)}</a>.</li>
+<li><a href="/submit">Submit it</a> to Daily Papers, so that others find it here.</li>
+</ul>`);
+}
+
 /** An empty result that helps: what to change, one-word searches to try, and a way to the feed. */
 function noResults({ state, response }: SearchView): Html {
+  if (response.missingArxivId) return missingPaper(response.missingArxivId);
   const words = [...new Set(response.parsed.words.filter((w) => !isStopWord(w) && w.length > 1))].slice(0, 6);
   const filtered = hasFilters(state);
   return emptyState(`No papers match “${shown(state.q, 60)}”`, html`<ul class="empty-tips">
+${response.suggestion ? html`<li class="did-you-mean">Did you mean <a href="${searchUrl({ ...state, q: response.suggestion })}">${response.suggestion}</a>?</li>` : ''}
 ${filtered ? html`<li>Filters narrow the search: <a href="${plainSearch(state)}">search all papers for these words</a>.</li>` : ''}
 <li>Check the spelling of the words.</li>
 ${words.length > 1 ? html`<li>Try fewer words, or more general ones. One word at a time: ${words.map((w, i) => html`${i > 0 ? ', ' : ''}<a href="${searchUrl({ ...state, q: w })}">${w}</a>`)}.</li>`
