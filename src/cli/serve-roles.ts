@@ -28,16 +28,29 @@ export function parseRole(text: string | undefined): ServeRole {
 
 export async function serveWithRole(role: ServeRole, config: Config, options: { portGiven: boolean }): Promise<void> {
   // Loaded here so that import, stats and the other commands do not load the web application.
-  const [{ startServer, withBoundPort }, { loadDemoIfEmpty }, { SearchService }, { startBackgroundWork }, { offerAdminClaim }, { searchRecommender }] = await Promise.all([
-    import('../server/serve.ts'), import('../ingest/demo.ts'), import('../search/search-service.ts'), import('../server/background.ts'),
-    import('../community/admin-claim.ts'), import('../recs/member-feed.ts'),
+  const [
+    { startServer, withBoundPort },
+    { loadDemoIfEmpty },
+    { SearchService },
+    { startBackgroundWork },
+    { offerAdminClaim },
+    { searchRecommender },
+  ] = await Promise.all([
+    import('../server/serve.ts'),
+    import('../ingest/demo.ts'),
+    import('../search/search-service.ts'),
+    import('../server/background.ts'),
+    import('../community/admin-claim.ts'),
+    import('../recs/member-feed.ts'),
   ]);
   const serves = role !== 'worker';
   if (serves) config = await withBoundPort(config);
   const logger = createLogger(config.logLevel).child({ role });
   if (config.mail.smtpUrl === null) {
-    logger.warn({ outbox: config.mail.outboxDir },
-      'mail is not delivered: SMTP_URL is not set, so emails (sign-in links, digests) are written to the outbox folder; sign-in links are also written to this log; administrators read the outbox at /dev/outbox or with `paperboy outbox`');
+    logger.warn(
+      { outbox: config.mail.outboxDir },
+      'mail is not delivered: SMTP_URL is not set, so emails (sign-in links, digests) are written to the outbox folder; sign-in links are also written to this log; administrators read the outbox at /dev/outbox or with `paperboy outbox`',
+    );
   }
   const store = await openStore(config.databaseUrl);
   let jobs: JobQueue | undefined;
@@ -66,9 +79,14 @@ export async function serveWithRole(role: ServeRole, config: Config, options: { 
     close = () => new Promise((done) => health.close(() => done()));
     logger.info({ port: (health.address() as AddressInfo).port }, 'worker health check at /healthz');
   }
-  if (role === 'web' && store.backend === 'sqlite') logger.warn('role web on SQLite: no process of this one runs the background jobs unless a worker shares the file');
+  if (role === 'web' && store.backend === 'sqlite')
+    logger.warn('role web on SQLite: no process of this one runs the background jobs unless a worker shares the file');
   const background = startBackgroundWork({ store, config, logger, search, role, jobs, recommender });
-  if (role === 'worker') logger.info({ jobs: background.jobs?.kind, database: config.databaseUrl.replace(/\/\/[^@/]*@/, '//…@') }, 'Paperboy worker started');
+  if (role === 'worker')
+    logger.info(
+      { jobs: background.jobs?.kind, database: config.databaseUrl.replace(/\/\/[^@/]*@/, '//…@') },
+      'Paperboy worker started',
+    );
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -94,7 +112,10 @@ function startHealthz(config: Config, check: () => Promise<Record<string, unknow
     }
     check().then(
       (body) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
-      (error: Error) => response.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'error', error: error.message })),
+      (error: Error) =>
+        response
+          .writeHead(503, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ status: 'error', error: error.message })),
     );
   });
   return new Promise((resolve, reject) => {

@@ -17,7 +17,9 @@ import { RATE_LIMITS, type RateLimiter } from './rate-limits.ts';
 export const SIGN_IN_TOKEN_MINUTES = 15;
 
 /** `sent: false`: the address had its share of emails this hour; the newest link it was sent still works. */
-export type SignInRequest = { ok: true; email: string; sent: boolean } | { ok: false; status: 400 | 429; error: string };
+export type SignInRequest =
+  | { ok: true; email: string; sent: boolean }
+  | { ok: false; status: 400 | 429; error: string };
 export type SignInCompletion = { ok: true; account: Account } | { ok: false; error: string };
 
 export class SignInService {
@@ -27,7 +29,13 @@ export class SignInService {
   readonly #limiter: RateLimiter;
   readonly #logger: Logger;
 
-  constructor(options: { store: CommunityStore; mailer: Mailer; publicUrl: string; limiter: RateLimiter; logger: Logger }) {
+  constructor(options: {
+    store: CommunityStore;
+    mailer: Mailer;
+    publicUrl: string;
+    limiter: RateLimiter;
+    logger: Logger;
+  }) {
     this.#store = options.store;
     this.#mailer = options.mailer;
     this.#publicUrl = options.publicUrl;
@@ -41,12 +49,23 @@ export class SignInService {
     if (!checked.ok) return { ok: false, status: 400, error: checked.error };
     const { member, client } = await this.#limiter.hitEach('sign-in', checked.email, address, now);
     if (!client.allowed) {
-      return { ok: false, status: 429, error: `Too many sign-in requests from your network. Please wait ${Math.ceil(client.retryAfter / 60)} minutes and try again.` };
+      return {
+        ok: false,
+        status: 429,
+        error: `Too many sign-in requests from your network. Please wait ${Math.ceil(client.retryAfter / 60)} minutes and try again.`,
+      };
     }
     const expiresAt = new Date(now.getTime() + SIGN_IN_TOKEN_MINUTES * 60_000);
     // Over the limit for this email (perhaps someone else asking for it, to lock its owner out): no more mail,
     // but the newest link already sent keeps working, so the owner can always sign in with it.
-    if (!member.allowed && await this.#store.renewLoginToken(checked.email, new Date(now.getTime() - RATE_LIMITS['sign-in'].windowSeconds * 1000), expiresAt)) {
+    if (
+      !member.allowed &&
+      (await this.#store.renewLoginToken(
+        checked.email,
+        new Date(now.getTime() - RATE_LIMITS['sign-in'].windowSeconds * 1000),
+        expiresAt,
+      ))
+    ) {
       return { ok: true, email: checked.email, sent: false };
     }
     const token = randomToken();
@@ -69,14 +88,21 @@ export class SignInService {
       ].join('\n'),
     });
     if (this.#mailer.mode === 'outbox') {
-      this.#logger.warn({ to: checked.email, link: link.href }, `mail is not delivered (no SMTP_URL): sign-in link for ${checked.email}: ${link.href}`);
+      this.#logger.warn(
+        { to: checked.email, link: link.href },
+        `mail is not delivered (no SMTP_URL): sign-in link for ${checked.email}: ${link.href}`,
+      );
     }
     return { ok: true, email: checked.email, sent: true };
   }
 
   /** Uses the token (once) and returns the account of its address, created on first sign-in. */
   async complete(token: string, now = new Date()): Promise<SignInCompletion> {
-    const invalid = { ok: false as const, error: 'This sign-in link is not valid any more: it was used already, it expired, or it was mistyped. Ask for a new one.' };
+    const invalid = {
+      ok: false as const,
+      error:
+        'This sign-in link is not valid any more: it was used already, it expired, or it was mistyped. Ask for a new one.',
+    };
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return invalid;
     const email = await this.#store.consumeLoginToken(hashToken(token), now);
     if (!email) return invalid;

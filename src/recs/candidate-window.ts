@@ -57,7 +57,13 @@ export function featureRow(vector: Float32Array, upvotes: number, stride: number
   return row;
 }
 
-export async function buildCandidateWindow(store: Store, modelId: string, days: number, lastDay: string, withPopularity = true): Promise<CandidateWindow> {
+export async function buildCandidateWindow(
+  store: Store,
+  modelId: string,
+  days: number,
+  lastDay: string,
+  withPopularity = true,
+): Promise<CandidateWindow> {
   const firstDay = addDays(lastDay, -(days - 1));
   const papers: Paper[] = [];
   const vectors: Float32Array[] = [];

@@ -147,8 +147,10 @@ export class SearchService {
       }
     }
     const lexical = mode === 'vector' ? [] : await this.#lexical.search(parsed, request.filters, weights, candidates);
-    const fusion: FusionConfig = mode === 'hybrid' ? this.#config.fusion
-      : { ...this.#config.fusion, method: 'convex', vectorWeight: mode === 'vector' ? 1 : 0 };
+    const fusion: FusionConfig =
+      mode === 'hybrid'
+        ? this.#config.fusion
+        : { ...this.#config.fusion, method: 'convex', vectorWeight: mode === 'vector' ? 1 : 0 };
     const hits = await this.#exactMatchesFirst(parsed, fuse(lexical, vector, fusion), request.filters);
     return { hits: sortHits(hits, request.sort, await this.#sortKeys(hits, request.sort)), mode, notice };
   }
@@ -161,10 +163,17 @@ export class SearchService {
     if (titleMatch && !first.includes(titleMatch)) first.push(titleMatch);
     if (first.length === 0) return hits;
     const allowed = await this.#store.filterPapers(first, filters);
-    const promoted = first.filter((id) => allowed.has(id)).map((id) => {
-      const existing = hits.find((h) => h.id === id);
-      return { id, score: Infinity, lexicalRank: existing?.lexicalRank ?? null, vectorRank: existing?.vectorRank ?? null };
-    });
+    const promoted = first
+      .filter((id) => allowed.has(id))
+      .map((id) => {
+        const existing = hits.find((h) => h.id === id);
+        return {
+          id,
+          score: Infinity,
+          lexicalRank: existing?.lexicalRank ?? null,
+          vectorRank: existing?.vectorRank ?? null,
+        };
+      });
     return [...promoted, ...hits.filter((h) => !promoted.some((p) => p.id === h.id))];
   }
 
@@ -178,7 +187,7 @@ function sortHits(hits: FusedHit[], sort: SearchSort, papers: Map<string, Paper>
   if (sort === 'relevance') return hits;
   const key = (id: string) => {
     const paper = papers.get(id);
-    return sort === 'date' ? paper?.publishedAt ?? '' : paper?.upvotes ?? 0;
+    return sort === 'date' ? (paper?.publishedAt ?? '') : (paper?.upvotes ?? 0);
   };
   return [...hits].sort((a, b) => {
     const ka = key(a.id);

@@ -32,7 +32,8 @@ import { registerAccountRoutes } from '../web/account-routes.ts';
 const MAX_BODY_BYTES = 256 * 1024;
 
 /** The context's services; those left out are made here (a lexical search, the configured mailer, a recommender). */
-export type AppDependencies = Omit<AppContext, 'search' | 'mailer' | 'recommender'> & Partial<Pick<AppContext, 'search' | 'mailer' | 'recommender'>>;
+export type AppDependencies = Omit<AppContext, 'search' | 'mailer' | 'recommender'> &
+  Partial<Pick<AppContext, 'search' | 'mailer' | 'recommender'>>;
 
 export function createApp(deps: AppDependencies): Hono {
   const search = deps.search ?? new SearchService(deps.store, null);
@@ -91,9 +92,11 @@ export function createApp(deps: AppDependencies): Hono {
   registerOutboxRoutes(app, ctx);
   registerRoleRoutes(app, ctx);
 
-  app.notFound((c) => c.req.path.startsWith('/api/')
-    ? c.json({ error: 'Not found' }, 404)
-    : c.html(renderErrorPage(404, 'Page not found', 'There is nothing at this address.'), 404));
+  app.notFound((c) =>
+    c.req.path.startsWith('/api/')
+      ? c.json({ error: 'Not found' }, 404)
+      : c.html(renderErrorPage(404, 'Page not found', 'There is nothing at this address.'), 404),
+  );
   app.onError((error, c) => {
     ctx.logger.error({ err: error, path: c.req.path }, 'request failed');
     return c.req.path.startsWith('/api/')

@@ -44,7 +44,12 @@ export interface IndexSource {
    * weighted tsvector, so that a fresh process serves at once. Null where the backend has none (SQLite): the
    * search waits for the build.
    */
-  searchUnindexed(query: TextQuery, filters: SearchFilters, weights: FieldWeights, limit: number): Promise<ScoredPaper[] | null>;
+  searchUnindexed(
+    query: TextQuery,
+    filters: SearchFilters,
+    weights: FieldWeights,
+    limit: number,
+  ): Promise<ScoredPaper[] | null>;
 }
 
 export const authorNames = (authors: readonly { name: string }[]) => authors.map((a) => a.name).join(' ');

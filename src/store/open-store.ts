@@ -13,7 +13,9 @@ export async function openStore(databaseUrl: string): Promise<Store> {
       return await PostgresStore.connect(db.url);
     } catch (error) {
       const where = db.url.replace(/\/\/[^@/]*@/, '//…@'); // no password in messages
-      throw new UnsupportedDatabaseError(`cannot open the PostgreSQL database at ${where}: ${(error as Error).message}`);
+      throw new UnsupportedDatabaseError(
+        `cannot open the PostgreSQL database at ${where}: ${(error as Error).message}`,
+      );
     }
   }
   return new SqliteStore(db.path);

@@ -135,7 +135,11 @@ export interface CoreStore {
   paperTexts(afterRow: number, limit: number): Promise<{ row: number; id: string; title: string; summary: string }[]>;
 
   /** Stores paper vectors of one embedding model (replacing earlier vectors of that model). */
-  putVectors(modelId: string, dimensions: number, vectors: readonly { id: string; vector: Float32Array }[]): Promise<void>;
+  putVectors(
+    modelId: string,
+    dimensions: number,
+    vectors: readonly { id: string; vector: Float32Array }[],
+  ): Promise<void>;
   /** Ids of papers (and their text) that have no vector of this model yet, oldest row first. */
   papersWithoutVector(modelId: string, limit: number): Promise<{ id: string; title: string; summary: string }[]>;
   countVectors(modelId: string): Promise<number>;

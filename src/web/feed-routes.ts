@@ -43,8 +43,10 @@ export function registerFeeds(app: Hono, ctx: AppContext): void {
     return c.body(body, 200, { ...headers, 'Content-Type': FEED_CONTENT_TYPES[format] });
   };
 
-  const refuse = (c: Context, message: string) => c.text(`Bad request: ${message}\n`, 400, { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
-  const missing = (c: Context, message: string) => c.text(`Not found: ${message}\n`, 404, { 'X-Content-Type-Options': 'nosniff' });
+  const refuse = (c: Context, message: string) =>
+    c.text(`Bad request: ${message}\n`, 400, { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+  const missing = (c: Context, message: string) =>
+    c.text(`Not found: ${message}\n`, 404, { 'X-Content-Type-Options': 'nosniff' });
 
   app.get('/feeds/:file', async (c) => {
     const file = splitFeedFile(c.req.param('file'));
@@ -67,20 +69,32 @@ export function registerFeeds(app: Hono, ctx: AppContext): void {
       const sort = c.req.query('sort') === undefined ? 'date' : input.request.sort;
       return serve(c, format, () => searchFeedSpec(ctx.search, { ...input.request, sort }, { ...input.state, sort }));
     }
-    return missing(c, `there is no feed named “${name}”. Feeds: daily, trending, search, organizations/NAME, authors/NAME.`);
+    return missing(
+      c,
+      `there is no feed named “${name}”. Feeds: daily, trending, search, organizations/NAME, authors/NAME.`,
+    );
   });
 
   app.get('/feeds/organizations/:file', async (c) => {
     const file = splitFeedFile(c.req.param('file'));
     if (!file) return missing(c, 'feeds end in .rss, .atom or .json.');
-    return serve(c, file.format, async () => await organizationFeedSpec(ctx.store, file.name)
-      ?? missing(c, `Paperboy knows no organization named “${file.name}”.`));
+    return serve(
+      c,
+      file.format,
+      async () =>
+        (await organizationFeedSpec(ctx.store, file.name)) ??
+        missing(c, `Paperboy knows no organization named “${file.name}”.`),
+    );
   });
 
   app.get('/feeds/authors/:file', async (c) => {
     const file = splitFeedFile(c.req.param('file'));
     if (!file) return missing(c, 'feeds end in .rss, .atom or .json.');
-    return serve(c, file.format, async () => await authorFeedSpec(ctx.store, file.name)
-      ?? missing(c, `Paperboy knows no author named “${file.name}”.`));
+    return serve(
+      c,
+      file.format,
+      async () =>
+        (await authorFeedSpec(ctx.store, file.name)) ?? missing(c, `Paperboy knows no author named “${file.name}”.`),
+    );
   });
 }

@@ -20,8 +20,11 @@ test('links asked for by someone else do not stop the member: 20 minutes later t
   const store = memoryStore();
   const outboxDir = tempDir('paperboy-outbox-');
   const signIn = new SignInService({
-    store: store.community, mailer: createMailer({ smtpUrl: null, from: 'p@example.org', replyTo: null, outboxDir }),
-    publicUrl: 'http://paperboy.test', limiter: new RateLimiter(store.community, 1), logger: createLogger('silent'),
+    store: store.community,
+    mailer: createMailer({ smtpUrl: null, from: 'p@example.org', replyTo: null, outboxDir }),
+    publicUrl: 'http://paperboy.test',
+    limiter: new RateLimiter(store.community, 1),
+    logger: createLogger('silent'),
   });
   // Rate windows are whole clock hours: start at the top of this one, so that t0 + 20 minutes is in the same window.
   const t0 = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
@@ -45,14 +48,19 @@ test('over HTTP the member is told what to do, and a flood from one network is r
   const store = memoryStore();
   const { app } = communityApp(store, { TRUST_PROXY: '1' });
   const from = (address: string) => ({ 'x-forwarded-for': address });
-  for (let i = 0; i < 6; i++) assert.equal((await postForm(app, '/signin', { email: VICTIM, next: '/' }, from(ATTACKER_NETWORK))).status, 200);
+  for (let i = 0; i < 6; i++)
+    assert.equal((await postForm(app, '/signin', { email: VICTIM, next: '/' }, from(ATTACKER_NETWORK))).status, 200);
   const own = await postForm(app, '/signin', { email: VICTIM, next: '/' }, from(VICTIM_NETWORK));
   assert.equal(own.status, 200);
-  assert.match(await own.text(), /did not send another. The newest of those emails has a link that works for the next 15 minutes/);
+  assert.match(
+    await own.text(),
+    /did not send another. The newest of those emails has a link that works for the next 15 minutes/,
+  );
 
   // One network asking for many addresses is refused, saying why.
   let last: Response | undefined;
-  for (let i = 0; i < 21; i++) last = await postForm(app, '/signin', { email: `someone${i}@example.org`, next: '/' }, from('192.0.2.1'));
+  for (let i = 0; i < 21; i++)
+    last = await postForm(app, '/signin', { email: `someone${i}@example.org`, next: '/' }, from('192.0.2.1'));
   assert.equal(last!.status, 429);
   assert.match(await last!.text(), /Too many sign-in requests from your network/);
 });

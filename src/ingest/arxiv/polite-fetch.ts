@@ -88,7 +88,10 @@ export class PoliteFetcher {
       let waitMs: number;
       try {
         const response = await o.fetch(url, {
-          headers: { 'user-agent': o.userAgent, accept: 'application/xml, text/xml, application/atom+xml, application/json;q=0.9, */*;q=0.5' },
+          headers: {
+            'user-agent': o.userAgent,
+            accept: 'application/xml, text/xml, application/atom+xml, application/json;q=0.9, */*;q=0.5',
+          },
           signal: AbortSignal.timeout(o.timeoutMs),
           redirect: 'follow',
         });

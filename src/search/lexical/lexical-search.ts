@@ -50,7 +50,13 @@ export class LexicalSearch {
       await this.warmUp();
     }
     const dataVersion = await this.#caughtUp();
-    return this.#index.search(query, await source.allowed(filters), await this.#hiddenDocs(dataVersion), weights, limit);
+    return this.#index.search(
+      query,
+      await source.allowed(filters),
+      await this.#hiddenDocs(dataVersion),
+      weights,
+      limit,
+    );
   }
 
   /** Feeds the index every paper written since it last looked; returns the data version it is current with. */

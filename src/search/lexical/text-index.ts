@@ -9,7 +9,14 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { FieldWeights, ScoredPaper, TextQuery } from '../../store/store.ts';
 import type { IndexSource, IndexedText } from '../../store/index-source.ts';
 import { analyze } from '../../domain/analyzer.ts';
-import { Bm25Builder, Bm25Index, TopK, documentTerms, type AnalyzedDocument, type DocumentTerms } from './bm25-index.ts';
+import {
+  Bm25Builder,
+  Bm25Index,
+  TopK,
+  documentTerms,
+  type AnalyzedDocument,
+  type DocumentTerms,
+} from './bm25-index.ts';
 
 /** Prefix terms expand to at most this many words of the vocabulary. */
 const PREFIX_EXPANSION = 64;
@@ -90,15 +97,33 @@ export class TextIndex {
    * The best `limit` papers for a query, leaving out `hidden` ones and, when `allowed` is given, any not in
    * it. Waits for the first build when there is no index yet.
    */
-  async search(query: TextQuery, allowed: ReadonlySet<number> | null, hidden: ReadonlySet<number>, weights: FieldWeights, limit: number): Promise<ScoredPaper[]> {
+  async search(
+    query: TextQuery,
+    allowed: ReadonlySet<number> | null,
+    hidden: ReadonlySet<number>,
+    weights: FieldWeights,
+    limit: number,
+  ): Promise<ScoredPaper[]> {
     if (!this.#index) await this.warmUp();
     const index = this.#index!;
-    const terms = [...new Set([...query.terms, ...query.phrases.flat(), ...query.prefixes.flatMap((p) => index.expandPrefix(p, PREFIX_EXPANSION))])];
+    const terms = [
+      ...new Set([
+        ...query.terms,
+        ...query.phrases.flat(),
+        ...query.prefixes.flatMap((p) => index.expandPrefix(p, PREFIX_EXPANSION)),
+      ]),
+    ];
     if (this.#scores.length <= index.maxDoc) this.#scores = new Float32Array(index.maxDoc + 1);
     const scores = this.#scores;
     const touched: number[] = [];
     // Without phrases or filters the best `limit` are all that is kept, so common terms may skip untouched papers.
-    index.accumulate(terms, weights, scores, touched, query.phrases.length === 0 && allowed === null ? limit + hidden.size : 0);
+    index.accumulate(
+      terms,
+      weights,
+      scores,
+      touched,
+      query.phrases.length === 0 && allowed === null ? limit + hidden.size : 0,
+    );
     // With phrases, only papers holding every phrase word are candidates; adjacency is checked below.
     const withPhraseWords = query.phrases.length > 0 ? new Set(index.documentsWithAll(query.phrases.flat())) : null;
     const visible = (doc: number) => !hidden.has(doc) && (allowed === null || allowed.has(doc));
@@ -121,7 +146,9 @@ export class TextIndex {
   /** Keeps the hits whose title, authors or abstract hold every phrase as consecutive terms. */
   async #withPhrases<T extends { doc: number }>(hits: T[], phrases: string[][]): Promise<T[]> {
     if (hits.length === 0) return hits;
-    const texts = new Map((await this.#source.texts(hits.map((h) => h.doc))).map((t) => [t.doc, [t.title, t.authors, t.summary]]));
+    const texts = new Map(
+      (await this.#source.texts(hits.map((h) => h.doc))).map((t) => [t.doc, [t.title, t.authors, t.summary]]),
+    );
     return hits.filter((hit) => {
       const fields = (texts.get(hit.doc) ?? []).map(analyze);
       return phrases.every((phrase) => fields.some((field) => containsSequence(field, phrase)));

@@ -92,7 +92,8 @@ export const migrations: Migration[] = [
     `,
     backfill: (db) => {
       const setKey = db.sql('UPDATE papers SET title_key = ? WHERE rowid = ?');
-      for (const row of db.sql('SELECT rowid, title FROM papers').all()) setKey.run(titleKey(String(row.title)), Number(row.rowid));
+      for (const row of db.sql('SELECT rowid, title FROM papers').all())
+        setKey.run(titleKey(String(row.title)), Number(row.rowid));
     },
   },
   {

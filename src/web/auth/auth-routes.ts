@@ -8,14 +8,26 @@ import { claimAdmin } from '../../community/admin-claim.ts';
 import { endSession, startSession } from './auth.ts';
 import { safeReturnPath, viewerFor } from '../../http/viewer.ts';
 import {
-  adminClaimPage, messagePage, settingsPage, signInConfirmPage, signInFailedPage, signInPage, signInSentPage,
+  adminClaimPage,
+  messagePage,
+  settingsPage,
+  signInConfirmPage,
+  signInFailedPage,
+  signInPage,
+  signInSentPage,
 } from '../pages/account-pages.ts';
 import { signInUrl, welcomeUrl } from '../../domain/urls.ts';
 import { checkDisplayName } from '../../domain/handles.ts';
 
 export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimiter): void {
   const mailDelivered = ctx.mailer.mode !== 'outbox';
-  const signIn = new SignInService({ store: ctx.store.community, mailer: ctx.mailer, publicUrl: ctx.config.publicUrl, limiter, logger: ctx.logger });
+  const signIn = new SignInService({
+    store: ctx.store.community,
+    mailer: ctx.mailer,
+    publicUrl: ctx.config.publicUrl,
+    limiter,
+    logger: ctx.logger,
+  });
 
   app.get('/signin', (c) => {
     if (c.get('auth').account) return c.redirect(safeReturnPath(c.req.query('next')), 303);
@@ -26,12 +38,19 @@ export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimi
     const next = safeReturnPath(form.next);
     const email = typeof form.email === 'string' ? form.email : '';
     const result = await signIn.request(email, c.get('auth').address, next);
-    if (!result.ok) return page(c, signInPage({ next, email: email.slice(0, 254), error: result.error, mailDelivered }), result.status);
+    if (!result.ok)
+      return page(
+        c,
+        signInPage({ next, email: email.slice(0, 254), error: result.error, mailDelivered }),
+        result.status,
+      );
     return page(c, signInSentPage(result.email, mailDelivered, result.sent));
   });
 
   // Opening the link changes nothing (mail scanners open links too); the button on the page signs in.
-  app.get('/signin/verify', (c) => page(c, signInConfirmPage(c.req.query('token') ?? '', safeReturnPath(c.req.query('next')))));
+  app.get('/signin/verify', (c) =>
+    page(c, signInConfirmPage(c.req.query('token') ?? '', safeReturnPath(c.req.query('next')))),
+  );
   app.post('/signin/verify', async (c) => {
     const form = await c.req.parseBody();
     const result = await signIn.complete(typeof form.token === 'string' ? form.token : '');
@@ -56,14 +75,18 @@ export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimi
     const account = c.get('auth').account;
     if (!account) return c.redirect(signInUrl('/settings'), 303);
     const digest = account.email ? await ctx.store.subscriptions.getSubscriptionByEmail(account.email) : null;
-    return page(c, settingsPage(account, await viewerFor(c, ctx.store, []), { saved: c.req.query('saved') === '1', digest }));
+    return page(
+      c,
+      settingsPage(account, await viewerFor(c, ctx.store, []), { saved: c.req.query('saved') === '1', digest }),
+    );
   });
   app.post('/settings', async (c) => {
     const account = c.get('auth').account;
     if (!account) return c.redirect(signInUrl('/settings'), 303);
     const form = await c.req.parseBody();
     const fullname = checkDisplayName(typeof form.fullname === 'string' ? form.fullname : '');
-    if (!fullname.ok) return page(c, settingsPage(account, await viewerFor(c, ctx.store, []), { error: fullname.error }), 400);
+    if (!fullname.ok)
+      return page(c, settingsPage(account, await viewerFor(c, ctx.store, []), { error: fullname.error }), 400);
     await ctx.store.community.updateProfile(account.id, fullname.name);
     return c.redirect('/settings?saved=1', 303);
   });
@@ -73,7 +96,11 @@ export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimi
     if (!account?.email) return c.redirect(signInUrl('/settings'), 303);
     const frequency = (await c.req.parseBody()).frequency;
     if (frequency !== 'daily' && frequency !== 'weekly' && frequency !== 'off') {
-      return page(c, settingsPage(account, await viewerFor(c, ctx.store, []), { error: 'Choose daily, weekly or off.' }), 400);
+      return page(
+        c,
+        settingsPage(account, await viewerFor(c, ctx.store, []), { error: 'Choose daily, weekly or off.' }),
+        400,
+      );
     }
     const subscriptions = ctx.store.subscriptions;
     const now = new Date();
@@ -91,7 +118,14 @@ export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimi
     if (!c.get('auth').account) return c.redirect(signInUrl('/admin/claim'), 303);
     const viewer = await viewerFor(c, ctx.store, []);
     if ((await ctx.store.community.countAdmins()) > 0) {
-      return page(c, messagePage('There is an administrator', 'This instance has an administrator already; ask them for the role you need.', viewer));
+      return page(
+        c,
+        messagePage(
+          'There is an administrator',
+          'This instance has an administrator already; ask them for the role you need.',
+          viewer,
+        ),
+      );
     }
     return page(c, adminClaimPage(viewer));
   });
@@ -104,12 +138,31 @@ export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimi
     if (!limit.allowed) {
       const minutes = Math.ceil(limit.retryAfter / 60);
       c.header('Retry-After', String(limit.retryAfter));
-      return page(c, adminClaimPage(viewer, `Too many attempts. Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`), 429);
+      return page(
+        c,
+        adminClaimPage(
+          viewer,
+          `Too many attempts. Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`,
+        ),
+        429,
+      );
     }
     const claimed = await claimAdmin(ctx.store, account, typeof form.code === 'string' ? form.code : '');
-    if (!claimed) return page(c, adminClaimPage(viewer, 'That code is not right, or the instance has an administrator already.'), 400);
+    if (!claimed)
+      return page(
+        c,
+        adminClaimPage(viewer, 'That code is not right, or the instance has an administrator already.'),
+        400,
+      );
     ctx.logger.warn({ member: account.name }, 'administrator claimed the instance');
-    return page(c, messagePage('You are the administrator', 'You can now moderate, and give others the moderator role under Roles in your account menu (/admin/roles).', viewer));
+    return page(
+      c,
+      messagePage(
+        'You are the administrator',
+        'You can now moderate, and give others the moderator role under Roles in your account menu (/admin/roles).',
+        viewer,
+      ),
+    );
   });
 }
 

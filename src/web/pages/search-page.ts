@@ -56,18 +56,30 @@ export function searchPage(view: SearchView): PageOptions {
   const sort = state.sort ?? 'relevance';
   const body = html`<div class="search-head">
 <h1 class="search-title">Results for <q class="search-query">${shown(state.q)}</q></h1>
-<p class="search-summary">${response.total === 0 ? 'No papers found'
-    : html`${papersFound(response.total)}${totalPages > 1 ? html` · showing ${first}–${first + response.results.length - 1}` : ''} · ${SORT_NOTES[sort]}`}</p>
+<p class="search-summary">${
+    response.total === 0
+      ? 'No papers found'
+      : html`${papersFound(response.total)}${totalPages > 1 ? html` · showing ${first}–${first + response.results.length - 1}` : ''} · ${SORT_NOTES[sort]}`
+  }</p>
 ${followButton('search', searchFollowTarget(state), shown(state.q, 100), view.viewer, view.following)}
 </div>
 ${filterForm(state)}
 ${notice(view) ? html`<p class="notice notice-info" role="status">${notice(view)}</p>` : ''}
 <section class="search-results" aria-labelledby="results-heading">
 <h2 id="results-heading" class="sr-only">Results</h2>
-${response.results.length > 0
-    ? cardGrid(response.results.map((r) => r.paper), { ranked: true, start: first, content: (paper) => cardContent(paper, matcher),
-      viewer: view.viewer.account ? view.viewer : undefined })
-    : noResults(view)}
+${
+  response.results.length > 0
+    ? cardGrid(
+        response.results.map((r) => r.paper),
+        {
+          ranked: true,
+          start: first,
+          content: (paper) => cardContent(paper, matcher),
+          viewer: view.viewer.account ? view.viewer : undefined,
+        },
+      )
+    : noResults(view)
+}
 ${pagination((n) => searchUrl(state, n), page, totalPages)}
 </section>`;
   return {
@@ -82,8 +94,11 @@ ${pagination((n) => searchUrl(state, n), page, totalPages)}
 /** The search service's notice; or, when semantic search alone found the first page, that no paper has the words. */
 function notice({ response, page }: SearchView): string | null {
   if (response.notice) return response.notice;
-  const onlyByMeaning = page === 1 && response.mode === 'hybrid' && response.results.length > 0
-    && response.results.every((r) => r.lexicalRank === null && Number.isFinite(r.score));
+  const onlyByMeaning =
+    page === 1 &&
+    response.mode === 'hybrid' &&
+    response.results.length > 0 &&
+    response.results.every((r) => r.lexicalRank === null && Number.isFinite(r.score));
   return onlyByMeaning ? 'No paper contains these words; these papers are the closest in meaning.' : null;
 }
 
@@ -128,8 +143,13 @@ ${hiddenFilters(state)}
 }
 
 function hiddenFilters(state: SearchState): Html {
-  const pairs: [string, string | undefined][] = [['from', state.from], ['to', state.to], ['org', state.org],
-    ['category', state.category], ['has_code', state.hasCode ? '1' : undefined]];
+  const pairs: [string, string | undefined][] = [
+    ['from', state.from],
+    ['to', state.to],
+    ['org', state.org],
+    ['category', state.category],
+    ['has_code', state.hasCode ? '1' : undefined],
+  ];
   return html`${pairs.filter(([, v]) => v).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}`;
 }
 
@@ -174,12 +194,18 @@ ${hasFilters(state) || sort !== 'relevance' ? html`<a class="filter-clear" href=
 function noResults({ state, response }: SearchView): Html {
   const words = [...new Set(response.parsed.words.filter((w) => !isStopWord(w) && w.length > 1))].slice(0, 6);
   const filtered = hasFilters(state);
-  return emptyState(`No papers match “${shown(state.q, 60)}”`, html`<ul class="empty-tips">
+  return emptyState(
+    `No papers match “${shown(state.q, 60)}”`,
+    html`<ul class="empty-tips">
 ${filtered ? html`<li>Filters narrow the search: <a href="${plainSearch(state)}">search all papers for these words</a>.</li>` : ''}
 <li>Check the spelling of the words.</li>
-${words.length > 1 ? html`<li>Try fewer words, or more general ones. One word at a time: ${words.map((w, i) => html`${i > 0 ? ', ' : ''}<a href="${searchUrl({ ...state, q: w })}">${w}</a>`)}.</li>`
-    : html`<li>Try a more general word, or another word for the same idea.</li>`}
+${
+  words.length > 1
+    ? html`<li>Try fewer words, or more general ones. One word at a time: ${words.map((w, i) => html`${i > 0 ? ', ' : ''}<a href="${searchUrl({ ...state, q: w })}">${w}</a>`)}.</li>`
+    : html`<li>Try a more general word, or another word for the same idea.</li>`
+}
 ${response.parsed.phrases.length > 0 ? html`<li>Words in quotes must appear together; without the quotes they may appear anywhere.</li>` : ''}
 <li>Or browse <a href="/papers">the latest Daily Papers</a>.</li>
-</ul>`);
+</ul>`,
+  );
 }
