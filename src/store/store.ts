@@ -6,7 +6,10 @@ import type { DailyEntry, DailyEntryInput, Organization, Paper, PaperInput } fro
 import type { CollectionStore } from './collection-store.ts';
 import type { CommunityStore } from './community-store.ts';
 import type { IndexSource } from './index-source.ts';
+import type { SearchFilters, ScoredPaper } from './search-types.ts';
 import type { SubscriptionStore } from './subscription-store.ts';
+
+export type { FieldWeights, ScoredPaper, SearchFilters, TextQuery } from './search-types.ts';
 
 /** upvotes: most voted first; latest: newest day first, most voted within a day. */
 export type DailySort = 'upvotes' | 'latest' | 'publishedAt' | 'trending';
@@ -62,40 +65,6 @@ export interface StoreStats {
   lastDay: string | null;
   organizations: number;
   authors: number;
-}
-
-export interface SearchFilters {
-  /** Inclusive range of publication days, YYYY-MM-DD. */
-  fromDay?: string | undefined;
-  toDay?: string | undefined;
-  /** Organization slug. */
-  organization?: string | undefined;
-  /** arXiv category, e.g. cs.CL. */
-  category?: string | undefined;
-  /** Only papers with a code repository. */
-  hasCode?: boolean | undefined;
-}
-
-/** A full-text query as analysed terms (letters and digits only); backends turn it into their own syntax. */
-export interface TextQuery {
-  /** Any of these (ranked by BM25). */
-  terms: string[];
-  /** Each of these phrases is required. */
-  phrases: string[][];
-  /** Words starting with these count like terms (each prefix expands to the most frequent matching words). */
-  prefixes: string[];
-}
-
-export interface FieldWeights {
-  title: number;
-  authors: number;
-  abstract: number;
-}
-
-/** A paper id with a score; higher is better. */
-export interface ScoredPaper {
-  id: string;
-  score: number;
 }
 
 /** Papers, the daily feed, search structures and job state: what every backend has first. */

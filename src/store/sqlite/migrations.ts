@@ -1,17 +1,9 @@
 /** Versioned schema of the embedded store. Append new versions; never edit one that has shipped. */
-import type { SqliteDatabase } from './database.ts';
+import type { Migration } from './migration.ts';
 import { titleKey } from '../../domain/analyzer.ts';
 import { accountPrivacyMigration, adminClaimMigration, communityMigrations } from './community-migrations.ts';
 import { digestLeaseMigration, digestMigrations } from './digest-migrations.ts';
 import { collectionMigrations } from './collection-migrations.ts';
-
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-  /** Fills new structures from existing rows where SQL alone cannot (e.g. text analysed in TypeScript). */
-  backfill?: (db: SqliteDatabase) => void;
-}
 
 export const migrations: Migration[] = [
   {
