@@ -2,7 +2,7 @@
  * `paperboy ingest arxiv` and `paperboy ingest daily-papers`: the harvest and the mirror run once, by hand, with
  * the same configuration as the daily schedule. Logs (one JSON line each) go to stderr, the summary to stdout.
  */
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import type { ConfigFlags, ConfigFrom, IngestConfig } from '../config.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { openStore } from '../store/open-store.ts';

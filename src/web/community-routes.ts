@@ -4,7 +4,7 @@ import type { AppContext } from '../http/app-context.ts';
 import { normalizeArxivId } from '../domain/arxiv-id.ts';
 import { trendingWindow } from '../domain/trending.ts';
 import type { Account } from '../store/community-store.ts';
-import { RateLimiter } from '../community/rate-limits.ts';
+import type { RateLimiter } from '../community/rate-limits.ts';
 import { outranks } from '../community/roles.ts';
 import { SubmissionService } from '../community/submissions.ts';
 import { arxivLookup } from '../community/arxiv-lookup.ts';

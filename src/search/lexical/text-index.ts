@@ -11,7 +11,7 @@ import type { IndexSource, IndexedText } from '../../store/index-source.ts';
 import { analyze } from '../../domain/analyzer.ts';
 import {
   Bm25Builder,
-  Bm25Index,
+  type Bm25Index,
   TopK,
   documentTerms,
   type AnalyzedDocument,

@@ -3,7 +3,7 @@ import type { Context, Hono } from 'hono';
 import type { AppContext } from '../../http/app-context.ts';
 import { layout, type PageOptions } from '../layout.ts';
 import { SignInService } from '../../community/sign-in.ts';
-import { RateLimiter } from '../../community/rate-limits.ts';
+import type { RateLimiter } from '../../community/rate-limits.ts';
 import { claimAdmin } from '../../community/admin-claim.ts';
 import { endSession, startSession } from './auth.ts';
 import { safeReturnPath, viewerFor } from '../../http/viewer.ts';
