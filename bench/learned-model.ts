@@ -122,7 +122,9 @@ function evaluate(model: StaticModel, queries: string[], documents: string[], re
   const docs = k.alloc(documents.length * d * 4);
   const qs = k.alloc(chunk * d * 4);
   const scores = k.alloc(chunk * documents.length * 4);
-  documents.forEach((text, i) => model.embed(text, k.f32.subarray((docs >> 2) + i * d, (docs >> 2) + (i + 1) * d)));
+  documents.forEach((text, i) => {
+    model.embed(text, k.f32.subarray((docs >> 2) + i * d, (docs >> 2) + (i + 1) * d));
+  });
   let mrr = 0;
   let hits10 = 0;
   let hits1 = 0;

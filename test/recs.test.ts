@@ -167,11 +167,15 @@ test('linear algebra: Cholesky solves, ridge separates two clusters, the centroi
   const a = Float64Array.from([4, 2, 0, 2, 5, 1, 0, 1, 3]);
   const x = choleskySolve(a, Float64Array.from([2, 3, 4]), 3);
   const check = [4 * x[0]! + 2 * x[1]!, 2 * x[0]! + 5 * x[1]! + x[2]!, x[1]! + 3 * x[2]!];
-  check.forEach((v, i) => assert.ok(Math.abs(v - [2, 3, 4][i]!) < 1e-9));
+  check.forEach((v, i) => {
+    assert.ok(Math.abs(v - [2, 3, 4][i]!) < 1e-9);
+  });
   const next = seededNoise(3);
   const rows = Array.from({ length: 40 }, (_, i) => topicVector(i % 2, next));
   const matrix = new Float32Array(40 * D);
-  rows.forEach((r, i) => matrix.set(r, i * D));
+  rows.forEach((r, i) => {
+    matrix.set(r, i * D);
+  });
   const model = trainRidge(rows.filter((_, i) => i % 2 === 1).slice(0, 5), windowMoments(matrix, 40, D), 0.05);
   const scores = scoreRows(matrix, 40, model);
   const min1 = Math.min(...[...scores].filter((_, i) => i % 2 === 1));

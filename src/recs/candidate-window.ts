@@ -95,7 +95,9 @@ export async function buildCandidateWindow(
   }
   const stride = dimensions + (withPopularity ? 1 : 0);
   const matrix = new Float32Array(papers.length * stride);
-  vectors.forEach((v, r) => matrix.set(featureRow(v, papers[r]!.upvotes, stride), r * stride));
+  vectors.forEach((v, r) => {
+    matrix.set(featureRow(v, papers[r]!.upvotes, stride), r * stride);
+  });
   const documentFrequency = new Map<string, number>();
   for (const paper of papers) {
     for (const term of termCounts(paper).keys()) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);

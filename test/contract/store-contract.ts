@@ -903,7 +903,9 @@ export function vectorContract(backend: () => ContractBackend): void {
     assert.equal(hits[0]!.id, ids[20]);
     assert.ok(Math.abs(hits[0]!.score - 1) < 1e-5, `similarity of itself: ${hits[0]!.score}`);
     assert.deepEqual(new Set(hits.map((h) => h.id)), new Set(want.map((w) => w.id)));
-    hits.forEach((h, i) => assert.ok(Math.abs(h.score - cosine(want[i]!.vector, target)) < 1e-4, `score ${i}`));
+    hits.forEach((h, i) => {
+      assert.ok(Math.abs(h.score - cosine(want[i]!.vector, target)) < 1e-4, `score ${i}`);
+    });
     assert.ok(
       isNonIncreasing(
         hits.map((h) => h.score),

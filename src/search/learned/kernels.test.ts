@@ -184,5 +184,7 @@ test('helper threads give the same numbers as one thread', {
   };
   const one = run(1);
   const two = run(2);
-  one.forEach((x, i) => assert.deepEqual(two[i], x));
+  one.forEach((x, i) => {
+    assert.deepEqual(two[i], x);
+  });
 });

@@ -102,8 +102,12 @@ describe('OnnxEmbedder on a tiny model', () => {
         small.embedQuery('graph'),
         small.embedDocuments(TEXTS.slice(2)),
       ]);
-      docs.forEach((v, i) => assertClose(v, reference[i]!));
-      more.forEach((v, i) => assertClose(v, reference[i + 2]!));
+      docs.forEach((v, i) => {
+        assertClose(v, reference[i]!);
+      });
+      more.forEach((v, i) => {
+        assertClose(v, reference[i + 2]!);
+      });
       assertClose(query, await e5.embedQuery('graph'));
     } finally {
       await small.close();
@@ -164,7 +168,9 @@ describe('OnnxEmbedder on a tiny model', () => {
     const pooled = await OnnxEmbedder.load(join(root, 'tiny-pooled'), { thread: 'main' });
     try {
       const vectors = await pooled.embedDocuments(TEXTS);
-      (await plain.embedDocuments(TEXTS)).forEach((v, i) => assertClose(vectors[i]!, v));
+      (await plain.embedDocuments(TEXTS)).forEach((v, i) => {
+        assertClose(vectors[i]!, v);
+      });
     } finally {
       await pooled.close();
     }

@@ -191,7 +191,9 @@ export class OnnxModel {
         batch.map((i) => texts[i]!),
         kind,
       );
-      batch.forEach((i, j) => (out[i] = vectors[j]!));
+      batch.forEach((i, j) => {
+        out[i] = vectors[j]!;
+      });
     }
     return out;
   }
@@ -226,12 +228,12 @@ export class OnnxModel {
     const width = Math.max(...sequences.map((s) => s.length));
     const ids = new Int32Array(rows * width).fill(this.#padId);
     const mask = new Int32Array(rows * width);
-    sequences.forEach((s, r) =>
+    sequences.forEach((s, r) => {
       s.forEach((id, c) => {
         ids[r * width + c] = id;
         mask[r * width + c] = 1;
-      }),
-    );
+      });
+    });
     const feeds: Record<string, Tensor> = {};
     for (const input of this.#inputs) {
       const values = input.name === 'input_ids' ? ids : input.name === 'attention_mask' ? mask : null;

@@ -64,7 +64,9 @@ function serve(model: OnnxModel): void {
               batch.map((i) => job.texts[i]!),
               job.kind,
             );
-            batch.forEach((i, j) => (job.out[i] = vectors[j]!));
+            batch.forEach((i, j) => {
+              job.out[i] = vectors[j]!;
+            });
           }
           if (job.next >= job.batches.length) {
             queue.shift();
