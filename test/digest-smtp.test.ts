@@ -82,7 +82,13 @@ test('a sender killed after k of n messages sends exactly the other n − k when
     killAfterK = resolve;
   });
   // From message K on, the server holds its answer: those messages are in flight, not delivered.
-  const sink = await startSmtpSink({ onMessage: (_m, index) => (index < K ? 'accept' : (killAfterK(), held)) });
+  const sink = await startSmtpSink({
+    onMessage: (_m, index) => {
+      if (index < K) return 'accept';
+      killAfterK();
+      return held;
+    },
+  });
   const first = sendInChild(sink.url, '2025-06-02');
   await reachedK;
   // Let the sender record every 250 it has had, with messages still in flight on the other connections.

@@ -82,7 +82,7 @@ export async function castVote(
     method: 'POST',
     headers: { cookie: member.cookie, 'x-csrf-token': member.csrf, accept: 'application/json' },
   });
-  const body = response.ok ? ((await response.json()) as { voted: boolean }) : (await response.text(), null);
+  const body = response.ok ? ((await response.json()) as { voted: boolean }) : await response.text().then(() => null);
   return {
     member: memberIndex,
     paperId,

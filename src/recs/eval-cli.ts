@@ -30,7 +30,10 @@ type Run = (member: Member) => Promise<string[]>;
 
 function rng(seed: number): () => number {
   let state = seed >>> 0 || 1;
-  return () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
 }
 
 function shuffled<T>(items: readonly T[], seed: number): T[] {
@@ -117,6 +120,7 @@ const program = new Command('eval:recs')
     const { store, embedder, papers } = instance;
     try {
       const testDays = Number(options.testDays);
+      // biome-ignore lint/complexity/useMathMinMax: days are YYYY-MM-DD strings, which Math.max cannot compare
       const lastDay = papers.reduce((max, p) => (p.day > max ? p.day : max), '');
       const test: [string, string] = [addDays(lastDay, -(testDays - 1)), lastDay];
       const train: [string, string] = [addDays(test[0], -Number(options.trainDays)), addDays(test[0], -1)];

@@ -144,7 +144,11 @@ function countingMatcher(matcher: Matcher): { matcher: Matcher; lookups: () => n
   let lookups = 0;
   const terms = new Proxy(new Set(matcher.terms), {
     get(target, property) {
-      if (property === 'has') return (term: string) => (lookups++, target.has(term));
+      if (property === 'has')
+        return (term: string) => {
+          lookups++;
+          return target.has(term);
+        };
       const value = Reflect.get(target, property, target) as unknown;
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },

@@ -56,7 +56,10 @@ test('a few thousand random queries never throw and return well-formed results',
   await importPath(store, DAY_FIXTURES);
   const search = new SearchService(store, null);
   let seed = 42;
-  const next = (n: number) => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) % n;
+  const next = (n: number) => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed % n;
+  };
   let withResults = 0;
   for (let i = 0; i < 3_000; i++) {
     const q = Array.from({ length: 1 + next(8) }, () =>

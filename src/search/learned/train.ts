@@ -436,8 +436,10 @@ export class Trainer {
           const id = touched.ids[q]!;
           const g = this.thetaGrad[id]!;
           this.thetaGrad[id] = 0;
-          const m = (this.thetaM1[id] = beta1 * this.thetaM1[id]! + (1 - beta1) * g);
-          const v = (this.thetaM2[id] = beta2 * this.thetaM2[id]! + (1 - beta2) * g * g);
+          const m = beta1 * this.thetaM1[id]! + (1 - beta1) * g;
+          const v = beta2 * this.thetaM2[id]! + (1 - beta2) * g * g;
+          this.thetaM1[id] = m;
+          this.thetaM2[id] = v;
           this.theta[id] = this.theta[id]! - (lrT * m) / (Math.sqrt(v) + 1e-8 * Math.sqrt(bc2));
         }
       }

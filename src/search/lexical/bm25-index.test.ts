@@ -67,7 +67,10 @@ test('building from raw text equals building from analysed terms', () => {
 
 test('MaxScore skipping gives exactly the top k of full scoring', () => {
   let seed = 11;
-  const rand = (n: number) => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) % n;
+  const rand = (n: number) => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed % n;
+  };
   const vocabulary = Array.from({ length: 400 }, (_, i) => `w${i}`);
   // Zipf-like: low word numbers are common, so queries mix rare and very common terms.
   const word = () => vocabulary[Math.floor(vocabulary.length * (rand(1000) / 1000) ** 3)]!;
@@ -91,6 +94,8 @@ test('MaxScore skipping gives exactly the top k of full scoring', () => {
       full.map((h) => h.id),
       terms.join(' '),
     );
-    skipping.forEach((h, i) => assert.ok(Math.abs(h.score - full[i]!.score) < 1e-4));
+    skipping.forEach((h, i) => {
+      assert.ok(Math.abs(h.score - full[i]!.score) < 1e-4);
+    });
   }
 });
