@@ -67,16 +67,15 @@ export function registerDigestCommands(program: Command, configFrom: ConfigFrom)
         // The jobs' run: same mailer, same "for you" section (storeForYouProvider) for members with history.
         const summary = await sendScheduledDigest({ store, config, logger }, period.frequency, new Date(), period);
         const counts = await store.subscriptions.deliveryCounts(period.key);
-        process.stdout.write(
-          [
-            `digest: ${period.key} (${config.mail.smtpUrl ? 'SMTP' : `outbox ${config.mail.outboxDir}`})`,
-            summary.skipped ? `skipped: ${summary.skipped}` : `papers: ${summary.papers}`,
-            `this run: ${summary.attempted} tried, ${summary.sent} sent, ${summary.deferred} deferred, ${summary.failed} failed (${summary.suspended} suspended)` +
-              (summary.elsewhere > 0 ? `; ${summary.elsewhere} sent by another run at the same time` : ''),
-            `ledger for the period: ${counts.sent} sent, ${counts.failed} failed, ${counts.deferred} deferred, ${counts.sending} unfinished`,
-            `time: ${summary.seconds.toFixed(1)} s`,
-          ].join('\n') + '\n',
-        );
+        const lines = [
+          `digest: ${period.key} (${config.mail.smtpUrl ? 'SMTP' : `outbox ${config.mail.outboxDir}`})`,
+          summary.skipped ? `skipped: ${summary.skipped}` : `papers: ${summary.papers}`,
+          `this run: ${summary.attempted} tried, ${summary.sent} sent, ${summary.deferred} deferred, ${summary.failed} failed (${summary.suspended} suspended)` +
+            (summary.elsewhere > 0 ? `; ${summary.elsewhere} sent by another run at the same time` : ''),
+          `ledger for the period: ${counts.sent} sent, ${counts.failed} failed, ${counts.deferred} deferred, ${counts.sending} unfinished`,
+          `time: ${summary.seconds.toFixed(1)} s`,
+        ];
+        process.stdout.write(`${lines.join('\n')}\n`);
         if (summary.deferred > 0) process.exitCode = EXIT_DEFERRED;
       } finally {
         await store.close();

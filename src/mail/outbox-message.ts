@@ -41,7 +41,7 @@ export async function parseOutboxMessage(raw: string): Promise<OutboxMessage> {
     subject: mail.subject ?? '',
     to,
     from: mail.from?.text ?? '',
-    date: mail.date ? mail.date.toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : '',
+    date: mail.date ? `${mail.date.toISOString().replace('T', ' ').slice(0, 19)} UTC` : '',
     text: mail.text ?? '',
     html: typeof mail.html === 'string' ? mail.html : null,
     headers,

@@ -12,7 +12,7 @@ import type { Store } from '../../store/store.ts';
 import { addDays, toDay } from '../../domain/periods.ts';
 import type { AutoFeatureRules } from '../../config.ts';
 import type { OaiPmhClient } from './oai-pmh-client.ts';
-import { OaiProtocolError, type MetadataPrefix } from './oai-records.ts';
+import { OaiProtocolError, type ListRecordsPage, type MetadataPrefix } from './oai-records.ts';
 import {
   harvestStateKey,
   readHarvestState,
@@ -88,7 +88,7 @@ export async function harvest(deps: HarvestDeps, request: HarvestRequest): Promi
   };
   let restarted = false;
   for (;;) {
-    let page;
+    let page: ListRecordsPage;
     try {
       page = await deps.client.listRecords(
         run.token

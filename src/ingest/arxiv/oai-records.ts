@@ -372,7 +372,7 @@ function fromArxivFormat(raw: unknown, ctx: RecordContext): OaiRecord {
   const authors: PaperAuthor[] = people
     .map((a) => ({
       name: [a.forenames, a.keyname, a.suffix]
-        .filter((part) => part && part.trim())
+        .filter((part) => part?.trim())
         .join(' ')
         .replace(/\s+/g, ' ')
         .trim(),

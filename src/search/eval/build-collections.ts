@@ -48,14 +48,14 @@ function writeCollection(
   queries: { _id: string; text: string; doc: string }[],
 ): void {
   mkdirSync(join(dir, 'qrels'), { recursive: true });
-  writeFileSync(join(dir, 'corpus.jsonl'), corpus.map((d) => JSON.stringify(d)).join('\n') + '\n');
+  writeFileSync(join(dir, 'corpus.jsonl'), `${corpus.map((d) => JSON.stringify(d)).join('\n')}\n`);
   writeFileSync(
     join(dir, 'queries.jsonl'),
-    queries.map((q) => JSON.stringify({ _id: q._id, text: q.text })).join('\n') + '\n',
+    `${queries.map((q) => JSON.stringify({ _id: q._id, text: q.text })).join('\n')}\n`,
   );
   for (const name of ['dev', 'test']) {
     const rows = queries.filter((q) => split(q._id) === name).map((q) => `${q._id}\t${q.doc}\t1`);
-    writeFileSync(join(dir, 'qrels', `${name}.tsv`), ['query-id\tcorpus-id\tscore', ...rows].join('\n') + '\n');
+    writeFileSync(join(dir, 'qrels', `${name}.tsv`), `${['query-id\tcorpus-id\tscore', ...rows].join('\n')}\n`);
   }
   process.stdout.write(`${dir}: ${corpus.length} documents, ${queries.length} queries\n`);
 }

@@ -38,7 +38,7 @@ function writeFixture(dir: string): void {
   Object.entries(TOPICS).forEach(([topic, words]) => {
     for (let i = 0; i < 20; i++) {
       const id = `${topic}-${i}`;
-      const text = Array.from({ length: 30 }, () => pick(words)).join(' ') + ` unique${topic}${i}`;
+      const text = `${Array.from({ length: 30 }, () => pick(words)).join(' ')} unique${topic}${i}`;
       docs.push(JSON.stringify({ _id: id, title: `${pick(words)} ${pick(words)} study ${i}`, text }));
       if (i < 5) {
         queries.push(JSON.stringify({ _id: `q-${id}`, text: `unique${topic}${i} ${pick(words)}` }));
