@@ -45,6 +45,7 @@ const program = new Command('bench:recs')
     try {
       const windowDays = Number(options.windowDays);
       const recommender = new Recommender(store, () => embedder.id, { windowDays });
+      // biome-ignore lint/complexity/useMathMinMax: days are YYYY-MM-DD strings, which Math.max cannot compare
       const lastDay = papers.reduce((max, p) => (p.day > max ? p.day : max), '');
       const historyStart = addDays(lastDay, -(windowDays + 180));
       const byCategory = new Map<string, string[]>();
