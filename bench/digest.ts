@@ -53,7 +53,15 @@ const lines = createInterface({ input: sinkChild.stdout! })[Symbol.asyncIterator
 const port = Number((await lines.next()).value);
 
 const timings: number[] = [];
-const inner = createMailer({ smtpUrl: `smtp://127.0.0.1:${port}`, from: 'Paperboy <digest@example.org>', replyTo: null, outboxDir: join(dir, 'outbox') }, { pool: CONCURRENCY });
+const inner = createMailer(
+  {
+    smtpUrl: `smtp://127.0.0.1:${port}`,
+    from: 'Paperboy <digest@example.org>',
+    replyTo: null,
+    outboxDir: join(dir, 'outbox'),
+  },
+  { pool: CONCURRENCY },
+);
 const timed: Mailer = {
   mode: inner.mode,
   send: async (message) => {
@@ -67,11 +75,18 @@ const timed: Mailer = {
 
 const rssBefore = process.memoryUsage().rss;
 let peakRss = rssBefore;
-const rssTimer = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);
+const rssTimer = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 50);
 const config = { ...loadConfig({}).digest, concurrency: CONCURRENCY, rate: 0 };
 const started = performance.now();
 const summary = await runDigest({
-  store, mailer: timed, logger: createLogger('warn'), config, publicUrl: 'https://papers.example.org', mailFrom: 'digest@example.org',
+  store,
+  mailer: timed,
+  logger: createLogger('warn'),
+  config,
+  publicUrl: 'https://papers.example.org',
+  mailFrom: 'digest@example.org',
   period: dailyPeriod(DAY),
 });
 const seconds = (performance.now() - started) / 1000;
@@ -95,20 +110,29 @@ const result = {
   failed: summary.failed,
   seconds,
   messagesPerSecond: summary.sent / seconds,
-  perMessageMs: { median: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted[sorted.length - 1] ?? Number.NaN },
+  perMessageMs: {
+    median: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    max: sorted[sorted.length - 1] ?? Number.NaN,
+  },
   peakRssBytes: peakRss,
   setupSeconds,
 };
 process.stdout.write(`${loadLine()}\n`);
-process.stdout.write(`${formatTable(['digest to N subscribers', 'value'], [
-  ['subscribers', fmt.int(N)],
-  ['concurrency (pooled SMTP connections)', String(CONCURRENCY)],
-  ['sent / accepted by the SMTP server', `${fmt.int(summary.sent)} / ${fmt.int(accepted)}`],
-  ['total time', fmt.s(seconds)],
-  ['throughput', `${result.messagesPerSecond.toFixed(0)} msg/s`],
-  ['per message, median (SMTP send)', `${fmt.ms(result.perMessageMs.median)} ms`],
-  ['per message, p95', `${fmt.ms(result.perMessageMs.p95)} ms`],
-  ['peak RSS of the sender', fmt.mib(peakRss)],
-])}\n`);
+process.stdout.write(
+  `${formatTable(
+    ['digest to N subscribers', 'value'],
+    [
+      ['subscribers', fmt.int(N)],
+      ['concurrency (pooled SMTP connections)', String(CONCURRENCY)],
+      ['sent / accepted by the SMTP server', `${fmt.int(summary.sent)} / ${fmt.int(accepted)}`],
+      ['total time', fmt.s(seconds)],
+      ['throughput', `${result.messagesPerSecond.toFixed(0)} msg/s`],
+      ['per message, median (SMTP send)', `${fmt.ms(result.perMessageMs.median)} ms`],
+      ['per message, p95', `${fmt.ms(result.perMessageMs.p95)} ms`],
+      ['peak RSS of the sender', fmt.mib(peakRss)],
+    ],
+  )}\n`,
+);
 process.stdout.write(`result: ${shortPath(writeResult('digest', result))}\n`);
 if (summary.sent !== N || accepted !== N) process.exitCode = 1;

@@ -21,8 +21,23 @@ import pg from 'pg';
 import { openStore } from '../src/store/open-store.ts';
 import { addDays, weekOf } from '../src/domain/periods.ts';
 import {
-  CLI, NODE, REPO, RESULTS_DIR, SHARED_DATA, fmt, formatTable, loadLine, procCpuSeconds, procMemory, runChild,
-  shortPath, startServer, summarizeLatencies, verdict, writeResult, type LatencySummary,
+  CLI,
+  NODE,
+  REPO,
+  RESULTS_DIR,
+  SHARED_DATA,
+  fmt,
+  formatTable,
+  loadLine,
+  procCpuSeconds,
+  procMemory,
+  runChild,
+  shortPath,
+  startServer,
+  summarizeLatencies,
+  verdict,
+  writeResult,
+  type LatencySummary,
 } from './lib.ts';
 
 /** The goals from the issue. */
@@ -43,13 +58,23 @@ const { values: flags } = parseArgs({
   },
 });
 if (flags.help) {
-  process.stdout.write('usage: npm run bench:http -- [--duration S] [--connections N] [--warmup S] [--data PATH] [--only KEYS] [--cpu-prof] [--keep] [--backend sqlite|postgres|both] [--postgres-url URL]\n');
+  process.stdout.write(
+    'usage: npm run bench:http -- [--duration S] [--connections N] [--warmup S] [--data PATH] [--only KEYS] [--cpu-prof] [--keep] [--backend sqlite|postgres|both] [--postgres-url URL]\n',
+  );
   process.exit(0);
 }
 const duration = Number(flags.duration);
 const connections = Number(flags.connections);
 const warmup = Number(flags.warmup);
-const TARGET_KEYS = ['day-html', 'days-html', 'day-api', 'week-api', 'paper-html', 'trending-html', 'trending-api'] as const;
+const TARGET_KEYS = [
+  'day-html',
+  'days-html',
+  'day-api',
+  'week-api',
+  'paper-html',
+  'trending-html',
+  'trending-api',
+] as const;
 type TargetKey = (typeof TARGET_KEYS)[number];
 const BACKENDS = { sqlite: ['sqlite'], postgres: ['postgres'], both: ['sqlite', 'postgres'] } as const;
 type Backend = 'sqlite' | 'postgres';
@@ -61,7 +86,9 @@ if (!backends) {
 const only = flags.only === undefined ? null : flags.only.split(',').map((k) => k.trim());
 const unknownKeys = only?.filter((k) => !TARGET_KEYS.some((known) => known === k)) ?? [];
 if (!(duration > 0) || !Number.isInteger(connections) || connections < 1 || !(warmup >= 0) || unknownKeys.length) {
-  process.stderr.write(`bench:http: --duration and --warmup take seconds, --connections a whole number >= 1, --only some of ${TARGET_KEYS.join(',')}\n`);
+  process.stderr.write(
+    `bench:http: --duration and --warmup take seconds, --connections a whole number >= 1, --only some of ${TARGET_KEYS.join(',')}\n`,
+  );
   process.exit(2);
 }
 
@@ -135,7 +162,13 @@ async function pickRoutes(databasePath: string): Promise<Routes> {
       if (entries > 0) days.push(day);
       if (entries > best.entries) best = { day, entries };
     }
-    const [top] = await store.listDaily({ firstDay: best.day, lastDay: best.day, sort: 'upvotes', offset: 0, limit: 1 });
+    const [top] = await store.listDaily({
+      firstDay: best.day,
+      lastDay: best.day,
+      sort: 'upvotes',
+      offset: 0,
+      limit: 1,
+    });
     if (!top) throw new Error(`no paper on ${best.day}`);
     return { ...best, week: weekOf(best.day).label, paperId: top.paper.id, papers: stats.papers, days };
   } finally {
@@ -155,8 +188,13 @@ async function measure(baseUrl: string, target: Target, serverPid: number): Prom
   const paths = target.rotate;
   let next = 0;
   const options: autocannon.Options = {
-    url, connections, duration, title: target.name,
-    requests: paths ? [{ setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length]! }) }] : undefined,
+    url,
+    connections,
+    duration,
+    title: target.name,
+    requests: paths
+      ? [{ setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length]! }) }]
+      : undefined,
   };
   if (warmup > 0) await autocannon({ ...options, duration: warmup });
 
@@ -173,7 +211,9 @@ async function measure(baseUrl: string, target: Target, serverPid: number): Prom
   const result = await run;
   const cpuAfter = procCpuSeconds(serverPid);
 
-  const twoXx = Object.entries(statusCodes).filter(([code]) => code.startsWith('2')).reduce((n, [, c]) => n + c, 0);
+  const twoXx = Object.entries(statusCodes)
+    .filter(([code]) => code.startsWith('2'))
+    .reduce((n, [, c]) => n + c, 0);
   const latencyMs = summarizeLatencies(latencies);
   const requestsPerSecond = latencies.length / result.duration;
   const floor = target.kind === 'api' ? GOALS.api : GOALS.html;
@@ -193,9 +233,10 @@ async function measure(baseUrl: string, target: Target, serverPid: number): Prom
     bytesPerResponse: latencies.length ? bytes / latencies.length : 0,
     serverCpu: cpuBefore !== null && cpuAfter !== null ? (cpuAfter - cpuBefore) / result.duration : null,
     // A route that answers no 2xx has not been measured as the page it should be.
-    verdicts: twoXx === 0
-      ? { requestsPerSecond: 'N/A', p99: 'N/A' }
-      : { requestsPerSecond: verdict(requestsPerSecond >= floor), p99: verdict(latencyMs.p99 < GOALS.p99Ms) },
+    verdicts:
+      twoXx === 0
+        ? { requestsPerSecond: 'N/A', p99: 'N/A' }
+        : { requestsPerSecond: verdict(requestsPerSecond >= floor), p99: verdict(latencyMs.p99 < GOALS.p99Ms) },
   };
 }
 
@@ -206,7 +247,13 @@ interface BackendRun {
   importSummary: string[];
   importFailedFiles: number;
   results: TargetResult[];
-  server: { peakRssBytes: number | null; rssAtEndBytes: number | null; readyMs: number; settledMs: number; longestStartupStallMs: number };
+  server: {
+    peakRssBytes: number | null;
+    rssAtEndBytes: number | null;
+    readyMs: number;
+    settledMs: number;
+    longestStartupStallMs: number;
+  };
 }
 
 const out = (s = '') => process.stdout.write(`${s}\n`);
@@ -249,7 +296,9 @@ async function runBackend(backend: Backend, data: { path: string }, workDir: str
     let note: string | null = null;
     const trained = await runChild(NODE, [CLI, 'model', 'train', '--epochs', '2', '--database-url', databasePath]);
     if (trained.code === 0) {
-      out(`  embedding model trained and papers embedded in ${trained.seconds.toFixed(1)} s (as a running instance has them)`);
+      out(
+        `  embedding model trained and papers embedded in ${trained.seconds.toFixed(1)} s (as a running instance has them)`,
+      );
     } else if (backend === 'postgres' && /pgvector/i.test(trained.stdout + trained.stderr)) {
       note = 'the PostgreSQL server has no pgvector: lexical search only, no model';
       out(`  NOTE: ${note}`);
@@ -258,7 +307,9 @@ async function runBackend(backend: Backend, data: { path: string }, workDir: str
     }
 
     const routes = await pickRoutes(databasePath);
-    out(`  ${routes.papers.toLocaleString('en-US')} papers; busiest day ${routes.day} (${routes.entries} papers), week ${routes.week}, paper ${routes.paperId}`);
+    out(
+      `  ${routes.papers.toLocaleString('en-US')} papers; busiest day ${routes.day} (${routes.entries} papers), week ${routes.week}, paper ${routes.paperId}`,
+    );
     const targets = allTargets(routes).filter((t) => only === null || only.includes(t.key));
 
     const nodeFlags = flags['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', RESULTS_DIR] : [];
@@ -268,15 +319,21 @@ async function runBackend(backend: Backend, data: { path: string }, workDir: str
       if (semantic === undefined) delete process.env.SEMANTIC_SEARCH;
       else process.env.SEMANTIC_SEARCH = semantic;
     });
-    out(`  server pid ${server.pid} at ${server.url}${flags['cpu-prof'] ? ` (CPU profile into ${relative(REPO, RESULTS_DIR)}/)` : ''}`);
-    out(`  answered /healthz after ${fmt.s(server.readyMs / 1000)}, settled after ${fmt.s(server.settledMs / 1000)}; `
-      + `slowest /healthz while settling: ${fmt.ms(server.longestStallMs)} ms${server.longestStallMs > 1000 ? ' (start-up work blocks requests)' : ''}`);
+    out(
+      `  server pid ${server.pid} at ${server.url}${flags['cpu-prof'] ? ` (CPU profile into ${relative(REPO, RESULTS_DIR)}/)` : ''}`,
+    );
+    out(
+      `  answered /healthz after ${fmt.s(server.readyMs / 1000)}, settled after ${fmt.s(server.settledMs / 1000)}; ` +
+        `slowest /healthz while settling: ${fmt.ms(server.longestStallMs)} ms${server.longestStallMs > 1000 ? ' (start-up work blocks requests)' : ''}`,
+    );
     const results: TargetResult[] = [];
     let peakRss: number | null = null;
     let rssAtEnd: number | null = null;
     try {
       for (const target of targets) {
-        process.stderr.write(`  measuring ${target.path}${target.rotate ? ` and ${target.rotate.length - 1} more` : ''} ...\n`);
+        process.stderr.write(
+          `  measuring ${target.path}${target.rotate ? ` and ${target.rotate.length - 1} more` : ''} ...\n`,
+        );
         results.push(await measure(server.url, target, server.pid));
       }
       peakRss = procMemory(server.pid, 'VmHWM');
@@ -286,9 +343,17 @@ async function runBackend(backend: Backend, data: { path: string }, workDir: str
     }
     printResults(backend, results, peakRss, rssAtEnd, server.logTail());
     return {
-      backend, note, routes, importSummary: summary, importFailedFiles: failedFiles, results,
+      backend,
+      note,
+      routes,
+      importSummary: summary,
+      importFailedFiles: failedFiles,
+      results,
       server: {
-        peakRssBytes: peakRss, rssAtEndBytes: rssAtEnd, readyMs: server.readyMs, settledMs: server.settledMs,
+        peakRssBytes: peakRss,
+        rssAtEndBytes: rssAtEnd,
+        readyMs: server.readyMs,
+        settledMs: server.settledMs,
         longestStartupStallMs: server.longestStallMs,
       },
     };
@@ -301,43 +366,90 @@ function allTargets(routes: Routes): Target[] {
   return [
     { key: 'day-html', name: 'day page (HTML)', kind: 'html', path: `/papers/date/${routes.day}` },
     {
-      key: 'days-html', name: `day pages, ${routes.days.length} days`, kind: 'html', path: `/papers/date/${routes.days[0]}`,
+      key: 'days-html',
+      name: `day pages, ${routes.days.length} days`,
+      kind: 'html',
+      path: `/papers/date/${routes.days[0]}`,
       rotate: routes.days.map((d) => `/papers/date/${d}`),
     },
     { key: 'day-api', name: 'daily_papers?date', kind: 'api', path: `/api/daily_papers?date=${routes.day}` },
     { key: 'week-api', name: 'daily_papers?week', kind: 'api', path: `/api/daily_papers?week=${routes.week}` },
     { key: 'paper-html', name: 'paper page (HTML)', kind: 'html', path: `/papers/${routes.paperId}` },
     { key: 'trending-html', name: 'trending page (HTML)', kind: 'html', path: '/papers/trending' },
-    { key: 'trending-api', name: 'daily_papers?week&sort=trending', kind: 'api', path: `/api/daily_papers?week=${routes.week}&sort=trending` },
+    {
+      key: 'trending-api',
+      name: 'daily_papers?week&sort=trending',
+      kind: 'api',
+      path: `/api/daily_papers?week=${routes.week}&sort=trending`,
+    },
   ];
 }
 
-function printResults(backend: Backend, results: TargetResult[], peakRss: number | null, rssAtEnd: number | null, tail: string[]): void {
+function printResults(
+  backend: Backend,
+  results: TargetResult[],
+  peakRss: number | null,
+  rssAtEnd: number | null,
+  tail: string[],
+): void {
   out();
   out(`[${backend}]`);
-  out(formatTable(
-    ['target', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors', 'non-2xx', 'KiB/resp', 'server CPU', 'status'],
-    results.map((r) => [
-      r.name, fmt.int(r.requestsPerSecond), fmt.ms(r.latencyMs.p50), fmt.ms(r.latencyMs.p90), fmt.ms(r.latencyMs.p99),
-      fmt.ms(r.latencyMs.max), fmt.int(r.errors), fmt.int(r.non2xx), (r.bytesPerResponse / 1024).toFixed(1),
-      r.serverCpu === null ? '-' : `${Math.round(r.serverCpu * 100)}%`, String(r.preflight.status),
-    ]),
-  ));
+  out(
+    formatTable(
+      [
+        'target',
+        'req/s',
+        'p50 ms',
+        'p90 ms',
+        'p99 ms',
+        'max ms',
+        'errors',
+        'non-2xx',
+        'KiB/resp',
+        'server CPU',
+        'status',
+      ],
+      results.map((r) => [
+        r.name,
+        fmt.int(r.requestsPerSecond),
+        fmt.ms(r.latencyMs.p50),
+        fmt.ms(r.latencyMs.p90),
+        fmt.ms(r.latencyMs.p99),
+        fmt.ms(r.latencyMs.max),
+        fmt.int(r.errors),
+        fmt.int(r.non2xx),
+        (r.bytesPerResponse / 1024).toFixed(1),
+        r.serverCpu === null ? '-' : `${Math.round(r.serverCpu * 100)}%`,
+        String(r.preflight.status),
+      ]),
+    ),
+  );
   out();
   out(`targets (from the issue): API >= ${GOALS.api} req/s, HTML page >= ${GOALS.html} req/s, p99 < ${GOALS.p99Ms} ms`);
-  out(formatTable(
-    ['target', 'req/s', 'target', 'verdict', 'p99 ms', 'target', 'verdict'],
-    results.map((r) => [
-      r.name, fmt.int(r.requestsPerSecond), `>= ${r.kind === 'api' ? GOALS.api : GOALS.html}`, r.verdicts.requestsPerSecond,
-      fmt.ms(r.latencyMs.p99), `< ${GOALS.p99Ms}`, r.verdicts.p99,
-    ]),
-  ));
+  out(
+    formatTable(
+      ['target', 'req/s', 'target', 'verdict', 'p99 ms', 'target', 'verdict'],
+      results.map((r) => [
+        r.name,
+        fmt.int(r.requestsPerSecond),
+        `>= ${r.kind === 'api' ? GOALS.api : GOALS.html}`,
+        r.verdicts.requestsPerSecond,
+        fmt.ms(r.latencyMs.p99),
+        `< ${GOALS.p99Ms}`,
+        r.verdicts.p99,
+      ]),
+    ),
+  );
   for (const r of results.filter((x) => x.distinctPaths > 1)) {
-    out(`${r.name}: each request asks for the next of ${r.distinctPaths} days, so a server-side page cache smaller than that rarely hits`);
+    out(
+      `${r.name}: each request asks for the next of ${r.distinctPaths} days, so a server-side page cache smaller than that rarely hits`,
+    );
   }
   for (const r of results.filter((x) => x.verdicts.p99 === 'N/A')) {
-    out(`N/A: ${r.name} got no 2xx response while measured (first answer ${r.preflight.status}, ${r.errors} errors, `
-      + `${r.timeouts} timeouts): the route is missing, broken or the server stalled`);
+    out(
+      `N/A: ${r.name} got no 2xx response while measured (first answer ${r.preflight.status}, ${r.errors} errors, ` +
+        `${r.timeouts} timeouts): the route is missing, broken or the server stalled`,
+    );
   }
   out();
   out(`server peak RSS (VmHWM): ${fmt.mib(peakRss)}, RSS at end: ${fmt.mib(rssAtEnd)}`);
@@ -350,27 +462,42 @@ function printSideBySide(runs: BackendRun[]): void {
   out();
   out('side by side');
   const names = runs[0]!.results.map((r) => r.name);
-  out(formatTable(
-    ['target', ...runs.flatMap((r) => [`${r.backend} req/s`, `${r.backend} p99 ms`])],
-    names.map((name) => [name, ...runs.flatMap((run) => {
-      const r = run.results.find((x) => x.name === name);
-      return r ? [fmt.int(r.requestsPerSecond), fmt.ms(r.latencyMs.p99)] : ['-', '-'];
-    })]),
-  ));
+  out(
+    formatTable(
+      ['target', ...runs.flatMap((r) => [`${r.backend} req/s`, `${r.backend} p99 ms`])],
+      names.map((name) => [
+        name,
+        ...runs.flatMap((run) => {
+          const r = run.results.find((x) => x.name === name);
+          return r ? [fmt.int(r.requestsPerSecond), fmt.ms(r.latencyMs.p99)] : ['-', '-'];
+        }),
+      ]),
+    ),
+  );
 }
 
 async function main(): Promise<void> {
   const data = pickData();
   const workDir = mkdtempSync(join(tmpdir(), 'paperboy-bench-http-'));
   try {
-    out(`Paperboy HTTP benchmark: ${duration} s per target after ${warmup} s warm-up, ${connections} connections, loopback`);
+    out(
+      `Paperboy HTTP benchmark: ${duration} s per target after ${warmup} s warm-up, ${connections} connections, loopback`,
+    );
     out(loadLine());
     if (data.note) out(`NOTE: ${data.note}`);
     const runs: BackendRun[] = [];
     for (const backend of backends!) runs.push(await runBackend(backend, data, workDir));
     printSideBySide(runs);
     const path = writeResult('http', {
-      settings: { duration, warmup, connections, data: data.path, dataNote: data.note, cpuProfile: flags['cpu-prof'], backends },
+      settings: {
+        duration,
+        warmup,
+        connections,
+        data: data.path,
+        dataNote: data.note,
+        cpuProfile: flags['cpu-prof'],
+        backends,
+      },
       goals: GOALS,
       runs: runs.map((run) => ({ ...run, routes: { ...run.routes, days: run.routes.days.length } })),
     });

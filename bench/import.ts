@@ -9,7 +9,20 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CLI, NODE, SHARED_DATA, databaseSize, fmt, formatTable, loadLine, runChild, shortPath, verdict, writeResult, type ChildRun } from './lib.ts';
+import {
+  CLI,
+  NODE,
+  SHARED_DATA,
+  databaseSize,
+  fmt,
+  formatTable,
+  loadLine,
+  runChild,
+  shortPath,
+  verdict,
+  writeResult,
+  type ChildRun,
+} from './lib.ts';
 
 const TIME = '/usr/bin/time';
 
@@ -39,9 +52,27 @@ interface Part {
 
 const dataDir = flags['data-dir'];
 const PARTS: Part[] = [
-  { key: 'tar', name: 'tar.gz, fresh DB', file: join(dataDir, 'hf-daily-papers.tar.gz'), database: 'tar.db', targetSeconds: 30 },
-  { key: 'reimport', name: 'tar.gz, re-import', file: join(dataDir, 'hf-daily-papers.tar.gz'), database: 'tar.db', targetSeconds: null },
-  { key: 'jsonl', name: '133k JSONL, fresh DB', file: join(dataDir, 'arxiv-papers-133k.jsonl.gz'), database: 'jsonl.db', targetSeconds: 60 },
+  {
+    key: 'tar',
+    name: 'tar.gz, fresh DB',
+    file: join(dataDir, 'hf-daily-papers.tar.gz'),
+    database: 'tar.db',
+    targetSeconds: 30,
+  },
+  {
+    key: 'reimport',
+    name: 'tar.gz, re-import',
+    file: join(dataDir, 'hf-daily-papers.tar.gz'),
+    database: 'tar.db',
+    targetSeconds: null,
+  },
+  {
+    key: 'jsonl',
+    name: '133k JSONL, fresh DB',
+    file: join(dataDir, 'arxiv-papers-133k.jsonl.gz'),
+    database: 'jsonl.db',
+    targetSeconds: 60,
+  },
 ];
 
 interface PartResult {
@@ -100,12 +131,30 @@ async function timedImport(file: string, databasePath: string): Promise<TimedRun
 
 async function runPart(part: Part, databasePath: string): Promise<PartResult> {
   const base: PartResult = {
-    part: part.key, name: part.name, file: part.file, status: 'ok', message: null, cliExitCode: null, wallSeconds: null, cpuSeconds: null,
-    papers: null, papersPerSecond: null, peakRssBytes: null, peakRssSource: null, databaseBytes: null, summary: [],
-    failedFiles: 0, target: part.targetSeconds === null ? null : `< ${part.targetSeconds} s`, verdict: null,
+    part: part.key,
+    name: part.name,
+    file: part.file,
+    status: 'ok',
+    message: null,
+    cliExitCode: null,
+    wallSeconds: null,
+    cpuSeconds: null,
+    papers: null,
+    papersPerSecond: null,
+    peakRssBytes: null,
+    peakRssSource: null,
+    databaseBytes: null,
+    summary: [],
+    failedFiles: 0,
+    target: part.targetSeconds === null ? null : `< ${part.targetSeconds} s`,
+    verdict: null,
   };
   if (!existsSync(part.file)) {
-    return { ...base, status: 'missing data', message: `${part.file} is missing (the shared data set is not on this machine)` };
+    return {
+      ...base,
+      status: 'missing data',
+      message: `${part.file} is missing (the shared data set is not on this machine)`,
+    };
   }
   const { run, peakRss, source, cpuSeconds } = await timedImport(part.file, databasePath);
   const lines = run.stdout.split('\n').filter(Boolean);
@@ -123,8 +172,16 @@ async function runPart(part: Part, databasePath: string): Promise<PartResult> {
     failedFiles: lines.length - summary.length,
   };
   if (!counts) {
-    const stderr = run.stderr.split('\n').filter((l) => !/^\s/.test(l) && !l.startsWith('Command ')).join('\n').trim();
-    return { ...result, status: 'failed', message: `no summary from the CLI (exit ${run.code ?? run.signal}): ${stderr.slice(0, 2000)}` };
+    const stderr = run.stderr
+      .split('\n')
+      .filter((l) => !/^\s/.test(l) && !l.startsWith('Command '))
+      .join('\n')
+      .trim();
+    return {
+      ...result,
+      status: 'failed',
+      message: `no summary from the CLI (exit ${run.code ?? run.signal}): ${stderr.slice(0, 2000)}`,
+    };
   }
   const papers = Number(counts[1]) + Number(counts[2]) + Number(counts[3]);
   return {
@@ -142,7 +199,9 @@ async function main(): Promise<number> {
   const out = (s = '') => process.stdout.write(`${s}\n`);
   const results: PartResult[] = [];
   try {
-    out(`Paperboy import benchmark: each import is its own process (${existsSync(TIME) ? '/usr/bin/time -v' : 'VmHWM polling'} for peak RSS)`);
+    out(
+      `Paperboy import benchmark: each import is its own process (${existsSync(TIME) ? '/usr/bin/time -v' : 'VmHWM polling'} for peak RSS)`,
+    );
     out(loadLine());
     if (parts.some((p) => p.key === 'reimport') && !parts.some((p) => p.key === 'tar')) {
       // A re-import needs the first import; done untimed.
@@ -161,7 +220,9 @@ async function main(): Promise<number> {
       for (const line of result.summary) out(`  | ${line}`);
       if (result.failedFiles) out(`  | (${result.failedFiles} "error:" lines for refused files not shown)`);
       if (result.cliExitCode !== null && result.cliExitCode !== 0) {
-        out(`  CLI exit code ${result.cliExitCode}${result.failedFiles ? ' (it exits 1 when any file is refused)' : ''}`);
+        out(
+          `  CLI exit code ${result.cliExitCode}${result.failedFiles ? ' (it exits 1 when any file is refused)' : ''}`,
+        );
       }
     }
   } finally {
@@ -170,14 +231,23 @@ async function main(): Promise<number> {
   }
 
   out();
-  out(formatTable(
-    ['import', 'status', 'wall', 'CPU', 'papers', 'papers/s', 'peak RSS', 'DB size', 'target', 'verdict'],
-    results.map((r) => [
-      r.name, r.status, r.wallSeconds === null ? '-' : fmt.s(r.wallSeconds), r.cpuSeconds === null ? '-' : fmt.s(r.cpuSeconds),
-      fmt.int(r.papers), fmt.int(r.papersPerSecond),
-      fmt.mib(r.peakRssBytes), fmt.mib(r.databaseBytes), r.target ?? '-', r.verdict ?? '-',
-    ]),
-  ));
+  out(
+    formatTable(
+      ['import', 'status', 'wall', 'CPU', 'papers', 'papers/s', 'peak RSS', 'DB size', 'target', 'verdict'],
+      results.map((r) => [
+        r.name,
+        r.status,
+        r.wallSeconds === null ? '-' : fmt.s(r.wallSeconds),
+        r.cpuSeconds === null ? '-' : fmt.s(r.cpuSeconds),
+        fmt.int(r.papers),
+        fmt.int(r.papersPerSecond),
+        fmt.mib(r.peakRssBytes),
+        fmt.mib(r.databaseBytes),
+        r.target ?? '-',
+        r.verdict ?? '-',
+      ]),
+    ),
+  );
   const path = writeResult('import', { dataDir, results });
   out(`results: ${shortPath(path)}`);
   return results.some((r) => r.status !== 'ok') ? 1 : 0;

@@ -47,8 +47,15 @@ type Tree = { header: Record<string, unknown>; metadata: { arXiv: Record<string,
 
 /** Replicates the recorded records under synthetic ids and builds the pages (not timed). */
 function buildPages(): { pages: string[]; records: number; recordedRecords: number; bytes: number } {
-  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false, isArray: (name) => name === 'record' });
-  const recorded = (parser.parse(readFileSync(FIXTURE, 'utf8')) as { 'OAI-PMH': { ListRecords: { record: Tree[] } } })['OAI-PMH'].ListRecords.record;
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    parseTagValue: false,
+    isArray: (name) => name === 'record',
+  });
+  const recorded = (parser.parse(readFileSync(FIXTURE, 'utf8')) as { 'OAI-PMH': { ListRecords: { record: Tree[] } } })[
+    'OAI-PMH'
+  ].ListRecords.record;
   // Unindented, like arXiv's own responses (one record's metadata is one line there).
   const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: false });
   const pages: string[] = [];
@@ -59,20 +66,40 @@ function buildPages(): { pages: string[]; records: number; recordedRecords: numb
       const id = `${8000 + Math.floor(n / 100_000)}.${String(n % 100_000).padStart(5, '0')}`;
       records.push({
         header: { ...source.header, identifier: `oai:arXiv.org:${id}` },
-        metadata: { arXiv: { ...source.metadata.arXiv, id, title: `${String(source.metadata.arXiv.title)} (copy ${Math.floor(n / recorded.length)})` } },
+        metadata: {
+          arXiv: {
+            ...source.metadata.arXiv,
+            id,
+            title: `${String(source.metadata.arXiv.title)} (copy ${Math.floor(n / recorded.length)})`,
+          },
+        },
       });
     }
     const last = start + pageSize >= wanted;
-    pages.push(builder.build({
-      '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
-      'OAI-PMH': {
-        '@_xmlns': 'http://www.openarchives.org/OAI/2.0/',
-        responseDate: '2026-05-12T00:00:00Z',
-        ListRecords: { record: records, resumptionToken: { '#text': last ? '' : `page-${pages.length + 1}`, '@_cursor': String(start), '@_completeListSize': String(wanted) } },
-      },
-    }) as string);
+    pages.push(
+      builder.build({
+        '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
+        'OAI-PMH': {
+          '@_xmlns': 'http://www.openarchives.org/OAI/2.0/',
+          responseDate: '2026-05-12T00:00:00Z',
+          ListRecords: {
+            record: records,
+            resumptionToken: {
+              '#text': last ? '' : `page-${pages.length + 1}`,
+              '@_cursor': String(start),
+              '@_completeListSize': String(wanted),
+            },
+          },
+        },
+      }) as string,
+    );
   }
-  return { pages, records: wanted, recordedRecords: recorded.length, bytes: pages.reduce((sum, p) => sum + Buffer.byteLength(p), 0) };
+  return {
+    pages,
+    records: wanted,
+    recordedRecords: recorded.length,
+    bytes: pages.reduce((sum, p) => sum + Buffer.byteLength(p), 0),
+  };
 }
 
 function pagesClient(pages: string[]) {
@@ -86,7 +113,9 @@ function pagesClient(pages: string[]) {
 
 const built = buildPages();
 process.stdout.write(`${loadLine()}\n`);
-process.stdout.write(`input: ${fmt.int(built.records)} records (${built.recordedRecords} recorded, replicated with synthetic ids) in ${built.pages.length} pages, ${fmt.mib(built.bytes)} of XML\n\n`);
+process.stdout.write(
+  `input: ${fmt.int(built.records)} records (${built.recordedRecords} recorded, replicated with synthetic ids) in ${built.pages.length} pages, ${fmt.mib(built.bytes)} of XML\n\n`,
+);
 
 // Parse only.
 let started = performance.now();
@@ -101,10 +130,16 @@ const databasePath = join(dir, 'ingest.db');
 const store = new SqliteStore(databasePath);
 const logger = createLogger('warn');
 started = performance.now();
-const fresh = await harvest({ store, client: pagesClient(built.pages), logger }, { set: 'cs', metadataPrefix: 'arXiv', from: '2026-05-01', until: '2026-05-12' });
+const fresh = await harvest(
+  { store, client: pagesClient(built.pages), logger },
+  { set: 'cs', metadataPrefix: 'arXiv', from: '2026-05-01', until: '2026-05-12' },
+);
 const freshSeconds = (performance.now() - started) / 1000;
 started = performance.now();
-const again = await harvest({ store, client: pagesClient(built.pages), logger }, { set: 'cs', metadataPrefix: 'arXiv', from: '2026-05-12', until: '2026-05-12' });
+const again = await harvest(
+  { store, client: pagesClient(built.pages), logger },
+  { set: 'cs', metadataPrefix: 'arXiv', from: '2026-05-12', until: '2026-05-12' },
+);
 const againSeconds = (performance.now() - started) / 1000;
 const stats = await store.stats();
 
@@ -120,19 +155,27 @@ const embedSeconds = (performance.now() - started) / 1000;
 await store.close();
 if (embedded !== built.records) throw new Error(`embedded ${embedded} papers, expected ${built.records}`);
 const dbBytes = databaseSize(databasePath);
-if (fresh.papersNew !== built.records || stats.papers !== built.records) throw new Error(`stored ${stats.papers} papers, expected ${built.records}`);
-if (again.papersUnchanged !== built.records) throw new Error(`re-harvest changed ${built.records - again.papersUnchanged} papers`);
+if (fresh.papersNew !== built.records || stats.papers !== built.records)
+  throw new Error(`stored ${stats.papers} papers, expected ${built.records}`);
+if (again.papersUnchanged !== built.records)
+  throw new Error(`re-harvest changed ${built.records - again.papersUnchanged} papers`);
 if (!flags.keep) rmSync(dir, { recursive: true, force: true });
-
 
 const rate = (seconds: number) => built.records / seconds;
 const rows = [
   ['parse only (XML -> records)', fmt.int(rate(parseSeconds)), fmt.s(parseSeconds), '-'],
-  ['parse + store, fresh DB', fmt.int(rate(freshSeconds)), fmt.s(freshSeconds), verdict(rate(freshSeconds) >= TARGET_RECORDS_PER_SECOND)],
+  [
+    'parse + store, fresh DB',
+    fmt.int(rate(freshSeconds)),
+    fmt.s(freshSeconds),
+    verdict(rate(freshSeconds) >= TARGET_RECORDS_PER_SECOND),
+  ],
   ['parse + store, re-harvest (unchanged)', fmt.int(rate(againSeconds)), fmt.s(againSeconds), '-'],
   ['embed the new papers (default model)', fmt.int(embedded / embedSeconds), fmt.s(embedSeconds), '-'],
 ];
-process.stdout.write(`${formatTable(['phase', 'records/s', 'time', `target ${fmt.int(TARGET_RECORDS_PER_SECOND)}/s`], rows)}\n\n`);
+process.stdout.write(
+  `${formatTable(['phase', 'records/s', 'time', `target ${fmt.int(TARGET_RECORDS_PER_SECOND)}/s`], rows)}\n\n`,
+);
 process.stdout.write(`database: ${fmt.mib(dbBytes)}${flags.keep ? ` (kept: ${shortPath(databasePath)})` : ''}\n`);
 
 const resultPath = writeResult('ingest', {
@@ -147,10 +190,25 @@ const resultPath = writeResult('ingest', {
   },
   targetRecordsPerSecond: TARGET_RECORDS_PER_SECOND,
   parseOnly: { seconds: parseSeconds, recordsPerSecond: rate(parseSeconds) },
-  parseAndStoreFresh: { seconds: freshSeconds, recordsPerSecond: rate(freshSeconds), papersNew: fresh.papersNew, pass: rate(freshSeconds) >= TARGET_RECORDS_PER_SECOND },
-  parseAndStoreUnchanged: { seconds: againSeconds, recordsPerSecond: rate(againSeconds), papersUnchanged: again.papersUnchanged },
+  parseAndStoreFresh: {
+    seconds: freshSeconds,
+    recordsPerSecond: rate(freshSeconds),
+    papersNew: fresh.papersNew,
+    pass: rate(freshSeconds) >= TARGET_RECORDS_PER_SECOND,
+  },
+  parseAndStoreUnchanged: {
+    seconds: againSeconds,
+    recordsPerSecond: rate(againSeconds),
+    papersUnchanged: again.papersUnchanged,
+  },
   databaseBytes: dbBytes,
-  embedNewPapers: { papers: embedded, seconds: embedSeconds, papersPerSecond: embedded / embedSeconds, model: model.id, trainedOn: 'bundled demo papers' },
+  embedNewPapers: {
+    papers: embedded,
+    seconds: embedSeconds,
+    papersPerSecond: embedded / embedSeconds,
+    model: model.id,
+    trainedOn: 'bundled demo papers',
+  },
 });
 process.stdout.write(`result: ${shortPath(resultPath)}\n`);
 if (rate(freshSeconds) < TARGET_RECORDS_PER_SECOND) process.exitCode = 1;

@@ -65,7 +65,10 @@ interface Paper {
 async function readPapers(path: string, max: number): Promise<Paper[]> {
   const papers: Paper[] = [];
   const input = createReadStream(path);
-  const lines = createInterface({ input: path.endsWith('.gz') ? input.pipe(createGunzip()) : input, crlfDelay: Infinity });
+  const lines = createInterface({
+    input: path.endsWith('.gz') ? input.pipe(createGunzip()) : input,
+    crlfDelay: Infinity,
+  });
   for await (const line of lines) {
     if (!line.trim()) continue;
     const r = JSON.parse(line) as { title?: unknown; abstract?: unknown };
@@ -119,13 +122,16 @@ function evaluate(model: StaticModel, queries: string[], documents: string[], re
   const docs = k.alloc(documents.length * d * 4);
   const qs = k.alloc(chunk * d * 4);
   const scores = k.alloc(chunk * documents.length * 4);
-  documents.forEach((text, i) => model.embed(text, k.f32.subarray((docs >> 2) + i * d, (docs >> 2) + (i + 1) * d)));
+  documents.forEach((text, i) => {
+    model.embed(text, k.f32.subarray((docs >> 2) + i * d, (docs >> 2) + (i + 1) * d));
+  });
   let mrr = 0;
   let hits10 = 0;
   let hits1 = 0;
   for (let from = 0; from < queries.length; from += chunk) {
     const n = Math.min(chunk, queries.length - from);
-    for (let i = 0; i < n; i++) model.embed(queries[from + i]!, k.f32.subarray((qs >> 2) + i * d, (qs >> 2) + (i + 1) * d));
+    for (let i = 0; i < n; i++)
+      model.embed(queries[from + i]!, k.f32.subarray((qs >> 2) + i * d, (qs >> 2) + (i + 1) * d));
     k.gemmNT(qs, docs, scores, n, documents.length, d, documents.length);
     for (let i = 0; i < n; i++) {
       const row = k.f32.subarray((scores >> 2) + i * documents.length, (scores >> 2) + (i + 1) * documents.length);
@@ -171,11 +177,23 @@ const holdIdx = Array.from(order.subarray(0, nHold));
 const queries = holdIdx.map((i) => papers[i]!.title);
 const relevant = holdIdx.map((i) => poolPos.get(i)!);
 
-const docs: TrainingDoc[] = papers.map((p, i) => ({ title: p.title, abstract: p.abstract, holdout: holdoutSet.has(i) }));
+const docs: TrainingDoc[] = papers.map((p, i) => ({
+  title: p.title,
+  abstract: p.abstract,
+  holdout: holdoutSet.has(i),
+}));
 const onProgress = progressPrinter();
-const corpus = await timed('corpus', () => buildCorpus(docs, { minCount: num(args['min-count'], 3), maxVocabulary: num(args['max-vocabulary'], 200000) }, onProgress));
-console.log(`corpus: ${corpus.nDocs.toLocaleString('en-US')} papers, ${corpus.tokens.length.toLocaleString('en-US')} tokens, `
-  + `vocabulary ${corpus.vocab.length.toLocaleString('en-US')} (${fmt.s(phases.corpus!)})`);
+const corpus = await timed('corpus', () =>
+  buildCorpus(
+    docs,
+    { minCount: num(args['min-count'], 3), maxVocabulary: num(args['max-vocabulary'], 200000) },
+    onProgress,
+  ),
+);
+console.log(
+  `corpus: ${corpus.nDocs.toLocaleString('en-US')} papers, ${corpus.tokens.length.toLocaleString('en-US')} tokens, ` +
+    `vocabulary ${corpus.vocab.length.toLocaleString('en-US')} (${fmt.s(phases.corpus!)})`,
+);
 
 const trainer = new Trainer(corpus, {
   dimensions: num(args.dimensions, 256),
@@ -198,15 +216,25 @@ const trainer = new Trainer(corpus, {
 });
 console.log(`kernels: ${trainer.kernels.kind}, ${trainer.kernels.threads} thread(s)`);
 const lsa = await timed('lsa', () => trainer.initLsa());
-console.log(`LSA: sample ${lsa.sampleSize.toLocaleString('en-US')} papers × ${lsa.sampledTerms.toLocaleString('en-US')} terms, `
-  + `${lsa.singularValues.length} components, ${fmt.s(phases.lsa!)} (sample ${lsa.seconds.sample.toFixed(1)} s, `
-  + `iterations ${lsa.seconds.iterations.toFixed(1)} s, fold-in ${lsa.seconds.fold.toFixed(1)} s)`);
+console.log(
+  `LSA: sample ${lsa.sampleSize.toLocaleString('en-US')} papers × ${lsa.sampledTerms.toLocaleString('en-US')} terms, ` +
+    `${lsa.singularValues.length} components, ${fmt.s(phases.lsa!)} (sample ${lsa.seconds.sample.toFixed(1)} s, ` +
+    `iterations ${lsa.seconds.iterations.toFixed(1)} s, fold-in ${lsa.seconds.fold.toFixed(1)} s)`,
+);
 
 const curve: { stage: string; epochSeconds: number | null; loss: number | null; retrieval: Retrieval }[] = [];
 const lsaModel = trainer.snapshot();
-curve.push({ stage: 'LSA init', epochSeconds: null, loss: null, retrieval: evaluate(lsaModel, queries, documents, relevant) });
-const show = (c: (typeof curve)[number]) => console.log(`  ${c.stage.padEnd(9)} MRR@10 ${c.retrieval.mrr10.toFixed(4)}  R@10 ${c.retrieval.recall10.toFixed(4)}`
-  + `  R@1 ${c.retrieval.recall1.toFixed(4)}${c.loss === null ? '' : `  loss ${c.loss.toFixed(4)}  ${fmt.s(c.epochSeconds!)}`}`);
+curve.push({
+  stage: 'LSA init',
+  epochSeconds: null,
+  loss: null,
+  retrieval: evaluate(lsaModel, queries, documents, relevant),
+});
+const show = (c: (typeof curve)[number]) =>
+  console.log(
+    `  ${c.stage.padEnd(9)} MRR@10 ${c.retrieval.mrr10.toFixed(4)}  R@10 ${c.retrieval.recall10.toFixed(4)}` +
+      `  R@1 ${c.retrieval.recall1.toFixed(4)}${c.loss === null ? '' : `  loss ${c.loss.toFixed(4)}  ${fmt.s(c.epochSeconds!)}`}`,
+  );
 show(curve[0]!);
 
 const epochs = trainer.options.epochs;
@@ -215,7 +243,12 @@ for (let e = 1; e <= epochs; e++) {
   const stats = trainer.trainEpoch();
   trainSeconds += stats.seconds;
   if (!args['no-eval-epochs'] || e === epochs) {
-    curve.push({ stage: `epoch ${e}`, epochSeconds: stats.seconds, loss: stats.loss, retrieval: evaluate(trainer.snapshot(), queries, documents, relevant) });
+    curve.push({
+      stage: `epoch ${e}`,
+      epochSeconds: stats.seconds,
+      loss: stats.loss,
+      retrieval: evaluate(trainer.snapshot(), queries, documents, relevant),
+    });
     show(curve[curve.length - 1]!);
   } else {
     console.log(`  epoch ${e}: loss ${stats.loss.toFixed(4)}, ${fmt.s(stats.seconds)}`);
@@ -239,8 +272,14 @@ for (const v of vectors) {
   for (const x of v) s += x * x;
   if (!(Math.abs(s - 1) < 1e-4 || s === 0)) bad++;
 }
-const queryTexts = [...queries, 'diffusion models for video generation', 'graph neural networks', 'gpt-4 reasoning benchmark',
-  'quantum error correction surface code', 'dark matter halo'];
+const queryTexts = [
+  ...queries,
+  'diffusion models for video generation',
+  'graph neural networks',
+  'gpt-4 reasoning benchmark',
+  'quantum error correction surface code',
+  'dark matter halo',
+];
 for (const q of queryTexts.slice(0, 200)) await embedder.embedQuery(q); // warm-up
 const latencies: number[] = [];
 for (const q of queryTexts) {
@@ -265,24 +304,39 @@ if (!args.save) await rm(dir, { recursive: true, force: true });
 const peakRss = process.resourceUsage().maxRSS * 1024;
 
 console.log('');
-console.log(formatTable(['stage', 'MRR@10', 'recall@10', 'recall@1', 'loss', 'epoch time'], curve.map((c) => [
-  c.stage, c.retrieval.mrr10.toFixed(4), c.retrieval.recall10.toFixed(4), c.retrieval.recall1.toFixed(4),
-  c.loss === null ? '-' : c.loss.toFixed(4), c.epochSeconds === null ? '-' : fmt.s(c.epochSeconds)])));
+console.log(
+  formatTable(
+    ['stage', 'MRR@10', 'recall@10', 'recall@1', 'loss', 'epoch time'],
+    curve.map((c) => [
+      c.stage,
+      c.retrieval.mrr10.toFixed(4),
+      c.retrieval.recall10.toFixed(4),
+      c.retrieval.recall1.toFixed(4),
+      c.loss === null ? '-' : c.loss.toFixed(4),
+      c.epochSeconds === null ? '-' : fmt.s(c.epochSeconds),
+    ]),
+  ),
+);
 console.log('');
-console.log(formatTable(['measure', 'value'], [
-  ['papers', fmt.int(papers.length)],
-  ['vocabulary', fmt.int(corpus.vocab.length)],
-  ['read + parse', fmt.s(phases.read!)],
-  ['tokenize + vocabulary', fmt.s(phases.corpus!)],
-  ['LSA', fmt.s(phases.lsa!)],
-  [`contrastive training (${epochs} epochs)`, fmt.s(trainSeconds)],
-  ['model training total (corpus + LSA + epochs)', fmt.s(phases.corpus! + phases.lsa! + trainSeconds)],
-  ['peak RSS', fmt.mib(peakRss)],
-  ['embedDocuments (title + abstract)', `${fmt.int(docsPerSecond)} docs/s`],
-  ['embedQuery p50 / p99', `${latency.p50.toFixed(1)} / ${latency.p99.toFixed(1)} µs`],
-  ['model file', `${fmt.mib(fileBytes)}, save ${saveSeconds.toFixed(2)} s, load ${loadSeconds.toFixed(2)} s`],
-  ['model id', model.id],
-]));
+console.log(
+  formatTable(
+    ['measure', 'value'],
+    [
+      ['papers', fmt.int(papers.length)],
+      ['vocabulary', fmt.int(corpus.vocab.length)],
+      ['read + parse', fmt.s(phases.read!)],
+      ['tokenize + vocabulary', fmt.s(phases.corpus!)],
+      ['LSA', fmt.s(phases.lsa!)],
+      [`contrastive training (${epochs} epochs)`, fmt.s(trainSeconds)],
+      ['model training total (corpus + LSA + epochs)', fmt.s(phases.corpus! + phases.lsa! + trainSeconds)],
+      ['peak RSS', fmt.mib(peakRss)],
+      ['embedDocuments (title + abstract)', `${fmt.int(docsPerSecond)} docs/s`],
+      ['embedQuery p50 / p99', `${latency.p50.toFixed(1)} / ${latency.p99.toFixed(1)} µs`],
+      ['model file', `${fmt.mib(fileBytes)}, save ${saveSeconds.toFixed(2)} s, load ${loadSeconds.toFixed(2)} s`],
+      ['model id', model.id],
+    ],
+  ),
+);
 if (bad > 0) console.log(`WARNING: ${bad} vectors not unit length`);
 
 const resultPath = writeResult(args.name, {
@@ -290,11 +344,21 @@ const resultPath = writeResult(args.name, {
   papers: papers.length,
   holdout: nHold,
   pool: nPool,
-  corpus: { documents: corpus.nDocs, tokens: corpus.tokens.length, vocabulary: corpus.vocab.length, fingerprint: corpus.fingerprint },
+  corpus: {
+    documents: corpus.nDocs,
+    tokens: corpus.tokens.length,
+    vocabulary: corpus.vocab.length,
+    fingerprint: corpus.fingerprint,
+  },
   options: { ...trainer.options },
   kernels: trainer.kernels.kind,
   phasesSeconds: { ...phases, training: phases.corpus! + phases.lsa! + trainSeconds },
-  lsa: { sampleSize: lsa.sampleSize, sampledTerms: lsa.sampledTerms, components: lsa.singularValues.length, seconds: lsa.seconds },
+  lsa: {
+    sampleSize: lsa.sampleSize,
+    sampledTerms: lsa.sampledTerms,
+    components: lsa.singularValues.length,
+    seconds: lsa.seconds,
+  },
   curve,
   epochs: trainer.epochStats,
   peakRssBytes: peakRss,

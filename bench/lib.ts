@@ -7,7 +7,9 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 
 export const REPO = resolve(import.meta.dirname, '..');
 /** The project's Node 24 (the devDependency), not whatever `node` is first on PATH. */
-export const NODE = existsSync(join(REPO, 'node_modules/.bin/node')) ? join(REPO, 'node_modules/.bin/node') : process.execPath;
+export const NODE = existsSync(join(REPO, 'node_modules/.bin/node'))
+  ? join(REPO, 'node_modules/.bin/node')
+  : process.execPath;
 export const CLI = join(REPO, 'src/cli/main.ts');
 export const SHARED_DATA = resolve(REPO, '../shared/data');
 export const RESULTS_DIR = join(REPO, 'bench/results');
@@ -79,12 +81,20 @@ export function watchPeakRss(pid: number, everyMs = 100): { stop(): number | nul
   };
   sample();
   const timer = setInterval(sample, everyMs);
-  return { stop: () => { clearInterval(timer); return peak; } };
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return peak;
+    },
+  };
 }
 
 /** Bytes of a SQLite database with its -wal and -shm files. */
 export function databaseSize(path: string): number {
-  return ['', '-wal', '-shm'].reduce((sum, suffix) => sum + (existsSync(path + suffix) ? statSync(path + suffix).size : 0), 0);
+  return ['', '-wal', '-shm'].reduce(
+    (sum, suffix) => sum + (existsSync(path + suffix) ? statSync(path + suffix).size : 0),
+    0,
+  );
 }
 
 // ---- child processes ----
@@ -118,13 +128,24 @@ export function runChild(command: string, args: string[], env: NodeJS.ProcessEnv
   const peak = child.pid ? watchPeakRss(child.pid) : null;
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
-  child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
+  child.stdout.setEncoding('utf8').on('data', (s: string) => {
+    stdout += s;
+  });
+  child.stderr.setEncoding('utf8').on('data', (s: string) => {
+    stderr += s;
+  });
   return new Promise((done, fail) => {
     child.once('error', fail);
-    child.once('close', (code, signal) => done({
-      code, signal, stdout, stderr, seconds: (performance.now() - started) / 1000, peakRss: peak?.stop() ?? null,
-    }));
+    child.once('close', (code, signal) =>
+      done({
+        code,
+        signal,
+        stdout,
+        stderr,
+        seconds: (performance.now() - started) / 1000,
+        peakRss: peak?.stop() ?? null,
+      }),
+    );
   });
 }
 
@@ -146,7 +167,11 @@ export interface ServerChild {
  * Starts `paperboy serve` in its own process on a free loopback port, waits until /healthz answers 200, then
  * until it has answered quickly for `quietMs` in a row (work the server does after listening would skew a run).
  */
-export async function startServer(databasePath: string, nodeFlags: string[] = [], quietMs = 5_000): Promise<ServerChild> {
+export async function startServer(
+  databasePath: string,
+  nodeFlags: string[] = [],
+  quietMs = 5_000,
+): Promise<ServerChild> {
   const started = performance.now();
   const port = await freePort();
   // PAPERBOY_IMAGES=0: no image fetching in the background of a measurement.
@@ -197,7 +222,10 @@ async function settle(url: string, quietMs: number, maxMs: number): Promise<{ lo
   let longestStallMs = 0;
   while (performance.now() - quietSince < quietMs && performance.now() < deadline) {
     const sent = performance.now();
-    const ok = await fetch(url, { signal: AbortSignal.timeout(60_000) }).then((r) => r.ok, () => false);
+    const ok = await fetch(url, { signal: AbortSignal.timeout(60_000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     const ms = performance.now() - sent;
     longestStallMs = Math.max(longestStallMs, ms);
     if (!ok || ms > 50) quietSince = performance.now();
@@ -225,7 +253,11 @@ export function shortPath(path: string): string {
 /** A plain-text table: the first column left-aligned, the others right-aligned. */
 export function formatTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -276,7 +308,10 @@ export function writeResult(name: string, data: object): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const date = new Date();
   const path = join(RESULTS_DIR, `${name}-${date.toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(path, `${JSON.stringify({ benchmark: name, date: date.toISOString(), machine: machineFacts(), ...data }, null, 2)}\n`);
+  writeFileSync(
+    path,
+    `${JSON.stringify({ benchmark: name, date: date.toISOString(), machine: machineFacts(), ...data }, null, 2)}\n`,
+  );
   return path;
 }
 

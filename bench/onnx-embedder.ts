@@ -45,7 +45,8 @@ const SYNTHETIC = {
   small: { dimensions: 384, transformer: { layers: 12, heads: 12, intermediate: 1536 } },
   base: { dimensions: 768, transformer: { layers: 12, heads: 12, intermediate: 3072 } },
 } as const;
-if (args.synthetic !== undefined && !(args.synthetic in SYNTHETIC)) throw new Error('--synthetic must be small or base');
+if (args.synthetic !== undefined && !(args.synthetic in SYNTHETIC))
+  throw new Error('--synthetic must be small or base');
 const synthetic = args.synthetic ? SYNTHETIC[args.synthetic as keyof typeof SYNTHETIC] : null;
 const slow = Boolean(synthetic || args.model);
 const paperCount = Number(args.papers ?? (slow ? 64 : 2000));
@@ -73,14 +74,23 @@ async function readPapers(): Promise<{ texts: string[]; titles: string[]; source
     lines.close();
     return { texts, titles, source: args.data };
   }
-  const words = 'graph neural network model language retrieval dense sparse attention protein molecule diffusion robot quantum'.split(' ');
-  const texts = Array.from({ length: paperCount }, (_, i) => Array.from({ length: 180 }, (__, j) => words[(i * 7 + j * 3) % words.length]).join(' '));
+  const words =
+    'graph neural network model language retrieval dense sparse attention protein molecule diffusion robot quantum'.split(
+      ' ',
+    );
+  const texts = Array.from({ length: paperCount }, (_, i) =>
+    Array.from({ length: 180 }, (__, j) => words[(i * 7 + j * 3) % words.length]).join(' '),
+  );
   return { texts, titles: texts.map((t) => t.slice(0, 60)), source: 'synthetic (no data file)' };
 }
 
 let tempDir: string | null = null;
 let modelDir = args.model;
-const modelName = args.model ?? (synthetic ? `synthetic ${args.synthetic} (BERT shape of bge-${args.synthetic}, random weights)` : 'tiny test model (lookup graph, 384 dimensions)');
+const modelName =
+  args.model ??
+  (synthetic
+    ? `synthetic ${args.synthetic} (BERT shape of bge-${args.synthetic}, random weights)`
+    : 'tiny test model (lookup graph, 384 dimensions)');
 if (!modelDir) {
   tempDir = await mkdtemp(join(tmpdir(), 'paperboy-bench-onnx-'));
   modelDir = join(tempDir, synthetic ? `synthetic-bge-${args.synthetic}` : 'tiny-e5');
@@ -118,7 +128,10 @@ async function measure(thread: 'worker' | 'main'): Promise<ModeResult & { id: st
     started = performance.now();
     for (let i = 0; i < texts.length; i += 256) {
       await embedder.embedDocuments(texts.slice(i, i + 256));
-      if (slow) process.stderr.write(`  ${thread}: ${Math.min(i + 256, texts.length)} papers in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+      if (slow)
+        process.stderr.write(
+          `  ${thread}: ${Math.min(i + 256, texts.length)} papers in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+        );
     }
     const seconds = (performance.now() - started) / 1000;
     loop.disable();
@@ -139,9 +152,15 @@ async function measure(thread: 'worker' | 'main'): Promise<ModeResult & { id: st
     }
     await background;
     return {
-      mode: thread, id: embedder.id, dimensions: embedder.dimensions, loadMs,
-      papersPerSecond: texts.length / seconds, tokensPerSecond: (texts.length * meanTokens) / seconds,
-      maxLoopStallMs: loop.max / 1e6, queryIdle: summarizeLatencies(idle), queryBusy: summarizeLatencies(busy),
+      mode: thread,
+      id: embedder.id,
+      dimensions: embedder.dimensions,
+      loadMs,
+      papersPerSecond: texts.length / seconds,
+      tokensPerSecond: (texts.length * meanTokens) / seconds,
+      maxLoopStallMs: loop.max / 1e6,
+      queryIdle: summarizeLatencies(idle),
+      queryBusy: summarizeLatencies(busy),
     };
   } finally {
     await embedder.close();
@@ -152,11 +171,41 @@ const results: Awaited<ReturnType<typeof measure>>[] = [];
 for (const mode of modes) results.push(await measure(mode));
 if (tempDir) await rm(tempDir, { recursive: true, force: true });
 
-process.stdout.write(`model id: ${results[0]!.id}, ${results[0]!.dimensions} dimensions; ${fmt.int(meanTokens)} tokens per paper on average\n\n`);
-process.stdout.write(`${formatTable(
-  ['thread', 'load ms', 'papers/s', 'tokens/s', 'max loop stall ms', 'query p50 ms', 'query p99 ms', 'query p50 busy ms', 'query p99 busy ms'],
-  results.map((r) => [r.mode, fmt.ms(r.loadMs), fmt.int(r.papersPerSecond), fmt.int(r.tokensPerSecond), fmt.ms(r.maxLoopStallMs),
-    fmt.ms(r.queryIdle.p50), fmt.ms(r.queryIdle.p99), fmt.ms(r.queryBusy.p50), fmt.ms(r.queryBusy.p99)]),
-)}\n`);
-const path = writeResult('onnx-embedder', { model: modelName, papers: texts.length, source, meanTokens, options, results });
+process.stdout.write(
+  `model id: ${results[0]!.id}, ${results[0]!.dimensions} dimensions; ${fmt.int(meanTokens)} tokens per paper on average\n\n`,
+);
+process.stdout.write(
+  `${formatTable(
+    [
+      'thread',
+      'load ms',
+      'papers/s',
+      'tokens/s',
+      'max loop stall ms',
+      'query p50 ms',
+      'query p99 ms',
+      'query p50 busy ms',
+      'query p99 busy ms',
+    ],
+    results.map((r) => [
+      r.mode,
+      fmt.ms(r.loadMs),
+      fmt.int(r.papersPerSecond),
+      fmt.int(r.tokensPerSecond),
+      fmt.ms(r.maxLoopStallMs),
+      fmt.ms(r.queryIdle.p50),
+      fmt.ms(r.queryIdle.p99),
+      fmt.ms(r.queryBusy.p50),
+      fmt.ms(r.queryBusy.p99),
+    ]),
+  )}\n`,
+);
+const path = writeResult('onnx-embedder', {
+  model: modelName,
+  papers: texts.length,
+  source,
+  meanTokens,
+  options,
+  results,
+});
 process.stdout.write(`\nJSON: ${path}\n`);

@@ -16,7 +16,13 @@ import { fmt, formatTable, loadLine, percentile, writeResult } from './lib.ts';
 
 function latency(values: number[]) {
   const sorted = Float64Array.from(values).sort();
-  return { count: values.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN };
+  return {
+    count: values.length,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? NaN,
+  };
 }
 
 const program = new Command('bench:recs')
@@ -29,20 +35,24 @@ const program = new Command('bench:recs')
   .action(async (options: Record<string, string>) => {
     process.stdout.write(`${loadLine()}\n`);
     const instance = await prepareEvalInstance({
-      corpus: options.corpus!, cacheDir: options.cacheDir!, epochs: Number(options.epochs), trainLimit: Number(options.trainLimit),
+      corpus: options.corpus!,
+      cacheDir: options.cacheDir!,
+      epochs: Number(options.epochs),
+      trainLimit: Number(options.trainLimit),
       log: (line) => process.stderr.write(`${line}\n`),
     });
     const { store, embedder, papers } = instance;
     try {
       const windowDays = Number(options.windowDays);
       const recommender = new Recommender(store, () => embedder.id, { windowDays });
+      // biome-ignore lint/complexity/useMathMinMax: days are YYYY-MM-DD strings, which Math.max cannot compare
       const lastDay = papers.reduce((max, p) => (p.day > max ? p.day : max), '');
       const historyStart = addDays(lastDay, -(windowDays + 180));
       const byCategory = new Map<string, string[]>();
       for (const p of papers) {
         if (p.day < historyStart || p.day > addDays(lastDay, -windowDays)) continue;
         const c = p.categories[0];
-        if (c) byCategory.set(c, [...byCategory.get(c) ?? [], p.id]);
+        if (c) byCategory.set(c, [...(byCategory.get(c) ?? []), p.id]);
       }
       const categories = [...byCategory].filter(([, ids]) => ids.length >= 20).sort(([a], [b]) => (a < b ? -1 : 1));
       const sizes = [1, 5, 20, 50, 200];
@@ -56,7 +66,9 @@ const program = new Command('bench:recs')
       started = performance.now();
       const window = await recommender.window(embedder.id, windowDays, lastDay);
       const windowBuildMs = performance.now() - started;
-      process.stdout.write(`${papers.length} papers, vectors loaded in ${fmt.ms(vectorLoadMs)} ms; window ${window.firstDay}..${window.lastDay}: ${window.papers.length} papers, built in ${fmt.ms(windowBuildMs)} ms\n`);
+      process.stdout.write(
+        `${papers.length} papers, vectors loaded in ${fmt.ms(vectorLoadMs)} ms; window ${window.firstDay}..${window.lastDay}: ${window.papers.length} papers, built in ${fmt.ms(windowBuildMs)} ms\n`,
+      );
 
       const all: number[] = [];
       const bySize = new Map<number, number[]>(sizes.map((s) => [s, []]));
@@ -68,7 +80,8 @@ const program = new Command('bench:recs')
         const t0 = performance.now();
         const list = await recommender.recommend({ upvoted: liked }, { limit: 20, lastDay });
         const ms = performance.now() - t0;
-        if (list.coldStart || list.items.length !== 20) throw new Error(`member ${m}: unexpected list (${list.coldStartReason}, ${list.items.length} items)`);
+        if (list.coldStart || list.items.length !== 20)
+          throw new Error(`member ${m}: unexpected list (${list.coldStartReason}, ${list.items.length} items)`);
         all.push(ms);
         bySize.get(size)!.push(ms);
       }
@@ -84,19 +97,47 @@ const program = new Command('bench:recs')
         byLikes: Object.fromEntries([...bySize].map(([size, values]) => [size, latency(values)])),
         coldStart: latency(cold),
       };
-      const row = (name: string, l: ReturnType<typeof latency>) => [name, String(l.count), fmt.ms(l.p50), fmt.ms(l.p95), fmt.ms(l.p99), fmt.ms(l.max)];
-      process.stdout.write(`\n${formatTable(['one member\'s list of 20 (ms)', 'members', 'p50', 'p95', 'p99', 'max'], [
-        row('all members', figures.all),
-        ...sizes.map((s) => row(`  ${s} like${s > 1 ? 's' : ''}`, figures.byLikes[s]!)),
-        row('cold start (no history)', figures.coldStart),
-      ])}\n`);
-      process.stdout.write(`memory: RSS ${fmt.mib(memory.rss)}, heap ${fmt.mib(memory.heapUsed)}, window matrix ${fmt.mib(window.matrix.byteLength)}\n`);
-      process.stdout.write(`JSON: ${writeResult('recs', {
-        corpus: options.corpus, papers: papers.length, modelId: embedder.id, dimensions: window.dimensions, build: instance.build,
-        window: { firstDay: window.firstDay, lastDay: window.lastDay, papers: window.papers.length, buildMs: windowBuildMs, matrixBytes: window.matrix.byteLength },
-        vectorLoadMs, config: recommender.config, figures,
-        memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
-      })}\n`);
+      const row = (name: string, l: ReturnType<typeof latency>) => [
+        name,
+        String(l.count),
+        fmt.ms(l.p50),
+        fmt.ms(l.p95),
+        fmt.ms(l.p99),
+        fmt.ms(l.max),
+      ];
+      process.stdout.write(
+        `\n${formatTable(
+          ["one member's list of 20 (ms)", 'members', 'p50', 'p95', 'p99', 'max'],
+          [
+            row('all members', figures.all),
+            ...sizes.map((s) => row(`  ${s} like${s > 1 ? 's' : ''}`, figures.byLikes[s]!)),
+            row('cold start (no history)', figures.coldStart),
+          ],
+        )}\n`,
+      );
+      process.stdout.write(
+        `memory: RSS ${fmt.mib(memory.rss)}, heap ${fmt.mib(memory.heapUsed)}, window matrix ${fmt.mib(window.matrix.byteLength)}\n`,
+      );
+      process.stdout.write(
+        `JSON: ${writeResult('recs', {
+          corpus: options.corpus,
+          papers: papers.length,
+          modelId: embedder.id,
+          dimensions: window.dimensions,
+          build: instance.build,
+          window: {
+            firstDay: window.firstDay,
+            lastDay: window.lastDay,
+            papers: window.papers.length,
+            buildMs: windowBuildMs,
+            matrixBytes: window.matrix.byteLength,
+          },
+          vectorLoadMs,
+          config: recommender.config,
+          figures,
+          memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
+        })}\n`,
+      );
     } finally {
       await store.close();
     }

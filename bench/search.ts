@@ -33,12 +33,21 @@ import { paperText } from '../src/search/embedder.ts';
 import { BinaryQuantizedIndex } from '../src/store/sqlite/binary-index.ts';
 import { SHARED_DATA, databaseSize, fmt, formatTable, loadLine, percentile, verdict, writeResult } from './lib.ts';
 
-interface RawPaper { arxiv_id: string; title: string; abstract: string; authors: string[]; published: string; categories: string[]; ai_keywords?: string[] }
+interface RawPaper {
+  arxiv_id: string;
+  title: string;
+  abstract: string;
+  authors: string[];
+  published: string;
+  categories: string[];
+  ai_keywords?: string[];
+}
 
 async function readCorpus(path: string): Promise<RawPaper[]> {
   const input = path.endsWith('.gz') ? createReadStream(path).pipe(createGunzip()) : createReadStream(path);
   const papers: RawPaper[] = [];
-  for await (const line of createInterface({ input, crlfDelay: Infinity })) if (line.trim()) papers.push(JSON.parse(line) as RawPaper);
+  for await (const line of createInterface({ input, crlfDelay: Infinity }))
+    if (line.trim()) papers.push(JSON.parse(line) as RawPaper);
   return papers;
 }
 
@@ -51,14 +60,25 @@ function syntheticVariants(real: RawPaper[], count: number): RawPaper[] {
   for (let i = 0; out.length < count; i++) {
     const base = real[i % real.length]!;
     const abstract = Array.from({ length: 6 }, () => sentences[next() % sentences.length]!).join(' ');
-    out.push({ ...base, arxiv_id: `${String(2000 + Math.floor(i / 99_999) % 8000).padStart(4, '0')}.${String(i % 99_999).padStart(5, '0')}`, abstract, ai_keywords: undefined });
+    out.push({
+      ...base,
+      arxiv_id: `${String(2000 + (Math.floor(i / 99_999) % 8000)).padStart(4, '0')}.${String(i % 99_999).padStart(5, '0')}`,
+      abstract,
+      ai_keywords: undefined,
+    });
   }
   return out;
 }
 
 function latency(values: number[]) {
   const sorted = Float64Array.from(values).sort();
-  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN, count: values.length };
+  return {
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? NaN,
+    count: values.length,
+  };
 }
 
 async function time<T>(samples: number[], work: () => Promise<T> | T): Promise<T> {
@@ -76,128 +96,213 @@ const program = new Command('bench:search')
   .option('--keep', 'keep the temporary database')
   .option('--backend <name>', 'sqlite or postgres', 'sqlite')
   .option('--postgres-url <url>', 'server for --backend postgres', process.env.PAPERBOY_TEST_POSTGRES_URL)
-  .action(async (options: { corpus: string; scale?: string; epochs: string; queries: string; keep?: boolean; backend: string; postgresUrl?: string }) => {
-    process.stdout.write(`${loadLine()}\n`);
-    const corpusPath = resolve(options.corpus);
-    let synthetic = !existsSync(corpusPath);
-    const real = synthetic ? [] : await readCorpus(corpusPath);
-    if (synthetic) throw new Error(`no corpus at ${corpusPath}: pass --corpus (a synthetic corpus needs real papers to vary)`);
-    const scale = options.scale ? Number(options.scale) : real.length;
-    const papers = scale <= real.length ? real.slice(0, scale) : [...real, ...syntheticVariants(real, scale - real.length)];
-    synthetic = scale > real.length;
-    const label = synthetic ? `${real.length} real + ${scale - real.length} SYNTHETIC variants` : `${scale} real papers`;
-    process.stdout.write(`corpus: ${label}, backend: ${options.backend}\n`);
+  .action(
+    async (options: {
+      corpus: string;
+      scale?: string;
+      epochs: string;
+      queries: string;
+      keep?: boolean;
+      backend: string;
+      postgresUrl?: string;
+    }) => {
+      process.stdout.write(`${loadLine()}\n`);
+      const corpusPath = resolve(options.corpus);
+      let synthetic = !existsSync(corpusPath);
+      const real = synthetic ? [] : await readCorpus(corpusPath);
+      if (synthetic)
+        throw new Error(`no corpus at ${corpusPath}: pass --corpus (a synthetic corpus needs real papers to vary)`);
+      const scale = options.scale ? Number(options.scale) : real.length;
+      const papers =
+        scale <= real.length ? real.slice(0, scale) : [...real, ...syntheticVariants(real, scale - real.length)];
+      synthetic = scale > real.length;
+      const label = synthetic
+        ? `${real.length} real + ${scale - real.length} SYNTHETIC variants`
+        : `${scale} real papers`;
+      process.stdout.write(`corpus: ${label}, backend: ${options.backend}\n`);
 
-    const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-search-'));
-    const dbPath = join(dir, 'bench.db');
-    const jsonl = join(dir, 'papers.jsonl');
-    writeFileSync(jsonl, papers.map((p) => JSON.stringify(p)).join('\n'));
-    const bench = await openBenchStore(options.backend, dbPath, options.postgresUrl);
-    const store = bench.store;
-    if (!bench.vectors) process.stdout.write('this PostgreSQL server has no pgvector: lexical search only, vector rows are n/a\n');
-    const peak = { rss: 0 };
-    const sampler = setInterval(() => (peak.rss = Math.max(peak.rss, process.memoryUsage().rss)), 200);
-    try {
-      let started = performance.now();
-      const summary = await importPath(store, jsonl);
-      const importSeconds = (performance.now() - started) / 1000;
-      started = performance.now();
-      const textSearch = lexicalSearch(store);
-      await textSearch.warmUp();
-      const bm25Seconds = (performance.now() - started) / 1000;
-      started = performance.now();
-      const model = bench.vectors ? await trainStaticModel(storeTrainingDocs(store), { epochs: Number(options.epochs), seed: 1 }) : null;
-      const trainSeconds = bench.vectors ? (performance.now() - started) / 1000 : NaN;
-      const embedder = model ? new StaticEmbedder(model) : null;
-      started = performance.now();
-      if (embedder) await embedMissing(store, embedder, 2_000);
-      const embedSeconds = embedder ? (performance.now() - started) / 1000 : NaN;
-      process.stdout.write(`import ${fmt.s(importSeconds)}, BM25 build ${fmt.s(bm25Seconds)}, training ${fmt.s(trainSeconds)}, embedding ${fmt.s(embedSeconds)}\n`);
+      const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-search-'));
+      const dbPath = join(dir, 'bench.db');
+      const jsonl = join(dir, 'papers.jsonl');
+      writeFileSync(jsonl, papers.map((p) => JSON.stringify(p)).join('\n'));
+      const bench = await openBenchStore(options.backend, dbPath, options.postgresUrl);
+      const store = bench.store;
+      if (!bench.vectors)
+        process.stdout.write('this PostgreSQL server has no pgvector: lexical search only, vector rows are n/a\n');
+      const peak = { rss: 0 };
+      const sampler = setInterval(() => (peak.rss = Math.max(peak.rss, process.memoryUsage().rss)), 200);
+      try {
+        let started = performance.now();
+        const summary = await importPath(store, jsonl);
+        const importSeconds = (performance.now() - started) / 1000;
+        started = performance.now();
+        const textSearch = lexicalSearch(store);
+        await textSearch.warmUp();
+        const bm25Seconds = (performance.now() - started) / 1000;
+        started = performance.now();
+        const model = bench.vectors
+          ? await trainStaticModel(storeTrainingDocs(store), { epochs: Number(options.epochs), seed: 1 })
+          : null;
+        const trainSeconds = bench.vectors ? (performance.now() - started) / 1000 : NaN;
+        const embedder = model ? new StaticEmbedder(model) : null;
+        started = performance.now();
+        if (embedder) await embedMissing(store, embedder, 2_000);
+        const embedSeconds = embedder ? (performance.now() - started) / 1000 : NaN;
+        process.stdout.write(
+          `import ${fmt.s(importSeconds)}, BM25 build ${fmt.s(bm25Seconds)}, training ${fmt.s(trainSeconds)}, embedding ${fmt.s(embedSeconds)}\n`,
+        );
 
-      // The fixed query set: half real titles, half pairs of real keywords (deterministic picks).
-      const count = Number(options.queries);
-      const withKeywords = real.filter((p) => (p.ai_keywords?.length ?? 0) >= 2);
-      const queries = [
-        ...Array.from({ length: Math.ceil(count / 2) }, (_, i) => real[(i * 7919) % real.length]!.title.replace(/\s+/g, ' ')),
-        ...Array.from({ length: Math.floor(count / 2) }, (_, i) => {
-          const k = withKeywords[(i * 104729) % Math.max(1, withKeywords.length)]?.ai_keywords ?? ['neural', 'network'];
-          return `${k[0]} ${k[1]}`;
-        }),
-      ];
-      const weights = DEFAULT_SEARCH_CONFIG.weights;
-      const lexicalMs: number[] = [];
-      const embedMs: number[] = [];
-      const vectorMs: number[] = [];
-      const hybridMs: number[] = [];
-      const serviceMs: number[] = [];
-      const cachedMs: number[] = [];
-      const queryVectors: Float32Array[] = [];
-      // Untimed: the first vector query loads the model's vectors from SQLite into memory.
-      if (embedder) await store.searchVectors(embedder.id, await embedder.embedQuery('warm up'), 1, {});
-      for (const q of queries) {
-        const lexical = await time(lexicalMs, () => textSearch.search(parseQuery(q), {}, weights, 50));
-        if (!embedder) continue;
-        const vector = await time(embedMs, () => embedder.embedQuery(q));
-        queryVectors.push(vector);
-        const nearest = await time(vectorMs, () => store.searchVectors(embedder.id, vector, 50, {}));
-        await time(hybridMs, async () => fuse(
-          await textSearch.search(parseQuery(q), {}, weights, DEFAULT_SEARCH_CONFIG.candidates),
-          await store.searchVectors(embedder.id, vector, DEFAULT_SEARCH_CONFIG.candidates, {}),
-          DEFAULT_SEARCH_CONFIG.fusion));
-        void lexical;
-        void nearest;
+        // The fixed query set: half real titles, half pairs of real keywords (deterministic picks).
+        const count = Number(options.queries);
+        const withKeywords = real.filter((p) => (p.ai_keywords?.length ?? 0) >= 2);
+        const queries = [
+          ...Array.from({ length: Math.ceil(count / 2) }, (_, i) =>
+            real[(i * 7919) % real.length]!.title.replace(/\s+/g, ' '),
+          ),
+          ...Array.from({ length: Math.floor(count / 2) }, (_, i) => {
+            const k = withKeywords[(i * 104729) % Math.max(1, withKeywords.length)]?.ai_keywords ?? [
+              'neural',
+              'network',
+            ];
+            return `${k[0]} ${k[1]}`;
+          }),
+        ];
+        const weights = DEFAULT_SEARCH_CONFIG.weights;
+        const lexicalMs: number[] = [];
+        const embedMs: number[] = [];
+        const vectorMs: number[] = [];
+        const hybridMs: number[] = [];
+        const serviceMs: number[] = [];
+        const cachedMs: number[] = [];
+        const queryVectors: Float32Array[] = [];
+        // Untimed: the first vector query loads the model's vectors from SQLite into memory.
+        if (embedder) await store.searchVectors(embedder.id, await embedder.embedQuery('warm up'), 1, {});
+        for (const q of queries) {
+          const lexical = await time(lexicalMs, () => textSearch.search(parseQuery(q), {}, weights, 50));
+          if (!embedder) continue;
+          const vector = await time(embedMs, () => embedder.embedQuery(q));
+          queryVectors.push(vector);
+          const nearest = await time(vectorMs, () => store.searchVectors(embedder.id, vector, 50, {}));
+          await time(hybridMs, async () =>
+            fuse(
+              await textSearch.search(parseQuery(q), {}, weights, DEFAULT_SEARCH_CONFIG.candidates),
+              await store.searchVectors(embedder.id, vector, DEFAULT_SEARCH_CONFIG.candidates, {}),
+              DEFAULT_SEARCH_CONFIG.fusion,
+            ),
+          );
+          void lexical;
+          void nearest;
+        }
+        const service = new SearchService(store, embedder);
+        for (const q of queries)
+          await time(serviceMs, () =>
+            service.search({ q, filters: {}, sort: 'relevance', mode: 'hybrid', offset: 0, limit: 20 }),
+          );
+        for (const q of queries)
+          await time(cachedMs, () =>
+            service.search({ q, filters: {}, sort: 'relevance', mode: 'hybrid', offset: 0, limit: 20 }),
+          );
+
+        // Recall@10 of binary pre-selection + rescoring against exact search, on the same vectors.
+        const index = new BinaryQuantizedIndex(embedder?.dimensions ?? 8, papers.length + 1);
+        let doc = 0;
+        if (embedder)
+          for await (const p of storeTrainingDocs(store))
+            index.set(++doc, embedder.embedSync(paperText(p.title, p.abstract)));
+        let found = 0;
+        for (const v of queryVectors) {
+          const exact = new Set(index.searchExact(v, 10).map((h) => h.doc));
+          found += index.search(v, 10, 20).filter((h) => exact.has(h.doc)).length;
+        }
+        const recall10 = embedder ? found / (queryVectors.length * 10) : NaN;
+
+        const figures = {
+          lexical: latency(lexicalMs),
+          queryEmbedding: latency(embedMs),
+          vector: latency(vectorMs),
+          hybridWithoutEmbedding: latency(hybridMs),
+          searchServiceUncached: latency(serviceMs),
+          searchServiceCached: latency(cachedMs),
+        };
+        const row = (name: string, l: ReturnType<typeof latency>, target = '') => [
+          name,
+          fmt.ms(l.p50),
+          fmt.ms(l.p95),
+          fmt.ms(l.p99),
+          fmt.ms(l.max),
+          target,
+        ];
+        process.stdout.write(
+          `\n${formatTable(
+            ['query latency (ms)', 'p50', 'p95', 'p99', 'max', 'target'],
+            [
+              row(
+                'lexical top-50',
+                figures.lexical,
+                `p50 ≤ 5, p99 ≤ 50: ${verdict(figures.lexical.p50 <= 5 && figures.lexical.p99 <= 50)}`,
+              ),
+              row('query embedding', figures.queryEmbedding),
+              row('vector top-50', figures.vector, `p50 ≤ 10: ${verdict(figures.vector.p50 <= 10)}`),
+              row(
+                'hybrid (no embedding)',
+                figures.hybridWithoutEmbedding,
+                `p50 ≤ 15: ${verdict(figures.hybridWithoutEmbedding.p50 <= 15)}`,
+              ),
+              row('search service, uncached', figures.searchServiceUncached),
+              row('search service, cached', figures.searchServiceCached),
+            ],
+          )}\n`,
+        );
+        const size = await bench.size();
+        const build = {
+          papers: papers.length,
+          synthetic,
+          importSeconds,
+          importPapersPerSecond: papers.length / importSeconds,
+          bm25BuildSeconds: bm25Seconds,
+          trainSeconds,
+          embedSeconds,
+          embedPapersPerSecond: papers.length / embedSeconds,
+          modelId: embedder?.id ?? null,
+          backend: options.backend,
+        };
+        process.stdout.write(
+          `\nrecall@10 of binary pre-selection (20× oversampling) vs exact: ${recall10.toFixed(4)} (target ≥ 0.95: ${verdict(recall10 >= 0.95)})\n`,
+        );
+        process.stdout.write(
+          `import ${fmt.int(build.importPapersPerSecond)} papers/s, embedding ${fmt.int(build.embedPapersPerSecond)} papers/s, ` +
+            `database ${fmt.mib(size)}, peak RSS ${fmt.mib(peak.rss)}\n`,
+        );
+        process.stdout.write(
+          `JSON: ${writeResult('search', { corpus: label, queries: queries.length, figures, recall10, build, databaseBytes: size, peakRssBytes: peak.rss, importSummary: { ...summary, failures: summary.failures.length } })}\n`,
+        );
+      } finally {
+        clearInterval(sampler);
+        await store.close();
+        await bench.cleanup(Boolean(options.keep));
+        if (!options.keep) rmSync(dir, { recursive: true, force: true });
       }
-      const service = new SearchService(store, embedder);
-      for (const q of queries) await time(serviceMs, () => service.search({ q, filters: {}, sort: 'relevance', mode: 'hybrid', offset: 0, limit: 20 }));
-      for (const q of queries) await time(cachedMs, () => service.search({ q, filters: {}, sort: 'relevance', mode: 'hybrid', offset: 0, limit: 20 }));
-
-      // Recall@10 of binary pre-selection + rescoring against exact search, on the same vectors.
-      const index = new BinaryQuantizedIndex(embedder?.dimensions ?? 8, papers.length + 1);
-      let doc = 0;
-      if (embedder) for await (const p of storeTrainingDocs(store)) index.set(++doc, embedder.embedSync(paperText(p.title, p.abstract)));
-      let found = 0;
-      for (const v of queryVectors) {
-        const exact = new Set(index.searchExact(v, 10).map((h) => h.doc));
-        found += index.search(v, 10, 20).filter((h) => exact.has(h.doc)).length;
-      }
-      const recall10 = embedder ? found / (queryVectors.length * 10) : NaN;
-
-      const figures = {
-        lexical: latency(lexicalMs), queryEmbedding: latency(embedMs), vector: latency(vectorMs),
-        hybridWithoutEmbedding: latency(hybridMs), searchServiceUncached: latency(serviceMs), searchServiceCached: latency(cachedMs),
-      };
-      const row = (name: string, l: ReturnType<typeof latency>, target = '') => [name, fmt.ms(l.p50), fmt.ms(l.p95), fmt.ms(l.p99), fmt.ms(l.max), target];
-      process.stdout.write(`\n${formatTable(['query latency (ms)', 'p50', 'p95', 'p99', 'max', 'target'], [
-        row('lexical top-50', figures.lexical, `p50 ≤ 5, p99 ≤ 50: ${verdict(figures.lexical.p50 <= 5 && figures.lexical.p99 <= 50)}`),
-        row('query embedding', figures.queryEmbedding),
-        row('vector top-50', figures.vector, `p50 ≤ 10: ${verdict(figures.vector.p50 <= 10)}`),
-        row('hybrid (no embedding)', figures.hybridWithoutEmbedding, `p50 ≤ 15: ${verdict(figures.hybridWithoutEmbedding.p50 <= 15)}`),
-        row('search service, uncached', figures.searchServiceUncached),
-        row('search service, cached', figures.searchServiceCached),
-      ])}\n`);
-      const size = await bench.size();
-      const build = {
-        papers: papers.length, synthetic, importSeconds, importPapersPerSecond: papers.length / importSeconds, bm25BuildSeconds: bm25Seconds,
-        trainSeconds, embedSeconds, embedPapersPerSecond: papers.length / embedSeconds, modelId: embedder?.id ?? null, backend: options.backend,
-      };
-      process.stdout.write(`\nrecall@10 of binary pre-selection (20× oversampling) vs exact: ${recall10.toFixed(4)} (target ≥ 0.95: ${verdict(recall10 >= 0.95)})\n`);
-      process.stdout.write(`import ${fmt.int(build.importPapersPerSecond)} papers/s, embedding ${fmt.int(build.embedPapersPerSecond)} papers/s, `
-        + `database ${fmt.mib(size)}, peak RSS ${fmt.mib(peak.rss)}\n`);
-      process.stdout.write(`JSON: ${writeResult('search', { corpus: label, queries: queries.length, figures, recall10, build, databaseBytes: size, peakRssBytes: peak.rss, importSummary: { ...summary, failures: summary.failures.length } })}\n`);
-    } finally {
-      clearInterval(sampler);
-      await store.close();
-      await bench.cleanup(Boolean(options.keep));
-      if (!options.keep) rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 
 /** The store under test: a SQLite file, or a fresh schema on a PostgreSQL server. */
-async function openBenchStore(backend: string, dbPath: string, postgresUrl: string | undefined): Promise<{
-  store: Store; vectors: boolean; size(): Promise<number>; cleanup(keep: boolean): Promise<void>;
+async function openBenchStore(
+  backend: string,
+  dbPath: string,
+  postgresUrl: string | undefined,
+): Promise<{
+  store: Store;
+  vectors: boolean;
+  size(): Promise<number>;
+  cleanup(keep: boolean): Promise<void>;
 }> {
   if (backend === 'sqlite') {
-    return { store: new SqliteStore(dbPath), vectors: true, size: async () => databaseSize(dbPath), cleanup: async () => {} };
+    return {
+      store: new SqliteStore(dbPath),
+      vectors: true,
+      size: async () => databaseSize(dbPath),
+      cleanup: async () => {},
+    };
   }
   if (backend !== 'postgres') throw new Error(`--backend is sqlite or postgres, not ${backend}`);
   if (!postgresUrl) throw new Error('--backend postgres needs --postgres-url (or PAPERBOY_TEST_POSTGRES_URL)');
@@ -210,8 +315,16 @@ async function openBenchStore(backend: string, dbPath: string, postgresUrl: stri
   return {
     store: await PostgresStore.connect(postgresUrl, { schema }),
     vectors,
-    size: async () => Number((await admin.query(`SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint AS bytes FROM pg_class c
-      JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'm')`, [schema])).rows[0].bytes),
+    size: async () =>
+      Number(
+        (
+          await admin.query(
+            `SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint AS bytes FROM pg_class c
+      JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'm')`,
+            [schema],
+          )
+        ).rows[0].bytes,
+      ),
     cleanup: async (keep) => {
       if (!keep) await admin.query(`DROP SCHEMA ${schema} CASCADE`);
       await admin.end();

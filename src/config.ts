@@ -19,16 +19,18 @@ export const DEFAULT_ARXIV_API_URL = 'http://export.arxiv.org/api/query';
 export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
 
 /** The format of PAPERBOY_AUTO_FEATURE; src/ingest/arxiv/auto-feature.ts matches papers against it. */
-const autoFeatureRulesSchema = z.object({
-  /** Exact categories ("cs.CL") or whole archives ("cs" or "cs.*"). */
-  categories: z.array(z.string().min(1)).default([]),
-  /** Organization slugs or names, matched against the paper's organization and its authors' affiliations. */
-  organizations: z.array(z.string().min(1)).default([]),
-  /** Words or phrases, matched as whole words in the title and abstract, ignoring case. */
-  keywords: z.array(z.string().min(1)).default([]),
-  /** Papers whose first version is older than this (relative to the feed day) are not new submissions. */
-  maxAgeDays: z.number().int().min(0).max(365).default(7),
-}).strict();
+const autoFeatureRulesSchema = z
+  .object({
+    /** Exact categories ("cs.CL") or whole archives ("cs" or "cs.*"). */
+    categories: z.array(z.string().min(1)).default([]),
+    /** Organization slugs or names, matched against the paper's organization and its authors' affiliations. */
+    organizations: z.array(z.string().min(1)).default([]),
+    /** Words or phrases, matched as whole words in the title and abstract, ignoring case. */
+    keywords: z.array(z.string().min(1)).default([]),
+    /** Papers whose first version is older than this (relative to the feed day) are not new submissions. */
+    maxAgeDays: z.number().int().min(0).max(365).default(7),
+  })
+  .strict();
 
 export interface AutoFeatureRules {
   categories: string[];
@@ -100,7 +102,10 @@ const schema = z.object({
   /** Local time of the daily (and weekly) run, HH:MM in DIGEST_TIMEZONE. */
   DIGEST_AT: clockTime('DIGEST_AT', '').default('07:00'),
   /** IANA time zone of DIGEST_AT and of the digests' "today". */
-  DIGEST_TIMEZONE: z.string().default('UTC').refine(validTimeZone, 'DIGEST_TIMEZONE must be an IANA time zone such as Europe/Paris'),
+  DIGEST_TIMEZONE: z
+    .string()
+    .default('UTC')
+    .refine(validTimeZone, 'DIGEST_TIMEZONE must be an IANA time zone such as Europe/Paris'),
   /** Day of the weekly digest (it covers the ISO week before). */
   DIGEST_WEEKLY_DAY: z.enum(WEEKDAYS).default('mon'),
   /** Papers per digest. */
@@ -149,19 +154,25 @@ const schema = z.object({
   /** Gap between two requests to the mirror upstream. */
   PAPERBOY_MIRROR_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
   /** Rules (JSON) that put harvested papers on the feed, e.g. {"categories":["cs.CL"]}; unset, none. */
-  PAPERBOY_AUTO_FEATURE: z.string().optional().transform((text, ctx) => {
-    if (!text) return null;
-    try {
-      return parseAutoFeatureRules(text);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
-      return z.NEVER;
-    }
-  }),
+  PAPERBOY_AUTO_FEATURE: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (!text) return null;
+      try {
+        return parseAutoFeatureRules(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
 
   // Job queue on PostgreSQL (pg-boss; docs/deployment.md)
   /** Schema of pg-boss's tables, in the store's database. */
-  PAPERBOY_JOBS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'PAPERBOY_JOBS_SCHEMA must be a plain lower-case identifier').default('pgboss'),
+  PAPERBOY_JOBS_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, 'PAPERBOY_JOBS_SCHEMA must be a plain lower-case identifier')
+    .default('pgboss'),
   /** How often an idle worker looks for jobs. */
   PAPERBOY_JOBS_POLL_SECONDS: z.coerce.number().min(0.5).default(2),
   /** A worker that holds a job proves it is alive this often (half of it); silence this long fails the attempt. */
@@ -273,7 +284,12 @@ export interface IngestConfig {
   oaiUrl: string;
   arxivApiUrl: string;
   politeness: { minIntervalMs: number; maxAttempts: number; backoffBaseMs: number; timeoutMs: number };
-  harvest: { enabled: boolean; sets: (string | null)[]; metadataPrefix: 'arXiv' | 'arXivRaw'; at: { hour: number; minute: number } };
+  harvest: {
+    enabled: boolean;
+    sets: (string | null)[];
+    metadataPrefix: 'arXiv' | 'arXivRaw';
+    at: { hour: number; minute: number };
+  };
   /** Base URL of a Daily Papers site to mirror (off when null). */
   mirror: { upstream: string | null; minIntervalMs: number };
   autoFeature: AutoFeatureRules | null;
@@ -319,11 +335,15 @@ export function loadProcessConfig(flags: ConfigFlags = {}): Config {
 function checked<T>(result: z.ZodSafeParseResult<T>, name?: SettingName): T {
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  throw new ConfigError(`configuration: ${[name, ...issue.path].filter((p) => p !== undefined).join('.')}: ${issue.message}`);
+  throw new ConfigError(
+    `configuration: ${[name, ...issue.path].filter((p) => p !== undefined).join('.')}: ${issue.message}`,
+  );
 }
 
 function fromSettings(e: Settings): Config {
-  const sets = e.PAPERBOY_HARVEST_SETS.split(',').map((s) => s.trim()).filter(Boolean);
+  const sets = e.PAPERBOY_HARVEST_SETS.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -432,9 +452,12 @@ export function parseAutoFeatureRules(json: string): AutoFeatureRules {
 }
 
 /** A plain path or file: URL means SQLite; postgres:// means PostgreSQL. */
-export function describeDatabase(url: string): { backend: 'sqlite'; path: string } | { backend: 'postgres'; url: string } {
+export function describeDatabase(
+  url: string,
+): { backend: 'sqlite'; path: string } | { backend: 'postgres'; url: string } {
   if (/^postgres(ql)?:\/\//i.test(url)) return { backend: 'postgres', url };
-  if (url.startsWith('file:')) return { backend: 'sqlite', path: decodeURIComponent(new URL(url, 'file:///').pathname) };
+  if (url.startsWith('file:'))
+    return { backend: 'sqlite', path: decodeURIComponent(new URL(url, 'file:///').pathname) };
   return { backend: 'sqlite', path: url === ':memory:' ? url : resolve(url) };
 }
 

@@ -7,7 +7,13 @@ import { importPath } from '../src/ingest/import-files.ts';
 import { DAY_FIXTURES, memoryStore, testApp } from './helpers.ts';
 
 interface RecordedItem {
-  paper: { id: string; title: string; upvotes: number; authors: { _id: string; name: string }[]; submittedOnDailyAt: string };
+  paper: {
+    id: string;
+    title: string;
+    upvotes: number;
+    authors: { _id: string; name: string }[];
+    submittedOnDailyAt: string;
+  };
   title: string;
   numComments: number;
   submittedBy?: { name: string } | null;
@@ -37,18 +43,45 @@ for (const day of DAYS) {
   test(`GET /api/daily_papers?date=${day} returns the recorded papers in the recorded order`, async () => {
     const want = recorded(day);
     const got = await json<RecordedItem[]>(`/api/daily_papers?date=${day}`);
-    assert.deepEqual(got.map((i) => i.paper.id), want.map((i) => i.paper.id));
+    assert.deepEqual(
+      got.map((i) => i.paper.id),
+      want.map((i) => i.paper.id),
+    );
     // Titles are stored with arXiv's line breaks folded into one space ("Models with\n  Autoregressive").
     const folded = (title: string) => title.replace(/\s+/g, ' ').trim();
-    assert.deepEqual(got.map((i) => i.paper.title), want.map((i) => folded(i.paper.title)));
-    assert.deepEqual(got.map((i) => i.title), want.map((i) => folded(i.title)));
-    assert.deepEqual(got.map((i) => i.paper.upvotes), want.map((i) => i.paper.upvotes));
-    assert.deepEqual(got.map((i) => i.numComments), want.map((i) => i.numComments));
-    assert.deepEqual(got.map((i) => i.submittedBy?.name), want.map((i) => i.submittedBy?.name));
-    assert.deepEqual(got.map((i) => i.organization?.name), want.map((i) => i.organization?.name));
+    assert.deepEqual(
+      got.map((i) => i.paper.title),
+      want.map((i) => folded(i.paper.title)),
+    );
+    assert.deepEqual(
+      got.map((i) => i.title),
+      want.map((i) => folded(i.title)),
+    );
+    assert.deepEqual(
+      got.map((i) => i.paper.upvotes),
+      want.map((i) => i.paper.upvotes),
+    );
+    assert.deepEqual(
+      got.map((i) => i.numComments),
+      want.map((i) => i.numComments),
+    );
+    assert.deepEqual(
+      got.map((i) => i.submittedBy?.name),
+      want.map((i) => i.submittedBy?.name),
+    );
+    assert.deepEqual(
+      got.map((i) => i.organization?.name),
+      want.map((i) => i.organization?.name),
+    );
     // Old days were recorded without submittedOnDailyAt: the day of the file stands in for it.
-    assert.deepEqual(got.map((i) => i.paper.submittedOnDailyAt), want.map((i) => i.paper.submittedOnDailyAt ?? `${day}T00:00:00.000Z`));
-    assert.deepEqual(got.map((i) => i.paper.authors.map((a) => [a._id, a.name])), want.map((i) => i.paper.authors.map((a) => [a._id, a.name])));
+    assert.deepEqual(
+      got.map((i) => i.paper.submittedOnDailyAt),
+      want.map((i) => i.paper.submittedOnDailyAt ?? `${day}T00:00:00.000Z`),
+    );
+    assert.deepEqual(
+      got.map((i) => i.paper.authors.map((a) => [a._id, a.name])),
+      want.map((i) => i.paper.authors.map((a) => [a._id, a.name])),
+    );
   });
 }
 
@@ -57,10 +90,19 @@ test('items follow the client rules: datetimes end in Z, authors are objects, fi
   const isoZ = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
   for (const item of items) {
     const paper = item.paper as Record<string, unknown>;
-    for (const key of ['title', 'numComments', 'submittedBy', 'publishedAt', 'summary', 'thumbnail', 'isAuthorParticipating']) {
+    for (const key of [
+      'title',
+      'numComments',
+      'submittedBy',
+      'publishedAt',
+      'summary',
+      'thumbnail',
+      'isAuthorParticipating',
+    ]) {
       assert.ok(key in item, `item has ${key}`);
     }
-    for (const key of ['id', 'authors', 'publishedAt', 'summary', 'upvotes', 'discussionId']) assert.ok(key in paper, `paper has ${key}`);
+    for (const key of ['id', 'authors', 'publishedAt', 'summary', 'upvotes', 'discussionId'])
+      assert.ok(key in paper, `paper has ${key}`);
     assert.match(String(item.publishedAt), isoZ);
     assert.match(String(paper.publishedAt), isoZ);
     assert.match(String(paper.submittedOnDailyAt), isoZ);
@@ -74,9 +116,15 @@ test('items follow the client rules: datetimes end in Z, authors are objects, fi
 test('limit, p, week, month and submitter are honoured', async () => {
   const all = recorded('2026-08-21');
   const two = await json<RecordedItem[]>('/api/daily_papers?date=2026-08-21&limit=2');
-  assert.deepEqual(two.map((i) => i.paper.id), all.slice(0, 2).map((i) => i.paper.id));
+  assert.deepEqual(
+    two.map((i) => i.paper.id),
+    all.slice(0, 2).map((i) => i.paper.id),
+  );
   const page1 = await json<RecordedItem[]>('/api/daily_papers?date=2026-08-21&limit=2&p=1');
-  assert.deepEqual(page1.map((i) => i.paper.id), all.slice(2, 4).map((i) => i.paper.id));
+  assert.deepEqual(
+    page1.map((i) => i.paper.id),
+    all.slice(2, 4).map((i) => i.paper.id),
+  );
   assert.deepEqual(await json('/api/daily_papers?date=2026-08-21&p=99'), []);
   const week = await json<RecordedItem[]>('/api/daily_papers?week=2026-W34');
   assert.equal(week.length, all.length);
@@ -84,17 +132,27 @@ test('limit, p, week, month and submitter are honoured', async () => {
   assert.equal(month.length, recorded('2025-06-02').length);
   assert.deepEqual(await json('/api/daily_papers?month=2025-07'), []);
   const submitter = all[0]!.submittedBy!.name;
-  const bySubmitter = await json<RecordedItem[]>(`/api/daily_papers?date=2026-08-21&submitter=${encodeURIComponent(submitter)}`);
+  const bySubmitter = await json<RecordedItem[]>(
+    `/api/daily_papers?date=2026-08-21&submitter=${encodeURIComponent(submitter)}`,
+  );
   assert.ok(bySubmitter.length > 0);
   assert.ok(bySubmitter.every((i) => i.submittedBy?.name === submitter));
   assert.equal(bySubmitter.length, all.filter((i) => i.submittedBy?.name === submitter).length);
   const latest = await json<{ paper: { submittedOnDailyAt: string } }[]>('/api/daily_papers?limit=100');
-  assert.equal(latest.length, DAYS.reduce((n, d) => n + recorded(d).length, 0));
-  assert.equal(latest[0]!.paper.submittedOnDailyAt.slice(0, 10) >= latest.at(-1)!.paper.submittedOnDailyAt.slice(0, 10), true);
+  assert.equal(
+    latest.length,
+    DAYS.reduce((n, d) => n + recorded(d).length, 0),
+  );
+  assert.equal(
+    latest[0]!.paper.submittedOnDailyAt.slice(0, 10) >= latest.at(-1)!.paper.submittedOnDailyAt.slice(0, 10),
+    true,
+  );
 });
 
 test('sort=publishedAt orders by publication, newest first; sort=trending returns the same set', async () => {
-  const byDate = await json<{ paper: { publishedAt: string; id: string } }[]>('/api/daily_papers?date=2026-08-21&sort=publishedAt');
+  const byDate = await json<{ paper: { publishedAt: string; id: string } }[]>(
+    '/api/daily_papers?date=2026-08-21&sort=publishedAt',
+  );
   const dates = byDate.map((i) => i.paper.publishedAt);
   assert.deepEqual(dates, [...dates].sort().reverse());
   const trending = await json<{ paper: { id: string } }[]>('/api/daily_papers?date=2026-08-21&sort=trending');
@@ -102,12 +160,23 @@ test('sort=publishedAt orders by publication, newest first; sort=trending return
 });
 
 test('bad parameters give 400 JSON with a message', async () => {
-  for (const query of ['date=2025-13-40', 'date=yesterday', 'week=2026-W60', 'month=2026-13', 'limit=0', 'limit=101',
-    'limit=abc', 'p=-1', 'sort=votes', 'date=2026-08-21&week=2026-W34', `submitter=${'x'.repeat(500)}`,
-    'date=%3Cscript%3E']) {
+  for (const query of [
+    'date=2025-13-40',
+    'date=yesterday',
+    'week=2026-W60',
+    'month=2026-13',
+    'limit=0',
+    'limit=101',
+    'limit=abc',
+    'p=-1',
+    'sort=votes',
+    'date=2026-08-21&week=2026-W34',
+    `submitter=${'x'.repeat(500)}`,
+    'date=%3Cscript%3E',
+  ]) {
     const response = await get(`/api/daily_papers?${query}`);
     assert.equal(response.status, 400, query);
-    const body = await response.json() as { error: string };
+    const body = (await response.json()) as { error: string };
     assert.equal(typeof body.error, 'string');
     assert.ok(body.error.length > 0);
     assert.equal(response.headers.get('x-error-message'), body.error);
@@ -127,7 +196,7 @@ test('GET /api/papers/:id is the flat paper; unknown ids are 404 JSON', async ()
   for (const id of ['2101.00001', 'nonsense', '..%2F..%2Fetc%2Fpasswd', 'hep-th/9901001']) {
     const response = await get(`/api/papers/${id}`);
     assert.equal(response.status, 404, id);
-    assert.match((await response.json() as { error: string }).error, /Paper not found/);
+    assert.match(((await response.json()) as { error: string }).error, /Paper not found/);
   }
 });
 
@@ -137,7 +206,7 @@ test('GET /api/papers pages through every paper exactly once by cursor', async (
   while (path) {
     const response = await get(path);
     assert.equal(response.status, 200);
-    seen.push(...(await response.json() as { id: string }[]).map((p) => p.id));
+    seen.push(...((await response.json()) as { id: string }[]).map((p) => p.id));
     const link = response.headers.get('link');
     path = link ? new URL(/<([^>]+)>/.exec(link)![1]!).pathname + new URL(/<([^>]+)>/.exec(link)![1]!).search : null;
   }
@@ -162,13 +231,16 @@ test('GET /papers/:id.md is the paper as Markdown', async () => {
 test('the OpenAPI document describes the endpoints', async () => {
   const doc = await json<{ openapi: string; paths: Record<string, unknown> }>('/api/openapi.json');
   assert.equal(doc.openapi, '3.1.0');
-  for (const path of ['/api/daily_papers', '/api/papers', '/api/papers/{id}', '/papers/{id}.md']) assert.ok(path in doc.paths, path);
+  for (const path of ['/api/daily_papers', '/api/papers', '/api/papers/{id}', '/papers/{id}.md'])
+    assert.ok(path in doc.paths, path);
 });
 
 test('health and metrics', async () => {
   assert.deepEqual(await json('/healthz'), { status: 'ok', backend: store.backend });
   await get('/api/daily_papers?date=2026-08-21');
-  const metrics = await (await app.request('/metrics', { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  const metrics = await (
+    await app.request('/metrics', { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+  ).text();
   assert.match(metrics, /paperboy_http_requests_total\{method="GET",route="\/api\/daily_papers",status="200"\} \d+/);
   assert.match(metrics, /paperboy_http_request_duration_seconds_bucket/);
 });

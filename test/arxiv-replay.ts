@@ -23,10 +23,17 @@ export type RecordTree = {
 };
 
 const treeParser = new XMLParser({
-  ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false,
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  parseTagValue: false,
   isArray: (name, jPath) => name === 'record' && String(jPath) === 'OAI-PMH.ListRecords.record',
 });
-const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, suppressEmptyNode: false });
+const builder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  format: true,
+  suppressEmptyNode: false,
+});
 
 export function recordTrees(path = DERIVED_LIST_RECORDS): RecordTree[] {
   const doc = treeParser.parse(readFileSync(path, 'utf8')) as { 'OAI-PMH': { ListRecords: { record: RecordTree[] } } };
@@ -40,10 +47,17 @@ export function treeId(tree: RecordTree): string {
 }
 
 /** One ListRecords page; `token` null ends the list (an empty resumptionToken, as arXiv sends). */
-export function listRecordsPage(records: RecordTree[], token: { next: string | null; cursor: number; size: number } | null): string {
+export function listRecordsPage(
+  records: RecordTree[],
+  token: { next: string | null; cursor: number; size: number } | null,
+): string {
   const list: Record<string, unknown> = { record: records };
   if (token) {
-    list.resumptionToken = { '#text': token.next ?? '', '@_cursor': String(token.cursor), '@_completeListSize': String(token.size) };
+    list.resumptionToken = {
+      '#text': token.next ?? '',
+      '@_cursor': String(token.cursor),
+      '@_completeListSize': String(token.size),
+    };
   }
   return builder.build({
     '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
@@ -62,7 +76,13 @@ export function paginate(records: RecordTree[], perPage: number): string[] {
   for (let i = 0; i < records.length; i += perPage) {
     const index = pages.length;
     const last = i + perPage >= records.length;
-    pages.push(listRecordsPage(records.slice(i, i + perPage), { next: last ? null : `page-${index + 1}`, cursor: i, size: records.length }));
+    pages.push(
+      listRecordsPage(records.slice(i, i + perPage), {
+        next: last ? null : `page-${index + 1}`,
+        cursor: i,
+        size: records.length,
+      }),
+    );
   }
   return pages;
 }
@@ -70,7 +90,11 @@ export function paginate(records: RecordTree[], perPage: number): string[] {
 export function oaiErrorPage(code: string, message: string): string {
   return builder.build({
     '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
-    'OAI-PMH': { '@_xmlns': 'http://www.openarchives.org/OAI/2.0/', responseDate: '2024-01-27T17:53:42Z', error: { '#text': message, '@_code': code } },
+    'OAI-PMH': {
+      '@_xmlns': 'http://www.openarchives.org/OAI/2.0/',
+      responseDate: '2024-01-27T17:53:42Z',
+      error: { '#text': message, '@_code': code },
+    },
   }) as string;
 }
 
@@ -104,19 +128,35 @@ export interface ReplayServer {
 export async function startReplayServer(pages: string[], faults: Record<number, Fault[]> = {}): Promise<ReplayServer> {
   const requests: ReplayRequest[] = [];
   const sockets = new Set<Socket>();
-  const pending = Object.fromEntries(Object.entries(faults).map(([page, list]) => [page, [...list]])) as Record<number, Fault[]>;
+  const pending = Object.fromEntries(Object.entries(faults).map(([page, list]) => [page, [...list]])) as Record<
+    number,
+    Fault[]
+  >;
   let signalHung: () => void = () => {};
-  const hung = new Promise<void>((resolve) => { signalHung = resolve; });
+  const hung = new Promise<void>((resolve) => {
+    signalHung = resolve;
+  });
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://replay');
     const token = url.searchParams.get('resumptionToken');
     const page = token === null ? 0 : token.startsWith('page-') ? Number(token.slice(5)) : null;
-    const fault = page !== null ? pending[page]?.shift() ?? null : null;
-    requests.push({ page, url: url.toString(), userAgent: request.headers['user-agent'], at: Date.now(), fault: fault?.kind ?? null });
-    const body = page !== null && page < pages.length ? pages[page]! : oaiErrorPage('badResumptionToken', `unknown token ${token}`);
+    const fault = page !== null ? (pending[page]?.shift() ?? null) : null;
+    requests.push({
+      page,
+      url: url.toString(),
+      userAgent: request.headers['user-agent'],
+      at: Date.now(),
+      fault: fault?.kind ?? null,
+    });
+    const body =
+      page !== null && page < pages.length
+        ? pages[page]!
+        : oaiErrorPage('badResumptionToken', `unknown token ${token}`);
     const bytes = Buffer.from(body, 'utf8');
     if (fault?.kind === '503') {
-      response.writeHead(503, { 'retry-after': fault.retryAfter, 'content-type': 'text/plain' }).end('busy, come back later');
+      response
+        .writeHead(503, { 'retry-after': fault.retryAfter, 'content-type': 'text/plain' })
+        .end('busy, come back later');
     } else if (fault?.kind === 'status') {
       response.writeHead(fault.status, { 'content-type': 'text/plain' }).end('server trouble');
     } else if (fault?.kind === 'truncated') {
@@ -139,10 +179,11 @@ export async function startReplayServer(pages: string[], faults: Record<number, 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  const close = () => new Promise<void>((resolve) => {
-    for (const socket of sockets) socket.destroy();
-    server.close(() => resolve());
-  });
+  const close = () =>
+    new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    });
   after(close);
   return { url: `http://127.0.0.1:${port}/oai`, requests, hung, close };
 }
@@ -159,6 +200,11 @@ export function captureLogger(): { logger: Logger; lines: () => Record<string, u
   const logger = createLogger('debug', stream);
   return {
     logger,
-    lines: () => chunks.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>),
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
   };
 }

@@ -27,7 +27,10 @@ test('import prints a summary, stats reads the same DATABASE_URL; failures exit 
   assert.equal(ok.status, 0, ok.stderr);
   assert.match(ok.stdout, /files: 3 \(0 failed\)/);
   assert.match(ok.stdout, /papers: \d+ new, 0 updated, 0 unchanged/);
-  const stats = JSON.parse(paperboy(['stats', '--json'], { DATABASE_URL: db }).stdout) as { days: number; papers: number };
+  const stats = JSON.parse(paperboy(['stats', '--json'], { DATABASE_URL: db }).stdout) as {
+    days: number;
+    papers: number;
+  };
   assert.equal(stats.days, 3);
   assert.ok(stats.papers > 0);
   const flag = JSON.parse(paperboy(['stats', '--json', '--database-url', db]).stdout) as { papers: number };
@@ -62,7 +65,7 @@ test('serve loads the demo into an empty database and serves it', async () => {
       child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${log}`)));
     });
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
-    const items = await (await fetch(`${url}/api/daily_papers?limit=5`)).json() as unknown[];
+    const items = (await (await fetch(`${url}/api/daily_papers?limit=5`)).json()) as unknown[];
     assert.equal(items.length, 5);
     const page = await fetch(`${url}/`);
     assert.equal(page.status, 200);

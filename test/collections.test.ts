@@ -20,12 +20,15 @@ async function setUp() {
 
 async function dayPaperIds(store: Store, n: number): Promise<string[]> {
   const latest = (await store.latestDay())!;
-  return (await store.listDaily({ firstDay: latest, lastDay: latest, sort: 'upvotes', offset: 0, limit: n })).map((e) => e.paper.id);
+  return (await store.listDaily({ firstDay: latest, lastDay: latest, sort: 'upvotes', offset: 0, limit: n })).map(
+    (e) => e.paper.id,
+  );
 }
 
 type App = Awaited<ReturnType<typeof setUp>>['app'];
 const get = (app: App, path: string, m?: Member) => app.request(path, m ? { headers: { cookie: m.cookie } } : {});
-const post = (app: App, path: string, m: Member, fields: Record<string, string>) => postForm(app, path, { _csrf: m.csrf, ...fields }, { cookie: m.cookie });
+const post = (app: App, path: string, m: Member, fields: Record<string, string>) =>
+  postForm(app, path, { _csrf: m.csrf, ...fields }, { cookie: m.cookie });
 
 async function create(app: App, m: Member, fields: Record<string, string>): Promise<number> {
   const res = await post(app, '/collections', m, fields);
@@ -35,15 +38,20 @@ async function create(app: App, m: Member, fields: Record<string, string>): Prom
   return Number(id);
 }
 
-const order = (html: string) => [...html.matchAll(/<li class="collection-item">[\s\S]*?href="\/papers\/([^"]+)"/g)].map((m) => m[1]);
+const order = (html: string) =>
+  [...html.matchAll(/<li class="collection-item">[\s\S]*?href="\/papers\/([^"]+)"/g)].map((m) => m[1]);
 
 test('a member creates a collection, saves papers from cards, reorders, removes, edits and deletes it', async () => {
   const { store, app, ada } = await setUp();
-  const [p1, p2, p3] = await dayPaperIds(store, 3) as [string, string, string];
+  const [p1, p2, p3] = (await dayPaperIds(store, 3)) as [string, string, string];
 
   const home = await (await get(app, '/', ada)).text();
   assert.match(home, /<details class="save save-card">/, 'cards carry a Save control for members');
-  assert.match(home, /<option value="new" selected>New collection…<\/option>/, 'no collections yet: a new one is offered');
+  assert.match(
+    home,
+    /<option value="new" selected>New collection…<\/option>/,
+    'no collections yet: a new one is offered',
+  );
 
   // Save from a card with a new collection's name; then into the same collection by id.
   const saved = await post(app, `/papers/${p1}/save`, ada, { collection: 'new', name: 'Agents', return: '/papers' });
@@ -52,8 +60,16 @@ test('a member creates a collection, saves papers from cards, reorders, removes,
   const [agents] = await store.collections.collectionsOf((await store.community.getAccountByName('ada'))!.id);
   assert.equal(agents!.name, 'Agents');
   assert.equal(agents!.isPublic, false, 'collections made from Save are private');
-  for (const p of [p2, p3]) assert.equal((await post(app, `/papers/${p}/save`, ada, { collection: String(agents!.id), return: `/papers/${p}` })).status, 303);
-  assert.equal((await post(app, `/papers/${p2}/save`, ada, { collection: String(agents!.id) })).status, 303, 'saving twice is fine');
+  for (const p of [p2, p3])
+    assert.equal(
+      (await post(app, `/papers/${p}/save`, ada, { collection: String(agents!.id), return: `/papers/${p}` })).status,
+      303,
+    );
+  assert.equal(
+    (await post(app, `/papers/${p2}/save`, ada, { collection: String(agents!.id) })).status,
+    303,
+    'saving twice is fine',
+  );
 
   const url = `/collections/${agents!.id}`;
   let page = await (await get(app, url, ada)).text();
@@ -71,18 +87,33 @@ test('a member creates a collection, saves papers from cards, reorders, removes,
   assert.deepEqual(order(await (await get(app, url, ada)).text()), [p3, p1, p2]);
   assert.equal((await post(app, `${url}/remove`, ada, { paper: p1 })).status, 303);
   assert.deepEqual(order(await (await get(app, url, ada)).text()), [p3, p2]);
-  assert.equal((await post(app, `/papers/${p2}/unsave`, ada, { collection: String(agents!.id), return: url })).status, 303);
+  assert.equal(
+    (await post(app, `/papers/${p2}/unsave`, ada, { collection: String(agents!.id), return: url })).status,
+    303,
+  );
   assert.deepEqual(order(await (await get(app, url, ada)).text()), [p3]);
 
-  const edited = await post(app, `${url}/edit`, ada, { name: 'Agents, edited', description: 'Two\nlines', visibility: 'public' });
+  const edited = await post(app, `${url}/edit`, ada, {
+    name: 'Agents, edited',
+    description: 'Two\nlines',
+    visibility: 'public',
+  });
   assert.equal(edited.status, 303);
   page = await (await get(app, url, ada)).text();
   assert.match(page, /<h1 class="collection-name">Agents, edited<\/h1>/);
   assert.match(page, /Share link/);
   assert.match(page, /<link rel="alternate" type="application\/rss\+xml"[^>]+href="\/feeds\/collections\/\d+\.rss">/);
 
-  assert.equal((await post(app, `${url}/edit`, ada, { name: 'x'.repeat(101), visibility: 'public' })).status, 400, 'names are at most 100 characters');
-  assert.equal((await post(app, `${url}/edit`, ada, { name: 'ok', description: 'd'.repeat(1001) })).status, 400, 'descriptions at most 1,000');
+  assert.equal(
+    (await post(app, `${url}/edit`, ada, { name: 'x'.repeat(101), visibility: 'public' })).status,
+    400,
+    'names are at most 100 characters',
+  );
+  assert.equal(
+    (await post(app, `${url}/edit`, ada, { name: 'ok', description: 'd'.repeat(1001) })).status,
+    400,
+    'descriptions at most 1,000',
+  );
   assert.equal((await post(app, `${url}/delete`, ada, {})).status, 400, 'deleting needs the confirmation box');
   const deleted = await post(app, `${url}/delete`, ada, { confirm: 'yes' });
   assert.equal(deleted.status, 303);
@@ -92,11 +123,17 @@ test('a member creates a collection, saves papers from cards, reorders, removes,
 
 test('a private collection is invisible to other members and to signed-out visitors: page, feed, BibTeX, API', async () => {
   const { store, app, ada, bob } = await setUp();
-  const [p1] = await dayPaperIds(store, 1) as [string];
+  const [p1] = (await dayPaperIds(store, 1)) as [string];
   const id = await create(app, ada, { name: 'Secret list', description: 'private notes', visibility: 'private' });
   assert.equal((await post(app, `/papers/${p1}/save`, ada, { collection: String(id) })).status, 303);
 
-  for (const path of [`/collections/${id}`, `/collections/${id}.bib`, `/feeds/collections/${id}.rss`, `/feeds/collections/${id}.json`, `/api/collections/${id}`]) {
+  for (const path of [
+    `/collections/${id}`,
+    `/collections/${id}.bib`,
+    `/feeds/collections/${id}.rss`,
+    `/feeds/collections/${id}.json`,
+    `/api/collections/${id}`,
+  ]) {
     assert.equal((await get(app, path, ada)).status, 200, `the owner sees ${path}`);
     for (const who of [bob, undefined]) {
       const res = await get(app, path, who);
@@ -119,8 +156,12 @@ test('a private collection is invisible to other members and to signed-out visit
 
 test('a public collection has a page, feeds that parse with its papers, an API answer and BibTeX with escaped text', async () => {
   const { store, app, ada, bob } = await setUp();
-  const ids = await dayPaperIds(store, 3) as [string, string, string];
-  const id = await create(app, ada, { name: 'Public <b>picks</b> & more', description: 'Read these', visibility: 'public' });
+  const ids = (await dayPaperIds(store, 3)) as [string, string, string];
+  const id = await create(app, ada, {
+    name: 'Public <b>picks</b> & more',
+    description: 'Read these',
+    visibility: 'public',
+  });
   for (const p of ids) await post(app, `/papers/${p}/save`, ada, { collection: String(id) });
 
   const page = await (await get(app, `/collections/${id}`, bob)).text();
@@ -139,14 +180,20 @@ test('a public collection has a page, feeds that parse with its papers, an API a
   const atom = await (await get(app, `/feeds/collections/${id}.atom`)).text();
   assert.equal(XMLValidator.validate(atom), true);
   assert.equal(new XMLParser().parse(atom).feed.entry.length, 3);
-  const json = await (await get(app, `/feeds/collections/${id}.json`)).json() as { version: string; items: { url: string }[] };
+  const json = (await (await get(app, `/feeds/collections/${id}.json`)).json()) as {
+    version: string;
+    items: { url: string }[];
+  };
   assert.match(json.version, /jsonfeed/);
   assert.equal(json.items.length, 3);
   assert.equal((await get(app, `/feeds/collections/${id}.txt`)).status, 404);
   assert.equal((await get(app, '/feeds/collections/abc.rss')).status, 404);
 
-  const api = await (await get(app, `/api/collections/${id}`)).json() as { papers: { id: string }[]; owner: string };
-  assert.deepEqual(api.papers.map((p) => p.id), ids);
+  const api = (await (await get(app, `/api/collections/${id}`)).json()) as { papers: { id: string }[]; owner: string };
+  assert.deepEqual(
+    api.papers.map((p) => p.id),
+    ids,
+  );
   assert.equal(api.owner, 'ada');
 
   const bib = await get(app, `/collections/${id}.bib`);
@@ -155,22 +202,37 @@ test('a public collection has a page, feeds that parse with its papers, an API a
   const text = await bib.text();
   assert.equal([...text.matchAll(/^@misc\{/gm)].length, 3, 'one entry per paper');
   for (const p of ids) assert.match(text, new RegExp(`^@misc\\{arxiv:${p.replace('.', '\\.')},$`, 'm'));
-  assert.doesNotMatch(text.split('\n').filter((l) => l.startsWith('%')).join('\n'), /@/, 'no @ in comments');
+  assert.doesNotMatch(
+    text
+      .split('\n')
+      .filter((l) => l.startsWith('%'))
+      .join('\n'),
+    /@/,
+    'no @ in comments',
+  );
   const titles = [...text.matchAll(/^ {2}title = \{\{(.*)\}\},$/gm)].map((m) => m[1]!);
   assert.equal(titles.length, 3);
-  for (const t of titles) assert.doesNotMatch(t.replace(/\\[{}$&%#_]|\\text[a-z]+\{\}/g, ''), /[{}$&%#_~^]/, 'specials escaped');
+  for (const t of titles)
+    assert.doesNotMatch(t.replace(/\\[{}$&%#_]|\\text[a-z]+\{\}/g, ''), /[{}$&%#_~^]/, 'specials escaped');
 });
 
 test('BibTeX escaping: every special character', () => {
-  assert.equal(escapeBibtex('50% of {x} & y_1 #2 $5 ~a ^b \\c'), '50\\% of \\{x\\} \\& y\\_1 \\#2 \\$5 \\textasciitilde{}a \\textasciicircum{}b \\textbackslash{}c');
+  assert.equal(
+    escapeBibtex('50% of {x} & y_1 #2 $5 ~a ^b \\c'),
+    '50\\% of \\{x\\} \\& y\\_1 \\#2 \\$5 \\textasciitilde{}a \\textasciicircum{}b \\textbackslash{}c',
+  );
   assert.equal(escapeBibtex('line\none\u0000'), 'line one');
 });
 
 test('hostile names and descriptions are shown escaped everywhere', async () => {
   const { store, app, ada } = await setUp();
-  const [p1] = await dayPaperIds(store, 1) as [string];
+  const [p1] = (await dayPaperIds(store, 1)) as [string];
   const hostile = '<script>alert(1)</script>"\'><img src=x onerror=alert(2)>';
-  const id = await create(app, ada, { name: hostile.slice(0, 100), description: `${hostile}\n<a href="javascript:x">y</a>`, visibility: 'public' });
+  const id = await create(app, ada, {
+    name: hostile.slice(0, 100),
+    description: `${hostile}\n<a href="javascript:x">y</a>`,
+    visibility: 'public',
+  });
   await post(app, `/papers/${p1}/save`, ada, { collection: String(id) });
   for (const path of [`/collections/${id}`, '/collections', `/papers/${p1}`, '/']) {
     const body = await (await get(app, path, ada)).text();
@@ -183,13 +245,16 @@ test('hostile names and descriptions are shown escaped everywhere', async () => 
 
 test('state changes need the CSRF token; signed-out visitors are sent to sign in', async () => {
   const { store, app, ada } = await setUp();
-  const [p1] = await dayPaperIds(store, 1) as [string];
+  const [p1] = (await dayPaperIds(store, 1)) as [string];
   const noToken = (path: string, fields: Record<string, string>) => postForm(app, path, fields, { cookie: ada.cookie });
   assert.equal((await noToken('/collections', { name: 'x' })).status, 403);
   assert.equal((await noToken(`/papers/${p1}/save`, { collection: 'new', name: 'x' })).status, 403);
   assert.equal((await noToken('/follow', { kind: 'organization', target: 'google' })).status, 403);
   assert.equal((await noToken('/for-you/reset', {})).status, 403);
-  assert.equal((await postForm(app, '/collections', { _csrf: 'forged', name: 'x' }, { cookie: ada.cookie })).status, 403);
+  assert.equal(
+    (await postForm(app, '/collections', { _csrf: 'forged', name: 'x' }, { cookie: ada.cookie })).status,
+    403,
+  );
   assert.deepEqual(await store.collections.collectionsOf((await store.community.getAccountByName('ada'))!.id), []);
 
   const anonymous = await postForm(app, `/papers/${p1}/save`, { collection: 'new', name: 'x' });
@@ -206,8 +271,15 @@ test('follow an organization, an author and a search; list and unfollow at /foll
   const { app, ada } = await setUp();
   const org = await (await get(app, '/orgs/google', ada)).text();
   assert.match(org, /<form class="follow" method="post" action="\/follow">/);
-  assert.match(await (await get(app, '/orgs/google')).text(), /href="\/signin\?next=%2Forgs%2Fgoogle"[^>]*>\+ Follow/, 'signed out: sign in to follow');
-  assert.equal((await post(app, '/follow', ada, { kind: 'organization', target: 'google', return: '/orgs/google' })).status, 303);
+  assert.match(
+    await (await get(app, '/orgs/google')).text(),
+    /href="\/signin\?next=%2Forgs%2Fgoogle"[^>]*>\+ Follow/,
+    'signed out: sign in to follow',
+  );
+  assert.equal(
+    (await post(app, '/follow', ada, { kind: 'organization', target: 'google', return: '/orgs/google' })).status,
+    303,
+  );
   assert.match(await (await get(app, '/orgs/google', ada)).text(), /✓ Following/);
   assert.equal((await post(app, '/follow', ada, { kind: 'author', target: 'Chengsong Huang' })).status, 303);
   const search = await (await get(app, '/search?q=reasoning', ada)).text();
@@ -220,17 +292,26 @@ test('follow an organization, an author and a search; list and unfollow at /foll
   assert.match(following, /href="\/orgs\/google">Google<\/a>/);
   assert.match(following, /href="\/authors\/Chengsong%20Huang">Chengsong Huang<\/a>/);
   assert.match(following, /href="\/search\?q=reasoning">reasoning<\/a>/);
-  assert.equal((await post(app, '/unfollow', ada, { kind: 'organization', target: 'google', return: '/following' })).status, 303);
+  assert.equal(
+    (await post(app, '/unfollow', ada, { kind: 'organization', target: 'google', return: '/following' })).status,
+    303,
+  );
   assert.doesNotMatch(await (await get(app, '/following', ada)).text(), /href="\/orgs\/google"/);
 });
 
-test('the export holds the member\'s data and nothing of other members', async () => {
+test("the export holds the member's data and nothing of other members", async () => {
   const { store, app, ada, bob } = await setUp();
-  const [p1, p2] = await dayPaperIds(store, 2) as [string, string];
-  await app.request(`/papers/${p1}/upvote`, { method: 'POST', headers: { cookie: ada.cookie, 'x-csrf-token': ada.csrf, accept: 'application/json' } });
-  await app.request(`/papers/${p2}/upvote`, { method: 'POST', headers: { cookie: bob.cookie, 'x-csrf-token': bob.csrf, accept: 'application/json' } });
-  await post(app, `/papers/${p1}/comments`, ada, { body: 'Ada\'s comment' });
-  await post(app, `/papers/${p1}/comments`, bob, { body: 'Bob\'s comment' });
+  const [p1, p2] = (await dayPaperIds(store, 2)) as [string, string];
+  await app.request(`/papers/${p1}/upvote`, {
+    method: 'POST',
+    headers: { cookie: ada.cookie, 'x-csrf-token': ada.csrf, accept: 'application/json' },
+  });
+  await app.request(`/papers/${p2}/upvote`, {
+    method: 'POST',
+    headers: { cookie: bob.cookie, 'x-csrf-token': bob.csrf, accept: 'application/json' },
+  });
+  await post(app, `/papers/${p1}/comments`, ada, { body: "Ada's comment" });
+  await post(app, `/papers/${p1}/comments`, bob, { body: "Bob's comment" });
   const mine = await create(app, ada, { name: 'Ada list', visibility: 'private' });
   await post(app, `/papers/${p2}/save`, ada, { collection: String(mine) });
   await create(app, bob, { name: 'Bob list', visibility: 'public' });
@@ -240,17 +321,33 @@ test('the export holds the member\'s data and nothing of other members', async (
 
   const res = await get(app, '/settings/export', ada);
   assert.equal(res.status, 200);
-  assert.match(res.headers.get('content-disposition')!, /^attachment; filename="paperboy-ada-\d{4}-\d{2}-\d{2}\.json"$/);
+  assert.match(
+    res.headers.get('content-disposition')!,
+    /^attachment; filename="paperboy-ada-\d{4}-\d{2}-\d{2}\.json"$/,
+  );
   const text = await res.text();
   const data = JSON.parse(text);
   assert.equal(data.account.name, 'ada');
   assert.equal(data.account.email, 'ada@example.org');
-  assert.deepEqual(data.upvotes.map((u: { paperId: string }) => u.paperId), [p1]);
-  assert.ok(data.comments.some((c: { body: string }) => c.body === 'Ada\'s comment'));
-  assert.deepEqual(data.collections.map((c: { name: string }) => c.name), ['Ada list']);
-  assert.deepEqual(data.collections[0].papers.map((p: { paperId: string }) => p.paperId), [p2]);
-  assert.deepEqual(data.follows.map((f: { target: string }) => f.target), ['google']);
+  assert.deepEqual(
+    data.upvotes.map((u: { paperId: string }) => u.paperId),
+    [p1],
+  );
+  assert.ok(data.comments.some((c: { body: string }) => c.body === "Ada's comment"));
+  assert.deepEqual(
+    data.collections.map((c: { name: string }) => c.name),
+    ['Ada list'],
+  );
+  assert.deepEqual(
+    data.collections[0].papers.map((p: { paperId: string }) => p.paperId),
+    [p2],
+  );
+  assert.deepEqual(
+    data.follows.map((f: { target: string }) => f.target),
+    ['google'],
+  );
   assert.deepEqual(data.dismissedPapers, []);
-  for (const other of ['bob', 'Bob list', 'Bob\'s comment', 'Chengsong Huang']) assert.ok(!text.includes(other), `nothing of bob: ${other}`);
+  for (const other of ['bob', 'Bob list', "Bob's comment", 'Chengsong Huang'])
+    assert.ok(!text.includes(other), `nothing of bob: ${other}`);
   assert.match(await (await get(app, '/settings', ada)).text(), /href="\/settings\/export"/);
 });

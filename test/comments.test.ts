@@ -58,7 +58,14 @@ test('comment and reply; a reply to a reply attaches to the top-level comment; n
   assert.equal(await numComments(app), before + 3);
 
   const stored = await store.community.commentsOn(PAPER);
-  assert.deepEqual(stored.map((k) => [k.id, k.parentId]), [[top, null], [reply, top], [replyToReply, top]]);
+  assert.deepEqual(
+    stored.map((k) => [k.id, k.parentId]),
+    [
+      [top, null],
+      [reply, top],
+      [replyToReply, top],
+    ],
+  );
 
   const anonymous = await paperPage(app);
   assert.match(anonymous, /<p>A <em>fine<\/em> paper with <code>code<\/code>\.<\/p>/);
@@ -80,11 +87,24 @@ test('comment and reply; a reply to a reply attaches to the top-level comment; n
   assert.doesNotMatch(signedIn, new RegExp(`href="/comments/${top}/edit"`));
 
   // A reply to a comment on another paper is refused.
-  const other = (await store.listDaily({ firstDay: '2026-08-21', lastDay: '2026-08-21', sort: 'publishedAt', offset: 0, limit: 5 }))
-    .map((e) => e.paper.id).find((id) => id !== PAPER)!;
-  const cross = await postForm(app, `/papers/${other}/comments`, { _csrf: ada.csrf, body: 'x', parent: String(top) }, { cookie: ada.cookie });
+  const other = (
+    await store.listDaily({ firstDay: '2026-08-21', lastDay: '2026-08-21', sort: 'publishedAt', offset: 0, limit: 5 })
+  )
+    .map((e) => e.paper.id)
+    .find((id) => id !== PAPER)!;
+  const cross = await postForm(
+    app,
+    `/papers/${other}/comments`,
+    { _csrf: ada.csrf, body: 'x', parent: String(top) },
+    { cookie: ada.cookie },
+  );
   assert.equal(cross.status, 404);
-  const unknownPaper = await postForm(app, '/papers/2699.99999/comments', { _csrf: ada.csrf, body: 'x' }, { cookie: ada.cookie });
+  const unknownPaper = await postForm(
+    app,
+    '/papers/2699.99999/comments',
+    { _csrf: ada.csrf, body: 'x' },
+    { cookie: ada.cookie },
+  );
   assert.equal(unknownPaper.status, 404);
 });
 
@@ -101,9 +121,21 @@ test('edit and delete only your own; deleted comments with replies leave a place
   assert.equal(form.status, 200);
   assert.match(await form.text(), /<textarea[^>]*>First version<\/textarea>/);
   assert.equal((await app.request(`/comments/${top}/edit`, { headers: { cookie: bob.cookie } })).status, 403);
-  assert.equal((await postForm(app, `/comments/${top}/edit`, { _csrf: bob.csrf, body: 'hijacked' }, { cookie: bob.cookie })).status, 403);
-  assert.equal((await postForm(app, '/comments/999999/edit', { _csrf: ada.csrf, body: 'x' }, { cookie: ada.cookie })).status, 404);
-  const edited = await postForm(app, `/comments/${top}/edit`, { _csrf: ada.csrf, body: 'Second _version_' }, { cookie: ada.cookie });
+  assert.equal(
+    (await postForm(app, `/comments/${top}/edit`, { _csrf: bob.csrf, body: 'hijacked' }, { cookie: bob.cookie }))
+      .status,
+    403,
+  );
+  assert.equal(
+    (await postForm(app, '/comments/999999/edit', { _csrf: ada.csrf, body: 'x' }, { cookie: ada.cookie })).status,
+    404,
+  );
+  const edited = await postForm(
+    app,
+    `/comments/${top}/edit`,
+    { _csrf: ada.csrf, body: 'Second _version_' },
+    { cookie: ada.cookie },
+  );
   assert.equal(edited.status, 303);
   assert.equal(edited.headers.get('location'), `/papers/${PAPER}#comment-${top}`);
   assert.equal((await store.community.getComment(top))!.body, 'Second _version_');
@@ -113,7 +145,10 @@ test('edit and delete only your own; deleted comments with replies leave a place
   assert.doesNotMatch(page, /hijacked/);
 
   // Deleting: not someone else's.
-  assert.equal((await postForm(app, `/comments/${top}/delete`, { _csrf: bob.csrf }, { cookie: bob.cookie })).status, 403);
+  assert.equal(
+    (await postForm(app, `/comments/${top}/delete`, { _csrf: bob.csrf }, { cookie: bob.cookie })).status,
+    403,
+  );
   assert.equal(await numComments(app), before + 3);
 
   const deleted = await postForm(app, `/comments/${top}/delete`, { _csrf: ada.csrf }, { cookie: ada.cookie });
@@ -123,7 +158,11 @@ test('edit and delete only your own; deleted comments with replies leave a place
   assert.equal(deletedLone.status, 303);
   assert.equal(deletedLone.headers.get('location'), `/papers/${PAPER}#discussion`);
   assert.equal(await numComments(app), before + 1);
-  assert.equal((await postForm(app, `/comments/${lone}/delete`, { _csrf: ada.csrf }, { cookie: ada.cookie })).status, 404, 'twice: gone');
+  assert.equal(
+    (await postForm(app, `/comments/${lone}/delete`, { _csrf: ada.csrf }, { cookie: ada.cookie })).status,
+    404,
+    'twice: gone',
+  );
 
   const after = await paperPage(app, bob);
   assert.match(after, new RegExp(`id="comment-${top}"[^>]*>\\s*<p class="comment-placeholder">\\[deleted\\]`));
@@ -133,11 +172,19 @@ test('edit and delete only your own; deleted comments with replies leave a place
   assert.doesNotMatch(after, /Alone here/);
   // The thread of a deleted comment takes no more replies.
   assert.doesNotMatch(after, new RegExp(`name="parent" value="${reply}"`));
-  const closed = await postForm(app, `/papers/${PAPER}/comments`, { _csrf: bob.csrf, body: 'more', parent: String(reply) }, { cookie: bob.cookie });
+  const closed = await postForm(
+    app,
+    `/papers/${PAPER}/comments`,
+    { _csrf: bob.csrf, body: 'more', parent: String(reply) },
+    { cookie: bob.cookie },
+  );
   assert.equal(closed.status, 409);
 
   // When the reply goes too, the placeholder has nothing left to hold.
-  assert.equal((await postForm(app, `/comments/${reply}/delete`, { _csrf: bob.csrf }, { cookie: bob.cookie })).status, 303);
+  assert.equal(
+    (await postForm(app, `/comments/${reply}/delete`, { _csrf: bob.csrf }, { cookie: bob.cookie })).status,
+    303,
+  );
   assert.doesNotMatch(await paperPage(app), new RegExp(`id="comment-${top}"|\\[deleted\\]`));
   assert.equal(await numComments(app), before);
 });
@@ -153,16 +200,34 @@ test('moderators hide a comment with a reason: logged, placeholder shown, counts
   assert.match(modPage, new RegExp(`action="/comments/${target}/hide"`));
   assert.doesNotMatch(await paperPage(app, bob), /\/hide"/, 'members see no hide form');
 
-  assert.equal((await postForm(app, `/comments/${target}/hide`, { _csrf: bob.csrf, reason: 'mine' }, { cookie: bob.cookie })).status, 403);
-  assert.equal((await postForm(app, `/comments/${target}/hide`, { _csrf: ada.csrf, reason: '  ' }, { cookie: ada.cookie })).status, 400);
-  const hidden = await postForm(app, `/comments/${target}/hide`, { _csrf: ada.csrf, reason: 'Spam <b>link</b>' }, { cookie: ada.cookie });
+  assert.equal(
+    (await postForm(app, `/comments/${target}/hide`, { _csrf: bob.csrf, reason: 'mine' }, { cookie: bob.cookie }))
+      .status,
+    403,
+  );
+  assert.equal(
+    (await postForm(app, `/comments/${target}/hide`, { _csrf: ada.csrf, reason: '  ' }, { cookie: ada.cookie })).status,
+    400,
+  );
+  const hidden = await postForm(
+    app,
+    `/comments/${target}/hide`,
+    { _csrf: ada.csrf, reason: 'Spam <b>link</b>' },
+    { cookie: ada.cookie },
+  );
   assert.equal(hidden.status, 303);
   assert.equal(hidden.headers.get('location'), `/papers/${PAPER}#comment-${target}`);
   assert.equal(await numComments(app), before);
-  assert.equal((await postForm(app, `/comments/${target}/hide`, { _csrf: ada.csrf, reason: 'again' }, { cookie: ada.cookie })).status, 404);
+  assert.equal(
+    (await postForm(app, `/comments/${target}/hide`, { _csrf: ada.csrf, reason: 'again' }, { cookie: ada.cookie }))
+      .status,
+    404,
+  );
 
   const log = await store.community.moderationLog(10);
-  assert.ok(log.some((e) => e.action === 'hide-comment' && e.target === String(target) && e.reason === 'Spam <b>link</b>'));
+  assert.ok(
+    log.some((e) => e.action === 'hide-comment' && e.target === String(target) && e.reason === 'Spam <b>link</b>'),
+  );
   const logPage = await (await app.request('/moderation', { headers: { cookie: ada.cookie } })).text();
   assert.match(logPage, /Spam &lt;b&gt;link&lt;\/b&gt;/);
 
@@ -172,14 +237,23 @@ test('moderators hide a comment with a reason: logged, placeholder shown, counts
   assert.doesNotMatch(anonymous, /Spam &lt;b&gt;/, 'the reason is for moderators');
   assert.match(await paperPage(app, ada), /Reason: Spam &lt;b&gt;link&lt;\/b&gt;/);
   // The author can no longer edit it.
-  assert.equal((await postForm(app, `/comments/${target}/edit`, { _csrf: bob.csrf, body: 'sneaky' }, { cookie: bob.cookie })).status, 403);
+  assert.equal(
+    (await postForm(app, `/comments/${target}/edit`, { _csrf: bob.csrf, body: 'sneaky' }, { cookie: bob.cookie }))
+      .status,
+    403,
+  );
 });
 
 test('CSRF: a signed-in POST without the token is refused; signed out, posting leads to sign-in', async () => {
   const { store, app, ada } = await setup();
   const missing = await postForm(app, `/papers/${PAPER}/comments`, { body: 'no token' }, { cookie: ada.cookie });
   assert.equal(missing.status, 403);
-  const wrong = await postForm(app, `/papers/${PAPER}/comments`, { body: 'bad token', _csrf: 'x'.repeat(43) }, { cookie: ada.cookie });
+  const wrong = await postForm(
+    app,
+    `/papers/${PAPER}/comments`,
+    { body: 'bad token', _csrf: 'x'.repeat(43) },
+    { cookie: ada.cookie },
+  );
   assert.equal(wrong.status, 403);
   const id = await comment(app, ada, 'mine');
   assert.equal((await postForm(app, `/comments/${id}/delete`, {}, { cookie: ada.cookie })).status, 403);
@@ -191,30 +265,58 @@ test('CSRF: a signed-in POST without the token is refused; signed out, posting l
   assert.equal((await postForm(app, `/comments/${id}/delete`, {})).status, 303);
   // From another site, without a session: refused outright.
   const foreign = await app.request(`/papers/${PAPER}/comments`, {
-    method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' }, body: 'body=x',
+    method: 'POST',
+    headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'body=x',
   });
   assert.equal(foreign.status, 403);
   // A GET changes nothing.
   assert.equal((await app.request(`/comments/${id}/delete`, { headers: { cookie: ada.cookie } })).status, 404);
 
   const stored = await store.community.commentsOn(PAPER);
-  assert.deepEqual(stored.map((k) => [k.body, k.deleted]), [['mine', false]]);
+  assert.deepEqual(
+    stored.map((k) => [k.body, k.deleted]),
+    [['mine', false]],
+  );
 });
 
 test('a banned member cannot comment, edit or delete', async () => {
   const { store, app, ada, bob } = await setup();
   await store.community.setRole(await accountId(store, 'ada@example.org'), 'moderator');
   const id = await comment(app, bob, 'before the ban');
-  const banned = await postForm(app, `/members/${bob.name}/ban`, { _csrf: ada.csrf, reason: 'abuse' }, { cookie: ada.cookie });
+  const banned = await postForm(
+    app,
+    `/members/${bob.name}/ban`,
+    { _csrf: ada.csrf, reason: 'abuse' },
+    { cookie: ada.cookie },
+  );
   assert.equal(banned.status, 303);
 
-  const tried = await postForm(app, `/papers/${PAPER}/comments`, { _csrf: bob.csrf, body: 'after the ban' }, { cookie: bob.cookie });
+  const tried = await postForm(
+    app,
+    `/papers/${PAPER}/comments`,
+    { _csrf: bob.csrf, body: 'after the ban' },
+    { cookie: bob.cookie },
+  );
   assert.equal(tried.status, 303);
   assert.match(tried.headers.get('location') ?? '', /^\/signin/);
-  assert.equal((await postForm(app, `/comments/${id}/edit`, { _csrf: bob.csrf, body: 'edited' }, { cookie: bob.cookie })).headers.get('location')?.startsWith('/signin'), true);
-  assert.equal((await postForm(app, `/comments/${id}/delete`, { _csrf: bob.csrf }, { cookie: bob.cookie })).headers.get('location')?.startsWith('/signin'), true);
+  assert.equal(
+    (await postForm(app, `/comments/${id}/edit`, { _csrf: bob.csrf, body: 'edited' }, { cookie: bob.cookie })).headers
+      .get('location')
+      ?.startsWith('/signin'),
+    true,
+  );
+  assert.equal(
+    (await postForm(app, `/comments/${id}/delete`, { _csrf: bob.csrf }, { cookie: bob.cookie })).headers
+      .get('location')
+      ?.startsWith('/signin'),
+    true,
+  );
   const stored = await store.community.commentsOn(PAPER);
-  assert.deepEqual(stored.map((k) => [k.body, k.deleted, k.editedAt]), [['before the ban', false, null]]);
+  assert.deepEqual(
+    stored.map((k) => [k.body, k.deleted, k.editedAt]),
+    [['before the ban', false, null]],
+  );
   assert.doesNotMatch(await paperPage(app, bob), /name="body"/, 'no comment form for a banned member');
 });
 
@@ -241,7 +343,10 @@ test('hostile bodies and names are shown as text; SQL metacharacters are stored 
     assert.match(page, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
     assert.match(page, /&lt;img src=x onerror=alert\(2\)&gt;/);
     assert.match(page, /\[click\]\(javascript:alert\(3\)\)/);
-    assert.match(page, /&lt;script&gt;alert\(&quot;name&quot;\)&lt;\/script&gt;|&lt;script&gt;alert\("name"\)&lt;\/script&gt;/);
+    assert.match(
+      page,
+      /&lt;script&gt;alert\(&quot;name&quot;\)&lt;\/script&gt;|&lt;script&gt;alert\("name"\)&lt;\/script&gt;/,
+    );
     assert.match(page, /Robert&#39;\); DROP TABLE comments;--|Robert'\); DROP TABLE comments;--/);
   }
   assert.equal((await store.community.commentsOn(PAPER)).length, 2, 'the table is still there');
@@ -254,12 +359,22 @@ test('hostile bodies and names are shown as text; SQL metacharacters are stored 
 test('empty and over-long bodies are refused with a message, the text kept', async () => {
   const { store, app, ada } = await setup();
   const before = await numComments(app);
-  const empty = await postForm(app, `/papers/${PAPER}/comments`, { _csrf: ada.csrf, body: ' \n ' }, { cookie: ada.cookie });
+  const empty = await postForm(
+    app,
+    `/papers/${PAPER}/comments`,
+    { _csrf: ada.csrf, body: ' \n ' },
+    { cookie: ada.cookie },
+  );
   assert.equal(empty.status, 422);
   assert.match(await empty.text(), /The comment is empty/);
 
   const long = `${'word '.repeat(2000)}and more`;
-  const tooLong = await postForm(app, `/papers/${PAPER}/comments`, { _csrf: ada.csrf, body: long }, { cookie: ada.cookie });
+  const tooLong = await postForm(
+    app,
+    `/papers/${PAPER}/comments`,
+    { _csrf: ada.csrf, body: long },
+    { cookie: ada.cookie },
+  );
   assert.equal(tooLong.status, 422);
   const text = await tooLong.text();
   assert.match(text, /too long: 10,008 characters, and the limit is 10,000/);
@@ -278,13 +393,21 @@ test('the rate limit stops a flood of comments with 429 and Retry-After', async 
   const { store, app, ada } = await setup({ PAPERBOY_RATE_LIMIT_FACTOR: '0.1' });
   await comment(app, ada, 'one');
   await comment(app, ada, 'two');
-  const third = await postForm(app, `/papers/${PAPER}/comments`, { _csrf: ada.csrf, body: 'three' }, { cookie: ada.cookie });
+  const third = await postForm(
+    app,
+    `/papers/${PAPER}/comments`,
+    { _csrf: ada.csrf, body: 'three' },
+    { cookie: ada.cookie },
+  );
   assert.equal(third.status, 429);
   assert.ok(Number(third.headers.get('retry-after')) > 0);
   const text = await third.text();
   assert.match(text, /commenting very fast/);
   assert.match(text, /<textarea[^>]*>three<\/textarea>/);
-  assert.deepEqual((await store.community.commentsOn(PAPER)).map((k) => k.body), ['one', 'two']);
+  assert.deepEqual(
+    (await store.community.commentsOn(PAPER)).map((k) => k.body),
+    ['one', 'two'],
+  );
 });
 
 test('no comments on a hidden paper; a hidden comment its author deletes goes like a deleted one', async () => {
@@ -293,20 +416,33 @@ test('no comments on a hidden paper; a hidden comment its author deletes goes li
   await store.community.setRole(adaId, 'moderator');
   const before = await numComments(app);
   const id = await comment(app, bob, 'soon hidden');
-  assert.equal((await postForm(app, `/comments/${id}/hide`, { _csrf: ada.csrf, reason: 'rude' }, { cookie: ada.cookie })).status, 303);
-  assert.equal((await postForm(app, `/comments/${id}/delete`, { _csrf: bob.csrf }, { cookie: bob.cookie })).status, 303);
+  assert.equal(
+    (await postForm(app, `/comments/${id}/hide`, { _csrf: ada.csrf, reason: 'rude' }, { cookie: ada.cookie })).status,
+    303,
+  );
+  assert.equal(
+    (await postForm(app, `/comments/${id}/delete`, { _csrf: bob.csrf }, { cookie: bob.cookie })).status,
+    303,
+  );
   assert.equal(await numComments(app), before, 'counted down once, not twice');
   assert.doesNotMatch(await paperPage(app), new RegExp(`id="comment-${id}"|\\[hidden by moderators\\]`));
 
   await store.community.hidePaper(PAPER, adaId, 'off topic', new Date());
-  const refused = await postForm(app, `/papers/${PAPER}/comments`, { _csrf: bob.csrf, body: 'still here?' }, { cookie: bob.cookie });
+  const refused = await postForm(
+    app,
+    `/papers/${PAPER}/comments`,
+    { _csrf: bob.csrf, body: 'still here?' },
+    { cookie: bob.cookie },
+  );
   assert.equal(refused.status, 404);
   assert.equal((await store.community.commentsOn(PAPER)).length, 1);
 });
 
 test('old-style arXiv ids (with a slash) take comments too', async () => {
   const { store, app, ada } = await setup();
-  const entries = JSON.parse(readFileSync(join(DAY_FIXTURES, '2026-08-21.json'), 'utf8')) as { paper: { id: string } }[];
+  const entries = JSON.parse(readFileSync(join(DAY_FIXTURES, '2026-08-21.json'), 'utf8')) as {
+    paper: { id: string };
+  }[];
   const old = { ...entries[0]!, paper: { ...entries[0]!.paper, id: 'hep-th/9901001' } };
   const dir = tempDir('paperboy-old-ids-');
   mkdirSync(dir, { recursive: true });
@@ -314,7 +450,12 @@ test('old-style arXiv ids (with a slash) take comments too', async () => {
   await importPath(store, dir);
   assert.ok(await store.getPaper('hep-th/9901001'), 'the old-style paper is in the store');
 
-  const posted = await postForm(app, '/papers/hep-th/9901001/comments', { _csrf: ada.csrf, body: 'An *old* one' }, { cookie: ada.cookie });
+  const posted = await postForm(
+    app,
+    '/papers/hep-th/9901001/comments',
+    { _csrf: ada.csrf, body: 'An *old* one' },
+    { cookie: ada.cookie },
+  );
   assert.equal(posted.status, 303);
   assert.match(posted.headers.get('location') ?? '', /^\/papers\/hep-th\/9901001#comment-\d+$/);
   const page = await (await app.request('/papers/hep-th/9901001')).text();

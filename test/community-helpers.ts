@@ -14,7 +14,12 @@ export interface Member {
 }
 
 /** POSTs a form the way a browser on our site does (Origin header, urlencoded body). */
-export function postForm(app: Hono, path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
+export function postForm(
+  app: Hono,
+  path: string,
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+) {
   return app.request(path, {
     method: 'POST',
     headers: { origin: TEST_ORIGIN, 'content-type': 'application/x-www-form-urlencoded', ...headers },
@@ -39,7 +44,12 @@ export async function signInLink(outboxDir: string, email: string): Promise<URL>
  * Signs in through the real flow. A first sign-in lands on the welcome page: with `handle`, the member chooses it
  * there (display name the same); without, they keep the random suggestion and are asked again next time.
  */
-export async function signIn(app: Hono, outboxDir: string, email: string, options: { handle?: string } = {}): Promise<Member> {
+export async function signIn(
+  app: Hono,
+  outboxDir: string,
+  email: string,
+  options: { handle?: string } = {},
+): Promise<Member> {
   const asked = await postForm(app, '/signin', { email, next: '/' });
   assert.equal(asked.status, 200);
   const link = await signInLink(outboxDir, email);
@@ -53,7 +63,12 @@ export async function signIn(app: Hono, outboxDir: string, email: string, option
   const welcome = verified.headers.get('location')?.startsWith('/welcome');
   if (options.handle !== undefined) {
     assert.ok(welcome, 'a member chooses their handle at their first sign-in');
-    const chosen = await postForm(app, '/welcome', { _csrf: csrf, handle: options.handle, fullname: options.handle, next: '/' }, { cookie });
+    const chosen = await postForm(
+      app,
+      '/welcome',
+      { _csrf: csrf, handle: options.handle, fullname: options.handle, next: '/' },
+      { cookie },
+    );
     assert.equal(chosen.status, 303, await chosen.clone().text());
     return { cookie, csrf, name: options.handle };
   }

@@ -24,7 +24,11 @@ const dbPath = join(dir, 'paperboy.db');
 const store = new SqliteStore(dbPath);
 await importPath(store, DAY_FIXTURES);
 const logger = createLogger('silent');
-const server = await startServer({ store, config: loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: dbPath, OUTBOX_DIR: join(dir, 'outbox') }), logger });
+const server = await startServer({
+  store,
+  config: loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: dbPath, OUTBOX_DIR: join(dir, 'outbox') }),
+  logger,
+});
 const PUBLIC = server.url;
 
 const N = 60;
@@ -38,18 +42,29 @@ test.after(async () => {
   await store.close();
 });
 
-function sendInChild(smtpUrl: string, day: string): { exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>; kill(): void } {
+function sendInChild(
+  smtpUrl: string,
+  day: string,
+): { exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>; kill(): void } {
   const child = spawn(NODE, [CLI, 'digest', 'send', '--period', 'daily', '--date', day], {
     cwd: REPO_ROOT,
     env: {
-      ...process.env, DATABASE_URL: dbPath, SMTP_URL: smtpUrl, PUBLIC_URL: PUBLIC, DIGEST_CONCURRENCY: '4', LOG_LEVEL: 'warn', DIGEST_BACKOFF_MS: '50',
+      ...process.env,
+      DATABASE_URL: dbPath,
+      SMTP_URL: smtpUrl,
+      PUBLIC_URL: PUBLIC,
+      DIGEST_CONCURRENCY: '4',
+      LOG_LEVEL: 'warn',
+      DIGEST_BACKOFF_MS: '50',
       // The killed run's claims end a second after its last renewal; the re-run then sends those messages.
       DIGEST_LEASE_SECONDS: '1',
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
+  child.stderr.setEncoding('utf8').on('data', (s: string) => {
+    stderr += s;
+  });
   return {
     exited: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, stderr }))),
     kill: () => child.kill('SIGKILL'),
@@ -59,11 +74,21 @@ function sendInChild(smtpUrl: string, day: string): { exited: Promise<{ code: nu
 test('a sender killed after k of n messages sends exactly the other n − k when run again', async () => {
   const K = 23;
   let releaseHeld: (reply: SmtpReply) => void = () => {};
-  const held = new Promise<SmtpReply>((resolve) => { releaseHeld = resolve; });
+  const held = new Promise<SmtpReply>((resolve) => {
+    releaseHeld = resolve;
+  });
   let killAfterK: () => void = () => {};
-  const reachedK = new Promise<void>((resolve) => { killAfterK = resolve; });
+  const reachedK = new Promise<void>((resolve) => {
+    killAfterK = resolve;
+  });
   // From message K on, the server holds its answer: those messages are in flight, not delivered.
-  const sink = await startSmtpSink({ onMessage: (_m, index) => (index < K ? 'accept' : (killAfterK(), held)) });
+  const sink = await startSmtpSink({
+    onMessage: (_m, index) => {
+      if (index < K) return 'accept';
+      killAfterK();
+      return held;
+    },
+  });
   const first = sendInChild(sink.url, '2025-06-02');
   await reachedK;
   // Let the sender record every 250 it has had, with messages still in flight on the other connections.
@@ -85,7 +110,12 @@ test('a sender killed after k of n messages sends exactly the other n − k when
   assert.equal(sink2.accepted.length, N - K, 'the re-run sends the remaining n − k');
   const everyone = [...sink.accepted, ...sink2.accepted].map((m) => m.to[0]);
   assert.equal(new Set(everyone).size, N, 'every subscriber got it exactly once');
-  assert.deepEqual((await store.subscriptions.deliveryCounts('daily:2025-06-02')), { sending: 0, deferred: 0, sent: N, failed: 0 });
+  assert.deepEqual(await store.subscriptions.deliveryCounts('daily:2025-06-02'), {
+    sending: 0,
+    deferred: 0,
+    sent: N,
+    failed: 0,
+  });
 
   const third = await sendInChild(sink2.url, '2025-06-02').exited;
   assert.equal(third.code, 0);
@@ -93,7 +123,13 @@ test('a sender killed after k of n messages sends exactly the other n − k when
 
   // The messages as a mail client reads them.
   const mail: ParsedMail = await simpleParser(sink2.accepted[0]!.raw);
-  const top = await store.listDaily({ firstDay: '2025-06-02', lastDay: '2025-06-02', sort: 'trending', offset: 0, limit: 10 });
+  const top = await store.listDaily({
+    firstDay: '2025-06-02',
+    lastDay: '2025-06-02',
+    sort: 'trending',
+    offset: 0,
+    limit: 10,
+  });
   assert.match(mail.subject ?? '', /^Trending papers, Jun 2, 2025: /);
   assert.match(String(mail.messageId), /^<digest\.daily\.2025-06-02\.s\d+\.[0-9a-f]{12}@127\.0\.0\.1>$/);
   const header = (key: string) => mail.headerLines.find((h) => h.key === key)?.line.replace(/\r?\n[ \t]+/g, ' ');
@@ -115,7 +151,11 @@ test('a sender killed after k of n messages sends exactly the other n − k when
 
   // One click, as a mail provider does it (RFC 8058): a POST with no cookie and no Origin.
   const recipient = sink2.accepted[0]!.to[0]!;
-  const oneClick = await fetch(httpLink, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+  const oneClick = await fetch(httpLink, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: 'List-Unsubscribe=One-Click',
+  });
   assert.equal(oneClick.status, 200);
   assert.equal((await store.subscriptions.getSubscriptionByEmail(recipient))?.status, 'unsubscribed');
   const sink3 = await startSmtpSink();
@@ -148,15 +188,32 @@ test('transient failures are retried with back-off, hard bounces recorded, and r
   const config = { ...loadConfig({}).digest, attempts: 4, backoffMs: 20, maxHardBounces: 2 };
   const waits: number[] = [];
   const run = (day: string, smtpUrl = sink.url, overrides: Partial<typeof config> = {}) => {
-    const mailer = createMailer({ smtpUrl, from: 'Paperboy <digest@example.org>', replyTo: null, outboxDir: join(dir, 'unused') });
+    const mailer = createMailer({
+      smtpUrl,
+      from: 'Paperboy <digest@example.org>',
+      replyTo: null,
+      outboxDir: join(dir, 'unused'),
+    });
     return runDigest({
-      store: local, mailer, logger, config: { ...config, ...overrides }, publicUrl: 'https://papers.example.org', mailFrom: 'digest@example.org',
-      period: dailyPeriod(day), sleep: async (ms) => { waits.push(ms); await new Promise((r) => setTimeout(r, ms)); },
+      store: local,
+      mailer,
+      logger,
+      config: { ...config, ...overrides },
+      publicUrl: 'https://papers.example.org',
+      mailFrom: 'digest@example.org',
+      period: dailyPeriod(day),
+      sleep: async (ms) => {
+        waits.push(ms);
+        await new Promise((r) => setTimeout(r, ms));
+      },
     }).finally(() => mailer.close());
   };
 
   const first = await run('2024-06-03');
-  assert.deepEqual({ sent: first.sent, failed: first.failed, suspended: first.suspended, deferred: first.deferred }, { sent: 2, failed: 1, suspended: 0, deferred: 0 });
+  assert.deepEqual(
+    { sent: first.sent, failed: first.failed, suspended: first.suspended, deferred: first.deferred },
+    { sent: 2, failed: 1, suspended: 0, deferred: 0 },
+  );
   assert.equal(flakyRefusals, 2);
   assert.deepEqual(waits, [20, 40], 'exponential back-off between attempts');
   const gone = (await local.subscriptions.getSubscriptionByEmail('gone@example.org'))!;
@@ -180,11 +237,17 @@ test('transient failures are retried with back-off, hard bounces recorded, and r
   const refused = await run('2026-08-21', `smtp://127.0.0.1:${sink.port}`, { attempts: 2, backoffMs: 5 });
   assert.equal(refused.deferred, 1);
   assert.equal((await local.subscriptions.getDelivery(subscription.id, 'daily:2026-08-21'))?.status, 'deferred');
-  assert.match((await local.subscriptions.getDelivery(subscription.id, 'daily:2026-08-21'))?.lastError ?? '', /ECONNREFUSED|ECONNECTION|ESOCKET/);
+  assert.match(
+    (await local.subscriptions.getDelivery(subscription.id, 'daily:2026-08-21'))?.lastError ?? '',
+    /ECONNREFUSED|ECONNECTION|ESOCKET/,
+  );
   const sink2 = await startSmtpSink();
   const retried = await run('2026-08-21', sink2.url);
   assert.equal(retried.sent, 1);
-  assert.deepEqual(sink2.accepted.map((m) => m.to[0]), ['late@example.org']);
+  assert.deepEqual(
+    sink2.accepted.map((m) => m.to[0]),
+    ['late@example.org'],
+  );
   await sink2.close();
 });
 
@@ -197,11 +260,25 @@ test('the rate limit spaces messages out', async () => {
     await local.subscriptions.activate(subscription.id, 'weekly', new Date());
   }
   const sink = await startSmtpSink({ keepBodies: false });
-  const mailer = createMailer({ smtpUrl: sink.url, from: 'digest@example.org', replyTo: null, outboxDir: join(dir, 'unused') }, { pool: 4 });
+  const mailer = createMailer(
+    { smtpUrl: sink.url, from: 'digest@example.org', replyTo: null, outboxDir: join(dir, 'unused') },
+    { pool: 4 },
+  );
   const started = performance.now();
   const summary = await runDigest({
-    store: local, mailer, logger, config: { ...loadConfig({}).digest, rate: 20, concurrency: 4 }, publicUrl: 'https://papers.example.org',
-    mailFrom: 'digest@example.org', period: { frequency: 'weekly', label: '2025-W23', key: 'weekly:2025-W23', firstDay: '2025-06-02', lastDay: '2025-06-08' },
+    store: local,
+    mailer,
+    logger,
+    config: { ...loadConfig({}).digest, rate: 20, concurrency: 4 },
+    publicUrl: 'https://papers.example.org',
+    mailFrom: 'digest@example.org',
+    period: {
+      frequency: 'weekly',
+      label: '2025-W23',
+      key: 'weekly:2025-W23',
+      firstDay: '2025-06-02',
+      lastDay: '2025-06-08',
+    },
   });
   const seconds = (performance.now() - started) / 1000;
   mailer.close();

@@ -37,7 +37,9 @@ async function mailTo(address: string, count: number) {
   for (let i = 0; i < 100; i++) {
     const files = listOutbox(outbox).reverse();
     const parsed = await Promise.all(files.map(async (f) => simpleParser(f.raw())));
-    const mine = parsed.filter((m) => (Array.isArray(m.to) ? m.to[0] : m.to)?.value[0]?.address?.toLowerCase() === address.toLowerCase());
+    const mine = parsed.filter(
+      (m) => (Array.isArray(m.to) ? m.to[0] : m.to)?.value[0]?.address?.toLowerCase() === address.toLowerCase(),
+    );
     if (mine.length >= count) return mine;
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -63,7 +65,15 @@ test('subscribe, confirm by the signed link, and nothing but the confirmation be
   // A digest run before confirmation sends nothing to the pending address.
   const digestConfig = { ...config.digest, backoffMs: 0 };
   const mailer = createMailer(config.mail);
-  const before = await runDigest({ store, mailer, logger, config: digestConfig, publicUrl: PUBLIC, mailFrom: config.mail.from, period: dailyPeriod('2025-06-02') });
+  const before = await runDigest({
+    store,
+    mailer,
+    logger,
+    config: digestConfig,
+    publicUrl: PUBLIC,
+    mailFrom: config.mail.from,
+    period: dailyPeriod('2025-06-02'),
+  });
   assert.equal(before.attempted, 0);
 
   const confirmPath = linkIn(confirmation!.text ?? '', '/digest/confirm/');
@@ -160,7 +170,9 @@ test('unsubscribe in one click (RFC 8058 POST, no session), then resubscribe', a
   assert.equal((await store.subscriptions.getSubscription(sub.id))?.status, 'active', 'GET changes nothing');
   // As a mail provider sends it: no Origin, no cookie, the RFC 8058 body.
   const oneClick = await app.request(`/unsubscribe/${token}`, {
-    method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click',
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: 'List-Unsubscribe=One-Click',
   });
   assert.equal(oneClick.status, 200);
   assert.match(await oneClick.text(), /You are unsubscribed/);
@@ -181,7 +193,13 @@ test('web previews of daily and weekly digests', async () => {
   const email = await app.request('/digest/daily/2025-06-02/email');
   assert.equal(email.status, 200);
   const body = `${await daily.text()}${await email.text()}`;
-  const top = await store.listDaily({ firstDay: '2025-06-02', lastDay: '2025-06-02', sort: 'trending', offset: 0, limit: 1 });
+  const top = await store.listDaily({
+    firstDay: '2025-06-02',
+    lastDay: '2025-06-02',
+    sort: 'trending',
+    offset: 0,
+    limit: 1,
+  });
   assert.ok(body.includes(top[0]!.paper.id), 'links the top trending paper');
   assert.match(body, /Trending papers, Jun 2, 2025/);
   assert.match(body, /Get it in your inbox/);
@@ -212,16 +230,24 @@ test('/dev/outbox lists the messages and shows one (to an administrator)', async
   const one = await asAdmin(`/dev/outbox/${name}`);
   assert.equal(one.status, 200);
   assert.match(await one.text(), /<a href="http:\/\/paperboy\.test\/digest\/confirm\//);
-  assert.equal((await asAdmin(`/dev/outbox/${name}/html`)).headers.get('content-security-policy')?.startsWith('sandbox'), true);
+  assert.equal(
+    (await asAdmin(`/dev/outbox/${name}/html`)).headers.get('content-security-policy')?.startsWith('sandbox'),
+    true,
+  );
   assert.equal((await asAdmin('/dev/outbox/..%2Fpaperboy.db')).status, 404);
   assert.equal((await asAdmin('/dev/outbox/nothing.eml')).status, 404);
 
-  const smtpApp = createApp({ store, config: loadConfig({ PUBLIC_URL: PUBLIC, SMTP_URL: 'smtp://127.0.0.1:9', OUTBOX_DIR: join(outbox, 'x') }), logger });
+  const smtpApp = createApp({
+    store,
+    config: loadConfig({ PUBLIC_URL: PUBLIC, SMTP_URL: 'smtp://127.0.0.1:9', OUTBOX_DIR: join(outbox, 'x') }),
+    logger,
+  });
   assert.equal((await smtpApp.request('/dev/outbox')).status, 404, 'only in outbox mode');
 });
 
 test('the subscribe form is rate limited per address and per client', async () => {
   let status = 200;
-  for (let i = 0; i < 6 && status === 200; i++) status = (await post('/digest/subscribe', { email: 'often@example.org', frequency: 'daily' })).status;
+  for (let i = 0; i < 6 && status === 200; i++)
+    status = (await post('/digest/subscribe', { email: 'often@example.org', frequency: 'daily' })).status;
   assert.equal(status, 429, 'the sixth request within the hour for one address is refused');
 });

@@ -13,17 +13,28 @@ const BASE = 'http://paperboy.test';
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' });
 const list = <T>(x: T | T[] | undefined): T[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
 /** An element's text, whether the parser gave a string or an object with attributes. */
-const text = (x: unknown): string => (typeof x === 'object' && x !== null ? String((x as Record<string, unknown>)['#text']) : String(x));
+const text = (x: unknown): string =>
+  typeof x === 'object' && x !== null ? String((x as Record<string, unknown>)['#text']) : String(x);
 
 before(async () => {
   assert.deepEqual((await importPath(store, DAY_FIXTURES)).failures, []);
   // A paper whose title and abstract hold markup, a CDATA end, a control character and line breaks.
   const dir = tempDir();
   const file = join(dir, 'hostile.jsonl');
-  writeFileSync(file, `${JSON.stringify({
-    arxiv_id: '2608.99999', title: 'When x < y & <b>bold</b> ]]> meets\n  \u0001 control', abstract: 'Abstract with <script>alert(1)</script> and ]]> inside \u0002.',
-    authors: ['Ann <Hostile> Author', 'Bob "Quotes"'], published: '2026-08-20', categories: ['cs.LG'], organization: 'google', upvotes: 3, hf_date: '2026-08-21',
-  })}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({
+      arxiv_id: '2608.99999',
+      title: 'When x < y & <b>bold</b> ]]> meets\n  \u0001 control',
+      abstract: 'Abstract with <script>alert(1)</script> and ]]> inside \u0002.',
+      authors: ['Ann <Hostile> Author', 'Bob "Quotes"'],
+      published: '2026-08-20',
+      categories: ['cs.LG'],
+      organization: 'google',
+      upvotes: 3,
+      hf_date: '2026-08-21',
+    })}\n`,
+  );
   assert.deepEqual((await importPath(store, file)).failures, []);
 });
 
@@ -36,7 +47,10 @@ async function fetchFeed(path: string, format: 'rss' | 'atom' | 'json'): Promise
   return { response, body };
 }
 
-interface Checked { titles: string[]; links: string[] }
+interface Checked {
+  titles: string[];
+  links: string[];
+}
 
 async function checkRss(path: string): Promise<Checked> {
   const { body } = await fetchFeed(path, 'rss');
@@ -66,12 +80,19 @@ async function checkAtom(path: string): Promise<Checked> {
     assert.ok(entry.id && entry.title && entry.updated, 'entry id, title, updated');
     assert.ok(String((entry.link as Record<string, string>)['@href']).startsWith(`${BASE}/papers/`), 'entry link');
   }
-  return { titles: entries.map((e) => text(e.title)), links: entries.map((e) => String((e.link as Record<string, string>)['@href'])) };
+  return {
+    titles: entries.map((e) => text(e.title)),
+    links: entries.map((e) => String((e.link as Record<string, string>)['@href'])),
+  };
 }
 
 async function checkJson(path: string): Promise<Checked> {
   const { body } = await fetchFeed(path, 'json');
-  const feed = JSON.parse(body) as { version: string; title: string; items: { id: string; url: string; title: string }[] };
+  const feed = JSON.parse(body) as {
+    version: string;
+    title: string;
+    items: { id: string; url: string; title: string }[];
+  };
   assert.equal(feed.version, 'https://jsonfeed.org/version/1');
   assert.ok(feed.title);
   for (const item of feed.items) assert.ok(item.id && item.url.startsWith(`${BASE}/papers/`) && item.title);
@@ -79,7 +100,11 @@ async function checkJson(path: string): Promise<Checked> {
 }
 
 const FEEDS = [
-  '/feeds/daily', '/feeds/trending', '/feeds/organizations/google', '/feeds/authors/Chengsong%20Huang', '/feeds/search',
+  '/feeds/daily',
+  '/feeds/trending',
+  '/feeds/organizations/google',
+  '/feeds/authors/Chengsong%20Huang',
+  '/feeds/search',
 ];
 const QUERY: Record<string, string> = { '/feeds/search': '?q=agents' };
 
@@ -97,8 +122,11 @@ for (const feed of FEEDS) {
 
 test('the daily feed of one day lists that day, most upvoted first; a bad date is a 400', async () => {
   const { links } = await checkRss('/feeds/daily.rss?date=2024-06-03');
-  const api = await (await app.request('/api/daily_papers?date=2024-06-03')).json() as { paper: { id: string } }[];
-  assert.deepEqual(links, api.slice(0, 50).map((i) => `${BASE}/papers/${i.paper.id}`));
+  const api = (await (await app.request('/api/daily_papers?date=2024-06-03')).json()) as { paper: { id: string } }[];
+  assert.deepEqual(
+    links,
+    api.slice(0, 50).map((i) => `${BASE}/papers/${i.paper.id}`),
+  );
   const bad = await app.request('/feeds/daily.rss?date=2024-02-30');
   assert.equal(bad.status, 400);
   assert.match(await bad.text(), /YYYY-MM-DD/);
@@ -106,14 +134,18 @@ test('the daily feed of one day lists that day, most upvoted first; a bad date i
 
 test('items carry authors, the abstract and categories', async () => {
   const { body } = await fetchFeed('/feeds/organizations/google.atom', 'atom');
-  const entry = list<Record<string, unknown>>(parser.parse(body).feed.entry).find((e) => String(e.id).endsWith('/papers/2608.19880'))!;
+  const entry = list<Record<string, unknown>>(parser.parse(body).feed.entry).find((e) =>
+    String(e.id).endsWith('/papers/2608.19880'),
+  )!;
   assert.ok(entry, 'the paper is in its organization feed');
   assert.ok(list<{ name: string }>(entry.author as { name: string }[]).some((a) => a.name === 'Chengsong Huang'));
   assert.ok(text(entry.summary).length > 100);
   const rss = await fetchFeed('/feeds/organizations/google.rss', 'rss');
   assert.match(rss.body, /<dc:creator>[^<]*Chengsong Huang/);
   assert.match(rss.body, /xmlns:dc="http:\/\/purl.org\/dc\/elements\/1.1\/"/);
-  const json = JSON.parse((await fetchFeed('/feeds/organizations/google.json', 'json')).body) as { items: { id: string; _paperboy: { authors: string[] } }[] };
+  const json = JSON.parse((await fetchFeed('/feeds/organizations/google.json', 'json')).body) as {
+    items: { id: string; _paperboy: { authors: string[] } }[];
+  };
   assert.ok(json.items.find((i) => i.id.endsWith('/2608.19880'))!._paperboy.authors.includes('Chengsong Huang'));
 });
 
@@ -125,11 +157,16 @@ test('a paper with markup, a CDATA end and control characters in its text keeps 
     assert.doesNotMatch(body, /<script>/);
   }
   const rss = await checkRss('/feeds/organizations/google.rss');
-  assert.ok(rss.titles.includes('When x < y & <b>bold</b> ]]> meets control'), 'RSS titles are plain text, on one line');
+  assert.ok(
+    rss.titles.includes('When x < y & <b>bold</b> ]]> meets control'),
+    'RSS titles are plain text, on one line',
+  );
   const atom = await checkAtom('/feeds/organizations/google.atom');
   // Atom titles are HTML: the markup arrives escaped, so a reader shows it as written.
   assert.ok(atom.titles.includes('When x &lt; y &amp; &lt;b&gt;bold&lt;/b&gt; ]]&gt; meets control'));
-  const json = JSON.parse((await fetchFeed('/feeds/organizations/google.json', 'json')).body) as { items: { title: string; content_html: string }[] };
+  const json = JSON.parse((await fetchFeed('/feeds/organizations/google.json', 'json')).body) as {
+    items: { title: string; content_html: string }[];
+  };
   const item = json.items.find((i) => i.title.startsWith('When x'))!;
   assert.equal(item.title, 'When x < y & <b>bold</b> ]]> meets control');
   assert.match(item.content_html, /&lt;script&gt;/);
@@ -147,7 +184,10 @@ test('hostile search queries are escaped, or refused with a clear 400', async ()
       assert.equal(XMLValidator.validate(body), true);
       assert.doesNotMatch(body, /<script>/);
       const title = text(format === 'rss' ? parser.parse(body).rss.channel.title : parser.parse(body).feed.title);
-      assert.match(title, format === 'rss' ? /<script>alert\("x"\)<\/script> 'quotes' "more" \]\]> / : /&lt;script&gt;/);
+      assert.match(
+        title,
+        format === 'rss' ? /<script>alert\("x"\)<\/script> 'quotes' "more" \]\]> / : /&lt;script&gt;/,
+      );
     }
   }
   const cases: [string, RegExp][] = [
@@ -176,7 +216,14 @@ test('search feeds follow the filters of /search and list newest first by defaul
 });
 
 test('unknown organizations, authors, feeds and formats are 404s', async () => {
-  for (const path of ['/feeds/organizations/no-such-org.rss', '/feeds/authors/Nobody%20Atall.atom', '/feeds/nothing.rss', '/feeds/daily.xml', '/feeds/daily', '/feeds/organizations/google']) {
+  for (const path of [
+    '/feeds/organizations/no-such-org.rss',
+    '/feeds/authors/Nobody%20Atall.atom',
+    '/feeds/nothing.rss',
+    '/feeds/daily.xml',
+    '/feeds/daily',
+    '/feeds/organizations/google',
+  ]) {
     const response = await app.request(path);
     assert.equal(response.status, 404, path);
   }
@@ -205,7 +252,11 @@ test('pages link their feeds with <link rel="alternate">', async () => {
     assert.equal(response.status, 200, page);
     const head = (await response.text()).split('</head>')[0]!;
     for (const type of ['application/rss+xml', 'application/atom+xml', 'application/feed+json']) {
-      assert.match(head, new RegExp(`<link rel="alternate" type="${type.replace('+', '\\+')}"`), `${page} links ${type}`);
+      assert.match(
+        head,
+        new RegExp(`<link rel="alternate" type="${type.replace('+', '\\+')}"`),
+        `${page} links ${type}`,
+      );
     }
     assert.ok(head.includes(`href="${feed}"`), `${page} links ${feed}`);
   }

@@ -23,9 +23,18 @@ import { postForm, signIn, type Member } from './community-helpers.ts';
 const MODEL = 'test-model/1';
 const D = TOPIC_DIMENSIONS;
 const TOPICS = [
-  { title: 'Quantum error correction with surface codes', abstract: 'We study quantum error correction, surface codes and logical qubits on noisy quantum hardware.' },
-  { title: 'Protein folding with structure prediction', abstract: 'Protein structure prediction and folding dynamics of amino acid chains.' },
-  { title: 'Galaxy cluster survey of dark matter', abstract: 'A galaxy cluster survey measuring dark matter halos and weak lensing of distant galaxies.' },
+  {
+    title: 'Quantum error correction with surface codes',
+    abstract: 'We study quantum error correction, surface codes and logical qubits on noisy quantum hardware.',
+  },
+  {
+    title: 'Protein folding with structure prediction',
+    abstract: 'Protein structure prediction and folding dynamics of amino acid chains.',
+  },
+  {
+    title: 'Galaxy cluster survey of dark matter',
+    abstract: 'A galaxy cluster survey measuring dark matter halos and weak lensing of distant galaxies.',
+  },
 ];
 const idOf = (topic: number, n: number) => `2608.${String(topic * 100 + n).padStart(5, '0')}`;
 
@@ -40,7 +49,9 @@ const embedder: Embedder = {
 const store = memoryStore();
 const outboxDir = tempDir('paperboy-outbox-');
 const app = createApp({
-  store, config: loadConfig({ PUBLIC_URL: TEST_ORIGIN, OUTBOX_DIR: outboxDir }), logger: createLogger('silent'),
+  store,
+  config: loadConfig({ PUBLIC_URL: TEST_ORIGIN, OUTBOX_DIR: outboxDir }),
+  logger: createLogger('silent'),
   search: new SearchService(store, embedder),
 });
 
@@ -54,12 +65,25 @@ before(async () => {
       const id = idOf(t, n);
       const day = `2026-08-${String(1 + n).padStart(2, '0')}`;
       papers.push({
-        id, title: `${TOPICS[t]!.title} ${n}`, summary: `${TOPICS[t]!.abstract} Variant ${n}.`, publishedAt: `${day}T00:00:00.000Z`,
-        authors: [{ name: `Author ${t}`, externalId: null, hidden: false }], upvotes: t === 2 ? 50 - n : n,
+        id,
+        title: `${TOPICS[t]!.title} ${n}`,
+        summary: `${TOPICS[t]!.abstract} Variant ${n}.`,
+        publishedAt: `${day}T00:00:00.000Z`,
+        authors: [{ name: `Author ${t}`, externalId: null, hidden: false }],
+        upvotes: t === 2 ? 50 - n : n,
         organization: t === 1 ? { name: 'acme', fullname: 'Acme Bio', avatar: null, externalId: null } : null,
       });
       vectors.push({ id, vector: topicVector(t, next) });
-      entries.push({ day, paperId: id, position: t, submittedAt: `${day}T08:00:00.000Z`, submittedBy: null, listedPublishedAt: `${day}T00:00:00.000Z`, thumbnail: null, isAuthorParticipating: false });
+      entries.push({
+        day,
+        paperId: id,
+        position: t,
+        submittedAt: `${day}T08:00:00.000Z`,
+        submittedBy: null,
+        listedPublishedAt: `${day}T00:00:00.000Z`,
+        thumbnail: null,
+        isAuthorParticipating: false,
+      });
     }
   }
   await store.importBatch({ papers, entries, replaceDays: [] });
@@ -67,13 +91,21 @@ before(async () => {
 });
 
 const get = (path: string, m?: Member) => app.request(path, m ? { headers: { cookie: m.cookie } } : {});
-const post = (path: string, m: Member, fields: Record<string, string> = {}) => postForm(app, path, { _csrf: m.csrf, ...fields }, { cookie: m.cookie });
-const upvote = (id: string, m: Member) => app.request(`/papers/${id}/upvote`, { method: 'POST', headers: { cookie: m.cookie, 'x-csrf-token': m.csrf, accept: 'application/json' } });
+const post = (path: string, m: Member, fields: Record<string, string> = {}) =>
+  postForm(app, path, { _csrf: m.csrf, ...fields }, { cookie: m.cookie });
+const upvote = (id: string, m: Member) =>
+  app.request(`/papers/${id}/upvote`, {
+    method: 'POST',
+    headers: { cookie: m.cookie, 'x-csrf-token': m.csrf, accept: 'application/json' },
+  });
 
 /** The recommended papers in page order, with their reasons. */
 function recommended(html: string): { id: string; reason: string }[] {
-  return [...html.matchAll(/<li class="for-you-item">[\s\S]*?href="\/papers\/([^"]+)"[\s\S]*?<p class="for-you-reason">([\s\S]*?)<\/p>/g)]
-    .map((m) => ({ id: m[1]!, reason: m[2]!.replace(/<[^>]+>/g, '').trim() }));
+  return [
+    ...html.matchAll(
+      /<li class="for-you-item">[\s\S]*?href="\/papers\/([^"]+)"[\s\S]*?<p class="for-you-reason">([\s\S]*?)<\/p>/g,
+    ),
+  ].map((m) => ({ id: m[1]!, reason: m[2]!.replace(/<[^>]+>/g, '').trim() }));
 }
 
 test('a member with no history gets the cold start: trending, clearly labelled, never an error', async () => {
@@ -84,7 +116,10 @@ test('a member with no history gets the cold start: trending, clearly labelled, 
   assert.match(html, /Trending, not personal yet/);
   const items = recommended(html);
   assert.ok(items.length > 0);
-  assert.ok(items.every((i) => /Trending/.test(i.reason)), JSON.stringify(items.slice(0, 2)));
+  assert.ok(
+    items.every((i) => /Trending/.test(i.reason)),
+    JSON.stringify(items.slice(0, 2)),
+  );
   assert.match(html, /<a href="\/for-you">For you<\/a>/, 'linked from the account menu');
   const out = await get('/for-you');
   assert.equal(out.status, 303, 'signed out: sign in first');
@@ -104,9 +139,16 @@ test('after upvotes and a save: papers of that topic, each with a reason, never 
   assert.ok(items.length >= 10, `${items.length} recommendations`);
   const ids = items.map((i) => i.id);
   for (const id of [...upvoted, saved]) assert.ok(!ids.includes(id), `${id} is not recommended again`);
-  assert.ok(ids.slice(0, 10).every((id) => id.startsWith('2608.000')), `quantum papers first: ${ids.slice(0, 10).join(' ')}`);
+  assert.ok(
+    ids.slice(0, 10).every((id) => id.startsWith('2608.000')),
+    `quantum papers first: ${ids.slice(0, 10).join(' ')}`,
+  );
   for (const item of items.slice(0, 10)) {
-    assert.match(item.reason, /^Why: Close to “Quantum error correction with surface codes \d”, which you (upvoted|saved) · \w+/, item.reason);
+    assert.match(
+      item.reason,
+      /^Why: Close to “Quantum error correction with surface codes \d”, which you (upvoted|saved) · \w+/,
+      item.reason,
+    );
   }
 
   const first = items[0]!.id;
@@ -136,7 +178,10 @@ test('followed organizations and authors show their new papers in a section each
   assert.ok(acme, 'a section for the organization');
   const acmePapers = [...acme.matchAll(/href="\/papers\/([^"]+)"/g)].map((m) => m[1]);
   assert.ok(acmePapers.length > 0);
-  assert.ok(acmePapers.every((id) => id!.startsWith('2608.001')), 'the organization\'s papers');
+  assert.ok(
+    acmePapers.every((id) => id!.startsWith('2608.001')),
+    "the organization's papers",
+  );
   assert.ok(acmePapers.includes(idOf(1, 19)), 'the newest first');
   assert.ok(!acmePapers.includes(idOf(1, 0)), 'not papers older than the window');
   const author = sections.find((s) => s.includes('Author 2'))!;
@@ -144,11 +189,34 @@ test('followed organizations and authors show their new papers in a section each
 
   // The digest's "for you" hook: a subscriber who is this member gets the followed organization's papers of the period.
   const provider = forYouDigestProvider(store, new SearchService(store, embedder));
-  const subscription = { id: 1, email: 'bob@example.org', frequency: 'weekly' as const, status: 'active' as const, createdAt: '', confirmedAt: null, unsubscribedAt: null, hardBounces: 0, lastConfirmationAt: null };
-  const period = { frequency: 'weekly' as const, label: '2026-W34', key: 'weekly:2026-W34', firstDay: '2026-08-17', lastDay: '2026-08-23' };
+  const subscription = {
+    id: 1,
+    email: 'bob@example.org',
+    frequency: 'weekly' as const,
+    status: 'active' as const,
+    createdAt: '',
+    confirmedAt: null,
+    unsubscribedAt: null,
+    hardBounces: 0,
+    lastConfirmationAt: null,
+  };
+  const period = {
+    frequency: 'weekly' as const,
+    label: '2026-W34',
+    key: 'weekly:2026-W34',
+    firstDay: '2026-08-17',
+    lastDay: '2026-08-23',
+  };
   const papers = await provider(subscription, { period, papers: [] });
-  assert.ok(papers.some((p) => p.id === idOf(1, 19)), papers.map((p) => p.id).join(' '));
-  assert.deepEqual(await provider({ ...subscription, email: 'stranger@example.org' }, { period, papers: [] }), [], 'no member: no section');
+  assert.ok(
+    papers.some((p) => p.id === idOf(1, 19)),
+    papers.map((p) => p.id).join(' '),
+  );
+  assert.deepEqual(
+    await provider({ ...subscription, email: 'stranger@example.org' }, { period, papers: [] }),
+    [],
+    'no member: no section',
+  );
 });
 
 /** The paper ids of a digest's "for you" section, in the HTML part and in the text part (none: no section). */
@@ -160,7 +228,9 @@ function forYouSection(mail: ParsedMail): { html: string[] | null; text: string[
 }
 
 const digestTo = (messages: ParsedMail[], email: string) => {
-  const found = messages.filter((m) => (Array.isArray(m.to) ? m.to[0] : m.to)?.value[0]?.address === email && m.headers.has('list')); // List-Unsubscribe: a digest
+  const found = messages.filter(
+    (m) => (Array.isArray(m.to) ? m.to[0] : m.to)?.value[0]?.address === email && m.headers.has('list'),
+  ); // List-Unsubscribe: a digest
   assert.equal(found.length, 1, `one digest to ${email}`);
   return found[0]!;
 };
@@ -175,12 +245,27 @@ test('digest run as the CLI and the jobs make it (real SMTP server): a member wi
   const { subscription } = await store.subscriptions.requestSubscription('reader@example.org', 'weekly', new Date());
   await store.subscriptions.activate(subscription.id, 'weekly', new Date()); // a subscriber who is no member
   // No search service here: the run reads the model the indexer made active, as `paperboy digest send` does.
-  await store.setJobState(ACTIVE_MODEL_STATE, { id: MODEL, path: '/nowhere', trainedOnPapers: 60, trainedAt: new Date().toISOString() });
+  await store.setJobState(ACTIVE_MODEL_STATE, {
+    id: MODEL,
+    path: '/nowhere',
+    trainedOnPapers: 60,
+    trainedAt: new Date().toISOString(),
+  });
 
   const sink = await startSmtpSink();
   try {
-    const config = loadConfig({ PUBLIC_URL: TEST_ORIGIN, OUTBOX_DIR: outboxDir, SMTP_URL: sink.url, DIGEST_BACKOFF_MS: '0' });
-    const summary = await sendScheduledDigest({ store, config, logger: createLogger('silent') }, 'weekly', new Date(), weeklyPeriod('2026-08-20'));
+    const config = loadConfig({
+      PUBLIC_URL: TEST_ORIGIN,
+      OUTBOX_DIR: outboxDir,
+      SMTP_URL: sink.url,
+      DIGEST_BACKOFF_MS: '0',
+    });
+    const summary = await sendScheduledDigest(
+      { store, config, logger: createLogger('silent') },
+      'weekly',
+      new Date(),
+      weeklyPeriod('2026-08-20'),
+    );
     assert.equal(summary.sent, 3, JSON.stringify(summary));
     const messages = await Promise.all(sink.accepted.map((m) => simpleParser(m.raw)));
 
@@ -188,7 +273,10 @@ test('digest run as the CLI and the jobs make it (real SMTP server): a member wi
     assert.ok(mine.html && mine.html.length > 0, 'the HTML part has a "For you" section with papers');
     assert.deepEqual(mine.text, mine.html, 'the text part has the same papers');
     for (const id of upvoted) assert.ok(!mine.html.includes(id), `${id} (upvoted) is not recommended back`);
-    assert.ok(mine.html.every((id) => id.startsWith('2608.000')), `papers close to the upvoted ones: ${mine.html.join(' ')}`);
+    assert.ok(
+      mine.html.every((id) => id.startsWith('2608.000')),
+      `papers close to the upvoted ones: ${mine.html.join(' ')}`,
+    );
 
     for (const email of ['reader@example.org', 'new@example.org']) {
       const mail = digestTo(messages, email);
@@ -217,7 +305,21 @@ test('without a search service (CLI, jobs), followed saved searches still feed t
   const dee = await signIn(app, outboxDir, 'dee@example.org');
   assert.equal((await post('/follow', dee, { kind: 'search', target: 'q=protein+folding' })).status, 303);
   const provider = await storeForYouProvider(store);
-  const subscription = { id: 2, email: 'dee@example.org', frequency: 'weekly' as const, status: 'active' as const, createdAt: '', confirmedAt: null, unsubscribedAt: null, hardBounces: 0, lastConfirmationAt: null };
+  const subscription = {
+    id: 2,
+    email: 'dee@example.org',
+    frequency: 'weekly' as const,
+    status: 'active' as const,
+    createdAt: '',
+    confirmedAt: null,
+    unsubscribedAt: null,
+    hardBounces: 0,
+    lastConfirmationAt: null,
+  };
   const papers = await provider(subscription, { period: weeklyPeriod('2026-08-20'), papers: [] });
-  assert.deepEqual(papers.map((p) => p.id), [19, 18, 17, 16].map((n) => idOf(1, n)), 'the search\'s papers of the week, newest first');
+  assert.deepEqual(
+    papers.map((p) => p.id),
+    [19, 18, 17, 16].map((n) => idOf(1, n)),
+    "the search's papers of the week, newest first",
+  );
 });

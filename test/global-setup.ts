@@ -5,7 +5,12 @@
  * the environment set here. The runner calls globalTeardown also when tests fail or it is interrupted.
  * (Chromium needs nothing here: test/browser/chromium.ts finds or unpacks it on first use.)
  */
-import { POSTGRES_PROBLEM_VARIABLE, POSTGRES_URL_VARIABLE, startTestPostgres, type TestPostgres } from './postgres-server.ts';
+import {
+  POSTGRES_PROBLEM_VARIABLE,
+  POSTGRES_URL_VARIABLE,
+  startTestPostgres,
+  type TestPostgres,
+} from './postgres-server.ts';
 
 let postgres: TestPostgres | null = null;
 

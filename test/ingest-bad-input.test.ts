@@ -6,7 +6,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { memoryStore } from './helpers.ts';
-import { captureLogger, listRecordsPage, oaiErrorPage, paginate, recordTrees, startReplayServer, treeId, type Fault, type RecordTree } from './arxiv-replay.ts';
+import {
+  captureLogger,
+  listRecordsPage,
+  oaiErrorPage,
+  paginate,
+  recordTrees,
+  startReplayServer,
+  treeId,
+  type Fault,
+  type RecordTree,
+} from './arxiv-replay.ts';
 import { PoliteFetcher } from '../src/ingest/arxiv/polite-fetch.ts';
 import { OaiPmhClient } from '../src/ingest/arxiv/oai-pmh-client.ts';
 import { harvest } from '../src/ingest/arxiv/harvester.ts';
@@ -17,9 +27,18 @@ async function harvestPages(pages: string[], faults: Record<number, Fault[]> = {
   const server = await startReplayServer(pages, faults);
   const store = memoryStore();
   const { logger, lines } = captureLogger();
-  const fetcher = new PoliteFetcher({ userAgent: 'test', minIntervalMs: 0, maxAttempts: 3, backoffBaseMs: 1, timeoutMs: 10_000 });
+  const fetcher = new PoliteFetcher({
+    userAgent: 'test',
+    minIntervalMs: 0,
+    maxAttempts: 3,
+    backoffBaseMs: 1,
+    timeoutMs: 10_000,
+  });
   const client = new OaiPmhClient({ baseUrl: server.url, fetcher, logger });
-  const run = harvest({ store, client, logger }, { set: 'cs', metadataPrefix: 'arXiv', from: '2024-01-01', until: '2024-01-31' });
+  const run = harvest(
+    { store, client, logger },
+    { set: 'cs', metadataPrefix: 'arXiv', from: '2024-01-01', until: '2024-01-31' },
+  );
   return { run, store, server, skippedLog: () => lines().filter((l) => l.msg === 'skipped an arXiv record') };
 }
 
@@ -32,7 +51,10 @@ function pagesWithBadRecord(spoil: (tree: RecordTree) => void): { pages: string[
   const trees = recordTrees().slice(1, 7);
   const bad = treeId(trees[1]!);
   spoil(trees[1]!);
-  const good = trees.filter((_, i) => i !== 1).map(treeId).sort();
+  const good = trees
+    .filter((_, i) => i !== 1)
+    .map(treeId)
+    .sort();
   return { pages: paginate(trees, 3), good, bad };
 }
 
@@ -58,14 +80,21 @@ test('malformed XML in one record: the page is fetched again, then salvaged with
   const pages = paginate(trees, 3);
   assert.ok(pages[0]!.includes(`<title>${title}</title>`));
   pages[0] = pages[0]!.replace(`<title>${title}</title>`, `<title>${title}</titel>`);
-  const good = trees.filter((_, i) => i !== 1).map(treeId).sort();
+  const good = trees
+    .filter((_, i) => i !== 1)
+    .map(treeId)
+    .sort();
   const { run, store, server } = await harvestPages(pages);
   const summary = await run;
   assert.equal(summary.skipped.length, 1);
   assert.equal(summary.skipped[0]!.id, bad);
   assert.match(summary.skipped[0]!.reason, /malformed XML in record/);
   assert.deepEqual(await storedIds(store), good);
-  assert.deepEqual(server.requests.map((r) => r.page), [0, 0, 0, 1], 'fetched three times before salvaging');
+  assert.deepEqual(
+    server.requests.map((r) => r.page),
+    [0, 0, 0, 1],
+    'fetched three times before salvaging',
+  );
 });
 
 test('a page that stays cut short stops the run where it was, without a gap or a half-written page', async () => {
@@ -82,7 +111,11 @@ test('a page that stays cut short stops the run where it was, without a gap or a
 test('an unknown metadata format is skipped', async () => {
   const { pages, good, bad } = pagesWithBadRecord((tree) => {
     tree.metadata = {
-      'oai_dc:dc': { '@_xmlns:oai_dc': 'http://www.openarchives.org/OAI/2.0/oai_dc/', '@_xmlns:dc': 'http://purl.org/dc/elements/1.1/', 'dc:title': 'A title' },
+      'oai_dc:dc': {
+        '@_xmlns:oai_dc': 'http://www.openarchives.org/OAI/2.0/oai_dc/',
+        '@_xmlns:dc': 'http://purl.org/dc/elements/1.1/',
+        'dc:title': 'A title',
+      },
     };
   });
   await assertSkipped(pages, good, bad, /unknown metadata format <dc>/);
@@ -121,13 +154,20 @@ test('a 10 MB abstract is skipped', async () => {
 
 test('a record with more authors than the import limits allow is skipped', async () => {
   const { pages, good, bad } = pagesWithBadRecord((tree) => {
-    tree.metadata!.arXiv!.authors = { author: Array.from({ length: 10_001 }, (_, i) => ({ keyname: `Author${i}`, forenames: 'A.' })) };
+    tree.metadata!.arXiv!.authors = {
+      author: Array.from({ length: 10_001 }, (_, i) => ({ keyname: `Author${i}`, forenames: 'A.' })),
+    };
   });
   await assertSkipped(pages, good, bad, /^10001 authors, more than the 10000 allowed$/);
 });
 
 test('an OAI-PMH error other than noRecordsMatch fails the run with its code; noRecordsMatch completes it', async () => {
-  const { run } = await harvestPages([listRecordsPage([], null).replace('<ListRecords>', '<error code="cannotDisseminateFormat">no such format</error><ListRecords>')]);
+  const { run } = await harvestPages([
+    listRecordsPage([], null).replace(
+      '<ListRecords>',
+      '<error code="cannotDisseminateFormat">no such format</error><ListRecords>',
+    ),
+  ]);
   await assert.rejects(run, /cannotDisseminateFormat: no such format/);
   const empty = await harvestPages([oaiErrorPage('noRecordsMatch', 'No records match')]);
   const summary = await empty.run;

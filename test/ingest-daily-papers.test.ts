@@ -44,27 +44,55 @@ function dailyPapersUpstream() {
 }
 
 /** Asynchronous on purpose: a blocking spawn would stop the local servers of this process from answering. */
-function paperboy(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function paperboy(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const child = spawn(NODE, [CLI, ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, LOG_LEVEL: 'silent', PAPERBOY_ARXIV_MAX_ATTEMPTS: '2', PAPERBOY_ARXIV_BACKOFF_MS: '10', PAPERBOY_MIRROR_INTERVAL_MS: '0', ...env },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'silent',
+      PAPERBOY_ARXIV_MAX_ATTEMPTS: '2',
+      PAPERBOY_ARXIV_BACKOFF_MS: '10',
+      PAPERBOY_MIRROR_INTERVAL_MS: '0',
+      ...env,
+    },
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
-  child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
+  child.stdout.setEncoding('utf8').on('data', (s: string) => {
+    stdout += s;
+  });
+  child.stderr.setEncoding('utf8').on('data', (s: string) => {
+    stderr += s;
+  });
   return new Promise((resolve) => child.once('close', (status) => resolve({ status, stdout, stderr })));
 }
 
 test('ingest daily-papers mirrors a range like importing the day files; bad days are reported, the rest goes on', async () => {
   const upstream = await dailyPapersUpstream();
   const db = join(tempDir(), 'mirror.db');
-  const result = await paperboy(['ingest', 'daily-papers', '--from', '2024-06-02', '--until', '2024-06-04', '--upstream', upstream.url, '--database-url', db]);
+  const result = await paperboy([
+    'ingest',
+    'daily-papers',
+    '--from',
+    '2024-06-02',
+    '--until',
+    '2024-06-04',
+    '--upstream',
+    upstream.url,
+    '--database-url',
+    db,
+  ]);
   assert.equal(result.status, 1, result.stderr);
   assert.match(result.stdout, /days: 3 \(2 failed\)/);
   assert.match(result.stdout, /error: 2024-06-02: .*gave up after 2 attempts \(HTTP 500\)/);
   assert.match(result.stdout, /error: 2024-06-04: items are strings \(Python repr\?\)/);
-  assert.deepEqual(upstream.seen.map((u) => u.searchParams.get('date')), ['2024-06-02', '2024-06-02', '2024-06-03', '2024-06-04']);
+  assert.deepEqual(
+    upstream.seen.map((u) => u.searchParams.get('date')),
+    ['2024-06-02', '2024-06-02', '2024-06-03', '2024-06-04'],
+  );
   assert.equal(upstream.seen[0]!.searchParams.get('limit'), '100');
   const mirrored = new SqliteStore(db);
   const imported = memoryStore();
@@ -87,10 +115,14 @@ test('ingest has its own help; arxiv refuses to run without a contact address', 
   assert.match(help.stdout, /daily-papers/);
   const arxiv = await paperboy(['ingest', 'arxiv', '--help']);
   assert.match(arxiv.stdout, /Usage: paperboy ingest arxiv/);
-  for (const flag of ['--from', '--until', '--set', '--oai-url', '--contact']) assert.match(arxiv.stdout, new RegExp(flag));
+  for (const flag of ['--from', '--until', '--set', '--oai-url', '--contact'])
+    assert.match(arxiv.stdout, new RegExp(flag));
   assert.match((await paperboy(['ingest', 'daily-papers', '--help'])).stdout, /--upstream/);
   const db = join(tempDir(), 'x.db');
-  const noContact = await paperboy(['ingest', 'arxiv', '--from', '2024-01-01', '--until', '2024-01-02', '--database-url', db], { PAPERBOY_CONTACT: '' });
+  const noContact = await paperboy(
+    ['ingest', 'arxiv', '--from', '2024-01-01', '--until', '2024-01-02', '--database-url', db],
+    { PAPERBOY_CONTACT: '' },
+  );
   assert.equal(noContact.status, 1);
   assert.match(noContact.stderr, /PAPERBOY_CONTACT/);
   const badDay = await paperboy(['ingest', 'arxiv', '--from', '2024-13-01', '--database-url', db]);
@@ -100,12 +132,21 @@ test('ingest has its own help; arxiv refuses to run without a contact address', 
 
 test('the daily run: OAI-PMH down, the arXiv API brings the newest papers; then the mirror', async () => {
   const oai = await localServer(() => ({ status: 500, body: 'down' }));
-  const api = await localServer(() => ({ status: 200, body: readFileSync(join(ARXIV_FIXTURES, 'arxiv-api', 'query_testing_s0_m10.xml'), 'utf8') }));
+  const api = await localServer(() => ({
+    status: 200,
+    body: readFileSync(join(ARXIV_FIXTURES, 'arxiv-api', 'query_testing_s0_m10.xml'), 'utf8'),
+  }));
   const upstream = await dailyPapersUpstream();
   const { ingest: config } = loadConfig({
-    PAPERBOY_CONTACT: 'ops@example.org', PAPERBOY_OAI_URL: `${oai.url}/oai`, PAPERBOY_ARXIV_API_URL: `${api.url}/api/query`,
-    PAPERBOY_ARXIV_INTERVAL_MS: '0', PAPERBOY_ARXIV_MAX_ATTEMPTS: '2', PAPERBOY_ARXIV_BACKOFF_MS: '10', PAPERBOY_HARVEST_SETS: 'cs',
-    PAPERBOY_MIRROR_UPSTREAM: upstream.url, PAPERBOY_MIRROR_INTERVAL_MS: '0',
+    PAPERBOY_CONTACT: 'ops@example.org',
+    PAPERBOY_OAI_URL: `${oai.url}/oai`,
+    PAPERBOY_ARXIV_API_URL: `${api.url}/api/query`,
+    PAPERBOY_ARXIV_INTERVAL_MS: '0',
+    PAPERBOY_ARXIV_MAX_ATTEMPTS: '2',
+    PAPERBOY_ARXIV_BACKOFF_MS: '10',
+    PAPERBOY_HARVEST_SETS: 'cs',
+    PAPERBOY_MIRROR_UPSTREAM: upstream.url,
+    PAPERBOY_MIRROR_INTERVAL_MS: '0',
   });
   const store = memoryStore();
   const { logger } = captureLogger();
@@ -117,9 +158,18 @@ test('the daily run: OAI-PMH down, the arXiv API brings the newest papers; then 
   assert.equal(api.seen[0]!.searchParams.get('search_query'), 'cat:cs.*');
   assert.equal(result.fallbacks[0]!.papersNew, 0);
   assert.equal(result.fallbacks[0]!.skipped, 2);
-  assert.deepEqual(result.mirror?.failures.map((f) => f.day), ['2024-06-04', '2024-06-05'], 'the mirror took the last three days');
+  assert.deepEqual(
+    result.mirror?.failures.map((f) => f.day),
+    ['2024-06-04', '2024-06-05'],
+    'the mirror took the last three days',
+  );
   assert.ok((await store.stats()).days === 1);
 
-  const later = await runDailyIngest({ store, logger, config: { ...config, mirror: { ...config.mirror, upstream: null } }, now: () => new Date('2022-02-25T04:30:00Z') });
+  const later = await runDailyIngest({
+    store,
+    logger,
+    config: { ...config, mirror: { ...config.mirror, upstream: null } },
+    now: () => new Date('2022-02-25T04:30:00Z'),
+  });
   assert.equal(later.fallbacks[0]!.papersNew, 1, 'the one paper submitted since the day before');
 });

@@ -34,10 +34,15 @@ function runHarvester(databasePath: string, oaiUrl: string) {
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
-  child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
+  child.stdout.setEncoding('utf8').on('data', (s: string) => {
+    stdout += s;
+  });
+  child.stderr.setEncoding('utf8').on('data', (s: string) => {
+    stderr += s;
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })));
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, exited, output: () => ({ stdout, stderr }) };
 }
 
@@ -52,7 +57,9 @@ async function allPaperIds(store: Store): Promise<string[]> {
   return ids.sort();
 }
 
-test('a harvest killed mid-run resumes from its last page and ends with exactly the replayed records', { timeout: 60_000 }, async () => {
+test('a harvest killed mid-run resumes from its last page and ends with exactly the replayed records', {
+  timeout: 60_000,
+}, async () => {
   const trees = recordTrees();
   const pages = paginate(trees, 5);
   assert.equal(pages.length, 7);
@@ -67,7 +74,10 @@ test('a harvest killed mid-run resumes from its last page and ends with exactly 
 
   // First run: through the faults, then stuck on page 5, where it is killed.
   const first = runHarvester(db, server.url);
-  await Promise.race([server.hung, first.exited.then(() => assert.fail(`harvester exited early:\n${first.output().stderr}`))]);
+  await Promise.race([
+    server.hung,
+    first.exited.then(() => assert.fail(`harvester exited early:\n${first.output().stderr}`)),
+  ]);
   first.child.kill('SIGKILL');
   assert.equal((await first.exited).signal, 'SIGKILL');
 
@@ -88,7 +98,11 @@ test('a harvest killed mid-run resumes from its last page and ends with exactly 
   assert.match(second.output().stdout, /resumed an interrupted run/);
   assert.match(second.output().stdout, /records: 8\b/);
   const resumedRequests = server.requests.slice(requestsBefore);
-  assert.deepEqual(resumedRequests.map((r) => r.page), [5, 6], 'nothing before page 5 is fetched again');
+  assert.deepEqual(
+    resumedRequests.map((r) => r.page),
+    [5, 6],
+    'nothing before page 5 is fetched again',
+  );
 
   const store = new SqliteStore(db);
   try {
@@ -100,7 +114,12 @@ test('a harvest killed mid-run resumes from its last page and ends with exactly 
     // in-memory index in the background, which would outlive close().)
     const search = lexicalSearch(store);
     await search.warmUp();
-    const hits = await search.search({ terms: ['proton'], phrases: [], prefixes: [] }, {}, { title: 1, authors: 1, abstract: 1 }, 50);
+    const hits = await search.search(
+      { terms: ['proton'], phrases: [], prefixes: [] },
+      {},
+      { title: 1, authors: 1, abstract: 1 },
+      50,
+    );
     assert.ok(hits.length > 0);
     const paper = await store.getPaper('1605.08386');
     assert.equal(paper?.title, 'Heat-bath random walks with Markov bases');
@@ -111,16 +130,33 @@ test('a harvest killed mid-run resumes from its last page and ends with exactly 
 
   // Politeness, as the server saw it.
   const served = server.requests;
-  assert.ok(served.every((r) => r.userAgent?.includes(`mailto:${CONTACT}`)), 'every request names the contact');
+  assert.ok(
+    served.every((r) => r.userAgent?.includes(`mailto:${CONTACT}`)),
+    'every request names the contact',
+  );
   const page1 = served.filter((r) => r.page === 1);
   assert.equal(page1.length, 2);
   assert.ok(page1[1]!.at - page1[0]!.at >= 950, `Retry-After: 1 was honoured (${page1[1]!.at - page1[0]!.at} ms)`);
-  assert.deepEqual(served.filter((r) => r.page === 2).map((r) => r.fault), ['truncated', null], 'a truncated page is fetched again');
-  assert.deepEqual(served.filter((r) => r.page === 3).map((r) => r.fault), ['drop', null], 'a dropped connection is retried');
+  assert.deepEqual(
+    served.filter((r) => r.page === 2).map((r) => r.fault),
+    ['truncated', null],
+    'a truncated page is fetched again',
+  );
+  assert.deepEqual(
+    served.filter((r) => r.page === 3).map((r) => r.fault),
+    ['drop', null],
+    'a dropped connection is retried',
+  );
   // The client spaces request starts 60 ms apart; arrival times at the server jitter by tens of ms on a
   // loaded machine, while an impolite client's requests arrive back to back (~1 ms apart).
   const gaps = served.slice(1).map((r, i) => r.at - served[i]!.at);
-  assert.ok(gaps.every((gap) => gap >= 20), `requests keep the configured interval (gaps: ${gaps.join(', ')} ms)`);
+  assert.ok(
+    gaps.every((gap) => gap >= 20),
+    `requests keep the configured interval (gaps: ${gaps.join(', ')} ms)`,
+  );
   const sorted = [...gaps].sort((a, b) => a - b);
-  assert.ok(sorted[Math.floor(sorted.length / 2)]! >= 55, `the median gap is the configured 60 ms (gaps: ${gaps.join(', ')} ms)`);
+  assert.ok(
+    sorted[Math.floor(sorted.length / 2)]! >= 55,
+    `the median gap is the configured 60 ms (gaps: ${gaps.join(', ')} ms)`,
+  );
 });

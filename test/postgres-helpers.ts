@@ -8,7 +8,14 @@ import { after } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../src/store/store.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
-import { PoolRunner, quoteIdentifier, safeParams, type Queryable, type Row, type Runner } from '../src/store/postgres/runner.ts';
+import {
+  PoolRunner,
+  quoteIdentifier,
+  safeParams,
+  type Queryable,
+  type Row,
+  type Runner,
+} from '../src/store/postgres/runner.ts';
 import { migrate } from '../src/store/postgres/migrations.ts';
 import { HOW_TO_START_POSTGRES, POSTGRES_URL_VARIABLE } from './postgres-server.ts';
 
@@ -110,15 +117,18 @@ class PgliteSchemaRunner implements Runner {
   }
 
   #inSchema<T>(work: (tx: Queryable) => Promise<T>, db: Promise<PgliteDb>): Promise<T> {
-    return db.then((pg) => pg.transaction(async (raw) => {
-      await raw.exec(`SET LOCAL search_path = ${this.#schema}, public`);
-      return work({
-        query: async <R extends Row = Row>(sql: string, params: readonly unknown[] = []) => (await raw.query<R>(sql, safeParams(params))).rows,
-        exec: async (sql: string) => {
-          await raw.exec(sql);
-        },
-      });
-    }));
+    return db.then((pg) =>
+      pg.transaction(async (raw) => {
+        await raw.exec(`SET LOCAL search_path = ${this.#schema}, public`);
+        return work({
+          query: async <R extends Row = Row>(sql: string, params: readonly unknown[] = []) =>
+            (await raw.query<R>(sql, safeParams(params))).rows,
+          exec: async (sql: string) => {
+            await raw.exec(sql);
+          },
+        });
+      }),
+    );
   }
 
   query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]> {

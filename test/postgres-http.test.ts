@@ -40,10 +40,19 @@ function run(args: string[], pglite: boolean): Promise<{ code: number | null; ou
 for (const { file, pglite = false } of FILES) {
   const name = `${file} [${pglite ? 'pglite' : 'postgres'}]`;
   test(name, { timeout: 300_000 }, async () => {
-    if (!pglite) assert.ok(process.env[POSTGRES_URL_VARIABLE], `${POSTGRES_URL_VARIABLE} is not set.\n${HOW_TO_START_POSTGRES}`);
-    const { code, output } = await run([
-      '--import', join(REPO_ROOT, 'test', 'postgres-hooks.ts'), '--test', '--test-reporter=tap', '--test-concurrency=1', file,
-    ], pglite);
+    if (!pglite)
+      assert.ok(process.env[POSTGRES_URL_VARIABLE], `${POSTGRES_URL_VARIABLE} is not set.\n${HOW_TO_START_POSTGRES}`);
+    const { code, output } = await run(
+      [
+        '--import',
+        join(REPO_ROOT, 'test', 'postgres-hooks.ts'),
+        '--test',
+        '--test-reporter=tap',
+        '--test-concurrency=1',
+        file,
+      ],
+      pglite,
+    );
     const passed = Number(/^# pass (\d+)/m.exec(output)?.[1] ?? 0);
     assert.equal(code, 0, `${file} on PostgreSQL failed:\n${output.slice(-8000)}`);
     assert.ok(passed > 0, `${file} ran no test on PostgreSQL:\n${output.slice(-2000)}`);

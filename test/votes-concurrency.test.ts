@@ -14,14 +14,18 @@ const MEMBERS = 200;
 test('200 members voting at once on one paper end with the exact count', async () => {
   const server = await startServer({ PAPERBOY_RATE_LIMIT_FACTOR: '1000' });
   const members = await signInMembers(server.url, join(server.dir, 'outbox'), MEMBERS);
-  const api = await (await fetch(`${server.url}/api/daily_papers?limit=5`)).json() as { paper: { id: string } }[];
+  const api = (await (await fetch(`${server.url}/api/daily_papers?limit=5`)).json()) as { paper: { id: string } }[];
   const papers = api.map((item) => item.paper.id);
   assert.equal(papers.length, 5);
   const target = papers[0]!;
   const before = await apiUpvotes(server.url, target);
 
   const first = await Promise.all(members.map((m, i) => castVote(server.url, m, i, target)));
-  assert.deepEqual(first.filter((r) => r.status !== 200), [], 'every vote was answered 200');
+  assert.deepEqual(
+    first.filter((r) => r.status !== 200),
+    [],
+    'every vote was answered 200',
+  );
   assert.equal(first.filter((r) => r.voted).length, MEMBERS);
   assert.equal(await apiUpvotes(server.url, target), before + MEMBERS);
   const page = await (await fetch(`${server.url}/papers/${target}`)).text();

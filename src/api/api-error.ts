@@ -7,6 +7,9 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
  * percent-encoded in the header; the body keeps them as they are.
  */
 export function apiError(c: Context, status: ContentfulStatusCode, message: string) {
-  c.header('X-Error-Message', message.replace(/[^\x20-\x7e]/gu, (ch) => encodeURIComponent(ch)));
+  c.header(
+    'X-Error-Message',
+    message.replace(/[^\x20-\x7e]/gu, (ch) => encodeURIComponent(ch)),
+  );
   return c.json({ error: message }, status);
 }

@@ -8,10 +8,12 @@ export const DEFAULT_LIMIT = 50;
 /** The first and last days that a query without a period covers. */
 const ALL_DAYS = { firstDay: '0000-01-01', lastDay: '9999-12-31' };
 
-const integer = (name: string, min: number, max: number) => z.string()
-  .regex(/^\d{1,9}$/, `${name} must be a whole number`)
-  .transform(Number)
-  .refine((n) => n >= min && n <= max, `${name} must be between ${min} and ${max}`);
+const integer = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, `${name} must be a whole number`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `${name} must be between ${min} and ${max}`);
 
 const params = z.object({
   date: z.string().optional(),

@@ -6,9 +6,25 @@
 import { createHash } from 'node:crypto';
 import type { DailyEntry, Member, Organization, Paper } from '../domain/types.ts';
 
-export interface HfAuthor { _id: string; name: string; hidden: boolean }
-export interface HfUser { _id: string; name: string; fullname: string; avatarUrl: string | null; type: 'user'; isPro: boolean }
-export interface HfOrganization { _id: string; name: string; fullname: string; avatar: string | null }
+export interface HfAuthor {
+  _id: string;
+  name: string;
+  hidden: boolean;
+}
+export interface HfUser {
+  _id: string;
+  name: string;
+  fullname: string;
+  avatarUrl: string | null;
+  type: 'user';
+  isPro: boolean;
+}
+export interface HfOrganization {
+  _id: string;
+  name: string;
+  fullname: string;
+  avatar: string | null;
+}
 
 export interface HfPaper {
   id: string;
@@ -67,7 +83,12 @@ export function toHfUser(member: Member): HfUser {
 }
 
 export function toHfOrganization(org: Organization): HfOrganization {
-  return { _id: org.externalId ?? stableObjectId('org', org.name), name: org.name, fullname: org.fullname, avatar: org.avatar };
+  return {
+    _id: org.externalId ?? stableObjectId('org', org.name),
+    name: org.name,
+    fullname: org.fullname,
+    avatar: org.avatar,
+  };
 }
 
 /** Optional fields are left out rather than sent as null, as the source does. */

@@ -4,48 +4,87 @@ const isoDateTime = { type: 'string', format: 'date-time', pattern: 'Z$', descri
 
 const schemas = {
   Author: {
-    type: 'object', required: ['_id', 'name', 'hidden'],
+    type: 'object',
+    required: ['_id', 'name', 'hidden'],
     properties: { _id: { type: 'string' }, name: { type: 'string' }, hidden: { type: 'boolean' } },
   },
   User: {
-    type: 'object', required: ['_id', 'name', 'fullname', 'type'],
+    type: 'object',
+    required: ['_id', 'name', 'fullname', 'type'],
     properties: {
-      _id: { type: 'string' }, name: { type: 'string' }, fullname: { type: 'string' },
-      avatarUrl: { type: ['string', 'null'] }, type: { const: 'user' }, isPro: { type: 'boolean' },
+      _id: { type: 'string' },
+      name: { type: 'string' },
+      fullname: { type: 'string' },
+      avatarUrl: { type: ['string', 'null'] },
+      type: { const: 'user' },
+      isPro: { type: 'boolean' },
     },
   },
   Organization: {
-    type: 'object', required: ['_id', 'name', 'fullname'],
-    properties: { _id: { type: 'string' }, name: { type: 'string' }, fullname: { type: 'string' }, avatar: { type: ['string', 'null'] } },
+    type: 'object',
+    required: ['_id', 'name', 'fullname'],
+    properties: {
+      _id: { type: 'string' },
+      name: { type: 'string' },
+      fullname: { type: 'string' },
+      avatar: { type: ['string', 'null'] },
+    },
   },
   Paper: {
-    type: 'object', required: ['id', 'authors', 'publishedAt', 'title', 'summary', 'upvotes', 'discussionId'],
+    type: 'object',
+    required: ['id', 'authors', 'publishedAt', 'title', 'summary', 'upvotes', 'discussionId'],
     properties: {
       id: { type: 'string', description: 'arXiv id without version' },
       authors: { type: 'array', items: { $ref: '#/components/schemas/Author' } },
       publishedAt: isoDateTime,
       submittedOnDailyAt: isoDateTime,
       submittedOnDailyBy: { $ref: '#/components/schemas/User' },
-      title: { type: 'string' }, summary: { type: 'string' }, upvotes: { type: 'integer' },
-      discussionId: { type: 'string' }, ai_summary: { type: 'string' },
+      title: { type: 'string' },
+      summary: { type: 'string' },
+      upvotes: { type: 'integer' },
+      discussionId: { type: 'string' },
+      ai_summary: { type: 'string' },
       ai_keywords: { type: 'array', items: { type: 'string' } },
-      githubRepo: { type: 'string' }, githubStars: { type: 'integer' }, projectPage: { type: 'string' },
-      organization: { $ref: '#/components/schemas/Organization' }, withdrawnAt: isoDateTime,
+      githubRepo: { type: 'string' },
+      githubStars: { type: 'integer' },
+      projectPage: { type: 'string' },
+      organization: { $ref: '#/components/schemas/Organization' },
+      withdrawnAt: isoDateTime,
     },
   },
   FlatPaper: {
-    allOf: [{ $ref: '#/components/schemas/Paper' }, { type: 'object', required: ['numComments'], properties: { numComments: { type: 'integer' } } }],
+    allOf: [
+      { $ref: '#/components/schemas/Paper' },
+      { type: 'object', required: ['numComments'], properties: { numComments: { type: 'integer' } } },
+    ],
   },
   DailyItem: {
     type: 'object',
-    required: ['paper', 'publishedAt', 'title', 'summary', 'thumbnail', 'numComments', 'submittedBy', 'isAuthorParticipating'],
+    required: [
+      'paper',
+      'publishedAt',
+      'title',
+      'summary',
+      'thumbnail',
+      'numComments',
+      'submittedBy',
+      'isAuthorParticipating',
+    ],
     properties: {
-      paper: { $ref: '#/components/schemas/Paper' }, publishedAt: isoDateTime, title: { type: 'string' },
-      summary: { type: 'string' }, thumbnail: { type: 'string' }, numComments: { type: 'integer' },
+      paper: { $ref: '#/components/schemas/Paper' },
+      publishedAt: isoDateTime,
+      title: { type: 'string' },
+      summary: { type: 'string' },
+      thumbnail: { type: 'string' },
+      numComments: { type: 'integer' },
       submittedBy: { oneOf: [{ $ref: '#/components/schemas/User' }, { type: 'null' }] },
-      organization: { $ref: '#/components/schemas/Organization' }, isAuthorParticipating: { type: 'boolean' },
-      ai_summary: { type: 'string' }, ai_keywords: { type: 'array', items: { type: 'string' } },
-      githubRepo: { type: 'string' }, githubStars: { type: 'integer' }, projectPage: { type: 'string' },
+      organization: { $ref: '#/components/schemas/Organization' },
+      isAuthorParticipating: { type: 'boolean' },
+      ai_summary: { type: 'string' },
+      ai_keywords: { type: 'array', items: { type: 'string' } },
+      githubRepo: { type: 'string' },
+      githubStars: { type: 'integer' },
+      projectPage: { type: 'string' },
     },
   },
   Error: { type: 'object', required: ['error'], properties: { error: { type: 'string' } } },
@@ -57,7 +96,13 @@ const errorResponse = (description: string) => ({
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 });
 
-const query = (name: string, description: string, schema: object) => ({ name, in: 'query', required: false, description, schema });
+const query = (name: string, description: string, schema: object) => ({
+  name,
+  in: 'query',
+  required: false,
+  description,
+  schema,
+});
 
 export function openApiDocument(publicUrl: string) {
   return {
@@ -83,7 +128,12 @@ export function openApiDocument(publicUrl: string) {
             query('limit', 'Items per page', { type: 'integer', minimum: 1, maximum: 100, default: 50 }),
           ],
           responses: {
-            200: { description: 'Items', content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/DailyItem' } } } } },
+            200: {
+              description: 'Items',
+              content: {
+                'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/DailyItem' } } },
+              },
+            },
             400: errorResponse('Invalid parameter'),
           },
         },
@@ -93,7 +143,12 @@ export function openApiDocument(publicUrl: string) {
           summary: 'All papers, newest first, by cursor',
           parameters: [query('cursor', 'From the Link rel="next" header of the previous page', { type: 'string' })],
           responses: {
-            200: { description: 'Papers', content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/FlatPaper' } } } } },
+            200: {
+              description: 'Papers',
+              content: {
+                'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/FlatPaper' } } },
+              },
+            },
             400: errorResponse('Invalid cursor'),
           },
         },
@@ -103,7 +158,10 @@ export function openApiDocument(publicUrl: string) {
           summary: 'One paper',
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
           responses: {
-            200: { description: 'The paper', content: { 'application/json': { schema: { $ref: '#/components/schemas/FlatPaper' } } } },
+            200: {
+              description: 'The paper',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/FlatPaper' } } },
+            },
             404: errorResponse('Unknown paper'),
           },
         },
@@ -112,7 +170,10 @@ export function openApiDocument(publicUrl: string) {
         get: {
           summary: 'One paper as Markdown',
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { 200: { description: 'Markdown', content: { 'text/markdown': { schema: { type: 'string' } } } }, 404: { description: 'Unknown paper' } },
+          responses: {
+            200: { description: 'Markdown', content: { 'text/markdown': { schema: { type: 'string' } } } },
+            404: { description: 'Unknown paper' },
+          },
         },
       },
     },

@@ -3,14 +3,22 @@ import type { Paper } from '../domain/types.ts';
 
 /** Keeps Markdown syntax in titles and names from turning into markup. */
 function escapeInline(text: string): string {
-  return text.replace(/[\\`*_{}[\]<>#|!]/g, (c) => `\\${c}`).replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/[\\`*_{}[\]<>#|!]/g, (c) => `\\${c}`)
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export function paperMarkdown(paper: Paper, publicUrl: string): string {
   const lines = [
     `# ${escapeInline(paper.title)}`,
     '',
-    `**Authors:** ${paper.authors.filter((a) => !a.hidden).map((a) => escapeInline(a.name)).join(', ') || 'unknown'}`,
+    `**Authors:** ${
+      paper.authors
+        .filter((a) => !a.hidden)
+        .map((a) => escapeInline(a.name))
+        .join(', ') || 'unknown'
+    }`,
     '',
     `**Published:** ${paper.publishedAt.slice(0, 10)}`,
   ];
@@ -19,11 +27,16 @@ export function paperMarkdown(paper: Paper, publicUrl: string): string {
   lines.push('', '## Abstract', '', paper.summary.trim());
   if (paper.aiSummary) lines.push('', '## AI summary', '', paper.aiSummary.trim());
   if (paper.aiKeywords.length > 0) lines.push('', `**Keywords:** ${paper.aiKeywords.map(escapeInline).join(', ')}`);
-  lines.push('', '## Links', '',
+  lines.push(
+    '',
+    '## Links',
+    '',
     `- arXiv: https://arxiv.org/abs/${paper.id}`,
     `- PDF: https://arxiv.org/pdf/${paper.id}`,
-    `- Paper page: ${publicUrl}/papers/${paper.id}`);
-  if (paper.githubRepo) lines.push(`- Code: ${paper.githubRepo}${paper.githubStars !== null ? ` (${paper.githubStars} stars)` : ''}`);
+    `- Paper page: ${publicUrl}/papers/${paper.id}`,
+  );
+  if (paper.githubRepo)
+    lines.push(`- Code: ${paper.githubRepo}${paper.githubStars !== null ? ` (${paper.githubStars} stars)` : ''}`);
   if (paper.projectPage) lines.push(`- Project page: ${paper.projectPage}`);
   return `${lines.join('\n')}\n`;
 }

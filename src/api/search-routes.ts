@@ -28,8 +28,10 @@ export function registerSearchApi(app: Hono, { search }: AppContext): void {
   app.get('/api/papers/search', async (c) => {
     const query = c.req.query();
     if (!query.q || query.q.trim() === '') return apiError(c, 400, 'q is required');
-    const parsed = parseSearchParams({ q: query.q, ...(query.limit !== undefined && { limit: query.limit }) },
-      { maxQueryLength: 250, maxLimit: 120, defaultLimit: 20 });
+    const parsed = parseSearchParams(
+      { q: query.q, ...(query.limit !== undefined && { limit: query.limit }) },
+      { maxQueryLength: 250, maxLimit: 120, defaultLimit: 20 },
+    );
     if (!parsed.ok) return apiError(c, 400, parsed.error);
     const response = await search.search(parsed.request);
     return c.json(response.results.map(hfSearchItem));

@@ -24,24 +24,35 @@ interface PeriodOptions {
 export const EXIT_DEFERRED = 75;
 
 async function choosePeriod(store: Store, digest: DigestConfig, options: PeriodOptions): Promise<DigestPeriod> {
-  if (options.date === undefined) return defaultDigestPeriod(options.period, todayIn(digest.timeZone, new Date()), await store.latestDay());
+  if (options.date === undefined)
+    return defaultDigestPeriod(options.period, todayIn(digest.timeZone, new Date()), await store.latestDay());
   const period = parseDigestPeriod(options.period, options.date);
   if (!period) {
-    throw new Error(options.period === 'daily'
-      ? `--date must be a day, YYYY-MM-DD (got ${options.date})`
-      : `--date must be an ISO week, YYYY-Www, or a day in it (got ${options.date})`);
+    throw new Error(
+      options.period === 'daily'
+        ? `--date must be a day, YYYY-MM-DD (got ${options.date})`
+        : `--date must be an ISO week, YYYY-Www, or a day in it (got ${options.date})`,
+    );
   }
   return period;
 }
 
-const periodOption = () => new Option('--period <kind>', 'daily or weekly').choices(['daily', 'weekly']).makeOptionMandatory();
-const dateOption = () => new Option('--date <date>', 'daily: YYYY-MM-DD; weekly: YYYY-Www or a day in the week (default: the latest period with papers)');
+const periodOption = () =>
+  new Option('--period <kind>', 'daily or weekly').choices(['daily', 'weekly']).makeOptionMandatory();
+const dateOption = () =>
+  new Option(
+    '--date <date>',
+    'daily: YYYY-MM-DD; weekly: YYYY-Www or a day in the week (default: the latest period with papers)',
+  );
 
 export function registerDigestCommands(program: Command, configFrom: ConfigFrom): void {
   const digest = program.command('digest').description('email digests of trending papers');
 
-  digest.command('send')
-    .description('send a digest to every confirmed subscriber who has not had it; run again to finish an interrupted run')
+  digest
+    .command('send')
+    .description(
+      'send a digest to every confirmed subscriber who has not had it; run again to finish an interrupted run',
+    )
     .addOption(periodOption())
     .addOption(dateOption())
     .option('--database-url <url>', 'SQLite path or file: URL (env DATABASE_URL)')
@@ -56,21 +67,23 @@ export function registerDigestCommands(program: Command, configFrom: ConfigFrom)
         // The jobs' run: same mailer, same "for you" section (storeForYouProvider) for members with history.
         const summary = await sendScheduledDigest({ store, config, logger }, period.frequency, new Date(), period);
         const counts = await store.subscriptions.deliveryCounts(period.key);
-        process.stdout.write([
+        const lines = [
           `digest: ${period.key} (${config.mail.smtpUrl ? 'SMTP' : `outbox ${config.mail.outboxDir}`})`,
           summary.skipped ? `skipped: ${summary.skipped}` : `papers: ${summary.papers}`,
-          `this run: ${summary.attempted} tried, ${summary.sent} sent, ${summary.deferred} deferred, ${summary.failed} failed (${summary.suspended} suspended)`
-            + (summary.elsewhere > 0 ? `; ${summary.elsewhere} sent by another run at the same time` : ''),
+          `this run: ${summary.attempted} tried, ${summary.sent} sent, ${summary.deferred} deferred, ${summary.failed} failed (${summary.suspended} suspended)` +
+            (summary.elsewhere > 0 ? `; ${summary.elsewhere} sent by another run at the same time` : ''),
           `ledger for the period: ${counts.sent} sent, ${counts.failed} failed, ${counts.deferred} deferred, ${counts.sending} unfinished`,
           `time: ${summary.seconds.toFixed(1)} s`,
-        ].join('\n') + '\n');
+        ];
+        process.stdout.write(`${lines.join('\n')}\n`);
         if (summary.deferred > 0) process.exitCode = EXIT_DEFERRED;
       } finally {
         await store.close();
       }
     });
 
-  digest.command('preview')
+  digest
+    .command('preview')
     .description('print a digest as subscribers would get it (text part, or --html), without sending anything')
     .addOption(periodOption())
     .addOption(dateOption())
@@ -83,7 +96,8 @@ export function registerDigestCommands(program: Command, configFrom: ConfigFrom)
       try {
         const period = await choosePeriod(store, config.digest, options);
         const content = await loadDigest(store, period, config.digest.top);
-        if (content.papers.length === 0) throw new Error(`there are no papers for ${period.frequency} ${period.label}: no digest`);
+        if (content.papers.length === 0)
+          throw new Error(`there are no papers for ${period.frequency} ${period.label}: no digest`);
         const composed = composeDigest(content, config.publicUrl);
         const parts = { unsubscribeUrl: `${config.publicUrl}/unsubscribe/PREVIEW`, forYou: [] };
         const out = options.html ? composed.html(parts) : `Subject: ${composed.subject}\n\n${composed.text(parts)}`;

@@ -2,9 +2,15 @@
 import { SingleBar, Presets } from 'cli-progress';
 import type { ImportEvent } from '../ingest/import-files.ts';
 
-export function importProgress(stream: NodeJS.WriteStream = process.stderr): { onEvent: (e: ImportEvent) => void; stop: () => void } {
+export function importProgress(stream: NodeJS.WriteStream = process.stderr): {
+  onEvent: (e: ImportEvent) => void;
+  stop: () => void;
+} {
   if (!stream.isTTY) return { onEvent: () => {}, stop: () => {} };
-  const bar = new SingleBar({ stream, format: ' {bar} {value}/{total} {unit} | {name}', hideCursor: true }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { stream, format: ' {bar} {value}/{total} {unit} | {name}', hideCursor: true },
+    Presets.shades_classic,
+  );
   let started = false;
   let files = 0;
   return {

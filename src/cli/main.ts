@@ -30,7 +30,10 @@ endQuietlyOnClosedOutput(process.stdout);
 endQuietlyOnClosedOutput(process.stderr);
 
 /** The configuration of the command being run: flags win over the variables they stand for (src/config.ts). */
-function configFrom(options: { databaseUrl?: string; port?: string; host?: string; demo?: boolean }, flags: ConfigFlags = {}): Config {
+function configFrom(
+  options: { databaseUrl?: string; port?: string; host?: string; demo?: boolean },
+  flags: ConfigFlags = {},
+): Config {
   return loadProcessConfig({
     DATABASE_URL: options.databaseUrl,
     PORT: options.port,
@@ -40,7 +43,8 @@ function configFrom(options: { databaseUrl?: string; port?: string; host?: strin
   });
 }
 
-const databaseOption = () => new Option('--database-url <url>', 'SQLite path or file: URL, or postgres:// URL (env DATABASE_URL)');
+const databaseOption = () =>
+  new Option('--database-url <url>', 'SQLite path or file: URL, or postgres:// URL (env DATABASE_URL)');
 
 function printSummary(summary: ImportSummary): void {
   const lines = [
@@ -55,24 +59,35 @@ function printSummary(summary: ImportSummary): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-const program = new Command('paperboy')
-  .description('Paperboy: a self-hostable Daily Papers site')
-  .showHelpAfterError();
+const program = new Command('paperboy').description('Paperboy: a self-hostable Daily Papers site').showHelpAfterError();
 
-program.command('serve')
-  .description('serve the site and the API, and run the background jobs (loads the demo data into an empty database unless --no-demo)')
+program
+  .command('serve')
+  .description(
+    'serve the site and the API, and run the background jobs (loads the demo data into an empty database unless --no-demo)',
+  )
   .addOption(databaseOption())
-  .option('--port <port>', 'port to listen on (env PORT, default 3000); a worker serves only /healthz there, and only when given')
+  .option(
+    '--port <port>',
+    'port to listen on (env PORT, default 3000); a worker serves only /healthz there, and only when given',
+  )
   .option('--host <host>', 'address to listen on (env HOST, default 0.0.0.0)')
   .option('--no-demo', 'start empty instead of loading the demo cut (env PAPERBOY_DEMO=0)')
-  .addOption(new Option('--role <role>', 'web: site and API only; worker: background jobs only; all: both').choices(['web', 'worker', 'all']).default('all'))
+  .addOption(
+    new Option('--role <role>', 'web: site and API only; worker: background jobs only; all: both')
+      .choices(['web', 'worker', 'all'])
+      .default('all'),
+  )
   .action(async (options) => {
     const { serveWithRole, parseRole } = await import('./serve-roles.ts');
     await serveWithRole(parseRole(options.role), configFrom(options), { portGiven: options.port !== undefined });
   });
 
-program.command('import')
-  .description('import Daily Papers day files (a .json, a folder, a .tar.gz) or JSON Lines of papers (.jsonl, .jsonl.gz)')
+program
+  .command('import')
+  .description(
+    'import Daily Papers day files (a .json, a folder, a .tar.gz) or JSON Lines of papers (.jsonl, .jsonl.gz)',
+  )
   .argument('<path>', 'file or folder to import')
   .addOption(databaseOption())
   .action(async (path: string, options) => {
@@ -92,7 +107,8 @@ program.command('import')
 
 addIngestCommands(program, configFrom);
 
-program.command('stats')
+program
+  .command('stats')
   .description('print what the database holds')
   .addOption(databaseOption())
   .option('--json', 'print JSON')

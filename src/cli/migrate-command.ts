@@ -110,9 +110,11 @@ export async function migrateSqliteToPostgres(options: MigrateOptions): Promise<
   const log = options.log ?? (() => {});
   const batchSize = options.batchSize ?? 1_000;
   const source = describeDatabase(options.from);
-  if (source.backend !== 'sqlite' || source.path === ':memory:') throw new MigrateError(`--from must be an SQLite file, not ${options.from}`);
+  if (source.backend !== 'sqlite' || source.path === ':memory:')
+    throw new MigrateError(`--from must be an SQLite file, not ${options.from}`);
   if (!existsSync(source.path)) throw new MigrateError(`--from: no such file ${source.path}`);
-  if (!options.target && describeDatabase(options.to).backend !== 'postgres') throw new MigrateError(`--to must be a postgres:// URL, not ${options.to}`);
+  if (!options.target && describeDatabase(options.to).backend !== 'postgres')
+    throw new MigrateError(`--to must be a postgres:// URL, not ${options.to}`);
 
   // Through the store first: the file is brought to the current schema, as `serve` would.
   const sqliteStore = new SqliteStore(source.path);
@@ -120,32 +122,41 @@ export async function migrateSqliteToPostgres(options: MigrateOptions): Promise<
   raw.loadExtension(getLoadablePath());
   let target: PostgresStore | null = null;
   try {
-    target = options.target ?? await PostgresStore.connect(options.to, { poolSize: 4 });
+    target = options.target ?? (await PostgresStore.connect(options.to, { poolSize: 4 }));
     const pgTables = await targetColumns(target);
     const tables = COPIED_TABLES.filter((t) => sqliteHas(raw, t.name) && pgTables.has(t.name));
     const report: MigrateReport = { tables: [], vectors: [], skipped: [], sampled: {}, mismatches: [], seconds: 0 };
     for (const t of COPIED_TABLES) {
-      if (!tables.includes(t)) report.skipped.push(`${t.name}: not in ${sqliteHas(raw, t.name) ? 'the PostgreSQL' : 'the SQLite'} schema`);
+      if (!tables.includes(t))
+        report.skipped.push(`${t.name}: not in ${sqliteHas(raw, t.name) ? 'the PostgreSQL' : 'the SQLite'} schema`);
     }
     for (const [name, why] of Object.entries(SKIPPED_TABLES)) report.skipped.push(`${name}: ${why}`);
 
     // An empty target only: merging two instances is not a copy.
     const occupied: string[] = [];
     for (const t of tables) {
-      const [row] = await target.runner.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${quoteIdentifier(t.name)}`);
+      const [row] = await target.runner.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${quoteIdentifier(t.name)}`,
+      );
       if (row!.n > 0) occupied.push(`${t.name} (${row!.n} rows)`);
     }
     if (occupied.length > 0) {
-      throw new MigrateError(`the target database is not empty: ${occupied.join(', ')}. `
-        + 'migrate copies into an empty database only; create a new one (createdb) or drop these tables first');
+      throw new MigrateError(
+        `the target database is not empty: ${occupied.join(', ')}. ` +
+          'migrate copies into an empty database only; create a new one (createdb) or drop these tables first',
+      );
     }
     const models = listModels(raw);
     const withVectors = models.filter((m) => m.count > 0);
     if (withVectors.length > 0 && !options.skipVectors) {
-      const [row] = await target.runner.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_available_extensions WHERE name = 'vector'`);
+      const [row] = await target.runner.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_available_extensions WHERE name = 'vector'`,
+      );
       if (row!.n === 0) {
-        throw new MigrateError(`the SQLite database has vectors (${withVectors.map((m) => `${m.id}: ${m.count}`).join(', ')}) and this PostgreSQL `
-          + 'server has no pgvector extension: install pgvector, or pass --skip-vectors (papers are embedded again by a worker)');
+        throw new MigrateError(
+          `the SQLite database has vectors (${withVectors.map((m) => `${m.id}: ${m.count}`).join(', ')}) and this PostgreSQL ` +
+            'server has no pgvector extension: install pgvector, or pass --skip-vectors (papers are embedded again by a worker)',
+        );
       }
     }
 
@@ -160,7 +171,10 @@ export async function migrateSqliteToPostgres(options: MigrateOptions): Promise<
 
     // Vectors, through the store (it makes each model's pgvector table and index).
     if (options.skipVectors) {
-      if (withVectors.length > 0) report.skipped.push(`vectors of ${withVectors.map((m) => m.id).join(', ')}: --skip-vectors (a worker embeds the papers again)`);
+      if (withVectors.length > 0)
+        report.skipped.push(
+          `vectors of ${withVectors.map((m) => m.id).join(', ')}: --skip-vectors (a worker embeds the papers again)`,
+        );
     } else {
       for (const model of withVectors) {
         const copied = await copyVectors(raw, target, model, batchSize);
@@ -170,16 +184,22 @@ export async function migrateSqliteToPostgres(options: MigrateOptions): Promise<
 
     // Checks: counts, then a sample through both stores.
     for (const table of tables) {
-      const sourceCount = Number(raw.prepare(`SELECT count(*) AS n FROM ${table.name}${table.where ? ` WHERE ${table.where}` : ''}`).get()!.n);
-      const [row] = await target.runner.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${quoteIdentifier(table.name)}`);
+      const sourceCount = Number(
+        raw.prepare(`SELECT count(*) AS n FROM ${table.name}${table.where ? ` WHERE ${table.where}` : ''}`).get()!.n,
+      );
+      const [row] = await target.runner.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${quoteIdentifier(table.name)}`,
+      );
       report.tables.push({ table: table.name, source: sourceCount, target: row!.n });
-      if (sourceCount !== row!.n) report.mismatches.push(`${table.name}: ${sourceCount} rows in SQLite, ${row!.n} in PostgreSQL`);
+      if (sourceCount !== row!.n)
+        report.mismatches.push(`${table.name}: ${sourceCount} rows in SQLite, ${row!.n} in PostgreSQL`);
     }
     if (!options.skipVectors) {
       for (const model of withVectors) {
         const copied = await target.countVectors(model.id);
         report.vectors.push({ model: model.id, source: model.count, target: copied });
-        if (copied !== model.count) report.mismatches.push(`vectors of ${model.id}: ${model.count} in SQLite, ${copied} in PostgreSQL`);
+        if (copied !== model.count)
+          report.mismatches.push(`vectors of ${model.id}: ${model.count} in SQLite, ${copied} in PostgreSQL`);
       }
     }
     await compareSample(raw, sqliteStore, target, options.sample ?? 100, options.skipVectors ?? false, report);
@@ -203,7 +223,12 @@ interface PgColumn {
 }
 
 async function targetColumns(store: PostgresStore): Promise<Map<string, PgColumn[]>> {
-  const rows = await store.runner.query<{ table_name: string; column_name: string; data_type: string; identity_generation: string | null }>(`
+  const rows = await store.runner.query<{
+    table_name: string;
+    column_name: string;
+    data_type: string;
+    identity_generation: string | null;
+  }>(`
     SELECT table_name, column_name, data_type, identity_generation FROM information_schema.columns
     WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position`);
   const tables = new Map<string, PgColumn[]>();
@@ -216,13 +241,27 @@ async function targetColumns(store: PostgresStore): Promise<Map<string, PgColumn
 }
 
 /** Copies one table in key order, `batchSize` rows per INSERT; returns the rows copied. */
-async function copyTable(db: DatabaseSync, tx: Queryable, table: TableSpec, pgColumns: PgColumn[], batchSize: number): Promise<number> {
-  const sqliteColumns = new Set(db.prepare(`PRAGMA table_info(${table.name})`).all().map((c) => String(c.name)));
+async function copyTable(
+  db: DatabaseSync,
+  tx: Queryable,
+  table: TableSpec,
+  pgColumns: PgColumn[],
+  batchSize: number,
+): Promise<number> {
+  const sqliteColumns = new Set(
+    db
+      .prepare(`PRAGMA table_info(${table.name})`)
+      .all()
+      .map((c) => String(c.name)),
+  );
   const computed = table.name === 'papers' ? new Set(['search_vector']) : new Set<string>();
   const missing = [...sqliteColumns].filter((c) => !pgColumns.some((p) => p.name === c));
-  if (missing.length > 0) throw new MigrateError(`${table.name}: columns ${missing.join(', ')} have no place in the PostgreSQL schema`);
+  if (missing.length > 0)
+    throw new MigrateError(`${table.name}: columns ${missing.join(', ')} have no place in the PostgreSQL schema`);
   // Columns PostgreSQL fills itself (papers.row_id, in the copy's order) are left out.
-  const columns = pgColumns.filter((c) => c.identity !== 'ALWAYS' && (sqliteColumns.has(c.name) || computed.has(c.name)));
+  const columns = pgColumns.filter(
+    (c) => c.identity !== 'ALWAYS' && (sqliteColumns.has(c.name) || computed.has(c.name)),
+  );
   const jsonColumns = new Set(columns.filter((c) => c.type === 'json' || c.type === 'jsonb').map((c) => c.name));
   const list = columns.map((c) => quoteIdentifier(c.name)).join(', ');
   const insert = `INSERT INTO ${quoteIdentifier(table.name)} (${list})
@@ -246,7 +285,11 @@ async function copyTable(db: DatabaseSync, tx: Queryable, table: TableSpec, pgCo
         record[c.name] = jsonColumns.has(c.name) && typeof value === 'string' ? JSON.parse(value) : value;
       }
       if (table.name === 'papers') {
-        record.search_vector = paperTsvector(String(row.title), JSON.parse(String(row.authors)) as { name: string }[], String(row.summary));
+        record.search_vector = paperTsvector(
+          String(row.title),
+          JSON.parse(String(row.authors)) as { name: string }[],
+          String(row.summary),
+        );
       }
       return record;
     });
@@ -260,8 +303,10 @@ async function copyTable(db: DatabaseSync, tx: Queryable, table: TableSpec, pgCo
 /** Moves an identity column's sequence past the copied ids, so that new rows do not collide with them. */
 async function resetIdentity(tx: Queryable, table: string, columns: PgColumn[]): Promise<void> {
   for (const column of columns.filter((c) => c.identity === 'BY DEFAULT')) {
-    await tx.query(`SELECT setval(pg_get_serial_sequence($1, $2), coalesce((SELECT max(${quoteIdentifier(column.name)}) FROM ${quoteIdentifier(table)}), 0) + 1, false)`,
-      [table, column.name]);
+    await tx.query(
+      `SELECT setval(pg_get_serial_sequence($1, $2), coalesce((SELECT max(${quoteIdentifier(column.name)}) FROM ${quoteIdentifier(table)}), 0) + 1, false)`,
+      [table, column.name],
+    );
   }
 }
 
@@ -274,15 +319,19 @@ interface SqliteModel {
 
 function listModels(db: DatabaseSync): SqliteModel[] {
   if (!sqliteHas(db, 'embedding_models')) return [];
-  return db.prepare('SELECT id, number, dimensions FROM embedding_models ORDER BY number').all().map((row) => {
-    const table = `paper_vectors_${Number(row.number)}`;
-    const count = sqliteHas(db, table) ? Number(db.prepare(`SELECT count(*) AS n FROM ${table}`).get()!.n) : 0;
-    return { id: String(row.id), table, dimensions: Number(row.dimensions), count };
-  });
+  return db
+    .prepare('SELECT id, number, dimensions FROM embedding_models ORDER BY number')
+    .all()
+    .map((row) => {
+      const table = `paper_vectors_${Number(row.number)}`;
+      const count = sqliteHas(db, table) ? Number(db.prepare(`SELECT count(*) AS n FROM ${table}`).get()!.n) : 0;
+      return { id: String(row.id), table, dimensions: Number(row.dimensions), count };
+    });
 }
 
 async function copyVectors(db: DatabaseSync, target: Store, model: SqliteModel, batchSize: number): Promise<number> {
-  const page = db.prepare(`SELECT v.rowid AS row, p.id, v.embedding FROM ${model.table} v JOIN papers p ON p.rowid = v.rowid
+  const page =
+    db.prepare(`SELECT v.rowid AS row, p.id, v.embedding FROM ${model.table} v JOIN papers p ON p.rowid = v.rowid
     WHERE v.rowid > ? ORDER BY v.rowid LIMIT ${batchSize}`);
   let after = 0;
   let copied = 0;
@@ -291,7 +340,10 @@ async function copyVectors(db: DatabaseSync, target: Store, model: SqliteModel, 
     if (rows.length === 0) return copied;
     const vectors = rows.map((row) => {
       const bytes = row.embedding as Uint8Array;
-      return { id: String(row.id), vector: new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) };
+      return {
+        id: String(row.id),
+        vector: new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)),
+      };
     });
     await target.putVectors(model.id, model.dimensions, vectors);
     copied += vectors.length;
@@ -300,9 +352,24 @@ async function copyVectors(db: DatabaseSync, target: Store, model: SqliteModel, 
 }
 
 /** Random records read through both stores' interfaces must be equal, field by field. */
-async function compareSample(db: DatabaseSync, from: Store, to: Store, size: number, skipVectors: boolean, report: MigrateReport): Promise<void> {
-  const pick = (sql: string) => db.prepare(`${sql} ORDER BY random() LIMIT ${size}`).all().map((r) => Object.values(r)[0] as string | number);
-  const check = async (what: string, keys: (string | number)[], read: (store: Store, key: never) => Promise<unknown>) => {
+async function compareSample(
+  db: DatabaseSync,
+  from: Store,
+  to: Store,
+  size: number,
+  skipVectors: boolean,
+  report: MigrateReport,
+): Promise<void> {
+  const pick = (sql: string) =>
+    db
+      .prepare(`${sql} ORDER BY random() LIMIT ${size}`)
+      .all()
+      .map((r) => Object.values(r)[0] as string | number);
+  const check = async (
+    what: string,
+    keys: (string | number)[],
+    read: (store: Store, key: never) => Promise<unknown>,
+  ) => {
     report.sampled[what] = keys.length;
     for (const key of keys) {
       const [a, b] = [await read(from, key as never), await read(to, key as never)];
@@ -313,24 +380,32 @@ async function compareSample(db: DatabaseSync, from: Store, to: Store, size: num
   await check('papers', papers, async (s, id: string) => (await s.getPapers([id]))[0] ?? null);
   await check('featured days', papers, (s, id: string) => s.featuredDays(id));
   await check('comments on papers', papers, (s, id: string) => s.community.commentsOn(id));
-  if (!skipVectors) await check('vectors', papers.slice(0, 10), async (s, id: string) => {
-    const models = listModels(db).filter((m) => m.count > 0);
-    return Promise.all(models.map(async (m) => (await s.getVector(m.id, id))?.join(',') ?? null));
-  });
+  if (!skipVectors)
+    await check('vectors', papers.slice(0, 10), async (s, id: string) => {
+      const models = listModels(db).filter((m) => m.count > 0);
+      return Promise.all(models.map(async (m) => (await s.getVector(m.id, id))?.join(',') ?? null));
+    });
   await check('accounts', pick('SELECT id FROM members'), async (s, id: number) => {
     const account = await s.community.getAccount(id);
     // As sets: votes cast in the same millisecond have no defined order, and each backend breaks the tie its own way.
     const sorted = (ids: string[]) => [...ids].sort();
     return account
-      ? { account, upvoted: sorted(await s.community.upvotedBy(id, 1000)), submitted: sorted(await s.community.submittedBy(id, 1000)) }
+      ? {
+          account,
+          upvoted: sorted(await s.community.upvotedBy(id, 1000)),
+          submitted: sorted(await s.community.submittedBy(id, 1000)),
+        }
       : null;
   });
   if (sqliteHas(db, 'digest_subscriptions')) {
-    await check('subscriptions', pick('SELECT id FROM digest_subscriptions'), (s, id: number) => s.subscriptions.getSubscription(id));
+    await check('subscriptions', pick('SELECT id FROM digest_subscriptions'), (s, id: number) =>
+      s.subscriptions.getSubscription(id),
+    );
   }
   if (sqliteHas(db, 'collections')) {
     await check('collections', pick('SELECT id FROM collections'), async (s, id: number) => ({
-      collection: await s.collections.getCollection(id), items: await s.collections.collectionItems(id),
+      collection: await s.collections.getCollection(id),
+      items: await s.collections.collectionItems(id),
     }));
   }
   report.sampled.stats = 1;
@@ -345,16 +420,26 @@ async function compareSample(db: DatabaseSync, from: Store, to: Store, size: num
 function describeDifference(a: unknown, b: unknown): string {
   if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a)) {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    const fields = [...keys].filter((k) => !isDeepStrictEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-    return fields.map((k) => `${k}: ${JSON.stringify((a as Record<string, unknown>)[k])?.slice(0, 80)} ≠ ${JSON.stringify((b as Record<string, unknown>)[k])?.slice(0, 80)}`).join('; ');
+    const fields = [...keys].filter(
+      (k) => !isDeepStrictEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+    );
+    return fields
+      .map(
+        (k) =>
+          `${k}: ${JSON.stringify((a as Record<string, unknown>)[k])?.slice(0, 80)} ≠ ${JSON.stringify((b as Record<string, unknown>)[k])?.slice(0, 80)}`,
+      )
+      .join('; ');
   }
   return `${JSON.stringify(a)?.slice(0, 200)} ≠ ${JSON.stringify(b)?.slice(0, 200)}`;
 }
 
 export function registerMigrateCommands(program: Command): void {
   const migrate = program.command('migrate').description('move an instance between backends');
-  migrate.command('sqlite-to-postgres')
-    .description('copy an embedded (SQLite) instance into an empty PostgreSQL database, then check counts and a sample of records')
+  migrate
+    .command('sqlite-to-postgres')
+    .description(
+      'copy an embedded (SQLite) instance into an empty PostgreSQL database, then check counts and a sample of records',
+    )
     .requiredOption('--from <path>', 'the SQLite file (stop the instance first, or copy from a backup)')
     .requiredOption('--to <url>', 'postgres:// URL of an empty database')
     .option('--batch-size <n>', 'rows per INSERT', '1000')
@@ -363,15 +448,29 @@ export function registerMigrateCommands(program: Command): void {
     .action(async (options: { from: string; to: string; batchSize: string; sample: string; skipVectors?: boolean }) => {
       const out = (line: string) => process.stdout.write(`${line}\n`);
       const report = await migrateSqliteToPostgres({
-        from: options.from, to: options.to, batchSize: Number(options.batchSize), sample: Number(options.sample),
-        skipVectors: options.skipVectors ?? false, log: out,
+        from: options.from,
+        to: options.to,
+        batchSize: Number(options.batchSize),
+        sample: Number(options.sample),
+        skipVectors: options.skipVectors ?? false,
+        log: out,
       });
       out('');
       out('table                      sqlite  postgresql');
-      for (const t of report.tables) out(`${t.table.padEnd(24)} ${String(t.source).padStart(8)}  ${String(t.target).padStart(10)}${t.source === t.target ? '' : '  DIFFERENT'}`);
-      for (const v of report.vectors) out(`${`vectors ${v.model}`.slice(0, 24).padEnd(24)} ${String(v.source).padStart(8)}  ${String(v.target).padStart(10)}`);
+      for (const t of report.tables)
+        out(
+          `${t.table.padEnd(24)} ${String(t.source).padStart(8)}  ${String(t.target).padStart(10)}${t.source === t.target ? '' : '  DIFFERENT'}`,
+        );
+      for (const v of report.vectors)
+        out(
+          `${`vectors ${v.model}`.slice(0, 24).padEnd(24)} ${String(v.source).padStart(8)}  ${String(v.target).padStart(10)}`,
+        );
       for (const s of report.skipped) out(`not copied: ${s}`);
-      out(`compared through both stores: ${Object.entries(report.sampled).map(([k, n]) => `${n} ${k}`).join(', ')}`);
+      out(
+        `compared through both stores: ${Object.entries(report.sampled)
+          .map(([k, n]) => `${n} ${k}`)
+          .join(', ')}`,
+      );
       if (report.mismatches.length > 0) {
         for (const m of report.mismatches.slice(0, 50)) out(`MISMATCH ${m}`);
         out(`${report.mismatches.length} mismatches: the copy is NOT faithful`);

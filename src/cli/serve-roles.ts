@@ -40,8 +40,10 @@ export async function serveWithRole(role: ServeRole, config: Config, options: { 
   if (serves) config = await withBoundPort(config);
   const logger = createLogger(config.logLevel).child({ role });
   if (config.mail.smtpUrl === null) {
-    logger.warn({ outbox: config.mail.outboxDir },
-      'mail is not delivered: SMTP_URL is not set, so emails (sign-in links, digests) are written to the outbox folder; sign-in links are also written to this log; administrators read the outbox at /dev/outbox or with `paperboy outbox`');
+    logger.warn(
+      { outbox: config.mail.outboxDir },
+      'mail is not delivered: SMTP_URL is not set, so emails (sign-in links, digests) are written to the outbox folder; sign-in links are also written to this log; administrators read the outbox at /dev/outbox or with `paperboy outbox`',
+    );
   }
   const store = await openStore(config.databaseUrl);
   await checkWritable(store, config, role, logger);

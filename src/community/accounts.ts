@@ -6,17 +6,20 @@ import type { Account, CommunityStore } from '../store/community-store.ts';
 import { checkDisplayName, checkHandle } from '../domain/handles.ts';
 import { rateLimitKeysOf } from './rate-limits.ts';
 
-export type HandleChoice =
-  | { ok: true; handle: string }
-  | { ok: false; field: 'handle' | 'fullname'; error: string };
+export type HandleChoice = { ok: true; handle: string } | { ok: false; field: 'handle' | 'fullname'; error: string };
 
 /** Checks and stores the member's handle and display name; errors name the field they are about. */
-export async function chooseHandle(store: CommunityStore, account: Account, handleInput: string, nameInput: string): Promise<HandleChoice> {
+export async function chooseHandle(
+  store: CommunityStore,
+  account: Account,
+  handleInput: string,
+  nameInput: string,
+): Promise<HandleChoice> {
   const handle = checkHandle(handleInput);
   if (!handle.ok) return { ok: false, field: 'handle', error: handle.error };
   const name = checkDisplayName(nameInput);
   if (!name.ok) return { ok: false, field: 'fullname', error: name.error };
-  if (await store.chooseHandle(account.id, handle.handle, name.name) === 'taken') {
+  if ((await store.chooseHandle(account.id, handle.handle, name.name)) === 'taken') {
     return { ok: false, field: 'handle', error: `@${handle.handle} is taken. Choose another handle.` };
   }
   return { ok: true, handle: handle.handle };
@@ -26,6 +29,11 @@ export type CommentsChoice = 'keep' | 'remove';
 
 /** Deletes the member's account and everything kept about them but the comments they chose to keep (see
  *  CommunityStore.deleteAccount and docs/community.md). */
-export async function deleteAccount(store: CommunityStore, account: Account, comments: CommentsChoice, now = new Date()): Promise<boolean> {
+export async function deleteAccount(
+  store: CommunityStore,
+  account: Account,
+  comments: CommentsChoice,
+  now = new Date(),
+): Promise<boolean> {
   return store.deleteAccount(account.id, { comments, rateLimitKeys: rateLimitKeysOf(account) }, now);
 }

@@ -23,11 +23,16 @@ export async function offerAdminClaim(store: Store, logger: Logger, publicUrl: s
   const claimUrl = `${publicUrl}/admin/claim`;
   const code = newCode();
   if (await store.community.offerAdminClaim(hashToken(code), new Date())) {
-    logger.warn({ claimUrl, code }, `no administrator yet: sign in, open ${claimUrl} and enter the one-time code ${code}`);
+    logger.warn(
+      { claimUrl, code },
+      `no administrator yet: sign in, open ${claimUrl} and enter the one-time code ${code}`,
+    );
     return code;
   }
-  logger.warn({ claimUrl },
-    `no administrator yet: a one-time claim code is pending (printed in the log of the process that made it); \`paperboy admin claim-code\` replaces it and prints the new one`);
+  logger.warn(
+    { claimUrl },
+    `no administrator yet: a one-time claim code is pending (printed in the log of the process that made it); \`paperboy admin claim-code\` replaces it and prints the new one`,
+  );
   return null;
 }
 

@@ -13,18 +13,40 @@ const LOTS = 100_000;
 export interface MemberExport {
   format: typeof EXPORT_FORMAT;
   exportedAt: string;
-  account: Pick<Account, 'id' | 'name' | 'fullname' | 'email' | 'role' | 'createdAt' | 'handleChosen' | 'upvotesPublic'>;
+  account: Pick<
+    Account,
+    'id' | 'name' | 'fullname' | 'email' | 'role' | 'createdAt' | 'handleChosen' | 'upvotesPublic'
+  >;
   /** All of them, also when the member keeps them private (upvotesPublic false): this is for the member. */
   upvotes: { paperId: string; title: string | null }[];
   submissions: { paperId: string; title: string | null }[];
-  comments: { id: number; paperId: string; parentId: number | null; body: string; createdAt: string; editedAt: string | null }[];
+  comments: {
+    id: number;
+    paperId: string;
+    parentId: number | null;
+    body: string;
+    createdAt: string;
+    editedAt: string | null;
+  }[];
   collections: {
-    id: number; name: string; description: string; public: boolean; createdAt: string; updatedAt: string;
+    id: number;
+    name: string;
+    description: string;
+    public: boolean;
+    createdAt: string;
+    updatedAt: string;
     papers: { paperId: string; title: string | null; position: number; addedAt: string }[];
   }[];
   dismissedPapers: string[];
   follows: { kind: string; target: string; label: string; createdAt: string }[];
-  digestSubscription: { email: string; frequency: string; status: string; createdAt: string; confirmedAt: string | null; unsubscribedAt: string | null } | null;
+  digestSubscription: {
+    email: string;
+    frequency: string;
+    status: string;
+    createdAt: string;
+    confirmedAt: string | null;
+    unsubscribedAt: string | null;
+  } | null;
 }
 
 export async function exportMember(store: Store, account: Account, now: Date): Promise<MemberExport> {
@@ -45,23 +67,52 @@ export async function exportMember(store: Store, account: Account, now: Date): P
     format: EXPORT_FORMAT,
     exportedAt: now.toISOString(),
     account: {
-      id: account.id, name: account.name, fullname: account.fullname, email: account.email, role: account.role, createdAt: account.createdAt,
-      handleChosen: account.handleChosen, upvotesPublic: account.upvotesPublic,
+      id: account.id,
+      name: account.name,
+      fullname: account.fullname,
+      email: account.email,
+      role: account.role,
+      createdAt: account.createdAt,
+      handleChosen: account.handleChosen,
+      upvotesPublic: account.upvotesPublic,
     },
     upvotes: upvoted.map((paperId) => ({ paperId, title: title(paperId) })),
     submissions: submitted.map((paperId) => ({ paperId, title: title(paperId) })),
-    comments: comments.filter((c) => c.author.id === account.id).map((c) => ({
-      id: c.id, paperId: c.paperId, parentId: c.parentId, body: c.body, createdAt: c.createdAt, editedAt: c.editedAt,
-    })),
+    comments: comments
+      .filter((c) => c.author.id === account.id)
+      .map((c) => ({
+        id: c.id,
+        paperId: c.paperId,
+        parentId: c.parentId,
+        body: c.body,
+        createdAt: c.createdAt,
+        editedAt: c.editedAt,
+      })),
     collections: collections.map((c, i) => ({
-      id: c.id, name: c.name, description: c.description, public: c.isPublic, createdAt: c.createdAt, updatedAt: c.updatedAt,
-      papers: items[i]!.map((item) => ({ paperId: item.paperId, title: title(item.paperId), position: item.position, addedAt: item.addedAt })),
+      id: c.id,
+      name: c.name,
+      description: c.description,
+      public: c.isPublic,
+      createdAt: c.createdAt,
+      updatedAt: c.updatedAt,
+      papers: items[i]!.map((item) => ({
+        paperId: item.paperId,
+        title: title(item.paperId),
+        position: item.position,
+        addedAt: item.addedAt,
+      })),
     })),
     dismissedPapers: dismissed,
     follows: follows.map((f) => ({ kind: f.kind, target: f.target, label: f.label, createdAt: f.createdAt })),
-    digestSubscription: subscription ? {
-      email: subscription.email, frequency: subscription.frequency, status: subscription.status,
-      createdAt: subscription.createdAt, confirmedAt: subscription.confirmedAt, unsubscribedAt: subscription.unsubscribedAt,
-    } : null,
+    digestSubscription: subscription
+      ? {
+          email: subscription.email,
+          frequency: subscription.frequency,
+          status: subscription.status,
+          createdAt: subscription.createdAt,
+          confirmedAt: subscription.confirmedAt,
+          unsubscribedAt: subscription.unsubscribedAt,
+        }
+      : null,
   };
 }

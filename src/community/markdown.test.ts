@@ -10,18 +10,25 @@ function tags(out: string): Set<string> {
 const ALLOWED_TAGS = new Set(['p', 'br', 'em', 'strong', 'code', 'pre', 'a', 'ul', 'ol', 'li']);
 
 test('the subset renders: emphasis, inline code, code blocks, links, lists, paragraphs and line breaks', () => {
-  assert.equal(renderMarkdown('*one* **two** `x < y`'), '<p><em>one</em> <strong>two</strong> <code>x &lt; y</code></p>\n');
+  assert.equal(
+    renderMarkdown('*one* **two** `x < y`'),
+    '<p><em>one</em> <strong>two</strong> <code>x &lt; y</code></p>\n',
+  );
   assert.equal(renderMarkdown('```\nconst a = 1;\n```'), '<pre><code>const a = 1;\n</code></pre>\n');
   assert.equal(renderMarkdown('    indented code'), '<pre><code>indented code\n</code></pre>\n');
   assert.equal(renderMarkdown('- a\n- b'), '<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n');
   assert.equal(renderMarkdown('1. a\n2. b'), '<ol>\n<li>a</li>\n<li>b</li>\n</ol>\n');
   assert.equal(renderMarkdown('first\nsecond\n\nthird'), '<p>first<br>\nsecond</p>\n<p>third</p>\n');
-  assert.equal(renderMarkdown('[the code](https://github.com/x/y)'),
-    '<p><a href="https://github.com/x/y" rel="nofollow ugc">the code</a></p>\n');
+  assert.equal(
+    renderMarkdown('[the code](https://github.com/x/y)'),
+    '<p><a href="https://github.com/x/y" rel="nofollow ugc">the code</a></p>\n',
+  );
 });
 
 test('every link carries rel="nofollow ugc": written, <autolink>, bare address, mailto', () => {
-  const out = renderMarkdown('[a](http://a.example) <https://b.example> see https://c.example/x?y=1&z=2 [m](mailto:me@d.example)');
+  const out = renderMarkdown(
+    '[a](http://a.example) <https://b.example> see https://c.example/x?y=1&z=2 [m](mailto:me@d.example)',
+  );
   const anchors = [...out.matchAll(/<a [^>]*>/g)].map((m) => m[0]);
   assert.equal(anchors.length, 4, out);
   for (const a of anchors) assert.match(a, / rel="nofollow ugc"/);
@@ -40,14 +47,25 @@ test('raw HTML is shown as text, inline and as blocks', () => {
   // Entities decode to text and are escaped again: they cannot smuggle a tag in.
   assert.equal(renderMarkdown('&lt;b&gt; &#60;i&#62;'), '<p>&lt;b&gt; &lt;i&gt;</p>\n');
   // Code keeps its characters, escaped.
-  assert.equal(renderMarkdown('```\n<script>x</script>\n```'), '<pre><code>&lt;script&gt;x&lt;/script&gt;\n</code></pre>\n');
+  assert.equal(
+    renderMarkdown('```\n<script>x</script>\n```'),
+    '<pre><code>&lt;script&gt;x&lt;/script&gt;\n</code></pre>\n',
+  );
 });
 
 test('only http, https and mailto addresses become links', () => {
   for (const bad of [
-    '[x](javascript:alert(1))', '[x](JaVaScRiPt:alert(1))', '[x](data:text/html,<script>alert(1)</script>)',
-    '[x](vbscript:msgbox(1))', '[x](file:///etc/passwd)', '[x](/relative/path)', '[x](//evil.example/)',
-    '[x](#top)', '<javascript:alert(1)>', '[x](&#106;avascript:alert(1))', '[x](java%0ascript:alert(1))',
+    '[x](javascript:alert(1))',
+    '[x](JaVaScRiPt:alert(1))',
+    '[x](data:text/html,<script>alert(1)</script>)',
+    '[x](vbscript:msgbox(1))',
+    '[x](file:///etc/passwd)',
+    '[x](/relative/path)',
+    '[x](//evil.example/)',
+    '[x](#top)',
+    '<javascript:alert(1)>',
+    '[x](&#106;avascript:alert(1))',
+    '[x](java%0ascript:alert(1))',
   ]) {
     const out = renderMarkdown(bad);
     assert.doesNotMatch(out, /<a /, `${bad} → ${out}`);
@@ -64,13 +82,18 @@ test('quotes cannot break out of attributes', () => {
 });
 
 test('what is outside the subset stays text: headings, images, quotes, tables', () => {
-  const out = renderMarkdown('# Title\n\n![pic](https://x.example/p.png)\n\n> quoted\n\n| a | b |\n|---|---|\n| 1 | 2 |');
+  const out = renderMarkdown(
+    '# Title\n\n![pic](https://x.example/p.png)\n\n> quoted\n\n| a | b |\n|---|---|\n| 1 | 2 |',
+  );
   assert.doesNotMatch(out, /<h1|<img|<blockquote|<table/);
   for (const tag of tags(out)) assert.ok(ALLOWED_TAGS.has(tag), tag);
 });
 
 test('bodies: empty refused, too long refused with the limit in the message, line endings normalized', () => {
-  assert.deepEqual(checkCommentBody('  \n\t '), { ok: false, message: 'The comment is empty. Write something before posting.' });
+  assert.deepEqual(checkCommentBody('  \n\t '), {
+    ok: false,
+    message: 'The comment is empty. Write something before posting.',
+  });
   assert.equal(checkCommentBody(undefined).ok, false);
   assert.deepEqual(checkCommentBody(' a\r\nb\r\n'), { ok: true, body: 'a\nb' });
   assert.equal(checkCommentBody('x'.repeat(COMMENT_MAX_CHARS)).ok, true);

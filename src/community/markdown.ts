@@ -18,12 +18,26 @@ const LINK_REL = 'nofollow ugc';
 const SAFE_HREF = /^(?:https?:\/\/[^\s/?#]|mailto:[^\s])/i;
 
 const md = new MarkdownIt('zero', { html: false, linkify: true, breaks: true, typographer: false, xhtmlOut: false });
-md.enable(['paragraph', 'newline', 'escape', 'entity', 'emphasis', 'backticks', 'code', 'fence', 'list', 'link', 'autolink', 'linkify']);
+md.enable([
+  'paragraph',
+  'newline',
+  'escape',
+  'entity',
+  'emphasis',
+  'backticks',
+  'code',
+  'fence',
+  'list',
+  'link',
+  'autolink',
+  'linkify',
+]);
 // Bare addresses become links only when they have their scheme: "example.com" stays text.
 md.linkify.set({ fuzzyLink: false, fuzzyEmail: false, fuzzyIP: false });
 md.validateLink = (url: string) => SAFE_HREF.test(url.trim());
 
-const defaultLinkOpen = md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
+const defaultLinkOpen =
+  md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
 md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
   const token = tokens[idx]!;
   token.attrSet('rel', LINK_REL);

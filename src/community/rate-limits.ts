@@ -40,7 +40,12 @@ export class RateLimiter {
   }
 
   /** The same hit, with the two verdicts apart: sign-in answers differently when the email is over its limit. */
-  async hitEach(action: LimitedAction, who: string, address: string, now = new Date()): Promise<{ member: RateLimitResult; client: RateLimitResult }> {
+  async hitEach(
+    action: LimitedAction,
+    who: string,
+    address: string,
+    now = new Date(),
+  ): Promise<{ member: RateLimitResult; client: RateLimitResult }> {
     const limit = RATE_LIMITS[action];
     const max = (n: number) => Math.max(1, Math.round(n * this.#factor));
     const [member, client] = await Promise.all([

@@ -36,9 +36,17 @@ export class SubmissionService {
 
   async submit(input: string, account: Account, address: string, now = new Date()): Promise<SubmissionOutcome> {
     const id = findArxivId(input.slice(0, 500));
-    if (!id) return refused(400, 'That is not an arXiv identifier or link. Try something like 2607.12345 or https://arxiv.org/abs/2607.12345.');
+    if (!id)
+      return refused(
+        400,
+        'That is not an arXiv identifier or link. Try something like 2607.12345 or https://arxiv.org/abs/2607.12345.',
+      );
     const limit = await this.#limiter.hit('submit', String(account.id), address, now);
-    if (!limit.allowed) return refused(429, `You have submitted many papers lately. Please wait ${Math.ceil(limit.retryAfter / 60)} minutes.`);
+    if (!limit.allowed)
+      return refused(
+        429,
+        `You have submitted many papers lately. Please wait ${Math.ceil(limit.retryAfter / 60)} minutes.`,
+      );
 
     const featured = await this.#store.featuredDays(id);
     if (featured.length > 0) return { status: 'exists', paperId: id, day: featured[0]! };
@@ -52,10 +60,14 @@ export class SubmissionService {
       }
       if (!paper) return refused(404, `arXiv has no paper with the identifier ${id}.`);
     }
-    if (paper.withdrawn) return refused(422, `arXiv:${id} has been withdrawn by its authors, so it cannot be featured.`);
+    if (paper.withdrawn)
+      return refused(422, `arXiv:${id} has been withdrawn by its authors, so it cannot be featured.`);
     const ageDays = (now.getTime() - Date.parse(paper.publishedAt)) / DAY_MS;
     if (ageDays > this.#windowDays) {
-      return refused(422, `Papers can be submitted within ${this.#windowDays} days of their first arXiv version; arXiv:${id} appeared on ${paper.publishedAt.slice(0, 10)}.`);
+      return refused(
+        422,
+        `Papers can be submitted within ${this.#windowDays} days of their first arXiv version; arXiv:${id} appeared on ${paper.publishedAt.slice(0, 10)}.`,
+      );
     }
     await this.#store.importBatch({ papers: [paper], entries: [], replaceDays: [] });
     const result = await this.#store.community.submitPaper(id, account.id, toDay(now), now);

@@ -26,7 +26,13 @@ export type ForYouProvider = (subscription: Subscription, digest: DigestContent)
 
 /** The top `top` trending papers of the period (a paper featured on two days of a week counts once). */
 export async function loadDigest(store: Store, period: DigestPeriod, top: number): Promise<DigestContent> {
-  const entries = await store.listDaily({ firstDay: period.firstDay, lastDay: period.lastDay, sort: 'trending', offset: 0, limit: top * 2 });
+  const entries = await store.listDaily({
+    firstDay: period.firstDay,
+    lastDay: period.lastDay,
+    sort: 'trending',
+    offset: 0,
+    limit: top * 2,
+  });
   const seen = new Set<string>();
   const papers: Paper[] = [];
   for (const entry of entries) {
@@ -67,8 +73,14 @@ export interface ComposedDigest {
 }
 
 const C = {
-  page: '#f2f4f7', card: '#ffffff', border: '#e3e6eb', text: '#111827', text2: '#374151', text3: '#5b6472',
-  accent: '#3730a3', vote: '#b45309',
+  page: '#f2f4f7',
+  card: '#ffffff',
+  border: '#e3e6eb',
+  text: '#111827',
+  text2: '#374151',
+  text3: '#5b6472',
+  accent: '#3730a3',
+  vote: '#b45309',
 };
 const FONT = `-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif`;
 
@@ -76,28 +88,33 @@ const FONT = `-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,'Helvetica Neue
 export function composeDigest(digest: DigestContent, publicUrl: string): ComposedDigest {
   const title = digestTitle(digest.period);
   const webUrl = `${publicUrl}${previewPath(digest.period)}`;
-  const intro = digest.period.frequency === 'daily'
-    ? `The ${digest.papers.length} papers the community is reading most from ${formatDay(digest.period.firstDay)}.`
-    : `The ${digest.papers.length} papers the community read most in week ${Number(digest.period.label.slice(6))}.`;
+  const intro =
+    digest.period.frequency === 'daily'
+      ? `The ${digest.papers.length} papers the community is reading most from ${formatDay(digest.period.firstDay)}.`
+      : `The ${digest.papers.length} papers the community read most in week ${Number(digest.period.label.slice(6))}.`;
   const htmlPapers = digest.papers.map((paper, i) => paperRowHtml(paper, i + 1, publicUrl)).join('');
   const textPapers = digest.papers.map((paper, i) => paperText(paper, i + 1, publicUrl)).join('\n');
   // The web version links to itself nowhere: "view in your browser" is for the emailed copy only.
   const heads = { emailed: htmlHead(title, intro, webUrl, publicUrl), web: htmlHead(title, intro, null, publicUrl) };
   return {
     subject: digestSubject(digest),
-    html: (r) => `${r.unsubscribeUrl ? heads.emailed : heads.web}${htmlPapers}${r.forYou.length > 0 ? forYouHtml(r.forYou, publicUrl) : ''}${htmlFooter(r.unsubscribeUrl, webUrl, publicUrl, digest.period)}`,
-    text: (r) => [
-      `Paperboy — ${title}`,
-      intro,
-      `Web version: ${webUrl}`,
-      '',
-      textPapers,
-      ...(r.forYou.length > 0 ? ['For you', '', r.forYou.map((p, i) => paperText(p, i + 1, publicUrl)).join('\n')] : []),
-      '-- ',
-      `You get this ${digest.period.frequency} digest because you subscribed at ${publicUrl}.`,
-      ...(r.unsubscribeUrl ? [`Unsubscribe (one click): ${r.unsubscribeUrl}`] : []),
-      '',
-    ].join('\n'),
+    html: (r) =>
+      `${r.unsubscribeUrl ? heads.emailed : heads.web}${htmlPapers}${r.forYou.length > 0 ? forYouHtml(r.forYou, publicUrl) : ''}${htmlFooter(r.unsubscribeUrl, webUrl, publicUrl, digest.period)}`,
+    text: (r) =>
+      [
+        `Paperboy — ${title}`,
+        intro,
+        `Web version: ${webUrl}`,
+        '',
+        textPapers,
+        ...(r.forYou.length > 0
+          ? ['For you', '', r.forYou.map((p, i) => paperText(p, i + 1, publicUrl)).join('\n')]
+          : []),
+        '-- ',
+        `You get this ${digest.period.frequency} digest because you subscribed at ${publicUrl}.`,
+        ...(r.unsubscribeUrl ? [`Unsubscribe (one click): ${r.unsubscribeUrl}`] : []),
+        '',
+      ].join('\n'),
   };
 }
 
@@ -184,9 +201,11 @@ function htmlFooter(unsubscribeUrl: string | null, webUrl: string, publicUrl: st
   return `<tr><td class="pb-pad" style="padding:8px 28px 28px 28px;font-family:${FONT};">
 <table role="presentation" class="pb-rule" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-top:1px solid ${C.border};"><tr>
 <td style="padding-top:16px;">
-<p class="pb-text3" style="margin:0;color:${C.text3};font-size:12px;line-height:1.6;">${unsubscribeUrl
-    ? `You get this ${period.frequency} digest because you subscribed at <a class="pb-link" href="${esc(publicUrl)}/" style="color:${C.accent};">${esc(hostOf(publicUrl))}</a>. <a class="pb-link" href="${esc(unsubscribeUrl)}" style="color:${C.accent};text-decoration:underline;">Unsubscribe</a> in one click.`
-    : `This is the web version of the ${period.frequency} digest. <a class="pb-link" href="${esc(publicUrl)}/digest" style="color:${C.accent};text-decoration:underline;">Get it in your inbox</a>.`}
+<p class="pb-text3" style="margin:0;color:${C.text3};font-size:12px;line-height:1.6;">${
+    unsubscribeUrl
+      ? `You get this ${period.frequency} digest because you subscribed at <a class="pb-link" href="${esc(publicUrl)}/" style="color:${C.accent};">${esc(hostOf(publicUrl))}</a>. <a class="pb-link" href="${esc(unsubscribeUrl)}" style="color:${C.accent};text-decoration:underline;">Unsubscribe</a> in one click.`
+      : `This is the web version of the ${period.frequency} digest. <a class="pb-link" href="${esc(publicUrl)}/digest" style="color:${C.accent};text-decoration:underline;">Get it in your inbox</a>.`
+  }
 ${unsubscribeUrl ? ` <a class="pb-link" href="${esc(webUrl)}" style="color:${C.accent};">Web version</a>.` : ''}</p>
 </td></tr></table>
 </td></tr>
@@ -207,5 +226,8 @@ function hostOf(url: string): string {
 }
 
 export function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+  return text.replace(
+    /[&<>"']/g,
+    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!,
+  );
 }

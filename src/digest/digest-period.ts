@@ -22,7 +22,13 @@ export function dailyPeriod(day: string): DigestPeriod {
 
 export function weeklyPeriod(anyDayOfWeek: string): DigestPeriod {
   const week = weekOf(anyDayOfWeek);
-  return { frequency: 'weekly', label: week.label, key: `weekly:${week.label}`, firstDay: week.firstDay, lastDay: week.lastDay };
+  return {
+    frequency: 'weekly',
+    label: week.label,
+    key: `weekly:${week.label}`,
+    firstDay: week.firstDay,
+    lastDay: week.lastDay,
+  };
 }
 
 /** A period from an address or a flag: daily takes a day; weekly takes a week (2026-W30) or any day in it. */

@@ -34,22 +34,37 @@ export function digestCrons(digest: DigestConfig): { frequency: DigestFrequency;
 }
 
 /** The period a run at `now` sends: the default period for today in the configured time zone. */
-export async function scheduledDigestPeriod(store: Store, digest: DigestConfig, frequency: DigestFrequency, now = new Date()): Promise<DigestPeriod> {
+export async function scheduledDigestPeriod(
+  store: Store,
+  digest: DigestConfig,
+  frequency: DigestFrequency,
+  now = new Date(),
+): Promise<DigestPeriod> {
   return defaultDigestPeriod(frequency, todayIn(digest.timeZone, now), await store.latestDay());
 }
 
 /** One run, as the jobs and `paperboy digest send` make it: the default period for today in the configured
  *  time zone (or the period given: chosen by a queued run when it was due, or asked for on the command line). */
-export async function sendScheduledDigest(options: DigestScheduleOptions, frequency: DigestFrequency, now = new Date(),
-  chosen?: DigestPeriod): Promise<DigestRunSummary> {
+export async function sendScheduledDigest(
+  options: DigestScheduleOptions,
+  frequency: DigestFrequency,
+  now = new Date(),
+  chosen?: DigestPeriod,
+): Promise<DigestRunSummary> {
   const { store, config, logger } = options;
   const { digest } = config;
-  const period = chosen ?? await scheduledDigestPeriod(store, digest, frequency, now);
+  const period = chosen ?? (await scheduledDigestPeriod(store, digest, frequency, now));
   const mailer = createMailer(config.mail, { pool: digest.concurrency });
   try {
     return await runDigest({
-      store, mailer, logger, config: digest, publicUrl: config.publicUrl, mailFrom: config.mail.replyTo ?? config.mail.from, period,
-      forYou: options.forYou ?? await storeForYouProvider(store),
+      store,
+      mailer,
+      logger,
+      config: digest,
+      publicUrl: config.publicUrl,
+      mailFrom: config.mail.replyTo ?? config.mail.from,
+      period,
+      forYou: options.forYou ?? (await storeForYouProvider(store)),
     });
   } finally {
     mailer.close();

@@ -66,7 +66,18 @@ const PAGE = 500;
 export async function runDigest(options: DigestRunOptions): Promise<DigestRunSummary> {
   const { store, logger, config, period } = options;
   const started = performance.now();
-  const summary: DigestRunSummary = { periodKey: period.key, papers: 0, attempted: 0, elsewhere: 0, sent: 0, deferred: 0, failed: 0, suspended: 0, seconds: 0, skipped: null };
+  const summary: DigestRunSummary = {
+    periodKey: period.key,
+    papers: 0,
+    attempted: 0,
+    elsewhere: 0,
+    sent: 0,
+    deferred: 0,
+    failed: 0,
+    suspended: 0,
+    seconds: 0,
+    skipped: null,
+  };
   const digest = await loadDigest(store, period, config.top);
   summary.papers = digest.papers.length;
   if (digest.papers.length === 0) {
@@ -93,7 +104,9 @@ export async function runDigest(options: DigestRunOptions): Promise<DigestRunSum
       const worker = async () => {
         for (let subscription = await next(); subscription; subscription = await next()) {
           const messageId = digestMessageId(period, subscription.id, options.publicUrl);
-          if (!await store.subscriptions.claimDelivery(subscription.id, period.key, runId, messageId, leaseEnd(), now())) {
+          if (
+            !(await store.subscriptions.claimDelivery(subscription.id, period.key, runId, messageId, leaseEnd(), now()))
+          ) {
             heldElsewhere.add(subscription.id);
             continue;
           }
@@ -108,7 +121,10 @@ export async function runDigest(options: DigestRunOptions): Promise<DigestRunSum
       await Promise.all(Array.from({ length: config.concurrency }, worker));
       if (heldElsewhere.size === 0) break;
       if (heldElsewhere.size !== waitingFor) {
-        logger.info({ period: period.key, runId, deliveries: heldElsewhere.size }, 'waiting for deliveries another run has claimed');
+        logger.info(
+          { period: period.key, runId, deliveries: heldElsewhere.size },
+          'waiting for deliveries another run has claimed',
+        );
         waitingFor = heldElsewhere.size;
       }
       for (const id of heldElsewhere) metElsewhere.add(id);
@@ -125,17 +141,29 @@ export async function runDigest(options: DigestRunOptions): Promise<DigestRunSum
 }
 
 /** The live run's heartbeat: its claims never end while it runs, however slow a message is. */
-function renewWhileRunning(options: DigestRunOptions, runId: string, leaseEnd: () => Date, everyMs: number): () => void {
+function renewWhileRunning(
+  options: DigestRunOptions,
+  runId: string,
+  leaseEnd: () => Date,
+  everyMs: number,
+): () => void {
   const { store, logger, period } = options;
   const timer = setInterval(() => {
-    store.subscriptions.renewClaims(period.key, runId, leaseEnd())
-      .catch((error: unknown) => logger.warn({ err: error, period: period.key }, 'could not renew the claims of this digest run'));
+    store.subscriptions
+      .renewClaims(period.key, runId, leaseEnd())
+      .catch((error: unknown) =>
+        logger.warn({ err: error, period: period.key }, 'could not renew the claims of this digest run'),
+      );
   }, everyMs);
   return () => clearInterval(timer);
 }
 
 /** Pages through pending recipients by id, leaving out those in `skip`; safe to call from several workers at once. */
-function recipientQueue(store: Store, period: DigestPeriod, skip: ReadonlySet<number>): () => Promise<Subscription | null> {
+function recipientQueue(
+  store: Store,
+  period: DigestPeriod,
+  skip: ReadonlySet<number>,
+): () => Promise<Subscription | null> {
   let buffer: Subscription[] = [];
   let afterId = 0;
   let done = false;
@@ -158,8 +186,14 @@ function recipientQueue(store: Store, period: DigestPeriod, skip: ReadonlySet<nu
 
 /** Sends one claimed delivery and records its outcome. */
 async function deliver(
-  options: DigestRunOptions, runId: string, digest: DigestContent, composed: ComposedDigest, secret: string, subscription: Subscription,
-  messageId: string, limiter: () => Promise<void>,
+  options: DigestRunOptions,
+  runId: string,
+  digest: DigestContent,
+  composed: ComposedDigest,
+  secret: string,
+  subscription: Subscription,
+  messageId: string,
+  limiter: () => Promise<void>,
 ): Promise<Outcome> {
   const { store, mailer, logger, config, period } = options;
   const now = options.now ?? (() => new Date());
@@ -172,7 +206,10 @@ async function deliver(
       const shown = new Set(digest.papers.map((p) => p.id));
       forYou = (await options.forYou(subscription, digest)).filter((p) => !shown.has(p.id)).slice(0, 5);
     } catch (error) {
-      logger.warn({ err: error, subscription: subscription.id }, 'for-you papers failed; sending the digest without them');
+      logger.warn(
+        { err: error, subscription: subscription.id },
+        'for-you papers failed; sending the digest without them',
+      );
     }
   }
   const parts = { unsubscribeUrl, forYou };
@@ -197,17 +234,32 @@ async function deliver(
     } catch (error) {
       const reason = describeError(error);
       if (classifySendError(error) === 'permanent') {
-        const { suspended } = await store.subscriptions.markFailed(subscription.id, period.key, reason, config.maxHardBounces, now());
-        logger.warn({ subscription: subscription.id, period: period.key, reason, suspended }, 'digest refused permanently');
+        const { suspended } = await store.subscriptions.markFailed(
+          subscription.id,
+          period.key,
+          reason,
+          config.maxHardBounces,
+          now(),
+        );
+        logger.warn(
+          { subscription: subscription.id, period: period.key, reason, suspended },
+          'digest refused permanently',
+        );
         return suspended ? 'suspended' : 'failed';
       }
       if (attempt >= config.attempts) {
         await store.subscriptions.markDeferred(subscription.id, period.key, runId, reason, now());
-        logger.warn({ subscription: subscription.id, period: period.key, reason, attempts: attempt }, 'digest deferred to the next run');
+        logger.warn(
+          { subscription: subscription.id, period: period.key, reason, attempts: attempt },
+          'digest deferred to the next run',
+        );
         return 'deferred';
       }
       const wait = config.backoffMs * 2 ** (attempt - 1);
-      logger.info({ subscription: subscription.id, reason, attempt, retryInMs: wait }, 'transient send failure; retrying');
+      logger.info(
+        { subscription: subscription.id, reason, attempt, retryInMs: wait },
+        'transient send failure; retrying',
+      );
       await (options.sleep ?? sleep)(wait);
     }
   }

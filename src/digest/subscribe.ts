@@ -27,11 +27,18 @@ export interface SubscribeContext {
 }
 
 /** Handles a (checked) address from the subscribe box. Resolves once the store is updated; mail goes out after. */
-export async function requestSubscription(ctx: SubscribeContext, email: string, frequency: DigestFrequency): Promise<{ mail: Promise<void> }> {
+export async function requestSubscription(
+  ctx: SubscribeContext,
+  email: string,
+  frequency: DigestFrequency,
+): Promise<{ mail: Promise<void> }> {
   const now = (ctx.now ?? (() => new Date()))();
   const { subscription } = await ctx.store.subscriptions.requestSubscription(email, frequency, now);
   const wanted = subscription.status !== 'active' || subscription.frequency !== frequency;
-  if (!wanted || !(await ctx.store.subscriptions.claimConfirmationSlot(subscription.id, CONFIRMATION_INTERVAL_SECONDS, now))) {
+  if (
+    !wanted ||
+    !(await ctx.store.subscriptions.claimConfirmationSlot(subscription.id, CONFIRMATION_INTERVAL_SECONDS, now))
+  ) {
     return { mail: Promise.resolve() };
   }
   const mail = sendConfirmation(ctx, subscription, frequency, now).catch((error: unknown) => {
@@ -40,11 +47,18 @@ export async function requestSubscription(ctx: SubscribeContext, email: string, 
   return { mail };
 }
 
-async function sendConfirmation(ctx: SubscribeContext, subscription: Subscription, frequency: DigestFrequency, now: Date): Promise<void> {
+async function sendConfirmation(
+  ctx: SubscribeContext,
+  subscription: Subscription,
+  frequency: DigestFrequency,
+  now: Date,
+): Promise<void> {
   const secret = await ctx.store.subscriptions.signingSecret();
   const link = `${ctx.publicUrl}/digest/confirm/${confirmToken(secret, subscription.id, subscription.email, frequency, now)}`;
   const change = subscription.status === 'active';
-  const what = change ? `switch your Paperboy digest to ${frequency}` : `get the ${frequency} Paperboy digest of trending papers`;
+  const what = change
+    ? `switch your Paperboy digest to ${frequency}`
+    : `get the ${frequency} Paperboy digest of trending papers`;
   await ctx.mailer.send({
     to: subscription.email,
     subject: change ? `Confirm: switch to the ${frequency} digest` : `Confirm your ${frequency} Paperboy digest`,
@@ -75,7 +89,11 @@ export type LinkResult =
   | { ok: false; reason: 'invalid' | 'expired' };
 
 /** Checks a signed link of the given purpose against the subscription it names. */
-export async function checkLink(ctx: SubscribeContext, token: string, purpose: 'confirm' | 'unsubscribe'): Promise<LinkResult> {
+export async function checkLink(
+  ctx: SubscribeContext,
+  token: string,
+  purpose: 'confirm' | 'unsubscribe',
+): Promise<LinkResult> {
   const now = (ctx.now ?? (() => new Date()))();
   const id = /^[cu]\.([1-9]\d{0,15})\./.exec(token)?.[1];
   const subscription = id ? await ctx.store.subscriptions.getSubscription(Number(id)) : null;
@@ -83,7 +101,11 @@ export async function checkLink(ctx: SubscribeContext, token: string, purpose: '
   const check: TokenCheck = verifyToken(await ctx.store.subscriptions.signingSecret(), token, subscription.email, now);
   if (!check.ok) return { ok: false, reason: check.reason === 'expired' ? 'expired' : 'invalid' };
   if (check.payload.purpose !== purpose) return { ok: false, reason: 'invalid' };
-  return { ok: true, subscription, frequency: check.payload.purpose === 'confirm' ? check.payload.frequency : subscription.frequency };
+  return {
+    ok: true,
+    subscription,
+    frequency: check.payload.purpose === 'confirm' ? check.payload.frequency : subscription.frequency,
+  };
 }
 
 export async function confirm(ctx: SubscribeContext, token: string): Promise<LinkResult> {
@@ -97,14 +119,25 @@ export async function confirm(ctx: SubscribeContext, token: string): Promise<Lin
 export async function unsubscribe(ctx: SubscribeContext, token: string): Promise<LinkResult> {
   const link = await checkLink(ctx, token, 'unsubscribe');
   if (!link.ok) return link;
-  const subscription = await ctx.store.subscriptions.unsubscribe(link.subscription.id, (ctx.now ?? (() => new Date()))());
+  const subscription = await ctx.store.subscriptions.unsubscribe(
+    link.subscription.id,
+    (ctx.now ?? (() => new Date()))(),
+  );
   return { ok: true, subscription: subscription!, frequency: subscription!.frequency };
 }
 
 /** The unsubscribe link also resubscribes: whoever holds it received a digest at that address. */
-export async function resubscribe(ctx: SubscribeContext, token: string, frequency: DigestFrequency): Promise<LinkResult> {
+export async function resubscribe(
+  ctx: SubscribeContext,
+  token: string,
+  frequency: DigestFrequency,
+): Promise<LinkResult> {
   const link = await checkLink(ctx, token, 'unsubscribe');
   if (!link.ok) return link;
-  const subscription = await ctx.store.subscriptions.activate(link.subscription.id, frequency, (ctx.now ?? (() => new Date()))());
+  const subscription = await ctx.store.subscriptions.activate(
+    link.subscription.id,
+    frequency,
+    (ctx.now ?? (() => new Date()))(),
+  );
   return { ok: true, subscription: subscription!, frequency };
 }

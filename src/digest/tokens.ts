@@ -17,7 +17,9 @@ export type TokenPayload =
   | { purpose: 'confirm'; id: number; frequency: DigestFrequency; expires: number }
   | { purpose: 'unsubscribe'; id: number };
 
-export type TokenCheck = { ok: true; payload: TokenPayload } | { ok: false; reason: 'malformed' | 'signature' | 'expired' };
+export type TokenCheck =
+  | { ok: true; payload: TokenPayload }
+  | { ok: false; reason: 'malformed' | 'signature' | 'expired' };
 
 const FREQ_CODE: Record<DigestFrequency, string> = { daily: 'd', weekly: 'w' };
 
@@ -29,7 +31,10 @@ function body(payload: TokenPayload): string {
 
 function signature(secret: string, text: string, email: string): Buffer {
   // 128 bits of the HMAC are plenty against forgery and keep links short.
-  return createHmac('sha256', secret).update(`${text}\n${emailKey(email)}`).digest().subarray(0, 16);
+  return createHmac('sha256', secret)
+    .update(`${text}\n${emailKey(email)}`)
+    .digest()
+    .subarray(0, 16);
 }
 
 export function signToken(secret: string, payload: TokenPayload, email: string): string {
@@ -41,7 +46,13 @@ export function signToken(secret: string, payload: TokenPayload, email: string):
 export function readToken(token: string): TokenPayload | null {
   if (token.length > 200) return null;
   let m = /^c\.([1-9]\d{0,15})\.([dw])\.(\d{1,12})\.[A-Za-z0-9_-]{22}$/.exec(token);
-  if (m) return { purpose: 'confirm', id: Number(m[1]), frequency: m[2] === 'd' ? 'daily' : 'weekly', expires: Number(m[3]) };
+  if (m)
+    return {
+      purpose: 'confirm',
+      id: Number(m[1]),
+      frequency: m[2] === 'd' ? 'daily' : 'weekly',
+      expires: Number(m[3]),
+    };
   m = /^u\.([1-9]\d{0,15})\.[A-Za-z0-9_-]{22}$/.exec(token);
   if (m) return { purpose: 'unsubscribe', id: Number(m[1]) };
   return null;
@@ -59,7 +70,11 @@ export function verifyToken(secret: string, token: string, email: string, now: D
 }
 
 export function confirmToken(secret: string, id: number, email: string, frequency: DigestFrequency, now: Date): string {
-  return signToken(secret, { purpose: 'confirm', id, frequency, expires: Math.floor(now.getTime() / 1000) + CONFIRM_TTL_SECONDS }, email);
+  return signToken(
+    secret,
+    { purpose: 'confirm', id, frequency, expires: Math.floor(now.getTime() / 1000) + CONFIRM_TTL_SECONDS },
+    email,
+  );
 }
 
 export function unsubscribeToken(secret: string, id: number, email: string): string {

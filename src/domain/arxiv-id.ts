@@ -12,7 +12,9 @@ export function normalizeArxivId(text: string): string | null {
 
 /** Finds an arXiv id in free text or a URL (arxiv.org/abs/…, /pdf/…, arXiv:…). */
 export function findArxivId(text: string): string | null {
-  const match = /(?:arxiv\.org\/(?:abs|pdf|html)\/|arxiv:\s*|^|\s)((?:\d{4}\.\d{4,5})|(?:[a-z][a-z-]*(?:\.[A-Z]{2})?\/\d{7}))(?:v\d+)?(?:\.pdf)?(?=$|[\s?#/])/i
-    .exec(text.trim());
+  const match =
+    /(?:arxiv\.org\/(?:abs|pdf|html)\/|arxiv:\s*|^|\s)((?:\d{4}\.\d{4,5})|(?:[a-z][a-z-]*(?:\.[A-Z]{2})?\/\d{7}))(?:v\d+)?(?:\.pdf)?(?=$|[\s?#/])/i.exec(
+      text.trim(),
+    );
   return match ? normalizeArxivId(match[1]!) : null;
 }

@@ -35,17 +35,32 @@ export function checkAddress(input: string): AddressCheck {
   if (/\s/.test(email)) return { ok: false, error: 'An email address cannot contain spaces.' };
   const at = email.lastIndexOf('@');
   if (at <= 0 || at === email.length - 1 || email.indexOf('@') !== at) {
-    return { ok: false, error: 'An email address looks like name@example.org: one @ with a name before it and a domain after it.' };
+    return {
+      ok: false,
+      error: 'An email address looks like name@example.org: one @ with a name before it and a domain after it.',
+    };
   }
   const local = email.slice(0, at);
   const domain = email.slice(at + 1);
-  if (local.length > MAX_LOCAL_LENGTH) return { ok: false, error: `The part before the @ is too long (at most ${MAX_LOCAL_LENGTH} characters).` };
+  if (local.length > MAX_LOCAL_LENGTH)
+    return { ok: false, error: `The part before the @ is too long (at most ${MAX_LOCAL_LENGTH} characters).` };
   if (!LOCAL_PART.test(local)) {
-    return { ok: false, error: 'The part before the @ may hold letters, digits, dots (not two in a row, not first or last) and !#$%&\'*+/=?^_`{|}~- only.' };
+    return {
+      ok: false,
+      error:
+        "The part before the @ may hold letters, digits, dots (not two in a row, not first or last) and !#$%&'*+/=?^_`{|}~- only.",
+    };
   }
   const labels = domain.split('.');
-  if (labels.length < 2 || !labels.every((label) => LABEL.test(label)) || !/^(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]+)$/.test(labels.at(-1)!)) {
-    return { ok: false, error: `“${domain.slice(0, 80)}” is not a valid domain name; it should look like example.org.` };
+  if (
+    labels.length < 2 ||
+    !labels.every((label) => LABEL.test(label)) ||
+    !/^(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]+)$/.test(labels.at(-1)!)
+  ) {
+    return {
+      ok: false,
+      error: `“${domain.slice(0, 80)}” is not a valid domain name; it should look like example.org.`,
+    };
   }
   return { ok: true, email };
 }

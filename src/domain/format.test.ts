@@ -1,7 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  excerpt, formatCount, formatDay, formatPeriod, formatRange, initials, plural, safeUrl, shortRepoName,
+  excerpt,
+  formatCount,
+  formatDay,
+  formatPeriod,
+  formatRange,
+  initials,
+  plural,
+  safeUrl,
+  shortRepoName,
 } from './format.ts';
 import { parseMonth, parseWeek, dayPeriod } from './periods.ts';
 

@@ -16,9 +16,17 @@ test('handles: 2–24 characters, a–z, 0–9 and single dashes between them; a
   assert.deepEqual(checkHandle('x9'), { ok: true, handle: 'x9' });
   assert.deepEqual(checkHandle('a'.repeat(24)), { ok: true, handle: 'a'.repeat(24) });
   for (const [input, error] of [
-    ['a', /2 to 24 characters/], ['a'.repeat(25), /2 to 24 characters/], ['', /2 to 24 characters/],
-    ['ada lovelace', /a–z, the digits 0–9 and dashes/], ['ada_l', /a–z/], ['adä', /a–z/], ['ada.l', /a–z/],
-    ['<script>', /a–z/], ['-ada', /Dashes go between/], ['ada-', /Dashes go between/], ['ada--l', /two in a row/],
+    ['a', /2 to 24 characters/],
+    ['a'.repeat(25), /2 to 24 characters/],
+    ['', /2 to 24 characters/],
+    ['ada lovelace', /a–z, the digits 0–9 and dashes/],
+    ['ada_l', /a–z/],
+    ['adä', /a–z/],
+    ['ada.l', /a–z/],
+    ['<script>', /a–z/],
+    ['-ada', /Dashes go between/],
+    ['ada-', /Dashes go between/],
+    ['ada--l', /two in a row/],
   ] as const) {
     const checked = checkHandle(input);
     assert.equal(checked.ok, false, input);
@@ -26,7 +34,7 @@ test('handles: 2–24 characters, a–z, 0–9 and single dashes between them; a
   }
 });
 
-test('a deleted account\'s name can be neither chosen nor a Hugging Face name', () => {
+test("a deleted account's name can be neither chosen nor a Hugging Face name", () => {
   assert.equal(checkHandle(tombstoneName(42)).ok, false);
   assert.notEqual(tombstoneName(1), tombstoneName(2));
 });

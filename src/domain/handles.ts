@@ -46,7 +46,10 @@ export function checkHandle(input: string): HandleCheck {
     return { ok: false, error: 'A handle may hold the letters a–z, the digits 0–9 and dashes only.' };
   }
   if (handle.startsWith('-') || handle.endsWith('-') || handle.includes('--')) {
-    return { ok: false, error: 'Dashes go between letters or digits, one at a time (not first, last or two in a row).' };
+    return {
+      ok: false,
+      error: 'Dashes go between letters or digits, one at a time (not first, last or two in a row).',
+    };
   }
   return { ok: true, handle };
 }
@@ -58,6 +61,7 @@ export type DisplayNameCheck = { ok: true; name: string } | { ok: false; error: 
 /** A display name as typed, runs of white space made one space: 1–60 characters. */
 export function checkDisplayName(input: string): DisplayNameCheck {
   const name = input.replace(/\s+/g, ' ').trim();
-  if (name === '' || name.length > DISPLAY_NAME_MAX) return { ok: false, error: `A display name has 1 to ${DISPLAY_NAME_MAX} characters.` };
+  if (name === '' || name.length > DISPLAY_NAME_MAX)
+    return { ok: false, error: `A display name has 1 to ${DISPLAY_NAME_MAX} characters.` };
   return { ok: true, name };
 }

@@ -37,7 +37,11 @@ function utf8Bytes(text: string): number {
 }
 
 /** `label is N bytes, more than the L allowed`, or null when the text fits (or is absent). */
-function textProblem(label: string, text: string | null | undefined, limit: number = PAPER_LIMITS.textBytes): string | null {
+function textProblem(
+  label: string,
+  text: string | null | undefined,
+  limit: number = PAPER_LIMITS.textBytes,
+): string | null {
   if (text === null || text === undefined) return null;
   // Cheap first: no UTF-16 code unit takes more than 3 bytes.
   if (text.length * 3 <= limit) return null;

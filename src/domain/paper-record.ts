@@ -32,13 +32,15 @@ export function cleanTitle(title: string): string {
 
 /** Turns an organization's display name into its URL slug: "Seoul National University" -> "seoul-national-university". */
 export function organizationSlug(fullname: string): string {
-  return fullname
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80) || 'org';
+  return (
+    fullname
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 80) || 'org'
+  );
 }
 
 function keep<T>(incoming: T | null | undefined, existing: T | null): T | null {
@@ -53,7 +55,11 @@ function keepList<T>(incoming: T[] | undefined, existing: T[]): T[] {
  * Fields the source states replace what is stored; fields it leaves out keep their stored value.
  * Counts from sources only grow (the highest snapshot wins), so import order does not matter.
  */
-export function mergePaper(existing: PaperRecord | null, input: PaperInput, organization: Organization | null): PaperRecord {
+export function mergePaper(
+  existing: PaperRecord | null,
+  input: PaperInput,
+  organization: Organization | null,
+): PaperRecord {
   return {
     id: input.id,
     title: cleanTitle(input.title),

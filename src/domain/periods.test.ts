@@ -12,7 +12,12 @@ test('parseDay accepts real days and rejects impossible ones', () => {
 });
 
 test('ISO weeks start on Monday and week 1 holds January 4th', () => {
-  assert.deepEqual(parseWeek('2026-W01'), { kind: 'week', label: '2026-W01', firstDay: '2025-12-29', lastDay: '2026-01-04' });
+  assert.deepEqual(parseWeek('2026-W01'), {
+    kind: 'week',
+    label: '2026-W01',
+    firstDay: '2025-12-29',
+    lastDay: '2026-01-04',
+  });
   assert.equal(parseWeek('2026-W30')?.firstDay, '2026-07-20');
   assert.equal(parseWeek('2020-W53')?.lastDay, '2021-01-03');
   assert.equal(parseWeek('2021-W53'), null);
@@ -23,11 +28,19 @@ test('ISO weeks start on Monday and week 1 holds January 4th', () => {
 });
 
 test('months cover their whole range, and periods shift by one', () => {
-  assert.deepEqual(parseMonth('2024-02'), { kind: 'month', label: '2024-02', firstDay: '2024-02-01', lastDay: '2024-02-29' });
+  assert.deepEqual(parseMonth('2024-02'), {
+    kind: 'month',
+    label: '2024-02',
+    firstDay: '2024-02-01',
+    lastDay: '2024-02-29',
+  });
   assert.equal(parseMonth('2024-13'), null);
   assert.equal(shiftPeriod(monthOf('2026-01-15'), -1).label, '2025-12');
   assert.equal(shiftPeriod(weekOf('2025-12-31'), 1).label, '2026-W02');
-  assert.equal(shiftPeriod({ kind: 'day', label: '2026-03-01', firstDay: '2026-03-01', lastDay: '2026-03-01' }, -1).label, '2026-02-28');
+  assert.equal(
+    shiftPeriod({ kind: 'day', label: '2026-03-01', firstDay: '2026-03-01', lastDay: '2026-03-01' }, -1).label,
+    '2026-02-28',
+  );
 });
 
 test('toIsoInstant always ends in Z', () => {

@@ -78,7 +78,12 @@ export function parseWeek(text: string): Period | null {
 function weekPeriod(year: number, week: number): Period {
   const monday = new Date(isoWeekOneMonday(year).getTime() + (week - 1) * 7 * DAY_MS);
   const firstDay = toDay(monday);
-  return { kind: 'week', label: `${String(year).padStart(4, '0')}-W${String(week).padStart(2, '0')}`, firstDay, lastDay: addDays(firstDay, 6) };
+  return {
+    kind: 'week',
+    label: `${String(year).padStart(4, '0')}-W${String(week).padStart(2, '0')}`,
+    firstDay,
+    lastDay: addDays(firstDay, 6),
+  };
 }
 
 export function parseMonth(text: string): Period | null {
@@ -93,7 +98,12 @@ export function parseMonth(text: string): Period | null {
 function monthPeriod(year: number, month: number): Period {
   const firstDay = toDay(utcDate(year, month - 1, 1));
   const lastDay = toDay(utcDate(year, month, 0));
-  return { kind: 'month', label: `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}`, firstDay, lastDay };
+  return {
+    kind: 'month',
+    label: `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}`,
+    firstDay,
+    lastDay,
+  };
 }
 
 export function parsePeriod(kind: PeriodKind, text: string): Period | null {

@@ -4,7 +4,7 @@ import { trendingScore, ageInHours, trendingReference, trendingWindow } from './
 
 test('trending score has exact values for fixed inputs', () => {
   // (10 + 2*3 + 1) / (22 + 2)^1.5 = 17 / 117.575...
-  assert.equal(trendingScore(10, 3, 22).toFixed(6), (17 / Math.pow(24, 1.5)).toFixed(6));
+  assert.equal(trendingScore(10, 3, 22).toFixed(6), (17 / 24 ** 1.5).toFixed(6));
   assert.equal(trendingScore(10, 3, 22).toFixed(6), '0.144588');
   assert.equal(trendingScore(0, 0, 0).toFixed(6), '0.353553');
 });

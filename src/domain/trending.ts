@@ -19,7 +19,7 @@ export const TRENDING_AGE_OFFSET_HOURS = 2;
 
 export function trendingScore(upvotes: number, comments: number, ageHours: number): number {
   const age = Math.max(0, ageHours);
-  return (upvotes + TRENDING_COMMENT_WEIGHT * comments + 1) / Math.pow(age + TRENDING_AGE_OFFSET_HOURS, TRENDING_GRAVITY);
+  return (upvotes + TRENDING_COMMENT_WEIGHT * comments + 1) / (age + TRENDING_AGE_OFFSET_HOURS) ** TRENDING_GRAVITY;
 }
 
 export function ageInHours(submittedAt: string, now: Date): number {

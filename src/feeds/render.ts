@@ -40,7 +40,8 @@ export interface FeedSpec {
 }
 
 /** Characters XML 1.0 does not allow (C0 controls but tab, CR and LF; lone surrogates; U+FFFE/U+FFFF). */
-const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const NOT_XML =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function cleanText(text: string): string {
   return text.replace(NOT_XML, '');
@@ -52,7 +53,12 @@ export function oneLine(text: string): string {
 }
 
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 export function feedUrl(publicUrl: string, feedPath: string, format: FeedFormat, query = ''): string {
@@ -90,20 +96,33 @@ function item(paper: Paper, date: Date, format: FeedFormat, publicUrl: string): 
   const summary = escapeHtml(cleanText(paper.summary).trim());
   const authors: Author[] = paper.authors.filter((a) => !a.hidden).map((a) => ({ name: oneLine(a.name) }));
   const categories = paper.categories.map((name) => ({ name: cleanText(name), term: cleanText(name) }));
-  const base: Item = { title: format === 'atom' ? escapeHtml(title) : title, id: url, link: url, date, description: summary, category: categories };
+  const base: Item = {
+    title: format === 'atom' ? escapeHtml(title) : title,
+    id: url,
+    link: url,
+    date,
+    description: summary,
+    category: categories,
+  };
   if (format === 'rss') {
     // RSS's <author> must be an e-mail address: the names go in one Dublin Core creator, as in arXiv's own
     // feeds (the `content` field makes the library declare the dc namespace; it carries the abstract).
     return {
       ...base,
       content: summary,
-      ...(authors.length > 0 ? { extensions: [{ name: 'dc:creator', objects: { _text: authors.map((a) => a.name).join(', ') } }] } : {}),
+      ...(authors.length > 0
+        ? { extensions: [{ name: 'dc:creator', objects: { _text: authors.map((a) => a.name).join(', ') } }] }
+        : {}),
     };
   }
   if (format === 'json') {
     // JSON Feed 1.0 has one author per item; the full list goes in an extension object. The library reads the
     // first author of a list it is given, so a paper without authors (a sixth of arXiv's records) gets none.
-    return { ...base, ...(authors.length > 0 ? { author: authors.slice(0, 1) } : {}), extensions: [{ name: '_paperboy', objects: { arxiv_id: paper.id, authors: authors.map((a) => a.name) } }] };
+    return {
+      ...base,
+      ...(authors.length > 0 ? { author: authors.slice(0, 1) } : {}),
+      extensions: [{ name: '_paperboy', objects: { arxiv_id: paper.id, authors: authors.map((a) => a.name) } }],
+    };
   }
   return { ...base, author: authors };
 }

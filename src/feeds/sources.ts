@@ -16,13 +16,21 @@ export const FEED_ITEMS = 50;
 /** The daily feed holds the papers of the days with papers in this many days up to the latest one. */
 export const DAILY_FEED_DAYS = 7;
 
-const byEntry = (entries: DailyEntry[]): FeedEntry[] => entries.map((e) => ({ paper: e.paper, date: new Date(e.submittedAt) }));
-const byPublication = (papers: Paper[]): FeedEntry[] => papers.map((paper) => ({ paper, date: new Date(paper.publishedAt) }));
+const byEntry = (entries: DailyEntry[]): FeedEntry[] =>
+  entries.map((e) => ({ paper: e.paper, date: new Date(e.submittedAt) }));
+const byPublication = (papers: Paper[]): FeedEntry[] =>
+  papers.map((paper) => ({ paper, date: new Date(paper.publishedAt) }));
 
 /** The latest days of Daily Papers, newest day first, most upvoted first within a day; or one day. */
 export async function dailyFeed(store: Store, day: string | null): Promise<FeedSpec> {
   if (day !== null) {
-    const entries = await store.listDaily({ firstDay: day, lastDay: day, sort: 'upvotes', offset: 0, limit: FEED_ITEMS });
+    const entries = await store.listDaily({
+      firstDay: day,
+      lastDay: day,
+      sort: 'upvotes',
+      offset: 0,
+      limit: FEED_ITEMS,
+    });
     const label = formatPeriod(dayPeriod(day));
     return {
       title: `Daily Papers — ${label}`,
@@ -36,7 +44,13 @@ export async function dailyFeed(store: Store, day: string | null): Promise<FeedS
   }
   const latest = await store.latestDay();
   const entries = latest
-    ? await store.listDaily({ firstDay: addDays(latest, -(DAILY_FEED_DAYS - 1)), lastDay: latest, sort: 'latest', offset: 0, limit: FEED_ITEMS })
+    ? await store.listDaily({
+        firstDay: addDays(latest, -(DAILY_FEED_DAYS - 1)),
+        lastDay: latest,
+        sort: 'latest',
+        offset: 0,
+        limit: FEED_ITEMS,
+      })
     : [];
   return {
     title: 'Daily Papers',
@@ -64,7 +78,10 @@ export async function trendingFeed(store: Store): Promise<FeedSpec> {
 
 /** An organization's papers, newest first; null for an unknown organization. */
 export async function organizationFeedSpec(store: Store, name: string): Promise<FeedSpec | null> {
-  const [summary, papers] = await Promise.all([store.getOrganization(name), store.papersOfOrganization(name, 0, FEED_ITEMS)]);
+  const [summary, papers] = await Promise.all([
+    store.getOrganization(name),
+    store.papersOfOrganization(name, 0, FEED_ITEMS),
+  ]);
   if (!summary) return null;
   const org = summary.organization;
   return {

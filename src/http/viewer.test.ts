@@ -9,9 +9,15 @@ test('the cards of one page ask the store once which of them the member saved', 
   const store = memoryStore();
   await importPath(store, DAY_FIXTURES);
   const latest = (await store.latestDay())!;
-  const ids = (await store.listDaily({ firstDay: latest, lastDay: latest, sort: 'upvotes', offset: 0, limit: 3 })).map((e) => e.paper.id);
+  const ids = (await store.listDaily({ firstDay: latest, lastDay: latest, sort: 'upvotes', offset: 0, limit: 3 })).map(
+    (e) => e.paper.id,
+  );
   const ada = await store.community.accountForEmail('ada@example.org', new Date());
-  const list = (await store.collections.createCollection(ada.id, { name: 'Read', description: '', isPublic: false }, new Date()))!;
+  const list = (await store.collections.createCollection(
+    ada.id,
+    { name: 'Read', description: '', isPublic: false },
+    new Date(),
+  ))!;
   await store.collections.addItem(list.id, ada.id, ids[1]!, new Date());
 
   let queries = 0;
@@ -29,7 +35,13 @@ test('the cards of one page ask the store once which of them the member saved', 
     return c.text('ok');
   });
   await app.request('/');
-  assert.deepEqual(ids.map((id) => viewer!.saved.get(id) ?? []), [[], [list.id], []]);
-  assert.deepEqual(viewer!.collections.map((c) => c.id), [list.id]);
+  assert.deepEqual(
+    ids.map((id) => viewer!.saved.get(id) ?? []),
+    [[], [list.id], []],
+  );
+  assert.deepEqual(
+    viewer!.collections.map((c) => c.id),
+    [list.id],
+  );
   assert.equal(queries, 1);
 });

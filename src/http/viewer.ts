@@ -73,7 +73,8 @@ export function isModerator(account: Account | null): boolean {
 
 /** A local path to go back to after a form; anything else (other sites, //host, odd schemes) goes home. */
 export function safeReturnPath(value: unknown, fallback = '/'): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.includes('\\')) return fallback;
+  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.includes('\\'))
+    return fallback;
   return /^[\x21-\x7e]{1,2000}$/.test(value) ? value : fallback;
 }
 

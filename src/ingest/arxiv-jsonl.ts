@@ -71,15 +71,17 @@ export function parseJsonlLine(line: string): JsonlRecord {
   };
   const problem = paperOverLimits(paper);
   if (problem) throw new RecordOverLimits(`${id}: ${problem}`);
-  const entry: DailyEntryInput | null = day ? {
-    day,
-    paperId: id,
-    position: 0,
-    submittedAt: `${day}T00:00:00.000Z`,
-    submittedBy: null,
-    listedPublishedAt: publishedAt,
-    thumbnail: null,
-    isAuthorParticipating: false,
-  } : null;
+  const entry: DailyEntryInput | null = day
+    ? {
+        day,
+        paperId: id,
+        position: 0,
+        submittedAt: `${day}T00:00:00.000Z`,
+        submittedBy: null,
+        listedPublishedAt: publishedAt,
+        thumbnail: null,
+        isAuthorParticipating: false,
+      }
+    : null;
   return { paper, entry };
 }

@@ -33,12 +33,20 @@ export async function mirrorDailyPapers(
   deps: { store: Store; fetcher: PoliteFetcher; logger: Logger },
   request: { upstream: string; from: string; until: string },
 ): Promise<MirrorSummary> {
-  const summary: MirrorSummary = { days: 0, papersNew: 0, papersUpdated: 0, papersUnchanged: 0, entries: 0, failures: [] };
+  const summary: MirrorSummary = {
+    days: 0,
+    papersNew: 0,
+    papersUpdated: 0,
+    papersUnchanged: 0,
+    entries: 0,
+    failures: [],
+  };
   for (let day = request.from; day <= request.until; day = addDays(day, 1)) {
     summary.days++;
     try {
       const response = await deps.fetcher.get(dailyPapersUrl(request.upstream, day));
-      if (response.status !== 200) throw new Error(`upstream answered HTTP ${response.status}: ${response.text.slice(0, 120)}`);
+      if (response.status !== 200)
+        throw new Error(`upstream answered HTTP ${response.status}: ${response.text.slice(0, 120)}`);
       const counts = await deps.store.importBatch(parseDayFile(`${day}.json`, response.text));
       summary.papersNew += counts.papersNew;
       summary.papersUpdated += counts.papersUpdated;

@@ -17,6 +17,8 @@ export async function loadDemoIfEmpty(store: Store, logger: Logger): Promise<Imp
   try {
     return await importDaysAtOnce(store, DEMO_ARCHIVE);
   } catch (error) {
-    throw new Error(`could not load the demo data: ${(error as Error).message}. Nothing of it was written: the next start tries again (PAPERBOY_DEMO=0 starts empty)`);
+    throw new Error(
+      `could not load the demo data: ${(error as Error).message}. Nothing of it was written: the next start tries again (PAPERBOY_DEMO=0 starts empty)`,
+    );
   }
 }

@@ -72,12 +72,22 @@ export function dayFromFileName(name: string): string | null {
 
 function toOrganization(org: z.infer<typeof hfOrganization> | null | undefined): Organization | null {
   if (!org) return null;
-  return { name: org.name, fullname: org.fullname ?? org.name, avatar: org.avatar ?? null, externalId: org._id ?? null };
+  return {
+    name: org.name,
+    fullname: org.fullname ?? org.name,
+    avatar: org.avatar ?? null,
+    externalId: org._id ?? null,
+  };
 }
 
 function toMember(user: z.infer<typeof hfUser> | null | undefined): Member | null {
   if (!user) return null;
-  return { name: user.name, fullname: user.fullname ?? user.name, avatarUrl: user.avatarUrl ?? null, externalId: user._id ?? null };
+  return {
+    name: user.name,
+    fullname: user.fullname ?? user.name,
+    avatarUrl: user.avatarUrl ?? null,
+    externalId: user._id ?? null,
+  };
 }
 
 function unwrap(json: unknown): { items: unknown[]; wrappedDate: string | null } {

@@ -7,7 +7,8 @@ import { pack } from 'tar-stream';
 import { importDaysAtOnce, importPath } from './import-files.ts';
 import { BROKEN_DAY_FIXTURES, DAY_FIXTURES, JSONL_FIXTURE, memoryStore, tempDir } from '../../test/helpers.ts';
 
-const recorded = (day: string) => JSON.parse(readFileSync(join(DAY_FIXTURES, `${day}.json`), 'utf8')) as { paper: { id: string } }[];
+const recorded = (day: string) =>
+  JSON.parse(readFileSync(join(DAY_FIXTURES, `${day}.json`), 'utf8')) as { paper: { id: string } }[];
 
 test('imports a folder of real day files, every paper and every entry', async () => {
   const store = memoryStore();
@@ -15,7 +16,10 @@ test('imports a folder of real day files, every paper and every entry', async ()
   const expected = ['2024-06-03', '2025-06-02', '2026-08-21'].map((d) => recorded(d).length);
   assert.equal(summary.files, 3);
   assert.deepEqual(summary.failures, []);
-  assert.equal(summary.entries, expected.reduce((a, b) => a + b, 0));
+  assert.equal(
+    summary.entries,
+    expected.reduce((a, b) => a + b, 0),
+  );
   const stats = await store.stats();
   assert.equal(stats.days, 3);
   assert.equal(stats.firstDay, '2024-06-03');
@@ -26,9 +30,21 @@ test('imports a folder of real day files, every paper and every entry', async ()
 test('importing the same files twice changes nothing the second time', async () => {
   const store = memoryStore();
   const first = await importPath(store, DAY_FIXTURES);
-  const before = await store.listDaily({ firstDay: '2000-01-01', lastDay: '2100-01-01', sort: 'latest', offset: 0, limit: 1000 });
+  const before = await store.listDaily({
+    firstDay: '2000-01-01',
+    lastDay: '2100-01-01',
+    sort: 'latest',
+    offset: 0,
+    limit: 1000,
+  });
   const second = await importPath(store, DAY_FIXTURES);
-  const afterwards = await store.listDaily({ firstDay: '2000-01-01', lastDay: '2100-01-01', sort: 'latest', offset: 0, limit: 1000 });
+  const afterwards = await store.listDaily({
+    firstDay: '2000-01-01',
+    lastDay: '2100-01-01',
+    sort: 'latest',
+    offset: 0,
+    limit: 1000,
+  });
   assert.equal(second.papersNew, 0);
   assert.equal(second.papersUpdated, 0);
   assert.equal(second.papersUnchanged, first.papersNew);
@@ -40,20 +56,35 @@ test('rejects the real broken days (Python-repr items, also inside the wrapper) 
   const summary = await importPath(store, BROKEN_DAY_FIXTURES);
   assert.equal(summary.failures.length, 2);
   for (const failure of summary.failures) assert.match(failure.reason, /strings \(Python repr\?\), not JSON objects/);
-  assert.deepEqual(summary.failures.map((f) => f.file), ['2024-12-11.json', '2025-01-10.json']);
+  assert.deepEqual(
+    summary.failures.map((f) => f.file),
+    ['2024-12-11.json', '2025-01-10.json'],
+  );
   assert.equal((await store.stats()).papers, 0);
 });
 
 test('accepts the wrapped {status,date,count,data} form and takes the day from the file name', async () => {
   const dir = tempDir();
   const items = recorded('2024-06-03');
-  writeFileSync(join(dir, '2024-06-03.json'), JSON.stringify({ status: 'success', date: '2024-06-03', count: items.length, data: items }));
+  writeFileSync(
+    join(dir, '2024-06-03.json'),
+    JSON.stringify({ status: 'success', date: '2024-06-03', count: items.length, data: items }),
+  );
   const store = memoryStore();
   const summary = await importPath(store, dir);
   assert.deepEqual(summary.failures, []);
   assert.equal(summary.entries, items.length);
-  const listed = await store.listDaily({ firstDay: '2024-06-03', lastDay: '2024-06-03', sort: 'upvotes', offset: 0, limit: 100 });
-  assert.deepEqual(listed.map((e) => e.paper.id), items.map((i) => i.paper.id));
+  const listed = await store.listDaily({
+    firstDay: '2024-06-03',
+    lastDay: '2024-06-03',
+    sort: 'upvotes',
+    offset: 0,
+    limit: 100,
+  });
+  assert.deepEqual(
+    listed.map((e) => e.paper.id),
+    items.map((i) => i.paper.id),
+  );
 });
 
 test('a malformed file is reported by name and leaves nothing behind; the other files go on', async () => {
@@ -66,7 +97,10 @@ test('a malformed file is reported by name and leaves nothing behind; the other 
   writeFileSync(join(dir, '2025-06-04.json'), '{"hello": "world"}');
   const store = memoryStore();
   const summary = await importPath(store, dir);
-  assert.deepEqual(summary.failures.map((f) => f.file), ['2025-06-02.json', '2025-06-03.json', '2025-06-04.json']);
+  assert.deepEqual(
+    summary.failures.map((f) => f.file),
+    ['2025-06-02.json', '2025-06-03.json', '2025-06-04.json'],
+  );
   assert.match(summary.failures[0]!.reason, /item 5: paper\.title/);
   assert.match(summary.failures[1]!.reason, /not valid JSON/);
   assert.match(summary.failures[2]!.reason, /expected a JSON array/);
@@ -101,10 +135,16 @@ test('a file that is not a tar archive is reported, not thrown; a path that is n
   writeFileSync(join(dir, 'broken.tar.gz'), gzipSync(Buffer.from('this is not a tar archive at all')));
   const summary = await importPath(memoryStore(), join(dir, 'broken.tar.gz'));
   assert.equal(summary.files, 1);
-  assert.deepEqual(summary.failures.map((f) => f.file), ['broken.tar.gz']);
+  assert.deepEqual(
+    summary.failures.map((f) => f.file),
+    ['broken.tar.gz'],
+  );
   assert.match(summary.failures[0]!.reason, /^not a readable tar archive/);
   writeFileSync(join(dir, 'cut.tar.gz'), gzipSync(Buffer.from('x'.repeat(5000))).subarray(0, 20));
-  assert.match((await importPath(memoryStore(), join(dir, 'cut.tar.gz'))).failures[0]!.reason, /^not a readable gzip file/);
+  assert.match(
+    (await importPath(memoryStore(), join(dir, 'cut.tar.gz'))).failures[0]!.reason,
+    /^not a readable gzip file/,
+  );
   writeFileSync(join(dir, 'cut.jsonl.gz'), gzipSync(readFileSync(JSONL_FIXTURE)).subarray(0, 200));
   assert.deepEqual((await importPath(memoryStore(), join(dir, 'cut.jsonl.gz'))).failures, [
     { file: 'cut.jsonl.gz', reason: 'not a readable gzip file (unexpected end of file)' },
@@ -125,9 +165,19 @@ test('JSONL of papers, gzip or not; papers with hf_date join the feed of that da
     assert.deepEqual(summary.failures, []);
     assert.equal(summary.papersNew, 8);
     assert.equal(summary.entries, 3);
-    const records = text.toString('utf8').trim().split('\n').map((line) => JSON.parse(line) as {
-      arxiv_id: string; organization?: string; upvotes: number; hf_date: string;
-    });
+    const records = text
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            arxiv_id: string;
+            organization?: string;
+            upvotes: number;
+            hf_date: string;
+          },
+      );
     const withOrg = records.find((r) => r.organization)!;
     const paper = await store.getPaper(withOrg.arxiv_id);
     assert.equal(paper?.organization?.fullname, withOrg.organization);
@@ -151,7 +201,16 @@ test('a JSONL file with one bad line is rejected whole, naming the line', async 
 test('hostile text is stored as given (escaping is the job of each view)', async () => {
   const dir = tempDir();
   const title = `<script>alert("x")</script>'; DROP TABLE papers; --`;
-  writeFileSync(join(dir, 'p.jsonl'), JSON.stringify({ arxiv_id: '2401.00001', title, abstract: 'a', published: '2024-01-01', authors: ['Robert"); DROP TABLE authors;--'] }));
+  writeFileSync(
+    join(dir, 'p.jsonl'),
+    JSON.stringify({
+      arxiv_id: '2401.00001',
+      title,
+      abstract: 'a',
+      published: '2024-01-01',
+      authors: ['Robert"); DROP TABLE authors;--'],
+    }),
+  );
   const store = memoryStore();
   await importPath(store, join(dir, 'p.jsonl'));
   const paper = await store.getPaper('2401.00001');

@@ -39,11 +39,22 @@ export type ImportEvent =
 
 type FileSource = Exclude<ImportSource, { kind: 'archive' }>;
 
-export async function importPath(store: Store, path: string, onEvent: (event: ImportEvent) => void = () => {}): Promise<ImportSummary> {
+export async function importPath(
+  store: Store,
+  path: string,
+  onEvent: (event: ImportEvent) => void = () => {},
+): Promise<ImportSummary> {
   const started = performance.now();
   const sources = await findSources(path);
   const summary: ImportSummary = {
-    files: 0, failures: [], skipped: [], papersNew: 0, papersUpdated: 0, papersUnchanged: 0, entries: 0, seconds: 0,
+    files: 0,
+    failures: [],
+    skipped: [],
+    papersNew: 0,
+    papersUpdated: 0,
+    papersUnchanged: 0,
+    entries: 0,
+    seconds: 0,
   };
   onEvent({ type: 'start', files: sources.length });
   const importFile = async (source: FileSource) => {
@@ -77,7 +88,11 @@ export async function importPath(store: Store, path: string, onEvent: (event: Im
   return summary;
 }
 
-async function importSource(store: Store, source: FileSource, onEvent: (event: ImportEvent) => void): Promise<{ counts: ImportCounts; skipped: ImportSkip[] }> {
+async function importSource(
+  store: Store,
+  source: FileSource,
+  onEvent: (event: ImportEvent) => void,
+): Promise<{ counts: ImportCounts; skipped: ImportSkip[] }> {
   if (source.kind === 'day') return { counts: await importDayFile(store, source), skipped: [] };
   const papers: PaperInput[] = [];
   const entries: DailyEntryInput[] = [];
@@ -101,7 +116,8 @@ async function importSource(store: Store, source: FileSource, onEvent: (event: I
   }
   // Several papers of one JSONL day share position 0: order within a day then falls back to upvotes.
   const counts = await store.importBatch({ papers, entries, replaceDays: [] }, (done) =>
-    onEvent({ type: 'records', name: source.name, done, total: papers.length }));
+    onEvent({ type: 'records', name: source.name, done, total: papers.length }),
+  );
   return { counts, skipped };
 }
 

@@ -107,9 +107,8 @@ async function* readLines(path: string): AsyncIterable<JsonlLine> {
   let bytes = 0;
   let number = 1;
   const finish = (): JsonlLine => {
-    const line: JsonlLine = bytes > limit
-      ? { number, bytes }
-      : { number, text: Buffer.concat(parts).toString('utf8').replace(/\r$/, '') };
+    const line: JsonlLine =
+      bytes > limit ? { number, bytes } : { number, text: Buffer.concat(parts).toString('utf8').replace(/\r$/, '') };
     parts = [];
     bytes = 0;
     number++;

@@ -37,7 +37,9 @@ export function ingestCron(config: IngestConfig, logger: Logger): string | null 
     return null;
   }
   if (wantsHarvest && !config.contact) {
-    logger.warn('arXiv harvest not scheduled: set PAPERBOY_CONTACT to an email address (arXiv asks harvesters for one)');
+    logger.warn(
+      'arXiv harvest not scheduled: set PAPERBOY_CONTACT to an email address (arXiv asks harvesters for one)',
+    );
     if (!wantsMirror) return null;
   }
   const { hour, minute } = config.harvest.at;
@@ -45,7 +47,9 @@ export function ingestCron(config: IngestConfig, logger: Logger): string | null 
 }
 
 /** One daily run; exported so that it can be run and tested without waiting for the clock. */
-export async function runDailyIngest(options: IngestScheduleOptions & { clients?: ArxivClients }): Promise<DailyIngestResult> {
+export async function runDailyIngest(
+  options: IngestScheduleOptions & { clients?: ArxivClients },
+): Promise<DailyIngestResult> {
   const { store, logger, config } = options;
   const now = options.now ?? (() => new Date());
   const result: DailyIngestResult = { harvests: [], fallbacks: [], mirror: null, errors: [] };
@@ -53,10 +57,12 @@ export async function runDailyIngest(options: IngestScheduleOptions & { clients?
     const clients = options.clients ?? arxivClients(config, logger, now);
     for (const set of config.harvest.sets) {
       try {
-        result.harvests.push(await harvest(
-          { store, client: clients.oai, logger, autoFeature: config.autoFeature, now },
-          { set, metadataPrefix: config.harvest.metadataPrefix },
-        ));
+        result.harvests.push(
+          await harvest(
+            { store, client: clients.oai, logger, autoFeature: config.autoFeature, now },
+            { set, metadataPrefix: config.harvest.metadataPrefix },
+          ),
+        );
       } catch (error) {
         const reason = `OAI-PMH harvest of ${set ?? 'all sets'} failed: ${(error as Error).message}`;
         result.errors.push(reason);
@@ -65,10 +71,16 @@ export async function runDailyIngest(options: IngestScheduleOptions & { clients?
         try {
           const state = await readHarvestState(store, harvestStateKey(config.harvest.metadataPrefix, set));
           const today = toDay(now());
-          result.fallbacks.push(await harvestNewestViaApi(
-            { store, api: clients.api, logger, autoFeature: config.autoFeature, now },
-            { category: setToCategory(set), sinceDay: state.harvestedThrough ?? addDays(today, -1), featureDay: today },
-          ));
+          result.fallbacks.push(
+            await harvestNewestViaApi(
+              { store, api: clients.api, logger, autoFeature: config.autoFeature, now },
+              {
+                category: setToCategory(set),
+                sinceDay: state.harvestedThrough ?? addDays(today, -1),
+                featureDay: today,
+              },
+            ),
+          );
         } catch (fallbackError) {
           result.errors.push(`arXiv API fallback for ${set} failed: ${(fallbackError as Error).message}`);
         }

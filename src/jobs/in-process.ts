@@ -6,7 +6,14 @@
  */
 import { Cron } from 'croner';
 import type { Logger } from '../log.ts';
-import { describeRequest, type JobHandler, type JobName, type JobQueue, type JobRequest, type ScheduledJob } from './jobs.ts';
+import {
+  describeRequest,
+  type JobHandler,
+  type JobName,
+  type JobQueue,
+  type JobRequest,
+  type ScheduledJob,
+} from './jobs.ts';
 
 interface Lane {
   running: Promise<void> | null;
@@ -44,15 +51,22 @@ export class InProcessJobQueue implements JobQueue {
   async work(handlers: readonly JobHandler[], schedules: readonly ScheduledJob[]): Promise<void> {
     for (const handler of handlers) this.#handlers.set(handler.name, handler);
     for (const schedule of schedules) {
-      const cron = new Cron(schedule.cron, {
-        name: `paperboy-${schedule.key}`,
-        timezone: schedule.timeZone,
-        catch: (error) => this.#logger.error({ err: error, job: schedule.key }, 'scheduling a job failed'),
-      }, async () => {
-        await this.enqueue(await schedule.request(new Date()));
-      });
+      const cron = new Cron(
+        schedule.cron,
+        {
+          name: `paperboy-${schedule.key}`,
+          timezone: schedule.timeZone,
+          catch: (error) => this.#logger.error({ err: error, job: schedule.key }, 'scheduling a job failed'),
+        },
+        async () => {
+          await this.enqueue(await schedule.request(new Date()));
+        },
+      );
       this.#crons.push(cron);
-      this.#logger.info({ job: schedule.key, next: cron.nextRun()?.toISOString(), timeZone: schedule.timeZone }, 'job scheduled');
+      this.#logger.info(
+        { job: schedule.key, next: cron.nextRun()?.toISOString(), timeZone: schedule.timeZone },
+        'job scheduled',
+      );
     }
     for (const name of this.#handlers.keys()) this.#pump(name);
   }
@@ -92,7 +106,10 @@ export class InProcessJobQueue implements JobQueue {
       const started = performance.now();
       try {
         await handler.run(request.data, this.#abort.signal);
-        this.#logger.debug({ job: describeRequest(request), seconds: (performance.now() - started) / 1000 }, 'job done');
+        this.#logger.debug(
+          { job: describeRequest(request), seconds: (performance.now() - started) / 1000 },
+          'job done',
+        );
       } catch (error) {
         this.#logger.error({ err: error, job: describeRequest(request) }, 'job failed');
       }

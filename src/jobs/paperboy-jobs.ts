@@ -62,7 +62,12 @@ export function harvestRequest(now: Date): JobRequest {
 }
 
 /** The digest due at `now`: its period is chosen now and travels with the job. */
-export async function digestRequest(store: Store, digest: DigestConfig, frequency: DigestFrequency, now: Date): Promise<JobRequest> {
+export async function digestRequest(
+  store: Store,
+  digest: DigestConfig,
+  frequency: DigestFrequency,
+  now: Date,
+): Promise<JobRequest> {
   const period = await scheduledDigestPeriod(store, digest, frequency, now);
   return { name: 'digest', data: { frequency, period: period.label }, window: `digest:${period.key}` };
 }
@@ -105,16 +110,30 @@ export function paperboyJobHandlers(ctx: PaperboyJobsContext): JobHandler[] {
 }
 
 export function paperboyJobSchedules(ctx: PaperboyJobsContext): ScheduledJob[] {
-  const { store, logger, config: { ingest, digest } } = ctx;
+  const {
+    store,
+    logger,
+    config: { ingest, digest },
+  } = ctx;
   const schedules: ScheduledJob[] = [];
   if (ctx.embed) schedules.push({ key: 'embed', name: 'embed', cron: EMBED_CRON, timeZone: 'UTC', request: async () => embedRequest() });
   if (fetchingImages(ctx)) schedules.push({ key: 'images', name: 'images', cron: IMAGES_CRON, timeZone: 'UTC', request: async () => imagesRequest() });
   const harvestCron = ingestCron(ingest, logger);
-  if (harvestCron) schedules.push({ key: 'harvest', name: 'harvest', cron: harvestCron, timeZone: 'UTC', request: async (now) => harvestRequest(now) });
+  if (harvestCron)
+    schedules.push({
+      key: 'harvest',
+      name: 'harvest',
+      cron: harvestCron,
+      timeZone: 'UTC',
+      request: async (now) => harvestRequest(now),
+    });
   if (digest.schedule) {
     for (const { frequency, cron } of digestCrons(digest)) {
       schedules.push({
-        key: `digest-${frequency}`, name: 'digest', cron, timeZone: digest.timeZone,
+        key: `digest-${frequency}`,
+        name: 'digest',
+        cron,
+        timeZone: digest.timeZone,
         request: (now) => digestRequest(store, digest, frequency, now),
       });
     }

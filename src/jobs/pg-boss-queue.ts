@@ -15,7 +15,15 @@
 import { createHash } from 'node:crypto';
 import { PgBoss, type Queue } from 'pg-boss';
 import type { Logger } from '../log.ts';
-import { describeRequest, JOB_NAMES, type JobHandler, type JobName, type JobQueue, type JobRequest, type ScheduledJob } from './jobs.ts';
+import {
+  describeRequest,
+  JOB_NAMES,
+  type JobHandler,
+  type JobName,
+  type JobQueue,
+  type JobRequest,
+  type ScheduledJob,
+} from './jobs.ts';
 import type { JobsConfig } from '../config.ts';
 
 const TICK_QUEUE = 'paperboy-tick';
@@ -40,7 +48,13 @@ function queueOptions(name: JobName | 'tick', config: JobsConfig): Omit<Queue, '
     case 'harvest':
     case 'digest':
       // A full harvest or a large digest takes hours: liveness comes from the heartbeat, not from the expiry.
-      return { policy: 'singleton', retryLimit: 5, ...retry, expireInSeconds: 24 * 3600, heartbeatSeconds: config.heartbeatSeconds };
+      return {
+        policy: 'singleton',
+        retryLimit: 5,
+        ...retry,
+        expireInSeconds: 24 * 3600,
+        heartbeatSeconds: config.heartbeatSeconds,
+      };
     case 'tick':
       return { policy: 'standard', retryLimit: 2, retryDelay: config.retryDelaySeconds, expireInSeconds: 300 };
   }
@@ -101,9 +115,13 @@ export class PgBossJobQueue implements JobQueue {
   }
 
   async enqueue(request: JobRequest): Promise<boolean> {
-    const options = request.window === null ? {} : { id: windowJobId(request.name, request.window), singletonKey: request.window };
+    const options =
+      request.window === null ? {} : { id: windowJobId(request.name, request.window), singletonKey: request.window };
     const id = await this.#boss.send(queueName(request.name), request.data, options);
-    this.#logger.info({ job: describeRequest(request), queued: id !== null }, id !== null ? 'job queued' : 'job already queued, running or done');
+    this.#logger.info(
+      { job: describeRequest(request), queued: id !== null },
+      id !== null ? 'job queued' : 'job already queued, running or done',
+    );
     return id !== null;
   }
 
@@ -125,7 +143,12 @@ export class PgBossJobQueue implements JobQueue {
       await this.enqueue(await schedule.request(new Date()));
     });
     for (const schedule of schedules) {
-      await this.#boss.schedule(TICK_QUEUE, schedule.cron, { key: schedule.key }, { tz: schedule.timeZone, key: schedule.key });
+      await this.#boss.schedule(
+        TICK_QUEUE,
+        schedule.cron,
+        { key: schedule.key },
+        { tz: schedule.timeZone, key: schedule.key },
+      );
       this.#logger.info({ job: schedule.key, cron: schedule.cron, timeZone: schedule.timeZone }, 'job scheduled');
     }
     for (const stale of await this.#boss.getSchedules(TICK_QUEUE)) {

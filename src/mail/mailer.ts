@@ -132,5 +132,8 @@ export function listOutbox(outboxDir: string): { name: string; raw: () => string
   } catch {
     return [];
   }
-  return names.sort().reverse().map((name) => ({ name, raw: () => readFileSync(join(outboxDir, name), 'utf8') }));
+  return names
+    .sort()
+    .reverse()
+    .map((name) => ({ name, raw: () => readFileSync(join(outboxDir, name), 'utf8') }));
 }

@@ -57,7 +57,13 @@ export function featureRow(vector: Float32Array, upvotes: number, stride: number
   return row;
 }
 
-export async function buildCandidateWindow(store: Store, modelId: string, days: number, lastDay: string, withPopularity = true): Promise<CandidateWindow> {
+export async function buildCandidateWindow(
+  store: Store,
+  modelId: string,
+  days: number,
+  lastDay: string,
+  withPopularity = true,
+): Promise<CandidateWindow> {
   const firstDay = addDays(lastDay, -(days - 1));
   const papers: Paper[] = [];
   const vectors: Float32Array[] = [];
@@ -89,7 +95,9 @@ export async function buildCandidateWindow(store: Store, modelId: string, days: 
   }
   const stride = dimensions + (withPopularity ? 1 : 0);
   const matrix = new Float32Array(papers.length * stride);
-  vectors.forEach((v, r) => matrix.set(featureRow(v, papers[r]!.upvotes, stride), r * stride));
+  vectors.forEach((v, r) => {
+    matrix.set(featureRow(v, papers[r]!.upvotes, stride), r * stride);
+  });
   const documentFrequency = new Map<string, number>();
   for (const paper of papers) {
     for (const term of termCounts(paper).keys()) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);

@@ -30,7 +30,10 @@ type Run = (member: Member) => Promise<string[]>;
 
 function rng(seed: number): () => number {
   let state = seed >>> 0 || 1;
-  return () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
 }
 
 function shuffled<T>(items: readonly T[], seed: number): T[] {
@@ -62,7 +65,14 @@ interface MemberSpec {
   likes: (all: number) => number;
 }
 
-function makeMembers(papers: CorpusPaper[], spec: MemberSpec, train: [string, string], test: [string, string], count: number, maxLikes: number): Member[] {
+function makeMembers(
+  papers: CorpusPaper[],
+  spec: MemberSpec,
+  train: [string, string],
+  test: [string, string],
+  count: number,
+  maxLikes: number,
+): Member[] {
   const byTopic = new Map<string, { train: string[]; test: Set<string> }>();
   for (const p of papers) {
     const topic = spec.topicOf(p);
@@ -75,11 +85,15 @@ function makeMembers(papers: CorpusPaper[], spec: MemberSpec, train: [string, st
     else entry.test.add(p.id);
     byTopic.set(topic, entry);
   }
-  const eligible = [...byTopic].filter(([, t]) => t.train.length >= spec.minTrain && t.test.size >= spec.minTest).sort(([a], [b]) => (a < b ? -1 : 1));
-  return shuffled(eligible, hash(spec.type)).slice(0, count).map(([topic, t]) => {
-    const likes = Math.min(maxLikes, spec.likes(t.train.length));
-    return { type: spec.type, topic, train: shuffled(t.train.sort(), hash(topic)).slice(0, likes), relevant: t.test };
-  });
+  const eligible = [...byTopic]
+    .filter(([, t]) => t.train.length >= spec.minTrain && t.test.size >= spec.minTest)
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  return shuffled(eligible, hash(spec.type))
+    .slice(0, count)
+    .map(([topic, t]) => {
+      const likes = Math.min(maxLikes, spec.likes(t.train.length));
+      return { type: spec.type, topic, train: shuffled(t.train.sort(), hash(topic)).slice(0, likes), relevant: t.test };
+    });
 }
 
 const program = new Command('eval:recs')
@@ -97,11 +111,16 @@ const program = new Command('eval:recs')
     const [one = 0] = loadavg();
     log(`machine: ${cpus().length} CPUs, load average ${one.toFixed(2)}`);
     const instance = await prepareEvalInstance({
-      corpus: resolve(options.corpus!), cacheDir: options.cacheDir!, epochs: Number(options.epochs), trainLimit: Number(options.trainLimit), log,
+      corpus: resolve(options.corpus!),
+      cacheDir: options.cacheDir!,
+      epochs: Number(options.epochs),
+      trainLimit: Number(options.trainLimit),
+      log,
     });
     const { store, embedder, papers } = instance;
     try {
       const testDays = Number(options.testDays);
+      // biome-ignore lint/complexity/useMathMinMax: days are YYYY-MM-DD strings, which Math.max cannot compare
       const lastDay = papers.reduce((max, p) => (p.day > max ? p.day : max), '');
       const test: [string, string] = [addDays(lastDay, -(testDays - 1)), lastDay];
       const train: [string, string] = [addDays(test[0], -Number(options.trainDays)), addDays(test[0], -1)];
@@ -111,7 +130,13 @@ const program = new Command('eval:recs')
       const specs: MemberSpec[] = [
         { type: 'category', topicOf: primary, minTrain: 10, minTest: 5, likes: (n) => Math.ceil(n / 2) },
         { type: 'category, 5 likes', topicOf: primary, minTrain: 10, minTest: 5, likes: () => 5 },
-        { type: 'organization', topicOf: (p) => p.organization, minTrain: 6, minTest: 3, likes: (n) => Math.ceil(n / 2) },
+        {
+          type: 'organization',
+          topicOf: (p) => p.organization,
+          minTrain: 6,
+          minTest: 3,
+          likes: (n) => Math.ceil(n / 2),
+        },
       ];
       const members = specs.flatMap((spec) => makeMembers(papers, spec, train, test, count, maxLikes));
       log(`test window ${test[0]}..${test[1]}, training window ${train[0]}..${train[1]}; ${members.length} members`);
@@ -123,19 +148,40 @@ const program = new Command('eval:recs')
         'centroid only': { minLikesForModel: Number.MAX_SAFE_INTEGER },
         'logistic regression': { model: 'logistic', lambda: 0.001 },
       };
-      const recommenders = Object.fromEntries(Object.entries(variants).map(([name, config]) => [name, new Recommender(store, modelId, { ...config, windowDays: testDays })]));
+      const recommenders = Object.fromEntries(
+        Object.entries(variants).map(([name, config]) => [
+          name,
+          new Recommender(store, modelId, { ...config, windowDays: testDays }),
+        ]),
+      );
       const window = await recommenders.recommender!.window(embedder.id, testDays, lastDay);
       const upvotes = new Map(papers.map((p) => [p.id, p.upvotes]));
-      const byVotes = [...window.papers].sort((a, b) => (upvotes.get(b.id) ?? 0) - (upvotes.get(a.id) ?? 0) || (a.publishedAt < b.publishedAt ? 1 : -1)).map((p) => p.id);
+      const byVotes = [...window.papers]
+        .sort((a, b) => (upvotes.get(b.id) ?? 0) - (upvotes.get(a.id) ?? 0) || (a.publishedAt < b.publishedAt ? 1 : -1))
+        .map((p) => p.id);
       const runs: Record<string, Run> = {
-        ...Object.fromEntries(Object.entries(recommenders).map(([name, r]) => [name, async (m: Member) =>
-          (await r.recommend({ upvoted: m.train }, { limit: 10, lastDay, windowDays: testDays })).items.map((i) => i.paper.id)])),
+        ...Object.fromEntries(
+          Object.entries(recommenders).map(([name, r]) => [
+            name,
+            async (m: Member) =>
+              (await r.recommend({ upvoted: m.train }, { limit: 10, lastDay, windowDays: testDays })).items.map(
+                (i) => i.paper.id,
+              ),
+          ]),
+        ),
         trending: async (m) => byVotes.filter((id) => !m.train.includes(id)).slice(0, 10),
-        random: async (m) => shuffled(window.papers.map((p) => p.id), hash(`random:${m.topic}`)).slice(0, 10),
+        random: async (m) =>
+          shuffled(
+            window.papers.map((p) => p.id),
+            hash(`random:${m.topic}`),
+          ).slice(0, 10),
       };
 
       const types = [...new Set(members.map((m) => m.type))];
-      const results: Record<string, Record<string, { precision10: number; ndcg10: number; perMemberNdcg: number[]; perMemberPrecision: number[] }>> = {};
+      const results: Record<
+        string,
+        Record<string, { precision10: number; ndcg10: number; perMemberNdcg: number[]; perMemberPrecision: number[] }>
+      > = {};
       const timings: number[] = [];
       for (const type of types) {
         results[type] = {};
@@ -151,7 +197,12 @@ const program = new Command('eval:recs')
             precision.push(precisionAt(10, ranked, member.relevant));
           }
           const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
-          results[type][name] = { precision10: mean(precision), ndcg10: mean(ndcg), perMemberNdcg: ndcg, perMemberPrecision: precision };
+          results[type][name] = {
+            precision10: mean(precision),
+            ndcg10: mean(ndcg),
+            perMemberNdcg: ndcg,
+            perMemberPrecision: precision,
+          };
         }
       }
 
@@ -168,28 +219,72 @@ const program = new Command('eval:recs')
           pPrecision: pairedRandomizationTest(r.recommender!.perMemberPrecision, r[better]!.perMemberPrecision),
         };
         for (const [name, m] of Object.entries(r)) {
-          rows.push([`${type} (${group.length} members, ${(baseRate * 100).toFixed(1)}% relevant)`, name, m.precision10.toFixed(3), m.ndcg10.toFixed(3)]);
+          rows.push([
+            `${type} (${group.length} members, ${(baseRate * 100).toFixed(1)}% relevant)`,
+            name,
+            m.precision10.toFixed(3),
+            m.ndcg10.toFixed(3),
+          ]);
         }
       }
       const header = ['member type', 'ranking', 'precision@10', 'nDCG@10'];
       const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-      const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-      process.stdout.write(`${[line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')}\n\n`);
+      const line = (cells: string[]) =>
+        cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+      process.stdout.write(
+        `${[line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')}\n\n`,
+      );
       for (const [type, s] of Object.entries(significance)) {
-        process.stdout.write(`${type}: recommender vs ${s.against}, paired sign-flip test p = ${s.pNdcg.toFixed(4)} (nDCG@10), ${s.pPrecision.toFixed(4)} (precision@10)\n`);
+        process.stdout.write(
+          `${type}: recommender vs ${s.against}, paired sign-flip test p = ${s.pNdcg.toFixed(4)} (nDCG@10), ${s.pPrecision.toFixed(4)} (precision@10)\n`,
+        );
       }
       const sorted = [...timings].sort((a, b) => a - b);
-      process.stdout.write(`recommender list time: median ${sorted[Math.floor(sorted.length / 2)]?.toFixed(1)} ms over ${sorted.length} members (window of ${window.papers.length} papers)\n`);
+      process.stdout.write(
+        `recommender list time: median ${sorted[Math.floor(sorted.length / 2)]?.toFixed(1)} ms over ${sorted.length} members (window of ${window.papers.length} papers)\n`,
+      );
 
-      const out = resolve(options.json ?? join('bench', 'results', `recs-eval-${new Date().toISOString().replace(/[:.]/g, '-')}.json`));
+      const out = resolve(
+        options.json ?? join('bench', 'results', `recs-eval-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
+      );
       mkdirSync(dirname(out), { recursive: true });
-      const summary = Object.fromEntries(Object.entries(results).map(([type, r]) => [type, Object.fromEntries(Object.entries(r).map(([name, m]) => [name, { precision10: m.precision10, ndcg10: m.ndcg10 }]))]));
-      writeFileSync(out, `${JSON.stringify({
-        benchmark: 'recs-eval', date: new Date().toISOString(), corpus: options.corpus, papers: papers.length, modelId: embedder.id, build: instance.build,
-        testWindow: test, trainWindow: train, windowPapers: window.papers.length, config: recommenders.recommender!.config, variants,
-        members: members.map((m) => ({ type: m.type, topic: m.topic, likesTrained: m.train.length, relevant: m.relevant.size })),
-        summary, significance, results,
-      }, null, 2)}\n`);
+      const summary = Object.fromEntries(
+        Object.entries(results).map(([type, r]) => [
+          type,
+          Object.fromEntries(
+            Object.entries(r).map(([name, m]) => [name, { precision10: m.precision10, ndcg10: m.ndcg10 }]),
+          ),
+        ]),
+      );
+      writeFileSync(
+        out,
+        `${JSON.stringify(
+          {
+            benchmark: 'recs-eval',
+            date: new Date().toISOString(),
+            corpus: options.corpus,
+            papers: papers.length,
+            modelId: embedder.id,
+            build: instance.build,
+            testWindow: test,
+            trainWindow: train,
+            windowPapers: window.papers.length,
+            config: recommenders.recommender!.config,
+            variants,
+            members: members.map((m) => ({
+              type: m.type,
+              topic: m.topic,
+              likesTrained: m.train.length,
+              relevant: m.relevant.size,
+            })),
+            summary,
+            significance,
+            results,
+          },
+          null,
+          2,
+        )}\n`,
+      );
       process.stdout.write(`JSON: ${out}\n`);
     } finally {
       await store.close();

@@ -32,7 +32,14 @@ export interface EvalInstance {
   embedder: StaticEmbedder;
   papers: CorpusPaper[];
   /** How the instance was obtained, for the report. */
-  build: { reused: boolean; importSeconds: number; trainSeconds: number; embedSeconds: number; epochs: number; trainedOn: number };
+  build: {
+    reused: boolean;
+    importSeconds: number;
+    trainSeconds: number;
+    embedSeconds: number;
+    epochs: number;
+    trainedOn: number;
+  };
 }
 
 export interface PrepareOptions {
@@ -49,10 +56,22 @@ export async function readCorpus(path: string): Promise<CorpusPaper[]> {
   const out: CorpusPaper[] = [];
   for await (const line of createInterface({ input, crlfDelay: Infinity })) {
     if (!line.trim()) continue;
-    const raw = JSON.parse(line) as { arxiv_id: string; published: string; categories?: string[]; organization?: string | null; upvotes?: number };
+    const raw = JSON.parse(line) as {
+      arxiv_id: string;
+      published: string;
+      categories?: string[];
+      organization?: string | null;
+      upvotes?: number;
+    };
     const id = normalizeArxivId(raw.arxiv_id);
     if (!id) continue;
-    out.push({ id, day: raw.published.slice(0, 10), categories: raw.categories ?? [], organization: raw.organization || null, upvotes: raw.upvotes ?? 0 });
+    out.push({
+      id,
+      day: raw.published.slice(0, 10),
+      categories: raw.categories ?? [],
+      organization: raw.organization || null,
+      upvotes: raw.upvotes ?? 0,
+    });
   }
   return out;
 }
@@ -67,7 +86,10 @@ async function* limited<T>(items: AsyncIterable<T>, limit: number): AsyncIterabl
 
 export async function prepareEvalInstance(options: PrepareOptions): Promise<EvalInstance> {
   const stat = statSync(options.corpus);
-  const key = `${basename(options.corpus)}-${stat.size}-e${options.epochs}-t${options.trainLimit}`.replace(/[^a-z0-9.-]+/gi, '-');
+  const key = `${basename(options.corpus)}-${stat.size}-e${options.epochs}-t${options.trainLimit}`.replace(
+    /[^a-z0-9.-]+/gi,
+    '-',
+  );
   const dir = join(options.cacheDir, key);
   mkdirSync(dir, { recursive: true });
   const dbPath = join(dir, 'papers.db');
@@ -77,7 +99,12 @@ export async function prepareEvalInstance(options: PrepareOptions): Promise<Eval
   if (existsSync(donePath)) {
     options.log(`reusing ${dir}`);
     const build = JSON.parse(readFileSync(donePath, 'utf8')) as EvalInstance['build'];
-    return { store: new SqliteStore(dbPath), embedder: new StaticEmbedder(await StaticModel.load(modelPath)), papers, build: { ...build, reused: true } };
+    return {
+      store: new SqliteStore(dbPath),
+      embedder: new StaticEmbedder(await StaticModel.load(modelPath)),
+      papers,
+      build: { ...build, reused: true },
+    };
   }
   for (const suffix of ['', '-wal', '-shm']) if (existsSync(dbPath + suffix)) writeFileSync(dbPath + suffix, '');
   const store = new SqliteStore(dbPath);
@@ -86,8 +113,13 @@ export async function prepareEvalInstance(options: PrepareOptions): Promise<Eval
   await importPath(store, options.corpus);
   const importSeconds = (performance.now() - started) / 1000;
   started = performance.now();
-  options.log(`training the embedding model (${options.epochs} epochs${options.trainLimit ? ` on the first ${options.trainLimit} papers` : ''})`);
-  const model = await trainStaticModel(limited(storeTrainingDocs(store), options.trainLimit), { epochs: options.epochs, seed: 1 });
+  options.log(
+    `training the embedding model (${options.epochs} epochs${options.trainLimit ? ` on the first ${options.trainLimit} papers` : ''})`,
+  );
+  const model = await trainStaticModel(limited(storeTrainingDocs(store), options.trainLimit), {
+    epochs: options.epochs,
+    seed: 1,
+  });
   await model.save(modelPath);
   const trainSeconds = (performance.now() - started) / 1000;
   const embedder = new StaticEmbedder(model);
@@ -95,7 +127,14 @@ export async function prepareEvalInstance(options: PrepareOptions): Promise<Eval
   options.log('embedding every paper');
   await embedMissing(store, embedder, 2_000);
   const embedSeconds = (performance.now() - started) / 1000;
-  const build = { reused: false, importSeconds, trainSeconds, embedSeconds, epochs: options.epochs, trainedOn: options.trainLimit || papers.length };
+  const build = {
+    reused: false,
+    importSeconds,
+    trainSeconds,
+    embedSeconds,
+    epochs: options.epochs,
+    trainedOn: options.trainLimit || papers.length,
+  };
   writeFileSync(donePath, JSON.stringify(build));
   return { store, embedder, papers, build };
 }

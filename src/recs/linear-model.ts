@@ -138,9 +138,16 @@ export interface LogisticOptions {
  * L2-regularised logistic regression, classes balanced, full-batch gradient descent with Nesterov momentum
  * (unit vectors: the loss is ¼-smooth, so a step of 1/(¼ + λ) is safe).
  */
-export function trainLogistic(positives: readonly Float32Array[], negatives: readonly Float32Array[], options: LogisticOptions): LinearModel {
+export function trainLogistic(
+  positives: readonly Float32Array[],
+  negatives: readonly Float32Array[],
+  options: LogisticOptions,
+): LinearModel {
   const d = positives[0]?.length ?? negatives[0]?.length ?? 0;
-  const points = [...positives.map((x) => ({ x, y: 1, c: 0.5 / positives.length })), ...negatives.map((x) => ({ x, y: 0, c: 0.5 / negatives.length }))];
+  const points = [
+    ...positives.map((x) => ({ x, y: 1, c: 0.5 / positives.length })),
+    ...negatives.map((x) => ({ x, y: 0, c: 0.5 / negatives.length })),
+  ];
   const step = 1 / (0.25 + options.lambda);
   let w = new Float64Array(d + 1);
   let previous = new Float64Array(d + 1);

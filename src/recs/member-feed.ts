@@ -50,7 +50,12 @@ export async function memberSignals(store: Store, accountId: number): Promise<Re
   return { upvoted, saved, dismissed };
 }
 
-export async function recommendFor(store: Store, recommender: Recommender, accountId: number, limit = FOR_YOU_LIMIT): Promise<RecommendationList> {
+export async function recommendFor(
+  store: Store,
+  recommender: Recommender,
+  accountId: number,
+  limit = FOR_YOU_LIMIT,
+): Promise<RecommendationList> {
   const signals = await memberSignals(store, accountId);
   return recommender.recommend(signals, { limit, windowDays: FOR_YOU_WINDOW_DAYS });
 }
@@ -61,19 +66,30 @@ export interface FollowSection {
 }
 
 /** The days a follow's papers count as new in: FOLLOW_NEW_DAYS ending with the newest day of the feed. */
-export async function followWindow(store: Store, days = FOLLOW_NEW_DAYS): Promise<{ firstDay: string; lastDay: string } | null> {
+export async function followWindow(
+  store: Store,
+  days = FOLLOW_NEW_DAYS,
+): Promise<{ firstDay: string; lastDay: string } | null> {
   const latest = await store.latestDay();
   return latest ? { firstDay: addDays(latest, 1 - days), lastDay: latest } : null;
 }
 
 /** Papers of one follow published in the window, newest first. */
-export async function followPapers(store: Store, search: SavedSearch, follow: Follow, window: { firstDay: string; lastDay: string }, limit: number): Promise<Paper[]> {
-  const inWindow = (p: Paper) => p.publishedAt.slice(0, 10) >= window.firstDay && p.publishedAt.slice(0, 10) <= window.lastDay;
+export async function followPapers(
+  store: Store,
+  search: SavedSearch,
+  follow: Follow,
+  window: { firstDay: string; lastDay: string },
+  limit: number,
+): Promise<Paper[]> {
+  const inWindow = (p: Paper) =>
+    p.publishedAt.slice(0, 10) >= window.firstDay && p.publishedAt.slice(0, 10) <= window.lastDay;
   if (follow.kind === 'organization' || follow.kind === 'author') {
     // Newest first: read until the papers are older than the window.
-    const papers = follow.kind === 'organization'
-      ? await store.papersOfOrganization(follow.target, 0, limit * 4)
-      : await store.papersOfAuthor(follow.target, 0, limit * 4);
+    const papers =
+      follow.kind === 'organization'
+        ? await store.papersOfOrganization(follow.target, 0, limit * 4)
+        : await store.papersOfAuthor(follow.target, 0, limit * 4);
     return papers.filter(inWindow).slice(0, limit);
   }
   // A saved search's target is the search page's query string as the follow route normalized it (no page, no
@@ -81,15 +97,22 @@ export async function followPapers(store: Store, search: SavedSearch, follow: Fo
   const input = parseSearchParams(Object.fromEntries(new URLSearchParams(follow.target)), SEARCH_PAGE_LIMITS);
   if (!input.ok || input.request.q.trim() === '') return [];
   const { request } = input;
-  const fromDay = request.filters.fromDay && request.filters.fromDay > window.firstDay ? request.filters.fromDay : window.firstDay;
-  const toDay = request.filters.toDay && request.filters.toDay < window.lastDay ? request.filters.toDay : window.lastDay;
+  const fromDay =
+    request.filters.fromDay && request.filters.fromDay > window.firstDay ? request.filters.fromDay : window.firstDay;
+  const toDay =
+    request.filters.toDay && request.filters.toDay < window.lastDay ? request.filters.toDay : window.lastDay;
   if (fromDay > toDay) return [];
   // Newest papers that contain the words, all of them (the lexical match set), never neighbours in meaning.
   const response = await search.search({ ...request, filters: { ...request.filters, fromDay, toDay }, sort: 'date', mode: 'lexical', offset: 0, limit });
   return response.results.map((r) => r.paper);
 }
 
-export async function followSections(store: Store, search: SavedSearch, accountId: number, excluded: ReadonlySet<string> = new Set()): Promise<{ window: { firstDay: string; lastDay: string } | null; sections: FollowSection[] }> {
+export async function followSections(
+  store: Store,
+  search: SavedSearch,
+  accountId: number,
+  excluded: ReadonlySet<string> = new Set(),
+): Promise<{ window: { firstDay: string; lastDay: string } | null; sections: FollowSection[] }> {
   const [follows, window] = await Promise.all([store.collections.followsOf(accountId), followWindow(store)]);
   if (!window) return { window, sections: follows.map((follow) => ({ follow, papers: [] })) };
   const sections: FollowSection[] = [];
@@ -105,21 +128,29 @@ export async function followSections(store: Store, search: SavedSearch, accountI
  * recommendations, then the period's papers of what they follow, then more recommendations. A subscriber who
  * is no member, or has no history, gets none (the digest itself is the trending list).
  */
-export function forYouProvider(store: Store, sources: { recommender: Recommender; search: SavedSearch }): ForYouProvider {
+export function forYouProvider(
+  store: Store,
+  sources: { recommender: Recommender; search: SavedSearch },
+): ForYouProvider {
   return async (subscription, digest) => {
     const accountId = await store.collections.accountIdForEmail(subscription.email);
     if (accountId === null) return [];
     const signals = await memberSignals(store, accountId);
-    const list = signals.upvoted.length + signals.saved.length > 0
-      ? await sources.recommender.recommend(signals, { limit: DIGEST_RECOMMENDATIONS, windowDays: FOR_YOU_WINDOW_DAYS })
-      : null;
+    const list =
+      signals.upvoted.length + signals.saved.length > 0
+        ? await sources.recommender.recommend(signals, {
+            limit: DIGEST_RECOMMENDATIONS,
+            windowDays: FOR_YOU_WINDOW_DAYS,
+          })
+        : null;
     // Recommendations never hold what the member upvoted, saved or dismissed; follows are filtered here.
     const recs = list && !list.coldStart ? list.items.map((i) => i.paper) : [];
     const seen = new Set([...signals.upvoted, ...signals.saved, ...signals.dismissed]);
     const followed: Paper[] = [];
     const window = { firstDay: digest.period.firstDay, lastDay: digest.period.lastDay };
     for (const follow of await store.collections.followsOf(accountId)) {
-      for (const paper of await followPapers(store, sources.search, follow, window, DIGEST_FOLLOW_PAPERS)) if (!seen.has(paper.id)) followed.push(paper);
+      for (const paper of await followPapers(store, sources.search, follow, window, DIGEST_FOLLOW_PAPERS))
+        if (!seen.has(paper.id)) followed.push(paper);
     }
     const out: Paper[] = [];
     for (const paper of [...recs.slice(0, 3), ...followed, ...recs.slice(3)]) {
@@ -140,7 +171,11 @@ export function searchRecommender(store: Store, search: Pick<SearchService, 'emb
 
 /** The digest's "for you" section where the app's search service is at hand: the dev outbox's send button,
  *  and the digest jobs of `serve` (src/server/background.ts). */
-export function forYouDigestProvider(store: Store, search: SearchService, recommender = searchRecommender(store, search)): ForYouProvider {
+export function forYouDigestProvider(
+  store: Store,
+  search: SearchService,
+  recommender = searchRecommender(store, search),
+): ForYouProvider {
   return forYouProvider(store, { recommender, search });
 }
 
@@ -152,5 +187,8 @@ export function forYouDigestProvider(store: Store, search: SearchService, recomm
  */
 export async function storeForYouProvider(store: Store): Promise<ForYouProvider> {
   const modelId = await activeModelId(store);
-  return forYouProvider(store, { recommender: new Recommender(store, () => modelId), search: new SearchService(store, null) });
+  return forYouProvider(store, {
+    recommender: new Recommender(store, () => modelId),
+    search: new SearchService(store, null),
+  });
 }

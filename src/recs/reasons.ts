@@ -40,7 +40,11 @@ export function termCounts(paper: Pick<Paper, 'title' | 'summary'>): Map<string,
 }
 
 /** Unit-length tf-idf (sublinear tf) of a paper's terms; idf from the window. */
-export function tfidf(counts: Map<string, number>, documentFrequency: ReadonlyMap<string, number>, documents: number): Map<string, number> {
+export function tfidf(
+  counts: Map<string, number>,
+  documentFrequency: ReadonlyMap<string, number>,
+  documents: number,
+): Map<string, number> {
   const out = new Map<string, number>();
   let norm = 0;
   for (const [term, count] of counts) {
@@ -57,12 +61,18 @@ export function tfidf(counts: Map<string, number>, documentFrequency: ReadonlyMa
 /** The mean tf-idf of the liked papers: what the member reads about. */
 export function profileTerms(liked: readonly Map<string, number>[]): Map<string, number> {
   const profile = new Map<string, number>();
-  for (const paper of liked) for (const [term, weight] of paper) profile.set(term, (profile.get(term) ?? 0) + weight / liked.length);
+  for (const paper of liked)
+    for (const [term, weight] of paper) profile.set(term, (profile.get(term) ?? 0) + weight / liked.length);
   return profile;
 }
 
 /** The `count` words that weigh most in both the candidate and the profile, as the candidate writes them. */
-export function sharedWords(candidate: Pick<Paper, 'title' | 'summary'>, candidateTerms: Map<string, number>, profile: ReadonlyMap<string, number>, count: number): string[] {
+export function sharedWords(
+  candidate: Pick<Paper, 'title' | 'summary'>,
+  candidateTerms: Map<string, number>,
+  profile: ReadonlyMap<string, number>,
+  count: number,
+): string[] {
   const weighted = [...candidateTerms]
     .map(([term, weight]) => ({ term, weight: weight * (profile.get(term) ?? 0) }))
     .filter((t) => t.weight > 0)

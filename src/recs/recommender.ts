@@ -45,14 +45,14 @@ export interface LikedPaperRef {
 
 export type RecommendationReason =
   | {
-    kind: 'similar';
-    /** The liked paper closest to this one, and their cosine similarity. */
-    closestTo: LikedPaperRef & { similarity: number };
-    /** Words that weigh most in both this paper and the liked ones, most weighty first. */
-    words: string[];
-    /** The reason as a sentence, e.g. Close to “X”, which you upvoted · diffusion, video, motion. */
-    text: string;
-  }
+      kind: 'similar';
+      /** The liked paper closest to this one, and their cosine similarity. */
+      closestTo: LikedPaperRef & { similarity: number };
+      /** Words that weigh most in both this paper and the liked ones, most weighty first. */
+      words: string[];
+      /** The reason as a sentence, e.g. Close to “X”, which you upvoted · diffusion, video, motion. */
+      text: string;
+    }
   | { kind: 'trending'; text: string };
 
 export interface Recommendation {
@@ -138,7 +138,7 @@ export class Recommender {
 
   async recommend(signals: MemberSignals, options: RecommendOptions = {}): Promise<RecommendationList> {
     const limit = Math.max(1, Math.min(options.limit ?? this.#config.limit, 500));
-    const excluded = new Set([...signals.upvoted ?? [], ...signals.saved ?? [], ...signals.dismissed ?? []]);
+    const excluded = new Set([...(signals.upvoted ?? []), ...(signals.saved ?? []), ...(signals.dismissed ?? [])]);
     const likedRefs = likedOrder(signals).slice(0, this.#config.maxLikes);
     const modelId = this.#modelId();
     if (likedRefs.length === 0) return this.#coldStart(excluded, limit, 'no-history', modelId);
@@ -173,7 +173,13 @@ export class Recommender {
       const words = sharedWords(paper, this.#terms(window, paper), profile, this.#config.reasonWords);
       const { liked: near, similarity } = closest[i]!;
       const ref = { id: near.id, title: near.title, via: near.via };
-      return [{ paper, score: scores[r]!, reason: { kind: 'similar', closestTo: { ...ref, similarity }, words, text: reasonText(ref, words) } }];
+      return [
+        {
+          paper,
+          score: scores[r]!,
+          reason: { kind: 'similar', closestTo: { ...ref, similarity }, words, text: reasonText(ref, words) },
+        },
+      ];
     });
     return {
       method,
@@ -196,7 +202,8 @@ export class Recommender {
     if (cached && cached.dataVersion === dataVersion) return cached.window;
     const window = buildCandidateWindow(this.#store, modelId, days, lastDay, this.#config.popularityFeature);
     // Old windows (another end day, another model) go: one live window per configuration is enough.
-    for (const k of this.#windows.keys()) if (k.startsWith(`${modelId}:${days}:`) || !k.startsWith(`${modelId}:`)) this.#windows.delete(k);
+    for (const k of this.#windows.keys())
+      if (k.startsWith(`${modelId}:${days}:`) || !k.startsWith(`${modelId}:`)) this.#windows.delete(k);
     this.#windows.set(key, { window, builtAt: now, dataVersion });
     window.catch(() => this.#windows.delete(key));
     return window;
@@ -215,7 +222,12 @@ export class Recommender {
   /** Cosine similarity to the likes' centroid (popularity, if a feature, weighs nothing). */
   #centroidModel(window: CandidateWindow, liked: Liked[]): LinearModel {
     const weights = new Float32Array(window.stride);
-    weights.set(centroid(liked.map((l) => l.vector), window.dimensions));
+    weights.set(
+      centroid(
+        liked.map((l) => l.vector),
+        window.dimensions,
+      ),
+    );
     return { weights, bias: 0 };
   }
 
@@ -233,29 +245,45 @@ export class Recommender {
       const paper = papers.get(ref.id);
       if (!paper) continue;
       const row = window.rowOf.get(ref.id);
-      const vector = row !== undefined
-        ? window.matrix.subarray(row * window.stride, row * window.stride + window.dimensions)
-        : await this.#store.getVector(window.modelId, ref.id);
+      const vector =
+        row !== undefined
+          ? window.matrix.subarray(row * window.stride, row * window.stride + window.dimensions)
+          : await this.#store.getVector(window.modelId, ref.id);
       if (!vector || vector.length !== window.dimensions) continue;
-      const features = row !== undefined ? window.matrix.subarray(row * window.stride, (row + 1) * window.stride) : featureRow(vector, paper.upvotes, window.stride);
+      const features =
+        row !== undefined
+          ? window.matrix.subarray(row * window.stride, (row + 1) * window.stride)
+          : featureRow(vector, paper.upvotes, window.stride);
       out.push({ id: ref.id, title: paper.title, via: ref.via, vector, features, paper });
     }
     return out;
   }
 
   /** Trending papers of the trending window, then the newest papers, none the member has seen. */
-  async #coldStart(excluded: Set<string>, limit: number, why: NonNullable<RecommendationList['coldStartReason']>, modelId: string | null): Promise<RecommendationList> {
+  async #coldStart(
+    excluded: Set<string>,
+    limit: number,
+    why: NonNullable<RecommendationList['coldStartReason']>,
+    modelId: string | null,
+  ): Promise<RecommendationList> {
     const items: Recommendation[] = [];
     const seen = new Set(excluded);
     const latest = await this.#store.latestDay();
     if (latest) {
       const entries = await this.#store.listDaily({
-        ...trendingWindow(latest), sort: 'trending', offset: 0, limit: limit + excluded.size,
+        ...trendingWindow(latest),
+        sort: 'trending',
+        offset: 0,
+        limit: limit + excluded.size,
       });
       for (const entry of entries) {
         if (items.length >= limit || seen.has(entry.paper.id)) continue;
         seen.add(entry.paper.id);
-        items.push({ paper: entry.paper, score: limit - items.length, reason: { kind: 'trending', text: 'Trending this week' } });
+        items.push({
+          paper: entry.paper,
+          score: limit - items.length,
+          reason: { kind: 'trending', text: 'Trending this week' },
+        });
       }
     }
     let cursor: string | null = null;

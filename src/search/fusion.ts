@@ -35,7 +35,11 @@ function normalised(list: readonly ScoredPaper[]): Map<string, number> {
   return new Map(list.map((h) => [h.id, span > 0 ? (h.score - min) / span : 1]));
 }
 
-export function fuse(lexical: readonly ScoredPaper[], vector: readonly ScoredPaper[], config: FusionConfig): FusedHit[] {
+export function fuse(
+  lexical: readonly ScoredPaper[],
+  vector: readonly ScoredPaper[],
+  config: FusionConfig,
+): FusedHit[] {
   const lexicalRank = new Map(lexical.map((h, i) => [h.id, i + 1]));
   const vectorRank = new Map(vector.map((h, i) => [h.id, i + 1]));
   const ids = [...new Set([...lexical.map((h) => h.id), ...vector.map((h) => h.id)])];
@@ -53,6 +57,11 @@ export function fuse(lexical: readonly ScoredPaper[], vector: readonly ScoredPap
     score = (id) => (1 - w) * (l.get(id) ?? 0) + w * (v.get(id) ?? 0);
   }
   return ids
-    .map((id) => ({ id, score: score(id), lexicalRank: lexicalRank.get(id) ?? null, vectorRank: vectorRank.get(id) ?? null }))
+    .map((id) => ({
+      id,
+      score: score(id),
+      lexicalRank: lexicalRank.get(id) ?? null,
+      vectorRank: vectorRank.get(id) ?? null,
+    }))
     .sort((a, b) => b.score - a.score || (a.lexicalRank ?? Infinity) - (b.lexicalRank ?? Infinity));
 }

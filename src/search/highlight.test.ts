@@ -8,19 +8,31 @@ const m = (q: string) => matcherFor(parseQuery(q));
 const show = (segments: Segment[]) => segments.map((s) => (s.match ? `[${s.text}]` : s.text)).join('');
 
 test('words match by stem, case and accents aside; stop words of the query do not', () => {
-  assert.equal(show(highlight('Diffusion Models for Video Generation', m('the diffusion model'))), '[Diffusion Models] for Video Generation');
-  assert.equal(show(highlight('Transformers transform; TRANSFORMING data', m('transformer'))), '[Transformers transform]; [TRANSFORMING] data');
+  assert.equal(
+    show(highlight('Diffusion Models for Video Generation', m('the diffusion model'))),
+    '[Diffusion Models] for Video Generation',
+  );
+  assert.equal(
+    show(highlight('Transformers transform; TRANSFORMING data', m('transformer'))),
+    '[Transformers transform]; [TRANSFORMING] data',
+  );
   assert.equal(show(highlight('Café crème and cafe', m('cafe'))), '[Café] crème and [cafe]');
   assert.equal(show(highlight('Nothing here', m('diffusion'))), 'Nothing here');
 });
 
 test('prefixes match the start of words, unstemmed', () => {
-  assert.equal(show(highlight('Transfer and transformers, not a trans', m('transf*'))), '[Transfer] and [transformers], not a trans');
+  assert.equal(
+    show(highlight('Transfer and transformers, not a trans', m('transf*'))),
+    '[Transfer] and [transformers], not a trans',
+  );
 });
 
 test('a phrase lights up as a whole, stop words included; its other words alone still match', () => {
   const matcher = m('"theory of mind"');
-  assert.equal(show(highlight('A theory of mind test; one theory, of course', matcher)), 'A [theory of mind] test; one [theory], of course');
+  assert.equal(
+    show(highlight('A theory of mind test; one theory, of course', matcher)),
+    'A [theory of mind] test; one [theory], of course',
+  );
   assert.equal(show(highlight('Theory-of-mind benchmarks', matcher)), '[Theory-of-mind] benchmarks');
 });
 
@@ -28,7 +40,10 @@ test('segments keep every character of the text, hostile text included', () => {
   const text = '<script>alert("x")</script> & 🚀 script';
   const segments = highlight(text, m('script'));
   assert.equal(segments.map((s) => s.text).join(''), text);
-  assert.deepEqual(segments.filter((s) => s.match).map((s) => s.text), ['script', 'script', 'script']);
+  assert.deepEqual(
+    segments.filter((s) => s.match).map((s) => s.text),
+    ['script', 'script', 'script'],
+  );
   assert.deepEqual(highlight(text, m('🚀')), [{ text, match: false }]);
   assert.deepEqual(highlight('', m('x')), []);
 });
@@ -112,7 +127,12 @@ test('the densest window is the one a count of every window finds, the earliest 
   };
   for (let seed = 1; seed <= 200; seed++) {
     const ranges = someRanges(seed % 40, seed);
-    for (const [width, lead] of [[300, 60], [50, 10], [5, 0], [1000, 400]] as const) {
+    for (const [width, lead] of [
+      [300, 60],
+      [50, 10],
+      [5, 0],
+      [1000, 400],
+    ] as const) {
       assert.equal(densestWindow(ranges, width, lead), bruteForce(ranges, width, lead), `seed ${seed}, width ${width}`);
     }
   }
@@ -124,7 +144,11 @@ function countingMatcher(matcher: Matcher): { matcher: Matcher; lookups: () => n
   let lookups = 0;
   const terms = new Proxy(new Set(matcher.terms), {
     get(target, property) {
-      if (property === 'has') return (term: string) => (lookups++, target.has(term));
+      if (property === 'has')
+        return (term: string) => {
+          lookups++;
+          return target.has(term);
+        };
       const value = Reflect.get(target, property, target) as unknown;
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
@@ -141,7 +165,7 @@ test('the work of a snippet is bounded: a 4 MB abstract costs what a 1 MB one do
     const segments = snippet(text, matcher);
     return { lookups: lookups(), segments };
   });
-  const [one, four] = results as [typeof results[0], typeof results[0]];
+  const [one, four] = results as [(typeof results)[0], (typeof results)[0]];
   assert.ok(one.lookups > 0);
   assert.equal(four.lookups, one.lookups);
   assert.ok(one.lookups <= 64 * 1024, `${one.lookups} look-ups`);
@@ -157,5 +181,8 @@ test('a title longer than what is searched for matches is shown whole, its match
   const title = `Quokka ${'word '.repeat(40_000)}quokka`;
   const segments = highlight(title, m('quokka'));
   assert.equal(segments.map((s) => s.text).join(''), title);
-  assert.deepEqual(segments.filter((s) => s.match).map((s) => s.text), ['Quokka']);
+  assert.deepEqual(
+    segments.filter((s) => s.match).map((s) => s.text),
+    ['Quokka'],
+  );
 });

@@ -77,7 +77,10 @@ export function matchRanges(text: string, matcher: Matcher): [number, number][] 
   const tokens = tokenize(scanned(text));
   const ranges: [number, number][] = [];
   for (const token of tokens) {
-    if (token.terms.some((t) => matcher.terms.has(t)) || token.words.some((w) => matcher.prefixes.some((p) => w.startsWith(p)))) {
+    if (
+      token.terms.some((t) => matcher.terms.has(t)) ||
+      token.words.some((w) => matcher.prefixes.some((p) => w.startsWith(p)))
+    ) {
       ranges.push([token.start, token.end]);
     }
   }

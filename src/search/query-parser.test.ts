@@ -18,10 +18,23 @@ test('arXiv ids and URLs are recognised', () => {
 });
 
 test('hostile and odd input gives plain terms or an empty query, never syntax', () => {
-  for (const raw of ['"unbalanced quote', 'NEAR(a b) OR * AND -x', "'; DROP TABLE papers; --", '<script>alert(1)</script>',
-    '🚀🔥', '', '   ', '*', '"""', 'a'.repeat(10_000), 'title:foo^3 {bar}', '\u0000\u0001']) {
+  for (const raw of [
+    '"unbalanced quote',
+    'NEAR(a b) OR * AND -x',
+    "'; DROP TABLE papers; --",
+    '<script>alert(1)</script>',
+    '🚀🔥',
+    '',
+    '   ',
+    '*',
+    '"""',
+    'a'.repeat(10_000),
+    'title:foo^3 {bar}',
+    '\u0000\u0001',
+  ]) {
     const q = parseQuery(raw);
-    for (const term of [...q.terms, ...q.prefixes, ...q.phrases.flat()]) assert.match(term, /^[\p{L}\p{N}]+$/u, raw.slice(0, 20));
+    for (const term of [...q.terms, ...q.prefixes, ...q.phrases.flat()])
+      assert.match(term, /^[\p{L}\p{N}]+$/u, raw.slice(0, 20));
   }
   assert.equal(isEmptyQuery(parseQuery('🚀🔥')), true);
   assert.equal(parseQuery('the of and').onlyStopWords, true);

@@ -66,5 +66,7 @@ export function parseQuery(raw: string): ParsedQuery {
 }
 
 export function isEmptyQuery(query: ParsedQuery): boolean {
-  return query.terms.length === 0 && query.phrases.length === 0 && query.prefixes.length === 0 && query.arxivId === null;
+  return (
+    query.terms.length === 0 && query.phrases.length === 0 && query.prefixes.length === 0 && query.arxivId === null
+  );
 }

@@ -19,12 +19,25 @@ const schema = z.object({
   from: day('from').optional(),
   to: day('to').optional(),
   org: z.string().max(100, 'org is too long').optional(),
-  category: z.string().regex(/^[a-z-]+(\.[A-Za-z-]+)?$/, 'category must look like cs.CL').optional(),
+  category: z
+    .string()
+    .regex(/^[a-z-]+(\.[A-Za-z-]+)?$/, 'category must look like cs.CL')
+    .optional(),
   has_code: z.enum(['0', '1', 'true', 'false'], { message: 'has_code must be 1 or 0' }).optional(),
-  sort: z.enum(['relevance', 'date', 'upvotes'], { message: 'sort must be relevance, date or upvotes' }).default('relevance'),
-  mode: z.enum(['hybrid', 'lexical', 'vector'], { message: 'mode must be hybrid, lexical or vector' }).default('hybrid'),
-  p: z.string().regex(/^\d{1,6}$/, 'p must be a page number from 0').default('0'),
-  limit: z.string().regex(/^\d{1,4}$/, 'limit must be a whole number').optional(),
+  sort: z
+    .enum(['relevance', 'date', 'upvotes'], { message: 'sort must be relevance, date or upvotes' })
+    .default('relevance'),
+  mode: z
+    .enum(['hybrid', 'lexical', 'vector'], { message: 'mode must be hybrid, lexical or vector' })
+    .default('hybrid'),
+  p: z
+    .string()
+    .regex(/^\d{1,6}$/, 'p must be a page number from 0')
+    .default('0'),
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/, 'limit must be a whole number')
+    .optional(),
   explain: z.enum(['0', '1', 'true', 'false']).optional(),
 });
 
@@ -36,9 +49,11 @@ export function parseSearchParams(raw: Record<string, string>, limits: SearchPar
   const parsed = schema.safeParse(raw);
   if (!parsed.success) return { ok: false, error: parsed.error.issues[0]!.message };
   const v = parsed.data;
-  if (v.q.length > limits.maxQueryLength) return { ok: false, error: `q is longer than ${limits.maxQueryLength} characters` };
+  if (v.q.length > limits.maxQueryLength)
+    return { ok: false, error: `q is longer than ${limits.maxQueryLength} characters` };
   const limit = v.limit === undefined ? limits.defaultLimit : Number(v.limit);
-  if (limit < 1 || limit > limits.maxLimit) return { ok: false, error: `limit must be between 1 and ${limits.maxLimit}` };
+  if (limit < 1 || limit > limits.maxLimit)
+    return { ok: false, error: `limit must be between 1 and ${limits.maxLimit}` };
   if (v.from && v.to && v.from > v.to) return { ok: false, error: 'from is after to' };
   const page = Number(v.p);
   return {

@@ -16,11 +16,21 @@ test('without an embedder, a hybrid search is answered lexically and that answer
     return searchText(...args);
   };
   const service = new SearchService(store, null);
-  const request = { q: 'language model', filters: {}, sort: 'relevance', mode: 'hybrid', offset: 0, limit: 10 } as const;
+  const request = {
+    q: 'language model',
+    filters: {},
+    sort: 'relevance',
+    mode: 'hybrid',
+    offset: 0,
+    limit: 10,
+  } as const;
   const first = await service.search(request);
   const second = await service.search(request);
   assert.equal(first.mode, 'lexical');
   assert.ok(first.results.length > 0);
-  assert.deepEqual(second.results.map((r) => r.paper.id), first.results.map((r) => r.paper.id));
+  assert.deepEqual(
+    second.results.map((r) => r.paper.id),
+    first.results.map((r) => r.paper.id),
+  );
   assert.equal(textSearches, 1, 'the second search came from the cache');
 });

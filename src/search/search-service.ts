@@ -244,7 +244,7 @@ function sortHits(hits: FusedHit[], sort: SearchSort, papers: Map<string, PaperS
   if (sort === 'relevance') return hits;
   const key = (id: string) => {
     const paper = papers.get(id);
-    return sort === 'date' ? paper?.publishedAt ?? '' : paper?.upvotes ?? 0;
+    return sort === 'date' ? (paper?.publishedAt ?? '') : (paper?.upvotes ?? 0);
   };
   return [...hits].sort((a, b) => {
     const ka = key(a.id);

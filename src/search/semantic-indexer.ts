@@ -35,7 +35,12 @@ export interface SemanticIndexerOptions {
   batchSize: number;
 }
 
-export const DEFAULT_INDEXER_OPTIONS: Omit<SemanticIndexerOptions, 'modelDir'> = { minPapers: 200, epochs: 8, seed: 1, batchSize: 256 };
+export const DEFAULT_INDEXER_OPTIONS: Omit<SemanticIndexerOptions, 'modelDir'> = {
+  minPapers: 200,
+  epochs: 8,
+  seed: 1,
+  batchSize: 256,
+};
 
 /** Every paper's text, read from the store page by page. */
 export async function* storeTrainingDocs(store: Store): AsyncIterable<TrainingDoc> {
@@ -63,13 +68,22 @@ export async function trainModel(store: Store, options: SemanticIndexerOptions, 
 }
 
 /** Embeds papers that have no vector of this model; returns how many it embedded. */
-export async function embedMissing(store: Store, embedder: Embedder, batchSize: number, onBatch: (done: number) => void = () => {}): Promise<number> {
+export async function embedMissing(
+  store: Store,
+  embedder: Embedder,
+  batchSize: number,
+  onBatch: (done: number) => void = () => {},
+): Promise<number> {
   let done = 0;
   for (;;) {
     const batch = await store.papersWithoutVector(embedder.id, batchSize);
     if (batch.length === 0) return done;
     const vectors = await embedder.embedDocuments(batch.map((p) => paperText(p.title, p.summary)));
-    await store.putVectors(embedder.id, embedder.dimensions, batch.map((p, i) => ({ id: p.id, vector: vectors[i]! })));
+    await store.putVectors(
+      embedder.id,
+      embedder.dimensions,
+      batch.map((p, i) => ({ id: p.id, vector: vectors[i]! })),
+    );
     done += batch.length;
     onBatch(done);
     await yieldToEventLoop();
@@ -88,8 +102,13 @@ export class SemanticIndexer {
   #running: Promise<void> | null = null;
   #loaded: StaticEmbedder | null = null;
 
-  constructor(store: Store, options: SemanticIndexerOptions, logger: Logger, onModel: (embedder: Embedder) => void,
-    train: Train = () => trainModel(store, options, logger)) {
+  constructor(
+    store: Store,
+    options: SemanticIndexerOptions,
+    logger: Logger,
+    onModel: (embedder: Embedder) => void,
+    train: Train = () => trainModel(store, options, logger),
+  ) {
     this.#store = store;
     this.#options = options;
     this.#logger = logger;
@@ -108,7 +127,10 @@ export class SemanticIndexer {
       this.#onModel(embedder);
       return embedder;
     } catch (error) {
-      this.#logger.warn({ err: error, path: active.path }, 'the active embedding model could not be loaded; it will be retrained');
+      this.#logger.warn(
+        { err: error, path: active.path },
+        'the active embedding model could not be loaded; it will be retrained',
+      );
       return null;
     }
   }
@@ -134,13 +156,17 @@ export class SemanticIndexer {
     // The new model serves queries only once its vectors exist, so search never mixes or lacks a space.
     const started = performance.now();
     const embedded = await embedMissing(this.#store, embedder, this.#options.batchSize, (done) => {
-      if (done % (this.#options.batchSize * 20) === 0) this.#logger.info({ model: embedder.id, done }, 'embedding papers');
+      if (done % (this.#options.batchSize * 20) === 0)
+        this.#logger.info({ model: embedder.id, done }, 'embedding papers');
     });
     // One query loads the model's vectors into memory now rather than on a visitor's first search.
     await this.#store.searchVectors(embedder.id, await embedder.embedQuery('warm up'), 1, {});
     this.#onModel(embedder);
     if (embedded > 0) {
-      this.#logger.info({ model: embedder.id, embedded, seconds: (performance.now() - started) / 1000 }, 'papers embedded');
+      this.#logger.info(
+        { model: embedder.id, embedded, seconds: (performance.now() - started) / 1000 },
+        'papers embedded',
+      );
     }
   }
 }

@@ -12,7 +12,13 @@ import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import type { SearchService } from '../search/search-service.ts';
 import type { Embedder } from '../search/embedder.ts';
-import { ACTIVE_MODEL_STATE, DEFAULT_INDEXER_OPTIONS, SemanticIndexer, embedMissing, type ActiveModel } from '../search/semantic-indexer.ts';
+import {
+  ACTIVE_MODEL_STATE,
+  DEFAULT_INDEXER_OPTIONS,
+  SemanticIndexer,
+  embedMissing,
+  type ActiveModel,
+} from '../search/semantic-indexer.ts';
 import { loadConfiguredEmbedder } from '../search/onnx/configured-embedder.ts';
 import { trainInWorker } from '../search/train-worker.ts';
 import { lexicalSearch } from '../search/lexical/lexical-search.ts';
@@ -41,7 +47,10 @@ export interface BackgroundWork {
 }
 
 export function startBackgroundWork(ctx: {
-  store: Store; config: Config; logger: Logger; search: SearchService;
+  store: Store;
+  config: Config;
+  logger: Logger;
+  search: SearchService;
   /** Default all. */
   role?: ServeRole;
   /** Default: an in-process queue (the embedded default). */
@@ -54,13 +63,14 @@ export function startBackgroundWork(ctx: {
   const { store, config, logger, search } = ctx;
   const role = ctx.role ?? 'all';
   const works = role !== 'web';
-  const jobs = works ? ctx.jobs ?? new InProcessJobQueue(logger) : null;
+  const jobs = works ? (ctx.jobs ?? new InProcessJobQueue(logger)) : null;
   const options = { ...DEFAULT_INDEXER_OPTIONS, modelDir: config.modelDir };
   const database = describeDatabase(config.databaseUrl);
   // Training runs in a worker thread where the database is a file another connection can open.
-  const train = database.backend === 'sqlite' && database.path !== ':memory:'
-    ? () => trainInWorker({ databasePath: database.path, options, logLevel: config.logLevel })
-    : undefined;
+  const train =
+    database.backend === 'sqlite' && database.path !== ':memory:'
+      ? () => trainInWorker({ databasePath: database.path, options, logLevel: config.logLevel })
+      : undefined;
   const indexer = new SemanticIndexer(store, options, logger, (embedder) => search.setEmbedder(embedder), train);
   // An ONNX model chosen by EMBEDDER=onnx:PATH or `paperboy model use` replaces the learned one.
   let onnx: (Embedder & { close(): Promise<void> }) | null = null;
@@ -69,7 +79,8 @@ export function startBackgroundWork(ctx: {
     const started = performance.now();
     const embedded = await embedMissing(store, embedder, 64);
     search.setEmbedder(embedder); // only once every paper has its vector: search never mixes two spaces
-    if (embedded > 0) logger.info({ model: embedder.id, embedded, seconds: (performance.now() - started) / 1000 }, 'papers embedded');
+    if (embedded > 0)
+      logger.info({ model: embedder.id, embedded, seconds: (performance.now() - started) / 1000 }, 'papers embedded');
   };
   const round = async () => {
     try {
@@ -92,7 +103,7 @@ export function startBackgroundWork(ctx: {
   const refreshModel = async () => {
     try {
       if (onnx) {
-        if (current !== onnx.id && await complete(onnx.id)) {
+        if (current !== onnx.id && (await complete(onnx.id))) {
           search.setEmbedder(onnx);
           current = onnx.id;
         }
@@ -107,7 +118,14 @@ export function startBackgroundWork(ctx: {
   };
   const sharedQueue = jobs?.kind === 'pg-boss';
   // Digests' "for you": the recommender the pages use, with the model search uses (learned or ONNX).
-  const handlers = { store, config, logger, queue: jobs!, embed: config.semanticSearch ? round : null, forYou: forYouDigestProvider(store, search, ctx.recommender) };
+  const handlers = {
+    store,
+    config,
+    logger,
+    queue: jobs!,
+    embed: config.semanticSearch ? round : null,
+    forYou: forYouDigestProvider(store, search, ctx.recommender),
+  };
   let refreshTimer: ReturnType<typeof setInterval> | null = null;
   // The image index pages render from: loaded now and, where this process serves, caught up every minute with
   // what workers (or `paperboy images`) did; this process's own rounds update it at once.

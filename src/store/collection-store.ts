@@ -78,7 +78,13 @@ export interface CollectionStore {
   removeItem(collectionId: number, ownerId: number, paperId: string, now: Date): Promise<boolean>;
   /** Swaps the paper with its neighbour before (up) or after (down); false when it is at that end already or
    *  not in this owner's collection. */
-  moveItem(collectionId: number, ownerId: number, paperId: string, direction: 'up' | 'down', now: Date): Promise<boolean>;
+  moveItem(
+    collectionId: number,
+    ownerId: number,
+    paperId: string,
+    direction: 'up' | 'down',
+    now: Date,
+  ): Promise<boolean>;
 
   /** Papers in any of the member's collections, most recently added first, each once (hidden papers left out). */
   savedBy(accountId: number, limit: number): Promise<string[]>;

@@ -163,7 +163,13 @@ export interface CommunityStore {
   /** Puts a paper (already in the store) on a day's feed as the member's submission. */
   submitPaper(paperId: string, accountId: number, day: string, now: Date): Promise<SubmitResult>;
 
-  addComment(paperId: string, accountId: number, parentId: number | null, body: string, now: Date): Promise<CommentRecord>;
+  addComment(
+    paperId: string,
+    accountId: number,
+    parentId: number | null,
+    body: string,
+    now: Date,
+  ): Promise<CommentRecord>;
   editComment(id: number, accountId: number, body: string, now: Date): Promise<CommentRecord | null>;
   deleteComment(id: number, accountId: number, now: Date): Promise<boolean>;
   getComment(id: number): Promise<CommentRecord | null>;

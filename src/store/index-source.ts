@@ -4,7 +4,7 @@
  * allow. Documents are numbered by the store (SQLite's rowid, PostgreSQL's row_id). The index itself, and
  * how it keeps up with writes, belong to search/.
  */
-import type { FieldWeights, ScoredPaper, SearchFilters, TextQuery } from './store.ts';
+import type { FieldWeights, ScoredPaper, SearchFilters, TextQuery } from './search-types.ts';
 
 /** A paper as the index reads it: its document number, id and raw text (author names joined by spaces). */
 export interface IndexedText {
@@ -44,7 +44,12 @@ export interface IndexSource {
    * weighted tsvector, so that a fresh process serves at once. Null where the backend has none (SQLite): the
    * search waits for the build.
    */
-  searchUnindexed(query: TextQuery, filters: SearchFilters, weights: FieldWeights, limit: number): Promise<ScoredPaper[] | null>;
+  searchUnindexed(
+    query: TextQuery,
+    filters: SearchFilters,
+    weights: FieldWeights,
+    limit: number,
+  ): Promise<ScoredPaper[] | null>;
 }
 
 export const authorNames = (authors: readonly { name: string }[]) => authors.map((a) => a.name).join(' ');

@@ -6,7 +6,13 @@
 import type { Member, Paper } from '../domain/types.ts';
 import type { Account, CommentRecord, ModerationEntry, Role } from './community-store.ts';
 import { DELETED_MEMBER } from '../domain/handles.ts';
-import type { Delivery, DeliveryStatus, DigestFrequency, Subscription, SubscriptionStatus } from './subscription-store.ts';
+import type {
+  Delivery,
+  DeliveryStatus,
+  DigestFrequency,
+  Subscription,
+  SubscriptionStatus,
+} from './subscription-store.ts';
 import type { Collection } from './collection-store.ts';
 import type { Invitation } from './access-store.ts';
 
@@ -59,12 +65,15 @@ export function rowToPaper(row: Row, submission: { at: string; by: Member | null
   const organizationName = nullableString(row.organization_name);
   return {
     ...paperColumns(row),
-    organization: organizationName === null ? null : {
-      name: organizationName,
-      fullname: String(row.org_fullname),
-      avatar: nullableString(row.org_avatar),
-      externalId: nullableString(row.org_external_id),
-    },
+    organization:
+      organizationName === null
+        ? null
+        : {
+            name: organizationName,
+            fullname: String(row.org_fullname),
+            avatar: nullableString(row.org_avatar),
+            externalId: nullableString(row.org_external_id),
+          },
     upvotes: Number(row.upvotes),
     numComments: Number(row.num_comments),
     submittedOnDailyAt: submission?.at ?? null,
@@ -152,8 +161,11 @@ export function rowToComment(row: Row): CommentRecord {
     paperId: String(row.paper_id),
     parentId: row.parent_id === null ? null : Number(row.parent_id),
     author: {
-      id: Number(row.author_id), name: String(row.author_name), fullname: String(row.author_fullname),
-      avatarUrl: nullableString(row.author_avatar_url), role: String(row.author_role) as Role,
+      id: Number(row.author_id),
+      name: String(row.author_name),
+      fullname: String(row.author_fullname),
+      avatarUrl: nullableString(row.author_avatar_url),
+      role: String(row.author_role) as Role,
       deletedAt: nullableString(row.author_deleted_at),
     },
     body: deleted || hiddenReason !== null ? '' : String(row.body),

@@ -7,8 +7,11 @@ import type { CollectionStore } from './collection-store.ts';
 import type { CommunityStore } from './community-store.ts';
 import type { AccessStore } from './access-store.ts';
 import type { IndexSource } from './index-source.ts';
+import type { SearchFilters, ScoredPaper } from './search-types.ts';
 import type { SubscriptionStore } from './subscription-store.ts';
 import type { ImageStore } from './image-store.ts';
+
+export type { FieldWeights, ScoredPaper, SearchFilters, TextQuery } from './search-types.ts';
 
 /** upvotes: most voted first; latest: newest day first, most voted within a day. */
 export type DailySort = 'upvotes' | 'latest' | 'publishedAt' | 'trending';
@@ -155,7 +158,11 @@ export interface CoreStore {
   paperTexts(afterRow: number, limit: number): Promise<{ row: number; id: string; title: string; summary: string }[]>;
 
   /** Stores paper vectors of one embedding model (replacing earlier vectors of that model). */
-  putVectors(modelId: string, dimensions: number, vectors: readonly { id: string; vector: Float32Array }[]): Promise<void>;
+  putVectors(
+    modelId: string,
+    dimensions: number,
+    vectors: readonly { id: string; vector: Float32Array }[],
+  ): Promise<void>;
   /** Ids of papers (and their text) that have no vector of this model yet, oldest row first. */
   papersWithoutVector(modelId: string, limit: number): Promise<{ id: string; title: string; summary: string }[]>;
   countVectors(modelId: string): Promise<number>;

@@ -62,7 +62,11 @@ export interface SubscriptionStore {
    * Finds the subscription of this address or creates a pending one. An existing subscription keeps its
    * status and frequency: only a confirmation link changes them.
    */
-  requestSubscription(email: string, frequency: DigestFrequency, now: Date): Promise<{ subscription: Subscription; created: boolean }>;
+  requestSubscription(
+    email: string,
+    frequency: DigestFrequency,
+    now: Date,
+  ): Promise<{ subscription: Subscription; created: boolean }>;
   getSubscription(id: number): Promise<Subscription | null>;
   getSubscriptionByEmail(email: string): Promise<Subscription | null>;
   /**
@@ -75,7 +79,12 @@ export interface SubscriptionStore {
   unsubscribe(id: number, now: Date): Promise<Subscription | null>;
 
   /** Active subscriptions of a frequency with id > afterId that have no final ledger row for the period, by id. */
-  pendingRecipients(frequency: DigestFrequency, periodKey: string, afterId: number, limit: number): Promise<Subscription[]>;
+  pendingRecipients(
+    frequency: DigestFrequency,
+    periodKey: string,
+    afterId: number,
+    limit: number,
+  ): Promise<Subscription[]>;
   countActive(frequency: DigestFrequency): Promise<number>;
 
   /**
@@ -84,7 +93,14 @@ export interface SubscriptionStore {
    * It loses when the delivery is final or another run's lease still holds; of any number of runs asking at
    * once, exactly one wins. A win sets status sending and attempts + 1, and keeps the first message id.
    */
-  claimDelivery(subscriptionId: number, periodKey: string, runId: string, messageId: string, leaseUntil: Date, now: Date): Promise<boolean>;
+  claimDelivery(
+    subscriptionId: number,
+    periodKey: string,
+    runId: string,
+    messageId: string,
+    leaseUntil: Date,
+    now: Date,
+  ): Promise<boolean>;
   /** Extends to `leaseUntil` the lease of every delivery of the period that run `runId` is still sending (a live
    *  run's heartbeat, so that a slow message is never taken over). */
   renewClaims(periodKey: string, runId: string, leaseUntil: Date): Promise<void>;
@@ -97,7 +113,13 @@ export interface SubscriptionStore {
    * A permanent failure (hard bounce): status failed, hard bounces + 1, and the subscription suspended when
    * it reaches `maxHardBounces`. Returns whether it was suspended by this call.
    */
-  markFailed(subscriptionId: number, periodKey: string, error: string, maxHardBounces: number, now: Date): Promise<{ suspended: boolean }>;
+  markFailed(
+    subscriptionId: number,
+    periodKey: string,
+    error: string,
+    maxHardBounces: number,
+    now: Date,
+  ): Promise<{ suspended: boolean }>;
   getDelivery(subscriptionId: number, periodKey: string): Promise<Delivery | null>;
   deliveryCounts(periodKey: string): Promise<DeliveryCounts>;
 

@@ -33,7 +33,12 @@ export function registerAccountRoutes(app: Hono, ctx: AppContext): void {
     const fullname = typeof form.fullname === 'string' ? form.fullname : '';
     const choice = await chooseHandle(store.community, me, handle, fullname);
     if (!choice.ok) {
-      const view = { next, handle: handle.slice(0, 100), fullname: fullname.slice(0, 100), error: { field: choice.field, message: choice.error } };
+      const view = {
+        next,
+        handle: handle.slice(0, 100),
+        fullname: fullname.slice(0, 100),
+        error: { field: choice.field, message: choice.error },
+      };
       return memberPage(c, welcomePage(await viewerFor(c, store, []), view), 400);
     }
     ctx.logger.info({ member: choice.handle }, 'handle chosen');
@@ -58,7 +63,11 @@ export function registerAccountRoutes(app: Hono, ctx: AppContext): void {
     if (!me) return toSignIn(c, '/settings/delete');
     const comments = (await c.req.parseBody()).comments;
     if (comments !== 'keep' && comments !== 'remove') {
-      return memberPage(c, deleteAccountPage(me, await viewerFor(c, store, []), 'Choose what happens to your comments.'), 400);
+      return memberPage(
+        c,
+        deleteAccountPage(me, await viewerFor(c, store, []), 'Choose what happens to your comments.'),
+        400,
+      );
     }
     await deleteAccount(store.community, me, comments);
     ctx.logger.info({ account: me.id, comments }, 'account deleted');

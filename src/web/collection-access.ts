@@ -16,7 +16,11 @@ export function collectionId(text: string | undefined): number | null {
 }
 
 /** The collection if this visitor may see it: public, or their own. */
-export async function visibleCollection(store: Store, c: Context, text: string | undefined): Promise<{ collection: Collection; isOwner: boolean } | null> {
+export async function visibleCollection(
+  store: Store,
+  c: Context,
+  text: string | undefined,
+): Promise<{ collection: Collection; isOwner: boolean } | null> {
   const id = collectionId(text);
   if (id === null) return null;
   const collection = await store.collections.getCollection(id);
@@ -26,9 +30,15 @@ export async function visibleCollection(store: Store, c: Context, text: string |
 }
 
 /** The collection's papers in its order, and when each was added. */
-export async function collectionPapers(store: Store, collection: Collection): Promise<{ papers: Paper[]; addedAt: Map<string, string> }> {
+export async function collectionPapers(
+  store: Store,
+  collection: Collection,
+): Promise<{ papers: Paper[]; addedAt: Map<string, string> }> {
   const items = await store.collections.collectionItems(collection.id);
-  return { papers: await store.getPapers(items.map((i) => i.paperId)), addedAt: new Map(items.map((i) => [i.paperId, i.addedAt])) };
+  return {
+    papers: await store.getPapers(items.map((i) => i.paperId)),
+    addedAt: new Map(items.map((i) => [i.paperId, i.addedAt])),
+  };
 }
 
 export function noCollection(c: Context) {

@@ -18,7 +18,10 @@ export function registerCollectionFeedRoutes(app: Hono, ctx: AppContext): void {
   app.get('/feeds/collections/:file', async (c) => {
     const file = splitFeedFile(c.req.param('file'));
     const found = file ? await visibleCollection(store, c, file.name) : null;
-    if (!file || !found) return c.text('Not found: there is no public collection at this address.\n', 404, { 'X-Content-Type-Options': 'nosniff' });
+    if (!file || !found)
+      return c.text('Not found: there is no public collection at this address.\n', 404, {
+        'X-Content-Type-Options': 'nosniff',
+      });
     const { collection } = found;
     const { papers, addedAt } = await collectionPapers(store, collection);
     const spec: FeedSpec = {
@@ -43,8 +46,13 @@ export function registerCollectionFeedRoutes(app: Hono, ctx: AppContext): void {
     const { papers, addedAt } = await collectionPapers(store, collection);
     if (!collection.isPublic) c.header('Cache-Control', 'private, no-store');
     return c.json({
-      id: collection.id, name: collection.name, description: collection.description, owner: collection.ownerName,
-      public: collection.isPublic, createdAt: collection.createdAt, updatedAt: collection.updatedAt,
+      id: collection.id,
+      name: collection.name,
+      description: collection.description,
+      owner: collection.ownerName,
+      public: collection.isPublic,
+      createdAt: collection.createdAt,
+      updatedAt: collection.updatedAt,
       papers: papers.map((p, position) => ({ id: p.id, title: p.title, position, addedAt: addedAt.get(p.id) ?? null })),
     });
   });

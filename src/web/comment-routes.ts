@@ -30,7 +30,8 @@ export function registerCommentRoutes(app: Hono, ctx: AppContext, limiter: RateL
   const { store } = ctx;
   const community = store.community;
 
-  const at = (comment: Pick<CommentRecord, 'id' | 'paperId'>) => `${paperUrl(comment.paperId)}#${commentAnchor(comment.id)}`;
+  const at = (comment: Pick<CommentRecord, 'id' | 'paperId'>) =>
+    `${paperUrl(comment.paperId)}#${commentAnchor(comment.id)}`;
 
   /** The top-level comment of a thread: replies to replies attach there. */
   const rootOf = async (comment: CommentRecord): Promise<CommentRecord | null> => {
@@ -54,12 +55,19 @@ export function registerCommentRoutes(app: Hono, ctx: AppContext, limiter: RateL
     const parentText = typeof form.parent === 'string' ? form.parent.trim() : '';
     let parentId: number | null = null;
     if (parentText !== '') {
-      if (!/^[0-9]{1,15}$/.test(parentText)) return problem(c, 400, 'Bad reply', 'The comment you replied to is not a comment number.');
+      if (!/^[0-9]{1,15}$/.test(parentText))
+        return problem(c, 400, 'Bad reply', 'The comment you replied to is not a comment number.');
       const parent = await community.getComment(Number(parentText));
-      if (!parent || parent.paperId !== id) return problem(c, 404, 'Comment not found', 'The comment you replied to does not exist on this paper.');
+      if (!parent || parent.paperId !== id)
+        return problem(c, 404, 'Comment not found', 'The comment you replied to does not exist on this paper.');
       const root = await rootOf(parent);
       if (!root || commentState(root) !== 'visible') {
-        return problem(c, 409, 'Replies are closed', 'The comment you replied to was deleted or hidden, so its thread takes no more replies.');
+        return problem(
+          c,
+          409,
+          'Replies are closed',
+          'The comment you replied to was deleted or hidden, so its thread takes no more replies.',
+        );
       }
       parentId = root.id;
     }
@@ -70,7 +78,10 @@ export function registerCommentRoutes(app: Hono, ctx: AppContext, limiter: RateL
     const limit = await limiter.hit('comment', String(account.id), c.get('auth').address);
     if (!limit.allowed) {
       c.header('Retry-After', String(limit.retryAfter));
-      return refused(429, `You are commenting very fast. Please wait ${waitText(limit.retryAfter)} and post again; your text is kept below.`);
+      return refused(
+        429,
+        `You are commenting very fast. Please wait ${waitText(limit.retryAfter)} and post again; your text is kept below.`,
+      );
     }
     const comment = await community.addComment(id, account.id, parentId, checked.body, new Date());
     return c.redirect(at(comment), 303);
@@ -79,9 +90,12 @@ export function registerCommentRoutes(app: Hono, ctx: AppContext, limiter: RateL
   /** The comment, when the signed-in member may edit or delete it; otherwise the response saying why not. */
   const ownComment = async (c: Context, account: Account): Promise<CommentRecord | Response> => {
     const comment = await community.getComment(Number(c.req.param('id')));
-    if (!comment || comment.deleted) return problem(c, 404, 'Comment not found', 'This comment does not exist or was deleted.');
-    if (comment.author.id !== account.id) return problem(c, 403, 'Not your comment', 'Only its author can change or delete a comment.');
-    if (comment.hiddenReason !== null) return problem(c, 403, 'Comment hidden', 'The moderators hid this comment; it can no longer be changed.');
+    if (!comment || comment.deleted)
+      return problem(c, 404, 'Comment not found', 'This comment does not exist or was deleted.');
+    if (comment.author.id !== account.id)
+      return problem(c, 403, 'Not your comment', 'Only its author can change or delete a comment.');
+    if (comment.hiddenReason !== null)
+      return problem(c, 403, 'Comment hidden', 'The moderators hid this comment; it can no longer be changed.');
     return comment;
   };
 
@@ -101,14 +115,24 @@ export function registerCommentRoutes(app: Hono, ctx: AppContext, limiter: RateL
     const form = await c.req.parseBody();
     const typed = typeof form.body === 'string' ? form.body : '';
     const refused = async (status: Status, error: string) =>
-      page(c, editCommentPage(await viewerFor(c, store, []), comment, await store.getPaper(comment.paperId), { value: typed, error }), status);
+      page(
+        c,
+        editCommentPage(await viewerFor(c, store, []), comment, await store.getPaper(comment.paperId), {
+          value: typed,
+          error,
+        }),
+        status,
+      );
     const checked = checkCommentBody(typed);
     if (!checked.ok) return refused(422, checked.message);
     if (checked.body === comment.body) return c.redirect(at(comment), 303);
     const limit = await limiter.hit('comment', String(account.id), c.get('auth').address);
     if (!limit.allowed) {
       c.header('Retry-After', String(limit.retryAfter));
-      return refused(429, `You are changing comments very fast. Please wait ${waitText(limit.retryAfter)} and save again.`);
+      return refused(
+        429,
+        `You are changing comments very fast. Please wait ${waitText(limit.retryAfter)} and save again.`,
+      );
     }
     const edited = await community.editComment(comment.id, account.id, checked.body, new Date());
     if (!edited) return problem(c, 404, 'Comment not found', 'This comment was deleted or hidden meanwhile.');
@@ -124,7 +148,9 @@ export function registerCommentRoutes(app: Hono, ctx: AppContext, limiter: RateL
     const deleted = await community.deleteComment(own.id, account.id, new Date());
     if (!deleted) return problem(c, 404, 'Comment not found', 'This comment was deleted already.');
     // A top-level comment with replies stays as a placeholder; otherwise it is gone: back to the discussion.
-    const hasReplies = own.parentId === null && (await community.commentsOn(own.paperId)).some((k) => k.parentId === own.id && !k.deleted);
+    const hasReplies =
+      own.parentId === null &&
+      (await community.commentsOn(own.paperId)).some((k) => k.parentId === own.id && !k.deleted);
     return c.redirect(hasReplies ? at(own) : `${paperUrl(own.paperId)}#discussion`, 303);
   });
 
@@ -132,22 +158,38 @@ export function registerCommentRoutes(app: Hono, ctx: AppContext, limiter: RateL
     const account = c.get('auth').account;
     const comment = await community.getComment(Number(c.req.param('id')));
     if (!account) return c.redirect(signInUrl(comment ? paperUrl(comment.paperId) : '/'), 303);
-    if (!isModerator(account)) return problem(c, 403, 'Moderators only', 'Only the moderators of this instance can hide comments.');
+    if (!isModerator(account))
+      return problem(c, 403, 'Moderators only', 'Only the moderators of this instance can hide comments.');
     if (!comment) return problem(c, 404, 'Comment not found', 'There is no such comment.');
-    if (!outranks(account, comment.author)) return problem(c, 403, 'Not yours to moderate', 'Comments of moderators and administrators are moderated by those above them only.');
+    if (!outranks(account, comment.author))
+      return problem(
+        c,
+        403,
+        'Not yours to moderate',
+        'Comments of moderators and administrators are moderated by those above them only.',
+      );
     const form = await c.req.parseBody();
     const reason = typeof form.reason === 'string' ? form.reason.trim().slice(0, MAX_REASON) : '';
     if (reason === '') return problem(c, 400, 'A reason is needed', 'Every moderation action records why.');
     const hidden = await community.hideComment(comment.id, account.id, reason, new Date());
     if (!hidden) return problem(c, 404, 'Nothing to do', 'This comment is hidden already.');
-    ctx.logger.warn({ moderator: account.name, comment: comment.id, paper: comment.paperId, reason }, 'moderation: comment hidden');
+    ctx.logger.warn(
+      { moderator: account.name, comment: comment.id, paper: comment.paperId, reason },
+      'moderation: comment hidden',
+    );
     return c.redirect(at(comment), 303);
   });
 
   /** Deleting: the author's own comment, also when the moderators hid it (the author may still take it down). */
-  const ownCommentOrHidden = async (c: Context, account: Account, comment: CommentRecord | null): Promise<CommentRecord | Response> => {
-    if (!comment || comment.deleted) return problem(c, 404, 'Comment not found', 'This comment does not exist or was deleted.');
-    if (comment.author.id !== account.id) return problem(c, 403, 'Not your comment', 'Only its author can delete a comment.');
+  const ownCommentOrHidden = async (
+    c: Context,
+    account: Account,
+    comment: CommentRecord | null,
+  ): Promise<CommentRecord | Response> => {
+    if (!comment || comment.deleted)
+      return problem(c, 404, 'Comment not found', 'This comment does not exist or was deleted.');
+    if (comment.author.id !== account.id)
+      return problem(c, 403, 'Not your comment', 'Only its author can delete a comment.');
     return comment;
   };
 }

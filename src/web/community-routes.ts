@@ -4,7 +4,7 @@ import type { AppContext } from '../http/app-context.ts';
 import { normalizeArxivId } from '../domain/arxiv-id.ts';
 import { trendingWindow } from '../domain/trending.ts';
 import type { Account } from '../store/community-store.ts';
-import { RateLimiter } from '../community/rate-limits.ts';
+import type { RateLimiter } from '../community/rate-limits.ts';
 import { outranks } from '../community/roles.ts';
 import { SubmissionService } from '../community/submissions.ts';
 import { arxivLookup } from '../community/arxiv-lookup.ts';
@@ -15,7 +15,12 @@ import { formatCount } from '../domain/format.ts';
 import { memberUrl, paperUrl, signInUrl } from '../domain/urls.ts';
 import { isModerator, safeReturnPath, viewerFor } from '../http/viewer.ts';
 import {
-  aboutTrendingPage, memberPage, moderationPage, submitPage, submittedPage, trendingPage,
+  aboutTrendingPage,
+  memberPage,
+  moderationPage,
+  submitPage,
+  submittedPage,
+  trendingPage,
 } from './pages/community-pages.ts';
 
 /** An arXiv id, new style or old style with its one slash. */
@@ -27,7 +32,10 @@ const MAX_REASON = 500;
 export function registerCommunityRoutes(app: Hono, ctx: AppContext, limiter: RateLimiter): void {
   const { store } = ctx;
   const submissions = new SubmissionService({
-    store, lookup: arxivLookup(ctx.config.ingest, ctx.logger), windowDays: ctx.config.community.submitWindowDays, limiter,
+    store,
+    lookup: arxivLookup(ctx.config.ingest, ctx.logger),
+    windowDays: ctx.config.community.submitWindowDays,
+    limiter,
   });
 
   app.post(`/papers/${PAPER_ID_PARAM}/upvote`, async (c) => {
@@ -35,7 +43,10 @@ export function registerCommunityRoutes(app: Hono, ctx: AppContext, limiter: Rat
     const wantsJson = (c.req.header('accept') ?? '').includes('application/json');
     const id = normalizeArxivId(c.req.param('id'));
     const form = await c.req.parseBody();
-    if (!account) return wantsJson ? c.json({ error: 'Sign in to upvote.' }, 401) : c.redirect(signInUrl(safeReturnPath(form.return)), 303);
+    if (!account)
+      return wantsJson
+        ? c.json({ error: 'Sign in to upvote.' }, 401)
+        : c.redirect(signInUrl(safeReturnPath(form.return)), 303);
     if (!id) return refuse(c, wantsJson, 404, 'No such paper.');
     const limit = await limiter.hit('vote', String(account.id), c.get('auth').address);
     if (!limit.allowed) {
@@ -60,12 +71,25 @@ export function registerCommunityRoutes(app: Hono, ctx: AppContext, limiter: Rat
     const outcome = await submissions.submit(input, account, c.get('auth').address);
     const viewer = await viewerFor(c, store, []);
     if (outcome.status === 'refused') {
-      const options = { value: input.slice(0, 500), error: outcome.message, windowDays: ctx.config.community.submitWindowDays };
+      const options = {
+        value: input.slice(0, 500),
+        error: outcome.message,
+        windowDays: ctx.config.community.submitWindowDays,
+      };
       return page(c, submitPage(viewer, options), outcome.httpStatus);
     }
     ctx.logger.info({ member: account.name, paper: outcome.paperId, status: outcome.status }, 'paper submitted');
     const paper = await store.getPaper(outcome.paperId);
-    if (!paper) return page(c, submitPage(viewer, { value: input, error: 'This paper was removed by the moderators.', windowDays: ctx.config.community.submitWindowDays }), 422);
+    if (!paper)
+      return page(
+        c,
+        submitPage(viewer, {
+          value: input,
+          error: 'This paper was removed by the moderators.',
+          windowDays: ctx.config.community.submitWindowDays,
+        }),
+        422,
+      );
     return page(c, submittedPage(viewer, paper, outcome.day, outcome.status === 'added'));
   });
 
@@ -90,14 +114,23 @@ export function registerCommunityRoutes(app: Hono, ctx: AppContext, limiter: Rat
       store.community.commentsBy(account.id, PROFILE_LIST),
     ]);
     const [submitted, upvoted, commented] = await Promise.all([
-      store.getPapers(submittedIds), upvotedIds ? store.getPapers(upvotedIds) : null, store.getPapers([...new Set(comments.map((k) => k.paperId))]),
+      store.getPapers(submittedIds),
+      upvotedIds ? store.getPapers(upvotedIds) : null,
+      store.getPapers([...new Set(comments.map((k) => k.paperId))]),
     ]);
-    const viewer = await viewerFor(c, store, [...submittedIds, ...upvotedIds ?? []]);
+    const viewer = await viewerFor(c, store, [...submittedIds, ...(upvotedIds ?? [])]);
     const titles = new Map(commented.map((p) => [p.id, p]));
-    return page(c, memberPage({
-      account, submitted, upvoted, viewer, canModerate: isModerator(viewer.account) && outranks(viewer.account, account),
-      comments: comments.map((comment) => ({ comment, paper: titles.get(comment.paperId) })),
-    }));
+    return page(
+      c,
+      memberPage({
+        account,
+        submitted,
+        upvoted,
+        viewer,
+        canModerate: isModerator(viewer.account) && outranks(viewer.account, account),
+        comments: comments.map((comment) => ({ comment, paper: titles.get(comment.paperId) })),
+      }),
+    );
   });
 
   // Moderation: moderators and admins only; every action has a reason and lands in the log.
@@ -110,35 +143,65 @@ export function registerCommunityRoutes(app: Hono, ctx: AppContext, limiter: Rat
     const [hidden, log] = await Promise.all([store.community.hiddenPapers(), store.community.moderationLog(100)]);
     return page(c, moderationPage(await viewerFor(c, store, []), hidden, log));
   });
-  const moderate = (action: (target: string, mod: Account, reason: string) => Promise<boolean | 'outranked'>, back: (target: string) => string) =>
+  const moderate =
+    (
+      action: (target: string, mod: Account, reason: string) => Promise<boolean | 'outranked'>,
+      back: (target: string) => string,
+    ) =>
     async (c: Context) => {
       const mod = moderator(c);
       if (!mod) return forbidden(c);
       const form = await c.req.parseBody();
       const reason = typeof form.reason === 'string' ? form.reason.trim().slice(0, MAX_REASON) : '';
-      if (reason === '') return c.html(renderErrorPage(400, 'A reason is needed', 'Every moderation action records why.'), 400);
+      if (reason === '')
+        return c.html(renderErrorPage(400, 'A reason is needed', 'Every moderation action records why.'), 400);
       const target = c.req.param('id') ?? c.req.param('name') ?? '';
       const done = await action(target, mod, reason);
-      if (done === 'outranked') return c.html(renderErrorPage(403, 'Not yours to moderate', 'Moderators and administrators are moderated by those above them only.'), 403);
-      if (!done) return c.html(renderErrorPage(404, 'Nothing to do', 'It does not exist, or it was done already.'), 404);
+      if (done === 'outranked')
+        return c.html(
+          renderErrorPage(
+            403,
+            'Not yours to moderate',
+            'Moderators and administrators are moderated by those above them only.',
+          ),
+          403,
+        );
+      if (!done)
+        return c.html(renderErrorPage(404, 'Nothing to do', 'It does not exist, or it was done already.'), 404);
       ctx.logger.warn({ moderator: mod.name, path: c.req.path, reason }, 'moderation');
       return c.redirect(back(target), 303);
     };
   const paperAction = (hide: boolean) => async (id: string, mod: Account, reason: string) => {
     const paperId = normalizeArxivId(id);
     if (!paperId) return false;
-    return hide ? store.community.hidePaper(paperId, mod.id, reason, new Date()) : store.community.unhidePaper(paperId, mod.id, reason, new Date());
+    return hide
+      ? store.community.hidePaper(paperId, mod.id, reason, new Date())
+      : store.community.unhidePaper(paperId, mod.id, reason, new Date());
   };
   const memberAction = (ban: boolean) => async (name: string, mod: Account, reason: string) => {
     const member = await store.community.getAccountByName(name);
     if (!member) return false;
     if (!outranks(mod, member)) return 'outranked';
-    return ban ? store.community.banMember(member.id, mod.id, reason, new Date()) : store.community.unbanMember(member.id, mod.id, reason, new Date());
+    return ban
+      ? store.community.banMember(member.id, mod.id, reason, new Date())
+      : store.community.unbanMember(member.id, mod.id, reason, new Date());
   };
-  app.post(`/papers/${PAPER_ID_PARAM}/hide`, moderate(paperAction(true), () => '/moderation'));
-  app.post(`/papers/${PAPER_ID_PARAM}/unhide`, moderate(paperAction(false), (id) => paperUrl(normalizeArxivId(id) ?? id)));
-  app.post('/members/:name/ban', moderate(memberAction(true), (name) => memberUrl(name)));
-  app.post('/members/:name/unban', moderate(memberAction(false), (name) => memberUrl(name)));
+  app.post(
+    `/papers/${PAPER_ID_PARAM}/hide`,
+    moderate(paperAction(true), () => '/moderation'),
+  );
+  app.post(
+    `/papers/${PAPER_ID_PARAM}/unhide`,
+    moderate(paperAction(false), (id) => paperUrl(normalizeArxivId(id) ?? id)),
+  );
+  app.post(
+    '/members/:name/ban',
+    moderate(memberAction(true), (name) => memberUrl(name)),
+  );
+  app.post(
+    '/members/:name/unban',
+    moderate(memberAction(false), (name) => memberUrl(name)),
+  );
 }
 
 function page(c: Context, options: PageOptions, status: 200 | 400 | 404 | 422 | 429 | 502 = 200) {
@@ -151,5 +214,7 @@ function forbidden(c: Context) {
 }
 
 function refuse(c: Context, json: boolean, status: 404 | 429, message: string) {
-  return json ? c.json({ error: message }, status) : c.html(renderErrorPage(status, status === 404 ? 'Not found' : 'Slow down', message), status);
+  return json
+    ? c.json({ error: message }, status)
+    : c.html(renderErrorPage(status, status === 404 ? 'Not found' : 'Slow down', message), status);
 }

@@ -12,9 +12,24 @@ import { EMAIL_FRAME_CSP } from './security-headers.ts';
 import { checkAddress, subscribeForm } from '../digest/address.ts';
 import { defaultDigestPeriod, parseDigestPeriod, todayIn, type DigestPeriod } from '../digest/digest-period.ts';
 import { composeDigest, loadDigest, previewPath } from '../digest/compose.ts';
-import { checkLink, confirm, requestSubscription, resubscribe, unsubscribe, type SubscribeContext } from '../digest/subscribe.ts';
 import {
-  checkInboxPage, confirmPage, digestPreviewPage, confirmedPage, linkErrorPage, noDigestPage, subscribePage, unsubscribePage, unsubscribedPage,
+  checkLink,
+  confirm,
+  requestSubscription,
+  resubscribe,
+  unsubscribe,
+  type SubscribeContext,
+} from '../digest/subscribe.ts';
+import {
+  checkInboxPage,
+  confirmPage,
+  digestPreviewPage,
+  confirmedPage,
+  linkErrorPage,
+  noDigestPage,
+  subscribePage,
+  unsubscribePage,
+  unsubscribedPage,
 } from './pages/digest-pages.ts';
 import type { DigestFrequency } from '../store/subscription-store.ts';
 import { RateLimiter } from '../community/rate-limits.ts';
@@ -22,8 +37,16 @@ import { RateLimiter } from '../community/rate-limits.ts';
 const TOKEN_PARAM = ':token{[A-Za-z0-9._-]{1,200}}';
 
 export function registerDigestRoutes(app: Hono, ctx: AppContext): void {
-  const { store, config: { digest: digestConfig } } = ctx;
-  const subscribeCtx: SubscribeContext = { store, mailer: ctx.mailer, logger: ctx.logger, publicUrl: ctx.config.publicUrl };
+  const {
+    store,
+    config: { digest: digestConfig },
+  } = ctx;
+  const subscribeCtx: SubscribeContext = {
+    store,
+    mailer: ctx.mailer,
+    logger: ctx.logger,
+    publicUrl: ctx.config.publicUrl,
+  };
   const csrfToken = (c: Context): string | null => c.get('auth')?.csrfToken ?? null;
   const limiter = new RateLimiter(store.community, ctx.config.community.rateLimitFactor);
   const latestPeriod = async (frequency: DigestFrequency): Promise<DigestPeriod> =>
@@ -31,20 +54,34 @@ export function registerDigestRoutes(app: Hono, ctx: AppContext): void {
 
   app.get('/digest', async (c) => {
     const hasPapers = (await store.latestDay()) !== null;
-    const latest = hasPapers ? { daily: await latestPeriod('daily'), weekly: await latestPeriod('weekly') } : { daily: null, weekly: null };
+    const latest = hasPapers
+      ? { daily: await latestPeriod('daily'), weekly: await latestPeriod('weekly') }
+      : { daily: null, weekly: null };
     return show(c, subscribePage({ csrfToken: csrfToken(c) }, latest));
   });
 
   app.post('/digest/subscribe', async (c) => {
     const form = subscribeForm.safeParse(await c.req.parseBody());
     if (!form.success) {
-      return show(c, subscribePage({ error: form.error.issues[0]!.message, csrfToken: csrfToken(c) }, { daily: null, weekly: null }), 400);
+      return show(
+        c,
+        subscribePage({ error: form.error.issues[0]!.message, csrfToken: csrfToken(c) }, { daily: null, weekly: null }),
+        400,
+      );
     }
     const address = checkAddress(form.data.email);
     if (!address.ok) {
       // The typed text goes back into the field only when it is harmless to show.
-      const echo = form.data.email.length <= 254 && !/[\u0000-\u001f\u007f]/.test(form.data.email) ? form.data.email : '';
-      return show(c, subscribePage({ email: echo, frequency: form.data.frequency, error: address.error, csrfToken: csrfToken(c) }, { daily: null, weekly: null }), 400);
+      const echo =
+        form.data.email.length <= 254 && !/[\u0000-\u001f\u007f]/.test(form.data.email) ? form.data.email : '';
+      return show(
+        c,
+        subscribePage(
+          { email: echo, frequency: form.data.frequency, error: address.error, csrfToken: csrfToken(c) },
+          { daily: null, weekly: null },
+        ),
+        400,
+      );
     }
     // Members-only: the digest is for members, at the address they sign in with (strangers never get here).
     if (ctx.config.access.read === 'members' && address.email.toLowerCase() !== c.get('auth').account?.email?.toLowerCase()) {
@@ -54,7 +91,14 @@ export function registerDigestRoutes(app: Hono, ctx: AppContext): void {
     const limit = await limiter.hit('subscribe', address.email.toLowerCase(), c.get('auth').address);
     if (!limit.allowed) {
       const error = `Too many subscription requests from here. Please wait ${Math.ceil(limit.retryAfter / 60)} minutes.`;
-      return show(c, subscribePage({ email: address.email, frequency: form.data.frequency, error, csrfToken: csrfToken(c) }, { daily: null, weekly: null }), 429);
+      return show(
+        c,
+        subscribePage(
+          { email: address.email, frequency: form.data.frequency, error, csrfToken: csrfToken(c) },
+          { daily: null, weekly: null },
+        ),
+        429,
+      );
     }
     await requestSubscription(subscribeCtx, address.email, form.data.frequency);
     return show(c, checkInboxPage(address.email, form.data.frequency));
@@ -69,7 +113,10 @@ export function registerDigestRoutes(app: Hono, ctx: AppContext): void {
   app.post(`/digest/confirm/${TOKEN_PARAM}`, async (c) => {
     const result = await confirm(subscribeCtx, c.req.param('token'));
     if (!result.ok) return show(c, linkErrorPage(result.reason, 'confirm'), 400);
-    ctx.logger.info({ subscription: result.subscription.id, frequency: result.frequency }, 'digest subscription confirmed');
+    ctx.logger.info(
+      { subscription: result.subscription.id, frequency: result.frequency },
+      'digest subscription confirmed',
+    );
     return show(c, confirmedPage(result.subscription, await latestPeriod(result.frequency)));
   });
 
@@ -81,7 +128,8 @@ export function registerDigestRoutes(app: Hono, ctx: AppContext): void {
         const label = c.req.param('label');
         const period = parseDigestPeriod(frequency, label);
         if (!period) {
-          const format = frequency === 'daily' ? 'a day, like 2026-07-24' : 'an ISO week, like 2026-W30 (or any day in it)';
+          const format =
+            frequency === 'daily' ? 'a day, like 2026-07-24' : 'an ISO week, like 2026-W30 (or any day in it)';
           return c.html(renderErrorPage(400, 'Invalid period', `“${label.slice(0, 40)}” is not ${format}.`), 400);
         }
         if (period.label !== label) return c.redirect(`${previewPath(period)}${email ? '/email' : ''}`, 301);
@@ -90,7 +138,9 @@ export function registerDigestRoutes(app: Hono, ctx: AppContext): void {
         const composed = composeDigest(digest, ctx.config.publicUrl);
         if (!email) return show(c, digestPreviewPage(period, composed.subject));
         // Links leave the frame for the whole window (the site's own pages may not be framed).
-        const body = composed.html({ unsubscribeUrl: null, forYou: [] }).replace('<head>', '<head><base target="_top">');
+        const body = composed
+          .html({ unsubscribeUrl: null, forYou: [] })
+          .replace('<head>', '<head><base target="_top">');
         return c.html(body, 200, { 'Content-Security-Policy': EMAIL_FRAME_CSP });
       });
     }

@@ -62,22 +62,33 @@ export function discussionHtml(paper: Paper, comments: readonly CommentRecord[],
   const count = liveCount(comments);
   const compose = viewer.account
     ? commentForm({
-      action: commentsUrl(paper.id), csrfToken: viewer.csrfToken, fieldId: 'comment-body', label: 'Add a comment',
-      button: 'Post comment', visibleLabel: true,
-    })
+        action: commentsUrl(paper.id),
+        csrfToken: viewer.csrfToken,
+        fieldId: 'comment-body',
+        label: 'Add a comment',
+        button: 'Post comment',
+        visibleLabel: true,
+      })
     : html`<p class="discussion-signin"><a href="${signInUrl(paperUrl(paper.id))}">Sign in</a> to join the discussion.</p>`;
   return html`<section class="paper-section discussion" id="discussion" aria-labelledby="discussion-heading">
 <h2 id="discussion-heading">Discussion${count > 0 ? html` <span class="discussion-count">${plural(count, 'comment')}</span>` : ''}</h2>
 ${compose}
-${threads.length === 0
+${
+  threads.length === 0
     ? html`<p class="discussion-empty">No comments yet.${viewer.account ? ' Start the discussion.' : ''}</p>`
     : html`<ol class="comment-list">${threads.map((thread) => {
-      const threadOpen = commentState(thread.comment) === 'visible';
-      return html`<li class="comment-thread">
+        const threadOpen = commentState(thread.comment) === 'visible';
+        return html`<li class="comment-thread">
 ${commentItem(thread.comment, { viewer, threadOpen, topLevel: true })}
-${thread.replies.length > 0 ? html`<ol class="comment-replies">${thread.replies.map((reply) => html`<li>${
-  commentItem(reply, { viewer, threadOpen, topLevel: false })}</li>`)}</ol>` : ''}
+${
+  thread.replies.length > 0
+    ? html`<ol class="comment-replies">${thread.replies.map(
+        (reply) => html`<li>${commentItem(reply, { viewer, threadOpen, topLevel: false })}</li>`,
+      )}</ol>`
+    : ''
+}
 </li>`;
-    })}</ol>`}
+      })}</ol>`
+}
 </section>`;
 }

@@ -43,8 +43,10 @@ export function registerFeeds(app: Hono, ctx: AppContext): void {
     return c.body(body, 200, { ...headers, 'Content-Type': FEED_CONTENT_TYPES[format] });
   };
 
-  const refuse = (c: Context, message: string) => c.text(`Bad request: ${message}\n`, 400, { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
-  const missing = (c: Context, message: string) => c.text(`Not found: ${message}\n`, 404, { 'X-Content-Type-Options': 'nosniff' });
+  const refuse = (c: Context, message: string) =>
+    c.text(`Bad request: ${message}\n`, 400, { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+  const missing = (c: Context, message: string) =>
+    c.text(`Not found: ${message}\n`, 404, { 'X-Content-Type-Options': 'nosniff' });
 
   app.get('/feeds/:file', async (c) => {
     const file = splitFeedFile(c.req.param('file'));
@@ -69,7 +71,10 @@ export function registerFeeds(app: Hono, ctx: AppContext): void {
       const state = { ...input.state, sort };
       return serve(c, format, `search:${JSON.stringify([request, state])}`, () => searchFeedSpec(ctx.search, request, state));
     }
-    return missing(c, `there is no feed named “${name}”. Feeds: daily, trending, search, organizations/NAME, authors/NAME.`);
+    return missing(
+      c,
+      `there is no feed named “${name}”. Feeds: daily, trending, search, organizations/NAME, authors/NAME.`,
+    );
   });
 
   app.get('/feeds/organizations/:file', async (c) => {

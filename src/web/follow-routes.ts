@@ -14,7 +14,11 @@ import { doneNotice, memberPage, signedIn, toSignIn } from './member-handlers.ts
 const NOTICES: Record<string, string> = { unfollowed: 'Unfollowed.' };
 
 /** What a follow form names, as stored (an organization's handle, an author's name, a normalized search), and its label. */
-async function followTarget(store: Store, kind: FollowKind, target: string): Promise<{ target: string; label: string } | null> {
+async function followTarget(
+  store: Store,
+  kind: FollowKind,
+  target: string,
+): Promise<{ target: string; label: string } | null> {
   if (kind === 'organization') {
     const org = await store.getOrganization(target);
     return org ? { target: org.organization.name, label: org.organization.fullname } : null;
@@ -26,7 +30,10 @@ async function followTarget(store: Store, kind: FollowKind, target: string): Pro
   const input = parseSearchPage(Object.fromEntries(new URLSearchParams(target)));
   if (!input.ok || input.request.q.trim() === '') return null;
   const q = cleanLine(input.state.q);
-  return { target: searchFollowTarget(input.state), label: textLength(q) > 100 ? `${[...q].slice(0, 100).join('')}…` : q };
+  return {
+    target: searchFollowTarget(input.state),
+    label: textLength(q) > 100 ? `${[...q].slice(0, 100).join('')}…` : q,
+  };
 }
 
 function followKind(value: unknown): FollowKind | null {
@@ -40,10 +47,15 @@ export function registerFollowRoutes(app: Hono, { store }: AppContext): void {
     const back = safeReturnPath(form.return, '/following');
     if (!me) return toSignIn(c, back);
     const kind = followKind(form.kind);
-    const found = kind && typeof form.target === 'string' ? await followTarget(store, kind, form.target.slice(0, 2_000)) : null;
-    if (!kind || !found) return c.html(renderErrorPage(404, 'Nothing to follow', 'There is no such organization, author or search.'), 404);
+    const found =
+      kind && typeof form.target === 'string' ? await followTarget(store, kind, form.target.slice(0, 2_000)) : null;
+    if (!kind || !found)
+      return c.html(renderErrorPage(404, 'Nothing to follow', 'There is no such organization, author or search.'), 404);
     if (!(await store.collections.follow(me.id, kind, found.target, found.label, new Date()))) {
-      return c.html(renderErrorPage(422, 'Not followed', 'You follow as many things as a member can. Unfollow some first.'), 422);
+      return c.html(
+        renderErrorPage(422, 'Not followed', 'You follow as many things as a member can. Unfollow some first.'),
+        422,
+      );
     }
     return c.redirect(back, 303);
   });
@@ -66,6 +78,9 @@ export function registerFollowRoutes(app: Hono, { store }: AppContext): void {
   app.get('/following', async (c) => {
     const me = signedIn(c);
     if (!me) return toSignIn(c, '/following');
-    return memberPage(c, followingPage(await viewerFor(c, store, []), await store.collections.followsOf(me.id), doneNotice(c, NOTICES)));
+    return memberPage(
+      c,
+      followingPage(await viewerFor(c, store, []), await store.collections.followsOf(me.id), doneNotice(c, NOTICES)),
+    );
   });
 }

@@ -21,11 +21,17 @@ export function registerForYouRoutes(app: Hono, ctx: AppContext): void {
   app.get('/for-you', async (c) => {
     const me = signedIn(c);
     if (!me) return toSignIn(c, '/for-you');
-    const [list, signals] = await Promise.all([recommendFor(store, ctx.recommender, me.id), memberSignals(store, me.id)]);
+    const [list, signals] = await Promise.all([
+      recommendFor(store, ctx.recommender, me.id),
+      memberSignals(store, me.id),
+    ]);
     const follows = await followSections(store, ctx.search, me.id, new Set(signals.dismissed));
     const shown = [...list.items.map((i) => i.paper.id), ...follows.sections.flatMap((s) => s.papers.map((p) => p.id))];
     const viewer = await viewerFor(c, store, shown);
-    return memberPage(c, forYouPage({ viewer, list, follows, dismissed: signals.dismissed.length, notice: doneNotice(c, NOTICES) }));
+    return memberPage(
+      c,
+      forYouPage({ viewer, list, follows, dismissed: signals.dismissed.length, notice: doneNotice(c, NOTICES) }),
+    );
   });
 
   app.post('/for-you/dismiss', async (c) => {

@@ -2,12 +2,22 @@
 
 /** One line of text: control characters become spaces, runs of spaces one space. */
 export function cleanLine(value: unknown): string {
-  return typeof value === 'string' ? value.replace(/[\u0000-\u001F\u007F]/g, ' ').replace(/\s+/g, ' ').trim() : '';
+  return typeof value === 'string'
+    ? value
+        .replace(/[\u0000-\u001F\u007F]/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim()
+    : '';
 }
 
 /** Several lines: line breaks kept (CRLF as LF), other control characters dropped. */
 export function cleanText(value: unknown): string {
-  return typeof value === 'string' ? value.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0009\u000B-\u001F\u007F]/g, '').trim() : '';
+  return typeof value === 'string'
+    ? value
+        .replace(/\r\n?/g, '\n')
+        .replace(/[\u0000-\u0009\u000B-\u001F\u007F]/g, '')
+        .trim()
+    : '';
 }
 
 /** Length in characters as a person counts them (code points, not UTF-16 units). */

@@ -40,9 +40,10 @@ export function registerOutboxRoutes(app: Hono, ctx: AppContext): void {
   app.get('/dev/outbox', async (c) => {
     const files = listOutbox(dir).slice(0, LIST_LIMIT);
     const rows = await Promise.all(files.map(async (file) => ({ name: file.name, message: await parse(file.raw()) })));
-    return c.html(layout({
-      title: 'Outbox',
-      body: html`<div class="outbox">
+    return c.html(
+      layout({
+        title: 'Outbox',
+        body: html`<div class="outbox">
 <p class="eyebrow">Development</p>
 <h1>Outbox</h1>
 <p class="digest-note">No SMTP server is configured (SMTP_URL), so messages are written to <code>${dir}</code>. Newest first${files.length === LIST_LIMIT ? html`, the latest ${LIST_LIMIT}` : ''}.</p>
@@ -52,12 +53,19 @@ ${csrfField(c.get('auth')?.csrfToken ?? null)}
 <select id="outbox-frequency" name="frequency"><option value="daily">Daily</option><option value="weekly">Weekly</option></select>
 <button class="button" type="submit">Send</button>
 </form>
-${rows.length === 0 ? html`<p>The outbox is empty.</p>` : html`<ol class="outbox-list">${rows.map(({ name, message }) => html`<li>
+${
+  rows.length === 0
+    ? html`<p>The outbox is empty.</p>`
+    : html`<ol class="outbox-list">${rows.map(
+        ({ name, message }) => html`<li>
 <a class="outbox-subject" href="/dev/outbox/${name}">${message.subject || '(no subject)'}</a>
 <span class="outbox-meta">to ${message.to} · ${message.date}</span>
-</li>`)}</ol>`}
+</li>`,
+      )}</ol>`
+}
 </div>`,
-    }));
+      }),
+    );
   });
 
   // What `paperboy digest send` does, for trying digests out in the outbox (the ledger still sends each period once).
@@ -66,8 +74,14 @@ ${rows.length === 0 ? html`<p>The outbox is empty.</p>` : html`<ol class="outbox
     const config = ctx.config.digest;
     const period = defaultDigestPeriod(frequency, todayIn(config.timeZone, new Date()), await ctx.store.latestDay());
     await runDigest({
-      store: ctx.store, mailer: ctx.mailer, logger: ctx.logger, config, publicUrl: ctx.config.publicUrl,
-      mailFrom: ctx.config.mail.replyTo ?? ctx.config.mail.from, period, forYou: forYouDigestProvider(ctx.store, ctx.search, ctx.recommender),
+      store: ctx.store,
+      mailer: ctx.mailer,
+      logger: ctx.logger,
+      config,
+      publicUrl: ctx.config.publicUrl,
+      mailFrom: ctx.config.mail.replyTo ?? ctx.config.mail.from,
+      period,
+      forYou: forYouDigestProvider(ctx.store, ctx.search, ctx.recommender),
     });
     return c.redirect('/dev/outbox', 303);
   });
@@ -77,9 +91,10 @@ ${rows.length === 0 ? html`<p>The outbox is empty.</p>` : html`<ol class="outbox
     const raw = readOutboxMessage(dir, name);
     if (raw === null) return notFound(c);
     const message = await parse(raw);
-    return c.html(layout({
-      title: message.subject || 'Message',
-      body: html`<article class="outbox">
+    return c.html(
+      layout({
+        title: message.subject || 'Message',
+        body: html`<article class="outbox">
 <p class="eyebrow"><a href="/dev/outbox">Outbox</a></p>
 <h1 class="outbox-title">${message.subject || '(no subject)'}</h1>
 <dl class="outbox-headers">${message.headers.map(([key, value]) => html`<dt>${key}</dt><dd>${value}</dd>`)}</dl>
@@ -88,7 +103,8 @@ ${message.html !== null ? html`<iframe class="email-frame" src="/dev/outbox/${na
 <h2 class="section-heading">Text part</h2>
 <pre class="outbox-text">${linkify(message.text)}</pre>
 </article>`,
-    }));
+      }),
+    );
   });
 
   app.get(`/dev/outbox/${NAME_PARAM}/html`, async (c) => {
@@ -96,7 +112,9 @@ ${message.html !== null ? html`<iframe class="email-frame" src="/dev/outbox/${na
     const message = raw === null ? null : await parse(raw);
     if (!message?.html) return notFound(c);
     // As a mail client shows it: links work, nothing runs.
-    return c.html(message.html.replace(/<head>/i, '<head><base target="_top">'), 200, { 'Content-Security-Policy': EMAIL_FRAME_CSP });
+    return c.html(message.html.replace(/<head>/i, '<head><base target="_top">'), 200, {
+      'Content-Security-Policy': EMAIL_FRAME_CSP,
+    });
   });
 
   app.get(`/dev/outbox/${NAME_PARAM}/raw`, (c) => {

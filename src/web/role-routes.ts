@@ -29,10 +29,15 @@ export function registerRoleRoutes(app: Hono, ctx: AppContext): void {
     if (reason === '') return render(c, { name, error: 'A reason is needed: every change of role is logged.' }, 400);
     const member = name === '' ? null : await community.getAccountByName(name);
     if (!member) return render(c, { name, error: `There is no member @${name}.` }, 404);
-    if (!outranks(admin, member)) return render(c, { name, error: 'Administrators are changed from the command line only.' }, 400);
+    if (!outranks(admin, member))
+      return render(c, { name, error: 'Administrators are changed from the command line only.' }, 400);
     const from: Role = to === 'moderator' ? 'member' : 'moderator';
     if (!(await community.changeRole(member.id, from, to, admin.id, reason, new Date()))) {
-      return render(c, { name, error: `@${member.name} is ${member.role === to ? `a ${to} already` : `not a ${from}`}.` }, 400);
+      return render(
+        c,
+        { name, error: `@${member.name} is ${member.role === to ? `a ${to} already` : `not a ${from}`}.` },
+        400,
+      );
     }
     ctx.logger.warn({ admin: admin.name, member: member.name, role: to, reason }, 'role changed');
     return c.redirect('/admin/roles', 303);

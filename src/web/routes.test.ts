@@ -8,7 +8,12 @@ import { createApp } from '../server/app.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
 
-const QWEN = { name: 'Qwen', fullname: 'Qwen Team', avatar: 'https://cdn-avatars.huggingface.co/qwen.png', externalId: null };
+const QWEN = {
+  name: 'Qwen',
+  fullname: 'Qwen Team',
+  avatar: 'https://cdn-avatars.huggingface.co/qwen.png',
+  externalId: null,
+};
 
 function paper(id: string, title: string, upvotes: number, extra: Partial<PaperInput> = {}): PaperInput {
   return {
@@ -25,8 +30,14 @@ function paper(id: string, title: string, upvotes: number, extra: Partial<PaperI
 
 function entry(day: string, paperId: string, position: number): DailyEntryInput {
   return {
-    day, paperId, position, submittedAt: `${day}T08:00:00.000Z`, submittedBy: null,
-    listedPublishedAt: `${day}T08:00:00.000Z`, thumbnail: null, isAuthorParticipating: false,
+    day,
+    paperId,
+    position,
+    submittedAt: `${day}T08:00:00.000Z`,
+    submittedBy: null,
+    listedPublishedAt: `${day}T08:00:00.000Z`,
+    thumbnail: null,
+    isAuthorParticipating: false,
   };
 }
 
@@ -35,7 +46,10 @@ const LONG_ABSTRACT = `${'We study a long problem with many words in it. '.repea
 const PAPERS: PaperInput[] = [
   paper('2607.00001', 'Alpha: a paper from Qwen', 5, { organization: QWEN, publishedAt: '2026-07-23T10:00:00.000Z' }),
   paper('2607.00002', '<script>alert(1)</script>', 50, {
-    authors: [{ name: 'Ada Lovelace', externalId: null, hidden: false }, { name: 'Alan/Turing', externalId: null, hidden: false }],
+    authors: [
+      { name: 'Ada Lovelace', externalId: null, hidden: false },
+      { name: 'Alan/Turing', externalId: null, hidden: false },
+    ],
   }),
   paper('2607.00003', 'Gamma: withdrawn but popular', 20, {
     summary: LONG_ABSTRACT,
@@ -80,9 +94,17 @@ async function pagesApp(options: { empty?: boolean } = {}): Promise<{ app: Hono;
   const store = new SqliteStore(':memory:');
   if (!options.empty) {
     const may = mayPapers();
-    await store.importBatch({ papers: [...PAPERS, ...may.papers], entries: [...ENTRIES, ...may.entries], replaceDays: [] });
+    await store.importBatch({
+      papers: [...PAPERS, ...may.papers],
+      entries: [...ENTRIES, ...may.entries],
+      replaceDays: [],
+    });
   }
-  const app = createApp({ store, config: loadConfig({ PUBLIC_URL: 'http://paperboy.test' }), logger: createLogger('silent') });
+  const app = createApp({
+    store,
+    config: loadConfig({ PUBLIC_URL: 'http://paperboy.test' }),
+    logger: createLogger('silent'),
+  });
   return { app, store };
 }
 
@@ -108,7 +130,11 @@ test('the home page shows the latest day, cards ranked by upvotes, titles escape
     assert.equal(status, 200);
     assert.match(headers.get('content-type') ?? '', /^text\/html/);
     assert.match(body, /<h2 id="period-heading">Jul 24, 2026<\/h2>/);
-    assert.deepEqual(cardTitles(body), ['&lt;script&gt;alert(1)&lt;/script&gt;', 'Gamma: withdrawn but popular', 'Alpha: a paper from Qwen']);
+    assert.deepEqual(cardTitles(body), [
+      '&lt;script&gt;alert(1)&lt;/script&gt;',
+      'Gamma: withdrawn but popular',
+      'Alpha: a paper from Qwen',
+    ]);
     assert.ok(!body.includes('<script>alert(1)</script>'), 'the title must be escaped');
     assert.ok(!body.includes('<script'), 'the pages need no script at all');
   }
@@ -120,7 +146,10 @@ test('every page has the frame: language, viewport, title, landmarks, home link,
   assert.match(body, /<meta name="viewport" content="width=device-width, initial-scale=1">/);
   assert.match(body, /<title>Daily Papers — Jul 24, 2026 · Paperboy<\/title>/);
   assert.match(body, /<a class="brand" href="\/">.*Paperboy<\/a>/);
-  assert.match(body, /<nav class="site-nav" aria-label="Main">[\s\S]*<a href="\/papers" aria-current="page">Daily Papers<\/a>/);
+  assert.match(
+    body,
+    /<nav class="site-nav" aria-label="Main">[\s\S]*<a href="\/papers" aria-current="page">Daily Papers<\/a>/,
+  );
   assert.match(body, /<main id="main"/);
   assert.match(body, /<footer class="site-footer">/);
   assert.match(body, /<h1>Daily Papers<\/h1>\s*<p class="subtitle">by the research community<\/p>/);
@@ -164,7 +193,10 @@ test('day pages step over days without papers, and have Daily / Weekly / Monthly
 
 test('the date picker works without JS: /papers?date=D redirects to the day page', async () => {
   const { body } = await get(app, '/papers/date/2026-07-24');
-  assert.match(body, /<form class="date-picker" action="\/papers" method="get">[\s\S]*<input id="date-picker-input" type="date" name="date" value="2026-07-24"/);
+  assert.match(
+    body,
+    /<form class="date-picker" action="\/papers" method="get">[\s\S]*<input id="date-picker-input" type="date" name="date" value="2026-07-24"/,
+  );
   const response = await app.request('/papers?date=2026-07-21');
   assert.equal(response.status, 302);
   assert.equal(response.headers.get('location'), '/papers/date/2026-07-21');
@@ -178,7 +210,10 @@ test('week pages list each paper once, ranked, with previous / next weeks', asyn
   assert.match(body, /<h2 id="period-heading">Week 30, 2026<\/h2>/);
   assert.match(body, /Jul 20 – Jul 26, 2026 · 5 papers/);
   assert.deepEqual(cardTitles(body), [
-    '&lt;script&gt;alert(1)&lt;/script&gt;', 'Gamma: withdrawn but popular', 'Delta on Tuesday', 'Alpha: a paper from Qwen',
+    '&lt;script&gt;alert(1)&lt;/script&gt;',
+    'Gamma: withdrawn but popular',
+    'Delta on Tuesday',
+    'Alpha: a paper from Qwen',
     'Old-style string theory',
   ]);
   assert.match(body, /<a class="tab" href="\/papers\/week\/2026-W30" aria-current="page">Weekly<\/a>/);
@@ -202,7 +237,13 @@ test('month pages, and paging with ?p= past 50 papers', async () => {
   assert.match(may.body, /rel="next" href="\/papers\/month\/2026-05\?p=2">Next page/);
 
   const second = await get(app, '/papers/month/2026-05?p=2');
-  assert.deepEqual(cardTitles(second.body), ['May paper number 4', 'May paper number 3', 'May paper number 2', 'May paper number 1', 'May paper number 0']);
+  assert.deepEqual(cardTitles(second.body), [
+    'May paper number 4',
+    'May paper number 3',
+    'May paper number 2',
+    'May paper number 1',
+    'May paper number 0',
+  ]);
   assert.match(second.body, /<ol class="card-grid" start="51">/);
   assert.match(second.body, /rel="prev" href="\/papers\/month\/2026-05">← Previous page/);
 

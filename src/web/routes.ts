@@ -60,16 +60,32 @@ export function registerPages(app: Hono, ctx: AppContext): void {
 
   const feed = async (c: Context, kind: PeriodKind, text: string) => {
     const period = parsePeriod(kind, text);
-    if (!period) return badRequest(c, `Invalid ${PERIOD_NAMES[kind]}`, `“${text}” is not a valid ${PERIOD_NAMES[kind]}. ${PERIOD_FORMATS[kind]}`);
+    if (!period)
+      return badRequest(
+        c,
+        `Invalid ${PERIOD_NAMES[kind]}`,
+        `“${text}” is not a valid ${PERIOD_NAMES[kind]}. ${PERIOD_FORMATS[kind]}`,
+      );
     const page = parsePage(c.req.query('p'));
     if (page === null) return badRequest(c, 'Invalid page number', 'Page numbers are whole numbers starting at 1.');
-    return sharedPage(c, feedCache, async () => `${await store.dataVersion()}:${period.label}?p=${page}`, async () => {
-      const view = await loadFeed(store, period, page);
-      if (!view) return notFound(c, `There is no page ${page} of this feed.`);
-      // A member's page shows their votes.
-      const viewer = c.get('auth').account ? await viewerFor(c, store, view.entries.map((e) => e.paper.id)) : undefined;
-      return dailyPage({ ...view, viewer });
-    });
+    return sharedPage(
+      c,
+      feedCache,
+      async () => `${await store.dataVersion()}:${period.label}?p=${page}`,
+      async () => {
+        const view = await loadFeed(store, period, page);
+        if (!view) return notFound(c, `There is no page ${page} of this feed.`);
+        // A member's page shows their votes.
+        const viewer = c.get('auth').account
+          ? await viewerFor(
+              c,
+              store,
+              view.entries.map((e) => e.paper.id),
+            )
+          : undefined;
+        return dailyPage({ ...view, viewer });
+      },
+    );
   };
 
   app.get('/', latestFeed);
@@ -100,7 +116,11 @@ export function registerPages(app: Hono, ctx: AppContext): void {
       const similar = await similarPapers(ctx, paper);
       const viewer = await viewerFor(c, store, [paper.id, ...similar.map((p) => p.id)]);
       return paperPage({
-        paper, featuredDays, publicUrl: ctx.config.publicUrl, similar, viewer: viewer.account ? viewer : undefined,
+        paper,
+        featuredDays,
+        publicUrl: ctx.config.publicUrl,
+        similar,
+        viewer: viewer.account ? viewer : undefined,
         discussion: await discussionSection(ctx, paper, viewer),
         moderation: isModerator(viewer.account) ? paperModerationBox(paper.id, viewer) : undefined,
       });
@@ -124,28 +144,58 @@ export function registerPages(app: Hono, ctx: AppContext): void {
   });
 
   /** An organization's or an author's page: who they are, then their papers newest first, paged. */
-  const profile = <Summary>(
-    kind: 'organization' | 'author',
-    find: (name: string) => Promise<Summary | null>,
-    papersOf: (name: string, offset: number, limit: number) => Promise<Paper[]>,
-    /** What following them stores: the organization's handle, the author's name. */
-    followTarget: (summary: Summary) => string,
-    render: (summary: Summary, papers: Paper[], page: number, viewer: Viewer, following: boolean) => PageOptions,
-  ) => async (c: Context) => {
-    const name = c.req.param('name') ?? '';
-    const page = parsePage(c.req.query('p'));
-    if (page === null) return badRequest(c, 'Invalid page number', 'Page numbers are whole numbers starting at 1.');
-    const [summary, papers] = await Promise.all([find(name), papersOf(name, (page - 1) * PAGE_SIZE, PAGE_SIZE)]);
-    if (!summary) {
-      return notFound(c, `Paperboy knows no ${kind} named “${name}”.`, kind === 'author' ? 'Author not found' : 'Organization not found');
-    }
-    if (page > 1 && papers.length === 0) return notFound(c, `There is no page ${page} of this list.`);
-    const viewer = await viewerFor(c, store, papers.map((p) => p.id));
-    return show(c, render(summary, papers, page, viewer, await viewerFollows(store, viewer, kind, followTarget(summary))));
-  };
-  app.get('/orgs/:name', profile('organization', (n) => store.getOrganization(n), (n, o, l) => store.papersOfOrganization(n, o, l),
-    (s) => s.organization.name, organizationPage));
-  app.get('/authors/:name', profile('author', (n) => store.getAuthor(n), (n, o, l) => store.papersOfAuthor(n, o, l), (s) => s.name, authorPage));
+  const profile =
+    <Summary>(
+      kind: 'organization' | 'author',
+      find: (name: string) => Promise<Summary | null>,
+      papersOf: (name: string, offset: number, limit: number) => Promise<Paper[]>,
+      /** What following them stores: the organization's handle, the author's name. */
+      followTarget: (summary: Summary) => string,
+      render: (summary: Summary, papers: Paper[], page: number, viewer: Viewer, following: boolean) => PageOptions,
+    ) =>
+    async (c: Context) => {
+      const name = c.req.param('name') ?? '';
+      const page = parsePage(c.req.query('p'));
+      if (page === null) return badRequest(c, 'Invalid page number', 'Page numbers are whole numbers starting at 1.');
+      const [summary, papers] = await Promise.all([find(name), papersOf(name, (page - 1) * PAGE_SIZE, PAGE_SIZE)]);
+      if (!summary) {
+        return notFound(
+          c,
+          `Paperboy knows no ${kind} named “${name}”.`,
+          kind === 'author' ? 'Author not found' : 'Organization not found',
+        );
+      }
+      if (page > 1 && papers.length === 0) return notFound(c, `There is no page ${page} of this list.`);
+      const viewer = await viewerFor(
+        c,
+        store,
+        papers.map((p) => p.id),
+      );
+      return show(
+        c,
+        render(summary, papers, page, viewer, await viewerFollows(store, viewer, kind, followTarget(summary))),
+      );
+    };
+  app.get(
+    '/orgs/:name',
+    profile(
+      'organization',
+      (n) => store.getOrganization(n),
+      (n, o, l) => store.papersOfOrganization(n, o, l),
+      (s) => s.organization.name,
+      organizationPage,
+    ),
+  );
+  app.get(
+    '/authors/:name',
+    profile(
+      'author',
+      (n) => store.getAuthor(n),
+      (n, o, l) => store.papersOfAuthor(n, o, l),
+      (s) => s.name,
+      authorPage,
+    ),
+  );
 }
 
 function show(c: Context, options: PageOptions) {

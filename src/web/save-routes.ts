@@ -21,18 +21,31 @@ export function registerSaveRoutes(app: Hono, { store }: AppContext): void {
     const back = safeReturnPath(form.return, id ? paperUrl(id) : '/');
     if (!me) return toSignIn(c, back);
     if (!id || !(await store.getPaper(id))) return c.html(renderErrorPage(404, 'Not found', 'No such paper.'), 404);
-    let target: number | null = form.collection === 'new' || form.collection === undefined ? null : collectionId(String(form.collection));
+    let target: number | null =
+      form.collection === 'new' || form.collection === undefined ? null : collectionId(String(form.collection));
     if (target === null) {
-      if (form.collection !== 'new' && form.collection !== undefined) return c.html(renderErrorPage(400, 'Not saved', 'Choose a collection.'), 400);
+      if (form.collection !== 'new' && form.collection !== undefined)
+        return c.html(renderErrorPage(400, 'Not saved', 'Choose a collection.'), 400);
       const name = cleanLine(form.name) || DEFAULT_COLLECTION_NAME;
-      if (textLength(name) > COLLECTION_NAME_MAX) return c.html(renderErrorPage(400, 'Not saved', `Names are at most ${COLLECTION_NAME_MAX} characters.`), 400);
-      const made = await store.collections.createCollection(me.id, { name, description: '', isPublic: false }, new Date());
-      if (!made) return c.html(renderErrorPage(422, 'Not saved', 'You have as many collections as a member can have. Save to one of them.'), 422);
+      if (textLength(name) > COLLECTION_NAME_MAX)
+        return c.html(renderErrorPage(400, 'Not saved', `Names are at most ${COLLECTION_NAME_MAX} characters.`), 400);
+      const made = await store.collections.createCollection(
+        me.id,
+        { name, description: '', isPublic: false },
+        new Date(),
+      );
+      if (!made)
+        return c.html(
+          renderErrorPage(422, 'Not saved', 'You have as many collections as a member can have. Save to one of them.'),
+          422,
+        );
       target = made.id;
     }
     const result = await store.collections.addItem(target, me.id, id, new Date());
-    if (result === null) return c.html(renderErrorPage(404, 'Not saved', 'There is no such collection of yours, or no such paper.'), 404);
-    if (result === 'full') return c.html(renderErrorPage(422, 'Not saved', 'This collection is full. Save to another one.'), 422);
+    if (result === null)
+      return c.html(renderErrorPage(404, 'Not saved', 'There is no such collection of yours, or no such paper.'), 404);
+    if (result === 'full')
+      return c.html(renderErrorPage(422, 'Not saved', 'This collection is full. Save to another one.'), 422);
     return c.redirect(back, 303);
   });
 

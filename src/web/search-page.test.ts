@@ -29,10 +29,18 @@ function paper(id: string, title: string, extra: Partial<PaperInput> = {}): Pape
 
 const PAPERS: PaperInput[] = [
   paper('2607.00001', 'Diffusion models for video generation', {
-    organization: QWEN, categories: ['cs.CV'], githubRepo: 'https://github.com/example/vdm', githubStars: 10,
-    publishedAt: '2026-07-20T09:00:00.000Z', upvotes: 5,
+    organization: QWEN,
+    categories: ['cs.CV'],
+    githubRepo: 'https://github.com/example/vdm',
+    githubStars: 10,
+    publishedAt: '2026-07-20T09:00:00.000Z',
+    upvotes: 5,
   }),
-  paper('2607.00002', 'Video diffusion with transformers', { categories: ['cs.LG'], publishedAt: '2026-06-01T09:00:00.000Z', upvotes: 40 }),
+  paper('2607.00002', 'Video diffusion with transformers', {
+    categories: ['cs.LG'],
+    publishedAt: '2026-06-01T09:00:00.000Z',
+    upvotes: 40,
+  }),
   paper('2607.00003', 'Graph neural networks for molecules', { categories: ['cs.LG'] }),
   paper('2607.00004', '<img src=x onerror=alert(1)> diffusion of hostile titles', { upvotes: 2 }),
   paper('2607.00005', 'A long survey', {
@@ -44,8 +52,14 @@ const PAPERS: PaperInput[] = [
 ];
 
 const ENTRIES: DailyEntryInput[] = PAPERS.map((p, i) => ({
-  day: '2026-07-24', paperId: p.id, position: i, submittedAt: '2026-07-24T08:00:00.000Z', submittedBy: null,
-  listedPublishedAt: '2026-07-24T08:00:00.000Z', thumbnail: null, isAuthorParticipating: false,
+  day: '2026-07-24',
+  paperId: p.id,
+  position: i,
+  submittedAt: '2026-07-24T08:00:00.000Z',
+  submittedBy: null,
+  listedPublishedAt: '2026-07-24T08:00:00.000Z',
+  thumbnail: null,
+  isAuthorParticipating: false,
 }));
 
 async function searchApp(embedder: Embedder | null = null): Promise<{ app: Hono; store: SqliteStore }> {
@@ -74,10 +88,21 @@ function cardIds(body: string): string[] {
 const text = (html: string) => html.replace(/<[^>]+>/g, '');
 
 test('every page has the header search box: a GET form to /search with a labelled q', async () => {
-  for (const path of ['/', '/papers/2607.00001', '/orgs/Qwen', '/papers/date/2099-01-01', '/nowhere', '/search?q=video']) {
+  for (const path of [
+    '/',
+    '/papers/2607.00001',
+    '/orgs/Qwen',
+    '/papers/date/2099-01-01',
+    '/nowhere',
+    '/search?q=video',
+  ]) {
     const { body } = await get(path);
     assert.match(body, /<form class="site-search" action="\/search" method="get" role="search"[^>]*>/, path);
-    assert.match(body, /<label class="sr-only" for="site-search-q">Search papers<\/label>\s*<input id="site-search-q" type="search" name="q"/, path);
+    assert.match(
+      body,
+      /<label class="sr-only" for="site-search-q">Search papers<\/label>\s*<input id="site-search-q" type="search" name="q"/,
+      path,
+    );
   }
 });
 
@@ -86,8 +111,13 @@ test('results are the matching papers, ranked, with the matched words marked in 
   assert.equal(status, 200);
   const ids = cardIds(body);
   assert.deepEqual(new Set(ids), new Set(['2607.00001', '2607.00002', '2607.00004', '2607.00005']));
-  assert.ok(ids.indexOf('2607.00001') < ids.indexOf('2607.00005'), 'both words in the title rank above one in the abstract');
-  assert.ok(body.includes('<a href="/papers/2607.00001"><mark>Diffusion</mark> models for <mark>video</mark> generation</a>'));
+  assert.ok(
+    ids.indexOf('2607.00001') < ids.indexOf('2607.00005'),
+    'both words in the title rank above one in the abstract',
+  );
+  assert.ok(
+    body.includes('<a href="/papers/2607.00001"><mark>Diffusion</mark> models for <mark>video</mark> generation</a>'),
+  );
   assert.ok(body.includes('<a href="/papers/2607.00002"><mark>Video diffusion</mark> with transformers</a>'));
   assert.match(body, /<title>diffusion video — Search · Paperboy<\/title>/);
   assert.match(body, /<q class="search-query">diffusion video<\/q>/);
@@ -98,9 +128,16 @@ test('results are the matching papers, ranked, with the matched words marked in 
 
 test('the snippet is the part of a long abstract with the matches, with ellipses', async () => {
   const { body } = await get('/search?q=diffusion');
-  const snippet = /<a href="\/papers\/2607.00005">[\s\S]*?<p class="card-abstract card-snippet">([\s\S]*?)<\/p>/.exec(body)?.[1];
+  const snippet = /<a href="\/papers\/2607.00005">[\s\S]*?<p class="card-abstract card-snippet">([\s\S]*?)<\/p>/.exec(
+    body,
+  )?.[1];
   assert.ok(snippet);
-  assert.ok(snippet.startsWith('…Here <mark>diffusion</mark> appears, and <mark>diffusion</mark> again, with latent <mark>diffusion</mark> too.'), snippet);
+  assert.ok(
+    snippet.startsWith(
+      '…Here <mark>diffusion</mark> appears, and <mark>diffusion</mark> again, with latent <mark>diffusion</mark> too.',
+    ),
+    snippet,
+  );
   assert.ok(snippet.endsWith('…'));
   assert.ok(text(snippet).length <= 302);
 });
@@ -147,8 +184,10 @@ test('filters: organization, has code, dates, category; empty fields of the no-J
   assert.deepEqual(cardIds((await get('/search?q=diffusion&org=Qwen')).body), ['2607.00001']);
   assert.deepEqual(cardIds((await get('/search?q=diffusion&has_code=1')).body), ['2607.00001']);
   assert.deepEqual(cardIds((await get('/search?q=diffusion+video&category=cs.LG')).body), ['2607.00002']);
-  assert.deepEqual(new Set(cardIds((await get('/search?q=diffusion&from=2026-06-15&to=2026-07-15')).body)),
-    new Set(['2607.00004', '2607.00005']));
+  assert.deepEqual(
+    new Set(cardIds((await get('/search?q=diffusion&from=2026-06-15&to=2026-07-15')).body)),
+    new Set(['2607.00004', '2607.00005']),
+  );
   const all = await get('/search?q=diffusion&from=&to=&org=&category=&sort=relevance');
   assert.equal(all.status, 200);
   assert.equal(cardIds(all.body).length, 4);
@@ -157,14 +196,25 @@ test('filters: organization, has code, dates, category; empty fields of the no-J
   assert.match(filtered.body, /<input id="filter-org" type="text" name="org" value="Qwen"/);
   assert.match(filtered.body, /<input id="filter-code" type="checkbox" name="has_code" value="1" checked>/);
   assert.match(filtered.body, /<input id="filter-from" type="date" name="from" value="2026-01-01">/);
-  assert.match(filtered.body, /<form class="site-search"[\s\S]*?<input type="hidden" name="org" value="Qwen">[\s\S]*?<\/form>/);
+  assert.match(
+    filtered.body,
+    /<form class="site-search"[\s\S]*?<input type="hidden" name="org" value="Qwen">[\s\S]*?<\/form>/,
+  );
   assert.match(filtered.body, /<a class="filter-clear" href="\/search\?q=diffusion">Clear filters<\/a>/);
 });
 
 test('sorting by date and by upvotes', async () => {
-  assert.deepEqual(cardIds((await get('/search?q=diffusion+video&sort=date')).body), ['2607.00001', '2607.00004', '2607.00005', '2607.00002']);
+  assert.deepEqual(cardIds((await get('/search?q=diffusion+video&sort=date')).body), [
+    '2607.00001',
+    '2607.00004',
+    '2607.00005',
+    '2607.00002',
+  ]);
   assert.deepEqual(cardIds((await get('/search?q=diffusion+video&sort=upvotes')).body)[0], '2607.00002');
-  assert.match((await get('/search?q=video&sort=upvotes')).body, /<option value="upvotes" selected>Most upvoted<\/option>/);
+  assert.match(
+    (await get('/search?q=video&sort=upvotes')).body,
+    /<option value="upvotes" selected>Most upvoted<\/option>/,
+  );
 });
 
 test('paging: previous / next links keep the query and filters; past the end is a 404', async () => {
@@ -204,7 +254,10 @@ test('an empty result helps: spelling, fewer words one at a time, removing filte
   assert.equal(status, 200);
   assert.match(body, /No papers match “zzyzx quux”/);
   assert.match(body, /Check the spelling/);
-  assert.match(body, /One word at a time: <a href="\/search\?q=zzyzx">zzyzx<\/a>, <a href="\/search\?q=quux">quux<\/a>/);
+  assert.match(
+    body,
+    /One word at a time: <a href="\/search\?q=zzyzx">zzyzx<\/a>, <a href="\/search\?q=quux">quux<\/a>/,
+  );
   assert.match(body, /<a href="\/papers">the latest Daily Papers<\/a>/);
   assert.ok(!body.includes('search all papers for these words'));
 
@@ -238,8 +291,13 @@ test('similar papers without an embedder: a lexical "more like this", without th
 
 /** Vectors by hand: papers about the same topic point the same way. */
 const TOPICS: Record<string, number[]> = {
-  '2607.00001': [1, 0.1, 0], '2607.00002': [1, 0.2, 0], '2607.00004': [0.9, 0, 0.3], '2607.00005': [0.8, 0.1, 0.1],
-  '2607.00003': [0, 1, 0], '2607.00006': [0, 0, 1], '2607.00007': [0.1, 0, 1],
+  '2607.00001': [1, 0.1, 0],
+  '2607.00002': [1, 0.2, 0],
+  '2607.00004': [0.9, 0, 0.3],
+  '2607.00005': [0.8, 0.1, 0.1],
+  '2607.00003': [0, 1, 0],
+  '2607.00006': [0, 0, 1],
+  '2607.00007': [0.1, 0, 1],
 };
 const unit = (v: number[]) => {
   const norm = Math.hypot(...v);
@@ -254,20 +312,31 @@ const fakeEmbedder: Embedder = {
 
 test('similar papers with an embedder: nearest by the stored vectors, at most 5, without the paper itself', async () => {
   const withVectors = await searchApp(fakeEmbedder);
-  await withVectors.store.putVectors(fakeEmbedder.id, 3, Object.entries(TOPICS).map(([id, v]) => ({ id, vector: unit(v) })));
+  await withVectors.store.putVectors(
+    fakeEmbedder.id,
+    3,
+    Object.entries(TOPICS).map(([id, v]) => ({ id, vector: unit(v) })),
+  );
   const { body } = await get('/papers/2607.00001', withVectors.app);
   const ids = cardIds(/<section class="similar"[\s\S]*?<\/section>/.exec(body)?.[0] ?? '');
   assert.deepEqual(ids.slice(0, 3), ['2607.00002', '2607.00005', '2607.00004']);
   assert.ok(!ids.includes('2607.00001'));
   assert.equal(ids.length, 5);
   // A paper without a vector falls back to words.
-  await withVectors.store.importBatch({ papers: [paper('2607.00008', 'Dense retrieval again')], entries: [], replaceDays: [] });
+  await withVectors.store.importBatch({
+    papers: [paper('2607.00008', 'Dense retrieval again')],
+    entries: [],
+    replaceDays: [],
+  });
   const fallback = await get('/papers/2607.00008', withVectors.app);
   assert.equal(cardIds(/<section class="similar"[\s\S]*?<\/section>/.exec(fallback.body)?.[0] ?? '')[0], '2607.00007');
   // Words no paper has: the nearest papers by meaning, said so.
   const byMeaning = await get('/search?q=zzyzx', withVectors.app);
   assert.ok(cardIds(byMeaning.body).length > 0);
-  assert.match(byMeaning.body, /<p class="notice notice-info" role="status">No paper contains these words; these papers are the closest in meaning.<\/p>/);
+  assert.match(
+    byMeaning.body,
+    /<p class="notice notice-info" role="status">No paper contains these words; these papers are the closest in meaning.<\/p>/,
+  );
   const byWords = await get('/search?q=retrieval', withVectors.app);
   assert.ok(!byWords.body.includes('closest in meaning'));
 });

@@ -10,14 +10,26 @@
 import type { MiddlewareHandler } from 'hono';
 
 export const SITE_CSP = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "font-src 'self'",
-  "connect-src 'self'", "form-action 'self'", "frame-src 'self'", "frame-ancestors 'none'", "base-uri 'none'", "object-src 'none'",
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "frame-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "object-src 'none'",
 ].join('; ');
 
 /** Email HTML, framed by our own pages only: nothing runs, styles inline, links open outside the frame. */
 export const EMAIL_FRAME_CSP = [
-  'sandbox allow-popups allow-top-navigation-by-user-activation', "default-src 'none'",
-  "style-src 'unsafe-inline'", "img-src 'self' data:", "frame-ancestors 'self'",
+  'sandbox allow-popups allow-top-navigation-by-user-activation',
+  "default-src 'none'",
+  "style-src 'unsafe-inline'",
+  "img-src 'self' data:",
+  "frame-ancestors 'self'",
 ].join('; ');
 
 export const securityHeaders: MiddlewareHandler = async (c, next) => {
@@ -26,5 +38,6 @@ export const securityHeaders: MiddlewareHandler = async (c, next) => {
   if (!headers.has('content-security-policy')) headers.set('Content-Security-Policy', SITE_CSP);
   headers.set('X-Content-Type-Options', 'nosniff');
   headers.set('Referrer-Policy', 'same-origin');
-  if (c.get('auth')?.csrfToken && (headers.get('content-type') ?? '').startsWith('text/html')) headers.set('Cache-Control', 'no-store');
+  if (c.get('auth')?.csrfToken && (headers.get('content-type') ?? '').startsWith('text/html'))
+    headers.set('Cache-Control', 'no-store');
 };

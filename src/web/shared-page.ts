@@ -11,8 +11,12 @@ import { layout, type PageOptions } from './layout.ts';
 export type PageBytes = Uint8Array<ArrayBuffer>;
 
 /** `render` gives the page, or a response of its own (a 404, say), which is never kept. */
-export async function sharedPage(c: Context, cache: ResponseCache<PageBytes>, key: () => Promise<string>,
-  render: () => Promise<PageOptions | Response>): Promise<Response> {
+export async function sharedPage(
+  c: Context,
+  cache: ResponseCache<PageBytes>,
+  key: () => Promise<string>,
+  render: () => Promise<PageOptions | Response>,
+): Promise<Response> {
   const signedIn = c.get('auth').account !== null;
   const cacheKey = signedIn ? null : await key();
   const cached = cacheKey === null ? undefined : cache.get(cacheKey);

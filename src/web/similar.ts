@@ -12,7 +12,11 @@ import type { ScoredPaper } from '../store/store.ts';
 export const SIMILAR_COUNT = 5;
 const WEIGHTS = { title: 3, authors: 2, abstract: 1 };
 
-export async function similarPapers(ctx: Pick<AppContext, 'store' | 'search' | 'logger'>, paper: Paper, count = SIMILAR_COUNT): Promise<Paper[]> {
+export async function similarPapers(
+  ctx: Pick<AppContext, 'store' | 'search' | 'logger'>,
+  paper: Paper,
+  count = SIMILAR_COUNT,
+): Promise<Paper[]> {
   const { store } = ctx;
   try {
     let hits: ScoredPaper[] | null = null;
@@ -23,7 +27,12 @@ export async function similarPapers(ctx: Pick<AppContext, 'store' | 'search' | '
     }
     // Quotes and stars in a title are not query syntax here: no required phrase, no prefix.
     hits ??= await lexicalSearch(store).search(parseQuery(paper.title.replace(/["*]/g, ' ')), {}, WEIGHTS, count + 1);
-    return await store.getPapers(hits.map((h) => h.id).filter((id) => id !== paper.id).slice(0, count));
+    return await store.getPapers(
+      hits
+        .map((h) => h.id)
+        .filter((id) => id !== paper.id)
+        .slice(0, count),
+    );
   } catch (error) {
     // The paper matters more than its neighbours: a failure here leaves the section out.
     ctx.logger.warn({ err: error, paper: paper.id }, 'similar papers failed');

@@ -13,8 +13,15 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CLI, NODE, REPO_ROOT } from '../helpers.ts';
 import { findChromium } from './chromium.ts';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--headless',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const START_TIMEOUT_MS = 90_000;
 
 export interface TestServer {
@@ -59,7 +66,10 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
   after(stop);
   const started = new Promise<string>((resolve, reject) => {
     const lines = log;
-    const timer = setTimeout(() => reject(new Error(`the server did not start within ${START_TIMEOUT_MS} ms:\n${lines.join('\n')}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`the server did not start within ${START_TIMEOUT_MS} ms:\n${lines.join('\n')}`)),
+      START_TIMEOUT_MS,
+    );
     createInterface({ input: child.stderr! }).on('line', (line) => {
       lines.push(line);
       let entry: { url?: unknown; level?: unknown };
@@ -121,7 +131,9 @@ export async function openBrowser(server: TestServer, options: ContextOptions = 
     await context.close();
     rmSync(profile, { recursive: true, force: true });
   });
-  await context.route('**/*', (route) => (route.request().url().startsWith(server.url) ? route.continue() : route.abort()));
+  await context.route('**/*', (route) =>
+    route.request().url().startsWith(server.url) ? route.continue() : route.abort(),
+  );
   return context;
 }
 

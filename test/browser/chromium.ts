@@ -5,7 +5,17 @@
  * with nothing but Node runs the browser tests. PAPERBOY_TEST_CHROMIUM chooses: `system`, `bundled`, or the
  * path of a Chromium executable.
  */
-import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
@@ -28,13 +38,16 @@ export async function findChromium(): Promise<Chromium> {
   const choice = process.env[CHROMIUM_VARIABLE] ?? '';
   if (choice === 'bundled' || (choice === '' && !existsSync(SYSTEM_CHROMIUM))) return bundledChromium();
   const path = choice === '' || choice === 'system' ? SYSTEM_CHROMIUM : choice;
-  if (!existsSync(path)) throw new Error(`Chromium is missing at ${path}: ${HOW_TO_GET_CHROMIUM}. Browser tests do not skip.`);
+  if (!existsSync(path))
+    throw new Error(`Chromium is missing at ${path}: ${HOW_TO_GET_CHROMIUM}. Browser tests do not skip.`);
   return { executablePath: path, env: process.env };
 }
 
 async function bundledChromium(): Promise<Chromium> {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`the Chromium of @sparticuz/chromium runs on Linux x64 only, not ${process.platform} ${process.arch}: ${HOW_TO_GET_CHROMIUM}. Browser tests do not skip.`);
+    throw new Error(
+      `the Chromium of @sparticuz/chromium runs on Linux x64 only, not ${process.platform} ${process.arch}: ${HOW_TO_GET_CHROMIUM}. Browser tests do not skip.`,
+    );
   }
   const packageDir = join(dirname(fileURLToPath(import.meta.resolve('@sparticuz/chromium'))), '..');
   const { version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string };
@@ -58,19 +71,26 @@ async function unpack(archives: string, dir: string): Promise<void> {
   mkdirSync(dirname(dir), { recursive: true });
   const staging = mkdtempSync(`${dir}.unpacking-`);
   try {
-    await pipeline(createReadStream(join(archives, 'chromium.br')), createBrotliDecompress(), createWriteStream(join(staging, 'chromium'), { mode: 0o755 }));
+    await pipeline(
+      createReadStream(join(archives, 'chromium.br')),
+      createBrotliDecompress(),
+      createWriteStream(join(staging, 'chromium'), { mode: 0o755 }),
+    );
     // Libraries built for Amazon Linux 2023 (lib/), and Open Sans (fonts/): the build's own companions.
     await untar(join(archives, 'al2023.tar.br'), staging);
     await untar(join(archives, 'fonts.tar.br'), staging);
     // The package's fonts.conf names its Lambda folders: this one names the fonts just unpacked, after the system's.
-    writeFileSync(join(staging, 'fonts.conf'), `<?xml version="1.0"?>
+    writeFileSync(
+      join(staging, 'fonts.conf'),
+      `<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "fonts.dtd">
 <fontconfig>
   <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
   <dir>${dir}/fonts</dir>
   <cachedir>${dir}/fonts-cache</cachedir>
 </fontconfig>
-`);
+`,
+    );
     try {
       renameSync(staging, dir);
     } catch (error) {

@@ -91,7 +91,7 @@ async function count(vote: Locator): Promise<number> {
 /** The feed's first card with an exact count (formatCount abbreviates from 10,000). */
 async function cardWithSmallCount(page: Page, skip: readonly string[] = []): Promise<{ card: Locator; title: string }> {
   const cards = page.locator('.card');
-  for (let i = 0; i < await cards.count(); i++) {
+  for (let i = 0; i < (await cards.count()); i++) {
     const card = cards.nth(i);
     const title = (await card.locator('.card-title a').innerText()).trim();
     if (skip.includes(title)) continue;
@@ -136,7 +136,7 @@ test('a member signs in with the emailed link and upvotes without a page reload'
   assert.equal((await answered).status(), 200);
   await page.waitForFunction((el) => el?.getAttribute('aria-pressed') === 'true', await vote.elementHandle());
   assert.equal(await count(vote), before + 1);
-  assert.match(await vote.getAttribute('class') ?? '', /\bvote-on\b/);
+  assert.match((await vote.getAttribute('class')) ?? '', /\bvote-on\b/);
   assert.equal(await page.evaluate('window.__noReload'), true, 'the page was not reloaded');
 
   // The vote is stored: after a reload the card still shows it.
@@ -201,7 +201,11 @@ test('members comment on the submitted paper and reply; Markdown renders, HTML s
   await comment.waitFor();
   assert.equal(await comment.locator('.comment-body em').innerText(), 'neat');
   assert.equal(await comment.locator('.comment-body strong').innerText(), 'diameter');
-  assert.match(await comment.locator('.comment-body').innerText(), /<script>window.__xss = 1<\/script>/, 'HTML is shown as text');
+  assert.match(
+    await comment.locator('.comment-body').innerText(),
+    /<script>window.__xss = 1<\/script>/,
+    'HTML is shown as text',
+  );
   assert.equal(await page.evaluate('window.__xss'), undefined);
   assert.match(await comment.locator('.comment-author').innerText(), /ada/);
 
@@ -227,7 +231,15 @@ test('on a 390 px phone the signed-in pages do not scroll sideways and the accou
   const { page } = member;
   await page.setViewportSize({ width: 390, height: 844 });
   try {
-    for (const path of ['/', '/submit', `/papers/${SUBMITTED.id}`, '/papers/trending', `/members/${ADA.handle}`, '/settings', '/settings/delete']) {
+    for (const path of [
+      '/',
+      '/submit',
+      `/papers/${SUBMITTED.id}`,
+      '/papers/trending',
+      `/members/${ADA.handle}`,
+      '/settings',
+      '/settings/delete',
+    ]) {
       await page.goto(`${server.url}${path}`);
       await assertNoSidewaysScroll(page, path);
     }
@@ -236,7 +248,10 @@ test('on a 390 px phone the signed-in pages do not scroll sideways and the accou
     assert.ok(header && header.height < 200, `the header stays compact (${header?.height} px)`);
     await openAccountMenu(page);
     const panel = await page.locator('.account-menu-panel').boundingBox();
-    assert.ok(panel && panel.x >= 0 && panel.x + panel.width <= 390, `the menu fits the screen: ${JSON.stringify(panel)}`);
+    assert.ok(
+      panel && panel.x >= 0 && panel.x + panel.width <= 390,
+      `the menu fits the screen: ${JSON.stringify(panel)}`,
+    );
     await assertNoSidewaysScroll(page, 'the open account menu');
   } finally {
     await page.setViewportSize({ width: 1280, height: 900 });
@@ -253,7 +268,7 @@ test('a member signs out from the account menu', async () => {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.locator('.header-signin').waitFor();
   assert.equal(await page.locator('.account-menu').count(), 0);
-  assert.ok(await page.locator('.card .vote-link').count() > 0, 'signed out, votes link to sign-in');
+  assert.ok((await page.locator('.card .vote-link').count()) > 0, 'signed out, votes link to sign-in');
   await page.goto(`${server.url}/settings`);
   await page.waitForURL(/\/signin\?next=%2Fsettings$/);
 });
@@ -282,7 +297,10 @@ test('the first administrator claims the instance with the code from the log, th
   const day = page.url();
   const card = page.locator('.card').first();
   const title = (await card.locator('.card-title a').innerText()).trim();
-  assert.ok((await (await fetch(day)).text()).includes(`>${escapeHtml(title)}<`), 'signed out, the paper is on the day page');
+  assert.ok(
+    (await (await fetch(day)).text()).includes(`>${escapeHtml(title)}<`),
+    'signed out, the paper is on the day page',
+  );
   await card.locator('.card-title a').click();
   await page.waitForURL(/\/papers\//);
   await page.getByLabel('Reason for hiding').fill('Spam, as a test');
@@ -292,7 +310,7 @@ test('the first administrator claims the instance with the code from the log, th
   assert.match(await page.locator('.moderation-log').innerText(), /Spam, as a test/);
 
   await page.goto(day);
-  assert.ok(await page.locator('.card').count() > 0);
+  assert.ok((await page.locator('.card').count()) > 0);
   assert.equal(await page.getByRole('link', { name: title, exact: true }).count(), 0, 'the hidden paper left the feed');
   const anonymous = await (await fetch(day)).text();
   assert.ok(!anonymous.includes(`>${escapeHtml(title)}<`), 'for everyone');
@@ -307,7 +325,12 @@ test('the first administrator claims the instance with the code from the log, th
 });
 
 function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 function escapeRegExp(text: string): string {

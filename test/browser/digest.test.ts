@@ -16,7 +16,11 @@ import { firstPage, horizontalOverflow, openBrowser, startServer } from './brows
 
 const server = await startServer();
 const ADMIN = 'operator@example.org';
-const made = spawnSync(NODE, [CLI, 'admin', 'add', ADMIN], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, DATABASE_URL: join(server.dir, 'paperboy.db') } });
+const made = spawnSync(NODE, [CLI, 'admin', 'add', ADMIN], {
+  cwd: REPO_ROOT,
+  encoding: 'utf8',
+  env: { ...process.env, DATABASE_URL: join(server.dir, 'paperboy.db') },
+});
 assert.equal(made.status, 0, made.stderr);
 const shots = process.env.SHOTS_DIR;
 
@@ -66,7 +70,7 @@ test('subscribe → confirm from the outbox → digest → unsubscribe in one cl
   for (let i = 0; i < 50 && !opened; i++) {
     await admin.goto(`${server.url}/dev/outbox`);
     const link = admin.getByRole('link', { name: 'Confirm your daily Paperboy digest' });
-    if (await link.count() > 0) {
+    if ((await link.count()) > 0) {
       await link.first().click();
       opened = true;
     } else {
@@ -84,14 +88,21 @@ test('subscribe → confirm from the outbox → digest → unsubscribe in one cl
   await admin.getByLabel('Send the latest digest now').selectOption('daily');
   await admin.getByRole('button', { name: 'Send' }).click();
   await admin.waitForURL(/\/dev\/outbox$/);
-  await admin.getByRole('link', { name: /^Trending papers, / }).first().click();
+  await admin
+    .getByRole('link', { name: /^Trending papers, / })
+    .first()
+    .click();
   const headers = await admin.locator('.outbox-headers').innerText();
   assert.match(headers, /List-Unsubscribe-Post\s+List-Unsubscribe=One-Click/);
   assert.match(headers, /To\s+reader@example\.org/);
   // Opened by its address: a click into a sandboxed document sometimes loses playwright's handle on the page.
-  await admin.goto(local(new URL(await admin.getByRole('link', { name: 'HTML version' }).getAttribute('href') ?? '', server.url).href));
+  await admin.goto(
+    local(
+      new URL((await admin.getByRole('link', { name: 'HTML version' }).getAttribute('href')) ?? '', server.url).href,
+    ),
+  );
   assert.match(await admin.locator('h1').innerText(), /^Trending papers, /);
-  assert.ok(await admin.locator('a[href*="/papers/"]').count() >= 3, 'links to the papers');
+  assert.ok((await admin.locator('a[href*="/papers/"]').count()) >= 3, 'links to the papers');
   if (shots) await admin.screenshot({ path: join(shots, 'digest-email-1280.png'), fullPage: true });
 
   await page.goto(local(await admin.getByRole('link', { name: 'Unsubscribe' }).getAttribute('href')));
@@ -109,7 +120,11 @@ test('the subscribe box and the digest preview fit a 390 px phone', async () => 
     await page.goto(`${server.url}${path}`);
     const { scrollWidth, innerWidth } = await horizontalOverflow(page);
     assert.ok(scrollWidth <= innerWidth, `${path} scrolls sideways: ${scrollWidth} > ${innerWidth}`);
-    if (shots) await page.screenshot({ path: join(shots, `digest${path.replaceAll('/', '-')}-390.png`), fullPage: path !== '/' });
+    if (shots)
+      await page.screenshot({
+        path: join(shots, `digest${path.replaceAll('/', '-')}-390.png`),
+        fullPage: path !== '/',
+      });
   }
   // A refused address says why, in the page.
   await page.goto(server.url);

@@ -11,7 +11,7 @@ test('feed → previous day → paper → organization', async () => {
   assert.equal(await page.locator('h1').innerText(), 'Daily Papers');
   const latest = await page.locator('#period-heading').innerText();
   assert.match(latest, /^[A-Z][a-z]{2} \d{1,2}, \d{4}$/);
-  assert.ok(await page.locator('.card').count() > 0);
+  assert.ok((await page.locator('.card').count()) > 0);
 
   await page.locator('.period-bar a[rel="prev"]').click();
   await page.waitForURL(/\/papers\/date\/\d{4}-\d{2}-\d{2}$/);
@@ -35,8 +35,8 @@ test('feed → previous day → paper → organization', async () => {
   await page.waitForURL(/\/orgs\//);
   assert.equal((await page.locator('h1').innerText()).trim(), orgName);
   assert.match(await page.locator('.profile .eyebrow').innerText(), /^Organization/);
-  assert.ok(await page.locator('.card').count() > 0);
-  assert.ok(await page.getByRole('link', { name: title }).count() > 0, 'the paper is on its organization page');
+  assert.ok((await page.locator('.card').count()) > 0);
+  assert.ok((await page.getByRole('link', { name: title }).count()) > 0, 'the paper is on its organization page');
   assert.deepEqual(server.errors, []);
 });
 
@@ -45,7 +45,7 @@ test('without JavaScript the feed reads fine and the date picker works', async (
   await page.goto(server.url);
   assert.equal(await page.locator('h1').innerText(), 'Daily Papers');
   const cards = page.locator('.card');
-  assert.ok(await cards.count() > 0);
+  assert.ok((await cards.count()) > 0);
   assert.ok(await cards.first().locator('.card-title').isVisible());
   assert.ok((await cards.first().locator('.card-abstract').innerText()).length > 20);
 
@@ -53,15 +53,25 @@ test('without JavaScript the feed reads fine and the date picker works', async (
   await page.locator('#date-picker-input').fill(day);
   await page.getByRole('button', { name: 'Go' }).click();
   await page.waitForURL(new RegExp(`/papers/date/${day}$`));
-  assert.ok(await page.locator('.card').count() > 0);
+  assert.ok((await page.locator('.card').count()) > 0);
 });
 
 test('on a 390×844 phone no page scrolls sideways', async () => {
-  const page = await firstPage(await openBrowser(server, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }));
+  const page = await firstPage(
+    await openBrowser(server, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }),
+  );
   await page.goto(server.url);
   const paper = await page.locator('.card-title a').first().getAttribute('href');
   const org = await page.locator('.card-org').first().getAttribute('href');
-  for (const path of ['/', paper!, org!, '/search?q=language+models', '/search?q=zzyzx+quux', '/search', '/papers/date/1999-01-01']) {
+  for (const path of [
+    '/',
+    paper!,
+    org!,
+    '/search?q=language+models',
+    '/search?q=zzyzx+quux',
+    '/search',
+    '/papers/date/1999-01-01',
+  ]) {
     await page.goto(`${server.url}${path}`);
     const { scrollWidth, innerWidth } = await horizontalOverflow(page);
     assert.ok(scrollWidth <= innerWidth, `${path}: ${scrollWidth} > ${innerWidth}`);

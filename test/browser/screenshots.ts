@@ -33,7 +33,8 @@ test('screenshots', async () => {
       for (const [name, path] of [...PAGES, ['paper', paper!] as const]) {
         await page.goto(`${server.url}${path}`);
         await page.screenshot({ path: join(dir, `${name}-${width}-${colorScheme}.png`) });
-        if (name === 'search' || name === 'paper') await page.screenshot({ path: join(dir, `${name}-${width}-${colorScheme}-full.png`), fullPage: true });
+        if (name === 'search' || name === 'paper')
+          await page.screenshot({ path: join(dir, `${name}-${width}-${colorScheme}-full.png`), fullPage: true });
       }
     }
   }

@@ -18,12 +18,14 @@ test('type a query in the header box, see highlighted results, open one', async 
   assert.match(await page.locator('.search-summary').innerText(), /^\d[\d,]* papers contain these words( · \d+ more close in meaning)? · showing 1–20 · most relevant first$/);
   assert.equal(await page.locator(headerBox).inputValue(), 'diffusion', 'the box keeps the query');
   const cards = page.locator('.search-results .card');
-  assert.ok(await cards.count() > 1);
+  assert.ok((await cards.count()) > 1);
   const marks = page.locator('.search-results mark');
   assert.ok(await marks.first().isVisible());
   for (const text of await marks.allInnerTexts()) assert.match(text, /diffus/i);
   // The highlight is drawn: a background unlike the text around it.
-  const background = await page.evaluate('getComputedStyle(document.querySelector(".search-results mark")).backgroundColor');
+  const background = await page.evaluate(
+    'getComputedStyle(document.querySelector(".search-results mark")).backgroundColor',
+  );
   assert.notEqual(background, 'rgba(0, 0, 0, 0)');
 
   const link = cards.first().locator('.card-title a');
@@ -45,7 +47,8 @@ test('filters and sorting work from the form, and paging goes forward and back',
   assert.equal(url.searchParams.get('has_code'), '1');
   assert.match(await page.locator('.search-summary').innerText(), /newest first/);
   const dates: string[] = [];
-  for (const time of await page.locator('.search-results .card time').all()) dates.push((await time.getAttribute('datetime'))!);
+  for (const time of await page.locator('.search-results .card time').all())
+    dates.push((await time.getAttribute('datetime'))!);
   assert.ok(dates.length > 1);
   assert.deepEqual(dates, [...dates].sort().reverse(), 'newest first');
   assert.ok(await page.getByLabel('Has code').isChecked());
@@ -95,11 +98,11 @@ test('without JavaScript: search from the header box, get results, filter', asyn
   await page.locator(headerBox).fill('video generation');
   await page.locator('.site-search-button').click();
   await page.waitForURL(/\/search\?q=video\+generation$/);
-  assert.ok(await page.locator('.search-results mark').count() > 0);
+  assert.ok((await page.locator('.search-results mark').count()) > 0);
   await page.getByLabel('Sort by').selectOption('upvotes');
   await page.getByRole('button', { name: 'Apply' }).click();
   await page.waitForURL(/sort=upvotes/);
-  assert.ok(await page.locator('.search-results .card').count() > 0);
+  assert.ok((await page.locator('.search-results .card').count()) > 0);
   assert.deepEqual(server.errors, []);
 });
 

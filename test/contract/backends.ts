@@ -70,10 +70,14 @@ export class PostgresBackend implements ContractBackend {
   /** Checks that the server answers (with a message that says how to start one) and whether it has pgvector. */
   async connect(): Promise<void> {
     try {
-      const { rows } = await this.#admin.query(`SELECT count(*)::int AS n FROM pg_available_extensions WHERE name = 'vector'`);
+      const { rows } = await this.#admin.query(
+        `SELECT count(*)::int AS n FROM pg_available_extensions WHERE name = 'vector'`,
+      );
       this.vectors = rows[0].n > 0;
     } catch (error) {
-      throw new Error(`cannot reach PostgreSQL at ${POSTGRES_URL_VARIABLE}=${this.url}: ${(error as Error).message}\n${HOW_TO_START_POSTGRES}`);
+      throw new Error(
+        `cannot reach PostgreSQL at ${POSTGRES_URL_VARIABLE}=${this.url}: ${(error as Error).message}\n${HOW_TO_START_POSTGRES}`,
+      );
     }
     if (this.vectors) await this.#admin.query('CREATE EXTENSION IF NOT EXISTS vector SCHEMA public');
   }

@@ -26,7 +26,11 @@ export function collectionContract(backend: () => ContractBackend): void {
   describe('collections', () => {
     test('create, read, update, delete; only the owner changes a collection', async (t) => {
       const { c, ada, bob } = await setUp(t);
-      const hostile = { name: `<script>x</script> "Reading" & 'list'\u0000`, description: 'Line one\nline two', isPublic: false };
+      const hostile = {
+        name: `<script>x</script> "Reading" & 'list'\u0000`,
+        description: 'Line one\nline two',
+        isPublic: false,
+      };
       const made = (await c.createCollection(ada.id, hostile, NOW))!;
       assert.equal(made.ownerId, ada.id);
       assert.equal(made.ownerName, ada.name);
@@ -37,14 +41,31 @@ export function collectionContract(backend: () => ContractBackend): void {
       assert.deepEqual(await c.getCollection(made.id), made);
       assert.equal(await c.getCollection(987_654), null);
 
-      assert.equal(await c.updateCollection(made.id, bob.id, { name: 'mine now', description: '', isPublic: true }, later(1)), null, 'not the owner');
-      const updated = (await c.updateCollection(made.id, ada.id, { name: 'Diffusion', description: 'd', isPublic: true }, later(2)))!;
+      assert.equal(
+        await c.updateCollection(made.id, bob.id, { name: 'mine now', description: '', isPublic: true }, later(1)),
+        null,
+        'not the owner',
+      );
+      const updated = (await c.updateCollection(
+        made.id,
+        ada.id,
+        { name: 'Diffusion', description: 'd', isPublic: true },
+        later(2),
+      ))!;
       assert.equal(updated.name, 'Diffusion');
       assert.equal(updated.isPublic, true);
       assert.equal(updated.updatedAt, later(2).toISOString());
 
-      const second = (await c.createCollection(ada.id, { name: 'Second', description: '', isPublic: false }, later(3)))!;
-      assert.deepEqual((await c.collectionsOf(ada.id)).map((x) => x.id), [second.id, made.id], 'most recently changed first');
+      const second = (await c.createCollection(
+        ada.id,
+        { name: 'Second', description: '', isPublic: false },
+        later(3),
+      ))!;
+      assert.deepEqual(
+        (await c.collectionsOf(ada.id)).map((x) => x.id),
+        [second.id, made.id],
+        'most recently changed first',
+      );
       assert.deepEqual(await c.collectionsOf(bob.id), []);
 
       assert.equal(await c.deleteCollection(made.id, bob.id), false, 'not the owner');
@@ -92,7 +113,7 @@ export function collectionContract(backend: () => ContractBackend): void {
       assert.equal(await c.addItem(list.id, ada.id, id(2), later(18)), null, 'a hidden paper cannot be added');
     });
 
-    test('saved papers are the papers of all of a member\'s collections, newest first, each once', async (t) => {
+    test("saved papers are the papers of all of a member's collections, newest first, each once", async (t) => {
       const { c, ada, bob } = await setUp(t);
       const a = (await c.createCollection(ada.id, { name: 'A', description: '', isPublic: false }, NOW))!;
       const b = (await c.createCollection(ada.id, { name: 'B', description: '', isPublic: true }, NOW))!;
@@ -105,13 +126,20 @@ export function collectionContract(backend: () => ContractBackend): void {
       assert.deepEqual(await c.savedBy(ada.id, 1), [id(1)]);
       assert.deepEqual(await c.savedBy(bob.id, 10), [id(5)]);
       const holding = await c.collectionsHolding(ada.id, [id(1), id(2), id(3), id(5)]);
-      assert.deepEqual([...holding.entries()].sort(), [[id(1), [a.id, b.id].sort((x, y) => x - y)], [id(2), [b.id]]]);
+      assert.deepEqual([...holding.entries()].sort(), [
+        [id(1), [a.id, b.id].sort((x, y) => x - y)],
+        [id(2), [b.id]],
+      ]);
       assert.deepEqual(await c.collectionsHolding(ada.id, []), new Map());
     });
 
     // Thousands of single adds: a second on SQLite, most of a minute on PGlite; the limit's check is the same
     // statement shape on every backend (under the collection's row lock on PostgreSQL).
-    test('a collection holds at most COLLECTION_ITEMS_MAX papers', { skip: backend().name === 'pglite' && 'thousands of single writes take most of a minute on PGlite; runs on sqlite and postgres' }, async (t) => {
+    test('a collection holds at most COLLECTION_ITEMS_MAX papers', {
+      skip:
+        backend().name === 'pglite' &&
+        'thousands of single writes take most of a minute on PGlite; runs on sqlite and postgres',
+    }, async (t) => {
       const { store, c, ada } = await setUp(t);
       const papers = Array.from({ length: COLLECTION_ITEMS_MAX + 1 }, (_, i) => madeUp(1000 + i));
       await store.importBatch({ papers, entries: [], replaceDays: [] });
@@ -135,7 +163,7 @@ export function collectionContract(backend: () => ContractBackend): void {
       assert.equal(await c.undismiss(ada.id, id(1)), false);
       assert.equal(await c.clearDismissed(ada.id), 1);
       assert.deepEqual(await c.dismissedBy(ada.id, 10), []);
-      assert.deepEqual(await c.dismissedBy(bob.id, 10), [id(3)], 'another member\'s dismissals stay');
+      assert.deepEqual(await c.dismissedBy(bob.id, 10), [id(3)], "another member's dismissals stay");
     });
 
     test('follows: organizations, authors and searches, once each, newest first; unfollow', async (t) => {
@@ -144,9 +172,14 @@ export function collectionContract(backend: () => ContractBackend): void {
       assert.equal(await c.follow(ada.id, 'author', 'Ada Lovelace', 'Ada Lovelace', later(1)), true);
       assert.equal(await c.follow(ada.id, 'search', 'q=diffusion&category=cs.CV', 'diffusion', later(2)), true);
       assert.equal(await c.follow(ada.id, 'organization', 'acme', 'Acme Labs', later(3)), true, 'twice is fine');
-      assert.deepEqual((await c.followsOf(ada.id)).map((f) => [f.kind, f.target, f.label]), [
-        ['search', 'q=diffusion&category=cs.CV', 'diffusion'], ['author', 'Ada Lovelace', 'Ada Lovelace'], ['organization', 'acme', 'Acme Labs'],
-      ]);
+      assert.deepEqual(
+        (await c.followsOf(ada.id)).map((f) => [f.kind, f.target, f.label]),
+        [
+          ['search', 'q=diffusion&category=cs.CV', 'diffusion'],
+          ['author', 'Ada Lovelace', 'Ada Lovelace'],
+          ['organization', 'acme', 'Acme Labs'],
+        ],
+      );
       assert.equal(await c.isFollowing(ada.id, 'organization', 'acme'), true);
       assert.equal(await c.isFollowing(ada.id, 'author', 'acme'), false, 'kinds are separate');
       assert.equal(await c.isFollowing(bob.id, 'organization', 'acme'), false);

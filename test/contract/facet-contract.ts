@@ -29,8 +29,16 @@ export function communityContract(backend: () => ContractBackend): void {
   const withPapers = async (t: TestContext): Promise<Store> => {
     const store = await backend().open(t);
     await store.importBatch({
-      papers: [madeUp(1, { upvotes: 10, organization: { name: 'acme', fullname: 'Acme', avatar: null, externalId: null } }), madeUp(2), madeUp(3)],
-      entries: [entry('2026-08-21', '2101.00001', 0, { submittedBy: { name: 'ada', fullname: 'Ada (imported)', avatarUrl: null, externalId: 'x' } })],
+      papers: [
+        madeUp(1, { upvotes: 10, organization: { name: 'acme', fullname: 'Acme', avatar: null, externalId: null } }),
+        madeUp(2),
+        madeUp(3),
+      ],
+      entries: [
+        entry('2026-08-21', '2101.00001', 0, {
+          submittedBy: { name: 'ada', fullname: 'Ada (imported)', avatarUrl: null, externalId: 'x' },
+        }),
+      ],
       replaceDays: [],
     });
     return store;
@@ -49,7 +57,10 @@ export function communityContract(backend: () => ContractBackend): void {
       assert.equal(ada.role, 'member');
       assert.equal(ada.createdAt, NOW.toISOString());
       assert.deepEqual(await store.community.accountForEmail('Ada@example.org', later(5)), ada);
-      const [a, b] = await Promise.all([store.community.accountForEmail('same@example.org', NOW), store.community.accountForEmail('same@example.org', NOW)]);
+      const [a, b] = await Promise.all([
+        store.community.accountForEmail('same@example.org', NOW),
+        store.community.accountForEmail('same@example.org', NOW),
+      ]);
       assert.equal(a.id, b.id, `${name()}: two sign-ins of one address at once make one account`);
       assert.deepEqual(await store.community.getAccount(ada.id), ada);
       assert.deepEqual(await store.community.getAccountByName(ada.name), ada);
@@ -75,7 +86,11 @@ export function communityContract(backend: () => ContractBackend): void {
     test('renewing keeps the newest unused sign-in token of an address valid, even after it expired', async (t) => {
       const store = await withPapers(t);
       const issuedAfter = new Date(Date.now() - 60_000);
-      assert.equal(await store.community.renewLoginToken('ada@example.org', issuedAfter, later(900)), false, 'no token yet');
+      assert.equal(
+        await store.community.renewLoginToken('ada@example.org', issuedAfter, later(900)),
+        false,
+        'no token yet',
+      );
       await store.community.createLoginToken('old', 'ada@example.org', later(60));
       await new Promise((resolve) => setTimeout(resolve, 5)); // a later issue time
       await store.community.createLoginToken('new', 'ada@example.org', later(60));
@@ -83,11 +98,27 @@ export function communityContract(backend: () => ContractBackend): void {
       assert.equal(await store.community.renewLoginToken('ada@example.org', issuedAfter, later(1200)), true);
       assert.equal(await store.community.consumeLoginToken('old', later(600)), null, 'the older one expired as it was');
       assert.equal(await store.community.consumeLoginToken('bob', later(600)), null, 'other addresses untouched');
-      assert.equal(await store.community.consumeLoginToken('new', later(600)), 'ada@example.org', 'the newest one renewed');
-      assert.equal(await store.community.renewLoginToken('ada@example.org', issuedAfter, later(1800)), true, 'the older unused one is now the newest');
+      assert.equal(
+        await store.community.consumeLoginToken('new', later(600)),
+        'ada@example.org',
+        'the newest one renewed',
+      );
+      assert.equal(
+        await store.community.renewLoginToken('ada@example.org', issuedAfter, later(1800)),
+        true,
+        'the older unused one is now the newest',
+      );
       assert.equal(await store.community.consumeLoginToken('old', later(1700)), 'ada@example.org');
-      assert.equal(await store.community.renewLoginToken('ada@example.org', issuedAfter, later(1800)), false, 'all used');
-      assert.equal(await store.community.renewLoginToken('bob@example.org', new Date(Date.now() + 60_000), later(1800)), false, 'issued too long ago');
+      assert.equal(
+        await store.community.renewLoginToken('ada@example.org', issuedAfter, later(1800)),
+        false,
+        'all used',
+      );
+      assert.equal(
+        await store.community.renewLoginToken('bob@example.org', new Date(Date.now() + 60_000), later(1800)),
+        false,
+        'issued too long ago',
+      );
     });
 
     test('a role changes once from the role it had, logged; staff lists administrators first', async (t) => {
@@ -96,13 +127,29 @@ export function communityContract(backend: () => ContractBackend): void {
       const zed = await member(store, 'zed');
       const amy = await member(store, 'amy');
       await store.community.setRole(root.id, 'admin');
-      const both = await Promise.all([1, 2].map(() => store.community.changeRole(zed.id, 'member', 'moderator', root.id, 'helps', NOW)));
+      const both = await Promise.all(
+        [1, 2].map(() => store.community.changeRole(zed.id, 'member', 'moderator', root.id, 'helps', NOW)),
+      );
       assert.deepEqual(both.sort(), [false, true], 'two changes at once: one happens');
-      assert.equal(await store.community.changeRole(amy.id, 'moderator', 'member', root.id, 'x', NOW), false, 'not a moderator');
+      assert.equal(
+        await store.community.changeRole(amy.id, 'moderator', 'member', root.id, 'x', NOW),
+        false,
+        'not a moderator',
+      );
       await store.community.changeRole(amy.id, 'member', 'moderator', root.id, 'also', NOW);
-      assert.deepEqual((await store.community.staff()).map((a) => [a.name, a.role]), [['root', 'admin'], ['amy', 'moderator'], ['zed', 'moderator']]);
+      assert.deepEqual(
+        (await store.community.staff()).map((a) => [a.name, a.role]),
+        [
+          ['root', 'admin'],
+          ['amy', 'moderator'],
+          ['zed', 'moderator'],
+        ],
+      );
       const log = (await store.community.moderationLog(10)).filter((e) => e.action === 'set-role');
-      assert.deepEqual(log.map((e) => [e.moderator, e.target, e.reason]).sort(), [['root', 'amy', 'moderator: also'], ['root', 'zed', 'moderator: helps']]);
+      assert.deepEqual(log.map((e) => [e.moderator, e.target, e.reason]).sort(), [
+        ['root', 'amy', 'moderator: also'],
+        ['root', 'zed', 'moderator: helps'],
+      ]);
     });
 
     test('sessions live until they expire, are deleted one by one or all at once', async (t) => {
@@ -123,18 +170,20 @@ export function communityContract(backend: () => ContractBackend): void {
   });
 
   describe('votes, submissions and comments', () => {
-    test('a vote toggles and moves the paper\'s count; concurrent votes end exact', async (t) => {
+    test("a vote toggles and moves the paper's count; concurrent votes end exact", async (t) => {
       const store = await withPapers(t);
       const ada = await store.community.accountForEmail('ada@example.org', NOW);
       const version = await store.dataVersion();
       assert.deepEqual(await store.community.toggleVote(ada.id, '2101.00001', NOW), { voted: true, upvotes: 11 });
       assert.notEqual(await store.dataVersion(), version, 'a vote moves the data version');
       assert.equal((await store.getPaper('2101.00001'))!.upvotes, 11);
-      assert.deepEqual([...await store.community.votedPapers(ada.id, ['2101.00001', '2101.00002'])], ['2101.00001']);
+      assert.deepEqual([...(await store.community.votedPapers(ada.id, ['2101.00001', '2101.00002']))], ['2101.00001']);
       assert.deepEqual(await store.community.upvotedBy(ada.id, 10), ['2101.00001']);
       assert.deepEqual(await store.community.toggleVote(ada.id, '2101.00001', later(1)), { voted: false, upvotes: 10 });
       assert.equal(await store.community.toggleVote(ada.id, '2999.99999', NOW), null);
-      const members = await Promise.all(Array.from({ length: 40 }, (_, i) => store.community.accountForEmail(`m${i}@example.org`, NOW)));
+      const members = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => store.community.accountForEmail(`m${i}@example.org`, NOW)),
+      );
       await Promise.all(members.map((m) => store.community.toggleVote(m.id, '2101.00002', NOW)));
       await Promise.all(members.slice(0, 15).map((m) => store.community.toggleVote(m.id, '2101.00002', later(1))));
       assert.equal((await store.getPaper('2101.00002'))!.upvotes, 25, `${name()}: 40 votes, 15 taken back`);
@@ -146,10 +195,25 @@ export function communityContract(backend: () => ContractBackend): void {
     test('a member puts a paper on a day once; a second submission finds it there', async (t) => {
       const store = await withPapers(t);
       const ada = await store.community.accountForEmail('ada@example.org', NOW);
-      assert.deepEqual(await store.community.submitPaper('2101.00002', ada.id, '2026-08-22', NOW), { status: 'added', day: '2026-08-22' });
-      assert.deepEqual(await store.community.submitPaper('2101.00002', ada.id, '2026-08-23', later(1)), { status: 'exists', day: '2026-08-22' });
-      assert.deepEqual(await store.community.submitPaper('2101.00001', ada.id, '2026-08-22', NOW), { status: 'exists', day: '2026-08-21' });
-      const [listed] = await store.listDaily({ firstDay: '2026-08-22', lastDay: '2026-08-22', sort: 'upvotes', offset: 0, limit: 5 });
+      assert.deepEqual(await store.community.submitPaper('2101.00002', ada.id, '2026-08-22', NOW), {
+        status: 'added',
+        day: '2026-08-22',
+      });
+      assert.deepEqual(await store.community.submitPaper('2101.00002', ada.id, '2026-08-23', later(1)), {
+        status: 'exists',
+        day: '2026-08-22',
+      });
+      assert.deepEqual(await store.community.submitPaper('2101.00001', ada.id, '2026-08-22', NOW), {
+        status: 'exists',
+        day: '2026-08-21',
+      });
+      const [listed] = await store.listDaily({
+        firstDay: '2026-08-22',
+        lastDay: '2026-08-22',
+        sort: 'upvotes',
+        offset: 0,
+        limit: 5,
+      });
       assert.equal(listed!.paper.id, '2101.00002');
       assert.equal(listed!.submittedBy?.name, ada.name);
       assert.deepEqual(await store.community.submittedBy(ada.id, 10), ['2101.00002']);
@@ -176,23 +240,42 @@ export function communityContract(backend: () => ContractBackend): void {
       assert.equal(await store.community.hideComment(root.id, moderator.id, 'spam', later(5)), true);
       assert.equal((await store.getPaper('2101.00001'))!.numComments, 0);
       const thread = await store.community.commentsOn('2101.00001');
-      assert.deepEqual(thread.map((c) => [c.id, c.deleted, c.hiddenReason, c.body]), [[root.id, false, 'spam', ''], [reply.id, true, null, '']]);
+      assert.deepEqual(
+        thread.map((c) => [c.id, c.deleted, c.hiddenReason, c.body]),
+        [
+          [root.id, false, 'spam', ''],
+          [reply.id, true, null, ''],
+        ],
+      );
       assert.deepEqual(await store.community.commentsBy(ada.id, 10), []);
       const kept = await store.community.addComment('2101.00002', ada.id, null, 'Kept', later(6));
-      assert.deepEqual((await store.community.commentsBy(ada.id, 10)).map((c) => c.id), [kept.id]);
+      assert.deepEqual(
+        (await store.community.commentsBy(ada.id, 10)).map((c) => c.id),
+        [kept.id],
+      );
     });
   });
 
   describe('handles, private upvotes and deleting an account', () => {
     test('a member chooses a free handle once per name, in any letter case; of two at once, one gets it', async (t) => {
       const store = await withPapers(t);
-      await store.importBatch({ papers: [], entries: [entry('2026-08-21', '2101.00002', 1, {
-        submittedBy: { name: 'HopperG', fullname: 'Grace (imported)', avatarUrl: null, externalId: 'y' },
-      })], replaceDays: [] });
+      await store.importBatch({
+        papers: [],
+        entries: [
+          entry('2026-08-21', '2101.00002', 1, {
+            submittedBy: { name: 'HopperG', fullname: 'Grace (imported)', avatarUrl: null, externalId: 'y' },
+          }),
+        ],
+        replaceDays: [],
+      });
       const ada = await store.community.accountForEmail('ada@example.org', NOW);
       const bob = await store.community.accountForEmail('bob@example.org', NOW);
       assert.equal(await store.community.chooseHandle(ada.id, 'ada', 'Ada'), 'taken', 'an imported member holds "ada"');
-      assert.equal(await store.community.chooseHandle(ada.id, 'hopperg', 'Ada'), 'taken', '"HopperG" holds it in another case');
+      assert.equal(
+        await store.community.chooseHandle(ada.id, 'hopperg', 'Ada'),
+        'taken',
+        '"HopperG" holds it in another case',
+      );
       assert.equal((await store.community.getAccount(ada.id))!.handleChosen, false, 'nothing changed');
       assert.equal(await store.community.chooseHandle(ada.id, 'ada-l', 'Ada Lovelace'), 'chosen');
       const chosen = (await store.community.getAccount(ada.id))!;
@@ -213,7 +296,10 @@ export function communityContract(backend: () => ContractBackend): void {
       await store.community.banMember(eve.id, mod.id, 'spam', NOW);
       await store.community.unbanMember(eve.id, mod.id, 'appeal', later(1));
       await store.community.chooseHandle(eve.id, 'eve', 'Eve');
-      assert.deepEqual((await store.community.moderationLog(10)).map((e) => e.target), ['eve', 'eve']);
+      assert.deepEqual(
+        (await store.community.moderationLog(10)).map((e) => e.target),
+        ['eve', 'eve'],
+      );
     });
 
     test('upvotes are public until the member hides them; the member still reads them', async (t) => {
@@ -242,7 +328,11 @@ export function communityContract(backend: () => ContractBackend): void {
       const hidden = await store.community.addComment('2101.00002', ada.id, null, 'Ada hidden', later(3));
       await store.community.hideComment(hidden.id, mod.id, 'rude', later(4));
       await store.community.submitPaper('2101.00003', ada.id, '2026-08-22', NOW);
-      const list = (await store.collections.createCollection(ada.id, { name: 'Ada list', description: 'mine', isPublic: true }, NOW))!;
+      const list = (await store.collections.createCollection(
+        ada.id,
+        { name: 'Ada list', description: 'mine', isPublic: true },
+        NOW,
+      ))!;
       await store.collections.addItem(list.id, ada.id, '2101.00001', NOW);
       await store.collections.follow(ada.id, 'search', 'q=ada+secret', 'ada secret', NOW);
       await store.collections.dismiss(ada.id, '2101.00003', NOW);
@@ -250,32 +340,53 @@ export function communityContract(backend: () => ContractBackend): void {
       await store.community.createLoginToken('ada-token', 'ada-l@example.org', later(900));
       const { subscription } = await store.subscriptions.requestSubscription('Ada-L@example.org', 'daily', NOW);
       await store.subscriptions.activate(subscription.id, 'daily', NOW);
-      for (const key of [`vote:who:${ada.id}`, 'vote:ip:192.0.2.1']) await store.community.hitRateLimit(key, 3600, 1, NOW);
+      for (const key of [`vote:who:${ada.id}`, 'vote:ip:192.0.2.1'])
+        await store.community.hitRateLimit(key, 3600, 1, NOW);
       await store.community.banMember(ada.id, mod.id, 'a test', NOW);
       await store.community.unbanMember(ada.id, mod.id, 'over', later(1));
       return { ada, mod, threaded, reply, alone, hidden, list };
     };
     const upvotes = async (store: Store, id: string) => (await store.getPaper(id))!.upvotes;
 
-    test('deleting an account removes what is the member\'s in one go, votes with exact counts, and anonymises the row', async (t) => {
+    test("deleting an account removes what is the member's in one go, votes with exact counts, and anonymises the row", async (t) => {
       const store = await withPapers(t);
       const { ada, threaded, reply, alone, list } = await busyMember(store);
       assert.deepEqual([await upvotes(store, '2101.00001'), await upvotes(store, '2101.00002')], [11, 1]);
       const version = await store.dataVersion();
       // Others vote on the same papers while the account goes: every count ends exact.
-      const voters = await Promise.all(Array.from({ length: 30 }, (_, i) => store.community.accountForEmail(`v${i}@example.org`, NOW)));
+      const voters = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => store.community.accountForEmail(`v${i}@example.org`, NOW)),
+      );
       const [deleted] = await Promise.all([
         store.community.deleteAccount(ada.id, { comments: 'keep', rateLimitKeys: [`vote:who:${ada.id}`] }, later(10)),
         ...voters.map((v, i) => store.community.toggleVote(v.id, i % 2 ? '2101.00001' : '2101.00002', later(10))),
       ]);
       assert.equal(deleted, true);
-      assert.deepEqual([await upvotes(store, '2101.00001'), await upvotes(store, '2101.00002')], [10 + 15, 15], `${name()}: exact counts`);
+      assert.deepEqual(
+        [await upvotes(store, '2101.00001'), await upvotes(store, '2101.00002')],
+        [10 + 15, 15],
+        `${name()}: exact counts`,
+      );
       assert.notEqual(await store.dataVersion(), version);
-      assert.equal(await store.community.deleteAccount(ada.id, { comments: 'keep', rateLimitKeys: [] }, later(11)), false, 'once');
+      assert.equal(
+        await store.community.deleteAccount(ada.id, { comments: 'keep', rateLimitKeys: [] }, later(11)),
+        false,
+        'once',
+      );
 
       const row = (await store.community.getAccount(ada.id))!;
       assert.deepEqual(
-        [row.name, row.fullname, row.email, row.avatarUrl, row.role, row.createdAt, row.bannedAt, row.banReason, row.deletedAt],
+        [
+          row.name,
+          row.fullname,
+          row.email,
+          row.avatarUrl,
+          row.role,
+          row.createdAt,
+          row.bannedAt,
+          row.banReason,
+          row.deletedAt,
+        ],
         [tombstoneName(ada.id), DELETED_MEMBER, null, null, 'member', null, null, null, later(10).toISOString()],
       );
       assert.equal(await store.community.getAccountByName('ada-l'), null);
@@ -284,7 +395,13 @@ export function communityContract(backend: () => ContractBackend): void {
       assert.equal(await store.community.consumeLoginToken('ada-token', later(11)), null);
       assert.deepEqual(await store.community.upvotedBy(ada.id, 10), []);
       assert.deepEqual(await store.community.submittedBy(ada.id, 10), []);
-      const [submitted] = await store.listDaily({ firstDay: '2026-08-22', lastDay: '2026-08-22', sort: 'upvotes', offset: 0, limit: 5 });
+      const [submitted] = await store.listDaily({
+        firstDay: '2026-08-22',
+        lastDay: '2026-08-22',
+        sort: 'upvotes',
+        offset: 0,
+        limit: 5,
+      });
       assert.equal(submitted!.paper.id, '2101.00003', 'the submission stays');
       assert.equal(submitted!.submittedBy, null, 'without the name');
       assert.equal((await store.getPaper('2101.00003'))!.submittedOnDailyBy, null);
@@ -294,18 +411,38 @@ export function communityContract(backend: () => ContractBackend): void {
       assert.deepEqual(await store.collections.dismissedBy(ada.id, 10), []);
       assert.equal(await store.subscriptions.getSubscriptionByEmail('ada-l@example.org'), null);
       assert.equal(await store.collections.accountIdForEmail('ada-l@example.org'), null);
-      assert.equal((await store.community.hitRateLimit(`vote:who:${ada.id}`, 3600, 1, NOW)).allowed, true, 'the member\'s counter is gone');
-      assert.equal((await store.community.hitRateLimit('vote:ip:192.0.2.1', 3600, 1, NOW)).allowed, false, 'an address\'s stays');
+      assert.equal(
+        (await store.community.hitRateLimit(`vote:who:${ada.id}`, 3600, 1, NOW)).allowed,
+        true,
+        "the member's counter is gone",
+      );
+      assert.equal(
+        (await store.community.hitRateLimit('vote:ip:192.0.2.1', 3600, 1, NOW)).allowed,
+        false,
+        "an address's stays",
+      );
 
       // Comments kept: signed "deleted member", counted as before.
       const thread = await store.community.commentsOn('2101.00001');
-      assert.deepEqual(thread.map((c) => [c.id, c.body, c.author.fullname, c.author.deletedAt !== null]),
-        [[threaded.id, 'Ada starts a thread', DELETED_MEMBER, true], [reply.id, 'Bob replies', 'bob', false]]);
+      assert.deepEqual(
+        thread.map((c) => [c.id, c.body, c.author.fullname, c.author.deletedAt !== null]),
+        [
+          [threaded.id, 'Ada starts a thread', DELETED_MEMBER, true],
+          [reply.id, 'Bob replies', 'bob', false],
+        ],
+      );
       assert.equal((await store.community.getComment(alone.id))!.body, 'Ada alone');
       assert.equal((await store.getPaper('2101.00001'))!.numComments, 2);
       // The log keeps its entries; the member's name in them went with the handle.
-      assert.deepEqual((await store.community.moderationLog(10)).map((e) => [e.action, e.target]).filter(([a]) => a !== 'hide-comment'),
-        [['unban-member', tombstoneName(ada.id)], ['ban-member', tombstoneName(ada.id)]]);
+      assert.deepEqual(
+        (await store.community.moderationLog(10))
+          .map((e) => [e.action, e.target])
+          .filter(([a]) => a !== 'hide-comment'),
+        [
+          ['unban-member', tombstoneName(ada.id)],
+          ['ban-member', tombstoneName(ada.id)],
+        ],
+      );
 
       // The address and the handle are free: a new sign-in is a new, empty account.
       const again = await store.community.accountForEmail('ada-l@example.org', later(20));
@@ -317,12 +454,29 @@ export function communityContract(backend: () => ContractBackend): void {
     test('deleting an account with its comments: deleted as by their author, a placeholder where replies remain', async (t) => {
       const store = await withPapers(t);
       const { ada, threaded, reply, alone, hidden } = await busyMember(store);
-      assert.deepEqual([(await store.getPaper('2101.00001'))!.numComments, (await store.getPaper('2101.00002'))!.numComments], [2, 1]);
-      assert.equal(await store.community.deleteAccount(ada.id, { comments: 'remove', rateLimitKeys: [] }, later(10)), true);
-      assert.deepEqual([(await store.getPaper('2101.00001'))!.numComments, (await store.getPaper('2101.00002'))!.numComments], [1, 0],
-        'the live comments left the counts (the hidden one had already)');
+      assert.deepEqual(
+        [(await store.getPaper('2101.00001'))!.numComments, (await store.getPaper('2101.00002'))!.numComments],
+        [2, 1],
+      );
+      assert.equal(
+        await store.community.deleteAccount(ada.id, { comments: 'remove', rateLimitKeys: [] }, later(10)),
+        true,
+      );
+      assert.deepEqual(
+        [(await store.getPaper('2101.00001'))!.numComments, (await store.getPaper('2101.00002'))!.numComments],
+        [1, 0],
+        'the live comments left the counts (the hidden one had already)',
+      );
       const all = await Promise.all([threaded, reply, alone, hidden].map((c) => store.community.getComment(c.id)));
-      assert.deepEqual(all.map((c) => [c!.deleted, c!.body]), [[true, ''], [false, 'Bob replies'], [true, ''], [true, '']]);
+      assert.deepEqual(
+        all.map((c) => [c!.deleted, c!.body]),
+        [
+          [true, ''],
+          [false, 'Bob replies'],
+          [true, ''],
+          [true, ''],
+        ],
+      );
       assert.deepEqual(await store.community.commentsBy(ada.id, 10), []);
     });
 
@@ -331,7 +485,11 @@ export function communityContract(backend: () => ContractBackend): void {
       const { mod } = await busyMember(store);
       const root = await member(store, 'root');
       await store.community.setRole(root.id, 'admin');
-      for (const who of [mod, root]) assert.equal(await store.community.deleteAccount(who.id, { comments: 'keep', rateLimitKeys: [] }, later(10)), true);
+      for (const who of [mod, root])
+        assert.equal(
+          await store.community.deleteAccount(who.id, { comments: 'keep', rateLimitKeys: [] }, later(10)),
+          true,
+        );
       const log = await store.community.moderationLog(10);
       assert.ok(log.length >= 3);
       assert.ok(log.every((e) => e.moderator === DELETED_MEMBER && e.moderatorDeleted));
@@ -344,7 +502,13 @@ export function communityContract(backend: () => ContractBackend): void {
     test('a hidden paper leaves pages, lists, search and counts until it is shown again; every action is logged', async (t) => {
       const store = await backend().open(t);
       await importFixtures(store);
-      const [top] = await store.listDaily({ firstDay: '2026-08-21', lastDay: '2026-08-21', sort: 'upvotes', offset: 0, limit: 1 });
+      const [top] = await store.listDaily({
+        firstDay: '2026-08-21',
+        lastDay: '2026-08-21',
+        sort: 'upvotes',
+        offset: 0,
+        limit: 1,
+      });
       const paper = top!.paper;
       const moderator = await store.community.accountForEmail('mod@example.org', NOW);
       const dayCount = await store.countDaily({ firstDay: '2026-08-21', lastDay: '2026-08-21' });
@@ -356,21 +520,29 @@ export function communityContract(backend: () => ContractBackend): void {
       assert.deepEqual(await store.getPapers([paper.id]), []);
       assert.equal(await store.countDaily({ firstDay: '2026-08-21', lastDay: '2026-08-21' }), dayCount - 1);
       assert.ok(!(await search()).some((h) => h.id === paper.id), `${name()}: not found by search`);
-      assert.deepEqual([...await store.filterPapers([paper.id], {})], []);
+      assert.deepEqual([...(await store.filterPapers([paper.id], {}))], []);
       assert.ok(!(await store.listPapers(null, 1000)).papers.some((p) => p.id === paper.id));
       if (paper.organization) {
         assert.ok(!(await store.papersOfOrganization(paper.organization.name, 0, 100)).some((p) => p.id === paper.id));
       }
       assert.equal(await store.community.toggleVote(moderator.id, paper.id, NOW), null, 'no votes on a hidden paper');
-      assert.deepEqual((await store.community.hiddenPapers()).map((h) => [h.id, h.reason]), [[paper.id, 'duplicate']]);
+      assert.deepEqual(
+        (await store.community.hiddenPapers()).map((h) => [h.id, h.reason]),
+        [[paper.id, 'duplicate']],
+      );
       assert.equal(await store.community.unhidePaper(paper.id, moderator.id, 'fine after all', later(1)), true);
       assert.equal((await store.getPaper(paper.id))?.id, paper.id);
       assert.equal((await search())[0]?.id, paper.id);
-      assert.deepEqual((await store.community.moderationLog(10)).map((e) => [e.action, e.target, e.moderator]),
-        [['unhide-paper', paper.id, moderator.name], ['hide-paper', paper.id, moderator.name]]);
+      assert.deepEqual(
+        (await store.community.moderationLog(10)).map((e) => [e.action, e.target, e.moderator]),
+        [
+          ['unhide-paper', paper.id, moderator.name],
+          ['hide-paper', paper.id, moderator.name],
+        ],
+      );
     });
 
-    test('a ban ends the member\'s sessions; an unban is logged', async (t) => {
+    test("a ban ends the member's sessions; an unban is logged", async (t) => {
       const store = await withPapers(t);
       const moderator = await store.community.accountForEmail('mod@example.org', NOW);
       const bob = await member(store, 'bob');
@@ -383,17 +555,28 @@ export function communityContract(backend: () => ContractBackend): void {
       assert.equal(banned.banReason, 'spam');
       assert.equal(await store.community.unbanMember(bob.id, moderator.id, 'appeal', later(1)), true);
       assert.equal((await store.community.getAccount(bob.id))!.bannedAt, null);
-      assert.deepEqual((await store.community.moderationLog(10)).map((e) => [e.action, e.target]), [['unban-member', 'bob'], ['ban-member', 'bob']]);
+      assert.deepEqual(
+        (await store.community.moderationLog(10)).map((e) => [e.action, e.target]),
+        [
+          ['unban-member', 'bob'],
+          ['ban-member', 'bob'],
+        ],
+      );
     });
 
     test('a rate limit allows `max` hits a window, across connections, then says when to retry', async (t) => {
       const [a, b] = await backend().openTwo(t);
       const start = new Date('2026-08-22T12:00:00.000Z');
-      const results = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).community.hitRateLimit('signin:ada', 60, 5, start)));
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).community.hitRateLimit('signin:ada', 60, 5, start)),
+      );
       assert.equal(results.filter((r) => r.allowed).length, 5, `${name()}: exactly 5 of 8 concurrent hits`);
       const refused = await a.community.hitRateLimit('signin:ada', 60, 5, new Date(start.getTime() + 20_000));
       assert.deepEqual(refused, { allowed: false, retryAfter: 40 });
-      assert.deepEqual(await b.community.hitRateLimit('signin:ada', 60, 5, new Date(start.getTime() + 60_000)), { allowed: true, retryAfter: 0 });
+      assert.deepEqual(await b.community.hitRateLimit('signin:ada', 60, 5, new Date(start.getTime() + 60_000)), {
+        allowed: true,
+        retryAfter: 0,
+      });
       assert.deepEqual(await b.community.hitRateLimit('signin:bob', 60, 5, start), { allowed: true, retryAfter: 0 });
     });
 
@@ -401,15 +584,25 @@ export function communityContract(backend: () => ContractBackend): void {
       const [a, b] = await backend().openTwo(t);
       const hashes = ['h0', 'h1', 'h2', 'h3'];
       const offered = await Promise.all(hashes.map((hash, i) => (i % 2 ? b : a).community.offerAdminClaim(hash, NOW)));
-      assert.equal(offered.filter(Boolean).length, 1, `${name()}: one of four processes starting at once makes the code`);
+      assert.equal(
+        offered.filter(Boolean).length,
+        1,
+        `${name()}: one of four processes starting at once makes the code`,
+      );
       const pending = hashes[offered.indexOf(true)]!;
-      assert.equal(await a.community.offerAdminClaim('h4', later(1)), false, 'a later start leaves the pending code alone');
+      assert.equal(
+        await a.community.offerAdminClaim('h4', later(1)),
+        false,
+        'a later start leaves the pending code alone',
+      );
       const ada = await a.community.accountForEmail('ada@example.org', NOW);
       assert.equal(await b.community.spendAdminClaim('h4', ada.id), false);
       await b.community.replaceAdminClaim('fresh', later(2));
       assert.equal(await a.community.spendAdminClaim(pending, ada.id), false, 'a replaced code no longer works');
 
-      const members = await Promise.all(Array.from({ length: 8 }, (_, i) => a.community.accountForEmail(`m${i}@example.org`, NOW)));
+      const members = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => a.community.accountForEmail(`m${i}@example.org`, NOW)),
+      );
       const claims = await Promise.all(members.map((m, i) => (i % 2 ? b : a).community.spendAdminClaim('fresh', m.id)));
       assert.equal(claims.filter(Boolean).length, 1, `${name()}: one of eight members claiming at once becomes admin`);
       assert.equal(await b.community.countAdmins(), 1);
@@ -448,7 +641,9 @@ export function subscriptionContract(backend: () => ContractBackend): void {
   test('confirmation emails are spaced out; activation and unsubscription change the state', async (t) => {
     const store = await backend().open(t);
     const { subscription } = await store.subscriptions.requestSubscription('ada@example.org', 'daily', NOW);
-    const claims = await Promise.all([1, 2, 3].map(() => store.subscriptions.claimConfirmationSlot(subscription.id, 300, NOW)));
+    const claims = await Promise.all(
+      [1, 2, 3].map(() => store.subscriptions.claimConfirmationSlot(subscription.id, 300, NOW)),
+    );
     assert.equal(claims.filter(Boolean).length, 1, 'one of three at once');
     assert.equal(await store.subscriptions.claimConfirmationSlot(subscription.id, 300, later(299)), false);
     assert.equal(await store.subscriptions.claimConfirmationSlot(subscription.id, 300, later(300)), true);
@@ -460,7 +655,10 @@ export function subscriptionContract(backend: () => ContractBackend): void {
     const gone = (await store.subscriptions.unsubscribe(subscription.id, later(500)))!;
     assert.equal(gone.status, 'unsubscribed');
     assert.equal(await store.subscriptions.countActive('weekly'), 0);
-    assert.equal((await store.subscriptions.activate(subscription.id, 'daily', later(600)))!.confirmedAt, later(400).toISOString());
+    assert.equal(
+      (await store.subscriptions.activate(subscription.id, 'daily', later(600)))!.confirmedAt,
+      later(400).toISOString(),
+    );
     assert.equal(await store.subscriptions.activate(999_999, 'daily', NOW), null);
   });
 
@@ -474,7 +672,8 @@ export function subscriptionContract(backend: () => ContractBackend): void {
     }
     const period = 'daily:2026-08-22';
     const [a, b, c, d] = ids as [number, number, number, number];
-    const claim = (id: number, run: string, messageId: string, at: Date) => store.subscriptions.claimDelivery(id, period, run, messageId, new Date(at.getTime() + 600_000), at);
+    const claim = (id: number, run: string, messageId: string, at: Date) =>
+      store.subscriptions.claimDelivery(id, period, run, messageId, new Date(at.getTime() + 600_000), at);
     assert.equal(await claim(a, 'run-1', '<m-a@x>', NOW), true);
     await store.subscriptions.markSent(a, period, later(1));
     assert.equal(await claim(b, 'run-1', '<m-b@x>', NOW), true);
@@ -482,13 +681,31 @@ export function subscriptionContract(backend: () => ContractBackend): void {
     assert.equal(await claim(b, 'run-2', '<m-b2@x>', later(2)), true, 'a deferred delivery is taken at once');
     assert.equal(await claim(c, 'run-1', '<m-c@x>', NOW), true);
     assert.equal((await store.subscriptions.markFailed(c, period, '550 no such user', 2, later(1))).suspended, false);
-    assert.deepEqual((await store.subscriptions.pendingRecipients('daily', period, 0, 10)).map((s) => s.id), [b, d]);
-    assert.deepEqual((await store.subscriptions.pendingRecipients('daily', period, b, 10)).map((s) => s.id), [d]);
+    assert.deepEqual(
+      (await store.subscriptions.pendingRecipients('daily', period, 0, 10)).map((s) => s.id),
+      [b, d],
+    );
+    assert.deepEqual(
+      (await store.subscriptions.pendingRecipients('daily', period, b, 10)).map((s) => s.id),
+      [d],
+    );
     const delivery = (await store.subscriptions.getDelivery(b, period))!;
-    assert.deepEqual([delivery.status, delivery.attempts, delivery.messageId, delivery.lastError, delivery.claimedBy, delivery.leaseUntil],
-      ['sending', 2, '<m-b@x>', '421 try later', 'run-2', later(602).toISOString()]);
+    assert.deepEqual(
+      [
+        delivery.status,
+        delivery.attempts,
+        delivery.messageId,
+        delivery.lastError,
+        delivery.claimedBy,
+        delivery.leaseUntil,
+      ],
+      ['sending', 2, '<m-b@x>', '421 try later', 'run-2', later(602).toISOString()],
+    );
     assert.deepEqual(await store.subscriptions.deliveryCounts(period), { sending: 1, deferred: 0, sent: 1, failed: 1 });
-    assert.equal((await store.subscriptions.markFailed(c, 'daily:2026-08-23', '550', 2, later(86_400))).suspended, true);
+    assert.equal(
+      (await store.subscriptions.markFailed(c, 'daily:2026-08-23', '550', 2, later(86_400))).suspended,
+      true,
+    );
     assert.equal((await store.subscriptions.getSubscription(c))!.status, 'suspended');
     await store.subscriptions.markSent(a, 'daily:2026-08-23', later(86_400));
     assert.equal((await store.subscriptions.getSubscription(a))!.hardBounces, 0);
@@ -505,7 +722,8 @@ export function subscriptionContract(backend: () => ContractBackend): void {
     }
     const period = 'daily:2026-08-22';
     const lease = (at: Date) => new Date(at.getTime() + 600_000);
-    const claim = (store: Store, id: number, run: string, at: Date) => store.subscriptions.claimDelivery(id, period, run, `<${id}@x>`, lease(at), at);
+    const claim = (store: Store, id: number, run: string, at: Date) =>
+      store.subscriptions.claimDelivery(id, period, run, `<${id}@x>`, lease(at), at);
 
     // Three runs on two connections reach every subscriber at the same moment: each delivery has one winner.
     const runs = ['run-a', 'run-b', 'run-c'];
@@ -515,7 +733,10 @@ export function subscriptionContract(backend: () => ContractBackend): void {
       const winners = attempts.filter((attempt, i) => attempt.id === id && results[i]);
       assert.equal(winners.length, 1, `${backend().name}: one winner for subscription ${id}`);
       const row = (await two.subscriptions.getDelivery(id, period))!;
-      assert.deepEqual([row.status, row.attempts, row.claimedBy, row.leaseUntil], ['sending', 1, winners[0]!.run, lease(NOW).toISOString()]);
+      assert.deepEqual(
+        [row.status, row.attempts, row.claimedBy, row.leaseUntil],
+        ['sending', 1, winners[0]!.run, lease(NOW).toISOString()],
+      );
     }
 
     const [x, y, z] = ids as [number, number, number];

@@ -32,7 +32,9 @@ export function jsonlBatch(): ImportBatch {
 /** The recorded days (one batch each, as `paperboy import` does) and the JSONL sample. */
 export async function importFixtures(store: CoreStore): Promise<ImportCounts[]> {
   const counts: ImportCounts[] = [];
-  for (const file of readdirSync(DAY_FIXTURES).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(DAY_FIXTURES)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     counts.push(await store.importBatch(parseDayFile(file, readFileSync(join(DAY_FIXTURES, file), 'utf8'))));
   }
   counts.push(await store.importBatch(jsonlBatch()));
@@ -70,9 +72,21 @@ export function madeUp(n: number, fields: Partial<PaperInput> = {}): PaperInput 
   };
 }
 
-export function entry(day: string, paperId: string, position: number, fields: Partial<DailyEntryInput> = {}): DailyEntryInput {
+export function entry(
+  day: string,
+  paperId: string,
+  position: number,
+  fields: Partial<DailyEntryInput> = {},
+): DailyEntryInput {
   return {
-    day, paperId, position, submittedAt: `${day}T08:00:00.000Z`, submittedBy: null,
-    listedPublishedAt: `${day}T00:00:00.000Z`, thumbnail: null, isAuthorParticipating: false, ...fields,
+    day,
+    paperId,
+    position,
+    submittedAt: `${day}T08:00:00.000Z`,
+    submittedBy: null,
+    listedPublishedAt: `${day}T00:00:00.000Z`,
+    thumbnail: null,
+    isAuthorParticipating: false,
+    ...fields,
   };
 }

@@ -46,10 +46,16 @@ if (problem !== null || backend === null) {
       test('storing vectors fails with a message that names pgvector; reading finds none', async (t) => {
         const store = await server.open(t);
         await store.importBatch({ papers: [madeUp(1)], entries: [], replaceDays: [] });
-        await assert.rejects(store.putVectors('model', 2, [{ id: '2101.00001', vector: new Float32Array([1, 0]) }]), /pgvector/);
+        await assert.rejects(
+          store.putVectors('model', 2, [{ id: '2101.00001', vector: new Float32Array([1, 0]) }]),
+          /pgvector/,
+        );
         assert.equal(await store.countVectors('model'), 0);
         assert.deepEqual(await store.searchVectors('model', new Float32Array([1, 0]), 5, {}), []);
-        assert.deepEqual((await store.papersWithoutVector('model', 5)).map((p) => p.id), ['2101.00001']);
+        assert.deepEqual(
+          (await store.papersWithoutVector('model', 5)).map((p) => p.id),
+          ['2101.00001'],
+        );
       });
     });
   }

@@ -32,25 +32,42 @@ async function setUp() {
   const store = new SqliteStore(path);
   after(() => store.close());
   await importPath(store, DAY_FIXTURES);
-  const { app, outboxDir } = communityApp(store, { PAPERBOY_SUBMIT_WINDOW_DAYS: '100000', PAPERBOY_ARXIV_API_URL: stub.url, PAPERBOY_ARXIV_INTERVAL_MS: '0' });
+  const { app, outboxDir } = communityApp(store, {
+    PAPERBOY_SUBMIT_WINDOW_DAYS: '100000',
+    PAPERBOY_ARXIV_API_URL: stub.url,
+    PAPERBOY_ARXIV_INTERVAL_MS: '0',
+  });
   const latest = (await store.latestDay())!;
-  const [p1, p2, p3] = (await store.listDaily({ firstDay: latest, lastDay: latest, sort: 'upvotes', offset: 0, limit: 3 })).map((e) => e.paper.id) as [string, string, string];
+  const [p1, p2, p3] = (
+    await store.listDaily({ firstDay: latest, lastDay: latest, sort: 'upvotes', offset: 0, limit: 3 })
+  ).map((e) => e.paper.id) as [string, string, string];
   const before = scan(path);
   for (const needle of needles()) assert.ok(!before.text.includes(needle), `the fixtures hold no "${needle}"`);
 
   const alice = await signIn(app, outboxDir, ALICE.email);
-  const chosen = await postForm(app, '/welcome', { _csrf: alice.csrf, handle: ALICE.handle, fullname: ALICE.fullname, next: '/' }, { cookie: alice.cookie });
+  const chosen = await postForm(
+    app,
+    '/welcome',
+    { _csrf: alice.csrf, handle: ALICE.handle, fullname: ALICE.fullname, next: '/' },
+    { cookie: alice.cookie },
+  );
   assert.equal(chosen.status, 303);
   const bob = await signIn(app, outboxDir, 'bob@example.org', { handle: 'bob-b' });
-  const post = (m: Member, path: string, fields: Record<string, string> = {}) => postForm(app, path, { _csrf: m.csrf, ...fields }, { cookie: m.cookie });
-  const upvotes = async (id: string) => ((await (await app.request(`/api/papers/${id}`)).json()) as { upvotes: number }).upvotes;
-  const comments = async (id: string) => ((await (await app.request(`/api/papers/${id}`)).json()) as { numComments: number }).numComments;
+  const post = (m: Member, path: string, fields: Record<string, string> = {}) =>
+    postForm(app, path, { _csrf: m.csrf, ...fields }, { cookie: m.cookie });
+  const upvotes = async (id: string) =>
+    ((await (await app.request(`/api/papers/${id}`)).json()) as { upvotes: number }).upvotes;
+  const comments = async (id: string) =>
+    ((await (await app.request(`/api/papers/${id}`)).json()) as { numComments: number }).numComments;
 
   for (const id of [p1, p2]) assert.equal((await post(alice, `/papers/${id}/upvote`)).status, 303);
   assert.equal((await post(bob, `/papers/${p1}/upvote`)).status, 303);
   const thread = await post(alice, `/papers/${p1}/comments`, { body: SECRETS.thread });
   const threadId = /#comment-(\d+)$/.exec(thread.headers.get('location') ?? '')![1]!;
-  assert.equal((await post(bob, `/papers/${p1}/comments`, { body: 'Bob replies to the thread', parent: threadId })).status, 303);
+  assert.equal(
+    (await post(bob, `/papers/${p1}/comments`, { body: 'Bob replies to the thread', parent: threadId })).status,
+    303,
+  );
   assert.equal((await post(alice, `/papers/${p2}/comments`, { body: SECRETS.alone })).status, 303);
   assert.equal((await post(alice, '/collections', { name: SECRETS.collection, visibility: 'public' })).status, 303);
   assert.equal((await post(alice, '/follow', { kind: 'search', target: `q=${SECRETS.search}` })).status, 303);
@@ -59,13 +76,21 @@ async function setUp() {
   assert.equal((await post(alice, '/submit', { paper: '1605.08386' })).status, 200);
   const aliceId = (await store.community.getAccountByName(ALICE.handle))!.id;
   const during = scan(path);
-  for (const needle of needles()) assert.ok(during.text.includes(needle), `the database holds "${needle}" before the deletion`);
+  for (const needle of needles())
+    assert.ok(during.text.includes(needle), `the database holds "${needle}" before the deletion`);
   return { store, path, app, outboxDir, alice, bob, aliceId, p1, p2, post, upvotes, comments };
 }
 
 /** What must not remain anywhere once Alice's account is gone (her comments only when she removes them). */
 function needles(withComments = false): string[] {
-  return [ALICE.email, ALICE.fullname, `|${ALICE.handle}|`, SECRETS.collection, SECRETS.search, ...(withComments ? [SECRETS.thread, SECRETS.alone] : [])];
+  return [
+    ALICE.email,
+    ALICE.fullname,
+    `|${ALICE.handle}|`,
+    SECRETS.collection,
+    SECRETS.search,
+    ...(withComments ? [SECRETS.thread, SECRETS.alone] : []),
+  ];
 }
 
 /** Every row of every table, as text (to look for what must be gone), and how many rows of each column that
@@ -74,17 +99,35 @@ function scan(path: string, memberId = 0) {
   const db = new DatabaseSync(path, { readOnly: true, allowExtension: true });
   db.loadExtension(getLoadablePath());
   try {
-    const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all().map((r) => String(r.name));
+    const tables = db
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+      .all()
+      .map((r) => String(r.name));
     let text = '';
     for (const table of tables) {
       for (const row of db.prepare(`SELECT * FROM "${table}"`).all()) {
         // Cells between bars, so that a handle is found as a whole cell too.
-        text += `${table}: |${Object.values(row).map((v) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '')).join('|')}|\n`;
+        text += `${table}: |${Object.values(row)
+          .map((v) => (typeof v === 'string' || typeof v === 'number' ? String(v) : ''))
+          .join('|')}|\n`;
       }
     }
-    const references = tables.flatMap((table) => db.prepare(`SELECT "from" AS col FROM pragma_foreign_key_list(?) WHERE "table" = 'members'`)
-      .all(table).map((fk) => ({ table, column: String(fk.col), rows: Number(db.prepare(`SELECT count(*) AS n FROM "${table}" WHERE "${String(fk.col)}" = ?`).get(memberId)!.n) })));
-    const rateLimitKeys = db.prepare('SELECT key FROM rate_limits').all().map((r) => String(r.key));
+    const references = tables.flatMap((table) =>
+      db
+        .prepare(`SELECT "from" AS col FROM pragma_foreign_key_list(?) WHERE "table" = 'members'`)
+        .all(table)
+        .map((fk) => ({
+          table,
+          column: String(fk.col),
+          rows: Number(
+            db.prepare(`SELECT count(*) AS n FROM "${table}" WHERE "${String(fk.col)}" = ?`).get(memberId)!.n,
+          ),
+        })),
+    );
+    const rateLimitKeys = db
+      .prepare('SELECT key FROM rate_limits')
+      .all()
+      .map((r) => String(r.key));
     return { text, references, rateLimitKeys };
   } finally {
     db.close();
@@ -114,9 +157,13 @@ test('deleting an account asks first, keeps comments as "deleted member" on requ
   assert.equal(deleted.status, 200);
   assert.match(await deleted.text(), /Your account is deleted/);
   assert.match(deleted.headers.get('set-cookie') ?? '', /pb_session=;/);
-  assert.equal((await app.request('/settings', { headers: { cookie: alice.cookie } })).status, 303, 'the session is gone');
+  assert.equal(
+    (await app.request('/settings', { headers: { cookie: alice.cookie } })).status,
+    303,
+    'the session is gone',
+  );
 
-  assert.equal(await upvotes(p1), counts.p1 - 1, 'her vote left the count, Bob\'s stayed');
+  assert.equal(await upvotes(p1), counts.p1 - 1, "her vote left the count, Bob's stayed");
   assert.equal(await upvotes(p2), counts.p2 - 1);
   assert.equal(await comments(p1), counts.comments, 'kept comments still count');
   assert.equal((await app.request(`/members/${ALICE.handle}`)).status, 404);
@@ -126,8 +173,15 @@ test('deleting an account asks first, keeps comments as "deleted member" on requ
   assert.doesNotMatch(page, /href="\/members\/deleted/, 'no link to a profile that is gone');
   assert.ok(!page.includes(ALICE.fullname));
   const today = new Date().toISOString().slice(0, 10);
-  const feed = await (await app.request(`/api/daily_papers?date=${today}`)).json() as { paper: { id: string }; submittedBy: unknown }[];
-  assert.deepEqual(feed.map((item) => [item.paper.id, item.submittedBy]), [['1605.08386', null]], 'the submission stays, without her name');
+  const feed = (await (await app.request(`/api/daily_papers?date=${today}`)).json()) as {
+    paper: { id: string };
+    submittedBy: unknown;
+  }[];
+  assert.deepEqual(
+    feed.map((item) => [item.paper.id, item.submittedBy]),
+    [['1605.08386', null]],
+    'the submission stays, without her name',
+  );
 
   const left = scan(path, aliceId);
   for (const needle of needles()) assert.ok(!left.text.includes(needle), `"${needle}" is gone from every table`);
@@ -136,9 +190,14 @@ test('deleting an account asks first, keeps comments as "deleted member" on requ
     if (ref.table === 'comments') assert.equal(ref.rows, 2, 'her two comments, kept by her choice');
     else assert.equal(ref.rows, 0, `${ref.table}.${ref.column} refers to her no more`);
   }
-  assert.ok(references.some((r) => r.table === 'votes') && references.some((r) => r.table === 'daily_entries'),
-    'the scan found the tables that reference members');
-  assert.deepEqual(left.rateLimitKeys.filter((key) => key.endsWith(`:who:${aliceId}`) || key.includes(ALICE.email)), []);
+  assert.ok(
+    references.some((r) => r.table === 'votes') && references.some((r) => r.table === 'daily_entries'),
+    'the scan found the tables that reference members',
+  );
+  assert.deepEqual(
+    left.rateLimitKeys.filter((key) => key.endsWith(`:who:${aliceId}`) || key.includes(ALICE.email)),
+    [],
+  );
 
   // The address starts over: a new, empty account, asked for a handle again; the old handle is free.
   const again = await signIn(app, outboxDir, ALICE.email, { handle: ALICE.handle });
@@ -154,7 +213,7 @@ test('deleting an account with its comments: a "[deleted]" placeholder only wher
   assert.equal(await comments(p1), counts.p1 - 1);
   assert.equal(await comments(p2), counts.p2 - 1);
   const thread = await (await app.request(`/papers/${p1}`)).text();
-  assert.match(thread, /\[deleted\]/, 'a placeholder holds Bob\'s reply in place');
+  assert.match(thread, /\[deleted\]/, "a placeholder holds Bob's reply in place");
   assert.ok(thread.includes('Bob replies to the thread'));
   assert.ok(!thread.includes(SECRETS.thread));
   const alone = await (await app.request(`/papers/${p2}`)).text();

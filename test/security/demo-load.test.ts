@@ -25,10 +25,21 @@ async function cleanLoad(): Promise<StoreStats> {
   return store.stats();
 }
 
-function serve(db: string): { child: ChildProcess; lines: string[]; next: (match: (line: string) => boolean) => Promise<string> } {
+function serve(db: string): {
+  child: ChildProcess;
+  lines: string[];
+  next: (match: (line: string) => boolean) => Promise<string>;
+} {
   const child = spawn(NODE, [CLI, 'serve', '--port', '0', '--host', '127.0.0.1'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, DATABASE_URL: db, MODEL_DIR: join(db, '..', 'models'), SEMANTIC_SEARCH: '0', PAPERBOY_DEMO: '1', LOG_LEVEL: 'info' },
+    env: {
+      ...process.env,
+      DATABASE_URL: db,
+      MODEL_DIR: join(db, '..', 'models'),
+      SEMANTIC_SEARCH: '0',
+      PAPERBOY_DEMO: '1',
+      LOG_LEVEL: 'info',
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const lines: string[] = [];
@@ -40,12 +51,13 @@ function serve(db: string): { child: ChildProcess; lines: string[]; next: (match
       w.resolve(line);
     }
   });
-  const next = (match: (line: string) => boolean) => new Promise<string>((resolve, reject) => {
-    const found = lines.find(match);
-    if (found) return resolve(found);
-    waiting.push({ match, resolve });
-    child.once('exit', (code, signal) => reject(new Error(`serve exited (${signal ?? code}):\n${lines.join('\n')}`)));
-  });
+  const next = (match: (line: string) => boolean) =>
+    new Promise<string>((resolve, reject) => {
+      const found = lines.find(match);
+      if (found) return resolve(found);
+      waiting.push({ match, resolve });
+      child.once('exit', (code, signal) => reject(new Error(`serve exited (${signal ?? code}):\n${lines.join('\n')}`)));
+    });
   return { child, lines, next };
 }
 
@@ -79,7 +91,9 @@ function writeLocked(db: string): boolean {
 }
 
 function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((done) => child.once('exit', () => done()));
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((done) => child.once('exit', () => done()));
 }
 
 test('a serve killed (SIGKILL) while it writes the demo: the next start loads all of it', async (t) => {
@@ -107,7 +121,10 @@ test('a serve killed (SIGKILL) while it writes the demo: the next start loads al
   assert.ok(!first.lines.some((line) => line.includes('loaded demo data')), 'killed before the load ended');
   const left = committedPapers(db) ?? 0;
   t.diagnostic(`killed with ${left} papers committed`);
-  assert.ok(left === 0 || left === expected.papers, `after the kill the database holds ${left} of the demo's ${expected.papers} papers`);
+  assert.ok(
+    left === 0 || left === expected.papers,
+    `after the kill the database holds ${left} of the demo's ${expected.papers} papers`,
+  );
 
   const second = serve(db);
   try {
@@ -141,10 +158,17 @@ test('a store that fails in the middle of the demo (a full disk): nothing is wri
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
-  await assert.rejects(loadDemoIfEmpty(full, createLogger('silent')), /could not load the demo data: .*database or disk is full/);
+  await assert.rejects(
+    loadDemoIfEmpty(full, createLogger('silent')),
+    /could not load the demo data: .*database or disk is full/,
+  );
   assert.equal((await store.stats()).papers, 0);
   const loaded = await loadDemoIfEmpty(store, createLogger('silent'));
   assert.equal(loaded?.papersNew, expected.papers);
   assert.deepEqual(await store.stats(), expected);
-  assert.equal(await loadDemoIfEmpty(store, createLogger('silent')), null, 'a database that holds papers is left alone');
+  assert.equal(
+    await loadDemoIfEmpty(store, createLogger('silent')),
+    null,
+    'a database that holds papers is left alone',
+  );
 });

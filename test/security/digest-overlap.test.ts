@@ -42,14 +42,24 @@ function digestSend(databaseUrl: string, smtpUrl: string, day: string): Run {
   const child = spawn(NODE, [CLI, 'digest', 'send', '--period', 'daily', '--date', day], {
     cwd: REPO_ROOT,
     env: {
-      ...process.env, DATABASE_URL: databaseUrl, SMTP_URL: smtpUrl, PUBLIC_URL: 'http://paperboy.test', LOG_LEVEL: 'warn',
-      DIGEST_CONCURRENCY: String(CONCURRENCY), DIGEST_LEASE_SECONDS: String(LEASE_SECONDS), DIGEST_BACKOFF_MS: '50',
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      SMTP_URL: smtpUrl,
+      PUBLIC_URL: 'http://paperboy.test',
+      LOG_LEVEL: 'warn',
+      DIGEST_CONCURRENCY: String(CONCURRENCY),
+      DIGEST_LEASE_SECONDS: String(LEASE_SECONDS),
+      DIGEST_BACKOFF_MS: '50',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.setEncoding('utf8').on('data', (s: string) => { output += s; });
-  child.stderr.setEncoding('utf8').on('data', (s: string) => { output += s; });
+  child.stdout.setEncoding('utf8').on('data', (s: string) => {
+    output += s;
+  });
+  child.stderr.setEncoding('utf8').on('data', (s: string) => {
+    output += s;
+  });
   return {
     exited: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, output }))),
     kill: () => child.kill('SIGKILL'),
@@ -58,7 +68,7 @@ function digestSend(databaseUrl: string, smtpUrl: string, day: string): Run {
 
 async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!await check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -73,7 +83,11 @@ function copiesByRecipient(sink: SmtpSink): Map<string, number> {
 
 function assertEachOnce(sink: SmtpSink): void {
   const copies = copiesByRecipient(sink);
-  assert.deepEqual([...copies].filter(([, n]) => n !== 1), [], 'nobody got the digest twice');
+  assert.deepEqual(
+    [...copies].filter(([, n]) => n !== 1),
+    [],
+    'nobody got the digest twice',
+  );
   assert.equal(copies.size, SUBSCRIBERS, 'everybody got it');
 }
 
@@ -99,7 +113,9 @@ function overlapTests(open: () => Promise<Database>): void {
     // Every run's first messages are held until all runs have some in flight: the runs overlap for certain.
     // The very first one is then held three leases longer, while the other runs have nothing else to send.
     let releaseWave: () => void = () => {};
-    const wave = new Promise<void>((resolve) => { releaseWave = resolve; });
+    const wave = new Promise<void>((resolve) => {
+      releaseWave = resolve;
+    });
     const safety = setTimeout(releaseWave, 60_000);
     const sink = await startSmtpSink({
       onMessage: async (_message, index): Promise<SmtpReply> => {
@@ -116,17 +132,30 @@ function overlapTests(open: () => Promise<Database>): void {
     assert.ok(sink.received >= runs * CONCURRENCY, 'the runs had messages in flight at the same time');
     assertEachOnce(sink);
     assert.equal(sink.accepted.length, SUBSCRIBERS);
-    assert.deepEqual(await db.store.subscriptions.deliveryCounts(`daily:${day}`), { sending: 0, deferred: 0, sent: SUBSCRIBERS, failed: 0 });
+    assert.deepEqual(await db.store.subscriptions.deliveryCounts(`daily:${day}`), {
+      sending: 0,
+      deferred: 0,
+      sent: SUBSCRIBERS,
+      failed: 0,
+    });
     const tried = results.map((r) => Number(/this run: (\d+) tried/.exec(r.output)?.[1]));
-    assert.equal(tried.reduce((a, b) => a + b, 0), SUBSCRIBERS, `each delivery tried by one run: ${tried.join(' + ')}`);
+    assert.equal(
+      tried.reduce((a, b) => a + b, 0),
+      SUBSCRIBERS,
+      `each delivery tried by one run: ${tried.join(' + ')}`,
+    );
     t.diagnostic(`runs tried ${tried.join(', ')} of ${SUBSCRIBERS}`);
   });
 
-  test('a run killed mid-send: the run beside it waits for the lease to end, then sends the rest once', { timeout: 120_000 }, async (t) => {
+  test('a run killed mid-send: the run beside it waits for the lease to end, then sends the rest once', {
+    timeout: 120_000,
+  }, async (t) => {
     const day = '2026-08-21';
     // The first run's first messages stay in flight (no answer) until it has been killed.
     let answerHeld: (reply: SmtpReply) => void = () => {};
-    const held = new Promise<SmtpReply>((resolve) => { answerHeld = resolve; });
+    const held = new Promise<SmtpReply>((resolve) => {
+      answerHeld = resolve;
+    });
     const sink = await startSmtpSink({ onMessage: (_message, index) => (index < CONCURRENCY ? held : 'accept') });
     t.after(() => sink.close());
     const first = digestSend(db.url, sink.url, day);
@@ -145,8 +174,17 @@ function overlapTests(open: () => Promise<Database>): void {
     assert.equal(finished.code, 0, finished.output);
     assertEachOnce(sink);
     assert.equal(sink.accepted.length, SUBSCRIBERS);
-    assert.deepEqual(await db.store.subscriptions.deliveryCounts(`daily:${day}`), { sending: 0, deferred: 0, sent: SUBSCRIBERS, failed: 0 });
-    assert.match(finished.output, new RegExp(`this run: ${SUBSCRIBERS} tried, ${SUBSCRIBERS} sent`), 'the second run sent the killed run\'s share too');
+    assert.deepEqual(await db.store.subscriptions.deliveryCounts(`daily:${day}`), {
+      sending: 0,
+      deferred: 0,
+      sent: SUBSCRIBERS,
+      failed: 0,
+    });
+    assert.match(
+      finished.output,
+      new RegExp(`this run: ${SUBSCRIBERS} tried, ${SUBSCRIBERS} sent`),
+      "the second run sent the killed run's share too",
+    );
   });
 }
 
@@ -167,7 +205,8 @@ describe('overlapping digest runs on one PostgreSQL database', () => {
     const store = await PostgresStore.connect(database.url, { poolSize: 4 });
     await prepare(store);
     return {
-      url: database.url, store,
+      url: database.url,
+      store,
       async close() {
         await store.close();
         await database.drop();

@@ -27,14 +27,19 @@ async function verify(app: Awaited<ReturnType<typeof seeded>>['app'], outboxDir:
   const link = await signInLink(outboxDir, email);
   const verified = await postForm(app, '/signin/verify', { token: link.searchParams.get('token')!, next });
   assert.equal(verified.status, 303);
-  return { cookie: /pb_session=[^;]+/.exec(verified.headers.get('set-cookie') ?? '')![0], location: verified.headers.get('location') };
+  return {
+    cookie: /pb_session=[^;]+/.exec(verified.headers.get('set-cookie') ?? '')![0],
+    location: verified.headers.get('location'),
+  };
 }
 
-test('a new member\'s handle is not made from their address, and the address shows on none of their pages', async () => {
+test("a new member's handle is not made from their address, and the address shows on none of their pages", async () => {
   const { store, app, outboxDir } = await seeded();
   const alice = await signIn(app, outboxDir, 'alice.researcher@example.org');
   assert.match(alice.name, /^reader-[a-z0-9]{5}$/);
-  const paper = (await store.listDaily({ firstDay: '2000-01-01', lastDay: '2100-01-01', sort: 'upvotes', offset: 0, limit: 1 }))[0]!.paper.id;
+  const paper = (
+    await store.listDaily({ firstDay: '2000-01-01', lastDay: '2100-01-01', sort: 'upvotes', offset: 0, limit: 1 })
+  )[0]!.paper.id;
   await postForm(app, `/papers/${paper}/comments`, { _csrf: alice.csrf, body: 'A comment.' }, { cookie: alice.cookie });
   await postForm(app, `/papers/${paper}/upvote`, { _csrf: alice.csrf }, { cookie: alice.cookie });
   const bob = await signIn(app, outboxDir, 'bob@example.org');
@@ -51,19 +56,33 @@ test('the first sign-in asks for a handle and a display name, with clear errors,
   const first = await verify(app, outboxDir, 'grace@example.org', '/papers/trending');
   assert.equal(first.location, '/welcome?next=%2Fpapers%2Ftrending', 'after the sign-in button, before `next`');
   const { cookie } = first;
-  const account = (await store.community.accountForEmail('grace@example.org', new Date()));
+  const account = await store.community.accountForEmail('grace@example.org', new Date());
   const welcome = await (await app.request(first.location, { headers: { cookie } })).text();
-  assert.match(welcome, new RegExp(`<input id="handle" name="handle"[^>]* value="${account.name}"`), 'the suggestion is filled in');
+  assert.match(
+    welcome,
+    new RegExp(`<input id="handle" name="handle"[^>]* value="${account.name}"`),
+    'the suggestion is filled in',
+  );
   assert.match(welcome, /name="next" value="\/papers\/trending"/);
   const csrf = /name="_csrf" value="([^"]+)"/.exec(welcome)![1]!;
   const choose = (handle: string, fullname = 'Grace Hopper', withCsrf = true) =>
-    postForm(app, '/welcome', { ...(withCsrf ? { _csrf: csrf } : {}), handle, fullname, next: '/papers/trending' }, { cookie });
+    postForm(
+      app,
+      '/welcome',
+      { ...(withCsrf ? { _csrf: csrf } : {}), handle, fullname, next: '/papers/trending' },
+      { cookie },
+    );
 
   const imported = await importedHandle(store);
   for (const [handle, error] of [
-    ['g', /A handle has 2 to 24 characters/], ['g'.repeat(25), /2 to 24 characters/], ['Grace Hopper', /letters a–z, the digits 0–9 and dashes only/],
-    ['grace--h', /Dashes go between letters or digits/], ['-grace', /Dashes go between/], ['<script>alert(1)</script>', /letters a–z/],
-    [imported, /is taken/], [imported.toUpperCase(), /is taken/],
+    ['g', /A handle has 2 to 24 characters/],
+    ['g'.repeat(25), /2 to 24 characters/],
+    ['Grace Hopper', /letters a–z, the digits 0–9 and dashes only/],
+    ['grace--h', /Dashes go between letters or digits/],
+    ['-grace', /Dashes go between/],
+    ['<script>alert(1)</script>', /letters a–z/],
+    [imported, /is taken/],
+    [imported.toUpperCase(), /is taken/],
   ] as const) {
     const refused = await choose(handle);
     assert.equal(refused.status, 400, handle);
@@ -86,7 +105,10 @@ test('the first sign-in asks for a handle and a display name, with clear errors,
   assert.match(await (await app.request('/members/grace-h')).text(), /Grace Hopper/);
 
   // Chosen once: the page and a second form (another tab) send the member on, and rename nothing.
-  assert.equal((await app.request('/welcome?next=%2Fsettings', { headers: { cookie } })).headers.get('location'), '/settings');
+  assert.equal(
+    (await app.request('/welcome?next=%2Fsettings', { headers: { cookie } })).headers.get('location'),
+    '/settings',
+  );
   assert.equal((await choose('grace-other')).status, 303);
   assert.equal((await store.community.getAccount(account.id))!.name, 'grace-h');
   const second = await verify(app, outboxDir, 'grace@example.org', '/papers/trending');
@@ -94,10 +116,20 @@ test('the first sign-in asks for a handle and a display name, with clear errors,
 
   // Taken by another member, in any letter case; a member may keep the suggestion.
   const other = await signIn(app, outboxDir, 'other@example.org');
-  const taken = await postForm(app, '/welcome', { _csrf: other.csrf, handle: 'GRACE-H', fullname: 'X', next: '/' }, { cookie: other.cookie });
+  const taken = await postForm(
+    app,
+    '/welcome',
+    { _csrf: other.csrf, handle: 'GRACE-H', fullname: 'X', next: '/' },
+    { cookie: other.cookie },
+  );
   assert.equal(taken.status, 400);
   assert.match(await taken.text(), /@grace-h is taken/);
-  const kept = await postForm(app, '/welcome', { _csrf: other.csrf, handle: other.name, fullname: 'Other', next: '/' }, { cookie: other.cookie });
+  const kept = await postForm(
+    app,
+    '/welcome',
+    { _csrf: other.csrf, handle: other.name, fullname: 'Other', next: '/' },
+    { cookie: other.cookie },
+  );
   assert.equal(kept.status, 303);
   assert.deepEqual(pick((await store.community.getAccountByName(other.name))!), [other.name, 'Other', true]);
   assert.equal((await app.request('/welcome')).status, 303, 'signed out: to sign in');
@@ -130,8 +162,16 @@ test('accounts made before keep their handles and are not asked', async () => {
 
 /** A handle an imported Daily Papers submitter holds, as members would type it. */
 async function importedHandle(store: Store): Promise<string> {
-  const entries = await store.listDaily({ firstDay: '2000-01-01', lastDay: '2100-01-01', sort: 'upvotes', offset: 0, limit: 100 });
-  const name = entries.map((e) => e.submittedBy?.name ?? '').find((n) => /^[a-z0-9]+(?:-[a-z0-9]+)*$/i.test(n) && n.length >= 2 && n.length <= 24);
+  const entries = await store.listDaily({
+    firstDay: '2000-01-01',
+    lastDay: '2100-01-01',
+    sort: 'upvotes',
+    offset: 0,
+    limit: 100,
+  });
+  const name = entries
+    .map((e) => e.submittedBy?.name ?? '')
+    .find((n) => /^[a-z0-9]+(?:-[a-z0-9]+)*$/i.test(n) && n.length >= 2 && n.length <= 24);
   assert.ok(name, 'the fixtures have submitters');
   return name.toLowerCase();
 }

@@ -17,7 +17,16 @@ const { app, outboxDir } = communityApp(store, { METRICS_TOKEN: TOKEN });
 const member = await signIn(app, outboxDir, 'ada@example.org');
 
 test('every kind of response carries the CSP, nosniff and the referrer policy', async () => {
-  for (const path of ['/', '/papers/trending', '/search?q=diffusion', '/api/daily_papers', '/feeds/daily.rss', '/static/style.css', '/no/such/page', '/healthz']) {
+  for (const path of [
+    '/',
+    '/papers/trending',
+    '/search?q=diffusion',
+    '/api/daily_papers',
+    '/feeds/daily.rss',
+    '/static/style.css',
+    '/no/such/page',
+    '/healthz',
+  ]) {
     const response = await app.request(path);
     assert.equal(response.headers.get('content-security-policy'), SITE_CSP, path);
     assert.equal(response.headers.get('x-content-type-options'), 'nosniff', path);
@@ -44,7 +53,7 @@ test('the digest preview frames the email from its own address, sandboxed, witho
   assert.equal(page.status, 200);
   const body = await page.text();
   assert.match(body, /<iframe class="email-frame" src="\/digest\/daily\/2025-06-02\/email"[^>]* sandbox="/);
-  assert.match(body, /class="site-header|<header/, 'the site\'s header');
+  assert.match(body, /class="site-header|<header/, "the site's header");
   const email = await app.request('/digest/daily/2025-06-02/email');
   assert.equal(email.status, 200);
   const csp = email.headers.get('content-security-policy') ?? '';
@@ -62,16 +71,24 @@ test('pages of a signed-in member are never stored; /metrics needs its token', a
     assert.equal(response.headers.get('cache-control'), 'no-store', path);
   }
   assert.equal((await app.request('/metrics')).status, 404);
-  assert.equal((await app.request('/metrics', { headers: { authorization: 'Bearer wrong-token-of-some-length' } })).status, 404);
+  assert.equal(
+    (await app.request('/metrics', { headers: { authorization: 'Bearer wrong-token-of-some-length' } })).status,
+    404,
+  );
   const metrics = await app.request('/metrics', { headers: { authorization: `Bearer ${TOKEN}` } });
   assert.equal(metrics.status, 200);
   assert.match(await metrics.text(), /paperboy_http_requests_total/);
 });
 
-test('an anonymous form is accepted from PUBLIC_URL\'s origin only, not from whatever the Host header says', async () => {
+test("an anonymous form is accepted from PUBLIC_URL's origin only, not from whatever the Host header says", async () => {
   const rebound = await app.request('http://attacker.example/signin', {
-    method: 'POST', body: 'email=victim%40example.org',
-    headers: { host: 'attacker.example', origin: 'http://attacker.example', 'content-type': 'application/x-www-form-urlencoded' },
+    method: 'POST',
+    body: 'email=victim%40example.org',
+    headers: {
+      host: 'attacker.example',
+      origin: 'http://attacker.example',
+      'content-type': 'application/x-www-form-urlencoded',
+    },
   });
   assert.equal(rebound.status, 403);
   assert.equal((await postForm(app, '/signin', { email: 'victim@example.org' })).status, 200, 'from our own origin');

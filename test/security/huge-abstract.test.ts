@@ -20,8 +20,20 @@ const db = join(tempDir(), 'huge.db');
 const store = new SqliteStore(db);
 await store.importBatch({
   papers: [
-    { id: '2401.00001', title: 'Quokkas everywhere', summary: HUGE_ABSTRACT, publishedAt: '2024-01-01T00:00:00.000Z', authors: [] },
-    { id: '2401.00002', title: 'A small paper', summary: 'One quokka, once.', publishedAt: '2024-01-02T00:00:00.000Z', authors: [] },
+    {
+      id: '2401.00001',
+      title: 'Quokkas everywhere',
+      summary: HUGE_ABSTRACT,
+      publishedAt: '2024-01-01T00:00:00.000Z',
+      authors: [],
+    },
+    {
+      id: '2401.00002',
+      title: 'A small paper',
+      summary: 'One quokka, once.',
+      publishedAt: '2024-01-02T00:00:00.000Z',
+      authors: [],
+    },
   ],
   entries: [],
   replaceDays: [],
@@ -39,7 +51,9 @@ test('a search that matches a huge abstract answers, and /healthz asked meanwhil
   const html = await page.text();
   assert.match(html, /href="\/papers\/2401\.00001"/);
   assert.match(html, /href="\/papers\/2401\.00002"/);
-  const snippets = [...html.matchAll(/<p class="card-abstract card-snippet">(.*?)<\/p>/gs)].map((m) => m[1]!.replace(/<[^>]+>/g, ''));
+  const snippets = [...html.matchAll(/<p class="card-abstract card-snippet">(.*?)<\/p>/gs)].map((m) =>
+    m[1]!.replace(/<[^>]+>/g, ''),
+  );
   assert.equal(snippets.length, 2);
   assert.ok(snippets[0]!.startsWith('A quokka. A quokka.') && snippets[0]!.endsWith('…'), snippets[0]);
   assert.ok(snippets[0]!.length <= 301, `the snippet is ${snippets[0]!.length} characters`);

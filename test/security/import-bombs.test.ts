@@ -77,14 +77,23 @@ function tarEntry(name: string, data: Buffer): Buffer {
   return Buffer.concat([tarHeader(name, data.length), data, Buffer.alloc((512 - (data.length % 512)) % 512)]);
 }
 
-async function paperboyImport(path: string, db: string): Promise<{ status: number | null; stdout: string; stderr: string; maxRss: number }> {
+async function paperboyImport(
+  path: string,
+  db: string,
+): Promise<{ status: number | null; stdout: string; stderr: string; maxRss: number }> {
   const child = spawn(NODE, ['--import', REPORT_MAX_RSS, CLI, 'import', path], {
-    cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: db }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: REPO_ROOT,
+    env: { ...process.env, DATABASE_URL: db },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   const status = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   const reported = /max-rss-kb: (\d+)/.exec(stderr);
   assert.ok(reported, `the child reported its peak RSS:\n${stderr}`);
@@ -100,14 +109,18 @@ async function storedIds(db: string): Promise<string[]> {
   }
 }
 
-const dayIds = (day: string) => (JSON.parse(readFileSync(join(DAY_FIXTURES, `${day}.json`), 'utf8')) as { paper: { id: string } }[]).map((i) => i.paper.id);
+const dayIds = (day: string) =>
+  (JSON.parse(readFileSync(join(DAY_FIXTURES, `${day}.json`), 'utf8')) as { paper: { id: string } }[]).map(
+    (i) => i.paper.id,
+  );
 const jsonlLines = readFileSync(JSONL_FIXTURE, 'utf8').trim().split('\n');
 const jsonlIds = jsonlLines.map((line) => (JSON.parse(line) as { arxiv_id: string }).arxiv_id);
 
 test('a 1.5 MB .tar.gz holding a 1.5 GB day file: the file is refused by its size, the others are imported', async (t) => {
   const dir = tempDir();
   const bomb = new BombFile(join(dir, 'days.tar.gz'));
-  const day = (name: string) => gzipSync(tarEntry(`hf-daily-papers/${name}.json`, readFileSync(join(DAY_FIXTURES, `${name}.json`))));
+  const day = (name: string) =>
+    gzipSync(tarEntry(`hf-daily-papers/${name}.json`, readFileSync(join(DAY_FIXTURES, `${name}.json`))));
   const huge = 1536 * MiB;
   bomb.write(day('2024-06-03'));
   bomb.write(day('2025-06-02'));
@@ -118,11 +131,19 @@ test('a 1.5 MB .tar.gz holding a 1.5 GB day file: the file is refused by its siz
   bomb.close();
   const db = join(dir, 'bomb.db');
   const result = await paperboyImport(bomb.path, db);
-  t.diagnostic(`peak RSS ${(result.maxRss / MiB).toFixed(0)} MB (archive of ${(readFileSync(bomb.path).length / MiB).toFixed(1)} MB)`);
+  t.diagnostic(
+    `peak RSS ${(result.maxRss / MiB).toFixed(0)} MB (archive of ${(readFileSync(bomb.path).length / MiB).toFixed(1)} MB)`,
+  );
   assert.equal(result.status, 1, result.stderr);
   assert.match(result.stdout, /files: 4 \(1 failed\)/);
-  assert.match(result.stdout, /error: days\.tar\.gz:hf-daily-papers\/2025-06-03\.json: file is 1610612736 bytes, more than the 67108864 allowed/);
-  assert.deepEqual(await storedIds(db), [...new Set([...dayIds('2024-06-03'), ...dayIds('2025-06-02'), ...dayIds('2026-08-21')])].sort());
+  assert.match(
+    result.stdout,
+    /error: days\.tar\.gz:hf-daily-papers\/2025-06-03\.json: file is 1610612736 bytes, more than the 67108864 allowed/,
+  );
+  assert.deepEqual(
+    await storedIds(db),
+    [...new Set([...dayIds('2024-06-03'), ...dayIds('2025-06-02'), ...dayIds('2026-08-21')])].sort(),
+  );
   assert.ok(result.maxRss < MAX_RSS_BYTES, `peak RSS ${result.maxRss} bytes`);
 });
 

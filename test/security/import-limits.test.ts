@@ -33,7 +33,10 @@ test('a day file with one item over the limits is refused whole, with the item a
   const store = memoryStore();
   const summary = await importPath(store, dir);
   assert.deepEqual(summary.failures, [
-    { file: '2025-06-02.json', reason: `item 3 (${items[3]!.paper.id}): abstract is 595000 bytes, more than the 65536 allowed` },
+    {
+      file: '2025-06-02.json',
+      reason: `item 3 (${items[3]!.paper.id}): abstract is 595000 bytes, more than the 65536 allowed`,
+    },
     { file: '2026-08-21.json', reason: `item 0 (${authors[0]!.paper.id}): 10001 authors, more than the 10000 allowed` },
   ]);
   const stats = await store.stats();
@@ -67,36 +70,71 @@ test('JSON Lines: records over the limits are skipped and reported with file and
 test('the Daily Papers mirror refuses an upstream day with an item over the limits, and mirrors the others', async () => {
   const items = recorded('2024-06-03');
   items[1]!.paper.title = 'T'.repeat(PAPER_LIMITS.titleBytes + 1);
-  const answers: Record<string, string> = { '2024-06-03': JSON.stringify(items), '2025-06-02': JSON.stringify(recorded('2025-06-02')) };
+  const answers: Record<string, string> = {
+    '2024-06-03': JSON.stringify(items),
+    '2025-06-02': JSON.stringify(recorded('2025-06-02')),
+  };
   const fetcher = new PoliteFetcher({
-    userAgent: 'test', minIntervalMs: 0, maxAttempts: 1, backoffBaseMs: 0, timeoutMs: 1000,
-    fetch: async (input) => new Response(answers[new URL(String(input)).searchParams.get('date')!] ?? '[]', { status: 200 }),
+    userAgent: 'test',
+    minIntervalMs: 0,
+    maxAttempts: 1,
+    backoffBaseMs: 0,
+    timeoutMs: 1000,
+    fetch: async (input) =>
+      new Response(answers[new URL(String(input)).searchParams.get('date')!] ?? '[]', { status: 200 }),
   });
   const store = memoryStore();
-  const summary = await mirrorDailyPapers({ store, fetcher, logger: captureLogger().logger }, { upstream: 'http://upstream.test', from: '2024-06-03', until: '2024-06-03' });
-  assert.deepEqual(summary.failures, [{ day: '2024-06-03', reason: `item 1 (${items[1]!.paper.id}): title is 1025 bytes, more than the 1024 allowed` }]);
+  const summary = await mirrorDailyPapers(
+    { store, fetcher, logger: captureLogger().logger },
+    { upstream: 'http://upstream.test', from: '2024-06-03', until: '2024-06-03' },
+  );
+  assert.deepEqual(summary.failures, [
+    { day: '2024-06-03', reason: `item 1 (${items[1]!.paper.id}): title is 1025 bytes, more than the 1024 allowed` },
+  ]);
   assert.equal((await store.stats()).papers, 0);
-  const next = await mirrorDailyPapers({ store, fetcher, logger: captureLogger().logger }, { upstream: 'http://upstream.test', from: '2025-06-02', until: '2025-06-02' });
+  const next = await mirrorDailyPapers(
+    { store, fetcher, logger: captureLogger().logger },
+    { upstream: 'http://upstream.test', from: '2025-06-02', until: '2025-06-02' },
+  );
   assert.deepEqual(next.failures, []);
   assert.equal((await store.stats()).papers, recorded('2025-06-02').length);
 });
 
 test('an arXiv API entry over the limits is skipped with the reason (a submission finds no paper to take)', async () => {
   const xml = readFileSync(join(FIXTURES, 'arxiv', 'arxiv-api', 'id_1605.08386.xml'), 'utf8');
-  const crowd = Array.from({ length: PAPER_LIMITS.authors + 1 }, (_, i) => `<author><name>Author ${i}</name></author>`).join('');
-  const answers = [xml, xml.replace('</entry>', `${crowd}</entry>`), xml.replace(/<summary>[^<]*<\/summary>/, `<summary>${HUGE_ABSTRACT}</summary>`)];
+  const crowd = Array.from(
+    { length: PAPER_LIMITS.authors + 1 },
+    (_, i) => `<author><name>Author ${i}</name></author>`,
+  ).join('');
+  const answers = [
+    xml,
+    xml.replace('</entry>', `${crowd}</entry>`),
+    xml.replace(/<summary>[^<]*<\/summary>/, `<summary>${HUGE_ABSTRACT}</summary>`),
+  ];
   const results = [];
   for (const answer of answers) {
     const fetcher = new PoliteFetcher({
-      userAgent: 'test', minIntervalMs: 0, maxAttempts: 1, backoffBaseMs: 0, timeoutMs: 5000,
+      userAgent: 'test',
+      minIntervalMs: 0,
+      maxAttempts: 1,
+      backoffBaseMs: 0,
+      timeoutMs: 5000,
       fetch: async () => new Response(answer, { status: 200, headers: { 'content-type': 'application/atom+xml' } }),
     });
-    const client = new ArxivApiClient({ baseUrl: 'http://export.arxiv.org/api/query', fetcher, now: () => new Date('2026-12-01T00:00:00Z') });
+    const client = new ArxivApiClient({
+      baseUrl: 'http://export.arxiv.org/api/query',
+      fetcher,
+      now: () => new Date('2026-12-01T00:00:00Z'),
+    });
     results.push(await client.lookup(['1605.08386']));
   }
   assert.ok(results[0]!.found.has('1605.08386'));
-  assert.deepEqual(results[1]!.skipped, [{ kind: 'skipped', id: '1605.08386', reason: '10003 authors, more than the 10000 allowed' }]);
-  assert.deepEqual(results[2]!.skipped, [{ kind: 'skipped', id: '1605.08386', reason: 'abstract is 594999 bytes, more than the 65536 allowed' }]);
+  assert.deepEqual(results[1]!.skipped, [
+    { kind: 'skipped', id: '1605.08386', reason: '10003 authors, more than the 10000 allowed' },
+  ]);
+  assert.deepEqual(results[2]!.skipped, [
+    { kind: 'skipped', id: '1605.08386', reason: 'abstract is 594999 bytes, more than the 65536 allowed' },
+  ]);
   assert.ok(!results[1]!.found.has('1605.08386') && !results[2]!.found.has('1605.08386'));
 });
 

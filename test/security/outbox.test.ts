@@ -64,7 +64,9 @@ async function csrfOf(path: string, cookie: string): Promise<string> {
 }
 
 test('at start the log warns that mail is not delivered and says where it goes', () => {
-  const warning = logEntries().find((entry) => typeof entry.msg === 'string' && entry.msg.startsWith('mail is not delivered'));
+  const warning = logEntries().find(
+    (entry) => typeof entry.msg === 'string' && entry.msg.startsWith('mail is not delivered'),
+  );
   assert.ok(warning, 'a start-up warning about mail');
   assert.equal(warning.level, 40);
   assert.equal(warning.outbox, outbox);
@@ -81,7 +83,10 @@ test('the sign-in page says that this instance does not send mail yet, before an
 
 test('a stranger reads nothing of the outbox and cannot start a digest, not even from loopback', async () => {
   const files = await waitFor(() => (outboxFiles().length > 0 ? outboxFiles() : undefined), 'the sign-in email');
-  for (const path of ['/dev/outbox', ...files.flatMap((name) => [`/dev/outbox/${name}`, `/dev/outbox/${name}/raw`, `/dev/outbox/${name}/html`])]) {
+  for (const path of [
+    '/dev/outbox',
+    ...files.flatMap((name) => [`/dev/outbox/${name}`, `/dev/outbox/${name}/raw`, `/dev/outbox/${name}/html`]),
+  ]) {
     const response = await get(path);
     assert.equal(response.status, 404, path);
     const body = await response.text();
@@ -95,7 +100,10 @@ test('a stranger reads nothing of the outbox and cannot start a digest, not even
 });
 
 test('the operator signs in with the link from the log, claims the instance, then reads the outbox', async () => {
-  const linkEntry = await waitFor(() => logEntries().find((entry) => entry.to === ADMIN && typeof entry.link === 'string'), 'the sign-in link in the log');
+  const linkEntry = await waitFor(
+    () => logEntries().find((entry) => entry.to === ADMIN && typeof entry.link === 'string'),
+    'the sign-in link in the log',
+  );
   const link = new URL(linkEntry.link as string);
   assert.equal(link.pathname, '/signin/verify');
   const verified = await form('/signin/verify', { token: link.searchParams.get('token')!, next: '/' });
@@ -105,7 +113,8 @@ test('the operator signs in with the link from the log, claims the instance, the
 
   // A member who is not an administrator sees no outbox either.
   assert.equal((await get('/dev/outbox', cookie)).status, 404);
-  const code = logEntries().find((entry) => typeof entry.code === 'string' && typeof entry.claimUrl === 'string')?.code as string | undefined;
+  const code = logEntries().find((entry) => typeof entry.code === 'string' && typeof entry.claimUrl === 'string')
+    ?.code as string | undefined;
   assert.ok(code, 'the claim code is in the log');
   const claimed = await form('/admin/claim', { code, _csrf: await csrfOf('/admin/claim', cookie) }, cookie);
   assert.equal(claimed.status, 200);
@@ -129,7 +138,11 @@ test('`paperboy outbox` lists the messages and `show latest` prints one with its
   assert.equal(show.status, 0, show.stderr);
   assert.match(show.stdout, /^To: admin@lab\.example$/m);
   assert.match(show.stdout, /\/signin\/verify\?token=/);
-  const missing = spawnSync(NODE, [CLI, 'outbox', 'show', 'nothing-here.eml'], { cwd: REPO_ROOT, encoding: 'utf8', env });
+  const missing = spawnSync(NODE, [CLI, 'outbox', 'show', 'nothing-here.eml'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    env,
+  });
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /no message nothing-here\.eml/);
 });

@@ -46,14 +46,19 @@ test('over HTTP the member is told what to do, and a flood from one network is r
   const store = memoryStore();
   const { app } = communityApp(store, { TRUST_PROXY: '1' });
   const from = (address: string) => ({ 'x-forwarded-for': address });
-  for (let i = 0; i < 6; i++) assert.equal((await postForm(app, '/signin', { email: VICTIM, next: '/' }, from(ATTACKER_NETWORK))).status, 200);
+  for (let i = 0; i < 6; i++)
+    assert.equal((await postForm(app, '/signin', { email: VICTIM, next: '/' }, from(ATTACKER_NETWORK))).status, 200);
   const own = await postForm(app, '/signin', { email: VICTIM, next: '/' }, from(VICTIM_NETWORK));
   assert.equal(own.status, 200);
-  assert.match(await own.text(), /did not send another. The newest of those emails has a link that works for the next 15 minutes/);
+  assert.match(
+    await own.text(),
+    /did not send another. The newest of those emails has a link that works for the next 15 minutes/,
+  );
 
   // One network asking for many addresses is refused, saying why.
   let last: Response | undefined;
-  for (let i = 0; i < 21; i++) last = await postForm(app, '/signin', { email: `someone${i}@example.org`, next: '/' }, from('192.0.2.1'));
+  for (let i = 0; i < 21; i++)
+    last = await postForm(app, '/signin', { email: `someone${i}@example.org`, next: '/' }, from('192.0.2.1'));
   assert.equal(last!.status, 429);
   assert.match(await last!.text(), /Too many sign-in requests from your network/);
 });

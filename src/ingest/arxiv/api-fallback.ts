@@ -31,7 +31,14 @@ export async function harvestNewestViaApi(
 ): Promise<ApiFallbackSummary> {
   const pageSize = request.pageSize ?? 100;
   const maxPapers = request.maxPapers ?? 2000;
-  const summary: ApiFallbackSummary = { category: request.category, pages: 0, papersNew: 0, papersUpdated: 0, featured: 0, skipped: 0 };
+  const summary: ApiFallbackSummary = {
+    category: request.category,
+    pages: 0,
+    papersNew: 0,
+    papersUpdated: 0,
+    featured: 0,
+    skipped: 0,
+  };
   const since = `${request.sinceDay}T00:00:00.000Z`;
   for (let start = 0; start < maxPapers; start += pageSize) {
     const feed = await deps.api.newestInCategory(request.category, start, pageSize);
@@ -45,8 +52,12 @@ export async function harvestNewestViaApi(
       records.push(entry);
     }
     const outcome = await writeHarvestedPage(records, {
-      store: deps.store, logger: deps.logger, autoFeature: deps.autoFeature, featureDay: request.featureDay,
-      positionStart: start, now: deps.now?.() ?? new Date(),
+      store: deps.store,
+      logger: deps.logger,
+      autoFeature: deps.autoFeature,
+      featureDay: request.featureDay,
+      positionStart: start,
+      now: deps.now?.() ?? new Date(),
     });
     summary.pages++;
     summary.papersNew += outcome.papersNew;

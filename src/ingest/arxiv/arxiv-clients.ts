@@ -32,7 +32,9 @@ export function arxivClients(config: IngestConfig, logger: Logger, now: () => Da
 
 /** "Paperboy/0.1.0 (+mailto:ops@example.org)": arXiv asks harvesters to say who they are and how to reach them. */
 export function userAgent(contact: string | null): string {
-  return contact ? `Paperboy/0.1.0 (self-hosted research-paper site; mailto:${contact})` : 'Paperboy/0.1.0 (self-hosted research-paper site)';
+  return contact
+    ? `Paperboy/0.1.0 (self-hosted research-paper site; mailto:${contact})`
+    : 'Paperboy/0.1.0 (self-hosted research-paper site)';
 }
 
 /** The Daily Papers upstream is not arXiv: it gets its own fetcher and interval. */

@@ -55,7 +55,11 @@ export class ArxivApiClient {
   async newestInCategory(category: string, start: number, maxResults: number): Promise<AtomFeed> {
     const query = category.includes('.') ? `cat:${category}` : `cat:${category}.*`;
     return this.#query({
-      search_query: query, sortBy: 'submittedDate', sortOrder: 'descending', start: String(start), max_results: String(maxResults),
+      search_query: query,
+      sortBy: 'submittedDate',
+      sortOrder: 'descending',
+      start: String(start),
+      max_results: String(maxResults),
     });
   }
 

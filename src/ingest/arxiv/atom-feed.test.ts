@@ -20,7 +20,11 @@ function paper(entry: AtomEntry | undefined) {
 function clientAnswering(answer: (url: URL) => { status: number; file: string }) {
   const urls: URL[] = [];
   const fetcher = new PoliteFetcher({
-    userAgent: 'test', minIntervalMs: 0, maxAttempts: 1, backoffBaseMs: 0, timeoutMs: 1000,
+    userAgent: 'test',
+    minIntervalMs: 0,
+    maxAttempts: 1,
+    backoffBaseMs: 0,
+    timeoutMs: 1000,
     fetch: async (input) => {
       const url = new URL(String(input));
       urls.push(url);
@@ -28,7 +32,10 @@ function clientAnswering(answer: (url: URL) => { status: number; file: string })
       return new Response(read(file), { status, headers: { 'content-type': 'application/atom+xml' } });
     },
   });
-  return { client: new ArxivApiClient({ baseUrl: 'http://export.arxiv.org/api/query', fetcher, now: () => NOW }), urls };
+  return {
+    client: new ArxivApiClient({ baseUrl: 'http://export.arxiv.org/api/query', fetcher, now: () => NOW }),
+    urls,
+  };
 }
 
 test('a look-up by id: title, abstract, authors, categories with the primary first, version', () => {
@@ -39,7 +46,10 @@ test('a look-up by id: title, abstract, authors, categories with the primary fir
   assert.equal(e.version, 1);
   assert.equal(e.paper.title, 'Heat-bath random walks with Markov bases');
   assert.equal(e.paper.publishedAt, '2016-05-26T17:59:46.000Z');
-  assert.deepEqual(e.paper.authors.map((a) => a.name), ['Caprice Stanley', 'Tobias Windisch']);
+  assert.deepEqual(
+    e.paper.authors.map((a) => a.name),
+    ['Caprice Stanley', 'Tobias Windisch'],
+  );
   assert.deepEqual(e.paper.categories, ['math.CO', 'math.ST']);
   assert.ok(e.paper.summary.startsWith('Graphs on lattice points are studied'));
 });
@@ -61,9 +71,12 @@ test('the empty result: no entries, no error', () => {
   }
 });
 
-test('the error response (HTTP 400, Atom error entry) becomes an ArxivApiError with arXiv\'s message', async () => {
-  assert.throws(() => parseAtomFeed(read('id_abc_error_400.xml'), NOW), (error: unknown) =>
-    error instanceof ArxivApiError && error.message === 'arXiv API error: incorrect id format for abc');
+test("the error response (HTTP 400, Atom error entry) becomes an ArxivApiError with arXiv's message", async () => {
+  assert.throws(
+    () => parseAtomFeed(read('id_abc_error_400.xml'), NOW),
+    (error: unknown) =>
+      error instanceof ArxivApiError && error.message === 'arXiv API error: incorrect id format for abc',
+  );
   const { client } = clientAnswering(() => ({ status: 400, file: 'id_abc_error_400.xml' }));
   await assert.rejects(client.newestInCategory('cs.CL', 0, 10), /incorrect id format for abc/);
   await assert.rejects(client.lookup(['abc']), /not an arXiv id: abc/, 'refused before asking');
@@ -76,11 +89,17 @@ test('look-up of several ids reports the missing ones', async () => {
   assert.deepEqual(result.missing, ['2201.13455', '2201.13453', '2201.13454']);
   assert.equal(urls.length, 1);
   assert.equal(urls[0]!.searchParams.get('id_list'), '2201.13455,2201.13452,2201.13453,2201.13454');
-  assert.equal(result.found.get('2201.13452')?.paper.title, 'Asymptotic Analysis for a Nonlinear Reaction-Diffusion System Modeling an Infectious Disease');
+  assert.equal(
+    result.found.get('2201.13452')?.paper.title,
+    'Asymptotic Analysis for a Nonlinear Reaction-Diffusion System Modeling an Infectious Disease',
+  );
 });
 
 test('a category query asks for the newest submissions and pages through the results', async () => {
-  const { client, urls } = clientAnswering((url) => ({ status: 200, file: url.searchParams.get('start') === '0' ? 'query_testing_s0_m10.xml' : 'query_testing_s10_m10.xml' }));
+  const { client, urls } = clientAnswering((url) => ({
+    status: 200,
+    file: url.searchParams.get('start') === '0' ? 'query_testing_s0_m10.xml' : 'query_testing_s10_m10.xml',
+  }));
   const first = await client.newestInCategory('cs', 0, 10);
   const second = await client.newestInCategory('cs.CL', 10, 10);
   assert.equal(first.entries.length, 10);
@@ -96,5 +115,7 @@ test('a category query asks for the newest submissions and pages through the res
 test('a malformed feed is an error, an entry without an id is skipped', () => {
   assert.throws(() => parseAtomFeed(read('id_1605.08386.xml').slice(0, 900), NOW), /malformed XML/);
   const withoutId = read('id_1605.08386.xml').replace('<id>http://arxiv.org/abs/1605.08386v1</id>', '');
-  assert.deepEqual(parseAtomFeed(withoutId, NOW).entries, [{ kind: 'skipped', id: null, reason: 'entry without an id' }]);
+  assert.deepEqual(parseAtomFeed(withoutId, NOW).entries, [
+    { kind: 'skipped', id: null, reason: 'entry without an id' },
+  ]);
 });

@@ -14,7 +14,14 @@ import { cleanAbstract, isWithdrawalNote, skippedIfOverLimits } from './oai-reco
 export class ArxivApiError extends Error {}
 
 export type AtomEntry =
-  | { kind: 'paper'; id: string; version: number | null; paper: PaperInput; affiliations: string[]; updatedAt: string | null }
+  | {
+      kind: 'paper';
+      id: string;
+      version: number | null;
+      paper: PaperInput;
+      affiliations: string[];
+      updatedAt: string | null;
+    }
   | { kind: 'skipped'; id: string | null; reason: string };
 
 export interface AtomFeed {
@@ -25,7 +32,10 @@ export interface AtomFeed {
 }
 
 const optionalText = xmlText.optional();
-const count = z.string().optional().transform((text) => (text !== undefined && /^\d+$/.test(text) ? Number(text) : 0));
+const count = z
+  .string()
+  .optional()
+  .transform((text) => (text !== undefined && /^\d+$/.test(text) ? Number(text) : 0));
 
 const entry = z.object({
   id: optionalText,
@@ -40,12 +50,15 @@ const entry = z.object({
 });
 
 const feed = z.object({
-  feed: z.object({
-    totalResults: count,
-    startIndex: count,
-    itemsPerPage: count,
-    entry: z.array(z.unknown()).optional(),
-  }, { error: 'not an Atom feed (no <feed> root element)' }),
+  feed: z.object(
+    {
+      totalResults: count,
+      startIndex: count,
+      itemsPerPage: count,
+      entry: z.array(z.unknown()).optional(),
+    },
+    { error: 'not an Atom feed (no <feed> root element)' },
+  ),
 });
 
 const ERROR_ID = '/api/errors';
@@ -73,16 +86,29 @@ export function parseAtomFeed(xml: string, now: Date = new Date()): AtomFeed {
 
 function toEntry(raw: unknown, now: Date): AtomEntry {
   const parsed = entry.safeParse(raw);
-  if (!parsed.success) return { kind: 'skipped', id: null, reason: `unreadable entry: ${parsed.error.issues[0]!.message}` };
+  if (!parsed.success)
+    return { kind: 'skipped', id: null, reason: `unreadable entry: ${parsed.error.issues[0]!.message}` };
   const e = parsed.data;
-  if (e.id?.includes(ERROR_ID)) throw new ArxivApiError(`arXiv API error: ${(e.summary ?? e.title ?? 'unknown').trim()}`);
+  if (e.id?.includes(ERROR_ID))
+    throw new ArxivApiError(`arXiv API error: ${(e.summary ?? e.title ?? 'unknown').trim()}`);
   const ids = e.id ? idFromAbsUrl(e.id) : null;
-  if (!ids) return { kind: 'skipped', id: null, reason: e.id ? `entry id is not an arXiv abstract URL: ${e.id.slice(0, 60)}` : 'entry without an id' };
+  if (!ids)
+    return {
+      kind: 'skipped',
+      id: null,
+      reason: e.id ? `entry id is not an arXiv abstract URL: ${e.id.slice(0, 60)}` : 'entry without an id',
+    };
   const title = cleanTitle(e.title ?? '');
   if (!title) return { kind: 'skipped', id: ids.id, reason: 'entry without a title' };
   const publishedAt = e.published ? toIsoInstant(e.published) : null;
-  if (!publishedAt) return { kind: 'skipped', id: ids.id, reason: `published is not a date: ${(e.published ?? '(none)').slice(0, 40)}` };
-  if (Date.parse(publishedAt) > now.getTime() + 36 * 3_600_000) return { kind: 'skipped', id: ids.id, reason: `published ${publishedAt} is in the future` };
+  if (!publishedAt)
+    return {
+      kind: 'skipped',
+      id: ids.id,
+      reason: `published is not a date: ${(e.published ?? '(none)').slice(0, 40)}`,
+    };
+  if (Date.parse(publishedAt) > now.getTime() + 36 * 3_600_000)
+    return { kind: 'skipped', id: ids.id, reason: `published ${publishedAt} is in the future` };
   const primary = e.primary_category?.['@_term'];
   const terms = (e.category ?? []).map((c) => c['@_term']);
   const categories = primary ? [primary, ...terms.filter((t) => t !== primary)] : terms;
@@ -98,7 +124,9 @@ function toEntry(raw: unknown, now: Date): AtomEntry {
       title,
       summary: cleanAbstract(e.summary ?? ''),
       publishedAt,
-      authors: authors.map((a) => ({ name: a.name.trim(), externalId: null, hidden: false })).filter((a) => a.name !== ''),
+      authors: authors
+        .map((a) => ({ name: a.name.trim(), externalId: null, hidden: false }))
+        .filter((a) => a.name !== ''),
       categories,
       withdrawn: isWithdrawalNote(e.comment) ? true : undefined,
     },

@@ -25,7 +25,8 @@ export function matchingRule(rules: AutoFeatureRules, candidate: FeatureCandidat
     }
   }
   const organizations = [candidate.organization?.name, candidate.organization?.fullname, ...candidate.affiliations]
-    .filter((o): o is string => Boolean(o)).map((o) => o.toLowerCase());
+    .filter((o): o is string => Boolean(o))
+    .map((o) => o.toLowerCase());
   for (const rule of rules.organizations) {
     const wanted = rule.toLowerCase();
     if (organizations.some((o) => o === wanted || containsWords(o, wanted))) return `organization ${rule}`;
@@ -39,7 +40,10 @@ export function matchingRule(rules: AutoFeatureRules, candidate: FeatureCandidat
 
 /** Whole-word containment: "retrieval" matches "Retrieval-augmented" but not "retrievals". */
 function containsWords(haystack: string, needle: string): boolean {
-  const escaped = needle.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
+  const escaped = needle
+    .trim()
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/\s+/g, '\\s+');
   return escaped !== '' && new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'u').test(haystack);
 }
 

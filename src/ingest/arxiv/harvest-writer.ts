@@ -31,7 +31,10 @@ export interface WriteOptions {
   now: Date;
 }
 
-export async function writeHarvestedPage(records: readonly HarvestedRecord[], options: WriteOptions): Promise<PageOutcome> {
+export async function writeHarvestedPage(
+  records: readonly HarvestedRecord[],
+  options: WriteOptions,
+): Promise<PageOutcome> {
   const { store, logger } = options;
   const skipped: PageOutcome['skipped'] = [];
   // A list holds each id once, but a salvaged or replayed page might not: the last record of an id wins.
@@ -88,12 +91,16 @@ async function autoFeatureEntries(
   for (const { paper, affiliations } of papers.values()) {
     if (paper.withdrawn || !isNewSubmission(paper, options.featureDay, rules.maxAgeDays)) continue;
     const stored = known.get(paper.id);
-    const organization = stored?.organization ? { name: stored.organization.name, fullname: stored.organization.fullname } : null;
+    const organization = stored?.organization
+      ? { name: stored.organization.name, fullname: stored.organization.fullname }
+      : null;
     const rule = matchingRule(rules, { paper, organization, affiliations });
     if (rule === null) continue;
     // Featured once: not again for a new version, nor over a member's submission.
     if (stored && (await options.store.featuredDays(paper.id)).length > 0) continue;
-    entries.push(featureEntry(paper, options.featureDay, options.positionStart + entries.length, options.now.toISOString()));
+    entries.push(
+      featureEntry(paper, options.featureDay, options.positionStart + entries.length, options.now.toISOString()),
+    );
     options.logger.info({ id: paper.id, day: options.featureDay, rule }, 'auto-featured a paper');
   }
   return entries;

@@ -38,7 +38,12 @@ function deps(client: HarvestDeps['client'], extra: Partial<HarvestDeps> = {}) {
 test('a new version updates the paper; a withdrawal marks it withdrawn; a deleted record too', async () => {
   const trees = recordTrees().slice(1, 4);
   const store = memoryStore();
-  const first = await harvest(deps(pagesClient(paginate(trees, 10)), { store }), { set: 'cs', metadataPrefix: 'arXiv', from: '2024-01-01', until: '2024-01-02' });
+  const first = await harvest(deps(pagesClient(paginate(trees, 10)), { store }), {
+    set: 'cs',
+    metadataPrefix: 'arXiv',
+    from: '2024-01-01',
+    until: '2024-01-02',
+  });
   assert.equal(first.papersNew, 3);
 
   const changed = structuredClone(trees);
@@ -48,7 +53,12 @@ test('a new version updates the paper; a withdrawal marks it withdrawn; a delete
   withdrawn.metadata!.arXiv!.comments = 'This paper has been withdrawn by the authors due to a crucial error';
   deleted.header['@_status'] = 'deleted';
   delete deleted.metadata;
-  const second = await harvest(deps(pagesClient(paginate(changed, 10)), { store }), { set: 'cs', metadataPrefix: 'arXiv', from: '2024-01-02', until: '2024-01-03' });
+  const second = await harvest(deps(pagesClient(paginate(changed, 10)), { store }), {
+    set: 'cs',
+    metadataPrefix: 'arXiv',
+    from: '2024-01-02',
+    until: '2024-01-03',
+  });
   assert.equal(second.papersUpdated, 3);
   assert.equal(second.withdrawn, 2);
   assert.equal((await store.getPaper(treeId(revised)))?.title, 'A revised title for version 2');
@@ -71,11 +81,19 @@ test('incremental runs go on from the last completed day; a manual range elsewhe
   const key = harvestStateKey('arXiv', 'cs');
   assert.deepEqual(await store.getJobState<HarvestState>(key), { harvestedThrough: '2026-06-10', run: null });
 
-  await harvest(deps(pagesClient(pages), { store }), { set: 'cs', metadataPrefix: 'arXiv', from: '2020-01-01', until: '2020-01-31' });
+  await harvest(deps(pagesClient(pages), { store }), {
+    set: 'cs',
+    metadataPrefix: 'arXiv',
+    from: '2020-01-01',
+    until: '2020-01-31',
+  });
   assert.equal((await store.getJobState<HarvestState>(key))?.harvestedThrough, '2026-06-10');
 
   const later = new Date('2026-06-12T05:00:00Z');
-  const next = await harvest(deps(pagesClient(pages), { store, now: () => later }), { set: 'cs', metadataPrefix: 'arXiv' });
+  const next = await harvest(deps(pagesClient(pages), { store, now: () => later }), {
+    set: 'cs',
+    metadataPrefix: 'arXiv',
+  });
   assert.equal(next.from, '2026-06-10', 'inclusive: records stamped later on that day are not missed');
   assert.equal(next.until, '2026-06-12');
   assert.equal(next.papersNew, 0, 'a repeated record is not a duplicate');
@@ -86,7 +104,10 @@ test('an expired resumption token starts the list again; nothing is duplicated',
   const client = pagesClient(paginate(trees, 2), { refuseTokenOnce: true });
   const d = deps(client);
   const summary = await harvest(d, { set: 'cs', metadataPrefix: 'arXiv', from: '2024-01-01', until: '2024-01-02' });
-  assert.deepEqual(client.requests.map((r) => ('resumptionToken' in r ? r.resumptionToken : 'start')), ['start', 'page-1', 'start', 'page-1', 'page-2']);
+  assert.deepEqual(
+    client.requests.map((r) => ('resumptionToken' in r ? r.resumptionToken : 'start')),
+    ['start', 'page-1', 'start', 'page-1', 'page-2'],
+  );
   assert.equal(summary.papersNew, 6);
   assert.equal((await d.store.stats()).papers, 6);
 });
@@ -95,7 +116,13 @@ test('auto-feature: matching new submissions land on the harvest day, once; old 
   const trees = recordTrees().slice(1, 6);
   const fresh = structuredClone(trees);
   // Make two of them new submissions (first version two days before the run), one matching each rule.
-  const [byCategory, byKeyword, old, , withdrawn] = fresh as [RecordTree, RecordTree, RecordTree, RecordTree, RecordTree];
+  const [byCategory, byKeyword, old, , withdrawn] = fresh as [
+    RecordTree,
+    RecordTree,
+    RecordTree,
+    RecordTree,
+    RecordTree,
+  ];
   byCategory.metadata!.arXiv!.created = '2026-06-08';
   byCategory.metadata!.arXiv!.categories = 'cs.CL cs.IR';
   byKeyword.metadata!.arXiv!.created = '2026-06-09';
@@ -106,12 +133,23 @@ test('auto-feature: matching new submissions land on the harvest day, once; old 
   withdrawn.metadata!.arXiv!.comments = 'This paper has been withdrawn';
   const autoFeature = parseAutoFeatureRules('{"categories":["cs.CL"],"keywords":["retrieval"]}');
   const store = memoryStore();
-  const summary = await harvest(deps(pagesClient(paginate(fresh, 2)), { store, autoFeature }), { set: 'cs', metadataPrefix: 'arXiv' });
+  const summary = await harvest(deps(pagesClient(paginate(fresh, 2)), { store, autoFeature }), {
+    set: 'cs',
+    metadataPrefix: 'arXiv',
+  });
   assert.equal(summary.featured, 2);
-  const feed = await store.listDaily({ firstDay: '2026-06-10', lastDay: '2026-06-10', sort: 'latest', offset: 0, limit: 10 });
+  const feed = await store.listDaily({
+    firstDay: '2026-06-10',
+    lastDay: '2026-06-10',
+    sort: 'latest',
+    offset: 0,
+    limit: 10,
+  });
   assert.deepEqual(feed.map((e) => e.paper.id).sort(), [treeId(byCategory), treeId(byKeyword)].sort());
   assert.ok(feed.every((e) => e.submittedBy === null));
-  const again = await harvest(deps(pagesClient(paginate(fresh, 2)), { store, autoFeature, now: () => new Date('2026-06-11T05:00:00Z') }),
-    { set: 'cs', metadataPrefix: 'arXiv' });
+  const again = await harvest(
+    deps(pagesClient(paginate(fresh, 2)), { store, autoFeature, now: () => new Date('2026-06-11T05:00:00Z') }),
+    { set: 'cs', metadataPrefix: 'arXiv' },
+  );
   assert.equal(again.featured, 0, 'already on the feed');
 });

@@ -12,8 +12,14 @@ import type { Store } from '../../store/store.ts';
 import { addDays, toDay } from '../../domain/periods.ts';
 import type { AutoFeatureRules } from '../../config.ts';
 import type { OaiPmhClient } from './oai-pmh-client.ts';
-import { OaiProtocolError, type MetadataPrefix } from './oai-records.ts';
-import { harvestStateKey, readHarvestState, writeHarvestState, type HarvestRun, type HarvestState } from './harvest-state.ts';
+import { OaiProtocolError, type ListRecordsPage, type MetadataPrefix } from './oai-records.ts';
+import {
+  harvestStateKey,
+  readHarvestState,
+  writeHarvestState,
+  type HarvestRun,
+  type HarvestState,
+} from './harvest-state.ts';
 import { writeHarvestedPage } from './harvest-writer.ts';
 
 export interface HarvestRequest {
@@ -60,22 +66,43 @@ export async function harvest(deps: HarvestDeps, request: HarvestRequest): Promi
   const state = await readHarvestState(deps.store, key);
   const { run, resumed } = chooseRun(state, request, toDay(now()), now().toISOString());
   if (run.from !== null && run.from > run.until) throw new HarvestError(`from ${run.from} is after until ${run.until}`);
-  deps.logger.info({ set: run.set, from: run.from, until: run.until, resumed, pages: run.pages }, 'arXiv harvest started');
+  deps.logger.info(
+    { set: run.set, from: run.from, until: run.until, resumed, pages: run.pages },
+    'arXiv harvest started',
+  );
 
   const summary: HarvestSummary = {
-    set: run.set, from: run.from, until: run.until, resumed, pages: 0, records: 0, papersNew: 0, papersUpdated: 0,
-    papersUnchanged: 0, withdrawn: 0, featured: 0, skipped: [], seconds: 0,
+    set: run.set,
+    from: run.from,
+    until: run.until,
+    resumed,
+    pages: 0,
+    records: 0,
+    papersNew: 0,
+    papersUpdated: 0,
+    papersUnchanged: 0,
+    withdrawn: 0,
+    featured: 0,
+    skipped: [],
+    seconds: 0,
   };
   let restarted = false;
   for (;;) {
-    let page;
+    let page: ListRecordsPage;
     try {
-      page = await deps.client.listRecords(run.token
-        ? { resumptionToken: run.token }
-        : { metadataPrefix: run.metadataPrefix, from: run.from, until: run.until, set: run.set });
+      page = await deps.client.listRecords(
+        run.token
+          ? { resumptionToken: run.token }
+          : { metadataPrefix: run.metadataPrefix, from: run.from, until: run.until, set: run.set },
+      );
     } catch (error) {
       // Tokens expire; the list can be asked for again from its start (already written papers are unchanged).
-      if (error instanceof OaiProtocolError && error.code === 'badResumptionToken' && run.token !== null && !restarted) {
+      if (
+        error instanceof OaiProtocolError &&
+        error.code === 'badResumptionToken' &&
+        run.token !== null &&
+        !restarted
+      ) {
         deps.logger.warn({ set: run.set, reason: error.message }, 'resumption token refused; starting the list again');
         restarted = true;
         run.token = null;
@@ -101,7 +128,12 @@ export async function harvest(deps: HarvestDeps, request: HarvestRequest): Promi
     summary.withdrawn += outcome.withdrawn;
     summary.featured += outcome.featured;
     summary.skipped.push(...outcome.skipped);
-    deps.onPage?.({ set: run.set, pages: run.pages, records: run.records, listSize: page.resumptionToken?.completeListSize ?? null });
+    deps.onPage?.({
+      set: run.set,
+      pages: run.pages,
+      records: run.records,
+      listSize: page.resumptionToken?.completeListSize ?? null,
+    });
     const next = page.resumptionToken?.token ?? null;
     if (next === null) {
       await writeHarvestState(deps.store, key, { harvestedThrough: advancedThrough(state, run), run: null });
@@ -115,13 +147,28 @@ export async function harvest(deps: HarvestDeps, request: HarvestRequest): Promi
   return summary;
 }
 
-function chooseRun(state: HarvestState, request: HarvestRequest, today: string, startedAt: string): { run: HarvestRun; resumed: boolean } {
+function chooseRun(
+  state: HarvestState,
+  request: HarvestRequest,
+  today: string,
+  startedAt: string,
+): { run: HarvestRun; resumed: boolean } {
   const incremental = request.from === undefined && request.until === undefined;
   const previous = state.run;
-  const base = { set: request.set, metadataPrefix: request.metadataPrefix, token: null, pages: 0, records: 0, startedAt };
+  const base = {
+    set: request.set,
+    metadataPrefix: request.metadataPrefix,
+    token: null,
+    pages: 0,
+    records: 0,
+    startedAt,
+  };
   if (incremental) {
     if (previous?.incremental) return { run: previous, resumed: true };
-    return { run: { ...base, from: state.harvestedThrough ?? addDays(today, -1), until: today, incremental: true }, resumed: false };
+    return {
+      run: { ...base, from: state.harvestedThrough ?? addDays(today, -1), until: today, incremental: true },
+      resumed: false,
+    };
   }
   const from = request.from ?? null;
   const until = request.until ?? today;

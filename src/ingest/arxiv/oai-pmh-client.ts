@@ -7,8 +7,15 @@ import type { Logger } from '../../log.ts';
 import type { PoliteFetcher } from './polite-fetch.ts';
 import { MalformedXmlError } from './xml.ts';
 import {
-  OaiProtocolError, parseGetRecord, parseListIdentifiers, parseListRecords,
-  type ListRecordsPage, type MetadataPrefix, type OaiHeader, type OaiRecord, type ResumptionToken,
+  OaiProtocolError,
+  parseGetRecord,
+  parseListIdentifiers,
+  parseListRecords,
+  type ListRecordsPage,
+  type MetadataPrefix,
+  type OaiHeader,
+  type OaiRecord,
+  type ResumptionToken,
 } from './oai-records.ts';
 
 export interface ListQuery {
@@ -58,15 +65,19 @@ export class OaiPmhClient {
 
   async listRecords(request: ListRequest): Promise<ListRecordsPage> {
     return this.#fetchParsed(this.url('ListRecords', request), (xml, salvage) =>
-      parseListRecords(xml, { now: this.#now(), salvage }));
+      parseListRecords(xml, { now: this.#now(), salvage }),
+    );
   }
 
   async getRecord(id: string, metadataPrefix: MetadataPrefix = 'arXivRaw'): Promise<OaiRecord> {
     return this.#fetchParsed(this.url('GetRecord', { identifier: `oai:arXiv.org:${id}`, metadataPrefix }), (xml) =>
-      parseGetRecord(xml, { now: this.#now() }));
+      parseGetRecord(xml, { now: this.#now() }),
+    );
   }
 
-  async listIdentifiers(request: ListRequest): Promise<{ headers: OaiHeader[]; resumptionToken: ResumptionToken | null }> {
+  async listIdentifiers(
+    request: ListRequest,
+  ): Promise<{ headers: OaiHeader[]; resumptionToken: ResumptionToken | null }> {
     return this.#fetchParsed(this.url('ListIdentifiers', request), (xml) => parseListIdentifiers(xml));
   }
 
@@ -90,13 +101,17 @@ export class OaiPmhClient {
         if (!(error instanceof MalformedXmlError)) throw error;
         lastError = error;
         lastText = response.text;
-        this.#options.logger?.warn({ url, attempt, reason: error.message }, 'OAI-PMH page is malformed; fetching it again');
+        this.#options.logger?.warn(
+          { url, attempt, reason: error.message },
+          'OAI-PMH page is malformed; fetching it again',
+        );
       }
     }
     try {
       return parse(lastText, true);
     } catch (error) {
-      if (error instanceof MalformedXmlError) throw new MalformedXmlError(`${url}: ${lastError?.message ?? error.message}`);
+      if (error instanceof MalformedXmlError)
+        throw new MalformedXmlError(`${url}: ${lastError?.message ?? error.message}`);
       throw error;
     }
   }

@@ -84,17 +84,21 @@ const arxivFormat = z.object({
   id: optionalText,
   created: optionalText,
   updated: optionalText,
-  authors: z.union([
-    z.literal(''),
-    z.object({
-      author: z.array(z.object({
-        keyname: xmlText,
-        forenames: optionalText,
-        suffix: optionalText,
-        affiliation: z.array(xmlText).optional(),
-      })),
-    }),
-  ]).optional(),
+  authors: z
+    .union([
+      z.literal(''),
+      z.object({
+        author: z.array(
+          z.object({
+            keyname: xmlText,
+            forenames: optionalText,
+            suffix: optionalText,
+            affiliation: z.array(xmlText).optional(),
+          }),
+        ),
+      }),
+    ])
+    .optional(),
   title: optionalText,
   categories: optionalText,
   comments: optionalText,
@@ -104,11 +108,15 @@ const arxivFormat = z.object({
 const arxivRawFormat = z.object({
   id: optionalText,
   submitter: optionalText,
-  version: z.array(z.object({
-    '@_version': z.string().optional(),
-    date: xmlText,
-    size: optionalText,
-  })).optional(),
+  version: z
+    .array(
+      z.object({
+        '@_version': z.string().optional(),
+        date: xmlText,
+        size: optionalText,
+      }),
+    )
+    .optional(),
   title: optionalText,
   authors: optionalText,
   categories: optionalText,
@@ -117,35 +125,60 @@ const arxivRawFormat = z.object({
 });
 
 const record = z.object({
-  header: z.array(header).min(1).transform((headers) => headers[0]!),
+  header: z
+    .array(header)
+    .min(1)
+    .transform((headers) => headers[0]!),
   metadata: z.union([z.literal(''), z.record(z.string(), z.unknown())]).optional(),
 });
 
 const tokenNode = z.union([
   z.string().transform((token): ResumptionToken => ({ token: token || null, cursor: null, completeListSize: null })),
-  z.object({
-    '#text': z.string().optional(),
-    '@_cursor': z.string().optional(),
-    '@_completeListSize': z.string().optional(),
-  }).transform((node): ResumptionToken => ({
-    token: node['#text'] || null,
-    cursor: toCount(node['@_cursor']),
-    completeListSize: toCount(node['@_completeListSize']),
-  })),
+  z
+    .object({
+      '#text': z.string().optional(),
+      '@_cursor': z.string().optional(),
+      '@_completeListSize': z.string().optional(),
+    })
+    .transform(
+      (node): ResumptionToken => ({
+        token: node['#text'] || null,
+        cursor: toCount(node['@_cursor']),
+        completeListSize: toCount(node['@_completeListSize']),
+      }),
+    ),
 ]);
 
 const envelope = z.object({
-  'OAI-PMH': z.object({
-    responseDate: optionalText,
-    error: z.array(z.union([
-      z.string().transform((message) => ({ code: 'unknown', message })),
-      z.object({ '#text': z.string().optional(), '@_code': z.string().optional() })
-        .transform((e) => ({ code: e['@_code'] ?? 'unknown', message: e['#text'] ?? '' })),
-    ])).optional(),
-    ListRecords: z.union([z.literal(''), z.object({ record: z.array(z.unknown()).optional(), resumptionToken: tokenNode.optional() })]).optional(),
-    GetRecord: z.object({ record: z.array(z.unknown()) }).optional(),
-    ListIdentifiers: z.union([z.literal(''), z.object({ header: z.array(z.unknown()).optional(), resumptionToken: tokenNode.optional() })]).optional(),
-  }, { error: 'not an OAI-PMH response (no <OAI-PMH> root element)' }),
+  'OAI-PMH': z.object(
+    {
+      responseDate: optionalText,
+      error: z
+        .array(
+          z.union([
+            z.string().transform((message) => ({ code: 'unknown', message })),
+            z
+              .object({ '#text': z.string().optional(), '@_code': z.string().optional() })
+              .transform((e) => ({ code: e['@_code'] ?? 'unknown', message: e['#text'] ?? '' })),
+          ]),
+        )
+        .optional(),
+      ListRecords: z
+        .union([
+          z.literal(''),
+          z.object({ record: z.array(z.unknown()).optional(), resumptionToken: tokenNode.optional() }),
+        ])
+        .optional(),
+      GetRecord: z.object({ record: z.array(z.unknown()) }).optional(),
+      ListIdentifiers: z
+        .union([
+          z.literal(''),
+          z.object({ header: z.array(z.unknown()).optional(), resumptionToken: tokenNode.optional() }),
+        ])
+        .optional(),
+    },
+    { error: 'not an OAI-PMH response (no <OAI-PMH> root element)' },
+  ),
 });
 
 type Envelope = z.infer<typeof envelope>['OAI-PMH'];
@@ -159,7 +192,9 @@ function readEnvelope(xml: string): Envelope {
   const parsed = envelope.safeParse(parseXml(xml));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new MalformedXmlError(`unexpected OAI-PMH response: ${issue.path.slice(1).join('.') || '(document)'}: ${issue.message}`);
+    throw new MalformedXmlError(
+      `unexpected OAI-PMH response: ${issue.path.slice(1).join('.') || '(document)'}: ${issue.message}`,
+    );
   }
   return parsed.data['OAI-PMH'];
 }
@@ -184,11 +219,16 @@ export function parseListRecords(xml: string, options: ParseOptions = {}): ListR
   const { empty } = throwErrors(oai);
   const list = oai.ListRecords;
   if (empty || list === undefined || list === '') {
-    if (!empty && list === undefined) throw new MalformedXmlError('unexpected OAI-PMH response: no <ListRecords> element');
+    if (!empty && list === undefined)
+      throw new MalformedXmlError('unexpected OAI-PMH response: no <ListRecords> element');
     return { records: salvaged, resumptionToken: null, responseDate: oai.responseDate ?? null };
   }
   const records = (list.record ?? []).map((raw) => toOaiRecord(raw, now));
-  return { records: [...salvaged, ...records], resumptionToken: list.resumptionToken ?? null, responseDate: oai.responseDate ?? null };
+  return {
+    records: [...salvaged, ...records],
+    resumptionToken: list.resumptionToken ?? null,
+    responseDate: oai.responseDate ?? null,
+  };
 }
 
 export function parseGetRecord(xml: string, options: ParseOptions = {}): OaiRecord {
@@ -208,13 +248,15 @@ export function parseListIdentifiers(xml: string): { headers: OaiHeader[]; resum
     const parsed = header.safeParse(raw);
     if (!parsed.success || !parsed.data.identifier || !parsed.data.datestamp) return [];
     const h = parsed.data;
-    return [{
-      id: idFromIdentifier(h.identifier!),
-      identifier: h.identifier!,
-      datestamp: h.datestamp!,
-      sets: h.setSpec ?? [],
-      deleted: h['@_status'] === 'deleted',
-    }];
+    return [
+      {
+        id: idFromIdentifier(h.identifier!),
+        identifier: h.identifier!,
+        datestamp: h.datestamp!,
+        sets: h.setSpec ?? [],
+        deleted: h['@_status'] === 'deleted',
+      },
+    ];
   });
   return { headers, resumptionToken: list.resumptionToken ?? null };
 }
@@ -229,7 +271,12 @@ export function idFromIdentifier(identifier: string): string | null {
 
 function toOaiRecord(raw: unknown, now: Date): OaiRecord {
   const parsed = record.safeParse(raw);
-  if (!parsed.success) return { kind: 'skipped', id: null, reason: `record has no readable <header> (${parsed.error.issues[0]!.message})` };
+  if (!parsed.success)
+    return {
+      kind: 'skipped',
+      id: null,
+      reason: `record has no readable <header> (${parsed.error.issues[0]!.message})`,
+    };
   const { header: h, metadata } = parsed.data;
   const headerId = h.identifier ? idFromIdentifier(h.identifier) : null;
   const datestamp = parseDay((h.datestamp ?? '').slice(0, 10));
@@ -237,7 +284,12 @@ function toOaiRecord(raw: unknown, now: Date): OaiRecord {
     if (!headerId) return { kind: 'skipped', id: null, reason: 'deleted record without an arXiv identifier' };
     return { kind: 'deleted', id: headerId, datestamp: datestamp ?? '' };
   }
-  if (!datestamp) return { kind: 'skipped', id: headerId, reason: `header datestamp is not a date: ${(h.datestamp ?? '(none)').slice(0, 40)}` };
+  if (!datestamp)
+    return {
+      kind: 'skipped',
+      id: headerId,
+      reason: `header datestamp is not a date: ${(h.datestamp ?? '(none)').slice(0, 40)}`,
+    };
   if (Date.parse(`${datestamp}T00:00:00Z`) > now.getTime() + FUTURE_TOLERANCE_MS) {
     return { kind: 'skipped', id: headerId, reason: `datestamp ${datestamp} is in the future` };
   }
@@ -266,20 +318,35 @@ interface CommonFields {
 }
 
 /** Checks shared by both formats; the paper without authors and dates, or the reason to skip. */
-function commonChecks(m: CommonFields, ctx: RecordContext): { id: string; title: string; summary: string; categories: string[] } | { reason: string; id: string | null } {
+function commonChecks(
+  m: CommonFields,
+  ctx: RecordContext,
+): { id: string; title: string; summary: string; categories: string[] } | { reason: string; id: string | null } {
   const id = normalizeArxivId(m.id ?? '');
-  if (!id) return { id: ctx.headerId, reason: m.id ? `metadata id is not an arXiv id: ${m.id.slice(0, 40)}` : 'record without an id' };
-  if (ctx.headerId && ctx.headerId !== id) return { id, reason: `header identifier ${ctx.headerId} does not match metadata id ${id}` };
+  if (!id)
+    return {
+      id: ctx.headerId,
+      reason: m.id ? `metadata id is not an arXiv id: ${m.id.slice(0, 40)}` : 'record without an id',
+    };
+  if (ctx.headerId && ctx.headerId !== id)
+    return { id, reason: `header identifier ${ctx.headerId} does not match metadata id ${id}` };
   const title = cleanTitle(m.title ?? '');
   if (!title) return { id, reason: 'record without a title' };
-  return { id, title, summary: cleanAbstract(m.abstract ?? ''), categories: (m.categories ?? '').split(/\s+/).filter(Boolean) };
+  return {
+    id,
+    title,
+    summary: cleanAbstract(m.abstract ?? ''),
+    categories: (m.categories ?? '').split(/\s+/).filter(Boolean),
+  };
 }
 
 /**
  * A paper over the import limits is skipped like any other record that cannot be used (the limits are measured on
  * what would be stored: the title and abstract with their line breaks made spaces).
  */
-export function skippedIfOverLimits<T extends { kind: 'paper'; id: string; paper: PaperInput }>(record: T): T | { kind: 'skipped'; id: string; reason: string } {
+export function skippedIfOverLimits<T extends { kind: 'paper'; id: string; paper: PaperInput }>(
+  record: T,
+): T | { kind: 'skipped'; id: string; reason: string } {
   const problem = paperOverLimits(record.paper);
   return problem === null ? record : { kind: 'skipped', id: record.id, reason: problem };
 }
@@ -290,20 +357,29 @@ function inFuture(iso: string, now: Date): boolean {
 
 function fromArxivFormat(raw: unknown, ctx: RecordContext): OaiRecord {
   const parsed = arxivFormat.safeParse(raw);
-  if (!parsed.success) return { kind: 'skipped', id: ctx.headerId, reason: `unreadable arXiv metadata: ${describeIssue(parsed.error)}` };
+  if (!parsed.success)
+    return { kind: 'skipped', id: ctx.headerId, reason: `unreadable arXiv metadata: ${describeIssue(parsed.error)}` };
   const m = parsed.data;
   const common = commonChecks(m, ctx);
   if ('reason' in common) return { kind: 'skipped', id: common.id, reason: common.reason };
   const created = m.created ? parseDay(m.created.slice(0, 10)) : null;
-  if (m.created && !created) return { kind: 'skipped', id: common.id, reason: `created is not a date: ${m.created.slice(0, 40)}` };
+  if (m.created && !created)
+    return { kind: 'skipped', id: common.id, reason: `created is not a date: ${m.created.slice(0, 40)}` };
   const publishedAt = `${created ?? ctx.datestamp}T00:00:00.000Z`;
-  if (inFuture(publishedAt, ctx.now)) return { kind: 'skipped', id: common.id, reason: `created date ${created} is in the future` };
+  if (inFuture(publishedAt, ctx.now))
+    return { kind: 'skipped', id: common.id, reason: `created date ${created} is in the future` };
   const people = m.authors ? m.authors.author : [];
-  const authors: PaperAuthor[] = people.map((a) => ({
-    name: [a.forenames, a.keyname, a.suffix].filter((part) => part && part.trim()).join(' ').replace(/\s+/g, ' ').trim(),
-    externalId: null,
-    hidden: false,
-  })).filter((a) => a.name !== '');
+  const authors: PaperAuthor[] = people
+    .map((a) => ({
+      name: [a.forenames, a.keyname, a.suffix]
+        .filter((part) => part?.trim())
+        .join(' ')
+        .replace(/\s+/g, ' ')
+        .trim(),
+      externalId: null,
+      hidden: false,
+    }))
+    .filter((a) => a.name !== '');
   return skippedIfOverLimits({
     kind: 'paper',
     id: common.id,
@@ -324,15 +400,22 @@ function fromArxivFormat(raw: unknown, ctx: RecordContext): OaiRecord {
 
 function fromArxivRawFormat(raw: unknown, ctx: RecordContext): OaiRecord {
   const parsed = arxivRawFormat.safeParse(raw);
-  if (!parsed.success) return { kind: 'skipped', id: ctx.headerId, reason: `unreadable arXivRaw metadata: ${describeIssue(parsed.error)}` };
+  if (!parsed.success)
+    return {
+      kind: 'skipped',
+      id: ctx.headerId,
+      reason: `unreadable arXivRaw metadata: ${describeIssue(parsed.error)}`,
+    };
   const m = parsed.data;
   const common = commonChecks(m, ctx);
   if ('reason' in common) return { kind: 'skipped', id: common.id, reason: common.reason };
   const versions = [...(m.version ?? [])].sort((a, b) => versionNumber(a['@_version']) - versionNumber(b['@_version']));
   const first = versions[0];
   const publishedAt = first ? toIsoInstant(first.date) : `${ctx.datestamp}T00:00:00.000Z`;
-  if (!publishedAt) return { kind: 'skipped', id: common.id, reason: `version date is not a date: ${first!.date.slice(0, 40)}` };
-  if (inFuture(publishedAt, ctx.now)) return { kind: 'skipped', id: common.id, reason: `first version date ${publishedAt} is in the future` };
+  if (!publishedAt)
+    return { kind: 'skipped', id: common.id, reason: `version date is not a date: ${first!.date.slice(0, 40)}` };
+  if (inFuture(publishedAt, ctx.now))
+    return { kind: 'skipped', id: common.id, reason: `first version date ${publishedAt} is in the future` };
   // A withdrawal is announced as a new version without source files: arXiv lists its size as 0kb.
   const latest = versions.at(-1);
   const withdrawn = (latest !== undefined && latest.size?.trim() === '0kb') || isWithdrawalNote(m.comments);
@@ -373,7 +456,9 @@ export function cleanAbstract(text: string): string {
 export function isWithdrawalNote(comments: string | undefined): boolean {
   if (!comments) return false;
   const text = comments.trim().toLowerCase();
-  return text.startsWith('withdrawn') || /\b(has|have) been withdrawn\b/.test(text) || text.includes('paper is withdrawn');
+  return (
+    text.startsWith('withdrawn') || /\b(has|have) been withdrawn\b/.test(text) || text.includes('paper is withdrawn')
+  );
 }
 
 /**

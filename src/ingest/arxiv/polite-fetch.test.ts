@@ -15,7 +15,10 @@ function scripted(answers: (() => Response)[], options: Partial<PoliteFetchOptio
     backoffBaseMs: 1000,
     timeoutMs: 1000,
     now: () => clock,
-    sleep: async (ms) => { sleeps.push(ms); clock += ms; },
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      clock += ms;
+    },
     random: () => 0.5,
     fetch: async (_input, init) => {
       starts.push(clock);
@@ -26,12 +29,28 @@ function scripted(answers: (() => Response)[], options: Partial<PoliteFetchOptio
     },
     ...options,
   });
-  return { fetcher, starts, headers, sleeps, advance: (ms: number) => { clock += ms; } };
+  return {
+    fetcher,
+    starts,
+    headers,
+    sleeps,
+    advance: (ms: number) => {
+      clock += ms;
+    },
+  };
 }
 
-const ok = (body = '<ok/>') => () => new Response(body, { status: 200 });
-const status = (code: number, extra: Record<string, string> = {}) => () => new Response('busy', { status: code, headers: extra });
-const dropped = () => () => { throw new TypeError('fetch failed', { cause: new Error('other side closed') }); };
+const ok =
+  (body = '<ok/>') =>
+  () =>
+    new Response(body, { status: 200 });
+const status =
+  (code: number, extra: Record<string, string> = {}) =>
+  () =>
+    new Response('busy', { status: code, headers: extra });
+const dropped = () => () => {
+  throw new TypeError('fetch failed', { cause: new Error('other side closed') });
+};
 
 test('requests start at least the interval apart and say who is asking', async () => {
   const s = scripted([ok(), ok(), ok()]);
@@ -39,7 +58,10 @@ test('requests start at least the interval apart and say who is asking', async (
   s.advance(500);
   await s.fetcher.get('http://arxiv.test/b');
   await s.fetcher.get('http://arxiv.test/c');
-  assert.deepEqual(s.starts.map((t) => t - s.starts[0]!), [0, 3000, 6000]);
+  assert.deepEqual(
+    s.starts.map((t) => t - s.starts[0]!),
+    [0, 3000, 6000],
+  );
   assert.equal(s.headers[0]!.get('user-agent'), 'Paperboy/test (mailto:ops@example.org)');
 });
 
@@ -79,10 +101,19 @@ test('without Retry-After: exponential back-off with jitter, never shorter than 
 
 test('gives up after the allowed attempts with what went wrong; other statuses are returned at once', async () => {
   const s = scripted([status(503), status(503), status(503), status(503)]);
-  await assert.rejects(s.fetcher.get('http://arxiv.test/a'), (error: unknown) =>
-    error instanceof FetchFailedError && error.status === 503 && /gave up after 4 attempts \(HTTP 503\)/.test(error.message));
+  await assert.rejects(
+    s.fetcher.get('http://arxiv.test/a'),
+    (error: unknown) =>
+      error instanceof FetchFailedError &&
+      error.status === 503 &&
+      /gave up after 4 attempts \(HTTP 503\)/.test(error.message),
+  );
   const notFound = scripted([() => new Response('nope', { status: 404 })]);
-  assert.deepEqual(await notFound.fetcher.get('http://arxiv.test/x'), { status: 404, text: 'nope', url: 'http://arxiv.test/x' });
+  assert.deepEqual(await notFound.fetcher.get('http://arxiv.test/x'), {
+    status: 404,
+    text: 'nope',
+    url: 'http://arxiv.test/x',
+  });
   assert.equal(notFound.starts.length, 1);
 });
 

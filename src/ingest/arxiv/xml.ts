@@ -12,7 +12,18 @@ export class MalformedXmlError extends Error {}
  * would be exact but costs a quarter of the parse time, and none of these names occurs elsewhere in a single
  * form in arXiv's responses ("header" is a list in ListIdentifiers and in a record alike).
  */
-const REPEATED = new Set(['error', 'record', 'header', 'setSpec', 'author', 'affiliation', 'version', 'entry', 'link', 'category']);
+const REPEATED = new Set([
+  'error',
+  'record',
+  'header',
+  'setSpec',
+  'author',
+  'affiliation',
+  'version',
+  'entry',
+  'link',
+  'category',
+]);
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -31,7 +42,9 @@ const parser = new XMLParser({
 export function parseXml(xml: string): unknown {
   const verdict = XMLValidator.validate(xml);
   if (verdict !== true) {
-    throw new MalformedXmlError(`malformed XML: ${verdict.err.msg} (line ${verdict.err.line}, column ${verdict.err.col})`);
+    throw new MalformedXmlError(
+      `malformed XML: ${verdict.err.msg} (line ${verdict.err.line}, column ${verdict.err.col})`,
+    );
   }
   return parser.parse(xml);
 }

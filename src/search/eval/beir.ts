@@ -8,8 +8,15 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 
-export interface BeirDocument { id: string; title: string; text: string }
-export interface BeirQuery { id: string; text: string }
+export interface BeirDocument {
+  id: string;
+  title: string;
+  text: string;
+}
+export interface BeirQuery {
+  id: string;
+  text: string;
+}
 /** query id -> (document id -> graded relevance > 0) */
 export type Qrels = Map<string, Map<string, number>>;
 
@@ -19,7 +26,11 @@ export interface BeirCollection {
   qrels: Qrels;
 }
 
-const corpusLine = z.object({ _id: z.union([z.string(), z.number()]), title: z.string().default(''), text: z.string() });
+const corpusLine = z.object({
+  _id: z.union([z.string(), z.number()]),
+  title: z.string().default(''),
+  text: z.string(),
+});
 const queryLine = z.object({ _id: z.union([z.string(), z.number()]), text: z.string() });
 
 async function* jsonLines(path: string): AsyncIterable<{ line: number; value: unknown }> {

@@ -21,7 +21,11 @@ import { findSources } from '../../ingest/import-sources.ts';
 import { parseDayFile } from '../../ingest/hf-daily-file.ts';
 import { normalizeArxivId } from '../../domain/arxiv-id.ts';
 
-interface Paper { id: string; title: string; abstract: string }
+interface Paper {
+  id: string;
+  title: string;
+  abstract: string;
+}
 
 const split = (id: string) => (createHash('sha256').update(id).digest()[0]! % 2 === 0 ? 'dev' : 'test');
 
@@ -32,18 +36,26 @@ async function readPapers(path: string): Promise<Paper[]> {
     if (!line.trim()) continue;
     const r = JSON.parse(line) as { arxiv_id: string; title: string; abstract: string };
     const id = normalizeArxivId(r.arxiv_id);
-    if (id) papers.push({ id, title: r.title.replace(/\s+/g, ' ').trim(), abstract: r.abstract.replace(/\s+/g, ' ').trim() });
+    if (id)
+      papers.push({ id, title: r.title.replace(/\s+/g, ' ').trim(), abstract: r.abstract.replace(/\s+/g, ' ').trim() });
   }
   return papers;
 }
 
-function writeCollection(dir: string, corpus: { _id: string; title: string; text: string }[], queries: { _id: string; text: string; doc: string }[]): void {
+function writeCollection(
+  dir: string,
+  corpus: { _id: string; title: string; text: string }[],
+  queries: { _id: string; text: string; doc: string }[],
+): void {
   mkdirSync(join(dir, 'qrels'), { recursive: true });
-  writeFileSync(join(dir, 'corpus.jsonl'), corpus.map((d) => JSON.stringify(d)).join('\n') + '\n');
-  writeFileSync(join(dir, 'queries.jsonl'), queries.map((q) => JSON.stringify({ _id: q._id, text: q.text })).join('\n') + '\n');
+  writeFileSync(join(dir, 'corpus.jsonl'), `${corpus.map((d) => JSON.stringify(d)).join('\n')}\n`);
+  writeFileSync(
+    join(dir, 'queries.jsonl'),
+    `${queries.map((q) => JSON.stringify({ _id: q._id, text: q.text })).join('\n')}\n`,
+  );
   for (const name of ['dev', 'test']) {
     const rows = queries.filter((q) => split(q._id) === name).map((q) => `${q._id}\t${q.doc}\t1`);
-    writeFileSync(join(dir, 'qrels', `${name}.tsv`), ['query-id\tcorpus-id\tscore', ...rows].join('\n') + '\n');
+    writeFileSync(join(dir, 'qrels', `${name}.tsv`), `${['query-id\tcorpus-id\tscore', ...rows].join('\n')}\n`);
   }
   process.stdout.write(`${dir}: ${corpus.length} documents, ${queries.length} queries\n`);
 }
@@ -68,14 +80,21 @@ const program = new Command('eval:collections')
       }
     }
     const corpus = papers.map((p) => ({ _id: p.id, title: p.title, text: p.abstract }));
-    writeCollection(join(options.out, 'summary-to-paper'), corpus,
-      [...summaries].map(([id, text]) => ({ _id: `s-${id}`, text, doc: id })));
+    writeCollection(
+      join(options.out, 'summary-to-paper'),
+      corpus,
+      [...summaries].map(([id, text]) => ({ _id: `s-${id}`, text, doc: id })),
+    );
     const sampled = papers
       .map((p) => ({ p, key: createHash('sha256').update(`title:${p.id}`).digest('hex') }))
       .sort((a, b) => (a.key < b.key ? -1 : 1))
       .slice(0, Number(options.titleQueries))
       .map(({ p }) => ({ _id: `t-${p.id}`, text: p.title, doc: p.id }));
-    writeCollection(join(options.out, 'title-to-abstract'), papers.map((p) => ({ _id: p.id, title: '', text: p.abstract })), sampled);
+    writeCollection(
+      join(options.out, 'title-to-abstract'),
+      papers.map((p) => ({ _id: p.id, title: '', text: p.abstract })),
+      sampled,
+    );
   });
 
 await program.parseAsync();

@@ -28,29 +28,53 @@ function onnxEmbedder(value: string): EmbedderProvider {
 const program = new Command('eval:search')
   .requiredOption('--beir <dir>', 'a BEIR-format collection (corpus.jsonl, queries.jsonl, qrels/<split>.tsv)')
   .option('--split <name>', 'qrels split', 'test')
-  .option('--embedder <name>', 'learned (trained on the collection\'s corpus, no labels), onnx:PATH (a model folder) or none', 'learned')
+  .option(
+    '--embedder <name>',
+    "learned (trained on the collection's corpus, no labels), onnx:PATH (a model folder) or none",
+    'learned',
+  )
   .option('--epochs <n>', 'training epochs of the learned model', '8')
   .option('--seed <n>', 'training seed', '1')
   .option('--weights <list>', 'vector weights of the convex fusion to try', '0.1,0.2,0.3,0.4,0.5')
   .option('--rrf-k <n>', 'k of reciprocal rank fusion', '60')
   .option('--json <file>', 'where to write the JSON report (default bench/results/eval-<collection>.json)')
-  .action(async (options: { beir: string; split: string; embedder: string; epochs: string; seed: string; weights: string; rrfK: string; json?: string }) => {
-    if (!['learned', 'none'].includes(options.embedder) && !options.embedder.startsWith('onnx:')) throw new Error('--embedder must be learned, onnx:PATH or none');
-    const collection = await readBeir(resolve(options.beir), options.split);
-    const report = await evaluateCollection(collection, {
-      embedder: options.embedder === 'learned' ? learnedEmbedder(Number(options.epochs), Number(options.seed))
-        : options.embedder === 'none' ? null : onnxEmbedder(options.embedder),
-      vectorWeights: options.weights.split(',').map(Number),
-      rrfK: Number(options.rrfK),
-      candidates: 100,
-      onProgress: (message) => process.stderr.write(`${message}\n`),
-    });
-    process.stdout.write(`${reportTable(report)}\n`);
-    const out = options.json ?? join('bench', 'results', `eval-${basename(resolve(options.beir))}-${options.split}.json`);
-    mkdirSync(resolve(out, '..'), { recursive: true });
-    writeFileSync(out, `${JSON.stringify({ collection: options.beir, split: options.split, embedder: options.embedder, ...report }, null, 2)}\n`);
-    process.stdout.write(`JSON: ${out}\n`);
-  });
+  .action(
+    async (options: {
+      beir: string;
+      split: string;
+      embedder: string;
+      epochs: string;
+      seed: string;
+      weights: string;
+      rrfK: string;
+      json?: string;
+    }) => {
+      if (!['learned', 'none'].includes(options.embedder) && !options.embedder.startsWith('onnx:'))
+        throw new Error('--embedder must be learned, onnx:PATH or none');
+      const collection = await readBeir(resolve(options.beir), options.split);
+      const report = await evaluateCollection(collection, {
+        embedder:
+          options.embedder === 'learned'
+            ? learnedEmbedder(Number(options.epochs), Number(options.seed))
+            : options.embedder === 'none'
+              ? null
+              : onnxEmbedder(options.embedder),
+        vectorWeights: options.weights.split(',').map(Number),
+        rrfK: Number(options.rrfK),
+        candidates: 100,
+        onProgress: (message) => process.stderr.write(`${message}\n`),
+      });
+      process.stdout.write(`${reportTable(report)}\n`);
+      const out =
+        options.json ?? join('bench', 'results', `eval-${basename(resolve(options.beir))}-${options.split}.json`);
+      mkdirSync(resolve(out, '..'), { recursive: true });
+      writeFileSync(
+        out,
+        `${JSON.stringify({ collection: options.beir, split: options.split, embedder: options.embedder, ...report }, null, 2)}\n`,
+      );
+      process.stdout.write(`JSON: ${out}\n`);
+    },
+  );
 
 try {
   await program.parseAsync();

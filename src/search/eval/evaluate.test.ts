@@ -10,7 +10,18 @@ import { tempDir } from '../../../test/helpers.ts';
 const TOPICS = {
   astro: ['galaxy', 'stellar', 'redshift', 'telescope', 'cosmic', 'supernova', 'dark', 'matter', 'halo', 'luminosity'],
   bio: ['protein', 'gene', 'cell', 'enzyme', 'sequence', 'mutation', 'folding', 'receptor', 'tissue', 'expression'],
-  ml: ['neural', 'network', 'training', 'gradient', 'transformer', 'attention', 'dataset', 'benchmark', 'layer', 'loss'],
+  ml: [
+    'neural',
+    'network',
+    'training',
+    'gradient',
+    'transformer',
+    'attention',
+    'dataset',
+    'benchmark',
+    'layer',
+    'loss',
+  ],
 };
 
 /** A small BEIR collection the test writes: 3 topics, 60 documents, queries made of each document's rarer words. */
@@ -27,7 +38,7 @@ function writeFixture(dir: string): void {
   Object.entries(TOPICS).forEach(([topic, words]) => {
     for (let i = 0; i < 20; i++) {
       const id = `${topic}-${i}`;
-      const text = Array.from({ length: 30 }, () => pick(words)).join(' ') + ` unique${topic}${i}`;
+      const text = `${Array.from({ length: 30 }, () => pick(words)).join(' ')} unique${topic}${i}`;
       docs.push(JSON.stringify({ _id: id, title: `${pick(words)} ${pick(words)} study ${i}`, text }));
       if (i < 5) {
         queries.push(JSON.stringify({ _id: `q-${id}`, text: `unique${topic}${i} ${pick(words)}` }));
@@ -47,7 +58,8 @@ test('reads a BEIR collection and reports metrics for lexical, vector and hybrid
   assert.equal(collection.corpus.length, 60);
   assert.equal(collection.queries.length, 15);
   const report = await evaluateCollection(collection, {
-    embedder: async (corpus) => new StaticEmbedder(await trainStaticModel(corpus, { dimensions: 16, epochs: 2, seed: 1, minCount: 1 })),
+    embedder: async (corpus) =>
+      new StaticEmbedder(await trainStaticModel(corpus, { dimensions: 16, epochs: 2, seed: 1, minCount: 1 })),
     vectorWeights: [0.3],
     rrfK: 60,
     candidates: 100,
@@ -57,7 +69,10 @@ test('reads a BEIR collection and reports metrics for lexical, vector and hybrid
   assert.equal(report.lexical.queries, 15);
   assert.ok(report.vector, 'a vector run was made');
   assert.ok(report.vector.recall100 > 0);
-  assert.deepEqual(report.fusions.map((f) => f.fusion.method), ['convex', 'rrf']);
+  assert.deepEqual(
+    report.fusions.map((f) => f.fusion.method),
+    ['convex', 'rrf'],
+  );
   assert.equal(report.shippedDefault.mode, 'hybrid');
   for (const value of [report.lexical.ndcg10, report.vector.ndcg10, ...report.fusions.map((f) => f.metrics.ndcg10)]) {
     assert.ok(value >= 0 && value <= 1);

@@ -49,15 +49,23 @@ export interface EvaluationReport {
 
 const ids = (list: readonly ScoredPaper[]) => list.map((h) => h.id);
 
-export async function evaluateCollection(collection: BeirCollection, options: EvaluationOptions): Promise<EvaluationReport> {
+export async function evaluateCollection(
+  collection: BeirCollection,
+  options: EvaluationOptions,
+): Promise<EvaluationReport> {
   const log = options.onProgress ?? (() => {});
   const store = new SqliteStore(':memory:');
   try {
     let started = performance.now();
     const papers: PaperInput[] = collection.corpus.map((d) => ({
-      id: d.id, title: d.title || '(untitled)', summary: d.text, publishedAt: '2020-01-01T00:00:00.000Z', authors: [],
+      id: d.id,
+      title: d.title || '(untitled)',
+      summary: d.text,
+      publishedAt: '2020-01-01T00:00:00.000Z',
+      authors: [],
     }));
-    for (let i = 0; i < papers.length; i += 10_000) await store.importBatch({ papers: papers.slice(i, i + 10_000), entries: [], replaceDays: [] });
+    for (let i = 0; i < papers.length; i += 10_000)
+      await store.importBatch({ papers: papers.slice(i, i + 10_000), entries: [], replaceDays: [] });
     const textSearch = lexicalSearch(store);
     await textSearch.warmUp();
     const indexSeconds = (performance.now() - started) / 1000;
@@ -71,7 +79,11 @@ export async function evaluateCollection(collection: BeirCollection, options: Ev
       for (let i = 0; i < collection.corpus.length; i += 2_000) {
         const slice = collection.corpus.slice(i, i + 2_000);
         const vectors = await embedder.embedDocuments(slice.map((d) => paperText(d.title, d.text)));
-        await store.putVectors(embedder.id, embedder.dimensions, slice.map((d, j) => ({ id: d.id, vector: vectors[j]! })));
+        await store.putVectors(
+          embedder.id,
+          embedder.dimensions,
+          slice.map((d, j) => ({ id: d.id, vector: vectors[j]! })),
+        );
       }
     }
     const embedderSeconds = (performance.now() - started) / 1000;
@@ -84,7 +96,10 @@ export async function evaluateCollection(collection: BeirCollection, options: Ev
     for (const query of collection.queries) {
       lexicalRuns.set(query.id, await textSearch.search(parseQuery(query.text), {}, weights, options.candidates));
       if (embedder) {
-        vectorRuns.set(query.id, await store.searchVectors(embedder.id, await embedder.embedQuery(query.text), options.candidates, {}));
+        vectorRuns.set(
+          query.id,
+          await store.searchVectors(embedder.id, await embedder.embedQuery(query.text), options.candidates, {}),
+        );
       }
     }
     const querySeconds = (performance.now() - started) / 1000;
@@ -100,7 +115,12 @@ export async function evaluateCollection(collection: BeirCollection, options: Ev
         { method: 'rrf', vectorWeight: 0, rrfK: options.rrfK },
       ];
       for (const fusion of configs) {
-        const runs = new Map(collection.queries.map((q) => [q.id, fuse(lexicalRuns.get(q.id)!, vectorRuns.get(q.id)!, fusion).map((h) => h.id)]));
+        const runs = new Map(
+          collection.queries.map((q) => [
+            q.id,
+            fuse(lexicalRuns.get(q.id)!, vectorRuns.get(q.id)!, fusion).map((h) => h.id),
+          ]),
+        );
         fusions.push({
           fusion,
           metrics: evaluateRun(runs, collection.qrels),
@@ -109,13 +129,27 @@ export async function evaluateCollection(collection: BeirCollection, options: Ev
       }
     }
 
-    const service = new SearchService(store, embedder, { ...DEFAULT_SEARCH_CONFIG, candidates: options.candidates, cacheSize: 1 });
+    const service = new SearchService(store, embedder, {
+      ...DEFAULT_SEARCH_CONFIG,
+      candidates: options.candidates,
+      cacheSize: 1,
+    });
     const shippedRuns = new Map<string, string[]>();
     let mode = 'lexical';
     for (const query of collection.queries) {
-      const response = await service.search({ q: query.text, filters: {}, sort: 'relevance', mode: 'hybrid', offset: 0, limit: 100 });
+      const response = await service.search({
+        q: query.text,
+        filters: {},
+        sort: 'relevance',
+        mode: 'hybrid',
+        offset: 0,
+        limit: 100,
+      });
       mode = response.mode;
-      shippedRuns.set(query.id, response.results.map((r) => r.paper.id));
+      shippedRuns.set(
+        query.id,
+        response.results.map((r) => r.paper.id),
+      );
     }
     const nonsense = nonsenseQueries(NONSENSE_QUERIES, 7);
     const answered: string[] = [];
@@ -148,7 +182,8 @@ export function reportTable(report: EvaluationReport): string {
   ];
   if (report.vector) lines.push(row('vector', report.vector));
   for (const f of report.fusions) {
-    const name = f.fusion.method === 'rrf' ? `hybrid rrf k=${f.fusion.rrfK}` : `hybrid convex w=${f.fusion.vectorWeight}`;
+    const name =
+      f.fusion.method === 'rrf' ? `hybrid rrf k=${f.fusion.rrfK}` : `hybrid convex w=${f.fusion.vectorWeight}`;
     lines.push(row(name, f.metrics, `p=${f.pVersusLexical.toFixed(4)} vs lexical`));
   }
   lines.push(row(`shipped default (${report.shippedDefault.mode})`, report.shippedDefault.metrics));

@@ -2,7 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluateRun, mrrAt, ndcgAt, pairedRandomizationTest, recallAt } from './metrics.ts';
 
-const relevant = new Map([['d1', 1], ['d2', 1]]);
+const relevant = new Map([
+  ['d1', 1],
+  ['d2', 1],
+]);
 
 test('nDCG@10, recall@100 and MRR@10 by hand', () => {
   // d1 at rank 2, d2 at rank 4: DCG = 1/log2(3) + 1/log2(5); IDCG = 1 + 1/log2(3)
@@ -15,14 +18,23 @@ test('nDCG@10, recall@100 and MRR@10 by hand', () => {
 });
 
 test('evaluateRun averages over the judged queries; missing runs count zero', () => {
-  const qrels = new Map([['q1', relevant], ['q2', new Map([['d9', 1]])]]);
+  const qrels = new Map([
+    ['q1', relevant],
+    ['q2', new Map([['d9', 1]])],
+  ]);
   const metrics = evaluateRun(new Map([['q1', ['d1', 'd2']]]), qrels);
   assert.deepEqual(metrics, { ndcg10: 0.5, recall100: 0.5, mrr10: 0.5, queries: 2 });
 });
 
 test('the randomisation test finds a consistent gain and not a null one', () => {
   const a = Array.from({ length: 200 }, (_, i) => 0.5 + (i % 3) * 0.1);
-  assert.ok(pairedRandomizationTest(a.map((x) => x + 0.05), a, 2000) < 0.01);
+  assert.ok(
+    pairedRandomizationTest(
+      a.map((x) => x + 0.05),
+      a,
+      2000,
+    ) < 0.01,
+  );
   const noise = a.map((x, i) => x + (i % 2 ? 0.05 : -0.05));
   assert.ok(pairedRandomizationTest(noise, a, 2000) > 0.5);
 });

@@ -29,7 +29,10 @@ export interface RunMetrics {
   queries: number;
 }
 
-export function evaluateRun(runs: ReadonlyMap<string, readonly string[]>, qrels: ReadonlyMap<string, ReadonlyMap<string, number>>): RunMetrics {
+export function evaluateRun(
+  runs: ReadonlyMap<string, readonly string[]>,
+  qrels: ReadonlyMap<string, ReadonlyMap<string, number>>,
+): RunMetrics {
   let ndcg = 0;
   let recall = 0;
   let mrr = 0;
@@ -44,7 +47,10 @@ export function evaluateRun(runs: ReadonlyMap<string, readonly string[]>, qrels:
 }
 
 /** Per-query nDCG@10 values, for paired significance tests between two runs. */
-export function perQueryNdcg(runs: ReadonlyMap<string, readonly string[]>, qrels: ReadonlyMap<string, ReadonlyMap<string, number>>): number[] {
+export function perQueryNdcg(
+  runs: ReadonlyMap<string, readonly string[]>,
+  qrels: ReadonlyMap<string, ReadonlyMap<string, number>>,
+): number[] {
   return [...qrels].map(([queryId, relevant]) => ndcgAt(10, runs.get(queryId) ?? [], relevant));
 }
 

@@ -73,7 +73,9 @@ export class CorpusBuilder {
 
   add(doc: TrainingDoc): void {
     const docIndex = this.hashes.length;
-    this.hashes.push(createHash('sha256').update(doc.title).update('\u0000').update(doc.abstract).digest().subarray(0, 16));
+    this.hashes.push(
+      createHash('sha256').update(doc.title).update('\u0000').update(doc.abstract).digest().subarray(0, 16),
+    );
     this.holdout.push(doc.holdout ? 1 : 0);
     const sentences = splitSentences(doc.abstract);
     this.addSegment(doc.title, docIndex);
@@ -118,7 +120,9 @@ export class CorpusBuilder {
       this.lastDoc = last;
     }
     if (isCompound(word)) {
-      const p = parts(word).filter((x) => x !== word).map((x) => this.intern(x));
+      const p = parts(word)
+        .filter((x) => x !== word)
+        .map((x) => this.intern(x));
       this.partsOf[id] = p.length > 0 ? p : null;
     }
     return id;
@@ -130,7 +134,10 @@ export class CorpusBuilder {
     const nProv = this.words.length;
     const candidates: number[] = [];
     for (let id = 0; id < nProv; id++) if (this.df[id]! >= minCount) candidates.push(id);
-    candidates.sort((a, b) => this.df[b]! - this.df[a]! || (this.words[a]! < this.words[b]! ? -1 : this.words[a]! > this.words[b]! ? 1 : 0));
+    candidates.sort(
+      (a, b) =>
+        this.df[b]! - this.df[a]! || (this.words[a]! < this.words[b]! ? -1 : this.words[a]! > this.words[b]! ? 1 : 0),
+    );
     candidates.length = Math.min(candidates.length, maxVocabulary);
     const vocabId = new Int32Array(nProv).fill(-1);
     const vocab: string[] = [];
@@ -151,7 +158,9 @@ export class CorpusBuilder {
     const segProvStart = new Uint32Array(nSeg + 1);
     for (let s = 0; s < nSeg; s++) segProvStart[s + 1] = segProvStart[s]! + this.segLen.data[s]!;
 
-    const order = Array.from({ length: nDocs }, (_, i) => i).sort((a, b) => Buffer.compare(this.hashes[a]!, this.hashes[b]!) || a - b);
+    const order = Array.from({ length: nDocs }, (_, i) => i).sort(
+      (a, b) => Buffer.compare(this.hashes[a]!, this.hashes[b]!) || a - b,
+    );
     const fingerprintHash = createHash('sha256');
     for (const d of order) fingerprintHash.update(this.hashes[d]!);
     fingerprintHash.update(`|${nDocs}`);

@@ -9,5 +9,5 @@
 export { StaticEmbedder } from './static-embedder.ts';
 export { StaticModel, MODEL_FORMAT, MODEL_VERSION, type ModelConfig, type ModelMeta } from './model.ts';
 export { trainStaticModel, buildCorpus, Trainer, type TrainOptions, type Progress, type EpochStats } from './train.ts';
-export { type TrainingDoc, type Corpus, type VocabularyOptions } from './corpus.ts';
+export type { TrainingDoc, Corpus, VocabularyOptions } from './corpus.ts';
 export { tokenize, TOKENIZER_VERSION } from './tokenizer.ts';

@@ -4,7 +4,18 @@
  */
 import { workerData } from 'node:worker_threads';
 import {
-  ARGS, DONE, gatherTexts, gemmRows, OP, OP_ADAM, OP_GATHER, OP_GEMM, OP_STOP, SEQ, WebAssemblyApi, type WasmExports,
+  ARGS,
+  DONE,
+  gatherTexts,
+  gemmRows,
+  OP,
+  OP_ADAM,
+  OP_GATHER,
+  OP_GEMM,
+  OP_STOP,
+  SEQ,
+  WebAssemblyApi,
+  type WasmExports,
 } from './kernels.ts';
 
 const { module, memory, control } = workerData as { module: object; memory: { buffer: ArrayBuffer }; control: number };
@@ -22,8 +33,24 @@ for (;;) {
   if (op === OP_STOP) break;
   if (op === OP_GEMM) gemmRows(e, arg(0), arg(1), arg(2), arg(3), arg(4), arg(5), arg(6), arg(7));
   else if (op === OP_ADAM) {
-    if (arg(1) > 0) e.adam(arg(0), arg(1), arg(2), arg(3), arg(4), arg(5), arg(6), farg(0), farg(1), farg(2), farg(3), farg(4), farg(5));
-  } else if (op === OP_GATHER) gatherTexts(e, i32, arg(0), arg(1), arg(2), arg(3), arg(4), arg(5), arg(6), arg(7), arg(8));
+    if (arg(1) > 0)
+      e.adam(
+        arg(0),
+        arg(1),
+        arg(2),
+        arg(3),
+        arg(4),
+        arg(5),
+        arg(6),
+        farg(0),
+        farg(1),
+        farg(2),
+        farg(3),
+        farg(4),
+        farg(5),
+      );
+  } else if (op === OP_GATHER)
+    gatherTexts(e, i32, arg(0), arg(1), arg(2), arg(3), arg(4), arg(5), arg(6), arg(7), arg(8));
   Atomics.store(i32, control + DONE, seen);
   Atomics.notify(i32, control + DONE);
 }

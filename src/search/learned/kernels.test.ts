@@ -43,17 +43,29 @@ function runAll(k: Kernels): Float32Array[] {
   k.gemmNT(a, b, c, m, n, d, n + 3);
   for (let step = 0; step < 3; step++) k.adam(ids, 12, table, m1, m2, grad, d, 0.01, 0.9, 0.999, 1e-8);
   const view = (p: number, len: number) => k.f32.slice(p >> 2, (p >> 2) + len);
-  return [view(out, d), view(dots, 12), view(table2, V * d), view(c, m * (n + 3)), view(table, V * d), view(grad, V * d)];
+  return [
+    view(out, d),
+    view(dots, 12),
+    view(table2, V * d),
+    view(c, m * (n + 3)),
+    view(table, V * d),
+    view(grad, V * d),
+  ];
 }
 
-test('the WebAssembly SIMD kernels agree with the TypeScript ones', { skip: !wasmSimdAvailable() && 'no WebAssembly SIMD' }, () => {
+test('the WebAssembly SIMD kernels agree with the TypeScript ones', {
+  skip: !wasmSimdAvailable() && 'no WebAssembly SIMD',
+}, () => {
   const js = runAll(createKernels(1 << 20, 'js'));
   const wasm = runAll(createKernels(1 << 20, 'wasm-simd'));
   const names = ['gather', 'dots', 'scatter', 'gemmNT', 'adam', 'adam zeroes grad'];
   js.forEach((expected, i) => {
     const actual = wasm[i]!;
     for (let j = 0; j < expected.length; j++) {
-      assert.ok(Math.abs(actual[j]! - expected[j]!) <= 1e-4 * (1 + Math.abs(expected[j]!)), `${names[i]}[${j}]: ${actual[j]} vs ${expected[j]}`);
+      assert.ok(
+        Math.abs(actual[j]! - expected[j]!) <= 1e-4 * (1 + Math.abs(expected[j]!)),
+        `${names[i]}[${j}]: ${actual[j]} vs ${expected[j]}`,
+      );
     }
   });
   // untouched rows of the grad table are left alone, touched ones zeroed
@@ -84,7 +96,8 @@ for (const kind of kinds) {
     k.scatter(ids, w, 3, table, vector, d);
     for (let r = 0; r < 4; r++) {
       const added = r === 3 ? 0.75 : r === 1 ? 2 : 0;
-      for (let c = 0; c < d; c++) assert.equal(k.f32[(table >> 2) + r * d + c], r + c / 16 + added * c, `row ${r}, column ${c}`);
+      for (let c = 0; c < d; c++)
+        assert.equal(k.f32[(table >> 2) + r * d + c], r + c / 16 + added * c, `row ${r}, column ${c}`);
     }
   });
 }
@@ -117,7 +130,9 @@ test('symmetric eigen-decomposition reconstructs the matrix', () => {
   }
 });
 
-test('helper threads give the same numbers as one thread', { skip: !wasmSimdAvailable() && 'no WebAssembly SIMD' }, () => {
+test('helper threads give the same numbers as one thread', {
+  skip: !wasmSimdAvailable() && 'no WebAssembly SIMD',
+}, () => {
   const run = (threads: number) => {
     const k = createKernels(8 << 20, 'wasm-simd', threads);
     try {
@@ -158,12 +173,18 @@ test('helper threads give the same numbers as one thread', { skip: !wasmSimdAvai
       k.gemmNT(a, b, c, m, n, d, n);
       k.gatherRows(starts, lens, 40, ids, w, table, out, d);
       k.adam(rows, V, table, m1, m2, grad, d, 0.01, 0.9, 0.999, 1e-8);
-      return [k.f32.slice(c >> 2, (c >> 2) + m * n), k.f32.slice(out >> 2, (out >> 2) + 40 * d), k.f32.slice(table >> 2, (table >> 2) + V * d)];
+      return [
+        k.f32.slice(c >> 2, (c >> 2) + m * n),
+        k.f32.slice(out >> 2, (out >> 2) + 40 * d),
+        k.f32.slice(table >> 2, (table >> 2) + V * d),
+      ];
     } finally {
       k.close();
     }
   };
   const one = run(1);
   const two = run(2);
-  one.forEach((x, i) => assert.deepEqual(two[i], x));
+  one.forEach((x, i) => {
+    assert.deepEqual(two[i], x);
+  });
 });

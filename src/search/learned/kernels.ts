@@ -33,10 +33,30 @@ export interface Kernels {
    * Adam on the listed rows of `param`, then zeroes those rows of `grad`. Bias correction is the caller's
    * (fold it into lr and eps).
    */
-  adam(rows: number, nRows: number, param: number, m1: number, m2: number, grad: number, d: number,
-    lr: number, beta1: number, beta2: number, eps: number): void;
+  adam(
+    rows: number,
+    nRows: number,
+    param: number,
+    m1: number,
+    m2: number,
+    grad: number,
+    d: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+  ): void;
   /** `gather` for `count` texts: text t has `lens[t]` ids/weights from index `starts[t]`, its sum goes to out row t. */
-  gatherRows(starts: number, lens: number, count: number, ids: number, w: number, table: number, out: number, d: number): void;
+  gatherRows(
+    starts: number,
+    lens: number,
+    count: number,
+    ids: number,
+    w: number,
+    table: number,
+    out: number,
+    d: number,
+  ): void;
   /** Threads the kernels run on (the caller's and helpers). */
   readonly threads: number;
   /** Stops helper threads (the kernels keep working on the calling thread alone). */
@@ -99,7 +119,17 @@ export function wasmSimdAvailable(): boolean {
 export type WasmExports = Record<'gather' | 'scatter' | 'dots' | 'nt4' | 'nt1' | 'adam', (...args: number[]) => number>;
 
 /** Rows [from, to) of C = A·B^T (see Kernels.gemmNT), in blocks of 4 rows. */
-export function gemmRows(e: WasmExports, a: number, b: number, c: number, from: number, to: number, n: number, d: number, ldc: number): void {
+export function gemmRows(
+  e: WasmExports,
+  a: number,
+  b: number,
+  c: number,
+  from: number,
+  to: number,
+  n: number,
+  d: number,
+  ldc: number,
+): void {
   const rowBytes = d * 4;
   let i = from;
   for (; i + 4 <= to; i += 4) e.nt4(a + i * rowBytes, b, c + i * ldc * 4, n, rowBytes, ldc * 4);
@@ -107,8 +137,19 @@ export function gemmRows(e: WasmExports, a: number, b: number, c: number, from: 
 }
 
 /** Texts [from, to) of Kernels.gatherRows. */
-export function gatherTexts(e: WasmExports, i32: Int32Array, starts: number, lens: number, from: number, to: number, ids: number,
-  w: number, table: number, out: number, d: number): void {
+export function gatherTexts(
+  e: WasmExports,
+  i32: Int32Array,
+  starts: number,
+  lens: number,
+  from: number,
+  to: number,
+  ids: number,
+  w: number,
+  table: number,
+  out: number,
+  d: number,
+): void {
   for (let t = from; t < to; t++) {
     const start = i32[(starts >> 2) + t]!;
     e.gather(ids + start * 4, w + start * 4, i32[(lens >> 2) + t]!, table, out + t * d * 4, d * 4);
@@ -139,7 +180,8 @@ function bumpAllocator(limit: number): (bytes: number) => number {
 }
 
 function checkD(d: number): void {
-  if (d % KERNEL_WIDTH !== 0 || d <= 0) throw new Error(`row length ${d} is not a positive multiple of ${KERNEL_WIDTH}`);
+  if (d % KERNEL_WIDTH !== 0 || d <= 0)
+    throw new Error(`row length ${d} is not a positive multiple of ${KERNEL_WIDTH}`);
 }
 
 function tryWasm(bytes: number, threads: number): Kernels | null {
@@ -148,7 +190,9 @@ function tryWasm(bytes: number, threads: number): Kernels | null {
   if (!module || !WebAssemblyApi) return null;
   const pages = Math.ceil((bytes + 1024 + 16) / PAGE);
   if (pages > 65536) return null;
-  const memory = new WebAssemblyApi.Memory(shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages });
+  const memory = new WebAssemblyApi.Memory(
+    shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages },
+  );
   const instance = new WebAssemblyApi.Instance(module, { env: { memory } });
   const e = instance.exports as WasmExports;
   const buffer = memory.buffer;
@@ -194,10 +238,14 @@ function tryWasm(bytes: number, threads: number): Kernels | null {
         return;
       }
       const per = split(nRows, 1);
-      helpers.run(OP_ADAM, (h) => {
-        const from = Math.min(nRows, per * (h + 1));
-        return [rows + from * 4, Math.min(nRows, per * (h + 2)) - from, param, m1, m2, grad, d * 4];
-      }, [lr, beta1, 1 - beta1, beta2, 1 - beta2, eps]);
+      helpers.run(
+        OP_ADAM,
+        (h) => {
+          const from = Math.min(nRows, per * (h + 1));
+          return [rows + from * 4, Math.min(nRows, per * (h + 2)) - from, param, m1, m2, grad, d * 4];
+        },
+        [lr, beta1, 1 - beta1, beta2, 1 - beta2, eps],
+      );
       e.adam(rows, Math.min(nRows, per), param, m1, m2, grad, d * 4, lr, beta1, 1 - beta1, beta2, 1 - beta2, eps);
       helpers.wait();
     },
@@ -205,7 +253,11 @@ function tryWasm(bytes: number, threads: number): Kernels | null {
       checkD(d);
       if (!helpers || count < 16) return gatherTexts(e, i32, starts, lens, 0, count, ids, w, table, out, d);
       const per = split(count, 1);
-      helpers.run(OP_GATHER, (h) => [starts, lens, Math.min(count, per * (h + 1)), Math.min(count, per * (h + 2)), ids, w, table, out, d], []);
+      helpers.run(
+        OP_GATHER,
+        (h) => [starts, lens, Math.min(count, per * (h + 1)), Math.min(count, per * (h + 2)), ids, w, table, out, d],
+        [],
+      );
       gatherTexts(e, i32, starts, lens, 0, Math.min(count, per), ids, w, table, out, d);
       helpers.wait();
     },
@@ -237,7 +289,9 @@ function startHelpers(module: object, memory: { buffer: ArrayBuffer }, count: nu
   for (let h = 0; h < count; h++) {
     const control = (CONTROL >> 2) + h * CONTROL_INTS;
     blocks.push(control);
-    const worker = new Worker(new URL('./kernel-worker.ts', import.meta.url), { workerData: { module, memory, control } });
+    const worker = new Worker(new URL('./kernel-worker.ts', import.meta.url), {
+      workerData: { module, memory, control },
+    });
     worker.unref();
     workers.push(worker);
   }
@@ -249,8 +303,12 @@ function startHelpers(module: object, memory: { buffer: ArrayBuffer }, count: nu
       seq++;
       blocks.forEach((control, h) => {
         i32[control + OP] = op;
-        ints(h).forEach((v, k) => { i32[control + ARGS + k] = v; });
-        floats.forEach((v, k) => { f32[control + ARGS + 16 + k] = v; });
+        ints(h).forEach((v, k) => {
+          i32[control + ARGS + k] = v;
+        });
+        floats.forEach((v, k) => {
+          f32[control + ARGS + 16 + k] = v;
+        });
         Atomics.store(i32, control + SEQ, seq);
         Atomics.notify(i32, control + SEQ);
       });
@@ -409,13 +467,38 @@ const F32X4_DIV: Code = [0xfd, 0xe7, 0x01];
 const F32X4_SQRT: Code = [0xfd, 0xe3, 0x01];
 
 /** while (local[i] < local[limit]) { body } (unsigned compare; the body advances i). */
-const whileLt = (i: number, limit: number, ...body: Code[]): Code =>
-  [0x02, 0x40, 0x03, 0x40, ...get(i), ...get(limit), ...I32_GE_U, 0x0d, 0x01, ...body.flat(), 0x0c, 0x00, 0x0b, 0x0b];
+const whileLt = (i: number, limit: number, ...body: Code[]): Code => [
+  0x02,
+  0x40,
+  0x03,
+  0x40,
+  ...get(i),
+  ...get(limit),
+  ...I32_GE_U,
+  0x0d,
+  0x01,
+  ...body.flat(),
+  0x0c,
+  0x00,
+  0x0b,
+  0x0b,
+];
 const addTo = (i: number, step: number): Code => [...get(i), ...i32c(step), ...I32_ADD, ...set(i)];
 const addLocal = (i: number, j: number): Code => [...get(i), ...get(j), ...I32_ADD, ...set(i)];
 /** Horizontal sum of a v128 local as one f32 on the stack. */
-const hsum = (v: number): Code => [...get(v), ...LANE(0), ...get(v), ...LANE(1), ...F32_ADD, ...get(v), ...LANE(2), ...F32_ADD,
-  ...get(v), ...LANE(3), ...F32_ADD];
+const hsum = (v: number): Code => [
+  ...get(v),
+  ...LANE(0),
+  ...get(v),
+  ...LANE(1),
+  ...F32_ADD,
+  ...get(v),
+  ...LANE(2),
+  ...F32_ADD,
+  ...get(v),
+  ...LANE(3),
+  ...F32_ADD,
+];
 
 interface FnDef {
   name: string;
@@ -441,33 +524,63 @@ function rowsAxpyFn(kernel: 'gather' | 'scatter'): FnDef {
   const [intoBase, fromBase] = intoVector ? [vector, row] : [row, vector];
   const zeroVector: Code = intoVector
     ? [
-      ...i32c(0), ...set(k),
-      ...whileLt(k, dBytes,
-        [...get(vector), ...get(k), ...I32_ADD, ...set(into)],
-        ...UNROLL.map((o) => [...get(into), ...V_ZERO, ...V_STORE(o)]),
-        addTo(k, 64)),
-    ]
+        ...i32c(0),
+        ...set(k),
+        ...whileLt(
+          k,
+          dBytes,
+          [...get(vector), ...get(k), ...I32_ADD, ...set(into)],
+          ...UNROLL.map((o) => [...get(into), ...V_ZERO, ...V_STORE(o)]),
+          addTo(k, 64),
+        ),
+      ]
     : [];
   const body: Code = [
     ...zeroVector,
-    ...get(ids), ...set(p), ...get(w), ...set(q),
-    ...get(ids), ...get(n), ...i32c(4), ...I32_MUL, ...I32_ADD, ...set(pEnd),
-    ...whileLt(p, pEnd,
+    ...get(ids),
+    ...set(p),
+    ...get(w),
+    ...set(q),
+    ...get(ids),
+    ...get(n),
+    ...i32c(4),
+    ...I32_MUL,
+    ...I32_ADD,
+    ...set(pEnd),
+    ...whileLt(
+      p,
+      pEnd,
       [...get(table), ...get(p), ...I32_LOAD, ...get(dBytes), ...I32_MUL, ...I32_ADD, ...set(row)],
       [...get(q), ...F32_LOAD, ...F32X4_SPLAT, ...set(wv)],
       [...i32c(0), ...set(k)],
-      whileLt(k, dBytes,
+      whileLt(
+        k,
+        dBytes,
         [...get(intoBase), ...get(k), ...I32_ADD, ...set(into)],
         [...get(fromBase), ...get(k), ...I32_ADD, ...set(from)],
         ...UNROLL.map((o) => [
           ...get(into),
-          ...get(into), ...V_LOAD(o),
-          ...get(from), ...V_LOAD(o), ...get(wv), ...F32X4_MUL,
-          ...F32X4_ADD, ...V_STORE(o)]),
-        addTo(k, 64)),
-      addTo(p, 4), addTo(q, 4)),
+          ...get(into),
+          ...V_LOAD(o),
+          ...get(from),
+          ...V_LOAD(o),
+          ...get(wv),
+          ...F32X4_MUL,
+          ...F32X4_ADD,
+          ...V_STORE(o),
+        ]),
+        addTo(k, 64),
+      ),
+      addTo(p, 4),
+      addTo(q, 4),
+    ),
   ];
-  return { name: kernel, params: [I32, I32, I32, I32, I32, I32], locals: [I32, I32, I32, I32, I32, I32, V128, I32], body };
+  return {
+    name: kernel,
+    params: [I32, I32, I32, I32, I32, I32],
+    locals: [I32, I32, I32, I32, I32, I32, V128, I32],
+    body,
+  };
 }
 
 function dotsFn(): FnDef {
@@ -475,20 +588,44 @@ function dotsFn(): FnDef {
   const [ids, n, table, g, dBytes, out] = [0, 1, 2, 3, 4, 5];
   const [p, pEnd, row, k, q, acc] = [6, 7, 8, 9, 10, 11];
   const body: Code = [
-    ...get(ids), ...set(p), ...get(out), ...set(q),
-    ...get(ids), ...get(n), ...i32c(4), ...I32_MUL, ...I32_ADD, ...set(pEnd),
-    ...whileLt(p, pEnd,
+    ...get(ids),
+    ...set(p),
+    ...get(out),
+    ...set(q),
+    ...get(ids),
+    ...get(n),
+    ...i32c(4),
+    ...I32_MUL,
+    ...I32_ADD,
+    ...set(pEnd),
+    ...whileLt(
+      p,
+      pEnd,
       [...get(table), ...get(p), ...I32_LOAD, ...get(dBytes), ...I32_MUL, ...I32_ADD, ...set(row)],
       [...V_ZERO, ...set(acc), ...i32c(0), ...set(k)],
-      whileLt(k, dBytes,
+      whileLt(
+        k,
+        dBytes,
         ...UNROLL.map((o) => [
           ...get(acc),
-          ...get(row), ...get(k), ...I32_ADD, ...V_LOAD(o),
-          ...get(g), ...get(k), ...I32_ADD, ...V_LOAD(o),
-          ...F32X4_MUL, ...F32X4_ADD, ...set(acc)]),
-        addTo(k, 64)),
+          ...get(row),
+          ...get(k),
+          ...I32_ADD,
+          ...V_LOAD(o),
+          ...get(g),
+          ...get(k),
+          ...I32_ADD,
+          ...V_LOAD(o),
+          ...F32X4_MUL,
+          ...F32X4_ADD,
+          ...set(acc),
+        ]),
+        addTo(k, 64),
+      ),
       [...get(q), ...hsum(acc), ...F32_STORE()],
-      addTo(p, 4), addTo(q, 4)),
+      addTo(p, 4),
+      addTo(q, 4),
+    ),
   ];
   return { name: 'dots', params: [I32, I32, I32, I32, I32, I32], locals: [I32, I32, I32, I32, I32, V128], body };
 }
@@ -496,40 +633,86 @@ function dotsFn(): FnDef {
 function nt4Fn(): FnDef {
   // params: a 0, b 1, c 2, n 3, dBytes 4, ldcBytes 5
   const [a, b, c, n, dBytes, ldc] = [0, 1, 2, 3, 4, 5];
-  const [a1, a2, a3, bp, bEnd, c0, c1, c2, c3, k, x0, x1, x2, x3, bk] = [6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20];
+  const [a1, a2, a3, bp, bEnd, c0, c1, c2, c3, k, x0, x1, x2, x3, bk] = [
+    6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+  ];
   const [acc0, acc1, acc2, acc3, bv] = [21, 22, 23, 24, 25];
   const aRows = [x0, x1, x2, x3];
   const accs = [acc0, acc1, acc2, acc3];
   const body: Code = [
-    ...get(a), ...get(dBytes), ...I32_ADD, ...set(a1),
-    ...get(a1), ...get(dBytes), ...I32_ADD, ...set(a2),
-    ...get(a2), ...get(dBytes), ...I32_ADD, ...set(a3),
-    ...get(c), ...set(c0),
-    ...get(c0), ...get(ldc), ...I32_ADD, ...set(c1),
-    ...get(c1), ...get(ldc), ...I32_ADD, ...set(c2),
-    ...get(c2), ...get(ldc), ...I32_ADD, ...set(c3),
-    ...get(b), ...set(bp),
-    ...get(b), ...get(n), ...get(dBytes), ...I32_MUL, ...I32_ADD, ...set(bEnd),
-    ...whileLt(bp, bEnd,
+    ...get(a),
+    ...get(dBytes),
+    ...I32_ADD,
+    ...set(a1),
+    ...get(a1),
+    ...get(dBytes),
+    ...I32_ADD,
+    ...set(a2),
+    ...get(a2),
+    ...get(dBytes),
+    ...I32_ADD,
+    ...set(a3),
+    ...get(c),
+    ...set(c0),
+    ...get(c0),
+    ...get(ldc),
+    ...I32_ADD,
+    ...set(c1),
+    ...get(c1),
+    ...get(ldc),
+    ...I32_ADD,
+    ...set(c2),
+    ...get(c2),
+    ...get(ldc),
+    ...I32_ADD,
+    ...set(c3),
+    ...get(b),
+    ...set(bp),
+    ...get(b),
+    ...get(n),
+    ...get(dBytes),
+    ...I32_MUL,
+    ...I32_ADD,
+    ...set(bEnd),
+    ...whileLt(
+      bp,
+      bEnd,
       accs.flatMap((acc) => [...V_ZERO, ...set(acc)]),
       [...i32c(0), ...set(k)],
-      whileLt(k, dBytes,
+      whileLt(
+        k,
+        dBytes,
         [...get(a), ...get(k), ...I32_ADD, ...set(x0)],
         [...get(a1), ...get(k), ...I32_ADD, ...set(x1)],
         [...get(a2), ...get(k), ...I32_ADD, ...set(x2)],
         [...get(a3), ...get(k), ...I32_ADD, ...set(x3)],
         [...get(bp), ...get(k), ...I32_ADD, ...set(bk)],
         ...UNROLL.map((o) => [
-          ...get(bk), ...V_LOAD(o), ...set(bv),
-          ...accs.flatMap((acc, r) => [...get(acc), ...get(aRows[r]!), ...V_LOAD(o), ...get(bv), ...F32X4_MUL, ...F32X4_ADD, ...set(acc)]),
+          ...get(bk),
+          ...V_LOAD(o),
+          ...set(bv),
+          ...accs.flatMap((acc, r) => [
+            ...get(acc),
+            ...get(aRows[r]!),
+            ...V_LOAD(o),
+            ...get(bv),
+            ...F32X4_MUL,
+            ...F32X4_ADD,
+            ...set(acc),
+          ]),
         ]),
-        addTo(k, 64)),
+        addTo(k, 64),
+      ),
       [...get(c0), ...hsum(acc0), ...F32_STORE()],
       [...get(c1), ...hsum(acc1), ...F32_STORE()],
       [...get(c2), ...hsum(acc2), ...F32_STORE()],
       [...get(c3), ...hsum(acc3), ...F32_STORE()],
-      addTo(c0, 4), addTo(c1, 4), addTo(c2, 4), addTo(c3, 4),
-      addLocal(bp, dBytes)),
+      addTo(c0, 4),
+      addTo(c1, 4),
+      addTo(c2, 4),
+      addTo(c3, 4),
+      addLocal(bp, dBytes),
+    ),
   ];
   return {
     name: 'nt4',
@@ -546,56 +729,154 @@ function nt1Fn(): FnDef {
   const accs = [11, 12, 13, 14];
   const sum = 15;
   const body: Code = [
-    ...get(c), ...set(cp),
-    ...get(b), ...set(bp),
-    ...get(b), ...get(n), ...get(dBytes), ...I32_MUL, ...I32_ADD, ...set(bEnd),
-    ...whileLt(bp, bEnd,
+    ...get(c),
+    ...set(cp),
+    ...get(b),
+    ...set(bp),
+    ...get(b),
+    ...get(n),
+    ...get(dBytes),
+    ...I32_MUL,
+    ...I32_ADD,
+    ...set(bEnd),
+    ...whileLt(
+      bp,
+      bEnd,
       accs.flatMap((acc) => [...V_ZERO, ...set(acc)]),
       [...i32c(0), ...set(k)],
-      whileLt(k, dBytes,
+      whileLt(
+        k,
+        dBytes,
         [...get(a), ...get(k), ...I32_ADD, ...set(x)],
         [...get(bp), ...get(k), ...I32_ADD, ...set(bk)],
         ...UNROLL.map((o, u) => [
-          ...get(accs[u]!), ...get(x), ...V_LOAD(o), ...get(bk), ...V_LOAD(o), ...F32X4_MUL, ...F32X4_ADD, ...set(accs[u]!)]),
-        addTo(k, 64)),
-      [...get(accs[0]!), ...get(accs[1]!), ...F32X4_ADD, ...get(accs[2]!), ...get(accs[3]!), ...F32X4_ADD, ...F32X4_ADD, ...set(sum)],
+          ...get(accs[u]!),
+          ...get(x),
+          ...V_LOAD(o),
+          ...get(bk),
+          ...V_LOAD(o),
+          ...F32X4_MUL,
+          ...F32X4_ADD,
+          ...set(accs[u]!),
+        ]),
+        addTo(k, 64),
+      ),
+      [
+        ...get(accs[0]!),
+        ...get(accs[1]!),
+        ...F32X4_ADD,
+        ...get(accs[2]!),
+        ...get(accs[3]!),
+        ...F32X4_ADD,
+        ...F32X4_ADD,
+        ...set(sum),
+      ],
       [...get(cp), ...hsum(sum), ...F32_STORE()],
       addTo(cp, 4),
-      addLocal(bp, dBytes)),
+      addLocal(bp, dBytes),
+    ),
   ];
-  return { name: 'nt1', params: [I32, I32, I32, I32, I32], locals: [I32, I32, I32, I32, I32, I32, V128, V128, V128, V128, V128], body };
+  return {
+    name: 'nt1',
+    params: [I32, I32, I32, I32, I32],
+    locals: [I32, I32, I32, I32, I32, I32, V128, V128, V128, V128, V128],
+    body,
+  };
 }
 
 function adamFn(): FnDef {
   // params: rows 0, nRows 1, param 2, m1 3, m2 4, grad 5, dBytes 6, lr 7, b1 8, omb1 9, b2 10, omb2 11, eps 12
-  const [rows, nRows, param, m1, m2, grad, dBytes, lr, b1, omb1, b2, omb2, eps] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+  const [rows, nRows, param, m1, m2, grad, dBytes, lr, b1, omb1, b2, omb2, eps] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+  ];
   const [p, pEnd, off, k, o] = [13, 14, 15, 16, 17];
   const [vlr, vb1, vomb1, vb2, vomb2, veps, g, m, v] = [18, 19, 20, 21, 22, 23, 24, 25, 26];
   const at = (base: number): Code => [...get(base), ...get(o), ...I32_ADD];
   const body: Code = [
-    ...get(lr), ...F32X4_SPLAT, ...set(vlr),
-    ...get(b1), ...F32X4_SPLAT, ...set(vb1),
-    ...get(omb1), ...F32X4_SPLAT, ...set(vomb1),
-    ...get(b2), ...F32X4_SPLAT, ...set(vb2),
-    ...get(omb2), ...F32X4_SPLAT, ...set(vomb2),
-    ...get(eps), ...F32X4_SPLAT, ...set(veps),
-    ...get(rows), ...set(p),
-    ...get(rows), ...get(nRows), ...i32c(4), ...I32_MUL, ...I32_ADD, ...set(pEnd),
-    ...whileLt(p, pEnd,
+    ...get(lr),
+    ...F32X4_SPLAT,
+    ...set(vlr),
+    ...get(b1),
+    ...F32X4_SPLAT,
+    ...set(vb1),
+    ...get(omb1),
+    ...F32X4_SPLAT,
+    ...set(vomb1),
+    ...get(b2),
+    ...F32X4_SPLAT,
+    ...set(vb2),
+    ...get(omb2),
+    ...F32X4_SPLAT,
+    ...set(vomb2),
+    ...get(eps),
+    ...F32X4_SPLAT,
+    ...set(veps),
+    ...get(rows),
+    ...set(p),
+    ...get(rows),
+    ...get(nRows),
+    ...i32c(4),
+    ...I32_MUL,
+    ...I32_ADD,
+    ...set(pEnd),
+    ...whileLt(
+      p,
+      pEnd,
       [...get(p), ...I32_LOAD, ...get(dBytes), ...I32_MUL, ...set(off)],
       [...i32c(0), ...set(k)],
-      whileLt(k, dBytes,
+      whileLt(
+        k,
+        dBytes,
         [...get(off), ...get(k), ...I32_ADD, ...set(o)],
         [...at(grad), ...V_LOAD(), ...set(g)],
-        [...at(m1), ...get(vb1), ...at(m1), ...V_LOAD(), ...F32X4_MUL, ...get(vomb1), ...get(g), ...F32X4_MUL, ...F32X4_ADD,
-          ...tee(m), ...V_STORE()],
-        [...at(m2), ...get(vb2), ...at(m2), ...V_LOAD(), ...F32X4_MUL, ...get(vomb2), ...get(g), ...get(g), ...F32X4_MUL,
-          ...F32X4_MUL, ...F32X4_ADD, ...tee(v), ...V_STORE()],
-        [...at(param), ...at(param), ...V_LOAD(), ...get(vlr), ...get(m), ...F32X4_MUL, ...get(v), ...F32X4_SQRT, ...get(veps),
-          ...F32X4_ADD, ...F32X4_DIV, ...F32X4_SUB, ...V_STORE()],
+        [
+          ...at(m1),
+          ...get(vb1),
+          ...at(m1),
+          ...V_LOAD(),
+          ...F32X4_MUL,
+          ...get(vomb1),
+          ...get(g),
+          ...F32X4_MUL,
+          ...F32X4_ADD,
+          ...tee(m),
+          ...V_STORE(),
+        ],
+        [
+          ...at(m2),
+          ...get(vb2),
+          ...at(m2),
+          ...V_LOAD(),
+          ...F32X4_MUL,
+          ...get(vomb2),
+          ...get(g),
+          ...get(g),
+          ...F32X4_MUL,
+          ...F32X4_MUL,
+          ...F32X4_ADD,
+          ...tee(v),
+          ...V_STORE(),
+        ],
+        [
+          ...at(param),
+          ...at(param),
+          ...V_LOAD(),
+          ...get(vlr),
+          ...get(m),
+          ...F32X4_MUL,
+          ...get(v),
+          ...F32X4_SQRT,
+          ...get(veps),
+          ...F32X4_ADD,
+          ...F32X4_DIV,
+          ...F32X4_SUB,
+          ...V_STORE(),
+        ],
         [...at(grad), ...V_ZERO, ...V_STORE()],
-        addTo(k, 16)),
-      addTo(p, 4)),
+        addTo(k, 16),
+      ),
+      addTo(p, 4),
+    ),
   ];
   return {
     name: 'adam',
@@ -607,7 +888,7 @@ function adamFn(): FnDef {
 
 function localGroups(locals: number[]): Code {
   const groups: Code[] = [];
-  for (let i = 0; i < locals.length;) {
+  for (let i = 0; i < locals.length; ) {
     let j = i;
     while (j < locals.length && locals[j] === locals[i]) j++;
     groups.push([...uleb(j - i), locals[i]!]);
@@ -624,12 +905,21 @@ export function assembleModule(shared = false): Uint8Array<ArrayBuffer> {
   const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
   const imports = vec([[...name('env'), ...name('memory'), 0x02, ...limits]]);
   const exports = vec(fns.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]));
-  const codes = vec(fns.map((f) => {
-    const body = [...localGroups(f.locals), ...f.body, 0x0b];
-    return [...uleb(body.length), ...body];
-  }));
+  const codes = vec(
+    fns.map((f) => {
+      const body = [...localGroups(f.locals), ...f.body, 0x0b];
+      return [...uleb(body.length), ...body];
+    }),
+  );
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vec(types)),
     ...section(2, imports),
     ...section(3, vec(fns.map((_, i) => uleb(i)))),

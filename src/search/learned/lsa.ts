@@ -56,8 +56,15 @@ function maxPaperTokens(corpus: Corpus): number {
  * the left singular vectors (unscaled: a paper's weighted mean is its LSA projection), rescaled so that
  * the root-mean-square row norm is 1; dimensions beyond the sample's rank and empty rows get small noise.
  */
-export function lsaInit(corpus: Corpus, kernels: Kernels, table: number, scratch: number, options: LsaOptions, rng: Rng,
-  onProgress?: (done: number, total: number) => void): LsaResult {
+export function lsaInit(
+  corpus: Corpus,
+  kernels: Kernels,
+  table: number,
+  scratch: number,
+  options: LsaOptions,
+  rng: Rng,
+  onProgress?: (done: number, total: number) => void,
+): LsaResult {
   const d = options.dimensions;
   const V = corpus.vocab.length;
   const t0 = performance.now();
@@ -91,15 +98,23 @@ export function lsaInit(corpus: Corpus, kernels: Kernels, table: number, scratch
     // Nothing to decompose: small noise, training (if any) starts from there.
     for (let i = 0; i < V * d; i++) kernels.f32[(table >> 2) + i] = rng.gaussian() / Math.sqrt(d);
     const none = (performance.now() - t0) / 1000;
-    return { singularValues: new Float64Array(0), sampleSize: n, sampledTerms: 0, seconds: { sample: none, iterations: 0, fold: 0 } };
+    return {
+      singularValues: new Float64Array(0),
+      sampleSize: n,
+      sampledTerms: 0,
+      seconds: { sample: none, iterations: 0, fold: 0 },
+    };
   }
   const nnz = ptr[n]!;
   const W = KERNEL_WIDTH;
   const l = Math.max(W, Math.ceil(Math.min(d + options.oversample, n, m) / W) * W);
   const np = Math.ceil(n / W) * W;
   const mp = Math.ceil(m / W) * W;
-  const h = createKernels(8 * nnz + 4 * (3 * n * l + 2 * mp * l + np * l + 2 * l * l + n * d + m * d + d * l) + 1024, kernels.kind,
-    kernels.threads);
+  const h = createKernels(
+    8 * nnz + 4 * (3 * n * l + 2 * mp * l + np * l + 2 * l * l + n * d + m * d + d * l) + 1024,
+    kernels.kind,
+    kernels.threads,
+  );
   const rowsA = h.alloc(4 * nnz);
   const valsA = h.alloc(4 * nnz);
   for (let j = 0; j < n; j++) {
@@ -120,18 +135,21 @@ export function lsaInit(corpus: Corpus, kernels: Kernels, table: number, scratch
   /** out (terms × cols) = A · X (papers × cols) */
   const times = (x: number, out: number, cols: number) => {
     h.f32.fill(0, out >> 2, (out >> 2) + m * cols);
-    for (let j = 0; j < n; j++) h.scatter(rowsA + 4 * ptr[j]!, valsA + 4 * ptr[j]!, ptr[j + 1]! - ptr[j]!, out, x + 4 * j * cols, cols);
+    for (let j = 0; j < n; j++)
+      h.scatter(rowsA + 4 * ptr[j]!, valsA + 4 * ptr[j]!, ptr[j + 1]! - ptr[j]!, out, x + 4 * j * cols, cols);
   };
   /** out (papers × cols) = A^T · X (terms × cols) */
   const transposeTimes = (x: number, out: number, cols: number) => {
-    for (let j = 0; j < n; j++) h.gather(rowsA + 4 * ptr[j]!, valsA + 4 * ptr[j]!, ptr[j + 1]! - ptr[j]!, x, out + 4 * j * cols, cols);
+    for (let j = 0; j < n; j++)
+      h.gather(rowsA + 4 * ptr[j]!, valsA + 4 * ptr[j]!, ptr[j + 1]! - ptr[j]!, x, out + 4 * j * cols, cols);
   };
   /** Eigen-decomposition of X^T X for X (rows × l). */
   const gramEigen = (x: number, rows: number) => {
     const rowsPadded = Math.ceil(rows / W) * W;
     const f = h.f32;
     f.fill(0, T >> 2, (T >> 2) + l * rowsPadded);
-    for (let r = 0; r < rows; r++) for (let c = 0; c < l; c++) f[(T >> 2) + c * rowsPadded + r] = f[(x >> 2) + r * l + c]!;
+    for (let r = 0; r < rows; r++)
+      for (let c = 0; c < l; c++) f[(T >> 2) + c * rowsPadded + r] = f[(x >> 2) + r * l + c]!;
     h.gemmNT(T, T, G, l, l, rowsPadded, l);
     return symmetricEigen(Float64Array.from(f.subarray(G >> 2, (G >> 2) + l * l)), l);
   };
@@ -219,7 +237,8 @@ export function lsaInit(corpus: Corpus, kernels: Kernels, table: number, scratch
   const noise = 0.01 / Math.sqrt(d);
   for (let t = 0; t < V; t++) {
     const o = (table >> 2) + t * d;
-    for (let c = 0; c < d; c++) f32[o + c] = f32[o + c]! / rms + (c >= k || f32[o + c] === 0 ? noise * rng.gaussian() : 0);
+    for (let c = 0; c < d; c++)
+      f32[o + c] = f32[o + c]! / rms + (c >= k || f32[o + c] === 0 ? noise * rng.gaussian() : 0);
   }
   const t3 = performance.now();
   return {

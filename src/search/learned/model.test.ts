@@ -14,11 +14,19 @@ import { trainStaticModel, type TrainOptions } from './train.ts';
  * Four topics with their own words, plus words shared by all. Titles draw on the topic's words; abstracts
  * are sentences mixing topic words and shared ones. Written here, deterministic.
  */
-function syntheticCorpus(seed: number, perTopic = 60): { docs: TrainingDoc[]; topicOf: number[]; topicWords: string[][] } {
+function syntheticCorpus(
+  seed: number,
+  perTopic = 60,
+): { docs: TrainingDoc[]; topicOf: number[]; topicWords: string[][] } {
   const rng = new Rng(seed);
   const stems = ['quark', 'graph', 'tumor', 'market'];
-  const topicWords = stems.map((s) => Array.from({ length: 30 }, (_, i) => `${s}${String.fromCharCode(97 + (i % 26))}${Math.floor(i / 26) || ''}`));
-  const shared = Array.from({ length: 40 }, (_, i) => `common${String.fromCharCode(97 + (i % 26))}${Math.floor(i / 26) || ''}`);
+  const topicWords = stems.map((s) =>
+    Array.from({ length: 30 }, (_, i) => `${s}${String.fromCharCode(97 + (i % 26))}${Math.floor(i / 26) || ''}`),
+  );
+  const shared = Array.from(
+    { length: 40 },
+    (_, i) => `common${String.fromCharCode(97 + (i % 26))}${Math.floor(i / 26) || ''}`,
+  );
   const pick = (list: string[]) => list[rng.int(list.length)]!;
   const docs: TrainingDoc[] = [];
   const topicOf: number[] = [];
@@ -37,17 +45,33 @@ function syntheticCorpus(seed: number, perTopic = 60): { docs: TrainingDoc[]; to
   return { docs, topicOf, topicWords };
 }
 
-const FAST: TrainOptions = { dimensions: 32, epochs: 4, batchSize: 32, minCount: 2, lsaSampleSize: 1000, learningRate: 0.02, seed: 7 };
+const FAST: TrainOptions = {
+  dimensions: 32,
+  epochs: 4,
+  batchSize: 32,
+  minCount: 2,
+  lsaSampleSize: 1000,
+  learningRate: 0.02,
+  seed: 7,
+};
 
 const cosine = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i]!, 0);
 
 const sameBytes = (a: Float32Array, b: Float32Array) =>
-  Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
+  Buffer.compare(
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength),
+    Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+  ) === 0;
 
-test('after training, a query of a topic\'s words is closest to that topic\'s papers', async () => {
+test("after training, a query of a topic's words is closest to that topic's papers", async () => {
   const { docs, topicOf, topicWords } = syntheticCorpus(1);
   const phases: string[] = [];
-  const model = await trainStaticModel(docs, { ...FAST, onProgress: (p) => { if (!phases.includes(p.phase)) phases.push(p.phase); } });
+  const model = await trainStaticModel(docs, {
+    ...FAST,
+    onProgress: (p) => {
+      if (!phases.includes(p.phase)) phases.push(p.phase);
+    },
+  });
   assert.deepEqual(phases, ['read', 'vocabulary', 'lsa', 'train']);
   const embedder: Embedder = new StaticEmbedder(model);
   assert.equal(embedder.dimensions, 32);
@@ -55,7 +79,9 @@ test('after training, a query of a topic\'s words is closest to that topic\'s pa
   const vectors = await embedder.embedDocuments(docs.map((d) => `${d.title}. ${d.abstract}`));
   for (let t = 0; t < 4; t++) {
     const query = await embedder.embedQuery(topicWords[t]!.slice(0, 3).join(' '));
-    const scores = vectors.map((v, i) => ({ topic: topicOf[i]!, score: cosine(query, v) })).sort((a, b) => b.score - a.score);
+    const scores = vectors
+      .map((v, i) => ({ topic: topicOf[i]!, score: cosine(query, v) }))
+      .sort((a, b) => b.score - a.score);
     const top20 = scores.slice(0, 20).filter((s) => s.topic === t).length;
     assert.equal(top20, 20, `topic ${t}: ${top20}/20 of the nearest papers are on topic`);
     const mean = (own: boolean) => {
@@ -135,8 +161,18 @@ test('vectors are unit length; unknown words, empty, huge and emoji texts give a
   const { docs, topicWords } = syntheticCorpus(4, 25);
   const embedder = new StaticEmbedder(await trainStaticModel(docs, { ...FAST, epochs: 1 }));
   const known = topicWords[0]!.slice(0, 20).join(' ');
-  const texts = ['', '   ', 'zzzunknown qqqnothing', '🚀🔥🧪', '\u0000', 'the of and', known,
-    `${known} ${'x'.repeat(10_000)}`, `${known} `.repeat(2000).slice(0, 10_000), `${topicWords[1]![0]}-${topicWords[2]![0]}`];
+  const texts = [
+    '',
+    '   ',
+    'zzzunknown qqqnothing',
+    '🚀🔥🧪',
+    '\u0000',
+    'the of and',
+    known,
+    `${known} ${'x'.repeat(10_000)}`,
+    `${known} `.repeat(2000).slice(0, 10_000),
+    `${topicWords[1]![0]}-${topicWords[2]![0]}`,
+  ];
   const vectors = await embedder.embedDocuments(texts);
   vectors.forEach((v, i) => {
     assert.equal(v.length, 32);
@@ -144,8 +180,13 @@ test('vectors are unit length; unknown words, empty, huge and emoji texts give a
     const norm = cosine(v, v);
     assert.ok(norm === 0 || Math.abs(norm - 1) < 1e-5, `text ${i}: |v|² = ${norm}`);
   });
-  for (const i of [0, 1, 2, 3, 4, 5]) assert.ok(vectors[i]!.every((x) => x === 0), `text ${i} should embed as zero`);
-  for (const i of [6, 7, 8, 9]) assert.ok(Math.abs(cosine(vectors[i]!, vectors[i]!) - 1) < 1e-5, `text ${i} should be unit`);
+  for (const i of [0, 1, 2, 3, 4, 5])
+    assert.ok(
+      vectors[i]!.every((x) => x === 0),
+      `text ${i} should embed as zero`,
+    );
+  for (const i of [6, 7, 8, 9])
+    assert.ok(Math.abs(cosine(vectors[i]!, vectors[i]!) - 1) < 1e-5, `text ${i} should be unit`);
   // an unknown compound falls back to its known parts
   assert.ok(embedder.model.explain(texts[9]!).length === 2);
   assert.ok((await embedder.embedQuery('')).every((x) => x === 0));
@@ -159,6 +200,9 @@ test('bad options are refused', async () => {
 test('an empty or tiny corpus trains without crashing', async () => {
   const empty = await trainStaticModel([], { ...FAST });
   assert.ok(empty.embed('anything').every((x) => x === 0));
-  const tiny = await trainStaticModel([{ title: 'one paper', abstract: 'About one paper only. It has two sentences.' }], { ...FAST, minCount: 1 });
+  const tiny = await trainStaticModel(
+    [{ title: 'one paper', abstract: 'About one paper only. It has two sentences.' }],
+    { ...FAST, minCount: 1 },
+  );
   assert.ok(tiny.embed('paper').every(Number.isFinite));
 });

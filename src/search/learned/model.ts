@@ -81,7 +81,13 @@ export class StaticModel {
   private readonly wPtr: number;
   private readonly outPtr: number;
 
-  constructor(vocab: readonly string[], weights: Float32Array, vectors: Float32Array, dimensions: number, meta: ModelMeta) {
+  constructor(
+    vocab: readonly string[],
+    weights: Float32Array,
+    vectors: Float32Array,
+    dimensions: number,
+    meta: ModelMeta,
+  ) {
     if (weights.length !== vocab.length) throw new Error('one weight per word expected');
     if (vectors.length !== vocab.length * dimensions) throw new Error('vectors do not match vocabulary × dimensions');
     if (dimensions % KERNEL_WIDTH !== 0) throw new Error(`dimensions must be a multiple of ${KERNEL_WIDTH}`);
@@ -220,7 +226,8 @@ export class StaticModel {
   static async load(path: string): Promise<StaticModel> {
     assertLittleEndian();
     const buf = await readFile(path);
-    if (buf.length < 12 || buf.toString('latin1', 0, 8) !== MAGIC) throw new Error(`${path}: not a Paperboy static model`);
+    if (buf.length < 12 || buf.toString('latin1', 0, 8) !== MAGIC)
+      throw new Error(`${path}: not a Paperboy static model`);
     const length = buf.readUInt32LE(8);
     if (12 + length > buf.length) throw new Error(`${path}: truncated header`);
     const header = JSON.parse(buf.toString('utf8', 12, 12 + length)) as Header;
@@ -260,15 +267,17 @@ function assertLittleEndian(): void {
 
 function modelHash(model: StaticModel): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify({
-    format: MODEL_FORMAT,
-    version: MODEL_VERSION,
-    tokenizer: TOKENIZER_VERSION,
-    dimensions: model.dimensions,
-    seed: model.meta.seed,
-    config: model.meta.config,
-    corpus: model.meta.corpus,
-  }));
+  h.update(
+    JSON.stringify({
+      format: MODEL_FORMAT,
+      version: MODEL_VERSION,
+      tokenizer: TOKENIZER_VERSION,
+      dimensions: model.dimensions,
+      seed: model.meta.seed,
+      config: model.meta.config,
+      corpus: model.meta.corpus,
+    }),
+  );
   h.update(model.vocab.join('\n'));
   h.update(new Uint8Array(model.weights.buffer, model.weights.byteOffset, model.weights.byteLength));
   h.update(new Uint8Array(model.vectors.buffer, model.vectors.byteOffset, model.vectors.byteLength));

@@ -20,13 +20,17 @@ const ASCII = /^[\x00-\x7f]*$/;
 const MARKS = /\p{M}+/gu;
 
 /** Function words that carry no topic. Kept small: idf weighting handles the rest. */
-export const STOP_WORDS: ReadonlySet<string> = new Set(`a about above after again against all am an and any are as at be
+export const STOP_WORDS: ReadonlySet<string> = new Set(
+  `a about above after again against all am an and any are as at be
 because been before being below between both but by can could did do does doing down during each few for from further had
 has have having he her here hers herself him himself his how i if in into is it its itself just me more most my myself no
 nor not now of off on once only or other our ours ourselves out over own same she should so some such than that the their
 theirs them themselves then there these they this those through to too under until up very was we were what when where
 which while who whom why will with would you your yours yourself yourselves also may might must shall thus hence via
-whether whose upon yet either neither each per within without among onto`.split(/\s+/).filter(Boolean));
+whether whose upon yet either neither each per within without among onto`
+    .split(/\s+/)
+    .filter(Boolean),
+);
 
 /** Lowercase with accents removed; ASCII text takes a fast path. */
 export function foldText(text: string): string {
@@ -70,5 +74,8 @@ const SENTENCE_BREAK = /(?<=[.!?])\s+(?=[^\p{Ll}])/u;
 
 /** Splits an abstract into sentences (a heuristic good enough for training pairs). */
 export function splitSentences(text: string): string[] {
-  return text.split(SENTENCE_BREAK).map((s) => s.trim()).filter((s) => s.length > 0);
+  return text
+    .split(SENTENCE_BREAK)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }

@@ -92,8 +92,11 @@ function resolve(options: TrainOptions): Resolved {
 }
 
 /** Reads and tokenizes papers (an array or an async stream) into a corpus. */
-export async function buildCorpus(docs: AsyncIterable<TrainingDoc> | Iterable<TrainingDoc>, options: VocabularyOptions = {},
-  onProgress?: (p: Progress) => void): Promise<Corpus> {
+export async function buildCorpus(
+  docs: AsyncIterable<TrainingDoc> | Iterable<TrainingDoc>,
+  options: VocabularyOptions = {},
+  onProgress?: (p: Progress) => void,
+): Promise<Corpus> {
   const builder = new CorpusBuilder();
   const total = Array.isArray(docs) ? docs.length : 0;
   for await (const doc of docs) {
@@ -174,8 +177,16 @@ export class Trainer {
     const { V, d, B, Bp } = this;
     const table = V * d * 4;
     const tokenCap = 2 * B * (maxPaper + 1);
-    const bytes = 4 * table + 3 * tokenCap * 4 + 2 * (2 * B * d * 4) + 3 * (B * Bp * 4) + 2 * (d * Bp * 4) + V * 4
-      + 3 * maxPaper * 4 + 2 * d * 4 + 64 * 16;
+    const bytes =
+      4 * table +
+      3 * tokenCap * 4 +
+      2 * (2 * B * d * 4) +
+      3 * (B * Bp * 4) +
+      2 * (d * Bp * 4) +
+      V * 4 +
+      3 * maxPaper * 4 +
+      2 * d * 4 +
+      64 * 16;
     this.kernels = createKernels(bytes + 2 * 2 * B * 4, this.options.kernels, this.options.threads);
     const k = this.kernels;
     this.E = k.alloc(table);
@@ -205,12 +216,20 @@ export class Trainer {
   initLsa(): LsaResult {
     const t = performance.now();
     const o = this.options;
-    this.lsa = lsaInit(this.corpus, this.kernels, this.E, this.M1, {
-      dimensions: this.d,
-      sampleSize: o.lsaSampleSize,
-      powerIterations: o.lsaPowerIterations,
-      oversample: 16,
-    }, this.rng, (done, total) => this.onProgress?.({ phase: 'lsa', done, total }));
+    this.lsa = lsaInit(
+      this.corpus,
+      this.kernels,
+      this.E,
+      this.M1,
+      {
+        dimensions: this.d,
+        sampleSize: o.lsaSampleSize,
+        powerIterations: o.lsaPowerIterations,
+        oversample: 16,
+      },
+      this.rng,
+      (done, total) => this.onProgress?.({ phase: 'lsa', done, total }),
+    );
     this.seconds.lsa = (performance.now() - t) / 1000;
     return this.lsa;
   }
@@ -398,21 +417,40 @@ export class Trainer {
       const bc2 = 1 - beta2 ** this.step;
       const ro = this.rows >> 2;
       for (let q = 0; q < touched.size; q++) i32[ro + q] = touched.ids[q]!;
-      k.adam(this.rows, touched.size, this.E, this.M1, this.M2, this.Gr, d, lr * Math.sqrt(bc2) / bc1, beta1, beta2,
-        1e-8 * Math.sqrt(bc2));
+      k.adam(
+        this.rows,
+        touched.size,
+        this.E,
+        this.M1,
+        this.M2,
+        this.Gr,
+        d,
+        (lr * Math.sqrt(bc2)) / bc1,
+        beta1,
+        beta2,
+        1e-8 * Math.sqrt(bc2),
+      );
       if (learned) {
-        const lrT = o.tokenWeightLearningRate * this.schedule() * Math.sqrt(bc2) / bc1;
+        const lrT = (o.tokenWeightLearningRate * this.schedule() * Math.sqrt(bc2)) / bc1;
         for (let q = 0; q < touched.size; q++) {
           const id = touched.ids[q]!;
           const g = this.thetaGrad[id]!;
           this.thetaGrad[id] = 0;
-          const m = (this.thetaM1[id] = beta1 * this.thetaM1[id]! + (1 - beta1) * g);
-          const v = (this.thetaM2[id] = beta2 * this.thetaM2[id]! + (1 - beta2) * g * g);
+          const m = beta1 * this.thetaM1[id]! + (1 - beta1) * g;
+          const v = beta2 * this.thetaM2[id]! + (1 - beta2) * g * g;
+          this.thetaM1[id] = m;
+          this.thetaM2[id] = v;
           this.theta[id] = this.theta[id]! - (lrT * m) / (Math.sqrt(v) + 1e-8 * Math.sqrt(bc2));
         }
       }
       if ((b & 15) === 15 || b === batches - 1) {
-        this.onProgress?.({ phase: 'train', done: b + 1, total: batches, loss: lossSum / lossCount, epoch: this.epochsDone + 1 });
+        this.onProgress?.({
+          phase: 'train',
+          done: b + 1,
+          total: batches,
+          loss: lossSum / lossCount,
+          epoch: this.epochsDone + 1,
+        });
       }
     }
     this.epochsDone++;
@@ -433,8 +471,15 @@ export class Trainer {
    * e = exp(z − rowMax_i), the column softmax is e·exp(rowMax_i − g) / Σ_i e·exp(rowMax_i − g) for the
    * global max g (no overflow for τ ≥ 0.005, as |z| ≤ 1/τ).
    */
-  private infoNce(n: number, paper: Int32Array, e: Float64Array, rowSum: Float64Array, colSum: Float64Array,
-    rowMax: Float64Array, rowScale: Float64Array): number {
+  private infoNce(
+    n: number,
+    paper: Int32Array,
+    e: Float64Array,
+    rowSum: Float64Array,
+    colSum: Float64Array,
+    rowMax: Float64Array,
+    rowScale: Float64Array,
+  ): number {
     const { f32 } = this.kernels;
     const Bp = this.Bp;
     const invTau = 1 / this.options.temperature;
@@ -545,10 +590,16 @@ export class Trainer {
     return new StaticModel(vocab, weights, vectors, d, {
       seed: o.seed,
       config,
-      corpus: { documents: this.corpus.nDocs, heldOut: this.corpus.holdout.reduce((a, b) => a + b, 0), fingerprint: this.corpus.fingerprint },
+      corpus: {
+        documents: this.corpus.nDocs,
+        heldOut: this.corpus.holdout.reduce((a, b) => a + b, 0),
+        fingerprint: this.corpus.fingerprint,
+      },
       stats: {
         seconds: { ...this.seconds },
-        lsa: this.lsa ? { sampleSize: this.lsa.sampleSize, sampledTerms: this.lsa.sampledTerms, seconds: this.lsa.seconds } : null,
+        lsa: this.lsa
+          ? { sampleSize: this.lsa.sampleSize, sampledTerms: this.lsa.sampledTerms, seconds: this.lsa.seconds }
+          : null,
         epochs: this.epochStats.map((e) => ({ ...e })),
         ...stats,
       },
@@ -560,7 +611,10 @@ export class Trainer {
  * Trains a static model on papers: vocabulary, LSA initialisation, `epochs` of contrastive training.
  * Deterministic for a given seed, corpus (in any order) and kernel kind.
  */
-export async function trainStaticModel(docs: AsyncIterable<TrainingDoc> | Iterable<TrainingDoc>, options: TrainOptions = {}): Promise<StaticModel> {
+export async function trainStaticModel(
+  docs: AsyncIterable<TrainingDoc> | Iterable<TrainingDoc>,
+  options: TrainOptions = {},
+): Promise<StaticModel> {
   const t0 = performance.now();
   const corpus = await buildCorpus(docs, options, options.onProgress);
   const t1 = performance.now();

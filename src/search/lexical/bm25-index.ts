@@ -48,7 +48,12 @@ export function documentTerms(document: AnalyzedDocument): DocumentTerms {
       if (tf[f]! < 255) tf[f]!++;
     }
   });
-  return { doc: document.doc, id: document.id, lengths: [document.title.length, document.authors.length, document.abstract.length], terms };
+  return {
+    doc: document.doc,
+    id: document.id,
+    lengths: [document.title.length, document.authors.length, document.abstract.length],
+    terms,
+  };
 }
 
 export interface Hit {
@@ -118,8 +123,14 @@ export class Bm25Index {
   readonly #parameters: Bm25Parameters;
 
   private constructor(
-    vocabulary: Map<string, number>, offsets: Uint32Array, postingDocs: Uint32Array, postingTf: Uint8Array,
-    lengths: Uint16Array, ids: (string | undefined)[], documentCount: number, avgLength: [number, number, number],
+    vocabulary: Map<string, number>,
+    offsets: Uint32Array,
+    postingDocs: Uint32Array,
+    postingTf: Uint8Array,
+    lengths: Uint16Array,
+    ids: (string | undefined)[],
+    documentCount: number,
+    avgLength: [number, number, number],
     parameters: Bm25Parameters,
   ) {
     this.#vocabulary = vocabulary;
@@ -143,12 +154,27 @@ export class Bm25Index {
 
   /** Used by Bm25Builder only. */
   static fromParts(parts: {
-    vocabulary: Map<string, number>; offsets: Uint32Array; postingDocs: Uint32Array; postingTf: Uint8Array;
-    lengths: Uint16Array; ids: (string | undefined)[]; documentCount: number; avgLength: [number, number, number];
+    vocabulary: Map<string, number>;
+    offsets: Uint32Array;
+    postingDocs: Uint32Array;
+    postingTf: Uint8Array;
+    lengths: Uint16Array;
+    ids: (string | undefined)[];
+    documentCount: number;
+    avgLength: [number, number, number];
     parameters: Bm25Parameters;
   }): Bm25Index {
-    return new Bm25Index(parts.vocabulary, parts.offsets, parts.postingDocs, parts.postingTf, parts.lengths, parts.ids,
-      parts.documentCount, parts.avgLength, parts.parameters);
+    return new Bm25Index(
+      parts.vocabulary,
+      parts.offsets,
+      parts.postingDocs,
+      parts.postingTf,
+      parts.lengths,
+      parts.ids,
+      parts.documentCount,
+      parts.avgLength,
+      parts.parameters,
+    );
   }
 
   documentFrequency(term: string): number {
@@ -172,8 +198,9 @@ export class Bm25Index {
   documentsWithAll(terms: readonly string[]): number[] {
     const lists = [...new Set(terms)].map((term) => this.#vocabulary.get(term));
     if (lists.length === 0 || lists.some((t) => t === undefined)) return [];
-    const ranges = (lists as number[]).map((t) => [this.#offsets[t]!, this.#offsets[t + 1]!] as const)
-      .sort((a, b) => (a[1] - a[0]) - (b[1] - b[0]));
+    const ranges = (lists as number[])
+      .map((t) => [this.#offsets[t]!, this.#offsets[t + 1]!] as const)
+      .sort((a, b) => a[1] - a[0] - (b[1] - b[0]));
     const [first, ...rest] = ranges;
     const cursors = rest.map(([start]) => start);
     const result: number[] = [];
@@ -228,7 +255,10 @@ export class Bm25Index {
     if (this.#normsFor === key) return this.#norms;
     const { k1, b } = this.#parameters;
     const l = this.#lengths;
-    const avg = Math.max(1e-9, weights.title * this.#avgLength[0] + weights.authors * this.#avgLength[1] + weights.abstract * this.#avgLength[2]);
+    const avg = Math.max(
+      1e-9,
+      weights.title * this.#avgLength[0] + weights.authors * this.#avgLength[1] + weights.abstract * this.#avgLength[2],
+    );
     const norms = new Float32Array(this.#ids.length);
     for (let doc = 0; doc < norms.length; doc++) {
       const dl = weights.title * l[doc * 3]! + weights.authors * l[doc * 3 + 1]! + weights.abstract * l[doc * 3 + 2]!;
@@ -255,10 +285,12 @@ export class Bm25Index {
     const wt = weights.title;
     const wa = weights.authors;
     const wb = weights.abstract;
-    const known = terms.flatMap((term) => {
-      const t = this.#vocabulary.get(term);
-      return t === undefined ? [] : [{ t, boost: this.idf(term) * (k1 + 1) }];
-    }).sort((a, b) => b.boost - a.boost);
+    const known = terms
+      .flatMap((term) => {
+        const t = this.#vocabulary.get(term);
+        return t === undefined ? [] : [{ t, boost: this.idf(term) * (k1 + 1) }];
+      })
+      .sort((a, b) => b.boost - a.boost);
     // No term adds more than its boost (tf / (tf + norm) < 1): what the remaining terms can add at most.
     let remaining = known.reduce((sum, term) => sum + term.boost, 0);
     // The k-th best score so far, taken once, before the first common term: scores only grow, so it stays a
@@ -284,12 +316,12 @@ export class Bm25Index {
     }
   }
 
-
   /** Scores one document not in the postings (a recent change) with this index's statistics. */
   scoreDocument(d: DocumentTerms, terms: readonly string[], weights: FieldWeights): number {
     const { k1, b } = this.#parameters;
     const dl = weights.title * d.lengths[0] + weights.authors * d.lengths[1] + weights.abstract * d.lengths[2];
-    const avg = weights.title * this.#avgLength[0] + weights.authors * this.#avgLength[1] + weights.abstract * this.#avgLength[2];
+    const avg =
+      weights.title * this.#avgLength[0] + weights.authors * this.#avgLength[1] + weights.abstract * this.#avgLength[2];
     const norm = k1 * (1 - b + (b * dl) / Math.max(avg, 1e-9));
     let score = 0;
     for (const term of terms) {
@@ -319,7 +351,13 @@ export class Bm25Builder {
   readonly #parameters: Bm25Parameters;
   readonly #vocabulary = new Map<string, number>();
   readonly #df: number[] = [];
-  readonly #documents: { doc: number; id: string; termIds: Uint32Array; tf: Uint8Array; lengths: [number, number, number] }[] = [];
+  readonly #documents: {
+    doc: number;
+    id: string;
+    termIds: Uint32Array;
+    tf: Uint8Array;
+    lengths: [number, number, number];
+  }[] = [];
 
   constructor(parameters: Bm25Parameters = DEFAULT_BM25) {
     this.#parameters = parameters;
@@ -426,8 +464,15 @@ export class Bm25Builder {
     }
     const n = Math.max(1, documents.length);
     return Bm25Index.fromParts({
-      vocabulary: this.#vocabulary, offsets, postingDocs, postingTf, lengths, ids, documentCount: documents.length,
-      avgLength: [total[0] / n, total[1] / n, total[2] / n], parameters: this.#parameters,
+      vocabulary: this.#vocabulary,
+      offsets,
+      postingDocs,
+      postingTf,
+      lengths,
+      ids,
+      documentCount: documents.length,
+      avgLength: [total[0] / n, total[1] / n, total[2] / n],
+      parameters: this.#parameters,
     });
   }
 }

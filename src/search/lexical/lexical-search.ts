@@ -50,7 +50,13 @@ export class LexicalSearch {
       await this.warmUp();
     }
     const dataVersion = await this.#caughtUp();
-    return this.#index.search(query, await source.allowed(filters), await this.#hiddenDocs(dataVersion), weights, limit);
+    return this.#index.search(
+      query,
+      await source.allowed(filters),
+      await this.#hiddenDocs(dataVersion),
+      weights,
+      limit,
+    );
   }
 
   /** Every paper that matches a query and passes the filters, best first: the exact match set. */

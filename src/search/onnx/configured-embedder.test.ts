@@ -5,7 +5,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../config.ts';
-import { loadConfiguredEmbedder, parseEmbedderChoice, readEmbedderChoice, saveEmbedderChoice, EMBEDDER_CHOICE_FILE } from './configured-embedder.ts';
+import {
+  loadConfiguredEmbedder,
+  parseEmbedderChoice,
+  readEmbedderChoice,
+  saveEmbedderChoice,
+  EMBEDDER_CHOICE_FILE,
+} from './configured-embedder.ts';
 import { writeTinyModel } from '../../../test/tiny-model.ts';
 
 let modelDir: string;
@@ -25,11 +31,19 @@ test('EMBEDDER values: learned, onnx:absolute path, onnx:name of a pulled folder
 });
 
 test('the environment wins over `model use`, which wins over the default', async () => {
-  assert.deepEqual(await readEmbedderChoice({ modelDir, embedder: null }), { choice: { kind: 'learned' }, source: 'default' });
+  assert.deepEqual(await readEmbedderChoice({ modelDir, embedder: null }), {
+    choice: { kind: 'learned' },
+    source: 'default',
+  });
   await saveEmbedderChoice(modelDir, { kind: 'onnx', path: modelFolder });
   const file = join(modelDir, EMBEDDER_CHOICE_FILE);
-  assert.deepEqual(await readEmbedderChoice({ modelDir, embedder: null }), { choice: { kind: 'onnx', path: modelFolder }, source: file });
-  assert.deepEqual((await readEmbedderChoice(loadConfig({ MODEL_DIR: modelDir, EMBEDDER: 'learned' }))).choice, { kind: 'learned' });
+  assert.deepEqual(await readEmbedderChoice({ modelDir, embedder: null }), {
+    choice: { kind: 'onnx', path: modelFolder },
+    source: file,
+  });
+  assert.deepEqual((await readEmbedderChoice(loadConfig({ MODEL_DIR: modelDir, EMBEDDER: 'learned' }))).choice, {
+    kind: 'learned',
+  });
   assert.deepEqual((await readEmbedderChoice({ modelDir, embedder: 'learned' })).choice, { kind: 'learned' });
   await saveEmbedderChoice(modelDir, { kind: 'learned' });
   assert.equal(existsSync(file), false);
@@ -48,5 +62,8 @@ test('loadConfiguredEmbedder: null for the learned model, the ONNX embedder when
   } finally {
     await embedder.close();
   }
-  await assert.rejects(loadConfiguredEmbedder({ modelDir, embedder: 'onnx:/no/such/model' }), /chosen by EMBEDDER \(\/no\/such\/model\) cannot be loaded: .*no config\.json/);
+  await assert.rejects(
+    loadConfiguredEmbedder({ modelDir, embedder: 'onnx:/no/such/model' }),
+    /chosen by EMBEDDER \(\/no\/such\/model\) cannot be loaded: .*no config\.json/,
+  );
 });

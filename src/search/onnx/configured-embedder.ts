@@ -40,7 +40,8 @@ export function parseEmbedderChoice(value: string, modelDir: string): EmbedderCh
   const text = value.trim();
   if (text === 'learned') return { kind: 'learned' };
   const match = /^onnx:(.+)$/.exec(text);
-  if (!match) throw new EmbedderChoiceError(`EMBEDDER: "${value}" is neither "learned" nor "onnx:PATH" (a model folder)`);
+  if (!match)
+    throw new EmbedderChoiceError(`EMBEDDER: "${value}" is neither "learned" nor "onnx:PATH" (a model folder)`);
   return { kind: 'onnx', path: resolveModelFolder(match[1]!, modelDir) };
 }
 
@@ -55,7 +56,8 @@ export function formatEmbedderChoice(choice: EmbedderChoice): string {
 }
 
 export async function readEmbedderChoice(settings: EmbedderSettings): Promise<ResolvedChoice> {
-  if (settings.embedder) return { choice: parseEmbedderChoice(settings.embedder, settings.modelDir), source: 'EMBEDDER' };
+  if (settings.embedder)
+    return { choice: parseEmbedderChoice(settings.embedder, settings.modelDir), source: 'EMBEDDER' };
   const file = join(settings.modelDir, EMBEDDER_CHOICE_FILE);
   let text: string;
   try {
@@ -67,7 +69,9 @@ export async function readEmbedderChoice(settings: EmbedderSettings): Promise<Re
   try {
     parsed = choiceFileSchema.parse(JSON.parse(text));
   } catch (error) {
-    throw new EmbedderChoiceError(`${file}: not {"embedder": "learned" | "onnx:PATH"} (${(error as Error).message.split('\n')[0]})`);
+    throw new EmbedderChoiceError(
+      `${file}: not {"embedder": "learned" | "onnx:PATH"} (${(error as Error).message.split('\n')[0]})`,
+    );
   }
   return { choice: parseEmbedderChoice(parsed.embedder, settings.modelDir), source: file };
 }
@@ -89,7 +93,10 @@ export async function saveEmbedderChoice(modelDir: string, choice: EmbedderChoic
  * folder cannot be loaded: a configured model that silently falls back would make every search different
  * from what the operator chose.
  */
-export async function loadConfiguredEmbedder(settings: EmbedderSettings, options: OnnxEmbedderOptions = {}): Promise<OnnxEmbedder | null> {
+export async function loadConfiguredEmbedder(
+  settings: EmbedderSettings,
+  options: OnnxEmbedderOptions = {},
+): Promise<OnnxEmbedder | null> {
   const { choice, source } = await readEmbedderChoice(settings);
   if (choice.kind === 'learned') return null;
   try {
@@ -97,6 +104,8 @@ export async function loadConfiguredEmbedder(settings: EmbedderSettings, options
     const { OnnxEmbedder } = await import('./onnx-embedder.ts');
     return await OnnxEmbedder.load(choice.path, options);
   } catch (error) {
-    throw new EmbedderChoiceError(`the ONNX model chosen by ${source} (${choice.path}) cannot be loaded: ${(error as Error).message}`);
+    throw new EmbedderChoiceError(
+      `the ONNX model chosen by ${source} (${choice.path}) cannot be loaded: ${(error as Error).message}`,
+    );
   }
 }

@@ -24,9 +24,14 @@ let endpoint: string;
 /** Runs the CLI without blocking this process (the stand-in hub answers from it). */
 function paperboy(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(NODE, [CLI, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, encoding: 'utf8' }, (error, stdout, stderr) => {
-      resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      NODE,
+      [CLI, ...args],
+      { cwd: REPO_ROOT, env: { ...process.env, ...env }, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -35,9 +40,14 @@ before(async () => {
   const hub = join(root, 'hub', 'tiny-e5');
   await writeTinyModel(hub);
   server = createServer((request, response) => {
-    const match = /^\/test\/tiny-e5\/resolve\/main\/(.+)$/.exec(new URL(request.url ?? '/', 'http://localhost').pathname);
+    const match = /^\/test\/tiny-e5\/resolve\/main\/(.+)$/.exec(
+      new URL(request.url ?? '/', 'http://localhost').pathname,
+    );
     if (!match || match[1]!.includes('..')) return void response.writeHead(404).end();
-    readFile(join(hub, match[1]!)).then((bytes) => response.writeHead(200).end(bytes), () => response.writeHead(404).end());
+    readFile(join(hub, match[1]!)).then(
+      (bytes) => response.writeHead(200).end(bytes),
+      () => response.writeHead(404).end(),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -65,7 +75,9 @@ test('model pull, then model use embeds every paper, and model status shows it',
   assert.match(used.stdout, /model: onnx\/tiny-e5@[0-9a-f]{10}\ndimensions: 32\n/);
   const embedded = Number(/papers embedded: (\d+)/.exec(used.stdout)?.[1]);
   assert.ok(embedded > 0);
-  assert.deepEqual(JSON.parse(await readFile(join(root, 'models', 'embedder.json'), 'utf8')), { embedder: `onnx:${folder}` });
+  assert.deepEqual(JSON.parse(await readFile(join(root, 'models', 'embedder.json'), 'utf8')), {
+    embedder: `onnx:${folder}`,
+  });
 
   const status = await paperboy(['model', 'status']);
   assert.equal(status.status, 0, status.stderr);
@@ -83,7 +95,15 @@ test('model pull without access to the hub exits 1 with the clear message; model
   await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
   const port = (closed.address() as AddressInfo).port;
   await new Promise((resolve) => closed.close(resolve));
-  const offline = await paperboy(['model', 'pull', 'Xenova/bge-small-en-v1.5', '--endpoint', `http://127.0.0.1:${port}`, '--dir', join(root, 'offline')]);
+  const offline = await paperboy([
+    'model',
+    'pull',
+    'Xenova/bge-small-en-v1.5',
+    '--endpoint',
+    `http://127.0.0.1:${port}`,
+    '--dir',
+    join(root, 'offline'),
+  ]);
   assert.equal(offline.status, 1);
   assert.match(offline.stderr, /cannot reach .*ECONNREFUSED/);
   assert.match(offline.stderr, /bring its folder in by hand/);

@@ -45,13 +45,23 @@ export class ModelPullError extends Error {}
 
 /** Files a sentence-transformer folder can use; the model file is looked up separately. */
 const REQUIRED_FILES = ['config.json', 'tokenizer.json'];
-const OPTIONAL_FILES = ['tokenizer_config.json', 'special_tokens_map.json', 'config_sentence_transformers.json', 'modules.json', '1_Pooling/config.json'];
-const MODEL_FILES = { full: ['onnx/model.onnx', 'model.onnx'], quantized: ['onnx/model_quantized.onnx', 'model_quantized.onnx'] };
+const OPTIONAL_FILES = [
+  'tokenizer_config.json',
+  'special_tokens_map.json',
+  'config_sentence_transformers.json',
+  'modules.json',
+  '1_Pooling/config.json',
+];
+const MODEL_FILES = {
+  full: ['onnx/model.onnx', 'model.onnx'],
+  quantized: ['onnx/model_quantized.onnx', 'model_quantized.onnx'],
+};
 
 const REPO_NAME = /^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/;
 
 export async function pullModel(options: PullOptions): Promise<PullResult> {
-  if (!REPO_NAME.test(options.repo)) throw new ModelPullError(`"${options.repo}" is not a repository name like Xenova/bge-small-en-v1.5`);
+  if (!REPO_NAME.test(options.repo))
+    throw new ModelPullError(`"${options.repo}" is not a repository name like Xenova/bge-small-en-v1.5`);
   const endpoint = (options.endpoint ?? DEFAULT_HUB_ENDPOINT).replace(/\/+$/, '');
   const revision = options.revision ?? 'main';
   const token = options.token;
@@ -75,7 +85,9 @@ export async function pullModel(options: PullOptions): Promise<PullResult> {
     try {
       response = await fetch(url, { headers, redirect: 'follow', signal: controller.signal });
     } catch (error) {
-      throw new ModelPullError(unreachableMessage({ repo: options.repo, endpoint, url, cause: describeCause(error), target }));
+      throw new ModelPullError(
+        unreachableMessage({ repo: options.repo, endpoint, url, cause: describeCause(error), target }),
+      );
     } finally {
       clearTimeout(timer);
     }
@@ -85,7 +97,9 @@ export async function pullModel(options: PullOptions): Promise<PullResult> {
     }
     if (response.status === 401 || response.status === 403) {
       await response.body?.cancel();
-      throw new ModelPullError(`${url}: HTTP ${response.status}: the repository is gated or private${token ? ' and HF_TOKEN does not open it' : ': set HF_TOKEN to a token that may read it'}`);
+      throw new ModelPullError(
+        `${url}: HTTP ${response.status}: the repository is gated or private${token ? ' and HF_TOKEN does not open it' : ': set HF_TOKEN to a token that may read it'}`,
+      );
     }
     if (!response.ok || !response.body) {
       await response.body?.cancel();
@@ -97,8 +111,10 @@ export async function pullModel(options: PullOptions): Promise<PullResult> {
   // The first request doubles as the connectivity check, before anything is written.
   const config = await get('config.json');
   if (!config) {
-    throw new ModelPullError(`${fileUrl('config.json')}: not found (HTTP 404): check the repository name and revision; ONNX exports of `
-      + 'sentence-transformers are published under e.g. Xenova/ or onnx-community/ (Xenova/bge-small-en-v1.5, Xenova/all-MiniLM-L6-v2)');
+    throw new ModelPullError(
+      `${fileUrl('config.json')}: not found (HTTP 404): check the repository name and revision; ONNX exports of ` +
+        'sentence-transformers are published under e.g. Xenova/ or onnx-community/ (Xenova/bge-small-en-v1.5, Xenova/all-MiniLM-L6-v2)',
+    );
   }
 
   await mkdir(parent, { recursive: true });
@@ -108,20 +124,28 @@ export async function pullModel(options: PullOptions): Promise<PullResult> {
     await mkdir(partial);
     const save = async (file: string, response: Response) => {
       // A compressed body's length is not the file's: fetch decompresses it.
-      const declared = response.headers.get('content-encoding') ? NaN : Number(response.headers.get('content-length') ?? NaN);
+      const declared = response.headers.get('content-encoding')
+        ? NaN
+        : Number(response.headers.get('content-length') ?? NaN);
       const bytes = Number.isFinite(declared) && declared > 0 ? declared : null;
       progress({ type: 'start', file, bytes });
       const path = join(partial, file);
       await mkdir(dirname(path), { recursive: true });
-      const received = await download(response, path, timeoutMs, (n) => progress({ type: 'data', file, received: n, bytes }));
-      if (bytes !== null && received !== bytes) throw new ModelPullError(`${fileUrl(file)}: got ${received} of ${bytes} bytes`);
+      const received = await download(response, path, timeoutMs, (n) =>
+        progress({ type: 'data', file, received: n, bytes }),
+      );
+      if (bytes !== null && received !== bytes)
+        throw new ModelPullError(`${fileUrl(file)}: got ${received} of ${bytes} bytes`);
       files.push({ path: file, bytes: received });
       progress({ type: 'done', file, bytes: received });
     };
     await save('config.json', config);
     for (const file of REQUIRED_FILES.slice(1)) {
       const response = await get(file);
-      if (!response) throw new ModelPullError(`${fileUrl(file)}: not found (HTTP 404): this repository has no ${file}, which Paperboy needs to tokenize text`);
+      if (!response)
+        throw new ModelPullError(
+          `${fileUrl(file)}: not found (HTTP 404): this repository has no ${file}, which Paperboy needs to tokenize text`,
+        );
       await save(file, response);
     }
     for (const file of OPTIONAL_FILES) {
@@ -137,7 +161,10 @@ export async function pullModel(options: PullOptions): Promise<PullResult> {
       model = file;
       break;
     }
-    if (!model) throw new ModelPullError(`${options.repo} has no ONNX export (tried ${candidates.join(', ')}): pick a repository with an onnx/ folder, e.g. Xenova/bge-small-en-v1.5`);
+    if (!model)
+      throw new ModelPullError(
+        `${options.repo} has no ONNX export (tried ${candidates.join(', ')}): pick a repository with an onnx/ folder, e.g. Xenova/bge-small-en-v1.5`,
+      );
     // Models over 2 GB keep their weights beside the graph.
     const external = await get(`${model}_data`);
     if (external) await save(`${model}_data`, external);
@@ -155,38 +182,58 @@ export async function pullModel(options: PullOptions): Promise<PullResult> {
 }
 
 /** Streams a response body to a file; a body that stalls longer than timeoutMs is abandoned. */
-async function download(response: Response, path: string, timeoutMs: number, onData: (received: number) => void): Promise<number> {
+async function download(
+  response: Response,
+  path: string,
+  timeoutMs: number,
+  onData: (received: number) => void,
+): Promise<number> {
   let received = 0;
   let timer: NodeJS.Timeout | undefined;
   const body = Readable.fromWeb(response.body! as import('node:stream/web').ReadableStream<Uint8Array>);
   const arm = () => {
     clearTimeout(timer);
-    timer = setTimeout(() => body.destroy(new ModelPullError(`${response.url}: the download stalled for ${timeoutMs / 1000} s`)), timeoutMs);
+    timer = setTimeout(
+      () => body.destroy(new ModelPullError(`${response.url}: the download stalled for ${timeoutMs / 1000} s`)),
+      timeoutMs,
+    );
   };
   arm();
   let lastReport = 0;
   try {
-    await pipeline(body, async function* (source: AsyncIterable<Buffer>) {
-      for await (const chunk of source) {
-        received += chunk.length;
-        arm();
-        if (received - lastReport >= 4 << 20) {
-          lastReport = received;
-          onData(received);
+    await pipeline(
+      body,
+      async function* (source: AsyncIterable<Buffer>) {
+        for await (const chunk of source) {
+          received += chunk.length;
+          arm();
+          if (received - lastReport >= 4 << 20) {
+            lastReport = received;
+            onData(received);
+          }
+          yield chunk;
         }
-        yield chunk;
-      }
-    }, createWriteStream(path));
+      },
+      createWriteStream(path),
+    );
   } catch (error) {
     if (error instanceof ModelPullError) throw error;
-    throw new ModelPullError(`${response.url}: the download broke off after ${received} bytes: ${describeCause(error)}`);
+    throw new ModelPullError(
+      `${response.url}: the download broke off after ${received} bytes: ${describeCause(error)}`,
+    );
   } finally {
     clearTimeout(timer);
   }
   return received;
 }
 
-function unreachableMessage(at: { repo: string; endpoint: string; url: string; cause: string; target: string }): string {
+function unreachableMessage(at: {
+  repo: string;
+  endpoint: string;
+  url: string;
+  cause: string;
+  target: string;
+}): string {
   return [
     `cannot reach ${at.endpoint}: GET ${at.url} failed (${at.cause}).`,
     'This machine seems to have no access to the model hub; nothing was written.',
@@ -203,7 +250,8 @@ function describeCause(error: unknown): string {
   let current: unknown = error;
   while (current instanceof Error && seen.length < 4) {
     const code = (current as { code?: unknown }).code;
-    const text = typeof code === 'string' && !current.message.includes(code) ? `${code}: ${current.message}` : current.message;
+    const text =
+      typeof code === 'string' && !current.message.includes(code) ? `${code}: ${current.message}` : current.message;
     if (text && !seen.includes(text) && text !== 'fetch failed') seen.push(text);
     current = current.cause;
   }

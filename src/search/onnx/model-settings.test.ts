@@ -30,7 +30,10 @@ test('model families are recognised by name', () => {
 test('the name in config.json counts when the folder name says nothing', async () => {
   const dir = join(root, 'my-model');
   await writeTinyModel(dir);
-  await writeFile(join(dir, 'config.json'), JSON.stringify({ model_type: 'bert', _name_or_path: 'intfloat/e5-small-v2' }));
+  await writeFile(
+    join(dir, 'config.json'),
+    JSON.stringify({ model_type: 'bert', _name_or_path: 'intfloat/e5-small-v2' }),
+  );
   const settings = resolveModelSettings(dir);
   assert.equal(settings.queryPrefix, 'query: ');
   assert.equal(settings.source, 'family e5');
@@ -40,23 +43,36 @@ test('sentence-transformers files beat the family table, paperboy.json beats bot
   const dir = join(root, 'bge-like');
   await writeTinyModel(dir);
   await mkdir(join(dir, '1_Pooling'));
-  await writeFile(join(dir, '1_Pooling', 'config.json'), JSON.stringify({ pooling_mode_cls_token: false, pooling_mode_mean_tokens: true }));
-  await writeFile(join(dir, 'config_sentence_transformers.json'), JSON.stringify({ prompts: { query: 'Q: ', document: 'D: ' } }));
+  await writeFile(
+    join(dir, '1_Pooling', 'config.json'),
+    JSON.stringify({ pooling_mode_cls_token: false, pooling_mode_mean_tokens: true }),
+  );
+  await writeFile(
+    join(dir, 'config_sentence_transformers.json'),
+    JSON.stringify({ prompts: { query: 'Q: ', document: 'D: ' } }),
+  );
   let settings = resolveModelSettings(dir);
   assert.deepEqual([settings.pooling, settings.queryPrefix, settings.documentPrefix], ['mean', 'Q: ', 'D: ']);
   await writeFile(join(dir, 'paperboy.json'), JSON.stringify({ documentPrefix: '', batchSize: 4, threads: 1 }));
   settings = resolveModelSettings(dir);
-  assert.deepEqual([settings.queryPrefix, settings.documentPrefix, settings.batchSize, settings.threads], ['Q: ', '', 4, 1]);
-  assert.equal(settings.source, 'family bge + 1_Pooling/config.json + config_sentence_transformers.json + paperboy.json');
+  assert.deepEqual(
+    [settings.queryPrefix, settings.documentPrefix, settings.batchSize, settings.threads],
+    ['Q: ', '', 4, 1],
+  );
+  assert.equal(
+    settings.source,
+    'family bge + 1_Pooling/config.json + config_sentence_transformers.json + paperboy.json',
+  );
 });
 
 test('max tokens: tokenizer limit, else position embeddings (less two for RoBERTa), capped at 512', async () => {
   const dir = join(root, 'lengths');
   await writeTinyModel(dir);
-  const write = (tokenizerConfig: object, config: object) => Promise.all([
-    writeFile(join(dir, 'tokenizer_config.json'), JSON.stringify(tokenizerConfig)),
-    writeFile(join(dir, 'config.json'), JSON.stringify(config)),
-  ]);
+  const write = (tokenizerConfig: object, config: object) =>
+    Promise.all([
+      writeFile(join(dir, 'tokenizer_config.json'), JSON.stringify(tokenizerConfig)),
+      writeFile(join(dir, 'config.json'), JSON.stringify(config)),
+    ]);
   await write({ model_max_length: 256 }, { max_position_embeddings: 512 });
   assert.equal(resolveModelSettings(dir).maxTokens, 256);
   await write({ model_max_length: 1e30 }, { model_type: 'xlm-roberta', max_position_embeddings: 514 });

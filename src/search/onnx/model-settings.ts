@@ -43,12 +43,36 @@ interface Family {
 
 /** Model families whose model cards ask for prefixes or CLS pooling. More specific rows come first. */
 export const MODEL_FAMILIES: readonly Family[] = [
-  { name: 'e5', match: /(^|[/_-])(multilingual-)?e5([_-]|$)/i, pooling: 'mean', queryPrefix: 'query: ', documentPrefix: 'passage: ' },
+  {
+    name: 'e5',
+    match: /(^|[/_-])(multilingual-)?e5([_-]|$)/i,
+    pooling: 'mean',
+    queryPrefix: 'query: ',
+    documentPrefix: 'passage: ',
+  },
   { name: 'bge-m3', match: /(^|[/_-])bge-m3([_-]|$)/i, pooling: 'cls', queryPrefix: '', documentPrefix: '' },
-  { name: 'bge-zh', match: /(^|[/_-])bge-.*-zh([_-]|$)/i, pooling: 'cls', queryPrefix: '为这个句子生成表示以用于检索相关文章：', documentPrefix: '' },
+  {
+    name: 'bge-zh',
+    match: /(^|[/_-])bge-.*-zh([_-]|$)/i,
+    pooling: 'cls',
+    queryPrefix: '为这个句子生成表示以用于检索相关文章：',
+    documentPrefix: '',
+  },
   { name: 'bge', match: /(^|[/_-])bge[_-]/i, pooling: 'cls', queryPrefix: BGE_EN_INSTRUCTION, documentPrefix: '' },
-  { name: 'mxbai-embed', match: /(^|[/_-])mxbai-embed-/i, pooling: 'cls', queryPrefix: BGE_EN_INSTRUCTION, documentPrefix: '' },
-  { name: 'nomic-embed-text', match: /(^|[/_-])nomic-embed-text/i, pooling: 'mean', queryPrefix: 'search_query: ', documentPrefix: 'search_document: ' },
+  {
+    name: 'mxbai-embed',
+    match: /(^|[/_-])mxbai-embed-/i,
+    pooling: 'cls',
+    queryPrefix: BGE_EN_INSTRUCTION,
+    documentPrefix: '',
+  },
+  {
+    name: 'nomic-embed-text',
+    match: /(^|[/_-])nomic-embed-text/i,
+    pooling: 'mean',
+    queryPrefix: 'search_query: ',
+    documentPrefix: 'search_document: ',
+  },
   { name: 'specter2', match: /(^|[/_-])specter2/i, pooling: 'cls', queryPrefix: '', documentPrefix: '' },
 ];
 
@@ -91,7 +115,10 @@ export function familyOf(name: string): Family | null {
 /** Resolves the settings of the model folder `dir` (which must hold config.json and tokenizer.json). */
 export function resolveModelSettings(dir: string): ModelSettings {
   for (const required of ['config.json', 'tokenizer.json']) {
-    if (!existsSync(join(dir, required))) throw new ModelFolderError(`${dir}: no ${required} (a model folder needs config.json, tokenizer.json and onnx/model.onnx)`);
+    if (!existsSync(join(dir, required)))
+      throw new ModelFolderError(
+        `${dir}: no ${required} (a model folder needs config.json, tokenizer.json and onnx/model.onnx)`,
+      );
   }
   const config = readJson(dir, 'config.json')!;
   const tokenizerConfig = readJson(dir, 'tokenizer_config.json') ?? {};

@@ -46,7 +46,7 @@ describe('OnnxEmbedder on a tiny model', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  test('id names the folder and a hash; dimensions are the model\'s', () => {
+  test("id names the folder and a hash; dimensions are the model's", () => {
     assert.match(e5.id, /^onnx\/tiny-e5@[0-9a-f]{10}$/);
     assert.match(plain.id, /^onnx\/tiny-plain@[0-9a-f]{10}$/);
     assert.equal(e5.dimensions, 32);
@@ -74,7 +74,10 @@ describe('OnnxEmbedder on a tiny model', () => {
 
   test('texts that share words are closer than unrelated ones', async () => {
     const [graphs, molecules, pasta] = await plain.embedDocuments(TEXTS.slice(0, 3));
-    assert.ok(dot(graphs!, molecules!) > dot(graphs!, pasta!) + 0.2, `${dot(graphs!, molecules!)} vs ${dot(graphs!, pasta!)}`);
+    assert.ok(
+      dot(graphs!, molecules!) > dot(graphs!, pasta!) + 0.2,
+      `${dot(graphs!, molecules!)} vs ${dot(graphs!, pasta!)}`,
+    );
     const query = await e5.embedQuery('graph networks');
     const docs = await e5.embedDocuments(TEXTS.slice(0, 3));
     assert.ok(dot(query, docs[0]!) > dot(query, docs[2]!));
@@ -94,9 +97,17 @@ describe('OnnxEmbedder on a tiny model', () => {
     const small = await OnnxEmbedder.load(join(root, 'tiny-e5'), { batchSize: 2 });
     try {
       const reference = await e5.embedDocuments(TEXTS);
-      const [docs, query, more] = await Promise.all([small.embedDocuments(TEXTS), small.embedQuery('graph'), small.embedDocuments(TEXTS.slice(2))]);
-      docs.forEach((v, i) => assertClose(v, reference[i]!));
-      more.forEach((v, i) => assertClose(v, reference[i + 2]!));
+      const [docs, query, more] = await Promise.all([
+        small.embedDocuments(TEXTS),
+        small.embedQuery('graph'),
+        small.embedDocuments(TEXTS.slice(2)),
+      ]);
+      docs.forEach((v, i) => {
+        assertClose(v, reference[i]!);
+      });
+      more.forEach((v, i) => {
+        assertClose(v, reference[i + 2]!);
+      });
       assertClose(query, await e5.embedQuery('graph'));
     } finally {
       await small.close();
@@ -109,13 +120,18 @@ describe('OnnxEmbedder on a tiny model', () => {
     assert.equal(plain.settings.queryPrefix, '');
     // Same weights: the e5 folder's query is the plain folder's document with the prefix written out.
     assertClose(await e5.embedQuery('graph networks'), (await plain.embedDocuments(['query: graph networks']))[0]!);
-    assertClose((await e5.embedDocuments(['graph networks']))[0]!, (await plain.embedDocuments(['passage: graph networks']))[0]!);
+    assertClose(
+      (await e5.embedDocuments(['graph networks']))[0]!,
+      (await plain.embedDocuments(['passage: graph networks']))[0]!,
+    );
     assertClose(await plain.embedQuery('graph networks'), (await plain.embedDocuments(['graph networks']))[0]!);
   });
 
   test('bge folders pool the first token and prefix queries with the instruction; paperboy.json overrides', async () => {
     await writeTinyModel(join(root, 'tiny-bge-small-en'));
-    await writeTinyModel(join(root, 'tiny-bge-custom'), { paperboyJson: { pooling: 'mean', queryPrefix: 'search: ', maxTokens: 16 } });
+    await writeTinyModel(join(root, 'tiny-bge-custom'), {
+      paperboyJson: { pooling: 'mean', queryPrefix: 'search: ', maxTokens: 16 },
+    });
     const bge = await OnnxEmbedder.load(join(root, 'tiny-bge-small-en'), { thread: 'main' });
     const custom = await OnnxEmbedder.load(join(root, 'tiny-bge-custom'), { thread: 'main' });
     try {
@@ -134,7 +150,10 @@ describe('OnnxEmbedder on a tiny model', () => {
       await writeTinyModel(join(root, 'tiny-cls'), { paperboyJson: { pooling: 'cls' } });
       const cls = await OnnxEmbedder.load(join(root, 'tiny-cls'), { thread: 'main' });
       try {
-        assertClose(await bge.embedQuery('graph'), (await cls.embedDocuments(['Represent this sentence for searching relevant passages: graph']))[0]!);
+        assertClose(
+          await bge.embedQuery('graph'),
+          (await cls.embedDocuments(['Represent this sentence for searching relevant passages: graph']))[0]!,
+        );
       } finally {
         await cls.close();
       }
@@ -149,7 +168,9 @@ describe('OnnxEmbedder on a tiny model', () => {
     const pooled = await OnnxEmbedder.load(join(root, 'tiny-pooled'), { thread: 'main' });
     try {
       const vectors = await pooled.embedDocuments(TEXTS);
-      (await plain.embedDocuments(TEXTS)).forEach((v, i) => assertClose(vectors[i]!, v));
+      (await plain.embedDocuments(TEXTS)).forEach((v, i) => {
+        assertClose(vectors[i]!, v);
+      });
     } finally {
       await pooled.close();
     }
@@ -161,7 +182,8 @@ describe('OnnxEmbedder on a tiny model', () => {
     const transformer = await OnnxEmbedder.load(dir, { thread: 'main', batchSize: 4 });
     try {
       const batched = await transformer.embedDocuments(TEXTS);
-      for (const [i, text] of TEXTS.entries()) assertClose(batched[i]!, (await transformer.embedDocuments([text]))[0]!, 1e-4);
+      for (const [i, text] of TEXTS.entries())
+        assertClose(batched[i]!, (await transformer.embedDocuments([text]))[0]!, 1e-4);
       assert.ok(batched.every((v) => Math.abs(norm(v) - 1) < 1e-5));
     } finally {
       await transformer.close();

@@ -44,7 +44,10 @@ export class OnnxEmbedder implements Embedder {
     const { thread = 'worker', ...modelOptions } = options;
     if (thread === 'main') {
       const model = await OnnxModel.load(dir, modelOptions);
-      return new OnnxEmbedder(model.info(), { embed: (texts, kind) => model.embed(texts, kind), close: () => model.close() });
+      return new OnnxEmbedder(model.info(), {
+        embed: (texts, kind) => model.embed(texts, kind),
+        close: () => model.close(),
+      });
     }
     resolveModelSettings(resolve(dir)); // a folder that is no model fails here, before a worker starts
     const { info, backend } = await WorkerBackend.start({ dir, options: modelOptions });

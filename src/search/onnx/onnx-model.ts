@@ -68,8 +68,16 @@ export class OnnxModel {
   #dimensions = 0;
 
   private constructor(parts: {
-    id: string; dir: string; settings: ModelSettings; session: InferenceSession; tokenizer: TextTokenizer;
-    inputs: { name: IdInput; type: 'int64' | 'int32' }[]; output: { name: string; pooled: boolean }; head: number[]; tail: number[]; padId: number;
+    id: string;
+    dir: string;
+    settings: ModelSettings;
+    session: InferenceSession;
+    tokenizer: TextTokenizer;
+    inputs: { name: IdInput; type: 'int64' | 'int32' }[];
+    output: { name: string; pooled: boolean };
+    head: number[];
+    tail: number[];
+    padId: number;
   }) {
     this.id = parts.id;
     this.dir = parts.dir;
@@ -116,15 +124,31 @@ export class OnnxModel {
     }
     try {
       const inputs = session.inputMetadata.map((m) => {
-        if (!KNOWN_INPUTS.includes(m.name)) throw new ModelFolderError(`${modelPath}: unsupported model input "${m.name}" (supported: ${KNOWN_INPUTS.join(', ')})`);
+        if (!KNOWN_INPUTS.includes(m.name))
+          throw new ModelFolderError(
+            `${modelPath}: unsupported model input "${m.name}" (supported: ${KNOWN_INPUTS.join(', ')})`,
+          );
         const type = m.isTensor ? m.type : 'none';
-        if (type !== 'int64' && type !== 'int32') throw new ModelFolderError(`${modelPath}: input ${m.name} is ${type}, expected int64 or int32`);
+        if (type !== 'int64' && type !== 'int32')
+          throw new ModelFolderError(`${modelPath}: input ${m.name} is ${type}, expected int64 or int32`);
         return { name: m.name as IdInput, type: type as 'int64' | 'int32' };
       });
-      if (!inputs.some((i) => i.name === 'input_ids')) throw new ModelFolderError(`${modelPath}: the model has no input_ids input`);
+      if (!inputs.some((i) => i.name === 'input_ids'))
+        throw new ModelFolderError(`${modelPath}: the model has no input_ids input`);
       const output = chooseOutput(session, modelPath);
       const hash = await modelHash(modelPath, settings);
-      const model = new OnnxModel({ id: `onnx/${basename(dir)}@${hash}`, dir, settings, session, tokenizer, inputs, output, head, tail, padId });
+      const model = new OnnxModel({
+        id: `onnx/${basename(dir)}@${hash}`,
+        dir,
+        settings,
+        session,
+        tokenizer,
+        inputs,
+        output,
+        head,
+        tail,
+        padId,
+      });
       // One probe gives the dimension whatever the output declares, and proves the graph runs.
       const [probe] = await model.embed(['dimension probe'], 'query');
       model.#dimensions = probe!.length;
@@ -140,7 +164,14 @@ export class OnnxModel {
   }
 
   info(): OnnxModelInfo {
-    return { id: this.id, dimensions: this.dimensions, dir: this.dir, settings: this.settings, inputs: this.#inputs.map((i) => i.name), output: this.#output.name };
+    return {
+      id: this.id,
+      dimensions: this.dimensions,
+      dir: this.dir,
+      settings: this.settings,
+      inputs: this.#inputs.map((i) => i.name),
+      output: this.#output.name,
+    };
   }
 
   /** The token ids the model sees for one text (prefix added, cut to maxTokens, special tokens kept). */
@@ -156,8 +187,13 @@ export class OnnxModel {
   async embed(texts: readonly string[], kind: TextKind): Promise<Float32Array[]> {
     const out: Float32Array[] = new Array(texts.length);
     for (const batch of this.plan(texts)) {
-      const vectors = await this.embedBatch(batch.map((i) => texts[i]!), kind);
-      batch.forEach((i, j) => (out[i] = vectors[j]!));
+      const vectors = await this.embedBatch(
+        batch.map((i) => texts[i]!),
+        kind,
+      );
+      batch.forEach((i, j) => {
+        out[i] = vectors[j]!;
+      });
     }
     return out;
   }
@@ -172,7 +208,7 @@ export class OnnxModel {
     const { batchSize, batchTokens, maxTokens } = this.settings;
     const order = texts.map((_, i) => i).sort((a, b) => texts[b]!.length - texts[a]!.length);
     const batches: number[][] = [];
-    for (let start = 0; start < order.length;) {
+    for (let start = 0; start < order.length; ) {
       const width = Math.min(maxTokens, Math.ceil(texts[order[start]!]!.length / CHARS_PER_TOKEN_ESTIMATE) + 2);
       const rows = Math.max(1, Math.min(batchSize, Math.floor(batchTokens / width)));
       batches.push(order.slice(start, start + rows));
@@ -192,17 +228,23 @@ export class OnnxModel {
     const width = Math.max(...sequences.map((s) => s.length));
     const ids = new Int32Array(rows * width).fill(this.#padId);
     const mask = new Int32Array(rows * width);
-    sequences.forEach((s, r) => s.forEach((id, c) => {
-      ids[r * width + c] = id;
-      mask[r * width + c] = 1;
-    }));
+    sequences.forEach((s, r) => {
+      s.forEach((id, c) => {
+        ids[r * width + c] = id;
+        mask[r * width + c] = 1;
+      });
+    });
     const feeds: Record<string, Tensor> = {};
     for (const input of this.#inputs) {
       const values = input.name === 'input_ids' ? ids : input.name === 'attention_mask' ? mask : null;
       const at = (i: number) => (values ? values[i]! : input.name === 'position_ids' ? i % width : 0);
       const n = rows * width;
       if (input.type === 'int32') {
-        feeds[input.name] = new Tensor('int32', Int32Array.from({ length: n }, (_, i) => at(i)), [rows, width]);
+        feeds[input.name] = new Tensor(
+          'int32',
+          Int32Array.from({ length: n }, (_, i) => at(i)),
+          [rows, width],
+        );
         continue;
       }
       const data = new BigInt64Array(n);
@@ -218,8 +260,11 @@ export class OnnxModel {
     const result = await this.#session.run(feeds, [this.#output.name]);
     const tensor = result[this.#output.name]!;
     const data = tensor.data;
-    if (!(data instanceof Float32Array)) throw new Error(`${this.id}: output ${this.#output.name} is ${tensor.type}, expected float32`);
-    return this.#output.pooled ? poolDirect(data, tensor.dims, rows) : pool(data, tensor.dims, mask, rows, width, this.settings.pooling);
+    if (!(data instanceof Float32Array))
+      throw new Error(`${this.id}: output ${this.#output.name} is ${tensor.type}, expected float32`);
+    return this.#output.pooled
+      ? poolDirect(data, tensor.dims, rows)
+      : pool(data, tensor.dims, mask, rows, width, this.settings.pooling);
   }
 
   async close(): Promise<void> {
@@ -230,19 +275,30 @@ export class OnnxModel {
 /** last_hidden_state (or token_embeddings) is pooled here; a sentence_embedding output is used as it is. */
 function chooseOutput(session: InferenceSession, modelPath: string): { name: string; pooled: boolean } {
   const names = session.outputNames;
-  for (const name of ['last_hidden_state', 'token_embeddings']) if (names.includes(name)) return { name, pooled: false };
+  for (const name of ['last_hidden_state', 'token_embeddings'])
+    if (names.includes(name)) return { name, pooled: false };
   if (names.includes('sentence_embedding')) return { name: 'sentence_embedding', pooled: true };
   const first = session.outputMetadata[0];
   if (!first) throw new ModelFolderError(`${modelPath}: the model has no output`);
   const rank = first.isTensor ? first.shape.length : 0;
   if (rank === 3) return { name: first.name, pooled: false };
   if (rank === 2) return { name: first.name, pooled: true };
-  throw new ModelFolderError(`${modelPath}: cannot tell which output holds the embeddings (outputs: ${names.join(', ')})`);
+  throw new ModelFolderError(
+    `${modelPath}: cannot tell which output holds the embeddings (outputs: ${names.join(', ')})`,
+  );
 }
 
-function pool(data: Float32Array, dims: readonly number[], mask: Int32Array, rows: number, width: number, pooling: 'mean' | 'cls'): Float32Array[] {
+function pool(
+  data: Float32Array,
+  dims: readonly number[],
+  mask: Int32Array,
+  rows: number,
+  width: number,
+  pooling: 'mean' | 'cls',
+): Float32Array[] {
   const [b, s, d] = dims;
-  if (dims.length !== 3 || b !== rows || s !== width || d === undefined) throw new Error(`unexpected output shape [${dims.join(', ')}] for a batch of ${rows} x ${width}`);
+  if (dims.length !== 3 || b !== rows || s !== width || d === undefined)
+    throw new Error(`unexpected output shape [${dims.join(', ')}] for a batch of ${rows} x ${width}`);
   const out: Float32Array[] = [];
   for (let r = 0; r < rows; r++) {
     const vector = new Float32Array(d);
@@ -265,7 +321,8 @@ function pool(data: Float32Array, dims: readonly number[], mask: Int32Array, row
 
 function poolDirect(data: Float32Array, dims: readonly number[], rows: number): Float32Array[] {
   const d = dims[1];
-  if (dims.length !== 2 || dims[0] !== rows || d === undefined) throw new Error(`unexpected output shape [${dims.join(', ')}] for ${rows} texts`);
+  if (dims.length !== 2 || dims[0] !== rows || d === undefined)
+    throw new Error(`unexpected output shape [${dims.join(', ')}] for ${rows} texts`);
   return Array.from({ length: rows }, (_, r) => normalize(data.slice(r * d, (r + 1) * d)));
 }
 
@@ -283,14 +340,16 @@ function specialTokensAround(tokenizer: TextTokenizer): { head: number[]; tail: 
   const full = tokenizer.encode(probe).ids;
   const plain = tokenizer.encode(probe, { add_special_tokens: false }).ids;
   for (let start = 0; start + plain.length <= full.length; start++) {
-    if (plain.every((id, i) => full[start + i] === id)) return { head: full.slice(0, start), tail: full.slice(start + plain.length) };
+    if (plain.every((id, i) => full[start + i] === id))
+      return { head: full.slice(0, start), tail: full.slice(start + plain.length) };
   }
   return { head: [], tail: [] };
 }
 
 function padTokenId(tokenizer: TextTokenizer, tokenizerConfig: unknown, dir: string): number {
   const configured = (tokenizerConfig as { pad_token?: unknown }).pad_token;
-  const content = typeof configured === 'string' ? configured : (configured as { content?: unknown } | undefined)?.content;
+  const content =
+    typeof configured === 'string' ? configured : (configured as { content?: unknown } | undefined)?.content;
   const fromTokenizer = typeof content === 'string' ? tokenizer.token_to_id(content) : undefined;
   if (fromTokenizer !== undefined) return fromTokenizer;
   for (const token of ['[PAD]', '<pad>']) {
@@ -298,7 +357,8 @@ function padTokenId(tokenizer: TextTokenizer, tokenizerConfig: unknown, dir: str
     if (id !== undefined) return id;
   }
   try {
-    const padId = (JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { pad_token_id?: unknown }).pad_token_id;
+    const padId = (JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { pad_token_id?: unknown })
+      .pad_token_id;
     if (typeof padId === 'number') return padId;
   } catch {
     // config.json was read before; a failure here only means no pad id is declared.

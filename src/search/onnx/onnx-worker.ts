@@ -60,12 +60,20 @@ function serve(model: OnnxModel): void {
         try {
           if (job.next < job.batches.length) {
             const batch = job.batches[job.next++]!;
-            const vectors = await model.embedBatch(batch.map((i) => job.texts[i]!), job.kind);
-            batch.forEach((i, j) => (job.out[i] = vectors[j]!));
+            const vectors = await model.embedBatch(
+              batch.map((i) => job.texts[i]!),
+              job.kind,
+            );
+            batch.forEach((i, j) => {
+              job.out[i] = vectors[j]!;
+            });
           }
           if (job.next >= job.batches.length) {
             queue.shift();
-            reply({ type: 'result', seq: job.seq, vectors: job.out }, job.out.map((v) => v.buffer as ArrayBuffer));
+            reply(
+              { type: 'result', seq: job.seq, vectors: job.out },
+              job.out.map((v) => v.buffer as ArrayBuffer),
+            );
           }
         } catch (error) {
           queue.shift();
@@ -83,7 +91,14 @@ function serve(model: OnnxModel): void {
       return;
     }
     const { seq, kind, texts } = request;
-    (kind === 'query' ? queries : documents).push({ seq, kind, texts, batches: model.plan(texts), next: 0, out: new Array(texts.length) });
+    (kind === 'query' ? queries : documents).push({
+      seq,
+      kind,
+      texts,
+      batches: model.plan(texts),
+      next: 0,
+      out: new Array(texts.length),
+    });
     void pump();
   });
 }

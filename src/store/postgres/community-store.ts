@@ -4,15 +4,30 @@
  */
 import { randomBytes } from 'node:crypto';
 import type {
-  Account, AccountDeletion, ChooseHandleResult, CommentRecord, CommunityStore, ModerationEntry, RateLimitResult, Role, SessionRecord,
-  SubmitResult, VoteResult,
+  Account,
+  AccountDeletion,
+  ChooseHandleResult,
+  CommentRecord,
+  CommunityStore,
+  ModerationEntry,
+  RateLimitResult,
+  Role,
+  SessionRecord,
+  SubmitResult,
+  VoteResult,
 } from '../community-store.ts';
 import { DELETED_MEMBER, randomHandle, tombstoneName } from '../../domain/handles.ts';
 import type { Queryable, Runner } from './runner.ts';
 import { LOGIN_TOKEN_KEPT_MS } from '../community-store.ts';
 import { emailKey } from '../subscription-store.ts';
 import {
-  ACCOUNT_COLUMNS, COMMENT_SELECT, MEMBER_LOG_ACTIONS, MODERATION_LOG_SELECT, rowToAccount, rowToComment, rowToModerationEntry,
+  ACCOUNT_COLUMNS,
+  COMMENT_SELECT,
+  MEMBER_LOG_ACTIONS,
+  MODERATION_LOG_SELECT,
+  rowToAccount,
+  rowToComment,
+  rowToModerationEntry,
 } from '../rows.ts';
 
 const UNIQUE_VIOLATION = '23505';
@@ -36,9 +51,12 @@ export class PostgresCommunityStore implements CommunityStore {
       for (;;) {
         const handle = randomHandle();
         if (await handleTaken(tx, handle, null)) continue;
-        const [row] = await tx.query(`INSERT INTO members (name, fullname, email, role, created_at, handle_chosen)
+        const [row] = await tx.query(
+          `INSERT INTO members (name, fullname, email, role, created_at, handle_chosen)
           VALUES ($1, $1, $2, 'member', $3, false) ON CONFLICT (name) DO NOTHING
-          RETURNING ${ACCOUNT_COLUMNS.replace(/m\./g, '')}`, [handle, email, now.toISOString()]);
+          RETURNING ${ACCOUNT_COLUMNS.replace(/m\./g, '')}`,
+          [handle, email, now.toISOString()],
+        );
         if (row) return rowToAccount(row);
       }
     });
@@ -50,7 +68,10 @@ export class PostgresCommunityStore implements CommunityStore {
   }
 
   async getAccountByName(name: string): Promise<Account | null> {
-    const [row] = await this.#db.query(`SELECT ${ACCOUNT_COLUMNS} FROM members m WHERE m.name = $1 AND m.deleted_at IS NULL`, [name]);
+    const [row] = await this.#db.query(
+      `SELECT ${ACCOUNT_COLUMNS} FROM members m WHERE m.name = $1 AND m.deleted_at IS NULL`,
+      [name],
+    );
     return row ? rowToAccount(row) : null;
   }
 
@@ -65,7 +86,11 @@ export class PostgresCommunityStore implements CommunityStore {
         const [row] = await tx.query('SELECT name FROM members WHERE id = $1 AND deleted_at IS NULL FOR UPDATE', [id]);
         if (!row) throw new Error(`no account ${id}`);
         // Two members choosing one handle at once both find it free; the unique index lets one of them have it.
-        await tx.query('UPDATE members SET name = $1, fullname = $2, handle_chosen = true WHERE id = $3', [handle, fullname, id]);
+        await tx.query('UPDATE members SET name = $1, fullname = $2, handle_chosen = true WHERE id = $3', [
+          handle,
+          fullname,
+          id,
+        ]);
         await renameInLog(tx, String(row.name), handle);
         return 'chosen' as const;
       });
@@ -81,19 +106,34 @@ export class PostgresCommunityStore implements CommunityStore {
 
   async deleteAccount(id: number, deletion: AccountDeletion, now: Date): Promise<boolean> {
     return this.#db.transaction(async (tx) => {
-      const [member] = await tx.query('SELECT name, email FROM members WHERE id = $1 AND deleted_at IS NULL FOR UPDATE', [id]);
+      const [member] = await tx.query(
+        'SELECT name, email FROM members WHERE id = $1 AND deleted_at IS NULL FOR UPDATE',
+        [id],
+      );
       if (!member) return false;
       // The papers' row locks first, in one order, as toggleVote takes them: counts stay exact, and a vote cast
       // at the same moment waits instead of deadlocking. Then each vote leaves its paper's count as taking it back would.
-      await tx.query(`SELECT 1 FROM papers WHERE id IN (SELECT paper_id FROM votes WHERE member_id = $1) ORDER BY id FOR UPDATE`, [id]);
-      await tx.query(`WITH gone AS (DELETE FROM votes WHERE member_id = $1 RETURNING paper_id)
-        UPDATE papers SET local_upvotes = local_upvotes - 1, upvotes = upvotes - 1 FROM gone WHERE papers.id = gone.paper_id`, [id]);
+      await tx.query(
+        `SELECT 1 FROM papers WHERE id IN (SELECT paper_id FROM votes WHERE member_id = $1) ORDER BY id FOR UPDATE`,
+        [id],
+      );
+      await tx.query(
+        `WITH gone AS (DELETE FROM votes WHERE member_id = $1 RETURNING paper_id)
+        UPDATE papers SET local_upvotes = local_upvotes - 1, upvotes = upvotes - 1 FROM gone WHERE papers.id = gone.paper_id`,
+        [id],
+      );
       if (deletion.comments === 'remove') {
         // Comments still counted (neither deleted nor hidden) leave their papers' counts, as deleteComment does.
-        await tx.query(`UPDATE papers SET local_comments = local_comments - k.n, num_comments = num_comments - k.n
+        await tx.query(
+          `UPDATE papers SET local_comments = local_comments - k.n, num_comments = num_comments - k.n
           FROM (SELECT paper_id, count(*)::int AS n FROM comments WHERE member_id = $1 AND deleted_at IS NULL AND hidden_at IS NULL
-            GROUP BY paper_id) AS k WHERE papers.id = k.paper_id`, [id]);
-        await tx.query(`UPDATE comments SET deleted_at = coalesce(deleted_at, $1), body = '' WHERE member_id = $2`, [now.toISOString(), id]);
+            GROUP BY paper_id) AS k WHERE papers.id = k.paper_id`,
+          [id],
+        );
+        await tx.query(`UPDATE comments SET deleted_at = coalesce(deleted_at, $1), body = '' WHERE member_id = $2`, [
+          now.toISOString(),
+          id,
+        ]);
       }
       for (const table of ['sessions', 'collections', 'follows', 'dismissed_papers', 'feed_keys']) await tx.query(`DELETE FROM ${table} WHERE member_id = $1`, [id]);
       await tx.query('UPDATE daily_entries SET submitted_by = NULL WHERE submitted_by = $1', [id]);
@@ -105,9 +145,11 @@ export class PostgresCommunityStore implements CommunityStore {
       await tx.query('DELETE FROM rate_limits WHERE key = ANY($1::text[])', [deletion.rateLimitKeys]);
       const tombstone = tombstoneName(id);
       await renameInLog(tx, String(member.name), tombstone);
-      await tx.query(`UPDATE members SET name = $1, fullname = $2, email = NULL, avatar_url = NULL, external_id = NULL, role = 'member',
+      await tx.query(
+        `UPDATE members SET name = $1, fullname = $2, email = NULL, avatar_url = NULL, external_id = NULL, role = 'member',
         created_at = NULL, banned_at = NULL, ban_reason = NULL, handle_chosen = true, upvotes_public = true, deleted_at = $3 WHERE id = $4`,
-      [tombstone, DELETED_MEMBER, now.toISOString(), id]);
+        [tombstone, DELETED_MEMBER, now.toISOString(), id],
+      );
       return true;
     });
   }
@@ -124,7 +166,11 @@ export class PostgresCommunityStore implements CommunityStore {
 
   async changeRole(accountId: number, from: Role, to: Role, byId: number, reason: string, now: Date): Promise<boolean> {
     return this.#db.transaction(async (tx) => {
-      const [row] = await tx.query('UPDATE members SET role = $1 WHERE id = $2 AND role = $3 RETURNING name', [to, accountId, from]);
+      const [row] = await tx.query('UPDATE members SET role = $1 WHERE id = $2 AND role = $3 RETURNING name', [
+        to,
+        accountId,
+        from,
+      ]);
       if (!row) return false;
       await log(tx, byId, 'set-role', String(row.name), `${to}: ${reason}`, now);
       return true;
@@ -137,21 +183,29 @@ export class PostgresCommunityStore implements CommunityStore {
   }
 
   async offerAdminClaim(codeHash: string, now: Date): Promise<boolean> {
-    const stored = await this.#db.query('INSERT INTO admin_claim (id, code_hash, created_at) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING RETURNING id',
-      [codeHash, now.toISOString()]);
+    const stored = await this.#db.query(
+      'INSERT INTO admin_claim (id, code_hash, created_at) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING RETURNING id',
+      [codeHash, now.toISOString()],
+    );
     return stored.length > 0;
   }
 
   async replaceAdminClaim(codeHash: string, now: Date): Promise<void> {
-    await this.#db.query(`INSERT INTO admin_claim (id, code_hash, created_at) VALUES (1, $1, $2)
-      ON CONFLICT (id) DO UPDATE SET code_hash = excluded.code_hash, created_at = excluded.created_at`, [codeHash, now.toISOString()]);
+    await this.#db.query(
+      `INSERT INTO admin_claim (id, code_hash, created_at) VALUES (1, $1, $2)
+      ON CONFLICT (id) DO UPDATE SET code_hash = excluded.code_hash, created_at = excluded.created_at`,
+      [codeHash, now.toISOString()],
+    );
   }
 
   async spendAdminClaim(codeHash: string, accountId: number): Promise<boolean> {
     return this.#db.transaction(async (tx) => {
       // A second claim's DELETE waits on the first one's row lock, then finds the row gone.
-      const spent = await tx.query(`DELETE FROM admin_claim WHERE id = 1 AND code_hash = $1
-        AND NOT EXISTS (SELECT 1 FROM members WHERE role = 'admin') RETURNING id`, [codeHash]);
+      const spent = await tx.query(
+        `DELETE FROM admin_claim WHERE id = 1 AND code_hash = $1
+        AND NOT EXISTS (SELECT 1 FROM members WHERE role = 'admin') RETURNING id`,
+        [codeHash],
+      );
       if (spent.length === 0) return false;
       await tx.query(`UPDATE members SET role = 'admin' WHERE id = $1`, [accountId]);
       return true;
@@ -161,32 +215,45 @@ export class PostgresCommunityStore implements CommunityStore {
   async createLoginToken(tokenHash: string, email: string, expiresAt: Date): Promise<void> {
     const now = new Date().toISOString();
     // Kept an hour past expiry, so that renewLoginToken can still find the newest one.
-    await this.#db.query(`WITH expired AS (DELETE FROM login_tokens WHERE expires_at < $5)
+    await this.#db.query(
+      `WITH expired AS (DELETE FROM login_tokens WHERE expires_at < $5)
       INSERT INTO login_tokens (token_hash, email, created_at, expires_at) VALUES ($1, $2, $4, $3)`,
-    [tokenHash, email, expiresAt.toISOString(), now, new Date(Date.now() - LOGIN_TOKEN_KEPT_MS).toISOString()]);
+      [tokenHash, email, expiresAt.toISOString(), now, new Date(Date.now() - LOGIN_TOKEN_KEPT_MS).toISOString()],
+    );
   }
 
   async consumeLoginToken(tokenHash: string, now: Date): Promise<string | null> {
-    const [row] = await this.#db.query(`UPDATE login_tokens SET used_at = $1
-      WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING email`, [now.toISOString(), tokenHash]);
+    const [row] = await this.#db.query(
+      `UPDATE login_tokens SET used_at = $1
+      WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING email`,
+      [now.toISOString(), tokenHash],
+    );
     return row ? String(row.email) : null;
   }
 
   async renewLoginToken(email: string, issuedAfter: Date, expiresAt: Date): Promise<boolean> {
-    const rows = await this.#db.query(`UPDATE login_tokens SET expires_at = $1 WHERE token_hash = (
+    const rows = await this.#db.query(
+      `UPDATE login_tokens SET expires_at = $1 WHERE token_hash = (
       SELECT token_hash FROM login_tokens WHERE email = $2 AND used_at IS NULL AND created_at > $3 ORDER BY created_at DESC LIMIT 1)
-      RETURNING token_hash`, [expiresAt.toISOString(), email, issuedAfter.toISOString()]);
+      RETURNING token_hash`,
+      [expiresAt.toISOString(), email, issuedAfter.toISOString()],
+    );
     return rows.length > 0;
   }
 
   async createSession(idHash: string, accountId: number, csrfSecret: string, expiresAt: Date): Promise<void> {
-    await this.#db.query('INSERT INTO sessions (id_hash, member_id, csrf_secret, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)',
-      [idHash, accountId, csrfSecret, new Date().toISOString(), expiresAt.toISOString()]);
+    await this.#db.query(
+      'INSERT INTO sessions (id_hash, member_id, csrf_secret, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)',
+      [idHash, accountId, csrfSecret, new Date().toISOString(), expiresAt.toISOString()],
+    );
   }
 
   async getSession(idHash: string, now: Date): Promise<SessionRecord | null> {
-    const [row] = await this.#db.query(`SELECT ${ACCOUNT_COLUMNS}, s.csrf_secret, s.created_at AS session_created_at, s.expires_at
-      FROM sessions s JOIN members m ON m.id = s.member_id WHERE s.id_hash = $1 AND s.expires_at > $2`, [idHash, now.toISOString()]);
+    const [row] = await this.#db.query(
+      `SELECT ${ACCOUNT_COLUMNS}, s.csrf_secret, s.created_at AS session_created_at, s.expires_at
+      FROM sessions s JOIN members m ON m.id = s.member_id WHERE s.id_hash = $1 AND s.expires_at > $2`,
+      [idHash, now.toISOString()],
+    );
     if (!row) return null;
     return {
       account: rowToAccount(row),
@@ -209,32 +276,53 @@ export class PostgresCommunityStore implements CommunityStore {
       // The paper's row lock orders the votes on it, from every process.
       const [paper] = await tx.query('SELECT 1 FROM papers WHERE id = $1 AND hidden_at IS NULL FOR UPDATE', [paperId]);
       if (!paper) return null;
-      const removed = (await tx.query('DELETE FROM votes WHERE member_id = $1 AND paper_id = $2 RETURNING 1', [accountId, paperId])).length > 0;
+      const removed =
+        (await tx.query('DELETE FROM votes WHERE member_id = $1 AND paper_id = $2 RETURNING 1', [accountId, paperId]))
+          .length > 0;
       if (!removed) {
-        await tx.query('INSERT INTO votes (member_id, paper_id, created_at) VALUES ($1, $2, $3)', [accountId, paperId, now.toISOString()]);
+        await tx.query('INSERT INTO votes (member_id, paper_id, created_at) VALUES ($1, $2, $3)', [
+          accountId,
+          paperId,
+          now.toISOString(),
+        ]);
       }
       const delta = removed ? -1 : 1;
-      const [row] = await tx.query(`UPDATE papers SET local_upvotes = local_upvotes + $1, upvotes = upvotes + $1 WHERE id = $2
-        RETURNING upvotes`, [delta, paperId]);
+      const [row] = await tx.query(
+        `UPDATE papers SET local_upvotes = local_upvotes + $1, upvotes = upvotes + $1 WHERE id = $2
+        RETURNING upvotes`,
+        [delta, paperId],
+      );
       return { voted: !removed, upvotes: Number(row!.upvotes) };
     });
   }
 
   async votedPapers(accountId: number, paperIds: readonly string[]): Promise<Set<string>> {
     if (paperIds.length === 0) return new Set();
-    const rows = await this.#db.query('SELECT paper_id FROM votes WHERE member_id = $1 AND paper_id = ANY($2::text[])', [accountId, paperIds]);
+    const rows = await this.#db.query(
+      'SELECT paper_id FROM votes WHERE member_id = $1 AND paper_id = ANY($2::text[])',
+      [accountId, paperIds],
+    );
     return new Set(rows.map((r) => String(r.paper_id)));
   }
 
   async upvotedBy(accountId: number, limit: number): Promise<string[]> {
-    return (await this.#db.query(`SELECT v.paper_id FROM votes v JOIN papers p ON p.id = v.paper_id
-      WHERE v.member_id = $1 AND p.hidden_at IS NULL ORDER BY v.created_at DESC LIMIT $2`, [accountId, limit])).map((r) => String(r.paper_id));
+    return (
+      await this.#db.query(
+        `SELECT v.paper_id FROM votes v JOIN papers p ON p.id = v.paper_id
+      WHERE v.member_id = $1 AND p.hidden_at IS NULL ORDER BY v.created_at DESC LIMIT $2`,
+        [accountId, limit],
+      )
+    ).map((r) => String(r.paper_id));
   }
 
   async submittedBy(accountId: number, limit: number): Promise<string[]> {
-    return (await this.#db.query(`SELECT e.paper_id FROM daily_entries e JOIN papers p ON p.id = e.paper_id
-      WHERE e.submitted_by = $1 AND p.hidden_at IS NULL ORDER BY e.submitted_at DESC LIMIT $2`, [accountId, limit]))
-      .map((r) => String(r.paper_id));
+    return (
+      await this.#db.query(
+        `SELECT e.paper_id FROM daily_entries e JOIN papers p ON p.id = e.paper_id
+      WHERE e.submitted_by = $1 AND p.hidden_at IS NULL ORDER BY e.submitted_at DESC LIMIT $2`,
+        [accountId, limit],
+      )
+    ).map((r) => String(r.paper_id));
   }
 
   async submitPaper(paperId: string, accountId: number, day: string, now: Date): Promise<SubmitResult> {
@@ -244,17 +332,28 @@ export class PostgresCommunityStore implements CommunityStore {
       const [first] = await tx.query('SELECT min(day) AS day FROM daily_entries WHERE paper_id = $1', [paperId]);
       if (first?.day !== null && first?.day !== undefined) return { status: 'exists', day: String(first.day) };
       if (!paper) throw new Error(`paper ${paperId} is not in the store`);
-      await tx.query(`INSERT INTO daily_entries (day, paper_id, position, submitted_at, submitted_by, listed_published_at, source)
+      await tx.query(
+        `INSERT INTO daily_entries (day, paper_id, position, submitted_at, submitted_by, listed_published_at, source)
         VALUES ($1, $2, (SELECT coalesce(max(position) + 1, 0) FROM daily_entries WHERE day = $1), $3, $4, $5, 'member')`,
-      [day, paperId, now.toISOString(), accountId, String(paper.published_at)]);
+        [day, paperId, now.toISOString(), accountId, String(paper.published_at)],
+      );
       return { status: 'added', day };
     });
   }
 
-  async addComment(paperId: string, accountId: number, parentId: number | null, body: string, now: Date): Promise<CommentRecord> {
+  async addComment(
+    paperId: string,
+    accountId: number,
+    parentId: number | null,
+    body: string,
+    now: Date,
+  ): Promise<CommentRecord> {
     const id = await this.#db.transaction(async (tx) => {
-      const [row] = await tx.query(`INSERT INTO comments (paper_id, member_id, parent_id, body, created_at) VALUES ($1, $2, $3, $4, $5)
-        RETURNING id`, [paperId, accountId, parentId, body, now.toISOString()]);
+      const [row] = await tx.query(
+        `INSERT INTO comments (paper_id, member_id, parent_id, body, created_at) VALUES ($1, $2, $3, $4, $5)
+        RETURNING id`,
+        [paperId, accountId, parentId, body, now.toISOString()],
+      );
       await countComment(tx, paperId, 1);
       return Number(row!.id);
     });
@@ -262,15 +361,21 @@ export class PostgresCommunityStore implements CommunityStore {
   }
 
   async editComment(id: number, accountId: number, body: string, now: Date): Promise<CommentRecord | null> {
-    const changed = await this.#db.query(`UPDATE comments SET body = $1, edited_at = $2
-      WHERE id = $3 AND member_id = $4 AND deleted_at IS NULL AND hidden_at IS NULL RETURNING id`, [body, now.toISOString(), id, accountId]);
+    const changed = await this.#db.query(
+      `UPDATE comments SET body = $1, edited_at = $2
+      WHERE id = $3 AND member_id = $4 AND deleted_at IS NULL AND hidden_at IS NULL RETURNING id`,
+      [body, now.toISOString(), id, accountId],
+    );
     return changed.length > 0 ? this.getComment(id) : null;
   }
 
   async deleteComment(id: number, accountId: number, now: Date): Promise<boolean> {
     return this.#db.transaction(async (tx) => {
-      const [row] = await tx.query(`UPDATE comments SET deleted_at = $1, body = '' WHERE id = $2 AND member_id = $3 AND deleted_at IS NULL
-        RETURNING paper_id, hidden_at`, [now.toISOString(), id, accountId]);
+      const [row] = await tx.query(
+        `UPDATE comments SET deleted_at = $1, body = '' WHERE id = $2 AND member_id = $3 AND deleted_at IS NULL
+        RETURNING paper_id, hidden_at`,
+        [now.toISOString(), id, accountId],
+      );
       if (!row) return false;
       if (row.hidden_at === null) await countComment(tx, String(row.paper_id), -1);
       return true;
@@ -287,14 +392,24 @@ export class PostgresCommunityStore implements CommunityStore {
   }
 
   async commentsBy(accountId: number, limit: number): Promise<CommentRecord[]> {
-    return (await this.#db.query(`${COMMENT_SELECT} JOIN papers p ON p.id = c.paper_id WHERE c.member_id = $1 AND c.deleted_at IS NULL
-      AND c.hidden_at IS NULL AND p.hidden_at IS NULL ORDER BY c.id DESC LIMIT $2`, [accountId, limit])).map(rowToComment);
+    return (
+      await this.#db.query(
+        `${COMMENT_SELECT} JOIN papers p ON p.id = c.paper_id WHERE c.member_id = $1 AND c.deleted_at IS NULL
+      AND c.hidden_at IS NULL AND p.hidden_at IS NULL ORDER BY c.id DESC LIMIT $2`,
+        [accountId, limit],
+      )
+    ).map(rowToComment);
   }
 
   async hidePaper(paperId: string, moderatorId: number, reason: string, now: Date): Promise<boolean> {
     return this.#db.transaction(async (tx) => {
-      const changed = (await tx.query('UPDATE papers SET hidden_at = $1, hidden_reason = $2 WHERE id = $3 AND hidden_at IS NULL RETURNING 1',
-        [now.toISOString(), reason, paperId])).length > 0;
+      const changed =
+        (
+          await tx.query(
+            'UPDATE papers SET hidden_at = $1, hidden_reason = $2 WHERE id = $3 AND hidden_at IS NULL RETURNING 1',
+            [now.toISOString(), reason, paperId],
+          )
+        ).length > 0;
       if (changed) await log(tx, moderatorId, 'hide-paper', paperId, reason, now);
       return changed;
     });
@@ -302,22 +417,38 @@ export class PostgresCommunityStore implements CommunityStore {
 
   async unhidePaper(paperId: string, moderatorId: number, reason: string, now: Date): Promise<boolean> {
     return this.#db.transaction(async (tx) => {
-      const changed = (await tx.query('UPDATE papers SET hidden_at = NULL, hidden_reason = NULL WHERE id = $1 AND hidden_at IS NOT NULL RETURNING 1',
-        [paperId])).length > 0;
+      const changed =
+        (
+          await tx.query(
+            'UPDATE papers SET hidden_at = NULL, hidden_reason = NULL WHERE id = $1 AND hidden_at IS NOT NULL RETURNING 1',
+            [paperId],
+          )
+        ).length > 0;
       if (changed) await log(tx, moderatorId, 'unhide-paper', paperId, reason, now);
       return changed;
     });
   }
 
   async hiddenPapers(): Promise<{ id: string; title: string; reason: string; at: string }[]> {
-    return (await this.#db.query('SELECT id, title, hidden_reason, hidden_at FROM papers WHERE hidden_at IS NOT NULL ORDER BY hidden_at DESC'))
-      .map((r) => ({ id: String(r.id), title: String(r.title), reason: String(r.hidden_reason), at: String(r.hidden_at) }));
+    return (
+      await this.#db.query(
+        'SELECT id, title, hidden_reason, hidden_at FROM papers WHERE hidden_at IS NOT NULL ORDER BY hidden_at DESC',
+      )
+    ).map((r) => ({
+      id: String(r.id),
+      title: String(r.title),
+      reason: String(r.hidden_reason),
+      at: String(r.hidden_at),
+    }));
   }
 
   async hideComment(commentId: number, moderatorId: number, reason: string, now: Date): Promise<boolean> {
     return this.#db.transaction(async (tx) => {
-      const [row] = await tx.query(`UPDATE comments SET hidden_at = $1, hidden_reason = $2 WHERE id = $3 AND hidden_at IS NULL
-        RETURNING paper_id, deleted_at`, [now.toISOString(), reason, commentId]);
+      const [row] = await tx.query(
+        `UPDATE comments SET hidden_at = $1, hidden_reason = $2 WHERE id = $3 AND hidden_at IS NULL
+        RETURNING paper_id, deleted_at`,
+        [now.toISOString(), reason, commentId],
+      );
       if (!row) return false;
       if (row.deleted_at === null) await countComment(tx, String(row.paper_id), -1);
       await log(tx, moderatorId, 'hide-comment', String(commentId), reason, now);
@@ -327,8 +458,10 @@ export class PostgresCommunityStore implements CommunityStore {
 
   async banMember(accountId: number, moderatorId: number, reason: string, now: Date): Promise<boolean> {
     return this.#db.transaction(async (tx) => {
-      const [row] = await tx.query('UPDATE members SET banned_at = $1, ban_reason = $2 WHERE id = $3 AND banned_at IS NULL RETURNING name',
-        [now.toISOString(), reason, accountId]);
+      const [row] = await tx.query(
+        'UPDATE members SET banned_at = $1, ban_reason = $2 WHERE id = $3 AND banned_at IS NULL RETURNING name',
+        [now.toISOString(), reason, accountId],
+      );
       if (!row) return false;
       await tx.query('DELETE FROM sessions WHERE member_id = $1', [accountId]);
       await log(tx, moderatorId, 'ban-member', String(row.name), reason, now);
@@ -338,8 +471,10 @@ export class PostgresCommunityStore implements CommunityStore {
 
   async unbanMember(accountId: number, moderatorId: number, reason: string, now: Date): Promise<boolean> {
     return this.#db.transaction(async (tx) => {
-      const [row] = await tx.query('UPDATE members SET banned_at = NULL, ban_reason = NULL WHERE id = $1 AND banned_at IS NOT NULL RETURNING name',
-        [accountId]);
+      const [row] = await tx.query(
+        'UPDATE members SET banned_at = NULL, ban_reason = NULL WHERE id = $1 AND banned_at IS NOT NULL RETURNING name',
+        [accountId],
+      );
       if (!row) return false;
       await log(tx, moderatorId, 'unban-member', String(row.name), reason, now);
       return true;
@@ -347,18 +482,25 @@ export class PostgresCommunityStore implements CommunityStore {
   }
 
   async moderationLog(limit: number): Promise<ModerationEntry[]> {
-    return (await this.#db.query(`${MODERATION_LOG_SELECT} ORDER BY l.id DESC LIMIT $1`, [limit])).map(rowToModerationEntry);
+    return (await this.#db.query(`${MODERATION_LOG_SELECT} ORDER BY l.id DESC LIMIT $1`, [limit])).map(
+      rowToModerationEntry,
+    );
   }
 
   async hitRateLimit(key: string, windowSeconds: number, max: number, now: Date): Promise<RateLimitResult> {
     const nowSeconds = Math.floor(now.getTime() / 1000);
     const windowStart = nowSeconds - (nowSeconds % windowSeconds);
     // One statement: the count is exact across processes, and old windows of the key go in passing.
-    const [row] = await this.#db.query(`WITH old AS (DELETE FROM rate_limits WHERE key = $1 AND window_start < $2)
+    const [row] = await this.#db.query(
+      `WITH old AS (DELETE FROM rate_limits WHERE key = $1 AND window_start < $2)
       INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, 1)
-      ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limits.hits + 1 RETURNING hits`, [key, windowStart]);
+      ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limits.hits + 1 RETURNING hits`,
+      [key, windowStart],
+    );
     const hits = Number(row!.hits);
-    return hits <= max ? { allowed: true, retryAfter: 0 } : { allowed: false, retryAfter: windowStart + windowSeconds - nowSeconds };
+    return hits <= max
+      ? { allowed: true, retryAfter: 0 }
+      : { allowed: false, retryAfter: windowStart + windowSeconds - nowSeconds };
   }
 
   async instanceSecret(): Promise<string> {
@@ -367,8 +509,10 @@ export class PostgresCommunityStore implements CommunityStore {
     // Written once by whichever process comes first (and only then, so that reading it moves no data version).
     let row = await read();
     if (!row) {
-      await this.#db.query(`INSERT INTO job_state (key, value, updated_at) VALUES ('instance-secret', $1, $2) ON CONFLICT (key) DO NOTHING`,
-        [JSON.stringify(randomBytes(32).toString('hex')), new Date().toISOString()]);
+      await this.#db.query(
+        `INSERT INTO job_state (key, value, updated_at) VALUES ('instance-secret', $1, $2) ON CONFLICT (key) DO NOTHING`,
+        [JSON.stringify(randomBytes(32).toString('hex')), new Date().toISOString()],
+      );
       row = await read();
     }
     this.#instanceSecret = JSON.parse(String(row!.value)) as string;
@@ -378,7 +522,10 @@ export class PostgresCommunityStore implements CommunityStore {
 
 /** Whether a member other than `exceptId` holds the handle, in any letter case. */
 async function handleTaken(tx: Queryable, handle: string, exceptId: number | null): Promise<boolean> {
-  return (await tx.query('SELECT 1 FROM members WHERE lower(name) = $1 AND id IS DISTINCT FROM $2', [handle, exceptId])).length > 0;
+  return (
+    (await tx.query('SELECT 1 FROM members WHERE lower(name) = $1 AND id IS DISTINCT FROM $2', [handle, exceptId]))
+      .length > 0
+  );
 }
 
 /** Log entries about a member name them by handle: they follow the member to a new one. */
@@ -387,11 +534,25 @@ async function renameInLog(tx: Queryable, from: string, to: string): Promise<voi
 }
 
 async function countComment(tx: Queryable, paperId: string, delta: number): Promise<void> {
-  await tx.query('UPDATE papers SET local_comments = local_comments + $1, num_comments = num_comments + $1 WHERE id = $2', [delta, paperId]);
+  await tx.query(
+    'UPDATE papers SET local_comments = local_comments + $1, num_comments = num_comments + $1 WHERE id = $2',
+    [delta, paperId],
+  );
 }
 
-async function log(tx: Queryable, moderatorId: number, action: ModerationEntry['action'], target: string, reason: string, now: Date): Promise<void> {
-  await tx.query('INSERT INTO moderation_log (moderator_id, action, target, reason, at) VALUES ($1, $2, $3, $4, $5)',
-    [moderatorId, action, target, reason, now.toISOString()]);
+async function log(
+  tx: Queryable,
+  moderatorId: number,
+  action: ModerationEntry['action'],
+  target: string,
+  reason: string,
+  now: Date,
+): Promise<void> {
+  await tx.query('INSERT INTO moderation_log (moderator_id, action, target, reason, at) VALUES ($1, $2, $3, $4, $5)', [
+    moderatorId,
+    action,
+    target,
+    reason,
+    now.toISOString(),
+  ]);
 }
-

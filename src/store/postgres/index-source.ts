@@ -22,8 +22,11 @@ const COMMON_TERMS_TTL_MS = 10 * 60_000;
 
 function rowToText(row: Record<string, unknown>): IndexedText {
   return {
-    doc: Number(row.row_id), id: String(row.id), title: String(row.title),
-    authors: authorNames(json<{ name: string }[]>(row.authors)), summary: String(row.summary),
+    doc: Number(row.row_id),
+    id: String(row.id),
+    title: String(row.title),
+    authors: authorNames(json<{ name: string }[]>(row.authors)),
+    summary: String(row.summary),
   };
 }
 
@@ -36,13 +39,21 @@ export class PgIndexSource implements IndexSource {
   }
 
   async page(afterDoc: number, limit: number): Promise<IndexedText[]> {
-    return (await this.#db.query(`SELECT row_id, id, title, authors, summary FROM papers
-      WHERE row_id > $1 ORDER BY row_id LIMIT $2`, [afterDoc, limit])).map(rowToText);
+    return (
+      await this.#db.query(
+        `SELECT row_id, id, title, authors, summary FROM papers
+      WHERE row_id > $1 ORDER BY row_id LIMIT $2`,
+        [afterDoc, limit],
+      )
+    ).map(rowToText);
   }
 
   async texts(docs: readonly number[]): Promise<IndexedText[]> {
-    return (await this.#db.query('SELECT row_id, id, title, authors, summary FROM papers WHERE row_id = ANY($1::bigint[])',
-      [docs])).map(rowToText);
+    return (
+      await this.#db.query('SELECT row_id, id, title, authors, summary FROM papers WHERE row_id = ANY($1::bigint[])', [
+        docs,
+      ])
+    ).map(rowToText);
   }
 
   async writeMark(): Promise<WriteMark> {
@@ -52,24 +63,39 @@ export class PgIndexSource implements IndexSource {
   }
 
   async writtenSince(afterSeq: number, limit: number): Promise<WrittenText[]> {
-    return (await this.#db.query(`SELECT row_id, id, title, authors, summary, write_seq FROM papers
-      WHERE write_seq > $1 ORDER BY write_seq LIMIT $2`, [afterSeq, limit]))
-      .map((row) => ({ ...rowToText(row), writeSeq: Number(row.write_seq) }));
+    return (
+      await this.#db.query(
+        `SELECT row_id, id, title, authors, summary, write_seq FROM papers
+      WHERE write_seq > $1 ORDER BY write_seq LIMIT $2`,
+        [afterSeq, limit],
+      )
+    ).map((row) => ({ ...rowToText(row), writeSeq: Number(row.write_seq) }));
   }
 
   async allowed(filters: SearchFilters): Promise<Set<number> | null> {
     if (!hasFilters(filters)) return null;
     const params = new Params();
     const where = filterConditions(filters, params);
-    return new Set((await this.#db.query(`SELECT p.row_id FROM papers p WHERE true${where}`, params.values)).map((r) => Number(r.row_id)));
+    return new Set(
+      (await this.#db.query(`SELECT p.row_id FROM papers p WHERE true${where}`, params.values)).map((r) =>
+        Number(r.row_id),
+      ),
+    );
   }
 
   async hidden(): Promise<Set<number>> {
-    return new Set((await this.#db.query('SELECT row_id FROM papers WHERE hidden_at IS NOT NULL')).map((r) => Number(r.row_id)));
+    return new Set(
+      (await this.#db.query('SELECT row_id FROM papers WHERE hidden_at IS NOT NULL')).map((r) => Number(r.row_id)),
+    );
   }
 
   /** Lexical search in SQL (a weighted tsvector with a GIN index): until the in-memory index is built. */
-  async searchUnindexed(query: TextQuery, filters: SearchFilters, weights: FieldWeights, limit: number): Promise<ScoredPaper[]> {
+  async searchUnindexed(
+    query: TextQuery,
+    filters: SearchFilters,
+    weights: FieldWeights,
+    limit: number,
+  ): Promise<ScoredPaper[]> {
     const tsquery = textQuery(query, await this.#common());
     if (!tsquery) return [];
     const params = new Params();

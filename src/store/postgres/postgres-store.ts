@@ -7,7 +7,12 @@
  */
 import type { DailyEntry, Member, Organization, Paper, PaperInput } from '../../domain/types.ts';
 import { mergePaper, samePaperRecord, type PaperRecord } from '../../domain/paper-record.ts';
-import { TRENDING_AGE_OFFSET_HOURS, TRENDING_COMMENT_WEIGHT, TRENDING_GRAVITY, trendingReference } from '../../domain/trending.ts';
+import {
+  TRENDING_AGE_OFFSET_HOURS,
+  TRENDING_COMMENT_WEIGHT,
+  TRENDING_GRAVITY,
+  trendingReference,
+} from '../../domain/trending.ts';
 import type {
   AuthorSummary, Store, DailyQuery, ImportBatch, ImportCounts, OrganizationSummary, FilterFacets, PaperPage, PaperSortKey, ScoredPaper, SearchFilters,
   StoreStats,
@@ -105,18 +110,34 @@ export class PostgresStore implements Store {
         await this.#importPapers(tx, papers.slice(start, start + IMPORT_CHUNK), counts, now);
       }
       if (batch.replaceDays.length > 0) {
-        await tx.query(`DELETE FROM daily_entries WHERE day = ANY($1::text[]) AND source = 'import'`, [batch.replaceDays]);
+        await tx.query(`DELETE FROM daily_entries WHERE day = ANY($1::text[]) AND source = 'import'`, [
+          batch.replaceDays,
+        ]);
       }
       for (let start = 0; start < batch.entries.length; start += IMPORT_CHUNK * 5) {
         const entries = batch.entries.slice(start, start + IMPORT_CHUNK * 5);
-        const memberIds = await this.#upsertMembers(tx, entries.flatMap((e) => (e.submittedBy ? [e.submittedBy] : [])));
+        const memberIds = await this.#upsertMembers(
+          tx,
+          entries.flatMap((e) => (e.submittedBy ? [e.submittedBy] : [])),
+        );
         // The last entry of a (day, paper) wins, as if they were written one by one.
-        const rows = new Map(entries.map((e) => [`${e.day}\u0000${e.paperId}`, {
-          day: e.day, paper_id: e.paperId, position: e.position, submitted_at: e.submittedAt,
-          submitted_by: e.submittedBy ? memberIds.get(e.submittedBy.name) ?? null : null,
-          listed_published_at: e.listedPublishedAt, thumbnail: e.thumbnail, is_author_participating: e.isAuthorParticipating,
-        }]));
-        await tx.query(`
+        const rows = new Map(
+          entries.map((e) => [
+            `${e.day}\u0000${e.paperId}`,
+            {
+              day: e.day,
+              paper_id: e.paperId,
+              position: e.position,
+              submitted_at: e.submittedAt,
+              submitted_by: e.submittedBy ? (memberIds.get(e.submittedBy.name) ?? null) : null,
+              listed_published_at: e.listedPublishedAt,
+              thumbnail: e.thumbnail,
+              is_author_participating: e.isAuthorParticipating,
+            },
+          ]),
+        );
+        await tx.query(
+          `
           INSERT INTO daily_entries (day, paper_id, position, submitted_at, submitted_by, listed_published_at, thumbnail,
             is_author_participating, source)
           SELECT r.day, r.paper_id, r.position, r.submitted_at, r.submitted_by, r.listed_published_at, r.thumbnail,
@@ -126,7 +147,8 @@ export class PostgresStore implements Store {
           ON CONFLICT (day, paper_id) DO UPDATE SET position = excluded.position, submitted_at = excluded.submitted_at,
             submitted_by = excluded.submitted_by, listed_published_at = excluded.listed_published_at,
             thumbnail = excluded.thumbnail, is_author_participating = excluded.is_author_participating`,
-        [JSON.stringify([...rows.values()])]);
+          [JSON.stringify([...rows.values()])],
+        );
         counts.entries += entries.length;
       }
       return counts;
@@ -134,7 +156,10 @@ export class PostgresStore implements Store {
   }
 
   async #importPapers(tx: Queryable, inputs: PaperInput[], counts: ImportCounts, now: string): Promise<void> {
-    await this.#upsertOrganizations(tx, inputs.flatMap((p) => (p.organization ? [p.organization] : [])));
+    await this.#upsertOrganizations(
+      tx,
+      inputs.flatMap((p) => (p.organization ? [p.organization] : [])),
+    );
     const stored = await readRecords(tx, [...new Set(inputs.map((p) => p.id))]);
     /** The record of each paper as merged so far in this chunk. */
     const current = new Map(stored);
@@ -152,7 +177,8 @@ export class PostgresStore implements Store {
       else counts.papersNew++;
     }
     if (changed.size === 0) return;
-    await tx.query(`
+    await tx.query(
+      `
       INSERT INTO papers (id, title, title_key, summary, published_at, authors, categories, organization_name, github_repo,
         github_stars, project_page, ai_summary, ai_keywords, withdrawn, discussion_id, upvotes_source, upvotes,
         num_comments_source, num_comments, search_vector, updated_at)
@@ -172,13 +198,32 @@ export class PostgresStore implements Store {
         num_comments_source = excluded.num_comments_source,
         num_comments = excluded.num_comments_source + papers.local_comments,
         search_vector = excluded.search_vector, updated_at = excluded.updated_at, write_seq = excluded.write_seq`,
-    [JSON.stringify([...changed.values()].map((r) => ({
-      id: r.id, title: r.title, title_key: titleKey(r.title), summary: r.summary, published_at: r.publishedAt,
-      authors: r.authors, categories: r.categories, organization_name: r.organizationName, github_repo: r.githubRepo,
-      github_stars: r.githubStars, project_page: r.projectPage, ai_summary: r.aiSummary, ai_keywords: r.aiKeywords,
-      withdrawn: r.withdrawn, discussion_id: r.discussionId, upvotes_source: r.upvotesSource,
-      num_comments_source: r.numCommentsSource, search_vector: paperTsvector(r.title, r.authors, r.summary),
-    }))), now]);
+      [
+        JSON.stringify(
+          [...changed.values()].map((r) => ({
+            id: r.id,
+            title: r.title,
+            title_key: titleKey(r.title),
+            summary: r.summary,
+            published_at: r.publishedAt,
+            authors: r.authors,
+            categories: r.categories,
+            organization_name: r.organizationName,
+            github_repo: r.githubRepo,
+            github_stars: r.githubStars,
+            project_page: r.projectPage,
+            ai_summary: r.aiSummary,
+            ai_keywords: r.aiKeywords,
+            withdrawn: r.withdrawn,
+            discussion_id: r.discussionId,
+            upvotes_source: r.upvotesSource,
+            num_comments_source: r.numCommentsSource,
+            search_vector: paperTsvector(r.title, r.authors, r.summary),
+          })),
+        ),
+        now,
+      ],
+    );
     const authorsChanged = [...changed.values()].filter((r) => {
       const before = stored.get(r.id);
       return !before || JSON.stringify(before.authors) !== JSON.stringify(r.authors);
@@ -202,13 +247,16 @@ export class PostgresStore implements Store {
       });
     }
     // An author listed twice keeps the first position (the primary key is author and paper).
-    await tx.query(`
+    await tx.query(
+      `
       INSERT INTO paper_authors (author_id, paper_id, position)
       SELECT a.id, x.paper_id, x.position
       FROM unnest($1::text[], $2::text[], $3::integer[]) WITH ORDINALITY AS x(paper_id, name, position, n)
         JOIN authors a ON a.name = x.name
       ORDER BY x.n
-      ON CONFLICT DO NOTHING`, [paperIds, authorNames, positions]);
+      ON CONFLICT DO NOTHING`,
+      [paperIds, authorNames, positions],
+    );
   }
 
   async #upsertOrganizations(tx: Queryable, organizations: Organization[]): Promise<void> {
@@ -218,18 +266,31 @@ export class PostgresStore implements Store {
     for (const org of organizations) {
       const before = merged.get(org.name);
       merged.set(org.name, {
-        name: org.name, fullname: org.fullname,
-        avatar: org.avatar ?? before?.avatar ?? null, externalId: org.externalId ?? before?.externalId ?? null,
+        name: org.name,
+        fullname: org.fullname,
+        avatar: org.avatar ?? before?.avatar ?? null,
+        externalId: org.externalId ?? before?.externalId ?? null,
       });
     }
-    await tx.query(`
+    await tx.query(
+      `
       INSERT INTO organizations (name, fullname, avatar, external_id)
       SELECT r.name, r.fullname, r.avatar, r.external_id
       FROM json_to_recordset($1::json) AS r(name text, fullname text, avatar text, external_id text)
       ON CONFLICT (name) DO UPDATE SET fullname = excluded.fullname,
         avatar = coalesce(excluded.avatar, organizations.avatar),
         external_id = coalesce(excluded.external_id, organizations.external_id)`,
-    [JSON.stringify([...merged.values()].map((o) => ({ name: o.name, fullname: o.fullname, avatar: o.avatar, external_id: o.externalId })))]);
+      [
+        JSON.stringify(
+          [...merged.values()].map((o) => ({
+            name: o.name,
+            fullname: o.fullname,
+            avatar: o.avatar,
+            external_id: o.externalId,
+          })),
+        ),
+      ],
+    );
   }
 
   /** Upserts members as successive upserts would, and returns their ids by handle. */
@@ -239,11 +300,14 @@ export class PostgresStore implements Store {
     for (const m of members) {
       const before = merged.get(m.name);
       merged.set(m.name, {
-        name: m.name, fullname: m.fullname,
-        avatarUrl: m.avatarUrl ?? before?.avatarUrl ?? null, externalId: m.externalId ?? before?.externalId ?? null,
+        name: m.name,
+        fullname: m.fullname,
+        avatarUrl: m.avatarUrl ?? before?.avatarUrl ?? null,
+        externalId: m.externalId ?? before?.externalId ?? null,
       });
     }
-    const rows = await tx.query<{ id: number; name: string }>(`
+    const rows = await tx.query<{ id: number; name: string }>(
+      `
       INSERT INTO members (name, fullname, avatar_url, external_id)
       SELECT r.name, r.fullname, r.avatar_url, r.external_id
       FROM json_to_recordset($1::json) AS r(name text, fullname text, avatar_url text, external_id text)
@@ -251,19 +315,35 @@ export class PostgresStore implements Store {
         avatar_url = coalesce(excluded.avatar_url, members.avatar_url),
         external_id = coalesce(excluded.external_id, members.external_id)
       RETURNING id, name`,
-    [JSON.stringify([...merged.values()].map((m) => ({ name: m.name, fullname: m.fullname, avatar_url: m.avatarUrl, external_id: m.externalId })))]);
+      [
+        JSON.stringify(
+          [...merged.values()].map((m) => ({
+            name: m.name,
+            fullname: m.fullname,
+            avatar_url: m.avatarUrl,
+            external_id: m.externalId,
+          })),
+        ),
+      ],
+    );
     return new Map(rows.map((r) => [r.name, Number(r.id)]));
   }
 
   async getPaper(id: string): Promise<Paper | null> {
-    const [row] = await this.#db.query(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE p.id = $1 AND p.hidden_at IS NULL`, [id]);
+    const [row] = await this.#db.query(
+      `SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE p.id = $1 AND p.hidden_at IS NULL`,
+      [id],
+    );
     return row ? rowToPaperWithFirstEntry(row) : null;
   }
 
   async getPapers(ids: readonly string[]): Promise<Paper[]> {
     if (ids.length === 0) return [];
-    const rows = await this.#db.query(`SELECT ${PAPER_SELECT}
-      FROM unnest($1::text[]) WITH ORDINALITY AS j(id, n) JOIN papers p ON p.id = j.id ${PAPER_JOINS} WHERE p.hidden_at IS NULL ORDER BY j.n`, [ids]);
+    const rows = await this.#db.query(
+      `SELECT ${PAPER_SELECT}
+      FROM unnest($1::text[]) WITH ORDINALITY AS j(id, n) JOIN papers p ON p.id = j.id ${PAPER_JOINS} WHERE p.hidden_at IS NULL ORDER BY j.n`,
+      [ids],
+    );
     return rows.map(rowToPaperWithFirstEntry);
   }
 
@@ -283,18 +363,27 @@ export class PostgresStore implements Store {
   }
 
   async featuredDays(id: string): Promise<string[]> {
-    return (await this.#db.query<{ day: string }>('SELECT day FROM daily_entries WHERE paper_id = $1 ORDER BY day', [id])).map((r) => r.day);
+    return (
+      await this.#db.query<{ day: string }>('SELECT day FROM daily_entries WHERE paper_id = $1 ORDER BY day', [id])
+    ).map((r) => r.day);
   }
 
   async listPapers(cursor: string | null, limit: number): Promise<PaperPage> {
     const after = cursor ? decodeCursor(cursor) : null;
     const rows = after
-      ? await this.#db.query(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE (p.published_at, p.id) < ($1, $2) AND p.hidden_at IS NULL
-          ORDER BY p.published_at DESC, p.id DESC LIMIT $3`, [after.publishedAt, after.id, limit + 1])
-      : await this.#db.query(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE p.hidden_at IS NULL ORDER BY p.published_at DESC, p.id DESC LIMIT $1`, [limit + 1]);
+      ? await this.#db.query(
+          `SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE (p.published_at, p.id) < ($1, $2) AND p.hidden_at IS NULL
+          ORDER BY p.published_at DESC, p.id DESC LIMIT $3`,
+          [after.publishedAt, after.id, limit + 1],
+        )
+      : await this.#db.query(
+          `SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE p.hidden_at IS NULL ORDER BY p.published_at DESC, p.id DESC LIMIT $1`,
+          [limit + 1],
+        );
     const papers = rows.slice(0, limit).map(rowToPaperWithFirstEntry);
     const last = papers.at(-1);
-    const nextCursor = rows.length > limit && last ? encodeCursor({ publishedAt: last.publishedAt, id: last.id }) : null;
+    const nextCursor =
+      rows.length > limit && last ? encodeCursor({ publishedAt: last.publishedAt, id: last.id }) : null;
     return { papers, nextCursor };
   }
 
@@ -319,12 +408,15 @@ export class PostgresStore implements Store {
       publishedAt: () => 'p.published_at DESC, e.position ASC',
       trending: () => `${trendingSql(params.add(trendingReference(query.lastDay)))} DESC, e.position ASC`,
     }[query.sort]();
-    const rows = await this.#db.query(`
+    const rows = await this.#db.query(
+      `
       SELECT ${PAPER_COLUMNS}, ${MEMBER_COLUMNS}, e.day, e.submitted_at, e.listed_published_at, e.thumbnail,
         e.is_author_participating
       FROM daily_entries e JOIN papers p ON p.id = e.paper_id ${ORG_JOIN}
         LEFT JOIN members m ON m.id = e.submitted_by
-      WHERE ${where} ORDER BY ${order}, e.paper_id LIMIT ${params.add(query.limit)} OFFSET ${params.add(query.offset)}`, params.values);
+      WHERE ${where} ORDER BY ${order}, e.paper_id LIMIT ${params.add(query.limit)} OFFSET ${params.add(query.offset)}`,
+      params.values,
+    );
     return rows.map((row) => ({
       day: String(row.day),
       paper: rowToPaper(row, { at: String(row.submitted_at), by: rowToMember(row) }),
@@ -339,9 +431,12 @@ export class PostgresStore implements Store {
   async countDaily(query: Omit<DailyQuery, 'sort' | 'offset' | 'limit'>): Promise<number> {
     const params = new Params();
     const where = this.#dailyWhere(query, params);
-    const [row] = await this.#db.query<{ n: number }>(`SELECT count(*) AS n FROM daily_entries e JOIN papers p ON p.id = e.paper_id
+    const [row] = await this.#db.query<{ n: number }>(
+      `SELECT count(*) AS n FROM daily_entries e JOIN papers p ON p.id = e.paper_id
       LEFT JOIN members m ON m.id = e.submitted_by
-      WHERE ${where}`, params.values);
+      WHERE ${where}`,
+      params.values,
+    );
     return Number(row!.n);
   }
 
@@ -351,21 +446,29 @@ export class PostgresStore implements Store {
   }
 
   async neighbourDays(day: string): Promise<{ previous: string | null; next: string | null }> {
-    const [row] = await this.#db.query(`SELECT (SELECT max(day) FROM daily_entries WHERE day < $1) AS previous,
-      (SELECT min(day) FROM daily_entries WHERE day > $1) AS next`, [day]);
+    const [row] = await this.#db.query(
+      `SELECT (SELECT max(day) FROM daily_entries WHERE day < $1) AS previous,
+      (SELECT min(day) FROM daily_entries WHERE day > $1) AS next`,
+      [day],
+    );
     return { previous: nullableString(row?.previous), next: nullableString(row?.next) };
   }
 
   async getOrganization(name: string): Promise<OrganizationSummary | null> {
-    const [row] = await this.#db.query(`
+    const [row] = await this.#db.query(
+      `
       SELECT o.name, o.fullname, o.avatar, o.external_id,
         (SELECT count(*) FROM papers WHERE organization_name = o.name AND hidden_at IS NULL) AS papers,
         (SELECT coalesce(sum(upvotes), 0) FROM papers WHERE organization_name = o.name AND hidden_at IS NULL) AS upvotes
-      FROM organizations o WHERE o.name = $1`, [name]);
+      FROM organizations o WHERE o.name = $1`,
+      [name],
+    );
     if (!row) return null;
     return {
       organization: {
-        name: String(row.name), fullname: String(row.fullname), avatar: nullableString(row.avatar),
+        name: String(row.name),
+        fullname: String(row.fullname),
+        avatar: nullableString(row.avatar),
         externalId: nullableString(row.external_id),
       },
       papers: Number(row.papers),
@@ -374,27 +477,43 @@ export class PostgresStore implements Store {
   }
 
   async papersOfOrganization(name: string, offset: number, limit: number): Promise<Paper[]> {
-    return (await this.#db.query(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE p.organization_name = $1 AND p.hidden_at IS NULL
-      ORDER BY p.published_at DESC, p.id DESC LIMIT $2 OFFSET $3`, [name, limit, offset])).map(rowToPaperWithFirstEntry);
+    return (
+      await this.#db.query(
+        `SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE p.organization_name = $1 AND p.hidden_at IS NULL
+      ORDER BY p.published_at DESC, p.id DESC LIMIT $2 OFFSET $3`,
+        [name, limit, offset],
+      )
+    ).map(rowToPaperWithFirstEntry);
   }
 
   async getAuthor(name: string): Promise<AuthorSummary | null> {
-    const [row] = await this.#db.query(`
+    const [row] = await this.#db.query(
+      `
       SELECT a.name, count(p.id) AS papers, coalesce(sum(p.upvotes), 0) AS upvotes
       FROM authors a JOIN paper_authors pa ON pa.author_id = a.id JOIN papers p ON p.id = pa.paper_id
-      WHERE a.name = $1 AND p.hidden_at IS NULL GROUP BY a.id, a.name`, [name]);
+      WHERE a.name = $1 AND p.hidden_at IS NULL GROUP BY a.id, a.name`,
+      [name],
+    );
     return row ? { name: String(row.name), papers: Number(row.papers), upvotes: Number(row.upvotes) } : null;
   }
 
   async papersOfAuthor(name: string, offset: number, limit: number): Promise<Paper[]> {
-    return (await this.#db.query(`SELECT ${PAPER_SELECT} FROM authors a JOIN paper_authors pa ON pa.author_id = a.id
+    return (
+      await this.#db.query(
+        `SELECT ${PAPER_SELECT} FROM authors a JOIN paper_authors pa ON pa.author_id = a.id
       JOIN papers p ON p.id = pa.paper_id ${PAPER_JOINS} WHERE a.name = $1 AND p.hidden_at IS NULL
-      ORDER BY p.published_at DESC, p.id DESC LIMIT $2 OFFSET $3`, [name, limit, offset])).map(rowToPaperWithFirstEntry);
+      ORDER BY p.published_at DESC, p.id DESC LIMIT $2 OFFSET $3`,
+        [name, limit, offset],
+      )
+    ).map(rowToPaperWithFirstEntry);
   }
 
   async findPaperByTitleKey(key: string): Promise<string | null> {
     if (key === '') return null;
-    const [row] = await this.#db.query('SELECT id FROM papers WHERE title_key = $1 AND hidden_at IS NULL ORDER BY row_id LIMIT 1', [key]);
+    const [row] = await this.#db.query(
+      'SELECT id FROM papers WHERE title_key = $1 AND hidden_at IS NULL ORDER BY row_id LIMIT 1',
+      [key],
+    );
     return nullableString(row?.id);
   }
 
@@ -402,17 +521,30 @@ export class PostgresStore implements Store {
     if (ids.length === 0) return new Set();
     const params = new Params();
     const list = params.add(ids);
-    const rows = await this.#db.query<{ id: string }>(`SELECT p.id FROM papers p WHERE p.id = ANY(${list}::text[]) AND p.hidden_at IS NULL${filterConditions(filters, params)}`,
-      params.values);
+    const rows = await this.#db.query<{ id: string }>(
+      `SELECT p.id FROM papers p WHERE p.id = ANY(${list}::text[]) AND p.hidden_at IS NULL${filterConditions(filters, params)}`,
+      params.values,
+    );
     return new Set(rows.map((r) => r.id));
   }
 
-  async paperTexts(afterRow: number, limit: number): Promise<{ row: number; id: string; title: string; summary: string }[]> {
-    return (await this.#db.query('SELECT row_id, id, title, summary FROM papers WHERE row_id > $1 ORDER BY row_id LIMIT $2', [afterRow, limit]))
-      .map((r) => ({ row: Number(r.row_id), id: String(r.id), title: String(r.title), summary: String(r.summary) }));
+  async paperTexts(
+    afterRow: number,
+    limit: number,
+  ): Promise<{ row: number; id: string; title: string; summary: string }[]> {
+    return (
+      await this.#db.query('SELECT row_id, id, title, summary FROM papers WHERE row_id > $1 ORDER BY row_id LIMIT $2', [
+        afterRow,
+        limit,
+      ])
+    ).map((r) => ({ row: Number(r.row_id), id: String(r.id), title: String(r.title), summary: String(r.summary) }));
   }
 
-  putVectors(modelId: string, dimensions: number, vectors: readonly { id: string; vector: Float32Array }[]): Promise<void> {
+  putVectors(
+    modelId: string,
+    dimensions: number,
+    vectors: readonly { id: string; vector: Float32Array }[],
+  ): Promise<void> {
     return this.#vectors.put(modelId, dimensions, vectors);
   }
 
@@ -438,9 +570,11 @@ export class PostgresStore implements Store {
   }
 
   async setJobState(key: string, value: unknown): Promise<void> {
-    await this.#db.query(`INSERT INTO job_state (key, value, updated_at) VALUES ($1, $2, $3)
+    await this.#db.query(
+      `INSERT INTO job_state (key, value, updated_at) VALUES ($1, $2, $3)
       ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-    [key, JSON.stringify(value) ?? 'null', new Date().toISOString()]);
+      [key, JSON.stringify(value) ?? 'null', new Date().toISOString()],
+    );
   }
 
   async dataVersion(): Promise<string> {
@@ -463,9 +597,13 @@ export class PostgresStore implements Store {
       (SELECT count(*) FROM organizations) AS organizations,
       (SELECT count(*) FROM authors) AS authors`);
     return {
-      papers: Number(row!.papers), dailyEntries: Number(row!.entries), days: Number(row!.days),
-      firstDay: nullableString(row!.first_day), lastDay: nullableString(row!.last_day),
-      organizations: Number(row!.organizations), authors: Number(row!.authors),
+      papers: Number(row!.papers),
+      dailyEntries: Number(row!.entries),
+      days: Number(row!.days),
+      firstDay: nullableString(row!.first_day),
+      lastDay: nullableString(row!.last_day),
+      organizations: Number(row!.organizations),
+      authors: Number(row!.authors),
     };
   }
 
@@ -501,14 +639,21 @@ function cleanValue<T>(value: T): T {
 
 async function readRecords(q: Queryable, ids: string[]): Promise<Map<string, PaperRecord>> {
   if (ids.length === 0) return new Map();
-  const rows = await q.query(`SELECT id, title, summary, published_at, authors, categories, organization_name, github_repo,
+  const rows = await q.query(
+    `SELECT id, title, summary, published_at, authors, categories, organization_name, github_repo,
       github_stars, project_page, ai_summary, ai_keywords, withdrawn, discussion_id, upvotes_source, num_comments_source
-    FROM papers WHERE id = ANY($1::text[])`, [ids]);
-  return new Map(rows.map((row) => [String(row.id), {
-    ...paperColumns(row),
-    organizationName: nullableString(row.organization_name),
-    upvotesSource: Number(row.upvotes_source),
-    numCommentsSource: Number(row.num_comments_source),
-  }]));
+    FROM papers WHERE id = ANY($1::text[])`,
+    [ids],
+  );
+  return new Map(
+    rows.map((row) => [
+      String(row.id),
+      {
+        ...paperColumns(row),
+        organizationName: nullableString(row.organization_name),
+        upvotesSource: Number(row.upvotes_source),
+        numCommentsSource: Number(row.num_comments_source),
+      },
+    ]),
+  );
 }
-

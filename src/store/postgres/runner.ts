@@ -23,7 +23,9 @@ export interface Runner extends Queryable {
  *  globally, so that other users of `pg` in the process (the job queue) keep their own parsing. */
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+    oid === pg.types.builtins.INT8
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
 };
 
 /**
@@ -52,7 +54,12 @@ export class PoolRunner implements Runner {
 
   constructor(connectionString: string, options: PoolOptions = {}) {
     const searchPath = options.schema ? `-c search_path=${quoteIdentifier(options.schema)},public` : undefined;
-    this.pool = new pg.Pool({ connectionString, max: options.max ?? 10, types, ...(searchPath ? { options: searchPath } : {}) });
+    this.pool = new pg.Pool({
+      connectionString,
+      max: options.max ?? 10,
+      types,
+      ...(searchPath ? { options: searchPath } : {}),
+    });
     // An idle client that loses its server must not crash the process; the next query reconnects.
     this.pool.on('error', () => {});
   }
@@ -68,7 +75,8 @@ export class PoolRunner implements Runner {
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     const tx: Queryable = {
-      query: async <R extends Row = Row>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, safeParams(params))).rows as R[],
+      query: async <R extends Row = Row>(sql: string, params: readonly unknown[] = []) =>
+        (await client.query(sql, safeParams(params))).rows as R[],
       exec: async (sql: string) => {
         await client.query(sql);
       },
@@ -99,7 +107,12 @@ export class PoolRunner implements Runner {
 export interface PgliteLike {
   query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
   exec(sql: string): Promise<unknown>;
-  transaction<T>(work: (tx: { query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>; exec(sql: string): Promise<unknown> }) => Promise<T>): Promise<T>;
+  transaction<T>(
+    work: (tx: {
+      query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
+      exec(sql: string): Promise<unknown>;
+    }) => Promise<T>,
+  ): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -133,12 +146,15 @@ export class PgliteRunner implements Runner {
   }
 
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.#db.transaction((raw) => work({
-      query: async <R extends Row = Row>(sql: string, params: readonly unknown[] = []) => (await raw.query<R>(sql, safeParams(params))).rows,
-      exec: async (sql: string) => {
-        await raw.exec(sql);
-      },
-    }));
+    return this.#db.transaction((raw) =>
+      work({
+        query: async <R extends Row = Row>(sql: string, params: readonly unknown[] = []) =>
+          (await raw.query<R>(sql, safeParams(params))).rows,
+        exec: async (sql: string) => {
+          await raw.exec(sql);
+        },
+      }),
+    );
   }
 
   async close(): Promise<void> {

@@ -26,4 +26,5 @@ export function filterConditions(filters: SearchFilters, params: Params): string
   return conditions.map((c) => ` AND ${c}`).join('');
 }
 
-export const hasFilters = (f: SearchFilters) => Boolean(f.fromDay || f.toDay || f.organization || f.category || f.hasCode);
+export const hasFilters = (f: SearchFilters) =>
+  Boolean(f.fromDay || f.toDay || f.organization || f.category || f.hasCode);

@@ -5,10 +5,13 @@ import { analyze } from '../../domain/analyzer.ts';
 import type { TextQuery } from '../store.ts';
 
 /** An analysed query, as search/query-parser.ts makes one from `terms "phrase" prefix*`. */
-const query = (terms: string, phrases: string[] = [], prefixes: string[] = []): TextQuery =>
-  ({ terms: analyze(terms), phrases: phrases.map(analyze), prefixes });
+const query = (terms: string, phrases: string[] = [], prefixes: string[] = []): TextQuery => ({
+  terms: analyze(terms),
+  phrases: phrases.map(analyze),
+  prefixes,
+});
 
-test('a paper\'s tsvector: analysed terms with positions, title A, authors B, abstract C, fields apart', () => {
+test("a paper's tsvector: analysed terms with positions, title A, authors B, abstract C, fields apart", () => {
   const tsv = paperTsvector('Sparse Attention', [{ name: 'Ada Lovelace' }], 'Attention is sparse.');
   assert.equal(tsv, "'spars':1A,27C 'attent':2A,25C 'ada':13B 'lovelac':14B 'is':26C");
 });
@@ -20,13 +23,16 @@ test('lexemes are quoted, so that no text is tsquery or tsvector syntax', () => 
 
 test('terms match any of them; phrases are required in order; prefixes match starts of words', () => {
   assert.deepEqual(textQuery(query('graph neural networks')), {
-    match: "'graph' | 'neural' | 'network'", rank: "'graph' | 'neural' | 'network'",
+    match: "'graph' | 'neural' | 'network'",
+    rank: "'graph' | 'neural' | 'network'",
   });
   assert.deepEqual(textQuery(query('kernels', ['sparse attention'])), {
-    match: "('spars' <-> 'attent')", rank: "'kernel' | 'spars' | 'attent'",
+    match: "('spars' <-> 'attent')",
+    rank: "'kernel' | 'spars' | 'attent'",
   });
   assert.deepEqual(textQuery(query('models', [], ['transfor'])), {
-    match: "'model' | 'transfor':*", rank: "'model' | 'transfor':*",
+    match: "'model' | 'transfor':*",
+    rank: "'model' | 'transfor':*",
   });
   assert.equal(textQuery({ terms: [], phrases: [], prefixes: [] }), null);
 });
@@ -38,19 +44,26 @@ test('-words exclude the papers that hold them', () => {
 });
 
 test('common terms leave the match while a rarer term remains, and still rank', () => {
-  const common = new Map([['model', 0.3], ['languag', 0.12], ['learn', 0.2], ['data', 0.1]]);
+  const common = new Map([
+    ['model', 0.3],
+    ['languag', 0.12],
+    ['learn', 0.2],
+    ['data', 0.1],
+  ]);
   assert.deepEqual(textQuery(query('language model protein folding'), common), {
-    match: "'protein' | 'fold'", rank: "'languag' | 'model' | 'protein' | 'fold'",
+    match: "'protein' | 'fold'",
+    rank: "'languag' | 'model' | 'protein' | 'fold'",
   });
   // Only common terms: a paper must hold two of the least common four.
   assert.deepEqual(textQuery(query('large language model learning data'), new Map([...common, ['larg', 0.05]])), {
-    match: "('larg' & 'data') | ('larg' & 'languag') | ('larg' & 'learn') | ('data' & 'languag') | ('data' & 'learn') | ('languag' & 'learn')",
+    match:
+      "('larg' & 'data') | ('larg' & 'languag') | ('larg' & 'learn') | ('data' & 'languag') | ('data' & 'learn') | ('languag' & 'learn')",
     rank: "'larg' | 'languag' | 'model' | 'learn' | 'data'",
   });
   // One common term alone is matched as it is.
   assert.deepEqual(textQuery(query('model'), common), { match: "'model'", rank: "'model'" });
 });
 
-test('rank weights are ts_rank\'s {D, C, B, A}, scaled into 0..1', () => {
+test("rank weights are ts_rank's {D, C, B, A}, scaled into 0..1", () => {
   assert.deepEqual(rankWeights({ title: 3, authors: 2, abstract: 1 }), [0, 1 / 3, 2 / 3, 1]);
 });

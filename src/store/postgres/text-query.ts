@@ -78,7 +78,10 @@ export function textQuery(query: TextQuery, common: ReadonlyMap<string, number> 
     if (rare.length > 0 || prefixes.length > 0 || terms.length < 2) {
       match = [...(rare.length > 0 || prefixes.length > 0 ? rare : terms).map(quoteLexeme), ...prefixes].join(' | ');
     } else {
-      const least = [...terms].sort((a, b) => common.get(a)! - common.get(b)!).slice(0, PAIRED_TERMS).map(quoteLexeme);
+      const least = [...terms]
+        .sort((a, b) => common.get(a)! - common.get(b)!)
+        .slice(0, PAIRED_TERMS)
+        .map(quoteLexeme);
       match = least.flatMap((a, i) => least.slice(i + 1).map((b) => `(${a} & ${b})`)).join(' | ');
     }
   }

@@ -22,7 +22,10 @@ test('binary pre-selection finds what exact search finds (clustered data)', () =
     const noise = randomUnit(64, seed);
     const v = centre.map((x, i) => x + 0.35 * noise[i]!);
     const norm = Math.sqrt(v.reduce((s, x) => s + x * x, 0));
-    index.set(doc, v.map((x) => x / norm));
+    index.set(
+      doc,
+      v.map((x) => x / norm),
+    );
   }
   let found = 0;
   for (let q = 0; q < 20; q++) {
@@ -42,9 +45,21 @@ test('set replaces, remove hides, admits filters, dimensions are checked', () =>
   const q = new Float32Array([0, 1, 0, 0]);
   assert.equal(index.searchExact(q, 1)[0]!.doc, 2);
   index.set(2, new Float32Array([0, 0, 0, 1]));
-  assert.equal(index.searchExact(q, 3).every((h) => h.score <= 0), true);
+  assert.equal(
+    index.searchExact(q, 3).every((h) => h.score <= 0),
+    true,
+  );
   index.remove(3);
-  assert.deepEqual(index.searchExact(new Float32Array([0, 0, 1, 0]), 3).map((h) => h.doc).includes(3), false);
-  assert.deepEqual(index.searchExact(q, 3, (doc) => doc !== 1).map((h) => h.doc), [2]);
+  assert.deepEqual(
+    index
+      .searchExact(new Float32Array([0, 0, 1, 0]), 3)
+      .map((h) => h.doc)
+      .includes(3),
+    false,
+  );
+  assert.deepEqual(
+    index.searchExact(q, 3, (doc) => doc !== 1).map((h) => h.doc),
+    [2],
+  );
   assert.throws(() => index.set(9, new Float32Array(3)), /expected 4 dimensions/);
 });

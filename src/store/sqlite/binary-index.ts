@@ -65,7 +65,8 @@ export class BinaryQuantizedIndex {
 
   /** Adds or replaces the vector of a document. */
   set(doc: number, vector: Float32Array): void {
-    if (vector.length !== this.dimensions) throw new Error(`expected ${this.dimensions} dimensions, got ${vector.length}`);
+    if (vector.length !== this.dimensions)
+      throw new Error(`expected ${this.dimensions} dimensions, got ${vector.length}`);
     let slot = this.#slots.get(doc);
     if (slot === undefined) {
       if (this.#size === this.#docs.length) this.#grow();
@@ -111,7 +112,13 @@ export class BinaryQuantizedIndex {
    * Hamming pre-selection of max(k × oversample, minCandidates) candidates, then exact rescoring. Sign bits
    * are coarse: for small k a fixed floor of candidates is what keeps recall@10 above 0.95.
    */
-  search(query: Float32Array, k: number, oversample = 20, admits: (doc: number) => boolean = () => true, minCandidates = 2_000): VectorHit[] {
+  search(
+    query: Float32Array,
+    k: number,
+    oversample = 20,
+    admits: (doc: number) => boolean = () => true,
+    minCandidates = 2_000,
+  ): VectorHit[] {
     const words = this.#words;
     const candidates = Math.min(this.#size, Math.max(k * oversample, minCandidates));
     if (this.#size <= candidates * 2) return this.searchExact(query, k, admits);
@@ -138,7 +145,8 @@ export class BinaryQuantizedIndex {
     }
     let cutoff = 0;
     let closer = 0;
-    for (; cutoff <= this.dimensions && closer + histogram[cutoff]! < candidates; cutoff++) closer += histogram[cutoff]!;
+    for (; cutoff <= this.dimensions && closer + histogram[cutoff]! < candidates; cutoff++)
+      closer += histogram[cutoff]!;
     // Everything closer than the cutoff distance, and only as many at the cutoff as make up the count:
     // real vectors cluster, and the bucket at the cutoff can hold thousands.
     let atCutoff = candidates - closer;

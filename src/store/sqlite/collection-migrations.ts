@@ -1,5 +1,5 @@
 /** Schema of the collections facet: reading lists and their papers, dismissed recommendations, follows. */
-import type { Migration } from './migrations.ts';
+import type { Migration } from './migration.ts';
 
 export const collectionMigrations: Migration[] = [
   {

@@ -1,5 +1,5 @@
 /** Schema of the community facet: accounts, sign-in, sessions, votes, comments, moderation, rate limits. */
-import type { Migration } from './migrations.ts';
+import type { Migration } from './migration.ts';
 
 export const communityMigrations: Migration[] = [
   {

@@ -1,14 +1,29 @@
 /** The community facet on SQLite. Every change that moves a paper's counts does so in the same transaction. */
 import { randomBytes } from 'node:crypto';
 import type {
-  Account, AccountDeletion, ChooseHandleResult, CommentRecord, CommunityStore, ModerationEntry, RateLimitResult, Role, SessionRecord,
-  SubmitResult, VoteResult,
+  Account,
+  AccountDeletion,
+  ChooseHandleResult,
+  CommentRecord,
+  CommunityStore,
+  ModerationEntry,
+  RateLimitResult,
+  Role,
+  SessionRecord,
+  SubmitResult,
+  VoteResult,
 } from '../community-store.ts';
 import type { SqliteDatabase } from './database.ts';
 import { LOGIN_TOKEN_KEPT_MS } from '../community-store.ts';
 import { emailKey } from '../subscription-store.ts';
 import {
-  ACCOUNT_COLUMNS, COMMENT_SELECT, MEMBER_LOG_ACTIONS, MODERATION_LOG_SELECT, rowToAccount, rowToComment, rowToModerationEntry,
+  ACCOUNT_COLUMNS,
+  COMMENT_SELECT,
+  MEMBER_LOG_ACTIONS,
+  MODERATION_LOG_SELECT,
+  rowToAccount,
+  rowToComment,
+  rowToModerationEntry,
 } from '../rows.ts';
 import { DELETED_MEMBER, randomHandle, tombstoneName } from '../../domain/handles.ts';
 
@@ -25,15 +40,21 @@ export class SqliteCommunityStore implements CommunityStore {
       if (existing) return rowToAccount(existing);
       let handle = randomHandle();
       while (this.#handleTaken(handle, null)) handle = randomHandle();
-      const row = this.#db.sql(`INSERT INTO members (name, fullname, email, role, created_at, handle_chosen) VALUES (?, ?, ?, 'member', ?, 0)
-        RETURNING id`).get(handle, handle, email, now.toISOString());
-      return rowToAccount(this.#db.sql(`SELECT ${ACCOUNT_COLUMNS} FROM members m WHERE m.id = ?`).get(Number(row!.id))!);
+      const row = this.#db
+        .sql(`INSERT INTO members (name, fullname, email, role, created_at, handle_chosen) VALUES (?, ?, ?, 'member', ?, 0)
+        RETURNING id`)
+        .get(handle, handle, email, now.toISOString());
+      return rowToAccount(
+        this.#db.sql(`SELECT ${ACCOUNT_COLUMNS} FROM members m WHERE m.id = ?`).get(Number(row!.id))!,
+      );
     });
   }
 
   /** Whether a member other than `exceptId` holds the handle, in any letter case. */
   #handleTaken(handle: string, exceptId: number | null): boolean {
-    return this.#db.sql('SELECT 1 FROM members WHERE lower(name) = ? AND id IS NOT ?').get(handle, exceptId) !== undefined;
+    return (
+      this.#db.sql('SELECT 1 FROM members WHERE lower(name) = ? AND id IS NOT ?').get(handle, exceptId) !== undefined
+    );
   }
 
   async getAccount(id: number): Promise<Account | null> {
@@ -42,7 +63,9 @@ export class SqliteCommunityStore implements CommunityStore {
   }
 
   async getAccountByName(name: string): Promise<Account | null> {
-    const row = this.#db.sql(`SELECT ${ACCOUNT_COLUMNS} FROM members m WHERE m.name = ? AND m.deleted_at IS NULL`).get(name);
+    const row = this.#db
+      .sql(`SELECT ${ACCOUNT_COLUMNS} FROM members m WHERE m.name = ? AND m.deleted_at IS NULL`)
+      .get(name);
     return row ? rowToAccount(row) : null;
   }
 
@@ -55,7 +78,9 @@ export class SqliteCommunityStore implements CommunityStore {
       if (this.#handleTaken(handle, id)) return 'taken';
       const row = this.#db.sql('SELECT name FROM members WHERE id = ? AND deleted_at IS NULL').get(id);
       if (!row) throw new Error(`no account ${id}`);
-      this.#db.sql('UPDATE members SET name = ?, fullname = ?, handle_chosen = 1 WHERE id = ?').run(handle, fullname, id);
+      this.#db
+        .sql('UPDATE members SET name = ?, fullname = ?, handle_chosen = 1 WHERE id = ?')
+        .run(handle, fullname, id);
       this.#renameInLog(String(row.name), handle);
       return 'chosen';
     });
@@ -67,7 +92,9 @@ export class SqliteCommunityStore implements CommunityStore {
   }
 
   async setUpvotesPublic(id: number, upvotesPublic: boolean): Promise<void> {
-    this.#db.transaction(() => this.#db.sql('UPDATE members SET upvotes_public = ? WHERE id = ?').run(upvotesPublic ? 1 : 0, id));
+    this.#db.transaction(() =>
+      this.#db.sql('UPDATE members SET upvotes_public = ? WHERE id = ?').run(upvotesPublic ? 1 : 0, id),
+    );
   }
 
   async deleteAccount(id: number, deletion: AccountDeletion, now: Date): Promise<boolean> {
@@ -76,15 +103,25 @@ export class SqliteCommunityStore implements CommunityStore {
       if (!member) return false;
       const run = (sql: string, ...params: (string | number | null)[]) => this.#db.sql(sql).run(...params);
       // Each vote leaves its paper's count as toggleVote taking it back would (one vote per member and paper).
-      run(`UPDATE papers SET local_upvotes = local_upvotes - 1, upvotes = upvotes - 1
-        WHERE id IN (SELECT paper_id FROM votes WHERE member_id = ?)`, id);
+      run(
+        `UPDATE papers SET local_upvotes = local_upvotes - 1, upvotes = upvotes - 1
+        WHERE id IN (SELECT paper_id FROM votes WHERE member_id = ?)`,
+        id,
+      );
       run('DELETE FROM votes WHERE member_id = ?', id);
       if (deletion.comments === 'remove') {
         // Comments still counted (neither deleted nor hidden) leave their papers' counts, as deleteComment does.
-        run(`UPDATE papers SET local_comments = local_comments - k.n, num_comments = num_comments - k.n
+        run(
+          `UPDATE papers SET local_comments = local_comments - k.n, num_comments = num_comments - k.n
           FROM (SELECT paper_id, count(*) AS n FROM comments WHERE member_id = ? AND deleted_at IS NULL AND hidden_at IS NULL
-            GROUP BY paper_id) AS k WHERE papers.id = k.paper_id`, id);
-        run(`UPDATE comments SET deleted_at = coalesce(deleted_at, ?), body = '' WHERE member_id = ?`, now.toISOString(), id);
+            GROUP BY paper_id) AS k WHERE papers.id = k.paper_id`,
+          id,
+        );
+        run(
+          `UPDATE comments SET deleted_at = coalesce(deleted_at, ?), body = '' WHERE member_id = ?`,
+          now.toISOString(),
+          id,
+        );
       }
       for (const table of ['sessions', 'collections', 'follows', 'dismissed_papers', 'feed_keys']) run(`DELETE FROM ${table} WHERE member_id = ?`, id);
       run('UPDATE daily_entries SET submitted_by = NULL WHERE submitted_by = ?', id);
@@ -93,12 +130,19 @@ export class SqliteCommunityStore implements CommunityStore {
         run('DELETE FROM login_tokens WHERE lower(email) = ?', emailKey(email));
         run('DELETE FROM digest_subscriptions WHERE email_key = ?', emailKey(email));
       }
-      this.#db.sql('DELETE FROM rate_limits WHERE key IN (SELECT value FROM json_each(?))').run(JSON.stringify(deletion.rateLimitKeys));
+      this.#db
+        .sql('DELETE FROM rate_limits WHERE key IN (SELECT value FROM json_each(?))')
+        .run(JSON.stringify(deletion.rateLimitKeys));
       const tombstone = tombstoneName(id);
       this.#renameInLog(String(member.name), tombstone);
-      run(`UPDATE members SET name = ?, fullname = ?, email = NULL, avatar_url = NULL, external_id = NULL, role = 'member',
+      run(
+        `UPDATE members SET name = ?, fullname = ?, email = NULL, avatar_url = NULL, external_id = NULL, role = 'member',
         created_at = NULL, banned_at = NULL, ban_reason = NULL, handle_chosen = 1, upvotes_public = 1, deleted_at = ? WHERE id = ?`,
-      tombstone, DELETED_MEMBER, now.toISOString(), id);
+        tombstone,
+        DELETED_MEMBER,
+        now.toISOString(),
+        id,
+      );
       return true;
     });
   }
@@ -108,13 +152,18 @@ export class SqliteCommunityStore implements CommunityStore {
   }
 
   async staff(): Promise<Account[]> {
-    return this.#db.sql(`SELECT ${ACCOUNT_COLUMNS} FROM members m WHERE m.role IN ('admin', 'moderator')
-      ORDER BY m.role = 'admin' DESC, m.name`).all().map(rowToAccount);
+    return this.#db
+      .sql(`SELECT ${ACCOUNT_COLUMNS} FROM members m WHERE m.role IN ('admin', 'moderator')
+      ORDER BY m.role = 'admin' DESC, m.name`)
+      .all()
+      .map(rowToAccount);
   }
 
   async changeRole(accountId: number, from: Role, to: Role, byId: number, reason: string, now: Date): Promise<boolean> {
     return this.#db.transaction(() => {
-      const row = this.#db.sql('UPDATE members SET role = ? WHERE id = ? AND role = ? RETURNING name').get(to, accountId, from);
+      const row = this.#db
+        .sql('UPDATE members SET role = ? WHERE id = ? AND role = ? RETURNING name')
+        .get(to, accountId, from);
       if (!row) return false;
       this.#log(byId, 'set-role', String(row.name), `${to}: ${reason}`, now);
       return true;
@@ -126,21 +175,26 @@ export class SqliteCommunityStore implements CommunityStore {
   }
 
   async offerAdminClaim(codeHash: string, now: Date): Promise<boolean> {
-    const result = this.#db.sql('INSERT INTO admin_claim (id, code_hash, created_at) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING')
+    const result = this.#db
+      .sql('INSERT INTO admin_claim (id, code_hash, created_at) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING')
       .run(codeHash, now.toISOString());
     return Number(result.changes) > 0;
   }
 
   async replaceAdminClaim(codeHash: string, now: Date): Promise<void> {
-    this.#db.sql(`INSERT INTO admin_claim (id, code_hash, created_at) VALUES (1, ?, ?)
-      ON CONFLICT (id) DO UPDATE SET code_hash = excluded.code_hash, created_at = excluded.created_at`).run(codeHash, now.toISOString());
+    this.#db
+      .sql(`INSERT INTO admin_claim (id, code_hash, created_at) VALUES (1, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET code_hash = excluded.code_hash, created_at = excluded.created_at`)
+      .run(codeHash, now.toISOString());
   }
 
   async spendAdminClaim(codeHash: string, accountId: number): Promise<boolean> {
     // One writer at a time: the first claim deletes the row, every later one finds none.
     return this.#db.transaction(() => {
-      const spent = this.#db.sql(`DELETE FROM admin_claim WHERE id = 1 AND code_hash = ?
-        AND NOT EXISTS (SELECT 1 FROM members WHERE role = 'admin') RETURNING id`).get(codeHash);
+      const spent = this.#db
+        .sql(`DELETE FROM admin_claim WHERE id = 1 AND code_hash = ?
+        AND NOT EXISTS (SELECT 1 FROM members WHERE role = 'admin') RETURNING id`)
+        .get(codeHash);
       if (!spent) return false;
       this.#db.sql(`UPDATE members SET role = 'admin' WHERE id = ?`).run(accountId);
       return true;
@@ -150,36 +204,49 @@ export class SqliteCommunityStore implements CommunityStore {
   async createLoginToken(tokenHash: string, email: string, expiresAt: Date): Promise<void> {
     this.#db.transaction(() => {
       // Kept an hour past expiry, so that renewLoginToken can still find the newest one.
-      this.#db.sql('DELETE FROM login_tokens WHERE expires_at < ?').run(new Date(Date.now() - LOGIN_TOKEN_KEPT_MS).toISOString());
-      this.#db.sql('INSERT INTO login_tokens (token_hash, email, created_at, expires_at) VALUES (?, ?, ?, ?)')
+      this.#db
+        .sql('DELETE FROM login_tokens WHERE expires_at < ?')
+        .run(new Date(Date.now() - LOGIN_TOKEN_KEPT_MS).toISOString());
+      this.#db
+        .sql('INSERT INTO login_tokens (token_hash, email, created_at, expires_at) VALUES (?, ?, ?, ?)')
         .run(tokenHash, email, new Date().toISOString(), expiresAt.toISOString());
     });
   }
 
   async consumeLoginToken(tokenHash: string, now: Date): Promise<string | null> {
     return this.#db.transaction(() => {
-      const row = this.#db.sql(`UPDATE login_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?
-        RETURNING email`).get(now.toISOString(), tokenHash, now.toISOString());
+      const row = this.#db
+        .sql(`UPDATE login_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?
+        RETURNING email`)
+        .get(now.toISOString(), tokenHash, now.toISOString());
       return row ? String(row.email) : null;
     });
   }
 
   async renewLoginToken(email: string, issuedAfter: Date, expiresAt: Date): Promise<boolean> {
-    return this.#db.transaction(() => this.#db.sql(`UPDATE login_tokens SET expires_at = ? WHERE token_hash = (
+    return this.#db.transaction(
+      () =>
+        this.#db
+          .sql(`UPDATE login_tokens SET expires_at = ? WHERE token_hash = (
       SELECT token_hash FROM login_tokens WHERE email = ? AND used_at IS NULL AND created_at > ? ORDER BY created_at DESC LIMIT 1)
-      RETURNING token_hash`).get(expiresAt.toISOString(), email, issuedAfter.toISOString()) !== undefined);
+      RETURNING token_hash`)
+          .get(expiresAt.toISOString(), email, issuedAfter.toISOString()) !== undefined,
+    );
   }
 
   async createSession(idHash: string, accountId: number, csrfSecret: string, expiresAt: Date): Promise<void> {
     this.#db.transaction(() => {
-      this.#db.sql('INSERT INTO sessions (id_hash, member_id, csrf_secret, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
+      this.#db
+        .sql('INSERT INTO sessions (id_hash, member_id, csrf_secret, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
         .run(idHash, accountId, csrfSecret, new Date().toISOString(), expiresAt.toISOString());
     });
   }
 
   async getSession(idHash: string, now: Date): Promise<SessionRecord | null> {
-    const row = this.#db.sql(`SELECT ${ACCOUNT_COLUMNS}, s.csrf_secret, s.created_at AS session_created_at, s.expires_at
-      FROM sessions s JOIN members m ON m.id = s.member_id WHERE s.id_hash = ? AND s.expires_at > ?`).get(idHash, now.toISOString());
+    const row = this.#db
+      .sql(`SELECT ${ACCOUNT_COLUMNS}, s.csrf_secret, s.created_at AS session_created_at, s.expires_at
+      FROM sessions s JOIN members m ON m.id = s.member_id WHERE s.id_hash = ? AND s.expires_at > ?`)
+      .get(idHash, now.toISOString());
     if (!row) return null;
     return {
       account: rowToAccount(row),
@@ -200,32 +267,43 @@ export class SqliteCommunityStore implements CommunityStore {
   async toggleVote(accountId: number, paperId: string, now: Date): Promise<VoteResult | null> {
     return this.#db.transaction(() => {
       if (!this.#db.sql('SELECT 1 FROM papers WHERE id = ? AND hidden_at IS NULL').get(paperId)) return null;
-      const removed = this.#db.sql('DELETE FROM votes WHERE member_id = ? AND paper_id = ?').run(accountId, paperId).changes > 0;
+      const removed =
+        this.#db.sql('DELETE FROM votes WHERE member_id = ? AND paper_id = ?').run(accountId, paperId).changes > 0;
       if (!removed) {
-        this.#db.sql('INSERT INTO votes (member_id, paper_id, created_at) VALUES (?, ?, ?)').run(accountId, paperId, now.toISOString());
+        this.#db
+          .sql('INSERT INTO votes (member_id, paper_id, created_at) VALUES (?, ?, ?)')
+          .run(accountId, paperId, now.toISOString());
       }
       const delta = removed ? -1 : 1;
-      const row = this.#db.sql(`UPDATE papers SET local_upvotes = local_upvotes + ?, upvotes = upvotes + ? WHERE id = ?
-        RETURNING upvotes`).get(delta, delta, paperId);
+      const row = this.#db
+        .sql(`UPDATE papers SET local_upvotes = local_upvotes + ?, upvotes = upvotes + ? WHERE id = ?
+        RETURNING upvotes`)
+        .get(delta, delta, paperId);
       return { voted: !removed, upvotes: Number(row!.upvotes) };
     });
   }
 
   async votedPapers(accountId: number, paperIds: readonly string[]): Promise<Set<string>> {
     if (paperIds.length === 0) return new Set();
-    const rows = this.#db.sql('SELECT v.paper_id FROM json_each(?) j JOIN votes v ON v.paper_id = j.value AND v.member_id = ?')
+    const rows = this.#db
+      .sql('SELECT v.paper_id FROM json_each(?) j JOIN votes v ON v.paper_id = j.value AND v.member_id = ?')
       .all(JSON.stringify(paperIds), accountId);
     return new Set(rows.map((r) => String(r.paper_id)));
   }
 
   async upvotedBy(accountId: number, limit: number): Promise<string[]> {
-    return this.#db.sql(`SELECT v.paper_id FROM votes v JOIN papers p ON p.id = v.paper_id
-      WHERE v.member_id = ? AND p.hidden_at IS NULL ORDER BY v.created_at DESC LIMIT ?`).all(accountId, limit).map((r) => String(r.paper_id));
+    return this.#db
+      .sql(`SELECT v.paper_id FROM votes v JOIN papers p ON p.id = v.paper_id
+      WHERE v.member_id = ? AND p.hidden_at IS NULL ORDER BY v.created_at DESC LIMIT ?`)
+      .all(accountId, limit)
+      .map((r) => String(r.paper_id));
   }
 
   async submittedBy(accountId: number, limit: number): Promise<string[]> {
-    return this.#db.sql(`SELECT e.paper_id FROM daily_entries e JOIN papers p ON p.id = e.paper_id
-      WHERE e.submitted_by = ? AND p.hidden_at IS NULL ORDER BY e.submitted_at DESC LIMIT ?`).all(accountId, limit)
+    return this.#db
+      .sql(`SELECT e.paper_id FROM daily_entries e JOIN papers p ON p.id = e.paper_id
+      WHERE e.submitted_by = ? AND p.hidden_at IS NULL ORDER BY e.submitted_at DESC LIMIT ?`)
+      .all(accountId, limit)
       .map((r) => String(r.paper_id));
   }
 
@@ -235,17 +313,29 @@ export class SqliteCommunityStore implements CommunityStore {
       if (first !== null && first !== undefined) return { status: 'exists', day: String(first) };
       const paper = this.#db.sql('SELECT published_at FROM papers WHERE id = ?').get(paperId);
       if (!paper) throw new Error(`paper ${paperId} is not in the store`);
-      const position = Number(this.#db.sql('SELECT coalesce(max(position) + 1, 0) AS n FROM daily_entries WHERE day = ?').get(day)!.n);
-      this.#db.sql(`INSERT INTO daily_entries (day, paper_id, position, submitted_at, submitted_by, listed_published_at, source)
-        VALUES (?, ?, ?, ?, ?, ?, 'member')`).run(day, paperId, position, now.toISOString(), accountId, String(paper.published_at));
+      const position = Number(
+        this.#db.sql('SELECT coalesce(max(position) + 1, 0) AS n FROM daily_entries WHERE day = ?').get(day)!.n,
+      );
+      this.#db
+        .sql(`INSERT INTO daily_entries (day, paper_id, position, submitted_at, submitted_by, listed_published_at, source)
+        VALUES (?, ?, ?, ?, ?, ?, 'member')`)
+        .run(day, paperId, position, now.toISOString(), accountId, String(paper.published_at));
       return { status: 'added', day };
     });
   }
 
-  async addComment(paperId: string, accountId: number, parentId: number | null, body: string, now: Date): Promise<CommentRecord> {
+  async addComment(
+    paperId: string,
+    accountId: number,
+    parentId: number | null,
+    body: string,
+    now: Date,
+  ): Promise<CommentRecord> {
     const id = this.#db.transaction(() => {
-      const row = this.#db.sql(`INSERT INTO comments (paper_id, member_id, parent_id, body, created_at) VALUES (?, ?, ?, ?, ?)
-        RETURNING id`).get(paperId, accountId, parentId, body, now.toISOString());
+      const row = this.#db
+        .sql(`INSERT INTO comments (paper_id, member_id, parent_id, body, created_at) VALUES (?, ?, ?, ?, ?)
+        RETURNING id`)
+        .get(paperId, accountId, parentId, body, now.toISOString());
       this.#countComment(paperId, 1);
       return Number(row!.id);
     });
@@ -253,20 +343,28 @@ export class SqliteCommunityStore implements CommunityStore {
   }
 
   #countComment(paperId: string, delta: number): void {
-    this.#db.sql('UPDATE papers SET local_comments = local_comments + ?, num_comments = num_comments + ? WHERE id = ?')
+    this.#db
+      .sql('UPDATE papers SET local_comments = local_comments + ?, num_comments = num_comments + ? WHERE id = ?')
       .run(delta, delta, paperId);
   }
 
   async editComment(id: number, accountId: number, body: string, now: Date): Promise<CommentRecord | null> {
-    const changed = this.#db.transaction(() => this.#db.sql(`UPDATE comments SET body = ?, edited_at = ?
-      WHERE id = ? AND member_id = ? AND deleted_at IS NULL AND hidden_at IS NULL`).run(body, now.toISOString(), id, accountId).changes);
+    const changed = this.#db.transaction(
+      () =>
+        this.#db
+          .sql(`UPDATE comments SET body = ?, edited_at = ?
+      WHERE id = ? AND member_id = ? AND deleted_at IS NULL AND hidden_at IS NULL`)
+          .run(body, now.toISOString(), id, accountId).changes,
+    );
     return changed > 0 ? this.getComment(id) : null;
   }
 
   async deleteComment(id: number, accountId: number, now: Date): Promise<boolean> {
     return this.#db.transaction(() => {
-      const row = this.#db.sql(`UPDATE comments SET deleted_at = ?, body = '' WHERE id = ? AND member_id = ? AND deleted_at IS NULL
-        RETURNING paper_id, hidden_at`).get(now.toISOString(), id, accountId);
+      const row = this.#db
+        .sql(`UPDATE comments SET deleted_at = ?, body = '' WHERE id = ? AND member_id = ? AND deleted_at IS NULL
+        RETURNING paper_id, hidden_at`)
+        .get(now.toISOString(), id, accountId);
       if (!row) return false;
       if (row.hidden_at === null) this.#countComment(String(row.paper_id), -1);
       return true;
@@ -283,14 +381,19 @@ export class SqliteCommunityStore implements CommunityStore {
   }
 
   async commentsBy(accountId: number, limit: number): Promise<CommentRecord[]> {
-    return this.#db.sql(`${COMMENT_SELECT} JOIN papers p ON p.id = c.paper_id WHERE c.member_id = ? AND c.deleted_at IS NULL
-      AND c.hidden_at IS NULL AND p.hidden_at IS NULL ORDER BY c.id DESC LIMIT ?`).all(accountId, limit).map(rowToComment);
+    return this.#db
+      .sql(`${COMMENT_SELECT} JOIN papers p ON p.id = c.paper_id WHERE c.member_id = ? AND c.deleted_at IS NULL
+      AND c.hidden_at IS NULL AND p.hidden_at IS NULL ORDER BY c.id DESC LIMIT ?`)
+      .all(accountId, limit)
+      .map(rowToComment);
   }
 
   async hidePaper(paperId: string, moderatorId: number, reason: string, now: Date): Promise<boolean> {
     return this.#db.transaction(() => {
-      const changed = this.#db.sql('UPDATE papers SET hidden_at = ?, hidden_reason = ? WHERE id = ? AND hidden_at IS NULL')
-        .run(now.toISOString(), reason, paperId).changes > 0;
+      const changed =
+        this.#db
+          .sql('UPDATE papers SET hidden_at = ?, hidden_reason = ? WHERE id = ? AND hidden_at IS NULL')
+          .run(now.toISOString(), reason, paperId).changes > 0;
       if (changed) this.#log(moderatorId, 'hide-paper', paperId, reason, now);
       return changed;
     });
@@ -298,22 +401,33 @@ export class SqliteCommunityStore implements CommunityStore {
 
   async unhidePaper(paperId: string, moderatorId: number, reason: string, now: Date): Promise<boolean> {
     return this.#db.transaction(() => {
-      const changed = this.#db.sql('UPDATE papers SET hidden_at = NULL, hidden_reason = NULL WHERE id = ? AND hidden_at IS NOT NULL')
-        .run(paperId).changes > 0;
+      const changed =
+        this.#db
+          .sql('UPDATE papers SET hidden_at = NULL, hidden_reason = NULL WHERE id = ? AND hidden_at IS NOT NULL')
+          .run(paperId).changes > 0;
       if (changed) this.#log(moderatorId, 'unhide-paper', paperId, reason, now);
       return changed;
     });
   }
 
   async hiddenPapers(): Promise<{ id: string; title: string; reason: string; at: string }[]> {
-    return this.#db.sql('SELECT id, title, hidden_reason, hidden_at FROM papers WHERE hidden_at IS NOT NULL ORDER BY hidden_at DESC')
-      .all().map((r) => ({ id: String(r.id), title: String(r.title), reason: String(r.hidden_reason), at: String(r.hidden_at) }));
+    return this.#db
+      .sql('SELECT id, title, hidden_reason, hidden_at FROM papers WHERE hidden_at IS NOT NULL ORDER BY hidden_at DESC')
+      .all()
+      .map((r) => ({
+        id: String(r.id),
+        title: String(r.title),
+        reason: String(r.hidden_reason),
+        at: String(r.hidden_at),
+      }));
   }
 
   async hideComment(commentId: number, moderatorId: number, reason: string, now: Date): Promise<boolean> {
     return this.#db.transaction(() => {
-      const row = this.#db.sql(`UPDATE comments SET hidden_at = ?, hidden_reason = ? WHERE id = ? AND hidden_at IS NULL
-        RETURNING paper_id, deleted_at`).get(now.toISOString(), reason, commentId);
+      const row = this.#db
+        .sql(`UPDATE comments SET hidden_at = ?, hidden_reason = ? WHERE id = ? AND hidden_at IS NULL
+        RETURNING paper_id, deleted_at`)
+        .get(now.toISOString(), reason, commentId);
       if (!row) return false;
       if (row.deleted_at === null) this.#countComment(String(row.paper_id), -1);
       this.#log(moderatorId, 'hide-comment', String(commentId), reason, now);
@@ -323,7 +437,8 @@ export class SqliteCommunityStore implements CommunityStore {
 
   async banMember(accountId: number, moderatorId: number, reason: string, now: Date): Promise<boolean> {
     return this.#db.transaction(() => {
-      const row = this.#db.sql('UPDATE members SET banned_at = ?, ban_reason = ? WHERE id = ? AND banned_at IS NULL RETURNING name')
+      const row = this.#db
+        .sql('UPDATE members SET banned_at = ?, ban_reason = ? WHERE id = ? AND banned_at IS NULL RETURNING name')
         .get(now.toISOString(), reason, accountId);
       if (!row) return false;
       this.#db.sql('DELETE FROM sessions WHERE member_id = ?').run(accountId);
@@ -334,7 +449,10 @@ export class SqliteCommunityStore implements CommunityStore {
 
   async unbanMember(accountId: number, moderatorId: number, reason: string, now: Date): Promise<boolean> {
     return this.#db.transaction(() => {
-      const row = this.#db.sql('UPDATE members SET banned_at = NULL, ban_reason = NULL WHERE id = ? AND banned_at IS NOT NULL RETURNING name')
+      const row = this.#db
+        .sql(
+          'UPDATE members SET banned_at = NULL, ban_reason = NULL WHERE id = ? AND banned_at IS NOT NULL RETURNING name',
+        )
         .get(accountId);
       if (!row) return false;
       this.#log(moderatorId, 'unban-member', String(row.name), reason, now);
@@ -343,7 +461,8 @@ export class SqliteCommunityStore implements CommunityStore {
   }
 
   #log(moderatorId: number, action: ModerationEntry['action'], target: string, reason: string, now: Date): void {
-    this.#db.sql('INSERT INTO moderation_log (moderator_id, action, target, reason, at) VALUES (?, ?, ?, ?, ?)')
+    this.#db
+      .sql('INSERT INTO moderation_log (moderator_id, action, target, reason, at) VALUES (?, ?, ?, ?, ?)')
       .run(moderatorId, action, target, reason, now.toISOString());
   }
 
@@ -356,19 +475,26 @@ export class SqliteCommunityStore implements CommunityStore {
     const windowStart = nowSeconds - (nowSeconds % windowSeconds);
     const hits = this.#db.transaction(() => {
       this.#db.sql('DELETE FROM rate_limits WHERE key = ? AND window_start < ?').run(key, windowStart);
-      return Number(this.#db.sql(`INSERT INTO rate_limits (key, window_start, hits) VALUES (?, ?, 1)
-        ON CONFLICT (key, window_start) DO UPDATE SET hits = hits + 1 RETURNING hits`).get(key, windowStart)!.hits);
+      return Number(
+        this.#db
+          .sql(`INSERT INTO rate_limits (key, window_start, hits) VALUES (?, ?, 1)
+        ON CONFLICT (key, window_start) DO UPDATE SET hits = hits + 1 RETURNING hits`)
+          .get(key, windowStart)!.hits,
+      );
     });
-    return hits <= max ? { allowed: true, retryAfter: 0 } : { allowed: false, retryAfter: windowStart + windowSeconds - nowSeconds };
+    return hits <= max
+      ? { allowed: true, retryAfter: 0 }
+      : { allowed: false, retryAfter: windowStart + windowSeconds - nowSeconds };
   }
 
   async instanceSecret(): Promise<string> {
     return this.#db.transaction(() => {
-      this.#db.sql(`INSERT OR IGNORE INTO job_state (key, value, updated_at) VALUES ('instance-secret', ?, ?)`)
+      this.#db
+        .sql(`INSERT OR IGNORE INTO job_state (key, value, updated_at) VALUES ('instance-secret', ?, ?)`)
         .run(JSON.stringify(randomBytes(32).toString('hex')), new Date().toISOString());
-      return JSON.parse(String(this.#db.sql(`SELECT value FROM job_state WHERE key = 'instance-secret'`).get()!.value)) as string;
+      return JSON.parse(
+        String(this.#db.sql(`SELECT value FROM job_state WHERE key = 'instance-secret'`).get()!.value),
+      ) as string;
     });
   }
 }
-
-

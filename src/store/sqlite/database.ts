@@ -25,15 +25,25 @@ export class SqliteDatabase {
   }
 
   migrate(): void {
-    this.raw.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-    const done = new Set(this.raw.prepare('SELECT version FROM schema_migrations').all().map((r) => Number(r.version)));
+    this.raw.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
+    const done = new Set(
+      this.raw
+        .prepare('SELECT version FROM schema_migrations')
+        .all()
+        .map((r) => Number(r.version)),
+    );
     for (const migration of migrations) {
       if (done.has(migration.version)) continue;
       this.transaction(() => {
         this.raw.exec(migration.sql);
         migration.backfill?.(this);
-        this.sql('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
-          .run(migration.version, migration.name, new Date().toISOString());
+        this.sql('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+          migration.version,
+          migration.name,
+          new Date().toISOString(),
+        );
       });
     }
   }

@@ -1,5 +1,5 @@
 /** Schema of the digest facet: subscriptions, the send ledger and the signing secret. */
-import type { Migration } from './migrations.ts';
+import type { Migration } from './migration.ts';
 
 export const digestMigrations: Migration[] = [
   {

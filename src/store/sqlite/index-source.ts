@@ -37,8 +37,11 @@ export function filterConditions(filters: SearchFilters): { sql: string; params:
 const hasFilters = (f: SearchFilters) => Boolean(f.fromDay || f.toDay || f.organization || f.category || f.hasCode);
 
 const rowToText = (row: Record<string, SQLOutputValue>): IndexedText => ({
-  doc: Number(row.rowid), id: String(row.id), title: String(row.title),
-  authors: authorNames(JSON.parse(String(row.authors)) as { name: string }[]), summary: String(row.summary),
+  doc: Number(row.rowid),
+  id: String(row.id),
+  title: String(row.title),
+  authors: authorNames(JSON.parse(String(row.authors)) as { name: string }[]),
+  summary: String(row.summary),
 });
 
 export class SqliteIndexSource implements IndexSource {
@@ -52,13 +55,17 @@ export class SqliteIndexSource implements IndexSource {
   }
 
   async page(afterDoc: number, limit: number): Promise<IndexedText[]> {
-    return this.#db.sql('SELECT rowid, id, title, authors, summary FROM papers WHERE rowid > ? ORDER BY rowid LIMIT ?')
-      .all(afterDoc, limit).map(rowToText);
+    return this.#db
+      .sql('SELECT rowid, id, title, authors, summary FROM papers WHERE rowid > ? ORDER BY rowid LIMIT ?')
+      .all(afterDoc, limit)
+      .map(rowToText);
   }
 
   async texts(docs: readonly number[]): Promise<IndexedText[]> {
-    return this.#db.sql('SELECT p.rowid, p.id, p.title, p.authors, p.summary FROM json_each(?) j JOIN papers p ON p.rowid = j.value')
-      .all(JSON.stringify(docs)).map(rowToText);
+    return this.#db
+      .sql('SELECT p.rowid, p.id, p.title, p.authors, p.summary FROM json_each(?) j JOIN papers p ON p.rowid = j.value')
+      .all(JSON.stringify(docs))
+      .map(rowToText);
   }
 
   async writeMark(): Promise<WriteMark> {
@@ -67,8 +74,12 @@ export class SqliteIndexSource implements IndexSource {
   }
 
   async writtenSince(afterSeq: number, limit: number): Promise<WrittenText[]> {
-    return this.#db.sql('SELECT rowid, id, title, authors, summary, write_seq FROM papers WHERE write_seq > ? ORDER BY write_seq LIMIT ?')
-      .all(afterSeq, limit).map((row) => ({ ...rowToText(row), writeSeq: Number(row.write_seq) }));
+    return this.#db
+      .sql(
+        'SELECT rowid, id, title, authors, summary, write_seq FROM papers WHERE write_seq > ? ORDER BY write_seq LIMIT ?',
+      )
+      .all(afterSeq, limit)
+      .map((row) => ({ ...rowToText(row), writeSeq: Number(row.write_seq) }));
   }
 
   async allowed(filters: SearchFilters): Promise<Set<number> | null> {
@@ -96,6 +107,11 @@ export class SqliteIndexSource implements IndexSource {
   }
 
   #rowids(sql: string, params: SQLInputValue[]): Set<number> {
-    return new Set(this.#db.sql(sql).all(...params).map((row) => Number(row.rowid)));
+    return new Set(
+      this.#db
+        .sql(sql)
+        .all(...params)
+        .map((row) => Number(row.rowid)),
+    );
   }
 }

@@ -20,12 +20,21 @@ test('migration 2 gives papers already stored the same exact-title keys as ever'
   const [first, second] = migrations;
   assert.equal(second!.version, 2);
   raw.exec(first!.sql);
-  const insert = raw.prepare(`INSERT INTO papers (id, title, summary, published_at, authors, categories, ai_keywords, updated_at)
+  const insert =
+    raw.prepare(`INSERT INTO papers (id, title, summary, published_at, authors, categories, ai_keywords, updated_at)
     VALUES (?, ?, '', '2024-01-01T00:00:00.000Z', '[]', '[]', '[]', '2024-01-01T00:00:00.000Z')`);
-  KEYS.forEach(([title], i) => insert.run(`2401.0000${i}`, title));
+  KEYS.forEach(([title], i) => {
+    insert.run(`2401.0000${i}`, title);
+  });
   raw.exec(second!.sql);
   second!.backfill!(db);
-  const keys = raw.prepare('SELECT title_key FROM papers ORDER BY rowid').all().map((row) => String(row.title_key));
-  assert.deepEqual(keys, KEYS.map(([, key]) => key));
+  const keys = raw
+    .prepare('SELECT title_key FROM papers ORDER BY rowid')
+    .all()
+    .map((row) => String(row.title_key));
+  assert.deepEqual(
+    keys,
+    KEYS.map(([, key]) => key),
+  );
   db.close();
 });

@@ -1,18 +1,10 @@
 /** Versioned schema of the embedded store. Append new versions; never edit one that has shipped. */
-import type { SqliteDatabase } from './database.ts';
+import type { Migration } from './migration.ts';
 import { titleKey } from '../../domain/analyzer.ts';
 import { accessMigration, accountPrivacyMigration, adminClaimMigration, communityMigrations } from './community-migrations.ts';
 import { digestLeaseMigration, digestMigrations } from './digest-migrations.ts';
 import { collectionMigrations } from './collection-migrations.ts';
 import { imageMigrations } from './image-migrations.ts';
-
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-  /** Fills new structures from existing rows where SQL alone cannot (e.g. text analysed in TypeScript). */
-  backfill?: (db: SqliteDatabase) => void;
-}
 
 export const migrations: Migration[] = [
   {
@@ -93,7 +85,8 @@ export const migrations: Migration[] = [
     `,
     backfill: (db) => {
       const setKey = db.sql('UPDATE papers SET title_key = ? WHERE rowid = ?');
-      for (const row of db.sql('SELECT rowid, title FROM papers').all()) setKey.run(titleKey(String(row.title)), Number(row.rowid));
+      for (const row of db.sql('SELECT rowid, title FROM papers').all())
+        setKey.run(titleKey(String(row.title)), Number(row.rowid));
     },
   },
   {

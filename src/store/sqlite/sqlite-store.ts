@@ -19,7 +19,16 @@ import { fileWriteProblem, folderWriteProblem } from '../../disk-check.ts';
 import { dirname } from 'node:path';
 import { titleKey } from '../../domain/analyzer.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
-import { nullableString, paperColumns, rowToMember, rowToPaper, MEMBER_COLUMNS, ORG_JOIN, PAPER_COLUMNS, PAPER_SELECT } from '../rows.ts';
+import {
+  nullableString,
+  paperColumns,
+  rowToMember,
+  rowToPaper,
+  MEMBER_COLUMNS,
+  ORG_JOIN,
+  PAPER_COLUMNS,
+  PAPER_SELECT,
+} from '../rows.ts';
 
 type Row = Record<string, SQLOutputValue>;
 
@@ -46,7 +55,8 @@ export class SqliteStore implements Store {
     this.#path = path;
     this.#db = new SqliteDatabase(path);
     this.#db.raw.function('trending_score', { deterministic: true }, (upvotes, comments, submittedAt, now) =>
-      trendingScore(Number(upvotes), Number(comments), ageInHours(String(submittedAt), new Date(String(now)))));
+      trendingScore(Number(upvotes), Number(comments), ageInHours(String(submittedAt), new Date(String(now)))),
+    );
     this.#db.migrate();
     this.indexSource = new SqliteIndexSource(this.#db, () => this.#dataVersion());
     this.#vectors = new VectorSearch(this.#db);
@@ -89,7 +99,8 @@ export class SqliteStore implements Store {
           continue;
         }
         this.#writeRecord(record, now);
-        if (!existing || JSON.stringify(existing.authors) !== JSON.stringify(record.authors)) this.#writeAuthors(record);
+        if (!existing || JSON.stringify(existing.authors) !== JSON.stringify(record.authors))
+          this.#writeAuthors(record);
         if (existing) counts.papersUpdated++;
         else counts.papersNew++;
       }
@@ -103,9 +114,16 @@ export class SqliteStore implements Store {
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'import')
           ON CONFLICT (day, paper_id) DO UPDATE SET position = excluded.position, submitted_at = excluded.submitted_at,
             submitted_by = excluded.submitted_by, listed_published_at = excluded.listed_published_at,
-            thumbnail = excluded.thumbnail, is_author_participating = excluded.is_author_participating`)
-          .run(entry.day, entry.paperId, entry.position, entry.submittedAt, memberId, entry.listedPublishedAt,
-            entry.thumbnail, entry.isAuthorParticipating ? 1 : 0);
+            thumbnail = excluded.thumbnail, is_author_participating = excluded.is_author_participating`).run(
+          entry.day,
+          entry.paperId,
+          entry.position,
+          entry.submittedAt,
+          memberId,
+          entry.listedPublishedAt,
+          entry.thumbnail,
+          entry.isAuthorParticipating ? 1 : 0,
+        );
         counts.entries++;
       }
       return counts;
@@ -117,8 +135,12 @@ export class SqliteStore implements Store {
       INSERT INTO organizations (name, fullname, avatar, external_id) VALUES (?, ?, ?, ?)
       ON CONFLICT (name) DO UPDATE SET fullname = excluded.fullname,
         avatar = coalesce(excluded.avatar, organizations.avatar),
-        external_id = coalesce(excluded.external_id, organizations.external_id)`)
-      .run(org.name, org.fullname, org.avatar, org.externalId);
+        external_id = coalesce(excluded.external_id, organizations.external_id)`).run(
+      org.name,
+      org.fullname,
+      org.avatar,
+      org.externalId,
+    );
     return org;
   }
 
@@ -157,18 +179,38 @@ export class SqliteStore implements Store {
         upvotes_source = excluded.upvotes_source, upvotes = excluded.upvotes_source + papers.local_upvotes,
         num_comments_source = excluded.num_comments_source,
         num_comments = excluded.num_comments_source + papers.local_comments, updated_at = excluded.updated_at,
-        write_seq = excluded.write_seq`)
-      .run(r.id, r.title, r.summary, r.publishedAt, JSON.stringify(r.authors), JSON.stringify(r.categories),
-        r.organizationName, r.githubRepo, r.githubStars, r.projectPage, r.aiSummary, JSON.stringify(r.aiKeywords),
-        r.withdrawn ? 1 : 0, r.discussionId, r.upvotesSource, r.upvotesSource, r.numCommentsSource,
-        r.numCommentsSource, now, titleKey(r.title));
+        write_seq = excluded.write_seq`).run(
+      r.id,
+      r.title,
+      r.summary,
+      r.publishedAt,
+      JSON.stringify(r.authors),
+      JSON.stringify(r.categories),
+      r.organizationName,
+      r.githubRepo,
+      r.githubStars,
+      r.projectPage,
+      r.aiSummary,
+      JSON.stringify(r.aiKeywords),
+      r.withdrawn ? 1 : 0,
+      r.discussionId,
+      r.upvotesSource,
+      r.upvotesSource,
+      r.numCommentsSource,
+      r.numCommentsSource,
+      now,
+      titleKey(r.title),
+    );
   }
 
   #writeAuthors(r: PaperRecord): void {
     this.#sql('DELETE FROM paper_authors WHERE paper_id = ?').run(r.id);
     r.authors.forEach((author, position) => {
-      this.#sql('INSERT OR IGNORE INTO paper_authors (author_id, paper_id, position) VALUES (?, ?, ?)')
-        .run(this.#authorId(author.name), r.id, position);
+      this.#sql('INSERT OR IGNORE INTO paper_authors (author_id, paper_id, position) VALUES (?, ?, ?)').run(
+        this.#authorId(author.name),
+        r.id,
+        position,
+      );
     });
   }
 
@@ -184,7 +226,9 @@ export class SqliteStore implements Store {
   }
 
   async getPaper(id: string): Promise<Paper | null> {
-    const row = this.#sql(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE p.id = ? AND p.hidden_at IS NULL`).get(id);
+    const row = this.#sql(
+      `SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE p.id = ? AND p.hidden_at IS NULL`,
+    ).get(id);
     return row ? this.#withFirstEntry(row) : null;
   }
 
@@ -195,8 +239,9 @@ export class SqliteStore implements Store {
 
   async getPapers(ids: readonly string[]): Promise<Paper[]> {
     if (ids.length === 0) return [];
-    const rows = this.#sql(`SELECT ${PAPER_SELECT} FROM json_each(?) j JOIN papers p ON p.id = j.value ${PAPER_JOINS} WHERE p.hidden_at IS NULL ORDER BY j.key`)
-      .all(JSON.stringify(ids));
+    const rows = this.#sql(
+      `SELECT ${PAPER_SELECT} FROM json_each(?) j JOIN papers p ON p.id = j.value ${PAPER_JOINS} WHERE p.hidden_at IS NULL ORDER BY j.key`,
+    ).all(JSON.stringify(ids));
     return rows.map((row) => this.#withFirstEntry(row));
   }
 
@@ -220,7 +265,11 @@ export class SqliteStore implements Store {
       .map((r) => ({ row: Number(r.rowid), id: String(r.id), title: String(r.title), summary: String(r.summary) }));
   }
 
-  async putVectors(modelId: string, dimensions: number, vectors: readonly { id: string; vector: Float32Array }[]): Promise<void> {
+  async putVectors(
+    modelId: string,
+    dimensions: number,
+    vectors: readonly { id: string; vector: Float32Array }[],
+  ): Promise<void> {
     this.#vectors.put(modelId, dimensions, vectors);
   }
 
@@ -232,12 +281,18 @@ export class SqliteStore implements Store {
     return this.#vectors.count(modelId);
   }
 
-  async searchVectors(modelId: string, vector: Float32Array, limit: number, filters: SearchFilters): Promise<ScoredPaper[]> {
+  async searchVectors(
+    modelId: string,
+    vector: Float32Array,
+    limit: number,
+    filters: SearchFilters,
+  ): Promise<ScoredPaper[]> {
     const index = this.#vectors.index(modelId);
     if (!index) return [];
     const hidden = this.indexSource.hiddenRowids();
     const allowed = this.indexSource.allowedRowids(filters);
-    const admits = allowed === null ? (doc: number) => !hidden.has(doc) : (doc: number) => allowed.has(doc) && !hidden.has(doc);
+    const admits =
+      allowed === null ? (doc: number) => !hidden.has(doc) : (doc: number) => allowed.has(doc) && !hidden.has(doc);
     const hits = index.search(vector, limit, 20, admits);
     const ids = this.#vectors.idsOf(hits.map((h) => h.doc));
     return hits.flatMap((h) => {
@@ -248,7 +303,7 @@ export class SqliteStore implements Store {
 
   async getVector(modelId: string, id: string): Promise<Float32Array | null> {
     const rowid = this.#vectors.rowidOf(id);
-    return rowid === null ? null : this.#vectors.index(modelId)?.get(rowid) ?? null;
+    return rowid === null ? null : (this.#vectors.index(modelId)?.get(rowid) ?? null);
   }
 
   async getJobState<T>(key: string): Promise<T | null> {
@@ -257,9 +312,14 @@ export class SqliteStore implements Store {
   }
 
   async setJobState(key: string, value: unknown): Promise<void> {
-    this.#transaction(() => this.#sql(`INSERT INTO job_state (key, value, updated_at) VALUES (?, ?, ?)
-      ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`)
-      .run(key, JSON.stringify(value), new Date().toISOString()));
+    this.#transaction(() =>
+      this.#sql(`INSERT INTO job_state (key, value, updated_at) VALUES (?, ?, ?)
+      ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`).run(
+        key,
+        JSON.stringify(value),
+        new Date().toISOString(),
+      ),
+    );
   }
 
   async dataVersion(): Promise<string> {
@@ -290,18 +350,23 @@ export class SqliteStore implements Store {
 
   async findPaperByTitleKey(key: string): Promise<string | null> {
     if (key === '') return null;
-    return nullableString(this.#sql('SELECT id FROM papers WHERE title_key = ? AND hidden_at IS NULL LIMIT 1').get(key)?.id);
+    return nullableString(
+      this.#sql('SELECT id FROM papers WHERE title_key = ? AND hidden_at IS NULL LIMIT 1').get(key)?.id,
+    );
   }
 
   async filterPapers(ids: readonly string[], filters: SearchFilters): Promise<Set<string>> {
     const filter = filterConditions(filters);
-    const rows = this.#sql(`SELECT p.id FROM json_each(?) j JOIN papers p ON p.id = j.value WHERE p.hidden_at IS NULL${filter.sql}`)
-      .all(JSON.stringify(ids), ...filter.params);
+    const rows = this.#sql(
+      `SELECT p.id FROM json_each(?) j JOIN papers p ON p.id = j.value WHERE p.hidden_at IS NULL${filter.sql}`,
+    ).all(JSON.stringify(ids), ...filter.params);
     return new Set(rows.map((row) => String(row.id)));
   }
 
   async featuredDays(id: string): Promise<string[]> {
-    return this.#sql('SELECT day FROM daily_entries WHERE paper_id = ? ORDER BY day').all(id).map((r) => String(r.day));
+    return this.#sql('SELECT day FROM daily_entries WHERE paper_id = ? ORDER BY day')
+      .all(id)
+      .map((r) => String(r.day));
   }
 
   async listPapers(cursor: string | null, limit: number): Promise<PaperPage> {
@@ -309,10 +374,13 @@ export class SqliteStore implements Store {
     const rows = after
       ? this.#sql(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE (p.published_at, p.id) < (?, ?) AND p.hidden_at IS NULL
           ORDER BY p.published_at DESC, p.id DESC LIMIT ?`).all(after.publishedAt, after.id, limit + 1)
-      : this.#sql(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE p.hidden_at IS NULL ORDER BY p.published_at DESC, p.id DESC LIMIT ?`).all(limit + 1);
+      : this.#sql(
+          `SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE p.hidden_at IS NULL ORDER BY p.published_at DESC, p.id DESC LIMIT ?`,
+        ).all(limit + 1);
     const papers = rows.slice(0, limit).map((row) => this.#withFirstEntry(row));
     const last = papers.at(-1);
-    const nextCursor = rows.length > limit && last ? encodeCursor({ publishedAt: last.publishedAt, id: last.id }) : null;
+    const nextCursor =
+      rows.length > limit && last ? encodeCursor({ publishedAt: last.publishedAt, id: last.id }) : null;
     return { papers, nextCursor };
   }
 
@@ -321,7 +389,8 @@ export class SqliteStore implements Store {
     let where = 'e.day BETWEEN ? AND ? AND p.hidden_at IS NULL';
     if (query.firstDay !== query.lastDay) {
       // A paper featured twice in a range is listed once, on its first day there.
-      where += ' AND e.day = (SELECT min(e2.day) FROM daily_entries e2 WHERE e2.paper_id = e.paper_id AND e2.day BETWEEN ? AND ?)';
+      where +=
+        ' AND e.day = (SELECT min(e2.day) FROM daily_entries e2 WHERE e2.paper_id = e.paper_id AND e2.day BETWEEN ? AND ?)';
       params.push(query.firstDay, query.lastDay);
     }
     if (query.submitter !== undefined) {
@@ -360,8 +429,7 @@ export class SqliteStore implements Store {
   async countDaily(query: Omit<DailyQuery, 'sort' | 'offset' | 'limit'>): Promise<number> {
     const { where, params } = this.#dailyWhere(query);
     const row = this.#sql(`SELECT count(*) AS n FROM daily_entries e JOIN papers p ON p.id = e.paper_id
-      LEFT JOIN members m ON m.id = e.submitted_by WHERE ${where}`)
-      .get(...params);
+      LEFT JOIN members m ON m.id = e.submitted_by WHERE ${where}`).get(...params);
     return Number(row!.n);
   }
 
@@ -384,7 +452,9 @@ export class SqliteStore implements Store {
     if (!row) return null;
     return {
       organization: {
-        name: String(row.name), fullname: String(row.fullname), avatar: nullableString(row.avatar),
+        name: String(row.name),
+        fullname: String(row.fullname),
+        avatar: nullableString(row.avatar),
         externalId: nullableString(row.external_id),
       },
       papers: Number(row.papers),
@@ -394,7 +464,8 @@ export class SqliteStore implements Store {
 
   async papersOfOrganization(name: string, offset: number, limit: number): Promise<Paper[]> {
     return this.#sql(`SELECT ${PAPER_SELECT} FROM papers p ${PAPER_JOINS} WHERE p.organization_name = ? AND p.hidden_at IS NULL
-      ORDER BY p.published_at DESC, p.id DESC LIMIT ? OFFSET ?`).all(name, limit, offset)
+      ORDER BY p.published_at DESC, p.id DESC LIMIT ? OFFSET ?`)
+      .all(name, limit, offset)
       .map((row) => this.#withFirstEntry(row));
   }
 
@@ -409,7 +480,8 @@ export class SqliteStore implements Store {
   async papersOfAuthor(name: string, offset: number, limit: number): Promise<Paper[]> {
     return this.#sql(`SELECT ${PAPER_SELECT} FROM authors a JOIN paper_authors pa ON pa.author_id = a.id
       JOIN papers p ON p.id = pa.paper_id ${PAPER_JOINS} WHERE a.name = ? AND p.hidden_at IS NULL
-      ORDER BY p.published_at DESC, p.id DESC LIMIT ? OFFSET ?`).all(name, limit, offset)
+      ORDER BY p.published_at DESC, p.id DESC LIMIT ? OFFSET ?`)
+      .all(name, limit, offset)
       .map((row) => this.#withFirstEntry(row));
   }
 
@@ -423,9 +495,13 @@ export class SqliteStore implements Store {
       (SELECT count(*) FROM organizations) AS organizations,
       (SELECT count(*) FROM authors) AS authors`).get()!;
     return {
-      papers: Number(row.papers), dailyEntries: Number(row.entries), days: Number(row.days),
-      firstDay: nullableString(row.first_day), lastDay: nullableString(row.last_day),
-      organizations: Number(row.organizations), authors: Number(row.authors),
+      papers: Number(row.papers),
+      dailyEntries: Number(row.entries),
+      days: Number(row.days),
+      firstDay: nullableString(row.first_day),
+      lastDay: nullableString(row.last_day),
+      organizations: Number(row.organizations),
+      authors: Number(row.authors),
     };
   }
 
@@ -433,4 +509,3 @@ export class SqliteStore implements Store {
     this.#db.close();
   }
 }
-

@@ -2,11 +2,15 @@
 import { randomBytes } from 'node:crypto';
 import type { SqliteDatabase } from './database.ts';
 import {
-  emailKey, type Delivery, type DeliveryCounts, type DeliveryStatus, type DigestFrequency, type Subscription,
+  emailKey,
+  type Delivery,
+  type DeliveryCounts,
+  type DeliveryStatus,
+  type DigestFrequency,
+  type Subscription,
   type SubscriptionStore,
 } from '../subscription-store.ts';
 import { rowToDelivery, rowToSubscription } from '../rows.ts';
-
 
 const FINAL: DeliveryStatus[] = ['sent', 'failed'];
 
@@ -33,11 +37,17 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
     }
   }
 
-  async requestSubscription(email: string, frequency: DigestFrequency, now: Date): Promise<{ subscription: Subscription; created: boolean }> {
+  async requestSubscription(
+    email: string,
+    frequency: DigestFrequency,
+    now: Date,
+  ): Promise<{ subscription: Subscription; created: boolean }> {
     return this.#transaction(() => {
-      const inserted = this.#db.sql(`
+      const inserted = this.#db
+        .sql(`
         INSERT INTO digest_subscriptions (email, email_key, frequency, status, created_at) VALUES (?, ?, ?, 'pending', ?)
-        ON CONFLICT (email_key) DO NOTHING RETURNING *`).get(email.trim(), emailKey(email), frequency, now.toISOString());
+        ON CONFLICT (email_key) DO NOTHING RETURNING *`)
+        .get(email.trim(), emailKey(email), frequency, now.toISOString());
       if (inserted) return { subscription: rowToSubscription(inserted), created: true };
       const row = this.#db.sql('SELECT * FROM digest_subscriptions WHERE email_key = ?').get(emailKey(email));
       return { subscription: rowToSubscription(row!), created: false };
@@ -56,45 +66,69 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
 
   async claimConfirmationSlot(id: number, minIntervalSeconds: number, now: Date): Promise<boolean> {
     const before = new Date(now.getTime() - minIntervalSeconds * 1000).toISOString();
-    const result = this.#db.sql(`
+    const result = this.#db
+      .sql(`
       UPDATE digest_subscriptions SET last_confirmation_at = ?
-      WHERE id = ? AND (last_confirmation_at IS NULL OR last_confirmation_at <= ?)`).run(now.toISOString(), id, before);
+      WHERE id = ? AND (last_confirmation_at IS NULL OR last_confirmation_at <= ?)`)
+      .run(now.toISOString(), id, before);
     return Number(result.changes) > 0;
   }
 
   async activate(id: number, frequency: DigestFrequency, now: Date): Promise<Subscription | null> {
-    const row = this.#db.sql(`
+    const row = this.#db
+      .sql(`
       UPDATE digest_subscriptions SET status = 'active', frequency = ?, confirmed_at = coalesce(confirmed_at, ?),
         unsubscribed_at = NULL, hard_bounces = 0
-      WHERE id = ? RETURNING *`).get(frequency, now.toISOString(), id);
+      WHERE id = ? RETURNING *`)
+      .get(frequency, now.toISOString(), id);
     return row ? rowToSubscription(row) : null;
   }
 
   async unsubscribe(id: number, now: Date): Promise<Subscription | null> {
-    const row = this.#db.sql(`
+    const row = this.#db
+      .sql(`
       UPDATE digest_subscriptions SET status = 'unsubscribed', unsubscribed_at = coalesce(unsubscribed_at, ?)
-      WHERE id = ? RETURNING *`).get(now.toISOString(), id);
+      WHERE id = ? RETURNING *`)
+      .get(now.toISOString(), id);
     return row ? rowToSubscription(row) : null;
   }
 
-  async pendingRecipients(frequency: DigestFrequency, periodKey: string, afterId: number, limit: number): Promise<Subscription[]> {
-    return this.#db.sql(`
+  async pendingRecipients(
+    frequency: DigestFrequency,
+    periodKey: string,
+    afterId: number,
+    limit: number,
+  ): Promise<Subscription[]> {
+    return this.#db
+      .sql(`
       SELECT s.* FROM digest_subscriptions s
       WHERE s.frequency = ? AND s.status = 'active' AND s.id > ?
         AND NOT EXISTS (SELECT 1 FROM digest_deliveries d
           WHERE d.subscription_id = s.id AND d.period_key = ? AND d.status IN (?, ?))
-      ORDER BY s.id LIMIT ?`).all(frequency, afterId, periodKey, ...FINAL, limit).map(rowToSubscription);
+      ORDER BY s.id LIMIT ?`)
+      .all(frequency, afterId, periodKey, ...FINAL, limit)
+      .map(rowToSubscription);
   }
 
   async countActive(frequency: DigestFrequency): Promise<number> {
-    const row = this.#db.sql(`SELECT count(*) AS n FROM digest_subscriptions WHERE frequency = ? AND status = 'active'`).get(frequency);
+    const row = this.#db
+      .sql(`SELECT count(*) AS n FROM digest_subscriptions WHERE frequency = ? AND status = 'active'`)
+      .get(frequency);
     return Number(row!.n);
   }
 
-  async claimDelivery(subscriptionId: number, periodKey: string, runId: string, messageId: string, leaseUntil: Date, now: Date): Promise<boolean> {
+  async claimDelivery(
+    subscriptionId: number,
+    periodKey: string,
+    runId: string,
+    messageId: string,
+    leaseUntil: Date,
+    now: Date,
+  ): Promise<boolean> {
     // One statement, and SQLite has one writer at a time: of runs asking at once, the first one's row makes
     // every later one's WHERE false.
-    const won = this.#db.sql(`
+    const won = this.#db
+      .sql(`
       INSERT INTO digest_deliveries (subscription_id, period_key, status, attempts, message_id, claimed_by, lease_until, updated_at)
       VALUES (?, ?, 'sending', 1, ?, ?, ?, ?)
       ON CONFLICT (subscription_id, period_key) DO UPDATE SET status = 'sending', attempts = attempts + 1,
@@ -108,28 +142,47 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
   }
 
   async renewClaims(periodKey: string, runId: string, leaseUntil: Date): Promise<void> {
-    this.#db.sql(`UPDATE digest_deliveries SET lease_until = ? WHERE period_key = ? AND status = 'sending' AND claimed_by = ?`)
+    this.#db
+      .sql(
+        `UPDATE digest_deliveries SET lease_until = ? WHERE period_key = ? AND status = 'sending' AND claimed_by = ?`,
+      )
       .run(leaseUntil.toISOString(), periodKey, runId);
   }
 
   async markSent(subscriptionId: number, periodKey: string, now: Date): Promise<void> {
     this.#transaction(() => {
       this.#setFinal(subscriptionId, periodKey, 'sent', null, now);
-      this.#db.sql('UPDATE digest_subscriptions SET hard_bounces = 0 WHERE id = ? AND hard_bounces <> 0').run(subscriptionId);
+      this.#db
+        .sql('UPDATE digest_subscriptions SET hard_bounces = 0 WHERE id = ? AND hard_bounces <> 0')
+        .run(subscriptionId);
     });
   }
 
-  async markDeferred(subscriptionId: number, periodKey: string, runId: string, error: string, now: Date): Promise<void> {
-    this.#db.sql(`
+  async markDeferred(
+    subscriptionId: number,
+    periodKey: string,
+    runId: string,
+    error: string,
+    now: Date,
+  ): Promise<void> {
+    this.#db
+      .sql(`
       UPDATE digest_deliveries SET status = 'deferred', last_error = ?, lease_until = NULL, updated_at = ?
       WHERE subscription_id = ? AND period_key = ? AND status = 'sending' AND claimed_by = ?`)
       .run(error, now.toISOString(), subscriptionId, periodKey, runId);
   }
 
-  async markFailed(subscriptionId: number, periodKey: string, error: string, maxHardBounces: number, now: Date): Promise<{ suspended: boolean }> {
+  async markFailed(
+    subscriptionId: number,
+    periodKey: string,
+    error: string,
+    maxHardBounces: number,
+    now: Date,
+  ): Promise<{ suspended: boolean }> {
     return this.#transaction(() => {
       this.#setFinal(subscriptionId, periodKey, 'failed', error, now);
-      const row = this.#db.sql(`
+      const row = this.#db
+        .sql(`
         UPDATE digest_subscriptions SET hard_bounces = hard_bounces + 1 WHERE id = ? RETURNING hard_bounces, status`)
         .get(subscriptionId);
       if (!row || Number(row.hard_bounces) < maxHardBounces || row.status !== 'active') return { suspended: false };
@@ -139,8 +192,15 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
   }
 
   /** What the SMTP server said is final whichever run asked it: the lease ends with it. */
-  #setFinal(subscriptionId: number, periodKey: string, status: 'sent' | 'failed', error: string | null, now: Date): void {
-    this.#db.sql(`
+  #setFinal(
+    subscriptionId: number,
+    periodKey: string,
+    status: 'sent' | 'failed',
+    error: string | null,
+    now: Date,
+  ): void {
+    this.#db
+      .sql(`
       INSERT INTO digest_deliveries (subscription_id, period_key, status, attempts, last_error, updated_at) VALUES (?, ?, ?, 1, ?, ?)
       ON CONFLICT (subscription_id, period_key) DO UPDATE SET status = excluded.status, lease_until = NULL,
         last_error = coalesce(excluded.last_error, digest_deliveries.last_error), updated_at = excluded.updated_at`)
@@ -148,13 +208,17 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
   }
 
   async getDelivery(subscriptionId: number, periodKey: string): Promise<Delivery | null> {
-    const row = this.#db.sql('SELECT * FROM digest_deliveries WHERE subscription_id = ? AND period_key = ?').get(subscriptionId, periodKey);
+    const row = this.#db
+      .sql('SELECT * FROM digest_deliveries WHERE subscription_id = ? AND period_key = ?')
+      .get(subscriptionId, periodKey);
     return row ? rowToDelivery(row) : null;
   }
 
   async deliveryCounts(periodKey: string): Promise<DeliveryCounts> {
     const counts: DeliveryCounts = { sending: 0, deferred: 0, sent: 0, failed: 0 };
-    for (const row of this.#db.sql('SELECT status, count(*) AS n FROM digest_deliveries WHERE period_key = ? GROUP BY status').all(periodKey)) {
+    for (const row of this.#db
+      .sql('SELECT status, count(*) AS n FROM digest_deliveries WHERE period_key = ? GROUP BY status')
+      .all(periodKey)) {
       counts[String(row.status) as DeliveryStatus] = Number(row.n);
     }
     return counts;
@@ -162,8 +226,9 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
 
   async signingSecret(): Promise<string> {
     // Whichever process inserts first wins; every other one reads the same value.
-    this.#db.sql('INSERT INTO digest_secret (id, value) VALUES (1, ?) ON CONFLICT (id) DO NOTHING').run(randomBytes(32).toString('base64url'));
+    this.#db
+      .sql('INSERT INTO digest_secret (id, value) VALUES (1, ?) ON CONFLICT (id) DO NOTHING')
+      .run(randomBytes(32).toString('base64url'));
     return String(this.#db.sql('SELECT value FROM digest_secret WHERE id = 1').get()!.value);
   }
 }
-

@@ -30,20 +30,25 @@ export class VectorSearch {
 
   #createModel(modelId: string, dimensions: number): Model {
     const number = Number(this.#db.sql('SELECT coalesce(max(number), 0) + 1 AS n FROM embedding_models').get()!.n);
-    this.#db.sql('INSERT INTO embedding_models (id, number, dimensions, created_at) VALUES (?, ?, ?, ?)')
+    this.#db
+      .sql('INSERT INTO embedding_models (id, number, dimensions, created_at) VALUES (?, ?, ?, ?)')
       .run(modelId, number, dimensions, new Date().toISOString());
     const table = `paper_vectors_${number}`;
-    this.#db.raw.exec(`CREATE VIRTUAL TABLE ${table} USING vec0(embedding float[${dimensions}] distance_metric=cosine)`);
+    this.#db.raw.exec(
+      `CREATE VIRTUAL TABLE ${table} USING vec0(embedding float[${dimensions}] distance_metric=cosine)`,
+    );
     return { table, dimensions };
   }
 
   put(modelId: string, dimensions: number, vectors: readonly { id: string; vector: Float32Array }[]): void {
     this.#db.transaction(() => {
       const model = this.#model(modelId) ?? this.#createModel(modelId, dimensions);
-      if (model.dimensions !== dimensions) throw new Error(`model ${modelId} has ${model.dimensions} dimensions, not ${dimensions}`);
+      if (model.dimensions !== dimensions)
+        throw new Error(`model ${modelId} has ${model.dimensions} dimensions, not ${dimensions}`);
       const index = this.#indexes.get(modelId);
       for (const { id, vector } of vectors) {
-        if (vector.length !== dimensions) throw new Error(`vector of ${id} has ${vector.length} dimensions, not ${dimensions}`);
+        if (vector.length !== dimensions)
+          throw new Error(`vector of ${id} has ${vector.length} dimensions, not ${dimensions}`);
         const row = this.#db.sql('SELECT rowid FROM papers WHERE id = ?').get(id);
         if (!row) continue;
         const rowid = BigInt(Number(row.rowid));
@@ -60,7 +65,10 @@ export class VectorSearch {
       ? `SELECT p.id, p.title, p.summary FROM papers p WHERE NOT EXISTS (SELECT 1 FROM ${model.table} v WHERE v.rowid = p.rowid)
          ORDER BY p.rowid LIMIT ?`
       : 'SELECT p.id, p.title, p.summary FROM papers p ORDER BY p.rowid LIMIT ?';
-    return this.#db.sql(sql).all(limit).map((r) => ({ id: String(r.id), title: String(r.title), summary: String(r.summary) }));
+    return this.#db
+      .sql(sql)
+      .all(limit)
+      .map((r) => ({ id: String(r.id), title: String(r.title), summary: String(r.summary) }));
   }
 
   count(modelId: string): number {
@@ -77,7 +85,10 @@ export class VectorSearch {
     index = new BinaryQuantizedIndex(model.dimensions, 1024);
     for (const row of this.#db.sql(`SELECT rowid, embedding FROM ${model.table}`).iterate()) {
       const bytes = row.embedding as Uint8Array;
-      index.set(Number(row.rowid), new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
+      index.set(
+        Number(row.rowid),
+        new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)),
+      );
     }
     this.#indexes.set(modelId, index);
     return index;
@@ -89,7 +100,9 @@ export class VectorSearch {
   }
 
   idsOf(rowids: readonly number[]): Map<number, string> {
-    const rows = this.#db.sql('SELECT p.rowid, p.id FROM json_each(?) j JOIN papers p ON p.rowid = j.value').all(JSON.stringify(rowids));
+    const rows = this.#db
+      .sql('SELECT p.rowid, p.id FROM json_each(?) j JOIN papers p ON p.rowid = j.value')
+      .all(JSON.stringify(rowids));
     return new Map(rows.map((r) => [Number(r.rowid), String(r.id)]));
   }
 }

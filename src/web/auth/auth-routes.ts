@@ -3,7 +3,7 @@ import type { Context, Hono } from 'hono';
 import type { AppContext } from '../../http/app-context.ts';
 import { layout, type PageOptions } from '../layout.ts';
 import { SignInService } from '../../community/sign-in.ts';
-import { RateLimiter } from '../../community/rate-limits.ts';
+import type { RateLimiter } from '../../community/rate-limits.ts';
 import { claimAdmin } from '../../community/admin-claim.ts';
 import { endSession, startSession } from './auth.ts';
 import { safeReturnPath, viewerFor } from '../../http/viewer.ts';
@@ -93,7 +93,8 @@ export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimi
     if (!account) return c.redirect(signInUrl('/settings'), 303);
     const form = await c.req.parseBody();
     const fullname = checkDisplayName(typeof form.fullname === 'string' ? form.fullname : '');
-    if (!fullname.ok) return page(c, settingsPage(account, await viewerFor(c, ctx.store, []), { error: fullname.error }), 400);
+    if (!fullname.ok)
+      return page(c, settingsPage(account, await viewerFor(c, ctx.store, []), { error: fullname.error }), 400);
     await ctx.store.community.updateProfile(account.id, fullname.name);
     return c.redirect('/settings?saved=1', 303);
   });
@@ -103,7 +104,11 @@ export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimi
     if (!account?.email) return c.redirect(signInUrl('/settings'), 303);
     const frequency = (await c.req.parseBody()).frequency;
     if (frequency !== 'daily' && frequency !== 'weekly' && frequency !== 'off') {
-      return page(c, settingsPage(account, await viewerFor(c, ctx.store, []), { error: 'Choose daily, weekly or off.' }), 400);
+      return page(
+        c,
+        settingsPage(account, await viewerFor(c, ctx.store, []), { error: 'Choose daily, weekly or off.' }),
+        400,
+      );
     }
     const subscriptions = ctx.store.subscriptions;
     const now = new Date();
@@ -121,7 +126,14 @@ export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimi
     if (!c.get('auth').account) return c.redirect(signInUrl('/admin/claim'), 303);
     const viewer = await viewerFor(c, ctx.store, []);
     if ((await ctx.store.community.countAdmins()) > 0) {
-      return page(c, messagePage('There is an administrator', 'This instance has an administrator already; ask them for the role you need.', viewer));
+      return page(
+        c,
+        messagePage(
+          'There is an administrator',
+          'This instance has an administrator already; ask them for the role you need.',
+          viewer,
+        ),
+      );
     }
     return page(c, adminClaimPage(viewer));
   });
@@ -134,12 +146,31 @@ export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimi
     if (!limit.allowed) {
       const minutes = Math.ceil(limit.retryAfter / 60);
       c.header('Retry-After', String(limit.retryAfter));
-      return page(c, adminClaimPage(viewer, `Too many attempts. Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`), 429);
+      return page(
+        c,
+        adminClaimPage(
+          viewer,
+          `Too many attempts. Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`,
+        ),
+        429,
+      );
     }
     const claimed = await claimAdmin(ctx.store, account, typeof form.code === 'string' ? form.code : '');
-    if (!claimed) return page(c, adminClaimPage(viewer, 'That code is not right, or the instance has an administrator already.'), 400);
+    if (!claimed)
+      return page(
+        c,
+        adminClaimPage(viewer, 'That code is not right, or the instance has an administrator already.'),
+        400,
+      );
     ctx.logger.warn({ member: account.name }, 'administrator claimed the instance');
-    return page(c, messagePage('You are the administrator', 'You can now moderate, and give others the moderator role under Roles in your account menu (/admin/roles).', viewer));
+    return page(
+      c,
+      messagePage(
+        'You are the administrator',
+        'You can now moderate, and give others the moderator role under Roles in your account menu (/admin/roles).',
+        viewer,
+      ),
+    );
   });
 }
 

@@ -52,9 +52,13 @@ async function readSession(c: Context, ctx: AppContext, secret: string): Promise
 async function csrfProblem(c: Context, auth: AuthState, publicUrl: string): Promise<string | null> {
   if (auth.csrfToken) {
     const sent = c.req.header(CSRF_HEADER) ?? (await formField(c, CSRF_FIELD));
-    return sent && sameSecret(sent, auth.csrfToken) ? null : 'The form is out of date or was not sent from this site. Reload the page and try again.';
+    return sent && sameSecret(sent, auth.csrfToken)
+      ? null
+      : 'The form is out of date or was not sent from this site. Reload the page and try again.';
   }
-  return fromOurSite(c, publicUrl) ? null : `This request did not come from a page of this site (${new URL(publicUrl).origin}; its operator sets that address as PUBLIC_URL).`;
+  return fromOurSite(c, publicUrl)
+    ? null
+    : `This request did not come from a page of this site (${new URL(publicUrl).origin}; its operator sets that address as PUBLIC_URL).`;
 }
 
 /**
@@ -76,7 +80,8 @@ function fromOurSite(c: Context, publicUrl: string): boolean {
 
 async function formField(c: Context, name: string): Promise<string | undefined> {
   const type = c.req.header('content-type') ?? '';
-  if (!type.startsWith('application/x-www-form-urlencoded') && !type.startsWith('multipart/form-data')) return undefined;
+  if (!type.startsWith('application/x-www-form-urlencoded') && !type.startsWith('multipart/form-data'))
+    return undefined;
   const value = (await c.req.parseBody())[name];
   return typeof value === 'string' ? value : undefined;
 }
@@ -117,7 +122,11 @@ export async function startSession(c: Context, ctx: AppContext, account: Account
   const expires = new Date(Date.now() + ctx.config.community.sessionDays * 86_400_000);
   await ctx.store.community.createSession(hashToken(id), account.id, randomToken(), expires);
   setCookie(c, SESSION_COOKIE, id, {
-    path: '/', httpOnly: true, sameSite: 'Lax', secure: ctx.config.publicUrl.startsWith('https:'), expires,
+    path: '/',
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: ctx.config.publicUrl.startsWith('https:'),
+    expires,
   });
 }
 

@@ -51,8 +51,10 @@ export function commentItem(comment: CommentRecord, { viewer, threadOpen, topLev
   const state = commentState(comment);
   const anchor = commentAnchor(comment.id);
   if (state !== 'visible') {
-    const moderatorNote = state === 'hidden' && isModerator(viewer.account)
-      ? html` <span class="comment-reason">Reason: ${comment.hiddenReason}</span>` : '';
+    const moderatorNote =
+      state === 'hidden' && isModerator(viewer.account)
+        ? html` <span class="comment-reason">Reason: ${comment.hiddenReason}</span>`
+        : '';
     return html`<article class="comment comment-gone" id="${anchor}">
 <p class="comment-placeholder">${state === 'hidden' ? HIDDEN_TEXT : DELETED_TEXT}${moderatorNote}</p>
 </article>`;
@@ -61,12 +63,15 @@ export function commentItem(comment: CommentRecord, { viewer, threadOpen, topLev
   const signature = html`${avatar(who, comment.author.avatarUrl, 'sm')}<span class="comment-author-name">${who}</span>`;
   return html`<article class="comment${topLevel ? '' : ' comment-reply'}" id="${anchor}">
 <header class="comment-meta">
-${comment.author.deletedAt
-    // A member who deleted their account and kept their comments: no profile to link to.
-    ? html`<span class="comment-author comment-author-deleted">${signature}</span>`
-    : html`<a class="comment-author" href="${memberUrl(comment.author.name)}">${signature}</a>`}
+${
+  comment.author.deletedAt
+    ? // A member who deleted their account and kept their comments: no profile to link to.
+      html`<span class="comment-author comment-author-deleted">${signature}</span>`
+    : html`<a class="comment-author" href="${memberUrl(comment.author.name)}">${signature}</a>`
+}
 <a class="comment-date" href="#${anchor}" title="${comment.createdAt}"><time datetime="${comment.createdAt}">${formatDay(comment.createdAt)}</time></a>${
-  comment.editedAt ? html`<span class="comment-edited" title="Edited ${comment.editedAt}">edited</span>` : ''}
+    comment.editedAt ? html`<span class="comment-edited" title="Edited ${comment.editedAt}">edited</span>` : ''
+  }
 </header>
 <div class="comment-body">${raw(renderMarkdown(comment.body))}</div>
 ${commentActions(comment, viewer, threadOpen)}
@@ -82,9 +87,13 @@ function commentActions(comment: CommentRecord, viewer: Viewer, threadOpen: bool
     actions.push(html`<details class="comment-action">
 <summary>Reply</summary>
 ${commentForm({
-    action: commentsUrl(comment.paperId), csrfToken: viewer.csrfToken, parentId: comment.id, fieldId: `reply-${comment.id}`,
-    label: `Reply to ${comment.author.fullname || comment.author.name}`, button: 'Post reply',
-  })}
+  action: commentsUrl(comment.paperId),
+  csrfToken: viewer.csrfToken,
+  parentId: comment.id,
+  fieldId: `reply-${comment.id}`,
+  label: `Reply to ${comment.author.fullname || comment.author.name}`,
+  button: 'Post reply',
+})}
 </details>`);
   }
   if (own) {
@@ -132,7 +141,8 @@ ${csrfField(options.csrfToken)}
 ${options.parentId != null ? html`<input type="hidden" name="parent" value="${options.parentId}">` : ''}
 <label for="${options.fieldId}"${options.visibleLabel ? '' : html` class="sr-only"`}>${options.label}</label>
 <textarea id="${options.fieldId}" name="body" rows="${options.visibleLabel ? 5 : 3}" maxlength="${COMMENT_MAX_CHARS}" required${
-  options.autofocus ? html` autofocus` : ''} aria-describedby="${options.fieldId}-hint">${options.value ?? ''}</textarea>
+    options.autofocus ? html` autofocus` : ''
+  } aria-describedby="${options.fieldId}-hint">${options.value ?? ''}</textarea>
 <div class="comment-form-footer">
 <p class="comment-hint" id="${options.fieldId}-hint">Markdown: *emphasis*, **bold**, \`code\`, code blocks, [links](https://…), lists. HTML is shown as text.</p>
 <button type="submit" class="button button-primary">${options.button}</button>

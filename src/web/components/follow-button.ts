@@ -11,10 +11,20 @@ import { signInUrl, type SearchState } from '../../domain/urls.ts';
 import { searchFeedQuery } from '../../feeds/links.ts';
 import type { Viewer } from '../../http/viewer.ts';
 
-const NOUNS: Record<FollowKind, string> = { organization: 'this organization', author: 'this author', search: 'this search' };
+const NOUNS: Record<FollowKind, string> = {
+  organization: 'this organization',
+  author: 'this author',
+  search: 'this search',
+};
 
 /** `target`: organization handle, author name, or the search's query string; `label`: what the member sees. */
-export function followButton(kind: FollowKind, target: string, label: string, viewer: Viewer, following: boolean): Html {
+export function followButton(
+  kind: FollowKind,
+  target: string,
+  label: string,
+  viewer: Viewer,
+  following: boolean,
+): Html {
   if (!viewer.account) {
     return html`<p class="follow"><a class="button follow-button" href="${signInUrl(viewer.returnTo)}" title="Sign in to follow ${NOUNS[kind]}">+ Follow</a></p>`;
   }

@@ -33,17 +33,23 @@ ${voteButton(paper, options.viewer)}
 <h3 class="card-title"><a href="${paperUrl(paper.id)}">${content ? content.title : paper.title}</a></h3>
 </div>
 ${paper.withdrawn ? html`<p class="badge badge-warning card-badge">Withdrawn</p>` : ''}
-${content
+${
+  content
     ? html`<p class="card-abstract card-snippet">${content.abstract}</p>`
-    : html`<p class="card-abstract">${excerpt(paper.summary)}</p>`}
+    : html`<p class="card-abstract">${excerpt(paper.summary)}</p>`
+}
 <div class="card-meta">
-${org
+${
+  org
     ? html`<a class="card-org" href="${organizationUrl(org.name)}" title="${org.fullname}">${avatar(org.fullname, org.avatar, 'sm')}<span>${org.fullname}</span></a>`
-    : paper.authors.length > 0 ? html`<span class="card-authors">${plural(paper.authors.length, 'author')}</span>` : ''}
+    : paper.authors.length > 0
+      ? html`<span class="card-authors">${plural(paper.authors.length, 'author')}</span>`
+      : ''
+}
 <time datetime="${paper.publishedAt.slice(0, 10)}">${formatDay(paper.publishedAt)}</time>
-<span class="card-stats">${stat('comment', paper.numComments, 'comment')}${paper.githubStars !== null
-    ? stat('star', paper.githubStars, 'GitHub star')
-    : ''}</span>
+<span class="card-stats">${stat('comment', paper.numComments, 'comment')}${
+    paper.githubStars !== null ? stat('star', paper.githubStars, 'GitHub star') : ''
+  }</span>
 </div>
 ${saveControl(paper, options.viewer)}
 </article>`;

@@ -26,9 +26,12 @@ export function datePicker(day: string): Html {
 }
 
 export function periodTabs(nav: PeriodNav): Html {
-  return html`<nav class="tabs" aria-label="Feed period">${KINDS.map((kind) => html`<a class="tab" href="${nav.tabs[kind]}"${
-    kind === nav.period.kind ? html` aria-current="page"` : ''}>${TAB_LABELS[kind]}</a>
-`)}</nav>`;
+  return html`<nav class="tabs" aria-label="Feed period">${KINDS.map(
+    (kind) => html`<a class="tab" href="${nav.tabs[kind]}"${
+      kind === nav.period.kind ? html` aria-current="page"` : ''
+    }>${TAB_LABELS[kind]}</a>
+`,
+  )}</nav>`;
 }
 
 export function periodHeading(nav: PeriodNav, count: number): Html {

@@ -12,9 +12,10 @@ import type { Viewer } from '../../http/viewer.ts';
 
 export function voteButton(paper: Paper, viewer: Viewer | undefined, size: 'card' | 'large' = 'card'): Html {
   const classes = size === 'large' ? 'vote vote-large' : 'vote';
-  const label = size === 'large'
-    ? html`<span class="vote-label">${paper.upvotes === 1 ? 'upvote' : 'upvotes'}</span>`
-    : html`<span class="sr-only"> ${paper.upvotes === 1 ? 'upvote' : 'upvotes'}</span>`;
+  const label =
+    size === 'large'
+      ? html`<span class="vote-label">${paper.upvotes === 1 ? 'upvote' : 'upvotes'}</span>`
+      : html`<span class="sr-only"> ${paper.upvotes === 1 ? 'upvote' : 'upvotes'}</span>`;
   const inner = html`<span class="vote-arrow" aria-hidden="true">▲</span><span class="vote-count">${formatCount(paper.upvotes)}</span>${label}`;
   if (!viewer?.account) {
     return html`<a class="${classes} vote-link" href="${signInUrl(viewer?.returnTo ?? paperUrl(paper.id))}" title="Sign in to upvote (${plural(paper.upvotes, 'upvote')})">${inner}</a>`;

@@ -45,7 +45,8 @@ ${options.invite ? html`<input type="hidden" name="invite" value="${options.invi
 <label for="email">Email address</label>
 <input id="email" name="email" type="email" autocomplete="email" required maxlength="254" value="${options.email ?? ''}">
 <button type="submit" class="button button-primary">Email me a sign-in link</button>
-</form>`);
+</form>`,
+  );
 }
 
 /** `joinRule`: the address does not join by itself; the page cannot say whether a link went out (SignInRequest). */
@@ -56,9 +57,11 @@ ${joinRule !== null
 <p class="notice notice-info join-rule">${joinRule}</p>`
     : sent
     ? html`<p class="lead">If <strong>${email}</strong> can receive mail, a sign-in link is on its way. It works once and expires in 15 minutes.</p>`
-    : html`<p class="lead">Several sign-in links went to <strong>${email}</strong> in the last hour, so we did not send another. The newest of those emails has a link that works for the next 15 minutes.</p>`}
+    : html`<p class="lead">Several sign-in links went to <strong>${email}</strong> in the last hour, so we did not send another. The newest of those emails has a link that works for the next 15 minutes.</p>`
+}
 ${mailDelivered ? '' : MAIL_NOT_DELIVERED}
-<p><a href="/signin">Use another address</a></p>`);
+<p><a href="/signin">Use another address</a></p>`,
+  );
 }
 
 export function signInConfirmPage(token: string, next: string, invite: string | null = null): PageOptions {
@@ -69,13 +72,17 @@ export function signInConfirmPage(token: string, next: string, invite: string | 
 ${invite ? html`<input type="hidden" name="invite" value="${invite}">` : ''}
 <input type="hidden" name="next" value="${next}">
 <button type="submit" class="button button-primary">Sign in</button>
-</form>`);
+</form>`,
+  );
 }
 
 export function signInFailedPage(error: string): PageOptions {
-  return formPage('Sign-in link not valid', html`<h1>That link did not work</h1>
+  return formPage(
+    'Sign-in link not valid',
+    html`<h1>That link did not work</h1>
 ${errorNote(error)}
-<p><a class="button button-primary" href="/signin">Get a new link</a></p>`);
+<p><a class="button button-primary" href="/signin">Get a new link</a></p>`,
+  );
 }
 
 export function invitationGonePage(): PageOptions {
@@ -94,7 +101,9 @@ export interface SettingsMessage {
 }
 
 export function settingsPage(account: Account, viewer: Viewer, message?: SettingsMessage): PageOptions {
-  return formPage('Settings', html`<h1>Settings</h1>
+  return formPage(
+    'Settings',
+    html`<h1>Settings</h1>
 ${message?.saved ? html`<p class="notice notice-ok" role="status">Saved.</p>` : ''}
 ${errorNote(message?.error)}
 <form method="post" action="/settings" class="stack-form">
@@ -102,7 +111,8 @@ ${csrfField(viewer.csrfToken)}
 <label for="fullname">Display name</label>
 <input id="fullname" name="fullname" required maxlength="${DISPLAY_NAME_MAX}" value="${account.fullname}">
 <p class="hint">Others see your display name and your handle, <a href="${memberUrl(account.name)}">@${account.name}</a>${
-  account.handleChosen ? '' : html` (<a href="${welcomeUrl('/settings')}">choose your handle</a>)`}. Your email address
+      account.handleChosen ? '' : html` (<a href="${welcomeUrl('/settings')}">choose your handle</a>)`
+    }. Your email address
 (${account.email ?? 'none'}) is not shown to other members: it signs you in and, if you choose, brings the digest.</p>
 <button type="submit" class="button button-primary">Save</button>
 </form>
@@ -119,7 +129,9 @@ ${csrfField(viewer.csrfToken)}
 </form>
 <h2 class="section-heading">Delete your account</h2>
 <p>Deletes your account with your email address, votes, collections, follows and digest subscription; you choose
-whether your comments stay (signed “deleted member”) or go. <a class="button button-danger" href="/settings/delete">Delete my account…</a></p>`, viewer);
+whether your comments stay (signed “deleted member”) or go. <a class="button button-danger" href="/settings/delete">Delete my account…</a></p>`,
+    viewer,
+  );
 }
 
 /** Whether others see what the member upvoted (their profile's "Upvoted papers"). */
@@ -172,8 +184,11 @@ export interface WelcomeForm {
 
 /** The first sign-in's page: the member chooses their handle and display name (or keeps the suggestions). */
 export function welcomePage(viewer: Viewer, form: WelcomeForm): PageOptions {
-  const invalid = (field: 'handle' | 'fullname') => form.error?.field === field ? html` aria-invalid="true" aria-describedby="welcome-error"` : '';
-  return formPage('Welcome', html`<h1>Welcome to Paperboy</h1>
+  const invalid = (field: 'handle' | 'fullname') =>
+    form.error?.field === field ? html` aria-invalid="true" aria-describedby="welcome-error"` : '';
+  return formPage(
+    'Welcome',
+    html`<h1>Welcome to Paperboy</h1>
 <p class="lead">Choose how others see you. Your handle is in the address of your profile and beside your comments;
 your email address is never shown. We suggested a handle at random: keep it, or choose your own.</p>
 ${form.error ? html`<p class="notice notice-error" role="alert" id="welcome-error">${form.error.message}</p>` : ''}
@@ -187,12 +202,16 @@ ${csrfField(viewer.csrfToken)}
 <input id="fullname" name="fullname" required maxlength="${DISPLAY_NAME_MAX}" autocomplete="name" value="${form.fullname}"${invalid('fullname')}>
 <p class="hint">Shown with your comments and on your profile; you can change it in Settings.</p>
 <button type="submit" class="button button-primary">Continue</button>
-</form>`, viewer);
+</form>`,
+    viewer,
+  );
 }
 
 /** The confirmation step of deleting an account, with the choice of what happens to the member's comments. */
 export function deleteAccountPage(account: Account, viewer: Viewer, error?: string): PageOptions {
-  return formPage('Delete your account', html`<h1>Delete your account</h1>
+  return formPage(
+    'Delete your account',
+    html`<h1>Delete your account</h1>
 <p class="lead">This deletes the account @${account.name} at once, and cannot be undone.</p>
 ${errorNote(error)}
 <p>Deleted: your email address, handle, display name and avatar; your sign-in sessions and links; your upvotes
@@ -208,18 +227,26 @@ ${csrfField(viewer.csrfToken)}
 </fieldset>
 <button type="submit" class="button button-danger">Delete my account</button>
 </form>
-<p><a href="/settings">Cancel</a></p>`, viewer);
+<p><a href="/settings">Cancel</a></p>`,
+    viewer,
+  );
 }
 
 /** After the deletion: the member is signed out, so the page is a stranger's. */
 export function accountDeletedPage(): PageOptions {
-  return formPage('Account deleted', html`<h1>Your account is deleted</h1>
+  return formPage(
+    'Account deleted',
+    html`<h1>Your account is deleted</h1>
 <p class="lead">Everything it held is gone, but for what you chose to keep. Thank you for having been part of it.</p>
-<p><a href="/">Back to the papers</a></p>`, anonymousViewer());
+<p><a href="/">Back to the papers</a></p>`,
+    anonymousViewer(),
+  );
 }
 
 export function adminClaimPage(viewer: Viewer, error?: string): PageOptions {
-  return formPage('Become the administrator', html`<h1>Become the administrator</h1>
+  return formPage(
+    'Become the administrator',
+    html`<h1>Become the administrator</h1>
 <p class="lead">This instance has no administrator yet. The log of its first start shows a one-time code (<code>paperboy admin claim-code</code> prints a new one); enter it here.</p>
 ${errorNote(error)}
 <form method="post" action="/admin/claim" class="stack-form">
@@ -227,7 +254,9 @@ ${csrfField(viewer.csrfToken)}
 <label for="code">One-time code</label>
 <input id="code" name="code" required maxlength="64" autocomplete="off">
 <button type="submit" class="button button-primary">Claim</button>
-</form>`, viewer);
+</form>`,
+    viewer,
+  );
 }
 
 export function messagePage(title: string, message: Html | string, viewer?: Viewer): PageOptions {

@@ -9,7 +9,13 @@ import { html } from 'hono/html';
 import { followButton } from '../components/follow-button.ts';
 import type { Viewer } from '../../http/viewer.ts';
 
-export function authorPage(summary: AuthorSummary, papers: Paper[], page: number, viewer: Viewer, following: boolean): PageOptions {
+export function authorPage(
+  summary: AuthorSummary,
+  papers: Paper[],
+  page: number,
+  viewer: Viewer,
+  following: boolean,
+): PageOptions {
   return {
     title: `${summary.name}${page > 1 ? ` (page ${page})` : ''}`,
     description: `Research papers by ${summary.name} featured on Daily Papers.`,

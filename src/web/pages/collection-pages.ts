@@ -1,9 +1,7 @@
 /** A member's collections (reading lists): their list, one collection's page, its forms. All work without JavaScript. */
 import { html } from 'hono/html';
 import type { Paper } from '../../domain/types.ts';
-import {
-  COLLECTION_DESCRIPTION_MAX, COLLECTION_NAME_MAX, type Collection,
-} from '../../store/collection-store.ts';
+import { COLLECTION_DESCRIPTION_MAX, COLLECTION_NAME_MAX, type Collection } from '../../store/collection-store.ts';
 import { formatDay, plural } from '../../domain/format.ts';
 import type { Html } from '../html.ts';
 import type { PageOptions } from '../layout.ts';
@@ -45,16 +43,27 @@ function collectionFields(values: { name: string; description: string; isPublic:
 </fieldset>`;
 }
 
-export function collectionsPage(viewer: Viewer, collections: Collection[], message: { error?: string; ok?: string } = {}, draft?: { name: string; description: string; isPublic: boolean }): PageOptions {
+export function collectionsPage(
+  viewer: Viewer,
+  collections: Collection[],
+  message: { error?: string; ok?: string } = {},
+  draft?: { name: string; description: string; isPublic: boolean },
+): PageOptions {
   const body = html`<section class="collections">
 <h1>Your collections</h1>
 <p class="lead">Reading lists of papers: save papers with the “Save” button on any paper, put them in the order you like, share the public ones.</p>
 ${notices(message)}
-${collections.length > 0 ? html`<ul class="collection-list">${collections.map((c) => html`<li class="collection-row">
+${
+  collections.length > 0
+    ? html`<ul class="collection-list">${collections.map(
+        (c) => html`<li class="collection-row">
 <a class="collection-row-name" href="${collectionUrl(c.id)}">${c.name}</a> ${visibilityBadge(c)}
 <span class="muted">${plural(c.papers, 'paper')} · changed ${formatDay(c.updatedAt)}</span>
 ${c.description ? html`<p class="collection-row-description">${c.description}</p>` : ''}
-</li>`)}</ul>` : emptyState('No collections yet', 'Make one below, or press “Save” on a paper.')}
+</li>`,
+      )}</ul>`
+    : emptyState('No collections yet', 'Make one below, or press “Save” on a paper.')
+}
 <h2 class="section-heading">New collection</h2>
 <form method="post" action="/collections" class="stack-form collection-form">
 ${csrfField(viewer.csrfToken)}
@@ -95,10 +104,17 @@ ${isOwner && collection.isPublic ? html`<p class="collection-share"><label for="
 ${isOwner && !collection.isPublic ? html`<p class="hint">Private: only you see this page, its BibTeX and its papers here. Make it public below to share it.</p>` : ''}
 </header>
 ${notices(view.message ?? {})}
-${papers.length > 0
+${
+  papers.length > 0
     ? html`<ol class="collection-items" id="items">${papers.map((paper, i) => html`<li class="collection-item">${paperCard(paper, { viewer })}${isOwner ? itemControls(paper, i) : ''}</li>`)}</ol>`
-    : emptyState('No papers yet', isOwner ? 'Press “Save” on any paper to add it here.' : 'The owner has not added papers yet.')}
-${isOwner ? html`<section class="collection-settings" aria-labelledby="edit-heading">
+    : emptyState(
+        'No papers yet',
+        isOwner ? 'Press “Save” on any paper to add it here.' : 'The owner has not added papers yet.',
+      )
+}
+${
+  isOwner
+    ? html`<section class="collection-settings" aria-labelledby="edit-heading">
 <h2 id="edit-heading" class="section-heading">Edit this collection</h2>
 <form method="post" action="${url}/edit" class="stack-form collection-form">
 ${csrf}
@@ -111,12 +127,16 @@ ${csrf}
 <label class="checkbox-label"><input type="checkbox" name="confirm" value="yes" required> Delete “${collection.name}” and its list of papers (the papers stay on Paperboy)</label>
 <button type="submit" class="button button-danger">Delete collection</button>
 </form>
-</section>` : ''}
+</section>`
+    : ''
+}
 </article>`;
   return {
     title: collection.name,
     description: collection.description || `A reading list by @${collection.ownerName} on Paperboy.`,
-    ...(collection.isPublic ? { canonical: `${publicUrl}${url}`, alternates: feedAlternates(collectionFeed(collection.id), collection.name) } : {}),
+    ...(collection.isPublic
+      ? { canonical: `${publicUrl}${url}`, alternates: feedAlternates(collectionFeed(collection.id), collection.name) }
+      : {}),
     viewer,
     body,
   };

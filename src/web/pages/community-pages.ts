@@ -2,7 +2,12 @@
 import { html, raw } from 'hono/html';
 import { renderMarkdown } from '../../community/markdown.ts';
 import type { DailyEntry, Paper } from '../../domain/types.ts';
-import { TRENDING_AGE_OFFSET_HOURS, TRENDING_COMMENT_WEIGHT, TRENDING_GRAVITY, TRENDING_WINDOW_DAYS } from '../../domain/trending.ts';
+import {
+  TRENDING_AGE_OFFSET_HOURS,
+  TRENDING_COMMENT_WEIGHT,
+  TRENDING_GRAVITY,
+  TRENDING_WINDOW_DAYS,
+} from '../../domain/trending.ts';
 import type { Account, CommentRecord, ModerationEntry } from '../../store/community-store.ts';
 import { formatDay, formatRange } from '../../domain/format.ts';
 import type { Html } from '../html.ts';
@@ -14,7 +19,10 @@ import { csrfField } from '../csrf.ts';
 import { dayUrl, memberUrl, paperUrl } from '../../domain/urls.ts';
 import type { Viewer } from '../../http/viewer.ts';
 
-export function submitPage(viewer: Viewer, options: { value?: string; error?: string | undefined; windowDays: number }): PageOptions {
+export function submitPage(
+  viewer: Viewer,
+  options: { value?: string; error?: string | undefined; windowDays: number },
+): PageOptions {
   return {
     title: 'Submit a paper',
     viewer,
@@ -38,14 +46,21 @@ export function submittedPage(viewer: Viewer, paper: Paper, day: string, added: 
     viewer,
     body: html`<section class="form-page">
 <h1>${added ? 'Thank you: the paper is on today’s feed' : 'This paper is already on Daily Papers'}</h1>
-<p class="lead">${added ? html`<a href="${paperUrl(paper.id)}">${paper.title}</a> is on the feed of <a href="${dayUrl(day)}">${formatDay(day)}</a>.`
-      : html`<a href="${paperUrl(paper.id)}">${paper.title}</a> was featured on <a href="${dayUrl(day)}">${formatDay(day)}</a>. Upvote it there.`}</p>
+<p class="lead">${
+      added
+        ? html`<a href="${paperUrl(paper.id)}">${paper.title}</a> is on the feed of <a href="${dayUrl(day)}">${formatDay(day)}</a>.`
+        : html`<a href="${paperUrl(paper.id)}">${paper.title}</a> was featured on <a href="${dayUrl(day)}">${formatDay(day)}</a>. Upvote it there.`
+    }</p>
 <p><a class="button" href="/submit">Submit another paper</a></p>
 </section>`,
   };
 }
 
-export function trendingPage(entries: DailyEntry[], range: { firstDay: string; lastDay: string } | null, viewer: Viewer | undefined): PageOptions {
+export function trendingPage(
+  entries: DailyEntry[],
+  range: { firstDay: string; lastDay: string } | null,
+  viewer: Viewer | undefined,
+): PageOptions {
   return {
     title: 'Trending papers',
     description: 'The papers the community is reading now: votes and discussion, weighed against age.',
@@ -53,11 +68,21 @@ export function trendingPage(entries: DailyEntry[], range: { firstDay: string; l
     viewer,
     body: html`<div class="feed-header"><div class="feed-title">
 <h1>Trending papers</h1>
-<p class="subtitle">${range ? html`Featured ${formatRange(range.firstDay, range.lastDay)}, ranked by votes and discussion weighed against age — <a href="/about/trending">how trending works</a>`
-      : 'No papers yet'}</p>
+<p class="subtitle">${
+      range
+        ? html`Featured ${formatRange(range.firstDay, range.lastDay)}, ranked by votes and discussion weighed against age — <a href="/about/trending">how trending works</a>`
+        : 'No papers yet'
+    }</p>
 </div></div>
 <section class="feed">
-${entries.length > 0 ? cardGrid(entries.map((e) => e.paper), { ranked: true, viewer }) : emptyState('Nothing trending yet', 'Papers appear here once they are on the feed.')}
+${
+  entries.length > 0
+    ? cardGrid(
+        entries.map((e) => e.paper),
+        { ranked: true, viewer },
+      )
+    : emptyState('Nothing trending yet', 'Papers appear here once they are on the feed.')
+}
 </section>`,
   };
 }
@@ -113,18 +138,26 @@ ${view.submitted.length > 0 ? cardGrid(view.submitted, { viewer }) : html`<p cla
 ${upvotedSection(view.upvoted, viewer, viewer.account?.id === account.id)}
 <section class="profile-section" aria-labelledby="comments-heading">
 <h2 id="comments-heading" class="section-heading">Comments</h2>
-${view.comments.length > 0 ? html`<ul class="comment-digest">${view.comments.map(({ comment, paper }) => html`<li>
+${
+  view.comments.length > 0
+    ? html`<ul class="comment-digest">${view.comments.map(
+        ({ comment, paper }) => html`<li>
 <a href="${paperUrl(comment.paperId)}#comment-${comment.id}">${paper?.title ?? comment.paperId}</a>
 <div class="comment-excerpt">${raw(renderMarkdown(comment.body.length > 280 ? `${comment.body.slice(0, 280)}…` : comment.body))}</div>
 <time datetime="${comment.createdAt}">${formatDay(comment.createdAt)}</time>
-</li>`)}</ul>` : html`<p class="muted">No comments yet.</p>`}
+</li>`,
+      )}</ul>`
+    : html`<p class="muted">No comments yet.</p>`
+}
 </section>`,
   };
 }
 
 function upvotedSection(upvoted: Paper[] | null, viewer: Viewer, own: boolean): Html {
   if (upvoted === null) {
-    return own ? html`<p class="muted">Your upvotes are private: nobody sees them here (<a href="/settings">Settings</a>).</p>` : html``;
+    return own
+      ? html`<p class="muted">Your upvotes are private: nobody sees them here (<a href="/settings">Settings</a>).</p>`
+      : html``;
   }
   return html`<section class="profile-section" aria-labelledby="upvoted-heading">
 <h2 id="upvoted-heading" class="section-heading">Upvoted papers</h2>
@@ -154,24 +187,37 @@ ${csrfField(viewer.csrfToken)}
 </section>`;
 }
 
-export function moderationPage(viewer: Viewer, hidden: { id: string; title: string; reason: string; at: string }[], log: ModerationEntry[]): PageOptions {
+export function moderationPage(
+  viewer: Viewer,
+  hidden: { id: string; title: string; reason: string; at: string }[],
+  log: ModerationEntry[],
+): PageOptions {
   return {
     title: 'Moderation',
     viewer,
     body: html`<h1 class="page-title">Moderation</h1>
 <section class="profile-section" aria-labelledby="hidden-heading">
 <h2 id="hidden-heading" class="section-heading">Hidden papers</h2>
-${hidden.length === 0 ? html`<p class="muted">No hidden papers.</p>` : html`<ul class="moderation-list">${hidden.map((p) => html`<li>
+${
+  hidden.length === 0
+    ? html`<p class="muted">No hidden papers.</p>`
+    : html`<ul class="moderation-list">${hidden.map(
+        (p) => html`<li>
 <strong>${p.title}</strong> <span class="muted">arXiv:${p.id} · hidden ${formatDay(p.at)} · ${p.reason}</span>
 <form method="post" action="${paperUrl(p.id)}/unhide" class="inline-form">${csrfField(viewer.csrfToken)}<input type="hidden" name="reason" value="restored"><button type="submit" class="button">Show again</button></form>
-</li>`)}</ul>`}
+</li>`,
+      )}</ul>`
+}
 </section>
 <section class="profile-section" aria-labelledby="log-heading">
 <h2 id="log-heading" class="section-heading">Log</h2>
-${log.length === 0 ? html`<p class="muted">Nothing yet.</p>` : html`<div class="table-scroll"><table class="moderation-log"><thead><tr><th>When</th><th>Who</th><th>Action</th><th>Target</th><th>Reason</th></tr></thead><tbody>
+${
+  log.length === 0
+    ? html`<p class="muted">Nothing yet.</p>`
+    : html`<div class="table-scroll"><table class="moderation-log"><thead><tr><th>When</th><th>Who</th><th>Action</th><th>Target</th><th>Reason</th></tr></thead><tbody>
 ${log.map((e) => html`<tr><td><time datetime="${e.at}">${formatDay(e.at)}</time></td><td>${e.moderatorDeleted ? e.moderator : `@${e.moderator}`}</td><td>${e.action}</td><td>${e.target}</td><td>${e.reason}</td></tr>`)}
-</tbody></table></div>`}
+</tbody></table></div>`
+}
 </section>`,
   };
 }
-

@@ -37,11 +37,21 @@ export function dailyPage(view: DailyView): PageOptions {
   const body = html`${feedHeader(view.pickerDay, periodTabs(view))}
 <section class="feed" aria-labelledby="period-heading">
 ${periodHeading(view, view.total)}
-${view.entries.length > 0
-    ? cardGrid(view.entries.map((e) => e.paper), { ranked: true, start: (view.page - 1) * PAGE_SIZE + 1,
-      viewer: view.viewer ?? anonymousViewer(periodUrl(view.period, view.page)) })
-    : emptyState(view.period.kind === 'day' ? 'No papers on this day' : `No papers in this ${view.period.kind}`,
-      'Papers are featured on weekdays; try the previous or next one.')}
+${
+  view.entries.length > 0
+    ? cardGrid(
+        view.entries.map((e) => e.paper),
+        {
+          ranked: true,
+          start: (view.page - 1) * PAGE_SIZE + 1,
+          viewer: view.viewer ?? anonymousViewer(periodUrl(view.period, view.page)),
+        },
+      )
+    : emptyState(
+        view.period.kind === 'day' ? 'No papers on this day' : `No papers in this ${view.period.kind}`,
+        'Papers are featured on weekdays; try the previous or next one.',
+      )
+}
 ${pagination(periodUrl(view.period), view.page, totalPages)}
 </section>`;
   return {
@@ -61,8 +71,11 @@ export function noPapersPage(today: string): PageOptions {
     title: 'Daily Papers',
     nav: 'papers',
     body: html`${feedHeader(today, '')}
-${emptyState('No papers yet', html`<p>This Paperboy instance has not imported any papers. Import Daily Papers files or an arXiv JSONL dump with:</p>
+${emptyState(
+  'No papers yet',
+  html`<p>This Paperboy instance has not imported any papers. Import Daily Papers files or an arXiv JSONL dump with:</p>
 <pre class="command"><code>paperboy import PATH</code></pre>
-<p>PATH can be a day file (<code>2026-07-24.json</code>), a folder or a <code>.tar.gz</code> of them, or a <code>.jsonl</code> file. Then reload this page.</p>`)}`,
+<p>PATH can be a day file (<code>2026-07-24.json</code>), a folder or a <code>.tar.gz</code> of them, or a <code>.jsonl</code> file. Then reload this page.</p>`,
+)}`,
   };
 }

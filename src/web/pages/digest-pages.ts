@@ -11,7 +11,10 @@ function panel(title: string, body: ReturnType<typeof html>): PageOptions {
   return { title, body: html`<div class="digest-panel">${body}</div>` };
 }
 
-export function subscribePage(state: SubscribeFormState, latest: { daily: DigestPeriod | null; weekly: DigestPeriod | null }): PageOptions {
+export function subscribePage(
+  state: SubscribeFormState,
+  latest: { daily: DigestPeriod | null; weekly: DigestPeriod | null },
+): PageOptions {
   return {
     title: 'Trending papers in your inbox',
     description: 'Get the papers the research community reads most, by email, daily or weekly.',
@@ -28,51 +31,72 @@ ${latest.daily || latest.weekly ? html`<p class="digest-note">See an example: ${
 
 /** The same answer whether or not the address was subscribed already. */
 export function checkInboxPage(email: string, frequency: DigestFrequency): PageOptions {
-  return panel('Check your inbox', html`<p class="eyebrow">Almost done</p>
+  return panel(
+    'Check your inbox',
+    html`<p class="eyebrow">Almost done</p>
 <h1>Check your inbox</h1>
 <p class="digest-lead">If <strong class="digest-address">${email}</strong> is not already getting the ${frequency} digest, a message with a confirmation link is on its way to it. Open the link to start the ${frequency} digest.</p>
 <p class="digest-note">Nothing is sent before you confirm. No email after a few minutes? Look in your spam folder, or <a href="/digest">try again</a>.</p>
-<p><a class="button" href="/papers">Back to the papers</a></p>`);
+<p><a class="button" href="/papers">Back to the papers</a></p>`,
+  );
 }
 
-export function confirmPage(token: string, subscription: Subscription, frequency: DigestFrequency, csrfToken: string | null): PageOptions {
+export function confirmPage(
+  token: string,
+  subscription: Subscription,
+  frequency: DigestFrequency,
+  csrfToken: string | null,
+): PageOptions {
   const change = subscription.status === 'active' && subscription.frequency !== frequency;
-  return panel('Confirm your subscription', html`<p class="eyebrow">Email digest</p>
+  return panel(
+    'Confirm your subscription',
+    html`<p class="eyebrow">Email digest</p>
 <h1>${change ? `Switch to the ${frequency} digest?` : `Confirm the ${frequency} digest`}</h1>
 <p class="digest-lead">For <strong class="digest-address">${subscription.email}</strong>.</p>
 <form method="post" action="/digest/confirm/${token}" class="digest-actions">
 ${csrfField(csrfToken)}
 <button class="button button-primary" type="submit">${change ? 'Switch' : 'Confirm subscription'}</button>
-</form>`);
+</form>`,
+  );
 }
 
 export function confirmedPage(subscription: Subscription, latest: DigestPeriod | null): PageOptions {
-  return panel('Subscribed', html`<p class="eyebrow">Email digest</p>
+  return panel(
+    'Subscribed',
+    html`<p class="eyebrow">Email digest</p>
 <h1>You are subscribed</h1>
 <p class="digest-lead"><strong class="digest-address">${subscription.email}</strong> will get the ${subscription.frequency} digest of trending papers. Every message has a link to unsubscribe in one click.</p>
 ${latest ? html`<p><a class="button button-primary" href="${previewPath(latest)}">See the latest ${subscription.frequency} digest</a></p>` : ''}
-<p><a href="/papers">Back to the papers</a></p>`);
+<p><a href="/papers">Back to the papers</a></p>`,
+  );
 }
 
 export function unsubscribePage(token: string, subscription: Subscription): PageOptions {
   if (subscription.status !== 'active') return unsubscribedPage(token, subscription);
-  return panel('Unsubscribe', html`<p class="eyebrow">Email digest</p>
+  return panel(
+    'Unsubscribe',
+    html`<p class="eyebrow">Email digest</p>
 <h1>Unsubscribe from the ${subscription.frequency} digest?</h1>
 <p class="digest-lead"><strong class="digest-address">${subscription.email}</strong> will get no more digests.</p>
 <form method="post" action="/unsubscribe/${token}" class="digest-actions">
 <button class="button button-primary" type="submit">Unsubscribe</button>
-</form>`);
+</form>`,
+  );
 }
 
 /** After unsubscribing (and the address of the resubscribe page: the same link). */
 export function unsubscribedPage(token: string, subscription: Subscription): PageOptions {
   const suspended = subscription.status === 'suspended';
   const pending = subscription.status === 'pending';
-  return panel(pending ? 'Not subscribed' : 'Unsubscribed', html`<p class="eyebrow">Email digest</p>
+  return panel(
+    pending ? 'Not subscribed' : 'Unsubscribed',
+    html`<p class="eyebrow">Email digest</p>
 <h1>${suspended ? 'Digest paused' : pending ? 'Not subscribed' : 'You are unsubscribed'}</h1>
-<p class="digest-lead">${suspended
-    ? html`Messages to <strong class="digest-address">${subscription.email}</strong> kept bouncing, so the digest was paused.`
-    : html`<strong class="digest-address">${subscription.email}</strong> will get no more digests.`}</p>
+<p class="digest-lead">${
+      suspended
+        ? html`Messages to <strong class="digest-address">${subscription.email}</strong> kept bouncing, so the digest was paused.`
+        : html`<strong class="digest-address">${subscription.email}</strong> will get no more digests.`
+    }</p>
 <form method="post" action="/unsubscribe/${token}/resubscribe" class="digest-actions resubscribe-form">
 <label for="resubscribe-frequency">Changed your mind?</label>
 <select id="resubscribe-frequency" name="frequency">
@@ -80,20 +104,25 @@ export function unsubscribedPage(token: string, subscription: Subscription): Pag
 <option value="weekly"${subscription.frequency === 'weekly' ? ' selected' : ''}>Weekly</option>
 </select>
 <button class="button" type="submit">Resubscribe</button>
-</form>`);
+</form>`,
+  );
 }
 
 export function linkErrorPage(reason: 'invalid' | 'expired', purpose: 'confirm' | 'unsubscribe'): PageOptions {
   const title = reason === 'expired' ? 'This link has expired' : 'This link does not work';
-  const message = reason === 'expired'
-    ? 'Confirmation links work for 7 days. Subscribe again to get a new one.'
-    : purpose === 'confirm'
-      ? 'The confirmation link is incomplete or was changed. Copy the whole link from the email, or subscribe again.'
-      : 'The unsubscribe link is incomplete or was changed. Copy the whole link from the email; every digest has one.';
-  return panel(title, html`<p class="eyebrow">Email digest</p>
+  const message =
+    reason === 'expired'
+      ? 'Confirmation links work for 7 days. Subscribe again to get a new one.'
+      : purpose === 'confirm'
+        ? 'The confirmation link is incomplete or was changed. Copy the whole link from the email, or subscribe again.'
+        : 'The unsubscribe link is incomplete or was changed. Copy the whole link from the email; every digest has one.';
+  return panel(
+    title,
+    html`<p class="eyebrow">Email digest</p>
 <h1>${title}</h1>
 <p class="digest-lead">${message}</p>
-<p><a class="button" href="/digest">Subscribe</a></p>`);
+<p><a class="button" href="/digest">Subscribe</a></p>`,
+  );
 }
 
 /** The web preview: the site's page around the email itself, which is shown sandboxed in a frame (its inline styles stay there). */
@@ -111,8 +140,11 @@ export function digestPreviewPage(period: DigestPeriod, subject: string): PageOp
 }
 
 export function noDigestPage(period: DigestPeriod): PageOptions {
-  return panel('No digest', html`<p class="eyebrow">Email digest</p>
+  return panel(
+    'No digest',
+    html`<p class="eyebrow">Email digest</p>
 <h1>${digestTitle(period)}</h1>
 <p class="digest-lead">There are no papers in this ${period.frequency === 'daily' ? 'day' : 'week'}, so there is no digest for it.</p>
-<p><a class="button" href="/digest">Subscribe</a></p>`);
+<p><a class="button" href="/digest">Subscribe</a></p>`,
+  );
 }

@@ -20,9 +20,12 @@ export interface ForYouView {
 }
 
 const COLD_START_NOTES: Record<NonNullable<RecommendationList['coldStartReason']>, string> = {
-  'no-history': 'You have not upvoted or saved any papers yet, so this list is not personal: it is what is trending. Upvote or save papers you like and it learns from them.',
-  'no-embedder': 'This instance has no embedding model yet, so recommendations are not personal for now: here is what is trending.',
-  'not-embedded': 'The papers you liked are not embedded yet (that happens within minutes of their import); until then, here is what is trending.',
+  'no-history':
+    'You have not upvoted or saved any papers yet, so this list is not personal: it is what is trending. Upvote or save papers you like and it learns from them.',
+  'no-embedder':
+    'This instance has no embedding model yet, so recommendations are not personal for now: here is what is trending.',
+  'not-embedded':
+    'The papers you liked are not embedded yet (that happens within minutes of their import); until then, here is what is trending.',
 };
 
 export function forYouPage(view: ForYouView): PageOptions {
@@ -31,13 +34,15 @@ export function forYouPage(view: ForYouView): PageOptions {
   const explanation = list.coldStart
     ? html`<p class="notice notice-info for-you-cold" role="note"><strong>Trending, not personal yet.</strong> ${COLD_START_NOTES[list.coldStartReason ?? 'no-history']}</p>`
     : html`<p class="for-you-how">Ranked by ${list.method === 'linear' ? 'a model trained on' : 'similarity to'} the ${plural(list.likesUsed, 'paper')} you upvoted or saved${list.window ? html`, over the papers published ${formatRange(list.window.firstDay, list.window.lastDay)}` : ''}. Papers you upvoted, saved or marked “Not interested” are left out.</p>`;
-  const items = list.items.map((item) => html`<li class="for-you-item">
+  const items = list.items.map(
+    (item) => html`<li class="for-you-item">
 ${paperCard(item.paper, { viewer })}
 <div class="for-you-why">
 <p class="for-you-reason"><span class="sr-only">Why: </span>${item.reason.kind === 'trending' ? html`<span class="badge">Trending</span> ${item.reason.text}` : item.reason.text}</p>
 <form method="post" action="/for-you/dismiss">${csrf}<input type="hidden" name="paper" value="${item.paper.id}"><button type="submit" class="button button-small" aria-label="Not interested in “${item.paper.title}”">Not interested</button></form>
 </div>
-</li>`);
+</li>`,
+  );
   const body = html`<section class="for-you">
 <h1>For you</h1>
 ${view.notice ? html`<p class="notice notice-ok" role="status">${view.notice}</p>` : ''}
@@ -63,12 +68,16 @@ function followSections(view: ForYouView): Html {
   }
   return html`<section class="for-you-follows" aria-labelledby="follows-heading">
 <h2 id="follows-heading" class="section-heading">From what you follow ${window ? html`<span class="section-note">published ${formatRange(window.firstDay, window.lastDay)}</span>` : ''}</h2>
-${sections.map(({ follow, papers }) => html`<section class="follow-section">
+${sections.map(
+  ({ follow, papers }) => html`<section class="follow-section">
 <h3 class="follow-section-title"><span class="muted">${KIND_LABELS[follow.kind]}</span> <a href="${followTargetUrl(follow)}">${follow.label}</a></h3>
-${papers.length > 0
+${
+  papers.length > 0
     ? html`<ul class="card-grid">${papers.map((p) => html`<li>${paperCard(p, { viewer: view.viewer })}</li>`)}</ul>`
-    : html`<p class="muted">No new papers in these days.</p>`}
-</section>`)}
+    : html`<p class="muted">No new papers in these days.</p>`
+}
+</section>`,
+)}
 <p><a href="/following">Manage what you follow</a></p>
 </section>`;
 }

@@ -9,7 +9,13 @@ import { html } from 'hono/html';
 import { followButton } from '../components/follow-button.ts';
 import type { Viewer } from '../../http/viewer.ts';
 
-export function organizationPage(summary: OrganizationSummary, papers: Paper[], page: number, viewer: Viewer, following: boolean): PageOptions {
+export function organizationPage(
+  summary: OrganizationSummary,
+  papers: Paper[],
+  page: number,
+  viewer: Viewer,
+  following: boolean,
+): PageOptions {
   const org = summary.organization;
   return {
     title: `${org.fullname}${page > 1 ? ` (page ${page})` : ''}`,

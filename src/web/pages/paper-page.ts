@@ -27,15 +27,31 @@ export interface PaperView {
   moderation?: Html | undefined;
 }
 
-export function paperPage({ paper, featuredDays, publicUrl, similar, viewer, discussion, moderation }: PaperView): PageOptions {
+export function paperPage({
+  paper,
+  featuredDays,
+  publicUrl,
+  similar,
+  viewer,
+  discussion,
+  moderation,
+}: PaperView): PageOptions {
   const body = html`<article class="paper">
 <header class="paper-header">
 <p class="eyebrow"><span>arXiv:${paper.id}</span><span>Published on <time datetime="${paper.publishedAt.slice(0, 10)}">${formatDay(paper.publishedAt)}</time></span>${
-  paper.withdrawn ? html`<span class="badge badge-warning">Withdrawn</span>` : ''}</p>
+    paper.withdrawn ? html`<span class="badge badge-warning">Withdrawn</span>` : ''
+  }</p>
 <h1 class="paper-title">${paper.title}</h1>
 ${authorList(paper)}
-${paper.organization ? html`<p class="paper-org"><a href="${organizationUrl(paper.organization.name)}">${
-  avatar(paper.organization.fullname, paper.organization.avatar, 'md')}<span>${paper.organization.fullname}</span></a></p>` : ''}
+${
+  paper.organization
+    ? html`<p class="paper-org"><a href="${organizationUrl(paper.organization.name)}">${avatar(
+        paper.organization.fullname,
+        paper.organization.avatar,
+        'md',
+      )}<span>${paper.organization.fullname}</span></a></p>`
+    : ''
+}
 </header>
 ${paper.withdrawn ? html`<p class="notice notice-warning" role="note">This paper has been withdrawn from arXiv. Its record is kept for reference.</p>` : ''}
 <div class="paper-layout">
@@ -44,31 +60,47 @@ ${paper.withdrawn ? html`<p class="notice notice-warning" role="note">This paper
 <h2 id="abstract-heading">Abstract</h2>
 <p class="abstract">${paper.summary}</p>
 </section>
-${paper.aiSummary ? html`<section class="paper-section ai-summary" aria-labelledby="ai-summary-heading">
+${
+  paper.aiSummary
+    ? html`<section class="paper-section ai-summary" aria-labelledby="ai-summary-heading">
 <h2 id="ai-summary-heading">AI-generated summary</h2>
 <p>${paper.aiSummary}</p>
-</section>` : ''}
-${paper.aiKeywords.length > 0 ? html`<section class="paper-section" aria-labelledby="keywords-heading">
+</section>`
+    : ''
+}
+${
+  paper.aiKeywords.length > 0
+    ? html`<section class="paper-section" aria-labelledby="keywords-heading">
 <h2 id="keywords-heading">Keywords</h2>
 <ul class="chips">${paper.aiKeywords.map((k) => html`<li class="chip">${k}</li>`)}</ul>
-</section>` : ''}
+</section>`
+    : ''
+}
 ${discussion ?? ''}
 </div>
 <aside class="paper-side" aria-label="Paper details">
 ${sideLinks(paper, viewer)}
 ${moderation ?? ''}
-${featuredDays.length > 0 ? html`<section class="side-card" aria-labelledby="featured-heading">
+${
+  featuredDays.length > 0
+    ? html`<section class="side-card" aria-labelledby="featured-heading">
 <h2 id="featured-heading">Featured on Daily Papers</h2>
 <ul class="day-list">${featuredDays.map((day) => html`<li><a href="${dayUrl(day)}"><time datetime="${day}">${formatDay(day)}</time></a></li>`)}</ul>
 ${paper.submittedOnDailyBy ? html`<p class="side-note">Submitted by ${paper.submittedOnDailyBy.fullname || paper.submittedOnDailyBy.name}</p>` : ''}
-</section>` : ''}
+</section>`
+    : ''
+}
 </aside>
 </div>
 </article>
-${similar.length > 0 ? html`<section class="similar" aria-labelledby="similar-heading">
+${
+  similar.length > 0
+    ? html`<section class="similar" aria-labelledby="similar-heading">
 <h2 id="similar-heading" class="section-heading">Similar papers</h2>
 ${cardGrid(similar, { viewer })}
-</section>` : ''}`;
+</section>`
+    : ''
+}`;
   return {
     title: paper.title,
     description: excerpt(paper.summary, 200),
@@ -107,8 +139,15 @@ ${saveControl(paper, viewer, 'page')}
 <ul class="link-list">
 <li><a class="link-button" href="${arxivAbsUrl(paper.id)}"><span class="icon icon-doc" aria-hidden="true"></span>arXiv page</a></li>
 <li><a class="link-button" href="${arxivPdfUrl(paper.id)}"><span class="icon icon-pdf" aria-hidden="true"></span>PDF</a></li>
-${github ? html`<li><a class="link-button" href="${github}"><span class="icon icon-code" aria-hidden="true"></span><span class="link-text">${shortRepoName(github)}</span>${
-  paper.githubStars !== null ? html`<span class="link-extra" title="${plural(paper.githubStars, 'GitHub star')}"><span class="icon icon-star" aria-hidden="true"></span>${formatCount(paper.githubStars)}<span class="sr-only"> stars</span></span>` : ''}</a></li>` : ''}
+${
+  github
+    ? html`<li><a class="link-button" href="${github}"><span class="icon icon-code" aria-hidden="true"></span><span class="link-text">${shortRepoName(github)}</span>${
+        paper.githubStars !== null
+          ? html`<span class="link-extra" title="${plural(paper.githubStars, 'GitHub star')}"><span class="icon icon-star" aria-hidden="true"></span>${formatCount(paper.githubStars)}<span class="sr-only"> stars</span></span>`
+          : ''
+      }</a></li>`
+    : ''
+}
 ${project ? html`<li><a class="link-button" href="${project}"><span class="icon icon-globe" aria-hidden="true"></span>Project page</a></li>` : ''}
 </ul>
 </section>`;

@@ -6,7 +6,11 @@ import { csrfField } from '../csrf.ts';
 import { memberUrl } from '../../domain/urls.ts';
 import type { Viewer } from '../../http/viewer.ts';
 
-export function rolesPage(viewer: Viewer, staff: Account[], options: { error?: string | undefined; name?: string } = {}): PageOptions {
+export function rolesPage(
+  viewer: Viewer,
+  staff: Account[],
+  options: { error?: string | undefined; name?: string } = {},
+): PageOptions {
   return {
     title: 'Roles',
     viewer,
@@ -15,14 +19,20 @@ export function rolesPage(viewer: Viewer, staff: Account[], options: { error?: s
 ${options.error ? html`<p class="notice notice-error" role="alert">${options.error}</p>` : ''}
 <section class="profile-section" aria-labelledby="staff-heading">
 <h2 id="staff-heading" class="section-heading">Administrators and moderators</h2>
-<ul class="moderation-list">${staff.map((account) => html`<li>
+<ul class="moderation-list">${staff.map(
+      (account) => html`<li>
 <a href="${memberUrl(account.name)}"><strong>${account.fullname}</strong> @${account.name}</a> <span class="muted">${account.role === 'admin' ? 'administrator' : 'moderator'}</span>
-${account.role === 'moderator' ? html`<form method="post" action="/admin/roles" class="inline-form">${csrfField(viewer.csrfToken)}
+${
+  account.role === 'moderator'
+    ? html`<form method="post" action="/admin/roles" class="inline-form">${csrfField(viewer.csrfToken)}
 <input type="hidden" name="name" value="${account.name}"><input type="hidden" name="role" value="member">
 <label class="sr-only" for="revoke-${account.id}">Reason for revoking</label>
 <input id="revoke-${account.id}" name="reason" required maxlength="500" placeholder="Reason">
-<button type="submit" class="button">Revoke</button></form>` : ''}
-</li>`)}</ul>
+<button type="submit" class="button">Revoke</button></form>`
+    : ''
+}
+</li>`,
+    )}</ul>
 </section>
 <section class="profile-section" aria-labelledby="grant-heading">
 <h2 id="grant-heading" class="section-heading">Make a member a moderator</h2>

@@ -67,10 +67,19 @@ ${filterForm(state, view.facets)}
 ${notice(view) ? html`<p class="notice notice-info" role="status">${notice(view)}</p>` : ''}
 <section class="search-results" aria-labelledby="results-heading">
 <h2 id="results-heading" class="sr-only">Results</h2>
-${response.results.length > 0
-    ? cardGrid(response.results.map((r) => r.paper), { ranked: true, start: first, content: (paper) => cardContent(paper, matcher),
-      viewer: view.viewer.account ? view.viewer : undefined })
-    : noResults(view)}
+${
+  response.results.length > 0
+    ? cardGrid(
+        response.results.map((r) => r.paper),
+        {
+          ranked: true,
+          start: first,
+          content: (paper) => cardContent(paper, matcher),
+          viewer: view.viewer.account ? view.viewer : undefined,
+        },
+      )
+    : noResults(view)
+}
 ${pagination((n) => searchUrl(state, n), page, totalPages)}
 </section>`;
   return {
@@ -85,8 +94,11 @@ ${pagination((n) => searchUrl(state, n), page, totalPages)}
 /** The search service's notice; or, when semantic search alone found the first page, that no paper has the words. */
 function notice({ response, page }: SearchView): string | null {
   if (response.notice) return response.notice;
-  const onlyByMeaning = page === 1 && response.mode === 'hybrid' && response.results.length > 0
-    && response.results.every((r) => r.lexicalRank === null && Number.isFinite(r.score));
+  const onlyByMeaning =
+    page === 1 &&
+    response.mode === 'hybrid' &&
+    response.results.length > 0 &&
+    response.results.every((r) => r.lexicalRank === null && Number.isFinite(r.score));
   return onlyByMeaning ? 'No paper contains these words; these papers are the closest in meaning.' : null;
 }
 
@@ -132,8 +144,13 @@ ${hiddenFilters(state)}
 }
 
 function hiddenFilters(state: SearchState): Html {
-  const pairs: [string, string | undefined][] = [['from', state.from], ['to', state.to], ['org', state.org],
-    ['category', state.category], ['has_code', state.hasCode ? '1' : undefined]];
+  const pairs: [string, string | undefined][] = [
+    ['from', state.from],
+    ['to', state.to],
+    ['org', state.org],
+    ['category', state.category],
+    ['has_code', state.hasCode ? '1' : undefined],
+  ];
   return html`${pairs.filter(([, v]) => v).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}`;
 }
 
@@ -205,9 +222,13 @@ function noResults({ state, response }: SearchView): Html {
 ${response.suggestion ? html`<li class="did-you-mean">Did you mean <a href="${searchUrl({ ...state, q: response.suggestion })}">${response.suggestion}</a>?</li>` : ''}
 ${filtered ? html`<li>Filters narrow the search: <a href="${plainSearch(state)}">search all papers for these words</a>.</li>` : ''}
 <li>Check the spelling of the words.</li>
-${words.length > 1 ? html`<li>Try fewer words, or more general ones. One word at a time: ${words.map((w, i) => html`${i > 0 ? ', ' : ''}<a href="${searchUrl({ ...state, q: w })}">${w}</a>`)}.</li>`
-    : html`<li>Try a more general word, or another word for the same idea.</li>`}
+${
+  words.length > 1
+    ? html`<li>Try fewer words, or more general ones. One word at a time: ${words.map((w, i) => html`${i > 0 ? ', ' : ''}<a href="${searchUrl({ ...state, q: w })}">${w}</a>`)}.</li>`
+    : html`<li>Try a more general word, or another word for the same idea.</li>`
+}
 ${response.parsed.phrases.length > 0 ? html`<li>Words in quotes must appear together; without the quotes they may appear anywhere.</li>` : ''}
 <li>Or browse <a href="/papers">the latest Daily Papers</a>.</li>
-</ul>`);
+</ul>`,
+  );
 }

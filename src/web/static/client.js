@@ -16,13 +16,16 @@ document.addEventListener('submit', async (event) => {
     });
     if (!response.ok) throw new Error(String(response.status));
     const result = await response.json();
-    for (const other of document.querySelectorAll(`form.vote-form[action="${CSS.escape(form.getAttribute('action'))}"] button`)) {
+    for (const other of document.querySelectorAll(
+      `form.vote-form[action="${CSS.escape(form.getAttribute('action'))}"] button`,
+    )) {
       other.setAttribute('aria-pressed', String(result.voted));
       other.classList.toggle('vote-on', result.voted);
       const count = other.querySelector('.vote-count');
       if (count) count.textContent = result.upvotesText;
       const noun = result.upvotes === 1 ? 'upvote' : 'upvotes';
-      for (const label of other.querySelectorAll('.vote-label, .sr-only')) label.textContent = label.classList.contains('sr-only') ? ` ${noun}` : noun;
+      for (const label of other.querySelectorAll('.vote-label, .sr-only'))
+        label.textContent = label.classList.contains('sr-only') ? ` ${noun}` : noun;
       other.title = `${result.voted ? 'Remove your upvote' : 'Upvote'} (${result.upvotesText} ${noun})`;
     }
   } catch {
