@@ -24,6 +24,8 @@ export interface TextQuery {
   phrases: string[][];
   /** Words starting with these count like terms (each prefix expands to the most frequent matching words). */
   prefixes: string[];
+  /** No result holds any of these terms (a query's -words). */
+  exclusions?: string[] | undefined;
 }
 
 export interface FieldWeights {

@@ -69,36 +69,6 @@ export interface StoreStats {
   authors: number;
 }
 
-export interface SearchFilters {
-  /** Inclusive range of publication days, YYYY-MM-DD. */
-  fromDay?: string | undefined;
-  toDay?: string | undefined;
-  /** Organization slug. */
-  organization?: string | undefined;
-  /** arXiv category, e.g. cs.CL. */
-  category?: string | undefined;
-  /** Only papers with a code repository. */
-  hasCode?: boolean | undefined;
-}
-
-/** A full-text query as analysed terms (letters and digits only); backends turn it into their own syntax. */
-export interface TextQuery {
-  /** Any of these (ranked by BM25). */
-  terms: string[];
-  /** Each of these phrases is required. */
-  phrases: string[][];
-  /** Words starting with these count like terms (each prefix expands to the most frequent matching words). */
-  prefixes: string[];
-  /** No result holds any of these terms (a query's -words). */
-  exclusions?: string[] | undefined;
-}
-
-export interface FieldWeights {
-  title: number;
-  authors: number;
-  abstract: number;
-}
-
 export interface FilterFacets {
   organization: boolean;
   category: boolean;
@@ -109,12 +79,6 @@ export interface FilterFacets {
 export interface PaperSortKey {
   publishedAt: string;
   upvotes: number;
-}
-
-/** A paper id with a score; higher is better. */
-export interface ScoredPaper {
-  id: string;
-  score: number;
 }
 
 /** Papers, the daily feed, search structures and job state: what every backend has first. */

@@ -1,5 +1,5 @@
 /** Schema of the images facet: what the image cache knows of each source, and bytes kept in the database. */
-import type { Migration } from './migrations.ts';
+import type { Migration } from './migration.ts';
 
 export const imageMigrations: Migration[] = [
   {
