@@ -175,8 +175,26 @@ export async function startServer(
   const started = performance.now();
   const port = await freePort();
   // PAPERBOY_IMAGES=0: no image fetching in the background of a measurement.
-  const child = spawn(NODE, [...nodeFlags, CLI, 'serve', '--port', String(port), '--host', '127.0.0.1', '--no-demo',
-    '--database-url', databasePath], { cwd: REPO, env: { ...process.env, LOG_LEVEL: 'warn', PAPERBOY_IMAGES: '0' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    NODE,
+    [
+      ...nodeFlags,
+      CLI,
+      'serve',
+      '--port',
+      String(port),
+      '--host',
+      '127.0.0.1',
+      '--no-demo',
+      '--database-url',
+      databasePath,
+    ],
+    {
+      cwd: REPO,
+      env: { ...process.env, LOG_LEVEL: 'warn', PAPERBOY_IMAGES: '0' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   const tail: string[] = [];
   child.stderr?.setEncoding('utf8').on('data', (s: string) => {
     tail.push(...s.split('\n').filter(Boolean));

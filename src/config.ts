@@ -423,14 +423,24 @@ const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2
  * either): a list without the `domains` policy, or the policy without a list, is a mistake the operator hears of.
  */
 function accessConfig(e: Settings): AccessConfig {
-  const domains = (e.PAPERBOY_SIGNUP_DOMAINS ?? '').split(',').map((d) => d.trim().toLowerCase().replace(/^@/, '')).filter(Boolean);
+  const domains = (e.PAPERBOY_SIGNUP_DOMAINS ?? '')
+    .split(',')
+    .map((d) => d.trim().toLowerCase().replace(/^@/, ''))
+    .filter(Boolean);
   const wrong = domains.find((d) => !DOMAIN.test(d));
-  if (wrong !== undefined) throw new ConfigError(`configuration: PAPERBOY_SIGNUP_DOMAINS: "${wrong}" is not an email domain (e.g. lab.example)`);
+  if (wrong !== undefined)
+    throw new ConfigError(
+      `configuration: PAPERBOY_SIGNUP_DOMAINS: "${wrong}" is not an email domain (e.g. lab.example)`,
+    );
   if (e.PAPERBOY_SIGNUP === 'domains' && domains.length === 0) {
-    throw new ConfigError('configuration: PAPERBOY_SIGNUP_DOMAINS: PAPERBOY_SIGNUP=domains needs the email domains that may join, e.g. PAPERBOY_SIGNUP_DOMAINS=lab.example,uni.example');
+    throw new ConfigError(
+      'configuration: PAPERBOY_SIGNUP_DOMAINS: PAPERBOY_SIGNUP=domains needs the email domains that may join, e.g. PAPERBOY_SIGNUP_DOMAINS=lab.example,uni.example',
+    );
   }
   if (e.PAPERBOY_SIGNUP !== 'domains' && domains.length > 0) {
-    throw new ConfigError(`configuration: PAPERBOY_SIGNUP_DOMAINS: the list is used only with PAPERBOY_SIGNUP=domains (it is ${e.PAPERBOY_SIGNUP})`);
+    throw new ConfigError(
+      `configuration: PAPERBOY_SIGNUP_DOMAINS: the list is used only with PAPERBOY_SIGNUP=domains (it is ${e.PAPERBOY_SIGNUP})`,
+    );
   }
   return { signup: e.PAPERBOY_SIGNUP, signupDomains: [...new Set(domains)], read: e.PAPERBOY_READ };
 }

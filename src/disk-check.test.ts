@@ -11,7 +11,10 @@ test('a writable folder has no problem and keeps no trace of the check; a path t
     assert.equal(folderWriteProblem(join(dir, 'made')), null);
     assert.deepEqual(readdirSync(join(dir, 'made')), []);
     writeFileSync(join(dir, 'file'), '');
-    assert.equal(folderWriteProblem(join(dir, 'file', 'below')), 'a part of the path is a file, not a folder (ENOTDIR)');
+    assert.equal(
+      folderWriteProblem(join(dir, 'file', 'below')),
+      'a part of the path is a file, not a folder (ENOTDIR)',
+    );
     assert.equal(folderWriteProblem(join(dir, 'file')), 'a file stands where the folder should be (EEXIST)');
     assert.equal(fileWriteProblem(join(dir, 'file')), null);
     assert.equal(fileWriteProblem(join(dir, 'missing')), 'no such file or folder (ENOENT)');

@@ -52,7 +52,8 @@ test('a postgres:// DATABASE_URL is refused clearly while only SQLite is built i
 test('serve loads the demo into an empty database and serves it', async () => {
   const db = join(tempDir(), 'serve.db');
   const child = spawn(NODE, [CLI, 'serve', '--port', '0', '--host', '127.0.0.1'], {
-    cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: db, LOG_LEVEL: 'info', PAPERBOY_IMAGES: '0' },
+    cwd: REPO_ROOT,
+    env: { ...process.env, DATABASE_URL: db, LOG_LEVEL: 'info', PAPERBOY_IMAGES: '0' },
   });
   try {
     const url = await new Promise<string>((resolve, reject) => {

@@ -23,23 +23,34 @@ export function png(width: number, height: number, rgb: readonly [number, number
   const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', new Uint8Array(0)),
+    chunk('IHDR', header),
+    chunk('IDAT', pixels),
+    chunk('IEND', new Uint8Array(0)),
   ]);
 }
 
-const segment = (marker: number, body: readonly number[]) => [0xff, marker, (body.length + 2) >> 8, (body.length + 2) & 0xff, ...body];
+const segment = (marker: number, body: readonly number[]) => [
+  0xff,
+  marker,
+  (body.length + 2) >> 8,
+  (body.length + 2) & 0xff,
+  ...body,
+];
 /** A Huffman table with one code ("0", one bit) for the symbol 0: DC "no difference", AC "end of block". */
 const oneCodeTable = (classAndId: number) => segment(0xc4, [classAndId, 1, ...new Array(15).fill(0), 0x00]);
 
 /** An 8×8 grey baseline JPEG. */
 export function jpeg(): Buffer {
   return Buffer.from([
-    0xff, 0xd8, // start of image
+    0xff,
+    0xd8, // start of image
     ...segment(0xdb, [0x00, ...new Array(64).fill(1)]), // quantisation table 0
     ...segment(0xc0, [8, 0, 8, 0, 8, 1, 1, 0x11, 0]), // baseline frame: 8 bits, 8×8, one component
-    ...oneCodeTable(0x00), ...oneCodeTable(0x10), // DC and AC tables
+    ...oneCodeTable(0x00),
+    ...oneCodeTable(0x10), // DC and AC tables
     ...segment(0xda, [1, 1, 0x00, 0, 63, 0]), // scan of component 1
     0x3f, // DC "0", AC end of block "0", padded with ones
-    0xff, 0xd9, // end of image
+    0xff,
+    0xd9, // end of image
   ]);
 }

@@ -111,7 +111,13 @@ async function embeddedInstance(): Promise<{ path: string; sessionHash: string; 
     await store.collections.moveItem(list!.id, alice.id, paperIds[4]!, 'up', now);
     await store.collections.dismiss(alice.id, paperIds[7]!, now);
     await store.collections.follow(alice.id, 'author', 'Jane Doe', 'Jane Doe', now);
-    await store.access.createInvitation('b'.repeat(64), 'carol@example.org', alice.id, new Date('2099-01-01T00:00:00Z'), now);
+    await store.access.createInvitation(
+      'b'.repeat(64),
+      'carol@example.org',
+      alice.id,
+      new Date('2099-01-01T00:00:00Z'),
+      now,
+    );
     await store.access.setFeedKey(alice.id, 'salt', 'c'.repeat(64), now);
     await store.setJobState('harvest:arXiv:cs', { harvestedThrough: '2026-08-20', run: null });
     const vectors = paperIds.map((id, i) => ({

@@ -25,7 +25,7 @@ test('an arXiv id or URL in the search box goes to its paper; an unknown id gets
   assert.match(body, /Paperboy does not have arXiv 2607\.21461/);
   assert.match(body, /href="https:\/\/arxiv\.org\/abs\/2607\.21461"/);
   assert.match(body, /href="\/submit"/);
-  const api = await (await app.request('/api/search?q=2607.21461')).json() as { total: number };
+  const api = (await (await app.request('/api/search?q=2607.21461')).json()) as { total: number };
   assert.equal(api.total, 0);
 });
 
@@ -35,24 +35,32 @@ test('the page counts the papers that contain the words; nonsense gets the empty
   assert.doesNotMatch(page, /\+ papers/);
   const nonsense = await (await app.request('/search?q=qwxzv')).text();
   assert.match(nonsense, /No papers match/);
-  const feed = await (await app.request('/feeds/search.json?q=qwxzv')).json() as { items: unknown[] };
+  const feed = (await (await app.request('/feeds/search.json?q=qwxzv')).json()) as { items: unknown[] };
   assert.deepEqual(feed.items, []);
 });
 
 test('a search feed lists every paper with the words, newest first', async () => {
-  const feed = await (await app.request('/feeds/search.json?q=diffusion')).json() as { items: { date_published?: string }[] };
-  const api = await (await app.request('/api/search?q=diffusion&mode=lexical')).json() as { total: number };
+  const feed = (await (await app.request('/feeds/search.json?q=diffusion')).json()) as {
+    items: { date_published?: string }[];
+  };
+  const api = (await (await app.request('/api/search?q=diffusion&mode=lexical')).json()) as { total: number };
   assert.equal(feed.items.length, Math.min(api.total, 50));
   const dates = feed.items.map((i) => i.date_published ?? '');
   assert.deepEqual(dates, [...dates].sort().reverse());
 });
 
 test('the organization filter matches a slug or a name, whatever the case', async () => {
-  const [paper] = (await store.getPapers((await store.paperTexts(0, 100)).map((p) => p.id))).filter((p) => p.organization);
+  const [paper] = (await store.getPapers((await store.paperTexts(0, 100)).map((p) => p.id))).filter(
+    (p) => p.organization,
+  );
   const org = paper!.organization!;
   const counts: number[] = [];
   for (const value of [org.name, org.name.toUpperCase(), org.fullname.toLowerCase()]) {
-    const api = await (await app.request(`/api/search?q=${encodeURIComponent(paper!.title.split(' ')[0]!)}&mode=lexical&org=${encodeURIComponent(value)}`)).json() as { total: number };
+    const api = (await (
+      await app.request(
+        `/api/search?q=${encodeURIComponent(paper!.title.split(' ')[0]!)}&mode=lexical&org=${encodeURIComponent(value)}`,
+      )
+    ).json()) as { total: number };
     counts.push(api.total);
   }
   assert.ok(counts[0]! > 0);
@@ -71,8 +79,19 @@ test('a "from" after "to" shows the form again with the message; filters that ca
   const bare = memoryStore();
   const dir = tempDir();
   const file = join(dir, 'bare.jsonl');
-  writeFileSync(file, `${JSON.stringify({ arxiv_id: '2608.99998', title: 'Diffusion without categories', abstract: 'A paper with no categories, organization or code.',
-    authors: ['Ann Author'], published: '2026-08-20', categories: [], upvotes: 1, hf_date: '2026-08-21' })}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({
+      arxiv_id: '2608.99998',
+      title: 'Diffusion without categories',
+      abstract: 'A paper with no categories, organization or code.',
+      authors: ['Ann Author'],
+      published: '2026-08-20',
+      categories: [],
+      upvotes: 1,
+      hf_date: '2026-08-21',
+    })}\n`,
+  );
   assert.deepEqual((await importPath(bare, file)).failures, []);
   const page = await (await testApp(bare).request('/search?q=diffusion')).text();
   assert.doesNotMatch(page, /filter-category|filter-org|filter-code/);

@@ -58,8 +58,11 @@ export function registerAdminCommands(program: Command, configFrom: ConfigFrom):
         await store.close();
       }
     });
-  admin.command('invite')
-    .description('print an invitation link: it works once, for EMAIL only when given, and makes the account when its holder signs in')
+  admin
+    .command('invite')
+    .description(
+      'print an invitation link: it works once, for EMAIL only when given, and makes the account when its holder signs in',
+    )
     .argument('[email]', 'the only address that may use it')
     .option('--days <days>', 'days before it expires', String(DEFAULT_INVITATION_DAYS))
     .option('--database-url <url>', 'SQLite path or file: URL (env DATABASE_URL)')
@@ -67,12 +70,19 @@ export function registerAdminCommands(program: Command, configFrom: ConfigFrom):
       const email = emailInput === undefined ? null : checkEmail(emailInput);
       if (email && !email.ok) throw new AdminCommandError(email.error);
       const days = Number(options.days);
-      if (!Number.isInteger(days) || days < 1 || days > 365) throw new AdminCommandError('--days must be a whole number of days from 1 to 365');
+      if (!Number.isInteger(days) || days < 1 || days > 365)
+        throw new AdminCommandError('--days must be a whole number of days from 1 to 365');
       const config = configFrom(options);
       const store = await openStore(config.databaseUrl);
       try {
-        const { invitation, link } = await createInvitation(store.access, config.publicUrl, { email: email?.email ?? null, days, createdById: null });
-        process.stdout.write(`${link}\nFor ${invitation.email ?? 'anyone holding the link'}; it works once and expires ${invitation.expiresAt}.\n`);
+        const { invitation, link } = await createInvitation(store.access, config.publicUrl, {
+          email: email?.email ?? null,
+          days,
+          createdById: null,
+        });
+        process.stdout.write(
+          `${link}\nFor ${invitation.email ?? 'anyone holding the link'}; it works once and expires ${invitation.expiresAt}.\n`,
+        );
       } finally {
         await store.close();
       }

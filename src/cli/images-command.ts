@@ -12,41 +12,69 @@ import { createImageCache, type ImageCache } from '../images/image-cache.ts';
 
 export function registerImagesCommands(program: Command, configFrom: ConfigFrom): void {
   const images = program.command('images').description('the image cache: avatars kept and served by the instance');
-  const withCache = async (options: { databaseUrl?: string }, work: (cache: ImageCache, config: Config, backend: string) => Promise<void>) => {
+  const withCache = async (
+    options: { databaseUrl?: string },
+    work: (cache: ImageCache, config: Config, backend: string) => Promise<void>,
+  ) => {
     const config = configFrom(options);
     const store = await openStore(config.databaseUrl);
     try {
-      await work(createImageCache({ store, config, logger: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel) }), config, store.backend);
+      await work(
+        createImageCache({
+          store,
+          config,
+          logger: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel),
+        }),
+        config,
+        store.backend,
+      );
     } finally {
       await store.close();
     }
   };
 
-  images.command('status')
+  images
+    .command('status')
     .description('how many images are cached, waiting and failed, and where their bytes are')
     .option('--database-url <url>', 'SQLite path or file: URL, or postgres:// URL (env DATABASE_URL)')
-    .action((options: { databaseUrl?: string }) => withCache(options, async (cache, config, backend) => {
-      const counts = await cache.counts();
-      process.stdout.write(`cached: ${counts.cached}\nwaiting: ${counts.pending}\nfailed: ${counts.failed}\n`);
-      process.stdout.write(`bytes: ${backend === 'postgres' ? 'in the database (image_blobs)' : config.images.dir}\n`);
-      if (!cache.fetches) process.stdout.write('fetching: off (PAPERBOY_IMAGES=0)\n');
-    }));
+    .action((options: { databaseUrl?: string }) =>
+      withCache(options, async (cache, config, backend) => {
+        const counts = await cache.counts();
+        process.stdout.write(`cached: ${counts.cached}\nwaiting: ${counts.pending}\nfailed: ${counts.failed}\n`);
+        process.stdout.write(
+          `bytes: ${backend === 'postgres' ? 'in the database (image_blobs)' : config.images.dir}\n`,
+        );
+        if (!cache.fetches) process.stdout.write('fetching: off (PAPERBOY_IMAGES=0)\n');
+      }),
+    );
 
-  images.command('fetch')
+  images
+    .command('fetch')
     .description('one round now: ask for avatars not seen before and fetch every image that is due')
     .option('--database-url <url>', 'SQLite path or file: URL, or postgres:// URL (env DATABASE_URL)')
-    .action((options: { databaseUrl?: string }) => withCache(options, async (cache) => {
-      if (!cache.fetches) throw new Error('fetching images is off (PAPERBOY_IMAGES=0)');
-      const round = await cache.fetchDue();
-      process.stdout.write(`new avatars: ${round.requested}\ncached: ${round.cached}\nfailed: ${round.failed}\nleft for later: ${round.skipped}\n`);
-    }));
+    .action((options: { databaseUrl?: string }) =>
+      withCache(options, async (cache) => {
+        if (!cache.fetches) throw new Error('fetching images is off (PAPERBOY_IMAGES=0)');
+        const round = await cache.fetchDue();
+        process.stdout.write(
+          `new avatars: ${round.requested}\ncached: ${round.cached}\nfailed: ${round.failed}\nleft for later: ${round.skipped}\n`,
+        );
+      }),
+    );
 
-  images.command('clear')
-    .description('forget every image, bytes included (pages show initials until fetched again); --failed forgets failures only')
+  images
+    .command('clear')
+    .description(
+      'forget every image, bytes included (pages show initials until fetched again); --failed forgets failures only',
+    )
     .option('--failed', 'only forget failures, so that the next round tries those images again')
     .option('--database-url <url>', 'SQLite path or file: URL, or postgres:// URL (env DATABASE_URL)')
-    .action((options: { databaseUrl?: string; failed?: boolean }) => withCache(options, async (cache) => {
-      const forgotten = await cache.clear(options.failed ? 'failed' : 'all');
-      process.stdout.write(`forgotten: ${forgotten} image${forgotten === 1 ? '' : 's'}${options.failed ? ' that failed' : ''}\n`);
-    }));
+    .action((options: { databaseUrl?: string; failed?: boolean }) =>
+      withCache(options, async (cache) => {
+        const forgotten = await cache.clear(options.failed ? 'failed' : 'all');
+        process.stdout.write(
+          `forgotten: ${forgotten} image${forgotten === 1 ? '' : 's'}${options.failed ? ' that failed' : ''}\n`,
+        );
+      }),
+    );
 }

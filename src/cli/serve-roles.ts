@@ -32,9 +32,22 @@ export function parseRole(text: string | undefined): ServeRole {
 
 export async function serveWithRole(role: ServeRole, config: Config, options: { portGiven: boolean }): Promise<void> {
   // Loaded here so that import, stats and the other commands do not load the web application.
-  const [{ startServer, withBoundPort }, { loadDemoIfEmpty }, { SearchService }, { startBackgroundWork }, { offerAdminClaim }, { searchRecommender }, { createImageCache }] = await Promise.all([
-    import('../server/serve.ts'), import('../ingest/demo.ts'), import('../search/search-service.ts'), import('../server/background.ts'),
-    import('../community/admin-claim.ts'), import('../recs/member-feed.ts'), import('../images/image-cache.ts'),
+  const [
+    { startServer, withBoundPort },
+    { loadDemoIfEmpty },
+    { SearchService },
+    { startBackgroundWork },
+    { offerAdminClaim },
+    { searchRecommender },
+    { createImageCache },
+  ] = await Promise.all([
+    import('../server/serve.ts'),
+    import('../ingest/demo.ts'),
+    import('../search/search-service.ts'),
+    import('../server/background.ts'),
+    import('../community/admin-claim.ts'),
+    import('../recs/member-feed.ts'),
+    import('../images/image-cache.ts'),
   ]);
   const serves = role !== 'worker';
   if (serves) config = await withBoundPort(config);
@@ -78,9 +91,14 @@ export async function serveWithRole(role: ServeRole, config: Config, options: { 
     close = () => new Promise((done) => health.close(() => done()));
     logger.info({ port: (health.address() as AddressInfo).port }, 'worker health check at /healthz');
   }
-  if (role === 'web' && store.backend === 'sqlite') logger.warn('role web on SQLite: no process of this one runs the background jobs unless a worker shares the file');
+  if (role === 'web' && store.backend === 'sqlite')
+    logger.warn('role web on SQLite: no process of this one runs the background jobs unless a worker shares the file');
   const background = startBackgroundWork({ store, config, logger, search, role, jobs, recommender, images });
-  if (role === 'worker') logger.info({ jobs: background.jobs?.kind, database: config.databaseUrl.replace(/\/\/[^@/]*@/, '//…@') }, 'Paperboy worker started');
+  if (role === 'worker')
+    logger.info(
+      { jobs: background.jobs?.kind, database: config.databaseUrl.replace(/\/\/[^@/]*@/, '//…@') },
+      'Paperboy worker started',
+    );
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -112,7 +130,10 @@ async function checkWritable(store: Store, config: Config, role: ServeRole, logg
   if (outbox) logger.warn(outbox);
   // Only processes that run the background jobs train and save the instance's embedding model.
   const models = role !== 'web' && config.semanticSearch ? folderWriteProblem(config.modelDir) : null;
-  if (models) logger.warn(`the model folder ${config.modelDir} cannot be written: ${models}; the embedding model it learns cannot be saved there, and semantic search will not start`);
+  if (models)
+    logger.warn(
+      `the model folder ${config.modelDir} cannot be written: ${models}; the embedding model it learns cannot be saved there, and semantic search will not start`,
+    );
 }
 
 /** A worker's only HTTP: GET /healthz (200 with a JSON body when all is well, 503 when degraded or the store does not answer). */
@@ -123,8 +144,14 @@ function startHealthz(config: Config, check: () => Promise<Record<string, unknow
       return;
     }
     check().then(
-      (body) => response.writeHead(body.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
-      (error: Error) => response.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'error', error: error.message })),
+      (body) =>
+        response
+          .writeHead(body.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' })
+          .end(JSON.stringify(body)),
+      (error: Error) =>
+        response
+          .writeHead(503, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ status: 'error', error: error.message })),
     );
   });
   return new Promise((resolve, reject) => {

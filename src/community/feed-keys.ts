@@ -15,13 +15,23 @@ function derive(secret: string, accountId: number, salt: string): string {
 }
 
 /** The member's key, made on first use. */
-export async function feedKeyOf(store: AccessStore, secret: string, accountId: number, now = new Date()): Promise<string> {
+export async function feedKeyOf(
+  store: AccessStore,
+  secret: string,
+  accountId: number,
+  now = new Date(),
+): Promise<string> {
   const salt = await store.feedKeySalt(accountId);
   return salt === null ? resetFeedKey(store, secret, accountId, now) : derive(secret, accountId, salt);
 }
 
 /** A new key for the member; the previous one no longer opens anything. */
-export async function resetFeedKey(store: AccessStore, secret: string, accountId: number, now = new Date()): Promise<string> {
+export async function resetFeedKey(
+  store: AccessStore,
+  secret: string,
+  accountId: number,
+  now = new Date(),
+): Promise<string> {
   const salt = randomToken();
   const key = derive(secret, accountId, salt);
   await store.setFeedKey(accountId, salt, hashToken(key), now);

@@ -15,8 +15,12 @@ export function invitationUrl(publicUrl: string, token: string): string {
 }
 
 /** Makes an invitation; the link (with its token) is returned this once and never stored. */
-export async function createInvitation(store: AccessStore, publicUrl: string,
-  options: { email: string | null; days: number; createdById: number | null }, now = new Date()): Promise<{ invitation: Invitation; link: string }> {
+export async function createInvitation(
+  store: AccessStore,
+  publicUrl: string,
+  options: { email: string | null; days: number; createdById: number | null },
+  now = new Date(),
+): Promise<{ invitation: Invitation; link: string }> {
   const token = randomToken();
   const expiresAt = new Date(now.getTime() + options.days * 86_400_000);
   const invitation = await store.createInvitation(hashToken(token), options.email, options.createdById, expiresAt, now);
@@ -29,7 +33,12 @@ export async function openInvitation(store: AccessStore, token: string, now = ne
 }
 
 /** Spends the invitation for this address; false when it cannot (used meanwhile, revoked, expired, for another address). */
-export async function useInvitation(store: AccessStore, token: string, email: string, now = new Date()): Promise<boolean> {
+export async function useInvitation(
+  store: AccessStore,
+  token: string,
+  email: string,
+  now = new Date(),
+): Promise<boolean> {
   return TOKEN.test(token) && store.useInvitation(hashToken(token), email, now);
 }
 

@@ -19,7 +19,8 @@ export function joinsWithoutInvitation(access: AccessConfig, email: string): boo
  */
 export function joinRule(access: AccessConfig): string | null {
   if (access.signup === 'open') return null;
-  if (access.signup === 'invite') return 'This instance is invitation-only: new members join with an invitation link from an administrator.';
+  if (access.signup === 'invite')
+    return 'This instance is invitation-only: new members join with an invitation link from an administrator.';
   const domains = access.signupDomains.map((d) => `@${d}`);
   const list = domains.length === 1 ? domains[0]! : `${domains.slice(0, -1).join(', ')} or ${domains.at(-1)!}`;
   return `New members need an address at ${list} (or an invitation link from an administrator).`;

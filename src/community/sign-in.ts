@@ -24,7 +24,8 @@ import { hashToken, randomToken } from './secrets.ts';
 import { RATE_LIMITS, type RateLimiter } from './rate-limits.ts';
 
 export const SIGN_IN_TOKEN_MINUTES = 15;
-const INVITATION_GONE = 'This invitation is not valid any more: it was used already, revoked, or it expired. Ask an administrator for a new one.';
+const INVITATION_GONE =
+  'This invitation is not valid any more: it was used already, revoked, or it expired. Ask an administrator for a new one.';
 
 /**
  * `sent: false`: the address had its share of emails this hour; the newest link it was sent still works.
@@ -46,7 +47,13 @@ export class SignInService {
   readonly #policy: AccessConfig;
 
   constructor(options: {
-    store: CommunityStore; access: AccessStore; policy: AccessConfig; mailer: Mailer; publicUrl: string; limiter: RateLimiter; logger: Logger;
+    store: CommunityStore;
+    access: AccessStore;
+    policy: AccessConfig;
+    mailer: Mailer;
+    publicUrl: string;
+    limiter: RateLimiter;
+    logger: Logger;
   }) {
     this.#store = options.store;
     this.#access = options.access;
@@ -62,21 +69,36 @@ export class SignInService {
    * the invitation the form carries (checked first, whoever the address belongs to, so that its answer tells
    * nothing about membership either).
    */
-  async request(emailInput: string, address: string, next: string, now = new Date(), invite: string | null = null): Promise<SignInRequest> {
+  async request(
+    emailInput: string,
+    address: string,
+    next: string,
+    now = new Date(),
+    invite: string | null = null,
+  ): Promise<SignInRequest> {
     const checked = checkEmail(emailInput);
     if (!checked.ok) return { ok: false, status: 400, error: checked.error };
     const limited = await this.#limiter.hitEach('sign-in', checked.email, address, now);
     if (!limited.client.allowed) {
-      return { ok: false, status: 429, error: `Too many sign-in requests from your network. Please wait ${Math.ceil(limited.client.retryAfter / 60)} minutes and try again.` };
+      return {
+        ok: false,
+        status: 429,
+        error: `Too many sign-in requests from your network. Please wait ${Math.ceil(limited.client.retryAfter / 60)} minutes and try again.`,
+      };
     }
     if (invite !== null) {
       const invitation = await openInvitation(this.#access, invite, now);
       if (!invitation) return { ok: false, status: 400, error: INVITATION_GONE };
       if (!invitationFits(invitation, checked.email)) {
-        return { ok: false, status: 400, error: 'This invitation is for another email address: enter the address it was made for.' };
+        return {
+          ok: false,
+          status: 400,
+          error: 'This invitation is for another email address: enter the address it was made for.',
+        };
       }
     }
-    const rule = invite === null && !joinsWithoutInvitation(this.#policy, checked.email) ? joinRule(this.#policy) : null;
+    const rule =
+      invite === null && !joinsWithoutInvitation(this.#policy, checked.email) ? joinRule(this.#policy) : null;
     const member = await this.#access.memberExists(checked.email);
     // Not a member, and not let in: nothing is sent, and the answer is the one a member of that kind gets.
     if (rule !== null && !member) return { ok: true, email: checked.email, sent: true, joinRule: rule };
@@ -91,11 +113,24 @@ export class SignInService {
   }
 
   /** `allowed`: the address is within its share of emails this hour. */
-  async #sendLink(email: string, next: string, invite: string | null, now: Date, allowed: boolean): Promise<{ ok: true; email: string; sent: boolean }> {
+  async #sendLink(
+    email: string,
+    next: string,
+    invite: string | null,
+    now: Date,
+    allowed: boolean,
+  ): Promise<{ ok: true; email: string; sent: boolean }> {
     const expiresAt = new Date(now.getTime() + SIGN_IN_TOKEN_MINUTES * 60_000);
     // Over the limit for this email (perhaps someone else asking for it, to lock its owner out): no more mail,
     // but the newest link already sent keeps working, so the owner can always sign in with it.
-    if (!allowed && await this.#store.renewLoginToken(email, new Date(now.getTime() - RATE_LIMITS['sign-in'].windowSeconds * 1000), expiresAt)) {
+    if (
+      !allowed &&
+      (await this.#store.renewLoginToken(
+        email,
+        new Date(now.getTime() - RATE_LIMITS['sign-in'].windowSeconds * 1000),
+        expiresAt,
+      ))
+    ) {
       return { ok: true, email, sent: false };
     }
     const token = randomToken();
@@ -119,7 +154,10 @@ export class SignInService {
       ].join('\n'),
     });
     if (this.#mailer.mode === 'outbox') {
-      this.#logger.warn({ to: email, link: link.href }, `mail is not delivered (no SMTP_URL): sign-in link for ${email}: ${link.href}`);
+      this.#logger.warn(
+        { to: email, link: link.href },
+        `mail is not delivered (no SMTP_URL): sign-in link for ${email}: ${link.href}`,
+      );
     }
     return { ok: true, email, sent: true };
   }
@@ -129,12 +167,17 @@ export class SignInService {
    * the address in, or by spending the invitation the link carries.
    */
   async complete(token: string, now = new Date(), invite: string | null = null): Promise<SignInCompletion> {
-    const invalid = { ok: false as const, error: 'This sign-in link is not valid any more: it was used already, it expired, or it was mistyped. Ask for a new one.' };
+    const invalid = {
+      ok: false as const,
+      error:
+        'This sign-in link is not valid any more: it was used already, it expired, or it was mistyped. Ask for a new one.',
+    };
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return invalid;
     const email = await this.#store.consumeLoginToken(hashToken(token), now);
     if (!email) return invalid;
     if (!joinsWithoutInvitation(this.#policy, email) && !(await this.#access.memberExists(email))) {
-      if (invite === null || !(await useInvitation(this.#access, invite, email, now))) return { ok: false, error: INVITATION_GONE };
+      if (invite === null || !(await useInvitation(this.#access, invite, email, now)))
+        return { ok: false, error: INVITATION_GONE };
       this.#logger.info({ email }, 'invitation used');
     }
     const account = await this.#store.accountForEmail(email, now);

@@ -107,7 +107,11 @@ export async function authorFeedSpec(store: Store, name: string): Promise<FeedSp
 }
 
 /** A search's results (newest first unless the address asks for another order). */
-export async function searchFeedSpec(search: SearchService, request: SearchRequest, state: SearchState): Promise<FeedSpec> {
+export async function searchFeedSpec(
+  search: SearchService,
+  request: SearchRequest,
+  state: SearchState,
+): Promise<FeedSpec> {
   // A feed lists papers that contain the words (the lexical match set), never neighbours in meaning.
   const response = await search.search({ ...request, mode: 'lexical', offset: 0, limit: FEED_ITEMS });
   const q = state.q.replace(/\s+/g, ' ').trim();

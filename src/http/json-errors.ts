@@ -18,7 +18,10 @@ export const jsonErrors: MiddlewareHandler = async (c, next) => {
   const body = await c.res.text();
   const message = (type.startsWith('text/html') ? htmlErrorMessage(body) : body.trim()) || `HTTP ${c.res.status}`;
   // Assigning c.res keeps the headers already set (Cache-Control, Retry-After, …) except the content type.
-  c.res = new Response(JSON.stringify({ error: message }), { status: c.res.status, headers: { 'Content-Type': 'application/json' } });
+  c.res = new Response(JSON.stringify({ error: message }), {
+    status: c.res.status,
+    headers: { 'Content-Type': 'application/json' },
+  });
   c.res.headers.delete('content-length');
 };
 
@@ -29,5 +32,9 @@ function htmlErrorMessage(page: string): string {
   const title = /<h1>([\s\S]*?)<\/h1>/.exec(page)?.[1] ?? '';
   const message = /<p class="error-message">([\s\S]*?)<\/p>/.exec(page)?.[1] ?? '';
   const text = [title, message].filter((part) => part !== '').join(': ');
-  return text.replace(/<[^>]*>/g, '').replace(/&(?:amp|lt|gt|quot|#39);/g, (entity) => ENTITIES[entity]!).replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(?:amp|lt|gt|quot|#39);/g, (entity) => ENTITIES[entity]!)
+    .replace(/\s+/g, ' ')
+    .trim();
 }

@@ -36,15 +36,20 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
   // A server that says nothing useful about the type: the bytes decide.
   '/face.jpg': (_req, res) => res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(JPEG),
   '/gone.png': (_req, res) => res.writeHead(404).end('not here'),
-  '/page.png': (_req, res) => res.writeHead(200, { 'content-type': 'image/png' }).end('<!doctype html><p>a page, not a picture'),
-  '/drawing.svg': (_req, res) => res.writeHead(200, { 'content-type': 'image/svg+xml' }).end('<svg xmlns="http://www.w3.org/2000/svg"/>'),
-  '/huge.png': (_req, res) => res.writeHead(200, { 'content-type': 'image/png', 'content-length': String(MAX_IMAGE_BYTES + 1) })
-    .end(Buffer.concat([PNG, Buffer.alloc(MAX_IMAGE_BYTES + 1 - PNG.length)])),
+  '/page.png': (_req, res) =>
+    res.writeHead(200, { 'content-type': 'image/png' }).end('<!doctype html><p>a page, not a picture'),
+  '/drawing.svg': (_req, res) =>
+    res.writeHead(200, { 'content-type': 'image/svg+xml' }).end('<svg xmlns="http://www.w3.org/2000/svg"/>'),
+  '/huge.png': (_req, res) =>
+    res
+      .writeHead(200, { 'content-type': 'image/png', 'content-length': String(MAX_IMAGE_BYTES + 1) })
+      .end(Buffer.concat([PNG, Buffer.alloc(MAX_IMAGE_BYTES + 1 - PNG.length)])),
   // No length said beforehand: the limit is kept while reading.
   '/endless.png': (_req, res) => {
     res.writeHead(200, { 'content-type': 'image/png' });
     res.write(PNG);
-    const more = () => (res.destroyed ? undefined : res.write(Buffer.alloc(64 * 1024)) ? setImmediate(more) : res.once('drain', more));
+    const more = () =>
+      res.destroyed ? undefined : res.write(Buffer.alloc(64 * 1024)) ? setImmediate(more) : res.once('drain', more);
     more();
   },
   '/slow.png': (_req, res) => {
@@ -75,7 +80,10 @@ function setup(options: { blobs?: (store: Store) => BlobStorage; allowPrivate?: 
   const dir = tempDir('paperboy-images-');
   const clock = { now: new Date('2026-07-24T10:00:00Z') };
   const fetcher = new ImageFetcher({
-    userAgent: 'Paperboy/test (+http://paperboy.test)', minIntervalMs: 0, maxAttempts: 1, timeoutMs: 400,
+    userAgent: 'Paperboy/test (+http://paperboy.test)',
+    minIntervalMs: 0,
+    maxAttempts: 1,
+    timeoutMs: 400,
     allowPrivateAddresses: options.allowPrivate ?? true,
   });
   const blobs = options.blobs?.(store) ?? new DiskBlobs(dir);
@@ -86,12 +94,21 @@ function setup(options: { blobs?: (store: Store) => BlobStorage; allowPrivate?: 
 const org = (name: string, avatar: string): Organization => ({ name, fullname: name, avatar, externalId: null });
 
 /** Papers whose organizations have these avatars, and one submitter with an avatar of their own. */
-async function importAvatars(store: Store, avatars: readonly string[], memberAvatar: string | null = null): Promise<void> {
+async function importAvatars(
+  store: Store,
+  avatars: readonly string[],
+  memberAvatar: string | null = null,
+): Promise<void> {
   await store.importBatch({
     papers: avatars.map((avatar, i) => madeUp(i + 1, { organization: org(`org${i}`, avatar) })),
-    entries: memberAvatar === null ? [] : [entry('2026-07-24', '2101.00001', 0, {
-      submittedBy: { name: 'ada', fullname: 'Ada', avatarUrl: memberAvatar, externalId: null },
-    })],
+    entries:
+      memberAvatar === null
+        ? []
+        : [
+            entry('2026-07-24', '2101.00001', 0, {
+              submittedBy: { name: 'ada', fullname: 'Ada', avatarUrl: memberAvatar, externalId: null },
+            }),
+          ],
     replaceDays: [],
   });
 }
@@ -110,7 +127,11 @@ test('an avatar is fetched once, kept by the hash of its bytes, and pages point 
   assert.ok(existsSync(join(dir, sha(PNG).slice(0, 2), `${sha(PNG)}.png`)), 'kept in a file named by its hash');
   assert.equal(userAgent, 'Paperboy/test (+http://paperboy.test)', 'the request says who is asking');
 
-  assert.deepEqual(await cache.fetchDue(), { requested: 0, cached: 0, failed: 0, skipped: 0 }, 'nothing is due any more');
+  assert.deepEqual(
+    await cache.fetchDue(),
+    { requested: 0, cached: 0, failed: 0, skipped: 0 },
+    'nothing is due any more',
+  );
   assert.equal(hits.get('/logo.png'), 2, 'fetched once itself, once through the redirect');
   assert.equal(hits.get('/face.jpg'), 1);
 
@@ -125,7 +146,12 @@ test('/images/ serves the copy with long cache headers, its type and nosniff; un
   const { store, cache } = setup();
   await importAvatars(store, [at('/logo.png')], at('/face.jpg'));
   await cache.fetchDue();
-  const app = createApp({ store, config: loadConfig({ PUBLIC_URL: 'http://paperboy.test', PAPERBOY_IMAGES: '0' }), logger: createLogger('silent'), images: cache });
+  const app = createApp({
+    store,
+    config: loadConfig({ PUBLIC_URL: 'http://paperboy.test', PAPERBOY_IMAGES: '0' }),
+    logger: createLogger('silent'),
+    images: cache,
+  });
 
   const path = cache.pathFor(at('/logo.png'))!;
   const response = await app.request(path);
@@ -138,7 +164,13 @@ test('/images/ serves the copy with long cache headers, its type and nosniff; un
   assert.equal((await app.request(path, { headers: { 'if-none-match': etag } })).status, 304);
   assert.equal((await app.request(cache.pathFor(at('/face.jpg'))!)).headers.get('content-type'), 'image/jpeg');
 
-  for (const unknown of [`/images/${'0'.repeat(64)}.png`, path.replace('.png', '.gif'), path.replace('.png', '.svg'), '/images/x.png', '/images/..%2Fpaperboy.db']) {
+  for (const unknown of [
+    `/images/${'0'.repeat(64)}.png`,
+    path.replace('.png', '.gif'),
+    path.replace('.png', '.svg'),
+    '/images/x.png',
+    '/images/..%2Fpaperboy.db',
+  ]) {
     assert.equal((await app.request(unknown)).status, 404, unknown);
   }
 
@@ -146,7 +178,12 @@ test('/images/ serves the copy with long cache headers, its type and nosniff; un
   const orgPage = await (await app.request('/orgs/org0')).text();
   assert.match(orgPage, new RegExp(`<img src="${path}" alt="org0 logo"`));
   const feed = await (await app.request('/papers/date/2026-07-24')).text();
-  assert.match(feed, new RegExp(`<a class="card-org" href="/orgs/org0"[^>]*><span class="avatar avatar-sm"><img src="${path}" alt="" data-initials="O"`));
+  assert.match(
+    feed,
+    new RegExp(
+      `<a class="card-org" href="/orgs/org0"[^>]*><span class="avatar avatar-sm"><img src="${path}" alt="" data-initials="O"`,
+    ),
+  );
   const member = await (await app.request('/members/ada')).text();
   assert.match(member, new RegExp(`<img src="${cache.pathFor(at('/face.jpg'))}"`));
   for (const page of [orgPage, feed, member]) assert.doesNotMatch(page, /127\.0\.0\.1/);
@@ -160,16 +197,30 @@ test('failures are remembered: a dead link, a page, an SVG or an oversized body 
   const round = await cache.fetchDue();
   assert.deepEqual(round, { requested: 5, cached: 0, failed: 5, skipped: 0 });
   const reasons = await Promise.all(dead.map(async (url) => (await store.images.get(url))!));
-  assert.deepEqual(reasons.map((r) => [r.status, r.retryAt]), dead.map(() => ['failed', null]), 'final: not retried by itself');
-  assert.deepEqual(reasons.map((r) => r.lastError), [
-    'HTTP 404', 'not a PNG, JPEG, GIF or WebP image', 'not a PNG, JPEG, GIF or WebP image',
-    `larger than ${MAX_IMAGE_BYTES} bytes`, `larger than ${MAX_IMAGE_BYTES} bytes`,
-  ]);
+  assert.deepEqual(
+    reasons.map((r) => [r.status, r.retryAt]),
+    dead.map(() => ['failed', null]),
+    'final: not retried by itself',
+  );
+  assert.deepEqual(
+    reasons.map((r) => r.lastError),
+    [
+      'HTTP 404',
+      'not a PNG, JPEG, GIF or WebP image',
+      'not a PNG, JPEG, GIF or WebP image',
+      `larger than ${MAX_IMAGE_BYTES} bytes`,
+      `larger than ${MAX_IMAGE_BYTES} bytes`,
+    ],
+  );
   assert.ok(dead.every((url) => cache.pathFor(url) === null));
 
   clock.now = new Date(clock.now.getTime() + 365 * 24 * 3_600_000);
   assert.deepEqual(await cache.fetchDue(), { requested: 0, cached: 0, failed: 0, skipped: 0 });
-  assert.deepEqual(dead.map((url) => hits.get(new URL(url).pathname)), [1, 1, 1, 1, 1], 'each was asked for once, a year apart');
+  assert.deepEqual(
+    dead.map((url) => hits.get(new URL(url).pathname)),
+    [1, 1, 1, 1, 1],
+    'each was asked for once, a year apart',
+  );
 
   // Forgetting the failures makes the next round try them again.
   assert.equal(await cache.clear('failed'), 5);
@@ -189,32 +240,56 @@ test('a slow or failing server is tried again later, less and less often, and le
   assert.equal((await store.images.get(at('/logo.png')))!.status, 'pending');
 
   const started = performance.now();
-  assert.deepEqual(await cache.fetchDue(), { requested: 0, cached: 1, failed: 1, skipped: 0 }, '/busy.png is not due yet');
+  assert.deepEqual(
+    await cache.fetchDue(),
+    { requested: 0, cached: 1, failed: 1, skipped: 0 },
+    '/busy.png is not due yet',
+  );
   assert.ok(performance.now() - started < 3_000, 'the timeout cut the slow answer short');
   assert.match((await store.images.get(at('/slow.png')))!.lastError ?? '', /gave up after 1 attempts \(.*timeout\)/);
   assert.equal(hits.get('/busy.png'), 1);
 
   clock.now = new Date(clock.now.getTime() + 3_600_000);
   routes['/busy.png'] = (_req, res) => res.writeHead(200, { 'content-type': 'image/png' }).end(PNG);
-  assert.deepEqual(await cache.fetchDue(), { requested: 0, cached: 1, failed: 1, skipped: 0 }, 'both due again after an hour');
+  assert.deepEqual(
+    await cache.fetchDue(),
+    { requested: 0, cached: 1, failed: 1, skipped: 0 },
+    'both due again after an hour',
+  );
   assert.equal(cache.pathFor(at('/busy.png')), `/images/${sha(PNG)}.png`);
   assert.equal((await store.images.get(at('/busy.png')))!.attempts, 0, 'a success clears the failures');
   const slow = (await store.images.get(at('/slow.png')))!;
   assert.equal(slow.attempts, 2);
-  assert.equal(slow.retryAt, new Date(clock.now.getTime() + 4 * 3_600_000).toISOString(), 'the second failure waits four hours');
+  assert.equal(
+    slow.retryAt,
+    new Date(clock.now.getTime() + 4 * 3_600_000).toISOString(),
+    'the second failure waits four hours',
+  );
 
   const now = new Date('2026-01-01T00:00:00Z');
-  assert.deepEqual([1, 2, 3, 4, 5, 6].map((n) => nextTry(n, now)?.getTime()), [
-    now.getTime() + 3_600_000, now.getTime() + 4 * 3_600_000, now.getTime() + 16 * 3_600_000, now.getTime() + 64 * 3_600_000,
-    now.getTime() + 7 * 24 * 3_600_000, undefined,
-  ]);
+  assert.deepEqual(
+    [1, 2, 3, 4, 5, 6].map((n) => nextTry(n, now)?.getTime()),
+    [
+      now.getTime() + 3_600_000,
+      now.getTime() + 4 * 3_600_000,
+      now.getTime() + 16 * 3_600_000,
+      now.getTime() + 64 * 3_600_000,
+      now.getTime() + 7 * 24 * 3_600_000,
+      undefined,
+    ],
+  );
 });
 
 test('addresses that are not public are refused (production), and the refusal is final', async () => {
   const { store, cache } = setup({ allowPrivate: false });
   hits.clear();
   const port = (server.address() as AddressInfo).port;
-  const urls = [`http://127.0.0.1:${port}/logo.png`, `http://localhost:${port}/logo.png`, `http://[::1]:${port}/logo.png`, 'http://169.254.169.254/latest/meta-data'];
+  const urls = [
+    `http://127.0.0.1:${port}/logo.png`,
+    `http://localhost:${port}/logo.png`,
+    `http://[::1]:${port}/logo.png`,
+    'http://169.254.169.254/latest/meta-data',
+  ];
   await importAvatars(store, urls);
   assert.deepEqual(await cache.fetchDue(), { requested: 4, cached: 0, failed: 4, skipped: 0 });
   for (const url of urls) {
@@ -233,7 +308,10 @@ test('bytes made here are kept with one call, in files or in the store, and serv
     assert.equal(cache.pathFor('arxiv-thumbnail:2101.00001'), path);
     assert.deepEqual(Buffer.from((await cache.read(path.slice('/images/'.length)))!.bytes), PNG);
     assert.equal(await cache.read(`${sha(PNG)}.jpg`), null, 'the type is part of the name');
-    await assert.rejects(cache.put('arxiv-thumbnail:2101.00002', Buffer.from('<svg/>')), /not a PNG, JPEG, GIF or WebP image/);
+    await assert.rejects(
+      cache.put('arxiv-thumbnail:2101.00002', Buffer.from('<svg/>')),
+      /not a PNG, JPEG, GIF or WebP image/,
+    );
     assert.deepEqual(await cache.counts(), { pending: 0, cached: 1, failed: 0 });
 
     assert.equal(await cache.clear('all'), 1);
@@ -245,7 +323,12 @@ test('bytes made here are kept with one call, in files or in the store, and serv
 
 test('without fetching (PAPERBOY_IMAGES=0) nothing is asked for or fetched', async () => {
   const { store } = setup();
-  const cache = new ImageCache({ store, blobs: new DiskBlobs(tempDir()), fetcher: null, logger: createLogger('silent') });
+  const cache = new ImageCache({
+    store,
+    blobs: new DiskBlobs(tempDir()),
+    fetcher: null,
+    logger: createLogger('silent'),
+  });
   await importAvatars(store, [at('/logo.png')]);
   assert.equal(cache.fetches, false);
   assert.deepEqual(await cache.fetchDue(), { requested: 0, cached: 0, failed: 0, skipped: 0 });
@@ -260,7 +343,10 @@ test('the images job: scheduled every ten minutes when the cache fetches, a roun
   const queue = new InProcessJobQueue(logger);
   after(() => queue.stop());
   const jobs = { store, config, logger, queue, embed: null, images: cache };
-  assert.deepEqual(paperboyJobSchedules(jobs).map((s) => [s.key, s.cron]), [['images', IMAGES_CRON]]);
+  assert.deepEqual(
+    paperboyJobSchedules(jobs).map((s) => [s.key, s.cron]),
+    [['images', IMAGES_CRON]],
+  );
   const off = new ImageCache({ store, blobs: new DiskBlobs(tempDir()), fetcher: null, logger });
   assert.deepEqual(paperboyJobSchedules({ ...jobs, images: off }), [], 'no job when fetching is off');
 

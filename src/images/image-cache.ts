@@ -88,7 +88,7 @@ export class ImageCache {
 
   /** The local address of a source's image, if a copy is kept; null otherwise (pages show initials). */
   pathFor(source: string | null | undefined): string | null {
-    return source ? this.#paths.get(source) ?? null : null;
+    return source ? (this.#paths.get(source) ?? null) : null;
   }
 
   /** Catches up with images cached by other processes (all of them, the first time). */
@@ -104,7 +104,8 @@ export class ImageCache {
 
   /** Keeps bytes made here (not fetched) as the image of `source`; its local path. Refuses what is not an image. */
   async put(source: string, bytes: Uint8Array): Promise<string> {
-    if (Buffer.byteLength(source) > MAX_IMAGE_SOURCE_BYTES) throw new Error(`an image's source is at most ${MAX_IMAGE_SOURCE_BYTES} bytes long`);
+    if (Buffer.byteLength(source) > MAX_IMAGE_SOURCE_BYTES)
+      throw new Error(`an image's source is at most ${MAX_IMAGE_SOURCE_BYTES} bytes long`);
     const extension = sniffImage(bytes);
     if (!extension) throw new Error(`${source}: not a PNG, JPEG, GIF or WebP image`);
     return this.#keep(source, bytes, extension);
@@ -145,9 +146,10 @@ export class ImageCache {
           round.skipped++;
           continue;
         }
-        const outcome = host === null
-          ? { ok: false as const, reason: 'not an http(s) URL', transient: false }
-          : await fetcher.fetch(image.source);
+        const outcome =
+          host === null
+            ? { ok: false as const, reason: 'not an http(s) URL', transient: false }
+            : await fetcher.fetch(image.source);
         if (outcome.ok) {
           await this.#keep(image.source, outcome.bytes, outcome.extension);
           round.cached++;
@@ -157,8 +159,16 @@ export class ImageCache {
         // A server or network that failed is not asked again in this round: politeness, and a quick round offline.
         if (outcome.transient && host !== null) unreachable.add(host);
         const now = this.#now();
-        await this.#store.images.markFailed(image.source, outcome.reason, outcome.transient ? nextTry(image.attempts + 1, now) : null, now);
-        this.#logger.debug({ source: image.source, reason: outcome.reason, transient: outcome.transient }, 'image not cached');
+        await this.#store.images.markFailed(
+          image.source,
+          outcome.reason,
+          outcome.transient ? nextTry(image.attempts + 1, now) : null,
+          now,
+        );
+        this.#logger.debug(
+          { source: image.source, reason: outcome.reason, transient: outcome.transient },
+          'image not cached',
+        );
       }
     }
     if (round.requested + round.cached + round.failed > 0) this.#logger.info({ ...round }, 'image cache round done');
@@ -188,7 +198,11 @@ export class ImageCache {
     const now = this.#now();
     // Bytes first: a source is never recorded as cached without them.
     await this.#blobs.put(sha256, extension, bytes, now);
-    await this.#store.images.markCached(source, { sha256, contentType: IMAGE_TYPES[extension], size: bytes.byteLength }, now);
+    await this.#store.images.markCached(
+      source,
+      { sha256, contentType: IMAGE_TYPES[extension], size: bytes.byteLength },
+      now,
+    );
     const path = imageUrl(sha256, extension);
     this.#paths.set(source, path);
     return path;
@@ -217,6 +231,8 @@ export function imageUserAgent(publicUrl: string): string {
 export function createImageCache(deps: { store: Store; config: Config; logger: Logger }): ImageCache {
   const { store, config, logger } = deps;
   const blobs = store.backend === 'postgres' ? new StoreBlobs(store.images) : new DiskBlobs(config.images.dir);
-  const fetcher = config.images.fetch ? new ImageFetcher({ userAgent: imageUserAgent(config.publicUrl), logger }) : null;
+  const fetcher = config.images.fetch
+    ? new ImageFetcher({ userAgent: imageUserAgent(config.publicUrl), logger })
+    : null;
   return new ImageCache({ store, blobs, fetcher, logger });
 }

@@ -5,7 +5,12 @@
  * show to be a PNG, JPEG, GIF or WebP image. The outcome says whether trying again later could help.
  */
 import type { Logger } from '../log.ts';
-import { FetchFailedError, PoliteFetcher, RefusedFetchError, ResponseTooLargeError } from '../ingest/arxiv/polite-fetch.ts';
+import {
+  FetchFailedError,
+  PoliteFetcher,
+  RefusedFetchError,
+  ResponseTooLargeError,
+} from '../ingest/arxiv/polite-fetch.ts';
 import { publicFetch } from './public-fetch.ts';
 import { IMAGE_TYPES, sniffImage, type ImageExtension } from './image-type.ts';
 
@@ -61,15 +66,21 @@ export class ImageFetcher {
     try {
       ({ status, bytes } = await this.#polite.getBytes(url, ACCEPT_IMAGES));
     } catch (error) {
-      if (error instanceof ResponseTooLargeError) return { ok: false, reason: `larger than ${this.#maxBytes} bytes`, transient: false };
+      if (error instanceof ResponseTooLargeError)
+        return { ok: false, reason: `larger than ${this.#maxBytes} bytes`, transient: false };
       if (error instanceof RefusedFetchError) return { ok: false, reason: error.message, transient: false };
       // The record is kept under the URL already: the reason need not repeat it.
       if (error instanceof FetchFailedError) {
-        return { ok: false, reason: error.status !== null ? `HTTP ${error.status}` : error.message.replace(`${url}: `, ''), transient: true };
+        return {
+          ok: false,
+          reason: error.status !== null ? `HTTP ${error.status}` : error.message.replace(`${url}: `, ''),
+          transient: true,
+        };
       }
       throw error;
     }
-    if (status !== 200) return { ok: false, reason: `HTTP ${status}`, transient: status === 408 || status === 429 || status >= 500 };
+    if (status !== 200)
+      return { ok: false, reason: `HTTP ${status}`, transient: status === 408 || status === 429 || status >= 500 };
     const extension = sniffImage(bytes);
     if (!extension) return { ok: false, reason: 'not a PNG, JPEG, GIF or WebP image', transient: false };
     return { ok: true, bytes, extension };

@@ -14,11 +14,14 @@ import { PgBossJobQueue, queueName } from './pg-boss-queue.ts';
 import { digestRequest, embedRequest, harvestRequest, imagesRequest } from './paperboy-jobs.ts';
 import { JOB_NAMES, type JobName, type JobRequest } from './jobs.ts';
 
-const SQLITE_HINT = 'on SQLite the jobs run inside `paperboy serve`; run them by hand with `paperboy ingest arxiv`, '
-  + '`paperboy digest send`, `paperboy model train` or `paperboy images fetch`';
+const SQLITE_HINT =
+  'on SQLite the jobs run inside `paperboy serve`; run them by hand with `paperboy ingest arxiv`, ' +
+  '`paperboy digest send`, `paperboy model train` or `paperboy images fetch`';
 
 export function registerJobsCommands(program: Command, configFrom: ConfigFrom): void {
-  const jobs = program.command('jobs').description('the job queue of a PostgreSQL deployment (harvest, embedding, digests, images)');
+  const jobs = program
+    .command('jobs')
+    .description('the job queue of a PostgreSQL deployment (harvest, embedding, digests, images)');
   const databaseOption = () => new Option('--database-url <url>', 'postgres:// URL (env DATABASE_URL)');
 
   jobs
@@ -40,10 +43,14 @@ export function registerJobsCommands(program: Command, configFrom: ConfigFrom): 
       const queue = await PgBossJobQueue.connect(config.databaseUrl, logger, { worker: false, config: config.jobs });
       try {
         const now = new Date();
-        const request: JobRequest = job === 'harvest' ? harvestRequest(now)
-          : job === 'digest' ? await digestRequest(store, config.digest, options.frequency, now)
-          : job === 'images' ? imagesRequest()
-          : embedRequest();
+        const request: JobRequest =
+          job === 'harvest'
+            ? harvestRequest(now)
+            : job === 'digest'
+              ? await digestRequest(store, config.digest, options.frequency, now)
+              : job === 'images'
+                ? imagesRequest()
+                : embedRequest();
         const queued = await queue.enqueue(request);
         process.stdout.write(
           queued

@@ -116,8 +116,22 @@ export function paperboyJobSchedules(ctx: PaperboyJobsContext): ScheduledJob[] {
     config: { ingest, digest },
   } = ctx;
   const schedules: ScheduledJob[] = [];
-  if (ctx.embed) schedules.push({ key: 'embed', name: 'embed', cron: EMBED_CRON, timeZone: 'UTC', request: async () => embedRequest() });
-  if (fetchingImages(ctx)) schedules.push({ key: 'images', name: 'images', cron: IMAGES_CRON, timeZone: 'UTC', request: async () => imagesRequest() });
+  if (ctx.embed)
+    schedules.push({
+      key: 'embed',
+      name: 'embed',
+      cron: EMBED_CRON,
+      timeZone: 'UTC',
+      request: async () => embedRequest(),
+    });
+  if (fetchingImages(ctx))
+    schedules.push({
+      key: 'images',
+      name: 'images',
+      cron: IMAGES_CRON,
+      timeZone: 'UTC',
+      request: async () => imagesRequest(),
+    });
   const harvestCron = ingestCron(ingest, logger);
   if (harvestCron)
     schedules.push({

@@ -44,7 +44,13 @@ function queueOptions(name: JobName | 'tick', config: JobsConfig): Omit<Queue, '
   switch (name) {
     case 'embed':
     case 'images':
-      return { policy: 'stately', retryLimit: 2, ...retry, expireInSeconds: 12 * 3600, heartbeatSeconds: config.heartbeatSeconds };
+      return {
+        policy: 'stately',
+        retryLimit: 2,
+        ...retry,
+        expireInSeconds: 12 * 3600,
+        heartbeatSeconds: config.heartbeatSeconds,
+      };
     case 'harvest':
     case 'digest':
       // A full harvest or a large digest takes hours: liveness comes from the heartbeat, not from the expiry.

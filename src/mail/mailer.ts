@@ -111,7 +111,9 @@ class OutboxMailer implements Mailer {
 export function outboxProblem(config: MailConfig): string | null {
   if (config.smtpUrl) return null;
   const problem = folderWriteProblem(config.outboxDir);
-  return problem && `the outbox ${config.outboxDir} cannot be written: ${problem}; emails (sign-in links, digests) will fail`;
+  return (
+    problem && `the outbox ${config.outboxDir} cannot be written: ${problem}; emails (sign-in links, digests) will fail`
+  );
 }
 
 /** One .eml file of the outbox by name; null for an unknown or unsafe name (no path can leave the folder). */

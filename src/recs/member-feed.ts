@@ -103,7 +103,14 @@ export async function followPapers(
     request.filters.toDay && request.filters.toDay < window.lastDay ? request.filters.toDay : window.lastDay;
   if (fromDay > toDay) return [];
   // Newest papers that contain the words, all of them (the lexical match set), never neighbours in meaning.
-  const response = await search.search({ ...request, filters: { ...request.filters, fromDay, toDay }, sort: 'date', mode: 'lexical', offset: 0, limit });
+  const response = await search.search({
+    ...request,
+    filters: { ...request.filters, fromDay, toDay },
+    sort: 'date',
+    mode: 'lexical',
+    offset: 0,
+    limit,
+  });
   return response.results.map((r) => r.paper);
 }
 

@@ -32,7 +32,8 @@ function bagEmbedder(vocabulary: ReadonlySet<string>): Embedder {
   };
 }
 
-const fieldsOf = (paper: Paper) => [paper.title, paper.authors.map((a) => a.name).join(' '), paper.summary].map(analyze);
+const fieldsOf = (paper: Paper) =>
+  [paper.title, paper.authors.map((a) => a.name).join(' '), paper.summary].map(analyze);
 
 async function setUp(): Promise<{ store: Store; service: SearchService; papers: Paper[] }> {
   const store = memoryStore();
@@ -40,18 +41,29 @@ async function setUp(): Promise<{ store: Store; service: SearchService; papers: 
   const papers = await store.getPapers((await store.paperTexts(0, 1_000)).map((p) => p.id));
   const embedder = bagEmbedder(new Set(papers.flatMap((p) => fieldsOf(p).flat())));
   const vectors = await embedder.embedDocuments(papers.map((p) => `${p.title}. ${p.summary}`));
-  await store.putVectors(embedder.id, DIMENSIONS, papers.map((p, i) => ({ id: p.id, vector: vectors[i]! })));
+  await store.putVectors(
+    embedder.id,
+    DIMENSIONS,
+    papers.map((p, i) => ({ id: p.id, vector: vectors[i]! })),
+  );
   return { store, service: new SearchService(store, embedder), papers };
 }
 
-const request = (q: string, more: Partial<SearchRequest> = {}): SearchRequest =>
-  ({ q, filters: {}, sort: 'relevance', mode: 'hybrid', offset: 0, limit: 100, ...more });
+const request = (q: string, more: Partial<SearchRequest> = {}): SearchRequest => ({
+  q,
+  filters: {},
+  sort: 'relevance',
+  mode: 'hybrid',
+  offset: 0,
+  limit: 100,
+  ...more,
+});
 
 function containsSequence(terms: readonly string[], phrase: readonly string[]): boolean {
   return terms.some((_, i) => phrase.every((t, j) => terms[i + j] === t));
 }
 
-test('nonsense finds nothing: no semantic neighbour below the model\'s similarity floor pads the results', async () => {
+test("nonsense finds nothing: no semantic neighbour below the model's similarity floor pads the results", async () => {
   const { store, service } = await setUp();
   for (const q of ['qwxzv', 'xyzzy plugh', 'difusion modle', 'kissa koira']) {
     const response = await service.search(request(q));
@@ -73,7 +85,10 @@ test('total is the exact match set; quoted phrases and -exclusions hold for ever
 
   const phrase = analyze('diffusion model');
   const quoted = await service.search(request('"diffusion model"'));
-  const expected = papers.filter((p) => fieldsOf(p).some((f) => containsSequence(f, phrase))).map((p) => p.id).sort();
+  const expected = papers
+    .filter((p) => fieldsOf(p).some((f) => containsSequence(f, phrase)))
+    .map((p) => p.id)
+    .sort();
   assert.ok(expected.length > 0);
   assert.deepEqual(quoted.results.map((r) => r.paper.id).sort(), expected);
   assert.equal(quoted.total, expected.length);
@@ -81,7 +96,10 @@ test('total is the exact match set; quoted phrases and -exclusions hold for ever
   const excluded = await service.search(request('diffusion -video'));
   assert.ok(excluded.results.length > 0);
   for (const r of excluded.results) assert.ok(!fieldsOf(r.paper).some((f) => f.includes('video')), r.paper.title);
-  assert.equal(excluded.lexicalTotal, withTerm('diffus').filter((p) => !fieldsOf(p).some((f) => f.includes('video'))).length);
+  assert.equal(
+    excluded.lexicalTotal,
+    withTerm('diffus').filter((p) => !fieldsOf(p).some((f) => f.includes('video'))).length,
+  );
 });
 
 test('sorted by date or upvotes: every paper with the words, none without, in order (against a full scan)', async () => {
@@ -90,10 +108,17 @@ test('sorted by date or upvotes: every paper with the words, none without, in or
   for (const sort of ['date', 'upvotes'] as const) {
     const response = await service.search(request('video diffusion', { sort, limit: 100 }));
     assert.deepEqual(response.results.map((r) => r.paper.id).sort(), matching.map((p) => p.id).sort(), sort);
-    const keys = response.results.map((r) => sort === 'date' ? r.paper.publishedAt : r.paper.upvotes);
-    assert.deepEqual(keys, [...keys].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)), sort);
+    const keys = response.results.map((r) => (sort === 'date' ? r.paper.publishedAt : r.paper.upvotes));
+    assert.deepEqual(
+      keys,
+      [...keys].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)),
+      sort,
+    );
     const firstPage = await service.search(request('video diffusion', { sort, limit: 3 }));
-    assert.deepEqual(firstPage.results.map((r) => r.paper.id), response.results.slice(0, 3).map((r) => r.paper.id));
+    assert.deepEqual(
+      firstPage.results.map((r) => r.paper.id),
+      response.results.slice(0, 3).map((r) => r.paper.id),
+    );
   }
 });
 
@@ -102,7 +127,11 @@ test('an arXiv id or URL gives its paper alone; an unknown id says so', async ()
   const id = papers[0]!.id;
   for (const q of [id, `https://arxiv.org/abs/${id}`]) {
     const response = await service.search(request(q));
-    assert.deepEqual(response.results.map((r) => r.paper.id), [id], q);
+    assert.deepEqual(
+      response.results.map((r) => r.paper.id),
+      [id],
+      q,
+    );
     assert.equal(response.total, 1);
   }
   const missing = await service.search(request('2607.21461'));
@@ -126,7 +155,8 @@ test('the list holds exactly `total` papers, each once, whatever the page size; 
     assert.equal(ids.length, all.total, q);
     assert.ok(all.lexicalTotal <= all.total);
     const paged: string[] = [];
-    for (let offset = 0; offset < all.total; offset += 7) paged.push(...(await service.search(request(q, { offset, limit: 7 }))).results.map((r) => r.paper.id));
+    for (let offset = 0; offset < all.total; offset += 7)
+      paged.push(...(await service.search(request(q, { offset, limit: 7 }))).results.map((r) => r.paper.id));
     assert.deepEqual(paged, ids, q);
   }
 });

@@ -110,7 +110,12 @@ export class SearchService {
     this.#embedder = embedder;
     this.#config = config;
     // Deep pages make long rankings: the cache is bounded by hits kept as well as by queries.
-    this.#cache = new LRUCache({ max: config.cacheSize, maxSize: config.cacheSize * RANKED_DEPTH, sizeCalculation: (r) => r.hits.length + 1, ttl: config.cacheTtlMs });
+    this.#cache = new LRUCache({
+      max: config.cacheSize,
+      maxSize: config.cacheSize * RANKED_DEPTH,
+      sizeCalculation: (r) => r.hits.length + 1,
+      ttl: config.cacheTtlMs,
+    });
   }
 
   get embedder(): Embedder | null {
@@ -133,14 +138,24 @@ export class SearchService {
     const parsed = parseQuery(request.q);
     if (isEmptyQuery(parsed)) {
       const notice = request.q.trim() === '' ? null : 'The query has no words to search for.';
-      return { results: [], total: 0, lexicalTotal: 0, missingArxivId: null, suggestion: null, mode: request.mode, notice, parsed };
+      return {
+        results: [],
+        total: 0,
+        lexicalTotal: 0,
+        missingArxivId: null,
+        suggestion: null,
+        mode: request.mode,
+        notice,
+        parsed,
+      };
     }
     const key = JSON.stringify([request.q.trim().toLowerCase(), request.filters, request.sort, request.mode]);
     const depth = Math.max(RANKED_DEPTH, request.offset + request.limit);
     let ranking = this.#cache.get(key);
     if (!ranking || (ranking.depth < depth && ranking.hits.length < ranking.total)) {
       ranking = await this.#rank(parsed, request, depth);
-      if (ranking.total === 0 && !parsed.arxivId) ranking.suggestion = await this.#lexical.suggest(parsed.words.filter((w) => !isStopWord(w)));
+      if (ranking.total === 0 && !parsed.arxivId)
+        ranking.suggestion = await this.#lexical.suggest(parsed.words.filter((w) => !isStopWord(w)));
       // A ranking made while the query embedder failed is not kept: the next query may embed fine. Without any
       // embedder (semantic search off, or no vectors on this backend) the lexical ranking is the answer.
       if (ranking.mode === request.mode || request.mode === 'lexical' || !this.#embedder) this.#cache.set(key, ranking);
@@ -152,8 +167,14 @@ export class SearchService {
       return paper ? [{ ...hit, paper }] : [];
     });
     return {
-      results, total: ranking.total, lexicalTotal: ranking.lexicalTotal, missingArxivId: ranking.missingArxivId, suggestion: ranking.suggestion,
-      mode: ranking.mode, notice: ranking.notice, parsed,
+      results,
+      total: ranking.total,
+      lexicalTotal: ranking.lexicalTotal,
+      missingArxivId: ranking.missingArxivId,
+      suggestion: ranking.suggestion,
+      mode: ranking.mode,
+      notice: ranking.notice,
+      parsed,
     };
   }
 
@@ -164,7 +185,16 @@ export class SearchService {
       const known = (await this.#store.getPaper(parsed.arxivId)) !== null;
       const allowed = known && (await this.#store.filterPapers([parsed.arxivId], request.filters)).has(parsed.arxivId);
       const hits = allowed ? [{ id: parsed.arxivId, score: Infinity, lexicalRank: null, vectorRank: null }] : [];
-      return { hits, depth, total: hits.length, lexicalTotal: hits.length, missingArxivId: known ? null : parsed.arxivId, suggestion: null, mode: request.mode, notice: null };
+      return {
+        hits,
+        depth,
+        total: hits.length,
+        lexicalTotal: hits.length,
+        missingArxivId: known ? null : parsed.arxivId,
+        suggestion: null,
+        mode: request.mode,
+        notice: null,
+      };
     }
     let mode = request.mode;
     let notice: string | null = parsed.onlyStopWords ? 'The query has only common words; results may be broad.' : null;
@@ -180,7 +210,9 @@ export class SearchService {
         const embedder = this.#embedder;
         const queryVector = await withTimeout(embedder.embedQuery(request.q), this.#config.embedTimeoutMs);
         const floor = await this.#floor(embedder);
-        vector = (await this.#store.searchVectors(embedder.id, queryVector, candidates, request.filters)).filter((h) => h.score >= floor);
+        vector = (await this.#store.searchVectors(embedder.id, queryVector, candidates, request.filters)).filter(
+          (h) => h.score >= floor,
+        );
       } catch (error) {
         notice = `Semantic search failed (${(error as Error).message}); showing keyword results.`;
         mode = 'lexical';
@@ -192,24 +224,54 @@ export class SearchService {
       const matches = await this.#lexical.matches(parsed, request.filters, weights);
       const all = matches.map((h, i) => ({ id: h.id, score: h.score, lexicalRank: i + 1, vectorRank: null }));
       const hits = sortHits(all, request.sort, await this.#sortKeys(all, request.sort)).slice(0, depth);
-      return { hits, depth, total: matches.length, lexicalTotal: matches.length, missingArxivId: null, suggestion: null, mode, notice };
+      return {
+        hits,
+        depth,
+        total: matches.length,
+        lexicalTotal: matches.length,
+        missingArxivId: null,
+        suggestion: null,
+        mode,
+        notice,
+      };
     }
-    const lexical = mode === 'vector' && !constrained ? null
-      : await this.#lexical.searchCounted(parsed, request.filters, weights, Math.max(candidates, depth), new Set(vector.map((h) => h.id)));
+    const lexical =
+      mode === 'vector' && !constrained
+        ? null
+        : await this.#lexical.searchCounted(
+            parsed,
+            request.filters,
+            weights,
+            Math.max(candidates, depth),
+            new Set(vector.map((h) => h.id)),
+          );
     // A neighbour in meaning that contains the words counts among the papers with the words, wherever it ranks;
     // phrases and exclusions hold for every result, so there only those neighbours stay.
     if (constrained) vector = vector.filter((h) => lexical!.matching.has(h.id));
-    const fusion: FusionConfig = mode === 'hybrid' ? this.#config.fusion
-      : { ...this.#config.fusion, method: 'convex', vectorWeight: mode === 'vector' ? 1 : 0 };
+    const fusion: FusionConfig =
+      mode === 'hybrid'
+        ? this.#config.fusion
+        : { ...this.#config.fusion, method: 'convex', vectorWeight: mode === 'vector' ? 1 : 0 };
     const lexicalHits = mode === 'vector' || !lexical ? [] : lexical.hits;
     const fused = fuse(lexicalHits.slice(0, candidates), vector, fusion);
     // Past the fused candidates, the rest of the papers with the words in BM25 order, as deep as asked.
     const seen = new Set(fused.map((h) => h.id));
-    const rest = lexicalHits.flatMap((h, i) => seen.has(h.id) ? [] : [{ id: h.id, score: 0, lexicalRank: i + 1, vectorRank: null }]);
+    const rest = lexicalHits.flatMap((h, i) =>
+      seen.has(h.id) ? [] : [{ id: h.id, score: 0, lexicalRank: i + 1, vectorRank: null }],
+    );
     const hits = await this.#titleMatchFirst(parsed, [...fused, ...rest], request.filters);
     const lexicalTotal = mode === 'vector' || !lexical ? 0 : lexical.total;
     const byMeaningOnly = mode === 'vector' ? vector.length : vector.filter((h) => !lexical!.matching.has(h.id)).length;
-    return { hits: hits.slice(0, depth), depth, total: lexicalTotal + byMeaningOnly, lexicalTotal, missingArxivId: null, suggestion: null, mode, notice };
+    return {
+      hits: hits.slice(0, depth),
+      depth,
+      total: lexicalTotal + byMeaningOnly,
+      lexicalTotal,
+      missingArxivId: null,
+      suggestion: null,
+      mode,
+      notice,
+    };
   }
 
   /** The model's similarity floor, read (or calibrated) once per model. */
@@ -230,7 +292,12 @@ export class SearchService {
     const existing = hits.find((h) => h.id === titleMatch);
     if (!existing && parsed.phrases.length > 0) return hits;
     if (!(await this.#store.filterPapers([titleMatch], filters)).has(titleMatch)) return hits;
-    const promoted = { id: titleMatch, score: Infinity, lexicalRank: existing?.lexicalRank ?? null, vectorRank: existing?.vectorRank ?? null };
+    const promoted = {
+      id: titleMatch,
+      score: Infinity,
+      lexicalRank: existing?.lexicalRank ?? null,
+      vectorRank: existing?.vectorRank ?? null,
+    };
     return [promoted, ...hits.filter((h) => h.id !== titleMatch)];
   }
 

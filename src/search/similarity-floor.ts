@@ -25,7 +25,11 @@ export async function similarityFloor(store: FloorStore, embedder: Embedder): Pr
   const stored = await store.getJobState<{ floor: number }>(similarityFloorKey(embedder.id));
   if (stored && Number.isFinite(stored.floor)) return stored.floor;
   const floor = await calibrateFloor(store, embedder);
-  await store.setJobState(similarityFloorKey(embedder.id), { floor, samplePapers: SAMPLE_PAPERS, quantile: FLOOR_QUANTILE });
+  await store.setJobState(similarityFloorKey(embedder.id), {
+    floor,
+    samplePapers: SAMPLE_PAPERS,
+    quantile: FLOOR_QUANTILE,
+  });
   return floor;
 }
 
@@ -33,8 +37,9 @@ async function calibrateFloor(store: FloorStore, embedder: Embedder): Promise<nu
   const papers = await store.paperTexts(0, SAMPLE_PAPERS);
   const half = Math.floor(papers.length / 2);
   const queries = await Promise.all(papers.slice(0, half).map((p) => embedder.embedQuery(p.title)));
-  const vectors = (await Promise.all(papers.slice(half).map((p) => store.getVector(embedder.id, p.id))))
-    .filter((v): v is Float32Array => v !== null);
+  const vectors = (await Promise.all(papers.slice(half).map((p) => store.getVector(embedder.id, p.id)))).filter(
+    (v): v is Float32Array => v !== null,
+  );
   const scores: number[] = [];
   for (const q of queries) for (const v of vectors) scores.push(dot(q, v));
   if (scores.length === 0) return MIN_FLOOR;

@@ -40,8 +40,8 @@ const MAX_BODY_BYTES = 256 * 1024;
 
 /** The context's services; those left out are made here (a lexical search, the configured mailer, a recommender,
  *  an image cache, the response caches). */
-export type AppDependencies = Omit<AppContext, 'search' | 'mailer' | 'recommender' | 'images' | 'caches'>
-  & Partial<Pick<AppContext, 'search' | 'mailer' | 'recommender' | 'images' | 'caches'>>;
+export type AppDependencies = Omit<AppContext, 'search' | 'mailer' | 'recommender' | 'images' | 'caches'> &
+  Partial<Pick<AppContext, 'search' | 'mailer' | 'recommender' | 'images' | 'caches'>>;
 
 export function createApp(deps: AppDependencies): Hono {
   const search = deps.search ?? new SearchService(deps.store, null);
@@ -119,9 +119,11 @@ export function createApp(deps: AppDependencies): Hono {
   registerRoleRoutes(app, ctx);
   registerInvitationRoutes(app, ctx);
 
-  app.notFound((c) => wantsJson(c)
-    ? c.json({ error: 'Not found' }, 404)
-    : c.html(renderErrorPage(404, 'Page not found', 'There is nothing at this address.'), 404));
+  app.notFound((c) =>
+    wantsJson(c)
+      ? c.json({ error: 'Not found' }, 404)
+      : c.html(renderErrorPage(404, 'Page not found', 'There is nothing at this address.'), 404),
+  );
   app.onError((error, c) => {
     ctx.logger.error({ err: error, path: c.req.path }, 'request failed');
     return wantsJson(c)

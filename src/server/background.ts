@@ -130,7 +130,8 @@ export function startBackgroundWork(ctx: {
   // The image index pages render from: loaded now and, where this process serves, caught up every minute with
   // what workers (or `paperboy images`) did; this process's own rounds update it at once.
   const images = ctx.images ?? createImageCache({ store, config, logger });
-  const refreshImages = () => images.refresh().catch((error: unknown) => logger.warn({ err: error }, 'reading the image index failed'));
+  const refreshImages = () =>
+    images.refresh().catch((error: unknown) => logger.warn({ err: error }, 'reading the image index failed'));
   void refreshImages();
   const imageTimer = role === 'worker' ? null : setInterval(() => void refreshImages(), IMAGE_INDEX_REFRESH_MS);
   imageTimer?.unref();

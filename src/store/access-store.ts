@@ -21,7 +21,13 @@ export interface Invitation {
 export interface AccessStore {
   /** Whether a (not deleted) account has this address: existing members may always sign in. */
   memberExists(email: string): Promise<boolean>;
-  createInvitation(tokenHash: string, email: string | null, createdById: number | null, expiresAt: Date, now: Date): Promise<Invitation>;
+  createInvitation(
+    tokenHash: string,
+    email: string | null,
+    createdById: number | null,
+    expiresAt: Date,
+    now: Date,
+  ): Promise<Invitation>;
   /** Newest first. */
   invitations(limit: number): Promise<Invitation[]>;
   /** The invitation with this token hash while it can be used (not used, revoked or expired); null otherwise. */

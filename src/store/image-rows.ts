@@ -2,7 +2,8 @@
 import type { CachedImage, ImageBlob, ImageRecord, ImageStatus } from './image-store.ts';
 import { nullableNumber, nullableString, type Row } from './rows.ts';
 
-export const IMAGE_COLUMNS = 'source, status, sha256, content_type, size, attempts, last_error, retry_at, requested_at, updated_at';
+export const IMAGE_COLUMNS =
+  'source, status, sha256, content_type, size, attempts, last_error, retry_at, requested_at, updated_at';
 
 export function rowToImage(row: Row): ImageRecord {
   return {
@@ -20,7 +21,12 @@ export function rowToImage(row: Row): ImageRecord {
 }
 
 export function rowToCachedImage(row: Row): CachedImage {
-  return { source: String(row.source), sha256: String(row.sha256), contentType: String(row.content_type), updatedAt: String(row.updated_at) };
+  return {
+    source: String(row.source),
+    sha256: String(row.sha256),
+    contentType: String(row.content_type),
+    updatedAt: String(row.updated_at),
+  };
 }
 
 /** SQLite gives a Uint8Array, pg a Buffer (itself a Uint8Array), PGlite a Uint8Array. */

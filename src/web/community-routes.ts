@@ -95,13 +95,28 @@ export function registerCommunityRoutes(app: Hono, ctx: AppContext, limiter: Rat
 
   // Scores move with the clock as well as with votes: the signed-out page is shared for a minute at most
   // (http/response-cache.ts), and a vote or comment (a new data version) makes a fresh one at once.
-  app.get('/papers/trending', (c) => sharedPage(c, ctx.caches.trending, () => store.dataVersion(), async () => {
-    const latest = await store.latestDay();
-    const range = latest ? trendingWindow(latest) : null;
-    const entries = range ? await store.listDaily({ ...range, sort: 'trending', offset: 0, limit: TRENDING_SIZE }) : [];
-    const viewer = c.get('auth').account ? await viewerFor(c, store, entries.map((e) => e.paper.id)) : undefined;
-    return trendingPage(entries, range, viewer);
-  }));
+  app.get('/papers/trending', (c) =>
+    sharedPage(
+      c,
+      ctx.caches.trending,
+      () => store.dataVersion(),
+      async () => {
+        const latest = await store.latestDay();
+        const range = latest ? trendingWindow(latest) : null;
+        const entries = range
+          ? await store.listDaily({ ...range, sort: 'trending', offset: 0, limit: TRENDING_SIZE })
+          : [];
+        const viewer = c.get('auth').account
+          ? await viewerFor(
+              c,
+              store,
+              entries.map((e) => e.paper.id),
+            )
+          : undefined;
+        return trendingPage(entries, range, viewer);
+      },
+    ),
+  );
   app.get('/about/trending', (c) => page(c, aboutTrendingPage()));
 
   app.get('/members/:name', async (c) => {

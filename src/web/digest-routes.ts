@@ -84,9 +84,19 @@ export function registerDigestRoutes(app: Hono, ctx: AppContext): void {
       );
     }
     // Members-only: the digest is for members, at the address they sign in with (strangers never get here).
-    if (ctx.config.access.read === 'members' && address.email.toLowerCase() !== c.get('auth').account?.email?.toLowerCase()) {
+    if (
+      ctx.config.access.read === 'members' &&
+      address.email.toLowerCase() !== c.get('auth').account?.email?.toLowerCase()
+    ) {
       const error = 'On this instance digests go to members only: subscribe with the address you sign in with.';
-      return show(c, subscribePage({ email: address.email, frequency: form.data.frequency, error, csrfToken: csrfToken(c) }, { daily: null, weekly: null }), 400);
+      return show(
+        c,
+        subscribePage(
+          { email: address.email, frequency: form.data.frequency, error, csrfToken: csrfToken(c) },
+          { daily: null, weekly: null },
+        ),
+        400,
+      );
     }
     const limit = await limiter.hit('subscribe', address.email.toLowerCase(), c.get('auth').address);
     if (!limit.allowed) {

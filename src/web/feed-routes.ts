@@ -69,7 +69,9 @@ export function registerFeeds(app: Hono, ctx: AppContext): void {
       const sort = c.req.query('sort') === undefined ? 'date' : input.request.sort;
       const request = { ...input.request, sort };
       const state = { ...input.state, sort };
-      return serve(c, format, `search:${JSON.stringify([request, state])}`, () => searchFeedSpec(ctx.search, request, state));
+      return serve(c, format, `search:${JSON.stringify([request, state])}`, () =>
+        searchFeedSpec(ctx.search, request, state),
+      );
     }
     return missing(
       c,
@@ -80,14 +82,25 @@ export function registerFeeds(app: Hono, ctx: AppContext): void {
   app.get('/feeds/organizations/:file', async (c) => {
     const file = splitFeedFile(c.req.param('file'));
     if (!file) return missing(c, 'feeds end in .rss, .atom or .json.');
-    return serve(c, file.format, `organization:${file.name}`, async () => await organizationFeedSpec(ctx.store, file.name)
-      ?? missing(c, `Paperboy knows no organization named “${file.name}”.`));
+    return serve(
+      c,
+      file.format,
+      `organization:${file.name}`,
+      async () =>
+        (await organizationFeedSpec(ctx.store, file.name)) ??
+        missing(c, `Paperboy knows no organization named “${file.name}”.`),
+    );
   });
 
   app.get('/feeds/authors/:file', async (c) => {
     const file = splitFeedFile(c.req.param('file'));
     if (!file) return missing(c, 'feeds end in .rss, .atom or .json.');
-    return serve(c, file.format, `author:${file.name}`, async () => await authorFeedSpec(ctx.store, file.name)
-      ?? missing(c, `Paperboy knows no author named “${file.name}”.`));
+    return serve(
+      c,
+      file.format,
+      `author:${file.name}`,
+      async () =>
+        (await authorFeedSpec(ctx.store, file.name)) ?? missing(c, `Paperboy knows no author named “${file.name}”.`),
+    );
   });
 }

@@ -16,7 +16,10 @@ export function registerInvitationRoutes(app: Hono, ctx: AppContext): void {
   const render = async (c: Context, options: Partial<InvitationsView> = {}, status: 200 | 400 = 200) => {
     c.header('Cache-Control', 'no-store');
     const view: InvitationsView = {
-      viewer: await viewerFor(c, ctx.store, []), invitations: await access.invitations(LISTED), joinRule: joinRule(ctx.config.access), ...options,
+      viewer: await viewerFor(c, ctx.store, []),
+      invitations: await access.invitations(LISTED),
+      joinRule: joinRule(ctx.config.access),
+      ...options,
     };
     return c.html(layout(invitationsPage(view)), status);
   };
@@ -30,9 +33,17 @@ export function registerInvitationRoutes(app: Hono, ctx: AppContext): void {
     const email = emailInput === '' ? null : checkEmail(emailInput);
     if (email && !email.ok) return render(c, { error: email.error, email: emailInput.slice(0, 254) }, 400);
     const days = INVITATION_DAYS.find((d) => String(d) === form.days);
-    if (days === undefined) return render(c, { error: `Choose when it expires: after ${INVITATION_DAYS.join(', ')} days.` }, 400);
-    const made = await createInvitation(access, ctx.config.publicUrl, { email: email?.email ?? null, days, createdById: admin.id });
-    ctx.logger.info({ admin: admin.name, invitation: made.invitation.id, email: made.invitation.email }, 'invitation made');
+    if (days === undefined)
+      return render(c, { error: `Choose when it expires: after ${INVITATION_DAYS.join(', ')} days.` }, 400);
+    const made = await createInvitation(access, ctx.config.publicUrl, {
+      email: email?.email ?? null,
+      days,
+      createdById: admin.id,
+    });
+    ctx.logger.info(
+      { admin: admin.name, invitation: made.invitation.id, email: made.invitation.email },
+      'invitation made',
+    );
     return render(c, { made });
   });
   app.post('/admin/invitations/:id{[0-9]+}/revoke', async (c) => {

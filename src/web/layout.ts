@@ -51,8 +51,10 @@ export function layout(page: PageOptions): Html {
 <title>${options.title} · Paperboy</title>
 ${options.description ? html`<meta name="description" content="${options.description}">` : ''}
 ${options.canonical ? html`<link rel="canonical" href="${options.canonical}">` : ''}
-${(options.alternates ?? []).map((a) => html`<link rel="alternate" type="${a.type}" title="${a.title}" href="${withFeedKey(a.href)}">
-`)}<meta name="color-scheme" content="light dark">
+${(options.alternates ?? []).map(
+  (a) => html`<link rel="alternate" type="${a.type}" title="${a.title}" href="${withFeedKey(a.href)}">
+`,
+)}<meta name="color-scheme" content="light dark">
 <link rel="stylesheet" href="${stylesheet.url}">
 <link rel="icon" href="${favicon.url}" type="image/svg+xml">
 ${options.viewer?.account ? html`<script src="${clientScript.url}" defer></script>` : ''}

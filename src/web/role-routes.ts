@@ -49,5 +49,8 @@ export function isAdmin(c: Context): boolean {
 }
 
 export function adminsOnly(c: Context) {
-  return c.html(renderErrorPage(403, 'Administrators only', 'This page is for the administrators of this instance.'), 403);
+  return c.html(
+    renderErrorPage(403, 'Administrators only', 'This page is for the administrators of this instance.'),
+    403,
+  );
 }

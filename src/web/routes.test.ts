@@ -158,7 +158,10 @@ test('every page has the frame: language, viewport, title, landmarks, home link,
 test('a card shows the organization with its avatar, or the number of authors, date, votes, comments, stars', async () => {
   const { body } = await get(app, '/papers/date/2026-07-24');
   // The avatar is not in the instance's image cache: initials, and never the remote address (src/images/).
-  assert.match(body, /<a class="card-org" href="\/orgs\/Qwen"[^>]*><span class="avatar avatar-sm"><span class="avatar-initials" aria-hidden="true">QT<\/span>/);
+  assert.match(
+    body,
+    /<a class="card-org" href="\/orgs\/Qwen"[^>]*><span class="avatar avatar-sm"><span class="avatar-initials" aria-hidden="true">QT<\/span>/,
+  );
   assert.doesNotMatch(body, /cdn-avatars/);
   assert.match(body, /<span class="card-authors">2 authors<\/span>/);
   assert.match(body, /<time datetime="2026-07-23">Jul 23, 2026<\/time>/);

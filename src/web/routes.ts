@@ -129,18 +129,37 @@ export function registerPages(app: Hono, ctx: AppContext): void {
 
   app.get('/search', async (c) => {
     const input = parseSearchPage(c.req.query());
-    if (!input.ok && input.state) return c.html(layout(searchFormPage(input.state, input.error, await store.filterFacets())), 400);
+    if (!input.ok && input.state)
+      return c.html(layout(searchFormPage(input.state, input.error, await store.filterFacets())), 400);
     if (!input.ok) return badRequest(c, 'Invalid search', input.error);
     if (input.request.q.trim() === '') return show(c, searchStartPage(input.state));
     const response = await ctx.search.search(input.request);
     // An arXiv id or URL goes straight to its paper.
-    const named = response.parsed.arxivId ? response.results.find((r) => r.paper.id === response.parsed.arxivId) : undefined;
+    const named = response.parsed.arxivId
+      ? response.results.find((r) => r.paper.id === response.parsed.arxivId)
+      : undefined;
     if (named) return c.redirect(paperUrl(named.paper.id), 302);
-    if (input.page > 1 && response.results.length === 0) return notFound(c, `There is no page ${input.page} of these results.`);
-    const viewer = await viewerFor(c, store, response.results.map((r) => r.paper.id));
+    if (input.page > 1 && response.results.length === 0)
+      return notFound(c, `There is no page ${input.page} of these results.`);
+    const viewer = await viewerFor(
+      c,
+      store,
+      response.results.map((r) => r.paper.id),
+    );
     const following = await viewerFollows(store, viewer, 'search', searchFollowTarget(input.state));
     const facets = await store.filterFacets();
-    return show(c, searchPage({ state: input.state, page: input.page, limit: input.request.limit, response, viewer, following, facets }));
+    return show(
+      c,
+      searchPage({
+        state: input.state,
+        page: input.page,
+        limit: input.request.limit,
+        response,
+        viewer,
+        following,
+        facets,
+      }),
+    );
   });
 
   /** An organization's or an author's page: who they are, then their papers newest first, paged. */

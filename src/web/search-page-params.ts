@@ -30,7 +30,12 @@ export function parseSearchPage(raw: Record<string, string>): SearchPageInput {
     // A range that ends before it starts is a slip in the form: the form comes back with the message.
     const { from, to, ...rest } = params;
     const withoutRange = parseSearchParams(rest, SEARCH_PAGE_LIMITS);
-    if (from && to && withoutRange.ok) return { ok: false, error: sentence(parsed.error), state: { ...stateOf(withoutRange.request, params), from, to } };
+    if (from && to && withoutRange.ok)
+      return {
+        ok: false,
+        error: sentence(parsed.error),
+        state: { ...stateOf(withoutRange.request, params), from, to },
+      };
     return { ok: false, error: sentence(parsed.error) };
   }
   return { ok: true, page, request: parsed.request, state: stateOf(parsed.request, params) };

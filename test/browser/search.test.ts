@@ -15,7 +15,10 @@ test('type a query in the header box, see highlighted results, open one', async 
 
   assert.match(await page.locator('h1').innerText(), /^Results for/);
   assert.equal(await page.locator('h1 .search-query').innerText(), 'diffusion');
-  assert.match(await page.locator('.search-summary').innerText(), /^\d[\d,]* papers contain these words( · \d+ more close in meaning)? · showing 1–20 · most relevant first$/);
+  assert.match(
+    await page.locator('.search-summary').innerText(),
+    /^\d[\d,]* papers contain these words( · \d+ more close in meaning)? · showing 1–20 · most relevant first$/,
+  );
   assert.equal(await page.locator(headerBox).inputValue(), 'diffusion', 'the box keeps the query');
   const cards = page.locator('.search-results .card');
   assert.ok((await cards.count()) > 1);
@@ -124,7 +127,7 @@ test('a misspelling offers the right spelling; a range that ends before it start
   await page.goto(`${server.url}/search?q=difusion`);
   await page.locator('.did-you-mean a').click();
   await page.waitForURL(/\/search\?q=diffusion$/);
-  assert.ok(await page.locator('.search-results .card').count() > 0);
+  assert.ok((await page.locator('.search-results .card').count()) > 0);
   await page.locator('#filter-from').fill('2025-06-01');
   await page.locator('#filter-to').fill('2024-01-01');
   await page.locator('.search-filters button[type="submit"]').click();

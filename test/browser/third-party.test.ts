@@ -53,29 +53,46 @@ async function visit(page: Page, path: string): Promise<void> {
 }
 
 /** The natural width of the first image at this address on the page (0: it did not load). */
-const loadedWidth = async (page: Page, src: string) => Number(await page.evaluate(`document.querySelector('img[src="${src}"]')?.naturalWidth`));
+const loadedWidth = async (page: Page, src: string) =>
+  Number(await page.evaluate(`document.querySelector('img[src="${src}"]')?.naturalWidth`));
 
 test('the main pages make no request to any other site; avatars come from the instance', async () => {
   const context = await openBrowser(server);
   const requests = recordRequests(context);
   const page = await firstPage(context);
   const pages = [
-    '/', paperUrl(withOrg.paper.id), organizationUrl(withOrg.paper.organization!.name), authorUrl(withOrg.paper.authors[0]!.name),
-    '/search?q=language%20models', '/papers/trending', memberUrl(submitter.name), '/signin', '/about/trending',
+    '/',
+    paperUrl(withOrg.paper.id),
+    organizationUrl(withOrg.paper.organization!.name),
+    authorUrl(withOrg.paper.authors[0]!.name),
+    '/search?q=language%20models',
+    '/papers/trending',
+    memberUrl(submitter.name),
+    '/signin',
+    '/about/trending',
   ];
   for (const path of pages) await visit(page, path);
 
   // Data URLs (the icons in the style sheet) are no request to anyone; everything else is counted.
   const network = requests.filter((r) => !r.url().startsWith('data:'));
-  const elsewhere = network.filter((r) => new URL(r.url()).origin !== origin).map((r) => `${r.url()} (from ${r.frame().url()})`);
+  const elsewhere = network
+    .filter((r) => new URL(r.url()).origin !== origin)
+    .map((r) => `${r.url()} (from ${r.frame().url()})`);
   assert.deepEqual(elsewhere, [], 'requests to other origins');
-  assert.ok(network.length >= pages.length * 2, `the pages and their assets were recorded (${network.length} requests)`);
-  for (const path of [orgAvatar, memberAvatar]) assert.ok(network.some((r) => r.url() === `${server.url}${path}`), `${path} was requested`);
+  assert.ok(
+    network.length >= pages.length * 2,
+    `the pages and their assets were recorded (${network.length} requests)`,
+  );
+  for (const path of [orgAvatar, memberAvatar])
+    assert.ok(
+      network.some((r) => r.url() === `${server.url}${path}`),
+      `${path} was requested`,
+    );
 
   // The cached avatars show: on the feed, the paper and the organization's page, and the member's page.
   await visit(page, '/');
   assert.equal(await loadedWidth(page, orgAvatar), 72);
-  assert.ok(await page.locator('.avatar-initials').count() > 0, 'avatars not cached show initials');
+  assert.ok((await page.locator('.avatar-initials').count()) > 0, 'avatars not cached show initials');
   assert.equal(await page.locator('img[src^="http"]').count(), 0, 'no image points elsewhere');
   await visit(page, organizationUrl(withOrg.paper.organization!.name));
   assert.equal(await loadedWidth(page, orgAvatar), 72);
@@ -92,5 +109,8 @@ test('the recorder sees requests the browser is refused', async () => {
   const refused = page.waitForEvent('requestfailed');
   await page.evaluate('new Image().src = "https://third-party.example/pixel.png"');
   assert.equal((await refused).url(), 'https://third-party.example/pixel.png');
-  assert.ok(requests.some((r) => r.url() === 'https://third-party.example/pixel.png'), 'recorded although refused');
+  assert.ok(
+    requests.some((r) => r.url() === 'https://third-party.example/pixel.png'),
+    'recorded although refused',
+  );
 });

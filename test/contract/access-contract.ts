@@ -42,7 +42,11 @@ export function accessContract(backend: () => ContractBackend): void {
       assert.equal(await a.useInvitation('h-revoked', 'z@example.org', later(3)), false);
 
       const listed = await a.invitations(10);
-      assert.deepEqual(listed.map((i) => i.id), [revoked.id, addressed.id, anyone.id], 'newest first');
+      assert.deepEqual(
+        listed.map((i) => i.id),
+        [revoked.id, addressed.id, anyone.id],
+        'newest first',
+      );
       assert.equal(listed[2]!.usedBy, 'x@example.org');
       assert.ok(listed[0]!.revokedAt);
     });

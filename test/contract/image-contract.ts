@@ -23,15 +23,19 @@ export function imageContract(backend: () => ContractBackend): void {
     const member = (n: string, avatarUrl: string | null) => ({ name: n, fullname: n, avatarUrl, externalId: null });
     await store.importBatch({
       papers: [
-        madeUp(1, { organization: org('acme', `${CDN}/acme.png`) }), madeUp(2, { organization: org('beta', `${CDN}/shared.png`) }),
-        madeUp(3, { organization: org('gamma', null) }), madeUp(4, { organization: org('delta', '/avatars/default.svg') }),
+        madeUp(1, { organization: org('acme', `${CDN}/acme.png`) }),
+        madeUp(2, { organization: org('beta', `${CDN}/shared.png`) }),
+        madeUp(3, { organization: org('gamma', null) }),
+        madeUp(4, { organization: org('delta', '/avatars/default.svg') }),
       ],
       entries: [
         entry('2026-08-21', '2101.00001', 0, { submittedBy: member('ada', `${CDN}/shared.png`) }),
         entry('2026-08-21', '2101.00002', 1, { submittedBy: member('bob', 'http://www.gravatar.example/avatar/1') }),
         entry('2026-08-21', '2101.00003', 2, { submittedBy: member('cy', null) }),
         // Longer than any avatar address, too long for an index entry: not asked for.
-        entry('2026-08-21', '2101.00004', 3, { submittedBy: member('dee', `${CDN}/${'é'.repeat(MAX_IMAGE_SOURCE_BYTES)}.png`) }),
+        entry('2026-08-21', '2101.00004', 3, {
+          submittedBy: member('dee', `${CDN}/${'é'.repeat(MAX_IMAGE_SOURCE_BYTES)}.png`),
+        }),
       ],
       replaceDays: [],
     });
@@ -43,16 +47,41 @@ export function imageContract(backend: () => ContractBackend): void {
       const store = await withAvatars(t);
       assert.equal(await store.images.requestAvatars(NOW), 3, `${name()}: acme, the shared one, bob's`);
       assert.equal(await store.images.requestAvatars(later(60)), 0, 'asked for already');
-      assert.equal(await store.images.request([`${CDN}/acme.png`, 'thumbnail:2101.00001', 'thumbnail:2101.00001', `${CDN}/${'x'.repeat(MAX_IMAGE_SOURCE_BYTES)}`], NOW), 1);
+      assert.equal(
+        await store.images.request(
+          [
+            `${CDN}/acme.png`,
+            'thumbnail:2101.00001',
+            'thumbnail:2101.00001',
+            `${CDN}/${'x'.repeat(MAX_IMAGE_SOURCE_BYTES)}`,
+          ],
+          NOW,
+        ),
+        1,
+      );
       const due = await store.images.due(NOW, null, 10);
-      assert.deepEqual(due.map((d) => d.source), ['http://www.gravatar.example/avatar/1', `${CDN}/acme.png`, `${CDN}/shared.png`, 'thumbnail:2101.00001'],
-        `${name()}: in code point order`);
+      assert.deepEqual(
+        due.map((d) => d.source),
+        ['http://www.gravatar.example/avatar/1', `${CDN}/acme.png`, `${CDN}/shared.png`, 'thumbnail:2101.00001'],
+        `${name()}: in code point order`,
+      );
       assert.deepEqual(due[1], {
-        source: `${CDN}/acme.png`, status: 'pending', sha256: null, contentType: null, size: null, attempts: 0, lastError: null,
-        retryAt: null, requestedAt: NOW.toISOString(), updatedAt: NOW.toISOString(),
+        source: `${CDN}/acme.png`,
+        status: 'pending',
+        sha256: null,
+        contentType: null,
+        size: null,
+        attempts: 0,
+        lastError: null,
+        retryAt: null,
+        requestedAt: NOW.toISOString(),
+        updatedAt: NOW.toISOString(),
       });
-      assert.deepEqual((await store.images.due(NOW, 'http://www.gravatar.example/avatar/1', 2)).map((d) => d.source),
-        [`${CDN}/acme.png`, `${CDN}/shared.png`], 'the next ones after a source');
+      assert.deepEqual(
+        (await store.images.due(NOW, 'http://www.gravatar.example/avatar/1', 2)).map((d) => d.source),
+        [`${CDN}/acme.png`, `${CDN}/shared.png`],
+        'the next ones after a source',
+      );
       assert.deepEqual(await store.images.counts(), { pending: 4, cached: 0, failed: 0 });
       assert.equal(await store.images.get('https://nowhere.example/x.png'), null);
     });
@@ -60,31 +89,70 @@ export function imageContract(backend: () => ContractBackend): void {
     test('cached and failed images: what is due, what a refresh reads, what is forgotten', async (t) => {
       const store = await withAvatars(t);
       await store.images.requestAvatars(NOW);
-      await store.images.markCached(`${CDN}/acme.png`, { sha256: HASH, contentType: 'image/png', size: 1234 }, later(1));
+      await store.images.markCached(
+        `${CDN}/acme.png`,
+        { sha256: HASH, contentType: 'image/png', size: 1234 },
+        later(1),
+      );
       await store.images.markFailed(`${CDN}/shared.png`, 'HTTP 503', later(3600), later(2));
       await store.images.markFailed('http://www.gravatar.example/avatar/1', 'HTTP 404', null, later(3));
       // Bytes made here: recorded though never asked for.
-      await store.images.markCached('thumbnail:2101.00001', { sha256: 'b'.repeat(64), contentType: 'image/jpeg', size: 10 }, later(4));
+      await store.images.markCached(
+        'thumbnail:2101.00001',
+        { sha256: 'b'.repeat(64), contentType: 'image/jpeg', size: 10 },
+        later(4),
+      );
 
       const acme = (await store.images.get(`${CDN}/acme.png`))!;
-      assert.deepEqual([acme.status, acme.sha256, acme.contentType, acme.size, acme.updatedAt], ['cached', HASH, 'image/png', 1234, later(1).toISOString()]);
+      assert.deepEqual(
+        [acme.status, acme.sha256, acme.contentType, acme.size, acme.updatedAt],
+        ['cached', HASH, 'image/png', 1234, later(1).toISOString()],
+      );
       const shared = (await store.images.get(`${CDN}/shared.png`))!;
-      assert.deepEqual([shared.status, shared.attempts, shared.lastError, shared.retryAt], ['failed', 1, 'HTTP 503', later(3600).toISOString()]);
+      assert.deepEqual(
+        [shared.status, shared.attempts, shared.lastError, shared.retryAt],
+        ['failed', 1, 'HTTP 503', later(3600).toISOString()],
+      );
 
       assert.deepEqual(await store.images.due(later(10), null, 10), [], 'nothing due before the retry time');
-      assert.deepEqual((await store.images.due(later(3600), null, 10)).map((d) => d.source), [`${CDN}/shared.png`], 'due at its retry time; a final failure never');
+      assert.deepEqual(
+        (await store.images.due(later(3600), null, 10)).map((d) => d.source),
+        [`${CDN}/shared.png`],
+        'due at its retry time; a final failure never',
+      );
       await store.images.markFailed(`${CDN}/shared.png`, 'timeout', later(7200), later(3601));
       assert.equal((await store.images.get(`${CDN}/shared.png`))!.attempts, 2);
-      await store.images.markCached(`${CDN}/shared.png`, { sha256: HASH, contentType: 'image/png', size: 1234 }, later(7201));
+      await store.images.markCached(
+        `${CDN}/shared.png`,
+        { sha256: HASH, contentType: 'image/png', size: 1234 },
+        later(7201),
+      );
       const fixed = (await store.images.get(`${CDN}/shared.png`))!;
-      assert.deepEqual([fixed.status, fixed.attempts, fixed.lastError, fixed.retryAt], ['cached', 0, null, null], 'a success clears the failures');
+      assert.deepEqual(
+        [fixed.status, fixed.attempts, fixed.lastError, fixed.retryAt],
+        ['cached', 0, null, null],
+        'a success clears the failures',
+      );
 
-      assert.deepEqual((await store.images.cachedSince(null)).map((c) => c.source).sort(), [`${CDN}/acme.png`, `${CDN}/shared.png`, 'thumbnail:2101.00001']);
+      assert.deepEqual((await store.images.cachedSince(null)).map((c) => c.source).sort(), [
+        `${CDN}/acme.png`,
+        `${CDN}/shared.png`,
+        'thumbnail:2101.00001',
+      ]);
       const recent = (await store.images.cachedSince(later(4))).sort((a, b) => (a.source < b.source ? -1 : 1));
-      assert.deepEqual(recent, [
-        { source: `${CDN}/shared.png`, sha256: HASH, contentType: 'image/png', updatedAt: later(7201).toISOString() },
-        { source: 'thumbnail:2101.00001', sha256: 'b'.repeat(64), contentType: 'image/jpeg', updatedAt: later(4).toISOString() },
-      ], 'recorded at or after the time asked for');
+      assert.deepEqual(
+        recent,
+        [
+          { source: `${CDN}/shared.png`, sha256: HASH, contentType: 'image/png', updatedAt: later(7201).toISOString() },
+          {
+            source: 'thumbnail:2101.00001',
+            sha256: 'b'.repeat(64),
+            contentType: 'image/jpeg',
+            updatedAt: later(4).toISOString(),
+          },
+        ],
+        'recorded at or after the time asked for',
+      );
       assert.deepEqual(await store.images.counts(), { pending: 0, cached: 3, failed: 1 });
 
       assert.equal(await store.images.forget('failed'), 1, 'the final failure');

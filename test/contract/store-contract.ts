@@ -272,12 +272,13 @@ export function storeContract(backend: () => ContractBackend): void {
       assert.deepEqual(await store.featuredDays(ids[0]!), [...new Set([...days, day])].sort());
     });
 
-    test('paperSortKeys gives each known paper\'s publication time and upvotes, as getPapers does', async (t) => {
+    test("paperSortKeys gives each known paper's publication time and upvotes, as getPapers does", async (t) => {
       const store = await opened(t);
       const ids = [...fixturePapers().keys()].slice(0, 4);
       const keys = await store.paperSortKeys([...ids, '2999.99999']);
       assert.equal(keys.size, ids.length);
-      for (const paper of await store.getPapers(ids)) assert.deepEqual(keys.get(paper.id), { publishedAt: paper.publishedAt, upvotes: paper.upvotes });
+      for (const paper of await store.getPapers(ids))
+        assert.deepEqual(keys.get(paper.id), { publishedAt: paper.publishedAt, upvotes: paper.upvotes });
       assert.equal((await store.paperSortKeys([])).size, 0);
     });
 
@@ -285,7 +286,8 @@ export function storeContract(backend: () => ContractBackend): void {
       const store = await opened(t);
       const papers = [...fixturePapers().values()];
       assert.deepEqual(await store.filterFacets(), {
-        organization: papers.some((p) => Boolean(p.organization)), category: papers.some((p) => (p.categories ?? []).length > 0),
+        organization: papers.some((p) => Boolean(p.organization)),
+        category: papers.some((p) => (p.categories ?? []).length > 0),
         hasCode: papers.some((p) => Boolean(p.githubRepo)),
       });
     });

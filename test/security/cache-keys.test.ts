@@ -15,7 +15,9 @@ import { DAY_FIXTURES, TEST_ORIGIN, memoryStore, tempDir } from '../helpers.ts';
 const store = memoryStore();
 const caches = createResponseCaches();
 const app = createApp({
-  store, caches, logger: createLogger('silent'),
+  store,
+  caches,
+  logger: createLogger('silent'),
   config: loadConfig({ PUBLIC_URL: TEST_ORIGIN, OUTBOX_DIR: tempDir('paperboy-outbox-') }),
 });
 let day = '';
@@ -37,10 +39,16 @@ async function flood(spellings: (i: number) => string): Promise<void> {
 
 test('10,000 requests with distinct junk parameters leave one entry per real variant', async () => {
   await flood((i) => `/feeds/daily.rss?utm_source=${i}&date=${i % 2 ? day : ` ${day}`}`);
-  await flood((i) => (i % 2 ? `/feeds/search.rss?junk${i}=1&q=diffusion&has_code=1` : `/feeds/search.rss?has_code=true&q=diffusion&x=${i}`));
+  await flood((i) =>
+    i % 2
+      ? `/feeds/search.rss?junk${i}=1&q=diffusion&has_code=1`
+      : `/feeds/search.rss?has_code=true&q=diffusion&x=${i}`,
+  );
   await flood((i) => `/papers/date/${day}?fbclid=${i}${i % 2 ? '&p=1' : ''}`);
   await flood((i) => `/papers/trending?ref=${i}`);
-  await flood((i) => (i % 2 ? `/api/daily_papers?date=${day}&limit=50&cb=${i}` : `/api/daily_papers?cb=${i}&date=${day}`));
+  await flood((i) =>
+    i % 2 ? `/api/daily_papers?date=${day}&limit=50&cb=${i}` : `/api/daily_papers?cb=${i}&date=${day}`,
+  );
   assert.equal(caches.feeds.size, 2, 'the daily feed of that day and one search feed');
   assert.equal(caches.periodPages.size, 1);
   assert.equal(caches.trending.size, 1);

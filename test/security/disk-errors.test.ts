@@ -62,7 +62,12 @@ test('an outbox on a full disk: the error names the file and ENOSPC, and no *.em
   fill(disk.dir);
   const mailer = createMailer({ smtpUrl: null, from: 'p@example.org', replyTo: null, outboxDir });
   await assert.rejects(mailer.send(message), (error: Error) => {
-    assert.match(error.message, new RegExp(`cannot write the email to the outbox ${outboxDir}/\\S+\\.eml: no space left on the device \\(ENOSPC\\)`));
+    assert.match(
+      error.message,
+      new RegExp(
+        `cannot write the email to the outbox ${outboxDir}/\\S+\\.eml: no space left on the device \\(ENOSPC\\)`,
+      ),
+    );
     return true;
   });
   assert.deepEqual(readdirSync(outboxDir), [], 'no temporary file is left behind');
@@ -71,19 +76,30 @@ test('an outbox on a full disk: the error names the file and ENOSPC, and no *.em
 test('an outbox where a file stands in for a folder: the error names the path and why', async () => {
   const outboxDir = underAFile('outbox');
   const mailer = createMailer({ smtpUrl: null, from: 'p@example.org', replyTo: null, outboxDir });
-  await assert.rejects(mailer.send(message), new RegExp(`outbox ${outboxDir}/\\S+\\.eml: a part of the path is a file, not a folder \\(ENOTDIR\\)`));
+  await assert.rejects(
+    mailer.send(message),
+    new RegExp(`outbox ${outboxDir}/\\S+\\.eml: a part of the path is a file, not a folder \\(ENOTDIR\\)`),
+  );
 });
 
 test('a database that cannot be opened says which path and why', async (t) => {
   const db = underAFile('paperboy.db');
-  await assert.rejects(openStore(db), new RegExp(`cannot open the SQLite database ${db}: a file stands where the folder should be \\(EEXIST\\)`));
+  await assert.rejects(
+    openStore(db),
+    new RegExp(`cannot open the SQLite database ${db}: a file stands where the folder should be \\(EEXIST\\)`),
+  );
 
   const disk = smallDisk('4m');
   if (!disk) return t.skip('cannot mount a tmpfs here');
   const path = join(disk.dir, 'paperboy.db');
   (await openStore(path)).close();
   disk.readOnly();
-  await assert.rejects(openStore(path), new RegExp(`cannot open the SQLite database ${path}: its folder ${disk.dir}: the file system is mounted read-only \\(EROFS\\)`));
+  await assert.rejects(
+    openStore(path),
+    new RegExp(
+      `cannot open the SQLite database ${path}: its folder ${disk.dir}: the file system is mounted read-only \\(EROFS\\)`,
+    ),
+  );
 });
 
 test('serve stops at start on a read-only database with one line naming it; an unwritable outbox is a warning', async (t) => {
@@ -93,13 +109,25 @@ test('serve stops at start on a read-only database with one line naming it; an u
   (await openStore(path)).close();
   disk.readOnly();
   const env = { ...process.env, DATABASE_URL: path, PAPERBOY_DEMO: '0', SEMANTIC_SEARCH: '0', OUTBOX_DIR: tempDir() };
-  const refused = spawnSync(NODE, [CLI, 'serve', '--port', '0', '--host', '127.0.0.1'], { cwd: REPO_ROOT, encoding: 'utf8', env, timeout: 60_000 });
+  const refused = spawnSync(NODE, [CLI, 'serve', '--port', '0', '--host', '127.0.0.1'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    env,
+    timeout: 60_000,
+  });
   assert.equal(refused.status, 1);
-  assert.match(refused.stderr, new RegExp(`^paperboy: cannot open the SQLite database ${path}: its folder ${disk.dir}: the file system is mounted read-only \\(EROFS\\)\\n$`, 'm'));
+  assert.match(
+    refused.stderr,
+    new RegExp(
+      `^paperboy: cannot open the SQLite database ${path}: its folder ${disk.dir}: the file system is mounted read-only \\(EROFS\\)\\n$`,
+      'm',
+    ),
+  );
 
   const outboxDir = underAFile('outbox');
   const child = spawn(NODE, [CLI, 'serve', '--port', '0', '--host', '127.0.0.1'], {
-    cwd: REPO_ROOT, env: { ...env, DATABASE_URL: join(tempDir(), 'ok.db'), OUTBOX_DIR: outboxDir, LOG_LEVEL: 'info' },
+    cwd: REPO_ROOT,
+    env: { ...env, DATABASE_URL: join(tempDir(), 'ok.db'), OUTBOX_DIR: outboxDir, LOG_LEVEL: 'info' },
   });
   try {
     const log = await new Promise<string>((resolve, reject) => {
@@ -110,7 +138,12 @@ test('serve stops at start on a read-only database with one line naming it; an u
       });
       child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${text}`)));
     });
-    assert.ok(log.includes(`the outbox ${outboxDir} cannot be written: a part of the path is a file, not a folder (ENOTDIR); emails (sign-in links, digests) will fail`), log);
+    assert.ok(
+      log.includes(
+        `the outbox ${outboxDir} cannot be written: a part of the path is a file, not a folder (ENOTDIR); emails (sign-in links, digests) will fail`,
+      ),
+      log,
+    );
     const url = /"url":"(http:[^"]+)"/.exec(log)![1]!;
     const health = await fetch(`${url}/healthz`);
     assert.equal(health.status, 503);
@@ -126,10 +159,12 @@ test('/healthz: ok when all is well, 503 degraded naming the outbox or the datab
   const outboxDir = underAFile('outbox');
   const degraded = await testApp(store, { OUTBOX_DIR: outboxDir }).request('/healthz');
   assert.equal(degraded.status, 503);
-  const body = await degraded.json() as { status: string; backend: string; problems: string[] };
+  const body = (await degraded.json()) as { status: string; backend: string; problems: string[] };
   assert.equal(body.status, 'degraded');
   assert.equal(body.backend, 'sqlite');
-  assert.deepEqual(body.problems, [`the outbox ${outboxDir} cannot be written: a part of the path is a file, not a folder (ENOTDIR); emails (sign-in links, digests) will fail`]);
+  assert.deepEqual(body.problems, [
+    `the outbox ${outboxDir} cannot be written: a part of the path is a file, not a folder (ENOTDIR); emails (sign-in links, digests) will fail`,
+  ]);
 
   const disk = smallDisk('8m');
   if (!disk) return t.skip('cannot mount a tmpfs here');
@@ -141,8 +176,9 @@ test('/healthz: ok when all is well, 503 degraded naming the outbox or the datab
   await new Promise((done) => setTimeout(done, 5_100)); // past the few seconds the answer is kept
   const full = await app.request('/healthz');
   assert.equal(full.status, 503);
-  assert.deepEqual((await full.json() as { problems: string[] }).problems,
-    [`the SQLite database cannot be written: its folder ${disk.dir}: no space left on the device (ENOSPC)`]);
+  assert.deepEqual(((await full.json()) as { problems: string[] }).problems, [
+    `the SQLite database cannot be written: its folder ${disk.dir}: no space left on the device (ENOSPC)`,
+  ]);
 });
 
 test('a JSON client gets JSON errors from pages, feeds and unknown addresses', async () => {
@@ -160,7 +196,7 @@ test('a JSON client gets JSON errors from pages, feeds and unknown addresses', a
     const response = await app.request(path, { headers: asJson });
     assert.equal(response.status, status, path);
     assert.match(response.headers.get('content-type') ?? '', /^application\/json/, path);
-    assert.match((await response.json() as { error: string }).error, error, path);
+    assert.match(((await response.json()) as { error: string }).error, error, path);
     // A browser still gets the page.
     assert.match((await app.request(path)).headers.get('content-type') ?? '', /^text\/(html|plain)/, path);
   }

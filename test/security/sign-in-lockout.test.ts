@@ -21,8 +21,13 @@ test('links asked for by someone else do not stop the member: 20 minutes later t
   const store = memoryStore();
   const outboxDir = tempDir('paperboy-outbox-');
   const signIn = new SignInService({
-    store: store.community, access: store.access, policy: loadConfig({}).access, mailer: createMailer({ smtpUrl: null, from: 'p@example.org', replyTo: null, outboxDir }),
-    publicUrl: 'http://paperboy.test', limiter: new RateLimiter(store.community, 1), logger: createLogger('silent'),
+    store: store.community,
+    access: store.access,
+    policy: loadConfig({}).access,
+    mailer: createMailer({ smtpUrl: null, from: 'p@example.org', replyTo: null, outboxDir }),
+    publicUrl: 'http://paperboy.test',
+    limiter: new RateLimiter(store.community, 1),
+    logger: createLogger('silent'),
   });
   // Rate windows are whole clock hours: start at the top of this one, so that t0 + 20 minutes is in the same window.
   const t0 = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);

@@ -13,7 +13,12 @@ async function lastOfFlood(trustProxy: string, forwardedFor: (i: number) => stri
   const { app } = communityApp(memoryStore(), { TRUST_PROXY: trustProxy });
   let status = 0;
   for (let i = 0; i < 21; i++) {
-    const response = await postForm(app, '/signin', { email: `someone${i}@example.org`, next: '/' }, { 'x-forwarded-for': forwardedFor(i) });
+    const response = await postForm(
+      app,
+      '/signin',
+      { email: `someone${i}@example.org`, next: '/' },
+      { 'x-forwarded-for': forwardedFor(i) },
+    );
     status = response.status;
   }
   return status;

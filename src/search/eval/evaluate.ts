@@ -163,8 +163,17 @@ export async function evaluateCollection(
       lexical,
       vector,
       fusions,
-      shippedDefault: { fusion: DEFAULT_SEARCH_CONFIG.fusion, metrics: evaluateRun(shippedRuns, collection.qrels), mode },
-      nonsense: { queries: nonsense.length, answered: answered.length, share: answered.length / nonsense.length, examples: answered.slice(0, 5) },
+      shippedDefault: {
+        fusion: DEFAULT_SEARCH_CONFIG.fusion,
+        metrics: evaluateRun(shippedRuns, collection.qrels),
+        mode,
+      },
+      nonsense: {
+        queries: nonsense.length,
+        answered: answered.length,
+        share: answered.length / nonsense.length,
+        examples: answered.slice(0, 5),
+      },
       timings: { indexSeconds, embedderSeconds, querySeconds },
     };
   } finally {
@@ -188,14 +197,40 @@ export function reportTable(report: EvaluationReport): string {
   }
   lines.push(row(`shipped default (${report.shippedDefault.mode})`, report.shippedDefault.metrics));
   const { nonsense } = report;
-  lines.push(`nonsense queries answered: ${nonsense.answered}/${nonsense.queries} (${(100 * nonsense.share).toFixed(1)}%)${nonsense.examples.length > 0 ? ` e.g. ${nonsense.examples.join(', ')}` : ''}`);
+  lines.push(
+    `nonsense queries answered: ${nonsense.answered}/${nonsense.queries} (${(100 * nonsense.share).toFixed(1)}%)${nonsense.examples.length > 0 ? ` e.g. ${nonsense.examples.join(', ')}` : ''}`,
+  );
   return lines.join('\n');
 }
 
 /** Nonsense queries: half random letter strings, half random pairs of everyday Finnish words (no paper is in Finnish). */
 const NONSENSE_QUERIES = 100;
-const FOREIGN_WORDS = ['kissa', 'koira', 'talo', 'metsä', 'järvi', 'leipä', 'kirja', 'ikkuna', 'lumi', 'aurinko', 'kahvi',
-  'pöytä', 'tuoli', 'kenkä', 'omena', 'juna', 'kukka', 'sauna', 'kesä', 'talvi', 'ystävä', 'laulu', 'kaupunki', 'vesi'];
+const FOREIGN_WORDS = [
+  'kissa',
+  'koira',
+  'talo',
+  'metsä',
+  'järvi',
+  'leipä',
+  'kirja',
+  'ikkuna',
+  'lumi',
+  'aurinko',
+  'kahvi',
+  'pöytä',
+  'tuoli',
+  'kenkä',
+  'omena',
+  'juna',
+  'kukka',
+  'sauna',
+  'kesä',
+  'talvi',
+  'ystävä',
+  'laulu',
+  'kaupunki',
+  'vesi',
+];
 
 export function nonsenseQueries(count: number, seed: number): string[] {
   const rng = new Rng(seed);

@@ -68,15 +68,33 @@ export class LexicalSearch {
    * The best `limit` papers, the exact number that match, and which of the `probe` papers match. Before the index is built, the database's own
    * ranking answers at once, and the count is that of the papers it returned (a lower bound when it is full).
    */
-  async searchCounted(query: TextQuery, filters: SearchFilters, weights: FieldWeights, limit: number, probe: ReadonlySet<string> = new Set()): Promise<CountedHits> {
+  async searchCounted(
+    query: TextQuery,
+    filters: SearchFilters,
+    weights: FieldWeights,
+    limit: number,
+    probe: ReadonlySet<string> = new Set(),
+  ): Promise<CountedHits> {
     const source = this.#store.indexSource;
     if (!this.#index.ready || !this.#seen) {
       const unindexed = Number.isFinite(limit) ? await source.searchUnindexed(query, filters, weights, limit) : null;
-      if (unindexed) return { hits: unindexed, total: unindexed.length, matching: new Set(unindexed.flatMap((h) => probe.has(h.id) ? [h.id] : [])) };
+      if (unindexed)
+        return {
+          hits: unindexed,
+          total: unindexed.length,
+          matching: new Set(unindexed.flatMap((h) => (probe.has(h.id) ? [h.id] : []))),
+        };
       await this.warmUp();
     }
     const dataVersion = await this.#caughtUp();
-    return this.#index.searchCounted(query, await source.allowed(filters), await this.#hiddenDocs(dataVersion), weights, limit, probe);
+    return this.#index.searchCounted(
+      query,
+      await source.allowed(filters),
+      await this.#hiddenDocs(dataVersion),
+      weights,
+      limit,
+      probe,
+    );
   }
 
   /** A spelling of the query's words that the papers use ("did you mean"), or null. */

@@ -9,7 +9,15 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { FieldWeights, ScoredPaper, TextQuery } from '../../store/store.ts';
 import type { IndexSource, IndexedText } from '../../store/index-source.ts';
 import { analyze } from '../../domain/analyzer.ts';
-import { Bm25Builder, Bm25Index, TopK, documentTerms, type AnalyzedDocument, type DocumentTerms, type Hit } from './bm25-index.ts';
+import {
+  Bm25Builder,
+  type Bm25Index,
+  TopK,
+  documentTerms,
+  type AnalyzedDocument,
+  type DocumentTerms,
+  type Hit,
+} from './bm25-index.ts';
 
 /** Prefix terms expand to at most this many words of the vocabulary. */
 const PREFIX_EXPANSION = 64;
@@ -93,7 +101,13 @@ export class TextIndex {
    * it; with `limit` Infinity, every paper that matches. Phrases and exclusions hold for every hit. Waits for
    * the first build when there is no index yet.
    */
-  async search(query: TextQuery, allowed: ReadonlySet<number> | null, hidden: ReadonlySet<number>, weights: FieldWeights, limit: number): Promise<ScoredPaper[]> {
+  async search(
+    query: TextQuery,
+    allowed: ReadonlySet<number> | null,
+    hidden: ReadonlySet<number>,
+    weights: FieldWeights,
+    limit: number,
+  ): Promise<ScoredPaper[]> {
     return (await this.#search(query, allowed, hidden, weights, limit, false)).hits;
   }
 
@@ -101,27 +115,52 @@ export class TextIndex {
    * As search, with the exact number of papers that match (which costs scoring every one of them), and which
    * of the `probe` papers match, wherever they rank.
    */
-  searchCounted(query: TextQuery, allowed: ReadonlySet<number> | null, hidden: ReadonlySet<number>, weights: FieldWeights, limit: number, probe: ReadonlySet<string> = new Set()): Promise<CountedHits> {
+  searchCounted(
+    query: TextQuery,
+    allowed: ReadonlySet<number> | null,
+    hidden: ReadonlySet<number>,
+    weights: FieldWeights,
+    limit: number,
+    probe: ReadonlySet<string> = new Set(),
+  ): Promise<CountedHits> {
     return this.#search(query, allowed, hidden, weights, limit, true, probe);
   }
 
-  async #search(query: TextQuery, allowed: ReadonlySet<number> | null, hidden: ReadonlySet<number>, weights: FieldWeights, limit: number, counted: boolean, probe: ReadonlySet<string> = new Set()): Promise<CountedHits> {
+  async #search(
+    query: TextQuery,
+    allowed: ReadonlySet<number> | null,
+    hidden: ReadonlySet<number>,
+    weights: FieldWeights,
+    limit: number,
+    counted: boolean,
+    probe: ReadonlySet<string> = new Set(),
+  ): Promise<CountedHits> {
     if (!this.#index) await this.warmUp();
     const index = this.#index!;
     const exclusions = query.exclusions ?? [];
-    const terms = [...new Set([...query.terms, ...query.phrases.flat(), ...query.prefixes.flatMap((p) => this.#expandPrefix(index, p))])];
+    const terms = [
+      ...new Set([
+        ...query.terms,
+        ...query.phrases.flat(),
+        ...query.prefixes.flatMap((p) => this.#expandPrefix(index, p)),
+      ]),
+    ];
     if (this.#scores.length <= index.maxDoc) this.#scores = new Float32Array(index.maxDoc + 1);
     const scores = this.#scores;
     const touched: number[] = [];
     // Without phrases, exclusions or filters the best `limit` are all that is kept, so common terms may skip
     // untouched papers; the whole match set needs every paper scored.
-    const prune = !counted && query.phrases.length === 0 && exclusions.length === 0 && allowed === null && Number.isFinite(limit);
+    const prune =
+      !counted && query.phrases.length === 0 && exclusions.length === 0 && allowed === null && Number.isFinite(limit);
     index.accumulate(terms, weights, scores, touched, prune ? limit + hidden.size : 0);
     // With phrases, only papers holding every phrase word are candidates; adjacency is checked below.
     const withPhraseWords = query.phrases.length > 0 ? new Set(index.documentsWithAll(query.phrases.flat())) : null;
     const excluded = exclusions.length > 0 ? index.documentsWithAny(exclusions) : null;
     const visible = (doc: number) => !hidden.has(doc) && (allowed === null || allowed.has(doc));
-    const admits = (doc: number) => (withPhraseWords === null || withPhraseWords.has(doc)) && (excluded === null || !excluded.has(doc)) && visible(doc);
+    const admits = (doc: number) =>
+      (withPhraseWords === null || withPhraseWords.has(doc)) &&
+      (excluded === null || !excluded.has(doc)) &&
+      visible(doc);
     // Phrase adjacency is read from the texts, best first, until `limit` pass: every candidate is kept until then.
     const collect = hitCollector(query.phrases.length > 0 ? Infinity : limit);
     let total = 0;
@@ -153,7 +192,11 @@ export class TextIndex {
     if (query.phrases.length > 0) {
       // Counting needs every candidate's adjacency checked; a plain search stops once `limit` pass.
       const kept = await this.#withPhrases(hits, query.phrases, counted ? Infinity : limit);
-      return { hits: kept.slice(0, limit).map(scored), total: kept.length, matching: new Set(kept.flatMap((h) => probe.has(h.id) ? [h.id] : [])) };
+      return {
+        hits: kept.slice(0, limit).map(scored),
+        total: kept.length,
+        matching: new Set(kept.flatMap((h) => (probe.has(h.id) ? [h.id] : []))),
+      };
     }
     return { hits: hits.map(scored), total, matching: probed };
   }
@@ -177,7 +220,11 @@ export class TextIndex {
       let best: string | null = null;
       for (const term of index.terms()) {
         if (Math.abs(term.length - stem.length) > maxEdits || /\d/.test(term)) continue;
-        if ((best === null || index.documentFrequency(term) > index.documentFrequency(best)) && editDistance(stem, term, maxEdits) <= maxEdits) best = term;
+        if (
+          (best === null || index.documentFrequency(term) > index.documentFrequency(best)) &&
+          editDistance(stem, term, maxEdits) <= maxEdits
+        )
+          best = term;
       }
       const surface = best === null ? null : await this.#surfaceForm(index, best, word.toLowerCase());
       if (surface) changed = true;
@@ -204,7 +251,9 @@ export class TextIndex {
   #expandPrefix(index: Bm25Index, prefix: string): string[] {
     const stem = analyze(prefix)[0];
     const expanded = index.expandPrefix(prefix, PREFIX_EXPANSION);
-    return stem && stem !== prefix ? [...new Set([...expanded, ...index.expandPrefix(stem, PREFIX_EXPANSION)])] : expanded;
+    return stem && stem !== prefix
+      ? [...new Set([...expanded, ...index.expandPrefix(stem, PREFIX_EXPANSION)])]
+      : expanded;
   }
 
   /** The first `limit` hits (in order) whose title, authors or abstract hold every phrase as consecutive terms. */
@@ -212,7 +261,9 @@ export class TextIndex {
     const kept: T[] = [];
     for (let start = 0; start < hits.length && kept.length < limit; start += PHRASE_CHECK_CHUNK) {
       const chunk = hits.slice(start, start + PHRASE_CHECK_CHUNK);
-      const texts = new Map((await this.#source.texts(chunk.map((h) => h.doc))).map((t) => [t.doc, [t.title, t.authors, t.summary]]));
+      const texts = new Map(
+        (await this.#source.texts(chunk.map((h) => h.doc))).map((t) => [t.doc, [t.title, t.authors, t.summary]]),
+      );
       for (const hit of chunk) {
         const fields = (texts.get(hit.doc) ?? []).map(analyze);
         if (phrases.every((phrase) => fields.some((field) => containsSequence(field, phrase)))) kept.push(hit);

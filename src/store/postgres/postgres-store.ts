@@ -14,7 +14,17 @@ import {
   trendingReference,
 } from '../../domain/trending.ts';
 import type {
-  AuthorSummary, Store, DailyQuery, ImportBatch, ImportCounts, OrganizationSummary, FilterFacets, PaperPage, PaperSortKey, ScoredPaper, SearchFilters,
+  AuthorSummary,
+  Store,
+  DailyQuery,
+  ImportBatch,
+  ImportCounts,
+  OrganizationSummary,
+  FilterFacets,
+  PaperPage,
+  PaperSortKey,
+  ScoredPaper,
+  SearchFilters,
   StoreStats,
 } from '../store.ts';
 import { titleKey } from '../../domain/analyzer.ts';
@@ -30,7 +40,17 @@ import { PostgresAccessStore } from './access-store.ts';
 import { PostgresSubscriptionStore } from './subscription-store.ts';
 import { PostgresCollectionStore } from './collection-store.ts';
 import { PostgresImageStore } from './image-store.ts';
-import { nullableString, paperColumns, rowToMember, rowToPaper, rowToPaperWithFirstEntry, MEMBER_COLUMNS, ORG_JOIN, PAPER_COLUMNS, PAPER_SELECT } from '../rows.ts';
+import {
+  nullableString,
+  paperColumns,
+  rowToMember,
+  rowToPaper,
+  rowToPaperWithFirstEntry,
+  MEMBER_COLUMNS,
+  ORG_JOIN,
+  PAPER_COLUMNS,
+  PAPER_SELECT,
+} from '../rows.ts';
 
 /** Papers read and written per round trip during an import. */
 const IMPORT_CHUNK = 1_000;
@@ -349,8 +369,11 @@ export class PostgresStore implements Store {
 
   async paperSortKeys(ids: readonly string[]): Promise<Map<string, PaperSortKey>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.#db.query<{ id: string; published_at: string; upvotes: number }>(`SELECT p.id, p.published_at, p.upvotes
-      FROM unnest($1::text[]) AS j(id) JOIN papers p ON p.id = j.id WHERE p.hidden_at IS NULL`, [ids]);
+    const rows = await this.#db.query<{ id: string; published_at: string; upvotes: number }>(
+      `SELECT p.id, p.published_at, p.upvotes
+      FROM unnest($1::text[]) AS j(id) JOIN papers p ON p.id = j.id WHERE p.hidden_at IS NULL`,
+      [ids],
+    );
     return new Map(rows.map((r) => [r.id, { publishedAt: r.published_at, upvotes: Number(r.upvotes) }]));
   }
 

@@ -19,7 +19,9 @@ export function filterConditions(filters: SearchFilters, params: Params): string
   if (filters.organization) {
     // By slug or by name, case-insensitively: "Tencent" and "tencent" are the same organization.
     const org = params.add(filters.organization);
-    conditions.push(`p.organization_name IN (SELECT name FROM organizations WHERE lower(name) = lower(${org}) OR lower(fullname) = lower(${org}))`);
+    conditions.push(
+      `p.organization_name IN (SELECT name FROM organizations WHERE lower(name) = lower(${org}) OR lower(fullname) = lower(${org}))`,
+    );
   }
   if (filters.category) conditions.push(`p.categories @> jsonb_build_array(${params.add(filters.category)}::text)`);
   if (filters.hasCode) conditions.push('p.github_repo IS NOT NULL');

@@ -39,7 +39,8 @@ test('terms match any of them; phrases are required in order; prefixes match sta
 
 test('-words exclude the papers that hold them', () => {
   assert.deepEqual(textQuery({ ...query('diffusion'), exclusions: analyze('video') }), {
-    match: "('diffus') & !'video'", rank: "'diffus'",
+    match: "('diffus') & !'video'",
+    rank: "'diffus'",
   });
 });
 

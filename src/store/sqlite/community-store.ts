@@ -123,7 +123,8 @@ export class SqliteCommunityStore implements CommunityStore {
           id,
         );
       }
-      for (const table of ['sessions', 'collections', 'follows', 'dismissed_papers', 'feed_keys']) run(`DELETE FROM ${table} WHERE member_id = ?`, id);
+      for (const table of ['sessions', 'collections', 'follows', 'dismissed_papers', 'feed_keys'])
+        run(`DELETE FROM ${table} WHERE member_id = ?`, id);
       run('UPDATE daily_entries SET submitted_by = NULL WHERE submitted_by = ?', id);
       const email = member.email === null ? null : String(member.email);
       if (email !== null) {

@@ -1,6 +1,13 @@
 /** The images facet on SQLite (the bytes themselves are kept in files by src/images/; see image-migrations.ts). */
 import type { SqliteDatabase } from './database.ts';
-import { MAX_IMAGE_SOURCE_BYTES, type CachedImage, type ImageBlob, type ImageRecord, type ImageStatus, type ImageStore } from '../image-store.ts';
+import {
+  MAX_IMAGE_SOURCE_BYTES,
+  type CachedImage,
+  type ImageBlob,
+  type ImageRecord,
+  type ImageStatus,
+  type ImageStore,
+} from '../image-store.ts';
 import { IMAGE_COLUMNS, rowToBlob, rowToCachedImage, rowToImage, rowsToCounts } from '../image-rows.ts';
 
 export class SqliteImageStore implements ImageStore {
@@ -13,18 +20,21 @@ export class SqliteImageStore implements ImageStore {
   async requestAvatars(now: Date): Promise<number> {
     const at = now.toISOString();
     // The WHERE is needed anyway: without one SQLite would read ON CONFLICT as part of the SELECT's join.
-    const result = this.#db.sql(`INSERT INTO images (source, status, requested_at, updated_at)
+    const result = this.#db
+      .sql(`INSERT INTO images (source, status, requested_at, updated_at)
       SELECT url, 'pending', ?, ? FROM (
         SELECT avatar AS url FROM organizations WHERE avatar LIKE 'http://%' OR avatar LIKE 'https://%'
         UNION SELECT avatar_url FROM members WHERE avatar_url LIKE 'http://%' OR avatar_url LIKE 'https://%'
       ) WHERE length(CAST(url AS BLOB)) <= ${MAX_IMAGE_SOURCE_BYTES}
-      ON CONFLICT (source) DO NOTHING`).run(at, at);
+      ON CONFLICT (source) DO NOTHING`)
+      .run(at, at);
     return Number(result.changes);
   }
 
   async request(sources: readonly string[], now: Date): Promise<number> {
     const at = now.toISOString();
-    const insert = this.#db.sql(`INSERT INTO images (source, status, requested_at, updated_at) VALUES (?, 'pending', ?, ?)
+    const insert =
+      this.#db.sql(`INSERT INTO images (source, status, requested_at, updated_at) VALUES (?, 'pending', ?, ?)
       ON CONFLICT (source) DO NOTHING`);
     // Not this.#db.transaction: that would move the data version, and no cached page shows this table.
     this.#db.raw.exec('BEGIN IMMEDIATE');
@@ -42,9 +52,12 @@ export class SqliteImageStore implements ImageStore {
   }
 
   async due(now: Date, after: string | null, limit: number): Promise<ImageRecord[]> {
-    return this.#db.sql(`SELECT ${IMAGE_COLUMNS} FROM images
+    return this.#db
+      .sql(`SELECT ${IMAGE_COLUMNS} FROM images
       WHERE (status = 'pending' OR (status = 'failed' AND retry_at <= ?)) AND source > ?
-      ORDER BY source LIMIT ?`).all(now.toISOString(), after ?? '', limit).map(rowToImage);
+      ORDER BY source LIMIT ?`)
+      .all(now.toISOString(), after ?? '', limit)
+      .map(rowToImage);
   }
 
   async get(source: string): Promise<ImageRecord | null> {
@@ -52,9 +65,14 @@ export class SqliteImageStore implements ImageStore {
     return row ? rowToImage(row) : null;
   }
 
-  async markCached(source: string, image: { sha256: string; contentType: string; size: number }, now: Date): Promise<void> {
+  async markCached(
+    source: string,
+    image: { sha256: string; contentType: string; size: number },
+    now: Date,
+  ): Promise<void> {
     const at = now.toISOString();
-    this.#db.sql(`INSERT INTO images (source, status, sha256, content_type, size, requested_at, updated_at)
+    this.#db
+      .sql(`INSERT INTO images (source, status, sha256, content_type, size, requested_at, updated_at)
       VALUES (?, 'cached', ?, ?, ?, ?, ?)
       ON CONFLICT (source) DO UPDATE SET status = 'cached', sha256 = excluded.sha256, content_type = excluded.content_type,
         size = excluded.size, attempts = 0, last_error = NULL, retry_at = NULL, updated_at = excluded.updated_at`)
@@ -63,7 +81,8 @@ export class SqliteImageStore implements ImageStore {
 
   async markFailed(source: string, error: string, retryAt: Date | null, now: Date): Promise<void> {
     const at = now.toISOString();
-    this.#db.sql(`INSERT INTO images (source, status, attempts, last_error, retry_at, requested_at, updated_at)
+    this.#db
+      .sql(`INSERT INTO images (source, status, attempts, last_error, retry_at, requested_at, updated_at)
       VALUES (?, 'failed', 1, ?, ?, ?, ?)
       ON CONFLICT (source) DO UPDATE SET status = 'failed', attempts = images.attempts + 1, last_error = excluded.last_error,
         retry_at = excluded.retry_at, updated_at = excluded.updated_at`)
@@ -71,8 +90,10 @@ export class SqliteImageStore implements ImageStore {
   }
 
   async cachedSince(since: Date | null): Promise<CachedImage[]> {
-    return this.#db.sql(`SELECT source, sha256, content_type, updated_at FROM images WHERE status = 'cached' AND updated_at >= ?`)
-      .all(since?.toISOString() ?? '').map(rowToCachedImage);
+    return this.#db
+      .sql(`SELECT source, sha256, content_type, updated_at FROM images WHERE status = 'cached' AND updated_at >= ?`)
+      .all(since?.toISOString() ?? '')
+      .map(rowToCachedImage);
   }
 
   async counts(): Promise<Record<ImageStatus, number>> {
@@ -87,8 +108,10 @@ export class SqliteImageStore implements ImageStore {
   }
 
   async putBlob(sha256: string, blob: ImageBlob, now: Date): Promise<void> {
-    this.#db.sql(`INSERT INTO image_blobs (sha256, content_type, bytes, created_at) VALUES (?, ?, ?, ?)
-      ON CONFLICT (sha256) DO NOTHING`).run(sha256, blob.contentType, blob.bytes, now.toISOString());
+    this.#db
+      .sql(`INSERT INTO image_blobs (sha256, content_type, bytes, created_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (sha256) DO NOTHING`)
+      .run(sha256, blob.contentType, blob.bytes, now.toISOString());
   }
 
   async getBlob(sha256: string): Promise<ImageBlob | null> {

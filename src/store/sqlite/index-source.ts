@@ -23,7 +23,9 @@ export function filterConditions(filters: SearchFilters): { sql: string; params:
   }
   if (filters.organization) {
     // By slug or by name, case-insensitively: "Tencent" and "tencent" are the same organization.
-    conditions.push('p.organization_name IN (SELECT name FROM organizations WHERE lower(name) = lower(?) OR lower(fullname) = lower(?))');
+    conditions.push(
+      'p.organization_name IN (SELECT name FROM organizations WHERE lower(name) = lower(?) OR lower(fullname) = lower(?))',
+    );
     params.push(filters.organization, filters.organization);
   }
   if (filters.category) {

@@ -1,7 +1,12 @@
 /** Versioned schema of the embedded store. Append new versions; never edit one that has shipped. */
 import type { Migration } from './migration.ts';
 import { titleKey } from '../../domain/analyzer.ts';
-import { accessMigration, accountPrivacyMigration, adminClaimMigration, communityMigrations } from './community-migrations.ts';
+import {
+  accessMigration,
+  accountPrivacyMigration,
+  adminClaimMigration,
+  communityMigrations,
+} from './community-migrations.ts';
 import { digestLeaseMigration, digestMigrations } from './digest-migrations.ts';
 import { collectionMigrations } from './collection-migrations.ts';
 import { imageMigrations } from './image-migrations.ts';

@@ -4,7 +4,17 @@ import type { DailyEntry, Member, Organization, Paper } from '../../domain/types
 import { mergePaper, samePaperRecord, type PaperRecord } from '../../domain/paper-record.ts';
 import { ageInHours, trendingReference, trendingScore } from '../../domain/trending.ts';
 import type {
-  AuthorSummary, DailyQuery, ImportBatch, ImportCounts, OrganizationSummary, FilterFacets, PaperPage, PaperSortKey, ScoredPaper, SearchFilters, Store,
+  AuthorSummary,
+  DailyQuery,
+  ImportBatch,
+  ImportCounts,
+  OrganizationSummary,
+  FilterFacets,
+  PaperPage,
+  PaperSortKey,
+  ScoredPaper,
+  SearchFilters,
+  Store,
   StoreStats,
 } from '../store.ts';
 import { SqliteIndexSource, filterConditions } from './index-source.ts';
@@ -247,9 +257,12 @@ export class SqliteStore implements Store {
 
   async paperSortKeys(ids: readonly string[]): Promise<Map<string, PaperSortKey>> {
     if (ids.length === 0) return new Map();
-    const rows = this.#sql('SELECT p.id, p.published_at, p.upvotes FROM json_each(?) j JOIN papers p ON p.id = j.value WHERE p.hidden_at IS NULL')
-      .all(JSON.stringify(ids));
-    return new Map(rows.map((r) => [String(r.id), { publishedAt: String(r.published_at), upvotes: Number(r.upvotes) }]));
+    const rows = this.#sql(
+      'SELECT p.id, p.published_at, p.upvotes FROM json_each(?) j JOIN papers p ON p.id = j.value WHERE p.hidden_at IS NULL',
+    ).all(JSON.stringify(ids));
+    return new Map(
+      rows.map((r) => [String(r.id), { publishedAt: String(r.published_at), upvotes: Number(r.upvotes) }]),
+    );
   }
 
   async filterFacets(): Promise<FilterFacets> {
@@ -260,8 +273,12 @@ export class SqliteStore implements Store {
     return { organization: Boolean(row.organization), category: Boolean(row.category), hasCode: Boolean(row.has_code) };
   }
 
-  async paperTexts(afterRow: number, limit: number): Promise<{ row: number; id: string; title: string; summary: string }[]> {
-    return this.#sql('SELECT rowid, id, title, summary FROM papers WHERE rowid > ? ORDER BY rowid LIMIT ?').all(afterRow, limit)
+  async paperTexts(
+    afterRow: number,
+    limit: number,
+  ): Promise<{ row: number; id: string; title: string; summary: string }[]> {
+    return this.#sql('SELECT rowid, id, title, summary FROM papers WHERE rowid > ? ORDER BY rowid LIMIT ?')
+      .all(afterRow, limit)
       .map((r) => ({ row: Number(r.rowid), id: String(r.id), title: String(r.title), summary: String(r.summary) }));
   }
 

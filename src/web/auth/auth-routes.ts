@@ -8,7 +8,14 @@ import { claimAdmin } from '../../community/admin-claim.ts';
 import { endSession, startSession } from './auth.ts';
 import { safeReturnPath, viewerFor } from '../../http/viewer.ts';
 import {
-  adminClaimPage, invitationGonePage, messagePage, settingsPage, signInConfirmPage, signInFailedPage, signInPage, signInSentPage,
+  adminClaimPage,
+  invitationGonePage,
+  messagePage,
+  settingsPage,
+  signInConfirmPage,
+  signInFailedPage,
+  signInPage,
+  signInSentPage,
 } from '../pages/account-pages.ts';
 import { signInUrl, welcomeUrl } from '../../domain/urls.ts';
 import { checkDisplayName } from '../../domain/handles.ts';
@@ -20,7 +27,13 @@ export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimi
   const mailDelivered = ctx.mailer.mode !== 'outbox';
   const policy = ctx.config.access;
   const signIn = new SignInService({
-    store: ctx.store.community, access: ctx.store.access, policy, mailer: ctx.mailer, publicUrl: ctx.config.publicUrl, limiter, logger: ctx.logger,
+    store: ctx.store.community,
+    access: ctx.store.access,
+    policy,
+    mailer: ctx.mailer,
+    publicUrl: ctx.config.publicUrl,
+    limiter,
+    logger: ctx.logger,
   });
   // Said to everyone on the form when the instance is not open: the rule, never who is a member.
   const rule = joinRule(policy);
@@ -36,7 +49,11 @@ export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimi
     const invite = carriedInvitation(form.invite);
     const result = await signIn.request(email, c.get('auth').address, next, new Date(), invite);
     if (!result.ok) {
-      return page(c, signInPage({ next, email: email.slice(0, 254), error: result.error, mailDelivered, joinRule: rule, invite }), result.status);
+      return page(
+        c,
+        signInPage({ next, email: email.slice(0, 254), error: result.error, mailDelivered, joinRule: rule, invite }),
+        result.status,
+      );
     }
     return page(c, signInSentPage(result.email, mailDelivered, result.sent, result.joinRule));
   });
@@ -45,11 +62,23 @@ export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimi
     const token = c.req.param('token');
     const invitation = await openInvitation(ctx.store.access, token);
     if (!invitation) return page(c, invitationGonePage(), 404);
-    return page(c, signInPage({ next: '/', email: invitation.email ?? undefined, mailDelivered, joinRule: null, invite: token }));
+    return page(
+      c,
+      signInPage({ next: '/', email: invitation.email ?? undefined, mailDelivered, joinRule: null, invite: token }),
+    );
   });
 
   // Opening the link changes nothing (mail scanners open links too); the button on the page signs in.
-  app.get('/signin/verify', (c) => page(c, signInConfirmPage(c.req.query('token') ?? '', safeReturnPath(c.req.query('next')), carriedInvitation(c.req.query('invite')))));
+  app.get('/signin/verify', (c) =>
+    page(
+      c,
+      signInConfirmPage(
+        c.req.query('token') ?? '',
+        safeReturnPath(c.req.query('next')),
+        carriedInvitation(c.req.query('invite')),
+      ),
+    ),
+  );
   app.post('/signin/verify', async (c) => {
     const form = await c.req.parseBody();
     const invite = carriedInvitation(form.invite);
@@ -77,7 +106,14 @@ export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimi
     const digest = account.email ? await ctx.store.subscriptions.getSubscriptionByEmail(account.email) : null;
     const key = c.get('auth').feedKey;
     const feedKey = key ? { key, publicUrl: ctx.config.publicUrl, reset: c.req.query('reset') === '1' } : undefined;
-    return page(c, settingsPage(account, await viewerFor(c, ctx.store, []), { saved: c.req.query('saved') === '1', digest, feedKey }));
+    return page(
+      c,
+      settingsPage(account, await viewerFor(c, ctx.store, []), {
+        saved: c.req.query('saved') === '1',
+        digest,
+        feedKey,
+      }),
+    );
   });
   // Members-only instances: a new private feed key; feed addresses with the old one stop working at once.
   app.post('/settings/feed-key', async (c) => {

@@ -46,10 +46,18 @@ export function readAccess(ctx: AppContext): MiddlewareHandler {
 function refuse(c: Context, path: string): Response {
   const headers = { 'Cache-Control': 'no-store' };
   if (path.startsWith('/api/')) {
-    return c.json({ error: 'This instance is for its members only: sign in (or use your feed key for feeds).' }, 401, headers);
+    return c.json(
+      { error: 'This instance is for its members only: sign in (or use your feed key for feeds).' },
+      401,
+      headers,
+    );
   }
   if (path.startsWith(FEED_PREFIX)) {
-    return c.text('This feed is for members only: use the feed address with your private key, shown in your settings.\n', 401, headers);
+    return c.text(
+      'This feed is for members only: use the feed address with your private key, shown in your settings.\n',
+      401,
+      headers,
+    );
   }
   const url = new URL(c.req.url);
   const next = c.req.method === 'GET' ? `${url.pathname}${url.search}` : '/';

@@ -19,7 +19,9 @@ export function avatar(name: string, url: string | null, size: keyof typeof SIZE
   const src = localImagePath(url);
   const px = SIZES[size];
   const letters = initials(name);
-  return html`<span class="avatar avatar-${size}">${src
-    ? html`<img src="${src}" alt="${alt}" data-initials="${letters}" width="${px}" height="${px}" loading="lazy" decoding="async">`
-    : html`<span class="avatar-initials" aria-hidden="true">${letters}</span>`}</span>`;
+  return html`<span class="avatar avatar-${size}">${
+    src
+      ? html`<img src="${src}" alt="${alt}" data-initials="${letters}" width="${px}" height="${px}" loading="lazy" decoding="async">`
+      : html`<span class="avatar-initials" aria-hidden="true">${letters}</span>`
+  }</span>`;
 }

@@ -32,10 +32,14 @@ export interface SignInForm {
 }
 
 export function signInPage(options: SignInForm): PageOptions {
-  return formPage('Sign in', html`<h1>Sign in</h1>
-${options.invite
+  return formPage(
+    'Sign in',
+    html`<h1>Sign in</h1>
+${
+  options.invite
     ? html`<p class="lead">You are invited to join. Enter your email address: we email you a link that creates your account and signs you in.</p>`
-    : html`<p class="lead">We email you a link that signs you in: no password to remember.${options.joinRule ? '' : ' New here? The same link creates your account.'}</p>`}
+    : html`<p class="lead">We email you a link that signs you in: no password to remember.${options.joinRule ? '' : ' New here? The same link creates your account.'}</p>`
+}
 ${options.joinRule && !options.invite ? html`<p class="notice notice-info join-rule">${options.joinRule}</p>` : ''}
 ${options.mailDelivered ? '' : MAIL_NOT_DELIVERED}
 ${errorNote(options.error)}
@@ -50,14 +54,22 @@ ${options.invite ? html`<input type="hidden" name="invite" value="${options.invi
 }
 
 /** `joinRule`: the address does not join by itself; the page cannot say whether a link went out (SignInRequest). */
-export function signInSentPage(email: string, mailDelivered: boolean, sent: boolean, joinRule: string | null = null): PageOptions {
-  return formPage('Check your inbox', html`<h1>Check your inbox</h1>
-${joinRule !== null
+export function signInSentPage(
+  email: string,
+  mailDelivered: boolean,
+  sent: boolean,
+  joinRule: string | null = null,
+): PageOptions {
+  return formPage(
+    'Check your inbox',
+    html`<h1>Check your inbox</h1>
+${
+  joinRule !== null
     ? html`<p class="lead">If <strong>${email}</strong> belongs to a member, a sign-in link is on its way. It works once and expires in 15 minutes.</p>
 <p class="notice notice-info join-rule">${joinRule}</p>`
     : sent
-    ? html`<p class="lead">If <strong>${email}</strong> can receive mail, a sign-in link is on its way. It works once and expires in 15 minutes.</p>`
-    : html`<p class="lead">Several sign-in links went to <strong>${email}</strong> in the last hour, so we did not send another. The newest of those emails has a link that works for the next 15 minutes.</p>`
+      ? html`<p class="lead">If <strong>${email}</strong> can receive mail, a sign-in link is on its way. It works once and expires in 15 minutes.</p>`
+      : html`<p class="lead">Several sign-in links went to <strong>${email}</strong> in the last hour, so we did not send another. The newest of those emails has a link that works for the next 15 minutes.</p>`
 }
 ${mailDelivered ? '' : MAIL_NOT_DELIVERED}
 <p><a href="/signin">Use another address</a></p>`,
@@ -65,7 +77,9 @@ ${mailDelivered ? '' : MAIL_NOT_DELIVERED}
 }
 
 export function signInConfirmPage(token: string, next: string, invite: string | null = null): PageOptions {
-  return formPage('Sign in', html`<h1>Sign in to Paperboy</h1>
+  return formPage(
+    'Sign in',
+    html`<h1>Sign in to Paperboy</h1>
 <p class="lead">Press the button to finish signing in on this device.</p>
 <form method="post" action="/signin/verify" class="stack-form">
 <input type="hidden" name="token" value="${token}">
@@ -86,9 +100,12 @@ ${errorNote(error)}
 }
 
 export function invitationGonePage(): PageOptions {
-  return formPage('Invitation not valid', html`<h1>This invitation does not work</h1>
+  return formPage(
+    'Invitation not valid',
+    html`<h1>This invitation does not work</h1>
 <p class="notice notice-error" role="alert">It was used already, revoked, or it expired. Ask an administrator for a new one.</p>
-<p>Already a member? <a href="/signin">Sign in</a>.</p>`);
+<p>Already a member? <a href="/signin">Sign in</a>.</p>`,
+  );
 }
 
 export interface SettingsMessage {

@@ -19,7 +19,8 @@ export interface InvitationsView {
 }
 
 function state(invitation: Invitation, now: Date): string {
-  if (invitation.usedAt) return `used ${formatDay(invitation.usedAt)}${invitation.usedBy ? ` by ${invitation.usedBy}` : ''}`;
+  if (invitation.usedAt)
+    return `used ${formatDay(invitation.usedAt)}${invitation.usedBy ? ` by ${invitation.usedBy}` : ''}`;
   if (invitation.revokedAt) return `revoked ${formatDay(invitation.revokedAt)}`;
   if (invitation.expiresAt <= now.toISOString()) return `expired ${formatDay(invitation.expiresAt)}`;
   return `open until ${formatDay(invitation.expiresAt)}`;
@@ -33,8 +34,12 @@ export function invitationsPage(view: InvitationsView, now = new Date()): PageOp
     body: html`<h1 class="page-title">Invitations</h1>
 <p class="lead">An invitation link lets one person join, once: opening it leads to the sign-in form, and the account is made when they follow the link emailed to them. ${view.joinRule ?? 'Anyone may join this instance; an invitation is a convenience.'} The command line makes them too: <code>paperboy admin invite [EMAIL]</code>.</p>
 ${view.error ? html`<p class="notice notice-error" role="alert">${view.error}</p>` : ''}
-${view.made ? html`<div class="notice notice-ok" role="status"><p>Invitation made${view.made.invitation.email ? html` for <strong>${view.made.invitation.email}</strong>` : ''}. Copy the link now: it is not shown again.</p>
-<p><input class="invitation-link" readonly value="${view.made.link}" aria-label="Invitation link" size="60"></p></div>` : ''}
+${
+  view.made
+    ? html`<div class="notice notice-ok" role="status"><p>Invitation made${view.made.invitation.email ? html` for <strong>${view.made.invitation.email}</strong>` : ''}. Copy the link now: it is not shown again.</p>
+<p><input class="invitation-link" readonly value="${view.made.link}" aria-label="Invitation link" size="60"></p></div>`
+    : ''
+}
 <section class="profile-section" aria-labelledby="make-heading">
 <h2 id="make-heading" class="section-heading">Make an invitation</h2>
 <form method="post" action="/admin/invitations" class="stack-form">
@@ -48,11 +53,21 @@ ${csrfField(viewer.csrfToken)}
 </section>
 <section class="profile-section" aria-labelledby="list-heading">
 <h2 id="list-heading" class="section-heading">Invitations made</h2>
-${view.invitations.length === 0 ? html`<p class="muted">None yet.</p>` : html`<ul class="moderation-list">${view.invitations.map((invitation) => html`<li>
+${
+  view.invitations.length === 0
+    ? html`<p class="muted">None yet.</p>`
+    : html`<ul class="moderation-list">${view.invitations.map(
+        (invitation) => html`<li>
 <strong>${invitation.email ?? 'anyone with the link'}</strong> <span class="muted">made ${formatDay(invitation.createdAt)}${invitation.createdBy ? ` by @${invitation.createdBy}` : ' from the command line'}; ${state(invitation, now)}</span>
-${!invitation.usedAt && !invitation.revokedAt && invitation.expiresAt > now.toISOString() ? html`<form method="post" action="/admin/invitations/${invitation.id}/revoke" class="inline-form">${csrfField(viewer.csrfToken)}
-<button type="submit" class="button">Revoke</button></form>` : ''}
-</li>`)}</ul>`}
+${
+  !invitation.usedAt && !invitation.revokedAt && invitation.expiresAt > now.toISOString()
+    ? html`<form method="post" action="/admin/invitations/${invitation.id}/revoke" class="inline-form">${csrfField(viewer.csrfToken)}
+<button type="submit" class="button">Revoke</button></form>`
+    : ''
+}
+</li>`,
+      )}</ul>`
+}
 </section>`,
   };
 }

@@ -59,8 +59,11 @@ export function searchPage(view: SearchView): PageOptions {
   const sort = state.sort ?? 'relevance';
   const body = html`<div class="search-head">
 <h1 class="search-title">Results for <q class="search-query">${shown(state.q)}</q></h1>
-<p class="search-summary">${response.total === 0 ? 'No papers found'
-    : html`${papersFound(response)}${totalPages > 1 ? html` · showing ${first}–${first + response.results.length - 1}` : ''} · ${SORT_NOTES[sort]}`}</p>
+<p class="search-summary">${
+    response.total === 0
+      ? 'No papers found'
+      : html`${papersFound(response)}${totalPages > 1 ? html` · showing ${first}–${first + response.results.length - 1}` : ''} · ${SORT_NOTES[sort]}`
+  }</p>
 ${followButton('search', searchFollowTarget(state), shown(state.q, 100), view.viewer, view.following)}
 </div>
 ${filterForm(state, view.facets)}
@@ -106,9 +109,13 @@ function notice({ response, page }: SearchView): string | null {
 function papersFound({ total, lexicalTotal, mode }: SearchResponse): string {
   if (mode === 'vector') return `${plural(total, 'paper')} close in meaning`;
   const byMeaning = total - lexicalTotal;
-  const withWords = lexicalTotal === 0 ? 'No paper contains these words'
-    : `${lexicalTotal === 1 ? '1 paper contains' : `${formatCount(lexicalTotal)} papers contain`} these words`;
-  return byMeaning > 0 ? `${withWords} · ${formatCount(byMeaning)} ${lexicalTotal === 0 ? '' : 'more '}close in meaning` : withWords;
+  const withWords =
+    lexicalTotal === 0
+      ? 'No paper contains these words'
+      : `${lexicalTotal === 1 ? '1 paper contains' : `${formatCount(lexicalTotal)} papers contain`} these words`;
+  return byMeaning > 0
+    ? `${withWords} · ${formatCount(byMeaning)} ${lexicalTotal === 0 ? '' : 'more '}close in meaning`
+    : withWords;
 }
 
 function cardContent(paper: Paper, matcher: Matcher): CardContent {
@@ -182,22 +189,34 @@ ${state.limit !== undefined ? html`<input type="hidden" name="limit" value="${st
 <label for="filter-to">to</label>
 <input id="filter-to" type="date" name="to" value="${state.to ?? ''}">
 </div>
-${facets.organization || state.org ? html`<div class="field">
+${
+  facets.organization || state.org
+    ? html`<div class="field">
 <label for="filter-org">Organization</label>
 <input id="filter-org" type="text" name="org" value="${state.org ?? ''}" placeholder="e.g. google" maxlength="100" autocomplete="off" spellcheck="false">
-</div>` : ''}
-${facets.category || state.category ? html`<div class="field">
+</div>`
+    : ''
+}
+${
+  facets.category || state.category
+    ? html`<div class="field">
 <label for="filter-category">arXiv category</label>
 <input id="filter-category" type="text" name="category" value="${state.category ?? ''}" placeholder="e.g. cs.CL" maxlength="40" autocomplete="off" spellcheck="false" pattern="[a-z\\-]+(\\.[A-Za-z\\-]+)?">
-</div>` : ''}
+</div>`
+    : ''
+}
 <div class="field">
 <label for="filter-sort">Sort by</label>
 <select id="filter-sort" name="sort">${(['relevance', 'date', 'upvotes'] as const).map((key) => html`<option value="${key}"${key === sort ? html` selected` : ''}>${SORT_LABELS[key]}</option>`)}</select>
 </div>
-${facets.hasCode || state.hasCode ? html`<div class="field field-check">
+${
+  facets.hasCode || state.hasCode
+    ? html`<div class="field field-check">
 <input id="filter-code" type="checkbox" name="has_code" value="1"${state.hasCode ? html` checked` : ''}>
 <label for="filter-code">Has code</label>
-</div>` : ''}
+</div>`
+    : ''
+}
 <div class="filter-actions">
 <button class="button button-primary" type="submit">Apply</button>
 ${hasFilters(state) || sort !== 'relevance' ? html`<a class="filter-clear" href="${plainSearch(state)}">Clear filters</a>` : ''}
@@ -207,10 +226,13 @@ ${hasFilters(state) || sort !== 'relevance' ? html`<a class="filter-clear" href=
 
 /** An arXiv id searched for that Paperboy does not have: where to read it, and how to bring it here. */
 function missingPaper(id: string): Html {
-  return emptyState(`Paperboy does not have arXiv ${id}`, html`<ul class="empty-tips">
+  return emptyState(
+    `Paperboy does not have arXiv ${id}`,
+    html`<ul class="empty-tips">
 <li>Read it on arXiv: <a href="${arxivAbsUrl(id)}">${arxivAbsUrl(id)}</a>.</li>
 <li><a href="/submit">Submit it</a> to Daily Papers, so that others find it here.</li>
-</ul>`);
+</ul>`,
+  );
 }
 
 /** An empty result that helps: what to change, one-word searches to try, and a way to the feed. */
@@ -218,7 +240,9 @@ function noResults({ state, response }: SearchView): Html {
   if (response.missingArxivId) return missingPaper(response.missingArxivId);
   const words = [...new Set(response.parsed.words.filter((w) => !isStopWord(w) && w.length > 1))].slice(0, 6);
   const filtered = hasFilters(state);
-  return emptyState(`No papers match “${shown(state.q, 60)}”`, html`<ul class="empty-tips">
+  return emptyState(
+    `No papers match “${shown(state.q, 60)}”`,
+    html`<ul class="empty-tips">
 ${response.suggestion ? html`<li class="did-you-mean">Did you mean <a href="${searchUrl({ ...state, q: response.suggestion })}">${response.suggestion}</a>?</li>` : ''}
 ${filtered ? html`<li>Filters narrow the search: <a href="${plainSearch(state)}">search all papers for these words</a>.</li>` : ''}
 <li>Check the spelling of the words.</li>
