@@ -215,6 +215,34 @@ test('GET /api/papers pages through every paper exactly once by cursor', async (
   assert.equal((await get('/api/papers?cursor=garbage')).status, 400);
 });
 
+test('GET /api/papers honours limit (1..100), the next page keeps it; a bad limit is 400 JSON', async () => {
+  const first = await get('/api/papers?limit=3');
+  assert.equal(first.status, 200);
+  const three = (await first.json()) as { id: string }[];
+  assert.equal(three.length, 3);
+  const next = new URL(/<([^>]+)>/.exec(first.headers.get('link') ?? '')![1]!);
+  assert.equal(next.searchParams.get('limit'), '3');
+  const second = (await (await get(next.pathname + next.search)).json()) as { id: string }[];
+  assert.equal(second.length, 3);
+  const six = (await (await get('/api/papers?limit=6')).json()) as { id: string }[];
+  assert.deepEqual(
+    [...three, ...second].map((p) => p.id),
+    six.map((p) => p.id),
+  );
+  // The recorded days hold fewer than 50 papers: one page of the default size, or of 100, holds them all.
+  const total = (await store.stats()).papers;
+  for (const path of ['/api/papers?limit=100', '/api/papers']) {
+    const all = await get(path);
+    assert.equal(((await all.json()) as unknown[]).length, total, path);
+    assert.equal(all.headers.get('link'), null, path);
+  }
+  for (const limit of ['0', '101', 'abc', '-1', '2.5']) {
+    const response = await get(`/api/papers?limit=${limit}`);
+    assert.equal(response.status, 400, limit);
+    assert.match(((await response.json()) as { error: string }).error, /limit/);
+  }
+});
+
 test('GET /papers/:id.md is the paper as Markdown', async () => {
   const want = recorded('2026-08-21')[0]!;
   const response = await get(`/papers/${want.paper.id}.md`);

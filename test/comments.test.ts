@@ -108,6 +108,55 @@ test('comment and reply; a reply to a reply attaches to the top-level comment; n
   assert.equal(unknownPaper.status, 404);
 });
 
+/** The card of PAPER on the daily page of its day. */
+async function card(app: Hono): Promise<string> {
+  const page = await (await app.request('/papers/date/2026-08-21')).text();
+  const cards = page.split('<article class="card">').slice(1);
+  const found = cards.find((c) => c.includes(`href="/papers/${PAPER}"`));
+  assert.ok(found, 'the paper has a card on its day');
+  return found.slice(0, found.indexOf('</article>'));
+}
+
+/** The "Votes and links" box of the paper page. */
+const sidebar = (page: string) => /<div class="paper-stats">([\s\S]*?)<\/div>/.exec(page)?.[1] ?? '';
+const heading = (page: string) => /<h2 id="discussion-heading">([\s\S]*?)<\/h2>/.exec(page)?.[1] ?? '';
+const HF_LINK = `href="https://huggingface.co/papers/${PAPER}"`;
+
+test("imported comment counts stay apart: shown as Hugging Face's, never as the local discussion", async () => {
+  const { store, app, ada } = await setup();
+  const imported = (await store.getPaper(PAPER))!;
+  assert.equal(imported.hfComments, 1, 'the recorded day says 1 comment on Hugging Face');
+  assert.equal(imported.numComments, 0, 'no local discussion yet');
+
+  // No local comment: no local count anywhere, the imported one said as such and linked.
+  let page = await paperPage(app);
+  assert.match(page, /No comments yet\./);
+  assert.equal(heading(page), 'Discussion');
+  assert.doesNotMatch(sidebar(page), /class="stat-line"/);
+  assert.match(
+    sidebar(page),
+    new RegExp(`<a class="stat stat-hf" ${HF_LINK} title="1 comment on Hugging Face">1 comment on Hugging Face</a>`),
+  );
+  let shown = await card(app);
+  assert.doesNotMatch(shown, /title="1 comment"/);
+  assert.match(shown, new RegExp(`<a class="stat stat-hf" ${HF_LINK} title="1 comment on Hugging Face">`));
+  assert.match(shown, /1 on Hugging Face/);
+
+  // One local comment: "1 comment" on the card, the sidebar and the heading alike; Hugging Face's stays apart.
+  await comment(app, ada, 'The first word here.');
+  page = await paperPage(app);
+  assert.match(heading(page), /<span class="discussion-count">1 comment<\/span>/);
+  assert.match(sidebar(page), /<a href="#discussion">1 comment<\/a>/);
+  assert.match(sidebar(page), /1 comment on Hugging Face/);
+  assert.doesNotMatch(page, /2 comments/);
+  shown = await card(app);
+  assert.match(shown, /<span class="stat" title="1 comment">/);
+  assert.match(shown, /1 on Hugging Face/);
+  assert.equal((await store.getPaper(PAPER))!.numComments, 1);
+  // The Hugging Face-compatible API carries both together (docs/community.md).
+  assert.equal(await numComments(app), 2);
+});
+
 test('edit and delete only your own; deleted comments with replies leave a placeholder, without them disappear', async () => {
   const { store, app, ada, bob } = await setup();
   const before = await numComments(app);

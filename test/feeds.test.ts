@@ -264,3 +264,30 @@ test('pages link their feeds with <link rel="alternate">', async () => {
   const head = (await hostile.text()).split('</head>')[0]!;
   assert.doesNotMatch(head, /<script>x/);
 });
+
+test('the trending feed ranks by local discussion: comment counts imported from Hugging Face weigh nothing', async () => {
+  const own = memoryStore();
+  const ownApp = testApp(own);
+  const file = join(tempDir(), 'counts.jsonl');
+  // Same day, same submission: 6 upvotes and no comments against 5 upvotes and 40 comments on Hugging Face.
+  const paper = (id: string, upvotes: number, comments: number) =>
+    JSON.stringify({
+      arxiv_id: id,
+      title: `Paper ${id}`,
+      abstract: 'An abstract.',
+      authors: ['Ada Lovelace'],
+      published: '2026-08-20',
+      upvotes,
+      num_comments: comments,
+      hf_date: '2026-08-21',
+    });
+  writeFileSync(file, `${paper('2608.90001', 5, 40)}\n${paper('2608.90002', 6, 0)}\n`);
+  assert.deepEqual((await importPath(own, file)).failures, []);
+  const response = await ownApp.request('/feeds/trending.json');
+  assert.equal(response.status, 200);
+  const feed = (await response.json()) as { items: { url: string }[] };
+  assert.deepEqual(
+    feed.items.map((i) => i.url),
+    [`${BASE}/papers/2608.90002`, `${BASE}/papers/2608.90001`],
+  );
+});

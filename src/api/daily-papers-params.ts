@@ -15,6 +15,8 @@ const integer = (name: string, min: number, max: number) =>
     .transform(Number)
     .refine((n) => n >= min && n <= max, `${name} must be between ${min} and ${max}`);
 
+const limitParam = integer('limit', 1, MAX_LIMIT).optional();
+
 const params = z.object({
   date: z.string().optional(),
   week: z.string().optional(),
@@ -22,8 +24,18 @@ const params = z.object({
   sort: z.enum(['publishedAt', 'trending'], { message: 'sort must be publishedAt or trending' }).optional(),
   submitter: z.string().min(1).max(100, 'submitter is too long').optional(),
   p: integer('p', 0, 1_000_000).optional(),
-  limit: integer('limit', 1, MAX_LIMIT).optional(),
+  limit: limitParam,
 });
+
+/** `limit` of a list that takes nothing else by number (GET /api/papers): 1..MAX_LIMIT, `fallback` if absent. */
+export function parseLimit(
+  raw: string | undefined,
+  fallback: number,
+): { ok: true; limit: number } | { ok: false; error: string } {
+  const parsed = limitParam.safeParse(raw);
+  if (!parsed.success) return { ok: false, error: parsed.error.issues[0]!.message };
+  return { ok: true, limit: parsed.data ?? fallback };
+}
 
 export type ParsedDailyParams = { ok: true; query: DailyQuery; period: Period | null } | { ok: false; error: string };
 

@@ -125,9 +125,18 @@ export function toHfPaper(paper: Paper, submission?: { at: string; by: Member | 
   };
 }
 
+/**
+ * The API's `numComments`: every comment on the paper, the ones it had on Hugging Face when imported plus this
+ * instance's discussion, so that a client moving from huggingface.co sees no count drop (docs/community.md).
+ * Pages, trending and feeds use the local count alone.
+ */
+export function hfNumComments(paper: Paper): number {
+  return paper.hfComments + paper.numComments;
+}
+
 /** GET /api/papers/{id}: the flat paper object, with its comment count. */
 export function toHfFlatPaper(paper: Paper): HfFlatPaper {
-  return { ...toHfPaper(paper), numComments: paper.numComments };
+  return { ...toHfPaper(paper), numComments: hfNumComments(paper) };
 }
 
 export function toHfDailyItem(entry: DailyEntry): HfDailyItem {
@@ -139,7 +148,7 @@ export function toHfDailyItem(entry: DailyEntry): HfDailyItem {
     summary: paper.summary,
     // Papers that did not come with a thumbnail get an empty string: the field is a string for clients.
     thumbnail: entry.thumbnail ?? '',
-    numComments: paper.numComments,
+    numComments: hfNumComments(paper),
     submittedBy: entry.submittedBy ? toHfUser(entry.submittedBy) : null,
     ...(paper.organization !== null && { organization: toHfOrganization(paper.organization) }),
     isAuthorParticipating: entry.isAuthorParticipating,

@@ -55,7 +55,16 @@ const schemas = {
   FlatPaper: {
     allOf: [
       { $ref: '#/components/schemas/Paper' },
-      { type: 'object', required: ['numComments'], properties: { numComments: { type: 'integer' } } },
+      {
+        type: 'object',
+        required: ['numComments'],
+        properties: {
+          numComments: {
+            type: 'integer',
+            description: 'Comments on Hugging Face when imported plus comments on this instance',
+          },
+        },
+      },
     ],
   },
   DailyItem: {
@@ -76,7 +85,10 @@ const schemas = {
       title: { type: 'string' },
       summary: { type: 'string' },
       thumbnail: { type: 'string' },
-      numComments: { type: 'integer' },
+      numComments: {
+        type: 'integer',
+        description: 'Comments on Hugging Face when imported plus comments on this instance',
+      },
       submittedBy: { oneOf: [{ $ref: '#/components/schemas/User' }, { type: 'null' }] },
       organization: { $ref: '#/components/schemas/Organization' },
       isAuthorParticipating: { type: 'boolean' },
@@ -141,7 +153,15 @@ export function openApiDocument(publicUrl: string) {
       '/api/papers': {
         get: {
           summary: 'All papers, newest first, by cursor',
-          parameters: [query('cursor', 'From the Link rel="next" header of the previous page', { type: 'string' })],
+          parameters: [
+            query('cursor', 'From the Link rel="next" header of the previous page', { type: 'string' }),
+            query('limit', 'Papers per page (kept in the Link header)', {
+              type: 'integer',
+              minimum: 1,
+              maximum: 100,
+              default: 50,
+            }),
+          ],
           responses: {
             200: {
               description: 'Papers',
@@ -149,7 +169,7 @@ export function openApiDocument(publicUrl: string) {
                 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/FlatPaper' } } },
               },
             },
-            400: errorResponse('Invalid cursor'),
+            400: errorResponse('Invalid cursor or limit'),
           },
         },
       },

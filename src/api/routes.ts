@@ -5,7 +5,7 @@ import { registerSearchApi } from './search-routes.ts';
 import type { AppContext } from '../http/app-context.ts';
 import { normalizeArxivId } from '../domain/arxiv-id.ts';
 import { decodeCursor } from '../store/cursor.ts';
-import { parseDailyPapersParams } from './daily-papers-params.ts';
+import { parseDailyPapersParams, parseLimit } from './daily-papers-params.ts';
 import { toHfDailyItem, toHfFlatPaper } from './hf-shapes.ts';
 import { paperMarkdown } from './paper-markdown.ts';
 import { openApiDocument } from './openapi.ts';
@@ -31,8 +31,11 @@ export function registerApi(app: Hono, ctx: AppContext): void {
   app.get('/api/papers', async (c) => {
     const cursor = c.req.query('cursor') ?? null;
     if (cursor !== null && decodeCursor(cursor) === null) return apiError(c, 400, 'invalid cursor');
-    const page = await store.listPapers(cursor, PAPERS_PAGE_SIZE);
+    const limit = parseLimit(c.req.query('limit'), PAPERS_PAGE_SIZE);
+    if (!limit.ok) return apiError(c, 400, limit.error);
+    const page = await store.listPapers(cursor, limit.limit);
     if (page.nextCursor) {
+      // The request's own query string, so the next page keeps its limit.
       const next = new URL(c.req.url);
       next.searchParams.set('cursor', page.nextCursor);
       c.header('Link', `<${config.publicUrl}${next.pathname}${next.search}>; rel="next"`);

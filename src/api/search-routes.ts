@@ -3,7 +3,7 @@ import type { Hono } from 'hono';
 import type { AppContext } from '../http/app-context.ts';
 import { parseSearchParams } from '../search/search-params.ts';
 import type { SearchResult } from '../search/search-service.ts';
-import { toHfPaper, toHfOrganization } from './hf-shapes.ts';
+import { hfNumComments, toHfPaper, toHfOrganization } from './hf-shapes.ts';
 import { apiError } from './api-error.ts';
 
 function hfSearchItem(result: SearchResult) {
@@ -13,7 +13,7 @@ function hfSearchItem(result: SearchResult) {
     title: paper.title,
     summary: paper.summary,
     publishedAt: paper.publishedAt,
-    numComments: paper.numComments,
+    numComments: hfNumComments(paper),
     isAuthorParticipating: false,
     ...(paper.organization !== null && { organization: toHfOrganization(paper.organization) }),
     ...(paper.aiSummary !== null && { ai_summary: paper.aiSummary }),

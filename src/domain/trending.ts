@@ -3,6 +3,7 @@
  *
  *   score = (upvotes + 2 × comments + 1) / (hours since submission + 2) ^ 1.5
  *
+ * Comments are the local discussion only: counts imported from Hugging Face were never this community's.
  * Votes and discussion lift a paper; age pulls it down, a little faster than linearly, so that a fresh
  * paper with a few votes overtakes an old one with slightly more (the Hacker News gravity idea with a
  * gentler exponent, since papers are read over days, not hours).

@@ -41,7 +41,10 @@ export interface Paper {
   aiKeywords: string[];
   withdrawn: boolean;
   upvotes: number;
+  /** Local discussion: this instance's comments on the paper, neither deleted nor hidden. */
   numComments: number;
+  /** Comments the paper had on Hugging Face when imported (not this instance's discussion); 0 if none. */
+  hfComments: number;
   discussionId: string | null;
   /** The first day the paper was on the daily feed, as an ISO instant; null if never. */
   submittedOnDailyAt: string | null;
@@ -79,6 +82,7 @@ export interface PaperInput {
   withdrawn?: boolean | undefined;
   /** Upvotes counted at the source; the store keeps the highest seen and adds local votes. */
   upvotes?: number | undefined;
+  /** Comments counted at the source (Hugging Face); kept apart from local discussion. */
   numComments?: number | undefined;
   discussionId?: string | null | undefined;
 }

@@ -8,6 +8,11 @@ export function paperUrl(id: string): string {
   return `/papers/${id.split('/').map(encodeURIComponent).join('/')}`;
 }
 
+/** The paper's page on Hugging Face, where its imported comment count was counted. */
+export function huggingFacePaperUrl(id: string): string {
+  return `https://huggingface.co/papers/${id.split('/').map(encodeURIComponent).join('/')}`;
+}
+
 export function organizationUrl(name: string): string {
   return `/orgs/${encodeURIComponent(name)}`;
 }

@@ -22,7 +22,7 @@ export type Row = Record<string, unknown>;
 export const PAPER_COLUMNS = `
   p.id, p.title, p.summary, p.published_at, p.authors, p.categories, p.organization_name,
   p.github_repo, p.github_stars, p.project_page, p.ai_summary, p.ai_keywords, p.withdrawn,
-  p.discussion_id, p.upvotes_source, p.upvotes, p.num_comments_source, p.num_comments,
+  p.discussion_id, p.upvotes_source, p.upvotes, p.num_comments_source, p.local_comments,
   o.fullname AS org_fullname, o.avatar AS org_avatar, o.external_id AS org_external_id`;
 export const ORG_JOIN = 'LEFT JOIN organizations o ON o.name = p.organization_name';
 /** A member `m` as the columns rowToMember reads. */
@@ -75,7 +75,8 @@ export function rowToPaper(row: Row, submission: { at: string; by: Member | null
             externalId: nullableString(row.org_external_id),
           },
     upvotes: Number(row.upvotes),
-    numComments: Number(row.num_comments),
+    numComments: Number(row.local_comments),
+    hfComments: Number(row.num_comments_source),
     submittedOnDailyAt: submission?.at ?? null,
     submittedOnDailyBy: submission?.by ?? null,
   };

@@ -166,7 +166,13 @@ test('a card shows the organization with its avatar, or the number of authors, d
   assert.match(body, /<span class="card-authors">2 authors<\/span>/);
   assert.match(body, /<time datetime="2026-07-23">Jul 23, 2026<\/time>/);
   assert.match(body, /<span class="vote-count">50<\/span>/);
-  assert.match(body, /title="7 comments"/);
+  // Imported comments are Hugging Face's, said so and linked there; no local discussion, so no local count.
+  assert.match(
+    body,
+    /<a class="stat stat-hf" href="https:\/\/huggingface\.co\/papers\/2607\.00003" title="7 comments on Hugging Face">/,
+  );
+  assert.match(body, /7 on Hugging Face/);
+  assert.doesNotMatch(body, /<span class="stat" title="\d+ comments?"/);
   assert.match(body, /title="1,234 GitHub stars"/);
   assert.match(body, /<p class="badge badge-warning card-badge">Withdrawn<\/p>/);
   // The long abstract is cut on a word boundary; the full text is on the paper page.

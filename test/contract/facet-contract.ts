@@ -12,6 +12,7 @@ import { DEFAULT_SEARCH_CONFIG } from '../../src/search/search-service.ts';
 import { lexicalSearch } from '../../src/search/lexical/lexical-search.ts';
 import type { ContractBackend } from './backends.ts';
 import { entry, importFixtures, madeUp } from './fixtures.ts';
+import { trendingScore } from '../../src/domain/trending.ts';
 
 /** An hour ahead of the clock, on a whole minute: stores purge sign-in tokens that expired by the real clock. */
 const NOW = new Date(Math.floor(Date.now() / 60_000) * 60_000 + 3_600_000);
@@ -253,6 +254,43 @@ export function communityContract(backend: () => ContractBackend): void {
         (await store.community.commentsBy(ada.id, 10)).map((c) => c.id),
         [kept.id],
       );
+    });
+    test('imported comment counts stay apart from local discussion; trending weighs the local count only', async (t) => {
+      const store = await backend().open(t);
+      const day = '2021-05-03';
+      // Same submission instant: only the counts decide. Judged at the end of the day, both are 16 hours old.
+      const batch = (hfComments: number) => ({
+        papers: [madeUp(20, { upvotes: 5, numComments: hfComments }), madeUp(21, { upvotes: 6, numComments: 0 })],
+        entries: [entry(day, '2101.00020', 0), entry(day, '2101.00021', 1)],
+        replaceDays: [],
+      });
+      await store.importBatch(batch(8));
+      const ranked = async () =>
+        (await store.listDaily({ firstDay: day, lastDay: day, sort: 'trending', offset: 0, limit: 10 })).map((e) => [
+          e.paper.id,
+          e.paper.numComments,
+          e.paper.hfComments,
+          trendingScore(e.paper.upvotes, e.paper.numComments, 16).toFixed(6),
+        ]);
+      // (6 + 1) / 18^1.5 = 0.091662 beats (5 + 2×0 + 1) / 18^1.5 = 0.078567: the 8 imported comments weigh nothing.
+      assert.deepEqual(await ranked(), [
+        ['2101.00021', 0, 0, '0.091662'],
+        ['2101.00020', 0, 8, '0.078567'],
+      ]);
+      const ada = await member(store, 'ada');
+      const first = await store.community.addComment('2101.00020', ada.id, null, 'Local', NOW);
+      // (5 + 2×1 + 1) / 18^1.5 = 0.104757: one local comment lifts it above the other.
+      assert.deepEqual(await ranked(), [
+        ['2101.00020', 1, 8, '0.104757'],
+        ['2101.00021', 0, 0, '0.091662'],
+      ]);
+      // A new import updates the imported count and leaves the local one alone.
+      await store.importBatch(batch(9));
+      const paper = (await store.getPaper('2101.00020'))!;
+      assert.deepEqual([paper.numComments, paper.hfComments], [1, 9]);
+      assert.equal(await store.community.deleteComment(first.id, ada.id, later(1)), true);
+      const after = (await store.getPaper('2101.00020'))!;
+      assert.deepEqual([after.numComments, after.hfComments], [0, 9]);
     });
   });
 

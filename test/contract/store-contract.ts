@@ -124,7 +124,8 @@ export function storeContract(backend: () => ContractBackend): void {
       assert.equal(paper.githubRepo, 'https://github.com/acme/one');
       assert.equal(paper.githubStars, 10);
       assert.equal(paper.upvotes, 10);
-      assert.equal(paper.numComments, 7);
+      assert.equal(paper.hfComments, 7, 'the imported count, kept apart');
+      assert.equal(paper.numComments, 0, 'no local discussion');
       assert.deepEqual(paper.categories, ['cs.CL']);
       assert.deepEqual(paper.aiKeywords, ['parsing']);
       assert.deepEqual(paper.organization, org);
@@ -242,7 +243,8 @@ export function storeContract(backend: () => ContractBackend): void {
         assert.equal(paper.publishedAt, input.publishedAt);
         assert.deepEqual(paper.authors, input.authors);
         assert.equal(paper.upvotes, input.upvotes ?? 0);
-        assert.equal(paper.numComments, input.numComments ?? 0);
+        assert.equal(paper.hfComments, input.numComments ?? 0);
+        assert.equal(paper.numComments, 0, 'imported counts are not local discussion');
         assert.equal(paper.organization?.name, input.organization?.name);
         assert.equal(paper.githubRepo, input.githubRepo ?? null);
         const first = fixtureEntries()

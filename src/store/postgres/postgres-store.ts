@@ -61,7 +61,7 @@ const FIRST_ENTRY_JOIN = `
 const PAPER_JOINS = `${ORG_JOIN} ${FIRST_ENTRY_JOIN}`;
 
 /** Trending (domain/trending.ts) in SQL, for entry `e` of paper `p`, judged at the instant in `now`. */
-const trendingSql = (now: string) => `(p.upvotes + ${TRENDING_COMMENT_WEIGHT} * p.num_comments + 1)::float8
+const trendingSql = (now: string) => `(p.upvotes + ${TRENDING_COMMENT_WEIGHT} * p.local_comments + 1)::float8
   / power(greatest(0, extract(epoch FROM (${now}::timestamptz - e.submitted_at::timestamptz))::float8 / 3600)
     + ${TRENDING_AGE_OFFSET_HOURS}, ${TRENDING_GRAVITY})`;
 

@@ -423,7 +423,7 @@ export class SqliteStore implements Store {
       upvotes: 'p.upvotes DESC, e.day DESC, e.position ASC',
       latest: 'e.day DESC, p.upvotes DESC, e.position ASC',
       publishedAt: 'p.published_at DESC, e.position ASC',
-      trending: 'trending_score(p.upvotes, p.num_comments, e.submitted_at, ?) DESC, e.position ASC',
+      trending: 'trending_score(p.upvotes, p.local_comments, e.submitted_at, ?) DESC, e.position ASC',
     }[query.sort];
     if (query.sort === 'trending') params.push(trendingReference(query.lastDay));
     const rows = this.#sql(`

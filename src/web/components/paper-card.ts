@@ -3,7 +3,7 @@ import { html } from 'hono/html';
 import type { Paper } from '../../domain/types.ts';
 import { excerpt, formatCount, formatDay, plural } from '../../domain/format.ts';
 import type { Html } from '../html.ts';
-import { organizationUrl, paperUrl } from '../../domain/urls.ts';
+import { huggingFacePaperUrl, organizationUrl, paperUrl } from '../../domain/urls.ts';
 import { avatar } from './avatar.ts';
 import { voteButton } from './vote-button.ts';
 import { saveControl } from './save-control.ts';
@@ -47,9 +47,9 @@ ${
       : ''
 }
 <time datetime="${paper.publishedAt.slice(0, 10)}">${formatDay(paper.publishedAt)}</time>
-<span class="card-stats">${stat('comment', paper.numComments, 'comment')}${
+<span class="card-stats">${paper.numComments > 0 ? stat('comment', paper.numComments, 'comment') : ''}${
     paper.githubStars !== null ? stat('star', paper.githubStars, 'GitHub star') : ''
-  }</span>
+  }${hfCommentsLink(paper, 'short')}</span>
 </div>
 ${saveControl(paper, options.viewer)}
 </article>`;
@@ -58,6 +58,20 @@ ${saveControl(paper, options.viewer)}
 /** A count with an icon; the noun is there for screen readers and as a tooltip. */
 export function stat(icon: 'comment' | 'star', n: number, noun: string): Html {
   return html`<span class="stat" title="${plural(n, noun)}"><span class="icon icon-${icon}" aria-hidden="true"></span>${formatCount(n)}<span class="sr-only"> ${n === 1 ? noun : `${noun}s`}</span></span>
+`;
+}
+
+/**
+ * The comments a paper had on Hugging Face when imported, said as such and linked there: they are not this
+ * instance's discussion, so they are never added to the local count. Nothing when there were none.
+ */
+export function hfCommentsLink(paper: Paper, form: 'short' | 'long'): Html | '' {
+  if (paper.hfComments <= 0) return '';
+  const words = `${plural(paper.hfComments, 'comment')} on Hugging Face`;
+  const text = form === 'long' ? words : `${formatCount(paper.hfComments)} on Hugging Face`;
+  return html`<a class="stat stat-hf" href="${huggingFacePaperUrl(paper.id)}" title="${words}">${
+    form === 'short' ? html`<span class="icon icon-comment" aria-hidden="true"></span>` : ''
+  }${text}${form === 'short' ? html`<span class="sr-only"> (${paper.hfComments === 1 ? 'comment' : 'comments'})</span>` : ''}</a>
 `;
 }
 

@@ -5,7 +5,7 @@ import { excerpt, formatCount, formatDay, plural, safeUrl, shortRepoName } from 
 import type { Html } from '../html.ts';
 import type { PageOptions } from '../layout.ts';
 import { avatar } from '../components/avatar.ts';
-import { cardGrid } from '../components/paper-card.ts';
+import { cardGrid, hfCommentsLink } from '../components/paper-card.ts';
 import { voteButton } from '../components/vote-button.ts';
 import { saveControl } from '../components/save-control.ts';
 import type { Viewer } from '../../http/viewer.ts';
@@ -133,7 +133,11 @@ function sideLinks(paper: Paper, viewer: Viewer | undefined): Html {
 <h2 id="stats-heading" class="sr-only">Votes and links</h2>
 <div class="paper-stats">
 ${voteButton(paper, viewer, 'large')}
-<p class="stat-line"><span class="icon icon-comment" aria-hidden="true"></span>${plural(paper.numComments, 'comment')}</p>
+${
+  paper.numComments > 0
+    ? html`<p class="stat-line"><span class="icon icon-comment" aria-hidden="true"></span><a href="#discussion">${plural(paper.numComments, 'comment')}</a></p>`
+    : ''
+}${paper.hfComments > 0 ? html`<p class="stat-line stat-line-hf"><span class="icon icon-comment" aria-hidden="true"></span>${hfCommentsLink(paper, 'long')}</p>` : ''}
 </div>
 ${saveControl(paper, viewer, 'page')}
 <ul class="link-list">
