@@ -296,7 +296,12 @@ test('the paper page shows everything known about the paper', async () => {
   assert.match(body, /Gamma does things, summarized by a model./);
   assert.match(body, /<li class="chip">scaling laws<\/li>/);
   assert.match(body, /<span class="vote-count">20<\/span>/);
-  assert.match(body, /7 comments/);
+  // The 7 imported comments are Hugging Face's: said so and linked; no local discussion line.
+  assert.match(
+    body,
+    /href="https:\/\/huggingface\.co\/papers\/2607\.00003" title="7 comments on Hugging Face">7 comments on Hugging Face<\/a>/,
+  );
+  assert.doesNotMatch(body, /<a href="#discussion">/);
   assert.match(body, /<a href="\/papers\/date\/2026-07-21"><time datetime="2026-07-21">Jul 21, 2026<\/time><\/a>/);
   assert.match(body, /<a href="\/papers\/date\/2026-07-24"><time datetime="2026-07-24">Jul 24, 2026<\/time><\/a>/);
   assert.match(body, /<span class="badge badge-warning">Withdrawn<\/span>/);
