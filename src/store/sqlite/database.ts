@@ -5,6 +5,9 @@ import { dirname } from 'node:path';
 import { getLoadablePath } from 'sqlite-vec';
 import { migrations } from './migrations.ts';
 
+/** How long a statement waits for another connection's lock before it gives up. */
+const BUSY_TIMEOUT_MS = 5000;
+
 export class SqliteDatabase {
   readonly raw: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
@@ -13,14 +16,15 @@ export class SqliteDatabase {
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.raw = new DatabaseSync(path, { allowExtension: true });
+    // The busy timeout is set at once: switching to WAL (the first statement) already waits for a lock that another
+    // process may hold for a moment, and without it that start would fail with "database is locked".
+    this.raw = new DatabaseSync(path, { allowExtension: true, timeout: BUSY_TIMEOUT_MS });
     this.raw.loadExtension(getLoadablePath());
     this.raw.enableLoadExtension(false);
     this.raw.exec(`
       PRAGMA journal_mode = WAL;
       PRAGMA synchronous = NORMAL;
       PRAGMA foreign_keys = ON;
-      PRAGMA busy_timeout = 5000;
       PRAGMA cache_size = -262144;`);
   }
 
