@@ -4,6 +4,7 @@
  * in the log for every such request. Hono keeps the parsed body, so handlers reading it again cost nothing.
  */
 import type { MiddlewareHandler } from 'hono';
+import { wantsJson } from '../http/json-errors.ts';
 import { renderErrorPage } from './pages/error-page.ts';
 
 const FORM_TYPES = ['multipart/form-data', 'application/x-www-form-urlencoded'];
@@ -15,8 +16,9 @@ export const readFormBody: MiddlewareHandler = async (c, next) => {
       await c.req.parseBody();
     } catch {
       const message = 'The form could not be read: its body is malformed.';
-      const wantsJson = c.req.path.startsWith('/api/') || (c.req.header('accept') ?? '').includes('application/json');
-      return wantsJson ? c.json({ error: message }, 400) : c.html(renderErrorPage(400, 'Malformed form', message), 400);
+      return wantsJson(c)
+        ? c.json({ error: message }, 400)
+        : c.html(renderErrorPage(400, 'Malformed form', message), 400);
     }
   }
   await next();

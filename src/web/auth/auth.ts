@@ -15,6 +15,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Account } from '../../store/community-store.ts';
 import type { AppContext } from '../../http/app-context.ts';
 import type { AuthState } from '../../http/viewer.ts';
+import { wantsJson } from '../../http/json-errors.ts';
 import { hashToken, randomToken, sameSecret, sign } from '../../community/secrets.ts';
 
 export const SESSION_COOKIE = 'pb_session';
@@ -87,8 +88,7 @@ async function formField(c: Context, name: string): Promise<string | undefined> 
 }
 
 function refuse(c: Context, message: string) {
-  const wantsJson = c.req.path.startsWith('/api/') || (c.req.header('accept') ?? '').includes('application/json');
-  if (wantsJson) return c.json({ error: message }, 403);
+  if (wantsJson(c)) return c.json({ error: message }, 403);
   return c.text(message, 403);
 }
 
