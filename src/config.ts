@@ -85,6 +85,8 @@ const schema = z.object({
   PAPERBOY_SUBMIT_WINDOW_DAYS: z.coerce.number().int().min(0).default(14),
   /** How long a sign-in lasts. */
   PAPERBOY_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** `paperboy mcp` acts as the member of this personal access token; unset, it is anonymous (read tools only). */
+  PAPERBOY_TOKEN: z.string().optional(),
   /** /metrics answers only requests with `Authorization: Bearer METRICS_TOKEN`; unset, it is a 404. */
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must have at least 16 characters').optional(),
 
@@ -213,6 +215,8 @@ export interface Config {
   semanticSearch: boolean;
   /** /metrics answers only requests bearing this token (Authorization: Bearer …); without one it is a 404. */
   metricsToken: string | null;
+  /** The member's personal access token `paperboy mcp` acts with (PAPERBOY_TOKEN); null: anonymous. */
+  mcpToken: string | null;
   /** EMBEDDER as given ("learned" or "onnx:PATH"); src/search/onnx/configured-embedder.ts resolves it. */
   embedder: string | null;
   modelHub: ModelHubConfig;
@@ -354,6 +358,7 @@ function fromSettings(e: Settings): Config {
     modelDir: e.MODEL_DIR ? resolve(e.MODEL_DIR) : besideDatabase(e.DATABASE_URL, 'models'),
     semanticSearch: e.SEMANTIC_SEARCH === '1',
     metricsToken: e.METRICS_TOKEN ?? null,
+    mcpToken: e.PAPERBOY_TOKEN ?? null,
     embedder: e.EMBEDDER ?? null,
     modelHub: { endpoint: e.HF_ENDPOINT, token: e.HF_TOKEN ?? null },
     mail: {

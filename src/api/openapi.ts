@@ -1,4 +1,5 @@
 /** The OpenAPI 3.1 description of the JSON API, served at /api/openapi.json. */
+import { tokenSecurityScheme, writeApiPaths } from './write-schemas.ts';
 
 const isoDateTime = { type: 'string', format: 'date-time', pattern: 'Z$', description: 'UTC, always ending in Z' };
 
@@ -196,7 +197,8 @@ export function openApiDocument(publicUrl: string) {
           },
         },
       },
+      ...writeApiPaths,
     },
-    components: { schemas },
+    components: { schemas, securitySchemes: tokenSecurityScheme },
   };
 }

@@ -7,7 +7,7 @@ import { normalizeArxivId } from '../domain/arxiv-id.ts';
 import { decodeCursor } from '../store/cursor.ts';
 import { parseDailyPapersParams, parseLimit } from './daily-papers-params.ts';
 import { toHfDailyItem, toHfFlatPaper } from './hf-shapes.ts';
-import { paperMarkdown } from './paper-markdown.ts';
+import { paperMarkdown } from '../domain/paper-markdown.ts';
 import { openApiDocument } from './openapi.ts';
 
 export const PAPERS_PAGE_SIZE = 50;

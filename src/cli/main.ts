@@ -121,6 +121,17 @@ program
     else for (const [key, value] of Object.entries(stats)) process.stdout.write(`${key}: ${value ?? '-'}\n`);
   });
 
+program
+  .command('mcp')
+  .description(
+    'serve the MCP tools on stdin/stdout for an AI assistant: anonymous, or as the member of PAPERBOY_TOKEN (docs/agents.md)',
+  )
+  .addOption(databaseOption())
+  .action(async (options) => {
+    const { runMcp } = await import('./mcp-command.ts');
+    await runMcp(configFrom(options));
+  });
+
 registerModelCommands(program, configFrom);
 registerAdminCommands(program, configFrom);
 registerDigestCommands(program, configFrom);

@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import { getContext } from 'hono/context-storage';
 import type { Collection, FollowKind } from '../store/collection-store.ts';
 import type { Account } from '../store/community-store.ts';
+import type { TokenScope } from '../store/token-store.ts';
 import type { Store } from '../store/store.ts';
 
 /** Who is asking, as the auth middleware (web/auth/auth.ts) read it from the session cookie. */
@@ -20,6 +21,8 @@ export interface AuthState {
   address: string;
   /** The member's private feed key, on a members-only instance (web/auth/read-access.ts); feed links carry it. */
   feedKey?: string | undefined;
+  /** Set when the member was found by a personal access token (Authorization: Bearer) rather than a session. */
+  token?: { id: number; name: string; scope: TokenScope } | undefined;
 }
 
 declare module 'hono' {

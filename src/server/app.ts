@@ -9,6 +9,10 @@ import { healthCheck } from './health.ts';
 import { jsonErrors, wantsJson } from '../http/json-errors.ts';
 import { SearchService } from '../search/search-service.ts';
 import { registerApi } from '../api/routes.ts';
+import { registerWriteApi } from '../api/write-routes.ts';
+import { registerMcpRoutes } from '../api/mcp-routes.ts';
+import { SubmissionService } from '../community/submissions.ts';
+import { arxivLookup } from '../community/arxiv-lookup.ts';
 import { registerPages, renderErrorPage } from '../web/routes.ts';
 import { authMiddleware } from '../web/auth/auth.ts';
 import { readAccess } from '../web/auth/read-access.ts';
@@ -76,7 +80,8 @@ export function createApp(deps: AppDependencies): Hono {
   // feed page asks for dozens); on a members-only one, after the access check, like everything else.
   const publicImages = ctx.config.access.read === 'public';
   if (publicImages) registerImageRoutes(app, ctx);
-  // Who is asking, and CSRF checks on every state-changing request (web/auth/auth.ts).
+  // Who is asking (a session, or a personal access token on /api/ and /mcp), and CSRF checks on every
+  // state-changing request of a session (web/auth/auth.ts).
   app.use(authMiddleware(ctx));
   // Who may read: everyone, or members only (PAPERBOY_READ); the one access check of every route.
   app.use(readAccess(ctx));
@@ -106,11 +111,20 @@ export function createApp(deps: AppDependencies): Hono {
     return c.body(await metrics.registry.metrics());
   });
 
-  registerApi(app, ctx);
   const limiter = new RateLimiter(ctx.store.community, ctx.config.community.rateLimitFactor);
+  // One per process: its arXiv client keeps to arXiv's pace for the pages and the API together.
+  const submissions = new SubmissionService({
+    store: ctx.store,
+    lookup: arxivLookup(ctx.config.ingest, ctx.logger),
+    windowDays: ctx.config.community.submitWindowDays,
+    limiter,
+  });
+  registerApi(app, ctx);
+  registerWriteApi(app, ctx, limiter, submissions);
+  registerMcpRoutes(app, { ...ctx, limiter, publicUrl: ctx.config.publicUrl });
   registerAuthRoutes(app, ctx, limiter);
   // Before the pages: /papers/trending would otherwise be taken for a paper id.
-  registerCommunityRoutes(app, ctx, limiter);
+  registerCommunityRoutes(app, ctx, limiter, submissions);
   registerCommentRoutes(app, ctx, limiter);
   registerPages(app, ctx);
   registerFeeds(app, ctx);

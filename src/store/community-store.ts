@@ -153,6 +153,10 @@ export interface CommunityStore {
   /** Adds the vote if absent, removes it if present; updates the paper's counts in the same transaction.
    *  Null when there is no such (visible) paper. */
   toggleVote(accountId: number, paperId: string, now: Date): Promise<VoteResult | null>;
+  /** Makes the member's vote on the paper `voted` (nothing changes when it is so already), counts in the same
+   *  transaction: two requests asking for the same state at once leave one vote. Null when there is no such
+   *  (visible) paper. */
+  setVote(accountId: number, paperId: string, voted: boolean, now: Date): Promise<VoteResult | null>;
   /** Which of these papers the member has upvoted. */
   votedPapers(accountId: number, paperIds: readonly string[]): Promise<Set<string>>;
   /** Papers the member upvoted, newest vote first, whether public or not (callers showing them to others check

@@ -6,6 +6,7 @@ import type { DailyEntry, DailyEntryInput, Organization, Paper, PaperInput } fro
 import type { CollectionStore } from './collection-store.ts';
 import type { CommunityStore } from './community-store.ts';
 import type { AccessStore } from './access-store.ts';
+import type { TokenStore } from './token-store.ts';
 import type { IndexSource } from './index-source.ts';
 import type { SearchFilters, ScoredPaper } from './search-types.ts';
 import type { SubscriptionStore } from './subscription-store.ts';
@@ -161,6 +162,8 @@ export interface Store extends CoreStore {
   readonly community: CommunityStore;
   /** Invitations and feed keys (who may join, who may read). */
   readonly access: AccessStore;
+  /** Members' personal access tokens (scripts and assistants acting as them). */
+  readonly tokens: TokenStore;
   readonly subscriptions: SubscriptionStore;
   readonly collections: CollectionStore;
   readonly images: ImageStore;

@@ -9,20 +9,19 @@ import { normalizeArxivId } from '../domain/arxiv-id.ts';
 import type { Account, CommentRecord } from '../store/community-store.ts';
 import type { RateLimiter } from '../community/rate-limits.ts';
 import { checkCommentBody } from '../community/markdown.ts';
+import { postComment, waitText } from '../community/member-actions.ts';
 import { outranks } from '../community/roles.ts';
 import { layout, type PageOptions } from './layout.ts';
 import { renderErrorPage } from './pages/error-page.ts';
 import { paperUrl, signInUrl } from '../domain/urls.ts';
 import { isModerator, viewerFor } from '../http/viewer.ts';
-import { commentAnchor, commentState, commentUrl } from './components/comment.ts';
+import { commentAnchor, commentUrl } from './components/comment.ts';
 import { commentRefusedPage, editCommentPage } from './components/comment-pages.ts';
 
 /** An arXiv id, new style or old style with its one slash. */
 const PAPER_ID_PARAM = ':id{[^/]+(?:/[^/]+)?}';
 const COMMENT_ID_PARAM = ':id{[0-9]{1,15}}';
 const MAX_REASON = 500;
-/** Hops from a reply up to its top-level comment (one, unless older data nests deeper). */
-const MAX_HOPS = 10;
 
 type Status = 400 | 403 | 404 | 409 | 422 | 429;
 
@@ -33,58 +32,29 @@ export function registerCommentRoutes(app: Hono, ctx: AppContext, limiter: RateL
   const at = (comment: Pick<CommentRecord, 'id' | 'paperId'>) =>
     `${paperUrl(comment.paperId)}#${commentAnchor(comment.id)}`;
 
-  /** The top-level comment of a thread: replies to replies attach there. */
-  const rootOf = async (comment: CommentRecord): Promise<CommentRecord | null> => {
-    let current: CommentRecord | null = comment;
-    for (let hops = 0; current && current.parentId !== null; hops++) {
-      if (hops >= MAX_HOPS) return null;
-      current = await community.getComment(current.parentId);
-    }
-    return current;
-  };
-
   app.post(`/papers/${PAPER_ID_PARAM}/comments`, async (c) => {
     const account = c.get('auth').account;
     const text = c.req.param('id');
-    const id = normalizeArxivId(text);
-    if (!account) return c.redirect(signInUrl(paperUrl(id ?? text)), 303);
-    const paper = id ? await store.getPaper(id) : null;
-    if (!id || !paper) return problem(c, 404, 'Paper not found', 'There is no such paper to comment on.');
+    if (!account) return c.redirect(signInUrl(paperUrl(normalizeArxivId(text) ?? text)), 303);
     const form = await c.req.parseBody();
     const typed = typeof form.body === 'string' ? form.body : '';
-    const parentText = typeof form.parent === 'string' ? form.parent.trim() : '';
-    let parentId: number | null = null;
-    if (parentText !== '') {
-      if (!/^[0-9]{1,15}$/.test(parentText))
-        return problem(c, 400, 'Bad reply', 'The comment you replied to is not a comment number.');
-      const parent = await community.getComment(Number(parentText));
-      if (!parent || parent.paperId !== id)
-        return problem(c, 404, 'Comment not found', 'The comment you replied to does not exist on this paper.');
-      const root = await rootOf(parent);
-      if (!root || commentState(root) !== 'visible') {
-        return problem(
-          c,
-          409,
-          'Replies are closed',
-          'The comment you replied to was deleted or hidden, so its thread takes no more replies.',
-        );
-      }
-      parentId = root.id;
-    }
-    const refused = async (status: Status, error: string) =>
-      page(c, commentRefusedPage(await viewerFor(c, store, []), paper, { value: typed, parentId, error }), status);
-    const checked = checkCommentBody(typed);
-    if (!checked.ok) return refused(422, checked.message);
-    const limit = await limiter.hit('comment', String(account.id), c.get('auth').address);
-    if (!limit.allowed) {
-      c.header('Retry-After', String(limit.retryAfter));
-      return refused(
-        429,
-        `You are commenting very fast. Please wait ${waitText(limit.retryAfter)} and post again; your text is kept below.`,
-      );
-    }
-    const comment = await community.addComment(id, account.id, parentId, checked.body, new Date());
-    return c.redirect(at(comment), 303);
+    const parent = typeof form.parent === 'string' ? form.parent : null;
+    const posted = await postComment(store, limiter, account, text, { body: typed, parent }, c.get('auth').address);
+    if (posted.ok) return c.redirect(at(posted.comment), 303);
+    // About the text: the form again, with the text kept; anything else: a page saying why.
+    if (posted.status !== 422 && posted.status !== 429) return problem(c, posted.status, posted.title, posted.error);
+    if (posted.retryAfter !== undefined) c.header('Retry-After', String(posted.retryAfter));
+    const paper = (await store.getPaper(normalizeArxivId(text) ?? ''))!;
+    const parentId = parent === null || parent.trim() === '' ? null : Number(parent);
+    const error =
+      posted.status === 429
+        ? `You are commenting very fast. Please wait ${waitText(posted.retryAfter ?? 60)} and post again; your text is kept below.`
+        : posted.error;
+    return page(
+      c,
+      commentRefusedPage(await viewerFor(c, store, []), paper, { value: typed, parentId, error }),
+      posted.status,
+    );
   });
 
   /** The comment, when the signed-in member may edit or delete it; otherwise the response saying why not. */
@@ -202,9 +172,4 @@ function page(c: Context, options: PageOptions, status: 200 | Status = 200) {
 function problem(c: Context, status: Status, title: string, message: string) {
   c.header('Cache-Control', 'no-store');
   return c.html(renderErrorPage(status, title, message), status);
-}
-
-function waitText(seconds: number): string {
-  if (seconds <= 90) return `${Math.max(1, seconds)} seconds`;
-  return `${Math.ceil(seconds / 60)} minutes`;
 }

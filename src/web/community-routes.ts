@@ -6,8 +6,8 @@ import { trendingWindow } from '../domain/trending.ts';
 import type { Account } from '../store/community-store.ts';
 import type { RateLimiter } from '../community/rate-limits.ts';
 import { outranks } from '../community/roles.ts';
-import { SubmissionService } from '../community/submissions.ts';
-import { arxivLookup } from '../community/arxiv-lookup.ts';
+import type { SubmissionService } from '../community/submissions.ts';
+import { votePaper } from '../community/member-actions.ts';
 import { layout, type PageOptions } from './layout.ts';
 import { renderErrorPage } from './pages/error-page.ts';
 import { sharedPage } from './shared-page.ts';
@@ -29,34 +29,30 @@ const PROFILE_LIST = 24;
 const TRENDING_SIZE = 50;
 const MAX_REASON = 500;
 
-export function registerCommunityRoutes(app: Hono, ctx: AppContext, limiter: RateLimiter): void {
+export function registerCommunityRoutes(
+  app: Hono,
+  ctx: AppContext,
+  limiter: RateLimiter,
+  submissions: SubmissionService,
+): void {
   const { store } = ctx;
-  const submissions = new SubmissionService({
-    store,
-    lookup: arxivLookup(ctx.config.ingest, ctx.logger),
-    windowDays: ctx.config.community.submitWindowDays,
-    limiter,
-  });
 
   app.post(`/papers/${PAPER_ID_PARAM}/upvote`, async (c) => {
     const account = c.get('auth').account;
     const wantsJson = (c.req.header('accept') ?? '').includes('application/json');
-    const id = normalizeArxivId(c.req.param('id'));
     const form = await c.req.parseBody();
     if (!account)
       return wantsJson
         ? c.json({ error: 'Sign in to upvote.' }, 401)
         : c.redirect(signInUrl(safeReturnPath(form.return)), 303);
-    if (!id) return refuse(c, wantsJson, 404, 'No such paper.');
-    const limit = await limiter.hit('vote', String(account.id), c.get('auth').address);
-    if (!limit.allowed) {
-      c.header('Retry-After', String(limit.retryAfter));
-      return refuse(c, wantsJson, 429, 'You are voting very fast. Please wait a minute.');
+    const result = await votePaper(store, limiter, account, c.req.param('id'), null, c.get('auth').address);
+    if (!result.ok) {
+      if (result.retryAfter !== undefined) c.header('Retry-After', String(result.retryAfter));
+      return refuse(c, wantsJson, result.status === 429 ? 429 : 404, result.error);
     }
-    const result = await store.community.toggleVote(account.id, id, new Date());
-    if (!result) return refuse(c, wantsJson, 404, 'No such paper.');
-    if (wantsJson) return c.json({ ...result, upvotesText: formatCount(result.upvotes) });
-    return c.redirect(safeReturnPath(form.return, paperUrl(id)), 303);
+    const { voted, upvotes } = result;
+    if (wantsJson) return c.json({ voted, upvotes, upvotesText: formatCount(upvotes) });
+    return c.redirect(safeReturnPath(form.return, paperUrl(result.paperId)), 303);
   });
 
   app.get('/submit', async (c) => {

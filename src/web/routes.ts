@@ -18,7 +18,7 @@ import { organizationPage } from './pages/organization-page.ts';
 import { paperPage } from './pages/paper-page.ts';
 import { searchFormPage, searchPage, searchStartPage } from './pages/search-page.ts';
 import { parseSearchPage } from './search-page-params.ts';
-import { similarPapers } from './similar.ts';
+import { similarPapers } from '../search/similar.ts';
 import { PAGE_SIZE, dayUrl, paperUrl } from '../domain/urls.ts';
 import { isModerator, viewerFollows, viewerFor, type Viewer } from '../http/viewer.ts';
 import { searchFollowTarget } from './components/follow-button.ts';

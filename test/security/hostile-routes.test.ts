@@ -11,6 +11,7 @@ import { importPath } from '../../src/ingest/import-files.ts';
 import { communityApp, signIn } from '../community-helpers.ts';
 import { DAY_FIXTURES, JSONL_FIXTURE, memoryStore, tempDir } from '../helpers.ts';
 import { concrete, registeredRoutes } from '../route-walk.ts';
+import { createApiToken } from '../../src/community/api-tokens.ts';
 
 const store = memoryStore();
 await importPath(store, DAY_FIXTURES);
@@ -25,6 +26,10 @@ const { app, outboxDir } = communityApp(store);
 const admin = await store.community.accountForEmail('root@example.org', new Date());
 await store.community.setRole(admin.id, 'admin');
 const member = await signIn(app, outboxDir, 'root@example.org');
+// Scripts and assistants: a write token (on /api/ and /mcp; refused elsewhere).
+const made = await createApiToken(store.tokens, admin, 'walk', 'write');
+assert.ok(made.ok);
+const token = { authorization: `Bearer ${made.secret}` };
 const paperId = (
   await store.listDaily({ firstDay: '2000-01-01', lastDay: '2100-01-01', sort: 'upvotes', offset: 0, limit: 1 })
 )[0]!.paper.id;
@@ -106,7 +111,7 @@ test('no route answers any hostile request with a 5xx', async () => {
     assert.ok(paths.length > 0, `${route.path}: some value fits its parameters`);
     for (const path of paths) {
       for (const query of route.method === 'GET' ? QUERIES : ['']) {
-        for (const who of [null, member]) {
+        for (const who of [null, member, token]) {
           const requests: RequestInit[] =
             route.method === 'GET'
               ? [{}]
@@ -117,12 +122,13 @@ test('no route answers any hostile request with a 5xx', async () => {
               accept: 'text/html',
               ...(init.headers as Record<string, string> | undefined),
             };
-            if (who) Object.assign(headers, { cookie: who.cookie, 'x-csrf-token': who.csrf });
+            if (who && 'authorization' in who) Object.assign(headers, who);
+            else if (who) Object.assign(headers, { cookie: who.cookie, 'x-csrf-token': who.csrf });
             const response = await app.request(`${path}${query}`, { ...init, headers });
             tried++;
             if (response.status >= 500)
               failures.push(
-                `${route.method} ${path.slice(0, 120)}${query.slice(0, 80)} ${who ? 'member' : 'anonymous'} ${String(headers['content-type'] ?? '')}: ${response.status}`,
+                `${route.method} ${path.slice(0, 120)}${query.slice(0, 80)} ${who === token ? 'token' : who ? 'member' : 'anonymous'} ${String(headers['content-type'] ?? '')}: ${response.status}`,
               );
             await response.arrayBuffer();
           }

@@ -78,7 +78,7 @@ test('a stranger gets nothing but the sign-in flow, static files, health and lin
       refused++;
       const location = response.headers.get('location') ?? '';
       const ok =
-        path.startsWith('/api/') || path.startsWith('/feeds/')
+        path.startsWith('/api/') || path.startsWith('/feeds/') || path === '/mcp'
           ? response.status === 401
           : response.status === 303 && location.startsWith('/signin');
       if (!ok) leaks.push(`${path}${query}: ${response.status} ${location}`);

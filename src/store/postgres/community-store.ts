@@ -135,7 +135,7 @@ export class PostgresCommunityStore implements CommunityStore {
           id,
         ]);
       }
-      for (const table of ['sessions', 'collections', 'follows', 'dismissed_papers', 'feed_keys'])
+      for (const table of ['sessions', 'collections', 'follows', 'dismissed_papers', 'feed_keys', 'api_tokens'])
         await tx.query(`DELETE FROM ${table} WHERE member_id = $1`, [id]);
       await tx.query('UPDATE daily_entries SET submitted_by = NULL WHERE submitted_by = $1', [id]);
       if (member.email !== null) {
@@ -273,10 +273,25 @@ export class PostgresCommunityStore implements CommunityStore {
   }
 
   async toggleVote(accountId: number, paperId: string, now: Date): Promise<VoteResult | null> {
+    return this.#vote(accountId, paperId, null, now);
+  }
+
+  async setVote(accountId: number, paperId: string, voted: boolean, now: Date): Promise<VoteResult | null> {
+    return this.#vote(accountId, paperId, voted, now);
+  }
+
+  /** `want` null: the opposite of the present state. */
+  #vote(accountId: number, paperId: string, want: boolean | null, now: Date): Promise<VoteResult | null> {
     return this.#db.transaction(async (tx) => {
       // The paper's row lock orders the votes on it, from every process.
-      const [paper] = await tx.query('SELECT 1 FROM papers WHERE id = $1 AND hidden_at IS NULL FOR UPDATE', [paperId]);
+      const [paper] = await tx.query('SELECT upvotes FROM papers WHERE id = $1 AND hidden_at IS NULL FOR UPDATE', [
+        paperId,
+      ]);
       if (!paper) return null;
+      if (want !== null) {
+        const has = await tx.query('SELECT 1 FROM votes WHERE member_id = $1 AND paper_id = $2', [accountId, paperId]);
+        if (want === has.length > 0) return { voted: want, upvotes: Number(paper.upvotes) };
+      }
       const removed =
         (await tx.query('DELETE FROM votes WHERE member_id = $1 AND paper_id = $2 RETURNING 1', [accountId, paperId]))
           .length > 0;

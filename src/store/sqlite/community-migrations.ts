@@ -131,3 +131,21 @@ export const accessMigration: Migration = {
     ) STRICT;
   `,
 };
+
+/** Version 14: members' personal access tokens (stored hashed; revoking deletes the row). */
+export const apiTokensMigration: Migration = {
+  version: 14,
+  name: 'personal access tokens',
+  sql: `
+    CREATE TABLE api_tokens (
+      id INTEGER PRIMARY KEY,
+      member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+      name TEXT NOT NULL,
+      scope TEXT NOT NULL CHECK (scope IN ('read', 'write')),
+      token_hash TEXT NOT NULL UNIQUE,
+      created_at TEXT NOT NULL,
+      last_used_at TEXT
+    ) STRICT;
+    CREATE INDEX api_tokens_member ON api_tokens(member_id);
+  `,
+};

@@ -123,7 +123,7 @@ export class SqliteCommunityStore implements CommunityStore {
           id,
         );
       }
-      for (const table of ['sessions', 'collections', 'follows', 'dismissed_papers', 'feed_keys'])
+      for (const table of ['sessions', 'collections', 'follows', 'dismissed_papers', 'feed_keys', 'api_tokens'])
         run(`DELETE FROM ${table} WHERE member_id = ?`, id);
       run('UPDATE daily_entries SET submitted_by = NULL WHERE submitted_by = ?', id);
       const email = member.email === null ? null : String(member.email);
@@ -266,15 +266,26 @@ export class SqliteCommunityStore implements CommunityStore {
   }
 
   async toggleVote(accountId: number, paperId: string, now: Date): Promise<VoteResult | null> {
+    return this.#vote(accountId, paperId, null, now);
+  }
+
+  async setVote(accountId: number, paperId: string, voted: boolean, now: Date): Promise<VoteResult | null> {
+    return this.#vote(accountId, paperId, voted, now);
+  }
+
+  /** `want` null: the opposite of the present state. */
+  #vote(accountId: number, paperId: string, want: boolean | null, now: Date): VoteResult | null {
     return this.#db.transaction(() => {
-      if (!this.#db.sql('SELECT 1 FROM papers WHERE id = ? AND hidden_at IS NULL').get(paperId)) return null;
-      const removed =
-        this.#db.sql('DELETE FROM votes WHERE member_id = ? AND paper_id = ?').run(accountId, paperId).changes > 0;
-      if (!removed) {
+      const paper = this.#db.sql('SELECT upvotes FROM papers WHERE id = ? AND hidden_at IS NULL').get(paperId);
+      if (!paper) return null;
+      const has = this.#db.sql('SELECT 1 FROM votes WHERE member_id = ? AND paper_id = ?').get(accountId, paperId);
+      if (want !== null && want === (has !== undefined)) return { voted: want, upvotes: Number(paper.upvotes) };
+      const removed = has !== undefined;
+      if (removed) this.#db.sql('DELETE FROM votes WHERE member_id = ? AND paper_id = ?').run(accountId, paperId);
+      else
         this.#db
           .sql('INSERT INTO votes (member_id, paper_id, created_at) VALUES (?, ?, ?)')
           .run(accountId, paperId, now.toISOString());
-      }
       const delta = removed ? -1 : 1;
       const row = this.#db
         .sql(`UPDATE papers SET local_upvotes = local_upvotes + ?, upvotes = upvotes + ? WHERE id = ?

@@ -3,6 +3,7 @@ import type { Migration } from './migration.ts';
 import { titleKey } from '../../domain/analyzer.ts';
 import {
   accessMigration,
+  apiTokensMigration,
   accountPrivacyMigration,
   adminClaimMigration,
   communityMigrations,
@@ -133,4 +134,5 @@ export const migrations: Migration[] = [
   accountPrivacyMigration,
   ...imageMigrations,
   accessMigration,
+  apiTokensMigration,
 ];

@@ -106,12 +106,18 @@ export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimi
     const digest = account.email ? await ctx.store.subscriptions.getSubscriptionByEmail(account.email) : null;
     const key = c.get('auth').feedKey;
     const feedKey = key ? { key, publicUrl: ctx.config.publicUrl, reset: c.req.query('reset') === '1' } : undefined;
+    const tokens = {
+      list: await ctx.store.tokens.tokensOf(account.id),
+      publicUrl: ctx.config.publicUrl,
+      revoked: c.req.query('revoked') === '1',
+    };
     return page(
       c,
       settingsPage(account, await viewerFor(c, ctx.store, []), {
         saved: c.req.query('saved') === '1',
         digest,
         feedKey,
+        tokens,
       }),
     );
   });

@@ -8,6 +8,8 @@
  *   authority to abuse; it must still come from one of our own pages (Origin, or Referer, of this site),
  *   which stops login CSRF. Paths under /unsubscribe/ are exempt: mail providers POST there (RFC 8058)
  *   and the signed token in the address is the proof.
+ * - Tokens: `Authorization: Bearer` on /api/ and /mcp, and every request to /mcp, are handled apart (tokenAuth):
+ *   no cookie, no CSRF, the Origin of /mcp checked.
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
@@ -17,6 +19,8 @@ import type { AppContext } from '../../http/app-context.ts';
 import type { AuthState } from '../../http/viewer.ts';
 import { wantsJson } from '../../http/json-errors.ts';
 import { hashToken, randomToken, sameSecret, sign } from '../../community/secrets.ts';
+import { mayWrite, tokenHolder } from '../../community/api-tokens.ts';
+import { MCP_PATH } from '../../mcp/server.ts';
 
 export const SESSION_COOKIE = 'pb_session';
 export const CSRF_FIELD = '_csrf';
@@ -26,6 +30,14 @@ const CSRF_EXEMPT_PREFIXES = ['/unsubscribe/'];
 export function authMiddleware(ctx: AppContext): MiddlewareHandler {
   let secret: string | null = null;
   return async (c, next) => {
+    const path = c.req.path;
+    // /metrics reads its own bearer token (the operator's scraper), and has no use for members.
+    const bearer = path === '/metrics' ? undefined : c.req.header('authorization');
+    if (bearer !== undefined || path === MCP_PATH) {
+      const refused = await tokenAuth(c, ctx, bearer);
+      if (refused) return refused;
+      return next();
+    }
     secret ??= await ctx.store.community.instanceSecret();
     const auth = await readSession(c, ctx, secret);
     c.set('auth', auth);
@@ -35,6 +47,64 @@ export function authMiddleware(ctx: AppContext): MiddlewareHandler {
     }
     await next();
   };
+}
+
+/**
+ * Requests of scripts and assistants: `Authorization: Bearer <personal access token>` on /api/ and /mcp, and
+ * anything on /mcp. The session cookie is not read at all (a cookie never authorises /mcp, and a page open in
+ * the member's browser cannot lend its session to a request that carries a token), and no CSRF check applies:
+ * a token is not ambient authority, a browser never adds it by itself. What is refused, at once: a token
+ * anywhere else, an unknown, malformed or revoked token, a banned or deleted member's, a read-only token on an
+ * /api/ request that changes something, and a request to /mcp whose Origin is another site's (a page on a
+ * rebound DNS name reaching a local instance). Without Origin (every non-browser client) /mcp is open like the
+ * API, with the read tools only.
+ */
+async function tokenAuth(c: Context, ctx: AppContext, header: string | undefined): Promise<Response | null> {
+  const path = c.req.path;
+  const address = clientAddress(c, ctx.config.community.trustProxy);
+  const origin = c.req.header('origin');
+  if (path === MCP_PATH && origin !== undefined && origin !== new URL(ctx.config.publicUrl).origin)
+    return c.json(
+      { error: `Requests to ${MCP_PATH} from a web page must come from ${new URL(ctx.config.publicUrl).origin}.` },
+      403,
+    );
+  c.set('auth', { account: null, sessionHash: null, csrfToken: null, address });
+  if (header === undefined) return null;
+  const challenge = {
+    'WWW-Authenticate': 'Bearer realm="paperboy", error="invalid_token"',
+    'Cache-Control': 'no-store',
+  };
+  if (path !== MCP_PATH && !path.startsWith('/api/'))
+    return c.json(
+      { error: `Access tokens work on /api/ and ${MCP_PATH} only; pages use the sign-in session.` },
+      401,
+      challenge,
+    );
+  const secret = /^Bearer +(\S+) *$/i.exec(header)?.[1];
+  const holder = secret === undefined ? null : await tokenHolder(ctx.store.tokens, secret);
+  if (!holder)
+    return c.json(
+      {
+        error:
+          'This access token is not valid: it was revoked, mistyped, or its member can no longer act. Make a new one in Settings.',
+      },
+      401,
+      challenge,
+    );
+  const { account, token } = holder;
+  if (!isSafeMethod(c.req.method) && path.startsWith('/api/') && !mayWrite(token.scope))
+    return c.json(
+      { error: 'This token may only read: make one with the write scope in Settings to change things.' },
+      403,
+    );
+  c.set('auth', {
+    account,
+    sessionHash: null,
+    csrfToken: null,
+    address,
+    token: { id: token.id, name: token.name, scope: token.scope },
+  });
+  return null;
 }
 
 async function readSession(c: Context, ctx: AppContext, secret: string): Promise<AuthState> {

@@ -4,8 +4,8 @@
  * (`?key=`, community/feed-keys.ts) may read that feed without a cookie; strangers may open only what they need
  * to become or stop being a reader (the sign-in flow, invitation links, unsubscribe and confirm links that carry
  * their own signed token), static files, /healthz and /metrics (which has its own token). Everything else
- * redirects to the sign-in form (pages) or answers 401 (API, feeds). Personal API tokens, when they come,
- * join the check here.
+ * redirects to the sign-in form (pages) or answers 401 (API, /mcp, feeds). A member's personal access token
+ * (on /api/ and /mcp) counts as the member: the auth middleware (web/auth/auth.ts) found them by it.
  *
  * Answers on a members-only instance are private: no shared proxy or browser cache keeps them. The response
  * caches of the process serve only requests that got past this check.
@@ -14,6 +14,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { AppContext } from '../../http/app-context.ts';
 import { feedKeyOf, readerOfFeedKey } from '../../community/feed-keys.ts';
 import { signInUrl } from '../../domain/urls.ts';
+import { MCP_PATH } from '../../mcp/server.ts';
 
 const OPEN_PATHS = new Set(['/signin', '/signin/verify', '/signout', '/signout/everywhere', '/healthz', '/metrics']);
 const OPEN_PREFIXES = ['/static/', '/invite/', '/unsubscribe/', '/digest/confirm/'];
@@ -45,9 +46,12 @@ export function readAccess(ctx: AppContext): MiddlewareHandler {
 
 function refuse(c: Context, path: string): Response {
   const headers = { 'Cache-Control': 'no-store' };
-  if (path.startsWith('/api/')) {
+  if (path.startsWith('/api/') || path === MCP_PATH) {
     return c.json(
-      { error: 'This instance is for its members only: sign in (or use your feed key for feeds).' },
+      {
+        error:
+          'This instance is for its members only: sign in, or send a personal access token (feeds: your feed key).',
+      },
       401,
       headers,
     );

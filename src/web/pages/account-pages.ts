@@ -8,6 +8,8 @@ import { csrfField } from '../csrf.ts';
 import { anonymousViewer, type Viewer } from '../../http/viewer.ts';
 import { DISPLAY_NAME_MAX, HANDLE_MAX, HANDLE_MIN } from '../../domain/handles.ts';
 import { memberUrl, welcomeUrl } from '../../domain/urls.ts';
+import type { ApiToken } from '../../store/token-store.ts';
+import { tokenSettings } from './token-settings.ts';
 
 function formPage(title: string, body: Html, viewer?: Viewer): PageOptions {
   return { title, viewer, body: html`<section class="form-page">${body}</section>` };
@@ -115,6 +117,8 @@ export interface SettingsMessage {
   digest?: Subscription | null | undefined;
   /** On a members-only instance: the member's private feed key and the instance's address, for the feed links. */
   feedKey?: { key: string; publicUrl: string; reset: boolean } | undefined;
+  /** The member's access tokens; `revoked` after one was revoked. */
+  tokens?: { list: readonly ApiToken[]; publicUrl: string; revoked: boolean } | undefined;
 }
 
 export function settingsPage(account: Account, viewer: Viewer, message?: SettingsMessage): PageOptions {
@@ -136,6 +140,7 @@ ${csrfField(viewer.csrfToken)}
 ${privacySettings(account, viewer)}
 ${digestSettings(viewer, message?.digest ?? null)}
 ${message?.feedKey ? feedKeySettings(viewer, message.feedKey) : ''}
+${message?.tokens ? tokenSettings(viewer, message.tokens.list, message.tokens.publicUrl, message.tokens.revoked) : ''}
 <h2 class="section-heading">Your data</h2>
 <p><a href="/settings/export">Download all your data</a> (JSON: account and settings, votes, comments, submissions, collections, follows, digest subscription) · <a href="/collections">Your collections</a> · <a href="/following">Following</a></p>
 <h2 class="section-heading">Sessions</h2>

@@ -1,19 +1,20 @@
 /**
- * "Similar papers" on a paper page: the nearest papers by the configured embedder's vectors, or, where
+ * "Similar papers" (on a paper page, and for assistants over MCP): the nearest papers by the configured embedder's vectors, or, where
  * there is no embedder or the paper has no vector yet, a lexical "more like this" with the title as the
  * query. Two or three store calls; the paper itself is left out.
  */
 import type { Paper } from '../domain/types.ts';
-import { parseQuery } from '../search/query-parser.ts';
-import { lexicalSearch } from '../search/lexical/lexical-search.ts';
-import type { AppContext } from '../http/app-context.ts';
-import type { ScoredPaper } from '../store/store.ts';
+import type { Logger } from '../log.ts';
+import { parseQuery } from './query-parser.ts';
+import { lexicalSearch } from './lexical/lexical-search.ts';
+import type { SearchService } from './search-service.ts';
+import type { ScoredPaper, Store } from '../store/store.ts';
 
 export const SIMILAR_COUNT = 5;
 const WEIGHTS = { title: 3, authors: 2, abstract: 1 };
 
 export async function similarPapers(
-  ctx: Pick<AppContext, 'store' | 'search' | 'logger'>,
+  ctx: { store: Store; search: Pick<SearchService, 'embedder'>; logger: Logger },
   paper: Paper,
   count = SIMILAR_COUNT,
 ): Promise<Paper[]> {

@@ -1,4 +1,7 @@
-/** GET /papers/{id}.md: the paper as Markdown (title, authors, abstract, links), as the Hugging Face site serves it. */
+/**
+ * The paper as Markdown (title, authors, abstract, links), as the Hugging Face site serves it: GET /papers/{id}.md,
+ * and the MCP tool read_paper.
+ */
 import type { Paper } from '../domain/types.ts';
 
 /** Keeps Markdown syntax in titles and names from turning into markup. */
