@@ -25,7 +25,7 @@ function tokenForm(viewer: Viewer, form: TokenForm = {}): Html {
   const scope = form.scope === 'write' ? 'write' : 'read';
   return html`<form method="post" action="/settings/tokens" class="stack-form token-form">
 ${csrfField(viewer.csrfToken)}
-<label for="token-name">Name</label>
+<label for="token-name">Token name</label>
 <input id="token-name" name="name" required maxlength="${TOKEN_NAME_MAX}" placeholder="e.g. Claude on my laptop" value="${form.name ?? ''}"${form.error ? html` aria-invalid="true" aria-describedby="token-error"` : ''}>
 <fieldset class="choices choices-stacked"><legend>It may</legend>
 <label class="choice"><input type="radio" name="scope" value="read"${scope === 'read' ? ' checked' : ''}> Read: search, papers, your collections and “for you”</label>
