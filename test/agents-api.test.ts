@@ -182,6 +182,8 @@ describe('JSON write endpoints', () => {
     assert.equal(garbage.status, 401);
     const onPage = await app.request('/settings', { headers: bearer(writer) });
     assert.equal(onPage.status, 401, 'tokens do not open pages');
+    const basic = await app.request('/settings', { headers: { cookie: ada.cookie, authorization: 'Basic dTpw' } });
+    assert.equal(basic.status, 200, 'a proxy’s Basic credentials are not a token: the session still counts');
   });
 
   test('save to a new collection and to an existing one; not to another member’s', async () => {

@@ -304,6 +304,16 @@ describe('MCP over stdio: paperboy mcp', () => {
     assert.equal(out, '');
   });
 
+  test('on a members-only instance it needs a token', async () => {
+    const child = spawn(NODE, [CLI, 'mcp'], {
+      env: { DATABASE_URL: databaseUrl, PAPERBOY_READ: 'members', PATH: process.env.PATH ?? '' },
+    });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d));
+    assert.equal(await new Promise((done) => child.on('exit', done)), 1);
+    assert.match(err, /members only/);
+  });
+
   test('ends within 5 s of its input closing, answers already asked for written first', async () => {
     const child = spawn(NODE, [CLI, 'mcp'], {
       env: { DATABASE_URL: databaseUrl, LOG_LEVEL: 'info', SEMANTIC_SEARCH: '0', PATH: process.env.PATH ?? '' },
@@ -321,6 +331,11 @@ describe('MCP over stdio: paperboy mcp', () => {
         clientInfo: { name: 't', version: '1' },
       }),
     );
+    // Up and answering first (starting Node is not what is measured), then a request, and the input closes at once.
+    await new Promise<void>((up) => {
+      const check = () => (out.includes('\n') ? up() : setTimeout(check, 20));
+      check();
+    });
     child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
     child.stdin.write(message(2, 'tools/call', { name: 'search_papers', arguments: { query: top.title } }));
     const closed = Date.now();

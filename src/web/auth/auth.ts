@@ -31,8 +31,10 @@ export function authMiddleware(ctx: AppContext): MiddlewareHandler {
   let secret: string | null = null;
   return async (c, next) => {
     const path = c.req.path;
-    // /metrics reads its own bearer token (the operator's scraper), and has no use for members.
-    const bearer = path === '/metrics' ? undefined : c.req.header('authorization');
+    // /metrics reads its own bearer token (the operator's scraper), and has no use for members. Other schemes
+    // (Basic, from a proxy's password in front of the whole site) are not ours: the session decides.
+    const header = c.req.header('authorization');
+    const bearer = path !== '/metrics' && header !== undefined && /^bearer /i.test(header) ? header : undefined;
     if (bearer !== undefined || path === MCP_PATH) {
       const refused = await tokenAuth(c, ctx, bearer);
       if (refused) return refused;
