@@ -44,7 +44,8 @@ export function registerCommentRoutes(app: Hono, ctx: AppContext, limiter: RateL
     // About the text: the form again, with the text kept; anything else: a page saying why.
     if (posted.status !== 422 && posted.status !== 429) return problem(c, posted.status, posted.title, posted.error);
     if (posted.retryAfter !== undefined) c.header('Retry-After', String(posted.retryAfter));
-    const paper = (await store.getPaper(normalizeArxivId(text) ?? ''))!;
+    const paper = await store.getPaper(normalizeArxivId(text) ?? '');
+    if (!paper) return problem(c, 404, 'Paper not found', 'There is no such paper to comment on.');
     const parentId = parent === null || parent.trim() === '' ? null : Number(parent);
     const error =
       posted.status === 429
