@@ -37,6 +37,8 @@ import { paperTsvector } from './text-query.ts';
 import { PgVectors } from './vectors.ts';
 import { PostgresCommunityStore } from './community-store.ts';
 import { PostgresAccessStore } from './access-store.ts';
+import { PostgresNotificationStore } from './notification-store.ts';
+import { PostgresReportStore } from './report-store.ts';
 import { PostgresSubscriptionStore } from './subscription-store.ts';
 import { PostgresCollectionStore } from './collection-store.ts';
 import { PostgresImageStore } from './image-store.ts';
@@ -78,6 +80,8 @@ export class PostgresStore implements Store {
   readonly #vectors: PgVectors;
   readonly community: PostgresCommunityStore;
   readonly access: PostgresAccessStore;
+  readonly notifications: PostgresNotificationStore;
+  readonly reports: PostgresReportStore;
   readonly subscriptions: PostgresSubscriptionStore;
   readonly collections: PostgresCollectionStore;
   readonly images: PostgresImageStore;
@@ -89,6 +93,8 @@ export class PostgresStore implements Store {
     this.#vectors = new PgVectors(db);
     this.community = new PostgresCommunityStore(db);
     this.access = new PostgresAccessStore(db);
+    this.notifications = new PostgresNotificationStore(db);
+    this.reports = new PostgresReportStore(db);
     this.subscriptions = new PostgresSubscriptionStore(db);
     this.collections = new PostgresCollectionStore(db);
     this.images = new PostgresImageStore(db);

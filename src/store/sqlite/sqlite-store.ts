@@ -21,6 +21,8 @@ import { SqliteIndexSource, filterConditions } from './index-source.ts';
 import { VectorSearch } from './vector-search.ts';
 import { SqliteCommunityStore } from './community-store.ts';
 import { SqliteAccessStore } from './access-store.ts';
+import { SqliteNotificationStore } from './notification-store.ts';
+import { SqliteReportStore } from './report-store.ts';
 import { SqliteSubscriptionStore } from './subscription-store.ts';
 import { SqliteCollectionStore } from './collection-store.ts';
 import { SqliteImageStore } from './image-store.ts';
@@ -56,6 +58,8 @@ export class SqliteStore implements Store {
   readonly indexSource: SqliteIndexSource;
   readonly community: SqliteCommunityStore;
   readonly access: SqliteAccessStore;
+  readonly notifications: SqliteNotificationStore;
+  readonly reports: SqliteReportStore;
   readonly subscriptions: SqliteSubscriptionStore;
   readonly collections: SqliteCollectionStore;
   readonly images: SqliteImageStore;
@@ -72,6 +76,8 @@ export class SqliteStore implements Store {
     this.#vectors = new VectorSearch(this.#db);
     this.community = new SqliteCommunityStore(this.#db);
     this.access = new SqliteAccessStore(this.#db);
+    this.notifications = new SqliteNotificationStore(this.#db);
+    this.reports = new SqliteReportStore(this.#db);
     this.subscriptions = new SqliteSubscriptionStore(this.#db);
     this.collections = new SqliteCollectionStore(this.#db);
     this.images = new SqliteImageStore(this.#db);
