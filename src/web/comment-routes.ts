@@ -10,6 +10,8 @@ import type { Account, CommentRecord } from '../store/community-store.ts';
 import type { RateLimiter } from '../community/rate-limits.ts';
 import { checkCommentBody } from '../community/markdown.ts';
 import { outranks } from '../community/roles.ts';
+import { hideComment } from '../community/moderation.ts';
+import { notifyComment } from '../community/notifications.ts';
 import { layout, type PageOptions } from './layout.ts';
 import { renderErrorPage } from './pages/error-page.ts';
 import { paperUrl, signInUrl } from '../domain/urls.ts';
@@ -54,6 +56,8 @@ export function registerCommentRoutes(app: Hono, ctx: AppContext, limiter: RateL
     const typed = typeof form.body === 'string' ? form.body : '';
     const parentText = typeof form.parent === 'string' ? form.parent.trim() : '';
     let parentId: number | null = null;
+    /** The comment replied to and the top of its thread: their authors hear of the reply. */
+    let answered: CommentRecord[] = [];
     if (parentText !== '') {
       if (!/^[0-9]{1,15}$/.test(parentText))
         return problem(c, 400, 'Bad reply', 'The comment you replied to is not a comment number.');
@@ -70,6 +74,7 @@ export function registerCommentRoutes(app: Hono, ctx: AppContext, limiter: RateL
         );
       }
       parentId = root.id;
+      answered = [parent, root];
     }
     const refused = async (status: Status, error: string) =>
       page(c, commentRefusedPage(await viewerFor(c, store, []), paper, { value: typed, parentId, error }), status);
@@ -84,6 +89,7 @@ export function registerCommentRoutes(app: Hono, ctx: AppContext, limiter: RateL
       );
     }
     const comment = await community.addComment(id, account.id, parentId, checked.body, new Date());
+    await notifyComment(store, comment, account, answered);
     return c.redirect(at(comment), 303);
   });
 
@@ -136,6 +142,8 @@ export function registerCommentRoutes(app: Hono, ctx: AppContext, limiter: RateL
     }
     const edited = await community.editComment(comment.id, account.id, checked.body, new Date());
     if (!edited) return problem(c, 404, 'Comment not found', 'This comment was deleted or hidden meanwhile.');
+    // Members newly mentioned hear of it (those notified before are not notified again).
+    await notifyComment(store, edited, account, []);
     return c.redirect(at(edited), 303);
   });
 
@@ -171,7 +179,7 @@ export function registerCommentRoutes(app: Hono, ctx: AppContext, limiter: RateL
     const form = await c.req.parseBody();
     const reason = typeof form.reason === 'string' ? form.reason.trim().slice(0, MAX_REASON) : '';
     if (reason === '') return problem(c, 400, 'A reason is needed', 'Every moderation action records why.');
-    const hidden = await community.hideComment(comment.id, account.id, reason, new Date());
+    const hidden = await hideComment(store, account, comment, reason);
     if (!hidden) return problem(c, 404, 'Nothing to do', 'This comment is hidden already.');
     ctx.logger.warn(
       { moderator: account.name, comment: comment.id, paper: comment.paperId, reason },

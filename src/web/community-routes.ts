@@ -6,6 +6,7 @@ import { trendingWindow } from '../domain/trending.ts';
 import type { Account } from '../store/community-store.ts';
 import type { RateLimiter } from '../community/rate-limits.ts';
 import { outranks } from '../community/roles.ts';
+import { hidePaper } from '../community/moderation.ts';
 import { SubmissionService } from '../community/submissions.ts';
 import { arxivLookup } from '../community/arxiv-lookup.ts';
 import { layout, type PageOptions } from './layout.ts';
@@ -190,7 +191,7 @@ export function registerCommunityRoutes(app: Hono, ctx: AppContext, limiter: Rat
     const paperId = normalizeArxivId(id);
     if (!paperId) return false;
     return hide
-      ? store.community.hidePaper(paperId, mod.id, reason, new Date())
+      ? hidePaper(store, mod, paperId, reason)
       : store.community.unhidePaper(paperId, mod.id, reason, new Date());
   };
   const memberAction = (ban: boolean) => async (name: string, mod: Account, reason: string) => {
