@@ -65,7 +65,8 @@ export interface NotificationStore {
   /** Marks these of the member's notifications read (all of them when `ids` is 'all'); returns how many changed. */
   markRead(memberId: number, ids: readonly number[] | 'all', now: Date): Promise<number>;
 
-  /** Members who hear of comments on the paper: its local submitters (and, once claims exist, its claimed authors). */
+  /** Members who hear of comments on the paper: its local submitters (members of this instance, not submitters imported
+   *  from Hugging Face), and, once author claims exist, the members who claimed it (relation 'claimed'). */
   paperMembers(paperId: string): Promise<{ memberId: number; relation: PaperRelation }[]>;
   /** Local, not deleted members with these handles (any letter case), for mentions. */
   membersByHandle(handles: readonly string[]): Promise<{ id: number; name: string }[]>;

@@ -73,13 +73,13 @@ export const OPEN_TARGETS = `SELECT r.target_kind, r.target_id, min(r.comment_id
   GROUP BY r.target_kind, r.target_id`;
 
 /** What the queue shows of one item: its paper, comment and owner (the comment's author, or the paper's first local
- *  submitter). Each store fills in its placeholders for the comment id and the paper id. */
+ *  submitter: a member of this instance, not a submitter imported from Hugging Face). Each store fills in its placeholders for the comment id and the paper id. */
 export const CASE_DETAIL = (commentId: string, paperId: string) => `SELECT p.id AS paper_id, p.title AS paper_title,
   c.body AS comment_body, o.id AS owner_id, o.name AS owner_name, o.role AS owner_role
   FROM papers p
   LEFT JOIN comments c ON c.id = ${commentId}
   LEFT JOIN members o ON o.id = coalesce(c.member_id, (SELECT d.submitted_by FROM daily_entries d
-    WHERE d.paper_id = p.id AND d.submitted_by IS NOT NULL ORDER BY d.day LIMIT 1))
+    JOIN members s ON s.id = d.submitted_by AND s.email IS NOT NULL WHERE d.paper_id = p.id ORDER BY d.day LIMIT 1))
   WHERE p.id = ${paperId}`;
 
 /** The open reports of one item, oldest first (placeholders for kind and id). */

@@ -10,7 +10,7 @@ import type { Store } from '../../src/store/store.ts';
 import type { Account } from '../../src/store/community-store.ts';
 import type { NotificationInput } from '../../src/store/notification-store.ts';
 import type { ContractBackend } from './backends.ts';
-import { madeUp } from './fixtures.ts';
+import { entry, madeUp } from './fixtures.ts';
 
 const NOW = new Date('2026-08-21T10:00:00.000Z');
 const later = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
@@ -23,7 +23,16 @@ async function member(store: Store, name: string): Promise<Account> {
 
 async function setUp(backend: ContractBackend, t: TestContext) {
   const store = await backend.open(t);
-  await store.importBatch({ papers: [madeUp(1), madeUp(2)], entries: [], replaceDays: [] });
+  // Paper 2 was submitted on Hugging Face by someone who is no member here.
+  await store.importBatch({
+    papers: [madeUp(1), madeUp(2)],
+    entries: [
+      entry('2026-08-20', '2101.00002', 0, {
+        submittedBy: { name: 'hf-user', fullname: 'HF user', avatarUrl: null, externalId: 'x' },
+      }),
+    ],
+    replaceDays: [],
+  });
   const [ada, bob, eve] = [await member(store, 'ada'), await member(store, 'bob'), await member(store, 'eve')];
   return { store, ada, bob, eve, n: store.notifications, r: store.reports };
 }
@@ -189,6 +198,11 @@ export function upkeepContract(backend: () => ContractBackend): void {
     test('who hears of a paper’s comments, and who a mention names', async (t) => {
       const { store, n, ada, bob } = await setUp(backend(), t);
       assert.deepEqual(await n.paperMembers('2101.00001'), []);
+      assert.deepEqual(
+        await n.paperMembers('2101.00002'),
+        [],
+        'a submitter imported from Hugging Face is no member here',
+      );
       await store.community.submitPaper('2101.00001', ada.id, '2026-08-21', NOW);
       assert.deepEqual(await n.paperMembers('2101.00001'), [{ memberId: ada.id, relation: 'submitted' }]);
       assert.deepEqual(
@@ -223,7 +237,7 @@ export function upkeepContract(backend: () => ContractBackend): void {
         ],
       );
       assert.equal(second!.target.kind, 'paper');
-      assert.equal(second!.owner, null, 'an imported paper has no local owner');
+      assert.equal(second!.owner, null, 'a paper submitted on Hugging Face has no local owner');
       assert.equal(second!.paperTitle, 'Made-up paper number 2');
 
       const results = await Promise.all([

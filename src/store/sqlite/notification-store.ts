@@ -81,7 +81,7 @@ export class SqliteNotificationStore implements NotificationStore {
   async paperMembers(paperId: string): Promise<{ memberId: number; relation: PaperRelation }[]> {
     return this.#db
       .sql(`SELECT DISTINCT d.submitted_by AS id FROM daily_entries d JOIN members m ON m.id = d.submitted_by
-      WHERE d.paper_id = ? AND m.deleted_at IS NULL ORDER BY d.submitted_by`)
+      WHERE d.paper_id = ? AND m.deleted_at IS NULL AND m.email IS NOT NULL ORDER BY d.submitted_by`)
       .all(paperId)
       .map((r) => ({ memberId: Number(r.id), relation: 'submitted' as const }));
   }

@@ -73,7 +73,7 @@ ${
 ${view.olderThan !== null ? html`<p class="pagination-simple"><a class="button" href="/notifications?before=${view.olderThan}">Older notifications</a></p>` : ''}
 <section class="profile-section" id="email" aria-labelledby="email-heading">
 <h2 id="email-heading" class="section-heading">Email</h2>
-<p class="muted">Notifications are always here. Choose which are also emailed to you, one at a time or in one email a day; every email has a one-click link to stop it.</p>
+<p class="section-note">Notifications are always here. Choose which are also emailed to you, one at a time or in one email a day; every email has a one-click link to stop it.</p>
 <form method="post" action="/notifications/email" class="stack-form notification-email-form">
 ${csrfField(viewer.csrfToken)}
 ${NOTIFICATION_KINDS.map(
