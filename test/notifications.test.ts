@@ -177,18 +177,23 @@ test('email: off by default; chosen per kind; a run mails each notification once
   await new Promise((resolve) => setTimeout(resolve, 5));
   await comment(app, bob, 'Reply two.', top);
   await comment(app, bob, 'Hello @ada.');
+  await comment(app, bob, 'Hello again @ada.');
   const mailsBefore = listOutbox(outboxDir).length;
   assert.deepEqual(await run('immediate').then((s) => [s.sent, s.notifications]), [1, 1]);
   assert.equal((await run('immediate')).sent, 0, 'sent once');
   assert.deepEqual(
     await run('daily').then((s) => [s.sent, s.notifications]),
-    [1, 1],
-    'the mention, in the daily email',
+    [1, 2],
+    'the two mentions, in one daily email',
   );
   assert.equal((await run('daily')).sent, 0);
   const mails = listOutbox(outboxDir).slice(0, listOutbox(outboxDir).length - mailsBefore);
   assert.equal(mails.length, 2);
   const immediate = await simpleParser(mails.find((m) => m.raw().includes('replied'))!.raw());
+  const daily = await simpleParser(mails.find((m) => !m.raw().includes('replied'))!.raw());
+  assert.equal(daily.subject, '2 new notifications on Paperboy');
+  assert.match(daily.text ?? '', /Hello @ada[\s\S]*Hello again @ada/);
+  assert.match(daily.text ?? '', /Stop notification emails:/);
   assert.match(immediate.subject ?? '', /@bob replied to your comment on/);
   assert.match(immediate.text ?? '', /Reply two\./);
   assert.doesNotMatch(immediate.text ?? '', /Reply one\./);

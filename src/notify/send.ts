@@ -15,7 +15,7 @@ import type { Logger } from '../log.ts';
 import { createMailer, type Mailer } from '../mail/mailer.ts';
 import type { Store } from '../store/store.ts';
 import type { PendingEmail } from '../store/notification-store.ts';
-import { classifySendError } from '../digest/send.ts';
+import { classifySendError, hostOf, sleep } from '../digest/send.ts';
 import { describeNotification, KIND_LABELS } from './describe.ts';
 import { notificationUnsubscribeToken, type UnsubscribeScope } from './tokens.ts';
 
@@ -43,6 +43,8 @@ export interface NotificationRunSummary {
 }
 
 const PAGE = 200;
+/** Notifications in one daily email at most (more wait for the next day's). */
+const BATCH_MAX = 100;
 
 /** A run as the jobs and `paperboy notifications send` make it: the configured mailer, opened for the run. */
 export async function sendNotificationEmails(
@@ -70,37 +72,49 @@ export async function runNotificationEmails(options: NotificationRunOptions): Pr
       .renewEmailClaims(runId, leaseEnd())
       .catch((error: unknown) => logger.warn({ err: error }, 'could not renew the claims of this notification run'));
   }, leaseMs / 3);
+  /** Claims the group's emails and sends what this run won (nothing when another run holds them). */
+  const send = async (group: readonly PendingEmail[]) => {
+    const won = new Set(
+      await store.notifications.claimEmails(
+        group.map((n) => n.id),
+        runId,
+        leaseEnd(),
+        now(),
+      ),
+    );
+    const mine = group.filter((n) => won.has(n.id));
+    if (mine.length === 0) return;
+    const outcome = await deliver(options, runId, secret, mine);
+    await store.notifications.finishEmails(
+      mine.map((n) => n.id),
+      runId,
+      outcome,
+      now(),
+    );
+    if (outcome === 'sent') {
+      summary.sent++;
+      summary.notifications += mine.length;
+    } else summary[outcome]++;
+  };
   try {
     const before = now();
-    let afterId = 0;
-    for (;;) {
-      const page = await store.notifications.pendingEmails(mode, before, afterId, PAGE, now());
-      if (page.length === 0) break;
-      afterId = page[page.length - 1]!.id;
-      for (const group of mode === 'immediate' ? page.map((n) => [n]) : byMember(page)) {
-        const won = new Set(
-          await store.notifications.claimEmails(
-            group.map((n) => n.id),
-            runId,
-            leaseEnd(),
-            now(),
-          ),
-        );
-        const mine = group.filter((n) => won.has(n.id));
-        if (mine.length === 0) continue;
-        const outcome = await deliver(options, runId, secret, mine);
-        await store.notifications.finishEmails(
-          mine.map((n) => n.id),
-          runId,
-          outcome,
-          now(),
-        );
-        if (outcome === 'sent') {
-          summary.sent++;
-          summary.notifications += mine.length;
-        } else summary[outcome]++;
+    if (mode === 'immediate') {
+      // One email per notification, in the order they were made.
+      for (let afterId = 0; ; ) {
+        const page = await store.notifications.pendingEmails(mode, before, afterId, PAGE, now());
+        for (const n of page) await send([n]);
+        if (page.length < PAGE) break;
+        afterId = page[page.length - 1]!.id;
       }
-      if (page.length < PAGE) break;
+    } else {
+      // One email per member with everything of theirs that is due (the oldest BATCH_MAX; any more go the next day).
+      for (let afterMember = 0; ; ) {
+        const members = await store.notifications.pendingEmailMembers(mode, before, afterMember, PAGE, now());
+        for (const memberId of members)
+          await send(await store.notifications.pendingEmails(mode, before, 0, BATCH_MAX, now(), memberId));
+        if (members.length < PAGE) break;
+        afterMember = members[members.length - 1]!;
+      }
     }
   } finally {
     clearInterval(timer);
@@ -109,12 +123,6 @@ export async function runNotificationEmails(options: NotificationRunOptions): Pr
   if (summary.sent + summary.deferred + summary.failed > 0)
     logger.info({ ...summary, runId }, 'notification emails sent');
   return summary;
-}
-
-function byMember(page: readonly PendingEmail[]): PendingEmail[][] {
-  const groups = new Map<number, PendingEmail[]>();
-  for (const n of page) groups.set(n.memberId, [...(groups.get(n.memberId) ?? []), n]);
-  return [...groups.values()];
 }
 
 async function deliver(
@@ -189,16 +197,4 @@ Stop ${what}: ${unsubscribeUrl}
 Choose what is emailed: ${publicUrl}/notifications#email
 `;
   return { subject, text };
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return 'localhost';
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

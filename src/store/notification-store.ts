@@ -87,7 +87,17 @@ export interface NotificationStore {
     afterId: number,
     limit: number,
     now: Date,
+    /** Only this member's (a daily batch is one member's). */
+    memberId?: number,
   ): Promise<PendingEmail[]>;
+  /** The members who have emails due under `mode` (as pendingEmails), by id above `afterMemberId`. */
+  pendingEmailMembers(
+    mode: 'immediate' | 'daily',
+    before: Date,
+    afterMemberId: number,
+    limit: number,
+    now: Date,
+  ): Promise<number[]>;
   /**
    * Claims these notifications' emails for run `runId` until `leaseUntil`, each in one atomic statement: a claim
    * wins when the email was never tried, was deferred, or its lease ended by `now`; of runs asking at once for one

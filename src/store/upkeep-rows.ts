@@ -27,6 +27,13 @@ export const PENDING_EMAIL_SELECT = NOTIFICATION_SELECT.replace(
   JOIN notification_email s ON s.member_id = n.member_id AND s.kind = n.kind`,
 );
 
+/** What makes a notification's email due (SQL condition on PENDING_EMAIL_SELECT; each store gives its placeholders
+ *  for the mode, the time it was made before, and now). */
+export const PENDING_EMAIL_DUE = (mode: string, before: string, now: string) => `s.mode = ${mode}
+  AND n.created_at < ${before} AND n.created_at >= s.updated_at
+  AND r.email IS NOT NULL AND r.banned_at IS NULL AND r.deleted_at IS NULL
+  AND ${EMAIL_CLAIMABLE(now)} AND ${NOTIFICATION_VISIBLE}`;
+
 /** An email that may be claimed now (SQL condition; the parameter is now, ISO). */
 export const EMAIL_CLAIMABLE = (now: string) => `(n.email_status IS NULL OR n.email_status = 'deferred'
   OR (n.email_status = 'sending' AND n.email_lease_until <= ${now}))`;

@@ -173,6 +173,33 @@ export function upkeepContract(backend: () => ContractBackend): void {
       assert.deepEqual(await n.pendingEmails('immediate', later(10), 0, 10, later(10)), [], 'no mail to the banned');
     });
 
+    test('daily: the members with emails due, and each member’s own', async (t) => {
+      const { store, n, ada, bob, eve } = await setUp(backend(), t);
+      await n.setEmailMode(ada.id, 'mention', 'daily', NOW);
+      await n.setEmailMode(eve.id, 'reply', 'daily', NOW);
+      await n.setEmailMode(bob.id, 'reply', 'immediate', NOW);
+      const mention = (to: Account, commentId: number): NotificationInput => ({
+        ...reply(to, bob, commentId),
+        kind: 'mention',
+      });
+      const ids: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const c = await store.community.addComment('2101.00001', bob.id, null, `@ada ${i}`, later(1));
+        ids.push((await n.add([mention(ada, c.id)], later(1)))[0]!.id);
+      }
+      const toEve = await store.community.addComment('2101.00001', ada.id, null, 'hi eve', later(1));
+      await n.add([reply(eve, ada, toEve.id), reply(bob, ada, toEve.id)], later(1));
+      assert.deepEqual(await n.pendingEmailMembers('daily', later(10), 0, 10, later(10)), [ada.id, eve.id]);
+      assert.deepEqual(await n.pendingEmailMembers('daily', later(10), ada.id, 10, later(10)), [eve.id]);
+      assert.deepEqual(await n.pendingEmailMembers('immediate', later(10), 0, 10, later(10)), [bob.id]);
+      assert.deepEqual(
+        (await n.pendingEmails('daily', later(10), 0, 10, later(10), ada.id)).map((x) => x.id),
+        ids,
+      );
+      await n.claimEmails(ids, 'run', later(60), later(10));
+      assert.deepEqual(await n.pendingEmailMembers('daily', later(10), 0, 10, later(10)), [eve.id], 'claimed');
+    });
+
     test('two stores claiming the same emails at once: each is won once', async (t) => {
       const [a, b] = await backend().openTwo(t);
       await a.importBatch({ papers: [madeUp(1)], entries: [], replaceDays: [] });

@@ -14,6 +14,7 @@ import {
   EMAIL_CLAIMABLE,
   NOTIFICATION_SELECT,
   NOTIFICATION_VISIBLE,
+  PENDING_EMAIL_DUE,
   PENDING_EMAIL_SELECT,
   rowToNotification,
   rowToPendingEmail,
@@ -122,17 +123,31 @@ export class PostgresNotificationStore implements NotificationStore {
     afterId: number,
     limit: number,
     now: Date,
+    memberId?: number,
   ): Promise<PendingEmail[]> {
     return (
       await this.#db.query(
-        `${PENDING_EMAIL_SELECT}
-        WHERE s.mode = $1 AND n.created_at < $2 AND n.created_at >= s.updated_at AND n.id > $3
-          AND r.email IS NOT NULL AND r.banned_at IS NULL AND r.deleted_at IS NULL
-          AND ${EMAIL_CLAIMABLE('$4')} AND ${NOTIFICATION_VISIBLE}
-        ORDER BY n.id LIMIT $5`,
-        [mode, before.toISOString(), afterId, now.toISOString(), limit],
+        `${PENDING_EMAIL_SELECT} WHERE ${PENDING_EMAIL_DUE('$1', '$2', '$3')} AND n.id > $4
+        AND ($5::bigint IS NULL OR n.member_id = $5) ORDER BY n.id LIMIT $6`,
+        [mode, before.toISOString(), now.toISOString(), afterId, memberId ?? null, limit],
       )
     ).map(rowToPendingEmail);
+  }
+
+  async pendingEmailMembers(
+    mode: 'immediate' | 'daily',
+    before: Date,
+    afterMemberId: number,
+    limit: number,
+    now: Date,
+  ): Promise<number[]> {
+    return (
+      await this.#db.query(
+        `SELECT DISTINCT member_id FROM (${PENDING_EMAIL_SELECT} WHERE ${PENDING_EMAIL_DUE('$1', '$2', '$3')}
+        AND n.member_id > $4) AS due ORDER BY member_id LIMIT $5`,
+        [mode, before.toISOString(), now.toISOString(), afterMemberId, limit],
+      )
+    ).map((r) => Number(r.member_id));
   }
 
   async claimEmails(ids: readonly number[], runId: string, leaseUntil: Date, now: Date): Promise<number[]> {

@@ -14,6 +14,7 @@ import {
   EMAIL_CLAIMABLE,
   NOTIFICATION_SELECT,
   NOTIFICATION_VISIBLE,
+  PENDING_EMAIL_DUE,
   PENDING_EMAIL_SELECT,
   rowToNotification,
   rowToPendingEmail,
@@ -118,15 +119,27 @@ export class SqliteNotificationStore implements NotificationStore {
     afterId: number,
     limit: number,
     now: Date,
+    memberId?: number,
   ): Promise<PendingEmail[]> {
     return this.#db
-      .sql(`${PENDING_EMAIL_SELECT}
-      WHERE s.mode = ? AND n.created_at < ? AND n.created_at >= s.updated_at AND n.id > ?
-        AND r.email IS NOT NULL AND r.banned_at IS NULL AND r.deleted_at IS NULL
-        AND ${EMAIL_CLAIMABLE('?')} AND ${NOTIFICATION_VISIBLE}
+      .sql(`${PENDING_EMAIL_SELECT} WHERE ${PENDING_EMAIL_DUE('?', '?', '?')} AND n.id > ? AND (? IS NULL OR n.member_id = ?)
       ORDER BY n.id LIMIT ?`)
-      .all(mode, before.toISOString(), afterId, now.toISOString(), limit)
+      .all(mode, before.toISOString(), now.toISOString(), afterId, memberId ?? null, memberId ?? null, limit)
       .map(rowToPendingEmail);
+  }
+
+  async pendingEmailMembers(
+    mode: 'immediate' | 'daily',
+    before: Date,
+    afterMemberId: number,
+    limit: number,
+    now: Date,
+  ): Promise<number[]> {
+    return this.#db
+      .sql(`SELECT DISTINCT member_id FROM (${PENDING_EMAIL_SELECT} WHERE ${PENDING_EMAIL_DUE('?', '?', '?')}
+      AND n.member_id > ?) ORDER BY member_id LIMIT ?`)
+      .all(mode, before.toISOString(), now.toISOString(), afterMemberId, limit)
+      .map((r) => Number(r.member_id));
   }
 
   async claimEmails(ids: readonly number[], runId: string, leaseUntil: Date, now: Date): Promise<number[]> {
