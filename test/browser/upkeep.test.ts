@@ -159,6 +159,12 @@ test('the notification list and the report queue fit a 390 px phone', async () =
       await bob.screenshot({ path: join(dir, `notifications-${width}-${colorScheme}.png`), fullPage: true });
       await ada.goto(`${server.url}/moderation/reports`);
       await ada.screenshot({ path: join(dir, `reports-${width}-${colorScheme}.png`), fullPage: true });
+      // The Report controls, opened, at the end of a paper's discussion.
+      await ada.goto(`${server.url}${paperPath}#discussion`);
+      await ada.locator('#discussion article.comment details.report-control > summary').first().click();
+      await ada.locator('details.paper-report > summary').click();
+      await ada.locator('details.paper-report').scrollIntoViewIfNeeded();
+      await ada.screenshot({ path: join(dir, `report-controls-${width}-${colorScheme}.png`) });
     }
   }
 });
