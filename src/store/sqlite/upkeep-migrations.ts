@@ -35,6 +35,8 @@ export const upkeepMigration: Migration = {
       updated_at TEXT NOT NULL,
       PRIMARY KEY (member_id, kind)
     ) STRICT, WITHOUT ROWID;
+    -- The send runs start from the few members who chose email, not from every notification.
+    CREATE INDEX notification_email_mode ON notification_email(mode, member_id);
 
     CREATE TABLE reports (
       id INTEGER PRIMARY KEY,
