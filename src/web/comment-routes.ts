@@ -35,6 +35,10 @@ export function registerCommentRoutes(app: Hono, ctx: AppContext, limiter: RateL
   const at = (comment: Pick<CommentRecord, 'id' | 'paperId'>) =>
     `${paperUrl(comment.paperId)}#${commentAnchor(comment.id)}`;
 
+  /** The comment is stored whatever happens to its notifications: a failure there is logged, not the member's. */
+  const notifyQuietly = (notifying: Promise<unknown>) =>
+    notifying.catch((error: unknown) => ctx.logger.error({ err: error }, 'notifying members of a comment failed'));
+
   /** The top-level comment of a thread: replies to replies attach there. */
   const rootOf = async (comment: CommentRecord): Promise<CommentRecord | null> => {
     let current: CommentRecord | null = comment;
@@ -89,7 +93,7 @@ export function registerCommentRoutes(app: Hono, ctx: AppContext, limiter: RateL
       );
     }
     const comment = await community.addComment(id, account.id, parentId, checked.body, new Date());
-    await notifyComment(store, comment, account, answered);
+    await notifyQuietly(notifyComment(store, comment, account, answered));
     return c.redirect(at(comment), 303);
   });
 
@@ -143,7 +147,7 @@ export function registerCommentRoutes(app: Hono, ctx: AppContext, limiter: RateL
     const edited = await community.editComment(comment.id, account.id, checked.body, new Date());
     if (!edited) return problem(c, 404, 'Comment not found', 'This comment was deleted or hidden meanwhile.');
     // Members newly mentioned hear of it (those notified before are not notified again).
-    await notifyComment(store, edited, account, []);
+    await notifyQuietly(notifyComment(store, edited, account, []));
     return c.redirect(at(edited), 303);
   });
 
