@@ -5,6 +5,7 @@
  * auth middleware (web/auth/auth.ts): a token, never the session cookie, and a read-only token was refused there
  * already; the handlers check again, since nothing else may reach them.
  */
+import { notifyComment } from '../community/notifications.ts';
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import type { AppContext } from '../http/app-context.ts';
@@ -77,6 +78,10 @@ export function registerWriteApi(
     const result = await postComment(store, limiter, me, c.req.param('id'), input, c.get('auth').address);
     if (!result.ok) return refused(c, result);
     const { comment } = result;
+    // The comment is stored whatever happens to its notifications: a failure there is logged, not the member's.
+    await notifyComment(store, comment, me, result.answered).catch((error: unknown) =>
+      ctx.logger.error({ err: error }, 'notifying members of a comment failed'),
+    );
     return c.json(
       {
         id: comment.id,

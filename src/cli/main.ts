@@ -12,6 +12,7 @@ import { registerDigestCommands } from './digest-command.ts';
 import { registerJobsCommands } from '../jobs/jobs-command.ts';
 import { registerMigrateCommands } from './migrate-command.ts';
 import { registerOutboxCommands } from './outbox-command.ts';
+import { registerNotificationCommands } from './notifications-command.ts';
 import { registerImagesCommands } from './images-command.ts';
 
 /**
@@ -138,6 +139,7 @@ registerDigestCommands(program, configFrom);
 registerJobsCommands(program, configFrom);
 registerMigrateCommands(program);
 registerOutboxCommands(program, configFrom);
+registerNotificationCommands(program, configFrom);
 registerImagesCommands(program, configFrom);
 
 try {

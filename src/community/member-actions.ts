@@ -105,12 +105,14 @@ export async function postComment(
   input: { body: unknown; parent: string | number | null },
   address: string,
   now = new Date(),
-): Promise<Outcome<{ comment: CommentRecord }>> {
+): Promise<Outcome<{ comment: CommentRecord; answered: CommentRecord[] }>> {
   const community = store.community;
   const id = normalizeArxivId(paperInput);
   const paper = id ? await store.getPaper(id) : null;
   if (!id || !paper) return refuse(404, 'Paper not found', 'There is no such paper to comment on.');
   let parentId: number | null = null;
+  /** The comment replied to and the top of its thread: their authors hear of the reply. */
+  let answered: CommentRecord[] = [];
   const parentText = input.parent === null ? '' : String(input.parent).trim();
   if (parentText !== '') {
     if (!/^[0-9]{1,15}$/.test(parentText))
@@ -128,6 +130,7 @@ export async function postComment(
         'The comment you replied to was deleted or hidden, so its thread takes no more replies.',
       );
     parentId = root.id;
+    answered = [parent, root];
   }
   const checked = checkCommentBody(input.body);
   if (!checked.ok) return refuse(422, 'Not posted', checked.message);
@@ -139,5 +142,5 @@ export async function postComment(
       `You are commenting very fast. Please wait ${waitText(limit.retryAfter)} and post again.`,
       limit.retryAfter,
     );
-  return { ok: true, comment: await community.addComment(id, account.id, parentId, checked.body, now) };
+  return { ok: true, comment: await community.addComment(id, account.id, parentId, checked.body, now), answered };
 }

@@ -296,11 +296,12 @@ function rateLimiter(perSecond: number, wait: (ms: number) => Promise<void>): ()
   };
 }
 
-function sleep(ms: number): Promise<void> {
+export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function hostOf(url: string): string {
+/** The host (and port) of a URL, for Message-IDs and List-Id; localhost when it is no URL. */
+export function hostOf(url: string): string {
   try {
     return new URL(url).host;
   } catch {

@@ -29,7 +29,8 @@ function body(payload: TokenPayload): string {
     : `u.${payload.id}`;
 }
 
-function signature(secret: string, text: string, email: string): Buffer {
+/** HMAC-SHA256 of a link's text and the address it belongs to (notification unsubscribe links sign the same way). */
+export function linkSignature(secret: string, text: string, email: string): Buffer {
   // 128 bits of the HMAC are plenty against forgery and keep links short.
   return createHmac('sha256', secret)
     .update(`${text}\n${emailKey(email)}`)
@@ -39,7 +40,7 @@ function signature(secret: string, text: string, email: string): Buffer {
 
 export function signToken(secret: string, payload: TokenPayload, email: string): string {
   const text = body(payload);
-  return `${text}.${signature(secret, text, email).toString('base64url')}`;
+  return `${text}.${linkSignature(secret, text, email).toString('base64url')}`;
 }
 
 /** Reads a token's claims without trusting them: the caller looks the subscription up, then calls verifyToken. */
@@ -63,7 +64,7 @@ export function verifyToken(secret: string, token: string, email: string, now: D
   if (!payload) return { ok: false, reason: 'malformed' };
   // Compared as text, not as decoded bytes: the last base64 character carries 4 unused bits, so decoding
   // would accept several spellings of one signature.
-  const expected = signature(secret, body(payload), email).toString('base64url');
+  const expected = linkSignature(secret, body(payload), email).toString('base64url');
   if (!sameSecret(token.slice(token.lastIndexOf('.') + 1), expected)) return { ok: false, reason: 'signature' };
   if (payload.purpose === 'confirm' && payload.expires * 1000 < now.getTime()) return { ok: false, reason: 'expired' };
   return { ok: true, payload };

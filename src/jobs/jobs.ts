@@ -1,6 +1,6 @@
 /**
  * The jobs interface: scheduled and queued background work (embedding new papers, the daily arXiv harvest,
- * the daily and weekly digests, fetching images into the image cache) behind one small API, with two
+ * the daily and weekly digests, fetching images into the image cache, notification emails) behind one small API, with two
  * implementations:
  *
  * - in-process (the embedded default, SQLite): croner schedules in the serving process, runs in that process;
@@ -13,9 +13,9 @@
  * at most one waits while one runs.
  */
 
-export type JobName = 'embed' | 'harvest' | 'digest' | 'images';
+export type JobName = 'embed' | 'harvest' | 'digest' | 'images' | 'notify';
 
-export const JOB_NAMES: readonly JobName[] = ['embed', 'harvest', 'digest', 'images'];
+export const JOB_NAMES: readonly JobName[] = ['embed', 'harvest', 'digest', 'images', 'notify'];
 
 /** A request for one run of a job. */
 export interface JobRequest {

@@ -9,6 +9,8 @@
  *   key (digest:daily:2026-07-24), chosen when the run is due, so that a retry the next day sends that period;
  * - images: ask for avatars not seen before and fetch what is due into the image cache, every 10 minutes and
  *   after each harvest (unless PAPERBOY_IMAGES=0); idempotent, no window.
+ * - notify: notification emails, every minute for those wanted at once (no window: each email is claimed
+ *   once, see notify/send.ts) and daily at DIGEST_AT for the daily batches (window notify:daily:YYYY-MM-DD).
  *
  * Handlers only call the jobs' own code: runDailyIngest, sendScheduledDigest, the indexer's round, the image
  * cache's round.
@@ -24,6 +26,8 @@ import { parseDigestPeriod } from '../digest/digest-period.ts';
 import type { ForYouProvider } from '../digest/compose.ts';
 import type { ImageCache } from '../images/image-cache.ts';
 import type { JobHandler, JobQueue, JobRequest, ScheduledJob } from './jobs.ts';
+import { sendNotificationEmails } from '../notify/send.ts';
+import { todayIn } from '../digest/digest-period.ts';
 
 export const EMBED_CRON = '*/10 * * * *';
 /** Five minutes after the embedding rounds, so that the two do not start together. */
@@ -44,6 +48,13 @@ export interface PaperboyJobsContext {
 
 export function embedRequest(): JobRequest {
   return { name: 'embed', data: {}, window: null };
+}
+
+/** Every minute: the emails of notifications their members want at once. */
+export const NOTIFY_CRON = '* * * * *';
+
+export function notifyRequest(mode: 'immediate' | 'daily', day?: string): JobRequest {
+  return { name: 'notify', data: { mode }, window: mode === 'daily' ? `notify:daily:${day}` : null };
 }
 
 export function imagesRequest(): JobRequest {
@@ -101,6 +112,12 @@ export function paperboyJobHandlers(ctx: PaperboyJobsContext): JobHandler[] {
       },
     },
     {
+      name: 'notify',
+      run: async (data) => {
+        await sendNotificationEmails({ store, config, logger, mode: data.mode === 'daily' ? 'daily' : 'immediate' });
+      },
+    },
+    {
       name: 'images',
       run: async (_data, signal) => {
         await fetchingImages(ctx)?.fetchDue(signal);
@@ -142,6 +159,22 @@ export function paperboyJobSchedules(ctx: PaperboyJobsContext): ScheduledJob[] {
       request: async (now) => harvestRequest(now),
     });
   if (digest.schedule) {
+    schedules.push(
+      {
+        key: 'notify',
+        name: 'notify',
+        cron: NOTIFY_CRON,
+        timeZone: 'UTC',
+        request: async () => notifyRequest('immediate'),
+      },
+      {
+        key: 'notify-daily',
+        name: 'notify',
+        cron: digestCrons(digest)[0]!.cron,
+        timeZone: digest.timeZone,
+        request: async (now) => notifyRequest('daily', todayIn(digest.timeZone, now)),
+      },
+    );
     for (const { frequency, cron } of digestCrons(digest)) {
       schedules.push({
         key: `digest-${frequency}`,

@@ -61,6 +61,15 @@ function queueOptions(name: JobName | 'tick', config: JobsConfig): Omit<Queue, '
         expireInSeconds: 24 * 3600,
         heartbeatSeconds: config.heartbeatSeconds,
       };
+    case 'notify':
+      // Every minute (immediate emails) and once a day (batches): short runs, each email claimed by one worker.
+      return {
+        policy: 'singleton',
+        retryLimit: 2,
+        ...retry,
+        expireInSeconds: 3600,
+        heartbeatSeconds: config.heartbeatSeconds,
+      };
     case 'tick':
       return { policy: 'standard', retryLimit: 2, retryDelay: config.retryDelaySeconds, expireInSeconds: 300 };
   }

@@ -16,9 +16,12 @@ import { arxivLookup } from '../community/arxiv-lookup.ts';
 import { registerPages, renderErrorPage } from '../web/routes.ts';
 import { authMiddleware } from '../web/auth/auth.ts';
 import { readAccess } from '../web/auth/read-access.ts';
+import { headerCounts } from '../web/header-counts.ts';
 import { registerAuthRoutes } from '../web/auth/auth-routes.ts';
 import { registerCommunityRoutes } from '../web/community-routes.ts';
 import { registerCommentRoutes } from '../web/comment-routes.ts';
+import { registerReportRoutes } from '../web/report-routes.ts';
+import { registerNotificationRoutes } from '../web/notification-routes.ts';
 import { RateLimiter } from '../community/rate-limits.ts';
 import { registerFeeds } from '../web/feed-routes.ts';
 import { createMailer } from '../mail/mailer.ts';
@@ -85,6 +88,8 @@ export function createApp(deps: AppDependencies): Hono {
   app.use(authMiddleware(ctx));
   // Who may read: everyone, or members only (PAPERBOY_READ); the one access check of every route.
   app.use(readAccess(ctx));
+  // The header's unread notifications and open reports, for the pages of signed-in members.
+  app.use(headerCounts(ctx));
   if (!publicImages) registerImageRoutes(app, ctx);
   // The member's own: collections, saving, follows, "for you", their data, their account.
   registerCollectionRoutes(app, ctx);
@@ -126,6 +131,8 @@ export function createApp(deps: AppDependencies): Hono {
   // Before the pages: /papers/trending would otherwise be taken for a paper id.
   registerCommunityRoutes(app, ctx, limiter, submissions);
   registerCommentRoutes(app, ctx, limiter);
+  registerReportRoutes(app, ctx, limiter);
+  registerNotificationRoutes(app, ctx);
   registerPages(app, ctx);
   registerFeeds(app, ctx);
   registerDigestRoutes(app, ctx);

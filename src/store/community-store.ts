@@ -58,7 +58,17 @@ export interface ModerationEntry {
   /** The moderator's handle; DELETED_MEMBER (domain/handles.ts) when they deleted their account. */
   moderator: string;
   moderatorDeleted: boolean;
-  action: 'hide-paper' | 'unhide-paper' | 'hide-comment' | 'ban-member' | 'unban-member' | 'set-role';
+  action:
+    | 'hide-paper'
+    | 'unhide-paper'
+    | 'hide-comment'
+    | 'ban-member'
+    | 'unban-member'
+    | 'set-role'
+    /** A report resolved by warning the member (target: their handle). */
+    | 'warn-member'
+    /** A report dismissed (target: "comment 12" or "paper 2607.12345"). */
+    | 'dismiss-report';
   target: string;
   reason: string;
   at: string;

@@ -135,7 +135,7 @@ export const COMMENT_SELECT = `SELECT c.id, c.paper_id, c.parent_id, c.body, c.c
   FROM comments c JOIN members m ON m.id = c.member_id`;
 
 /** The moderation log's entries about a member, whose target is the member's handle (SQL condition). */
-export const MEMBER_LOG_ACTIONS = `action IN ('ban-member', 'unban-member', 'set-role')`;
+export const MEMBER_LOG_ACTIONS = `action IN ('ban-member', 'unban-member', 'set-role', 'warn-member')`;
 
 /** The moderation log `l` with its moderators `m`, as rowToModerationEntry reads it. */
 export const MODERATION_LOG_SELECT = `SELECT l.id, m.name AS moderator, m.deleted_at AS moderator_deleted_at, l.action, l.target, l.reason, l.at

@@ -11,6 +11,8 @@ import type { IndexSource } from './index-source.ts';
 import type { SearchFilters, ScoredPaper } from './search-types.ts';
 import type { SubscriptionStore } from './subscription-store.ts';
 import type { ImageStore } from './image-store.ts';
+import type { NotificationStore } from './notification-store.ts';
+import type { ReportStore } from './report-store.ts';
 
 export type { FieldWeights, ScoredPaper, SearchFilters, TextQuery } from './search-types.ts';
 
@@ -167,4 +169,8 @@ export interface Store extends CoreStore {
   readonly subscriptions: SubscriptionStore;
   readonly collections: CollectionStore;
   readonly images: ImageStore;
+  /** What members hear of (replies, mentions, comments on their papers, moderation) and its email. */
+  readonly notifications: NotificationStore;
+  /** Members' reports of comments and papers, for the moderators' queue. */
+  readonly reports: ReportStore;
 }

@@ -11,6 +11,8 @@ import type { RateLimiter } from '../community/rate-limits.ts';
 import { checkCommentBody } from '../community/markdown.ts';
 import { postComment, waitText } from '../community/member-actions.ts';
 import { outranks } from '../community/roles.ts';
+import { hideComment } from '../community/moderation.ts';
+import { notifyComment } from '../community/notifications.ts';
 import { layout, type PageOptions } from './layout.ts';
 import { renderErrorPage } from './pages/error-page.ts';
 import { paperUrl, signInUrl } from '../domain/urls.ts';
@@ -32,6 +34,10 @@ export function registerCommentRoutes(app: Hono, ctx: AppContext, limiter: RateL
   const at = (comment: Pick<CommentRecord, 'id' | 'paperId'>) =>
     `${paperUrl(comment.paperId)}#${commentAnchor(comment.id)}`;
 
+  /** The comment is stored whatever happens to its notifications: a failure there is logged, not the member's. */
+  const notifyQuietly = (notifying: Promise<unknown>) =>
+    notifying.catch((error: unknown) => ctx.logger.error({ err: error }, 'notifying members of a comment failed'));
+
   app.post(`/papers/${PAPER_ID_PARAM}/comments`, async (c) => {
     const account = c.get('auth').account;
     const text = c.req.param('id');
@@ -40,7 +46,10 @@ export function registerCommentRoutes(app: Hono, ctx: AppContext, limiter: RateL
     const typed = typeof form.body === 'string' ? form.body : '';
     const parent = typeof form.parent === 'string' ? form.parent : null;
     const posted = await postComment(store, limiter, account, text, { body: typed, parent }, c.get('auth').address);
-    if (posted.ok) return c.redirect(at(posted.comment), 303);
+    if (posted.ok) {
+      await notifyQuietly(notifyComment(store, posted.comment, account, posted.answered));
+      return c.redirect(at(posted.comment), 303);
+    }
     // About the text: the form again, with the text kept; anything else: a page saying why.
     if (posted.status !== 422 && posted.status !== 429) return problem(c, posted.status, posted.title, posted.error);
     if (posted.retryAfter !== undefined) c.header('Retry-After', String(posted.retryAfter));
@@ -107,6 +116,8 @@ export function registerCommentRoutes(app: Hono, ctx: AppContext, limiter: RateL
     }
     const edited = await community.editComment(comment.id, account.id, checked.body, new Date());
     if (!edited) return problem(c, 404, 'Comment not found', 'This comment was deleted or hidden meanwhile.');
+    // Members newly mentioned hear of it (those notified before are not notified again).
+    await notifyQuietly(notifyComment(store, edited, account, []));
     return c.redirect(at(edited), 303);
   });
 
@@ -142,7 +153,7 @@ export function registerCommentRoutes(app: Hono, ctx: AppContext, limiter: RateL
     const form = await c.req.parseBody();
     const reason = typeof form.reason === 'string' ? form.reason.trim().slice(0, MAX_REASON) : '';
     if (reason === '') return problem(c, 400, 'A reason is needed', 'Every moderation action records why.');
-    const hidden = await community.hideComment(comment.id, account.id, reason, new Date());
+    const hidden = await hideComment(store, account, comment, reason);
     if (!hidden) return problem(c, 404, 'Nothing to do', 'This comment is hidden already.');
     ctx.logger.warn(
       { moderator: account.name, comment: comment.id, paper: comment.paperId, reason },

@@ -8,6 +8,7 @@ import type { RateLimiter } from '../community/rate-limits.ts';
 import { outranks } from '../community/roles.ts';
 import type { SubmissionService } from '../community/submissions.ts';
 import { votePaper } from '../community/member-actions.ts';
+import { hidePaper } from '../community/moderation.ts';
 import { layout, type PageOptions } from './layout.ts';
 import { renderErrorPage } from './pages/error-page.ts';
 import { sharedPage } from './shared-page.ts';
@@ -186,7 +187,7 @@ export function registerCommunityRoutes(
     const paperId = normalizeArxivId(id);
     if (!paperId) return false;
     return hide
-      ? store.community.hidePaper(paperId, mod.id, reason, new Date())
+      ? hidePaper(store, mod, paperId, reason)
       : store.community.unhidePaper(paperId, mod.id, reason, new Date());
   };
   const memberAction = (ban: boolean) => async (name: string, mod: Account, reason: string) => {

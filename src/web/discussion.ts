@@ -13,6 +13,7 @@ import type { Viewer } from '../http/viewer.ts';
 import { plural } from '../domain/format.ts';
 import { paperUrl, signInUrl } from '../domain/urls.ts';
 import { commentForm, commentItem, commentState, commentsUrl } from './components/comment.ts';
+import { reportControl } from './components/report-control.ts';
 
 export interface Thread {
   comment: CommentRecord;
@@ -90,5 +91,6 @@ ${
 </li>`;
       })}</ol>`
 }
+${viewer.account ? reportControl({ kind: 'paper', id: paper.id }, viewer.csrfToken, 'paper-report') : ''}
 </section>`;
 }

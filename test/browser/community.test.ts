@@ -6,10 +6,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { firstPage, horizontalOverflow, openBrowser, startServer } from './browser.ts';
-import { signInLink } from '../community-helpers.ts';
+import { signIn, type Profile } from './sign-in.ts';
 import { startArxivApiStub } from '../arxiv-api-stub.ts';
 
 const arxiv = await startArxivApiStub();
@@ -20,65 +19,11 @@ const server = await startServer({
   PAPERBOY_SUBMIT_WINDOW_DAYS: '100000',
   PAPERBOY_HARVEST: '0',
 });
-const outbox = join(server.dir, 'outbox');
-
-/** What a member chooses on the welcome page; `refused`: a handle typed first, which the page refuses. */
-interface Profile {
-  handle: string;
-  fullname: string;
-  refused?: string;
-}
 
 const ADA: Profile = { handle: 'ada-lovelace', fullname: 'ada', refused: 'Ada Lovelace' };
 
 /** The recorded arXiv API response of 1605.08386 (test/fixtures/arxiv/arxiv-api/id_1605.08386.xml). */
 const SUBMITTED = { id: '1605.08386', title: 'Heat-bath random walks with Markov bases' };
-
-/**
- * Signs in through the real flow: the form, the email in the outbox, the link, the button on its page. A first
- * sign-in goes on to the welcome page: the member chooses `profile` there, or keeps the suggested handle.
- */
-async function signIn(page: Page, email: string, profile?: Profile): Promise<void> {
-  await page.goto(server.url);
-  await page.locator('.header-signin').click();
-  await page.waitForURL(/\/signin/);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
-  await page.getByRole('heading', { name: 'Check your inbox' }).waitFor();
-  const link = await waitFor(() => signInLink(outbox, email));
-  // The link carries the configured public address; the test server listens on a port of its own.
-  await page.goto(`${server.url}${link.pathname}${link.search}`);
-  assert.equal(await page.locator('h1').innerText(), 'Sign in to Paperboy');
-  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
-  if (new URL(page.url()).pathname === '/welcome') {
-    const suggested = await page.getByLabel('Handle').inputValue();
-    assert.match(suggested, /^reader-[a-z0-9]+$/, 'the suggested handle is not made from the address');
-    if (profile?.refused) {
-      await page.getByLabel('Handle').fill(profile.refused);
-      await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Continue' }).click()]);
-      assert.match(await page.locator('.notice-error').innerText(), /letters a–z/);
-      assert.equal(await page.getByLabel('Handle').getAttribute('aria-invalid'), 'true');
-    }
-    if (profile) {
-      await page.getByLabel('Handle').fill(profile.handle);
-      await page.getByLabel('Display name').fill(profile.fullname);
-    }
-    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Continue' }).click()]);
-  }
-  await page.locator('.account-menu').waitFor();
-}
-
-async function waitFor<T>(attempt: () => Promise<T>, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
 
 function voteOf(card: Locator): Locator {
   return card.locator('.vote-form button.vote');
@@ -119,7 +64,7 @@ const other = { page: await firstPage(await openBrowser(server, { javaScriptEnab
 
 test('a member signs in with the emailed link and upvotes without a page reload', async () => {
   const { page } = member;
-  await signIn(page, 'ada@example.org', ADA);
+  await signIn(server, page, 'ada@example.org', ADA);
   assert.equal(new URL(page.url()).pathname, '/');
   await openAccountMenu(page);
   assert.match(await page.locator('.account-menu-name').innerText(), /@ada/);
@@ -153,7 +98,7 @@ test('a member signs in with the emailed link and upvotes without a page reload'
 
 test('without JavaScript the upvote is a form post that comes back to the feed with the new count', async () => {
   const { page } = other;
-  await signIn(page, 'bob@example.org', { handle: 'bob-the-reader', fullname: 'Bob' });
+  await signIn(server, page, 'bob@example.org', { handle: 'bob-the-reader', fullname: 'Bob' });
   const { card, title } = await cardWithSmallCount(page);
   const before = await count(voteOf(card));
   // The form post answers with a redirect back to the feed: a new page load.
@@ -281,7 +226,7 @@ test('the first administrator claims the instance with the code from the log, th
 
   // The member's browser, signed out by the test before: another account signs in there.
   const { page } = member;
-  await signIn(page, 'root@example.org');
+  await signIn(server, page, 'root@example.org');
   await page.goto(`${server.url}/admin/claim`);
   await page.getByLabel('One-time code').fill('not-the-code');
   await page.getByRole('button', { name: 'Claim' }).click();

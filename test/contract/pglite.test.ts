@@ -10,6 +10,7 @@ import { collectionContract } from './collection-contract.ts';
 import { imageContract } from './image-contract.ts';
 import { accessContract } from './access-contract.ts';
 import { tokenContract } from './token-contract.ts';
+import { upkeepContract } from './upkeep-contract.ts';
 
 const backend = new PgliteBackend();
 await backend.start();
@@ -23,3 +24,4 @@ describe('collection contract [pglite]', () => collectionContract(() => backend)
 describe('image contract [pglite]', () => imageContract(() => backend));
 describe('access contract [pglite]', () => accessContract(() => backend));
 describe('token contract [pglite]', () => tokenContract(() => backend));
+describe('upkeep contract [pglite]', () => upkeepContract(() => backend));

@@ -13,6 +13,7 @@ import { collectionContract } from './collection-contract.ts';
 import { imageContract } from './image-contract.ts';
 import { accessContract } from './access-contract.ts';
 import { tokenContract } from './token-contract.ts';
+import { upkeepContract } from './upkeep-contract.ts';
 import { madeUp } from './fixtures.ts';
 
 const url = process.env[POSTGRES_URL_VARIABLE];
@@ -41,6 +42,7 @@ if (problem !== null || backend === null) {
   describe('image contract [postgres]', () => imageContract(() => server));
   describe('access contract [postgres]', () => accessContract(() => server));
   describe('token contract [postgres]', () => tokenContract(() => server));
+  describe('upkeep contract [postgres]', () => upkeepContract(() => server));
   if (server.vectors) {
     describe('vector contract [postgres]', () => vectorContract(() => server));
   } else {

@@ -7,6 +7,7 @@ import { collectionContract } from './collection-contract.ts';
 import { imageContract } from './image-contract.ts';
 import { accessContract } from './access-contract.ts';
 import { tokenContract } from './token-contract.ts';
+import { upkeepContract } from './upkeep-contract.ts';
 
 describe('store contract [sqlite]', () => storeContract(() => sqliteBackend));
 describe('vector contract [sqlite]', () => vectorContract(() => sqliteBackend));
@@ -16,3 +17,4 @@ describe('collection contract [sqlite]', () => collectionContract(() => sqliteBa
 describe('image contract [sqlite]', () => imageContract(() => sqliteBackend));
 describe('access contract [sqlite]', () => accessContract(() => sqliteBackend));
 describe('token contract [sqlite]', () => tokenContract(() => sqliteBackend));
+describe('upkeep contract [sqlite]', () => upkeepContract(() => sqliteBackend));

@@ -135,8 +135,11 @@ export class PostgresCommunityStore implements CommunityStore {
           id,
         ]);
       }
-      for (const table of ['sessions', 'collections', 'follows', 'dismissed_papers', 'feed_keys', 'api_tokens'])
+      for (const table of ['sessions', 'collections', 'follows', 'dismissed_papers', 'feed_keys', 'api_tokens', 'notification_email'])
         await tx.query(`DELETE FROM ${table} WHERE member_id = $1`, [id]);
+      // Their notifications, and those about what they did; their reports (the queue keeps other members' reports).
+      await tx.query('DELETE FROM notifications WHERE member_id = $1 OR actor_id = $1', [id]);
+      await tx.query('DELETE FROM reports WHERE reporter_id = $1', [id]);
       await tx.query('UPDATE daily_entries SET submitted_by = NULL WHERE submitted_by = $1', [id]);
       if (member.email !== null) {
         const key = emailKey(String(member.email));

@@ -38,6 +38,8 @@ import { PgVectors } from './vectors.ts';
 import { PostgresCommunityStore } from './community-store.ts';
 import { PostgresAccessStore } from './access-store.ts';
 import { PostgresTokenStore } from './token-store.ts';
+import { PostgresNotificationStore } from './notification-store.ts';
+import { PostgresReportStore } from './report-store.ts';
 import { PostgresSubscriptionStore } from './subscription-store.ts';
 import { PostgresCollectionStore } from './collection-store.ts';
 import { PostgresImageStore } from './image-store.ts';
@@ -80,6 +82,8 @@ export class PostgresStore implements Store {
   readonly community: PostgresCommunityStore;
   readonly access: PostgresAccessStore;
   readonly tokens: PostgresTokenStore;
+  readonly notifications: PostgresNotificationStore;
+  readonly reports: PostgresReportStore;
   readonly subscriptions: PostgresSubscriptionStore;
   readonly collections: PostgresCollectionStore;
   readonly images: PostgresImageStore;
@@ -92,6 +96,8 @@ export class PostgresStore implements Store {
     this.community = new PostgresCommunityStore(db);
     this.access = new PostgresAccessStore(db);
     this.tokens = new PostgresTokenStore(db);
+    this.notifications = new PostgresNotificationStore(db);
+    this.reports = new PostgresReportStore(db);
     this.subscriptions = new PostgresSubscriptionStore(db);
     this.collections = new PostgresCollectionStore(db);
     this.images = new PostgresImageStore(db);

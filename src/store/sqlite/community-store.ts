@@ -123,8 +123,11 @@ export class SqliteCommunityStore implements CommunityStore {
           id,
         );
       }
-      for (const table of ['sessions', 'collections', 'follows', 'dismissed_papers', 'feed_keys', 'api_tokens'])
+      for (const table of ['sessions', 'collections', 'follows', 'dismissed_papers', 'feed_keys', 'api_tokens', 'notification_email'])
         run(`DELETE FROM ${table} WHERE member_id = ?`, id);
+      // Their notifications, and those about what they did; their reports (the queue keeps other members' reports).
+      run('DELETE FROM notifications WHERE member_id = ? OR actor_id = ?', id, id);
+      run('DELETE FROM reports WHERE reporter_id = ?', id);
       run('UPDATE daily_entries SET submitted_by = NULL WHERE submitted_by = ?', id);
       const email = member.email === null ? null : String(member.email);
       if (email !== null) {

@@ -11,6 +11,7 @@ import {
 import { digestLeaseMigration, digestMigrations } from './digest-migrations.ts';
 import { collectionMigrations } from './collection-migrations.ts';
 import { imageMigrations } from './image-migrations.ts';
+import { upkeepMigration } from './upkeep-migrations.ts';
 
 export const migrations: Migration[] = [
   {
@@ -135,4 +136,5 @@ export const migrations: Migration[] = [
   ...imageMigrations,
   accessMigration,
   apiTokensMigration,
+  upkeepMigration,
 ];

@@ -22,6 +22,8 @@ import { VectorSearch } from './vector-search.ts';
 import { SqliteCommunityStore } from './community-store.ts';
 import { SqliteAccessStore } from './access-store.ts';
 import { SqliteTokenStore } from './token-store.ts';
+import { SqliteNotificationStore } from './notification-store.ts';
+import { SqliteReportStore } from './report-store.ts';
 import { SqliteSubscriptionStore } from './subscription-store.ts';
 import { SqliteCollectionStore } from './collection-store.ts';
 import { SqliteImageStore } from './image-store.ts';
@@ -58,6 +60,8 @@ export class SqliteStore implements Store {
   readonly community: SqliteCommunityStore;
   readonly access: SqliteAccessStore;
   readonly tokens: SqliteTokenStore;
+  readonly notifications: SqliteNotificationStore;
+  readonly reports: SqliteReportStore;
   readonly subscriptions: SqliteSubscriptionStore;
   readonly collections: SqliteCollectionStore;
   readonly images: SqliteImageStore;
@@ -75,6 +79,8 @@ export class SqliteStore implements Store {
     this.community = new SqliteCommunityStore(this.#db);
     this.access = new SqliteAccessStore(this.#db);
     this.tokens = new SqliteTokenStore(this.#db);
+    this.notifications = new SqliteNotificationStore(this.#db);
+    this.reports = new SqliteReportStore(this.#db);
     this.subscriptions = new SqliteSubscriptionStore(this.#db);
     this.collections = new SqliteCollectionStore(this.#db);
     this.images = new SqliteImageStore(this.#db);

@@ -5,11 +5,12 @@ import { csrfField } from '../csrf.ts';
 import { memberUrl, signInUrl } from '../../domain/urls.ts';
 import { isModerator, type Viewer } from '../../http/viewer.ts';
 import { avatar } from './avatar.ts';
+import { headerBadges } from './header-badges.ts';
 
 export function accountMenu(viewer: Viewer | undefined): Html {
   const account = viewer?.account;
   if (!account) return html`<a class="button header-signin" href="${signInUrl(viewer?.returnTo)}">Sign in</a>`;
-  return html`<a class="button header-submit" href="/submit">Submit</a>
+  return html`<a class="button header-submit" href="/submit">Submit</a>${headerBadges(account)}
 <details class="account-menu">
 <summary aria-label="Your account">${avatar(account.fullname || account.name, account.avatarUrl, 'md')}</summary>
 <div class="account-menu-panel">

@@ -16,6 +16,7 @@ import type { Html } from '../html.ts';
 import { memberUrl, paperUrl } from '../../domain/urls.ts';
 import { isModerator, type Viewer } from '../../http/viewer.ts';
 import { avatar } from './avatar.ts';
+import { reportControl } from './report-control.ts';
 
 export const HIDDEN_TEXT = '[hidden by moderators]';
 export const DELETED_TEXT = '[deleted]';
@@ -107,6 +108,7 @@ ${csrfField(viewer.csrfToken)}
 </form>
 </details>`);
   }
+  if (!own) actions.push(reportControl({ kind: 'comment', id: String(comment.id) }, viewer.csrfToken));
   if (isModerator(account) && outranks(account, comment.author)) {
     actions.push(html`<details class="comment-action">
 <summary>Hide</summary>
