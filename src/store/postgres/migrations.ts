@@ -416,6 +416,9 @@ export const migrations: Migration[] = [
         last_used_at text COLLATE "C"
       );
       CREATE INDEX api_tokens_member ON api_tokens (member_id);
+    `,
+  },
+  {
     version: 15,
     name: 'notifications, notification email choices, reports',
     // No data-version triggers: none of these tables changes what a cached page or list shows (hiding through a
