@@ -37,6 +37,7 @@ import { paperTsvector } from './text-query.ts';
 import { PgVectors } from './vectors.ts';
 import { PostgresCommunityStore } from './community-store.ts';
 import { PostgresAccessStore } from './access-store.ts';
+import { PostgresInstanceStore } from './instance-store.ts';
 import { PostgresSubscriptionStore } from './subscription-store.ts';
 import { PostgresCollectionStore } from './collection-store.ts';
 import { PostgresImageStore } from './image-store.ts';
@@ -78,6 +79,7 @@ export class PostgresStore implements Store {
   readonly #vectors: PgVectors;
   readonly community: PostgresCommunityStore;
   readonly access: PostgresAccessStore;
+  readonly instance: PostgresInstanceStore;
   readonly subscriptions: PostgresSubscriptionStore;
   readonly collections: PostgresCollectionStore;
   readonly images: PostgresImageStore;
@@ -89,6 +91,7 @@ export class PostgresStore implements Store {
     this.#vectors = new PgVectors(db);
     this.community = new PostgresCommunityStore(db);
     this.access = new PostgresAccessStore(db);
+    this.instance = new PostgresInstanceStore(db);
     this.subscriptions = new PostgresSubscriptionStore(db);
     this.collections = new PostgresCollectionStore(db);
     this.images = new PostgresImageStore(db);

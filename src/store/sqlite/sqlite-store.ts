@@ -21,6 +21,7 @@ import { SqliteIndexSource, filterConditions } from './index-source.ts';
 import { VectorSearch } from './vector-search.ts';
 import { SqliteCommunityStore } from './community-store.ts';
 import { SqliteAccessStore } from './access-store.ts';
+import { SqliteInstanceStore } from './instance-store.ts';
 import { SqliteSubscriptionStore } from './subscription-store.ts';
 import { SqliteCollectionStore } from './collection-store.ts';
 import { SqliteImageStore } from './image-store.ts';
@@ -56,6 +57,7 @@ export class SqliteStore implements Store {
   readonly indexSource: SqliteIndexSource;
   readonly community: SqliteCommunityStore;
   readonly access: SqliteAccessStore;
+  readonly instance: SqliteInstanceStore;
   readonly subscriptions: SqliteSubscriptionStore;
   readonly collections: SqliteCollectionStore;
   readonly images: SqliteImageStore;
@@ -72,6 +74,7 @@ export class SqliteStore implements Store {
     this.#vectors = new VectorSearch(this.#db);
     this.community = new SqliteCommunityStore(this.#db);
     this.access = new SqliteAccessStore(this.#db);
+    this.instance = new SqliteInstanceStore(this.#db);
     this.subscriptions = new SqliteSubscriptionStore(this.#db);
     this.collections = new SqliteCollectionStore(this.#db);
     this.images = new SqliteImageStore(this.#db);
