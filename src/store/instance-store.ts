@@ -57,7 +57,15 @@ export function changedFields(current: InstanceSettings, changes: Partial<Instan
   return INSTANCE_SETTING_FIELDS.filter((field) => changes[field] !== undefined && changes[field] !== current[field]);
 }
 
-export function rowToSettings(row: Record<string, unknown>): StoredInstanceSettings {
+/** Before the first save there is no row: every field is the default. */
+export const NOTHING_SET: StoredInstanceSettings = {
+  settings: Object.fromEntries(INSTANCE_SETTING_FIELDS.map((f) => [f, null])) as InstanceSettings,
+  version: 0,
+  updatedAt: null,
+};
+
+export function rowToSettings(row: Record<string, unknown> | undefined): StoredInstanceSettings {
+  if (!row) return NOTHING_SET;
   const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
   return {
     settings: Object.fromEntries(INSTANCE_SETTING_FIELDS.map((f) => [f, text(row[f])])) as InstanceSettings,
@@ -75,6 +83,10 @@ export function rowToSettingChange(row: Record<string, unknown>): InstanceSettin
     at: String(row.at),
   };
 }
+
+/** Run first in a save's transaction: from then on the row exists, and its lock orders concurrent saves. */
+export const ENSURE_SETTINGS_ROW =
+  'INSERT INTO instance_settings (id, version) VALUES (1, 0) ON CONFLICT (id) DO NOTHING';
 
 /** The log with each change's administrator, for both backends (their SQL differs in placeholders only). */
 export const SETTING_CHANGES_SELECT = `SELECT l.field, l.old_value, l.new_value, l.at, m.name AS by_name,

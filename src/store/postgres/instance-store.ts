@@ -1,6 +1,7 @@
 /** The instance facet on PostgreSQL: the identity settings row and its change log. */
 import type { Runner } from './runner.ts';
 import {
+  ENSURE_SETTINGS_ROW,
   INSTANCE_SETTING_FIELDS,
   SETTING_CHANGES_SELECT,
   changedFields,
@@ -24,7 +25,7 @@ export class PostgresInstanceStore implements InstanceStore {
 
   async settings(): Promise<StoredInstanceSettings> {
     const [row] = await this.#db.query(SETTINGS_SELECT);
-    return rowToSettings(row!);
+    return rowToSettings(row);
   }
 
   async updateSettings(
@@ -35,8 +36,9 @@ export class PostgresInstanceStore implements InstanceStore {
   ): Promise<SettingsUpdate> {
     return this.#db.transaction(async (tx) => {
       // The row lock orders two saves from any processes: the second sees the first's version and refuses.
+      await tx.query(ENSURE_SETTINGS_ROW);
       const [row] = await tx.query(`${SETTINGS_SELECT} FOR UPDATE`);
-      const current = rowToSettings(row!);
+      const current = rowToSettings(row);
       if (current.version !== expectedVersion) return { status: 'conflict', version: current.version };
       const changed = changedFields(current.settings, changes);
       if (changed.length === 0) return { status: 'unchanged', version: current.version };

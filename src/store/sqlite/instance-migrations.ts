@@ -5,6 +5,7 @@ export const instanceMigration: Migration = {
   version: 16,
   name: 'instance identity settings and their change log',
   sql: `
+    -- One row, made by the first save (a fresh database is empty: sqlite-to-postgres copies into it).
     CREATE TABLE instance_settings (
       id INTEGER PRIMARY KEY CHECK (id = 1),
       name TEXT,
@@ -16,7 +17,6 @@ export const instanceMigration: Migration = {
       version INTEGER NOT NULL,
       updated_at TEXT
     ) STRICT;
-    INSERT INTO instance_settings (id, version) VALUES (1, 0);
     CREATE TABLE instance_settings_log (
       id INTEGER PRIMARY KEY,
       member_id INTEGER NOT NULL REFERENCES members(id),

@@ -1,6 +1,7 @@
 /** The instance facet on SQLite: the identity settings row and its change log. */
 import type { SqliteDatabase } from './database.ts';
 import {
+  ENSURE_SETTINGS_ROW,
   INSTANCE_SETTING_FIELDS,
   SETTING_CHANGES_SELECT,
   changedFields,
@@ -23,7 +24,7 @@ export class SqliteInstanceStore implements InstanceStore {
   }
 
   async settings(): Promise<StoredInstanceSettings> {
-    return rowToSettings(this.#db.sql(SETTINGS_SELECT).get()!);
+    return rowToSettings(this.#db.sql(SETTINGS_SELECT).get());
   }
 
   async updateSettings(
@@ -33,7 +34,8 @@ export class SqliteInstanceStore implements InstanceStore {
     now: Date,
   ): Promise<SettingsUpdate> {
     return this.#db.transaction(() => {
-      const current = rowToSettings(this.#db.sql(SETTINGS_SELECT).get()!);
+      this.#db.sql(ENSURE_SETTINGS_ROW).run();
+      const current = rowToSettings(this.#db.sql(SETTINGS_SELECT).get());
       if (current.version !== expectedVersion) return { status: 'conflict', version: current.version };
       const changed = changedFields(current.settings, changes);
       if (changed.length === 0) return { status: 'unchanged', version: current.version };
