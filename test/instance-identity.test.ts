@@ -300,3 +300,22 @@ test('on a members-only instance a stranger still gets the theme and the logo of
   assert.equal((await closed.request('/about')).status, 303, 'the about page is for members');
   assert.equal((await closed.request('/admin/settings')).status, 303);
 });
+
+test('a name written like markup is shown as written: escaped in pages, attributes and feeds, never run', async () => {
+  const hostile = '<script>alert(1)</script> & "Co"';
+  const saved = await saveSettings({ ...BRANDED, name: hostile, version: String(await version()) });
+  assert.equal(saved.status, 303);
+  const body = await page(app, '/papers');
+  assert.doesNotMatch(body, /<script>alert/);
+  assert.match(body, /· &lt;script&gt;alert\(1\)&lt;\/script&gt; &amp; &quot;Co&quot;<\/title>/);
+  assert.match(
+    body,
+    /<meta property="og:site_name" content="&lt;script&gt;alert\(1\)&lt;\/script&gt; &amp; &quot;Co&quot;">/,
+  );
+  for (const format of ['rss', 'atom']) {
+    const feed = await page(app, `/feeds/daily.${format}`);
+    assert.doesNotMatch(feed, /<script>alert/, format);
+  }
+  const json = JSON.parse(await page(app, '/feeds/daily.json')) as { title: string };
+  assert.equal(json.title, `Daily Papers — ${hostile}`, 'JSON Feed titles are plain text');
+});
