@@ -203,6 +203,7 @@ test('the sign-in email and the digest (through a real SMTP server) carry the na
   assert.match(String(digest.html), />Lab Papers<\/a>/);
   assert.match(String(digest.html), /color:#0f766e;/, 'links in the accent colour');
   assert.doesNotMatch(String(digest.html), />Paperboy</);
+  assert.doesNotMatch(String(digest.html), /#a5b4fc/, 'dark-scheme links in the accent too');
   assert.match(sink.accepted.at(-1)!.raw.toString(), /^List-ID: Lab Papers daily digest </im);
 });
 
@@ -267,6 +268,7 @@ test('an uploaded logo is kept in the image cache and shown in the header of eve
       new RegExp(`<a class="brand" href="/"><img class="brand-logo" src="${logo}" alt="" height="28">Lab Papers</a>`),
     );
     assert.doesNotMatch(body, /brand-mark/);
+    assert.ok(body.includes(`<link rel="icon" href="${logo}">`), 'the logo is the icon too');
     const image = await target.request(logo!);
     assert.equal(image.status, 200);
     assert.equal(image.headers.get('content-type'), 'image/png');

@@ -86,6 +86,8 @@ const C = {
   accent: '#3730a3',
   vote: '#b45309',
 };
+/** Links in mail clients that honour the dark scheme. */
+const DARK_LINK = '#a5b4fc';
 const FONT = `-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif`;
 
 /**
@@ -97,7 +99,9 @@ export function composeDigest(
   publicUrl: string,
   site: Pick<InstanceIdentity, 'name' | 'accent'>,
 ): ComposedDigest {
-  const a = site.accent ? accentPalette(site.accent).light.accent : C.accent;
+  const palette = site.accent ? accentPalette(site.accent) : null;
+  const a = palette?.light.accent ?? C.accent;
+  const darkLink = palette?.dark.accent ?? DARK_LINK;
   const title = digestTitle(digest.period);
   const webUrl = `${publicUrl}${previewPath(digest.period)}`;
   const intro =
@@ -108,8 +112,8 @@ export function composeDigest(
   const textPapers = digest.papers.map((paper, i) => paperText(paper, i + 1, publicUrl)).join('\n');
   // The web version links to itself nowhere: "view in your browser" is for the emailed copy only.
   const heads = {
-    emailed: htmlHead(title, intro, webUrl, publicUrl, site.name, a),
-    web: htmlHead(title, intro, null, publicUrl, site.name, a),
+    emailed: htmlHead(title, intro, webUrl, publicUrl, site.name, a, darkLink),
+    web: htmlHead(title, intro, null, publicUrl, site.name, a, darkLink),
   };
   return {
     subject: digestSubject(digest),
@@ -161,6 +165,7 @@ function htmlHead(
   publicUrl: string,
   siteName: string,
   accent: string,
+  darkLink: string,
 ): string {
   return `<!doctype html>
 <html lang="en" xmlns="http://www.w3.org/1999/xhtml">
@@ -179,7 +184,7 @@ function htmlHead(
     .pb-text { color: #e8ebf0 !important; }
     .pb-text2 { color: #c3c9d3 !important; }
     .pb-text3 { color: #9aa3b1 !important; }
-    .pb-link { color: #a5b4fc !important; }
+    .pb-link { color: ${darkLink} !important; }
     .pb-vote { color: #fbbf24 !important; }
     .pb-rule { border-color: #263041 !important; }
   }

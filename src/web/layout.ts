@@ -64,7 +64,7 @@ ${(options.alternates ?? []).map(
 )}<meta name="color-scheme" content="light dark">
 <link rel="stylesheet" href="${stylesheet.url}">
 ${site.accent ? html`<link rel="stylesheet" href="${themePath(site.accent)}">` : ''}
-<link rel="icon" href="${favicon.url}" type="image/svg+xml">
+${site.logo ? html`<link rel="icon" href="${site.logo}">` : html`<link rel="icon" href="${favicon.url}" type="image/svg+xml">`}
 ${options.viewer?.account ? html`<script src="${clientScript.url}" defer></script>` : ''}
 </head>
 <body>

@@ -83,10 +83,15 @@ test('an administrator brands the instance; visitors see it on the home page, li
   await Promise.all([admin.waitForEvent('load'), admin.getByRole('button', { name: 'Upload logo' }).click()]);
   assert.match(await admin.locator('.notice-error').innerText(), /SVG logos are not accepted/);
 
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await admin.emulateMedia({ colorScheme });
-    await admin.goto(`${server.url}/admin/settings`);
-    await admin.screenshot({ path: join(shots, `settings-1280-${colorScheme}.png`), fullPage: true });
+  for (const width of [1280, 390]) {
+    await admin.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await admin.emulateMedia({ colorScheme });
+      await admin.goto(`${server.url}/admin/settings`);
+      const overflow = await horizontalOverflow(admin);
+      assert.ok(overflow.scrollWidth <= overflow.innerWidth, `settings: no horizontal scrolling at ${width} px`);
+      await admin.screenshot({ path: join(shots, `settings-${width}-${colorScheme}.png`), fullPage: true });
+    }
   }
 
   const visitor = await firstPage(await openBrowser(server));
