@@ -13,8 +13,11 @@ declare module 'hono' {
   }
 }
 
-/** Addresses that render nothing with the instance's name: they get the identity last read, without a query. */
-const NAMELESS = /^\/(?:api|static|images|theme)\//;
+/**
+ * Addresses that render nothing with the instance's name: they get the identity last read, without a query
+ * (the health check and metrics answer without touching it at all).
+ */
+const NAMELESS = /^\/(?:(?:api|static|images|theme)\/|healthz$|metrics$)/;
 
 export function identityMiddleware(
   identity: Pick<InstanceIdentityService, 'current' | 'instanceIdentity'>,
