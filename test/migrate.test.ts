@@ -119,6 +119,7 @@ async function embeddedInstance(): Promise<{ path: string; sessionHash: string; 
       now,
     );
     await store.access.setFeedKey(alice.id, 'salt', 'c'.repeat(64), now);
+    await store.instance.updateSettings({ name: 'Lab Papers', accent: '#0f766e' }, 0, alice.id, now);
     await store.setJobState('harvest:arXiv:cs', { harvestedThrough: '2026-08-20', run: null });
     const vectors = paperIds.map((id, i) => ({
       id,
@@ -159,6 +160,8 @@ test('an embedded instance is copied into an empty PostgreSQL database; counts a
   assert.equal(counts.comments, 2);
   assert.equal(counts.invitations, 1);
   assert.equal(counts.feed_keys, 1);
+  assert.equal(counts.instance_settings, 1);
+  assert.equal(counts.instance_settings_log, 2);
   assert.equal(counts.moderation_log, 3);
   assert.equal(counts.digest_subscriptions, 30);
   assert.equal(counts.digest_deliveries, 8);
@@ -186,6 +189,12 @@ test('an embedded instance is copied into an empty PostgreSQL database; counts a
       new Date(),
     );
     assert.equal(subscription.id, 31);
+    const settings = await copy.instance.settings();
+    assert.deepEqual(
+      [settings.settings.name, settings.settings.accent, settings.version],
+      ['Lab Papers', '#0f766e', 1],
+    );
+    assert.equal((await copy.instance.settingChanges(5)).length, 2);
     assert.equal(
       await copy.getJobState<{ harvestedThrough: string }>('harvest:arXiv:cs').then((s) => s?.harvestedThrough),
       '2026-08-20',

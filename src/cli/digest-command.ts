@@ -11,6 +11,7 @@ import { openStore } from '../store/open-store.ts';
 import type { DigestFrequency } from '../store/subscription-store.ts';
 import { defaultDigestPeriod, parseDigestPeriod, todayIn, type DigestPeriod } from '../digest/digest-period.ts';
 import { composeDigest, loadDigest } from '../digest/compose.ts';
+import { readInstanceIdentity } from '../instance/identity.ts';
 import { sendScheduledDigest } from '../digest/schedule.ts';
 import type { Store } from '../store/store.ts';
 
@@ -98,7 +99,7 @@ export function registerDigestCommands(program: Command, configFrom: ConfigFrom)
         const content = await loadDigest(store, period, config.digest.top);
         if (content.papers.length === 0)
           throw new Error(`there are no papers for ${period.frequency} ${period.label}: no digest`);
-        const composed = composeDigest(content, config.publicUrl);
+        const composed = composeDigest(content, config.publicUrl, await readInstanceIdentity(store));
         const parts = { unsubscribeUrl: `${config.publicUrl}/unsubscribe/PREVIEW`, forYou: [] };
         const out = options.html ? composed.html(parts) : `Subject: ${composed.subject}\n\n${composed.text(parts)}`;
         if (options.output) writeFileSync(options.output, out);

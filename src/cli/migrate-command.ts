@@ -64,6 +64,8 @@ export const COPIED_TABLES: readonly TableSpec[] = [
   { name: 'follows', key: ['member_id', 'kind', 'target'] },
   { name: 'invitations', key: ['id'] },
   { name: 'feed_keys', key: ['member_id'] },
+  { name: 'instance_settings', key: ['id'] },
+  { name: 'instance_settings_log', key: ['id'] },
 ];
 
 /** Tables left behind, and why (said in the report). */

@@ -22,6 +22,7 @@ import { invitationFits, openInvitation, useInvitation } from './invitations.ts'
 import { checkEmail } from '../domain/email.ts';
 import { hashToken, randomToken } from './secrets.ts';
 import { RATE_LIMITS, type RateLimiter } from './rate-limits.ts';
+import type { InstanceIdentityService } from '../instance/identity.ts';
 
 export const SIGN_IN_TOKEN_MINUTES = 15;
 const INVITATION_GONE =
@@ -45,6 +46,7 @@ export class SignInService {
   readonly #logger: Logger;
   readonly #access: AccessStore;
   readonly #policy: AccessConfig;
+  readonly #identity: Pick<InstanceIdentityService, 'current'>;
 
   constructor(options: {
     store: CommunityStore;
@@ -54,7 +56,10 @@ export class SignInService {
     publicUrl: string;
     limiter: RateLimiter;
     logger: Logger;
+    /** The instance's name, which the email says. */
+    identity: Pick<InstanceIdentityService, 'current'>;
   }) {
+    this.#identity = options.identity;
     this.#store = options.store;
     this.#access = options.access;
     this.#policy = options.policy;
@@ -139,13 +144,14 @@ export class SignInService {
     link.searchParams.set('token', token);
     if (next !== '/') link.searchParams.set('next', next);
     if (invite !== null) link.searchParams.set('invite', invite);
+    const { name } = await this.#identity.current();
     await this.#mailer.send({
       to: email,
-      subject: 'Your Paperboy sign-in link',
+      subject: `Your ${name} sign-in link`,
       text: [
         'Hello,',
         '',
-        'Open this link to sign in to Paperboy:',
+        `Open this link to sign in to ${name}:`,
         '',
         link.href,
         '',

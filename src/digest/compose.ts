@@ -12,6 +12,8 @@ import type { Subscription } from '../store/subscription-store.ts';
 import { excerpt, formatDay, formatRange, groupThousands } from '../domain/format.ts';
 import { paperUrl } from '../domain/urls.ts';
 import type { DigestPeriod } from './digest-period.ts';
+import type { InstanceIdentity } from '../instance/identity.ts';
+import { accentPalette } from '../instance/accent.ts';
 
 export interface DigestContent {
   period: DigestPeriod;
@@ -68,6 +70,8 @@ export interface RecipientParts {
 
 export interface ComposedDigest {
   subject: string;
+  /** The instance's name, as the messages say it (e.g. in List-Id). */
+  siteName: string;
   html(recipient: RecipientParts): string;
   text(recipient: RecipientParts): string;
 }
@@ -82,27 +86,43 @@ const C = {
   accent: '#3730a3',
   vote: '#b45309',
 };
+/** Links in mail clients that honour the dark scheme. */
+const DARK_LINK = '#a5b4fc';
 const FONT = `-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif`;
 
-/** Renders the parts of the digest that are the same for everyone; the result composes each message. */
-export function composeDigest(digest: DigestContent, publicUrl: string): ComposedDigest {
+/**
+ * Renders the parts of the digest that are the same for everyone; the result composes each message. `site`:
+ * the instance's name (the header and the text part) and accent colour (links, kept readable on white).
+ */
+export function composeDigest(
+  digest: DigestContent,
+  publicUrl: string,
+  site: Pick<InstanceIdentity, 'name' | 'accent'>,
+): ComposedDigest {
+  const palette = site.accent ? accentPalette(site.accent) : null;
+  const a = palette?.light.accent ?? C.accent;
+  const darkLink = palette?.dark.accent ?? DARK_LINK;
   const title = digestTitle(digest.period);
   const webUrl = `${publicUrl}${previewPath(digest.period)}`;
   const intro =
     digest.period.frequency === 'daily'
       ? `The ${digest.papers.length} papers the community is reading most from ${formatDay(digest.period.firstDay)}.`
       : `The ${digest.papers.length} papers the community read most in week ${Number(digest.period.label.slice(6))}.`;
-  const htmlPapers = digest.papers.map((paper, i) => paperRowHtml(paper, i + 1, publicUrl)).join('');
+  const htmlPapers = digest.papers.map((paper, i) => paperRowHtml(paper, i + 1, publicUrl, a)).join('');
   const textPapers = digest.papers.map((paper, i) => paperText(paper, i + 1, publicUrl)).join('\n');
   // The web version links to itself nowhere: "view in your browser" is for the emailed copy only.
-  const heads = { emailed: htmlHead(title, intro, webUrl, publicUrl), web: htmlHead(title, intro, null, publicUrl) };
+  const heads = {
+    emailed: htmlHead(title, intro, webUrl, publicUrl, site.name, a, darkLink),
+    web: htmlHead(title, intro, null, publicUrl, site.name, a, darkLink),
+  };
   return {
     subject: digestSubject(digest),
+    siteName: site.name,
     html: (r) =>
-      `${r.unsubscribeUrl ? heads.emailed : heads.web}${htmlPapers}${r.forYou.length > 0 ? forYouHtml(r.forYou, publicUrl) : ''}${htmlFooter(r.unsubscribeUrl, webUrl, publicUrl, digest.period)}`,
+      `${r.unsubscribeUrl ? heads.emailed : heads.web}${htmlPapers}${r.forYou.length > 0 ? forYouHtml(r.forYou, publicUrl, a) : ''}${htmlFooter(r.unsubscribeUrl, webUrl, publicUrl, digest.period, a)}`,
     text: (r) =>
       [
-        `Paperboy — ${title}`,
+        `${site.name} — ${title}`,
         intro,
         `Web version: ${webUrl}`,
         '',
@@ -138,7 +158,15 @@ function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-function htmlHead(title: string, intro: string, webUrl: string | null, publicUrl: string): string {
+function htmlHead(
+  title: string,
+  intro: string,
+  webUrl: string | null,
+  publicUrl: string,
+  siteName: string,
+  accent: string,
+  darkLink: string,
+): string {
   return `<!doctype html>
 <html lang="en" xmlns="http://www.w3.org/1999/xhtml">
 <head>
@@ -156,7 +184,7 @@ function htmlHead(title: string, intro: string, webUrl: string | null, publicUrl
     .pb-text { color: #e8ebf0 !important; }
     .pb-text2 { color: #c3c9d3 !important; }
     .pb-text3 { color: #9aa3b1 !important; }
-    .pb-link { color: #a5b4fc !important; }
+    .pb-link { color: ${darkLink} !important; }
     .pb-vote { color: #fbbf24 !important; }
     .pb-rule { border-color: #263041 !important; }
   }
@@ -169,44 +197,50 @@ function htmlHead(title: string, intro: string, webUrl: string | null, publicUrl
 <tr><td align="center" style="padding:24px 8px;">
 <table role="presentation" class="pb-card" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:600px;background:${C.card};border:1px solid ${C.border};border-radius:12px;">
 <tr><td class="pb-pad" style="padding:24px 28px 8px 28px;font-family:${FONT};">
-<a class="pb-link" href="${esc(publicUrl)}/" style="color:${C.accent};font-size:15px;font-weight:700;text-decoration:none;">Paperboy</a>
+<a class="pb-link" href="${esc(publicUrl)}/" style="color:${accent};font-size:15px;font-weight:700;text-decoration:none;">${esc(siteName)}</a>
 <h1 class="pb-text" style="margin:10px 0 6px 0;color:${C.text};font-size:22px;line-height:1.3;font-weight:800;">${esc(title)}</h1>
-<p class="pb-text3" style="margin:0 0 4px 0;color:${C.text3};font-size:14px;line-height:1.5;">${esc(intro)}${webUrl ? ` <a class="pb-link" href="${esc(webUrl)}" style="color:${C.accent};">View in your browser</a>` : ''}</p>
+<p class="pb-text3" style="margin:0 0 4px 0;color:${C.text3};font-size:14px;line-height:1.5;">${esc(intro)}${webUrl ? ` <a class="pb-link" href="${esc(webUrl)}" style="color:${accent};">View in your browser</a>` : ''}</p>
 </td></tr>
 `;
 }
 
-function paperRowHtml(paper: Paper, rank: number, publicUrl: string): string {
+function paperRowHtml(paper: Paper, rank: number, publicUrl: string, accent: string): string {
   const url = `${publicUrl}${paperUrl(paper.id)}`;
   const meta = byline(paper);
   return `<tr><td class="pb-pad" style="padding:16px 28px;font-family:${FONT};">
 <table role="presentation" class="pb-rule" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-top:1px solid ${C.border};"><tr>
 <td valign="top" style="padding-top:16px;">
 <p class="pb-text3" style="margin:0 0 4px 0;color:${C.text3};font-size:13px;line-height:1.4;"><span class="pb-vote" style="color:${C.vote};font-weight:700;">&#9650; ${esc(groupThousands(paper.upvotes))}</span>&nbsp;&nbsp;#${rank}${meta ? ` · ${esc(meta)}` : ''}</p>
-<a class="pb-link" href="${esc(url)}" style="color:${C.accent};font-size:17px;line-height:1.35;font-weight:700;text-decoration:none;">${esc(oneLine(paper.title))}</a>
+<a class="pb-link" href="${esc(url)}" style="color:${accent};font-size:17px;line-height:1.35;font-weight:700;text-decoration:none;">${esc(oneLine(paper.title))}</a>
 <p class="pb-text2" style="margin:6px 0 0 0;color:${C.text2};font-size:14px;line-height:1.55;">${esc(excerpt(paper.summary, 280))}</p>
 </td></tr></table>
 </td></tr>
 `;
 }
 
-function forYouHtml(papers: Paper[], publicUrl: string): string {
+function forYouHtml(papers: Paper[], publicUrl: string, accent: string): string {
   return `<tr><td class="pb-pad" style="padding:20px 28px 0 28px;font-family:${FONT};">
 <h2 class="pb-text" style="margin:0;color:${C.text};font-size:18px;font-weight:800;">For you</h2>
 </td></tr>
-${papers.map((paper, i) => paperRowHtml(paper, i + 1, publicUrl)).join('')}`;
+${papers.map((paper, i) => paperRowHtml(paper, i + 1, publicUrl, accent)).join('')}`;
 }
 
-function htmlFooter(unsubscribeUrl: string | null, webUrl: string, publicUrl: string, period: DigestPeriod): string {
+function htmlFooter(
+  unsubscribeUrl: string | null,
+  webUrl: string,
+  publicUrl: string,
+  period: DigestPeriod,
+  accent: string,
+): string {
   return `<tr><td class="pb-pad" style="padding:8px 28px 28px 28px;font-family:${FONT};">
 <table role="presentation" class="pb-rule" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-top:1px solid ${C.border};"><tr>
 <td style="padding-top:16px;">
 <p class="pb-text3" style="margin:0;color:${C.text3};font-size:12px;line-height:1.6;">${
     unsubscribeUrl
-      ? `You get this ${period.frequency} digest because you subscribed at <a class="pb-link" href="${esc(publicUrl)}/" style="color:${C.accent};">${esc(hostOf(publicUrl))}</a>. <a class="pb-link" href="${esc(unsubscribeUrl)}" style="color:${C.accent};text-decoration:underline;">Unsubscribe</a> in one click.`
-      : `This is the web version of the ${period.frequency} digest. <a class="pb-link" href="${esc(publicUrl)}/digest" style="color:${C.accent};text-decoration:underline;">Get it in your inbox</a>.`
+      ? `You get this ${period.frequency} digest because you subscribed at <a class="pb-link" href="${esc(publicUrl)}/" style="color:${accent};">${esc(hostOf(publicUrl))}</a>. <a class="pb-link" href="${esc(unsubscribeUrl)}" style="color:${accent};text-decoration:underline;">Unsubscribe</a> in one click.`
+      : `This is the web version of the ${period.frequency} digest. <a class="pb-link" href="${esc(publicUrl)}/digest" style="color:${accent};text-decoration:underline;">Get it in your inbox</a>.`
   }
-${unsubscribeUrl ? ` <a class="pb-link" href="${esc(webUrl)}" style="color:${C.accent};">Web version</a>.` : ''}</p>
+${unsubscribeUrl ? ` <a class="pb-link" href="${esc(webUrl)}" style="color:${accent};">Web version</a>.` : ''}</p>
 </td></tr></table>
 </td></tr>
 </table>

@@ -24,6 +24,7 @@ import type { Store } from '../store/store.ts';
 import type { Subscription } from '../store/subscription-store.ts';
 import type { DigestConfig } from '../config.ts';
 import type { DigestPeriod } from './digest-period.ts';
+import { readInstanceIdentity } from '../instance/identity.ts';
 import { composeDigest, loadDigest, type ComposedDigest, type DigestContent, type ForYouProvider } from './compose.ts';
 import { unsubscribeToken } from './tokens.ts';
 
@@ -85,7 +86,8 @@ export async function runDigest(options: DigestRunOptions): Promise<DigestRunSum
     logger.info({ period: period.key }, 'digest skipped: no papers in the period');
     return summary;
   }
-  const composed = composeDigest(digest, options.publicUrl);
+  const site = await readInstanceIdentity(store);
+  const composed = composeDigest(digest, options.publicUrl, site);
   const secret = await store.subscriptions.signingSecret();
   const limiter = rateLimiter(config.rate, options.sleep ?? sleep);
   const now = options.now ?? (() => new Date());
@@ -225,7 +227,8 @@ async function deliver(
         headers: {
           'List-Unsubscribe': `<${unsubscribeUrl}>${mailto ? `, <mailto:${mailto}?subject=${encodeURIComponent(`unsubscribe ${token}`)}>` : ''}`,
           'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-          'List-Id': `Paperboy ${period.frequency} digest <${period.frequency}.digest.${hostOf(options.publicUrl)}>`,
+          // The name is one line already (instance/identity.ts); quotes and angle brackets would end the phrase.
+          'List-Id': `${composed.siteName.replace(/["<>\\]/g, '')} ${period.frequency} digest <${period.frequency}.digest.${hostOf(options.publicUrl)}>`,
           'Auto-Submitted': 'auto-generated',
         },
       });

@@ -15,6 +15,7 @@ import type { Store } from '../store/store.ts';
 import type { DigestFrequency, Subscription } from '../store/subscription-store.ts';
 import { esc } from './compose.ts';
 import { confirmToken, verifyToken, type TokenCheck } from './tokens.ts';
+import { readInstanceIdentity } from '../instance/identity.ts';
 
 export const CONFIRMATION_INTERVAL_SECONDS = 120;
 
@@ -56,12 +57,13 @@ async function sendConfirmation(
   const secret = await ctx.store.subscriptions.signingSecret();
   const link = `${ctx.publicUrl}/digest/confirm/${confirmToken(secret, subscription.id, subscription.email, frequency, now)}`;
   const change = subscription.status === 'active';
+  const site = await readInstanceIdentity(ctx.store);
   const what = change
-    ? `switch your Paperboy digest to ${frequency}`
-    : `get the ${frequency} Paperboy digest of trending papers`;
+    ? `switch your ${site.name} digest to ${frequency}`
+    : `get the ${frequency} ${site.name} digest of trending papers`;
   await ctx.mailer.send({
     to: subscription.email,
-    subject: change ? `Confirm: switch to the ${frequency} digest` : `Confirm your ${frequency} Paperboy digest`,
+    subject: change ? `Confirm: switch to the ${frequency} digest` : `Confirm your ${frequency} ${site.name} digest`,
     text: [
       `Someone (we hope you) asked to ${what} at ${ctx.publicUrl}.`,
       '',
@@ -75,7 +77,7 @@ async function sendConfirmation(
 <body style="margin:0;padding:24px;background:#f2f4f7;font-family:-apple-system,'Segoe UI',Roboto,Arial,sans-serif;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:560px;margin:0 auto;background:#ffffff;border:1px solid #e3e6eb;border-radius:12px;">
 <tr><td style="padding:24px 28px;color:#111827;font-size:15px;line-height:1.55;">
-<p style="margin:0 0 12px 0;font-weight:700;color:#3730a3;">Paperboy</p>
+<p style="margin:0 0 12px 0;font-weight:700;color:#3730a3;">${esc(site.name)}</p>
 <p style="margin:0 0 16px 0;color:#111827;">Someone (we hope you) asked to ${esc(what)} at ${esc(ctx.publicUrl)}.</p>
 <p style="margin:0 0 20px 0;"><a href="${esc(link)}" style="display:inline-block;padding:10px 18px;background:#3730a3;color:#ffffff;border-radius:8px;font-weight:700;text-decoration:none;">Confirm subscription</a></p>
 <p style="margin:0 0 8px 0;color:#5b6472;font-size:13px;">The link is valid for 7 days. If it was not you, ignore this email: nothing more will be sent.</p>

@@ -26,6 +26,7 @@ export interface FeedEntry {
 }
 
 export interface FeedSpec {
+  /** What the feed lists; the instance's name is appended (" — Paperboy"). */
   title: string;
   description: string;
   /** Path of the HTML page this feed follows, e.g. /orgs/google. */
@@ -65,11 +66,13 @@ export function feedUrl(publicUrl: string, feedPath: string, format: FeedFormat,
   return `${publicUrl}${feedPath}.${format}${query ? `?${query}` : ''}`;
 }
 
-export function renderFeed(spec: FeedSpec, format: FeedFormat, publicUrl: string): string {
+/** `siteName`: the instance's name (src/instance/), in every feed's title and as the Atom feed's author. */
+export function renderFeed(spec: FeedSpec, format: FeedFormat, publicUrl: string, siteName: string): string {
   const link = `${publicUrl}${spec.pagePath}`;
   const self = feedUrl(publicUrl, spec.feedPath, format, spec.query);
   const newest = spec.entries.reduce<Date | null>((max, e) => (max === null || e.date > max ? e.date : max), null);
-  const title = oneLine(spec.title);
+  const site = oneLine(siteName);
+  const title = `${oneLine(spec.title)} — ${site}`;
   const feed = new Feed({
     // Atom titles are HTML; RSS and JSON Feed titles are plain text.
     title: format === 'atom' ? escapeHtml(title) : title,
@@ -81,7 +84,7 @@ export function renderFeed(spec: FeedSpec, format: FeedFormat, publicUrl: string
     language: 'en',
     feedLinks: { [format]: self },
     // Atom wants an author for the feed when an entry has none (many arXiv records list no authors).
-    ...(format === 'atom' ? { author: { name: 'Paperboy', link: publicUrl } } : {}),
+    ...(format === 'atom' ? { author: { name: site, link: publicUrl } } : {}),
     copyright: 'Paper metadata from arXiv',
   });
   for (const { paper, date } of spec.entries) feed.addItem(item(paper, date, format, publicUrl));

@@ -85,7 +85,7 @@ export async function organizationFeedSpec(store: Store, name: string): Promise<
   if (!summary) return null;
   const org = summary.organization;
   return {
-    title: `${org.fullname} — Paperboy`,
+    title: org.fullname,
     description: `Research papers from ${org.fullname} featured on Daily Papers, newest first.`,
     pagePath: organizationUrl(org.name),
     feedPath: organizationFeed(org.name),
@@ -98,7 +98,7 @@ export async function authorFeedSpec(store: Store, name: string): Promise<FeedSp
   const [summary, papers] = await Promise.all([store.getAuthor(name), store.papersOfAuthor(name, 0, FEED_ITEMS)]);
   if (!summary) return null;
   return {
-    title: `${summary.name} — Paperboy`,
+    title: summary.name,
     description: `Research papers by ${summary.name}, newest first.`,
     pagePath: authorUrl(summary.name),
     feedPath: authorFeed(summary.name),
@@ -117,7 +117,7 @@ export async function searchFeedSpec(
   const q = state.q.replace(/\s+/g, ' ').trim();
   const shown = q.length > 100 ? `${q.slice(0, 100).trimEnd()}…` : q;
   return {
-    title: `“${shown}” — Paperboy search`,
+    title: `Search “${shown}”`,
     description: `Research papers matching “${shown}”${state.sort === 'date' ? ', newest first' : ''}.`,
     pagePath: searchUrl({ ...state, limit: undefined }),
     feedPath: SEARCH_FEED,

@@ -4,6 +4,7 @@
  */
 import type { Config } from '../config.ts';
 import type { ImageCache } from '../images/image-cache.ts';
+import type { InstanceIdentityService } from '../instance/identity.ts';
 import type { Logger } from '../log.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { Recommender } from '../recs/recommender.ts';
@@ -24,6 +25,8 @@ export interface AppContext {
   recommender: Recommender;
   /** The image cache, one per process: pages show its copies of avatars, and /images/ serves them. */
   images: ImageCache;
+  /** The instance's name, logo, accent colour, … as its administrators set them (src/instance/). */
+  identity: InstanceIdentityService;
   /** The rendered responses shared by signed-out visitors (bounded; keyed by parsed parameters). */
   caches: ResponseCaches;
 }

@@ -42,23 +42,28 @@ import { registerExportRoutes } from '../web/export-routes.ts';
 import { registerAccountRoutes } from '../web/account-routes.ts';
 import { registerImageRoutes } from '../web/image-routes.ts';
 import { createImageCache } from '../images/image-cache.ts';
+import { InstanceIdentityService } from '../instance/identity.ts';
+import { identityMiddleware } from '../http/instance-identity.ts';
+import { LOGO_UPLOAD_PATH, logoBodyLimit, registerInstanceRoutes } from '../web/instance-routes.ts';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
 /** The context's services; those left out are made here (a lexical search, the configured mailer, a recommender,
  *  an image cache, the response caches). */
-export type AppDependencies = Omit<AppContext, 'search' | 'mailer' | 'recommender' | 'images' | 'caches'> &
-  Partial<Pick<AppContext, 'search' | 'mailer' | 'recommender' | 'images' | 'caches'>>;
+export type AppDependencies = Omit<AppContext, 'search' | 'mailer' | 'recommender' | 'images' | 'caches' | 'identity'> &
+  Partial<Pick<AppContext, 'search' | 'mailer' | 'recommender' | 'images' | 'caches' | 'identity'>>;
 
 export function createApp(deps: AppDependencies): Hono {
   const search = deps.search ?? new SearchService(deps.store, null);
+  const images = deps.images ?? createImageCache(deps);
   const ctx: AppContext = {
     ...deps,
     search,
     mailer: deps.mailer ?? createMailer(deps.config.mail),
     recommender: deps.recommender ?? searchRecommender(deps.store, search),
-    images: deps.images ?? createImageCache(deps),
+    images,
     caches: deps.caches ?? createResponseCaches(),
+    identity: deps.identity ?? new InstanceIdentityService({ store: deps.store, images, logger: deps.logger }),
   };
   const app = new Hono();
   // Lets the page layout find the signed-in member of the request it renders for (http/viewer.ts).
@@ -68,6 +73,8 @@ export function createApp(deps: AppDependencies): Hono {
     c.set('images', ctx.images);
     await next();
   });
+  // Lets the page layout, feeds and emails name the instance as its administrators set it (http/instance-identity.ts).
+  app.use(identityMiddleware(ctx.identity));
   const metrics = createMetrics();
   app.use(metrics.middleware);
   app.use(securityHeaders);
@@ -76,8 +83,10 @@ export function createApp(deps: AppDependencies): Hono {
     await next();
     ctx.logger.debug({ method: c.req.method, path: c.req.path, status: c.res.status }, 'request');
   });
-  // Forms are small: a comment is at most 10,000 characters. Larger bodies are refused before anything reads them.
-  app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text('The request is too large.', 413) }));
+  // Forms are small: a comment is at most 10,000 characters. Larger bodies are refused before anything reads them;
+  // the one upload (the instance's logo) has a limit of its own.
+  const formLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text('The request is too large.', 413) });
+  app.use((c, next) => (c.req.path === LOGO_UPLOAD_PATH ? logoBodyLimit : formLimit)(c, next));
   app.use(readFormBody);
   // Images are the same for everyone: on a public instance they are served before the session is looked up (a
   // feed page asks for dozens); on a members-only one, after the access check, like everything else.
@@ -139,6 +148,7 @@ export function createApp(deps: AppDependencies): Hono {
   registerOutboxRoutes(app, ctx);
   registerRoleRoutes(app, ctx);
   registerInvitationRoutes(app, ctx);
+  registerInstanceRoutes(app, ctx);
 
   app.notFound((c) =>
     wantsJson(c)

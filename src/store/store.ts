@@ -13,6 +13,7 @@ import type { SubscriptionStore } from './subscription-store.ts';
 import type { ImageStore } from './image-store.ts';
 import type { NotificationStore } from './notification-store.ts';
 import type { ReportStore } from './report-store.ts';
+import type { InstanceStore } from './instance-store.ts';
 
 export type { FieldWeights, ScoredPaper, SearchFilters, TextQuery } from './search-types.ts';
 
@@ -173,4 +174,6 @@ export interface Store extends CoreStore {
   readonly notifications: NotificationStore;
   /** Members' reports of comments and papers, for the moderators' queue. */
   readonly reports: ReportStore;
+  /** The instance's identity (name, logo, about text, …) as its administrators set it. */
+  readonly instance: InstanceStore;
 }

@@ -24,15 +24,16 @@ export function registerCollectionFeedRoutes(app: Hono, ctx: AppContext): void {
       });
     const { collection } = found;
     const { papers, addedAt } = await collectionPapers(store, collection);
+    const identity = await ctx.identity.current();
     const spec: FeedSpec = {
       title: `${collection.name} — a collection by @${collection.ownerName}`,
-      description: collection.description || `Papers collected by @${collection.ownerName} on Paperboy.`,
+      description: collection.description || `Papers collected by @${collection.ownerName} on ${identity.name}.`,
       pagePath: collectionUrl(collection.id),
       feedPath: collectionFeed(collection.id),
       entries: papers.map((paper) => ({ paper, date: new Date(addedAt.get(paper.id) ?? paper.publishedAt) })),
       emptyUpdated: new Date(collection.updatedAt),
     };
-    const body = renderFeed(spec, file.format, ctx.config.publicUrl);
+    const body = renderFeed(spec, file.format, ctx.config.publicUrl, identity.name);
     const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
     const headers = { 'Cache-Control': collection.isPublic ? FEED_CACHE_CONTROL : 'private, no-store', ETag: etag };
     if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);

@@ -145,7 +145,7 @@ export function registerDigestRoutes(app: Hono, ctx: AppContext): void {
         if (period.label !== label) return c.redirect(`${previewPath(period)}${email ? '/email' : ''}`, 301);
         const digest = await loadDigest(store, period, digestConfig.top);
         if (digest.papers.length === 0) return show(c, noDigestPage(period), 404);
-        const composed = composeDigest(digest, ctx.config.publicUrl);
+        const composed = composeDigest(digest, ctx.config.publicUrl, c.get('identity'));
         if (!email) return show(c, digestPreviewPage(period, composed.subject));
         // Links leave the frame for the whole window (the site's own pages may not be framed).
         const body = composed

@@ -34,7 +34,8 @@ export function registerFeeds(app: Hono, ctx: AppContext): void {
     if (body === undefined) {
       const spec = await load();
       if (spec instanceof Response) return spec;
-      body = renderFeed(spec, format, ctx.config.publicUrl);
+      // Read after the key's data version: a feed cached under a version shows that version's name, or a newer one.
+      body = renderFeed(spec, format, ctx.config.publicUrl, (await ctx.identity.current()).name);
       cache.set(key, body);
     }
     const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;

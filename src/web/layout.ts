@@ -7,6 +7,8 @@ import type { SearchState } from '../domain/urls.ts';
 import { accountMenu } from './components/account-menu.ts';
 import { requestViewer, withFeedKey, type Viewer } from '../http/viewer.ts';
 import { subscribeBox } from './components/subscribe-box.ts';
+import { requestIdentity } from '../http/instance-identity.ts';
+import { themePath } from '../instance/accent.ts';
 
 /** Top-level sections; later features (search, trending, digests) add theirs here. */
 export const NAV_ITEMS = [
@@ -17,7 +19,7 @@ export const NAV_ITEMS = [
 export type NavKey = (typeof NAV_ITEMS)[number]['key'];
 
 export interface PageOptions {
-  /** The page's own title; " · Paperboy" is appended. */
+  /** The page's own title; " · " and the instance's name are appended. */
   title: string;
   description?: string | undefined;
   /** Absolute URL of the canonical address, when the page has one. */
@@ -43,27 +45,33 @@ export interface PageOptions {
 
 export function layout(page: PageOptions): Html {
   const options = page.viewer ? page : { ...page, viewer: requestViewer() };
+  const site = requestIdentity();
   return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${options.title} · Paperboy</title>
+<title>${options.title} · ${site.name}</title>
 ${options.description ? html`<meta name="description" content="${options.description}">` : ''}
 ${options.canonical ? html`<link rel="canonical" href="${options.canonical}">` : ''}
+<meta property="og:site_name" content="${site.name}">
+<meta property="og:title" content="${options.title}">
+${options.description ? html`<meta property="og:description" content="${options.description}">` : ''}
+${options.canonical ? html`<meta property="og:url" content="${options.canonical}">` : ''}
 ${(options.alternates ?? []).map(
   (a) => html`<link rel="alternate" type="${a.type}" title="${a.title}" href="${withFeedKey(a.href)}">
 `,
 )}<meta name="color-scheme" content="light dark">
 <link rel="stylesheet" href="${stylesheet.url}">
-<link rel="icon" href="${favicon.url}" type="image/svg+xml">
+${site.accent ? html`<link rel="stylesheet" href="${themePath(site.accent)}">` : ''}
+${site.logo ? html`<link rel="icon" href="${site.logo}">` : html`<link rel="icon" href="${favicon.url}" type="image/svg+xml">`}
 ${options.viewer?.account ? html`<script src="${clientScript.url}" defer></script>` : ''}
 </head>
 <body>
 <a class="skip-link" href="#main">Skip to content</a>
 <header class="site-header">
 <div class="container site-header-inner">
-<a class="brand" href="/"><span class="brand-mark" aria-hidden="true"></span>Paperboy</a>
+<a class="brand" href="/">${site.logo ? html`<img class="brand-logo" src="${site.logo}" alt="" height="28">` : html`<span class="brand-mark" aria-hidden="true"></span>`}${site.name}</a>
 <nav class="site-nav" aria-label="Main">
 <ul>${NAV_ITEMS.map((item) => html`<li><a href="${item.href}"${item.key === options.nav ? html` aria-current="${options.navCurrent ?? 'page'}"` : ''}>${item.label}</a></li>`)}</ul>
 </nav>
@@ -76,7 +84,7 @@ ${options.body}
 </main>
 <footer class="site-footer">
 <div class="container site-footer-inner">
-<p><strong>Paperboy</strong> — the research papers a community reads, on your own server.</p>
+<p><strong>${site.name}</strong> — ${site.description} <a href="/about">About</a>${site.contact ? html` · <a href="mailto:${site.contact}">Contact</a>` : ''}</p>
 <p>Paper metadata from <a href="https://arxiv.org/">arXiv</a>. Dates are in UTC.</p>
 </div>
 </footer>

@@ -11,6 +11,7 @@ import { imageContract } from './image-contract.ts';
 import { accessContract } from './access-contract.ts';
 import { tokenContract } from './token-contract.ts';
 import { upkeepContract } from './upkeep-contract.ts';
+import { instanceContract } from './instance-contract.ts';
 
 const backend = new PgliteBackend();
 await backend.start();
@@ -25,3 +26,4 @@ describe('image contract [pglite]', () => imageContract(() => backend));
 describe('access contract [pglite]', () => accessContract(() => backend));
 describe('token contract [pglite]', () => tokenContract(() => backend));
 describe('upkeep contract [pglite]', () => upkeepContract(() => backend));
+describe('instance contract [pglite]', () => instanceContract(() => backend));

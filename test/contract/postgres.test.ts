@@ -14,6 +14,7 @@ import { imageContract } from './image-contract.ts';
 import { accessContract } from './access-contract.ts';
 import { tokenContract } from './token-contract.ts';
 import { upkeepContract } from './upkeep-contract.ts';
+import { instanceContract } from './instance-contract.ts';
 import { madeUp } from './fixtures.ts';
 
 const url = process.env[POSTGRES_URL_VARIABLE];
@@ -43,6 +44,7 @@ if (problem !== null || backend === null) {
   describe('access contract [postgres]', () => accessContract(() => server));
   describe('token contract [postgres]', () => tokenContract(() => server));
   describe('upkeep contract [postgres]', () => upkeepContract(() => server));
+  describe('instance contract [postgres]', () => instanceContract(() => server));
   if (server.vectors) {
     describe('vector contract [postgres]', () => vectorContract(() => server));
   } else {

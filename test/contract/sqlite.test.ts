@@ -8,6 +8,7 @@ import { imageContract } from './image-contract.ts';
 import { accessContract } from './access-contract.ts';
 import { tokenContract } from './token-contract.ts';
 import { upkeepContract } from './upkeep-contract.ts';
+import { instanceContract } from './instance-contract.ts';
 
 describe('store contract [sqlite]', () => storeContract(() => sqliteBackend));
 describe('vector contract [sqlite]', () => vectorContract(() => sqliteBackend));
@@ -18,3 +19,4 @@ describe('image contract [sqlite]', () => imageContract(() => sqliteBackend));
 describe('access contract [sqlite]', () => accessContract(() => sqliteBackend));
 describe('token contract [sqlite]', () => tokenContract(() => sqliteBackend));
 describe('upkeep contract [sqlite]', () => upkeepContract(() => sqliteBackend));
+describe('instance contract [sqlite]', () => instanceContract(() => sqliteBackend));

@@ -12,6 +12,7 @@ import { createLogger } from '../../src/log.ts';
 import { loadConfig } from '../../src/config.ts';
 import { communityApp, postForm, signInLink } from '../community-helpers.ts';
 import { memoryStore, tempDir } from '../helpers.ts';
+import { readInstanceIdentity } from '../../src/instance/identity.ts';
 
 const VICTIM = 'victim@example.org';
 const ATTACKER_NETWORK = '203.0.113.9';
@@ -28,6 +29,7 @@ test('links asked for by someone else do not stop the member: 20 minutes later t
     publicUrl: 'http://paperboy.test',
     limiter: new RateLimiter(store.community, 1),
     logger: createLogger('silent'),
+    identity: { current: () => readInstanceIdentity(store) },
   });
   // Rate windows are whole clock hours: start at the top of this one, so that t0 + 20 minutes is in the same window.
   const t0 = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);

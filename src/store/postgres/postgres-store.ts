@@ -40,6 +40,7 @@ import { PostgresAccessStore } from './access-store.ts';
 import { PostgresTokenStore } from './token-store.ts';
 import { PostgresNotificationStore } from './notification-store.ts';
 import { PostgresReportStore } from './report-store.ts';
+import { PostgresInstanceStore } from './instance-store.ts';
 import { PostgresSubscriptionStore } from './subscription-store.ts';
 import { PostgresCollectionStore } from './collection-store.ts';
 import { PostgresImageStore } from './image-store.ts';
@@ -84,6 +85,7 @@ export class PostgresStore implements Store {
   readonly tokens: PostgresTokenStore;
   readonly notifications: PostgresNotificationStore;
   readonly reports: PostgresReportStore;
+  readonly instance: PostgresInstanceStore;
   readonly subscriptions: PostgresSubscriptionStore;
   readonly collections: PostgresCollectionStore;
   readonly images: PostgresImageStore;
@@ -98,6 +100,7 @@ export class PostgresStore implements Store {
     this.tokens = new PostgresTokenStore(db);
     this.notifications = new PostgresNotificationStore(db);
     this.reports = new PostgresReportStore(db);
+    this.instance = new PostgresInstanceStore(db);
     this.subscriptions = new PostgresSubscriptionStore(db);
     this.collections = new PostgresCollectionStore(db);
     this.images = new PostgresImageStore(db);

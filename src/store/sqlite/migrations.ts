@@ -12,6 +12,7 @@ import { digestLeaseMigration, digestMigrations } from './digest-migrations.ts';
 import { collectionMigrations } from './collection-migrations.ts';
 import { imageMigrations } from './image-migrations.ts';
 import { upkeepMigration } from './upkeep-migrations.ts';
+import { instanceMigration } from './instance-migrations.ts';
 
 export const migrations: Migration[] = [
   {
@@ -137,4 +138,5 @@ export const migrations: Migration[] = [
   accessMigration,
   apiTokensMigration,
   upkeepMigration,
+  instanceMigration,
 ];

@@ -24,6 +24,7 @@ import { SqliteAccessStore } from './access-store.ts';
 import { SqliteTokenStore } from './token-store.ts';
 import { SqliteNotificationStore } from './notification-store.ts';
 import { SqliteReportStore } from './report-store.ts';
+import { SqliteInstanceStore } from './instance-store.ts';
 import { SqliteSubscriptionStore } from './subscription-store.ts';
 import { SqliteCollectionStore } from './collection-store.ts';
 import { SqliteImageStore } from './image-store.ts';
@@ -62,6 +63,7 @@ export class SqliteStore implements Store {
   readonly tokens: SqliteTokenStore;
   readonly notifications: SqliteNotificationStore;
   readonly reports: SqliteReportStore;
+  readonly instance: SqliteInstanceStore;
   readonly subscriptions: SqliteSubscriptionStore;
   readonly collections: SqliteCollectionStore;
   readonly images: SqliteImageStore;
@@ -81,6 +83,7 @@ export class SqliteStore implements Store {
     this.tokens = new SqliteTokenStore(this.#db);
     this.notifications = new SqliteNotificationStore(this.#db);
     this.reports = new SqliteReportStore(this.#db);
+    this.instance = new SqliteInstanceStore(this.#db);
     this.subscriptions = new SqliteSubscriptionStore(this.#db);
     this.collections = new SqliteCollectionStore(this.#db);
     this.images = new SqliteImageStore(this.#db);

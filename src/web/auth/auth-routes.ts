@@ -34,6 +34,7 @@ export function registerAuthRoutes(app: Hono, ctx: AppContext, limiter: RateLimi
     publicUrl: ctx.config.publicUrl,
     limiter,
     logger: ctx.logger,
+    identity: ctx.identity,
   });
   // Said to everyone on the form when the instance is not open: the rule, never who is a member.
   const rule = joinRule(policy);

@@ -3,9 +3,10 @@
  * whether a request may see anything: a signed-in member may; a feed request carrying a member's private key
  * (`?key=`, community/feed-keys.ts) may read that feed without a cookie; strangers may open only what they need
  * to become or stop being a reader (the sign-in flow, invitation links, unsubscribe and confirm links that carry
- * their own signed token), static files, /healthz and /metrics (which has its own token). Everything else
- * redirects to the sign-in form (pages) or answers 401 (API, /mcp, feeds). A member's personal access token
- * (on /api/ and /mcp) counts as the member: the auth middleware (web/auth/auth.ts) found them by it.
+ * their own signed token), static files and the accent stylesheet, the instance's logo (the sign-in page shows
+ * it), /healthz and /metrics (which has its own token). Everything else redirects to the sign-in form (pages) or
+ * answers 401 (API, /mcp, feeds). A member's personal access token (on /api/ and /mcp) counts as the member: the
+ * auth middleware (web/auth/auth.ts) found them by it.
  *
  * Answers on a members-only instance are private: no shared proxy or browser cache keeps them. The response
  * caches of the process serve only requests that got past this check.
@@ -17,7 +18,7 @@ import { signInUrl } from '../../domain/urls.ts';
 import { MCP_PATH } from '../../mcp/server.ts';
 
 const OPEN_PATHS = new Set(['/signin', '/signin/verify', '/signout', '/signout/everywhere', '/healthz', '/metrics']);
-const OPEN_PREFIXES = ['/static/', '/invite/', '/unsubscribe/', '/digest/confirm/'];
+const OPEN_PREFIXES = ['/static/', '/theme/', '/invite/', '/unsubscribe/', '/digest/confirm/'];
 const FEED_PREFIX = '/feeds/';
 
 /** Whether a stranger may open this path on a members-only instance. */
@@ -35,7 +36,7 @@ export function readAccess(ctx: AppContext): MiddlewareHandler {
       // Feed links on the member's pages carry their key (http/viewer.ts withFeedKey).
       secret ??= await ctx.store.community.instanceSecret();
       auth.feedKey = await feedKeyOf(ctx.store.access, secret, auth.account.id);
-    } else if (!openToStrangers(path)) {
+    } else if (!openToStrangers(path) && path !== c.get('identity')?.logo) {
       const key = path.startsWith(FEED_PREFIX) ? c.req.query('key') : undefined;
       if (key === undefined || !(await readerOfFeedKey(ctx.store.access, key))) return refuse(c, path);
     }

@@ -10,6 +10,7 @@ import { DISPLAY_NAME_MAX, HANDLE_MAX, HANDLE_MIN } from '../../domain/handles.t
 import { memberUrl, welcomeUrl } from '../../domain/urls.ts';
 import type { ApiToken } from '../../store/token-store.ts';
 import { tokenSettings } from './token-settings.ts';
+import { requestIdentity } from '../../http/instance-identity.ts';
 
 function formPage(title: string, body: Html, viewer?: Viewer): PageOptions {
   return { title, viewer, body: html`<section class="form-page">${body}</section>` };
@@ -81,7 +82,7 @@ ${mailDelivered ? '' : MAIL_NOT_DELIVERED}
 export function signInConfirmPage(token: string, next: string, invite: string | null = null): PageOptions {
   return formPage(
     'Sign in',
-    html`<h1>Sign in to Paperboy</h1>
+    html`<h1>Sign in to ${requestIdentity().name}</h1>
 <p class="lead">Press the button to finish signing in on this device.</p>
 <form method="post" action="/signin/verify" class="stack-form">
 <input type="hidden" name="token" value="${token}">
@@ -210,7 +211,7 @@ export function welcomePage(viewer: Viewer, form: WelcomeForm): PageOptions {
     form.error?.field === field ? html` aria-invalid="true" aria-describedby="welcome-error"` : '';
   return formPage(
     'Welcome',
-    html`<h1>Welcome to Paperboy</h1>
+    html`<h1>Welcome to ${requestIdentity().name}</h1>
 <p class="lead">Choose how others see you. Your handle is in the address of your profile and beside your comments;
 your email address is never shown. We suggested a handle at random: keep it, or choose your own.</p>
 ${form.error ? html`<p class="notice notice-error" role="alert" id="welcome-error">${form.error.message}</p>` : ''}
