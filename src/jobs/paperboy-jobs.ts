@@ -8,7 +8,9 @@
  * - digest: the daily digest at DIGEST_AT and the weekly one on DIGEST_WEEKLY_DAY; window the period's ledger
  *   key (digest:daily:2026-07-24), chosen when the run is due, so that a retry the next day sends that period;
  * - images: ask for avatars not seen before and fetch what is due into the image cache, every 10 minutes and
- *   after each harvest (unless PAPERBOY_IMAGES=0); idempotent, no window.
+ *   after each harvest (unless PAPERBOY_IMAGES=0); idempotent, no window;
+ * - thumbnails: give the papers on the daily feed a first-page thumbnail (src/images/thumbnails.ts), a few
+ *   per run, every 10 minutes and after each harvest (unless PAPERBOY_THUMBNAILS=0); idempotent, no window.
  *
  * Handlers only call the jobs' own code: runDailyIngest, sendScheduledDigest, the indexer's round, the image
  * cache's round.
@@ -23,11 +25,14 @@ import { digestCrons, scheduledDigestPeriod, sendScheduledDigest } from '../dige
 import { parseDigestPeriod } from '../digest/digest-period.ts';
 import type { ForYouProvider } from '../digest/compose.ts';
 import type { ImageCache } from '../images/image-cache.ts';
+import type { Thumbnailer } from '../images/thumbnails.ts';
 import type { JobHandler, JobQueue, JobRequest, ScheduledJob } from './jobs.ts';
 
 export const EMBED_CRON = '*/10 * * * *';
 /** Five minutes after the embedding rounds, so that the two do not start together. */
 export const IMAGES_CRON = '5-59/10 * * * *';
+/** Between the two: a run takes about a minute (a PDF every 3 seconds). */
+export const THUMBNAILS_CRON = '8-59/10 * * * *';
 
 export interface PaperboyJobsContext {
   store: Store;
@@ -40,6 +45,8 @@ export interface PaperboyJobsContext {
   forYou?: ForYouProvider;
   /** The image cache whose rounds the images job runs (none, or one that does not fetch: no job). */
   images?: ImageCache | undefined;
+  /** Makes the papers' thumbnails (none: no thumbnails job). */
+  thumbnails?: Thumbnailer | null | undefined;
 }
 
 export function embedRequest(): JobRequest {
@@ -48,6 +55,10 @@ export function embedRequest(): JobRequest {
 
 export function imagesRequest(): JobRequest {
   return { name: 'images', data: {}, window: null };
+}
+
+export function thumbnailsRequest(): JobRequest {
+  return { name: 'thumbnails', data: {}, window: null };
 }
 
 /** The image cache, when it fetches: the images job runs only then. */
@@ -89,6 +100,7 @@ export function paperboyJobHandlers(ctx: PaperboyJobsContext): JobHandler[] {
         // New papers are embedded right after (by whichever worker takes the job), new avatars fetched.
         if (ctx.embed) await queue.enqueue(embedRequest());
         if (fetchingImages(ctx)) await queue.enqueue(imagesRequest());
+        if (ctx.thumbnails) await queue.enqueue(thumbnailsRequest());
       },
     },
     {
@@ -104,6 +116,12 @@ export function paperboyJobHandlers(ctx: PaperboyJobsContext): JobHandler[] {
       name: 'images',
       run: async (_data, signal) => {
         await fetchingImages(ctx)?.fetchDue(signal);
+      },
+    },
+    {
+      name: 'thumbnails',
+      run: async (_data, signal) => {
+        await ctx.thumbnails?.round(config.images.thumbnails.perRun, signal);
       },
     },
   ];
@@ -131,6 +149,14 @@ export function paperboyJobSchedules(ctx: PaperboyJobsContext): ScheduledJob[] {
       cron: IMAGES_CRON,
       timeZone: 'UTC',
       request: async () => imagesRequest(),
+    });
+  if (ctx.thumbnails)
+    schedules.push({
+      key: 'thumbnails',
+      name: 'thumbnails',
+      cron: THUMBNAILS_CRON,
+      timeZone: 'UTC',
+      request: async () => thumbnailsRequest(),
     });
   const harvestCron = ingestCron(ingest, logger);
   if (harvestCron)

@@ -25,7 +25,14 @@ import { lexicalSearch } from '../search/lexical/lexical-search.ts';
 import { describeDatabase } from '../config.ts';
 import type { JobQueue } from '../jobs/jobs.ts';
 import { InProcessJobQueue } from '../jobs/in-process.ts';
-import { embedRequest, imagesRequest, paperboyJobHandlers, paperboyJobSchedules } from '../jobs/paperboy-jobs.ts';
+import {
+  embedRequest,
+  imagesRequest,
+  paperboyJobHandlers,
+  paperboyJobSchedules,
+  thumbnailsRequest,
+} from '../jobs/paperboy-jobs.ts';
+import { createThumbnailer } from '../images/thumbnails.ts';
 import { createImageCache, type ImageCache } from '../images/image-cache.ts';
 import { forYouDigestProvider } from '../recs/member-feed.ts';
 import type { Recommender } from '../recs/recommender.ts';
@@ -156,10 +163,12 @@ export function startBackgroundWork(ctx: {
       }
     }
     if (!jobs) return;
-    const jobContext = { ...handlers, images };
+    const thumbnails = createThumbnailer({ store, config, logger, images });
+    const jobContext = { ...handlers, images, thumbnails };
     await jobs.work(paperboyJobHandlers(jobContext), paperboyJobSchedules(jobContext));
     // Avatars not cached yet are fetched in the background, without holding up the first round.
     if (images.fetches) await jobs.enqueue(imagesRequest());
+    if (thumbnails) await jobs.enqueue(thumbnailsRequest());
     // The first embedding round right away (on a shared queue, one worker takes it).
     if (handlers.embed) {
       if (sharedQueue) await jobs.enqueue(embedRequest());
