@@ -202,6 +202,22 @@ const schema = z.object({
     .default(30 * 1024 * 1024),
   /** poppler's pdftoppm (Debian: poppler-utils), by name on PATH or as a path. */
   PDFTOPPM: z.string().default('pdftoppm'),
+
+  // Generated summaries (docs/ingestion.md): off unless LLM_URL and LLM_MODEL are set
+  /** An OpenAI-compatible chat-completions endpoint: a base URL (…/v1) or the full …/chat/completions URL. */
+  LLM_URL: z.url().optional(),
+  /** The model to ask, as the endpoint names it; recorded with each summary. */
+  LLM_MODEL: z.string().max(200).optional(),
+  /** Sent as a Bearer token; unset for endpoints that need none (a local server). */
+  LLM_API_KEY: z.string().optional(),
+  /** Papers asked about per run of the job (every 10 minutes). */
+  LLM_SUMMARIES_PER_RUN: z.coerce.number().int().min(1).max(1000).default(10),
+  /** Summaries generated per UTC day at most (the budget); 0 pauses generation. */
+  LLM_SUMMARIES_PER_DAY: z.coerce.number().int().min(0).default(100),
+  /** Smallest gap between two requests to the endpoint (the rate limit). */
+  LLM_INTERVAL_MS: z.coerce.number().int().min(0).default(2000),
+  /** Whole-request timeout. */
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
 });
 
 type Settings = z.output<typeof schema>;
@@ -238,6 +254,8 @@ export interface Config {
   ingest: IngestConfig;
   jobs: JobsConfig;
   images: ImagesConfig;
+  /** Generated summaries; null when no endpoint is configured (nothing is generated). */
+  llm: LlmConfig | null;
 }
 
 export interface ModelHubConfig {
@@ -324,6 +342,16 @@ export interface ImagesConfig {
   /** Where image files are kept on SQLite (on PostgreSQL they are kept in the database). */
   dir: string;
   thumbnails: ThumbnailsConfig;
+}
+
+export interface LlmConfig {
+  url: string;
+  model: string;
+  apiKey: string | null;
+  perRun: number;
+  perDay: number;
+  intervalMs: number;
+  timeoutMs: number;
 }
 
 export interface ThumbnailsConfig {
@@ -446,6 +474,21 @@ function fromSettings(e: Settings): Config {
         pdftoppm: e.PDFTOPPM,
       },
     },
+    llm: llmConfig(e),
+  };
+}
+
+function llmConfig(e: Settings): LlmConfig | null {
+  if (!e.LLM_URL && !e.LLM_MODEL) return null;
+  if (!e.LLM_URL || !e.LLM_MODEL) throw new ConfigError('set both LLM_URL and LLM_MODEL to generate summaries');
+  return {
+    url: e.LLM_URL,
+    model: e.LLM_MODEL,
+    apiKey: e.LLM_API_KEY ?? null,
+    perRun: e.LLM_SUMMARIES_PER_RUN,
+    perDay: e.LLM_SUMMARIES_PER_DAY,
+    intervalMs: e.LLM_INTERVAL_MS,
+    timeoutMs: e.LLM_TIMEOUT_MS,
   };
 }
 

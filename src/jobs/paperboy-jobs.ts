@@ -10,7 +10,9 @@
  * - images: ask for avatars not seen before and fetch what is due into the image cache, every 10 minutes and
  *   after each harvest (unless PAPERBOY_IMAGES=0); idempotent, no window;
  * - thumbnails: give the papers on the daily feed a first-page thumbnail (src/images/thumbnails.ts), a few
- *   per run, every 10 minutes and after each harvest (unless PAPERBOY_THUMBNAILS=0); idempotent, no window.
+ *   per run, every 10 minutes and after each harvest (unless PAPERBOY_THUMBNAILS=0); idempotent, no window;
+ * - summaries: summaries and keywords by a language model for feed papers without one (src/summaries/), within
+ *   a budget, every 10 minutes and after each harvest, only where LLM_URL and LLM_MODEL are set; no window.
  *
  * Handlers only call the jobs' own code: runDailyIngest, sendScheduledDigest, the indexer's round, the image
  * cache's round.
@@ -26,6 +28,7 @@ import { parseDigestPeriod } from '../digest/digest-period.ts';
 import type { ForYouProvider } from '../digest/compose.ts';
 import type { ImageCache } from '../images/image-cache.ts';
 import type { Thumbnailer } from '../images/thumbnails.ts';
+import type { SummaryGenerator } from '../summaries/generate.ts';
 import type { JobHandler, JobQueue, JobRequest, ScheduledJob } from './jobs.ts';
 
 export const EMBED_CRON = '*/10 * * * *';
@@ -33,6 +36,7 @@ export const EMBED_CRON = '*/10 * * * *';
 export const IMAGES_CRON = '5-59/10 * * * *';
 /** Between the two: a run takes about a minute (a PDF every 3 seconds). */
 export const THUMBNAILS_CRON = '8-59/10 * * * *';
+export const SUMMARIES_CRON = '2-59/10 * * * *';
 
 export interface PaperboyJobsContext {
   store: Store;
@@ -47,6 +51,8 @@ export interface PaperboyJobsContext {
   images?: ImageCache | undefined;
   /** Makes the papers' thumbnails (none: no thumbnails job). */
   thumbnails?: Thumbnailer | null | undefined;
+  /** Writes summaries with a language model (none: not configured, no summaries job). */
+  summaries?: SummaryGenerator | null | undefined;
 }
 
 export function embedRequest(): JobRequest {
@@ -59,6 +65,10 @@ export function imagesRequest(): JobRequest {
 
 export function thumbnailsRequest(): JobRequest {
   return { name: 'thumbnails', data: {}, window: null };
+}
+
+export function summariesRequest(): JobRequest {
+  return { name: 'summaries', data: {}, window: null };
 }
 
 /** The image cache, when it fetches: the images job runs only then. */
@@ -101,6 +111,7 @@ export function paperboyJobHandlers(ctx: PaperboyJobsContext): JobHandler[] {
         if (ctx.embed) await queue.enqueue(embedRequest());
         if (fetchingImages(ctx)) await queue.enqueue(imagesRequest());
         if (ctx.thumbnails) await queue.enqueue(thumbnailsRequest());
+        if (ctx.summaries) await queue.enqueue(summariesRequest());
       },
     },
     {
@@ -122,6 +133,12 @@ export function paperboyJobHandlers(ctx: PaperboyJobsContext): JobHandler[] {
       name: 'thumbnails',
       run: async (_data, signal) => {
         await ctx.thumbnails?.round(config.images.thumbnails.perRun, signal);
+      },
+    },
+    {
+      name: 'summaries',
+      run: async (_data, signal) => {
+        await ctx.summaries?.round(signal);
       },
     },
   ];
@@ -157,6 +174,14 @@ export function paperboyJobSchedules(ctx: PaperboyJobsContext): ScheduledJob[] {
       cron: THUMBNAILS_CRON,
       timeZone: 'UTC',
       request: async () => thumbnailsRequest(),
+    });
+  if (ctx.summaries)
+    schedules.push({
+      key: 'summaries',
+      name: 'summaries',
+      cron: SUMMARIES_CRON,
+      timeZone: 'UTC',
+      request: async () => summariesRequest(),
     });
   const harvestCron = ingestCron(ingest, logger);
   if (harvestCron)

@@ -30,8 +30,10 @@ import {
   imagesRequest,
   paperboyJobHandlers,
   paperboyJobSchedules,
+  summariesRequest,
   thumbnailsRequest,
 } from '../jobs/paperboy-jobs.ts';
+import { createSummaryGenerator } from '../summaries/generate.ts';
 import { createThumbnailer } from '../images/thumbnails.ts';
 import { createImageCache, type ImageCache } from '../images/image-cache.ts';
 import { forYouDigestProvider } from '../recs/member-feed.ts';
@@ -164,11 +166,13 @@ export function startBackgroundWork(ctx: {
     }
     if (!jobs) return;
     const thumbnails = createThumbnailer({ store, config, logger, images });
-    const jobContext = { ...handlers, images, thumbnails };
+    const summaries = createSummaryGenerator({ store, config, logger });
+    const jobContext = { ...handlers, images, thumbnails, summaries };
     await jobs.work(paperboyJobHandlers(jobContext), paperboyJobSchedules(jobContext));
     // Avatars not cached yet are fetched in the background, without holding up the first round.
     if (images.fetches) await jobs.enqueue(imagesRequest());
     if (thumbnails) await jobs.enqueue(thumbnailsRequest());
+    if (summaries) await jobs.enqueue(summariesRequest());
     // The first embedding round right away (on a shared queue, one worker takes it).
     if (handlers.embed) {
       if (sharedQueue) await jobs.enqueue(embedRequest());

@@ -10,6 +10,7 @@ import type { IndexSource } from './index-source.ts';
 import type { SearchFilters, ScoredPaper } from './search-types.ts';
 import type { SubscriptionStore } from './subscription-store.ts';
 import type { ImageStore } from './image-store.ts';
+import type { SummaryStore } from './summary-store.ts';
 
 export type { FieldWeights, ScoredPaper, SearchFilters, TextQuery } from './search-types.ts';
 
@@ -164,4 +165,5 @@ export interface Store extends CoreStore {
   readonly subscriptions: SubscriptionStore;
   readonly collections: CollectionStore;
   readonly images: ImageStore;
+  readonly summaries: SummaryStore;
 }

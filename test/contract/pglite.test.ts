@@ -8,6 +8,7 @@ import { storeContract, vectorContract } from './store-contract.ts';
 import { communityContract, subscriptionContract } from './facet-contract.ts';
 import { collectionContract } from './collection-contract.ts';
 import { imageContract } from './image-contract.ts';
+import { summaryContract } from './summary-contract.ts';
 import { accessContract } from './access-contract.ts';
 
 const backend = new PgliteBackend();
@@ -20,4 +21,5 @@ describe('community contract [pglite]', () => communityContract(() => backend));
 describe('subscription contract [pglite]', () => subscriptionContract(() => backend));
 describe('collection contract [pglite]', () => collectionContract(() => backend));
 describe('image contract [pglite]', () => imageContract(() => backend));
+describe('summary contract [pglite]', () => summaryContract(() => backend));
 describe('access contract [pglite]', () => accessContract(() => backend));
