@@ -90,10 +90,10 @@ export class SummaryGenerator {
     const allowed = Math.max(0, Math.min(this.#o.perRun, this.#o.perDay - today));
     const round: SummaryRound = { generated: 0, failed: 0, budgetLeft: this.#o.perDay - today };
     for (let asked = 0; asked < allowed && !signal?.aborted; asked++) {
-      if (asked > 0) await this.#sleep(this.#o.intervalMs);
       const now = this.#now();
       const paper = await store.summaries.claimNext(now, new Date(now.getTime() + SUMMARY_LEASE_MS));
       if (!paper) break;
+      if (asked > 0) await this.#sleep(this.#o.intervalMs);
       try {
         const parsed = parseAnswer(await client.complete(SYSTEM_PROMPT, userPrompt(paper), signal));
         const kept = await store.summaries.save(paper.id, {
