@@ -36,15 +36,13 @@ const server = createServer((req, res) => {
     const title = /^Title: (.*)$/m.exec(body.messages[1]!.content)?.[1] ?? '';
     asked.push({ title, authorization: req.headers.authorization, body });
     const reply = (content: string) =>
-      res
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(
-          JSON.stringify({
-            id: 'x',
-            object: 'chat.completion',
-            choices: [{ index: 0, message: { role: 'assistant', content } }],
-          }),
-        );
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          id: 'x',
+          object: 'chat.completion',
+          choices: [{ index: 0, message: { role: 'assistant', content } }],
+        }),
+      );
     const json = JSON.stringify({
       summary: `What ${title} finds, in one sentence.`,
       keywords: ['alpha', 'beta', 'alpha'],
