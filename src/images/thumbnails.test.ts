@@ -19,10 +19,18 @@ import { decodePng, png } from '../../test/image-fixtures.ts';
 import { paperPdf } from '../../test/pdf-fixture.ts';
 import { entry, madeUp } from '../../test/contract/fixtures.ts';
 import { DiskBlobs } from './blob-storage.ts';
-import { ImageCache } from './image-cache.ts';
+import { ImageCache, createImageCache } from './image-cache.ts';
 import { ImageFetcher } from './image-fetcher.ts';
 import { renderFirstPage } from './pdf-thumbnail.ts';
-import { Thumbnailer } from './thumbnails.ts';
+import { Thumbnailer, createThumbnailer } from './thumbnails.ts';
+import { InProcessJobQueue } from '../jobs/in-process.ts';
+import {
+  IMAGES_CRON,
+  THUMBNAILS_CRON,
+  paperboyJobHandlers,
+  paperboyJobSchedules,
+  thumbnailsRequest,
+} from '../jobs/paperboy-jobs.ts';
 
 const RED: [number, number, number] = [192, 57, 43];
 const GOOD = await paperPdf('A paper with a red band', { pages: 2, band: '#c0392b' });
@@ -238,4 +246,38 @@ test('without PDFs (no contact address) only imported thumbnails are fetched', a
   assert.deepEqual([round.imported, round.rendered, round.failed], [1, 0, 0]);
   assert.equal(hits.get('/pdf/2101.00001'), undefined);
   assert.equal(await store.images.get(thumbnailSource('2101.00001')), null, 'left for when PDFs are fetched');
+});
+
+test('the thumbnails job: scheduled every ten minutes beside the images job, a round per run; none when off', async () => {
+  const { store, images, thumbnailer } = setup();
+  await onTheFeed(store, [1]);
+  const logger = createLogger('silent');
+  const config = loadConfig({ PAPERBOY_HARVEST: '0', DIGEST_SCHEDULE: '0' });
+  const queue = new InProcessJobQueue(logger);
+  after(() => queue.stop());
+  const jobs = { store, config, logger, queue, embed: null, images, thumbnails: thumbnailer };
+  assert.deepEqual(
+    paperboyJobSchedules(jobs).map((s) => [s.key, s.cron]),
+    [
+      ['images', IMAGES_CRON],
+      ['thumbnails', THUMBNAILS_CRON],
+    ],
+  );
+  await queue.work(paperboyJobHandlers(jobs), []);
+  assert.equal(await queue.enqueue(thumbnailsRequest()), true);
+  await queue.drain();
+  assert.match(images.pathFor(thumbnailSource('2101.00001')) ?? '', /^\/images\/[0-9a-f]{64}\.png$/);
+
+  // Off by configuration, or where images are not fetched at all: no thumbnailer, no job.
+  const cache = (env: Record<string, string>) => {
+    const c = loadConfig({ ...env, DATABASE_URL: join(tempDir(), 'x.db') });
+    return { config: c, images: createImageCache({ store, config: c, logger }) };
+  };
+  for (const env of [{ PAPERBOY_THUMBNAILS: '0' }, { PAPERBOY_IMAGES: '0' }] as Record<string, string>[]) {
+    const made = cache(env);
+    assert.equal(createThumbnailer({ store, logger, ...made }), null, JSON.stringify(env));
+  }
+  const noContact = createThumbnailer({ store, logger, ...cache({}) })!;
+  assert.equal(noContact.renders, false, 'without PAPERBOY_CONTACT no PDF is fetched');
+  assert.equal(createThumbnailer({ store, logger, ...cache({ PAPERBOY_CONTACT: 'ops@example.org' }) })!.renders, true);
 });
