@@ -47,6 +47,16 @@ test('card screenshots', { timeout: 300_000 }, async () => {
     });
     await images.put(thumbnailSource(id), await renderFirstPage(pdf));
   }
+  // A paper without an imported summary gets one "generated" here: its page says so.
+  const now = new Date();
+  const unsummarized = await store.summaries.claimNext(now, new Date(now.getTime() + 60_000));
+  if (unsummarized)
+    await store.summaries.save(unsummarized.id, {
+      text: 'A learned controller that plans in a compressed latent space matches larger models on long tasks at a tenth of the cost.',
+      keywords: ['latent planning', 'world models', 'efficiency'],
+      model: 'llama-3.1-8b-instruct',
+      at: now.toISOString(),
+    });
   await store.close();
   await new Promise((resolve) => setTimeout(resolve, IMAGE_INDEX_REFRESH_MS + 2_000));
 
@@ -66,6 +76,11 @@ test('card screenshots', { timeout: 300_000 }, async () => {
         .screenshot({ path: join(dir, `card-none-${width}-${colorScheme}.png`) });
       const overflow = await horizontalOverflow(page);
       if (overflow.scrollWidth > overflow.innerWidth) throw new Error(`wider than the window at ${width} px`);
+      if (unsummarized) {
+        await page.goto(`${server.url}/papers/${unsummarized.id}`);
+        await page.locator('.ai-summary').scrollIntoViewIfNeeded();
+        await page.screenshot({ path: join(dir, `paper-generated-summary-${width}-${colorScheme}.png`) });
+      }
     }
   }
 });
