@@ -281,3 +281,11 @@ test('the thumbnails job: scheduled every ten minutes beside the images job, a r
   assert.equal(noContact.renders, false, 'without PAPERBOY_CONTACT no PDF is fetched');
   assert.equal(createThumbnailer({ store, logger, ...cache({ PAPERBOY_CONTACT: 'ops@example.org' }) })!.renders, true);
 });
+
+test('only an arXiv id goes into the PDF address', async () => {
+  const { thumbnailer } = setup();
+  hits.clear();
+  for (const id of ['../thumbs/2101.00006.png', '2101.00001?x=1', '2101.00001#frag', 'http://elsewhere/'])
+    assert.deepEqual(await thumbnailer.renderPaper(id), { ok: false, reason: 'not an arXiv id', transient: false }, id);
+  assert.equal(hits.size, 0, 'no request was made');
+});

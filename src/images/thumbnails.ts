@@ -15,6 +15,7 @@ import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import type { ThumbnailDue } from '../store/image-store.ts';
 import { thumbnailSource } from '../domain/urls.ts';
+import { normalizeArxivId } from '../domain/arxiv-id.ts';
 import {
   FetchFailedError,
   PoliteFetcher,
@@ -156,6 +157,8 @@ export class Thumbnailer {
   }
 
   async #fetchPdf(paperId: string): Promise<{ ok: true; bytes: Uint8Array } | Extract<Outcome, { ok: false }>> {
+    // Only an arXiv id goes into the address: an id from data cannot point the request anywhere else.
+    if (normalizeArxivId(paperId) !== paperId) return { ok: false, reason: 'not an arXiv id', transient: false };
     const url = `${this.#options.pdfUrl}${paperId}`;
     try {
       const { status, bytes } = await this.#pdfs.getBytes(url, 'application/pdf');
