@@ -16,6 +16,7 @@ export type Weekday = (typeof WEEKDAYS)[number];
 
 export const DEFAULT_OAI_URL = 'https://oaipmh.arxiv.org/oai';
 export const DEFAULT_ARXIV_API_URL = 'http://export.arxiv.org/api/query';
+export const DEFAULT_ARXIV_PDF_URL = 'https://arxiv.org/pdf/';
 export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
 
 /** The format of PAPERBOY_AUTO_FEATURE; src/ingest/arxiv/auto-feature.ts matches papers against it. */
@@ -189,6 +190,36 @@ const schema = z.object({
   PAPERBOY_IMAGES: flag.default('1'),
   /** Where the cache keeps image files on SQLite; default images/ beside the SQLite file (PostgreSQL keeps them in the database). */
   IMAGE_DIR: z.string().optional(),
+  /** 0: no first-page thumbnails (cards show a placeholder); 1: a background job makes them (needs PAPERBOY_IMAGES=1). */
+  PAPERBOY_THUMBNAILS: flag.default('1'),
+  /** Where a paper's PDF is fetched: this base followed by the arXiv id. */
+  PAPERBOY_ARXIV_PDF_URL: z.url().default(DEFAULT_ARXIV_PDF_URL),
+  /** Papers given a thumbnail per run of the job (every 10 minutes): arXiv is asked for one PDF every 3 seconds at most. */
+  PAPERBOY_THUMBNAILS_PER_RUN: z.coerce.number().int().min(1).max(1000).default(20),
+  /** PDFs larger than this are not rendered. */
+  PAPERBOY_PDF_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(30 * 1024 * 1024),
+  /** poppler's pdftoppm (Debian: poppler-utils), by name on PATH or as a path. */
+  PDFTOPPM: z.string().default('pdftoppm'),
+
+  // Generated summaries (docs/ingestion.md): off unless LLM_URL and LLM_MODEL are set
+  /** An OpenAI-compatible chat-completions endpoint: a base URL (…/v1) or the full …/chat/completions URL. */
+  LLM_URL: z.url().optional(),
+  /** The model to ask, as the endpoint names it; recorded with each summary. */
+  LLM_MODEL: z.string().max(200).optional(),
+  /** Sent as a Bearer token; unset for endpoints that need none (a local server). */
+  LLM_API_KEY: z.string().optional(),
+  /** Papers asked about per run of the job (every 10 minutes). */
+  LLM_SUMMARIES_PER_RUN: z.coerce.number().int().min(1).max(1000).default(10),
+  /** Summaries generated per UTC day at most (the budget); 0 pauses generation. */
+  LLM_SUMMARIES_PER_DAY: z.coerce.number().int().min(0).default(100),
+  /** Smallest gap between two requests to the endpoint (the rate limit). */
+  LLM_INTERVAL_MS: z.coerce.number().int().min(0).default(2000),
+  /** Whole-request timeout. */
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
 });
 
 type Settings = z.output<typeof schema>;
@@ -227,6 +258,8 @@ export interface Config {
   ingest: IngestConfig;
   jobs: JobsConfig;
   images: ImagesConfig;
+  /** Generated summaries; null when no endpoint is configured (nothing is generated). */
+  llm: LlmConfig | null;
 }
 
 export interface ModelHubConfig {
@@ -312,6 +345,27 @@ export interface ImagesConfig {
   fetch: boolean;
   /** Where image files are kept on SQLite (on PostgreSQL they are kept in the database). */
   dir: string;
+  thumbnails: ThumbnailsConfig;
+}
+
+export interface LlmConfig {
+  url: string;
+  model: string;
+  apiKey: string | null;
+  perRun: number;
+  perDay: number;
+  intervalMs: number;
+  timeoutMs: number;
+}
+
+export interface ThumbnailsConfig {
+  /** Make first-page thumbnails of the papers on the daily feed (only where images are fetched at all). */
+  enabled: boolean;
+  /** Base URL of PDFs; the arXiv id is appended. */
+  pdfUrl: string;
+  perRun: number;
+  maxPdfBytes: number;
+  pdftoppm: string;
 }
 
 export class ConfigError extends Error {}
@@ -417,7 +471,29 @@ function fromSettings(e: Settings): Config {
     images: {
       fetch: e.PAPERBOY_IMAGES === '1',
       dir: e.IMAGE_DIR ? resolve(e.IMAGE_DIR) : besideDatabase(e.DATABASE_URL, 'images'),
+      thumbnails: {
+        enabled: e.PAPERBOY_IMAGES === '1' && e.PAPERBOY_THUMBNAILS === '1',
+        pdfUrl: e.PAPERBOY_ARXIV_PDF_URL,
+        perRun: e.PAPERBOY_THUMBNAILS_PER_RUN,
+        maxPdfBytes: e.PAPERBOY_PDF_MAX_BYTES,
+        pdftoppm: e.PDFTOPPM,
+      },
     },
+    llm: llmConfig(e),
+  };
+}
+
+function llmConfig(e: Settings): LlmConfig | null {
+  if (!e.LLM_URL && !e.LLM_MODEL) return null;
+  if (!e.LLM_URL || !e.LLM_MODEL) throw new ConfigError('set both LLM_URL and LLM_MODEL to generate summaries');
+  return {
+    url: e.LLM_URL,
+    model: e.LLM_MODEL,
+    apiKey: e.LLM_API_KEY ?? null,
+    perRun: e.LLM_SUMMARIES_PER_RUN,
+    perDay: e.LLM_SUMMARIES_PER_DAY,
+    intervalMs: e.LLM_INTERVAL_MS,
+    timeoutMs: e.LLM_TIMEOUT_MS,
   };
 }
 

@@ -2,7 +2,7 @@
  * Real images made by the tests themselves: a PNG of any size and colour (zlib and a CRC, as the format
  * asks), and the smallest baseline JPEG there is (8×8, grey: one DC value and an end-of-block per block).
  */
-import { crc32, deflateSync } from 'node:zlib';
+import { crc32, deflateSync, inflateSync } from 'node:zlib';
 
 function chunk(type: string, data: Uint8Array): Buffer {
   const head = Buffer.alloc(8);
@@ -53,4 +53,55 @@ export function jpeg(): Buffer {
     0xff,
     0xd9, // end of image
   ]);
+}
+
+/** Reads back an 8-bit RGB PNG (what pdftoppm writes): its size and the colour of any pixel. */
+export function decodePng(bytes: Uint8Array): {
+  width: number;
+  height: number;
+  pixel(x: number, y: number): [number, number, number];
+} {
+  const buffer = Buffer.from(bytes);
+  let at = 8;
+  let width = 0;
+  let height = 0;
+  const data: Buffer[] = [];
+  while (at < buffer.length) {
+    const length = buffer.readUInt32BE(at);
+    const type = buffer.toString('ascii', at + 4, at + 8);
+    const body = buffer.subarray(at + 8, at + 8 + length);
+    if (type === 'IHDR') {
+      width = body.readUInt32BE(0);
+      height = body.readUInt32BE(4);
+      if (body[8] !== 8 || body[9] !== 2) throw new Error('only 8-bit RGB PNGs are read here');
+    }
+    if (type === 'IDAT') data.push(body);
+    at += 12 + length;
+  }
+  const raw = inflateSync(Buffer.concat(data));
+  const stride = width * 3;
+  const pixels = Buffer.alloc(stride * height);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)]!;
+    for (let i = 0; i < stride; i++) {
+      const x = raw[y * (stride + 1) + 1 + i]!;
+      const a = i >= 3 ? pixels[y * stride + i - 3]! : 0;
+      const b = y > 0 ? pixels[(y - 1) * stride + i]! : 0;
+      const c = i >= 3 && y > 0 ? pixels[(y - 1) * stride + i - 3]! : 0;
+      const p = a + b - c;
+      const paeth =
+        Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c)
+          ? a
+          : Math.abs(p - b) <= Math.abs(p - c)
+            ? b
+            : c;
+      const predictor = [0, a, b, (a + b) >> 1, paeth][filter] ?? 0;
+      pixels[y * stride + i] = (x + predictor) & 0xff;
+    }
+  }
+  return {
+    width,
+    height,
+    pixel: (x, y) => [pixels[y * stride + x * 3]!, pixels[y * stride + x * 3 + 1]!, pixels[y * stride + x * 3 + 2]!],
+  };
 }

@@ -39,3 +39,25 @@ test('images status counts what the cache holds; clear --failed forgets failures
   assert.equal(off.status, 1);
   assert.match(off.stderr, /fetching images is off \(PAPERBOY_IMAGES=0\)/);
 });
+
+test('images thumbnails: off, without a contact address (imported thumbnails only), and a bad id are said plainly', async () => {
+  const dir = tempDir();
+  const env = { DATABASE_URL: join(dir, 'paperboy.db') };
+  const off = paperboy(['images', 'thumbnails'], { ...env, PAPERBOY_THUMBNAILS: '0' });
+  assert.equal(off.status, 1);
+  assert.match(off.stderr, /thumbnails are off \(PAPERBOY_THUMBNAILS=0 or PAPERBOY_IMAGES=0\)/);
+
+  const round = paperboy(['images', 'thumbnails'], env);
+  assert.equal(round.status, 0, round.stderr);
+  assert.equal(round.stdout, 'imported: 0\nrendered: 0\nfailed: 0\nPDFs: not fetched (set PAPERBOY_CONTACT)\n');
+
+  const bad = paperboy(['images', 'thumbnails', '--paper', '../../etc/passwd'], {
+    ...env,
+    PAPERBOY_CONTACT: 'ops@example.org',
+  });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /not an arXiv id: \.\.\/\.\.\/etc\/passwd/);
+  const limit = paperboy(['images', 'thumbnails', '--limit', 'lots'], env);
+  assert.equal(limit.status, 1);
+  assert.match(limit.stderr, /--limit must be a positive whole number/);
+});

@@ -3,6 +3,7 @@
  * and the MCP tool read_paper.
  */
 import type { Paper } from '../domain/types.ts';
+import { generatedLabel } from '../domain/format.ts';
 
 /** Keeps Markdown syntax in titles and names from turning into markup. */
 function escapeInline(text: string): string {
@@ -30,6 +31,20 @@ export function paperMarkdown(paper: Paper, publicUrl: string): string {
   lines.push('', '## Abstract', '', paper.summary.trim());
   if (paper.aiSummary) lines.push('', '## AI summary', '', paper.aiSummary.trim());
   if (paper.aiKeywords.length > 0) lines.push('', `**Keywords:** ${paper.aiKeywords.map(escapeInline).join(', ')}`);
+  // Or what a language model wrote here, said as such.
+  const generated = paper.aiSummary ? null : paper.generatedSummary;
+  if (generated) {
+    lines.push(
+      '',
+      '## AI summary',
+      '',
+      generated.text.trim(),
+      '',
+      `*${escapeInline(generatedLabel('Summary', generated))}*`,
+    );
+    if (paper.aiKeywords.length === 0 && generated.keywords.length > 0)
+      lines.push('', `**Keywords:** ${generated.keywords.map(escapeInline).join(', ')}`);
+  }
   lines.push(
     '',
     '## Links',

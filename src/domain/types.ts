@@ -39,6 +39,8 @@ export interface Paper {
   projectPage: string | null;
   aiSummary: string | null;
   aiKeywords: string[];
+  /** A summary and keywords a language model wrote here (src/summaries/), where none was imported; labelled as such. */
+  generatedSummary: GeneratedSummary | null;
   withdrawn: boolean;
   upvotes: number;
   /** Local discussion: this instance's comments on the paper, neither deleted nor hidden. */
@@ -49,6 +51,15 @@ export interface Paper {
   /** The first day the paper was on the daily feed, as an ISO instant; null if never. */
   submittedOnDailyAt: string | null;
   submittedOnDailyBy: Member | null;
+}
+
+export interface GeneratedSummary {
+  text: string;
+  keywords: string[];
+  /** The model that wrote it, as the endpoint named it (LLM_MODEL). */
+  model: string;
+  /** ISO instant it was written. */
+  at: string;
 }
 
 /** One paper on the daily feed of one day. */

@@ -44,6 +44,17 @@ export function arxivPdfUrl(id: string): string {
   return `https://arxiv.org/pdf/${id}`;
 }
 
+/** What the image cache keeps a paper's first-page thumbnail under (rendered here, or fetched from its import). */
+export const THUMBNAIL_SOURCE_PREFIX = 'thumbnail:';
+
+/** A thumbnail's size in pixels: the top of the first page, about Hugging Face's card proportions (15:8). */
+export const THUMBNAIL_WIDTH = 600;
+export const THUMBNAIL_HEIGHT = 320;
+
+export function thumbnailSource(paperId: string): string {
+  return `${THUMBNAIL_SOURCE_PREFIX}${paperId}`;
+}
+
 /** An image the instance keeps (src/images/), named by the SHA-256 of its bytes: what it shows never changes. */
 export function imageUrl(sha256: string, extension: string): string {
   return `/images/${sha256}.${extension}`;
@@ -92,6 +103,11 @@ export function signInUrl(next?: string): string {
 /** The first sign-in's page, where a new member chooses their handle, going on to `next` afterwards. */
 export function welcomeUrl(next?: string): string {
   return next && next !== '/' ? `/welcome?next=${encodeURIComponent(next)}` : '/welcome';
+}
+
+/** A Hugging Face member's profile (imported submitters, who have no account here). */
+export function huggingFaceUserUrl(name: string): string {
+  return `https://huggingface.co/${encodeURIComponent(name)}`;
 }
 
 export function memberUrl(name: string): string {

@@ -111,6 +111,27 @@ export class ImageCache {
     return this.#keep(source, bytes, extension);
   }
 
+  /**
+   * Fetches `url` now (through this process's one client) and keeps it as the image of `source`: an imported
+   * paper thumbnail is kept under the paper's name. Null when remote images are not fetched.
+   */
+  async fetchAs(
+    source: string,
+    url: string,
+  ): Promise<{ ok: true; path: string } | { ok: false; reason: string; transient: boolean } | null> {
+    if (!this.#fetcher) return null;
+    if (httpHost(url) === null) return { ok: false, reason: 'not an http(s) URL', transient: false };
+    const outcome = await this.#fetcher.fetch(url);
+    if (!outcome.ok) return outcome;
+    return { ok: true, path: await this.#keep(source, outcome.bytes, outcome.extension) };
+  }
+
+  /** Records that `source` could not be had: tried again later (less and less often) when `transient`, else not by itself. */
+  async markFailed(source: string, reason: string, transient: boolean, attempts: number): Promise<void> {
+    const now = this.#now();
+    await this.#store.images.markFailed(source, reason, transient ? nextTry(attempts + 1, now) : null, now);
+  }
+
   /** Asks for remote images by URL (fetched by the next round); how many were new. */
   async request(sources: readonly string[]): Promise<number> {
     return this.#store.images.request(sources, this.#now());
@@ -142,14 +163,13 @@ export class ImageCache {
         if (signal?.aborted) break;
         after = image.source;
         const host = httpHost(image.source);
-        if (host !== null && unreachable.has(host)) {
+        // Not an address: an image made here (a paper's thumbnail), which its own job makes and retries.
+        if (host === null) continue;
+        if (unreachable.has(host)) {
           round.skipped++;
           continue;
         }
-        const outcome =
-          host === null
-            ? { ok: false as const, reason: 'not an http(s) URL', transient: false }
-            : await fetcher.fetch(image.source);
+        const outcome = await fetcher.fetch(image.source);
         if (outcome.ok) {
           await this.#keep(image.source, outcome.bytes, outcome.extension);
           round.cached++;
@@ -157,14 +177,8 @@ export class ImageCache {
         }
         round.failed++;
         // A server or network that failed is not asked again in this round: politeness, and a quick round offline.
-        if (outcome.transient && host !== null) unreachable.add(host);
-        const now = this.#now();
-        await this.#store.images.markFailed(
-          image.source,
-          outcome.reason,
-          outcome.transient ? nextTry(image.attempts + 1, now) : null,
-          now,
-        );
+        if (outcome.transient) unreachable.add(host);
+        await this.markFailed(image.source, outcome.reason, outcome.transient, image.attempts);
         this.#logger.debug(
           { source: image.source, reason: outcome.reason, transient: outcome.transient },
           'image not cached',

@@ -1,6 +1,6 @@
 /**
  * `paperboy jobs`: the job queue of a PostgreSQL deployment from the command line.
- *   paperboy jobs run harvest|embed|digest|images [--frequency daily|weekly]   asks the workers for a run now
+ *   paperboy jobs run harvest|embed|digest|images|thumbnails|summaries [--frequency daily|weekly]   asks the workers for a run now
  *   paperboy jobs status                                                 queues, waiting and running jobs, schedules
  * A run that belongs to a window (today's harvest, a digest period) is queued once, however often it is asked
  * for; on SQLite the jobs run inside `serve`, and `paperboy ingest arxiv`, `digest send` and `model train`
@@ -11,7 +11,14 @@ import { describeDatabase, type ConfigFrom } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { openStore } from '../store/open-store.ts';
 import { PgBossJobQueue, queueName } from './pg-boss-queue.ts';
-import { digestRequest, embedRequest, harvestRequest, imagesRequest } from './paperboy-jobs.ts';
+import {
+  digestRequest,
+  embedRequest,
+  harvestRequest,
+  imagesRequest,
+  summariesRequest,
+  thumbnailsRequest,
+} from './paperboy-jobs.ts';
 import { JOB_NAMES, type JobName, type JobRequest } from './jobs.ts';
 
 const SQLITE_HINT =
@@ -21,7 +28,9 @@ const SQLITE_HINT =
 export function registerJobsCommands(program: Command, configFrom: ConfigFrom): void {
   const jobs = program
     .command('jobs')
-    .description('the job queue of a PostgreSQL deployment (harvest, embedding, digests, images)');
+    .description(
+      'the job queue of a PostgreSQL deployment (harvest, embedding, digests, images, thumbnails, summaries)',
+    );
   const databaseOption = () => new Option('--database-url <url>', 'postgres:// URL (env DATABASE_URL)');
 
   jobs
@@ -50,7 +59,11 @@ export function registerJobsCommands(program: Command, configFrom: ConfigFrom): 
               ? await digestRequest(store, config.digest, options.frequency, now)
               : job === 'images'
                 ? imagesRequest()
-                : embedRequest();
+                : job === 'thumbnails'
+                  ? thumbnailsRequest()
+                  : job === 'summaries'
+                    ? summariesRequest()
+                    : embedRequest();
         const queued = await queue.enqueue(request);
         process.stdout.write(
           queued

@@ -1,6 +1,6 @@
 /**
  * The jobs interface: scheduled and queued background work (embedding new papers, the daily arXiv harvest,
- * the daily and weekly digests, fetching images into the image cache, notification emails) behind one small API, with two
+ * the daily and weekly digests, fetching images into the image cache, papers' first-page thumbnails, generated summaries, notification emails) behind one small API, with two
  * implementations:
  *
  * - in-process (the embedded default, SQLite): croner schedules in the serving process, runs in that process;
@@ -9,13 +9,13 @@
  *
  * A run may belong to a window (the harvest of 2026-07-24, the daily digest of 2026-07-24): a window is run at
  * most once, however many processes ask for it (every worker's schedule fires; an admin runs it by hand too).
- * Runs without a window (embedding, images: they only ever do what is missing) never overlap and never pile up:
+ * Runs without a window (embedding, images, thumbnails, summaries: they only ever do what is missing) never overlap and never pile up:
  * at most one waits while one runs.
  */
 
-export type JobName = 'embed' | 'harvest' | 'digest' | 'images' | 'notify';
+export type JobName = 'embed' | 'harvest' | 'digest' | 'images' | 'thumbnails' | 'summaries' | 'notify';
 
-export const JOB_NAMES: readonly JobName[] = ['embed', 'harvest', 'digest', 'images', 'notify'];
+export const JOB_NAMES: readonly JobName[] = ['embed', 'harvest', 'digest', 'images', 'thumbnails', 'summaries', 'notify'];
 
 /** A request for one run of a job. */
 export interface JobRequest {

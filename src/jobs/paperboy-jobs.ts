@@ -8,7 +8,11 @@
  * - digest: the daily digest at DIGEST_AT and the weekly one on DIGEST_WEEKLY_DAY; window the period's ledger
  *   key (digest:daily:2026-07-24), chosen when the run is due, so that a retry the next day sends that period;
  * - images: ask for avatars not seen before and fetch what is due into the image cache, every 10 minutes and
- *   after each harvest (unless PAPERBOY_IMAGES=0); idempotent, no window.
+ *   after each harvest (unless PAPERBOY_IMAGES=0); idempotent, no window;
+ * - thumbnails: give the papers on the daily feed a first-page thumbnail (src/images/thumbnails.ts), a few
+ *   per run, every 10 minutes and after each harvest (unless PAPERBOY_THUMBNAILS=0); idempotent, no window;
+ * - summaries: summaries and keywords by a language model for feed papers without one (src/summaries/), within
+ *   a budget, every 10 minutes and after each harvest, only where LLM_URL and LLM_MODEL are set; no window;
  * - notify: notification emails, every minute for those wanted at once (no window: each email is claimed
  *   once, see notify/send.ts) and daily at DIGEST_AT for the daily batches (window notify:daily:YYYY-MM-DD).
  *
@@ -25,6 +29,8 @@ import { digestCrons, scheduledDigestPeriod, sendScheduledDigest } from '../dige
 import { parseDigestPeriod } from '../digest/digest-period.ts';
 import type { ForYouProvider } from '../digest/compose.ts';
 import type { ImageCache } from '../images/image-cache.ts';
+import type { Thumbnailer } from '../images/thumbnails.ts';
+import type { SummaryGenerator } from '../summaries/generate.ts';
 import type { JobHandler, JobQueue, JobRequest, ScheduledJob } from './jobs.ts';
 import { sendNotificationEmails } from '../notify/send.ts';
 import { todayIn } from '../digest/digest-period.ts';
@@ -32,6 +38,9 @@ import { todayIn } from '../digest/digest-period.ts';
 export const EMBED_CRON = '*/10 * * * *';
 /** Five minutes after the embedding rounds, so that the two do not start together. */
 export const IMAGES_CRON = '5-59/10 * * * *';
+/** Between the two: a run takes about a minute (a PDF every 3 seconds). */
+export const THUMBNAILS_CRON = '8-59/10 * * * *';
+export const SUMMARIES_CRON = '2-59/10 * * * *';
 
 export interface PaperboyJobsContext {
   store: Store;
@@ -44,6 +53,10 @@ export interface PaperboyJobsContext {
   forYou?: ForYouProvider;
   /** The image cache whose rounds the images job runs (none, or one that does not fetch: no job). */
   images?: ImageCache | undefined;
+  /** Makes the papers' thumbnails (none: no thumbnails job). */
+  thumbnails?: Thumbnailer | null | undefined;
+  /** Writes summaries with a language model (none: not configured, no summaries job). */
+  summaries?: SummaryGenerator | null | undefined;
 }
 
 export function embedRequest(): JobRequest {
@@ -59,6 +72,14 @@ export function notifyRequest(mode: 'immediate' | 'daily', day?: string): JobReq
 
 export function imagesRequest(): JobRequest {
   return { name: 'images', data: {}, window: null };
+}
+
+export function thumbnailsRequest(): JobRequest {
+  return { name: 'thumbnails', data: {}, window: null };
+}
+
+export function summariesRequest(): JobRequest {
+  return { name: 'summaries', data: {}, window: null };
 }
 
 /** The image cache, when it fetches: the images job runs only then. */
@@ -100,6 +121,8 @@ export function paperboyJobHandlers(ctx: PaperboyJobsContext): JobHandler[] {
         // New papers are embedded right after (by whichever worker takes the job), new avatars fetched.
         if (ctx.embed) await queue.enqueue(embedRequest());
         if (fetchingImages(ctx)) await queue.enqueue(imagesRequest());
+        if (ctx.thumbnails) await queue.enqueue(thumbnailsRequest());
+        if (ctx.summaries) await queue.enqueue(summariesRequest());
       },
     },
     {
@@ -121,6 +144,18 @@ export function paperboyJobHandlers(ctx: PaperboyJobsContext): JobHandler[] {
       name: 'images',
       run: async (_data, signal) => {
         await fetchingImages(ctx)?.fetchDue(signal);
+      },
+    },
+    {
+      name: 'thumbnails',
+      run: async (_data, signal) => {
+        await ctx.thumbnails?.round(config.images.thumbnails.perRun, signal);
+      },
+    },
+    {
+      name: 'summaries',
+      run: async (_data, signal) => {
+        await ctx.summaries?.round(signal);
       },
     },
   ];
@@ -148,6 +183,22 @@ export function paperboyJobSchedules(ctx: PaperboyJobsContext): ScheduledJob[] {
       cron: IMAGES_CRON,
       timeZone: 'UTC',
       request: async () => imagesRequest(),
+    });
+  if (ctx.thumbnails)
+    schedules.push({
+      key: 'thumbnails',
+      name: 'thumbnails',
+      cron: THUMBNAILS_CRON,
+      timeZone: 'UTC',
+      request: async () => thumbnailsRequest(),
+    });
+  if (ctx.summaries)
+    schedules.push({
+      key: 'summaries',
+      name: 'summaries',
+      cron: SUMMARIES_CRON,
+      timeZone: 'UTC',
+      request: async () => summariesRequest(),
     });
   const harvestCron = ingestCron(ingest, logger);
   if (harvestCron)

@@ -7,7 +7,7 @@
  * - A run with a window gets a job id derived from the window and the queue's singleton policy keyed by it:
  *   asking again for a window (a second tick, an admin, another worker) inserts nothing, and only one worker
  *   can hold it at a time.
- * - Runs without a window (embedding, images) use the stately policy: at most one queued and one running.
+ * - Runs without a window (embedding, images, thumbnails, summaries) use the stately policy: at most one queued and one running.
  * - Workers heartbeat the job they hold; a worker that dies (SIGKILL, lost machine) stops heartbeating, the
  *   supervisor of a live instance fails the attempt, and another worker retries it. The jobs resume: the
  *   harvest from its saved resumption token, the digest from its ledger.
@@ -44,6 +44,8 @@ function queueOptions(name: JobName | 'tick', config: JobsConfig): Omit<Queue, '
   switch (name) {
     case 'embed':
     case 'images':
+    case 'thumbnails':
+    case 'summaries':
       return {
         policy: 'stately',
         retryLimit: 2,

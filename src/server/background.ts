@@ -25,7 +25,16 @@ import { lexicalSearch } from '../search/lexical/lexical-search.ts';
 import { describeDatabase } from '../config.ts';
 import type { JobQueue } from '../jobs/jobs.ts';
 import { InProcessJobQueue } from '../jobs/in-process.ts';
-import { embedRequest, imagesRequest, paperboyJobHandlers, paperboyJobSchedules } from '../jobs/paperboy-jobs.ts';
+import {
+  embedRequest,
+  imagesRequest,
+  paperboyJobHandlers,
+  paperboyJobSchedules,
+  summariesRequest,
+  thumbnailsRequest,
+} from '../jobs/paperboy-jobs.ts';
+import { createSummaryGenerator } from '../summaries/generate.ts';
+import { createThumbnailer } from '../images/thumbnails.ts';
 import { createImageCache, type ImageCache } from '../images/image-cache.ts';
 import { forYouDigestProvider } from '../recs/member-feed.ts';
 import type { Recommender } from '../recs/recommender.ts';
@@ -156,10 +165,14 @@ export function startBackgroundWork(ctx: {
       }
     }
     if (!jobs) return;
-    const jobContext = { ...handlers, images };
+    const thumbnails = createThumbnailer({ store, config, logger, images });
+    const summaries = createSummaryGenerator({ store, config, logger });
+    const jobContext = { ...handlers, images, thumbnails, summaries };
     await jobs.work(paperboyJobHandlers(jobContext), paperboyJobSchedules(jobContext));
     // Avatars not cached yet are fetched in the background, without holding up the first round.
     if (images.fetches) await jobs.enqueue(imagesRequest());
+    if (thumbnails) await jobs.enqueue(thumbnailsRequest());
+    if (summaries) await jobs.enqueue(summariesRequest());
     // The first embedding round right away (on a shared queue, one worker takes it).
     if (handlers.embed) {
       if (sharedQueue) await jobs.enqueue(embedRequest());

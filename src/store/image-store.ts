@@ -41,6 +41,15 @@ export interface CachedImage {
   updatedAt: string;
 }
 
+/** A paper on the daily feed whose first-page thumbnail is not kept yet (and may be tried now). */
+export interface ThumbnailDue {
+  paperId: string;
+  /** The thumbnail address imported with its latest feed entry (Hugging Face's), if any: fetched before rendering. */
+  importedUrl: string | null;
+  /** Failed tries since the last success. */
+  attempts: number;
+}
+
 export interface ImageBlob {
   contentType: string;
   bytes: Uint8Array;
@@ -57,6 +66,12 @@ export interface ImageStore {
    */
   due(now: Date, after: string | null, limit: number): Promise<ImageRecord[]>;
   get(source: string): Promise<ImageRecord | null>;
+  /**
+   * Papers on the daily feed (not hidden) without a thumbnail under `thumbnailSource(id)`: never tried,
+   * pending, or failed and due for another try; the most recent feed days first. `importedOnly`: only those
+   * that came with a thumbnail address (where PDFs are not rendered).
+   */
+  thumbnailsDue(now: Date, limit: number, importedOnly: boolean): Promise<ThumbnailDue[]>;
   /** Records a copy (and the source, if it was not asked for: bytes made here); clears earlier failures. */
   markCached(source: string, image: { sha256: string; contentType: string; size: number }, now: Date): Promise<void>;
   /** Records a failed try: one more attempt, the reason, and when to try again (null: not by itself). */

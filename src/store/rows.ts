@@ -3,7 +3,7 @@
  * here once: JSON columns arrive as text from SQLite and parsed from PostgreSQL; booleans arrive as 0/1 from
  * SQLite and true/false from PostgreSQL; counts may arrive as strings or bigints from PostgreSQL.
  */
-import type { Member, Paper } from '../domain/types.ts';
+import type { GeneratedSummary, Member, Paper } from '../domain/types.ts';
 import type { Account, CommentRecord, ModerationEntry, Role } from './community-store.ts';
 import { DELETED_MEMBER } from '../domain/handles.ts';
 import type {
@@ -23,6 +23,7 @@ export const PAPER_COLUMNS = `
   p.id, p.title, p.summary, p.published_at, p.authors, p.categories, p.organization_name,
   p.github_repo, p.github_stars, p.project_page, p.ai_summary, p.ai_keywords, p.withdrawn,
   p.discussion_id, p.upvotes_source, p.upvotes, p.num_comments_source, p.local_comments,
+  p.generated_summary, p.generated_keywords, p.generated_model, p.generated_at,
   o.fullname AS org_fullname, o.avatar AS org_avatar, o.external_id AS org_external_id`;
 export const ORG_JOIN = 'LEFT JOIN organizations o ON o.name = p.organization_name';
 /** A member `m` as the columns rowToMember reads. */
@@ -77,8 +78,20 @@ export function rowToPaper(row: Row, submission: { at: string; by: Member | null
     upvotes: Number(row.upvotes),
     numComments: Number(row.local_comments),
     hfComments: Number(row.num_comments_source),
+    generatedSummary: rowToGeneratedSummary(row),
     submittedOnDailyAt: submission?.at ?? null,
     submittedOnDailyBy: submission?.by ?? null,
+  };
+}
+
+function rowToGeneratedSummary(row: Row): GeneratedSummary | null {
+  const text = nullableString(row.generated_summary);
+  if (text === null) return null;
+  return {
+    text,
+    keywords: row.generated_keywords === null ? [] : json<string[]>(row.generated_keywords),
+    model: String(row.generated_model),
+    at: String(row.generated_at),
   };
 }
 

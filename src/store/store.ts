@@ -14,6 +14,7 @@ import type { ImageStore } from './image-store.ts';
 import type { NotificationStore } from './notification-store.ts';
 import type { ReportStore } from './report-store.ts';
 import type { InstanceStore } from './instance-store.ts';
+import type { SummaryStore } from './summary-store.ts';
 
 export type { FieldWeights, ScoredPaper, SearchFilters, TextQuery } from './search-types.ts';
 
@@ -176,4 +177,5 @@ export interface Store extends CoreStore {
   readonly reports: ReportStore;
   /** The instance's identity (name, logo, about text, …) as its administrators set it. */
   readonly instance: InstanceStore;
+  readonly summaries: SummaryStore;
 }

@@ -174,5 +174,43 @@ export function imageContract(backend: () => ContractBackend): void {
       assert.equal(await store.images.getBlob('c'.repeat(64)), null);
       assert.equal(await store.images.getBlob("'; DROP TABLE image_blobs; --"), null);
     });
+
+    test('thumbnails due: papers on the feed, newest day first, until made or failed for good', async (t) => {
+      const store = await backend().open(t);
+      const thumb = (n: number) => `https://cdn-thumbnails.example.org/${n}.png`;
+      await store.importBatch({
+        papers: [1, 2, 3, 4, 5].map((n) => madeUp(n)),
+        entries: [
+          entry('2026-08-20', '2101.00001', 0, { thumbnail: thumb(1) }),
+          entry('2026-08-21', '2101.00001', 0, { thumbnail: '' }),
+          entry('2026-08-21', '2101.00002', 1),
+          entry('2026-08-19', '2101.00003', 0, { thumbnail: '/relative.png' }),
+          entry('2026-08-21', '2101.00004', 2),
+        ],
+        replaceDays: [],
+      });
+      const due = async (importedOnly = false, at = NOW) =>
+        (await store.images.thumbnailsDue(at, 10, importedOnly)).map((d) => [d.paperId, d.importedUrl, d.attempts]);
+      assert.deepEqual(
+        await due(),
+        [
+          ['2101.00001', thumb(1), 0],
+          ['2101.00002', null, 0],
+          ['2101.00004', null, 0],
+          ['2101.00003', null, 0],
+        ],
+        `${name()}: not paper 5 (never on the feed); an imported address from any of its days, if http(s)`,
+      );
+      assert.deepEqual(await due(true), [['2101.00001', thumb(1), 0]], 'only those with an imported address');
+      assert.equal((await store.images.thumbnailsDue(NOW, 2, false)).length, 2, 'at most the limit');
+
+      await store.images.markCached('thumbnail:2101.00001', { sha256: HASH, contentType: 'image/png', size: 3 }, NOW);
+      await store.images.markFailed('thumbnail:2101.00002', 'HTTP 503', later(3600), NOW);
+      await store.images.markFailed('thumbnail:2101.00004', 'not a PDF', null, NOW);
+      const moderator = await store.community.accountForEmail('mod@example.org', NOW);
+      assert.equal(await store.community.hidePaper('2101.00003', moderator.id, 'spam', NOW), true);
+      assert.deepEqual(await due(), [], 'made, waiting for its retry, failed for good, hidden');
+      assert.deepEqual(await due(false, later(3600)), [['2101.00002', null, 1]], 'due again at its retry time');
+    });
   });
 }

@@ -11,6 +11,7 @@ import { storeContract, vectorContract } from './store-contract.ts';
 import { communityContract, subscriptionContract } from './facet-contract.ts';
 import { collectionContract } from './collection-contract.ts';
 import { imageContract } from './image-contract.ts';
+import { summaryContract } from './summary-contract.ts';
 import { accessContract } from './access-contract.ts';
 import { tokenContract } from './token-contract.ts';
 import { upkeepContract } from './upkeep-contract.ts';
@@ -41,6 +42,7 @@ if (problem !== null || backend === null) {
   describe('subscription contract [postgres]', () => subscriptionContract(() => server));
   describe('collection contract [postgres]', () => collectionContract(() => server));
   describe('image contract [postgres]', () => imageContract(() => server));
+  describe('summary contract [postgres]', () => summaryContract(() => server));
   describe('access contract [postgres]', () => accessContract(() => server));
   describe('token contract [postgres]', () => tokenContract(() => server));
   describe('upkeep contract [postgres]', () => upkeepContract(() => server));

@@ -5,6 +5,7 @@ import { storeContract, vectorContract } from './store-contract.ts';
 import { communityContract, subscriptionContract } from './facet-contract.ts';
 import { collectionContract } from './collection-contract.ts';
 import { imageContract } from './image-contract.ts';
+import { summaryContract } from './summary-contract.ts';
 import { accessContract } from './access-contract.ts';
 import { tokenContract } from './token-contract.ts';
 import { upkeepContract } from './upkeep-contract.ts';
@@ -16,6 +17,7 @@ describe('community contract [sqlite]', () => communityContract(() => sqliteBack
 describe('subscription contract [sqlite]', () => subscriptionContract(() => sqliteBackend));
 describe('collection contract [sqlite]', () => collectionContract(() => sqliteBackend));
 describe('image contract [sqlite]', () => imageContract(() => sqliteBackend));
+describe('summary contract [sqlite]', () => summaryContract(() => sqliteBackend));
 describe('access contract [sqlite]', () => accessContract(() => sqliteBackend));
 describe('token contract [sqlite]', () => tokenContract(() => sqliteBackend));
 describe('upkeep contract [sqlite]', () => upkeepContract(() => sqliteBackend));

@@ -7,8 +7,18 @@ import {
   type ImageRecord,
   type ImageStatus,
   type ImageStore,
+  type ThumbnailDue,
 } from '../image-store.ts';
-import { IMAGE_COLUMNS, rowToBlob, rowToCachedImage, rowToImage, rowsToCounts } from '../image-rows.ts';
+import {
+  IMAGE_COLUMNS,
+  rowToBlob,
+  rowToCachedImage,
+  rowToImage,
+  rowToThumbnailDue,
+  rowsToCounts,
+  thumbnailsDueSql,
+} from '../image-rows.ts';
+import { THUMBNAIL_SOURCE_PREFIX } from '../../domain/urls.ts';
 
 export class PostgresImageStore implements ImageStore {
   readonly #db: Runner;
@@ -52,6 +62,15 @@ export class PostgresImageStore implements ImageStore {
         [now.toISOString(), after ?? '', limit],
       )
     ).map(rowToImage);
+  }
+
+  async thumbnailsDue(now: Date, limit: number, importedOnly: boolean): Promise<ThumbnailDue[]> {
+    const rows = await this.#db.query(thumbnailsDueSql('$1::text', '$2', '$3', importedOnly), [
+      THUMBNAIL_SOURCE_PREFIX,
+      now.toISOString(),
+      limit,
+    ]);
+    return rows.map(rowToThumbnailDue);
   }
 
   async get(source: string): Promise<ImageRecord | null> {

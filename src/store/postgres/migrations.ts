@@ -501,6 +501,22 @@ export const migrations: Migration[] = [
       ${versioned('instance_settings')}
     `,
   },
+  {
+    version: 17,
+    name: 'generated summaries: text, keywords, model, date; claims of the papers being summarized',
+    // summary_claims has no data-version trigger: a claim changes no page. Saving a summary writes papers.
+    sql: `
+      ALTER TABLE papers ADD COLUMN generated_summary text;
+      ALTER TABLE papers ADD COLUMN generated_keywords json;   -- string[]
+      ALTER TABLE papers ADD COLUMN generated_model text;
+      ALTER TABLE papers ADD COLUMN generated_at text;
+      CREATE INDEX papers_generated_at ON papers (generated_at) WHERE generated_at IS NOT NULL;
+      CREATE TABLE summary_claims (
+        paper_id text COLLATE "C" PRIMARY KEY REFERENCES papers(id) ON DELETE CASCADE,
+        claimed_until text NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

@@ -44,6 +44,7 @@ import { PostgresInstanceStore } from './instance-store.ts';
 import { PostgresSubscriptionStore } from './subscription-store.ts';
 import { PostgresCollectionStore } from './collection-store.ts';
 import { PostgresImageStore } from './image-store.ts';
+import { PostgresSummaryStore } from './summary-store.ts';
 import {
   nullableString,
   paperColumns,
@@ -89,6 +90,7 @@ export class PostgresStore implements Store {
   readonly subscriptions: PostgresSubscriptionStore;
   readonly collections: PostgresCollectionStore;
   readonly images: PostgresImageStore;
+  readonly summaries: PostgresSummaryStore;
   readonly indexSource: PgIndexSource;
 
   /** Use PostgresStore.open or PostgresStore.connect: the schema is migrated before the store is used. */
@@ -104,6 +106,7 @@ export class PostgresStore implements Store {
     this.subscriptions = new PostgresSubscriptionStore(db);
     this.collections = new PostgresCollectionStore(db);
     this.images = new PostgresImageStore(db);
+    this.summaries = new PostgresSummaryStore(db);
     this.indexSource = new PgIndexSource(db);
   }
 

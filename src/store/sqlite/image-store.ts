@@ -7,8 +7,18 @@ import {
   type ImageRecord,
   type ImageStatus,
   type ImageStore,
+  type ThumbnailDue,
 } from '../image-store.ts';
-import { IMAGE_COLUMNS, rowToBlob, rowToCachedImage, rowToImage, rowsToCounts } from '../image-rows.ts';
+import {
+  IMAGE_COLUMNS,
+  rowToBlob,
+  rowToCachedImage,
+  rowToImage,
+  rowToThumbnailDue,
+  rowsToCounts,
+  thumbnailsDueSql,
+} from '../image-rows.ts';
+import { THUMBNAIL_SOURCE_PREFIX } from '../../domain/urls.ts';
 
 export class SqliteImageStore implements ImageStore {
   readonly #db: SqliteDatabase;
@@ -58,6 +68,13 @@ export class SqliteImageStore implements ImageStore {
       ORDER BY source LIMIT ?`)
       .all(now.toISOString(), after ?? '', limit)
       .map(rowToImage);
+  }
+
+  async thumbnailsDue(now: Date, limit: number, importedOnly: boolean): Promise<ThumbnailDue[]> {
+    return this.#db
+      .sql(thumbnailsDueSql('?', '?', '?', importedOnly))
+      .all(THUMBNAIL_SOURCE_PREFIX, now.toISOString(), limit)
+      .map(rowToThumbnailDue);
   }
 
   async get(source: string): Promise<ImageRecord | null> {

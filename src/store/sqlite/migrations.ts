@@ -13,6 +13,7 @@ import { collectionMigrations } from './collection-migrations.ts';
 import { imageMigrations } from './image-migrations.ts';
 import { upkeepMigration } from './upkeep-migrations.ts';
 import { instanceMigration } from './instance-migrations.ts';
+import { summaryMigration } from './summary-migrations.ts';
 
 export const migrations: Migration[] = [
   {
@@ -139,4 +140,5 @@ export const migrations: Migration[] = [
   apiTokensMigration,
   upkeepMigration,
   instanceMigration,
+  summaryMigration,
 ];

@@ -28,6 +28,7 @@ import { SqliteInstanceStore } from './instance-store.ts';
 import { SqliteSubscriptionStore } from './subscription-store.ts';
 import { SqliteCollectionStore } from './collection-store.ts';
 import { SqliteImageStore } from './image-store.ts';
+import { SqliteSummaryStore } from './summary-store.ts';
 import { SqliteDatabase } from './database.ts';
 import { fileWriteProblem, folderWriteProblem } from '../../disk-check.ts';
 import { dirname } from 'node:path';
@@ -67,6 +68,7 @@ export class SqliteStore implements Store {
   readonly subscriptions: SqliteSubscriptionStore;
   readonly collections: SqliteCollectionStore;
   readonly images: SqliteImageStore;
+  readonly summaries: SqliteSummaryStore;
   readonly #path: string;
 
   constructor(path: string) {
@@ -87,6 +89,7 @@ export class SqliteStore implements Store {
     this.subscriptions = new SqliteSubscriptionStore(this.#db);
     this.collections = new SqliteCollectionStore(this.#db);
     this.images = new SqliteImageStore(this.#db);
+    this.summaries = new SqliteSummaryStore(this.#db);
   }
 
   #sql(text: string): StatementSync {

@@ -1,7 +1,15 @@
 /** One paper: abstract, authors, organization, links, AI summary, and the days it was on the feed. */
 import { html } from 'hono/html';
 import type { Paper } from '../../domain/types.ts';
-import { excerpt, formatCount, formatDay, plural, safeUrl, shortRepoName } from '../../domain/format.ts';
+import {
+  excerpt,
+  formatCount,
+  formatDay,
+  generatedLabel,
+  plural,
+  safeUrl,
+  shortRepoName,
+} from '../../domain/format.ts';
 import type { Html } from '../html.ts';
 import type { PageOptions } from '../layout.ts';
 import { avatar } from '../components/avatar.ts';
@@ -60,22 +68,7 @@ ${paper.withdrawn ? html`<p class="notice notice-warning" role="note">This paper
 <h2 id="abstract-heading">Abstract</h2>
 <p class="abstract">${paper.summary}</p>
 </section>
-${
-  paper.aiSummary
-    ? html`<section class="paper-section ai-summary" aria-labelledby="ai-summary-heading">
-<h2 id="ai-summary-heading">AI-generated summary</h2>
-<p>${paper.aiSummary}</p>
-</section>`
-    : ''
-}
-${
-  paper.aiKeywords.length > 0
-    ? html`<section class="paper-section" aria-labelledby="keywords-heading">
-<h2 id="keywords-heading">Keywords</h2>
-<ul class="chips">${paper.aiKeywords.map((k) => html`<li class="chip">${k}</li>`)}</ul>
-</section>`
-    : ''
-}
+${aiSummarySections(paper)}
 ${discussion ?? ''}
 </div>
 <aside class="paper-side" aria-label="Paper details">
@@ -155,4 +148,32 @@ ${
 ${project ? html`<li><a class="link-button" href="${project}"><span class="icon icon-globe" aria-hidden="true"></span>Project page</a></li>` : ''}
 </ul>
 </section>`;
+}
+
+/**
+ * The summary and keywords imported with the paper (Hugging Face's), or else those a language model wrote
+ * here, labelled with the model and the date (src/summaries/).
+ */
+function aiSummarySections(paper: Paper): Html {
+  const generated = paper.aiSummary ? null : paper.generatedSummary;
+  const text = paper.aiSummary ?? generated?.text ?? null;
+  const keywords = paper.aiKeywords.length > 0 ? paper.aiKeywords : (generated?.keywords ?? []);
+  return html`${
+    text
+      ? html`<section class="paper-section ai-summary" aria-labelledby="ai-summary-heading">
+<h2 id="ai-summary-heading">AI-generated summary</h2>
+<p>${text}</p>
+${generated ? html`<p class="ai-note">${generatedLabel('Summary', generated)}</p>` : ''}
+</section>`
+      : ''
+  }
+${
+  keywords.length > 0
+    ? html`<section class="paper-section" aria-labelledby="keywords-heading">
+<h2 id="keywords-heading">Keywords</h2>
+<ul class="chips">${keywords.map((k) => html`<li class="chip">${k}</li>`)}</ul>
+${generated && paper.aiKeywords.length === 0 ? html`<p class="ai-note">${generatedLabel('Keywords', generated)}</p>` : ''}
+</section>`
+    : ''
+}`;
 }
