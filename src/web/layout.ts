@@ -38,6 +38,10 @@ export interface PageOptions {
   subscribeBox?: boolean | undefined;
   /** Who is looking: the header shows their menu (or "Sign in"), and the upvote script is loaded. */
   viewer?: Viewer | undefined;
+  /** More of the head: a page's own meta tags (e.g. a paper's citation and link-preview tags). */
+  head?: Html | undefined;
+  /** Load the client script for everyone, not only members (it adds copy buttons, among others). */
+  clientScript?: boolean | undefined;
   body: Html;
 }
 
@@ -57,7 +61,8 @@ ${(options.alternates ?? []).map(
 )}<meta name="color-scheme" content="light dark">
 <link rel="stylesheet" href="${stylesheet.url}">
 <link rel="icon" href="${favicon.url}" type="image/svg+xml">
-${options.viewer?.account ? html`<script src="${clientScript.url}" defer></script>` : ''}
+${options.head ?? ''}
+${options.viewer?.account || options.clientScript ? html`<script src="${clientScript.url}" defer></script>` : ''}
 </head>
 <body>
 <a class="skip-link" href="#main">Skip to content</a>

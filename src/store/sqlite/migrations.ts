@@ -6,6 +6,7 @@ import {
   accountPrivacyMigration,
   adminClaimMigration,
   communityMigrations,
+  paperLinksMigration,
 } from './community-migrations.ts';
 import { digestLeaseMigration, digestMigrations } from './digest-migrations.ts';
 import { collectionMigrations } from './collection-migrations.ts';
@@ -133,4 +134,5 @@ export const migrations: Migration[] = [
   accountPrivacyMigration,
   ...imageMigrations,
   accessMigration,
+  paperLinksMigration,
 ];
