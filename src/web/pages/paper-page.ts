@@ -156,7 +156,7 @@ export function missingPaperPage(id: string): PageOptions {
     title: `arXiv ${id} is not on Paperboy`,
     nav: 'papers',
     navCurrent: 'true',
-    body: html`<div class="missing-paper">${missingPaper(id)}</div>`,
+    body: html`<div class="missing-paper"><h1 class="sr-only">arXiv ${id} is not on Paperboy</h1>${missingPaper(id)}</div>`,
   };
 }
 
