@@ -187,7 +187,7 @@ test('members see who upvoted: names of those who allow it, the others counted; 
 
   const anonymous = await (await app.request(`/papers/${OWN_ID}`)).text();
   assert.doesNotMatch(anonymous, /Upvoted by|ada-upvotes/, 'visitors see the count only');
-  assert.match(anonymous, /2<\/span>/);
+  assert.match(anonymous, /<span class="vote-count">2<\/span>/, 'the count includes the private upvote');
 
   // A paper imported with Hugging Face upvotes says how many came from there.
   const [imported] = await store.listDaily({
@@ -312,6 +312,7 @@ test('"Submitted by" links to the member; only the submitter and moderators edit
     new Date(),
   );
   assert.equal((await page(app, links, mod)).status, 404);
+  assert.equal((await app.request(`/papers/${OWN_ID}.bib`)).status, 404, 'nor a citation');
 });
 
 test('a valid arXiv id that is not here gets a page with the arXiv link and a prefilled submit button; nonsense a plain 404', async () => {
