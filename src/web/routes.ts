@@ -6,6 +6,7 @@ import type { Context, Hono } from 'hono';
 import { normalizeArxivId } from '../domain/arxiv-id.ts';
 import { parseDay, parsePeriod, toDay, type PeriodKind } from '../domain/periods.ts';
 import type { AppContext } from '../http/app-context.ts';
+import { wantsJson } from '../http/json-errors.ts';
 import { findAsset } from './assets.ts';
 import { loadFeed } from './feed.ts';
 import { sharedPage } from './shared-page.ts';
@@ -119,8 +120,12 @@ export function registerPages(app: Hono, ctx: AppContext): void {
         store.featuredDays(id),
         store.community.paperLinkChanges(id, 1),
       ]);
-      // A valid id Paperboy does not have: a real page that says where to read it and how to bring it here.
-      if (!paper) return c.html(layout(missingPaperPage(id)), 404);
+      // A valid id Paperboy does not have: a real page that says where to read it and how to bring it here
+      // (a JSON client gets the error as ever, http/json-errors.ts).
+      if (!paper)
+        return wantsJson(c)
+          ? notFound(c, `Paperboy has no paper with the id ${id}.`, 'Paper not found')
+          : c.html(layout(missingPaperPage(id)), 404);
       const similar = await similarPapers(ctx, paper);
       const viewer = await viewerFor(c, store, [paper.id, ...similar.map((p) => p.id)]);
       const member = viewer.account;
