@@ -304,6 +304,23 @@ test('"Submitted by" links to the member; only the submitter and moderators edit
   assert.deepEqual(entries, ['mod-links', 'ada-submits']);
   assert.match(log, /Project page: <code>https:\/\/ada\.example\/engine<\/code> → <em>none<\/em>/);
 
+  // Each member's data download holds their own edits, and only theirs.
+  const exported = async (m: Member) =>
+    (
+      (await (await page(app, '/settings/export', m)).json()) as {
+        linkEdits: { after: { projectPage: string | null } }[];
+      }
+    ).linkEdits;
+  assert.deepEqual(
+    (await exported(ada)).map((e) => e.after.projectPage),
+    ['https://ada.example/engine'],
+  );
+  assert.deepEqual(
+    (await exported(mod)).map((e) => e.after.projectPage),
+    [null],
+  );
+  assert.deepEqual(await exported(bob), []);
+
   // A hidden paper has no links to edit.
   await store.community.hidePaper(
     OWN_ID,

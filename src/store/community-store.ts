@@ -221,6 +221,8 @@ export interface CommunityStore {
   ): Promise<SetLinksResult>;
   /** The logged edits of a paper's links, newest first. */
   paperLinkChanges(paperId: string, limit: number): Promise<LinkChange[]>;
+  /** The member's logged edits of papers' links, newest first (for their data download). */
+  linkChangesBy(accountId: number, limit: number): Promise<LinkChange[]>;
 
   addComment(
     paperId: string,

@@ -137,6 +137,8 @@ export function paperPageContract(backend: () => ContractBackend): void {
       ],
     );
     assert.equal((await store.community.paperLinkChanges('2101.00001', 1)).length, 1);
+    assert.deepEqual(await store.community.linkChangesBy(ada.id, 10), log, "the member's own edits, for their data");
+    assert.deepEqual(await store.community.linkChangesBy(ada.id + 1000, 10), []);
 
     // The next import of the same source would put the old links back: edited links stay as edited.
     const again = await store.importBatch({

@@ -410,6 +410,14 @@ export class PostgresCommunityStore implements CommunityStore {
       await this.#db.query(`${LINK_CHANGE_SELECT} WHERE l.paper_id = $1 ORDER BY l.id DESC LIMIT $2`, [paperId, limit])
     ).map(rowToLinkChange);
   }
+  async linkChangesBy(accountId: number, limit: number): Promise<LinkChange[]> {
+    return (
+      await this.#db.query(`${LINK_CHANGE_SELECT} WHERE l.member_id = $1 ORDER BY l.id DESC LIMIT $2`, [
+        accountId,
+        limit,
+      ])
+    ).map(rowToLinkChange);
+  }
 
   async addComment(
     paperId: string,

@@ -386,6 +386,13 @@ export class SqliteCommunityStore implements CommunityStore {
       .map(rowToLinkChange);
   }
 
+  async linkChangesBy(accountId: number, limit: number): Promise<LinkChange[]> {
+    return this.#db
+      .sql(`${LINK_CHANGE_SELECT} WHERE l.member_id = ? ORDER BY l.id DESC LIMIT ?`)
+      .all(accountId, limit)
+      .map(rowToLinkChange);
+  }
+
   async addComment(
     paperId: string,
     accountId: number,
