@@ -21,6 +21,7 @@ const HOSTILE_AUTHOR = `Eve "</script><img src=x onerror=alert(2)>`;
 /** A paper the test makes, on nobody's feed until a member submits it. */
 const OWN_ID = '2608.00042';
 const HOSTILE_ID = '2608.00666';
+const OLD_STYLE_ID = 'hep-th/9901001';
 
 function made(id: string, fields: Partial<PaperInput> = {}): PaperInput {
   return {
@@ -40,6 +41,7 @@ async function seeded(): Promise<Store> {
   await store.importBatch({
     papers: [
       made(OWN_ID),
+      made(OLD_STYLE_ID, { categories: ['hep-th'] }),
       made(HOSTILE_ID, {
         title: HOSTILE_TITLE,
         authors: [HOSTILE_AUTHOR, 'Bob Smith'].map((name) => ({ name, externalId: null, hidden: false })),
@@ -91,6 +93,12 @@ test('/papers/:id.bib is the BibTeX entry, and the page has a Cite box that work
   ])
     assert.ok(text.includes(field), field);
 
+  const old = await app.request(`/papers/${OLD_STYLE_ID}.bib`);
+  assert.equal(old.status, 200, 'old-style ids keep their slash in the address');
+  assert.match(
+    await old.text(),
+    /^@misc\{arxiv:hep-th-9901001,\n[\s\S]*eprint = \{hep-th\/9901001\},\n {2}archivePrefix = \{arXiv\},\n {2}primaryClass = \{hep-th\},/,
+  );
   for (const missing of ['/papers/2401.00001.bib', '/papers/banana.bib'])
     assert.equal((await app.request(missing)).status, 404, missing);
 
