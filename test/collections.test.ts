@@ -6,7 +6,7 @@ import { DAY_FIXTURES, memoryStore } from './helpers.ts';
 import { communityApp, postForm, signIn, type Member } from './community-helpers.ts';
 import { importPath } from '../src/ingest/import-files.ts';
 import type { Store } from '../src/store/store.ts';
-import { escapeBibtex } from '../src/web/pages/collection-bibtex.ts';
+import { escapeBibtex } from '../src/domain/citation.ts';
 
 async function setUp() {
   const store = memoryStore();

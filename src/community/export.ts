@@ -1,10 +1,10 @@
 /**
  * A member's own data, as one JSON document (/settings/export): their account and its settings, upvotes (public
- * or not), comments, submissions, collections with their papers, dismissals, follows and email digest
- * subscription. Only what belongs to that member: other members appear nowhere (a comment's replies by others are
+ * or not), comments, submissions, edits of papers' links, collections with their papers, dismissals, follows
+ * and email digest subscription. Only what belongs to that member: other members appear nowhere (a comment's replies by others are
  * left out).
  */
-import type { Account } from '../store/community-store.ts';
+import type { Account, PaperLinks } from '../store/community-store.ts';
 import type { Store } from '../store/store.ts';
 
 export const EXPORT_FORMAT = 'paperboy-member-export/1';
@@ -20,6 +20,8 @@ export interface MemberExport {
   /** All of them, also when the member keeps them private (upvotesPublic false): this is for the member. */
   upvotes: { paperId: string; title: string | null }[];
   submissions: { paperId: string; title: string | null }[];
+  /** Project pages and repositories the member set, with what was there before. */
+  linkEdits: { paperId: string; at: string; before: PaperLinks; after: PaperLinks }[];
   comments: {
     id: number;
     paperId: string;
@@ -50,9 +52,10 @@ export interface MemberExport {
 }
 
 export async function exportMember(store: Store, account: Account, now: Date): Promise<MemberExport> {
-  const [upvoted, submitted, comments, collections, dismissed, follows, subscription] = await Promise.all([
+  const [upvoted, submitted, linkEdits, comments, collections, dismissed, follows, subscription] = await Promise.all([
     store.community.upvotedBy(account.id, LOTS),
     store.community.submittedBy(account.id, LOTS),
+    store.community.linkChangesBy(account.id, LOTS),
     store.community.commentsBy(account.id, LOTS),
     store.collections.collectionsOf(account.id),
     store.collections.dismissedBy(account.id, LOTS),
@@ -78,6 +81,7 @@ export async function exportMember(store: Store, account: Account, now: Date): P
     },
     upvotes: upvoted.map((paperId) => ({ paperId, title: title(paperId) })),
     submissions: submitted.map((paperId) => ({ paperId, title: title(paperId) })),
+    linkEdits: linkEdits.map(({ paperId, at, before, after }) => ({ paperId, at, before, after })),
     comments: comments
       .filter((c) => c.author.id === account.id)
       .map((c) => ({

@@ -4,7 +4,7 @@
  */
 import type { Account, CommunityStore, RateLimitResult } from '../store/community-store.ts';
 
-export type LimitedAction = 'sign-in' | 'subscribe' | 'vote' | 'comment' | 'submit' | 'admin-claim' | 'report';
+export type LimitedAction = 'sign-in' | 'subscribe' | 'vote' | 'comment' | 'submit' | 'admin-claim' | 'report' | 'links';
 
 interface Limit {
   windowSeconds: number;
@@ -23,6 +23,8 @@ export const RATE_LIMITS: Record<LimitedAction, Limit> = {
   'admin-claim': { windowSeconds: 3600, perMember: 5, perAddress: 20 },
   // Reports of comments and papers: enough for a member who meets a wave of spam, too few to flood the queue.
   report: { windowSeconds: 3600, perMember: 10, perAddress: 30 },
+  // Edits of a paper's project page and repository: a person fixes a few, a script must not rewrite many.
+  links: { windowSeconds: 3600, perMember: 30, perAddress: 60 },
 };
 
 export class RateLimiter {

@@ -23,6 +23,8 @@ export interface PaperRecord {
   upvotesSource: number;
   numCommentsSource: number;
   discussionId: string | null;
+  /** When a member last edited the links here (null: never): imports leave edited links, and their stars, alone. */
+  linksEditedAt: string | null;
 }
 
 /** arXiv titles carry the line breaks of their source ("Models with\n  Autoregressive"): one space instead. */
@@ -60,6 +62,7 @@ export function mergePaper(
   input: PaperInput,
   organization: Organization | null,
 ): PaperRecord {
+  const edited = existing?.linksEditedAt ?? null;
   return {
     id: input.id,
     title: cleanTitle(input.title),
@@ -68,15 +71,16 @@ export function mergePaper(
     authors: keepList(input.authors, existing?.authors ?? []),
     categories: keepList(input.categories, existing?.categories ?? []),
     organizationName: organization?.name ?? existing?.organizationName ?? null,
-    githubRepo: keep(input.githubRepo, existing?.githubRepo ?? null),
-    githubStars: maxOrNull(input.githubStars, existing?.githubStars ?? null),
-    projectPage: keep(input.projectPage, existing?.projectPage ?? null),
+    githubRepo: edited ? existing!.githubRepo : keep(input.githubRepo, existing?.githubRepo ?? null),
+    githubStars: edited ? existing!.githubStars : maxOrNull(input.githubStars, existing?.githubStars ?? null),
+    projectPage: edited ? existing!.projectPage : keep(input.projectPage, existing?.projectPage ?? null),
     aiSummary: keep(input.aiSummary, existing?.aiSummary ?? null),
     aiKeywords: keepList(input.aiKeywords, existing?.aiKeywords ?? []),
     withdrawn: input.withdrawn ?? existing?.withdrawn ?? false,
     upvotesSource: Math.max(input.upvotes ?? 0, existing?.upvotesSource ?? 0),
     numCommentsSource: Math.max(input.numComments ?? 0, existing?.numCommentsSource ?? 0),
     discussionId: keep(input.discussionId, existing?.discussionId ?? null),
+    linksEditedAt: edited,
   };
 }
 

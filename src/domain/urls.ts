@@ -36,6 +36,21 @@ export function withPage(path: string, page: number): string {
   return page > 1 ? `${path}?p=${page}` : path;
 }
 
+/** The submit form, filled in with an arXiv id when one is given. */
+export function submitUrl(arxivId?: string): string {
+  return arxivId ? `/submit?id=${encodeURIComponent(arxivId)}` : '/submit';
+}
+
+/** A paper as BibTeX. */
+export function paperBibtexUrl(id: string): string {
+  return `${paperUrl(id)}.bib`;
+}
+
+/** The form that edits a paper's project page and repository. */
+export function paperLinksUrl(id: string): string {
+  return `${paperUrl(id)}/links`;
+}
+
 export function arxivAbsUrl(id: string): string {
   return `https://arxiv.org/abs/${id}`;
 }

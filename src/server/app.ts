@@ -22,6 +22,7 @@ import { registerCommunityRoutes } from '../web/community-routes.ts';
 import { registerCommentRoutes } from '../web/comment-routes.ts';
 import { registerReportRoutes } from '../web/report-routes.ts';
 import { registerNotificationRoutes } from '../web/notification-routes.ts';
+import { registerPaperRoutes } from '../web/paper-routes.ts';
 import { RateLimiter } from '../community/rate-limits.ts';
 import { registerFeeds } from '../web/feed-routes.ts';
 import { createMailer } from '../mail/mailer.ts';
@@ -142,6 +143,7 @@ export function createApp(deps: AppDependencies): Hono {
   registerCommentRoutes(app, ctx, limiter);
   registerReportRoutes(app, ctx, limiter);
   registerNotificationRoutes(app, ctx);
+  registerPaperRoutes(app, ctx, limiter);
   registerPages(app, ctx);
   registerFeeds(app, ctx);
   registerDigestRoutes(app, ctx);

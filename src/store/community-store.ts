@@ -88,6 +88,45 @@ export interface AccountDeletion {
   rateLimitKeys: readonly string[];
 }
 
+/** A paper's links that members may edit (what Hugging Face's POST /api/papers/{id}/links sets). */
+export interface PaperLinks {
+  githubRepo: string | null;
+  projectPage: string | null;
+}
+
+export function sameLinks(a: PaperLinks, b: PaperLinks): boolean {
+  return a.githubRepo === b.githubRepo && a.projectPage === b.projectPage;
+}
+
+export type SetLinksResult =
+  | { status: 'changed' | 'unchanged'; links: PaperLinks }
+  /** The links were not the ones the editor saw (someone changed them meanwhile): nothing was written. */
+  | { status: 'conflict'; links: PaperLinks }
+  /** No such paper, or it is hidden. */
+  | { status: 'missing' };
+
+/** One edit of a paper's links, as logged. */
+export interface LinkChange {
+  id: number;
+  paperId: string;
+  /** The editor's handle; DELETED_MEMBER (domain/handles.ts) when they deleted their account. */
+  editor: string;
+  editorDeleted: boolean;
+  at: string;
+  before: PaperLinks;
+  after: PaperLinks;
+}
+
+/** Who upvoted a paper here (imported upvotes have no names). */
+export interface PaperUpvoters {
+  /** Local votes, named or not. */
+  total: number;
+  /** Of them, votes of members who keep their upvotes private: counted, never named. */
+  private: number;
+  /** Members who show their upvotes, newest vote first, at most the limit asked for. */
+  members: Pick<Account, 'name' | 'fullname' | 'avatarUrl'>[];
+}
+
 export interface RateLimitResult {
   allowed: boolean;
   /** Seconds until the window opens again (0 when allowed). */
@@ -176,6 +215,28 @@ export interface CommunityStore {
 
   /** Puts a paper (already in the store) on a day's feed as the member's submission. */
   submitPaper(paperId: string, accountId: number, day: string, now: Date): Promise<SubmitResult>;
+  /** The members (ids) who put the paper on the feed here, by submitting it; imported submitters are not among them. */
+  paperSubmitters(paperId: string): Promise<number[]>;
+  /** Who upvoted the paper here; members who hide their upvotes are counted, not named. */
+  paperUpvoters(paperId: string, limit: number): Promise<PaperUpvoters>;
+
+  /**
+   * Sets a visible paper's links if they still are `expected` (else 'conflict', nothing written), logging the
+   * change (who, when, before, after) in the same transaction; a new repository forgets the old one's star
+   * count. Once edited here, links are no longer replaced by imports. Of two edits at once from one state,
+   * one changes the links and the other finds a conflict.
+   */
+  setPaperLinks(
+    paperId: string,
+    expected: PaperLinks,
+    next: PaperLinks,
+    accountId: number,
+    now: Date,
+  ): Promise<SetLinksResult>;
+  /** The logged edits of a paper's links, newest first. */
+  paperLinkChanges(paperId: string, limit: number): Promise<LinkChange[]>;
+  /** The member's logged edits of papers' links, newest first (for their data download). */
+  linkChangesBy(accountId: number, limit: number): Promise<LinkChange[]>;
 
   addComment(
     paperId: string,

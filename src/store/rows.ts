@@ -4,7 +4,7 @@
  * SQLite and true/false from PostgreSQL; counts may arrive as strings or bigints from PostgreSQL.
  */
 import type { GeneratedSummary, Member, Paper } from '../domain/types.ts';
-import type { Account, CommentRecord, ModerationEntry, Role } from './community-store.ts';
+import type { Account, CommentRecord, LinkChange, ModerationEntry, PaperUpvoters, Role } from './community-store.ts';
 import { DELETED_MEMBER } from '../domain/handles.ts';
 import type {
   Delivery,
@@ -164,6 +164,43 @@ export function rowToModerationEntry(row: Row): ModerationEntry {
     target: String(row.target),
     reason: String(row.reason),
     at: String(row.at),
+  };
+}
+
+/** Logged link edits `l` with their editors `m`, as rowToLinkChange reads them. */
+export const LINK_CHANGE_SELECT = `SELECT l.id, l.paper_id, l.at, l.github_before, l.github_after, l.project_before,
+  l.project_after, m.name AS editor, m.deleted_at AS editor_deleted_at
+  FROM paper_link_changes l JOIN members m ON m.id = l.member_id`;
+
+export function rowToLinkChange(row: Row): LinkChange {
+  const deleted = row.editor_deleted_at !== null && row.editor_deleted_at !== undefined;
+  return {
+    id: Number(row.id),
+    paperId: String(row.paper_id),
+    editor: deleted ? DELETED_MEMBER : String(row.editor),
+    editorDeleted: deleted,
+    at: String(row.at),
+    before: { githubRepo: nullableString(row.github_before), projectPage: nullableString(row.project_before) },
+    after: { githubRepo: nullableString(row.github_after), projectPage: nullableString(row.project_after) },
+  };
+}
+
+/** A paper's upvoters `m` who show their upvotes, newest vote `v` first (the caller adds the paper and the limit). */
+export const PUBLIC_UPVOTERS_SELECT = `SELECT m.name, m.fullname, m.avatar_url FROM votes v JOIN members m ON m.id = v.member_id
+  WHERE m.upvotes_public AND m.deleted_at IS NULL`;
+/** Local votes on a paper and how many of them are private, as counts `total` and `private` (the caller adds the paper). */
+export const UPVOTE_COUNTS_SELECT = `SELECT count(*) AS total, count(*) FILTER (WHERE NOT m.upvotes_public) AS private
+  FROM votes v JOIN members m ON m.id = v.member_id`;
+
+export function rowsToUpvoters(counts: Row | undefined, members: Row[]): PaperUpvoters {
+  return {
+    total: Number(counts?.total ?? 0),
+    private: Number(counts?.private ?? 0),
+    members: members.map((m) => ({
+      name: String(m.name),
+      fullname: String(m.fullname),
+      avatarUrl: nullableString(m.avatar_url),
+    })),
   };
 }
 

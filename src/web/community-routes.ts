@@ -13,7 +13,7 @@ import { layout, type PageOptions } from './layout.ts';
 import { renderErrorPage } from './pages/error-page.ts';
 import { sharedPage } from './shared-page.ts';
 import { formatCount } from '../domain/format.ts';
-import { memberUrl, paperUrl, signInUrl } from '../domain/urls.ts';
+import { memberUrl, paperUrl, signInUrl, submitUrl } from '../domain/urls.ts';
 import { isModerator, safeReturnPath, viewerFor } from '../http/viewer.ts';
 import {
   aboutTrendingPage,
@@ -25,7 +25,7 @@ import {
 } from './pages/community-pages.ts';
 
 /** An arXiv id, new style or old style with its one slash. */
-const PAPER_ID_PARAM = ':id{[^/]+(?:/[^/]+)?}';
+export const PAPER_ID_PARAM = ':id{[^/]+(?:/[^/]+)?}';
 const PROFILE_LIST = 24;
 const TRENDING_SIZE = 50;
 const MAX_REASON = 500;
@@ -57,8 +57,17 @@ export function registerCommunityRoutes(
   });
 
   app.get('/submit', async (c) => {
-    if (!c.get('auth').account) return c.redirect(signInUrl('/submit'), 303);
-    return page(c, submitPage(await viewerFor(c, store, []), { windowDays: ctx.config.community.submitWindowDays }));
+    // ?id= fills the form in (the "not here" pages link to it); anything that is not an arXiv id is ignored.
+    const id = normalizeArxivId(c.req.query('id')?.trim().slice(0, 100) ?? '');
+    const here = submitUrl(id ?? undefined);
+    if (!c.get('auth').account) return c.redirect(signInUrl(here), 303);
+    return page(
+      c,
+      submitPage(await viewerFor(c, store, []), {
+        value: id ?? undefined,
+        windowDays: ctx.config.community.submitWindowDays,
+      }),
+    );
   });
   app.post('/submit', async (c) => {
     const account = c.get('auth').account;

@@ -40,6 +40,10 @@ export interface PageOptions {
   subscribeBox?: boolean | undefined;
   /** Who is looking: the header shows their menu (or "Sign in"), and the upvote script is loaded. */
   viewer?: Viewer | undefined;
+  /** More of the head: a page's own meta tags (e.g. a paper's citation and link-preview tags). */
+  head?: Html | undefined;
+  /** Load the client script for everyone, not only members (it adds copy buttons, among others). */
+  clientScript?: boolean | undefined;
   body: Html;
 }
 
@@ -55,9 +59,14 @@ export function layout(page: PageOptions): Html {
 ${options.description ? html`<meta name="description" content="${options.description}">` : ''}
 ${options.canonical ? html`<link rel="canonical" href="${options.canonical}">` : ''}
 <meta property="og:site_name" content="${site.name}">
-<meta property="og:title" content="${options.title}">
+${
+  // A page that brings its own head tags (the paper page's OpenGraph and citation tags) describes itself.
+  options.head
+    ? ''
+    : html`<meta property="og:title" content="${options.title}">
 ${options.description ? html`<meta property="og:description" content="${options.description}">` : ''}
-${options.canonical ? html`<meta property="og:url" content="${options.canonical}">` : ''}
+${options.canonical ? html`<meta property="og:url" content="${options.canonical}">` : ''}`
+}
 ${(options.alternates ?? []).map(
   (a) => html`<link rel="alternate" type="${a.type}" title="${a.title}" href="${withFeedKey(a.href)}">
 `,
@@ -65,7 +74,8 @@ ${(options.alternates ?? []).map(
 <link rel="stylesheet" href="${stylesheet.url}">
 ${site.accent ? html`<link rel="stylesheet" href="${themePath(site.accent)}">` : ''}
 ${site.logo ? html`<link rel="icon" href="${site.logo}">` : html`<link rel="icon" href="${favicon.url}" type="image/svg+xml">`}
-${options.viewer?.account ? html`<script src="${clientScript.url}" defer></script>` : ''}
+${options.head ?? ''}
+${options.viewer?.account || options.clientScript ? html`<script src="${clientScript.url}" defer></script>` : ''}
 </head>
 <body>
 <a class="skip-link" href="#main">Skip to content</a>

@@ -6,6 +6,7 @@ import type { Context, Hono } from 'hono';
 import { normalizeArxivId } from '../domain/arxiv-id.ts';
 import { parseDay, parsePeriod, toDay, type PeriodKind } from '../domain/periods.ts';
 import type { AppContext } from '../http/app-context.ts';
+import { wantsJson } from '../http/json-errors.ts';
 import { findAsset } from './assets.ts';
 import { loadFeed } from './feed.ts';
 import { sharedPage } from './shared-page.ts';
@@ -15,7 +16,8 @@ import { authorPage } from './pages/author-page.ts';
 import { dailyPage, noPapersPage } from './pages/daily-page.ts';
 import { renderErrorPage } from './pages/error-page.ts';
 import { organizationPage } from './pages/organization-page.ts';
-import { paperPage } from './pages/paper-page.ts';
+import { missingPaperPage, paperPage } from './pages/paper-page.ts';
+import { canEditLinks, linkEditTarget } from '../community/paper-links.ts';
 import { searchFormPage, searchPage, searchStartPage } from './pages/search-page.ts';
 import { parseSearchPage } from './search-page-params.ts';
 import { similarPapers } from '../search/similar.ts';
@@ -36,6 +38,8 @@ const PERIOD_NAMES: Record<PeriodKind, string> = { day: 'date', week: 'week', mo
 
 /** An arXiv id, new style or old style with its one slash; anything else is checked in the handler. */
 const PAPER_ID_PARAM = ':id{[^/]+(?:/[^/]+)?}';
+/** Upvoters named on a paper page, newest first. */
+const UPVOTERS_SHOWN = 60;
 
 export function registerPages(app: Hono, ctx: AppContext): void {
   const { store } = ctx;
@@ -111,18 +115,34 @@ export function registerPages(app: Hono, ctx: AppContext): void {
     // Similar papers cost a vector search: the page is shared like the feed, keyed by the data version.
     const key = async () => `${await store.dataVersion()}:${ctx.search.embedder?.id ?? 'lexical'}:${id}`;
     return sharedPage(c, paperCache, key, async () => {
-      const [paper, featuredDays] = await Promise.all([store.getPaper(id), store.featuredDays(id)]);
-      if (!paper) return notFound(c, `Paperboy has no paper with the id ${id}.`, 'Paper not found');
+      const [paper, featuredDays, [lastLinkChange]] = await Promise.all([
+        store.getPaper(id),
+        store.featuredDays(id),
+        store.community.paperLinkChanges(id, 1),
+      ]);
+      // A valid id Paperboy does not have: a real page that says where to read it and how to bring it here
+      // (a JSON client gets the error as ever, http/json-errors.ts).
+      if (!paper)
+        return wantsJson(c)
+          ? notFound(c, `Paperboy has no paper with the id ${id}.`, 'Paper not found')
+          : c.html(layout(missingPaperPage(id)), 404);
       const similar = await similarPapers(ctx, paper);
       const viewer = await viewerFor(c, store, [paper.id, ...similar.map((p) => p.id)]);
+      const member = viewer.account;
+      const [upvoters, linkTarget] = member
+        ? await Promise.all([store.community.paperUpvoters(id, UPVOTERS_SHOWN), linkEditTarget(store, id)])
+        : [undefined, undefined];
       return paperPage({
         paper,
         featuredDays,
         publicUrl: ctx.config.publicUrl,
         similar,
-        viewer: viewer.account ? viewer : undefined,
+        viewer: member ? viewer : undefined,
         discussion: await discussionSection(ctx, paper, viewer),
-        moderation: isModerator(viewer.account) ? paperModerationBox(paper.id, viewer) : undefined,
+        moderation: isModerator(member) ? paperModerationBox(paper.id, viewer) : undefined,
+        upvoters,
+        canEditLinks: linkTarget !== undefined && canEditLinks(member, linkTarget),
+        lastLinkChange,
       });
     });
   });

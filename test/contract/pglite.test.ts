@@ -13,6 +13,7 @@ import { accessContract } from './access-contract.ts';
 import { tokenContract } from './token-contract.ts';
 import { upkeepContract } from './upkeep-contract.ts';
 import { instanceContract } from './instance-contract.ts';
+import { paperPageContract } from './paper-page-contract.ts';
 
 const backend = new PgliteBackend();
 await backend.start();
@@ -29,3 +30,4 @@ describe('access contract [pglite]', () => accessContract(() => backend));
 describe('token contract [pglite]', () => tokenContract(() => backend));
 describe('upkeep contract [pglite]', () => upkeepContract(() => backend));
 describe('instance contract [pglite]', () => instanceContract(() => backend));
+describe('paper page contract [pglite]', () => paperPageContract(() => backend));

@@ -16,6 +16,7 @@ import { accessContract } from './access-contract.ts';
 import { tokenContract } from './token-contract.ts';
 import { upkeepContract } from './upkeep-contract.ts';
 import { instanceContract } from './instance-contract.ts';
+import { paperPageContract } from './paper-page-contract.ts';
 import { madeUp } from './fixtures.ts';
 
 const url = process.env[POSTGRES_URL_VARIABLE];
@@ -47,6 +48,7 @@ if (problem !== null || backend === null) {
   describe('token contract [postgres]', () => tokenContract(() => server));
   describe('upkeep contract [postgres]', () => upkeepContract(() => server));
   describe('instance contract [postgres]', () => instanceContract(() => server));
+  describe('paper page contract [postgres]', () => paperPageContract(() => server));
   if (server.vectors) {
     describe('vector contract [postgres]', () => vectorContract(() => server));
   } else {

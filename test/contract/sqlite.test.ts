@@ -10,6 +10,7 @@ import { accessContract } from './access-contract.ts';
 import { tokenContract } from './token-contract.ts';
 import { upkeepContract } from './upkeep-contract.ts';
 import { instanceContract } from './instance-contract.ts';
+import { paperPageContract } from './paper-page-contract.ts';
 
 describe('store contract [sqlite]', () => storeContract(() => sqliteBackend));
 describe('vector contract [sqlite]', () => vectorContract(() => sqliteBackend));
@@ -22,3 +23,4 @@ describe('access contract [sqlite]', () => accessContract(() => sqliteBackend));
 describe('token contract [sqlite]', () => tokenContract(() => sqliteBackend));
 describe('upkeep contract [sqlite]', () => upkeepContract(() => sqliteBackend));
 describe('instance contract [sqlite]', () => instanceContract(() => sqliteBackend));
+describe('paper page contract [sqlite]', () => paperPageContract(() => sqliteBackend));

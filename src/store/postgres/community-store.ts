@@ -9,25 +9,35 @@ import type {
   ChooseHandleResult,
   CommentRecord,
   CommunityStore,
+  LinkChange,
   ModerationEntry,
+  PaperLinks,
+  PaperUpvoters,
   RateLimitResult,
   Role,
   SessionRecord,
+  SetLinksResult,
   SubmitResult,
   VoteResult,
 } from '../community-store.ts';
 import { DELETED_MEMBER, randomHandle, tombstoneName } from '../../domain/handles.ts';
 import type { Queryable, Runner } from './runner.ts';
-import { LOGIN_TOKEN_KEPT_MS } from '../community-store.ts';
+import { LOGIN_TOKEN_KEPT_MS, sameLinks } from '../community-store.ts';
 import { emailKey } from '../subscription-store.ts';
 import {
   ACCOUNT_COLUMNS,
   COMMENT_SELECT,
+  LINK_CHANGE_SELECT,
   MEMBER_LOG_ACTIONS,
   MODERATION_LOG_SELECT,
+  PUBLIC_UPVOTERS_SELECT,
+  UPVOTE_COUNTS_SELECT,
+  nullableString,
   rowToAccount,
   rowToComment,
+  rowToLinkChange,
   rowToModerationEntry,
+  rowsToUpvoters,
 } from '../rows.ts';
 
 const UNIQUE_VIOLATION = '23505';
@@ -358,6 +368,73 @@ export class PostgresCommunityStore implements CommunityStore {
       );
       return { status: 'added', day };
     });
+  }
+
+  async paperSubmitters(paperId: string): Promise<number[]> {
+    return (
+      await this.#db.query(
+        `SELECT DISTINCT submitted_by FROM daily_entries WHERE paper_id = $1 AND source = 'member'
+      AND submitted_by IS NOT NULL ORDER BY submitted_by`,
+        [paperId],
+      )
+    ).map((r) => Number(r.submitted_by));
+  }
+
+  async paperUpvoters(paperId: string, limit: number): Promise<PaperUpvoters> {
+    const [[counts], members] = await Promise.all([
+      this.#db.query(`${UPVOTE_COUNTS_SELECT} WHERE v.paper_id = $1`, [paperId]),
+      this.#db.query(`${PUBLIC_UPVOTERS_SELECT} AND v.paper_id = $1 ORDER BY v.created_at DESC, m.id LIMIT $2`, [
+        paperId,
+        limit,
+      ]),
+    ]);
+    return rowsToUpvoters(counts, members);
+  }
+
+  async setPaperLinks(
+    paperId: string,
+    expected: PaperLinks,
+    next: PaperLinks,
+    accountId: number,
+    now: Date,
+  ): Promise<SetLinksResult> {
+    return this.#db.transaction(async (tx) => {
+      // The paper's row lock orders edits from every process: the second of two finds the first's links.
+      const [row] = await tx.query(
+        'SELECT github_repo, project_page FROM papers WHERE id = $1 AND hidden_at IS NULL FOR UPDATE',
+        [paperId],
+      );
+      if (!row) return { status: 'missing' };
+      const links = { githubRepo: nullableString(row.github_repo), projectPage: nullableString(row.project_page) };
+      if (!sameLinks(links, expected)) return { status: 'conflict', links };
+      if (sameLinks(links, next)) return { status: 'unchanged', links };
+      const at = now.toISOString();
+      await tx.query(
+        `UPDATE papers SET github_stars = CASE WHEN github_repo IS NOT DISTINCT FROM $1 THEN github_stars END,
+        github_repo = $1, project_page = $2, links_edited_at = $3 WHERE id = $4`,
+        [next.githubRepo, next.projectPage, at, paperId],
+      );
+      await tx.query(
+        `INSERT INTO paper_link_changes (paper_id, member_id, at, github_before, github_after, project_before,
+        project_after) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [paperId, accountId, at, links.githubRepo, next.githubRepo, links.projectPage, next.projectPage],
+      );
+      return { status: 'changed', links: { ...next } };
+    });
+  }
+
+  async paperLinkChanges(paperId: string, limit: number): Promise<LinkChange[]> {
+    return (
+      await this.#db.query(`${LINK_CHANGE_SELECT} WHERE l.paper_id = $1 ORDER BY l.id DESC LIMIT $2`, [paperId, limit])
+    ).map(rowToLinkChange);
+  }
+  async linkChangesBy(accountId: number, limit: number): Promise<LinkChange[]> {
+    return (
+      await this.#db.query(`${LINK_CHANGE_SELECT} WHERE l.member_id = $1 ORDER BY l.id DESC LIMIT $2`, [
+        accountId,
+        limit,
+      ])
+    ).map(rowToLinkChange);
   }
 
   async addComment(

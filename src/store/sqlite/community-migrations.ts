@@ -149,3 +149,27 @@ export const apiTokensMigration: Migration = {
     CREATE INDEX api_tokens_member ON api_tokens(member_id);
   `,
 };
+
+/**
+ * Version 19: links members edit. Once edited here, a paper's links are no longer replaced by imports
+ * (links_edited_at); every edit is logged with who, when, and the links before and after.
+ */
+export const paperLinksMigration: Migration = {
+  version: 19,
+  name: 'paper links edited by members, and their log',
+  sql: `
+    ALTER TABLE papers ADD COLUMN links_edited_at TEXT;
+    CREATE TABLE paper_link_changes (
+      id INTEGER PRIMARY KEY,
+      paper_id TEXT NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+      member_id INTEGER NOT NULL REFERENCES members(id),
+      at TEXT NOT NULL,
+      github_before TEXT,
+      github_after TEXT,
+      project_before TEXT,
+      project_after TEXT
+    ) STRICT;
+    CREATE INDEX paper_link_changes_paper ON paper_link_changes(paper_id, id);
+    CREATE INDEX paper_link_changes_member ON paper_link_changes(member_id);
+  `,
+};

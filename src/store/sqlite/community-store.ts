@@ -6,24 +6,34 @@ import type {
   ChooseHandleResult,
   CommentRecord,
   CommunityStore,
+  LinkChange,
   ModerationEntry,
+  PaperLinks,
+  PaperUpvoters,
   RateLimitResult,
   Role,
   SessionRecord,
+  SetLinksResult,
   SubmitResult,
   VoteResult,
 } from '../community-store.ts';
 import type { SqliteDatabase } from './database.ts';
-import { LOGIN_TOKEN_KEPT_MS } from '../community-store.ts';
+import { LOGIN_TOKEN_KEPT_MS, sameLinks } from '../community-store.ts';
 import { emailKey } from '../subscription-store.ts';
 import {
   ACCOUNT_COLUMNS,
   COMMENT_SELECT,
+  LINK_CHANGE_SELECT,
   MEMBER_LOG_ACTIONS,
   MODERATION_LOG_SELECT,
+  PUBLIC_UPVOTERS_SELECT,
+  UPVOTE_COUNTS_SELECT,
+  nullableString,
   rowToAccount,
   rowToComment,
+  rowToLinkChange,
   rowToModerationEntry,
+  rowsToUpvoters,
 } from '../rows.ts';
 import { DELETED_MEMBER, randomHandle, tombstoneName } from '../../domain/handles.ts';
 
@@ -337,6 +347,64 @@ export class SqliteCommunityStore implements CommunityStore {
         .run(day, paperId, position, now.toISOString(), accountId, String(paper.published_at));
       return { status: 'added', day };
     });
+  }
+
+  async paperSubmitters(paperId: string): Promise<number[]> {
+    return this.#db
+      .sql(`SELECT DISTINCT submitted_by FROM daily_entries WHERE paper_id = ? AND source = 'member'
+      AND submitted_by IS NOT NULL ORDER BY submitted_by`)
+      .all(paperId)
+      .map((r) => Number(r.submitted_by));
+  }
+
+  async paperUpvoters(paperId: string, limit: number): Promise<PaperUpvoters> {
+    const counts = this.#db.sql(`${UPVOTE_COUNTS_SELECT} WHERE v.paper_id = ?`).get(paperId);
+    const members = this.#db
+      .sql(`${PUBLIC_UPVOTERS_SELECT} AND v.paper_id = ? ORDER BY v.created_at DESC, m.id LIMIT ?`)
+      .all(paperId, limit);
+    return rowsToUpvoters(counts, members);
+  }
+
+  async setPaperLinks(
+    paperId: string,
+    expected: PaperLinks,
+    next: PaperLinks,
+    accountId: number,
+    now: Date,
+  ): Promise<SetLinksResult> {
+    return this.#db.transaction(() => {
+      const row = this.#db
+        .sql('SELECT github_repo, project_page FROM papers WHERE id = ? AND hidden_at IS NULL')
+        .get(paperId);
+      if (!row) return { status: 'missing' };
+      const links = { githubRepo: nullableString(row.github_repo), projectPage: nullableString(row.project_page) };
+      if (!sameLinks(links, expected)) return { status: 'conflict', links };
+      if (sameLinks(links, next)) return { status: 'unchanged', links };
+      const at = now.toISOString();
+      this.#db
+        .sql(`UPDATE papers SET github_stars = CASE WHEN github_repo IS ? THEN github_stars END, github_repo = ?,
+        project_page = ?, links_edited_at = ? WHERE id = ?`)
+        .run(next.githubRepo, next.githubRepo, next.projectPage, at, paperId);
+      this.#db
+        .sql(`INSERT INTO paper_link_changes (paper_id, member_id, at, github_before, github_after, project_before,
+        project_after) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+        .run(paperId, accountId, at, links.githubRepo, next.githubRepo, links.projectPage, next.projectPage);
+      return { status: 'changed', links: { ...next } };
+    });
+  }
+
+  async paperLinkChanges(paperId: string, limit: number): Promise<LinkChange[]> {
+    return this.#db
+      .sql(`${LINK_CHANGE_SELECT} WHERE l.paper_id = ? ORDER BY l.id DESC LIMIT ?`)
+      .all(paperId, limit)
+      .map(rowToLinkChange);
+  }
+
+  async linkChangesBy(accountId: number, limit: number): Promise<LinkChange[]> {
+    return this.#db
+      .sql(`${LINK_CHANGE_SELECT} WHERE l.member_id = ? ORDER BY l.id DESC LIMIT ?`)
+      .all(accountId, limit)
+      .map(rowToLinkChange);
   }
 
   async addComment(

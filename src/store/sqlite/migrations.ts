@@ -7,6 +7,7 @@ import {
   accountPrivacyMigration,
   adminClaimMigration,
   communityMigrations,
+  paperLinksMigration,
 } from './community-migrations.ts';
 import { digestLeaseMigration, digestMigrations } from './digest-migrations.ts';
 import { collectionMigrations } from './collection-migrations.ts';
@@ -141,4 +142,5 @@ export const migrations: Migration[] = [
   upkeepMigration,
   instanceMigration,
   summaryMigration,
+  paperLinksMigration,
 ];

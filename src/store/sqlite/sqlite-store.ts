@@ -187,6 +187,7 @@ export class SqliteStore implements Store {
       organizationName: nullableString(row.organization_name),
       upvotesSource: Number(row.upvotes_source),
       numCommentsSource: Number(row.num_comments_source),
+      linksEditedAt: nullableString(row.links_edited_at),
     };
   }
 
@@ -198,8 +199,10 @@ export class SqliteStore implements Store {
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(write_seq), 0) + 1 FROM papers))
       ON CONFLICT (id) DO UPDATE SET title = excluded.title, title_key = excluded.title_key, summary = excluded.summary,
         published_at = excluded.published_at, authors = excluded.authors, categories = excluded.categories,
-        organization_name = excluded.organization_name, github_repo = excluded.github_repo,
-        github_stars = excluded.github_stars, project_page = excluded.project_page, ai_summary = excluded.ai_summary,
+        organization_name = excluded.organization_name, ai_summary = excluded.ai_summary,
+        github_repo = CASE WHEN papers.links_edited_at IS NULL THEN excluded.github_repo ELSE papers.github_repo END,
+        github_stars = CASE WHEN papers.links_edited_at IS NULL THEN excluded.github_stars ELSE papers.github_stars END,
+        project_page = CASE WHEN papers.links_edited_at IS NULL THEN excluded.project_page ELSE papers.project_page END,
         ai_keywords = excluded.ai_keywords, withdrawn = excluded.withdrawn, discussion_id = excluded.discussion_id,
         upvotes_source = excluded.upvotes_source, upvotes = excluded.upvotes_source + papers.local_upvotes,
         num_comments_source = excluded.num_comments_source,

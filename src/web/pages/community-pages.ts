@@ -21,7 +21,7 @@ import type { Viewer } from '../../http/viewer.ts';
 
 export function submitPage(
   viewer: Viewer,
-  options: { value?: string; error?: string | undefined; windowDays: number },
+  options: { value?: string | undefined; error?: string | undefined; windowDays: number },
 ): PageOptions {
   return {
     title: 'Submit a paper',

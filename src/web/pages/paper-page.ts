@@ -17,7 +17,20 @@ import { cardGrid, hfCommentsLink } from '../components/paper-card.ts';
 import { voteButton } from '../components/vote-button.ts';
 import { saveControl } from '../components/save-control.ts';
 import type { Viewer } from '../../http/viewer.ts';
-import { arxivAbsUrl, arxivPdfUrl, authorUrl, dayUrl, organizationUrl, paperUrl } from '../../domain/urls.ts';
+import {
+  arxivAbsUrl,
+  arxivPdfUrl,
+  authorUrl,
+  dayUrl,
+  memberUrl,
+  organizationUrl,
+  paperLinksUrl,
+  paperUrl,
+} from '../../domain/urls.ts';
+import type { LinkChange, PaperUpvoters } from '../../store/community-store.ts';
+import { citeBox } from '../components/cite-box.ts';
+import { missingPaper } from '../components/missing-paper.ts';
+import { paperHead, paperThumbnailPath } from '../components/paper-head.ts';
 
 /** Long author lists show this many names, the rest behind a <details> (works without JS). */
 const AUTHORS_SHOWN = 12;
@@ -33,6 +46,12 @@ export interface PaperView {
   discussion?: Html | undefined;
   /** Moderator tools, shown only to moderators. */
   moderation?: Html | undefined;
+  /** Who upvoted the paper here: for signed-in members only. */
+  upvoters?: PaperUpvoters | undefined;
+  /** Whether the viewer may edit the project page and repository (community/paper-links.ts canEditLinks). */
+  canEditLinks?: boolean | undefined;
+  /** The latest edit of the links, if they were edited here. */
+  lastLinkChange?: LinkChange | undefined;
 }
 
 export function paperPage({
@@ -43,7 +62,13 @@ export function paperPage({
   viewer,
   discussion,
   moderation,
+  upvoters,
+  canEditLinks = false,
+  lastLinkChange,
 }: PaperView): PageOptions {
+  const canonical = `${publicUrl}${paperUrl(paper.id)}`;
+  const description = excerpt(paper.summary, 200);
+  const thumbnail = paperThumbnailPath(paper.id);
   const body = html`<article class="paper">
 <header class="paper-header">
 <p class="eyebrow"><span>arXiv:${paper.id}</span><span>Published on <time datetime="${paper.publishedAt.slice(0, 10)}">${formatDay(paper.publishedAt)}</time></span>${
@@ -72,14 +97,24 @@ ${aiSummarySections(paper)}
 ${discussion ?? ''}
 </div>
 <aside class="paper-side" aria-label="Paper details">
-${sideLinks(paper, viewer)}
+${sideLinks(paper, viewer, canEditLinks, lastLinkChange)}
+${citeBox(paper)}
+${upvoters ? upvotersCard(paper, upvoters) : ''}
 ${moderation ?? ''}
 ${
   featuredDays.length > 0
     ? html`<section class="side-card" aria-labelledby="featured-heading">
 <h2 id="featured-heading">Featured on Daily Papers</h2>
 <ul class="day-list">${featuredDays.map((day) => html`<li><a href="${dayUrl(day)}"><time datetime="${day}">${formatDay(day)}</time></a></li>`)}</ul>
-${paper.submittedOnDailyBy ? html`<p class="side-note">Submitted by ${paper.submittedOnDailyBy.fullname || paper.submittedOnDailyBy.name}</p>` : ''}
+${
+  paper.submittedOnDailyBy
+    ? html`<p class="side-note submitted-by">Submitted by <a href="${memberUrl(paper.submittedOnDailyBy.name)}">${avatar(
+        paper.submittedOnDailyBy.fullname || paper.submittedOnDailyBy.name,
+        paper.submittedOnDailyBy.avatarUrl,
+        'sm',
+      )}<span>${paper.submittedOnDailyBy.fullname || paper.submittedOnDailyBy.name}</span></a></p>`
+    : ''
+}
 </section>`
     : ''
 }
@@ -96,13 +131,25 @@ ${cardGrid(similar, { viewer })}
 }`;
   return {
     title: paper.title,
-    description: excerpt(paper.summary, 200),
-    canonical: `${publicUrl}${paperUrl(paper.id)}`,
+    description,
+    canonical,
+    head: paperHead(paper, { url: canonical, description, image: thumbnail && `${publicUrl}${thumbnail}` }),
+    clientScript: true,
     nav: 'papers',
     navCurrent: 'true',
     viewer,
     subscribeBox: true,
     body,
+  };
+}
+
+/** A valid arXiv id that is not here (or hidden): the arXiv link and a button that submits it. */
+export function missingPaperPage(id: string): PageOptions {
+  return {
+    title: `arXiv ${id} is not on Paperboy`,
+    nav: 'papers',
+    navCurrent: 'true',
+    body: html`<div class="missing-paper"><h1 class="sr-only">arXiv ${id} is not on Paperboy</h1>${missingPaper(id)}</div>`,
   };
 }
 
@@ -119,7 +166,38 @@ ${rest.length > 0 ? html`<details class="more-authors"><summary>Show ${rest.leng
 </div>`;
 }
 
-function sideLinks(paper: Paper, viewer: Viewer | undefined): Html {
+/** Members who upvoted here, by name where they allow it; the others counted; imported upvotes apart. */
+function upvotersCard(paper: Paper, upvoters: PaperUpvoters): Html {
+  const imported = Math.max(0, paper.upvotes - upvoters.total);
+  const unnamed = upvoters.total - upvoters.members.length - upvoters.private;
+  return html`<section class="side-card upvoters" aria-labelledby="upvoters-heading">
+<h2 id="upvoters-heading">Upvoted by</h2>
+${
+  upvoters.total === 0
+    ? html`<p class="side-note">No member has upvoted this paper here yet.</p>`
+    : html`${
+        upvoters.members.length > 0
+          ? html`<ul class="upvoter-list">${upvoters.members.map(
+              (m) =>
+                html`<li><a href="${memberUrl(m.name)}">${avatar(m.fullname || m.name, m.avatarUrl, 'sm')}<span>${m.fullname || m.name}</span></a></li>`,
+            )}</ul>`
+          : ''
+      }${unnamed > 0 ? html`<p class="side-note">and ${plural(unnamed, 'more member')}</p>` : ''}${
+        upvoters.private > 0
+          ? html`<p class="side-note">${plural(upvoters.private, 'member')} who ${upvoters.private === 1 ? 'keeps' : 'keep'} their upvotes private</p>`
+          : ''
+      }`
+}
+${imported > 0 ? html`<p class="side-note">${plural(imported, 'upvote')} imported from Hugging Face</p>` : ''}
+</section>`;
+}
+
+function sideLinks(
+  paper: Paper,
+  viewer: Viewer | undefined,
+  canEditLinks: boolean,
+  lastLinkChange: LinkChange | undefined,
+): Html {
   const github = safeUrl(paper.githubRepo);
   const project = safeUrl(paper.projectPage);
   return html`<section class="side-card" aria-labelledby="stats-heading">
@@ -147,6 +225,16 @@ ${
 }
 ${project ? html`<li><a class="link-button" href="${project}"><span class="icon icon-globe" aria-hidden="true"></span>Project page</a></li>` : ''}
 </ul>
+${
+  lastLinkChange
+    ? html`<p class="side-note links-edited">Links edited by ${
+        lastLinkChange.editorDeleted
+          ? lastLinkChange.editor
+          : html`<a href="${memberUrl(lastLinkChange.editor)}">@${lastLinkChange.editor}</a>`
+      } on <time datetime="${lastLinkChange.at}">${formatDay(lastLinkChange.at)}</time></p>`
+    : ''
+}
+${canEditLinks ? html`<p class="side-note"><a href="${paperLinksUrl(paper.id)}">Edit project page and repository</a></p>` : ''}
 </section>`;
 }
 

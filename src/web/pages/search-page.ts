@@ -16,7 +16,8 @@ import { emptyState } from '../components/empty-state.ts';
 import { marked } from '../components/marked.ts';
 import { cardGrid, type CardContent } from '../components/paper-card.ts';
 import { pagination } from '../components/pagination.ts';
-import { arxivAbsUrl, searchUrl, type SearchState } from '../../domain/urls.ts';
+import { searchUrl, type SearchState } from '../../domain/urls.ts';
+import { missingPaper } from '../components/missing-paper.ts';
 import { SEARCH_FEED, feedAlternates, searchPageFeedQuery } from '../../feeds/links.ts';
 import { followButton, searchFollowTarget } from '../components/follow-button.ts';
 import type { Viewer } from '../../http/viewer.ts';
@@ -222,17 +223,6 @@ ${
 ${hasFilters(state) || sort !== 'relevance' ? html`<a class="filter-clear" href="${plainSearch(state)}">Clear filters</a>` : ''}
 </div>
 </form>`;
-}
-
-/** An arXiv id searched for that Paperboy does not have: where to read it, and how to bring it here. */
-function missingPaper(id: string): Html {
-  return emptyState(
-    `Paperboy does not have arXiv ${id}`,
-    html`<ul class="empty-tips">
-<li>Read it on arXiv: <a href="${arxivAbsUrl(id)}">${arxivAbsUrl(id)}</a>.</li>
-<li><a href="/submit">Submit it</a> to Daily Papers, so that others find it here.</li>
-</ul>`,
-  );
 }
 
 /** An empty result that helps: what to change, one-word searches to try, and a way to the feed. */

@@ -34,3 +34,22 @@ document.addEventListener('submit', async (event) => {
     button.disabled = false;
   }
 });
+
+// Copy buttons (the "Cite" box): shown only where this script runs; without it the text is selected by hand.
+for (const button of document.querySelectorAll('button[data-copy]')) {
+  const source = document.getElementById(button.dataset.copy);
+  if (!source || !navigator.clipboard) continue;
+  button.hidden = false;
+  button.addEventListener('click', async () => {
+    const label = button.textContent;
+    try {
+      await navigator.clipboard.writeText(source.textContent.trim());
+      button.textContent = 'Copied';
+    } catch {
+      button.textContent = 'Select and copy';
+    }
+    setTimeout(() => {
+      button.textContent = label;
+    }, 2000);
+  });
+}
