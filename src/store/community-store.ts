@@ -58,7 +58,18 @@ export interface ModerationEntry {
   /** The moderator's handle; DELETED_MEMBER (domain/handles.ts) when they deleted their account. */
   moderator: string;
   moderatorDeleted: boolean;
-  action: 'hide-paper' | 'unhide-paper' | 'hide-comment' | 'ban-member' | 'unban-member' | 'set-role';
+  action:
+    | 'hide-paper'
+    | 'unhide-paper'
+    | 'hide-comment'
+    | 'ban-member'
+    | 'unban-member'
+    | 'set-role'
+    | 'approve-claim'
+    | 'reject-claim'
+    | 'auto-approve-claim'
+    | 'tie-domain'
+    | 'untie-domain';
   target: string;
   reason: string;
   at: string;

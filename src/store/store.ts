@@ -3,6 +3,7 @@
  * only implementations of it speak SQL. Every method is async so that SQLite and PostgreSQL fit.
  */
 import type { DailyEntry, DailyEntryInput, Organization, Paper, PaperInput } from '../domain/types.ts';
+import type { ClaimStore } from './claim-store.ts';
 import type { CollectionStore } from './collection-store.ts';
 import type { CommunityStore } from './community-store.ts';
 import type { AccessStore } from './access-store.ts';
@@ -164,4 +165,6 @@ export interface Store extends CoreStore {
   readonly subscriptions: SubscriptionStore;
   readonly collections: CollectionStore;
   readonly images: ImageStore;
+  /** Authorship claims and the email domains tied to organizations. */
+  readonly claims: ClaimStore;
 }

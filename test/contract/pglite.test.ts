@@ -9,6 +9,7 @@ import { communityContract, subscriptionContract } from './facet-contract.ts';
 import { collectionContract } from './collection-contract.ts';
 import { imageContract } from './image-contract.ts';
 import { accessContract } from './access-contract.ts';
+import { claimContract } from './claim-contract.ts';
 
 const backend = new PgliteBackend();
 await backend.start();
@@ -21,3 +22,4 @@ describe('subscription contract [pglite]', () => subscriptionContract(() => back
 describe('collection contract [pglite]', () => collectionContract(() => backend));
 describe('image contract [pglite]', () => imageContract(() => backend));
 describe('access contract [pglite]', () => accessContract(() => backend));
+describe('claim contract [pglite]', () => claimContract(() => backend));

@@ -12,6 +12,7 @@ import { communityContract, subscriptionContract } from './facet-contract.ts';
 import { collectionContract } from './collection-contract.ts';
 import { imageContract } from './image-contract.ts';
 import { accessContract } from './access-contract.ts';
+import { claimContract } from './claim-contract.ts';
 import { madeUp } from './fixtures.ts';
 
 const url = process.env[POSTGRES_URL_VARIABLE];
@@ -39,6 +40,7 @@ if (problem !== null || backend === null) {
   describe('collection contract [postgres]', () => collectionContract(() => server));
   describe('image contract [postgres]', () => imageContract(() => server));
   describe('access contract [postgres]', () => accessContract(() => server));
+  describe('claim contract [postgres]', () => claimContract(() => server));
   if (server.vectors) {
     describe('vector contract [postgres]', () => vectorContract(() => server));
   } else {

@@ -6,6 +6,7 @@ import { communityContract, subscriptionContract } from './facet-contract.ts';
 import { collectionContract } from './collection-contract.ts';
 import { imageContract } from './image-contract.ts';
 import { accessContract } from './access-contract.ts';
+import { claimContract } from './claim-contract.ts';
 
 describe('store contract [sqlite]', () => storeContract(() => sqliteBackend));
 describe('vector contract [sqlite]', () => vectorContract(() => sqliteBackend));
@@ -14,3 +15,4 @@ describe('subscription contract [sqlite]', () => subscriptionContract(() => sqli
 describe('collection contract [sqlite]', () => collectionContract(() => sqliteBackend));
 describe('image contract [sqlite]', () => imageContract(() => sqliteBackend));
 describe('access contract [sqlite]', () => accessContract(() => sqliteBackend));
+describe('claim contract [sqlite]', () => claimContract(() => sqliteBackend));

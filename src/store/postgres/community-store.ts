@@ -135,7 +135,7 @@ export class PostgresCommunityStore implements CommunityStore {
           id,
         ]);
       }
-      for (const table of ['sessions', 'collections', 'follows', 'dismissed_papers', 'feed_keys'])
+      for (const table of ['sessions', 'collections', 'follows', 'dismissed_papers', 'feed_keys', 'author_claims'])
         await tx.query(`DELETE FROM ${table} WHERE member_id = $1`, [id]);
       await tx.query('UPDATE daily_entries SET submitted_by = NULL WHERE submitted_by = $1', [id]);
       if (member.email !== null) {

@@ -36,6 +36,7 @@ import { PgIndexSource } from './index-source.ts';
 import { paperTsvector } from './text-query.ts';
 import { PgVectors } from './vectors.ts';
 import { PostgresCommunityStore } from './community-store.ts';
+import { PostgresClaimStore } from './claim-store.ts';
 import { PostgresAccessStore } from './access-store.ts';
 import { PostgresSubscriptionStore } from './subscription-store.ts';
 import { PostgresCollectionStore } from './collection-store.ts';
@@ -81,6 +82,7 @@ export class PostgresStore implements Store {
   readonly subscriptions: PostgresSubscriptionStore;
   readonly collections: PostgresCollectionStore;
   readonly images: PostgresImageStore;
+  readonly claims: PostgresClaimStore;
   readonly indexSource: PgIndexSource;
 
   /** Use PostgresStore.open or PostgresStore.connect: the schema is migrated before the store is used. */
@@ -92,6 +94,7 @@ export class PostgresStore implements Store {
     this.subscriptions = new PostgresSubscriptionStore(db);
     this.collections = new PostgresCollectionStore(db);
     this.images = new PostgresImageStore(db);
+    this.claims = new PostgresClaimStore(db);
     this.indexSource = new PgIndexSource(db);
   }
 

@@ -123,7 +123,7 @@ export class SqliteCommunityStore implements CommunityStore {
           id,
         );
       }
-      for (const table of ['sessions', 'collections', 'follows', 'dismissed_papers', 'feed_keys'])
+      for (const table of ['sessions', 'collections', 'follows', 'dismissed_papers', 'feed_keys', 'author_claims'])
         run(`DELETE FROM ${table} WHERE member_id = ?`, id);
       run('UPDATE daily_entries SET submitted_by = NULL WHERE submitted_by = ?', id);
       const email = member.email === null ? null : String(member.email);

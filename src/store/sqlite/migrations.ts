@@ -10,6 +10,7 @@ import {
 import { digestLeaseMigration, digestMigrations } from './digest-migrations.ts';
 import { collectionMigrations } from './collection-migrations.ts';
 import { imageMigrations } from './image-migrations.ts';
+import { claimMigration } from './claim-migrations.ts';
 
 export const migrations: Migration[] = [
   {
@@ -133,4 +134,5 @@ export const migrations: Migration[] = [
   accountPrivacyMigration,
   ...imageMigrations,
   accessMigration,
+  claimMigration,
 ];

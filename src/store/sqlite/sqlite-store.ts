@@ -20,6 +20,7 @@ import type {
 import { SqliteIndexSource, filterConditions } from './index-source.ts';
 import { VectorSearch } from './vector-search.ts';
 import { SqliteCommunityStore } from './community-store.ts';
+import { SqliteClaimStore } from './claim-store.ts';
 import { SqliteAccessStore } from './access-store.ts';
 import { SqliteSubscriptionStore } from './subscription-store.ts';
 import { SqliteCollectionStore } from './collection-store.ts';
@@ -59,6 +60,7 @@ export class SqliteStore implements Store {
   readonly subscriptions: SqliteSubscriptionStore;
   readonly collections: SqliteCollectionStore;
   readonly images: SqliteImageStore;
+  readonly claims: SqliteClaimStore;
   readonly #path: string;
 
   constructor(path: string) {
@@ -75,6 +77,7 @@ export class SqliteStore implements Store {
     this.subscriptions = new SqliteSubscriptionStore(this.#db);
     this.collections = new SqliteCollectionStore(this.#db);
     this.images = new SqliteImageStore(this.#db);
+    this.claims = new SqliteClaimStore(this.#db);
   }
 
   #sql(text: string): StatementSync {
