@@ -107,7 +107,7 @@ export class PostgresClaimStore implements ClaimStore {
       // The paper's row first, as fileClaim takes it: then the claim, which cannot change under us any more.
       await tx.query('SELECT 1 FROM papers WHERE id = $1 FOR UPDATE', [before.paperId]);
       const claim = await claimById(tx, id);
-      if (!claim || claim.status !== 'pending') return 'not-pending';
+      if (claim?.status !== 'pending') return 'not-pending';
       const at = now.toISOString();
       const target = claimLogTarget(claim.paperId, claim.position, claim.authorName);
       if (decision === 'reject') {

@@ -103,7 +103,7 @@ export class SqliteClaimStore implements ClaimStore {
   ): Promise<DecideResult> {
     return this.#db.transaction((): DecideResult => {
       const claim = this.#claim(id);
-      if (!claim || claim.status !== 'pending') return 'not-pending';
+      if (claim?.status !== 'pending') return 'not-pending';
       const at = now.toISOString();
       const target = claimLogTarget(claim.paperId, claim.position, claim.authorName);
       if (decision === 'reject') {
