@@ -4,7 +4,7 @@
  */
 import type { Account, CommunityStore, RateLimitResult } from '../store/community-store.ts';
 
-export type LimitedAction = 'sign-in' | 'subscribe' | 'vote' | 'comment' | 'submit' | 'admin-claim';
+export type LimitedAction = 'sign-in' | 'subscribe' | 'vote' | 'comment' | 'submit' | 'admin-claim' | 'author-claim';
 
 interface Limit {
   windowSeconds: number;
@@ -21,6 +21,8 @@ export const RATE_LIMITS: Record<LimitedAction, Limit> = {
   submit: { windowSeconds: 3600, perMember: 20, perAddress: 40 },
   // Attempts at the one-time administrator code: a person mistypes it a few times, a script must not guess on.
   'admin-claim': { windowSeconds: 3600, perMember: 5, perAddress: 20 },
+  // Each claim is a moderator's work: enough for an author to claim their papers from an author page.
+  'author-claim': { windowSeconds: 3600, perMember: 50, perAddress: 100 },
 };
 
 export class RateLimiter {

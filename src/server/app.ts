@@ -15,6 +15,7 @@ import { readAccess } from '../web/auth/read-access.ts';
 import { registerAuthRoutes } from '../web/auth/auth-routes.ts';
 import { registerCommunityRoutes } from '../web/community-routes.ts';
 import { registerCommentRoutes } from '../web/comment-routes.ts';
+import { registerClaimRoutes } from '../web/claim-routes.ts';
 import { RateLimiter } from '../community/rate-limits.ts';
 import { registerFeeds } from '../web/feed-routes.ts';
 import { createMailer } from '../mail/mailer.ts';
@@ -112,6 +113,7 @@ export function createApp(deps: AppDependencies): Hono {
   // Before the pages: /papers/trending would otherwise be taken for a paper id.
   registerCommunityRoutes(app, ctx, limiter);
   registerCommentRoutes(app, ctx, limiter);
+  registerClaimRoutes(app, ctx, limiter);
   registerPages(app, ctx);
   registerFeeds(app, ctx);
   registerDigestRoutes(app, ctx);

@@ -11,7 +11,6 @@ import { loadFeed } from './feed.ts';
 import { sharedPage } from './shared-page.ts';
 import { layout, type PageOptions } from './layout.ts';
 import type { Paper } from '../domain/types.ts';
-import { authorPage } from './pages/author-page.ts';
 import { dailyPage, noPapersPage } from './pages/daily-page.ts';
 import { renderErrorPage } from './pages/error-page.ts';
 import { organizationPage } from './pages/organization-page.ts';
@@ -24,6 +23,8 @@ import { isModerator, viewerFollows, viewerFor, type Viewer } from '../http/view
 import { searchFollowTarget } from './components/follow-button.ts';
 import { paperModerationBox } from './pages/community-pages.ts';
 import { discussionSection } from './discussion.ts';
+import { parsePage } from './page-number.ts';
+import { paperAuthorship } from './components/authorship.ts';
 
 export { renderErrorPage };
 
@@ -111,7 +112,11 @@ export function registerPages(app: Hono, ctx: AppContext): void {
     // Similar papers cost a vector search: the page is shared like the feed, keyed by the data version.
     const key = async () => `${await store.dataVersion()}:${ctx.search.embedder?.id ?? 'lexical'}:${id}`;
     return sharedPage(c, paperCache, key, async () => {
-      const [paper, featuredDays] = await Promise.all([store.getPaper(id), store.featuredDays(id)]);
+      const [paper, featuredDays, claims] = await Promise.all([
+        store.getPaper(id),
+        store.featuredDays(id),
+        store.claims.claimsOnPaper(id),
+      ]);
       if (!paper) return notFound(c, `Paperboy has no paper with the id ${id}.`, 'Paper not found');
       const similar = await similarPapers(ctx, paper);
       const viewer = await viewerFor(c, store, [paper.id, ...similar.map((p) => p.id)]);
@@ -121,8 +126,9 @@ export function registerPages(app: Hono, ctx: AppContext): void {
         publicUrl: ctx.config.publicUrl,
         similar,
         viewer: viewer.account ? viewer : undefined,
-        discussion: await discussionSection(ctx, paper, viewer),
+        discussion: await discussionSection(ctx, paper, viewer, claims),
         moderation: isModerator(viewer.account) ? paperModerationBox(paper.id, viewer) : undefined,
+        authorship: paperAuthorship(claims, viewer),
       });
     });
   });
@@ -205,16 +211,6 @@ export function registerPages(app: Hono, ctx: AppContext): void {
       organizationPage,
     ),
   );
-  app.get(
-    '/authors/:name',
-    profile(
-      'author',
-      (n) => store.getAuthor(n),
-      (n, o, l) => store.papersOfAuthor(n, o, l),
-      (s) => s.name,
-      authorPage,
-    ),
-  );
 }
 
 function show(c: Context, options: PageOptions) {
@@ -227,10 +223,4 @@ function badRequest(c: Context, title: string, message: string) {
 
 function notFound(c: Context, message: string, title = 'Page not found') {
   return c.html(renderErrorPage(404, title, message), 404);
-}
-
-/** ?p=N: absent means 1; anything but a positive whole number is refused. */
-function parsePage(text: string | undefined): number | null {
-  if (text === undefined || text === '') return 1;
-  return /^[1-9]\d{0,5}$/.test(text) ? Number(text) : null;
 }

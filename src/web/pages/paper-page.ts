@@ -9,6 +9,7 @@ import { cardGrid, hfCommentsLink } from '../components/paper-card.ts';
 import { voteButton } from '../components/vote-button.ts';
 import { saveControl } from '../components/save-control.ts';
 import type { Viewer } from '../../http/viewer.ts';
+import { claimBox, verifiedAuthorUrl, verifiedBadge, type PaperAuthorship } from '../components/authorship.ts';
 import { arxivAbsUrl, arxivPdfUrl, authorUrl, dayUrl, organizationUrl, paperUrl } from '../../domain/urls.ts';
 
 /** Long author lists show this many names, the rest behind a <details> (works without JS). */
@@ -25,6 +26,8 @@ export interface PaperView {
   discussion?: Html | undefined;
   /** Moderator tools, shown only to moderators. */
   moderation?: Html | undefined;
+  /** Verified authors and the viewer's own claim (none known: no badges, a plain claim box). */
+  authorship?: PaperAuthorship | undefined;
 }
 
 export function paperPage({
@@ -35,6 +38,7 @@ export function paperPage({
   viewer,
   discussion,
   moderation,
+  authorship = { verified: new Map(), own: null },
 }: PaperView): PageOptions {
   const body = html`<article class="paper">
 <header class="paper-header">
@@ -42,7 +46,8 @@ export function paperPage({
     paper.withdrawn ? html`<span class="badge badge-warning">Withdrawn</span>` : ''
   }</p>
 <h1 class="paper-title">${paper.title}</h1>
-${authorList(paper)}
+${authorList(paper, authorship)}
+${claimBox(paper, authorship, viewer)}
 ${
   paper.organization
     ? html`<p class="paper-org"><a href="${organizationUrl(paper.organization.name)}">${avatar(
@@ -113,13 +118,18 @@ ${cardGrid(similar, { viewer })}
   };
 }
 
-function authorList(paper: Paper): Html {
+function authorList(paper: Paper, authorship: PaperAuthorship): Html {
   if (paper.authors.length === 0) return html``;
-  const item = (name: string) => html`<li><a href="${authorUrl(name)}">${name}</a></li>`;
-  const names = paper.authors.map((a) => a.name);
+  const item = ({ name, position }: { name: string; position: number }) => {
+    const member = authorship.verified.get(position);
+    return member
+      ? html`<li class="author-verified"><a href="${verifiedAuthorUrl(name, member)}">${name}</a>${verifiedBadge(member)}</li>`
+      : html`<li><a href="${authorUrl(name)}">${name}</a></li>`;
+  };
+  const names = paper.authors.map((a, position) => ({ name: a.name, position }));
   const shown = names.length > AUTHORS_SHOWN + 3 ? names.slice(0, AUTHORS_SHOWN) : names;
   const rest = names.slice(shown.length);
-  return html`<div class="paper-authors">
+  return html`<div class="paper-authors" id="authors">
 <h2 class="sr-only">Authors</h2>
 <ul class="author-list">${shown.map(item)}</ul>
 ${rest.length > 0 ? html`<details class="more-authors"><summary>Show ${rest.length} more authors</summary><ul class="author-list">${rest.map(item)}</ul></details>` : ''}
