@@ -247,8 +247,18 @@ test('a verified author’s comment: an Author badge, and isAuthorParticipating 
   assert.equal(await participating(PAPER), false, 'a pending claimant is no verified author');
   assert.doesNotMatch(await page(app, `/papers/${PAPER}`), /badge-author/);
 
+  const title = (await store.getPaper(PAPER))!.title;
+  const searched = async () => {
+    const items = (await (await app.request(`/api/papers/search?q=${encodeURIComponent(title)}`)).json()) as {
+      paper: { id: string };
+      isAuthorParticipating: boolean;
+    }[];
+    return items.find((i) => i.paper.id === PAPER)?.isAuthorParticipating;
+  };
+  assert.equal(await searched(), false);
   assert.equal((await decide(app, mod, await claimId(store, 'ada'), 'approve', 'ok')).status, 303);
   assert.equal(await participating(PAPER), true);
+  assert.equal(await searched(), true, 'search answers in the same shape');
   const discussion = await page(app, `/papers/${PAPER}`);
   const ofAda = discussion.slice(discussion.indexOf('Happy to answer') - 1500, discussion.indexOf('Happy to answer'));
   assert.match(ofAda.slice(ofAda.lastIndexOf('<article')), /class="badge badge-author"/);

@@ -152,6 +152,12 @@ test('claim on the paper page, approval in the queue, badge on paper and comment
   await memberPage.locator('#discussion').scrollIntoViewIfNeeded();
   await shoot(memberPage, 'claim-comment', '#discussion');
 
+  // The author page of the name lists the verified member apart.
+  await memberPage.goto(`${server.url}/authors/${encodeURIComponent(authorName)}`);
+  const people = memberPage.locator('.people-list li');
+  assert.match(await people.first().innerText(), /Ada\s+✓\s+\(verified author\)\s+@ada\s+1 paper/);
+  await shoot(memberPage, 'claim-author-page');
+
   // The paper on the member's profile, and the switch that takes it off.
   await memberPage.goto(`${server.url}/members/ada`);
   const authored = memberPage.locator('section', {

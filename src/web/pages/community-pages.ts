@@ -199,6 +199,7 @@ export function moderationPage(
     title: 'Moderation',
     viewer,
     body: html`<h1 class="page-title">Moderation</h1>
+<p class="lead">Members’ claims to be a paper’s author wait in <a href="/moderation/claims">Author claims</a>.</p>
 <section class="profile-section" aria-labelledby="hidden-heading">
 <h2 id="hidden-heading" class="section-heading">Hidden papers</h2>
 ${

@@ -47,7 +47,6 @@ export function paperPage({
   }</p>
 <h1 class="paper-title">${paper.title}</h1>
 ${authorList(paper, authorship)}
-${claimBox(paper, authorship, viewer)}
 ${
   paper.organization
     ? html`<p class="paper-org"><a href="${organizationUrl(paper.organization.name)}">${avatar(
@@ -57,6 +56,7 @@ ${
       )}<span>${paper.organization.fullname}</span></a></p>`
     : ''
 }
+${claimBox(paper, authorship, viewer)}
 </header>
 ${paper.withdrawn ? html`<p class="notice notice-warning" role="note">This paper has been withdrawn from arXiv. Its record is kept for reference.</p>` : ''}
 <div class="paper-layout">
