@@ -11,6 +11,7 @@ import { DAY_FIXTURES, memoryStore } from './helpers.ts';
 import { communityApp, postForm, signIn, type Member } from './community-helpers.ts';
 import { importPath } from '../src/ingest/import-files.ts';
 import type { Store } from '../src/store/store.ts';
+import { approvedClaimants } from '../src/community/author-claims.ts';
 
 /** A Google paper of 2026-08-21; its authors begin Chengsong Huang, Zifeng Wang, Rujun Han, Jun Yan. */
 const PAPER = '2608.19880';
@@ -328,4 +329,62 @@ test('author pages tell apart a verified member from the unclaimed papers of the
   assert.equal(filed?.paperId, OTHER_ZIFENG);
   assert.equal(filed?.position, 8);
   assert.equal(filed?.authorName, 'Zifeng Wang');
+});
+
+test('a moderator revokes a verified author from the paper page; a member withdraws a claim and may claim again', async () => {
+  const { store, app, ada, bob, mod } = await setup();
+  assert.equal((await claim(app, ada, 1)).status, 303);
+  await decide(app, mod, await claimId(store, 'ada'), 'approve', 'ok');
+  const box = await page(app, `/papers/${PAPER}`, mod);
+  assert.match(box, /Zifeng Wang is @ada: reason to revoke/);
+  assert.doesNotMatch(await page(app, `/papers/${PAPER}`, bob), /reason to revoke/, 'moderators only');
+  const revoke = (who: Member, reason: string) =>
+    postForm(
+      app,
+      '/moderation/claims/revoke',
+      { _csrf: who.csrf, paper: PAPER, position: '1', reason },
+      { cookie: who.cookie },
+    );
+  assert.equal((await revoke(bob, 'mine now')).status, 403);
+  assert.equal((await revoke(mod, '')).status, 400);
+  assert.match(authorList(await page(app, `/papers/${PAPER}`)), /verified-author/);
+  assert.equal((await revoke(mod, 'the lab says otherwise')).status, 303);
+  assert.doesNotMatch(authorList(await page(app, `/papers/${PAPER}`)), /verified-author/);
+  assert.equal((await revoke(mod, 'again')).status, 404);
+  assert.match(
+    await page(app, '/moderation', mod),
+    /revoke-claim<\/td><td>2608\.19880 author 2 \(Zifeng Wang\)<\/td><td>the lab says otherwise/,
+  );
+  assert.match(await page(app, '/members/ada', ada), /as Zifeng Wang · rejected [^<]*· the lab says otherwise/);
+
+  assert.equal((await claim(app, bob, 1)).status, 303);
+  const id = await claimId(store, 'bob');
+  const withdraw = (who: Member) =>
+    postForm(app, `/claims/${id}/withdraw`, { _csrf: who.csrf }, { cookie: who.cookie });
+  assert.equal((await withdraw(ada)).status, 404, 'not ada’s');
+  assert.match(await page(app, '/members/bob', bob), new RegExp(`action="/claims/${id}/withdraw"`));
+  assert.equal((await withdraw(bob)).status, 303);
+  assert.equal(await store.claims.getClaim(id), null);
+  assert.doesNotMatch(await page(app, '/moderation/claims', mod), /claims to be/, 'gone from the queue');
+  assert.equal((await claim(app, bob, 1)).status, 303, 'claimed again');
+});
+
+test('a re-import that changes the author list moves no badge onto another name', async () => {
+  const { store, app, ada, mod } = await setup();
+  assert.equal((await claim(app, ada, 1)).status, 303);
+  await decide(app, mod, await claimId(store, 'ada'), 'approve', 'ok');
+  assert.deepEqual(
+    (await approvedClaimants(store, PAPER)).map((c) => [c.position, c.authorName, c.member.name]),
+    [[1, 'Zifeng Wang', 'ada']],
+  );
+  const paper = (await store.getPaper(PAPER))!;
+  const [first, second, ...rest] = paper.authors;
+  await store.importBatch({
+    papers: [{ ...paper, authors: [second!, first!, ...rest] }],
+    entries: [],
+    replaceDays: [],
+  });
+  assert.doesNotMatch(authorList(await page(app, `/papers/${PAPER}`)), /verified-author/);
+  assert.deepEqual(await approvedClaimants(store, PAPER), []);
+  assert.doesNotMatch(await page(app, '/authors/Chengsong%20Huang'), /People named/);
 });

@@ -91,11 +91,13 @@ export async function fileClaim(
   }
 }
 
-/** The entries of a paper whose claims are approved, by position: its verified authors. */
+/** The entries of a paper whose claims are approved, by position: its verified authors (where the entry still holds
+ *  the name claimed: a re-import may change an author list). None for a paper that is not there or hidden. */
 export async function approvedClaimants(store: Store, paperId: string): Promise<ApprovedClaimant[]> {
-  const claims = await store.claims.claimsOnPaper(paperId);
+  const [paper, claims] = await Promise.all([store.getPaper(paperId), store.claims.claimsOnPaper(paperId)]);
+  if (!paper) return [];
   return claims
-    .filter((k) => k.status === 'approved')
+    .filter((k) => k.status === 'approved' && paper.authors[k.position]?.name === k.authorName)
     .map((k) => ({ position: k.position, authorName: k.authorName, member: k.member }));
 }
 

@@ -91,6 +91,12 @@ export interface ClaimStore {
     reason: string,
     now: Date,
   ): Promise<DecideResult>;
+  /** Takes back an approved claim (a moderator's mistake, a member who is not the author after all), logged as
+   *  'revoke-claim' with the reason; false when it is not approved (any more). */
+  revokeClaim(id: number, moderatorId: number, reason: string, now: Date): Promise<boolean>;
+  /** The member takes back their own pending or approved claim (it is gone: they may claim again); false when
+   *  there is no such claim of theirs, or it was rejected. */
+  withdrawClaim(id: number, memberId: number): Promise<boolean>;
   /** A paper's claims that are pending or approved, by position. */
   claimsOnPaper(paperId: string): Promise<AuthorClaim[]>;
   /** A member's claims, newest first (visible papers only). */
@@ -99,7 +105,8 @@ export interface ClaimStore {
   setShowOnProfile(claimId: number, memberId: number, show: boolean): Promise<boolean>;
   /** Of these papers, those on which an approved claimant has a comment that is neither deleted nor hidden. */
   papersWithAuthorComments(paperIds: readonly string[]): Promise<Set<string>>;
-  /** Every visible paper on which this exact name is an author, newest first, with its approved claimant. */
+  /** Every visible paper on which this exact name is an author, newest first, with its approved claimant (a claim
+   *  whose entry now holds another name, after a re-import changed the author list, is no claim of this name). */
   authorEntries(name: string, limit: number): Promise<AuthorEntry[]>;
 
   /** Ties an email domain to an organization (logged 'tie-domain'); false when tied already or no such organization. */

@@ -67,6 +67,7 @@ export interface ModerationEntry {
     | 'set-role'
     | 'approve-claim'
     | 'reject-claim'
+    | 'revoke-claim'
     | 'auto-approve-claim'
     | 'tie-domain'
     | 'untie-domain';

@@ -178,6 +178,23 @@ export function registerClaimRoutes(app: Hono, ctx: AppContext, limiter: RateLim
     return c.redirect('/moderation/claims', 303);
   });
 
+  app.post('/moderation/claims/revoke', async (c) => {
+    const mod = moderator(c);
+    if (!mod) return moderatorsOnly(c);
+    const form = await c.req.parseBody();
+    const paperId = normalizeArxivId(typeof form.paper === 'string' ? form.paper : '');
+    const reason = typeof form.reason === 'string' ? form.reason.trim().slice(0, MAX_REASON) : '';
+    if (!paperId) return errorPage(c, 404, 'Not found', 'There is no such paper.');
+    if (reason === '') return errorPage(c, 400, 'A reason is needed', 'Every moderation action records why.');
+    const claim = (await store.claims.claimsOnPaper(paperId)).find(
+      (k) => k.status === 'approved' && String(k.position) === form.position,
+    );
+    if (!claim || !(await store.claims.revokeClaim(claim.id, mod.id, reason, new Date())))
+      return errorPage(c, 404, 'Nothing to do', 'That author has no verified member (any more).');
+    ctx.logger.warn({ moderator: mod.name, claim: claim.id, reason }, 'author claim revoked');
+    return c.redirect(`${paperUrl(paperId)}#authors`, 303);
+  });
+
   const domainsPage = async (
     c: Context,
     options: { error?: string; organization?: string; domain?: string } = {},
@@ -217,6 +234,14 @@ export function registerClaimRoutes(app: Hono, ctx: AppContext, limiter: RateLim
       return domainsPage(c, { error: `@${domain} was not tied to ${organization}.` }, 404);
     ctx.logger.warn({ admin: admin.name, organization, domain }, 'email domain untied from organization');
     return c.redirect('/admin/claim-domains', 303);
+  });
+
+  app.post('/claims/:claim{[0-9]{1,15}}/withdraw', async (c) => {
+    const account = c.get('auth').account;
+    if (!account) return c.redirect(signInUrl('/'), 303);
+    if (!(await store.claims.withdrawClaim(Number(c.req.param('claim')), account.id)))
+      return errorPage(c, 404, 'Not found', 'You have no such claim, or it was rejected.');
+    return c.redirect(`${memberUrl(account.name)}#claims-heading`, 303);
   });
 
   app.post('/claims/:claim{[0-9]{1,15}}/profile', async (c) => {

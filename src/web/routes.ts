@@ -24,7 +24,8 @@ import { searchFollowTarget } from './components/follow-button.ts';
 import { paperModerationBox } from './pages/community-pages.ts';
 import { discussionSection } from './discussion.ts';
 import { parsePage } from './page-number.ts';
-import { paperAuthorship } from './components/authorship.ts';
+import { html } from 'hono/html';
+import { paperAuthorship, verifiedAuthorsModeration } from './components/authorship.ts';
 
 export { renderErrorPage };
 
@@ -120,6 +121,7 @@ export function registerPages(app: Hono, ctx: AppContext): void {
       if (!paper) return notFound(c, `Paperboy has no paper with the id ${id}.`, 'Paper not found');
       const similar = await similarPapers(ctx, paper);
       const viewer = await viewerFor(c, store, [paper.id, ...similar.map((p) => p.id)]);
+      const authorship = paperAuthorship(paper, claims, viewer);
       return paperPage({
         paper,
         featuredDays,
@@ -127,8 +129,10 @@ export function registerPages(app: Hono, ctx: AppContext): void {
         similar,
         viewer: viewer.account ? viewer : undefined,
         discussion: await discussionSection(ctx, paper, viewer, claims),
-        moderation: isModerator(viewer.account) ? paperModerationBox(paper.id, viewer) : undefined,
-        authorship: paperAuthorship(claims, viewer),
+        moderation: isModerator(viewer.account)
+          ? html`${paperModerationBox(paper.id, viewer)}${verifiedAuthorsModeration(paper, authorship, viewer)}`
+          : undefined,
+        authorship,
       });
     });
   });

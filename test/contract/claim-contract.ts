@@ -111,6 +111,28 @@ export function claimContract(backend: () => ContractBackend): void {
       assert.equal((await store.community.moderationLog(5))[0]?.action, 'reject-claim');
     });
 
+    test('a moderator revokes an approved claim; a member withdraws their own claim and may claim again', async (t) => {
+      const { store, c, ada, bob, mod } = await setUp(t);
+      const filed = await c.fileClaim(entry(ada.id, 0, PAPER, 'tied'), NOW);
+      assert.ok(filed.status === 'filed');
+      assert.equal(await c.withdrawClaim(filed.claim.id, bob.id), false, 'not bob’s');
+      assert.equal(await c.revokeClaim(filed.claim.id, mod.id, 'not the author after all', later(1)), true);
+      assert.equal(await c.revokeClaim(filed.claim.id, mod.id, 'again', later(2)), false, 'revoked once');
+      const revoked = await c.getClaim(filed.claim.id);
+      assert.equal(revoked?.status, 'rejected');
+      assert.equal(revoked?.reason, 'not the author after all');
+      assert.deepEqual(await c.claimsOnPaper(PAPER), []);
+      assert.equal(await c.withdrawClaim(filed.claim.id, ada.id), false, 'a rejected claim stays, with its reason');
+      const [logged] = await store.community.moderationLog(1);
+      assert.deepEqual([logged?.action, logged?.moderator], ['revoke-claim', mod.name]);
+
+      const pending = await c.fileClaim(entry(bob.id, 1), later(3));
+      assert.ok(pending.status === 'filed');
+      assert.equal(await c.withdrawClaim(pending.claim.id, bob.id), true);
+      assert.equal(await c.getClaim(pending.claim.id), null);
+      assert.equal((await c.fileClaim(entry(bob.id, 1), later(4))).status, 'filed', 'withdrawn: claimed again');
+    });
+
     test('approved at once with a reason: logged as the claimant’s, and the show-on-profile switch is theirs', async (t) => {
       const { store, c, ada, bob } = await setUp(t);
       const filed = await c.fileClaim(entry(ada.id, 0, PAPER, 'address at @google.com, tied to google'), NOW);

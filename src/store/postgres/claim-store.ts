@@ -138,6 +138,35 @@ export class PostgresClaimStore implements ClaimStore {
     });
   }
 
+  async revokeClaim(id: number, moderatorId: number, reason: string, now: Date): Promise<boolean> {
+    return this.#db.transaction(async (tx) => {
+      const at = now.toISOString();
+      const [row] = await tx.query(
+        `UPDATE author_claims SET status = 'rejected', decided_at = $1, decided_by = $2, reason = $3
+          WHERE id = $4 AND status = 'approved' RETURNING paper_id, position, author_name`,
+        [at, moderatorId, reason, id],
+      );
+      if (!row) return false;
+      await log(
+        tx,
+        moderatorId,
+        'revoke-claim',
+        claimLogTarget(String(row.paper_id), Number(row.position), String(row.author_name)),
+        reason,
+        at,
+      );
+      return true;
+    });
+  }
+
+  async withdrawClaim(id: number, memberId: number): Promise<boolean> {
+    const rows = await this.#db.query(
+      `DELETE FROM author_claims WHERE id = $1 AND member_id = $2 AND status <> 'rejected' RETURNING id`,
+      [id, memberId],
+    );
+    return rows.length > 0;
+  }
+
   async claimsOnPaper(paperId: string): Promise<AuthorClaim[]> {
     const rows = await this.#db.query(
       `${CLAIM_SELECT} WHERE k.paper_id = $1 AND k.status <> 'rejected' ORDER BY k.position, k.id`,
@@ -179,6 +208,7 @@ export class PostgresClaimStore implements ClaimStore {
           m.fullname AS member_fullname, m.avatar_url AS member_avatar_url
         FROM authors a JOIN paper_authors pa ON pa.author_id = a.id JOIN papers p ON p.id = pa.paper_id
         LEFT JOIN author_claims k ON k.paper_id = pa.paper_id AND k.position = pa.position AND k.status = 'approved'
+          AND k.author_name = a.name
         LEFT JOIN members m ON m.id = k.member_id
         WHERE a.name = $1 AND p.hidden_at IS NULL ORDER BY p.published_at DESC, p.id DESC LIMIT $2`,
       [name, limit],

@@ -130,6 +130,34 @@ export class SqliteClaimStore implements ClaimStore {
     });
   }
 
+  async revokeClaim(id: number, moderatorId: number, reason: string, now: Date): Promise<boolean> {
+    return this.#db.transaction(() => {
+      const at = now.toISOString();
+      const row = this.#db
+        .sql(`UPDATE author_claims SET status = 'rejected', decided_at = ?, decided_by = ?, reason = ?
+          WHERE id = ? AND status = 'approved' RETURNING paper_id, position, author_name`)
+        .get(at, moderatorId, reason, id);
+      if (!row) return false;
+      this.#log(
+        moderatorId,
+        'revoke-claim',
+        claimLogTarget(String(row.paper_id), Number(row.position), String(row.author_name)),
+        reason,
+        at,
+      );
+      return true;
+    });
+  }
+
+  async withdrawClaim(id: number, memberId: number): Promise<boolean> {
+    return this.#db.transaction(
+      () =>
+        this.#db
+          .sql(`DELETE FROM author_claims WHERE id = ? AND member_id = ? AND status <> 'rejected'`)
+          .run(id, memberId).changes > 0,
+    );
+  }
+
   async claimsOnPaper(paperId: string): Promise<AuthorClaim[]> {
     return this.#db
       .sql(`${CLAIM_SELECT} WHERE k.paper_id = ? AND k.status <> 'rejected' ORDER BY k.position, k.id`)
@@ -169,6 +197,7 @@ export class SqliteClaimStore implements ClaimStore {
           m.fullname AS member_fullname, m.avatar_url AS member_avatar_url
         FROM authors a JOIN paper_authors pa ON pa.author_id = a.id JOIN papers p ON p.id = pa.paper_id
         LEFT JOIN author_claims k ON k.paper_id = pa.paper_id AND k.position = pa.position AND k.status = 'approved'
+          AND k.author_name = a.name
         LEFT JOIN members m ON m.id = k.member_id
         WHERE a.name = ? AND p.hidden_at IS NULL ORDER BY p.published_at DESC, p.id DESC LIMIT ?`)
       .all(name, limit)

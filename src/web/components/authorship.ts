@@ -20,9 +20,16 @@ export interface PaperAuthorship {
   own: AuthorClaim | null;
 }
 
-export function paperAuthorship(claims: readonly AuthorClaim[], viewer: Viewer | undefined): PaperAuthorship {
+/** A claim counts where its entry still holds the name claimed (a re-import may have changed the author list). */
+export function paperAuthorship(
+  paper: Paper,
+  claims: readonly AuthorClaim[],
+  viewer: Viewer | undefined,
+): PaperAuthorship {
   const verified = new Map<number, ClaimMember>();
-  for (const claim of claims) if (claim.status === 'approved') verified.set(claim.position, claim.member);
+  for (const claim of claims)
+    if (claim.status === 'approved' && paper.authors[claim.position]?.name === claim.authorName)
+      verified.set(claim.position, claim.member);
   const own = claims.find((k) => k.member.id === viewer?.account?.id) ?? null;
   return { verified, own };
 }
@@ -91,6 +98,7 @@ export function ownClaimsSection(claims: AuthorClaim[], titles: ReadonlyMap<stri
 <span class="muted">as ${k.authorName} · ${STATUS_TEXT[k.status]}${k.decidedAt ? ` ${formatDay(k.decidedAt)}` : ''}${
       k.status === 'rejected' && k.reason ? html` · ${k.reason}` : ''
     }</span></div>
+<div class="claim-actions">
 ${
   k.status === 'approved'
     ? html`<form method="post" action="/claims/${k.id}/profile" class="inline-form">${csrfField(viewer.csrfToken)}
@@ -98,8 +106,30 @@ ${
 <button type="submit" class="button switch" role="switch" aria-checked="${k.showOnProfile ? 'true' : 'false'}" aria-label="Show on profile: ${titles.get(k.paperId) ?? k.paperId}"><span class="switch-track" aria-hidden="true"></span>Show on profile</button>
 </form>`
     : ''
+}${
+  k.status === 'rejected'
+    ? ''
+    : html`<form method="post" action="/claims/${k.id}/withdraw" class="inline-form">${csrfField(viewer.csrfToken)}<button type="submit" class="button" aria-label="Withdraw your claim on ${titles.get(k.paperId) ?? k.paperId}">Withdraw</button></form>`
 }
+</div>
 </li>`,
   )}</ul>
+</section>`;
+}
+
+/** Moderators (on the paper page) take back a verified author's claim, with a reason for the log. */
+export function verifiedAuthorsModeration(paper: Paper, authorship: PaperAuthorship, viewer: Viewer): Html {
+  if (authorship.verified.size === 0) return html``;
+  return html`<section class="side-card moderation-box" aria-labelledby="verified-moderation-heading">
+<h2 id="verified-moderation-heading">Verified authors</h2>
+${[...authorship.verified].map(
+  ([position, member]) => html`<form method="post" action="/moderation/claims/revoke" class="stack-form">
+${csrfField(viewer.csrfToken)}
+<input type="hidden" name="paper" value="${paper.id}"><input type="hidden" name="position" value="${position}">
+<label for="revoke-${position}">${paper.authors[position]?.name} is @${member.name}: reason to revoke</label>
+<input id="revoke-${position}" name="reason" required maxlength="500">
+<button type="submit" class="button button-danger">Revoke</button>
+</form>`,
+)}
 </section>`;
 }
