@@ -388,3 +388,23 @@ test('a re-import that changes the author list moves no badge onto another name'
   assert.deepEqual(await approvedClaimants(store, PAPER), []);
   assert.doesNotMatch(await page(app, '/authors/Chengsong%20Huang'), /People named/);
 });
+
+test('author pages also tell apart the Hugging Face accounts the imported records tie to a name', async () => {
+  const { app } = await setup();
+  // "Lei Li" is tied to the account tobiaslee on 2405.21075 (assigned by Hugging Face), to nobody on 2505.24098.
+  const all = await page(app, '/authors/Lei%20Li');
+  assert.match(all, /People named Lei Li/);
+  assert.match(all, /href="\/authors\/Lei%20Li\?hf=tobiaslee"><span class="people-name"><strong>tobiaslee<\/strong>/);
+  assert.ok(all.includes('/papers/2505.24098"') && !all.includes('/papers/2405.21075"'), 'the unclaimed one only');
+  const tied = await page(app, '/authors/Lei%20Li?hf=tobiaslee');
+  assert.match(tied, /tied to tobiaslee on Hugging Face/);
+  assert.ok(tied.includes('/papers/2405.21075"') && !tied.includes('/papers/2505.24098"'));
+  assert.equal((await app.request('/authors/Lei%20Li?hf=someone-else')).status, 404);
+  assert.match(
+    authorList(await page(app, '/papers/2405.21075')),
+    /<a href="\/authors\/Lei%20Li\?hf=tobiaslee">Lei Li<\/a>/,
+  );
+  // A guess of the source ('extracted_pending') ties nobody: Tri Dao's entry links to the plain name.
+  assert.match(authorList(await page(app, '/papers/2405.21060')), /<a href="\/authors\/Tri%20Dao">Tri Dao<\/a>/);
+  assert.match(authorList(await page(app, '/papers/2405.21060')), /<a href="\/authors\/Albert%20Gu\?hf=albertgu">/);
+});

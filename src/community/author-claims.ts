@@ -115,26 +115,31 @@ export async function withAuthorParticipation(store: Store, entries: DailyEntry[
   );
 }
 
-/** The people behind one name on author pages: each verified member apart, and the entries nobody claimed. */
+/** The people behind one name on author pages: each verified member apart, each Hugging Face account the imported
+ *  records tie entries to, and the entries nobody is tied to. A member's claim goes before the imported tie. */
 export interface AuthorPeople {
   verified: { member: ClaimMember; paperIds: string[] }[];
+  hfUsers: { hfUser: string; paperIds: string[] }[];
   unclaimed: string[];
 }
 
 export async function authorPeople(store: Store, name: string): Promise<AuthorPeople> {
   const entries = await store.claims.authorEntries(name, AUTHOR_ENTRIES_READ);
   const verified = new Map<number, { member: ClaimMember; paperIds: string[] }>();
+  const hfUsers = new Map<string, { hfUser: string; paperIds: string[] }>();
   const unclaimed: string[] = [];
   for (const entry of entries) {
-    if (!entry.claimant) {
-      unclaimed.push(entry.paperId);
-      continue;
-    }
-    const person = verified.get(entry.claimant.id) ?? { member: entry.claimant, paperIds: [] };
-    person.paperIds.push(entry.paperId);
-    verified.set(entry.claimant.id, person);
+    if (entry.claimant) {
+      const person = verified.get(entry.claimant.id) ?? { member: entry.claimant, paperIds: [] };
+      person.paperIds.push(entry.paperId);
+      verified.set(entry.claimant.id, person);
+    } else if (entry.hfUser) {
+      const person = hfUsers.get(entry.hfUser) ?? { hfUser: entry.hfUser, paperIds: [] };
+      person.paperIds.push(entry.paperId);
+      hfUsers.set(entry.hfUser, person);
+    } else unclaimed.push(entry.paperId);
   }
-  return { verified: [...verified.values()], unclaimed };
+  return { verified: [...verified.values()], hfUsers: [...hfUsers.values()], unclaimed };
 }
 
 function refused(httpStatus: 400 | 404 | 409 | 429, message: string): ClaimOutcome {

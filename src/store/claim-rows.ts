@@ -66,6 +66,7 @@ export function rowToAuthorEntry(row: Row): AuthorEntry {
     paperId: String(row.paper_id),
     position: Number(row.position),
     publishedAt: String(row.published_at),
+    hfUser: nullableString(row.hf_user),
     claimant:
       memberName === null
         ? null

@@ -67,6 +67,8 @@ export interface AuthorEntry {
   position: number;
   publishedAt: string;
   claimant: ClaimMember | null;
+  /** The Hugging Face account the imported record ties the entry to, if any (see PaperAuthor.hfUser). */
+  hfUser: string | null;
 }
 
 export interface ClaimStore {

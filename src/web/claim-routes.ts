@@ -39,29 +39,36 @@ export function registerClaimRoutes(app: Hono, ctx: AppContext, limiter: RateLim
     const person = handle === undefined ? null : people.verified.find((p) => p.member.name === handle);
     if (person === undefined)
       return errorPage(c, 404, 'Author not found', `No member is verified as an author named “${name}”.`);
+    const hf = c.req.query('hf');
+    const hfPerson = hf === undefined || person ? null : people.hfUsers.find((p) => p.hfUser === hf);
+    if (hfPerson === undefined)
+      return errorPage(c, 404, 'Author not found', `No Hugging Face account is tied to an author named “${name}”.`);
     const offset = (page - 1) * PAGE_SIZE;
-    // With nobody verified the page is what it always was; otherwise one person's papers, or the unclaimed ones.
-    const listed = person ? person.paperIds : people.verified.length > 0 ? people.unclaimed : null;
+    // With nobody told apart the page is what it always was; otherwise one person's papers, or the unclaimed ones.
+    const grouped = people.verified.length > 0 || people.hfUsers.length > 0;
+    const listed = person?.paperIds ?? hfPerson?.paperIds ?? (grouped ? people.unclaimed : null);
     const papers = listed
       ? await store.getPapers(listed.slice(offset, offset + PAGE_SIZE))
       : await store.papersOfAuthor(name, offset, PAGE_SIZE);
     if (page > 1 && papers.length === 0)
       return errorPage(c, 404, 'Page not found', `There is no page ${page} of this list.`);
-    const verifiedPapers = await store.getPapers(people.verified.flatMap((p) => p.paperIds));
-    const upvotes = new Map(verifiedPapers.map((p) => [p.id, p.upvotes]));
+    const toldApart = [...people.verified, ...people.hfUsers].flatMap((p) => p.paperIds);
+    const upvotes = new Map((await store.getPapers(toldApart)).map((p) => [p.id, p.upvotes]));
     const sum = (ids: string[]) => ids.reduce((total, id) => total + (upvotes.get(id) ?? 0), 0);
-    const totals = person
-      ? { papers: person.paperIds.length, upvotes: sum(person.paperIds) }
+    const chosen = person?.paperIds ?? hfPerson?.paperIds;
+    const totals = chosen
+      ? { papers: chosen.length, upvotes: sum(chosen) }
       : listed
-        ? { papers: listed.length, upvotes: summary.upvotes - sum(people.verified.flatMap((p) => p.paperIds)) }
+        ? { papers: listed.length, upvotes: summary.upvotes - sum(toldApart) }
         : summary;
     const viewer = await viewerFor(
       c,
       store,
       papers.map((p) => p.id),
     );
-    const claimable =
-      person || !viewer.account ? [] : await claimableBy(viewer.account, name, papers, people.unclaimed);
+    // Entries the imported records tie to a Hugging Face account may still be claimed here (by that person).
+    const open = [...people.unclaimed, ...people.hfUsers.flatMap((p) => p.paperIds)];
+    const claimable = person || !viewer.account ? [] : await claimableBy(viewer.account, name, papers, open);
     return page200(
       c,
       authorPage({
@@ -72,8 +79,10 @@ export function registerClaimRoutes(app: Hono, ctx: AppContext, limiter: RateLim
         viewer,
         following: await viewerFollows(store, viewer, 'author', name),
         people: people.verified.map((p) => ({ member: p.member, papers: p.paperIds.length })),
+        hfPeople: people.hfUsers.map((p) => ({ hfUser: p.hfUser, papers: p.paperIds.length })),
         unclaimed: people.unclaimed.length,
         member: person?.member ?? null,
+        hfUser: hfPerson?.hfUser ?? null,
         claimable,
       }),
     );

@@ -209,6 +209,13 @@ export function claimContract(backend: () => ContractBackend): void {
         [[PAPER, 0, null]],
       );
       assert.deepEqual(await c.authorEntries('Nobody At All', 10), []);
+      assert.equal(before[0]?.hfUser, null);
+      const tied = await c.authorEntries('Kou Shi', 10);
+      assert.deepEqual(
+        tied.map((e) => [e.paperId, e.position, e.hfUser]),
+        [[OTHER, 0, 'KouShi2']],
+        'the Hugging Face account the imported record ties the entry to',
+      );
       await c.fileClaim(entry(ada.id, 0, PAPER, 'tied'), NOW);
       const [claimed] = await c.authorEntries('Chengsong Huang', 10);
       assert.equal(claimed?.claimant?.name, ada.name);

@@ -193,7 +193,8 @@ export class SqliteClaimStore implements ClaimStore {
 
   async authorEntries(name: string, limit: number): Promise<AuthorEntry[]> {
     return this.#db
-      .sql(`SELECT pa.paper_id, pa.position, p.published_at, m.id AS member_id, m.name AS member_name,
+      .sql(`SELECT pa.paper_id, pa.position, p.published_at, json_extract(p.authors, '$[' || pa.position || '].hfUser') AS hf_user,
+          m.id AS member_id, m.name AS member_name,
           m.fullname AS member_fullname, m.avatar_url AS member_avatar_url
         FROM authors a JOIN paper_authors pa ON pa.author_id = a.id JOIN papers p ON p.id = pa.paper_id
         LEFT JOIN author_claims k ON k.paper_id = pa.paper_id AND k.position = pa.position AND k.status = 'approved'

@@ -39,6 +39,11 @@ export function verifiedAuthorUrl(name: string, member: Pick<ClaimMember, 'name'
   return `${authorUrl(name)}?member=${encodeURIComponent(member.name)}`;
 }
 
+/** The author page of a name, the papers the imported records tie to one Hugging Face account only. */
+export function hfAuthorUrl(name: string, hfUser: string): string {
+  return `${authorUrl(name)}?hf=${encodeURIComponent(hfUser)}`;
+}
+
 export function verifiedBadge(member: Pick<ClaimMember, 'name'>, label = 'Verified author'): Html {
   return html`<span class="verified-author" title="${label}: @${member.name}"><span class="verified-mark" aria-hidden="true">✓</span><span class="sr-only">(${label.toLowerCase()})</span></span>`;
 }

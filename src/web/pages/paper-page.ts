@@ -9,7 +9,13 @@ import { cardGrid, hfCommentsLink } from '../components/paper-card.ts';
 import { voteButton } from '../components/vote-button.ts';
 import { saveControl } from '../components/save-control.ts';
 import type { Viewer } from '../../http/viewer.ts';
-import { claimBox, verifiedAuthorUrl, verifiedBadge, type PaperAuthorship } from '../components/authorship.ts';
+import {
+  claimBox,
+  hfAuthorUrl,
+  verifiedAuthorUrl,
+  verifiedBadge,
+  type PaperAuthorship,
+} from '../components/authorship.ts';
 import { arxivAbsUrl, arxivPdfUrl, authorUrl, dayUrl, organizationUrl, paperUrl } from '../../domain/urls.ts';
 
 /** Long author lists show this many names, the rest behind a <details> (works without JS). */
@@ -120,13 +126,14 @@ ${cardGrid(similar, { viewer })}
 
 function authorList(paper: Paper, authorship: PaperAuthorship): Html {
   if (paper.authors.length === 0) return html``;
-  const item = ({ name, position }: { name: string; position: number }) => {
+  // A verified member's name leads to their papers; one the source ties to a Hugging Face account, to that account's.
+  const item = ({ name, position, hfUser }: { name: string; position: number; hfUser: string | undefined }) => {
     const member = authorship.verified.get(position);
-    return member
-      ? html`<li class="author-verified"><a href="${verifiedAuthorUrl(name, member)}">${name}</a>${verifiedBadge(member)}</li>`
-      : html`<li><a href="${authorUrl(name)}">${name}</a></li>`;
+    if (member)
+      return html`<li class="author-verified"><a href="${verifiedAuthorUrl(name, member)}">${name}</a>${verifiedBadge(member)}</li>`;
+    return html`<li><a href="${hfUser ? hfAuthorUrl(name, hfUser) : authorUrl(name)}">${name}</a></li>`;
   };
-  const names = paper.authors.map((a, position) => ({ name: a.name, position }));
+  const names = paper.authors.map((a, position) => ({ name: a.name, position, hfUser: a.hfUser }));
   const shown = names.length > AUTHORS_SHOWN + 3 ? names.slice(0, AUTHORS_SHOWN) : names;
   const rest = names.slice(shown.length);
   return html`<div class="paper-authors" id="authors">
