@@ -64,6 +64,8 @@ export const COPIED_TABLES: readonly TableSpec[] = [
   { name: 'follows', key: ['member_id', 'kind', 'target'] },
   { name: 'invitations', key: ['id'] },
   { name: 'feed_keys', key: ['member_id'] },
+  { name: 'author_claims', key: ['id'] },
+  { name: 'organization_domains', key: ['organization_name', 'domain'] },
 ];
 
 /** Tables left behind, and why (said in the report). */
