@@ -290,6 +290,15 @@ test('verified papers gather on the profile, with a switch only its member can t
   assert.match(authorList(await page(app, `/papers/${PAPER}`)), /verified-author/, 'still verified on the paper');
   assert.equal((await hide(ada, '1')).status, 303);
   assert.match(await page(app, '/members/ada', bob), /Papers as author/);
+
+  // The member's data download lists the claim, without the moderator who decided it.
+  const exported = await (await app.request('/settings/export', { headers: { cookie: ada.cookie } })).text();
+  const { authorClaims } = JSON.parse(exported) as { authorClaims: { paperId: string; status: string }[] };
+  assert.deepEqual(
+    authorClaims.map((k) => [k.paperId, k.status]),
+    [[PAPER, 'approved']],
+  );
+  assert.ok(!exported.includes('"mod"'), 'no other member in it');
 });
 
 test('author pages tell apart a verified member from the unclaimed papers of the same name', async () => {
