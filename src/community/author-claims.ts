@@ -85,7 +85,10 @@ export async function fileClaim(
         `Another member is the verified ${author.name} of this paper. If that is wrong, tell the moderators.`,
       );
     case 'twice':
-      return refused(409, 'You have claimed an author of this paper already.');
+      return refused(
+        409,
+        'You have claimed an author of this paper already, or your claim to be this author was rejected: your claims are listed on your profile.',
+      );
     case 'no-paper':
       return refused(404, 'There is no such paper.');
   }
