@@ -120,6 +120,15 @@ async function embeddedInstance(): Promise<{ path: string; sessionHash: string; 
     );
     await store.access.setFeedKey(alice.id, 'salt', 'c'.repeat(64), now);
     await store.instance.updateSettings({ name: 'Lab Papers', accent: '#0f766e' }, 0, alice.id, now);
+    const withOrg = (await store.getPapers(paperIds)).find((p) => p.organization !== null)!;
+    await store.claims.tieDomain(withOrg.organization!.name, 'lab.example', alice.id, now);
+    const claimOf = (paper: typeof withOrg, memberId: number, approveReason: string | null) =>
+      store.claims.fileClaim(
+        { paperId: paper.id, position: 0, authorName: paper.authors[0]!.name, memberId, approveReason },
+        now,
+      );
+    await claimOf(withOrg, bob.id, 'address at @lab.example');
+    await claimOf((await store.getPaper(paperIds[1]!))!, alice.id, null);
     await store.setJobState('harvest:arXiv:cs', { harvestedThrough: '2026-08-20', run: null });
     const vectors = paperIds.map((id, i) => ({
       id,
@@ -162,7 +171,9 @@ test('an embedded instance is copied into an empty PostgreSQL database; counts a
   assert.equal(counts.feed_keys, 1);
   assert.equal(counts.instance_settings, 1);
   assert.equal(counts.instance_settings_log, 2);
-  assert.equal(counts.moderation_log, 3);
+    assert.equal(counts.moderation_log, 5); // hide, ban, unban; a domain tied; a claim approved by it
+  assert.equal(counts.author_claims, 2);
+  assert.equal(counts.organization_domains, 1);
   assert.equal(counts.digest_subscriptions, 30);
   assert.equal(counts.digest_deliveries, 8);
   assert.equal(counts.collection_items, 3); // the fourth paper is hidden: not added

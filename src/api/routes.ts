@@ -9,6 +9,7 @@ import { parseDailyPapersParams, parseLimit } from './daily-papers-params.ts';
 import { toHfDailyItem, toHfFlatPaper } from './hf-shapes.ts';
 import { paperMarkdown } from '../domain/paper-markdown.ts';
 import { openApiDocument } from './openapi.ts';
+import { withAuthorParticipation } from '../community/author-claims.ts';
 
 export const PAPERS_PAGE_SIZE = 50;
 
@@ -22,7 +23,8 @@ export function registerApi(app: Hono, ctx: AppContext): void {
     const key = `${await store.dataVersion()}:${JSON.stringify(parsed.query)}`;
     let body = listCache.get(key);
     if (body === undefined) {
-      body = Buffer.from(JSON.stringify((await store.listDaily(parsed.query)).map(toHfDailyItem)));
+      const entries = await withAuthorParticipation(store, await store.listDaily(parsed.query));
+      body = Buffer.from(JSON.stringify(entries.map(toHfDailyItem)));
       listCache.set(key, body);
     }
     return c.body(body, 200, { 'Content-Type': 'application/json' });

@@ -6,7 +6,7 @@ import type { SearchResult } from '../search/search-service.ts';
 import { hfNumComments, toHfPaper, toHfOrganization } from './hf-shapes.ts';
 import { apiError } from './api-error.ts';
 
-function hfSearchItem(result: SearchResult) {
+function hfSearchItem(result: SearchResult, participating: ReadonlySet<string>) {
   const { paper } = result;
   return {
     paper: toHfPaper(paper),
@@ -14,7 +14,7 @@ function hfSearchItem(result: SearchResult) {
     summary: paper.summary,
     publishedAt: paper.publishedAt,
     numComments: hfNumComments(paper),
-    isAuthorParticipating: false,
+    isAuthorParticipating: participating.has(paper.id),
     ...(paper.organization !== null && { organization: toHfOrganization(paper.organization) }),
     ...(paper.aiSummary !== null && { ai_summary: paper.aiSummary }),
     ...(paper.aiKeywords.length > 0 && { ai_keywords: paper.aiKeywords }),
@@ -24,7 +24,9 @@ function hfSearchItem(result: SearchResult) {
   };
 }
 
-export function registerSearchApi(app: Hono, { search }: AppContext): void {
+export function registerSearchApi(app: Hono, { search, store }: AppContext): void {
+  const participatingIn = (results: SearchResult[]) =>
+    store.claims.papersWithAuthorComments(results.map((r) => r.paper.id));
   app.get('/api/papers/search', async (c) => {
     const query = c.req.query();
     if (!query.q || query.q.trim() === '') return apiError(c, 400, 'q is required');
@@ -34,13 +36,15 @@ export function registerSearchApi(app: Hono, { search }: AppContext): void {
     );
     if (!parsed.ok) return apiError(c, 400, parsed.error);
     const response = await search.search(parsed.request);
-    return c.json(response.results.map(hfSearchItem));
+    const participating = await participatingIn(response.results);
+    return c.json(response.results.map((r) => hfSearchItem(r, participating)));
   });
 
   app.get('/api/search', async (c) => {
     const parsed = parseSearchParams(c.req.query(), { maxQueryLength: 1000, maxLimit: 100, defaultLimit: 20 });
     if (!parsed.ok) return apiError(c, 400, parsed.error);
     const response = await search.search(parsed.request);
+    const participating = await participatingIn(response.results);
     return c.json({
       query: parsed.request.q,
       mode: response.mode,
@@ -51,7 +55,7 @@ export function registerSearchApi(app: Hono, { search }: AppContext): void {
       page: parsed.page,
       limit: parsed.request.limit,
       results: response.results.map((result) => ({
-        ...hfSearchItem(result),
+        ...hfSearchItem(result, participating),
         ...(parsed.explain && {
           explain: {
             lexicalRank: result.lexicalRank,

@@ -66,6 +66,8 @@ export const COPIED_TABLES: readonly TableSpec[] = [
   { name: 'feed_keys', key: ['member_id'] },
   { name: 'instance_settings', key: ['id'] },
   { name: 'instance_settings_log', key: ['id'] },
+  { name: 'author_claims', key: ['id'] },
+  { name: 'organization_domains', key: ['organization_name', 'domain'] },
 ];
 
 /** Tables left behind, and why (said in the report). */

@@ -1,7 +1,7 @@
 /**
  * A member's own data, as one JSON document (/settings/export): their account and its settings, upvotes (public
- * or not), comments, submissions, edits of papers' links, collections with their papers, dismissals, follows
- * and email digest subscription. Only what belongs to that member: other members appear nowhere (a comment's replies by others are
+ * or not), comments, submissions, edits of papers' links, collections with their papers, dismissals, follows,
+ * authorship claims and email digest subscription. Only what belongs to that member: other members appear nowhere (a comment's replies by others are
  * left out).
  */
 import type { Account, PaperLinks } from '../store/community-store.ts';
@@ -41,6 +41,19 @@ export interface MemberExport {
   }[];
   dismissedPapers: string[];
   follows: { kind: string; target: string; label: string; createdAt: string }[];
+  /** Claims to be one of a paper's authors, whatever became of them (who decided is another member: left out). */
+  authorClaims: {
+    paperId: string;
+    title: string | null;
+    position: number;
+    authorName: string;
+    status: string;
+    approvedVia: string | null;
+    reason: string | null;
+    showOnProfile: boolean;
+    createdAt: string;
+    decidedAt: string | null;
+  }[];
   digestSubscription: {
     email: string;
     frequency: string;
@@ -52,7 +65,8 @@ export interface MemberExport {
 }
 
 export async function exportMember(store: Store, account: Account, now: Date): Promise<MemberExport> {
-  const [upvoted, submitted, linkEdits, comments, collections, dismissed, follows, subscription] = await Promise.all([
+  const [upvoted, submitted, linkEdits, comments, collections, dismissed, follows, subscription, claims] =
+    await Promise.all([
     store.community.upvotedBy(account.id, LOTS),
     store.community.submittedBy(account.id, LOTS),
     store.community.linkChangesBy(account.id, LOTS),
@@ -61,9 +75,12 @@ export async function exportMember(store: Store, account: Account, now: Date): P
     store.collections.dismissedBy(account.id, LOTS),
     store.collections.followsOf(account.id),
     account.email ? store.subscriptions.getSubscriptionByEmail(account.email) : Promise.resolve(null),
+    store.claims.claimsOf(account.id),
   ]);
   const items = await Promise.all(collections.map((c) => store.collections.collectionItems(c.id)));
-  const ids = [...new Set([...upvoted, ...submitted, ...items.flat().map((i) => i.paperId)])];
+  const ids = [
+    ...new Set([...upvoted, ...submitted, ...items.flat().map((i) => i.paperId), ...claims.map((k) => k.paperId)]),
+  ];
   const titles = new Map((await store.getPapers(ids)).map((p) => [p.id, p.title]));
   const title = (id: string) => titles.get(id) ?? null;
   return {
@@ -108,6 +125,18 @@ export async function exportMember(store: Store, account: Account, now: Date): P
     })),
     dismissedPapers: dismissed,
     follows: follows.map((f) => ({ kind: f.kind, target: f.target, label: f.label, createdAt: f.createdAt })),
+    authorClaims: claims.map((k) => ({
+      paperId: k.paperId,
+      title: title(k.paperId),
+      position: k.position,
+      authorName: k.authorName,
+      status: k.status,
+      approvedVia: k.approvedVia,
+      reason: k.reason,
+      showOnProfile: k.showOnProfile,
+      createdAt: k.createdAt,
+      decidedAt: k.decidedAt,
+    })),
     digestSubscription: subscription
       ? {
           email: subscription.email,

@@ -4,7 +4,7 @@
  */
 import type { Account, CommunityStore, RateLimitResult } from '../store/community-store.ts';
 
-export type LimitedAction = 'sign-in' | 'subscribe' | 'vote' | 'comment' | 'submit' | 'admin-claim' | 'report' | 'links';
+export type LimitedAction = 'sign-in' | 'subscribe' | 'vote' | 'comment' | 'submit' | 'admin-claim' | 'report' | 'links' | 'author-claim';
 
 interface Limit {
   windowSeconds: number;
@@ -25,6 +25,8 @@ export const RATE_LIMITS: Record<LimitedAction, Limit> = {
   report: { windowSeconds: 3600, perMember: 10, perAddress: 30 },
   // Edits of a paper's project page and repository: a person fixes a few, a script must not rewrite many.
   links: { windowSeconds: 3600, perMember: 30, perAddress: 60 },
+  // Each claim is a moderator's work: enough for an author to claim their papers from an author page.
+  'author-claim': { windowSeconds: 3600, perMember: 50, perAddress: 100 },
 };
 
 export class RateLimiter {

@@ -81,6 +81,7 @@ function* paperChecks(paper: PaperInput): Iterable<string | null> {
   for (const [index, author] of paper.authors.entries()) {
     yield textProblem(`author ${index + 1}'s name`, author.name);
     yield textProblem(`author ${index + 1}'s id`, author.externalId);
+    yield textProblem(`author ${index + 1}'s Hugging Face account`, author.hfUser);
   }
   yield countProblem('categories', paper.categories, PAPER_LIMITS.categories);
   for (const category of paper.categories ?? []) yield textProblem('a category', category);

@@ -11,9 +11,13 @@ export interface Organization {
 
 export interface PaperAuthor {
   name: string;
-  /** Identifier at the source (Hugging Face author `_id`), when known. */
+  /** Identifier at the source (Hugging Face author `_id`), when known. It names this entry of this paper only,
+   *  never a person: the source gives every author of every paper an id of its own. */
   externalId: string | null;
   hidden: boolean;
+  /** The Hugging Face account the source ties this entry to (claimed by its holder, or assigned by the site's
+   *  administrators), by handle; absent when none. Tells apart people who share a name. */
+  hfUser?: string | undefined;
 }
 
 export interface Member {

@@ -33,7 +33,7 @@ export function dayUrl(day: string): string {
 
 /** Adds ?p=N for pages after the first; page 1 is the bare address. */
 export function withPage(path: string, page: number): string {
-  return page > 1 ? `${path}?p=${page}` : path;
+  return page > 1 ? `${path}${path.includes('?') ? '&' : '?'}p=${page}` : path;
 }
 
 /** The submit form, filled in with an arXiv id when one is given. */

@@ -37,7 +37,16 @@ const hfPaper = z.object({
   summary: z.string(),
   publishedAt: isoInstant,
   submittedOnDailyAt: isoInstant.optional(),
-  authors: z.array(z.object({ _id: z.string().optional(), name: z.string(), hidden: z.boolean().optional() })),
+  authors: z.array(
+    z.object({
+      _id: z.string().optional(),
+      name: z.string(),
+      hidden: z.boolean().optional(),
+      // The account the entry is tied to, and how sure the site is of it.
+      user: z.object({ user: z.string().optional() }).optional(),
+      status: z.string().optional(),
+    }),
+  ),
   upvotes: z.number().int().nonnegative(),
   discussionId: z.string().optional(),
   githubRepo: z.string().nullish(),
@@ -145,6 +154,11 @@ export function parseDayFile(fileName: string, text: string): ImportBatch & { da
   return { day, papers, entries, replaceDays: [day] };
 }
 
+/** Author entries the source ties to an account with confidence: claimed and verified by the account's holder,
+ *  assigned by the site's administrators, or extracted and confirmed ('extracted_pending' is a guess). */
+const TIED_STATUSES = new Set(['claimed_verified', 'admin_assigned', 'extracted_confirmed']);
+const HF_HANDLE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$/;
+
 function toPaperInput(id: string, item: HfItem): PaperInput {
   const { paper } = item;
   return {
@@ -152,7 +166,12 @@ function toPaperInput(id: string, item: HfItem): PaperInput {
     title: paper.title,
     summary: paper.summary,
     publishedAt: paper.publishedAt,
-    authors: paper.authors.map((a) => ({ name: a.name, externalId: a._id ?? null, hidden: a.hidden ?? false })),
+    authors: paper.authors.map((a) => ({
+      name: a.name,
+      externalId: a._id ?? null,
+      hidden: a.hidden ?? false,
+      ...(a.user?.user && TIED_STATUSES.has(a.status ?? '') && HF_HANDLE.test(a.user.user) && { hfUser: a.user.user }),
+    })),
     organization: toOrganization(paper.organization ?? item.organization),
     githubRepo: paper.githubRepo,
     githubStars: paper.githubStars,

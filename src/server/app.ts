@@ -23,6 +23,7 @@ import { registerCommentRoutes } from '../web/comment-routes.ts';
 import { registerReportRoutes } from '../web/report-routes.ts';
 import { registerNotificationRoutes } from '../web/notification-routes.ts';
 import { registerPaperRoutes } from '../web/paper-routes.ts';
+import { registerClaimRoutes } from '../web/claim-routes.ts';
 import { RateLimiter } from '../community/rate-limits.ts';
 import { registerFeeds } from '../web/feed-routes.ts';
 import { createMailer } from '../mail/mailer.ts';
@@ -144,6 +145,7 @@ export function createApp(deps: AppDependencies): Hono {
   registerReportRoutes(app, ctx, limiter);
   registerNotificationRoutes(app, ctx);
   registerPaperRoutes(app, ctx, limiter);
+  registerClaimRoutes(app, ctx, limiter);
   registerPages(app, ctx);
   registerFeeds(app, ctx);
   registerDigestRoutes(app, ctx);

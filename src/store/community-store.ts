@@ -68,7 +68,14 @@ export interface ModerationEntry {
     /** A report resolved by warning the member (target: their handle). */
     | 'warn-member'
     /** A report dismissed (target: "comment 12" or "paper 2607.12345"). */
-    | 'dismiss-report';
+    | 'dismiss-report'
+
+    | 'approve-claim'
+    | 'reject-claim'
+    | 'revoke-claim'
+    | 'auto-approve-claim'
+    | 'tie-domain'
+    | 'untie-domain';
   target: string;
   reason: string;
   at: string;

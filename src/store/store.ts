@@ -3,6 +3,7 @@
  * only implementations of it speak SQL. Every method is async so that SQLite and PostgreSQL fit.
  */
 import type { DailyEntry, DailyEntryInput, Organization, Paper, PaperInput } from '../domain/types.ts';
+import type { ClaimStore } from './claim-store.ts';
 import type { CollectionStore } from './collection-store.ts';
 import type { CommunityStore } from './community-store.ts';
 import type { AccessStore } from './access-store.ts';
@@ -178,4 +179,6 @@ export interface Store extends CoreStore {
   /** The instance's identity (name, logo, about text, …) as its administrators set it. */
   readonly instance: InstanceStore;
   readonly summaries: SummaryStore;
+  /** Authorship claims and the email domains tied to organizations. */
+  readonly claims: ClaimStore;
 }

@@ -9,6 +9,9 @@ import { outranks } from '../community/roles.ts';
 import type { SubmissionService } from '../community/submissions.ts';
 import { votePaper } from '../community/member-actions.ts';
 import { hidePaper } from '../community/moderation.ts';
+import { html } from 'hono/html';
+import { authoredSection, ownClaimsSection } from './components/authorship.ts';
+import { cardGrid } from './components/paper-card.ts';
 import { layout, type PageOptions } from './layout.ts';
 import { renderErrorPage } from './pages/error-page.ts';
 import { sharedPage } from './shared-page.ts';
@@ -129,17 +132,23 @@ export function registerCommunityRoutes(
     const account = await store.community.getAccountByName(c.req.param('name'));
     if (!account) return c.html(renderErrorPage(404, 'Member not found', 'There is no member with that handle.'), 404);
     // Private upvotes are not read at all, for anyone (the member finds them in their data download).
-    const [submittedIds, upvotedIds, comments] = await Promise.all([
+    const [submittedIds, upvotedIds, comments, claims] = await Promise.all([
       store.community.submittedBy(account.id, PROFILE_LIST),
       account.upvotesPublic ? store.community.upvotedBy(account.id, PROFILE_LIST) : null,
       store.community.commentsBy(account.id, PROFILE_LIST),
+      store.claims.claimsOf(account.id),
     ]);
-    const [submitted, upvoted, commented] = await Promise.all([
+    const own = c.get('auth').account?.id === account.id;
+    // Others see the papers the member verified and shows; the member sees every claim, with its switch.
+    const authoredIds = claims.filter((k) => k.status === 'approved' && k.showOnProfile).map((k) => k.paperId);
+    const [submitted, upvoted, commented, authored, claimed] = await Promise.all([
       store.getPapers(submittedIds),
       upvotedIds ? store.getPapers(upvotedIds) : null,
       store.getPapers([...new Set(comments.map((k) => k.paperId))]),
+      store.getPapers(authoredIds),
+      own ? store.getPapers(claims.map((k) => k.paperId)) : [],
     ]);
-    const viewer = await viewerFor(c, store, [...submittedIds, ...(upvotedIds ?? [])]);
+    const viewer = await viewerFor(c, store, [...submittedIds, ...(upvotedIds ?? []), ...authoredIds]);
     const titles = new Map(commented.map((p) => [p.id, p]));
     return page(
       c,
@@ -150,6 +159,9 @@ export function registerCommunityRoutes(
         viewer,
         canModerate: isModerator(viewer.account) && outranks(viewer.account, account),
         comments: comments.map((comment) => ({ comment, paper: titles.get(comment.paperId) })),
+        authorship: html`${authoredSection(authored, (papers) => cardGrid(papers, { viewer }), own)}${
+          own ? ownClaimsSection(claims, new Map(claimed.map((p) => [p.id, p.title])), viewer) : ''
+        }`,
       }),
     );
   });

@@ -8,6 +8,7 @@ import { html } from 'hono/html';
 import type { AppContext } from '../http/app-context.ts';
 import type { Paper } from '../domain/types.ts';
 import type { CommentRecord } from '../store/community-store.ts';
+import type { AuthorClaim } from '../store/claim-store.ts';
 import type { Html } from './html.ts';
 import type { Viewer } from '../http/viewer.ts';
 import { plural } from '../domain/format.ts';
@@ -53,12 +54,27 @@ export function liveCount(comments: readonly CommentRecord[]): number {
   return comments.filter((c) => commentState(c) === 'visible').length;
 }
 
-export async function discussionSection(ctx: AppContext, paper: Paper, viewer: Viewer): Promise<Html> {
-  const comments = await ctx.store.community.commentsOn(paper.id);
-  return discussionHtml(paper, comments, viewer);
+/** `claims`: the paper's authorship claims, when the caller read them already (approved claimants get a badge). */
+export async function discussionSection(
+  ctx: AppContext,
+  paper: Paper,
+  viewer: Viewer,
+  claims?: readonly AuthorClaim[],
+): Promise<Html> {
+  const [comments, paperClaims] = await Promise.all([
+    ctx.store.community.commentsOn(paper.id),
+    claims ?? ctx.store.claims.claimsOnPaper(paper.id),
+  ]);
+  const authors = new Set(paperClaims.filter((k) => k.status === 'approved').map((k) => k.member.id));
+  return discussionHtml(paper, comments, viewer, authors);
 }
 
-export function discussionHtml(paper: Paper, comments: readonly CommentRecord[], viewer: Viewer): Html {
+export function discussionHtml(
+  paper: Paper,
+  comments: readonly CommentRecord[],
+  viewer: Viewer,
+  verifiedAuthors: ReadonlySet<number> = new Set(),
+): Html {
   const threads = threadsOf(comments);
   const count = liveCount(comments);
   const compose = viewer.account
@@ -80,11 +96,11 @@ ${
     : html`<ol class="comment-list">${threads.map((thread) => {
         const threadOpen = commentState(thread.comment) === 'visible';
         return html`<li class="comment-thread">
-${commentItem(thread.comment, { viewer, threadOpen, topLevel: true })}
+${commentItem(thread.comment, { viewer, threadOpen, topLevel: true, verifiedAuthors })}
 ${
   thread.replies.length > 0
     ? html`<ol class="comment-replies">${thread.replies.map(
-        (reply) => html`<li>${commentItem(reply, { viewer, threadOpen, topLevel: false })}</li>`,
+        (reply) => html`<li>${commentItem(reply, { viewer, threadOpen, topLevel: false, verifiedAuthors })}</li>`,
       )}</ol>`
     : ''
 }

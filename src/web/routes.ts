@@ -12,7 +12,6 @@ import { loadFeed } from './feed.ts';
 import { sharedPage } from './shared-page.ts';
 import { layout, type PageOptions } from './layout.ts';
 import type { Paper } from '../domain/types.ts';
-import { authorPage } from './pages/author-page.ts';
 import { dailyPage, noPapersPage } from './pages/daily-page.ts';
 import { renderErrorPage } from './pages/error-page.ts';
 import { organizationPage } from './pages/organization-page.ts';
@@ -26,6 +25,9 @@ import { isModerator, viewerFollows, viewerFor, type Viewer } from '../http/view
 import { searchFollowTarget } from './components/follow-button.ts';
 import { paperModerationBox } from './pages/community-pages.ts';
 import { discussionSection } from './discussion.ts';
+import { parsePage } from './page-number.ts';
+import { html } from 'hono/html';
+import { paperAuthorship, verifiedAuthorsModeration } from './components/authorship.ts';
 
 export { renderErrorPage };
 
@@ -115,10 +117,11 @@ export function registerPages(app: Hono, ctx: AppContext): void {
     // Similar papers cost a vector search: the page is shared like the feed, keyed by the data version.
     const key = async () => `${await store.dataVersion()}:${ctx.search.embedder?.id ?? 'lexical'}:${id}`;
     return sharedPage(c, paperCache, key, async () => {
-      const [paper, featuredDays, [lastLinkChange]] = await Promise.all([
+      const [paper, featuredDays, [lastLinkChange], claims] = await Promise.all([
         store.getPaper(id),
         store.featuredDays(id),
         store.community.paperLinkChanges(id, 1),
+        store.claims.claimsOnPaper(id),
       ]);
       // A valid id Paperboy does not have: a real page that says where to read it and how to bring it here
       // (a JSON client gets the error as ever, http/json-errors.ts).
@@ -132,17 +135,21 @@ export function registerPages(app: Hono, ctx: AppContext): void {
       const [upvoters, linkTarget] = member
         ? await Promise.all([store.community.paperUpvoters(id, UPVOTERS_SHOWN), linkEditTarget(store, id)])
         : [undefined, undefined];
+      const authorship = paperAuthorship(paper, claims, viewer);
       return paperPage({
         paper,
         featuredDays,
         publicUrl: ctx.config.publicUrl,
         similar,
         viewer: member ? viewer : undefined,
-        discussion: await discussionSection(ctx, paper, viewer),
-        moderation: isModerator(member) ? paperModerationBox(paper.id, viewer) : undefined,
+        discussion: await discussionSection(ctx, paper, viewer, claims),
+        moderation: isModerator(member)
+          ? html`${paperModerationBox(paper.id, viewer)}${verifiedAuthorsModeration(paper, authorship, viewer)}`
+          : undefined,
         upvoters,
         canEditLinks: linkTarget !== undefined && canEditLinks(member, linkTarget),
         lastLinkChange,
+        authorship,
       });
     });
   });
@@ -225,16 +232,6 @@ export function registerPages(app: Hono, ctx: AppContext): void {
       organizationPage,
     ),
   );
-  app.get(
-    '/authors/:name',
-    profile(
-      'author',
-      (n) => store.getAuthor(n),
-      (n, o, l) => store.papersOfAuthor(n, o, l),
-      (s) => s.name,
-      authorPage,
-    ),
-  );
 }
 
 function show(c: Context, options: PageOptions) {
@@ -247,10 +244,4 @@ function badRequest(c: Context, title: string, message: string) {
 
 function notFound(c: Context, message: string, title = 'Page not found') {
   return c.html(renderErrorPage(404, title, message), 404);
-}
-
-/** ?p=N: absent means 1; anything but a positive whole number is refused. */
-function parsePage(text: string | undefined): number | null {
-  if (text === undefined || text === '') return 1;
-  return /^[1-9]\d{0,5}$/.test(text) ? Number(text) : null;
 }

@@ -14,6 +14,7 @@ import { tokenContract } from './token-contract.ts';
 import { upkeepContract } from './upkeep-contract.ts';
 import { instanceContract } from './instance-contract.ts';
 import { paperPageContract } from './paper-page-contract.ts';
+import { claimContract } from './claim-contract.ts';
 
 const backend = new PgliteBackend();
 await backend.start();
@@ -31,3 +32,4 @@ describe('token contract [pglite]', () => tokenContract(() => backend));
 describe('upkeep contract [pglite]', () => upkeepContract(() => backend));
 describe('instance contract [pglite]', () => instanceContract(() => backend));
 describe('paper page contract [pglite]', () => paperPageContract(() => backend));
+describe('claim contract [pglite]', () => claimContract(() => backend));

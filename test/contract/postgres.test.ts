@@ -17,6 +17,7 @@ import { tokenContract } from './token-contract.ts';
 import { upkeepContract } from './upkeep-contract.ts';
 import { instanceContract } from './instance-contract.ts';
 import { paperPageContract } from './paper-page-contract.ts';
+import { claimContract } from './claim-contract.ts';
 import { madeUp } from './fixtures.ts';
 
 const url = process.env[POSTGRES_URL_VARIABLE];
@@ -49,6 +50,7 @@ if (problem !== null || backend === null) {
   describe('upkeep contract [postgres]', () => upkeepContract(() => server));
   describe('instance contract [postgres]', () => instanceContract(() => server));
   describe('paper page contract [postgres]', () => paperPageContract(() => server));
+  describe('claim contract [postgres]', () => claimContract(() => server));
   if (server.vectors) {
     describe('vector contract [postgres]', () => vectorContract(() => server));
   } else {

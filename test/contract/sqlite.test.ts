@@ -11,6 +11,7 @@ import { tokenContract } from './token-contract.ts';
 import { upkeepContract } from './upkeep-contract.ts';
 import { instanceContract } from './instance-contract.ts';
 import { paperPageContract } from './paper-page-contract.ts';
+import { claimContract } from './claim-contract.ts';
 
 describe('store contract [sqlite]', () => storeContract(() => sqliteBackend));
 describe('vector contract [sqlite]', () => vectorContract(() => sqliteBackend));
@@ -24,3 +25,4 @@ describe('token contract [sqlite]', () => tokenContract(() => sqliteBackend));
 describe('upkeep contract [sqlite]', () => upkeepContract(() => sqliteBackend));
 describe('instance contract [sqlite]', () => instanceContract(() => sqliteBackend));
 describe('paper page contract [sqlite]', () => paperPageContract(() => sqliteBackend));
+describe('claim contract [sqlite]', () => claimContract(() => sqliteBackend));

@@ -36,6 +36,7 @@ import { PgIndexSource } from './index-source.ts';
 import { paperTsvector } from './text-query.ts';
 import { PgVectors } from './vectors.ts';
 import { PostgresCommunityStore } from './community-store.ts';
+import { PostgresClaimStore } from './claim-store.ts';
 import { PostgresAccessStore } from './access-store.ts';
 import { PostgresTokenStore } from './token-store.ts';
 import { PostgresNotificationStore } from './notification-store.ts';
@@ -91,6 +92,7 @@ export class PostgresStore implements Store {
   readonly collections: PostgresCollectionStore;
   readonly images: PostgresImageStore;
   readonly summaries: PostgresSummaryStore;
+  readonly claims: PostgresClaimStore;
   readonly indexSource: PgIndexSource;
 
   /** Use PostgresStore.open or PostgresStore.connect: the schema is migrated before the store is used. */
@@ -107,6 +109,7 @@ export class PostgresStore implements Store {
     this.collections = new PostgresCollectionStore(db);
     this.images = new PostgresImageStore(db);
     this.summaries = new PostgresSummaryStore(db);
+    this.claims = new PostgresClaimStore(db);
     this.indexSource = new PgIndexSource(db);
   }
 

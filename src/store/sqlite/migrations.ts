@@ -15,6 +15,7 @@ import { imageMigrations } from './image-migrations.ts';
 import { upkeepMigration } from './upkeep-migrations.ts';
 import { instanceMigration } from './instance-migrations.ts';
 import { summaryMigration } from './summary-migrations.ts';
+import { claimMigration } from './claim-migrations.ts';
 
 export const migrations: Migration[] = [
   {
@@ -143,4 +144,5 @@ export const migrations: Migration[] = [
   instanceMigration,
   summaryMigration,
   paperLinksMigration,
+  claimMigration,
 ];

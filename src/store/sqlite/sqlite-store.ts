@@ -20,6 +20,7 @@ import type {
 import { SqliteIndexSource, filterConditions } from './index-source.ts';
 import { VectorSearch } from './vector-search.ts';
 import { SqliteCommunityStore } from './community-store.ts';
+import { SqliteClaimStore } from './claim-store.ts';
 import { SqliteAccessStore } from './access-store.ts';
 import { SqliteTokenStore } from './token-store.ts';
 import { SqliteNotificationStore } from './notification-store.ts';
@@ -69,6 +70,7 @@ export class SqliteStore implements Store {
   readonly collections: SqliteCollectionStore;
   readonly images: SqliteImageStore;
   readonly summaries: SqliteSummaryStore;
+  readonly claims: SqliteClaimStore;
   readonly #path: string;
 
   constructor(path: string) {
@@ -90,6 +92,7 @@ export class SqliteStore implements Store {
     this.collections = new SqliteCollectionStore(this.#db);
     this.images = new SqliteImageStore(this.#db);
     this.summaries = new SqliteSummaryStore(this.#db);
+    this.claims = new SqliteClaimStore(this.#db);
   }
 
   #sql(text: string): StatementSync {

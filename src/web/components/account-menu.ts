@@ -19,8 +19,8 @@ export function accountMenu(viewer: Viewer | undefined): Html {
 <li><a href="${memberUrl(account.name)}">Your profile</a></li>
 <li><a href="/for-you">For you</a></li>
 <li><a href="/settings">Settings</a></li>
-${isModerator(account) ? html`<li><a href="/moderation">Moderation</a></li>` : ''}
-${account.role === 'admin' ? html`<li><a href="/admin/roles">Roles</a></li><li><a href="/admin/invitations">Invitations</a></li><li><a href="/admin/settings">Instance settings</a></li>` : ''}
+${isModerator(account) ? html`<li><a href="/moderation">Moderation</a></li><li><a href="/moderation/claims">Author claims</a></li>` : ''}
+${account.role === 'admin' ? html`<li><a href="/admin/roles">Roles</a></li><li><a href="/admin/invitations">Invitations</a></li><li><a href="/admin/claim-domains">Email domains</a></li><li><a href="/admin/settings">Instance settings</a></li>` : ''}
 </ul>
 <form method="post" action="/signout">${csrfField(viewer.csrfToken)}<button type="submit" class="link-like">Sign out</button></form>
 </div>

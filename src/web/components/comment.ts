@@ -17,6 +17,7 @@ import { memberUrl, paperUrl } from '../../domain/urls.ts';
 import { isModerator, type Viewer } from '../../http/viewer.ts';
 import { avatar } from './avatar.ts';
 import { reportControl } from './report-control.ts';
+import { commentAuthorBadge } from './authorship.ts';
 
 export const HIDDEN_TEXT = '[hidden by moderators]';
 export const DELETED_TEXT = '[deleted]';
@@ -46,9 +47,14 @@ export interface CommentOptions {
   threadOpen: boolean;
   /** The top-level comment is being shown (replies are attached to it). */
   topLevel: boolean;
+  /** Members who are verified authors of the paper: their comments carry a badge. */
+  verifiedAuthors?: ReadonlySet<number> | undefined;
 }
 
-export function commentItem(comment: CommentRecord, { viewer, threadOpen, topLevel }: CommentOptions): Html {
+export function commentItem(
+  comment: CommentRecord,
+  { viewer, threadOpen, topLevel, verifiedAuthors }: CommentOptions,
+): Html {
   const state = commentState(comment);
   const anchor = commentAnchor(comment.id);
   if (state !== 'visible') {
@@ -69,7 +75,7 @@ ${
     ? // A member who deleted their account and kept their comments: no profile to link to.
       html`<span class="comment-author comment-author-deleted">${signature}</span>`
     : html`<a class="comment-author" href="${memberUrl(comment.author.name)}">${signature}</a>`
-}
+}${verifiedAuthors?.has(comment.author.id) ? commentAuthorBadge() : ''}
 <a class="comment-date" href="#${anchor}" title="${comment.createdAt}"><time datetime="${comment.createdAt}">${formatDay(comment.createdAt)}</time></a>${
     comment.editedAt ? html`<span class="comment-edited" title="Edited ${comment.editedAt}">edited</span>` : ''
   }

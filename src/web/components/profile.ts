@@ -13,7 +13,7 @@ export interface ProfileView {
   kind: 'Organization' | 'Author';
   name: string;
   /** A handle shown under the name when it differs from it (organization slug). */
-  handle?: string | undefined;
+  handle?: string | Html | undefined;
   avatarUrl: string | null;
   totals: { papers: number; upvotes: number };
   papers: Paper[];
@@ -21,6 +21,11 @@ export interface ProfileView {
   /** Address of the page, without ?p=. */
   path: string;
   cards?: CardOptions | undefined;
+  /** The list's heading (default "Papers"). */
+  heading?: string | undefined;
+  /** Shown between the header and the list, and below the list. */
+  before?: Html | undefined;
+  after?: Html | undefined;
 }
 
 export function profileBody(view: ProfileView): Html {
@@ -36,9 +41,11 @@ ${avatar(view.name, view.avatarUrl, 'lg', `${view.name} logo`)}
 </dl>
 </div>
 </header>
+${view.before ?? ''}
 <section class="profile-papers" aria-labelledby="papers-heading">
-<h2 id="papers-heading" class="section-heading">Papers <span class="section-note">newest first</span></h2>
+<h2 id="papers-heading" class="section-heading">${view.heading ?? 'Papers'} <span class="section-note">newest first</span></h2>
 ${view.papers.length > 0 ? cardGrid(view.papers, view.cards) : emptyState('No papers on this page', 'Go back to the first page.')}
 ${pagination(view.path, view.page, totalPages)}
+${view.after ?? ''}
 </section>`;
 }

@@ -114,6 +114,8 @@ export interface MemberView {
   viewer: Viewer;
   /** Moderators see a ban form. */
   canModerate: boolean;
+  /** Papers the member wrote (verified claims), and for the member their claims. */
+  authorship?: Html | undefined;
 }
 
 export function memberPage(view: MemberView): PageOptions {
@@ -131,6 +133,7 @@ ${account.bannedAt ? html`<p class="badge badge-warning">Banned</p>` : ''}
 </div>
 </header>
 ${view.canModerate ? banForm(account, viewer) : ''}
+${view.authorship ?? ''}
 <section class="profile-section" aria-labelledby="submitted-heading">
 <h2 id="submitted-heading" class="section-heading">Submitted papers</h2>
 ${view.submitted.length > 0 ? cardGrid(view.submitted, { viewer }) : html`<p class="muted">No submissions yet.</p>`}
@@ -196,6 +199,7 @@ export function moderationPage(
     title: 'Moderation',
     viewer,
     body: html`<h1 class="page-title">Moderation</h1>
+<p class="lead">Members’ claims to be a paper’s author wait in <a href="/moderation/claims">Author claims</a>.</p>
 <section class="profile-section" aria-labelledby="hidden-heading">
 <h2 id="hidden-heading" class="section-heading">Hidden papers</h2>
 ${

@@ -31,6 +31,13 @@ import type { LinkChange, PaperUpvoters } from '../../store/community-store.ts';
 import { citeBox } from '../components/cite-box.ts';
 import { missingPaper } from '../components/missing-paper.ts';
 import { paperHead, paperThumbnailPath } from '../components/paper-head.ts';
+import {
+  claimBox,
+  hfAuthorUrl,
+  verifiedAuthorUrl,
+  verifiedBadge,
+  type PaperAuthorship,
+} from '../components/authorship.ts';
 
 /** Long author lists show this many names, the rest behind a <details> (works without JS). */
 const AUTHORS_SHOWN = 12;
@@ -52,6 +59,8 @@ export interface PaperView {
   canEditLinks?: boolean | undefined;
   /** The latest edit of the links, if they were edited here. */
   lastLinkChange?: LinkChange | undefined;
+  /** Verified authors and the viewer's own claim (none known: no badges, a plain claim box). */
+  authorship?: PaperAuthorship | undefined;
 }
 
 export function paperPage({
@@ -65,6 +74,7 @@ export function paperPage({
   upvoters,
   canEditLinks = false,
   lastLinkChange,
+  authorship = { verified: new Map(), own: null },
 }: PaperView): PageOptions {
   const canonical = `${publicUrl}${paperUrl(paper.id)}`;
   const description = excerpt(paper.summary, 200);
@@ -75,7 +85,7 @@ export function paperPage({
     paper.withdrawn ? html`<span class="badge badge-warning">Withdrawn</span>` : ''
   }</p>
 <h1 class="paper-title">${paper.title}</h1>
-${authorList(paper)}
+${authorList(paper, authorship)}
 ${
   paper.organization
     ? html`<p class="paper-org"><a href="${organizationUrl(paper.organization.name)}">${avatar(
@@ -85,6 +95,7 @@ ${
       )}<span>${paper.organization.fullname}</span></a></p>`
     : ''
 }
+${claimBox(paper, authorship, viewer)}
 </header>
 ${paper.withdrawn ? html`<p class="notice notice-warning" role="note">This paper has been withdrawn from arXiv. Its record is kept for reference.</p>` : ''}
 <div class="paper-layout">
@@ -153,13 +164,19 @@ export function missingPaperPage(id: string): PageOptions {
   };
 }
 
-function authorList(paper: Paper): Html {
+function authorList(paper: Paper, authorship: PaperAuthorship): Html {
   if (paper.authors.length === 0) return html``;
-  const item = (name: string) => html`<li><a href="${authorUrl(name)}">${name}</a></li>`;
-  const names = paper.authors.map((a) => a.name);
+  // A verified member's name leads to their papers; one the source ties to a Hugging Face account, to that account's.
+  const item = ({ name, position, hfUser }: { name: string; position: number; hfUser: string | undefined }) => {
+    const member = authorship.verified.get(position);
+    if (member)
+      return html`<li class="author-verified"><a href="${verifiedAuthorUrl(name, member)}">${name}</a>${verifiedBadge(member)}</li>`;
+    return html`<li><a href="${hfUser ? hfAuthorUrl(name, hfUser) : authorUrl(name)}">${name}</a></li>`;
+  };
+  const names = paper.authors.map((a, position) => ({ name: a.name, position, hfUser: a.hfUser }));
   const shown = names.length > AUTHORS_SHOWN + 3 ? names.slice(0, AUTHORS_SHOWN) : names;
   const rest = names.slice(shown.length);
-  return html`<div class="paper-authors">
+  return html`<div class="paper-authors" id="authors">
 <h2 class="sr-only">Authors</h2>
 <ul class="author-list">${shown.map(item)}</ul>
 ${rest.length > 0 ? html`<details class="more-authors"><summary>Show ${rest.length} more authors</summary><ul class="author-list">${rest.map(item)}</ul></details>` : ''}
