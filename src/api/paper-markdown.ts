@@ -1,6 +1,8 @@
 /** GET /papers/{id}.md: the paper as Markdown (title, authors, abstract, links), as the Hugging Face site serves it. */
 import type { Paper } from '../domain/types.ts';
 
+export const MARKDOWN = 'text/markdown; charset=utf-8';
+
 /** Keeps Markdown syntax in titles and names from turning into markup. */
 function escapeInline(text: string): string {
   return text

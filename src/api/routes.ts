@@ -7,8 +7,9 @@ import { normalizeArxivId } from '../domain/arxiv-id.ts';
 import { decodeCursor } from '../store/cursor.ts';
 import { parseDailyPapersParams, parseLimit } from './daily-papers-params.ts';
 import { toHfDailyItem, toHfFlatPaper } from './hf-shapes.ts';
-import { paperMarkdown } from './paper-markdown.ts';
+import { MARKDOWN, paperMarkdown } from './paper-markdown.ts';
 import { openApiDocument } from './openapi.ts';
+import { serveCached } from '../http/compression.ts';
 
 export const PAPERS_PAGE_SIZE = 50;
 
@@ -20,12 +21,9 @@ export function registerApi(app: Hono, ctx: AppContext): void {
     const parsed = parseDailyPapersParams(c.req.query());
     if (!parsed.ok) return apiError(c, 400, parsed.error);
     const key = `${await store.dataVersion()}:${JSON.stringify(parsed.query)}`;
-    let body = listCache.get(key);
-    if (body === undefined) {
-      body = Buffer.from(JSON.stringify((await store.listDaily(parsed.query)).map(toHfDailyItem)));
-      listCache.set(key, body);
-    }
-    return c.body(body, 200, { 'Content-Type': 'application/json' });
+    return serveCached(c, listCache, key, 'application/json', async () =>
+      Buffer.from(JSON.stringify((await store.listDaily(parsed.query)).map(toHfDailyItem))),
+    );
   });
 
   app.get('/api/papers', async (c) => {
@@ -55,7 +53,7 @@ export function registerApi(app: Hono, ctx: AppContext): void {
     const id = normalizeArxivId(raw);
     const paper = id ? await store.getPaper(id) : null;
     if (!paper) return c.text(`Paper not found: ${raw.slice(0, 100)}\n`, 404);
-    c.header('Content-Type', 'text/markdown; charset=utf-8');
+    c.header('Content-Type', MARKDOWN);
     return c.body(paperMarkdown(paper, config.publicUrl));
   });
 
