@@ -5,11 +5,13 @@ import { registerSearchApi } from './search-routes.ts';
 import type { AppContext } from '../http/app-context.ts';
 import { normalizeArxivId } from '../domain/arxiv-id.ts';
 import { decodeCursor } from '../store/cursor.ts';
-import { parseDailyPapersParams, parseLimit } from './daily-papers-params.ts';
+import { parseDailyPapersParams } from './daily-papers-params.ts';
+import { parseRequest } from './route-registry.ts';
+import { papersRoute } from './api-routes.ts';
 import { toHfDailyItem, toHfFlatPaper } from './hf-shapes.ts';
 import { MARKDOWN, paperMarkdown } from './paper-markdown.ts';
 import { openApiDocument } from './openapi.ts';
-import { serveCached } from '../http/compression.ts';
+import { serveCached, type Bytes } from '../http/compression.ts';
 
 export const PAPERS_PAGE_SIZE = 50;
 
@@ -27,11 +29,11 @@ export function registerApi(app: Hono, ctx: AppContext): void {
   });
 
   app.get('/api/papers', async (c) => {
-    const cursor = c.req.query('cursor') ?? null;
+    const parsed = await parseRequest(papersRoute, c);
+    if (!parsed.ok) return apiError(c, 400, parsed.error);
+    const cursor = parsed.query.cursor ?? null;
     if (cursor !== null && decodeCursor(cursor) === null) return apiError(c, 400, 'invalid cursor');
-    const limit = parseLimit(c.req.query('limit'), PAPERS_PAGE_SIZE);
-    if (!limit.ok) return apiError(c, 400, limit.error);
-    const page = await store.listPapers(cursor, limit.limit);
+    const page = await store.listPapers(cursor, parsed.query.limit ?? PAPERS_PAGE_SIZE);
     if (page.nextCursor) {
       // The request's own query string, so the next page keeps its limit.
       const next = new URL(c.req.url);
@@ -57,5 +59,10 @@ export function registerApi(app: Hono, ctx: AppContext): void {
     return c.body(paperMarkdown(paper, config.publicUrl));
   });
 
-  app.get('/api/openapi.json', (c) => c.json(openApiDocument(config.publicUrl)));
+  // Built once: the routes do not change while the process runs.
+  const openApi = Buffer.from(JSON.stringify(openApiDocument(config.publicUrl)));
+  const openApiCopies = new Map<string, Bytes>();
+  app.get('/api/openapi.json', (c) =>
+    serveCached(c, openApiCopies, 'openapi', 'application/json', async () => openApi),
+  );
 }
