@@ -24,7 +24,7 @@ test('an arXiv id or URL in the search box goes to its paper; an unknown id gets
   const body = await missing.text();
   assert.match(body, /Paperboy does not have arXiv 2607\.21461/);
   assert.match(body, /href="https:\/\/arxiv\.org\/abs\/2607\.21461"/);
-  assert.match(body, /href="\/submit"/);
+  assert.match(body, /href="\/submit\?id=2607\.21461"/);
   const api = (await (await app.request('/api/search?q=2607.21461')).json()) as { total: number };
   assert.equal(api.total, 0);
 });

@@ -84,6 +84,11 @@ export function searchUrl(state: SearchState, page = 1): string {
   return `/search?${query.toString()}`;
 }
 
+/** The submit form, with an arXiv id (or address) already filled in when one is given. */
+export function submitUrl(id?: string): string {
+  return id ? `/submit?id=${encodeURIComponent(id)}` : '/submit';
+}
+
 /** The sign-in page, coming back to `next` (a local path) afterwards. */
 export function signInUrl(next?: string): string {
   return next && next !== '/' ? `/signin?next=${encodeURIComponent(next)}` : '/signin';

@@ -12,7 +12,7 @@ import { layout, type PageOptions } from './layout.ts';
 import { renderErrorPage } from './pages/error-page.ts';
 import { sharedPage } from './shared-page.ts';
 import { formatCount } from '../domain/format.ts';
-import { memberUrl, paperUrl, signInUrl } from '../domain/urls.ts';
+import { memberUrl, paperUrl, signInUrl, submitUrl } from '../domain/urls.ts';
 import { isModerator, safeReturnPath, viewerFor } from '../http/viewer.ts';
 import {
   aboutTrendingPage,
@@ -59,9 +59,12 @@ export function registerCommunityRoutes(app: Hono, ctx: AppContext, limiter: Rat
     return c.redirect(safeReturnPath(form.return, paperUrl(id)), 303);
   });
 
+  // ?id= fills the form in (a link from a paper Paperboy lacks); nothing is submitted until the member posts it.
   app.get('/submit', async (c) => {
-    if (!c.get('auth').account) return c.redirect(signInUrl('/submit'), 303);
-    return page(c, submitPage(await viewerFor(c, store, []), { windowDays: ctx.config.community.submitWindowDays }));
+    const id = (c.req.query('id') ?? '').trim().slice(0, 500);
+    if (!c.get('auth').account) return c.redirect(signInUrl(submitUrl(id)), 303);
+    const viewer = await viewerFor(c, store, []);
+    return page(c, submitPage(viewer, { value: id, windowDays: ctx.config.community.submitWindowDays }));
   });
   app.post('/submit', async (c) => {
     const account = c.get('auth').account;

@@ -16,10 +16,11 @@ export function authorPage(
   viewer: Viewer,
   following: boolean,
 ): PageOptions {
+  const feeds = feedAlternates(authorFeed(summary.name), summary.name);
   return {
     title: `${summary.name}${page > 1 ? ` (page ${page})` : ''}`,
     description: `Research papers by ${summary.name} featured on Daily Papers.`,
-    alternates: feedAlternates(authorFeed(summary.name), summary.name),
+    alternates: feeds,
     nav: 'papers',
     navCurrent: 'true',
     body: html`${followButton('author', summary.name, summary.name, viewer, following)}${profileBody({
@@ -30,6 +31,7 @@ export function authorPage(
       papers,
       page,
       path: authorUrl(summary.name),
+      feeds,
       cards: { viewer: viewer.account ? viewer : undefined },
     })}`,
   };

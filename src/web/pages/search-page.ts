@@ -16,10 +16,11 @@ import { emptyState } from '../components/empty-state.ts';
 import { marked } from '../components/marked.ts';
 import { cardGrid, type CardContent } from '../components/paper-card.ts';
 import { pagination } from '../components/pagination.ts';
-import { arxivAbsUrl, searchUrl, type SearchState } from '../../domain/urls.ts';
+import { arxivAbsUrl, searchUrl, submitUrl, type SearchState } from '../../domain/urls.ts';
 import { SEARCH_FEED, feedAlternates, searchPageFeedQuery } from '../../feeds/links.ts';
 import { followButton, searchFollowTarget } from '../components/follow-button.ts';
 import type { Viewer } from '../../http/viewer.ts';
+import { feedLinks } from '../components/feed-links.ts';
 
 export interface SearchView {
   state: SearchState;
@@ -57,6 +58,7 @@ export function searchPage(view: SearchView): PageOptions {
   const matcher = matcherFor(response.parsed);
   const first = (page - 1) * limit + 1;
   const sort = state.sort ?? 'relevance';
+  const feeds = feedAlternates(SEARCH_FEED, `Search: ${shown(state.q, 60)}`, searchPageFeedQuery(state));
   const body = html`<div class="search-head">
 <h1 class="search-title">Results for <q class="search-query">${shown(state.q)}</q></h1>
 <p class="search-summary">${
@@ -65,6 +67,7 @@ export function searchPage(view: SearchView): PageOptions {
       : html`${papersFound(response)}${totalPages > 1 ? html` · showing ${first}–${first + response.results.length - 1}` : ''} · ${SORT_NOTES[sort]}`
   }</p>
 ${followButton('search', searchFollowTarget(state), shown(state.q, 100), view.viewer, view.following)}
+${feedLinks(feeds)}
 </div>
 ${filterForm(state, view.facets)}
 ${notice(view) ? html`<p class="notice notice-info" role="status">${notice(view)}</p>` : ''}
@@ -88,7 +91,7 @@ ${pagination((n) => searchUrl(state, n), page, totalPages)}
   return {
     title: `${shown(state.q, 60)} — Search${page > 1 ? ` (page ${page})` : ''}`,
     description: `Research papers matching “${shown(state.q)}”.`,
-    alternates: feedAlternates(SEARCH_FEED, `Search: ${shown(state.q, 60)}`, searchPageFeedQuery(state)),
+    alternates: feeds,
     search: state,
     body,
   };
@@ -230,7 +233,7 @@ function missingPaper(id: string): Html {
     `Paperboy does not have arXiv ${id}`,
     html`<ul class="empty-tips">
 <li>Read it on arXiv: <a href="${arxivAbsUrl(id)}">${arxivAbsUrl(id)}</a>.</li>
-<li><a href="/submit">Submit it</a> to Daily Papers, so that others find it here.</li>
+<li><a href="${submitUrl(id)}">Submit it</a> to Daily Papers, so that others find it here.</li>
 </ul>`,
   );
 }
