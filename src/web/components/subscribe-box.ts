@@ -22,7 +22,7 @@ export function subscribeBox(state: SubscribeFormState = {}): Html {
   const open = state.error !== undefined || (state.email ?? '') !== '';
   return html`<aside class="subscribe-banner" aria-label="Email digest">
 <details class="container subscribe-banner-inner"${open ? ' open' : ''}>
-<summary class="subscribe-pitch"><span class="subscribe-icon" aria-hidden="true">✉</span> Get trending papers in your email inbox!</summary>
+<summary class="subscribe-pitch"><span class="subscribe-icon" aria-hidden="true">✉</span> Get trending papers<span class="subscribe-pitch-wide"> in your email inbox!</span><span class="subscribe-pitch-narrow"> by email</span></summary>
 ${subscribeForm({ ...state, compact: true })}
 </details>
 </aside>`;
