@@ -4,10 +4,11 @@ import assert from 'node:assert/strict';
 import { z } from 'zod';
 import { importPath } from '../src/ingest/import-files.ts';
 import { API_ROUTES } from '../src/api/api-routes.ts';
-import { DAY_FIXTURES, memoryStore, testApp } from './helpers.ts';
+import { DAY_FIXTURES, memoryStore } from './helpers.ts';
+import { communityApp, postForm, signIn } from './community-helpers.ts';
 
 const store = memoryStore();
-const app = testApp(store);
+const { app, outboxDir } = communityApp(store);
 type Doc = {
   openapi: string;
   paths: Record<string, Record<string, Operation>>;
@@ -133,6 +134,27 @@ test('real answers match the documented 200 schemas', async () => {
   await checkAnswer('/api/search', '/api/search?q=qwxzvkj');
   const items = (await checkAnswer('/api/daily_papers', '/api/daily_papers?date=2025-06-02')) as unknown[];
   assert.ok(items.length > 0);
+});
+
+test('a public collection answers as documented', async () => {
+  const member = await signIn(app, outboxDir, 'lister@example.org', { handle: 'lister' });
+  const created = await postForm(
+    app,
+    '/collections',
+    { _csrf: member.csrf, name: 'Reading list', description: 'for the API', visibility: 'public' },
+    { cookie: member.cookie },
+  );
+  const id = /^\/collections\/(\d+)/.exec(created.headers.get('location') ?? '')?.[1];
+  assert.ok(id, `created: ${created.status} ${created.headers.get('location')}`);
+  const saved = await postForm(
+    app,
+    `/papers/${paperId}/save`,
+    { _csrf: member.csrf, collection: id },
+    { cookie: member.cookie },
+  );
+  assert.equal(saved.status, 303);
+  const body = (await checkAnswer('/api/collections/{id}', `/api/collections/${id}`)) as { papers: unknown[] };
+  assert.equal(body.papers.length, 1);
 });
 
 test('the documented schemas can fail: a paper without its id, or with a number for a title, is refused', () => {

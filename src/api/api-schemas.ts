@@ -134,7 +134,7 @@ export const SearchResponse = z
 
 export const Collection = z
   .looseObject({
-    id: z.string(),
+    id: z.number().int(),
     name: z.string(),
     description: z.string(),
     owner: z.string().meta({ description: 'Handle of the member who made it' }),
