@@ -171,7 +171,7 @@ test('an embedded instance is copied into an empty PostgreSQL database; counts a
   assert.equal(counts.feed_keys, 1);
   assert.equal(counts.instance_settings, 1);
   assert.equal(counts.instance_settings_log, 2);
-    assert.equal(counts.moderation_log, 5); // hide, ban, unban; a domain tied; a claim approved by it
+  assert.equal(counts.moderation_log, 5); // hide, ban, unban; a domain tied; a claim approved by it
   assert.equal(counts.author_claims, 2);
   assert.equal(counts.organization_domains, 1);
   assert.equal(counts.digest_subscriptions, 30);

@@ -15,32 +15,52 @@ const integer = (name: string, min: number, max: number) =>
     .transform(Number)
     .refine((n) => n >= min && n <= max, `${name} must be between ${min} and ${max}`);
 
-const limitParam = integer('limit', 1, MAX_LIMIT).optional();
+const limitParam = integer('limit', 1, MAX_LIMIT)
+  .optional()
+  .meta({ description: `Items per page, 1 to ${MAX_LIMIT} (default ${DEFAULT_LIMIT})`, examples: ['20'] });
 
-const params = z.object({
-  date: z.string().optional(),
-  week: z.string().optional(),
-  month: z.string().optional(),
-  sort: z.enum(['publishedAt', 'trending'], { message: 'sort must be publishedAt or trending' }).optional(),
-  submitter: z.string().min(1).max(100, 'submitter is too long').optional(),
-  p: integer('p', 0, 1_000_000).optional(),
+/** GET /api/daily_papers: the query as it arrives, validated (also what /api/openapi.json shows). */
+export const dailyPapersQuery = z.object({
+  date: z
+    .string()
+    .optional()
+    .meta({ description: 'A day, YYYY-MM-DD', examples: ['2026-07-24'] }),
+  week: z
+    .string()
+    .optional()
+    .meta({ description: 'An ISO week, YYYY-Www', examples: ['2026-W30'] }),
+  month: z
+    .string()
+    .optional()
+    .meta({ description: 'A month, YYYY-MM', examples: ['2026-07'] }),
+  sort: z.enum(['publishedAt', 'trending'], { message: 'sort must be publishedAt or trending' }).optional().meta({
+    description:
+      'publishedAt: newest first; trending: the trending score (/about/trending). Default: newest first without a period, most upvoted first within one',
+  }),
+  submitter: z
+    .string()
+    .min(1)
+    .max(100, 'submitter is too long')
+    .optional()
+    .meta({ description: 'Only papers submitted by this member (handle)' }),
+  p: integer('p', 0, 1_000_000).optional().meta({ description: 'Page, from 0' }),
   limit: limitParam,
 });
 
-/** `limit` of a list that takes nothing else by number (GET /api/papers): 1..MAX_LIMIT, `fallback` if absent. */
-export function parseLimit(
-  raw: string | undefined,
-  fallback: number,
-): { ok: true; limit: number } | { ok: false; error: string } {
-  const parsed = limitParam.safeParse(raw);
-  if (!parsed.success) return { ok: false, error: parsed.error.issues[0]!.message };
-  return { ok: true, limit: parsed.data ?? fallback };
-}
+/** GET /api/papers: a cursor page. */
+export const papersQuery = z.object({
+  cursor: z
+    .string()
+    .max(200, 'invalid cursor')
+    .optional()
+    .meta({ description: 'From the Link rel="next" header of the previous page' }),
+  limit: limitParam,
+});
 
 export type ParsedDailyParams = { ok: true; query: DailyQuery; period: Period | null } | { ok: false; error: string };
 
 export function parseDailyPapersParams(raw: Record<string, string>): ParsedDailyParams {
-  const parsed = params.safeParse(raw);
+  const parsed = dailyPapersQuery.safeParse(raw);
   if (!parsed.success) return { ok: false, error: parsed.error.issues[0]!.message };
   const q = parsed.data;
   const given = (['date', 'week', 'month'] as const).filter((k) => q[k] !== undefined);

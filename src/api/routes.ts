@@ -5,11 +5,14 @@ import { registerSearchApi } from './search-routes.ts';
 import type { AppContext } from '../http/app-context.ts';
 import { normalizeArxivId } from '../domain/arxiv-id.ts';
 import { decodeCursor } from '../store/cursor.ts';
-import { parseDailyPapersParams, parseLimit } from './daily-papers-params.ts';
+import { parseDailyPapersParams } from './daily-papers-params.ts';
+import { parseRequest } from './route-registry.ts';
+import { papersRoute } from './api-routes.ts';
 import { toHfDailyItem, toHfFlatPaper } from './hf-shapes.ts';
-import { paperMarkdown } from '../domain/paper-markdown.ts';
+import { MARKDOWN, paperMarkdown } from '../domain/paper-markdown.ts';
 import { openApiDocument } from './openapi.ts';
 import { withAuthorParticipation } from '../community/author-claims.ts';
+import { serveCached, type Bytes } from '../http/compression.ts';
 
 export const PAPERS_PAGE_SIZE = 50;
 
@@ -21,21 +24,19 @@ export function registerApi(app: Hono, ctx: AppContext): void {
     const parsed = parseDailyPapersParams(c.req.query());
     if (!parsed.ok) return apiError(c, 400, parsed.error);
     const key = `${await store.dataVersion()}:${JSON.stringify(parsed.query)}`;
-    let body = listCache.get(key);
-    if (body === undefined) {
-      const entries = await withAuthorParticipation(store, await store.listDaily(parsed.query));
-      body = Buffer.from(JSON.stringify(entries.map(toHfDailyItem)));
-      listCache.set(key, body);
-    }
-    return c.body(body, 200, { 'Content-Type': 'application/json' });
+    return serveCached(c, listCache, key, 'application/json', async () =>
+      Buffer.from(
+        JSON.stringify((await withAuthorParticipation(store, await store.listDaily(parsed.query))).map(toHfDailyItem)),
+      ),
+    );
   });
 
   app.get('/api/papers', async (c) => {
-    const cursor = c.req.query('cursor') ?? null;
+    const parsed = await parseRequest(papersRoute, c);
+    if (!parsed.ok) return apiError(c, 400, parsed.error);
+    const cursor = parsed.query.cursor ?? null;
     if (cursor !== null && decodeCursor(cursor) === null) return apiError(c, 400, 'invalid cursor');
-    const limit = parseLimit(c.req.query('limit'), PAPERS_PAGE_SIZE);
-    if (!limit.ok) return apiError(c, 400, limit.error);
-    const page = await store.listPapers(cursor, limit.limit);
+    const page = await store.listPapers(cursor, parsed.query.limit ?? PAPERS_PAGE_SIZE);
     if (page.nextCursor) {
       // The request's own query string, so the next page keeps its limit.
       const next = new URL(c.req.url);
@@ -57,9 +58,14 @@ export function registerApi(app: Hono, ctx: AppContext): void {
     const id = normalizeArxivId(raw);
     const paper = id ? await store.getPaper(id) : null;
     if (!paper) return c.text(`Paper not found: ${raw.slice(0, 100)}\n`, 404);
-    c.header('Content-Type', 'text/markdown; charset=utf-8');
+    c.header('Content-Type', MARKDOWN);
     return c.body(paperMarkdown(paper, config.publicUrl));
   });
 
-  app.get('/api/openapi.json', (c) => c.json(openApiDocument(config.publicUrl)));
+  // Built once: the routes do not change while the process runs.
+  const openApi = Buffer.from(JSON.stringify(openApiDocument(config.publicUrl)));
+  const openApiCopies = new Map<string, Bytes>();
+  app.get('/api/openapi.json', (c) =>
+    serveCached(c, openApiCopies, 'openapi', 'application/json', async () => openApi),
+  );
 }

@@ -5,6 +5,8 @@ import { parseSearchParams } from '../search/search-params.ts';
 import type { SearchResult } from '../search/search-service.ts';
 import { hfNumComments, toHfPaper, toHfOrganization } from './hf-shapes.ts';
 import { apiError } from './api-error.ts';
+import { parseRequest } from './route-registry.ts';
+import { hfSearchRoute } from './api-routes.ts';
 
 function hfSearchItem(result: SearchResult, participating: ReadonlySet<string>) {
   const { paper } = result;
@@ -28,10 +30,11 @@ export function registerSearchApi(app: Hono, { search, store }: AppContext): voi
   const participatingIn = (results: SearchResult[]) =>
     store.claims.papersWithAuthorComments(results.map((r) => r.paper.id));
   app.get('/api/papers/search', async (c) => {
-    const query = c.req.query();
-    if (!query.q || query.q.trim() === '') return apiError(c, 400, 'q is required');
+    const request = await parseRequest(hfSearchRoute, c);
+    if (!request.ok) return apiError(c, 400, request.error);
+    const { q, limit } = request.query;
     const parsed = parseSearchParams(
-      { q: query.q, ...(query.limit !== undefined && { limit: query.limit }) },
+      { q, ...(limit !== undefined && { limit }) },
       { maxQueryLength: 250, maxLimit: 120, defaultLimit: 20 },
     );
     if (!parsed.ok) return apiError(c, 400, parsed.error);

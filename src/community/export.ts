@@ -67,16 +67,16 @@ export interface MemberExport {
 export async function exportMember(store: Store, account: Account, now: Date): Promise<MemberExport> {
   const [upvoted, submitted, linkEdits, comments, collections, dismissed, follows, subscription, claims] =
     await Promise.all([
-    store.community.upvotedBy(account.id, LOTS),
-    store.community.submittedBy(account.id, LOTS),
-    store.community.linkChangesBy(account.id, LOTS),
-    store.community.commentsBy(account.id, LOTS),
-    store.collections.collectionsOf(account.id),
-    store.collections.dismissedBy(account.id, LOTS),
-    store.collections.followsOf(account.id),
-    account.email ? store.subscriptions.getSubscriptionByEmail(account.email) : Promise.resolve(null),
-    store.claims.claimsOf(account.id),
-  ]);
+      store.community.upvotedBy(account.id, LOTS),
+      store.community.submittedBy(account.id, LOTS),
+      store.community.linkChangesBy(account.id, LOTS),
+      store.community.commentsBy(account.id, LOTS),
+      store.collections.collectionsOf(account.id),
+      store.collections.dismissedBy(account.id, LOTS),
+      store.collections.followsOf(account.id),
+      account.email ? store.subscriptions.getSubscriptionByEmail(account.email) : Promise.resolve(null),
+      store.claims.claimsOf(account.id),
+    ]);
   const items = await Promise.all(collections.map((c) => store.collections.collectionItems(c.id)));
   const ids = [
     ...new Set([...upvoted, ...submitted, ...items.flat().map((i) => i.paperId), ...claims.map((k) => k.paperId)]),

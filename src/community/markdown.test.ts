@@ -81,12 +81,23 @@ test('quotes cannot break out of attributes', () => {
   for (const s of [out, out2]) for (const tag of tags(s)) assert.ok(ALLOWED_TAGS.has(tag), `${tag} in ${s}`);
 });
 
-test('what is outside the subset stays text: headings, images, quotes, tables', () => {
-  const out = renderMarkdown(
-    '# Title\n\n![pic](https://x.example/p.png)\n\n> quoted\n\n| a | b |\n|---|---|\n| 1 | 2 |',
-  );
-  assert.doesNotMatch(out, /<h1|<img|<blockquote|<table/);
+test('what is outside the subset stays text: headings, images, tables', () => {
+  const out = renderMarkdown('# Title\n\n![pic](https://x.example/p.png)\n\n| a | b |\n|---|---|\n| 1 | 2 |');
+  assert.doesNotMatch(out, /<h1|<img|<table/);
   for (const tag of tags(out)) assert.ok(ALLOWED_TAGS.has(tag), tag);
+});
+
+test('blockquotes: > lines quote, nested, with the subset inside; raw HTML inside stays text', () => {
+  assert.equal(
+    renderMarkdown('> quoted *text*\n> more\n\nreply'),
+    '<blockquote>\n<p>quoted <em>text</em><br>\nmore</p>\n</blockquote>\n<p>reply</p>\n',
+  );
+  const nested = renderMarkdown('> outer\n>> inner');
+  assert.equal((nested.match(/<blockquote>/g) ?? []).length, 2);
+  const hostile = renderMarkdown('> <script>alert(1)</script>\n> [x](javascript:alert(1))');
+  assert.doesNotMatch(hostile, /<script|<a /);
+  assert.match(hostile, /&lt;script&gt;/);
+  for (const tag of tags(hostile)) assert.ok(ALLOWED_TAGS.has(tag) || tag === 'blockquote', tag);
 });
 
 test('bodies: empty refused, too long refused with the limit in the message, line endings normalized', () => {

@@ -1,6 +1,7 @@
 /**
  * The Markdown of comments, rendered safely. A small subset: paragraphs and line breaks, emphasis, inline
- * code and code blocks, links, lists. Everything else (headings, tables, images, quotes) stays text.
+ * code and code blocks, links, lists, blockquotes, and math (`$…$`, `$$…$$`, as MathML: markdown-math.ts).
+ * Everything else (headings, tables, images) stays text.
  *
  * Safety rests on the parser, not on cleaning its output afterwards:
  * - `html: false`: raw HTML, inline or in blocks, is never passed through; it is escaped as text.
@@ -10,6 +11,7 @@
  * - Attribute values and text are escaped by markdown-it's renderer (`&`, `<`, `>`, `"`).
  */
 import MarkdownIt from 'markdown-it';
+import { mathPlugin } from './markdown-math.ts';
 
 /** The longest comment, in characters (code points). */
 export const COMMENT_MAX_CHARS = 10_000;
@@ -28,6 +30,7 @@ md.enable([
   'code',
   'fence',
   'list',
+  'blockquote',
   'link',
   'autolink',
   'linkify',
@@ -35,6 +38,7 @@ md.enable([
 // Bare addresses become links only when they have their scheme: "example.com" stays text.
 md.linkify.set({ fuzzyLink: false, fuzzyEmail: false, fuzzyIP: false });
 md.validateLink = (url: string) => SAFE_HREF.test(url.trim());
+md.use(mathPlugin);
 
 const defaultLinkOpen =
   md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
@@ -46,7 +50,8 @@ md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
 
 /** The HTML of a comment's Markdown source: safe to insert as is. */
 export function renderMarkdown(source: string): string {
-  return md.render(source);
+  // A fresh env per comment: it counts the comment's formulas (markdown-math.ts).
+  return md.render(source, {});
 }
 
 /** Length as people count it (code points, so an emoji is one). */

@@ -4,7 +4,16 @@
  */
 import type { Account, CommunityStore, RateLimitResult } from '../store/community-store.ts';
 
-export type LimitedAction = 'sign-in' | 'subscribe' | 'vote' | 'comment' | 'submit' | 'admin-claim' | 'report' | 'links' | 'author-claim';
+export type LimitedAction =
+  | 'sign-in'
+  | 'subscribe'
+  | 'vote'
+  | 'comment'
+  | 'submit'
+  | 'admin-claim'
+  | 'report'
+  | 'links'
+  | 'author-claim';
 
 interface Limit {
   windowSeconds: number;

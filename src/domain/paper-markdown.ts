@@ -5,6 +5,8 @@
 import type { Paper } from '../domain/types.ts';
 import { generatedLabel } from '../domain/format.ts';
 
+export const MARKDOWN = 'text/markdown; charset=utf-8';
+
 /** Keeps Markdown syntax in titles and names from turning into markup. */
 function escapeInline(text: string): string {
   return text

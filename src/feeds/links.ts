@@ -42,6 +42,8 @@ export interface FeedAlternate {
   type: string;
   title: string;
   href: string;
+  /** The format's name, for a visible link: RSS, Atom, JSON Feed. */
+  label: string;
 }
 
 const LABELS: Record<FeedFormat, { type: string; name: string }> = {
@@ -55,6 +57,7 @@ export function feedAlternates(feedPath: string, title: string, query = ''): Fee
   return (['rss', 'atom', 'json'] as const).map((format) => ({
     type: LABELS[format].type,
     title: `${title} (${LABELS[format].name})`,
+    label: LABELS[format].name,
     href: `${feedPath}.${format}${query ? `?${query}` : ''}`,
   }));
 }

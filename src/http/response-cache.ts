@@ -9,7 +9,11 @@
  * parameters (?x=1, ?x=2, …) would otherwise each make an entry, and a crawler or an attacker fills memory.
  * Both the number of entries and their total size are bounded.
  */
-/** Bodies are kept as given: a page as a string, an API list as encoded bytes (no re-encoding per request). */
+/**
+ * Bodies are kept as given: a page as a string, an API list as encoded bytes (no re-encoding per request). A
+ * compressed copy of an entry is an entry of its own, under the entry's key plus its encoding (http/compression.ts
+ * serveCached): it counts towards the same bounds and is pushed out like any other.
+ */
 export class ResponseCache<Body extends string | Uint8Array = string> {
   readonly #entries = new Map<string, { body: Body; bytes: number; expires: number }>();
   readonly #ttlMs: number;

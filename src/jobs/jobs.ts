@@ -15,7 +15,15 @@
 
 export type JobName = 'embed' | 'harvest' | 'digest' | 'images' | 'thumbnails' | 'summaries' | 'notify';
 
-export const JOB_NAMES: readonly JobName[] = ['embed', 'harvest', 'digest', 'images', 'thumbnails', 'summaries', 'notify'];
+export const JOB_NAMES: readonly JobName[] = [
+  'embed',
+  'harvest',
+  'digest',
+  'images',
+  'thumbnails',
+  'summaries',
+  'notify',
+];
 
 /** A request for one run of a job. */
 export interface JobRequest {

@@ -5,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { AppContext } from '../http/app-context.ts';
 import { createResponseCaches } from '../http/response-cache.ts';
 import { createMetrics } from './metrics.ts';
+import { compression } from '../http/compression.ts';
 import { healthCheck } from './health.ts';
 import { jsonErrors, wantsJson } from '../http/json-errors.ts';
 import { SearchService } from '../search/search-service.ts';
@@ -79,6 +80,8 @@ export function createApp(deps: AppDependencies): Hono {
   app.use(identityMiddleware(ctx.identity));
   const metrics = createMetrics();
   app.use(metrics.middleware);
+  // Outside every other middleware: what they produce (JSON errors included) is what gets compressed.
+  app.use(compression);
   app.use(securityHeaders);
   app.use(jsonErrors);
   app.use(async (c, next) => {

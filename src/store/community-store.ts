@@ -69,7 +69,6 @@ export interface ModerationEntry {
     | 'warn-member'
     /** A report dismissed (target: "comment 12" or "paper 2607.12345"). */
     | 'dismiss-report'
-
     | 'approve-claim'
     | 'reject-claim'
     | 'revoke-claim'

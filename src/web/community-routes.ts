@@ -59,6 +59,7 @@ export function registerCommunityRoutes(
     return c.redirect(safeReturnPath(form.return, paperUrl(result.paperId)), 303);
   });
 
+  // ?id= fills the form in (a link from a paper Paperboy lacks); nothing is submitted until the member posts it.
   app.get('/submit', async (c) => {
     // ?id= fills the form in (the "not here" pages link to it); anything that is not an arXiv id is ignored.
     const id = normalizeArxivId(c.req.query('id')?.trim().slice(0, 100) ?? '');

@@ -10,6 +10,8 @@ import { authorFeedSpec, dailyFeed, organizationFeedSpec, searchFeedSpec, trendi
 import { FEED_CONTENT_TYPES, FEED_FORMATS, renderFeed, type FeedFormat, type FeedSpec } from '../feeds/render.ts';
 import type { AppContext } from '../http/app-context.ts';
 import { parseSearchPage } from './search-page-params.ts';
+import { layout } from './layout.ts';
+import { feedsPage } from './pages/feeds-page.ts';
 
 /** Feed readers poll; a few minutes of freshness is what they expect. */
 const CACHE_CONTROL = 'public, max-age=300';
@@ -48,6 +50,8 @@ export function registerFeeds(app: Hono, ctx: AppContext): void {
     c.text(`Bad request: ${message}\n`, 400, { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
   const missing = (c: Context, message: string) =>
     c.text(`Not found: ${message}\n`, 404, { 'X-Content-Type-Options': 'nosniff' });
+
+  app.get('/feeds', (c) => c.html(layout(feedsPage())));
 
   app.get('/feeds/:file', async (c) => {
     const file = splitFeedFile(c.req.param('file'));

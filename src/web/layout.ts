@@ -16,6 +16,15 @@ export const NAV_ITEMS = [
   { key: 'trending', label: 'Trending', href: '/papers/trending' },
 ] as const;
 
+/** The footer's ways to the rest of the site: what is not in the header but worth finding. */
+export const FOOTER_LINKS = [
+  { label: 'Email digest', href: '/digest' },
+  { label: 'Feeds', href: '/feeds' },
+  { label: 'API (OpenAPI)', href: '/api/openapi.json' },
+  { label: 'About', href: '/about' },
+  { label: 'How trending works', href: '/about/trending' },
+] as const;
+
 export type NavKey = (typeof NAV_ITEMS)[number]['key'];
 
 export interface PageOptions {
@@ -94,7 +103,10 @@ ${options.body}
 </main>
 <footer class="site-footer">
 <div class="container site-footer-inner">
-<p><strong>${site.name}</strong> — ${site.description} <a href="/about">About</a>${site.contact ? html` · <a href="mailto:${site.contact}">Contact</a>` : ''}</p>
+<nav class="footer-nav" aria-label="More from ${site.name}">
+<ul>${FOOTER_LINKS.map((link) => html`<li><a href="${link.href}">${link.label}</a></li>`)}</ul>
+</nav>
+<p><strong>${site.name}</strong> — ${site.description}${site.contact ? html` · <a href="mailto:${site.contact}">Contact</a>` : ''}</p>
 <p>Paper metadata from <a href="https://arxiv.org/">arXiv</a>. Dates are in UTC.</p>
 </div>
 </footer>

@@ -9,7 +9,10 @@ import type { AppContext } from '../http/app-context.ts';
 import { wantsJson } from '../http/json-errors.ts';
 import { findAsset } from './assets.ts';
 import { loadFeed } from './feed.ts';
-import { sharedPage } from './shared-page.ts';
+import { sharedBytes, sharedPage } from './shared-page.ts';
+import { prefersMarkdown } from '../http/accept.ts';
+import { serveCached, type Bytes } from '../http/compression.ts';
+import { paperMarkdown, MARKDOWN } from '../domain/paper-markdown.ts';
 import { layout, type PageOptions } from './layout.ts';
 import type { Paper } from '../domain/types.ts';
 import { dailyPage, noPapersPage } from './pages/daily-page.ts';
@@ -47,12 +50,12 @@ export function registerPages(app: Hono, ctx: AppContext): void {
   const { store } = ctx;
   const { periodPages: feedCache, paperPages: paperCache } = ctx.caches;
 
+  // Compressed once per encoding and kept for the life of the process (three files).
+  const assetCopies = new Map<string, Bytes>();
   app.get('/static/:file', (c) => {
     const asset = findAsset(c.req.path);
     if (!asset) return notFound(c, 'There is no such file.');
-    if (c.req.header('if-none-match') === asset.etag) return c.body(null, 304);
-    return c.body(asset.body, 200, {
-      'Content-Type': asset.contentType,
+    return serveCached(c, assetCopies, asset.url, asset.contentType, async () => asset.body, {
       'Cache-Control': 'public, max-age=31536000, immutable',
       ETag: asset.etag,
     });
@@ -114,6 +117,16 @@ export function registerPages(app: Hono, ctx: AppContext): void {
     const id = normalizeArxivId(text);
     if (!id) return notFound(c, `“${text}” is not an arXiv identifier. Paper addresses look like /papers/2607.12345.`);
     if (id !== text) return c.redirect(paperUrl(id), 301);
+    // One address, two representations: HTML, or with `Accept: text/markdown` the text of /papers/ID.md.
+    c.header('Vary', 'Accept');
+    if (prefersMarkdown(c.req.header('accept'))) {
+      const markdownKey = async () => `${await store.dataVersion()}:markdown:${id}`;
+      return sharedBytes(c, paperCache, markdownKey, MARKDOWN, async () => {
+        const paper = await store.getPaper(id);
+        if (!paper) return c.text(`Paper not found: ${id}\n`, 404);
+        return Buffer.from(paperMarkdown(paper, ctx.config.publicUrl));
+      });
+    }
     // Similar papers cost a vector search: the page is shared like the feed, keyed by the data version.
     const key = async () => `${await store.dataVersion()}:${ctx.search.embedder?.id ?? 'lexical'}:${id}`;
     return sharedPage(c, paperCache, key, async () => {

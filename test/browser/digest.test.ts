@@ -126,9 +126,20 @@ test('the subscribe box and the digest preview fit a 390 px phone', async () => 
         fullPage: path !== '/',
       });
   }
-  // A refused address says why, in the page.
+  // On a phone the banner is one line, and the first paper is above the fold; the line opens the form.
   await page.goto(server.url);
-  await page.locator('.subscribe-banner').getByLabel('Email address').fill('ad\u0430m@example.org');
+  const banner = page.locator('.subscribe-banner');
+  assert.equal(await banner.getByLabel('Email address').isVisible(), false, 'folded on a phone');
+  const bannerHeight = (await banner.boundingBox())!.height;
+  assert.ok(bannerHeight <= 56, `the folded banner is one line: ${bannerHeight} px`);
+  const firstCard = (await page.locator('.card').first().boundingBox())!;
+  assert.ok(
+    firstCard.y + firstCard.height <= 844,
+    `the first paper ends above the fold: ${firstCard.y + firstCard.height}`,
+  );
+  await banner.locator('summary').click();
+  // A refused address says why, in the page.
+  await banner.getByLabel('Email address').fill('ad\u0430m@example.org');
   await page.locator('.subscribe-banner').getByRole('button', { name: 'Subscribe' }).click();
   assert.match(await page.locator('.subscribe-error').innerText(), /plain ASCII/);
   if (shots) {

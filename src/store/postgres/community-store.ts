@@ -145,7 +145,16 @@ export class PostgresCommunityStore implements CommunityStore {
           id,
         ]);
       }
-      for (const table of ['sessions', 'collections', 'follows', 'dismissed_papers', 'feed_keys', 'api_tokens', 'notification_email', 'author_claims'])
+      for (const table of [
+        'sessions',
+        'collections',
+        'follows',
+        'dismissed_papers',
+        'feed_keys',
+        'api_tokens',
+        'notification_email',
+        'author_claims',
+      ])
         await tx.query(`DELETE FROM ${table} WHERE member_id = $1`, [id]);
       // Their notifications, and those about what they did; their reports (the queue keeps other members' reports).
       await tx.query('DELETE FROM notifications WHERE member_id = $1 OR actor_id = $1', [id]);

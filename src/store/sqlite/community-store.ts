@@ -133,7 +133,16 @@ export class SqliteCommunityStore implements CommunityStore {
           id,
         );
       }
-      for (const table of ['sessions', 'collections', 'follows', 'dismissed_papers', 'feed_keys', 'api_tokens', 'notification_email', 'author_claims'])
+      for (const table of [
+        'sessions',
+        'collections',
+        'follows',
+        'dismissed_papers',
+        'feed_keys',
+        'api_tokens',
+        'notification_email',
+        'author_claims',
+      ])
         run(`DELETE FROM ${table} WHERE member_id = ?`, id);
       // Their notifications, and those about what they did; their reports (the queue keeps other members' reports).
       run('DELETE FROM notifications WHERE member_id = ? OR actor_id = ?', id, id);

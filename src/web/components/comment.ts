@@ -152,7 +152,7 @@ ${options.parentId != null ? html`<input type="hidden" name="parent" value="${op
     options.autofocus ? html` autofocus` : ''
   } aria-describedby="${options.fieldId}-hint">${options.value ?? ''}</textarea>
 <div class="comment-form-footer">
-<p class="comment-hint" id="${options.fieldId}-hint">Markdown: *emphasis*, **bold**, \`code\`, code blocks, [links](https://…), lists. HTML is shown as text.</p>
+<p class="comment-hint" id="${options.fieldId}-hint">Markdown: *emphasis*, **bold**, \`code\`, code blocks, [links](https://…), lists, &gt; quotes, math as $x^2$ or $$…$$. HTML is shown as text.</p>
 <button type="submit" class="button button-primary">${options.button}</button>
 </div>
 </form>`;

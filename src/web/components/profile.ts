@@ -8,6 +8,8 @@ import { avatar } from './avatar.ts';
 import { emptyState } from './empty-state.ts';
 import { cardGrid, type CardOptions } from './paper-card.ts';
 import { pagination } from './pagination.ts';
+import { feedLinks } from './feed-links.ts';
+import type { FeedAlternate } from '../../feeds/links.ts';
 
 export interface ProfileView {
   kind: 'Organization' | 'Author';
@@ -26,6 +28,8 @@ export interface ProfileView {
   /** Shown between the header and the list, and below the list. */
   before?: Html | undefined;
   after?: Html | undefined;
+  /** The list's feeds (links.ts feedAlternates), shown under the totals. */
+  feeds?: readonly FeedAlternate[] | undefined;
 }
 
 export function profileBody(view: ProfileView): Html {
@@ -39,6 +43,7 @@ ${avatar(view.name, view.avatarUrl, 'lg', `${view.name} logo`)}
 <div><dt>Papers</dt><dd>${formatCount(view.totals.papers)}</dd></div>
 <div><dt>Upvotes</dt><dd>${formatCount(view.totals.upvotes)}</dd></div>
 </dl>
+${feedLinks(view.feeds ?? [])}
 </div>
 </header>
 ${view.before ?? ''}

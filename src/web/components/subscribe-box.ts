@@ -13,13 +13,18 @@ export interface SubscribeFormState {
   csrfToken?: string | null | undefined;
 }
 
-/** The banner: one line on a wide screen, stacked on a phone; works without JavaScript. */
+/**
+ * The banner: one line on a wide screen. On a phone it folds into its one-line pitch (a <details>, so it opens
+ * without JavaScript) and leaves the first paper above the fold; a wide screen shows it open whatever the
+ * element's state (style.css). It is open from the start when it carries an address or an error.
+ */
 export function subscribeBox(state: SubscribeFormState = {}): Html {
+  const open = state.error !== undefined || (state.email ?? '') !== '';
   return html`<aside class="subscribe-banner" aria-label="Email digest">
-<div class="container subscribe-banner-inner">
-<p class="subscribe-pitch"><span class="subscribe-icon" aria-hidden="true">✉</span> Get trending papers in your email inbox!</p>
+<details class="container subscribe-banner-inner"${open ? ' open' : ''}>
+<summary class="subscribe-pitch"><span class="subscribe-icon" aria-hidden="true">✉</span> Get trending papers<span class="subscribe-pitch-wide"> in your email inbox!</span><span class="subscribe-pitch-narrow"> by email</span></summary>
 ${subscribeForm({ ...state, compact: true })}
-</div>
+</details>
 </aside>`;
 }
 

@@ -45,10 +45,11 @@ export function authorPage(view: AuthorView): PageOptions {
   const grouped = view.people.length > 0 || view.hfPeople.length > 0;
   const path = member ? verifiedAuthorUrl(name, member) : hfUser ? hfAuthorUrl(name, hfUser) : authorUrl(name);
   const who = member ? ` (@${member.name})` : hfUser ? ` (${hfUser} on Hugging Face)` : '';
+  const feeds = feedAlternates(authorFeed(name), name);
   return {
     title: `${name}${who}${view.page > 1 ? ` (page ${view.page})` : ''}`,
     description: `Research papers by ${name} featured on Daily Papers.`,
-    alternates: feedAlternates(authorFeed(name), name),
+    alternates: feeds,
     nav: 'papers',
     navCurrent: 'true',
     body: html`${followButton('author', name, name, viewer, view.following)}${profileBody({
@@ -73,6 +74,7 @@ export function authorPage(view: AuthorView): PageOptions {
             : 'Papers',
       before: grouped ? peopleSection(view) : undefined,
       after: view.claimable.length > 0 ? claimForm(name, view.claimable, viewer) : undefined,
+      feeds,
       cards: { viewer: viewer.account ? viewer : undefined },
     })}`,
   };

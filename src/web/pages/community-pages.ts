@@ -18,6 +18,8 @@ import { emptyState } from '../components/empty-state.ts';
 import { csrfField } from '../csrf.ts';
 import { dayUrl, memberUrl, paperUrl } from '../../domain/urls.ts';
 import type { Viewer } from '../../http/viewer.ts';
+import { feedLinks } from '../components/feed-links.ts';
+import { TRENDING_FEED, feedAlternates } from '../../feeds/links.ts';
 
 export function submitPage(
   viewer: Viewer,
@@ -56,6 +58,8 @@ export function submittedPage(viewer: Viewer, paper: Paper, day: string, added: 
   };
 }
 
+const TRENDING_FEEDS = feedAlternates(TRENDING_FEED, 'Trending papers');
+
 export function trendingPage(
   entries: DailyEntry[],
   range: { firstDay: string; lastDay: string } | null,
@@ -64,6 +68,7 @@ export function trendingPage(
   return {
     title: 'Trending papers',
     description: 'The papers the community is reading now: votes and discussion, weighed against age.',
+    alternates: TRENDING_FEEDS,
     nav: 'trending',
     viewer,
     body: html`<div class="feed-header"><div class="feed-title">
@@ -73,6 +78,7 @@ export function trendingPage(
         ? html`Featured ${formatRange(range.firstDay, range.lastDay)}, ranked by votes and discussion weighed against age — <a href="/about/trending">how trending works</a>`
         : 'No papers yet'
     }</p>
+${feedLinks(TRENDING_FEEDS)}
 </div></div>
 <section class="feed">
 ${

@@ -11,6 +11,7 @@ import { datePicker, periodHeading, periodTabs, type PeriodNav } from '../compon
 import { PAGE_SIZE, periodUrl } from '../../domain/urls.ts';
 import { DAILY_FEED, feedAlternates } from '../../feeds/links.ts';
 import { anonymousViewer, type Viewer } from '../../http/viewer.ts';
+import { feedLinks } from '../components/feed-links.ts';
 
 export interface DailyView extends PeriodNav {
   entries: DailyEntry[];
@@ -20,11 +21,14 @@ export interface DailyView extends PeriodNav {
   viewer?: Viewer | undefined;
 }
 
-function feedHeader(pickerDay: string, tabs: Html | string): Html {
+const FEEDS = feedAlternates(DAILY_FEED, 'Daily Papers');
+
+function feedHeader(pickerDay: string, tabs: Html | string, feeds: Html | string = ''): Html {
   return html`<div class="feed-header">
 <div class="feed-title">
 <h1>Daily Papers</h1>
 <p class="subtitle">by the research community</p>
+${feeds}
 </div>
 ${datePicker(pickerDay)}
 </div>
@@ -34,7 +38,7 @@ ${tabs}`;
 export function dailyPage(view: DailyView): PageOptions {
   const totalPages = Math.max(1, Math.ceil(view.total / PAGE_SIZE));
   const label = formatPeriod(view.period);
-  const body = html`${feedHeader(view.pickerDay, periodTabs(view))}
+  const body = html`${feedHeader(view.pickerDay, periodTabs(view), feedLinks(FEEDS))}
 <section class="feed" aria-labelledby="period-heading">
 ${periodHeading(view, view.total)}
 ${
@@ -57,7 +61,7 @@ ${pagination(periodUrl(view.period), view.page, totalPages)}
   return {
     title: `Daily Papers — ${label}${view.page > 1 ? ` (page ${view.page})` : ''}`,
     description: `Research papers featured on Daily Papers for ${label}, ranked by community upvotes.`,
-    alternates: feedAlternates(DAILY_FEED, 'Daily Papers'),
+    alternates: FEEDS,
     nav: 'papers',
     viewer: view.viewer,
     subscribeBox: true,

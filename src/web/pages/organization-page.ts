@@ -17,10 +17,11 @@ export function organizationPage(
   following: boolean,
 ): PageOptions {
   const org = summary.organization;
+  const feeds = feedAlternates(organizationFeed(org.name), org.fullname);
   return {
     title: `${org.fullname}${page > 1 ? ` (page ${page})` : ''}`,
     description: `Research papers from ${org.fullname} featured on Daily Papers.`,
-    alternates: feedAlternates(organizationFeed(org.name), org.fullname),
+    alternates: feeds,
     nav: 'papers',
     navCurrent: 'true',
     body: html`${followButton('organization', org.name, org.fullname, viewer, following)}${profileBody({
@@ -32,6 +33,7 @@ export function organizationPage(
       papers,
       page,
       path: organizationUrl(org.name),
+      feeds,
       cards: { showOrganization: false, viewer: viewer.account ? viewer : undefined },
     })}`,
   };

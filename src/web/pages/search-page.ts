@@ -21,6 +21,7 @@ import { missingPaper } from '../components/missing-paper.ts';
 import { SEARCH_FEED, feedAlternates, searchPageFeedQuery } from '../../feeds/links.ts';
 import { followButton, searchFollowTarget } from '../components/follow-button.ts';
 import type { Viewer } from '../../http/viewer.ts';
+import { feedLinks } from '../components/feed-links.ts';
 
 export interface SearchView {
   state: SearchState;
@@ -58,6 +59,7 @@ export function searchPage(view: SearchView): PageOptions {
   const matcher = matcherFor(response.parsed);
   const first = (page - 1) * limit + 1;
   const sort = state.sort ?? 'relevance';
+  const feeds = feedAlternates(SEARCH_FEED, `Search: ${shown(state.q, 60)}`, searchPageFeedQuery(state));
   const body = html`<div class="search-head">
 <h1 class="search-title">Results for <q class="search-query">${shown(state.q)}</q></h1>
 <p class="search-summary">${
@@ -66,6 +68,7 @@ export function searchPage(view: SearchView): PageOptions {
       : html`${papersFound(response)}${totalPages > 1 ? html` · showing ${first}–${first + response.results.length - 1}` : ''} · ${SORT_NOTES[sort]}`
   }</p>
 ${followButton('search', searchFollowTarget(state), shown(state.q, 100), view.viewer, view.following)}
+${feedLinks(feeds)}
 </div>
 ${filterForm(state, view.facets)}
 ${notice(view) ? html`<p class="notice notice-info" role="status">${notice(view)}</p>` : ''}
@@ -89,7 +92,7 @@ ${pagination((n) => searchUrl(state, n), page, totalPages)}
   return {
     title: `${shown(state.q, 60)} — Search${page > 1 ? ` (page ${page})` : ''}`,
     description: `Research papers matching “${shown(state.q)}”.`,
-    alternates: feedAlternates(SEARCH_FEED, `Search: ${shown(state.q, 60)}`, searchPageFeedQuery(state)),
+    alternates: feeds,
     search: state,
     body,
   };
