@@ -218,13 +218,13 @@ export class TextIndex {
       }
       const maxEdits = stem.length >= 7 ? 2 : 1;
       let best: string | null = null;
-      for (const term of index.terms()) {
+      let bestFrequency = 0;
+      for (const [term, frequency] of index.termFrequencies()) {
         if (Math.abs(term.length - stem.length) > maxEdits || /\d/.test(term)) continue;
-        if (
-          (best === null || index.documentFrequency(term) > index.documentFrequency(best)) &&
-          editDistance(stem, term, maxEdits) <= maxEdits
-        )
+        if ((best === null || frequency > bestFrequency) && editDistance(stem, term, maxEdits) <= maxEdits) {
           best = term;
+          bestFrequency = frequency;
+        }
       }
       const surface = best === null ? null : await this.#surfaceForm(index, best, word.toLowerCase());
       if (surface) changed = true;
