@@ -68,7 +68,7 @@ export class SqliteStore implements Store {
       trendingScore(Number(upvotes), Number(comments), ageInHours(String(submittedAt), new Date(String(now)))),
     );
     this.#db.migrate();
-    this.indexSource = new SqliteIndexSource(this.#db, () => this.#dataVersion());
+    this.indexSource = new SqliteIndexSource(this.#db, () => this.#dataVersion(), path);
     this.#vectors = new VectorSearch(this.#db);
     this.community = new SqliteCommunityStore(this.#db);
     this.access = new SqliteAccessStore(this.#db);
