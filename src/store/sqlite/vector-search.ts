@@ -94,6 +94,20 @@ export class VectorSearch {
     return index;
   }
 
+  /** The stored (float32) vectors of these rows: the exact rescoring of the in-memory int8 search. */
+  vectors(modelId: string, rowids: readonly number[]): Map<number, Float32Array> {
+    const model = this.#model(modelId);
+    const vectors = new Map<number, Float32Array>();
+    if (!model) return vectors;
+    const read = this.#db.sql(`SELECT embedding FROM ${model.table} WHERE rowid = ?`);
+    for (const rowid of rowids) {
+      const bytes = read.get(BigInt(rowid))?.embedding as Uint8Array | undefined;
+      if (bytes)
+        vectors.set(rowid, new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
+    }
+    return vectors;
+  }
+
   rowidOf(id: string): number | null {
     const row = this.#db.sql('SELECT rowid FROM papers WHERE id = ?').get(id);
     return row ? Number(row.rowid) : null;
