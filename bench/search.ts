@@ -328,6 +328,9 @@ const program = new Command('bench:search')
           `lexical index ${fmt.mib(lexicalIndexBytes)} in memory (${fmt.int(lexicalIndexBytes / scale)} bytes per paper), ` +
             `saved ${savedIndexBytes === null ? 'in the database' : fmt.mib(savedIndexBytes)}\n` +
             `restarted process: full hybrid search after ${fmt.s(restarted.startupSeconds)} ` +
+            `(${Object.entries(restarted.phases ?? {})
+              .map(([phase, seconds]) => `${phase} ${fmt.s(seconds)}`)
+              .join(', ')}) ` +
             `(lexical index ${restarted.lexicalLoaded ? 'loaded' : 'REBUILT'}), RSS after warm-up ${fmt.mib(restarted.rssAfterWarmUpBytes)}, ` +
             `lexical p50 ${fmt.ms(restarted.lexicalP50)} / p99 ${fmt.ms(restarted.lexicalP99)} ms, ` +
             `hybrid with query embedding p50 ${fmt.ms(restarted.hybridP50)} / p99 ${fmt.ms(restarted.hybridP99)} ms\n`,
@@ -346,6 +349,7 @@ const program = new Command('bench:search')
 
 export interface ProbeResult {
   startupSeconds: number;
+  phases?: { processAndStore: number; model: number; lexical: number; firstHybrid: number };
   lexicalLoaded: boolean;
   lexicalIndexBytes: number;
   rssAfterWarmUpBytes: number;
