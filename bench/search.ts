@@ -12,16 +12,13 @@
  * database size and peak RSS. Without --corpus, or with --scale above the corpus size, the papers are
  * synthetic variants of the real ones (sentences of abstracts shuffled between papers), labelled as such.
  */
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
-import { once } from 'node:events';
-import { finished } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { createGunzip } from 'node:zlib';
 import { Command } from 'commander';
+import { fixedQueries, readCorpus, writeCorpus } from './corpus.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
 import type { Store } from '../src/store/store.ts';
@@ -47,56 +44,6 @@ import {
   verdict,
   writeResult,
 } from './lib.ts';
-
-interface RawPaper {
-  arxiv_id: string;
-  title: string;
-  abstract: string;
-  authors: string[];
-  published: string;
-  categories: string[];
-  ai_keywords?: string[];
-}
-
-async function readCorpus(path: string): Promise<RawPaper[]> {
-  const input = path.endsWith('.gz') ? createReadStream(path).pipe(createGunzip()) : createReadStream(path);
-  const papers: RawPaper[] = [];
-  for await (const line of createInterface({ input, crlfDelay: Infinity }))
-    if (line.trim()) papers.push(JSON.parse(line) as RawPaper);
-  return papers;
-}
-
-/** Deterministic variants of real papers: new ids, abstracts re-assembled from other papers' sentences. */
-function* syntheticVariants(real: RawPaper[], count: number): Generator<RawPaper> {
-  const sentences = real.flatMap((p) => p.abstract.split(/(?<=\.)\s+/)).filter((s) => s.length > 20);
-  let seed = 12345;
-  const next = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0);
-  for (let i = 0; i < count; i++) {
-    const base = real[i % real.length]!;
-    const abstract = Array.from({ length: 6 }, () => sentences[next() % sentences.length]!).join(' ');
-    yield {
-      ...base,
-      arxiv_id: `${String(2000 + (Math.floor(i / 99_999) % 8000)).padStart(4, '0')}.${String(i % 99_999).padStart(5, '0')}`,
-      abstract,
-      ai_keywords: undefined,
-    };
-  }
-}
-
-/**
- * The papers to import as JSONL, one line at a time: at a million papers the file is gigabytes, more than one
- * string may hold (joining them all died with "Invalid string length").
- */
-async function writeCorpus(path: string, real: RawPaper[], scale: number): Promise<void> {
-  const out = createWriteStream(path);
-  const lines = function* () {
-    yield* real.slice(0, scale);
-    if (scale > real.length) yield* syntheticVariants(real, scale - real.length);
-  };
-  for (const paper of lines()) if (!out.write(`${JSON.stringify(paper)}\n`)) await once(out, 'drain');
-  out.end();
-  await finished(out);
-}
 
 function latency(values: number[]) {
   const sorted = Float64Array.from(values).sort();
@@ -191,20 +138,7 @@ const program = new Command('bench:search')
         );
 
         // The fixed query set: half real titles, half pairs of real keywords (deterministic picks).
-        const count = Number(options.queries);
-        const withKeywords = real.filter((p) => (p.ai_keywords?.length ?? 0) >= 2);
-        const queries = [
-          ...Array.from({ length: Math.ceil(count / 2) }, (_, i) =>
-            real[(i * 7919) % real.length]!.title.replace(/\s+/g, ' '),
-          ),
-          ...Array.from({ length: Math.floor(count / 2) }, (_, i) => {
-            const k = withKeywords[(i * 104729) % Math.max(1, withKeywords.length)]?.ai_keywords ?? [
-              'neural',
-              'network',
-            ];
-            return `${k[0]} ${k[1]}`;
-          }),
-        ];
+        const queries = fixedQueries(real, Number(options.queries));
         const weights = DEFAULT_SEARCH_CONFIG.weights;
         const lexicalMs: number[] = [];
         const embedMs: number[] = [];
