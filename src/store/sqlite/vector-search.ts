@@ -82,7 +82,8 @@ export class VectorSearch {
     if (index) return index;
     const model = this.#model(modelId);
     if (!model) return null;
-    index = new BinaryQuantizedIndex(model.dimensions, 1024);
+    // Sized for the rows there are: growing by doubling from a small start left up to half the slots unused.
+    index = new BinaryQuantizedIndex(model.dimensions, Math.max(1024, this.count(modelId) + 1024));
     for (const row of this.#db.sql(`SELECT rowid, embedding FROM ${model.table}`).iterate()) {
       const bytes = row.embedding as Uint8Array;
       index.set(
