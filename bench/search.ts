@@ -12,12 +12,13 @@
  * database size and peak RSS. Without --corpus, or with --scale above the corpus size, the papers are
  * synthetic variants of the real ones (sentences of abstracts shuffled between papers), labelled as such.
  */
-import { createReadStream, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { createGunzip } from 'node:zlib';
 import { Command } from 'commander';
+import { fixedQueries, readCorpus, writeCorpus } from './corpus.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
 import type { Store } from '../src/store/store.ts';
@@ -28,47 +29,21 @@ import { lexicalSearch } from '../src/search/lexical/lexical-search.ts';
 import { fuse } from '../src/search/fusion.ts';
 import { DEFAULT_SEARCH_CONFIG, SearchService } from '../src/search/search-service.ts';
 import { StaticEmbedder, trainStaticModel } from '../src/search/learned/index.ts';
-import { storeTrainingDocs, embedMissing } from '../src/search/semantic-indexer.ts';
+import { TRAINING_PAPERS, storeTrainingDocs, embedMissing } from '../src/search/semantic-indexer.ts';
 import { paperText } from '../src/search/embedder.ts';
 import { BinaryQuantizedIndex } from '../src/store/sqlite/binary-index.ts';
-import { SHARED_DATA, databaseSize, fmt, formatTable, loadLine, percentile, verdict, writeResult } from './lib.ts';
-
-interface RawPaper {
-  arxiv_id: string;
-  title: string;
-  abstract: string;
-  authors: string[];
-  published: string;
-  categories: string[];
-  ai_keywords?: string[];
-}
-
-async function readCorpus(path: string): Promise<RawPaper[]> {
-  const input = path.endsWith('.gz') ? createReadStream(path).pipe(createGunzip()) : createReadStream(path);
-  const papers: RawPaper[] = [];
-  for await (const line of createInterface({ input, crlfDelay: Infinity }))
-    if (line.trim()) papers.push(JSON.parse(line) as RawPaper);
-  return papers;
-}
-
-/** Deterministic variants of real papers: new ids, abstracts re-assembled from other papers' sentences. */
-function syntheticVariants(real: RawPaper[], count: number): RawPaper[] {
-  const sentences = real.flatMap((p) => p.abstract.split(/(?<=\.)\s+/)).filter((s) => s.length > 20);
-  let seed = 12345;
-  const next = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0);
-  const out: RawPaper[] = [];
-  for (let i = 0; out.length < count; i++) {
-    const base = real[i % real.length]!;
-    const abstract = Array.from({ length: 6 }, () => sentences[next() % sentences.length]!).join(' ');
-    out.push({
-      ...base,
-      arxiv_id: `${String(2000 + (Math.floor(i / 99_999) % 8000)).padStart(4, '0')}.${String(i % 99_999).padStart(5, '0')}`,
-      abstract,
-      ai_keywords: undefined,
-    });
-  }
-  return out;
-}
+import {
+  NODE,
+  REPO,
+  SHARED_DATA,
+  databaseSize,
+  fmt,
+  formatTable,
+  loadLine,
+  percentile,
+  verdict,
+  writeResult,
+} from './lib.ts';
 
 function latency(values: number[]) {
   const sorted = Float64Array.from(values).sort();
@@ -94,6 +69,10 @@ const program = new Command('bench:search')
   .option('--epochs <n>', 'epochs of the embedding model', '8')
   .option('--queries <n>', 'queries in the fixed set', '200')
   .option('--keep', 'keep the temporary database')
+  .option(
+    '--lexical-only',
+    'no embedding model, vectors or hybrid rows (for scales where embedding every paper takes too long here)',
+  )
   .option('--backend <name>', 'sqlite or postgres', 'sqlite')
   .option('--postgres-url <url>', 'server for --backend postgres', process.env.PAPERBOY_TEST_POSTGRES_URL)
   .action(
@@ -103,6 +82,7 @@ const program = new Command('bench:search')
       epochs: string;
       queries: string;
       keep?: boolean;
+      lexicalOnly?: boolean;
       backend: string;
       postgresUrl?: string;
     }) => {
@@ -113,8 +93,6 @@ const program = new Command('bench:search')
       if (synthetic)
         throw new Error(`no corpus at ${corpusPath}: pass --corpus (a synthetic corpus needs real papers to vary)`);
       const scale = options.scale ? Number(options.scale) : real.length;
-      const papers =
-        scale <= real.length ? real.slice(0, scale) : [...real, ...syntheticVariants(real, scale - real.length)];
       synthetic = scale > real.length;
       const label = synthetic
         ? `${real.length} real + ${scale - real.length} SYNTHETIC variants`
@@ -124,10 +102,11 @@ const program = new Command('bench:search')
       const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-search-'));
       const dbPath = join(dir, 'bench.db');
       const jsonl = join(dir, 'papers.jsonl');
-      writeFileSync(jsonl, papers.map((p) => JSON.stringify(p)).join('\n'));
+      await writeCorpus(jsonl, real, scale);
       const bench = await openBenchStore(options.backend, dbPath, options.postgresUrl);
       const store = bench.store;
-      if (!bench.vectors)
+      if (options.lexicalOnly) bench.vectors = false;
+      else if (!bench.vectors)
         process.stdout.write('this PostgreSQL server has no pgvector: lexical search only, vector rows are n/a\n');
       const peak = { rss: 0 };
       const sampler = setInterval(() => (peak.rss = Math.max(peak.rss, process.memoryUsage().rss)), 200);
@@ -140,9 +119,15 @@ const program = new Command('bench:search')
         await textSearch.warmUp();
         const bm25Seconds = (performance.now() - started) / 1000;
         started = performance.now();
+        // As the server trains: on an even sample of at most TRAINING_PAPERS papers.
         const model = bench.vectors
-          ? await trainStaticModel(storeTrainingDocs(store), { epochs: Number(options.epochs), seed: 1 })
+          ? await trainStaticModel(storeTrainingDocs(store, TRAINING_PAPERS), {
+              epochs: Number(options.epochs),
+              seed: 1,
+            })
           : null;
+        const modelPath = join(dir, 'model.bin');
+        if (model) await model.save(modelPath);
         const trainSeconds = bench.vectors ? (performance.now() - started) / 1000 : NaN;
         const embedder = model ? new StaticEmbedder(model) : null;
         started = performance.now();
@@ -153,20 +138,7 @@ const program = new Command('bench:search')
         );
 
         // The fixed query set: half real titles, half pairs of real keywords (deterministic picks).
-        const count = Number(options.queries);
-        const withKeywords = real.filter((p) => (p.ai_keywords?.length ?? 0) >= 2);
-        const queries = [
-          ...Array.from({ length: Math.ceil(count / 2) }, (_, i) =>
-            real[(i * 7919) % real.length]!.title.replace(/\s+/g, ' '),
-          ),
-          ...Array.from({ length: Math.floor(count / 2) }, (_, i) => {
-            const k = withKeywords[(i * 104729) % Math.max(1, withKeywords.length)]?.ai_keywords ?? [
-              'neural',
-              'network',
-            ];
-            return `${k[0]} ${k[1]}`;
-          }),
-        ];
+        const queries = fixedQueries(real, Number(options.queries));
         const weights = DEFAULT_SEARCH_CONFIG.weights;
         const lexicalMs: number[] = [];
         const embedMs: number[] = [];
@@ -204,7 +176,7 @@ const program = new Command('bench:search')
           );
 
         // Recall@10 of binary pre-selection + rescoring against exact search, on the same vectors.
-        const index = new BinaryQuantizedIndex(embedder?.dimensions ?? 8, papers.length + 1);
+        const index = new BinaryQuantizedIndex(embedder?.dimensions ?? 8, embedder ? scale + 1 : 1);
         let doc = 0;
         if (embedder)
           for await (const p of storeTrainingDocs(store))
@@ -254,15 +226,28 @@ const program = new Command('bench:search')
           )}\n`,
         );
         const size = await bench.size();
+        const lexicalIndexBytes = textSearch.index.memoryBytes;
+        // A restarted process on the database just built: start-up, memory and latency without the build's leftovers.
+        const queriesPath = join(dir, 'queries.json');
+        writeFileSync(queriesPath, JSON.stringify(queries));
+        await store.close();
+        const restarted = await probe([
+          ...bench.probeArgs,
+          ...(embedder ? ['--model', modelPath] : []),
+          '--queries',
+          queriesPath,
+        ]);
+        const savedIndexBytes = options.backend === 'sqlite' ? statSync(`${dbPath}.lexical-index`).size : null;
         const build = {
-          papers: papers.length,
+          papers: scale,
           synthetic,
           importSeconds,
-          importPapersPerSecond: papers.length / importSeconds,
+          importPapersPerSecond: scale / importSeconds,
           bm25BuildSeconds: bm25Seconds,
           trainSeconds,
+          trainingPapers: Math.min(scale, TRAINING_PAPERS),
           embedSeconds,
-          embedPapersPerSecond: papers.length / embedSeconds,
+          embedPapersPerSecond: scale / embedSeconds,
           modelId: embedder?.id ?? null,
           backend: options.backend,
         };
@@ -274,16 +259,47 @@ const program = new Command('bench:search')
             `database ${fmt.mib(size)}, peak RSS ${fmt.mib(peak.rss)}\n`,
         );
         process.stdout.write(
-          `JSON: ${writeResult('search', { corpus: label, queries: queries.length, figures, recall10, build, databaseBytes: size, peakRssBytes: peak.rss, importSummary: { ...summary, failures: summary.failures.length } })}\n`,
+          `lexical index ${fmt.mib(lexicalIndexBytes)} in memory (${fmt.int(lexicalIndexBytes / scale)} bytes per paper), ` +
+            `saved ${savedIndexBytes === null ? 'in the database' : fmt.mib(savedIndexBytes)}\n` +
+            `restarted process: full hybrid search after ${fmt.s(restarted.startupSeconds)} ` +
+            `(${Object.entries(restarted.phases ?? {})
+              .map(([phase, seconds]) => `${phase} ${fmt.s(seconds)}`)
+              .join(', ')}) ` +
+            `(lexical index ${restarted.lexicalLoaded ? 'loaded' : 'REBUILT'}), RSS after warm-up ${fmt.mib(restarted.rssAfterWarmUpBytes)}, ` +
+            `lexical p50 ${fmt.ms(restarted.lexicalP50)} / p99 ${fmt.ms(restarted.lexicalP99)} ms, ` +
+            `hybrid with query embedding p50 ${fmt.ms(restarted.hybridP50)} / p99 ${fmt.ms(restarted.hybridP99)} ms\n`,
+        );
+        process.stdout.write(
+          `JSON: ${writeResult('search', { corpus: label, queries: queries.length, figures, recall10, build, databaseBytes: size, peakRssBytes: peak.rss, lexicalIndexBytes, savedIndexBytes, restarted, importSummary: { ...summary, failures: summary.failures.length } })}\n`,
         );
       } finally {
         clearInterval(sampler);
-        await store.close();
+        await store.close().catch(() => undefined);
         await bench.cleanup(Boolean(options.keep));
         if (!options.keep) rmSync(dir, { recursive: true, force: true });
       }
     },
   );
+
+export interface ProbeResult {
+  startupSeconds: number;
+  phases?: { processAndStore: number; model: number; lexical: number; firstHybrid: number };
+  lexicalLoaded: boolean;
+  lexicalIndexBytes: number;
+  rssAfterWarmUpBytes: number;
+  lexicalP50: number;
+  lexicalP99: number;
+  hybridP50: number;
+  hybridP99: number;
+}
+
+/** Runs bench/search-probe.ts in a new process and returns what it measured. */
+async function probe(args: string[]): Promise<ProbeResult> {
+  const { stdout } = await promisify(execFile)(NODE, [join(REPO, 'bench/search-probe.ts'), ...args], {
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as ProbeResult;
+}
 
 /** The store under test: a SQLite file, or a fresh schema on a PostgreSQL server. */
 async function openBenchStore(
@@ -293,6 +309,8 @@ async function openBenchStore(
 ): Promise<{
   store: Store;
   vectors: boolean;
+  /** How bench/search-probe.ts opens the same database. */
+  probeArgs: string[];
   size(): Promise<number>;
   cleanup(keep: boolean): Promise<void>;
 }> {
@@ -300,6 +318,7 @@ async function openBenchStore(
     return {
       store: new SqliteStore(dbPath),
       vectors: true,
+      probeArgs: ['--db', dbPath],
       size: async () => databaseSize(dbPath),
       cleanup: async () => {},
     };
@@ -315,6 +334,7 @@ async function openBenchStore(
   return {
     store: await PostgresStore.connect(postgresUrl, { schema }),
     vectors,
+    probeArgs: ['--postgres-url', postgresUrl, '--schema', schema],
     size: async () =>
       Number(
         (

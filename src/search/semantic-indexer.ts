@@ -42,22 +42,38 @@ export const DEFAULT_INDEXER_OPTIONS: Omit<SemanticIndexerOptions, 'modelDir'> =
   batchSize: 256,
 };
 
-/** Every paper's text, read from the store page by page. */
-export async function* storeTrainingDocs(store: Store): AsyncIterable<TrainingDoc> {
+/**
+ * Papers a model is trained on at most: past this, an even sample (every k-th paper) of the store. The
+ * model learns words and how they relate, which a few hundred thousand abstracts teach as well as millions;
+ * training time and memory stay bounded however large the store grows, and every paper is still embedded.
+ */
+export const TRAINING_PAPERS = 200_000;
+
+/** Every paper's text, read from the store page by page; with `limit`, every k-th paper so that at most `limit` come. */
+export async function* storeTrainingDocs(store: Store, limit = Infinity): AsyncIterable<TrainingDoc> {
+  const stride = Number.isFinite(limit) ? Math.max(1, Math.ceil((await store.stats()).papers / limit)) : 1;
   let after = 0;
+  let seen = 0;
+  let given = 0;
   for (;;) {
     const page = await store.paperTexts(after, 5_000);
     if (page.length === 0) return;
-    for (const p of page) yield { title: p.title, abstract: p.summary };
+    for (const p of page) if (seen++ % stride === 0 && given++ < limit) yield { title: p.title, abstract: p.summary };
     after = page.at(-1)!.row;
   }
 }
 
 export async function trainModel(store: Store, options: SemanticIndexerOptions, logger: Logger): Promise<ActiveModel> {
   const papers = (await store.stats()).papers;
-  logger.info({ papers, epochs: options.epochs }, 'training the embedding model');
+  logger.info(
+    { papers, sampled: Math.min(papers, TRAINING_PAPERS), epochs: options.epochs },
+    'training the embedding model',
+  );
   const started = performance.now();
-  const model = await trainStaticModel(storeTrainingDocs(store), { epochs: options.epochs, seed: options.seed });
+  const model = await trainStaticModel(storeTrainingDocs(store, TRAINING_PAPERS), {
+    epochs: options.epochs,
+    seed: options.seed,
+  });
   await mkdir(options.modelDir, { recursive: true });
   const path = join(options.modelDir, `${model.id.replace(/[^a-z0-9.-]+/gi, '-')}.bin`);
   await model.save(path);

@@ -40,6 +40,16 @@ export interface IndexSource {
   /** Papers moderators hid: never a search result (a handful of rows, read through a partial index). */
   hidden(): Promise<Set<number>>;
   /**
+   * The lexical index saved last by saveIndex (opaque bytes: search/lexical/index-file.ts reads them), or null
+   * when there is none or the store keeps none (an in-memory database).
+   */
+  loadIndex(): Promise<Uint8Array | null>;
+  /**
+   * Replaces the saved lexical index with these bytes (in order), whole or not at all: an interrupted save
+   * leaves the previous one, and a reader sees one or the other, never a mix.
+   */
+  saveIndex(parts: readonly Uint8Array[]): Promise<void>;
+  /**
    * Lexical ranking by the database itself, for searches before the in-memory index is built: PostgreSQL's
    * weighted tsvector, so that a fresh process serves at once. Null where the backend has none (SQLite): the
    * search waits for the build.

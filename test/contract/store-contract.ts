@@ -783,6 +783,31 @@ export function storeContract(backend: () => ContractBackend): void {
         `${name()}: the new title`,
       );
     });
+    test('a process that starts later loads the lexical index another saved, and takes in papers written since', async (t) => {
+      const [a, b] = await backend().openTwo(t);
+      await importFixtures(a);
+      await lexicalSearch(a).warmUp();
+      assert.equal(lexicalSearch(a).index.loaded, false, `${name()}: the first process builds`);
+      const expected = await lexicalSearch(a).search(query('language models'), {}, WEIGHTS, 10);
+      assert.ok(expected.length > 0);
+      await a.importBatch({ papers: [madeUp(81, { title: 'Okapis as a benchmark' })], entries: [], replaceDays: [] });
+      await lexicalSearch(b).warmUp();
+      assert.equal(lexicalSearch(b).index.loaded, true, `${name()}: the next one loads what it saved`);
+      assert.deepEqual(await lexicalSearch(b).search(query('language models'), {}, WEIGHTS, 10), expected);
+      assert.equal((await lexicalSearch(b).search(query('okapis'), {}, WEIGHTS, 5))[0]?.id, '2101.00081');
+    });
+
+    test('a saved index comes back byte for byte, whatever its size, and a new save replaces it whole', async (t) => {
+      const [a, b] = await backend().openTwo(t);
+      assert.equal(await a.indexSource.loadIndex(), null, 'nothing saved yet');
+      const big = Buffer.alloc(9 << 20);
+      for (let i = 0; i < big.length; i += 4096) big.writeUInt32LE(i, i);
+      const parts = [Buffer.from('head'), big.subarray(0, 5 << 20), big.subarray(5 << 20), Buffer.from('tail')];
+      await a.indexSource.saveIndex(parts);
+      assert.ok(Buffer.concat(parts).equals(Buffer.from((await b.indexSource.loadIndex())!)), name());
+      await b.indexSource.saveIndex([Buffer.from('small')]);
+      assert.equal(Buffer.from((await a.indexSource.loadIndex())!).toString(), 'small');
+    });
   });
 
   describe('training texts, job state, data version, stats', () => {

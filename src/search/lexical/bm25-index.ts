@@ -1,10 +1,15 @@
 /**
- * An in-memory BM25F index over title, authors and abstract, laid out as compressed sparse rows of typed
- * arrays. FTS5's bm25() costs ~8 µs per matching paper, so a common word over 133k papers takes ~400 ms;
- * accumulating scores term by term over postings here costs a few nanoseconds each.
+ * An in-memory BM25F index over title, authors and abstract, held in a few flat byte and integer arrays so
+ * that a paper costs a few hundred bytes rather than kilobytes of objects: the term dictionary is one sorted
+ * buffer of UTF-8 terms (found by binary search, prefixes as a range), each term's postings are document-number
+ * gaps as varints, each followed by a one-byte code of the three field frequencies, and per-document lengths
+ * and ids are typed arrays. FTS5's bm25() costs ~8 µs per matching paper, so a common word over 133k papers
+ * takes ~400 ms; accumulating scores term by term over postings here costs a few nanoseconds each.
  *
  * Score of a paper for terms t (weighted term frequency tf_w = Σ_f w_f · tf_f, length dl = Σ_f w_f · len_f):
  *   Σ_t idf(t) · tf_w · (k1 + 1) / (tf_w + k1 · (1 − b + b · dl / avgdl)),  idf(t) = ln(1 + (N − df + 0.5) / (df + 0.5))
+ *
+ * The arrays are also what is saved (index-file.ts), so that a process loads an index instead of rebuilding it.
  */
 import type { FieldWeights } from '../../store/store.ts';
 import { forEachWord, stemWord } from '../../domain/analyzer.ts';
@@ -108,41 +113,102 @@ export class TopK {
   }
 }
 
-export class Bm25Index {
-  readonly #vocabulary: Map<string, number>;
-  readonly #offsets: Uint32Array;
-  readonly #postingDocs: Uint32Array;
-  /** Per posting, the term frequency in title, authors, abstract: three bytes. */
-  readonly #postingTf: Uint8Array;
+/** The flat arrays an index is made of; also its serialised form (see index-file.ts). */
+export interface Bm25Parts {
+  /** Every term's UTF-8 bytes, in byte order, back to back; term t is terms[termStarts[t], termStarts[t + 1]). */
+  terms: Uint8Array;
+  termStarts: Uint32Array;
+  /** Per term, the number of documents holding it (the length of its posting list). */
+  df: Uint32Array;
+  /** Term t's postings are postings[postingStarts[t], postingStarts[t + 1]). */
+  postingStarts: Uint32Array;
+  /** Per posting, in increasing document order: the gap from the previous document as a varint, then the tf code. */
+  postings: Uint8Array;
   /** Per document number: lengths of title, authors, abstract. */
+  lengths: Uint16Array;
+  /** Document d's id is idBytes[idStarts[d], idStarts[d + 1]) in UTF-8; empty where there is no document. */
+  idBytes: Uint8Array;
+  idStarts: Uint32Array;
+  documentCount: number;
+  avgLength: [number, number, number];
+  parameters: Bm25Parameters;
+}
+
+/**
+ * A posting's term frequencies in title, authors and abstract fit one byte (title and authors below 4, abstract
+ * below 15) for nearly every posting: tt aa bbbb. Others are this byte followed by the three frequencies.
+ */
+const ESCAPE = 0xff;
+
+const tfCodeLength = (t: number, a: number, b: number) => (t < 4 && a < 4 && b < 15 ? 1 : 4);
+
+const varintLength = (n: number) => (n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5);
+
+function writePosting(out: Uint8Array, at: number, gap: number, t: number, a: number, b: number): number {
+  let p = at;
+  let n = gap;
+  while (n >= 0x80) {
+    out[p++] = (n & 0x7f) | 0x80;
+    n = Math.floor(n / 0x80);
+  }
+  out[p++] = n;
+  if (tfCodeLength(t, a, b) === 1) out[p++] = (t << 6) | (a << 4) | b;
+  else {
+    out[p++] = ESCAPE;
+    out[p++] = t;
+    out[p++] = a;
+    out[p++] = b;
+  }
+  return p;
+}
+
+const utf8 = new TextEncoder();
+
+/** A Buffer over the same memory (its utf8 slices are much faster than TextDecoder for short strings). */
+const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/** Compares the bytes a[start, end) with b, as strcmp does. */
+function compareBytes(a: Uint8Array, start: number, end: number, b: Uint8Array): number {
+  const n = Math.min(end - start, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = a[start + i]! - b[i]!;
+    if (d !== 0) return d;
+  }
+  return end - start - b.length;
+}
+
+export class Bm25Index {
+  readonly #terms: Buffer;
+  readonly #termStarts: Uint32Array;
+  readonly #df: Uint32Array;
+  readonly #postingStarts: Uint32Array;
+  readonly #postings: Uint8Array;
   readonly #lengths: Uint16Array;
-  readonly #ids: (string | undefined)[];
+  readonly #idBytes: Buffer;
+  readonly #idStarts: Uint32Array;
   readonly #dead: Uint8Array;
   readonly documentCount: number;
   readonly #avgLength: [number, number, number];
   readonly #parameters: Bm25Parameters;
+  /** The number of postings (document–term pairs). */
+  readonly postings: number;
 
-  private constructor(
-    vocabulary: Map<string, number>,
-    offsets: Uint32Array,
-    postingDocs: Uint32Array,
-    postingTf: Uint8Array,
-    lengths: Uint16Array,
-    ids: (string | undefined)[],
-    documentCount: number,
-    avgLength: [number, number, number],
-    parameters: Bm25Parameters,
-  ) {
-    this.#vocabulary = vocabulary;
-    this.#offsets = offsets;
-    this.#postingDocs = postingDocs;
-    this.#postingTf = postingTf;
-    this.#lengths = lengths;
-    this.#ids = ids;
-    this.#dead = new Uint8Array(ids.length);
-    this.documentCount = documentCount;
-    this.#avgLength = avgLength;
-    this.#parameters = parameters;
+  private constructor(parts: Bm25Parts) {
+    this.#terms = asBuffer(parts.terms);
+    this.#termStarts = parts.termStarts;
+    this.#df = parts.df;
+    this.#postingStarts = parts.postingStarts;
+    this.#postings = parts.postings;
+    this.#lengths = parts.lengths;
+    this.#idBytes = asBuffer(parts.idBytes);
+    this.#idStarts = parts.idStarts;
+    this.#dead = new Uint8Array(Math.max(0, parts.idStarts.length - 1));
+    this.documentCount = parts.documentCount;
+    this.#avgLength = parts.avgLength;
+    this.#parameters = parts.parameters;
+    let postings = 0;
+    for (const df of parts.df) postings += df;
+    this.postings = postings;
   }
 
   /** For a handful of documents (tests, small instances); large corpora go through Bm25Builder. */
@@ -152,87 +218,170 @@ export class Bm25Index {
     return builder.build();
   }
 
-  /** Used by Bm25Builder only. */
-  static fromParts(parts: {
-    vocabulary: Map<string, number>;
-    offsets: Uint32Array;
-    postingDocs: Uint32Array;
-    postingTf: Uint8Array;
-    lengths: Uint16Array;
-    ids: (string | undefined)[];
-    documentCount: number;
-    avgLength: [number, number, number];
-    parameters: Bm25Parameters;
-  }): Bm25Index {
-    return new Bm25Index(
-      parts.vocabulary,
-      parts.offsets,
-      parts.postingDocs,
-      parts.postingTf,
-      parts.lengths,
-      parts.ids,
-      parts.documentCount,
-      parts.avgLength,
-      parts.parameters,
+  /** An index over arrays built by Bm25Builder or read back from a saved index. */
+  static fromParts(parts: Bm25Parts): Bm25Index {
+    return new Bm25Index(parts);
+  }
+
+  /** The arrays this index is made of (for saving it), as built: documents removed since are not recorded. */
+  parts(): Bm25Parts {
+    return {
+      terms: this.#terms,
+      termStarts: this.#termStarts,
+      df: this.#df,
+      postingStarts: this.#postingStarts,
+      postings: this.#postings,
+      lengths: this.#lengths,
+      idBytes: this.#idBytes,
+      idStarts: this.#idStarts,
+      documentCount: this.documentCount,
+      avgLength: this.#avgLength,
+      parameters: this.#parameters,
+    };
+  }
+
+  /** Bytes held by the index's arrays (the length normalisers of the last weighting included). */
+  get memoryBytes(): number {
+    return (
+      this.#terms.byteLength +
+      this.#termStarts.byteLength +
+      this.#df.byteLength +
+      this.#postingStarts.byteLength +
+      this.#postings.byteLength +
+      this.#lengths.byteLength +
+      this.#idBytes.byteLength +
+      this.#idStarts.byteLength +
+      this.#dead.byteLength +
+      this.#norms.byteLength
     );
   }
 
+  get vocabularySize(): number {
+    return this.#df.length;
+  }
+
+  /** The number of a term in the dictionary, or -1. */
+  #termNumber(term: string): number {
+    const key = utf8.encode(term);
+    let lo = 0;
+    let hi = this.#df.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = compareBytes(this.#terms, this.#termStarts[mid]!, this.#termStarts[mid + 1]!, key);
+      if (c === 0) return mid;
+      if (c < 0) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  #term(t: number): string {
+    return this.#terms.toString('utf8', this.#termStarts[t]!, this.#termStarts[t + 1]!);
+  }
+
   documentFrequency(term: string): number {
-    const t = this.#vocabulary.get(term);
-    return t === undefined ? 0 : this.#offsets[t + 1]! - this.#offsets[t]!;
+    const t = this.#termNumber(term);
+    return t < 0 ? 0 : this.#df[t]!;
   }
 
   idf(term: string): number {
-    const df = this.documentFrequency(term);
+    return this.#idf(this.documentFrequency(term));
+  }
+
+  #idf(df: number): number {
     return Math.log(1 + (this.documentCount - df + 0.5) / (df + 0.5));
   }
 
   /** Terms of the vocabulary starting with a prefix (for prefix queries), most frequent first. */
   expandPrefix(prefix: string, limit: number): string[] {
-    const matches: string[] = [];
-    for (const term of this.#vocabulary.keys()) if (term.startsWith(prefix)) matches.push(term);
-    return matches.sort((a, b) => this.documentFrequency(b) - this.documentFrequency(a)).slice(0, limit);
+    const key = utf8.encode(prefix);
+    const terms = this.#terms;
+    const starts = this.#termStarts;
+    // The first term not below the prefix: the terms that start with it follow in a run.
+    let lo = 0;
+    let hi = this.#df.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareBytes(terms, starts[mid]!, starts[mid + 1]!, key) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    const matches: number[] = [];
+    for (let t = lo; t < this.#df.length; t++) {
+      const start = starts[t]!;
+      if (starts[t + 1]! - start < key.length || compareBytes(terms, start, start + key.length, key) !== 0) break;
+      matches.push(t);
+    }
+    return matches
+      .sort((a, b) => this.#df[b]! - this.#df[a]! || a - b)
+      .slice(0, limit)
+      .map((t) => this.#term(t));
+  }
+
+  /** Calls `visit` with each posting of term number t, in document order. */
+  #forEachDoc(t: number, visit: (doc: number) => void): void {
+    const postings = this.#postings;
+    const end = this.#postingStarts[t + 1]!;
+    let doc = 0;
+    for (let p = this.#postingStarts[t]!; p < end; ) {
+      let gap = postings[p++]!;
+      if (gap >= 0x80) {
+        gap &= 0x7f;
+        let scale = 0x80;
+        let byte: number;
+        do {
+          byte = postings[p++]!;
+          gap += (byte & 0x7f) * scale;
+          scale *= 0x80;
+        } while (byte >= 0x80);
+      }
+      doc += gap;
+      p += postings[p] === ESCAPE ? 4 : 1;
+      visit(doc);
+    }
+  }
+
+  /** The documents of term number t's postings, in increasing order. */
+  #docs(t: number): Uint32Array {
+    const docs = new Uint32Array(this.#df[t]!);
+    let i = 0;
+    this.#forEachDoc(t, (doc) => {
+      docs[i++] = doc;
+    });
+    return docs;
   }
 
   /** Live documents whose postings contain every one of the terms (posting lists are sorted by document). */
   documentsWithAll(terms: readonly string[]): number[] {
-    const lists = [...new Set(terms)].map((term) => this.#vocabulary.get(term));
-    if (lists.length === 0 || lists.some((t) => t === undefined)) return [];
-    const ranges = (lists as number[])
-      .map((t) => [this.#offsets[t]!, this.#offsets[t + 1]!] as const)
-      .sort((a, b) => a[1] - a[0] - (b[1] - b[0]));
-    const [first, ...rest] = ranges;
-    const cursors = rest.map(([start]) => start);
-    const result: number[] = [];
-    for (let p = first![0]; p < first![1]; p++) {
-      const doc = this.#postingDocs[p]!;
-      let inAll = this.#dead[doc] === 0;
-      for (let r = 0; inAll && r < rest.length; r++) {
-        let c = cursors[r]!;
-        while (c < rest[r]![1] && this.#postingDocs[c]! < doc) c++;
-        cursors[r] = c;
-        inAll = c < rest[r]![1] && this.#postingDocs[c] === doc;
-      }
-      if (inAll) result.push(doc);
+    const lists = [...new Set(terms)].map((term) => this.#termNumber(term));
+    if (lists.length === 0 || lists.some((t) => t < 0)) return [];
+    lists.sort((a, b) => this.#df[a]! - this.#df[b]!);
+    let candidates: ArrayLike<number> = this.#docs(lists[0]!);
+    for (const t of lists.slice(1)) {
+      const kept: number[] = [];
+      let c = 0;
+      this.#forEachDoc(t, (doc) => {
+        while (c < candidates.length && candidates[c]! < doc) c++;
+        if (c < candidates.length && candidates[c] === doc) kept.push(doc);
+      });
+      candidates = kept;
     }
-    return result;
+    return Array.from(candidates).filter((doc) => this.#dead[doc] === 0);
   }
 
-  /** Every term of the vocabulary. */
-  terms(): IterableIterator<string> {
-    return this.#vocabulary.keys();
+  /** Every term of the vocabulary with its document frequency. */
+  *termFrequencies(): IterableIterator<[string, number]> {
+    for (let t = 0; t < this.#df.length; t++) yield [this.#term(t), this.#df[t]!];
   }
 
   /** Live documents whose postings contain any of the terms. */
   documentsWithAny(terms: readonly string[]): Set<number> {
     const result = new Set<number>();
     for (const term of new Set(terms)) {
-      const t = this.#vocabulary.get(term);
-      if (t === undefined) continue;
-      for (let p = this.#offsets[t]!; p < this.#offsets[t + 1]!; p++) {
-        const doc = this.#postingDocs[p]!;
+      const t = this.#termNumber(term);
+      if (t < 0) continue;
+      this.#forEachDoc(t, (doc) => {
         if (this.#dead[doc] === 0) result.add(doc);
-      }
+      });
     }
     return result;
   }
@@ -243,7 +392,7 @@ export class Bm25Index {
   }
 
   has(doc: number): boolean {
-    return doc < this.#ids.length && this.#ids[doc] !== undefined && this.#dead[doc] === 0;
+    return doc < this.#dead.length && this.#idStarts[doc] !== this.#idStarts[doc + 1] && this.#dead[doc] === 0;
   }
 
   #normsFor: string | null = null;
@@ -259,7 +408,7 @@ export class Bm25Index {
       1e-9,
       weights.title * this.#avgLength[0] + weights.authors * this.#avgLength[1] + weights.abstract * this.#avgLength[2],
     );
-    const norms = new Float32Array(this.#ids.length);
+    const norms = new Float32Array(this.#dead.length);
     for (let doc = 0; doc < norms.length; doc++) {
       const dl = weights.title * l[doc * 3]! + weights.authors * l[doc * 3 + 1]! + weights.abstract * l[doc * 3 + 2]!;
       norms[doc] = k1 * (1 - b + (b * dl) / avg);
@@ -278,17 +427,16 @@ export class Bm25Index {
   accumulate(terms: readonly string[], weights: FieldWeights, scores: Float32Array, touched: number[], k = 0): void {
     const k1 = this.#parameters.k1;
     const norms = this.#lengthNorms(weights);
-    const offsets = this.#offsets;
-    const docs = this.#postingDocs;
-    const tfs = this.#postingTf;
+    const starts = this.#postingStarts;
+    const postings = this.#postings;
     const dead = this.#dead;
     const wt = weights.title;
     const wa = weights.authors;
     const wb = weights.abstract;
     const known = terms
       .flatMap((term) => {
-        const t = this.#vocabulary.get(term);
-        return t === undefined ? [] : [{ t, boost: this.idf(term) * (k1 + 1) }];
+        const t = this.#termNumber(term);
+        return t < 0 ? [] : [{ t, boost: this.#idf(this.#df[t]!) * (k1 + 1) }];
       })
       .sort((a, b) => b.boost - a.boost);
     // No term adds more than its boost (tf / (tf + norm) < 1): what the remaining terms can add at most.
@@ -299,16 +447,42 @@ export class Bm25Index {
     let touchedOnly = false;
     const common = this.documentCount * COMMON_FRACTION;
     for (const { t, boost } of known) {
-      if (k > 0 && floor === -Infinity && touched.length >= k && offsets[t + 1]! - offsets[t]! > common) {
+      if (k > 0 && floor === -Infinity && touched.length >= k && this.#df[t]! > common) {
         floor = kthLargest(scores, touched, k);
       }
       if (remaining < floor) touchedOnly = true;
       remaining -= boost;
-      const end = offsets[t + 1]!;
-      for (let p = offsets[t]!; p < end; p++) {
-        const doc = docs[p]!;
+      const end = starts[t + 1]!;
+      let doc = 0;
+      for (let p = starts[t]!; p < end; ) {
+        let gap = postings[p++]!;
+        if (gap >= 0x80) {
+          gap &= 0x7f;
+          let scale = 0x80;
+          let byte: number;
+          do {
+            byte = postings[p++]!;
+            gap += (byte & 0x7f) * scale;
+            scale *= 0x80;
+          } while (byte >= 0x80);
+        }
+        doc += gap;
+        const code = postings[p++]!;
+        let tt: number;
+        let ta: number;
+        let tb: number;
+        if (code === ESCAPE) {
+          tt = postings[p]!;
+          ta = postings[p + 1]!;
+          tb = postings[p + 2]!;
+          p += 3;
+        } else {
+          tt = code >> 6;
+          ta = (code >> 4) & 3;
+          tb = code & 15;
+        }
         if (touchedOnly && scores[doc] === 0) continue;
-        const tf = wt * tfs[p * 3]! + wa * tfs[p * 3 + 1]! + wb * tfs[p * 3 + 2]!;
+        const tf = wt * tt + wa * ta + wb * tb;
         if (tf === 0 || dead[doc] === 1) continue;
         if (scores[doc] === 0) touched.push(doc);
         scores[doc]! += (boost * tf) / (tf + norms[doc]!);
@@ -334,30 +508,37 @@ export class Bm25Index {
   }
 
   id(doc: number): string | undefined {
-    return this.#ids[doc];
+    if (doc >= this.#dead.length) return undefined;
+    const start = this.#idStarts[doc]!;
+    const end = this.#idStarts[doc + 1]!;
+    return start === end ? undefined : this.#idBytes.toString('utf8', start, end);
   }
 
   get maxDoc(): number {
-    return this.#ids.length - 1;
-  }
-
-  get postings(): number {
-    return this.#postingDocs.length;
+    return this.#dead.length - 1;
   }
 }
 
-/** Builds a Bm25Index from many documents while holding only compact per-document arrays. */
+/** Entries (document–term pairs) per block of the builder's arrays. */
+const BLOCK_BITS = 20;
+const BLOCK = 1 << BLOCK_BITS;
+
+/**
+ * Builds a Bm25Index from many documents while holding only flat arrays: per document–term pair, the term's
+ * number (4 bytes) and its three field frequencies (3 bytes), in blocks that grow without copying.
+ */
 export class Bm25Builder {
   readonly #parameters: Bm25Parameters;
   readonly #vocabulary = new Map<string, number>();
   readonly #df: number[] = [];
-  readonly #documents: {
-    doc: number;
-    id: string;
-    termIds: Uint32Array;
-    tf: Uint8Array;
-    lengths: [number, number, number];
-  }[] = [];
+  readonly #termBlocks: Uint32Array[] = [];
+  readonly #tfBlocks: Uint8Array[] = [];
+  #entries = 0;
+  /** Per document added: its number, id, lengths (three per document) and where its entries end. */
+  readonly #docs: number[] = [];
+  readonly #ids: string[] = [];
+  readonly #docLengths: number[] = [];
+  readonly #entryEnds: number[] = [];
 
   constructor(parameters: Bm25Parameters = DEFAULT_BM25) {
     this.#parameters = parameters;
@@ -391,6 +572,11 @@ export class Bm25Builder {
       });
     });
     this.#finish(doc, id, lengths);
+  }
+
+  /** Documents added so far. */
+  get size(): number {
+    return this.#docs.length;
   }
 
   readonly #wordTerms = new Map<string, number>();
@@ -431,46 +617,110 @@ export class Bm25Builder {
   }
 
   #finish(doc: number, id: string, lengths: [number, number, number]): void {
-    for (const t of this.#termIds) this.#slotOf[t] = -1;
-    this.#documents.push({ doc, id, termIds: Uint32Array.from(this.#termIds), tf: Uint8Array.from(this.#tf), lengths });
+    for (let i = 0; i < this.#termIds.length; i++) {
+      const t = this.#termIds[i]!;
+      this.#slotOf[t] = -1;
+      const entry = this.#entries++;
+      const block = entry >>> BLOCK_BITS;
+      if (block === this.#termBlocks.length) {
+        this.#termBlocks.push(new Uint32Array(BLOCK));
+        this.#tfBlocks.push(new Uint8Array(BLOCK * 3));
+      }
+      const at = entry & (BLOCK - 1);
+      this.#termBlocks[block]![at] = t;
+      const tfs = this.#tfBlocks[block]!;
+      tfs[at * 3] = this.#tf[i * 3]!;
+      tfs[at * 3 + 1] = this.#tf[i * 3 + 1]!;
+      tfs[at * 3 + 2] = this.#tf[i * 3 + 2]!;
+    }
+    this.#docs.push(doc);
+    this.#ids.push(id);
+    this.#docLengths.push(...lengths);
+    this.#entryEnds.push(this.#entries);
+  }
+
+  /** Visits every entry document by document, in increasing document order. */
+  #forEachEntry(order: readonly number[], visit: (doc: number, t: number, tt: number, ta: number, tb: number) => void) {
+    for (const i of order) {
+      const doc = this.#docs[i]!;
+      for (let entry = i === 0 ? 0 : this.#entryEnds[i - 1]!; entry < this.#entryEnds[i]!; entry++) {
+        const terms = this.#termBlocks[entry >>> BLOCK_BITS]!;
+        const tfs = this.#tfBlocks[entry >>> BLOCK_BITS]!;
+        const at = entry & (BLOCK - 1);
+        visit(doc, terms[at]!, tfs[at * 3]!, tfs[at * 3 + 1]!, tfs[at * 3 + 2]!);
+      }
+    }
   }
 
   build(): Bm25Index {
-    const vocabularySize = this.#vocabulary.size;
-    const offsets = new Uint32Array(vocabularySize + 1);
-    for (let t = 0; t < vocabularySize; t++) offsets[t + 1] = offsets[t]! + this.#df[t]!;
-    const postings = offsets[vocabularySize]!;
-    const postingDocs = new Uint32Array(postings);
-    const postingTf = new Uint8Array(postings * 3);
-    const cursor = offsets.slice(0, vocabularySize);
-    const documents = this.#documents.sort((a, b) => a.doc - b.doc);
-    const maxDoc = documents.length > 0 ? documents.at(-1)!.doc : 0;
+    const count = this.#docs.length;
+    const order = Array.from({ length: count }, (_, i) => i);
+    if (this.#docs.some((doc, i) => i > 0 && doc < this.#docs[i - 1]!))
+      order.sort((a, b) => this.#docs[a]! - this.#docs[b]!);
+    // The dictionary in byte order; rank[t] is where term number t lands.
+    const words = [...this.#vocabulary.keys()].map((term) => Buffer.from(term));
+    const byRank = Array.from({ length: words.length }, (_, t) => t).sort((a, b) =>
+      Buffer.compare(words[a]!, words[b]!),
+    );
+    const vocabularySize = words.length;
+    const termStarts = new Uint32Array(vocabularySize + 1);
+    byRank.forEach((t, r) => {
+      termStarts[r + 1] = termStarts[r]! + words[t]!.length;
+    });
+    const terms = new Uint8Array(termStarts[vocabularySize]!);
+    const df = new Uint32Array(vocabularySize);
+    byRank.forEach((t, r) => {
+      terms.set(words[t]!, termStarts[r]);
+      df[r] = this.#df[t]!;
+    });
+    // Two passes over the entries: the encoded size of every posting list, then the lists themselves.
+    const last = new Float64Array(vocabularySize);
+    const size = new Float64Array(vocabularySize);
+    this.#forEachEntry(order, (doc, t, tt, ta, tb) => {
+      size[t]! += varintLength(doc - last[t]!) + tfCodeLength(tt, ta, tb);
+      last[t] = doc;
+    });
+    const postingStarts = new Uint32Array(vocabularySize + 1);
+    const cursor = new Float64Array(vocabularySize);
+    byRank.forEach((t, r) => {
+      cursor[t] = postingStarts[r]!;
+      postingStarts[r + 1] = postingStarts[r]! + size[t]!;
+    });
+    const postings = new Uint8Array(postingStarts[vocabularySize]!);
+    last.fill(0);
+    this.#forEachEntry(order, (doc, t, tt, ta, tb) => {
+      cursor[t] = writePosting(postings, cursor[t]!, doc - last[t]!, tt, ta, tb);
+      last[t] = doc;
+    });
+
+    const maxDoc = count > 0 ? this.#docs[order[count - 1]!]! : 0;
     const lengths = new Uint16Array((maxDoc + 1) * 3);
-    const ids: (string | undefined)[] = new Array(maxDoc + 1);
+    const idStarts = new Uint32Array(maxDoc + 2);
+    const idLength = new Uint32Array(maxDoc + 1);
     const total: [number, number, number] = [0, 0, 0];
-    for (const d of documents) {
-      ids[d.doc] = d.id;
+    for (const i of order) {
+      const doc = this.#docs[i]!;
+      idLength[doc] = Buffer.byteLength(this.#ids[i]!);
       for (let f = 0; f < 3; f++) {
-        lengths[d.doc * 3 + f] = Math.min(d.lengths[f]!, 65_535);
-        total[f]! += d.lengths[f]!;
-      }
-      for (let i = 0; i < d.termIds.length; i++) {
-        const p = cursor[d.termIds[i]!]!++;
-        postingDocs[p] = d.doc;
-        postingTf[p * 3] = d.tf[i * 3]!;
-        postingTf[p * 3 + 1] = d.tf[i * 3 + 1]!;
-        postingTf[p * 3 + 2] = d.tf[i * 3 + 2]!;
+        const length = this.#docLengths[i * 3 + f]!;
+        lengths[doc * 3 + f] = Math.min(length, 65_535);
+        total[f]! += length;
       }
     }
-    const n = Math.max(1, documents.length);
+    for (let doc = 0; doc <= maxDoc; doc++) idStarts[doc + 1] = idStarts[doc]! + idLength[doc]!;
+    const idBytes = new Uint8Array(idStarts[maxDoc + 1]!);
+    for (const i of order) utf8.encodeInto(this.#ids[i]!, idBytes.subarray(idStarts[this.#docs[i]!]!));
+    const n = Math.max(1, count);
     return Bm25Index.fromParts({
-      vocabulary: this.#vocabulary,
-      offsets,
-      postingDocs,
-      postingTf,
+      terms,
+      termStarts,
+      df,
+      postingStarts,
+      postings,
       lengths,
-      ids,
-      documentCount: documents.length,
+      idBytes,
+      idStarts,
+      documentCount: count,
       avgLength: [total[0] / n, total[1] / n, total[2] / n],
       parameters: this.#parameters,
     });

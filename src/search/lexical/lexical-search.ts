@@ -31,13 +31,15 @@ export class LexicalSearch {
   /** Builds the in-memory index (and whatever the backend's own ranking needs); resolves when it is ready. */
   async warmUp(): Promise<void> {
     await this.#store.warmUp();
-    if (!this.#seen) {
-      // Where catching up starts: read before the first build begins, so that the build and the papers
-      // written after this point cover everything.
-      const mark = await this.#store.indexSource.writeMark();
-      this.#seen ??= mark;
-    }
     await this.#index.warmUp();
+    // Catching up starts where the first index ends (built now, or saved earlier and loaded): the next search
+    // takes in every paper written since.
+    this.#seen ??= { writeSeq: this.#index.coveredSeq, dataVersion: '' };
+  }
+
+  /** The index: whether it was loaded from the saved one, and its size in memory. */
+  get index(): { loaded: boolean; memoryBytes: number } {
+    return { loaded: this.#index.loaded, memoryBytes: this.#index.memoryBytes };
   }
 
   /** The best `limit` papers for a query that pass the filters, best first; hidden papers never. */

@@ -9,6 +9,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { FieldWeights, ScoredPaper, TextQuery } from '../../store/store.ts';
 import type { IndexSource, IndexedText } from '../../store/index-source.ts';
 import { analyze } from '../../domain/analyzer.ts';
+import { IndexFileError, decodeIndex, encodeIndex } from './index-file.ts';
 import {
   Bm25Builder,
   type Bm25Index,
@@ -28,8 +29,8 @@ const SURFACE_SAMPLE = 20;
 /** Rows read per step of a build, between which other work runs. */
 const BUILD_CHUNK = 2_000;
 
-/** Where the index reads papers from. */
-export type TextSource = Pick<IndexSource, 'page' | 'texts'>;
+/** Where the index reads papers from, and where it is saved. */
+export type TextSource = Pick<IndexSource, 'page' | 'texts' | 'writeMark' | 'loadIndex' | 'saveIndex'>;
 
 function analyzedDocument(paper: IndexedText): AnalyzedDocument {
   return {
@@ -67,8 +68,40 @@ export class TextIndex {
     return this.#building;
   }
 
+  /**
+   * The write sequence the first index covers: every paper written up to it is in that index, so catching up
+   * starts there (meaningful once warmUp resolved).
+   */
+  get coveredSeq(): number {
+    return this.#coveredSeq;
+  }
+
+  /** Whether the index in use was loaded from the saved one rather than built. */
+  get loaded(): boolean {
+    return this.#loaded;
+  }
+
+  #coveredSeq = 0;
+  #loaded = false;
+
+  /**
+   * The first time, the saved index when there is a usable one (whole, of this format, and not ahead of the
+   * database, as it would be after a restore from an older backup); otherwise, and on every rebuild, an index
+   * built from every paper, then saved.
+   */
   async #build(): Promise<void> {
     const startedAt = ++this.#generation;
+    if (this.#index === null) {
+      const saved = await this.#loadSaved();
+      if (saved) {
+        this.#install(saved.index, startedAt);
+        this.#coveredSeq = saved.writeSeq;
+        this.#loaded = true;
+        return;
+      }
+    }
+    // Read before the first page, so that the build and the papers written after this point cover everything.
+    const mark = await this.#source.writeMark();
     const builder = new Bm25Builder();
     let after = 0;
     for (;;) {
@@ -79,12 +112,43 @@ export class TextIndex {
       await yieldToEventLoop();
     }
     const index = builder.build();
+    const first = this.#index === null;
+    this.#install(index, startedAt);
+    if (first) this.#coveredSeq = mark.writeSeq;
+    try {
+      await this.#source.saveIndex(encodeIndex(index, mark.writeSeq));
+    } catch (error) {
+      // Searching goes on with the index in memory; the next start builds again.
+      process.emitWarning(`the lexical index could not be saved: ${(error as Error).message}`);
+    }
+  }
+
+  async #loadSaved(): Promise<{ index: Bm25Index; writeSeq: number } | null> {
+    const bytes = await this.#source.loadIndex();
+    if (!bytes) return null;
+    try {
+      const saved = decodeIndex(bytes);
+      if (saved.writeSeq <= (await this.#source.writeMark()).writeSeq) return saved;
+      process.emitWarning('the saved lexical index is ahead of the database (restored from a backup?): rebuilding');
+    } catch (error) {
+      if (!(error instanceof IndexFileError)) throw error;
+      process.emitWarning(`the saved lexical index is unusable (${error.message}): rebuilding`);
+    }
+    return null;
+  }
+
+  #install(index: Bm25Index, startedAt: number): void {
     // Changes that arrived before this build are in it; later ones stay recent and shadow the index.
     for (const [doc, entry] of this.#recent) {
       if (entry.generation < startedAt) this.#recent.delete(doc);
       else index.remove(doc);
     }
     this.#index = index;
+  }
+
+  /** Bytes held by the index's arrays (recent papers aside). */
+  get memoryBytes(): number {
+    return this.#index?.memoryBytes ?? 0;
   }
 
   /** Called for every paper written (by this process or another, once it is known) since the build began. */
@@ -218,13 +282,13 @@ export class TextIndex {
       }
       const maxEdits = stem.length >= 7 ? 2 : 1;
       let best: string | null = null;
-      for (const term of index.terms()) {
+      let bestFrequency = 0;
+      for (const [term, frequency] of index.termFrequencies()) {
         if (Math.abs(term.length - stem.length) > maxEdits || /\d/.test(term)) continue;
-        if (
-          (best === null || index.documentFrequency(term) > index.documentFrequency(best)) &&
-          editDistance(stem, term, maxEdits) <= maxEdits
-        )
+        if ((best === null || frequency > bestFrequency) && editDistance(stem, term, maxEdits) <= maxEdits) {
           best = term;
+          bestFrequency = frequency;
+        }
       }
       const surface = best === null ? null : await this.#surfaceForm(index, best, word.toLowerCase());
       if (surface) changed = true;

@@ -17,6 +17,8 @@ export const COMMON_TERM_FRACTION = 0.01;
 const TITLE_STAGE_BUDGET = 2_000;
 /** Below this many papers no term counts as common. */
 const COMMON_TERMS_MIN_PAPERS = 10_000;
+/** Bytes per row of a saved lexical index. */
+const INDEX_PIECE = 8 << 20;
 /** How long the list of common terms (from the planner's statistics) is reused. */
 const COMMON_TERMS_TTL_MS = 10 * 60_000;
 
@@ -60,6 +62,25 @@ export class PgIndexSource implements IndexSource {
     const [row] = await this.#db.query(`SELECT (SELECT version FROM data_version WHERE id = 1) AS version,
       (SELECT coalesce(max(write_seq), 0) FROM papers) AS write_seq`);
     return { writeSeq: Number(row!.write_seq), dataVersion: String(row!.version) };
+  }
+
+  async loadIndex(): Promise<Uint8Array | null> {
+    const rows = await this.#db.query<{ bytes: Uint8Array }>('SELECT bytes FROM lexical_index_parts ORDER BY part');
+    return rows.length === 0 ? null : Buffer.concat(rows.map((r) => r.bytes));
+  }
+
+  /**
+   * In pieces of at most INDEX_PIECE bytes (a whole index in one value would pass through a string twice its
+   * size), replaced in one transaction under a lock, so that processes saving at once take turns.
+   */
+  async saveIndex(parts: readonly Uint8Array[]): Promise<void> {
+    await this.#db.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':paperboy-lexical-index'))`);
+      await tx.query('DELETE FROM lexical_index_parts');
+      let part = 0;
+      for (const piece of pieces(parts, INDEX_PIECE))
+        await tx.query('INSERT INTO lexical_index_parts (part, bytes) VALUES ($1, $2)', [part++, piece]);
+    });
   }
 
   async writtenSince(afterSeq: number, limit: number): Promise<WrittenText[]> {
@@ -154,4 +175,24 @@ export class PgIndexSource implements IndexSource {
     this.#commonTerms = { terms, at: Date.now() };
     return terms;
   }
+}
+
+/** The bytes of `parts`, in order, cut into pieces of at most `size`. */
+function* pieces(parts: readonly Uint8Array[], size: number): Generator<Buffer> {
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  for (const part of parts) {
+    for (let at = 0; at < part.byteLength; ) {
+      const take = Math.min(size - pendingBytes, part.byteLength - at);
+      pending.push(part.subarray(at, at + take));
+      pendingBytes += take;
+      at += take;
+      if (pendingBytes === size) {
+        yield Buffer.concat(pending);
+        pending = [];
+        pendingBytes = 0;
+      }
+    }
+  }
+  if (pendingBytes > 0) yield Buffer.concat(pending);
 }

@@ -574,6 +574,18 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 21,
+    name: 'saved lexical index',
+    // The in-memory BM25 index of search/lexical/, saved so that a starting web process loads it instead of
+    // building it (see search/lexical/index-file.ts); in pieces, in order of part.
+    sql: `
+      CREATE TABLE lexical_index_parts (
+        part integer PRIMARY KEY,
+        bytes bytea NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

@@ -5,6 +5,9 @@
  * (~400 ms for a common word at 133k papers), and keeping it in step doubled import time, so it is not used.
  */
 import type { SQLInputValue, SQLOutputValue } from 'node:sqlite';
+import { randomBytes } from 'node:crypto';
+import { open, readFile, readdir, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { SearchFilters } from '../store.ts';
 import type { SqliteDatabase } from './database.ts';
 import { authorNames, type IndexSource, type IndexedText, type WriteMark, type WrittenText } from '../index-source.ts';
@@ -51,9 +54,49 @@ export class SqliteIndexSource implements IndexSource {
   /** The store's data version (PRAGMA data_version and this connection's writes). */
   readonly #dataVersion: () => string;
 
-  constructor(db: SqliteDatabase, dataVersion: () => string) {
+  /** Where the lexical index is saved: a file beside the database (none for an in-memory database). */
+  readonly indexPath: string | null;
+
+  constructor(db: SqliteDatabase, dataVersion: () => string, path: string) {
     this.#db = db;
     this.#dataVersion = dataVersion;
+    this.indexPath = path === ':memory:' || path === '' ? null : `${path}.lexical-index`;
+  }
+
+  async loadIndex(): Promise<Uint8Array | null> {
+    if (!this.indexPath) return null;
+    try {
+      return await readFile(this.indexPath);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
+  /** Written to a temporary file, flushed to disk, then renamed over the old one (and the folder flushed). */
+  async saveIndex(parts: readonly Uint8Array[]): Promise<void> {
+    if (!this.indexPath) return;
+    await removeAbandonedTemporaries(this.indexPath);
+    const temporary = `${this.indexPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    const file = await open(temporary, 'wx', 0o600);
+    try {
+      for (const part of parts) {
+        for (let at = 0; at < part.byteLength; ) at += (await file.write(part, at, part.byteLength - at)).bytesWritten;
+      }
+      await file.sync();
+      await file.close();
+      await rename(temporary, this.indexPath);
+    } catch (error) {
+      await file.close().catch(() => undefined);
+      await unlink(temporary).catch(() => undefined);
+      throw error;
+    }
+    const folder = await open(dirname(this.indexPath), 'r');
+    try {
+      await folder.sync();
+    } finally {
+      await folder.close();
+    }
   }
 
   async page(afterDoc: number, limit: number): Promise<IndexedText[]> {
@@ -115,5 +158,25 @@ export class SqliteIndexSource implements IndexSource {
         .all(...params)
         .map((row) => Number(row.rowid)),
     );
+  }
+}
+
+/** Removes temporary index files left by processes that died while saving (their pid no longer runs). */
+async function removeAbandonedTemporaries(indexPath: string): Promise<void> {
+  const prefix = `${basename(indexPath)}.`;
+  for (const name of await readdir(dirname(indexPath))) {
+    const pid =
+      name.startsWith(prefix) && name.endsWith('.tmp') ? Number(name.slice(prefix.length).split('.')[0]) : NaN;
+    if (!Number.isInteger(pid) || pid === process.pid || isRunning(pid)) continue;
+    await unlink(join(dirname(indexPath), name)).catch(() => undefined);
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -80,7 +80,7 @@ export class SqliteStore implements Store {
       trendingScore(Number(upvotes), Number(comments), ageInHours(String(submittedAt), new Date(String(now)))),
     );
     this.#db.migrate();
-    this.indexSource = new SqliteIndexSource(this.#db, () => this.#dataVersion());
+    this.indexSource = new SqliteIndexSource(this.#db, () => this.#dataVersion(), path);
     this.#vectors = new VectorSearch(this.#db);
     this.community = new SqliteCommunityStore(this.#db);
     this.access = new SqliteAccessStore(this.#db);
@@ -331,7 +331,7 @@ export class SqliteStore implements Store {
     const allowed = this.indexSource.allowedRowids(filters);
     const admits =
       allowed === null ? (doc: number) => !hidden.has(doc) : (doc: number) => allowed.has(doc) && !hidden.has(doc);
-    const hits = index.search(vector, limit, 20, admits);
+    const hits = index.search(vector, limit, 20, admits, undefined, (docs) => this.#vectors.vectors(modelId, docs));
     const ids = this.#vectors.idsOf(hits.map((h) => h.doc));
     return hits.flatMap((h) => {
       const id = ids.get(h.doc);
@@ -341,7 +341,7 @@ export class SqliteStore implements Store {
 
   async getVector(modelId: string, id: string): Promise<Float32Array | null> {
     const rowid = this.#vectors.rowidOf(id);
-    return rowid === null ? null : (this.#vectors.index(modelId)?.get(rowid) ?? null);
+    return rowid === null ? null : (this.#vectors.vectors(modelId, [rowid]).get(rowid) ?? null);
   }
 
   async getJobState<T>(key: string): Promise<T | null> {

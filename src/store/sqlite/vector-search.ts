@@ -82,7 +82,8 @@ export class VectorSearch {
     if (index) return index;
     const model = this.#model(modelId);
     if (!model) return null;
-    index = new BinaryQuantizedIndex(model.dimensions, 1024);
+    // Sized for the rows there are: growing by doubling from a small start left up to half the slots unused.
+    index = new BinaryQuantizedIndex(model.dimensions, Math.max(1024, this.count(modelId) + 1024));
     for (const row of this.#db.sql(`SELECT rowid, embedding FROM ${model.table}`).iterate()) {
       const bytes = row.embedding as Uint8Array;
       index.set(
@@ -92,6 +93,20 @@ export class VectorSearch {
     }
     this.#indexes.set(modelId, index);
     return index;
+  }
+
+  /** The stored (float32) vectors of these rows: the exact rescoring of the in-memory int8 search. */
+  vectors(modelId: string, rowids: readonly number[]): Map<number, Float32Array> {
+    const model = this.#model(modelId);
+    const vectors = new Map<number, Float32Array>();
+    if (!model) return vectors;
+    const read = this.#db.sql(`SELECT embedding FROM ${model.table} WHERE rowid = ?`);
+    for (const rowid of rowids) {
+      const bytes = read.get(BigInt(rowid))?.embedding as Uint8Array | undefined;
+      if (bytes)
+        vectors.set(rowid, new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
+    }
+    return vectors;
   }
 
   rowidOf(id: string): number | null {

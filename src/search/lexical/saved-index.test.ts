@@ -1,0 +1,165 @@
+/**
+ * The saved lexical index of a SQLite database (a file beside it): a process that starts later loads it and
+ * ranks exactly as a fresh build; papers written after it was saved are taken in; a damaged file, or one
+ * ahead of the database, is rebuilt; a save that dies half-way leaves the previous file.
+ */
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStore } from '../../store/sqlite/sqlite-store.ts';
+import { importFixtures, madeUp } from '../../../test/contract/fixtures.ts';
+import { parseQuery } from '../query-parser.ts';
+import { DEFAULT_SEARCH_CONFIG } from '../search-service.ts';
+import { lexicalSearch } from './lexical-search.ts';
+import { decodeIndex } from './index-file.ts';
+
+const WEIGHTS = DEFAULT_SEARCH_CONFIG.weights;
+const QUERIES = ['model', 'language models', 'diffusion image', 'wombatology', 'transform*', 'agent reasoning'];
+
+function database(t: TestContext): { path: string; open(): SqliteStore } {
+  const dir = mkdtempSync(join(tmpdir(), 'paperboy-saved-index-'));
+  const stores: SqliteStore[] = [];
+  t.after(async () => {
+    for (const store of stores) await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const path = join(dir, 'paperboy.db');
+  return {
+    path,
+    open() {
+      const store = new SqliteStore(path);
+      stores.push(store);
+      return store;
+    },
+  };
+}
+
+async function topK(store: SqliteStore) {
+  const search = lexicalSearch(store);
+  return Promise.all(QUERIES.map((q) => search.search(parseQuery(q), {}, WEIGHTS, 10)));
+}
+
+async function seed(store: SqliteStore): Promise<void> {
+  await importFixtures(store);
+  await store.importBatch({
+    papers: Array.from({ length: 300 }, (_, i) =>
+      madeUp(100 + i, { title: `Wombatology ${i % 7 === 0 ? 'of language models' : 'for agents'} ${i}` }),
+    ),
+    entries: [],
+    replaceDays: [],
+  });
+}
+
+test('a process that starts later loads the saved index and ranks exactly as a fresh build', async (t) => {
+  const db = database(t);
+  const first = db.open();
+  await seed(first);
+  await lexicalSearch(first).warmUp();
+  assert.equal(lexicalSearch(first).index.loaded, false, 'the first process builds');
+  const indexPath = `${db.path}.lexical-index`;
+  assert.ok(existsSync(indexPath), 'and saves the index beside the database');
+  const fresh = await topK(first);
+  assert.ok(fresh.every((hits) => hits.length > 0));
+
+  const second = db.open();
+  await lexicalSearch(second).warmUp();
+  assert.equal(lexicalSearch(second).index.loaded, true, 'the next process loads it');
+  assert.deepEqual(await topK(second), fresh);
+});
+
+test('a saved index behind the database takes in the papers written since, and forgets replaced text', async (t) => {
+  const db = database(t);
+  const first = db.open();
+  await seed(first);
+  await lexicalSearch(first).warmUp();
+  // Written after the save: a new paper, and a new title for an indexed one.
+  await first.importBatch({
+    papers: [madeUp(900, { title: 'Quokkas as a benchmark' }), madeUp(100, { title: 'Axolotls instead' })],
+    entries: [],
+    replaceDays: [],
+  });
+  const second = db.open();
+  const search = lexicalSearch(second);
+  await search.warmUp();
+  assert.equal(search.index.loaded, true);
+  assert.equal((await search.search(parseQuery('quokkas'), {}, WEIGHTS, 5))[0]?.id, '2101.00900');
+  assert.equal((await search.search(parseQuery('axolotls'), {}, WEIGHTS, 5))[0]?.id, '2101.00100');
+  assert.ok(
+    !(await search.search(parseQuery('wombatology'), {}, WEIGHTS, 500)).some((h) => h.id === '2101.00100'),
+    'the old title of paper 100 no longer matches',
+  );
+  // The same papers as a build from scratch over the same database (scores differ a little: the two papers
+  // written since are scored with the saved index's statistics until the next build).
+  rmSync(`${db.path}.lexical-index`);
+  const third = db.open();
+  await lexicalSearch(third).warmUp();
+  assert.equal(lexicalSearch(third).index.loaded, false);
+  const ids = (lists: { id: string }[][]) => lists.map((hits) => hits.map((h) => h.id));
+  assert.deepEqual(ids(await topK(second)), ids(await topK(third)));
+});
+
+test('a cut-short or damaged saved index is rebuilt and saved again whole', async (t) => {
+  const db = database(t);
+  const first = db.open();
+  await seed(first);
+  await lexicalSearch(first).warmUp();
+  const expected = await topK(first);
+  const indexPath = `${db.path}.lexical-index`;
+  const size = readFileSync(indexPath).length;
+  for (const damage of [
+    () => truncateSync(indexPath, Math.floor(size / 2)),
+    () => {
+      const bytes = readFileSync(indexPath);
+      bytes[size - 5]! ^= 0xff;
+      writeFileSync(indexPath, bytes);
+    },
+    () => writeFileSync(indexPath, ''),
+  ]) {
+    damage();
+    const next = db.open();
+    await lexicalSearch(next).warmUp();
+    assert.equal(lexicalSearch(next).index.loaded, false, 'rebuilt');
+    assert.deepEqual(await topK(next), expected);
+    assert.doesNotThrow(() => decodeIndex(readFileSync(indexPath)), 'and saved again, whole');
+  }
+});
+
+test('a saved index ahead of the database (an older backup restored) is rebuilt', async (t) => {
+  const db = database(t);
+  const first = db.open();
+  await seed(first);
+  await lexicalSearch(first).warmUp();
+  const indexPath = `${db.path}.lexical-index`;
+  const saved = readFileSync(indexPath);
+  // Another database, with fewer writes, gets that index file beside it.
+  const other = database(t);
+  const restored = other.open();
+  await importFixtures(restored);
+  writeFileSync(`${other.path}.lexical-index`, saved);
+  const search = lexicalSearch(restored);
+  await search.warmUp();
+  assert.equal(search.index.loaded, false);
+  assert.deepEqual(await search.search(parseQuery('wombatology'), {}, WEIGHTS, 5), []);
+});
+
+test('a save that dies before the rename leaves the previous index, and its temporary file is cleared later', async (t) => {
+  const db = database(t);
+  const first = db.open();
+  await seed(first);
+  await lexicalSearch(first).warmUp();
+  const indexPath = `${db.path}.lexical-index`;
+  const before = readFileSync(indexPath);
+  // What a process killed while writing leaves: a partial temporary file named for a pid that no longer runs.
+  const abandoned = `${indexPath}.999999999.deadbeef.tmp`;
+  writeFileSync(abandoned, before.subarray(0, 100));
+  const second = db.open();
+  await lexicalSearch(second).warmUp();
+  assert.equal(lexicalSearch(second).index.loaded, true, 'the previous index is still whole');
+  assert.deepEqual(readFileSync(indexPath), before);
+  // The next save clears the abandoned file.
+  await second.indexSource.saveIndex([Buffer.from('replaced')]);
+  assert.equal(existsSync(abandoned), false);
+  assert.equal(readFileSync(indexPath, 'utf8'), 'replaced');
+});
