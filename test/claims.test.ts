@@ -266,6 +266,16 @@ test('a verified author’s comment: an Author badge, and isAuthorParticipating 
   const ofBob = discussion.slice(discussion.indexOf('Nice work.') - 1500, discussion.indexOf('Nice work.'));
   assert.doesNotMatch(ofBob.slice(ofBob.lastIndexOf('<article')), /badge-author/);
   assert.equal(discussion.match(/badge badge-author/g)?.length, 1);
+
+  // A verified author hears of comments on their paper, and may edit its links; a pending claimant neither.
+  const adaId = (await store.community.getAccountByName(ada.name))!.id;
+  const before = (await store.notifications.list(adaId, 50)).length;
+  assert.equal((await comment(bob, 'A question for the authors.')).status, 303);
+  const heard = await store.notifications.list(adaId, 50);
+  assert.equal(heard.length, before + 1);
+  assert.equal(heard[0]!.kind, 'paper-comment');
+  assert.equal((await app.request(`/papers/${PAPER}/links`, { headers: { cookie: ada.cookie } })).status, 200);
+  assert.notEqual((await app.request(`/papers/${PAPER}/links`, { headers: { cookie: bob.cookie } })).status, 200);
 });
 
 test('verified papers gather on the profile, with a switch only its member can turn', async () => {

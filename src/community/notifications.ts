@@ -11,6 +11,7 @@ import type { Account, CommentRecord } from '../store/community-store.ts';
 import type { NotificationInput, NotificationKind } from '../store/notification-store.ts';
 import type { Store } from '../store/store.ts';
 import { mentionedHandles } from './mentions.ts';
+import { approvedClaimants } from './author-claims.ts';
 
 export async function notifyComment(
   store: Store,
@@ -28,6 +29,7 @@ export async function notifyComment(
   for (const member of await store.notifications.membersByHandle(mentionedHandles(comment.body)))
     add(member.id, 'mention');
   for (const { memberId } of await store.notifications.paperMembers(comment.paperId)) add(memberId, 'paper-comment');
+  for (const { member } of await approvedClaimants(store, comment.paperId)) add(member.id, 'paper-comment');
   const inputs: NotificationInput[] = [...recipients].map(([memberId, kind]) => ({
     memberId,
     kind,

@@ -31,6 +31,14 @@ test('links are edited by the submitter, moderators and administrators; not by o
   assert.equal(canEditLinks(account(7, 'member', { bannedAt: '2026-01-01T00:00:00Z' }), paper), false);
   assert.equal(canEditLinks(account(8, 'admin', { deletedAt: '2026-01-01T00:00:00Z' }), paper), false);
   assert.equal(canEditLinks(account(7), { submitterIds: [] }), false);
+  assert.equal(canEditLinks(account(9), { submitterIds: [7], verifiedAuthorIds: [9] }), true, 'a verified author');
+  assert.equal(
+    canEditLinks(account(9, 'member', { bannedAt: '2026-01-01T00:00:00Z' }), {
+      submitterIds: [],
+      verifiedAuthorIds: [9],
+    }),
+    false,
+  );
 });
 
 test('a GitHub repository is github.com/owner/repo, kept in one form', () => {

@@ -6,6 +6,7 @@
 import type { Account, PaperLinks, SetLinksResult } from '../store/community-store.ts';
 import type { Store } from '../store/store.ts';
 import type { RateLimiter } from './rate-limits.ts';
+import { approvedClaimants } from './author-claims.ts';
 
 /** Longest link kept, in characters. */
 export const MAX_LINK_LENGTH = 500;
@@ -14,21 +15,27 @@ export const MAX_LINK_LENGTH = 500;
 export interface LinkEditTarget {
   /** Members who submitted the paper here. */
   submitterIds: readonly number[];
+  /** Members verified as authors of the paper (community/author-claims.ts). */
+  verifiedAuthorIds?: readonly number[] | undefined;
 }
 
 /**
- * Whether this member may edit the paper's links: its submitter, a moderator or an administrator (later also a
- * claimed author of the paper). Banned and deleted accounts may not; nobody signed out may.
+ * Whether this member may edit the paper's links: its submitter, a verified author of it, a moderator or an
+ * administrator. Banned and deleted accounts may not; nobody signed out may.
  */
 export function canEditLinks(viewer: Account | null, paper: LinkEditTarget): boolean {
   if (!viewer || viewer.bannedAt !== null || viewer.deletedAt !== null) return false;
   if (viewer.role === 'moderator' || viewer.role === 'admin') return true;
-  return paper.submitterIds.includes(viewer.id);
+  return paper.submitterIds.includes(viewer.id) || (paper.verifiedAuthorIds ?? []).includes(viewer.id);
 }
 
 /** What canEditLinks needs of a paper, read from the store. */
 export async function linkEditTarget(store: Store, paperId: string): Promise<LinkEditTarget> {
-  return { submitterIds: await store.community.paperSubmitters(paperId) };
+  const [submitterIds, authors] = await Promise.all([
+    store.community.paperSubmitters(paperId),
+    approvedClaimants(store, paperId),
+  ]);
+  return { submitterIds, verifiedAuthorIds: authors.map((a) => a.member.id) };
 }
 
 export type LinkField = keyof PaperLinks;
