@@ -165,6 +165,7 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     const client = await httpClient();
     try {
       assert.deepEqual(await toolNames(client), [...READ_TOOLS].sort());
+      assert.equal(client.getServerVersion()?.name, 'Paperboy', "the instance's name (the default here)");
       await checkReadTools(client);
       assert.equal((await call(client, 'upvote', { paper: top.id })).isError, true, 'no write tool');
     } finally {

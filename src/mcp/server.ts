@@ -6,15 +6,22 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { registerTools, type McpCaller, type McpServices } from './tools.ts';
+import { readInstanceIdentity } from '../instance/identity.ts';
 
-export const SERVER_INFO = { name: 'paperboy', version: '1' };
+/** The protocol version of the tool set (not the software's). */
+const SERVER_VERSION = '1';
 /** Where the web server answers MCP over Streamable HTTP. */
 export const MCP_PATH = '/mcp';
 const INSTRUCTIONS =
-  'Paperboy is a Daily Papers site: research papers the community submits and upvotes. Search with search_papers, open one with get_paper or read_paper, browse with daily_papers and trending.';
+  'a Daily Papers site: research papers the community submits and upvotes. Search with search_papers, open one with get_paper or read_paper, browse with daily_papers and trending.';
 
-export function createMcpServer(services: McpServices, caller: McpCaller): McpServer {
-  const server = new McpServer(SERVER_INFO, { instructions: INSTRUCTIONS });
+/** The server, named as the instance's administrators named it (instance/identity.ts). */
+export async function createMcpServer(services: McpServices, caller: McpCaller): Promise<McpServer> {
+  const site = await readInstanceIdentity(services.store);
+  const server = new McpServer(
+    { name: site.name, version: SERVER_VERSION },
+    { instructions: `${site.name} is ${INSTRUCTIONS} ${site.description}` },
+  );
   registerTools(server, services, caller);
   return server;
 }
@@ -24,7 +31,7 @@ export function createMcpServer(services: McpServices, caller: McpCaller): McpSe
  * server and transport live for the request and are closed when the answer is complete.
  */
 export async function handleMcpRequest(request: Request, services: McpServices, caller: McpCaller): Promise<Response> {
-  const server = createMcpServer(services, caller);
+  const server = await createMcpServer(services, caller);
   const transport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: undefined,
     enableJsonResponse: true,

@@ -67,7 +67,7 @@ export interface StdioOptions {
 
 /** Serves until the input closes and the pending answers are written. */
 export async function serveStdio(services: McpServices, caller: McpCaller, options: StdioOptions): Promise<void> {
-  const server = createMcpServer(services, caller);
+  const server = await createMcpServer(services, caller);
   const transport = new AnsweringTransport(
     new StdioServerTransport(options.input as NodeJS.ReadStream, options.output as NodeJS.WriteStream),
   );
