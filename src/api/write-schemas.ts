@@ -84,6 +84,7 @@ const meResult = z.object({
 export const writeApiPaths = {
   '/api/me': {
     get: {
+      parameters: [],
       summary: 'Who the token acts as',
       security,
       responses: { 200: { description: 'The member and the token', ...json(meResult) }, 401: refusals[401] },
@@ -114,6 +115,7 @@ export const writeApiPaths = {
   },
   '/api/submissions': {
     post: {
+      parameters: [],
       summary: "Submit a paper to today's feed",
       security,
       requestBody: { required: true, ...json(submitRequest) },

@@ -173,8 +173,10 @@ export function claimContract(backend: () => ContractBackend): void {
         one.community.accountForEmail('mod1@example.org', NOW),
         one.community.accountForEmail('mod2@example.org', NOW),
       ]);
-      const a = await c.fileClaim({ ...entry(members[1]!.id, 1), approveReason: null }, later(10));
-      const b = await c.fileClaim({ ...entry(members[2]!.id, 1), approveReason: null }, later(11));
+      // Two of the members who lost the race (the winner already holds a claim on this paper; which one won varies).
+      const [loser1, loser2] = members.filter((_, i) => results[i]!.status === 'taken');
+      const a = await c.fileClaim({ ...entry(loser1!.id, 1), approveReason: null }, later(10));
+      const b = await c.fileClaim({ ...entry(loser2!.id, 1), approveReason: null }, later(11));
       assert.ok(a.status === 'filed' && b.status === 'filed');
       const decided = await Promise.all([
         one.claims.decideClaim(a.claim.id, mod1.id, 'approve', 'ok', later(12)),
