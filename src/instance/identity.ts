@@ -74,6 +74,19 @@ export function toIdentity(stored: StoredInstanceSettings): InstanceIdentity {
   };
 }
 
+/**
+ * An email's subject as the instance sends it: its name first, in brackets (as mailing lists do), so that a
+ * reader on several instances, or with other lists, tells them apart. One line, whatever it is given.
+ */
+export function mailSubject(siteName: string, subject: string): string {
+  return `[${siteName}] ${subject}`.replace(/[\r\n]+/g, ' ');
+}
+
+/** The name as the phrase of a List-Id header: quotes and angle brackets would end the phrase. */
+export function listIdName(siteName: string): string {
+  return siteName.replace(/["<>\\\r\n]/g, '');
+}
+
 /** The identity as stored now (for a batch such as a digest run, which reads it once). */
 export async function readInstanceIdentity(store: Pick<Store, 'instance'>): Promise<InstanceIdentity> {
   return toIdentity(await store.instance.settings());
