@@ -14,6 +14,7 @@ import { createApp } from '../server/app.ts';
 import type { Store } from '../store/store.ts';
 import type { Organization } from '../domain/types.ts';
 import { memoryStore, tempDir } from '../../test/helpers.ts';
+import { communityApp, postForm, signIn } from '../../test/community-helpers.ts';
 import { startRouteServer, type Route } from '../../test/support/route-server.ts';
 import { jpeg, png } from '../../test/image-fixtures.ts';
 import { entry, madeUp } from '../../test/contract/fixtures.ts';
@@ -340,4 +341,49 @@ test('the images job: scheduled every ten minutes when the cache fetches, a roun
   assert.equal(await queue.enqueue(imagesRequest()), true);
   await queue.drain();
   assert.equal(cache.pathFor(at('/logo.png')), `/images/${sha(PNG)}.png`);
+});
+
+test('a deleted member’s avatar leaves the cache, bytes included; bytes another image shares stay', async () => {
+  const { store, dir, cache } = setup();
+  const { app, outboxDir } = communityApp(store, { IMAGE_DIR: dir, PAPERBOY_IMAGES: '0' });
+  const ada = await signIn(app, outboxDir, 'ada@example.org', { handle: 'ada' });
+  const grace = await signIn(app, outboxDir, 'grace@example.org', { handle: 'grace' });
+  // Imported submitters of these names: the members who chose them get their avatars (as on Hugging Face).
+  const submitter = (name: string, avatarUrl: string) => ({ name, fullname: name, avatarUrl, externalId: null });
+  await store.importBatch({
+    papers: [madeUp(1, { organization: org('org0', at('/logo.png')) }), madeUp(2)],
+    entries: [
+      entry('2026-07-24', '2101.00001', 0, { submittedBy: submitter('ada', at('/face.jpg')) }),
+      // The same bytes as the organization's logo, through the redirect.
+      entry('2026-07-24', '2101.00002', 1, { submittedBy: submitter('grace', at('/moved.png')) }),
+    ],
+    replaceDays: [],
+  });
+  assert.equal((await store.community.getAccountByName('ada'))?.avatarUrl, at('/face.jpg'));
+  assert.deepEqual(await cache.fetchDue(), { requested: 3, cached: 3, failed: 0, skipped: 0 });
+  const file = (bytes: Uint8Array, ext: string) => join(dir, sha(bytes).slice(0, 2), `${sha(bytes)}.${ext}`);
+  assert.ok(existsSync(file(JPEG, 'jpg')));
+  const facePath = cache.pathFor(at('/face.jpg'))!;
+  assert.equal((await app.request(facePath)).status, 200);
+
+  for (const member of [ada, grace]) {
+    const deleted = await postForm(
+      app,
+      '/settings/delete',
+      { _csrf: member.csrf, comments: 'keep' },
+      { cookie: member.cookie },
+    );
+    assert.equal(deleted.status, 200);
+  }
+  assert.equal(await store.images.get(at('/face.jpg')), null, 'the avatar is forgotten');
+  assert.equal(await store.images.get(at('/moved.png')), null);
+  assert.ok(!existsSync(file(JPEG, 'jpg')), 'its file is gone');
+  assert.equal((await app.request(facePath)).status, 404);
+  assert.ok(existsSync(file(PNG, 'png')), 'bytes the organization’s logo holds too stay');
+  assert.equal((await store.images.get(at('/logo.png')))?.status, 'cached');
+  assert.equal((await app.request(cache.pathFor(at('/logo.png'))!)).status, 200);
+
+  hits.clear();
+  assert.deepEqual(await cache.fetchDue(), { requested: 0, cached: 0, failed: 0, skipped: 0 }, 'not asked for again');
+  assert.equal(hits.get('/face.jpg'), undefined);
 });
