@@ -8,7 +8,7 @@ import type { Hono } from 'hono';
 import { importPath } from '../src/ingest/import-files.ts';
 import { hashToken } from '../src/community/secrets.ts';
 import { DAY_FIXTURES, TEST_ORIGIN, memoryStore } from './helpers.ts';
-import { communityApp, postForm, signIn, type Member } from './community-helpers.ts';
+import { communityApp, deleteOwnAccount, postForm, signIn, type Member } from './community-helpers.ts';
 import type { Store } from '../src/store/store.ts';
 import { madeUp } from './contract/fixtures.ts';
 
@@ -125,13 +125,7 @@ describe('access tokens in Settings', () => {
 
     const grace = await signIn(app, outboxDir, 'grace@example.org', { handle: 'grace' });
     const graceToken = await makeToken(app, grace, 'bot', 'read');
-    const deleted = await postForm(
-      app,
-      '/settings/delete',
-      { _csrf: grace.csrf, comments: 'keep' },
-      { cookie: grace.cookie },
-    );
-    assert.equal(deleted.status, 200);
+    await deleteOwnAccount(app, grace);
     assert.equal((await app.request('/api/me', { headers: bearer(graceToken) })).status, 401);
   });
 });

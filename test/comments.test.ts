@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { DAY_FIXTURES, memoryStore, tempDir } from './helpers.ts';
-import { communityApp, postForm, signIn, type Member } from './community-helpers.ts';
+import { communityApp, deleteOwnAccount, postForm, signIn, type Member } from './community-helpers.ts';
 import { importPath } from '../src/ingest/import-files.ts';
 import type { Store } from '../src/store/store.ts';
 
@@ -543,13 +543,7 @@ test('@mentions of existing members link to their page; others, code, links and 
   assert.match(item, /<\/a>&quot;&gt;&lt;script&gt;alert\(1\)&lt;\/script&gt; &lt;img src=x onerror=alert\(2\)&gt;/);
 
   // Once grace deletes her account, the mentions of her are text again.
-  const deleted = await postForm(
-    app,
-    '/settings/delete',
-    { _csrf: grace.csrf, comments: 'keep' },
-    { cookie: grace.cookie },
-  );
-  assert.equal(deleted.status, 200);
+  await deleteOwnAccount(app, grace);
   const after = await paperPage(app);
   const again = after.slice(after.indexOf(`id="comment-${id}"`));
   assert.doesNotMatch(again.slice(0, again.indexOf('</article>')), /class="mention"/);

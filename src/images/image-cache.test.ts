@@ -14,7 +14,7 @@ import { createApp } from '../server/app.ts';
 import type { Store } from '../store/store.ts';
 import type { Organization } from '../domain/types.ts';
 import { memoryStore, tempDir } from '../../test/helpers.ts';
-import { communityApp, postForm, signIn } from '../../test/community-helpers.ts';
+import { communityApp, deleteOwnAccount, signIn } from '../../test/community-helpers.ts';
 import { startRouteServer, type Route } from '../../test/support/route-server.ts';
 import { jpeg, png } from '../../test/image-fixtures.ts';
 import { entry, madeUp } from '../../test/contract/fixtures.ts';
@@ -366,15 +366,7 @@ test('a deleted member’s avatar leaves the cache, bytes included; bytes anothe
   const facePath = cache.pathFor(at('/face.jpg'))!;
   assert.equal((await app.request(facePath)).status, 200);
 
-  for (const member of [ada, grace]) {
-    const deleted = await postForm(
-      app,
-      '/settings/delete',
-      { _csrf: member.csrf, comments: 'keep' },
-      { cookie: member.cookie },
-    );
-    assert.equal(deleted.status, 200);
-  }
+  for (const member of [ada, grace]) await deleteOwnAccount(app, member);
   assert.equal(await store.images.get(at('/face.jpg')), null, 'the avatar is forgotten');
   assert.equal(await store.images.get(at('/moved.png')), null);
   assert.ok(!existsSync(file(JPEG, 'jpg')), 'its file is gone');
