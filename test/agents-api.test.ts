@@ -8,8 +8,9 @@ import type { Hono } from 'hono';
 import { importPath } from '../src/ingest/import-files.ts';
 import { hashToken } from '../src/community/secrets.ts';
 import { DAY_FIXTURES, TEST_ORIGIN, memoryStore } from './helpers.ts';
-import { communityApp, postForm, signIn, type Member } from './community-helpers.ts';
+import { communityApp, deleteOwnAccount, postForm, signIn, type Member } from './community-helpers.ts';
 import type { Store } from '../src/store/store.ts';
+import { madeUp } from './contract/fixtures.ts';
 
 /** Makes a token through the Settings form; returns the secret shown once. */
 export async function makeToken(app: Hono, member: Member, name: string, scope: 'read' | 'write'): Promise<string> {
@@ -124,13 +125,7 @@ describe('access tokens in Settings', () => {
 
     const grace = await signIn(app, outboxDir, 'grace@example.org', { handle: 'grace' });
     const graceToken = await makeToken(app, grace, 'bot', 'read');
-    const deleted = await postForm(
-      app,
-      '/settings/delete',
-      { _csrf: grace.csrf, comments: 'keep' },
-      { cookie: grace.cookie },
-    );
-    assert.equal(deleted.status, 200);
+    await deleteOwnAccount(app, grace);
     assert.equal((await app.request('/api/me', { headers: bearer(graceToken) })).status, 401);
   });
 });
@@ -270,6 +265,7 @@ describe('JSON write endpoints', () => {
       components: { securitySchemes: Record<string, { scheme: string }> };
     };
     for (const path of [
+      '/api/papers/{id}/links',
       '/api/papers/{id}/upvote',
       '/api/papers/{id}/save',
       '/api/submissions',
@@ -277,6 +273,153 @@ describe('JSON write endpoints', () => {
     ])
       assert.ok(doc.paths[path]?.post?.requestBody, path);
     assert.equal(doc.components.securitySchemes.token?.scheme, 'bearer');
+  });
+});
+
+/** A paper that was on no feed until the member submitted it here. */
+async function submittedBy(store: Store, name: string) {
+  await store.importBatch({ papers: [madeUp(42)], entries: [], replaceDays: [] });
+  const result = await store.community.submitPaper(
+    madeUp(42).id,
+    await accountId(store, name),
+    '2026-08-22',
+    new Date(),
+  );
+  assert.equal(result.status, 'added');
+  return (await store.getPaper(madeUp(42).id))!;
+}
+
+describe('editing a paper’s links with a token', () => {
+  test('its submitter and a verified author may, a read token and another member may not; bad links are 400', async () => {
+    const { app, store, outboxDir, ada } = await setUp();
+    const paper = await submittedBy(store, 'ada');
+    const path = `/api/papers/${paper.id}/links`;
+    const writer = await makeToken(app, ada, 'writer', 'write');
+    const reader = await makeToken(app, ada, 'reader', 'read');
+    const before = { githubRepo: paper.githubRepo, projectPage: paper.projectPage };
+
+    const none = await postJson(app, path, { githubRepo: 'github.com/ada/engine' }, { origin: TEST_ORIGIN });
+    assert.equal(none.status, 401);
+    const read = await postJson(app, path, { githubRepo: 'github.com/ada/engine' }, bearer(reader));
+    assert.equal(read.status, 403, 'a read token may not write');
+    const cookie = await postJson(
+      app,
+      path,
+      { githubRepo: 'github.com/ada/engine' },
+      { cookie: ada.cookie, 'x-csrf-token': ada.csrf },
+    );
+    assert.equal(cookie.status, 401, 'the session cookie is not a token');
+    const grace = await signIn(app, outboxDir, 'grace@example.org', { handle: 'grace' });
+    const graceToken = await makeToken(app, grace, 'g', 'write');
+    const stranger = await postJson(app, path, { githubRepo: 'github.com/grace/fork' }, bearer(graceToken));
+    assert.equal(stranger.status, 403, 'not the submitter, an author or a moderator');
+    assert.match(((await stranger.json()) as { error: string }).error, /verified authors and moderators/);
+    const untouched = (await store.getPaper(paper.id))!;
+    assert.deepEqual({ githubRepo: untouched.githubRepo, projectPage: untouched.projectPage }, before);
+
+    // Bad addresses: a 400 naming each field, nothing written.
+    const bad = await postJson(
+      app,
+      path,
+      { githubRepo: 'https://gitlab.com/ada/engine', projectPage: 'http://127.0.0.1/admin' },
+      bearer(writer),
+    );
+    assert.equal(bad.status, 400);
+    const badBody = (await bad.json()) as { error: string; errors: Record<string, string> };
+    assert.match(badBody.errors.githubRepo ?? '', /GitHub repository address/);
+    assert.match(badBody.errors.projectPage ?? '', /https:\/\/ address/);
+    const notString = await postJson(app, path, { githubRepo: 42 }, bearer(writer));
+    assert.equal(notString.status, 400, 'the body is checked by its schema');
+    const unknownField = await postJson(app, path, { github: 'github.com/ada/engine' }, bearer(writer));
+    assert.equal(unknownField.status, 400);
+    assert.deepEqual(
+      await (async () => {
+        const p = (await store.getPaper(paper.id))!;
+        return { githubRepo: p.githubRepo, projectPage: p.projectPage };
+      })(),
+      before,
+    );
+
+    // The submitter sets the repository; the project page, left out, stays.
+    const set = await postJson(app, path, { githubRepo: 'github.com/ada/engine.git' }, bearer(writer));
+    assert.equal(set.status, 200, await set.clone().text());
+    assert.deepEqual(await set.json(), {
+      paper: paper.id,
+      changed: true,
+      githubRepo: 'https://github.com/ada/engine',
+      projectPage: before.projectPage,
+    });
+    const again = await postJson(app, path, { githubRepo: 'https://github.com/ada/engine' }, bearer(writer));
+    assert.equal(((await again.json()) as { changed: boolean }).changed, false, 'the same links: nothing changes');
+    const logged = await store.community.paperLinkChanges(paper.id, 10);
+    assert.equal(logged.length, 1, 'one edit logged, as the form logs it');
+
+    // A verified author of the paper may edit it too; once their claim is taken back, no more.
+    const authorId = (await store.community.getAccountByName('grace'))!.id;
+    const filed = await store.claims.fileClaim(
+      {
+        paperId: paper.id,
+        position: 0,
+        authorName: paper.authors[0]!.name,
+        memberId: authorId,
+        approveReason: 'test',
+      },
+      new Date(),
+    );
+    assert.equal(filed.status, 'filed');
+    const byAuthor = await postJson(app, path, { projectPage: 'https://grace.example/engine' }, bearer(graceToken));
+    assert.equal(byAuthor.status, 200, await byAuthor.clone().text());
+    assert.equal((await store.getPaper(paper.id))!.projectPage, 'https://grace.example/engine');
+    if (filed.status === 'filed') assert.ok(await store.claims.withdrawClaim(filed.claim.id, authorId));
+    const withdrawn = await postJson(app, path, { projectPage: '' }, bearer(graceToken));
+    assert.equal(withdrawn.status, 403);
+    assert.equal((await store.getPaper(paper.id))!.projectPage, 'https://grace.example/engine');
+
+    const unknown = await postJson(app, '/api/papers/2101.99999/links', { githubRepo: '' }, bearer(writer));
+    assert.equal(unknown.status, 404);
+    const garbageId = await postJson(app, '/api/papers/not-a-paper/links', { githubRepo: '' }, bearer(writer));
+    assert.equal(garbageId.status, 404);
+  });
+
+  test('an edit from links read before another edit is refused with 409 and the links as they are now', async () => {
+    const { app, store, outboxDir, ada } = await setUp();
+    const paper = await submittedBy(store, 'ada');
+    const path = `/api/papers/${paper.id}/links`;
+    const mod = await signIn(app, outboxDir, 'mod@example.org', { handle: 'mod' });
+    await store.community.setRole(await accountId(store, 'mod'), 'moderator');
+    const adaToken = await makeToken(app, ada, 'a', 'write');
+    const modToken = await makeToken(app, mod, 'm', 'write');
+    const seen = { githubRepo: paper.githubRepo, projectPage: paper.projectPage };
+
+    // Both read the same links; the moderator writes first, then ada's edit arrives.
+    const first = await postJson(
+      app,
+      path,
+      { githubRepo: 'https://github.com/mod/official', expected: seen },
+      bearer(modToken),
+    );
+    assert.equal(first.status, 200, await first.clone().text());
+    const late = await postJson(
+      app,
+      path,
+      { githubRepo: 'https://github.com/ada/mine', expected: seen },
+      bearer(adaToken),
+    );
+    assert.equal(late.status, 409);
+    const body = (await late.json()) as { error: string; links: { githubRepo: string | null } };
+    assert.match(body.error, /changed since you read them/);
+    assert.equal(body.links.githubRepo, 'https://github.com/mod/official');
+    assert.equal((await store.getPaper(paper.id))!.githubRepo, 'https://github.com/mod/official', 'not overwritten');
+
+    // Two edits sent at the same moment from the same links: one is written, the other is 409.
+    const current = { githubRepo: 'https://github.com/mod/official', projectPage: seen.projectPage };
+    const race = await Promise.all([
+      postJson(app, path, { githubRepo: 'https://github.com/ada/one', expected: current }, bearer(adaToken)),
+      postJson(app, path, { githubRepo: 'https://github.com/mod/two', expected: current }, bearer(modToken)),
+    ]);
+    assert.deepEqual(race.map((r) => r.status).sort(), [200, 409]);
+    const winner = race[0]!.status === 200 ? 'https://github.com/ada/one' : 'https://github.com/mod/two';
+    assert.equal((await store.getPaper(paper.id))!.githubRepo, winner);
   });
 });
 

@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { DAY_FIXTURES, memoryStore, tempDir } from './helpers.ts';
-import { communityApp, postForm, signIn, type Member } from './community-helpers.ts';
+import { communityApp, deleteOwnAccount, postForm, signIn, type Member } from './community-helpers.ts';
 import { importPath } from '../src/ingest/import-files.ts';
 import type { Store } from '../src/store/store.ts';
 
@@ -510,4 +510,41 @@ test('old-style arXiv ids (with a slash) take comments too', async () => {
   const page = await (await app.request('/papers/hep-th/9901001')).text();
   assert.match(page, /An <em>old<\/em> one/);
   assert.match(page, /action="\/papers\/hep-th\/9901001\/comments"|Sign in<\/a> to join/);
+});
+
+test('@mentions of existing members link to their page; others, code, links and hostile text stay text', async () => {
+  const { app, outboxDir, ada } = await setup();
+  const grace = await signIn(app, outboxDir, 'grace@example.org', { handle: 'grace-h' });
+  const body = [
+    'Thanks @Grace-H and @nobody-here, cc @grace-h.',
+    '`@grace-h` in code, and a [link about @grace-h](https://example.org/@grace-h).',
+    '```',
+    '@grace-h in a block',
+    '```',
+    'grace-h@example.org is an address; @grace-h"><script>alert(1)</script> <img src=x onerror=alert(2)>@grace-h',
+  ].join('\n');
+  const id = await comment(app, ada, body);
+  const page = await paperPage(app);
+  const start = page.indexOf(`id="comment-${id}"`);
+  const item = page.slice(start, page.indexOf('</article>', start));
+  const mentionLinks = [...item.matchAll(/<a class="mention" href="([^"]+)">([^<]+)<\/a>/g)].map((m) => [m[1], m[2]]);
+  assert.deepEqual(mentionLinks, [
+    ['/members/grace-h', '@Grace-H'],
+    ['/members/grace-h', '@grace-h'],
+    ['/members/grace-h', '@grace-h'],
+    ['/members/grace-h', '@grace-h'],
+  ]);
+  assert.match(item, /and @nobody-here, cc/, 'a handle nobody has stays text');
+  assert.match(item, /<code>@grace-h<\/code>/, 'no link inside a code span');
+  assert.match(item, /<pre><code>@grace-h in a block\n<\/code><\/pre>/, 'nor in a code block');
+  assert.match(item, /<a href="https:\/\/example\.org\/@grace-h" rel="nofollow ugc">link about @grace-h<\/a>/);
+  assert.match(item, /grace-h@example\.org is an address/);
+  assert.doesNotMatch(item, /<script>|<img /, 'the hostile text is escaped');
+  assert.match(item, /<\/a>&quot;&gt;&lt;script&gt;alert\(1\)&lt;\/script&gt; &lt;img src=x onerror=alert\(2\)&gt;/);
+
+  // Once grace deletes her account, the mentions of her are text again.
+  await deleteOwnAccount(app, grace);
+  const after = await paperPage(app);
+  const again = after.slice(after.indexOf(`id="comment-${id}"`));
+  assert.doesNotMatch(again.slice(0, again.indexOf('</article>')), /class="mention"/);
 });

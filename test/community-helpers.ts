@@ -77,6 +77,12 @@ export async function signIn(
   return { cookie, csrf, name };
 }
 
+/** The member deletes their account from Settings (keeping their comments unless told otherwise). */
+export async function deleteOwnAccount(app: Hono, member: Member, comments: 'keep' | 'remove' = 'keep'): Promise<void> {
+  const deleted = await postForm(app, '/settings/delete', { _csrf: member.csrf, comments }, { cookie: member.cookie });
+  assert.equal(deleted.status, 200, await deleted.clone().text());
+}
+
 /** The app over a store with its outbox folder, for tests that sign in. */
 export function communityApp(store: Store, env: Record<string, string> = {}): { app: Hono; outboxDir: string } {
   const outboxDir = tempDir('paperboy-outbox-');

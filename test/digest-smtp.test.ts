@@ -17,6 +17,7 @@ import { createMailer } from '../src/mail/mailer.ts';
 import { startSmtpSink, type SmtpReply } from '../src/mail/smtp-sink.ts';
 import { dailyPeriod } from '../src/digest/digest-period.ts';
 import { runDigest } from '../src/digest/send.ts';
+import { runNotificationEmails } from '../src/notify/send.ts';
 import { CLI, DAY_FIXTURES, NODE, REPO_ROOT, tempDir } from './helpers.ts';
 
 const dir = tempDir();
@@ -130,7 +131,7 @@ test('a sender killed after k of n messages sends exactly the other n − k when
     offset: 0,
     limit: 10,
   });
-  assert.match(mail.subject ?? '', /^Trending papers, Jun 2, 2025: /);
+  assert.match(mail.subject ?? '', /^\[Paperboy\] Trending papers, Jun 2, 2025: /);
   assert.match(String(mail.messageId), /^<digest\.daily\.2025-06-02\.s\d+\.[0-9a-f]{12}@127\.0\.0\.1>$/);
   const header = (key: string) => mail.headerLines.find((h) => h.key === key)?.line.replace(/\r?\n[ \t]+/g, ' ');
   assert.equal(header('list-unsubscribe-post'), 'List-Unsubscribe-Post: List-Unsubscribe=One-Click');
@@ -286,4 +287,79 @@ test('the rate limit spaces messages out', async () => {
   assert.equal(summary.sent, 8);
   assert.equal(sink.accepted.length, 8);
   assert.ok(seconds >= 0.33, `8 messages at 20/s take at least 7 intervals of 50 ms (took ${seconds.toFixed(2)} s)`);
+});
+
+test('digest and notification subjects lead with the instance’s name, and List-Id carries it safely', async () => {
+  const local = new SqliteStore(':memory:');
+  test.after(() => local.close());
+  await importPath(local, DAY_FIXTURES);
+  const admin = await local.community.accountForEmail('admin@example.org', new Date());
+  // Brackets, quotes and angle brackets are allowed in a name: the subject keeps them, the List-Id phrase not.
+  const name = 'Lab "Papers" <club>';
+  assert.equal((await local.instance.updateSettings({ name }, 0, admin.id, new Date())).status, 'saved');
+  const { subscription } = await local.subscriptions.requestSubscription('reader@example.org', 'daily', new Date());
+  await local.subscriptions.activate(subscription.id, 'daily', new Date());
+
+  // A member who wants replies mailed at once, with one reply and, for the daily email, two mentions.
+  const paper = (
+    await local.listDaily({ firstDay: '2025-06-02', lastDay: '2025-06-02', sort: 'trending', offset: 0, limit: 1 })
+  )[0]!.paper;
+  const ada = await local.community.accountForEmail('ada@example.org', new Date());
+  const bob = await local.community.accountForEmail('bob@example.org', new Date());
+  await local.notifications.setEmailMode(ada.id, 'reply', 'immediate', new Date(Date.now() - 1000));
+  await local.notifications.setEmailMode(ada.id, 'mention', 'daily', new Date(Date.now() - 1000));
+  const question = await local.community.addComment(paper.id, ada.id, null, 'A question', new Date());
+  const notify = async (kind: 'reply' | 'mention', parent: number | null, body: string) => {
+    const made = await local.community.addComment(paper.id, bob.id, parent, body, new Date());
+    await local.notifications.add(
+      [
+        {
+          memberId: ada.id,
+          kind,
+          actorId: bob.id,
+          commentId: made.id,
+          paperId: paper.id,
+          action: null,
+          reason: null,
+          source: `comment:${made.id}`,
+        },
+      ],
+      new Date(),
+    );
+  };
+  await notify('reply', question.id, 'An answer');
+  await notify('mention', null, 'Hello ada');
+  await notify('mention', null, 'Hello again ada');
+
+  const sink = await startSmtpSink();
+  test.after(() => sink.close());
+  const mailer = createMailer({ smtpUrl: sink.url, from: 'Lab <mail@lab.example>', replyTo: null, outboxDir: dir });
+  const config = loadConfig({ PUBLIC_URL: 'https://papers.lab.example', SMTP_URL: sink.url });
+  try {
+    const digest = await runDigest({
+      store: local,
+      mailer,
+      logger,
+      config: config.digest,
+      publicUrl: config.publicUrl,
+      mailFrom: 'mail@lab.example',
+      period: dailyPeriod('2025-06-02'),
+    });
+    assert.equal(digest.sent, 1);
+    for (const mode of ['immediate', 'daily'] as const)
+      assert.equal((await runNotificationEmails({ store: local, mailer, logger, config, mode })).sent, 1, mode);
+  } finally {
+    mailer.close();
+  }
+
+  assert.equal(sink.accepted.length, 3);
+  const [digestMail, replyMail, dailyMail] = await Promise.all(sink.accepted.map((m) => simpleParser(m.raw)));
+  assert.match(digestMail!.subject ?? '', /^\[Lab "Papers" <club>\] Trending papers, Jun 2, 2025: \S/);
+  assert.match(replyMail!.subject ?? '', /^\[Lab "Papers" <club>\] @\S+ replied to your comment on “/);
+  assert.equal(dailyMail!.subject, '[Lab "Papers" <club>] 2 new notifications');
+  for (const mail of [digestMail, replyMail, dailyMail]) assert.doesNotMatch(mail!.subject ?? '', /Paperboy/);
+  const raw = sink.accepted.map((m) => m.raw.toString());
+  assert.match(raw[0]!, /^List-ID: Lab Papers club daily digest <daily\.digest\.papers\.lab\.example>/im);
+  assert.match(raw[1]!, /^List-ID: Lab Papers club notifications <notifications\.papers\.lab\.example>/im);
+  assert.match(raw[2]!, /^List-ID: Lab Papers club notifications </im);
 });

@@ -16,24 +16,39 @@ function paperboy(args: string[], env: Record<string, string>) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-test('images status counts what the cache holds; clear --failed forgets failures, clear everything, files included', async () => {
+test('images status counts what the cache holds; clear --failed forgets failures, --all the rest but the uploaded logo', async () => {
   const dir = tempDir();
   const env = { DATABASE_URL: join(dir, 'paperboy.db') };
   const store = new SqliteStore(env.DATABASE_URL);
   const cache = createImageCache({ store, config: loadConfig(env), logger: createLogger('silent') });
   const path = await cache.put('thumbnail:2101.00001', png(2, 2));
+  const logoPath = await cache.put('instance:logo', png(3, 3, [0, 0, 255]));
   await store.images.markFailed('https://cdn.example.org/gone.png', 'HTTP 404', null, new Date());
   await store.close();
-  const file = join(dir, 'images', path.slice('/images/'.length, '/images/'.length + 2), path.slice('/images/'.length));
+  const fileOf = (p: string) =>
+    join(dir, 'images', p.slice('/images/'.length, '/images/'.length + 2), p.slice('/images/'.length));
+  const file = fileOf(path);
   assert.ok(existsSync(file), 'the image file is beside the database');
+  assert.ok(existsSync(fileOf(logoPath)));
 
   const status = paperboy(['images', 'status'], env);
   assert.equal(status.status, 0, status.stderr);
-  assert.equal(status.stdout, `cached: 1\nwaiting: 0\nfailed: 1\nbytes: ${join(dir, 'images')}\n`);
+  assert.equal(status.stdout, `cached: 2\nwaiting: 0\nfailed: 1\nbytes: ${join(dir, 'images')}\n`);
+  const bare = paperboy(['images', 'clear'], env);
+  assert.equal(bare.status, 1, 'a bare clear forgets nothing');
+  assert.match(bare.stderr, /say what to forget: --all or --failed/);
   assert.equal(paperboy(['images', 'clear', '--failed'], env).stdout, 'forgotten: 1 image that failed\n');
-  assert.equal(paperboy(['images', 'clear'], env).stdout, 'forgotten: 1 image\n');
+  assert.ok(existsSync(file), '--failed leaves the cached ones');
+  const all = paperboy(['images', 'clear', '--all'], env);
+  assert.equal(all.status, 0, all.stderr);
+  assert.equal(all.stdout, 'forgotten: 1 image\n');
   assert.ok(!existsSync(file), 'the files are gone');
-  assert.match(paperboy(['images', 'status'], env).stdout, /^cached: 0\nwaiting: 0\nfailed: 0\n/);
+  assert.ok(existsSync(fileOf(logoPath)), 'but the uploaded logo, which nothing could fetch again');
+  assert.match(paperboy(['images', 'status'], env).stdout, /^cached: 1\nwaiting: 0\nfailed: 0\n/);
+  const reopened = new SqliteStore(env.DATABASE_URL);
+  const logo = await reopened.images.get('instance:logo');
+  await reopened.close();
+  assert.equal(logo?.status, 'cached');
 
   const off = paperboy(['images', 'fetch'], { ...env, PAPERBOY_IMAGES: '0' });
   assert.equal(off.status, 1);

@@ -200,6 +200,7 @@ test('the sign-in email and the digest (through a real SMTP server) carry the na
   assert.equal(run.sent, 1);
   const digest = await simpleParser(sink.accepted.at(-1)!.raw);
   assert.match(digest.text ?? '', /^Lab Papers — Trending papers, Jun 2, 2025/);
+  assert.match(digest.subject ?? '', /^\[Lab Papers\] Trending papers, Jun 2, 2025: /);
   assert.match(String(digest.html), />Lab Papers<\/a>/);
   assert.match(String(digest.html), /color:#0f766e;/, 'links in the accent colour');
   assert.doesNotMatch(String(digest.html), />Paperboy</);

@@ -221,6 +221,39 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     await client.close();
   });
 
+  test('edit_paper_links: the same rules as the page and the JSON endpoint', async () => {
+    const client = await httpClient(tokens.write);
+    try {
+      const edit = (args: Record<string, unknown>) => call(client, 'edit_paper_links', { paper: top.id, ...args });
+      const stranger = await edit({ github_repo: 'github.com/ada/engine' });
+      assert.equal(stranger.isError, true, 'ada neither submitted nor wrote it');
+      assert.match(text(stranger), /verified authors and moderators/);
+      assert.equal((await store.getPaper(top.id))!.githubRepo, top.githubRepo);
+
+      await store.community.setRole(adaId, 'moderator');
+      const bad = await edit({ github_repo: 'https://gitlab.com/ada/engine' });
+      assert.equal(bad.isError, true);
+      assert.match(text(bad), /GitHub repository address/);
+      const seen = { expected_github_repo: top.githubRepo, expected_project_page: top.projectPage };
+      const set = await edit({ github_repo: 'github.com/ada/engine', ...seen });
+      assert.equal(set.isError, undefined, text(set));
+      assert.deepEqual(structured(set), {
+        paper: top.id,
+        changed: true,
+        githubRepo: 'https://github.com/ada/engine',
+        projectPage: top.projectPage,
+      });
+      const stale = await edit({ github_repo: 'github.com/ada/other', ...seen });
+      assert.equal(stale.isError, true, 'read before the last edit: refused');
+      assert.match(text(stale), /changed since you read them[\s\S]*github\.com\/ada\/engine/);
+      assert.equal((await store.getPaper(top.id))!.githubRepo, 'https://github.com/ada/engine');
+      assert.equal((await call(client, 'edit_paper_links', { paper: hidden.id, github_repo: '' })).isError, true);
+    } finally {
+      await store.community.setRole(adaId, 'member');
+      await client.close();
+    }
+  });
+
   test('refused at once: a revoked token, a banned member; a cookie never counts; a foreign Origin is refused', async () => {
     const client = await httpClient(tokens.other);
     assert.ok((await toolNames(client)).includes('upvote'));

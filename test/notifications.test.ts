@@ -191,10 +191,10 @@ test('email: off by default; chosen per kind; a run mails each notification once
   assert.equal(mails.length, 2);
   const immediate = await simpleParser(mails.find((m) => m.raw().includes('replied'))!.raw());
   const daily = await simpleParser(mails.find((m) => !m.raw().includes('replied'))!.raw());
-  assert.equal(daily.subject, '2 new notifications on Paperboy');
+  assert.equal(daily.subject, '[Paperboy] 2 new notifications');
   assert.match(daily.text ?? '', /Hello @ada[\s\S]*Hello again @ada/);
   assert.match(daily.text ?? '', /Stop notification emails:/);
-  assert.match(immediate.subject ?? '', /@bob replied to your comment on/);
+  assert.match(immediate.subject ?? '', /^\[Paperboy\] @bob replied to your comment on/);
   assert.match(immediate.text ?? '', /Reply two\./);
   assert.doesNotMatch(immediate.text ?? '', /Reply one\./);
   // Headers unfolded (long ones continue on the next line).

@@ -1,9 +1,10 @@
 /**
- * What a member's script does with a personal access token, as JSON: upvote, save, submit, comment (request
- * bodies in write-schemas.ts). The same services as the pages' forms (community/member-actions.ts,
- * community/submissions.ts), so rate limits and moderation are the pages' own. Who is asking was settled by the
- * auth middleware (web/auth/auth.ts): a token, never the session cookie, and a read-only token was refused there
- * already; the handlers check again, since nothing else may reach them.
+ * What a member's script does with a personal access token, as JSON: upvote, save, submit, comment, edit a
+ * paper's links (request bodies in write-schemas.ts). The same services as the pages' forms
+ * (community/member-actions.ts, community/submissions.ts, community/paper-links.ts), so rate limits, permissions
+ * and moderation are the pages' own. Who is asking was settled by the auth middleware (web/auth/auth.ts): a token,
+ * never the session cookie, and a read-only token was refused there already; the handlers check again, since
+ * nothing else may reach them.
  */
 import { notifyComment } from '../community/notifications.ts';
 import type { Context, Hono } from 'hono';
@@ -14,9 +15,18 @@ import type { RateLimiter } from '../community/rate-limits.ts';
 import type { SubmissionService } from '../community/submissions.ts';
 import { mayWrite } from '../community/api-tokens.ts';
 import { postComment, savePaper, votePaper, type Refusal } from '../community/member-actions.ts';
+import { PaperLinksService } from '../community/paper-links.ts';
+import { normalizeArxivId } from '../domain/arxiv-id.ts';
 import { paperUrl } from '../domain/urls.ts';
 import { apiError } from './api-error.ts';
-import { bodyProblem, commentRequest, saveRequest, submitRequest, upvoteRequest } from './write-schemas.ts';
+import {
+  bodyProblem,
+  commentRequest,
+  linksRequest,
+  saveRequest,
+  submitRequest,
+  upvoteRequest,
+} from './write-schemas.ts';
 
 const PAPER_ID_PARAM = ':id{[^/]+(?:/[^/]+)?}';
 
@@ -27,6 +37,7 @@ export function registerWriteApi(
   submissions: SubmissionService,
 ): void {
   const { store } = ctx;
+  const links = new PaperLinksService({ store, limiter });
 
   app.get('/api/me', (c) => {
     const { account, token } = c.get('auth');
@@ -93,6 +104,37 @@ export function registerWriteApi(
       },
       201,
     );
+  });
+
+  app.post(`/api/papers/${PAPER_ID_PARAM}/links`, async (c) => {
+    const me = writer(c);
+    if (me instanceof Response) return me;
+    const body = await readBody(c, linksRequest);
+    if (body instanceof Response) return body;
+    const id = normalizeArxivId(c.req.param('id'));
+    const outcome = id
+      ? await links.edit(me, id, body, body.expected, c.get('auth').address)
+      : ({ status: 'missing' } as const);
+    switch (outcome.status) {
+      case 'changed':
+      case 'unchanged':
+        if (outcome.status === 'changed')
+          ctx.logger.info({ member: me.name, paper: id, links: outcome.links, via: 'token' }, 'paper links edited');
+        return c.json({ paper: id, changed: outcome.status === 'changed', ...outcome.links });
+      case 'invalid':
+        return apiError(c, 400, Object.values(outcome.errors).join(' '), { errors: outcome.errors });
+      case 'conflict':
+        return apiError(c, 409, 'The links changed since you read them: nothing was written.', {
+          links: outcome.links,
+        });
+      case 'rate-limited':
+        c.header('Retry-After', String(outcome.retryAfter));
+        return apiError(c, 429, 'You have edited many links lately. Please wait a few minutes.');
+      case 'forbidden':
+        return apiError(c, 403, "Only the paper's submitter, its verified authors and moderators edit its links.");
+      case 'missing':
+        return apiError(c, 404, 'Paperboy has no such paper.');
+    }
   });
 }
 

@@ -38,6 +38,20 @@ export const commentRequest = z
   })
   .strict();
 
+const link = (what: string) =>
+  z.string().max(2000).nullable().optional().describe(`${what}; null or "" removes it, left out keeps it`);
+const links = z.object({ githubRepo: z.string().nullable(), projectPage: z.string().nullable() }).strict();
+
+export const linksRequest = z
+  .object({
+    githubRepo: link('The GitHub repository, https://github.com/OWNER/REPO'),
+    projectPage: link('The project page, an https:// address'),
+    expected: links
+      .optional()
+      .describe('The links as you last read them: if they have changed since, nothing is written (409)'),
+  })
+  .strict();
+
 /** The first problem of a body, as the message of a 400. */
 export function bodyProblem(error: z.ZodError): string {
   const issue = error.issues[0]!;
@@ -73,6 +87,21 @@ const commentResult = z.object({
   createdAt: z.string(),
   url: z.string(),
 });
+const linksResult = z.object({
+  paper: z.string(),
+  changed: z.boolean().describe('False when the links were already these'),
+  githubRepo: z.string().nullable(),
+  projectPage: z.string().nullable(),
+});
+const linksConflict = z.object({
+  error: z.string(),
+  links: links.describe('The links as they are now'),
+});
+const linksInvalid = z.object({
+  error: z.string(),
+  errors: z.object({ githubRepo: z.string(), projectPage: z.string() }).partial().describe('What is wrong, by field'),
+});
+
 const meResult = z.object({
   name: z.string(),
   fullname: z.string(),
@@ -140,6 +169,22 @@ export const writeApiPaths = {
         409: error('The thread replied to is closed'),
         422: error('Empty or too long'),
         ...refusals,
+      },
+    },
+  },
+  '/api/papers/{id}/links': {
+    post: {
+      summary: "Edit a paper's GitHub repository and project page (its submitter, verified authors, moderators)",
+      security,
+      parameters: idParameter,
+      requestBody: { required: true, ...json(linksRequest) },
+      responses: {
+        200: { description: 'The links as they are now', ...json(linksResult) },
+        400: { description: 'A link that is not valid: nothing was written', ...json(linksInvalid) },
+        404: error('Unknown paper'),
+        409: { description: 'The links changed since they were read: nothing was written', ...json(linksConflict) },
+        ...refusals,
+        403: error('A read-only token, or a member who may not edit these links'),
       },
     },
   },

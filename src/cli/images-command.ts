@@ -2,7 +2,9 @@
  * `paperboy images`: the image cache from the command line (docs/images.md).
  *   paperboy images status             how many images are cached, waiting, failed; where the files are
  *   paperboy images fetch              one round now: ask for new avatars, fetch what is due (what the job does)
- *   paperboy images clear [--failed]   forget every image (bytes included), or only the failures (tried again)
+ *   paperboy images clear --all|--failed
+ *                                      forget every image that can be had again (bytes included; the uploaded logo
+ *                                      stays), or only the failures (tried again)
  *   paperboy images thumbnails [--limit N] [--paper ID]
  *                                      first-page thumbnails now: one round of the job, or one paper
  */
@@ -64,12 +66,15 @@ export function registerImagesCommands(program: Command, configFrom: ConfigFrom)
   images
     .command('clear')
     .description(
-      'forget every image, bytes included (pages show initials until fetched again); --failed forgets failures only',
+      'forget cached images: --all every one that can be had again, bytes included (pages show initials until fetched again; the uploaded logo stays), --failed the failures only',
     )
+    .option('--all', 'forget every fetched or rendered image; the uploaded logo is kept')
     .option('--failed', 'only forget failures, so that the next round tries those images again')
     .option('--database-url <url>', 'SQLite path or file: URL, or postgres:// URL (env DATABASE_URL)')
-    .action((options: { databaseUrl?: string; failed?: boolean }) =>
+    .action((options: { databaseUrl?: string; failed?: boolean; all?: boolean }) =>
       withCache(options, async (cache) => {
+        // Said outright: a bare "clear" forgetting everything is too easy to type.
+        if (options.all === options.failed) throw new Error('say what to forget: --all or --failed');
         const forgotten = await cache.clear(options.failed ? 'failed' : 'all');
         process.stdout.write(
           `forgotten: ${forgotten} image${forgotten === 1 ? '' : 's'}${options.failed ? ' that failed' : ''}\n`,

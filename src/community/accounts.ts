@@ -5,6 +5,7 @@
 import type { Account, CommunityStore } from '../store/community-store.ts';
 import { checkDisplayName, checkHandle } from '../domain/handles.ts';
 import { rateLimitKeysOf } from './rate-limits.ts';
+import type { ImageCache } from '../images/image-cache.ts';
 
 export type HandleChoice = { ok: true; handle: string } | { ok: false; field: 'handle' | 'fullname'; error: string };
 
@@ -28,12 +29,15 @@ export async function chooseHandle(
 export type CommentsChoice = 'keep' | 'remove';
 
 /** Deletes the member's account and everything kept about them but the comments they chose to keep (see
- *  CommunityStore.deleteAccount and docs/community.md). */
+ *  CommunityStore.deleteAccount and docs/community.md), their avatar's copy in the image cache included. */
 export async function deleteAccount(
   store: CommunityStore,
+  images: Pick<ImageCache, 'forget'>,
   account: Account,
   comments: CommentsChoice,
   now = new Date(),
 ): Promise<boolean> {
-  return store.deleteAccount(account.id, { comments, rateLimitKeys: rateLimitKeysOf(account) }, now);
+  const deleted = await store.deleteAccount(account.id, { comments, rateLimitKeys: rateLimitKeysOf(account) }, now);
+  if (deleted && account.avatarUrl) await images.forget([account.avatarUrl]);
+  return deleted;
 }

@@ -125,3 +125,21 @@ test('pathological input renders quickly', () => {
   renderMarkdown('`'.repeat(10_000));
   assert.ok(performance.now() - started < 2000);
 });
+
+test('mentions link only the members given, outside code, formulas and links', () => {
+  const members = new Map([['ada', 'ada']]);
+  assert.equal(
+    renderMarkdown('Hi @ada and @bob', members),
+    '<p>Hi <a class="mention" href="/members/ada">@ada</a> and @bob</p>\n',
+  );
+  assert.equal(renderMarkdown('Hi @ada'), '<p>Hi @ada</p>\n', 'no members given: no links');
+  assert.equal(renderMarkdown('`@ada` $@ada$ ada@example.org', members).includes('mention'), false);
+  assert.equal(
+    renderMarkdown('[see @ada](https://example.org)', members),
+    '<p><a href="https://example.org" rel="nofollow ugc">see @ada</a></p>\n',
+  );
+  assert.equal(
+    renderMarkdown('**@ada**<b>', members),
+    '<p><strong><a class="mention" href="/members/ada">@ada</a></strong>&lt;b&gt;</p>\n',
+  );
+});

@@ -9,9 +9,13 @@
  *   https: or mailto:; anything else (javascript:, data:, vbscript:, relative paths) is left as text.
  * - Every link carries rel="nofollow ugc" (members' links earn no ranking from us).
  * - Attribute values and text are escaped by markdown-it's renderer (`&`, `<`, `>`, `"`).
+ * - `@handle` of a member the caller names (`mentions`) links to their page; any other @word stays text, and
+ *   so does a mention in code, in a formula or inside a link (mentions.ts finds the same ones to notify).
  */
 import MarkdownIt from 'markdown-it';
 import { mathPlugin } from './markdown-math.ts';
+import { MENTION } from './mentions.ts';
+import { memberUrl } from '../domain/urls.ts';
 
 /** The longest comment, in characters (code points). */
 export const COMMENT_MAX_CHARS = 10_000;
@@ -48,10 +52,58 @@ md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
   return defaultLinkOpen(tokens, idx, options, env, self);
 };
 
-/** The HTML of a comment's Markdown source: safe to insert as is. */
-export function renderMarkdown(source: string): string {
+interface MentionEnv {
+  /** Members that may be linked: handle in lower case → the handle as the member wrote it. */
+  mentions?: ReadonlyMap<string, string>;
+  [key: string | symbol]: unknown;
+}
+
+// After every other rule: text tokens are final (joined), links and code are tokens of their own.
+md.core.ruler.push('mentions', (state) => {
+  const mentions = (state.env as MentionEnv).mentions;
+  if (!mentions || mentions.size === 0) return;
+  for (const block of state.tokens) {
+    if (block.type !== 'inline' || !block.children) continue;
+    const out: typeof block.children = [];
+    let inLink = 0;
+    for (const token of block.children) {
+      if (token.type === 'link_open') inLink++;
+      else if (token.type === 'link_close') inLink--;
+      if (token.type !== 'text' || inLink > 0) {
+        out.push(token);
+        continue;
+      }
+      let last = 0;
+      for (const match of token.content.matchAll(MENTION)) {
+        const name = mentions.get(match[1]!.toLowerCase());
+        if (!name) continue;
+        const text = (content: string) => Object.assign(new state.Token('text', '', 0), { content });
+        if (match.index > last) out.push(text(token.content.slice(last, match.index)));
+        const open = new state.Token('mention_open', 'a', 1);
+        open.attrs = [
+          ['class', 'mention'],
+          ['href', memberUrl(name)],
+        ];
+        out.push(open, text(match[0]), new state.Token('mention_close', 'a', -1));
+        last = match.index + match[0].length;
+      }
+      if (last === 0) out.push(token);
+      else if (last < token.content.length) out.push(Object.assign(token, { content: token.content.slice(last) }));
+    }
+    block.children = out;
+  }
+});
+md.renderer.rules.mention_open = (tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options);
+md.renderer.rules.mention_close = (tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options);
+
+/**
+ * The HTML of a comment's Markdown source: safe to insert as is. `mentions`: the members whose `@handle` is
+ * linked (handle in lower case → handle), those that exist; other mentions stay text.
+ */
+export function renderMarkdown(source: string, mentions?: ReadonlyMap<string, string>): string {
   // A fresh env per comment: it counts the comment's formulas (markdown-math.ts).
-  return md.render(source, {});
+  const env: MentionEnv = mentions ? { mentions } : {};
+  return md.render(source, env);
 }
 
 /** Length as people count it (code points, so an emoji is one). */

@@ -8,7 +8,8 @@ import { HANDLE_MAX, HANDLE_MIN } from '../domain/handles.ts';
 /** At most this many members are notified per comment: a comment naming a crowd notifies the first ones. */
 export const MAX_MENTIONS = 10;
 
-const MENTION = /(?<![\w@./-])@([A-Za-z0-9]+(?:-[A-Za-z0-9]+)*)(?![\w@-])/g;
+/** `@handle`, the handle captured; global (use with matchAll). */
+export const MENTION = /(?<![\w@./-])@([A-Za-z0-9]+(?:-[A-Za-z0-9]+)*)(?![\w@-])/g;
 
 export function mentionedHandles(markdown: string): string[] {
   const text = markdown.replace(/```[\s\S]*?(?:```|$)/g, ' ').replace(/`[^`\n]*`/g, ' ');

@@ -1,7 +1,8 @@
 /**
  * A paper's links (its project page and GitHub repository), as Hugging Face's POST /api/papers/{id}/links sets
  * them: who may edit them, what counts as a valid link, and the edit itself (checked, rate limited, logged by
- * the store). The form on the site and, later, the token-authenticated JSON endpoint both call `edit`.
+ * the store). The form on the site (web/paper-routes.ts), the token-authenticated JSON endpoint (api/write-routes.ts) and
+ * the MCP tool all call `edit`.
  */
 import type { Account, PaperLinks, SetLinksResult } from '../store/community-store.ts';
 import type { Store } from '../store/store.ts';
@@ -134,7 +135,8 @@ export class PaperLinksService {
   /**
    * Sets the paper's links for this member. `expected` are the links the member saw (a form sends them back):
    * if someone changed them meanwhile, nothing is written ('conflict'). Without it (an API call), the links
-   * as they are now are taken as seen.
+   * as they are now are taken as seen. A field of `input` left out (undefined) keeps its link as seen; an empty
+   * or null one removes it.
    */
   async edit(
     account: Account,
@@ -144,17 +146,17 @@ export class PaperLinksService {
     address: string,
     now = new Date(),
   ): Promise<LinkEditOutcome> {
-    if (!(await this.mayEdit(account, paperId))) return { status: 'forbidden' };
-    const parsed = parseLinks(input);
+    const paper = await this.#store.getPaper(paperId);
+    if (!paper) return { status: 'missing' };
+    if (!(await this.mayEdit(account, paper.id))) return { status: 'forbidden' };
+    const seen = expected ?? { githubRepo: paper.githubRepo, projectPage: paper.projectPage };
+    const parsed = parseLinks({
+      githubRepo: input.githubRepo === undefined ? seen.githubRepo : input.githubRepo,
+      projectPage: input.projectPage === undefined ? seen.projectPage : input.projectPage,
+    });
     if (!parsed.ok) return { status: 'invalid', errors: parsed.errors };
     const limit = await this.#limiter.hit('links', String(account.id), address, now);
     if (!limit.allowed) return { status: 'rate-limited', retryAfter: limit.retryAfter };
-    let seen = expected;
-    if (!seen) {
-      const paper = await this.#store.getPaper(paperId);
-      if (!paper) return { status: 'missing' };
-      seen = { githubRepo: paper.githubRepo, projectPage: paper.projectPage };
-    }
-    return this.#store.community.setPaperLinks(paperId, seen, parsed.links, account.id, now);
+    return this.#store.community.setPaperLinks(paper.id, seen, parsed.links, account.id, now);
   }
 }

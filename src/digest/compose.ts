@@ -12,7 +12,7 @@ import type { Subscription } from '../store/subscription-store.ts';
 import { excerpt, formatDay, formatRange, groupThousands } from '../domain/format.ts';
 import { paperUrl } from '../domain/urls.ts';
 import type { DigestPeriod } from './digest-period.ts';
-import type { InstanceIdentity } from '../instance/identity.ts';
+import { mailSubject, type InstanceIdentity } from '../instance/identity.ts';
 import { accentPalette } from '../instance/accent.ts';
 
 export interface DigestContent {
@@ -52,10 +52,11 @@ export function digestTitle(period: DigestPeriod): string {
     : `Trending papers, week ${Number(period.label.slice(6))} (${formatRange(period.firstDay, period.lastDay)})`;
 }
 
-export function digestSubject(digest: DigestContent): string {
+/** "[Instance] Trending papers, Jun 2, 2025: the lead paper's title" (shortened). */
+export function digestSubject(digest: DigestContent, siteName: string): string {
   const lead = digest.papers[0]?.title ?? '';
   const short = lead.length > 60 ? `${lead.slice(0, 57).trimEnd()}…` : lead;
-  return `${digestTitle(digest.period)}: ${short}`.replace(/[\r\n]+/g, ' ');
+  return mailSubject(siteName, `${digestTitle(digest.period)}: ${short}`);
 }
 
 export function previewPath(period: DigestPeriod): string {
@@ -116,7 +117,7 @@ export function composeDigest(
     web: htmlHead(title, intro, null, publicUrl, site.name, a, darkLink),
   };
   return {
-    subject: digestSubject(digest),
+    subject: digestSubject(digest, site.name),
     siteName: site.name,
     html: (r) =>
       `${r.unsubscribeUrl ? heads.emailed : heads.web}${htmlPapers}${r.forYou.length > 0 ? forYouHtml(r.forYou, publicUrl, a) : ''}${htmlFooter(r.unsubscribeUrl, webUrl, publicUrl, digest.period, a)}`,

@@ -24,7 +24,7 @@ import type { Store } from '../store/store.ts';
 import type { Subscription } from '../store/subscription-store.ts';
 import type { DigestConfig } from '../config.ts';
 import type { DigestPeriod } from './digest-period.ts';
-import { readInstanceIdentity } from '../instance/identity.ts';
+import { listIdName, readInstanceIdentity } from '../instance/identity.ts';
 import { composeDigest, loadDigest, type ComposedDigest, type DigestContent, type ForYouProvider } from './compose.ts';
 import { unsubscribeToken } from './tokens.ts';
 
@@ -227,8 +227,7 @@ async function deliver(
         headers: {
           'List-Unsubscribe': `<${unsubscribeUrl}>${mailto ? `, <mailto:${mailto}?subject=${encodeURIComponent(`unsubscribe ${token}`)}>` : ''}`,
           'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-          // The name is one line already (instance/identity.ts); quotes and angle brackets would end the phrase.
-          'List-Id': `${composed.siteName.replace(/["<>\\]/g, '')} ${period.frequency} digest <${period.frequency}.digest.${hostOf(options.publicUrl)}>`,
+          'List-Id': `${listIdName(composed.siteName)} ${period.frequency} digest <${period.frequency}.digest.${hostOf(options.publicUrl)}>`,
           'Auto-Submitted': 'auto-generated',
         },
       });

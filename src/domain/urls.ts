@@ -62,6 +62,12 @@ export function arxivPdfUrl(id: string): string {
 /** What the image cache keeps a paper's first-page thumbnail under (rendered here, or fetched from its import). */
 export const THUMBNAIL_SOURCE_PREFIX = 'thumbnail:';
 
+/**
+ * Sources of images an administrator uploaded (the instance's logo): never fetched, so they cannot be had again
+ * and clearing the cache keeps them.
+ */
+export const UPLOADED_SOURCE_PREFIX = 'instance:';
+
 /** A thumbnail's size in pixels: the top of the first page, about Hugging Face's card proportions (15:8). */
 export const THUMBNAIL_WIDTH = 600;
 export const THUMBNAIL_HEIGHT = 320;

@@ -4,7 +4,7 @@
  * the store's image_blobs table on PostgreSQL, where web processes may run on other machines than the
  * worker that fetched.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ImageStore } from '../store/image-store.ts';
@@ -15,8 +15,10 @@ export interface BlobStorage {
   put(sha256: string, extension: ImageExtension, bytes: Uint8Array, now: Date): Promise<void>;
   /** The bytes kept under this hash, if they are of this type. */
   get(sha256: string, extension: ImageExtension): Promise<Uint8Array<ArrayBuffer> | null>;
-  /** Removes every kept file (the store's table is emptied with the rest of the facet). */
-  clear(): Promise<void>;
+  /** Removes the bytes of one hash (the store's table loses them with the rest of the facet). */
+  delete(sha256: string, extension: ImageExtension): Promise<void>;
+  /** Removes every kept file but those of the hashes in `keep` (the store's table is emptied with the facet). */
+  clear(keep: ReadonlySet<string>): Promise<void>;
 }
 
 /** dir/ab/abcdef….png: a folder per first byte of the hash keeps folders small. */
@@ -50,8 +52,20 @@ export class DiskBlobs implements BlobStorage {
     }
   }
 
-  async clear(): Promise<void> {
-    await rm(this.dir, { recursive: true, force: true });
+  async delete(sha256: string, extension: ImageExtension): Promise<void> {
+    await rm(this.#path(sha256, extension), { force: true });
+  }
+
+  async clear(keep: ReadonlySet<string>): Promise<void> {
+    if (keep.size === 0) {
+      await rm(this.dir, { recursive: true, force: true });
+      return;
+    }
+    for (const folder of await readdir(this.dir).catch(() => [])) {
+      const inside = join(this.dir, folder);
+      for (const file of await readdir(inside).catch(() => []))
+        if (!keep.has(file.replace(/\..*$/, ''))) await rm(join(inside, file), { force: true });
+    }
   }
 }
 
@@ -72,6 +86,8 @@ export class StoreBlobs implements BlobStorage {
     // Copied out of the driver's buffer (which may be shared with others) into one of its own.
     return blob && blob.contentType === IMAGE_TYPES[extension] ? new Uint8Array(blob.bytes) : null;
   }
+
+  async delete(): Promise<void> {}
 
   async clear(): Promise<void> {}
 }

@@ -5,8 +5,6 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +14,8 @@ import { createApp } from '../server/app.ts';
 import type { Store } from '../store/store.ts';
 import type { Organization } from '../domain/types.ts';
 import { memoryStore, tempDir } from '../../test/helpers.ts';
+import { communityApp, deleteOwnAccount, signIn } from '../../test/community-helpers.ts';
+import { startRouteServer, type Route } from '../../test/support/route-server.ts';
 import { jpeg, png } from '../../test/image-fixtures.ts';
 import { entry, madeUp } from '../../test/contract/fixtures.ts';
 import { ImageCache, nextTry } from './image-cache.ts';
@@ -29,9 +29,7 @@ const JPEG = jpeg();
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** Requests per path, and the User-Agent of the last one. */
-const hits = new Map<string, number>();
-let userAgent = '';
-const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
+const routes: Record<string, Route> = {
   '/logo.png': (_req, res) => res.writeHead(200, { 'content-type': 'image/png' }).end(PNG),
   // A server that says nothing useful about the type: the bytes decide.
   '/face.jpg': (_req, res) => res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(JPEG),
@@ -60,19 +58,8 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
   '/busy.png': (_req, res) => res.writeHead(503).end('busy'),
   '/moved.png': (_req, res) => res.writeHead(302, { location: '/logo.png' }).end(),
 };
-const server = createServer((req, res) => {
-  const path = new URL(req.url ?? '/', 'http://x').pathname;
-  hits.set(path, (hits.get(path) ?? 0) + 1);
-  userAgent = req.headers['user-agent'] ?? '';
-  (routes[path] ?? ((_q, r) => r.writeHead(404).end()))(req, res);
-});
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-after(() => {
-  server.closeAllConnections();
-  server.close();
-});
-const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-const at = (path: string) => `${base}${path}`;
+const server = await startRouteServer(routes);
+const { base, at, hits } = server;
 
 /** A cache on a fake clock, fetching from the local server (its address is private: allowed here only). */
 function setup(options: { blobs?: (store: Store) => BlobStorage; allowPrivate?: boolean } = {}) {
@@ -125,7 +112,7 @@ test('an avatar is fetched once, kept by the hash of its bytes, and pages point 
   assert.equal(cache.pathFor(at('/face.jpg')), `/images/${sha(JPEG)}.jpg`, 'the type comes from the bytes');
   assert.equal(cache.pathFor(at('/never-seen.png')), null);
   assert.ok(existsSync(join(dir, sha(PNG).slice(0, 2), `${sha(PNG)}.png`)), 'kept in a file named by its hash');
-  assert.equal(userAgent, 'Paperboy/test (+http://paperboy.test)', 'the request says who is asking');
+  assert.equal(server.userAgent, 'Paperboy/test (+http://paperboy.test)', 'the request says who is asking');
 
   assert.deepEqual(
     await cache.fetchDue(),
@@ -283,7 +270,7 @@ test('a slow or failing server is tried again later, less and less often, and le
 test('addresses that are not public are refused (production), and the refusal is final', async () => {
   const { store, cache } = setup({ allowPrivate: false });
   hits.clear();
-  const port = (server.address() as AddressInfo).port;
+  const port = new URL(base).port;
   const urls = [
     `http://127.0.0.1:${port}/logo.png`,
     `http://localhost:${port}/logo.png`,
@@ -354,4 +341,41 @@ test('the images job: scheduled every ten minutes when the cache fetches, a roun
   assert.equal(await queue.enqueue(imagesRequest()), true);
   await queue.drain();
   assert.equal(cache.pathFor(at('/logo.png')), `/images/${sha(PNG)}.png`);
+});
+
+test('a deleted member’s avatar leaves the cache, bytes included; bytes another image shares stay', async () => {
+  const { store, dir, cache } = setup();
+  const { app, outboxDir } = communityApp(store, { IMAGE_DIR: dir, PAPERBOY_IMAGES: '0' });
+  const ada = await signIn(app, outboxDir, 'ada@example.org', { handle: 'ada' });
+  const grace = await signIn(app, outboxDir, 'grace@example.org', { handle: 'grace' });
+  // Imported submitters of these names: the members who chose them get their avatars (as on Hugging Face).
+  const submitter = (name: string, avatarUrl: string) => ({ name, fullname: name, avatarUrl, externalId: null });
+  await store.importBatch({
+    papers: [madeUp(1, { organization: org('org0', at('/logo.png')) }), madeUp(2)],
+    entries: [
+      entry('2026-07-24', '2101.00001', 0, { submittedBy: submitter('ada', at('/face.jpg')) }),
+      // The same bytes as the organization's logo, through the redirect.
+      entry('2026-07-24', '2101.00002', 1, { submittedBy: submitter('grace', at('/moved.png')) }),
+    ],
+    replaceDays: [],
+  });
+  assert.equal((await store.community.getAccountByName('ada'))?.avatarUrl, at('/face.jpg'));
+  assert.deepEqual(await cache.fetchDue(), { requested: 3, cached: 3, failed: 0, skipped: 0 });
+  const file = (bytes: Uint8Array, ext: string) => join(dir, sha(bytes).slice(0, 2), `${sha(bytes)}.${ext}`);
+  assert.ok(existsSync(file(JPEG, 'jpg')));
+  const facePath = cache.pathFor(at('/face.jpg'))!;
+  assert.equal((await app.request(facePath)).status, 200);
+
+  for (const member of [ada, grace]) await deleteOwnAccount(app, member);
+  assert.equal(await store.images.get(at('/face.jpg')), null, 'the avatar is forgotten');
+  assert.equal(await store.images.get(at('/moved.png')), null);
+  assert.ok(!existsSync(file(JPEG, 'jpg')), 'its file is gone');
+  assert.equal((await app.request(facePath)).status, 404);
+  assert.ok(existsSync(file(PNG, 'png')), 'bytes the organization’s logo holds too stay');
+  assert.equal((await store.images.get(at('/logo.png')))?.status, 'cached');
+  assert.equal((await app.request(cache.pathFor(at('/logo.png'))!)).status, 200);
+
+  hits.clear();
+  assert.deepEqual(await cache.fetchDue(), { requested: 0, cached: 0, failed: 0, skipped: 0 }, 'not asked for again');
+  assert.equal(hits.get('/face.jpg'), undefined);
 });

@@ -19,7 +19,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import { MAX_IMAGE_SOURCE_BYTES, type ImageStatus } from '../store/image-store.ts';
-import { imageUrl } from '../domain/urls.ts';
+import { UPLOADED_SOURCE_PREFIX, imageUrl } from '../domain/urls.ts';
 import { DiskBlobs, StoreBlobs, type BlobStorage } from './blob-storage.ts';
 import { ImageFetcher } from './image-fetcher.ts';
 import { IMAGE_TYPES, extensionOf, isImageExtension, sniffImage, type ImageExtension } from './image-type.ts';
@@ -194,16 +194,39 @@ export class ImageCache {
   }
 
   /**
-   * Forgets failures (the next round asks for those images again), or everything: every source and every
-   * kept byte. Pages show initials until the images are fetched again.
+   * Forgets failures (the next round asks for those images again), or everything that can be had again: every
+   * source and kept byte but the uploaded images (the logo), which nothing could fetch back. Pages show
+   * initials until the images are fetched again, and thumbnails are made again by their job.
    */
   async clear(which: 'failed' | 'all'): Promise<number> {
-    const forgotten = await this.#store.images.forget(which);
-    if (which === 'all') {
-      await this.#blobs.clear();
-      this.#paths.clear();
-      this.#refreshedAt = null;
+    if (which === 'failed') return this.#store.images.forget('failed');
+    const uploaded = (await this.#store.images.cachedSince(null)).filter((image) =>
+      image.source.startsWith(UPLOADED_SOURCE_PREFIX),
+    );
+    const forgotten = await this.#store.images.forget(
+      'all',
+      uploaded.map((image) => image.source),
+    );
+    await this.#blobs.clear(new Set(uploaded.map((image) => image.sha256)));
+    this.#paths.clear();
+    this.#refreshedAt = null;
+    await this.refresh();
+    return forgotten;
+  }
+
+  /**
+   * Forgets these sources (a deleted member's avatar): their state, and their bytes unless another source holds
+   * the same. Their addresses answer 404 from then on, here at once, in other processes once the files or rows
+   * are gone. How many sources were known.
+   */
+  async forget(sources: readonly string[]): Promise<number> {
+    if (sources.length === 0) return 0;
+    const { forgotten, orphans } = await this.#store.images.forgetSources(sources);
+    for (const bytes of orphans) {
+      const extension = extensionOf(bytes.contentType);
+      if (extension) await this.#blobs.delete(bytes.sha256, extension);
     }
+    for (const source of sources) this.#paths.delete(source);
     return forgotten;
   }
 

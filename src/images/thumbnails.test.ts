@@ -6,8 +6,6 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../config.ts';
@@ -15,6 +13,7 @@ import { createLogger } from '../log.ts';
 import { createApp } from '../server/app.ts';
 import { THUMBNAIL_HEIGHT, THUMBNAIL_WIDTH, thumbnailSource } from '../domain/urls.ts';
 import { memoryStore, tempDir } from '../../test/helpers.ts';
+import { startRouteServer, type Route } from '../../test/support/route-server.ts';
 import { decodePng, png } from '../../test/image-fixtures.ts';
 import { paperPdf } from '../../test/pdf-fixture.ts';
 import { entry, madeUp } from '../../test/contract/fixtures.ts';
@@ -37,9 +36,7 @@ const GOOD = await paperPdf('A paper with a red band', { pages: 2, band: '#c0392
 const IMPORTED = png(12, 8, [0, 128, 0]);
 const MAX_PDF = GOOD.length + 10_000;
 
-const hits = new Map<string, number>();
-let userAgent = '';
-const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
+const routes: Record<string, Route> = {
   '/pdf/2101.00001': (_req, res) => res.writeHead(200, { 'content-type': 'application/pdf' }).end(GOOD),
   // Says it is a PDF and is not one inside: pdftoppm refuses it.
   '/pdf/2101.00002': (_req, res) =>
@@ -55,18 +52,8 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
   '/pdf/2101.00008': (_req, res) => res.writeHead(503, { 'retry-after': '0' }).end('busy'),
   '/pdf/2101.00009': (_req, res) => res.writeHead(200, { 'content-type': 'application/pdf' }).end(GOOD),
 };
-const server = createServer((req, res) => {
-  const path = new URL(req.url ?? '/', 'http://x').pathname;
-  hits.set(path, (hits.get(path) ?? 0) + 1);
-  userAgent = req.headers['user-agent'] ?? '';
-  (routes[path] ?? ((_q, r) => r.writeHead(404).end()))(req, res);
-});
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-after(() => {
-  server.closeAllConnections();
-  server.close();
-});
-const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const server = await startRouteServer(routes);
+const { base, hits } = server;
 
 function setup(options: { pdftoppm?: string; renderTimeoutMs?: number } = {}) {
   const store = memoryStore();
@@ -115,7 +102,7 @@ test('the top of the first page becomes a small PNG in the image cache, and the 
 
   const round = await thumbnailer.round(10);
   assert.deepEqual({ ...round, renderMs: round.renderMs.length }, { imported: 1, rendered: 2, failed: 0, renderMs: 2 });
-  assert.match(userAgent, /mailto:ops@paperboy\.test/, 'arXiv is told how to reach the instance');
+  assert.match(server.userAgent, /mailto:ops@paperboy\.test/, 'arXiv is told how to reach the instance');
   assert.equal(hits.get('/pdf/2101.00006'), undefined, 'an imported thumbnail spares the PDF');
   assert.equal(hits.get('/thumbs/2101.00007.png'), 1);
   assert.equal(hits.get('/pdf/2101.00007'), 1, 'a dead imported address falls back to the PDF');

@@ -23,6 +23,7 @@ import type { ImageCache } from '../images/image-cache.ts';
 import { sniffImage } from '../images/image-type.ts';
 import { imageSize } from '../images/image-size.ts';
 import { normalizeAccent } from './accent.ts';
+import { UPLOADED_SOURCE_PREFIX } from '../domain/urls.ts';
 
 export const DEFAULT_NAME = 'Paperboy';
 export const DEFAULT_DESCRIPTION = 'the research papers a community reads, on your own server.';
@@ -34,7 +35,7 @@ export const ABOUT_MAX_CHARS = 20_000;
 export const LOGO_MAX_BYTES = 512 * 1024;
 export const LOGO_MAX_SIDE = 1024;
 /** The image cache's name for the logo's bytes (not a URL: never fetched). */
-const LOGO_SOURCE = 'instance:logo';
+const LOGO_SOURCE = `${UPLOADED_SOURCE_PREFIX}logo`;
 
 export interface InstanceIdentity {
   name: string;
@@ -72,6 +73,19 @@ export function toIdentity(stored: StoredInstanceSettings): InstanceIdentity {
     about: s.about,
     version: stored.version,
   };
+}
+
+/**
+ * An email's subject as the instance sends it: its name first, in brackets (as mailing lists do), so that a
+ * reader on several instances, or with other lists, tells them apart. One line, whatever it is given.
+ */
+export function mailSubject(siteName: string, subject: string): string {
+  return `[${siteName}] ${subject}`.replace(/[\r\n]+/g, ' ');
+}
+
+/** The name as the phrase of a List-Id header: quotes and angle brackets would end the phrase. */
+export function listIdName(siteName: string): string {
+  return siteName.replace(/["<>\\\r\n]/g, '');
 }
 
 /** The identity as stored now (for a batch such as a digest run, which reads it once). */

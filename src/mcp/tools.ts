@@ -1,7 +1,8 @@
 /**
  * The Model Context Protocol tools of an instance: one set, served over stdio (`paperboy mcp`) and Streamable
  * HTTP (/mcp). Reading tools are for everyone who may read the instance; a member's token adds their own
- * (collections, "for you"), and a token with the write scope adds what changes things (save, upvote). A tool
+ * (collections, "for you"), and a token with the write scope adds what changes things (save, upvote, a paper's
+ * links). A tool
  * that is not the caller's is not registered at all, so tools/list shows exactly what the caller may call.
  *
  * Every tool goes through the services the pages use: search, the store's visible papers (hidden ones are
@@ -25,6 +26,7 @@ import { recommendFor } from '../recs/member-feed.ts';
 import type { RateLimiter } from '../community/rate-limits.ts';
 import { savePaper, votePaper, type SaveTarget } from '../community/member-actions.ts';
 import { mayWrite } from '../community/api-tokens.ts';
+import { PaperLinksService } from '../community/paper-links.ts';
 import { findArxivId } from '../domain/arxiv-id.ts';
 import { parsePeriod, type Period } from '../domain/periods.ts';
 import { trendingWindow } from '../domain/trending.ts';
@@ -64,7 +66,7 @@ export const READ_TOOLS = [
   'similar_papers',
 ] as const;
 export const MEMBER_READ_TOOLS = ['list_collections', 'for_you'] as const;
-export const MEMBER_WRITE_TOOLS = ['save_to_collection', 'upvote'] as const;
+export const MEMBER_WRITE_TOOLS = ['save_to_collection', 'upvote', 'edit_paper_links'] as const;
 
 const paperId = z.string().min(1).max(500).describe('An arXiv id such as 2405.12345, or an arXiv link');
 const limit = (max: number, fallback: number) =>
@@ -446,6 +448,61 @@ export function registerTools(server: McpServer, services: McpServices, caller: 
         `${result.voted ? 'Upvoted' : 'Took back your upvote of'} arXiv:${result.paperId}: it has ${result.upvotes} upvotes.`,
         { paper: result.paperId, upvoted: result.voted, upvotes: result.upvotes },
       );
+    },
+  );
+  const links = new PaperLinksService({ store, limiter: services.limiter });
+  server.registerTool(
+    'edit_paper_links',
+    {
+      title: "Edit a paper's links",
+      description:
+        "Sets a paper's GitHub repository and project page, as its submitter, one of its verified authors or a moderator. A link left out stays; an empty one is removed. expected_* are the links as you last read them: if they changed since, nothing is written.",
+      inputSchema: {
+        paper: paperId,
+        github_repo: z.string().max(2000).optional().describe('https://github.com/OWNER/REPO, or "" for none'),
+        project_page: z.string().max(2000).optional().describe('An https:// address, or "" for none'),
+        expected_github_repo: z.string().max(2000).nullable().optional(),
+        expected_project_page: z.string().max(2000).nullable().optional(),
+      },
+      outputSchema: {
+        paper: z.string(),
+        changed: z.boolean(),
+        githubRepo: z.string().nullable(),
+        projectPage: z.string().nullable(),
+      },
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+    },
+    async (args) => {
+      const me = await current();
+      if (!me) return gone();
+      const id = idOf(args.paper);
+      if (!id) return notFound(args.paper);
+      const expected =
+        args.expected_github_repo === undefined && args.expected_project_page === undefined
+          ? undefined
+          : { githubRepo: args.expected_github_repo || null, projectPage: args.expected_project_page || null };
+      const input = { githubRepo: args.github_repo, projectPage: args.project_page };
+      const outcome = await links.edit(me, id, input, expected, caller.address);
+      switch (outcome.status) {
+        case 'changed':
+        case 'unchanged':
+          return ok(
+            `The links of arXiv:${id} ${outcome.status === 'changed' ? 'are now' : 'were already'}: repository ${outcome.links.githubRepo ?? 'none'}, project page ${outcome.links.projectPage ?? 'none'}.`,
+            { paper: id, changed: outcome.status === 'changed', ...outcome.links },
+          );
+        case 'invalid':
+          return toolError(Object.values(outcome.errors).join(' '));
+        case 'conflict':
+          return toolError(
+            `The links changed since you read them, nothing was written. They are now: repository ${outcome.links.githubRepo ?? 'none'}, project page ${outcome.links.projectPage ?? 'none'}.`,
+          );
+        case 'rate-limited':
+          return toolError(`You have edited many links lately: try again in ${outcome.retryAfter} seconds.`);
+        case 'forbidden':
+          return toolError("Only the paper's submitter, its verified authors and moderators edit its links.");
+        case 'missing':
+          return notFound(args.paper);
+      }
     },
   );
 }

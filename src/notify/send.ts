@@ -17,6 +17,7 @@ import type { Store } from '../store/store.ts';
 import type { PendingEmail } from '../store/notification-store.ts';
 import { classifySendError, hostOf, sleep } from '../digest/send.ts';
 import { describeNotification, KIND_LABELS } from './describe.ts';
+import { listIdName, mailSubject, readInstanceIdentity } from '../instance/identity.ts';
 import { notificationUnsubscribeToken, type UnsubscribeScope } from './tokens.ts';
 
 export type EmailRunMode = 'immediate' | 'daily';
@@ -67,6 +68,8 @@ export async function runNotificationEmails(options: NotificationRunOptions): Pr
   const leaseMs = config.digest.leaseSeconds * 1000;
   const leaseEnd = () => new Date(now().getTime() + leaseMs);
   const secret = await store.subscriptions.signingSecret();
+  // Read once for the run, as a digest run does.
+  const siteName = (await readInstanceIdentity(store)).name;
   const timer = setInterval(() => {
     store.notifications
       .renewEmailClaims(runId, leaseEnd())
@@ -84,7 +87,7 @@ export async function runNotificationEmails(options: NotificationRunOptions): Pr
     );
     const mine = group.filter((n) => won.has(n.id));
     if (mine.length === 0) return;
-    const outcome = await deliver(options, runId, secret, mine);
+    const outcome = await deliver(options, runId, secret, siteName, mine);
     await store.notifications.finishEmails(
       mine.map((n) => n.id),
       runId,
@@ -129,6 +132,7 @@ async function deliver(
   options: NotificationRunOptions,
   runId: string,
   secret: string,
+  siteName: string,
   items: readonly PendingEmail[],
 ): Promise<'sent' | 'deferred' | 'failed'> {
   const { mailer, logger, config } = options;
@@ -136,7 +140,7 @@ async function deliver(
   const scope: UnsubscribeScope = items.length === 1 && options.mode === 'immediate' ? first.kind : 'all';
   const base = config.publicUrl;
   const unsubscribeUrl = `${base}/unsubscribe/notifications/${notificationUnsubscribeToken(secret, first.memberId, scope, first.email)}`;
-  const message = composeEmail(base, items, scope, unsubscribeUrl, options.mode);
+  const message = composeEmail(base, siteName, items, scope, unsubscribeUrl, options.mode);
   const host = hostOf(base);
   const tag = createHash('sha256')
     .update(`${items.map((n) => n.id).join(',')}/${base}`)
@@ -152,7 +156,7 @@ async function deliver(
         headers: {
           'List-Unsubscribe': `<${unsubscribeUrl}>`,
           'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-          'List-Id': `Paperboy notifications <notifications.${host}>`,
+          'List-Id': `${listIdName(siteName)} notifications <notifications.${host}>`,
           'Auto-Submitted': 'auto-generated',
         },
       });
@@ -172,19 +176,22 @@ async function deliver(
   }
 }
 
-/** The email's subject and plain text. */
+/** The email's subject (led by the instance's name) and plain text. */
 export function composeEmail(
   publicUrl: string,
+  siteName: string,
   items: readonly PendingEmail[],
   scope: UnsubscribeScope,
   unsubscribeUrl: string,
   mode: EmailRunMode,
 ): { subject: string; text: string } {
   const described = items.map(describeNotification);
-  const subject =
+  const subject = mailSubject(
+    siteName,
     mode === 'immediate' && described.length === 1
       ? described[0]!.headline
-      : `${described.length} new notification${described.length === 1 ? '' : 's'} on Paperboy`;
+      : `${described.length} new notification${described.length === 1 ? '' : 's'}`,
+  );
   const blocks = described.map(
     (d) => `${d.headline}\n${d.detail ? `  ${d.detail.replace(/\n/g, ' ')}\n` : ''}  ${publicUrl}${d.href}`,
   );

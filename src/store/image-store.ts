@@ -50,6 +50,12 @@ export interface ThumbnailDue {
   attempts: number;
 }
 
+/** Bytes that no source holds any more. */
+export interface OrphanedBytes {
+  sha256: string;
+  contentType: string;
+}
+
 export interface ImageBlob {
   contentType: string;
   bytes: Uint8Array;
@@ -79,8 +85,16 @@ export interface ImageStore {
   /** Cached images, all of them or those recorded at or after `since` (what an in-memory index catches up on). */
   cachedSince(since: Date | null): Promise<CachedImage[]>;
   counts(): Promise<Record<ImageStatus, number>>;
-  /** Forgets failures (they are asked for and tried again), or everything, kept bytes included; how many sources. */
-  forget(which: 'failed' | 'all'): Promise<number>;
+  /**
+   * Forgets failures (they are asked for and tried again), or every source but those in `keep`, with the kept
+   * bytes that no source in `keep` holds; how many sources were forgotten.
+   */
+  forget(which: 'failed' | 'all', keep?: readonly string[]): Promise<number>;
+  /**
+   * Forgets these sources, whatever their state, and the kept bytes that no other source holds any more. Says
+   * which bytes those were (by hash and type), so that copies kept outside the store (files) go too.
+   */
+  forgetSources(sources: readonly string[]): Promise<{ forgotten: number; orphans: OrphanedBytes[] }>;
 
   /** Keeps bytes under their SHA-256 (a second put of the same bytes changes nothing). */
   putBlob(sha256: string, blob: ImageBlob, now: Date): Promise<void>;

@@ -102,7 +102,7 @@ export function registerAccountRoutes(app: Hono, ctx: AppContext): void {
         400,
       );
     }
-    await deleteAccount(store.community, me, comments);
+    await deleteAccount(store.community, ctx.images, me, comments);
     ctx.logger.info({ account: me.id, comments }, 'account deleted');
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return memberPage(c, accountDeletedPage());

@@ -15,6 +15,7 @@ import { plural } from '../domain/format.ts';
 import { paperUrl, signInUrl } from '../domain/urls.ts';
 import { commentForm, commentItem, commentState, commentsUrl } from './components/comment.ts';
 import { reportControl } from './components/report-control.ts';
+import { mentionedHandles } from '../community/mentions.ts';
 
 export interface Thread {
   comment: CommentRecord;
@@ -66,7 +67,19 @@ export async function discussionSection(
     claims ?? ctx.store.claims.claimsOnPaper(paper.id),
   ]);
   const authors = new Set(paperClaims.filter((k) => k.status === 'approved').map((k) => k.member.id));
-  return discussionHtml(paper, comments, viewer, authors);
+  return discussionHtml(paper, comments, viewer, authors, await mentionedMembers(ctx, comments));
+}
+
+/** The members the shown comments mention who exist (handle in lower case → handle): their mentions link. */
+async function mentionedMembers(
+  ctx: AppContext,
+  comments: readonly CommentRecord[],
+): Promise<ReadonlyMap<string, string>> {
+  const handles = new Set(
+    comments.filter((c) => commentState(c) === 'visible').flatMap((c) => mentionedHandles(c.body)),
+  );
+  const members = await ctx.store.notifications.membersByHandle([...handles]);
+  return new Map(members.map((m) => [m.name.toLowerCase(), m.name]));
 }
 
 export function discussionHtml(
@@ -74,6 +87,7 @@ export function discussionHtml(
   comments: readonly CommentRecord[],
   viewer: Viewer,
   verifiedAuthors: ReadonlySet<number> = new Set(),
+  mentions: ReadonlyMap<string, string> = new Map(),
 ): Html {
   const threads = threadsOf(comments);
   const count = liveCount(comments);
@@ -96,11 +110,12 @@ ${
     : html`<ol class="comment-list">${threads.map((thread) => {
         const threadOpen = commentState(thread.comment) === 'visible';
         return html`<li class="comment-thread">
-${commentItem(thread.comment, { viewer, threadOpen, topLevel: true, verifiedAuthors })}
+${commentItem(thread.comment, { viewer, threadOpen, topLevel: true, verifiedAuthors, mentions })}
 ${
   thread.replies.length > 0
     ? html`<ol class="comment-replies">${thread.replies.map(
-        (reply) => html`<li>${commentItem(reply, { viewer, threadOpen, topLevel: false, verifiedAuthors })}</li>`,
+        (reply) =>
+          html`<li>${commentItem(reply, { viewer, threadOpen, topLevel: false, verifiedAuthors, mentions })}</li>`,
       )}</ol>`
     : ''
 }

@@ -89,7 +89,7 @@ test('subscribe → confirm from the outbox → digest → unsubscribe in one cl
   await admin.getByRole('button', { name: 'Send' }).click();
   await admin.waitForURL(/\/dev\/outbox$/);
   await admin
-    .getByRole('link', { name: /^Trending papers, / })
+    .getByRole('link', { name: /^\[Paperboy\] Trending papers, / })
     .first()
     .click();
   const headers = await admin.locator('.outbox-headers').innerText();

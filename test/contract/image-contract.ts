@@ -158,9 +158,38 @@ export function imageContract(backend: () => ContractBackend): void {
       assert.equal(await store.images.forget('failed'), 1, 'the final failure');
       assert.equal(await store.images.requestAvatars(later(7300)), 1, 'asked for again after being forgotten');
       await store.images.putBlob(HASH, { contentType: 'image/png', bytes: new Uint8Array([1, 2, 3]) }, NOW);
-      assert.equal(await store.images.forget('all'), 4);
-      assert.deepEqual(await store.images.counts(), { pending: 0, cached: 0, failed: 0 });
+      const LOGO = 'c'.repeat(64);
+      await store.images.putBlob(LOGO, { contentType: 'image/png', bytes: new Uint8Array([4]) }, NOW);
+      await store.images.markCached('instance:logo', { sha256: LOGO, contentType: 'image/png', size: 1 }, NOW);
+      assert.equal(await store.images.forget('all', ['instance:logo', 'never-seen']), 4, 'all but the kept one');
+      assert.deepEqual(await store.images.counts(), { pending: 0, cached: 1, failed: 0 });
       assert.equal(await store.images.getBlob(HASH), null, 'kept bytes are forgotten too');
+      assert.ok(await store.images.getBlob(LOGO), 'but those of a kept source');
+      assert.equal(await store.images.forget('all'), 1);
+      assert.equal(await store.images.getBlob(LOGO), null);
+    });
+
+    test('forgetting sources: their rows, and the bytes no other source holds', async (t) => {
+      const store = await backend().open(t);
+      const [ONE, SHARED] = ['d'.repeat(64), 'e'.repeat(64)];
+      for (const sha256 of [ONE, SHARED])
+        await store.images.putBlob(sha256, { contentType: 'image/jpeg', bytes: new Uint8Array([7]) }, NOW);
+      const cached = (source: string, sha256: string) =>
+        store.images.markCached(source, { sha256, contentType: 'image/jpeg', size: 1 }, NOW);
+      await cached(`${CDN}/ada.jpg`, ONE);
+      await cached(`${CDN}/grace.jpg`, SHARED);
+      await cached(`${CDN}/org.jpg`, SHARED);
+      await store.images.markFailed(`${CDN}/dead.jpg`, 'HTTP 404', null, NOW);
+
+      const gone = await store.images.forgetSources([`${CDN}/ada.jpg`, `${CDN}/grace.jpg`, `${CDN}/dead.jpg`, 'x']);
+      assert.equal(gone.forgotten, 3, `${name()}: unknown sources count for nothing`);
+      assert.deepEqual(gone.orphans, [{ sha256: ONE, contentType: 'image/jpeg' }], 'the shared bytes are held still');
+      assert.equal(await store.images.get(`${CDN}/ada.jpg`), null);
+      assert.equal(await store.images.get(`${CDN}/dead.jpg`), null);
+      assert.equal((await store.images.get(`${CDN}/org.jpg`))?.status, 'cached');
+      assert.equal(await store.images.getBlob(ONE), null);
+      assert.ok(await store.images.getBlob(SHARED));
+      assert.deepEqual(await store.images.forgetSources([]), { forgotten: 0, orphans: [] });
     });
 
     test('bytes are kept once under their hash, as they were given', async (t) => {

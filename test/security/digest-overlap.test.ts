@@ -11,85 +11,26 @@
  *
  * Leases last a second here (DIGEST_LEASE_SECONDS) instead of the production ten minutes.
  */
-import { after, before, describe, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { CLI, DAY_FIXTURES, NODE, REPO_ROOT, tempDir } from '../helpers.ts';
-import { freshPostgresDatabase } from '../postgres-database.ts';
-import { startSmtpSink, type SmtpReply, type SmtpSink } from '../../src/mail/smtp-sink.ts';
+import { DAY_FIXTURES } from '../helpers.ts';
+import { startSmtpSink, type SmtpReply } from '../../src/mail/smtp-sink.ts';
 import { importPath } from '../../src/ingest/import-files.ts';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
-import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import type { Store } from '../../src/store/store.ts';
+import { assertOneCopyEach, held, onSqliteAndPostgres, sendingRun, until } from '../support/cli-runs.ts';
+import type { SharedDatabase } from '../support/cli-runs.ts';
 
 const SUBSCRIBERS = 30;
 const CONCURRENCY = 4;
 const LEASE_SECONDS = 1;
 
-interface Database {
-  url: string;
-  store: Store;
-  close(): Promise<void>;
-}
-
-interface Run {
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>;
-  kill(): void;
-}
-
-function digestSend(databaseUrl: string, smtpUrl: string, day: string): Run {
-  const child = spawn(NODE, [CLI, 'digest', 'send', '--period', 'daily', '--date', day], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      SMTP_URL: smtpUrl,
-      PUBLIC_URL: 'http://paperboy.test',
-      LOG_LEVEL: 'warn',
-      DIGEST_CONCURRENCY: String(CONCURRENCY),
-      DIGEST_LEASE_SECONDS: String(LEASE_SECONDS),
-      DIGEST_BACKOFF_MS: '50',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+const digestSend = (databaseUrl: string, smtpUrl: string, day: string) =>
+  sendingRun(['digest', 'send', '--period', 'daily', '--date', day], {
+    databaseUrl,
+    smtpUrl,
+    leaseSeconds: LEASE_SECONDS,
+    env: { DIGEST_CONCURRENCY: String(CONCURRENCY) },
   });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (s: string) => {
-    output += s;
-  });
-  child.stderr.setEncoding('utf8').on('data', (s: string) => {
-    output += s;
-  });
-  return {
-    exited: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, output }))),
-    kill: () => child.kill('SIGKILL'),
-  };
-}
-
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** Recipients of the accepted messages, each with how many it got. */
-function copiesByRecipient(sink: SmtpSink): Map<string, number> {
-  const copies = new Map<string, number>();
-  for (const message of sink.accepted) for (const to of message.to) copies.set(to, (copies.get(to) ?? 0) + 1);
-  return copies;
-}
-
-function assertEachOnce(sink: SmtpSink): void {
-  const copies = copiesByRecipient(sink);
-  assert.deepEqual(
-    [...copies].filter(([, n]) => n !== 1),
-    [],
-    'nobody got the digest twice',
-  );
-  assert.equal(copies.size, SUBSCRIBERS, 'everybody got it');
-}
 
 async function prepare(store: Store): Promise<void> {
   await importPath(store, DAY_FIXTURES);
@@ -100,27 +41,19 @@ async function prepare(store: Store): Promise<void> {
   }
 }
 
-function overlapTests(open: () => Promise<Database>): void {
-  let db: Database;
-  before(async () => {
-    db = await open();
-  });
-  after(() => db?.close());
-
+function overlapTests(database: () => SharedDatabase): void {
   test('three runs started together send each subscriber one message', { timeout: 120_000 }, async (t) => {
     const day = '2025-06-02';
     const runs = 3;
     // Every run's first messages are held until all runs have some in flight: the runs overlap for certain.
     // The very first one is then held three leases longer, while the other runs have nothing else to send.
-    let releaseWave: () => void = () => {};
-    const wave = new Promise<void>((resolve) => {
-      releaseWave = resolve;
-    });
-    const safety = setTimeout(releaseWave, 60_000);
+    const db = database();
+    const wave = held<void>();
+    const safety = setTimeout(wave.settle, 60_000);
     const sink = await startSmtpSink({
       onMessage: async (_message, index): Promise<SmtpReply> => {
-        if (index === runs * CONCURRENCY - 1) releaseWave();
-        if (index < runs * CONCURRENCY) await wave;
+        if (index === runs * CONCURRENCY - 1) wave.settle();
+        if (index < runs * CONCURRENCY) await wave.promise;
         if (index === 0) await new Promise((resolve) => setTimeout(resolve, 3 * LEASE_SECONDS * 1000));
         return 'accept';
       },
@@ -130,7 +63,7 @@ function overlapTests(open: () => Promise<Database>): void {
     clearTimeout(safety);
     for (const result of results) assert.equal(result.code, 0, result.output);
     assert.ok(sink.received >= runs * CONCURRENCY, 'the runs had messages in flight at the same time');
-    assertEachOnce(sink);
+    assertOneCopyEach(sink, SUBSCRIBERS);
     assert.equal(sink.accepted.length, SUBSCRIBERS);
     assert.deepEqual(await db.store.subscriptions.deliveryCounts(`daily:${day}`), {
       sending: 0,
@@ -152,11 +85,11 @@ function overlapTests(open: () => Promise<Database>): void {
   }, async (t) => {
     const day = '2026-08-21';
     // The first run's first messages stay in flight (no answer) until it has been killed.
-    let answerHeld: (reply: SmtpReply) => void = () => {};
-    const held = new Promise<SmtpReply>((resolve) => {
-      answerHeld = resolve;
+    const db = database();
+    const answer = held<SmtpReply>();
+    const sink = await startSmtpSink({
+      onMessage: (_message, index) => (index < CONCURRENCY ? answer.promise : 'accept'),
     });
-    const sink = await startSmtpSink({ onMessage: (_message, index) => (index < CONCURRENCY ? held : 'accept') });
     t.after(() => sink.close());
     const first = digestSend(db.url, sink.url, day);
     await until(() => sink.received >= CONCURRENCY, 'the first run to have its messages in flight');
@@ -169,10 +102,10 @@ function overlapTests(open: () => Promise<Database>): void {
 
     first.kill();
     assert.equal((await first.exited).signal, 'SIGKILL');
-    answerHeld({ code: 451, message: 'Connection lost before the end of the message' });
+    answer.settle({ code: 451, message: 'Connection lost before the end of the message' });
     const finished = await second.exited;
     assert.equal(finished.code, 0, finished.output);
-    assertEachOnce(sink);
+    assertOneCopyEach(sink, SUBSCRIBERS);
     assert.equal(sink.accepted.length, SUBSCRIBERS);
     assert.deepEqual(await db.store.subscriptions.deliveryCounts(`daily:${day}`), {
       sending: 0,
@@ -188,29 +121,4 @@ function overlapTests(open: () => Promise<Database>): void {
   });
 }
 
-const dir = tempDir('paperboy-overlap-');
-
-describe('overlapping digest runs on one SQLite file', () => {
-  overlapTests(async () => {
-    const url = join(dir, 'paperboy.db');
-    const store = new SqliteStore(url);
-    await prepare(store);
-    return { url, store, close: () => store.close() };
-  });
-});
-
-describe('overlapping digest runs on one PostgreSQL database', () => {
-  overlapTests(async () => {
-    const database = await freshPostgresDatabase('overlap');
-    const store = await PostgresStore.connect(database.url, { poolSize: 4 });
-    await prepare(store);
-    return {
-      url: database.url,
-      store,
-      async close() {
-        await store.close();
-        await database.drop();
-      },
-    };
-  });
-});
+onSqliteAndPostgres('overlap', (backend) => `overlapping digest runs on one ${backend}`, prepare, overlapTests);

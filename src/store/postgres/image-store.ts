@@ -7,6 +7,7 @@ import {
   type ImageRecord,
   type ImageStatus,
   type ImageStore,
+  type OrphanedBytes,
   type ThumbnailDue,
 } from '../image-store.ts';
 import {
@@ -115,16 +116,41 @@ export class PostgresImageStore implements ImageStore {
     return rowsToCounts(await this.#db.query('SELECT status, count(*) AS n FROM images GROUP BY status'));
   }
 
-  async forget(which: 'failed' | 'all'): Promise<number> {
-    const deleted = async (tx: Queryable, where: string) =>
+  async forget(which: 'failed' | 'all', keep: readonly string[] = []): Promise<number> {
+    const deleted = async (tx: Queryable, where: string, values: unknown[] = []) =>
       Number(
-        (await tx.query(`WITH gone AS (DELETE FROM images ${where} RETURNING 1) SELECT count(*) AS n FROM gone`))[0]!.n,
+        (
+          await tx.query(
+            `WITH gone AS (DELETE FROM images ${where} RETURNING 1) SELECT count(*) AS n FROM gone`,
+            values,
+          )
+        )[0]!.n,
       );
     if (which === 'failed') return deleted(this.#db, `WHERE status = 'failed'`);
     return this.#db.transaction(async (tx) => {
-      const forgotten = await deleted(tx, '');
-      await tx.query('DELETE FROM image_blobs');
+      const forgotten = await deleted(tx, 'WHERE NOT (source = ANY($1::text[]))', [keep]);
+      await tx.query('DELETE FROM image_blobs b WHERE NOT EXISTS (SELECT 1 FROM images i WHERE i.sha256 = b.sha256)');
       return forgotten;
+    });
+  }
+
+  async forgetSources(sources: readonly string[]): Promise<{ forgotten: number; orphans: OrphanedBytes[] }> {
+    return this.#db.transaction(async (tx) => {
+      const gone = await tx.query('DELETE FROM images WHERE source = ANY($1::text[]) RETURNING sha256, content_type', [
+        sources,
+      ]);
+      const held = new Map<string, string>();
+      for (const row of gone) if (row.sha256 !== null) held.set(String(row.sha256), String(row.content_type));
+      const stillHeld = new Set(
+        (await tx.query('SELECT DISTINCT sha256 FROM images WHERE sha256 = ANY($1::text[])', [[...held.keys()]])).map(
+          (row) => String(row.sha256),
+        ),
+      );
+      const orphans = [...held]
+        .filter(([sha256]) => !stillHeld.has(sha256))
+        .map(([sha256, contentType]) => ({ sha256, contentType }));
+      await tx.query('DELETE FROM image_blobs WHERE sha256 = ANY($1::text[])', [orphans.map((o) => o.sha256)]);
+      return { forgotten: gone.length, orphans };
     });
   }
 

@@ -7,6 +7,7 @@ import {
   type ImageRecord,
   type ImageStatus,
   type ImageStore,
+  type OrphanedBytes,
   type ThumbnailDue,
 } from '../image-store.ts';
 import {
@@ -19,6 +20,9 @@ import {
   thumbnailsDueSql,
 } from '../image-rows.ts';
 import { THUMBNAIL_SOURCE_PREFIX } from '../../domain/urls.ts';
+
+/** The hashes some source still holds. */
+const HELD_HASHES = 'SELECT sha256 FROM images WHERE sha256 IS NOT NULL';
 
 export class SqliteImageStore implements ImageStore {
   readonly #db: SqliteDatabase;
@@ -46,15 +50,23 @@ export class SqliteImageStore implements ImageStore {
     const insert =
       this.#db.sql(`INSERT INTO images (source, status, requested_at, updated_at) VALUES (?, 'pending', ?, ?)
       ON CONFLICT (source) DO NOTHING`);
-    // Not this.#db.transaction: that would move the data version, and no cached page shows this table.
-    this.#db.raw.exec('BEGIN IMMEDIATE');
-    try {
+    return this.#quietly(() => {
       let added = 0;
       for (const source of sources) {
         if (Buffer.byteLength(source) <= MAX_IMAGE_SOURCE_BYTES) added += Number(insert.run(source, at, at).changes);
       }
-      this.#db.raw.exec('COMMIT');
       return added;
+    });
+  }
+
+  /** One write transaction. Not this.#db.transaction: that would move the data version, and no cached page shows
+   *  this table. */
+  #quietly<T>(work: () => T): T {
+    this.#db.raw.exec('BEGIN IMMEDIATE');
+    try {
+      const result = work();
+      this.#db.raw.exec('COMMIT');
+      return result;
     } catch (error) {
       this.#db.raw.exec('ROLLBACK');
       throw error;
@@ -117,11 +129,37 @@ export class SqliteImageStore implements ImageStore {
     return rowsToCounts(this.#db.sql('SELECT status, count(*) AS n FROM images GROUP BY status').all());
   }
 
-  async forget(which: 'failed' | 'all'): Promise<number> {
+  async forget(which: 'failed' | 'all', keep: readonly string[] = []): Promise<number> {
     if (which === 'failed') return Number(this.#db.sql(`DELETE FROM images WHERE status = 'failed'`).run().changes);
-    const forgotten = Number(this.#db.sql('DELETE FROM images').run().changes);
-    this.#db.sql('DELETE FROM image_blobs').run();
-    return forgotten;
+    return this.#quietly(() => {
+      const forgotten = Number(
+        this.#db
+          .sql('DELETE FROM images WHERE source NOT IN (SELECT value FROM json_each(?))')
+          .run(JSON.stringify(keep)).changes,
+      );
+      this.#db.sql(`DELETE FROM image_blobs WHERE sha256 NOT IN (${HELD_HASHES})`).run();
+      return forgotten;
+    });
+  }
+
+  async forgetSources(sources: readonly string[]): Promise<{ forgotten: number; orphans: OrphanedBytes[] }> {
+    const list = JSON.stringify(sources);
+    return this.#quietly(() => {
+      const held = this.#db
+        .sql(`SELECT DISTINCT sha256, content_type FROM images
+        WHERE source IN (SELECT value FROM json_each(?)) AND sha256 IS NOT NULL`)
+        .all(list);
+      const forgotten = Number(
+        this.#db.sql('DELETE FROM images WHERE source IN (SELECT value FROM json_each(?))').run(list).changes,
+      );
+      const stillHeld = this.#db.sql('SELECT 1 FROM images WHERE sha256 = ?');
+      const orphans = held
+        .map((row) => ({ sha256: String(row.sha256), contentType: String(row.content_type) }))
+        .filter((bytes) => stillHeld.get(bytes.sha256) === undefined);
+      const drop = this.#db.sql('DELETE FROM image_blobs WHERE sha256 = ?');
+      for (const bytes of orphans) drop.run(bytes.sha256);
+      return { forgotten, orphans };
+    });
   }
 
   async putBlob(sha256: string, blob: ImageBlob, now: Date): Promise<void> {

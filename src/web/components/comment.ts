@@ -49,11 +49,13 @@ export interface CommentOptions {
   topLevel: boolean;
   /** Members who are verified authors of the paper: their comments carry a badge. */
   verifiedAuthors?: ReadonlySet<number> | undefined;
+  /** Members whose `@handle` links to their page (handle in lower case → handle): those that exist. */
+  mentions?: ReadonlyMap<string, string> | undefined;
 }
 
 export function commentItem(
   comment: CommentRecord,
-  { viewer, threadOpen, topLevel, verifiedAuthors }: CommentOptions,
+  { viewer, threadOpen, topLevel, verifiedAuthors, mentions }: CommentOptions,
 ): Html {
   const state = commentState(comment);
   const anchor = commentAnchor(comment.id);
@@ -80,7 +82,7 @@ ${
     comment.editedAt ? html`<span class="comment-edited" title="Edited ${comment.editedAt}">edited</span>` : ''
   }
 </header>
-<div class="comment-body">${raw(renderMarkdown(comment.body))}</div>
+<div class="comment-body">${raw(renderMarkdown(comment.body, mentions))}</div>
 ${commentActions(comment, viewer, threadOpen)}
 </article>`;
 }
