@@ -6,7 +6,7 @@
 import { Bag, CorpusBuilder, countFactor, type Corpus, type TrainingDoc, type VocabularyOptions } from './corpus.ts';
 import { createKernels, KERNEL_WIDTH, type KernelKind, type Kernels } from './kernels.ts';
 import { lsaInit, type LsaResult } from './lsa.ts';
-import { StaticModel, type ModelConfig } from './model.ts';
+import { StaticModel, type ModelConfig, type Precision } from './model.ts';
 import { Rng } from './prng.ts';
 
 export interface Progress {
@@ -16,13 +16,38 @@ export interface Progress {
   /** Mean training loss so far in the current epoch (train phase). */
   loss?: number;
   epoch?: number;
+  /** Optimiser steps so far and planned (train phase). */
+  step?: number;
+  steps?: number;
+  /** Latest score on the validation pairs (mean reciprocal rank), when one was taken. */
+  validation?: number;
 }
 
 export interface TrainOptions extends VocabularyOptions {
   /** Vector size, a multiple of 16 (default 256). */
   dimensions?: number;
-  /** Passes over the training pairs; 0 gives the LSA initialisation alone (default 8). */
+  /**
+   * Nominal passes over the training pairs (default 8); 0 gives the LSA initialisation alone. The optimiser
+   * steps they make (epochs × batches per epoch) are then brought within [minSteps, maxSteps]: a small corpus
+   * gets more passes, a large one fewer.
+   */
   epochs?: number;
+  /** Total optimiser steps, overriding the budget from epochs, minSteps and maxSteps. */
+  steps?: number;
+  /** Fewest optimiser steps (default 2,000): what a small corpus needs to get anywhere. */
+  minSteps?: number;
+  /** Most optimiser steps (default 4,000): bounds training time on a large corpus. */
+  maxSteps?: number;
+  /**
+   * Papers set aside to check progress on (their title → abstract and sentence → rest pairs, never trained
+   * on; default 5% of the papers, at most 1,000); 0 disables the checks and early stopping. Fewer than 20
+   * disables them too.
+   */
+  validationPapers?: number;
+  /** Steps between two validation checks (default: a twentieth of the budget, at least 25). */
+  checkEvery?: number;
+  /** Checks without a better validation score after which training stops (default 4). */
+  patience?: number;
   /** Seed of every random choice (default 1). */
   seed?: number;
   /** Pairs per batch, which are also each other's negatives (default 512). */
@@ -46,6 +71,8 @@ export interface TrainOptions extends VocabularyOptions {
   titlePairs?: boolean;
   /** Train on (sentence, rest of the abstract) pairs (default true). */
   sentencePairs?: boolean;
+  /** How the trained model holds its vectors: int8 with a scale per word (default), or float32. */
+  precision?: Precision;
   /** Numeric kernels: WebAssembly SIMD when available (default), or plain TypeScript. */
   kernels?: 'auto' | KernelKind;
   /**
@@ -56,17 +83,47 @@ export interface TrainOptions extends VocabularyOptions {
   onProgress?: (p: Progress) => void;
 }
 
-type Resolved = Required<Omit<TrainOptions, 'onProgress' | 'kernels' | 'threads' | keyof VocabularyOptions>> & {
+type Resolved = Required<
+  Omit<
+    TrainOptions,
+    | 'onProgress'
+    | 'kernels'
+    | 'threads'
+    | 'precision'
+    | 'steps'
+    | 'validationPapers'
+    | 'checkEvery'
+    | keyof VocabularyOptions
+  >
+> & {
+  steps: number | null;
+  validationPapers: number | null;
+  checkEvery: number | null;
   threads: number;
   minCount: number;
   maxVocabulary: number;
   kernels: 'auto' | KernelKind;
+  precision: Precision;
 };
+
+/** Default fewest and most optimiser steps of a training (see TrainOptions). */
+export const DEFAULT_MIN_STEPS = 2_000;
+export const DEFAULT_MAX_STEPS = 4_000;
+/** Default share of the papers set aside for validation, and its cap. */
+const VALIDATION_SHARE = 0.05;
+const MAX_VALIDATION_PAPERS = 1_000;
+const MIN_VALIDATION_PAPERS = 20;
 
 function resolve(options: TrainOptions): Resolved {
   const r: Resolved = {
     dimensions: options.dimensions ?? 256,
     epochs: options.epochs ?? 8,
+    steps: options.steps ?? null,
+    minSteps: options.minSteps ?? DEFAULT_MIN_STEPS,
+    maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
+    validationPapers: options.validationPapers ?? null,
+    checkEvery: options.checkEvery ?? null,
+    patience: options.patience ?? 4,
     seed: options.seed ?? 1,
     batchSize: options.batchSize ?? 512,
     temperature: options.temperature ?? 0.05,
@@ -80,12 +137,24 @@ function resolve(options: TrainOptions): Resolved {
     minCount: options.minCount ?? 3,
     maxVocabulary: options.maxVocabulary ?? 200_000,
     kernels: options.kernels ?? 'auto',
+    precision: options.precision ?? 'int8',
     threads: Math.max(1, Math.floor(options.threads ?? 1)),
   };
   if (!Number.isInteger(r.dimensions) || r.dimensions <= 0 || r.dimensions % KERNEL_WIDTH !== 0) {
     throw new Error(`dimensions must be a positive multiple of ${KERNEL_WIDTH}`);
   }
   if (!Number.isInteger(r.epochs) || r.epochs < 0) throw new Error('epochs must be a non-negative integer');
+  for (const [name, value] of [
+    ['steps', r.steps ?? 0],
+    ['minSteps', r.minSteps],
+    ['maxSteps', r.maxSteps],
+    ['validationPapers', r.validationPapers ?? 0],
+    ['checkEvery', r.checkEvery ?? 1],
+    ['patience', r.patience],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer`);
+  }
+  if (r.checkEvery === 0) throw new Error('checkEvery must be at least 1');
   if (!Number.isInteger(r.batchSize) || r.batchSize < 2) throw new Error('batchSize must be an integer ≥ 2');
   if (!(r.temperature >= 0.005)) throw new Error('temperature must be at least 0.005');
   return r;
@@ -115,6 +184,47 @@ export interface EpochStats {
   batches: number;
   loss: number;
   seconds: number;
+}
+
+/** A validation check: mean reciprocal rank of each pair's document among the validation papers' ones. */
+export interface ValidationCheck {
+  step: number;
+  /** Mean of the two MRRs below: what early stopping maximises. */
+  score: number;
+  title: number;
+  sentence: number;
+}
+
+/** What a training did with its step budget. */
+export interface TrainingSummary {
+  plannedSteps: number;
+  steps: number;
+  /** The step whose weights the model keeps (the best validation score; the last step without checks). */
+  keptStep: number;
+  stoppedEarly: boolean;
+  validationPapers: number;
+  checks: ValidationCheck[];
+}
+
+interface PendingValidation {
+  papers: number;
+  /** 4 × papers bags: titles, abstracts, sentences, rests. */
+  bags: { ids: Int32Array; counts: Float32Array }[];
+  tokens: number;
+}
+
+interface ValidationTexts {
+  papers: number;
+  bags: { ids: Int32Array; counts: Float32Array }[];
+  /** Heap offsets: token ids and weights of the texts back to back, each text's start and length. */
+  ids: number;
+  ws: number;
+  starts: number;
+  lens: number;
+  /** 4 × papers unit vectors, then one papers × papers block of scores (row stride ldc). */
+  out: number;
+  scores: number;
+  ldc: number;
 }
 
 /**
@@ -159,6 +269,17 @@ export class Trainer {
   private step = 0;
   private totalSteps = 0;
   private epochsDone = 0;
+  /** Papers set aside for validation (never in a training pair), and their texts as bags on the heap. */
+  private readonly validation: Uint8Array;
+  private readonly val: ValidationTexts | null;
+  private readonly checks: ValidationCheck[] = [];
+  private bestScore = -Infinity;
+  private bestStep = 0;
+  private bestE: Float32Array | null = null;
+  private bestTheta: Float64Array | null = null;
+  private sinceBest = 0;
+  private stopped = false;
+  private checkEvery = 0;
   private readonly seconds: Record<string, number> = {};
 
   constructor(corpus: Corpus, options: TrainOptions = {}) {
@@ -175,6 +296,13 @@ export class Trainer {
       maxPaper = Math.max(maxPaper, corpus.segStart[corpus.docSeg[p + 1]!]! - corpus.segStart[corpus.docSeg[p]!]!);
     }
     const { V, d, B, Bp } = this;
+    this.validation = new Uint8Array(corpus.nDocs);
+    const valTexts = this.pickValidation();
+    const nVal = valTexts ? valTexts.papers : 0;
+    const nValP = Math.ceil(nVal / KERNEL_WIDTH) * KERNEL_WIDTH;
+    const valBytes = valTexts
+      ? 2 * valTexts.tokens * 4 + 2 * 4 * nVal * 4 + 4 * nVal * d * 4 + nVal * nValP * 4 + 8 * 16
+      : 0;
     const table = V * d * 4;
     const tokenCap = 2 * B * (maxPaper + 1);
     const bytes =
@@ -187,7 +315,7 @@ export class Trainer {
       3 * maxPaper * 4 +
       2 * d * 4 +
       64 * 16;
-    this.kernels = createKernels(bytes + 2 * 2 * B * 4, this.options.kernels, this.options.threads);
+    this.kernels = createKernels(bytes + 2 * 2 * B * 4 + valBytes, this.options.kernels, this.options.threads);
     const k = this.kernels;
     this.E = k.alloc(table);
     this.M1 = k.alloc(table);
@@ -210,6 +338,245 @@ export class Trainer {
     this.thetaM1 = new Float64Array(V);
     this.thetaM2 = new Float64Array(V);
     this.thetaGrad = new Float64Array(V);
+    this.val = valTexts ? this.layOutValidation(valTexts) : null;
+  }
+
+  /**
+   * Sets aside validation papers: evenly spaced in the corpus's canonical (content-hash) order, among those
+   * with a title pair and a sentence pair. Returns their texts (title, abstract, one sentence, the rest).
+   */
+  private pickValidation(): PendingValidation | null {
+    const c = this.corpus;
+    const eligible: number[] = [];
+    for (let p = 0; p < c.nDocs; p++) {
+      if (c.holdout[p]) continue;
+      if (this.sentenceOf(p) >= 0 && this.titleLength(p) > 0) eligible.push(p);
+    }
+    const wanted =
+      this.options.validationPapers ??
+      Math.min(MAX_VALIDATION_PAPERS, Math.floor(VALIDATION_SHARE * (c.nDocs - c.holdout.reduce((a, b) => a + b, 0))));
+    const n = Math.min(wanted, Math.floor(eligible.length / 2));
+    if (n < MIN_VALIDATION_PAPERS) return null;
+    const papers: number[] = [];
+    for (let i = 0; i < n; i++) papers.push(eligible[Math.floor((i * eligible.length) / n)]!);
+    const bags: { ids: Int32Array; counts: Float32Array }[] = [];
+    const bag = new Bag(this.V);
+    const take = () => {
+      bags.push({ ids: bag.ids.slice(0, bag.size), counts: bag.counts.slice(0, bag.size) });
+      bag.clear();
+    };
+    let tokens = 0;
+    // Four kinds of text, each as a block of n: titles, abstracts, sentences, rests.
+    for (let kind = 0; kind < 4; kind++) {
+      for (const p of papers) {
+        const first = c.docSeg[p]!;
+        const absFrom = c.segStart[first + 1]!;
+        const absTo = c.segStart[c.docSeg[p + 1]!]!;
+        const s = this.sentenceOf(p);
+        if (kind === 0) bag.addRange(c.tokens, c.segStart[first]!, absFrom);
+        else if (kind === 1) bag.addRange(c.tokens, absFrom, absTo);
+        else if (kind === 2) bag.addRange(c.tokens, c.segStart[s]!, c.segStart[s + 1]!);
+        else {
+          bag.addRange(c.tokens, absFrom, c.segStart[s]!);
+          bag.addRange(c.tokens, c.segStart[s + 1]!, absTo);
+        }
+        tokens += bag.size;
+        take();
+      }
+    }
+    for (const p of papers) this.validation[p] = 1;
+    return { papers: n, bags, tokens };
+  }
+
+  private titleLength(p: number): number {
+    const c = this.corpus;
+    const first = c.docSeg[p]!;
+    return c.segStart[first + 1]! - c.segStart[first]!;
+  }
+
+  /** The validation sentence of a paper: its longest sentence with at least 3 known words and a rest, or -1. */
+  private sentenceOf(p: number): number {
+    const c = this.corpus;
+    const first = c.docSeg[p]!;
+    const last = c.docSeg[p + 1]!;
+    const abstractLen = c.segStart[last]! - c.segStart[first + 1]!;
+    let best = -1;
+    let bestLen = 0;
+    for (let s = first + 1; s < last; s++) {
+      const len = c.segStart[s + 1]! - c.segStart[s]!;
+      if (len >= 3 && abstractLen - len > 0 && len > bestLen) {
+        best = s;
+        bestLen = len;
+      }
+    }
+    return best;
+  }
+
+  private layOutValidation(pending: PendingValidation): ValidationTexts {
+    const k = this.kernels;
+    const n = pending.papers;
+    const nP = Math.ceil(n / KERNEL_WIDTH) * KERNEL_WIDTH;
+    const texts = 4 * n;
+    const v: ValidationTexts = {
+      papers: n,
+      bags: pending.bags,
+      ids: k.alloc(pending.tokens * 4),
+      ws: k.alloc(pending.tokens * 4),
+      starts: k.alloc(texts * 4),
+      lens: k.alloc(texts * 4),
+      out: k.alloc(texts * this.d * 4),
+      scores: k.alloc(n * nP * 4),
+      ldc: nP,
+    };
+    let at = 0;
+    pending.bags.forEach((bag, t) => {
+      k.i32[(v.starts >> 2) + t] = at;
+      k.i32[(v.lens >> 2) + t] = bag.ids.length;
+      k.i32.set(bag.ids, (v.ids >> 2) + at);
+      at += bag.ids.length;
+    });
+    return v;
+  }
+
+  /**
+   * Scores the current weights on the validation papers: each title against every abstract, each sentence
+   * against every rest; the mean reciprocal rank of the right one, averaged over both kinds.
+   */
+  validate(): ValidationCheck | null {
+    const v = this.val;
+    if (!v) return null;
+    const k = this.kernels;
+    const { f32, i32 } = k;
+    const d = this.d;
+    const n = v.papers;
+    const wo = v.ws >> 2;
+    let at = 0;
+    for (const bag of v.bags) {
+      for (let i = 0; i < bag.ids.length; i++)
+        f32[wo + at + i] = countFactor(bag.counts[i]!) * this.tokenWeight(bag.ids[i]!);
+      at += bag.ids.length;
+    }
+    k.gatherRows(v.starts, v.lens, 4 * n, v.ids, v.ws, this.E, v.out, d);
+    const oo = v.out >> 2;
+    for (let t = 0; t < 4 * n; t++) {
+      let s = 0;
+      for (let c = 0; c < d; c++) s += f32[oo + t * d + c]! * f32[oo + t * d + c]!;
+      const inv = 1 / (Math.sqrt(s) || 1);
+      for (let c = 0; c < d; c++) f32[oo + t * d + c] = f32[oo + t * d + c]! * inv;
+    }
+    void i32;
+    const mrr = (queries: number, docs: number) => {
+      k.gemmNT(v.out + queries * n * d * 4, v.out + docs * n * d * 4, v.scores, n, n, d, v.ldc);
+      const so = v.scores >> 2;
+      let sum = 0;
+      for (let i = 0; i < n; i++) {
+        const row = so + i * v.ldc;
+        const own = f32[row + i]!;
+        let rank = 1;
+        for (let j = 0; j < n; j++) if (j !== i && f32[row + j]! >= own) rank++;
+        sum += 1 / rank;
+      }
+      return sum / n;
+    };
+    const title = mrr(0, 1);
+    const sentence = mrr(2, 3);
+    return { step: this.step, score: (title + sentence) / 2, title, sentence };
+  }
+
+  /** Pairs in an epoch, counted without drawing them (the sentence pick does not change the count). */
+  private pairsPerEpoch(): number {
+    const c = this.corpus;
+    let pairs = 0;
+    for (let p = 0; p < c.nDocs; p++) {
+      if (c.holdout[p] || this.validation[p]) continue;
+      const first = c.docSeg[p]!;
+      const last = c.docSeg[p + 1]!;
+      const abstractLen = c.segStart[last]! - c.segStart[first + 1]!;
+      if (this.options.titlePairs && this.titleLength(p) > 0 && abstractLen > 0) pairs++;
+      if (this.options.sentencePairs && last - first > 2) {
+        for (let s = first + 1; s < last; s++) {
+          const len = c.segStart[s + 1]! - c.segStart[s]!;
+          if (len >= 3 && abstractLen - len > 0) {
+            pairs++;
+            break;
+          }
+        }
+      }
+    }
+    return pairs;
+  }
+
+  /** The optimiser steps this training plans: `steps`, or epochs' worth brought within [minSteps, maxSteps]. */
+  plannedSteps(): number {
+    const o = this.options;
+    if (o.steps !== null) return o.steps;
+    if (o.epochs === 0) return 0;
+    const pairs = this.pairsPerEpoch();
+    if (pairs < 2) return 0;
+    const batches = Math.max(1, Math.floor(pairs / this.B) + (pairs % this.B >= 2 ? 1 : 0));
+    return Math.min(o.maxSteps, Math.max(o.minSteps, o.epochs * batches));
+  }
+
+  /**
+   * Trains for the planned steps, checking the validation pairs every `checkEvery` steps; stops after
+   * `patience` checks without a better score and keeps the weights of the best check.
+   */
+  train(): TrainingSummary {
+    const planned = this.plannedSteps();
+    this.totalSteps = Math.max(1, planned);
+    this.checkEvery = this.options.checkEvery ?? Math.max(25, Math.round(planned / 20));
+    if (this.val && planned > 0) this.check();
+    while (this.step < planned && !this.stopped) {
+      const before = this.step;
+      this.trainEpoch(planned);
+      if (this.step === before) break; // no pair at all
+    }
+    if (this.val && this.checks.at(-1)?.step !== this.step && planned > 0) this.check();
+    if (this.bestE && this.bestStep !== this.step) {
+      this.kernels.f32.set(this.bestE, this.E >> 2);
+      this.theta.set(this.bestTheta!);
+    }
+    this.bestE = null;
+    this.bestTheta = null;
+    return this.summary(planned);
+  }
+
+  private summary(planned: number): TrainingSummary {
+    return {
+      plannedSteps: planned,
+      steps: this.step,
+      keptStep: this.val && this.checks.length > 0 ? this.bestStep : this.step,
+      stoppedEarly: this.stopped,
+      validationPapers: this.val?.papers ?? 0,
+      checks: this.checks.map((c) => ({ ...c })),
+    };
+  }
+
+  /** One validation check; a better score saves the weights. */
+  private check(): void {
+    const result = this.validate();
+    if (!result) return;
+    this.checks.push(result);
+    this.onProgress?.({
+      phase: 'train',
+      done: this.step,
+      total: this.totalSteps,
+      step: this.step,
+      steps: this.totalSteps,
+      validation: result.score,
+    });
+    if (result.score > this.bestScore) {
+      this.bestScore = result.score;
+      this.bestStep = this.step;
+      this.sinceBest = 0;
+      const len = this.V * this.d;
+      this.bestE ??= new Float32Array(len);
+      this.bestE.set(this.kernels.f32.subarray(this.E >> 2, (this.E >> 2) + len));
+      this.bestTheta ??= new Float64Array(this.V);
+      this.bestTheta.set(this.theta);
+    } else if (++this.sinceBest >= this.options.patience && this.options.patience > 0) {
+      this.stopped = true;
+    }
   }
 
   /** Fills the word vectors from an LSA of the corpus. */
@@ -246,7 +613,7 @@ export class Trainer {
     const sentence: number[] = [];
     const minSentence = 3;
     for (let p = 0; p < c.nDocs; p++) {
-      if (c.holdout[p]) continue;
+      if (c.holdout[p] || this.validation[p]) continue;
       const first = c.docSeg[p]!;
       const last = c.docSeg[p + 1]!;
       const titleLen = c.segStart[first + 1]! - c.segStart[first]!;
@@ -292,8 +659,8 @@ export class Trainer {
     return bag.size;
   }
 
-  /** One pass over the training pairs. */
-  trainEpoch(): EpochStats {
+  /** One pass over the training pairs (cut short at step `stopAt`, or by early stopping within `train`). */
+  trainEpoch(stopAt = Infinity): EpochStats {
     const t0 = performance.now();
     const o = this.options;
     const c = this.corpus;
@@ -321,6 +688,7 @@ export class Trainer {
     let lossCount = 0;
 
     for (let b = 0; b < batches; b++) {
+      if (this.step >= stopAt || this.stopped) break;
       const from = b * B;
       const n = Math.min(B, nPairs - from);
       if (n < 2) break; // a pair alone has no negatives
@@ -450,8 +818,11 @@ export class Trainer {
           total: batches,
           loss: lossSum / lossCount,
           epoch: this.epochsDone + 1,
+          step: this.step,
+          steps: this.totalSteps,
         });
       }
+      if (this.val && this.checkEvery > 0 && this.step % this.checkEvery === 0) this.check();
     }
     this.epochsDone++;
     const stats: EpochStats = {
@@ -574,6 +945,12 @@ export class Trainer {
     const config: ModelConfig = {
       dimensions: d,
       epochs: this.epochsDone,
+      steps: this.step,
+      keptStep: this.val && this.checks.length > 0 ? this.bestStep : this.step,
+      minSteps: o.minSteps,
+      maxSteps: o.maxSteps,
+      validationPapers: this.val?.papers ?? 0,
+      patience: o.patience,
       batchSize: o.batchSize,
       temperature: o.temperature,
       learningRate: o.learningRate,
@@ -587,23 +964,31 @@ export class Trainer {
       sentencePairs: o.sentencePairs,
       kernels: this.kernels.kind,
     };
-    return new StaticModel(vocab, weights, vectors, d, {
-      seed: o.seed,
-      config,
-      corpus: {
-        documents: this.corpus.nDocs,
-        heldOut: this.corpus.holdout.reduce((a, b) => a + b, 0),
-        fingerprint: this.corpus.fingerprint,
+    return new StaticModel(
+      vocab,
+      weights,
+      vectors,
+      d,
+      {
+        seed: o.seed,
+        config,
+        corpus: {
+          documents: this.corpus.nDocs,
+          heldOut: this.corpus.holdout.reduce((a, b) => a + b, 0),
+          fingerprint: this.corpus.fingerprint,
+        },
+        stats: {
+          seconds: { ...this.seconds },
+          lsa: this.lsa
+            ? { sampleSize: this.lsa.sampleSize, sampledTerms: this.lsa.sampledTerms, seconds: this.lsa.seconds }
+            : null,
+          epochs: this.epochStats.map((e) => ({ ...e })),
+          validation: this.checks.map((c) => ({ ...c })),
+          ...stats,
+        },
       },
-      stats: {
-        seconds: { ...this.seconds },
-        lsa: this.lsa
-          ? { sampleSize: this.lsa.sampleSize, sampledTerms: this.lsa.sampledTerms, seconds: this.lsa.seconds }
-          : null,
-        epochs: this.epochStats.map((e) => ({ ...e })),
-        ...stats,
-      },
-    });
+      o.precision,
+    );
   }
 }
 
@@ -621,10 +1006,11 @@ export async function trainStaticModel(
   const trainer = new Trainer(corpus, options);
   let t2: number;
   let t3: number;
+  let summary: TrainingSummary;
   try {
     trainer.initLsa();
     t2 = performance.now();
-    for (let e = 0; e < trainer.options.epochs; e++) trainer.trainEpoch();
+    summary = trainer.train();
     t3 = performance.now();
   } finally {
     trainer.close();
@@ -632,5 +1018,6 @@ export async function trainStaticModel(
   return trainer.snapshot({
     phases: { corpus: (t1 - t0) / 1000, lsa: (t2 - t1) / 1000, train: (t3 - t2) / 1000, total: (t3 - t0) / 1000 },
     vocabularySize: corpus.vocab.length,
+    training: { ...summary, checks: undefined },
   });
 }
