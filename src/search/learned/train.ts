@@ -113,6 +113,7 @@ export const DEFAULT_MAX_STEPS = 4_000;
 const VALIDATION_SHARE = 0.05;
 const MAX_VALIDATION_PAPERS = 1_000;
 const MIN_VALIDATION_PAPERS = 20;
+const VALIDATION_DISTRACTORS = 5_000;
 
 function resolve(options: TrainOptions): Resolved {
   const r: Resolved = {
@@ -189,8 +190,9 @@ export interface EpochStats {
 /** A validation check: mean reciprocal rank of each pair's document among the validation papers' ones. */
 export interface ValidationCheck {
   step: number;
-  /** Mean of the two MRRs below: what early stopping maximises. */
+  /** Mean of the two MRRs below (the sentence one alone when no paper has a title): what early stopping maximises. */
   score: number;
+  /** NaN when the corpus has no titles. */
   title: number;
   sentence: number;
 }
@@ -208,20 +210,23 @@ export interface TrainingSummary {
 
 interface PendingValidation {
   papers: number;
-  /** 4 × papers bags: titles, abstracts, sentences, rests. */
+  /** Abstracts of other papers every validation query is also ranked against. */
+  distractors: number;
+  /** 4 × papers bags (titles, abstracts, sentences, rests), then the distractors' abstracts. */
   bags: { ids: Int32Array; counts: Float32Array }[];
   tokens: number;
 }
 
 interface ValidationTexts {
   papers: number;
+  distractors: number;
   bags: { ids: Int32Array; counts: Float32Array }[];
   /** Heap offsets: token ids and weights of the texts back to back, each text's start and length. */
   ids: number;
   ws: number;
   starts: number;
   lens: number;
-  /** 4 × papers unit vectors, then one papers × papers block of scores (row stride ldc). */
+  /** 4 × papers + distractors unit vectors, then one papers × max(papers, distractors) block of scores (row stride ldc). */
   out: number;
   scores: number;
   ldc: number;
@@ -299,9 +304,10 @@ export class Trainer {
     this.validation = new Uint8Array(corpus.nDocs);
     const valTexts = this.pickValidation();
     const nVal = valTexts ? valTexts.papers : 0;
-    const nValP = Math.ceil(nVal / KERNEL_WIDTH) * KERNEL_WIDTH;
+    const nTexts = valTexts ? 4 * nVal + valTexts.distractors : 0;
+    const ldcVal = Math.ceil(Math.max(nVal, valTexts?.distractors ?? 0) / KERNEL_WIDTH) * KERNEL_WIDTH;
     const valBytes = valTexts
-      ? 2 * valTexts.tokens * 4 + 2 * 4 * nVal * 4 + 4 * nVal * d * 4 + nVal * nValP * 4 + 8 * 16
+      ? 2 * valTexts.tokens * 4 + 2 * nTexts * 4 + nTexts * d * 4 + nVal * ldcVal * 4 + 8 * 16
       : 0;
     const table = V * d * 4;
     const tokenCap = 2 * B * (maxPaper + 1);
@@ -343,14 +349,15 @@ export class Trainer {
 
   /**
    * Sets aside validation papers: evenly spaced in the corpus's canonical (content-hash) order, among those
-   * with a title pair and a sentence pair. Returns their texts (title, abstract, one sentence, the rest).
+   * with a sentence pair. Returns their texts (title, abstract, one sentence, the rest); a corpus without
+   * titles gives empty title bags, which the checks leave out.
    */
   private pickValidation(): PendingValidation | null {
     const c = this.corpus;
     const eligible: number[] = [];
     for (let p = 0; p < c.nDocs; p++) {
       if (c.holdout[p]) continue;
-      if (this.sentenceOf(p) >= 0 && this.titleLength(p) > 0) eligible.push(p);
+      if (this.sentenceOf(p) >= 0) eligible.push(p);
     }
     const wanted =
       this.options.validationPapers ??
@@ -385,7 +392,18 @@ export class Trainer {
       }
     }
     for (const p of papers) this.validation[p] = 1;
-    return { papers: n, bags, tokens };
+    // Distractors: abstracts of papers that are not set aside, evenly spaced, so that a check ranks each
+    // query among a few thousand documents (among the validation papers alone it would be too easy to tell).
+    const others: number[] = [];
+    for (let p = 0; p < c.nDocs; p++) if (!this.validation[p]) others.push(p);
+    const m = Math.min(VALIDATION_DISTRACTORS, others.length);
+    for (let i = 0; i < m; i++) {
+      const p = others[Math.floor((i * others.length) / m)]!;
+      bag.addRange(c.tokens, c.segStart[c.docSeg[p]! + 1]!, c.segStart[c.docSeg[p + 1]!]!);
+      tokens += bag.size;
+      take();
+    }
+    return { papers: n, distractors: m, bags, tokens };
   }
 
   private titleLength(p: number): number {
@@ -415,10 +433,11 @@ export class Trainer {
   private layOutValidation(pending: PendingValidation): ValidationTexts {
     const k = this.kernels;
     const n = pending.papers;
-    const nP = Math.ceil(n / KERNEL_WIDTH) * KERNEL_WIDTH;
-    const texts = 4 * n;
+    const nP = Math.ceil(Math.max(n, pending.distractors) / KERNEL_WIDTH) * KERNEL_WIDTH;
+    const texts = 4 * n + pending.distractors;
     const v: ValidationTexts = {
       papers: n,
+      distractors: pending.distractors,
       bags: pending.bags,
       ids: k.alloc(pending.tokens * 4),
       ws: k.alloc(pending.tokens * 4),
@@ -456,31 +475,47 @@ export class Trainer {
         f32[wo + at + i] = countFactor(bag.counts[i]!) * this.tokenWeight(bag.ids[i]!);
       at += bag.ids.length;
     }
-    k.gatherRows(v.starts, v.lens, 4 * n, v.ids, v.ws, this.E, v.out, d);
+    const texts = 4 * n + v.distractors;
+    k.gatherRows(v.starts, v.lens, texts, v.ids, v.ws, this.E, v.out, d);
     const oo = v.out >> 2;
-    for (let t = 0; t < 4 * n; t++) {
+    for (let t = 0; t < texts; t++) {
       let s = 0;
       for (let c = 0; c < d; c++) s += f32[oo + t * d + c]! * f32[oo + t * d + c]!;
       const inv = 1 / (Math.sqrt(s) || 1);
       for (let c = 0; c < d; c++) f32[oo + t * d + c] = f32[oo + t * d + c]! * inv;
     }
     void i32;
+    // Rank of each query's own document among the other validation papers' ones and the distractors.
     const mrr = (queries: number, docs: number) => {
-      k.gemmNT(v.out + queries * n * d * 4, v.out + docs * n * d * 4, v.scores, n, n, d, v.ldc);
       const so = v.scores >> 2;
-      let sum = 0;
+      const ranks = new Int32Array(n).fill(1);
+      const own = new Float32Array(n);
+      k.gemmNT(v.out + queries * n * d * 4, v.out + docs * n * d * 4, v.scores, n, n, d, v.ldc);
       for (let i = 0; i < n; i++) {
         const row = so + i * v.ldc;
-        const own = f32[row + i]!;
-        let rank = 1;
-        for (let j = 0; j < n; j++) if (j !== i && f32[row + j]! >= own) rank++;
-        sum += 1 / rank;
+        own[i] = f32[row + i]!;
+        for (let j = 0; j < n; j++) if (j !== i && f32[row + j]! >= own[i]!) ranks[i]!++;
       }
-      return sum / n;
+      if (v.distractors > 0) {
+        k.gemmNT(v.out + queries * n * d * 4, v.out + 4 * n * d * 4, v.scores, n, v.distractors, d, v.ldc);
+        for (let i = 0; i < n; i++) {
+          const row = so + i * v.ldc;
+          for (let j = 0; j < v.distractors; j++) if (f32[row + j]! >= own[i]!) ranks[i]!++;
+        }
+      }
+      let sum = 0;
+      let count = 0;
+      for (let i = 0; i < n; i++) {
+        if (v.bags[queries * n + i]!.ids.length === 0) continue;
+        count++;
+        sum += 1 / ranks[i]!;
+      }
+      return count > 0 ? sum / count : Number.NaN;
     };
     const title = mrr(0, 1);
     const sentence = mrr(2, 3);
-    return { step: this.step, score: (title + sentence) / 2, title, sentence };
+    const score = Number.isNaN(title) ? sentence : (title + sentence) / 2;
+    return { step: this.step, score, title, sentence };
   }
 
   /** Pairs in an epoch, counted without drawing them (the sentence pick does not change the count). */
