@@ -1,6 +1,7 @@
 /**
  * npm run eval:search -- --beir DIR [--split test] [--embedder learned|onnx:PATH|none] [--epochs 8] [--weights 0.1,0.2,0.3]
- *   [--steps N] [--min-steps N] [--max-steps N] [--validation N] [--precision int8|float32] [--model FILE]
+ *   [--steps N] [--min-steps N] [--max-steps N] [--validation N] [--precision int8|float32] [--hard-negatives]
+ *   [--model FILE]
  * Prints nDCG@10, recall@100 and MRR@10 for lexical, vector and hybrid runs, as a table and as JSON. The
  * learned model is trained as the instance trains it (same step budget and early stopping) unless the
  * training options say otherwise; its training time, steps and validation checks go into the JSON.
@@ -65,6 +66,7 @@ const program = new Command('eval:search')
   .option('--validation <n>', 'validation papers for early stopping (0: none)')
   .option('--patience <n>', 'checks without improvement before stopping')
   .option('--precision <p>', 'int8 or float32 word vectors', 'int8')
+  .option('--hard-negatives', 'batches of papers close to each other (hard in-batch negatives)')
   .option('--model <file>', 'load the learned model from this file if it exists, else train it and save it there')
   .option('--seed <n>', 'training seed', '1')
   .option('--weights <list>', 'vector weights of the convex fusion to try', '0.1,0.2,0.3,0.4,0.5')
@@ -82,6 +84,7 @@ const program = new Command('eval:search')
       validation?: string;
       patience?: string;
       precision: string;
+      hardNegatives?: boolean;
       model?: string;
       seed: string;
       weights: string;
@@ -103,6 +106,7 @@ const program = new Command('eval:search')
         validationPapers: optionalInt(options.validation),
         patience: optionalInt(options.patience),
         precision: options.precision,
+        hardNegatives: options.hardNegatives ?? false,
       };
       const report = await evaluateCollection(collection, {
         embedder:

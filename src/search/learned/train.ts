@@ -44,9 +44,12 @@ export interface TrainOptions extends VocabularyOptions {
    * disables them too.
    */
   validationPapers?: number;
-  /** Steps between two validation checks (default: a twentieth of the budget, at least 25). */
+  /** Steps between two validation checks (default: one epoch's batches, within 25..200). */
   checkEvery?: number;
-  /** Checks without a better validation score after which training stops (default 4). */
+  /**
+   * Checks without a better validation score after which training stops (default 4; 0: never stops early).
+   * Each such check also halves the step size.
+   */
   patience?: number;
   /** Seed of every random choice (default 1). */
   seed?: number;
@@ -69,6 +72,12 @@ export interface TrainOptions extends VocabularyOptions {
   lsaPowerIterations?: number;
   /** Train on (title, abstract) pairs (default true). */
   titlePairs?: boolean;
+  /**
+   * Hard in-batch negatives (default false): batches are made of papers close to each other at the start of
+   * training (the same side of a few random hyperplanes through their LSA vectors), so that a pair's
+   * negatives share its topic instead of being drawn from the whole corpus.
+   */
+  hardNegatives?: boolean;
   /** Train on (sentence, rest of the abstract) pairs (default true). */
   sentencePairs?: boolean;
   /** How the trained model holds its vectors: int8 with a scale per word (default), or float32. */
@@ -135,6 +144,7 @@ function resolve(options: TrainOptions): Resolved {
     lsaPowerIterations: options.lsaPowerIterations ?? 2,
     titlePairs: options.titlePairs ?? true,
     sentencePairs: options.sentencePairs ?? true,
+    hardNegatives: options.hardNegatives ?? false,
     minCount: options.minCount ?? 3,
     maxVocabulary: options.maxVocabulary ?? 200_000,
     kernels: options.kernels ?? 'auto',
@@ -285,6 +295,9 @@ export class Trainer {
   private sinceBest = 0;
   private stopped = false;
   private checkEvery = 0;
+  /** Batches in one epoch (set by plannedSteps or the first epoch), and the plateau factor of the step size. */
+  private epochBatches = 0;
+  private plateauScale = 1;
   private readonly seconds: Record<string, number> = {};
 
   constructor(corpus: Corpus, options: TrainOptions = {}) {
@@ -544,11 +557,11 @@ export class Trainer {
   /** The optimiser steps this training plans: `steps`, or epochs' worth brought within [minSteps, maxSteps]. */
   plannedSteps(): number {
     const o = this.options;
-    if (o.steps !== null) return o.steps;
-    if (o.epochs === 0) return 0;
     const pairs = this.pairsPerEpoch();
-    if (pairs < 2) return 0;
     const batches = Math.max(1, Math.floor(pairs / this.B) + (pairs % this.B >= 2 ? 1 : 0));
+    this.epochBatches = batches;
+    if (o.steps !== null) return o.steps;
+    if (o.epochs === 0 || pairs < 2) return 0;
     return Math.min(o.maxSteps, Math.max(o.minSteps, o.epochs * batches));
   }
 
@@ -559,7 +572,8 @@ export class Trainer {
   train(): TrainingSummary {
     const planned = this.plannedSteps();
     this.totalSteps = Math.max(1, planned);
-    this.checkEvery = this.options.checkEvery ?? Math.max(25, Math.round(planned / 20));
+    // About one check per epoch: small corpora overfit within a few epochs, large ones take many steps per epoch.
+    this.checkEvery = this.options.checkEvery ?? Math.min(200, Math.max(25, this.epochBatches));
     if (this.val && planned > 0) this.check();
     while (this.step < planned && !this.stopped) {
       const before = this.step;
@@ -609,8 +623,9 @@ export class Trainer {
       this.bestE.set(this.kernels.f32.subarray(this.E >> 2, (this.E >> 2) + len));
       this.bestTheta ??= new Float64Array(this.V);
       this.bestTheta.set(this.theta);
-    } else if (++this.sinceBest >= this.options.patience && this.options.patience > 0) {
-      this.stopped = true;
+    } else {
+      this.plateauScale /= 2;
+      if (++this.sinceBest >= this.options.patience && this.options.patience > 0) this.stopped = true;
     }
   }
 
@@ -678,7 +693,58 @@ export class Trainer {
     }
     const order = Int32Array.from({ length: paper.length }, (_, i) => i);
     this.rng.shuffle(order);
+    if (this.options.hardNegatives) {
+      // Papers of one cluster next to each other (in shuffled order within it), cut into batches, and the
+      // batches shuffled: each batch mostly holds one cluster's pairs.
+      const cluster = this.clusters();
+      const sorted = Int32Array.from(order).sort((a, b) => cluster[paper[a]!]! - cluster[paper[b]!]! || 0);
+      const batches = Math.ceil(sorted.length / this.B);
+      const batchOrder = Int32Array.from({ length: batches }, (_, i) => i);
+      this.rng.shuffle(batchOrder);
+      let at = 0;
+      for (const b of batchOrder) {
+        for (let i = b * this.B; i < Math.min(sorted.length, (b + 1) * this.B); i++) order[at++] = sorted[i]!;
+      }
+    }
     return { paper: Int32Array.from(order, (i) => paper[i]!), sentence: Int32Array.from(order, (i) => sentence[i]!) };
+  }
+
+  private clusterOf: Uint16Array | null = null;
+
+  /**
+   * Each paper's cluster for hard negatives, computed once from the word vectors as they are (the LSA start):
+   * the signs of its abstract's vector on ~log2(batches per epoch) random directions.
+   */
+  private clusters(): Uint16Array {
+    if (this.clusterOf) return this.clusterOf;
+    const c = this.corpus;
+    const { d, kernels: k } = this;
+    const { f32, i32 } = k;
+    const bits = Math.max(1, Math.min(12, Math.round(Math.log2(Math.max(2, this.pairsPerEpoch() / this.B)))));
+    const directions = Float64Array.from({ length: bits * d }, () => this.rng.gaussian());
+    const out = new Uint16Array(c.nDocs);
+    const bag = new Bag(this.V);
+    const io = this.ids >> 2;
+    const wo = this.ws >> 2;
+    const uo = this.U >> 2;
+    for (let p = 0; p < c.nDocs; p++) {
+      bag.clear();
+      bag.addRange(c.tokens, c.segStart[c.docSeg[p]! + 1]!, c.segStart[c.docSeg[p + 1]!]!);
+      for (let i = 0; i < bag.size; i++) {
+        i32[io + i] = bag.ids[i]!;
+        f32[wo + i] = countFactor(bag.counts[i]!) * this.tokenWeight(bag.ids[i]!);
+      }
+      k.gather(this.ids, this.ws, bag.size, this.E, this.U, d);
+      let key = 0;
+      for (let b = 0; b < bits; b++) {
+        let dot = 0;
+        for (let j = 0; j < d; j++) dot += f32[uo + j]! * directions[b * d + j]!;
+        if (dot > 0) key |= 1 << b;
+      }
+      out[p] = key;
+    }
+    this.clusterOf = out;
+    return out;
   }
 
   /** Writes a text's bag (ids, weights) at token offset `at` of the batch buffers; returns its length. */
@@ -706,6 +772,7 @@ export class Trainer {
     const batches = Math.ceil(nPairs / B);
     if (this.totalSteps === 0) {
       this.totalSteps = Math.max(1, batches * o.epochs);
+      this.epochBatches = batches;
     }
     const bag = new Bag(this.V);
     const touched = new Bag(this.V, 4096);
@@ -956,12 +1023,15 @@ export class Trainer {
     return loss / (2 * n);
   }
 
-  /** Learning-rate multiplier: 5% linear warm-up, then linear decay to 10% at the last planned step. */
+  /**
+   * Learning-rate multiplier: linear warm-up over 5% of the planned steps (at most one epoch), then linear
+   * decay to 10% at the last planned step; halved at every validation check that brings no better score.
+   */
   private schedule(): number {
-    const warm = Math.max(1, Math.round(0.05 * this.totalSteps));
+    const warm = Math.max(1, Math.round(Math.min(0.05 * this.totalSteps, this.epochBatches || Infinity)));
     if (this.step <= warm) return this.step / warm;
     const progress = Math.min(1, (this.step - warm) / Math.max(1, this.totalSteps - warm));
-    return 1 - 0.9 * progress;
+    return (1 - 0.9 * progress) * this.plateauScale;
   }
 
   /** Stops the kernels' helper threads, if any (snapshot still works after). */
@@ -997,6 +1067,7 @@ export class Trainer {
       tokenWeightLearningRate: o.tokenWeightLearningRate,
       titlePairs: o.titlePairs,
       sentencePairs: o.sentencePairs,
+      hardNegatives: o.hardNegatives,
       kernels: this.kernels.kind,
     };
     return new StaticModel(
