@@ -51,6 +51,7 @@ const FAST: TrainOptions = {
   epochs: 4,
   minSteps: 0,
   validationPapers: 0,
+  hardNegatives: false,
   batchSize: 32,
   minCount: 2,
   lsaSampleSize: 1000,
@@ -237,6 +238,7 @@ test('early stopping: validation papers are never trained on, and the best check
     validationPapers: 30,
     checkEvery: 5,
     patience: 3,
+    tolerance: 0,
   });
   try {
     trainer.initLsa();
@@ -255,7 +257,14 @@ test('early stopping: validation papers are never trained on, and the best check
     trainer.close();
   }
   // Patience 0 never stops early: every planned step runs, and the best check is still the one kept.
-  const patient = new Trainer(corpus, { ...FAST, steps: 60, validationPapers: 30, checkEvery: 10, patience: 0 });
+  const patient = new Trainer(corpus, {
+    ...FAST,
+    steps: 60,
+    validationPapers: 30,
+    checkEvery: 10,
+    patience: 0,
+    tolerance: 0,
+  });
   try {
     patient.initLsa();
     const summary = patient.train();
@@ -272,6 +281,23 @@ test('early stopping: validation papers are never trained on, and the best check
     assert.equal(patient.validate()!.score, best.score);
   } finally {
     patient.close();
+  }
+  // A tolerance keeps the latest check within it of the best: with a tolerance of 1, the last one.
+  const tolerant = new Trainer(corpus, {
+    ...FAST,
+    steps: 60,
+    validationPapers: 30,
+    checkEvery: 10,
+    patience: 0,
+    tolerance: 1,
+  });
+  try {
+    tolerant.initLsa();
+    const summary = tolerant.train();
+    assert.equal(summary.keptStep, 60);
+    assert.equal(tolerant.validate()!.score, summary.checks.at(-1)!.score);
+  } finally {
+    tolerant.close();
   }
 });
 
@@ -346,5 +372,26 @@ test('file versions: int8 models save as version 2, float32 ones as version 1 an
     await assert.rejects(StaticModel.load(join(dir, 'v9.pbs')), /unsupported model format paperboy-static v9/);
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('hard negatives: batches of neighbouring papers train a different model, deterministically, and the topics still separate', async () => {
+  const { docs, topicOf, topicWords } = syntheticCorpus(1);
+  const plain = await trainStaticModel(docs, FAST);
+  const hard = await trainStaticModel(docs, { ...FAST, hardNegatives: true });
+  const again = await trainStaticModel([...docs].reverse(), { ...FAST, hardNegatives: true });
+  assert.equal(hard.meta.config.hardNegatives, true);
+  assert.equal(plain.meta.config.hardNegatives, false);
+  assert.notEqual(hard.id, plain.id, 'the batches differ');
+  assert.equal(again.id, hard.id);
+  const embedder = new StaticEmbedder(hard);
+  const vectors = await embedder.embedDocuments(docs.map((d) => `${d.title}. ${d.abstract}`));
+  for (let t = 0; t < 4; t++) {
+    const query = await embedder.embedQuery(topicWords[t]!.slice(0, 3).join(' '));
+    const top = vectors
+      .map((v, i) => ({ topic: topicOf[i]!, score: cosine(query, v) }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, 20);
+    assert.equal(top.filter((s) => s.topic === t).length, 20, `topic ${t}`);
   }
 });

@@ -34,7 +34,10 @@ export interface TrainOptions extends VocabularyOptions {
   epochs?: number;
   /** Total optimiser steps, overriding the budget from epochs, minSteps and maxSteps. */
   steps?: number;
-  /** Fewest optimiser steps (default 2,000): what a small corpus needs to get anywhere. */
+  /**
+   * Fewest optimiser steps (default 1,000): room for a small corpus to train on while its validation
+   * score improves (early stopping ends it sooner when it does not).
+   */
   minSteps?: number;
   /** Most optimiser steps (default 4,000): bounds training time on a large corpus. */
   maxSteps?: number;
@@ -44,13 +47,18 @@ export interface TrainOptions extends VocabularyOptions {
    * disables them too.
    */
   validationPapers?: number;
-  /** Steps between two validation checks (default: one epoch's batches, within 25..200). */
+  /** Steps between two validation checks (default: one epoch's batches, within 50..200). */
   checkEvery?: number;
   /**
    * Checks without a better validation score after which training stops (default 4; 0: never stops early).
    * Each such check also halves the step size.
    */
   patience?: number;
+  /**
+   * The model keeps the weights of the latest check whose score is within this of the best (default 0.005;
+   * 0 keeps the best check's).
+   */
+  tolerance?: number;
   /** Seed of every random choice (default 1). */
   seed?: number;
   /** Pairs per batch, which are also each other's negatives (default 512). */
@@ -73,7 +81,7 @@ export interface TrainOptions extends VocabularyOptions {
   /** Train on (title, abstract) pairs (default true). */
   titlePairs?: boolean;
   /**
-   * Hard in-batch negatives (default false): batches are made of papers close to each other at the start of
+   * Hard in-batch negatives (default true): batches are made of papers close to each other at the start of
    * training (the same side of a few random hyperplanes through their LSA vectors), so that a pair's
    * negatives share its topic instead of being drawn from the whole corpus.
    */
@@ -116,7 +124,7 @@ type Resolved = Required<
 };
 
 /** Default fewest and most optimiser steps of a training (see TrainOptions). */
-export const DEFAULT_MIN_STEPS = 2_000;
+export const DEFAULT_MIN_STEPS = 1_000;
 export const DEFAULT_MAX_STEPS = 4_000;
 /** Default share of the papers set aside for validation, and its cap. */
 const VALIDATION_SHARE = 0.05;
@@ -134,6 +142,7 @@ function resolve(options: TrainOptions): Resolved {
     validationPapers: options.validationPapers ?? null,
     checkEvery: options.checkEvery ?? null,
     patience: options.patience ?? 4,
+    tolerance: options.tolerance ?? 0.005,
     seed: options.seed ?? 1,
     batchSize: options.batchSize ?? 512,
     temperature: options.temperature ?? 0.05,
@@ -144,7 +153,7 @@ function resolve(options: TrainOptions): Resolved {
     lsaPowerIterations: options.lsaPowerIterations ?? 2,
     titlePairs: options.titlePairs ?? true,
     sentencePairs: options.sentencePairs ?? true,
-    hardNegatives: options.hardNegatives ?? false,
+    hardNegatives: options.hardNegatives ?? true,
     minCount: options.minCount ?? 3,
     maxVocabulary: options.maxVocabulary ?? 200_000,
     kernels: options.kernels ?? 'auto',
@@ -573,7 +582,7 @@ export class Trainer {
     const planned = this.plannedSteps();
     this.totalSteps = Math.max(1, planned);
     // About one check per epoch: small corpora overfit within a few epochs, large ones take many steps per epoch.
-    this.checkEvery = this.options.checkEvery ?? Math.min(200, Math.max(25, this.epochBatches));
+    this.checkEvery = this.options.checkEvery ?? Math.min(200, Math.max(50, this.epochBatches));
     if (this.val && planned > 0) this.check();
     while (this.step < planned && !this.stopped) {
       const before = this.step;
@@ -614,18 +623,24 @@ export class Trainer {
       steps: this.totalSteps,
       validation: result.score,
     });
-    if (result.score > this.bestScore) {
+    const progress = result.score > this.bestScore;
+    if (progress) {
       this.bestScore = result.score;
-      this.bestStep = this.step;
       this.sinceBest = 0;
+    } else {
+      this.plateauScale /= 2;
+      if (++this.sinceBest >= this.options.patience && this.options.patience > 0) this.stopped = true;
+    }
+    // The checkpoint kept is the latest within `tolerance` of the best score: differences that small are
+    // the noise of a few hundred validation papers, and the more trained weights did better on the dev
+    // collections than an earlier, marginally higher check.
+    if (result.score >= this.bestScore - this.options.tolerance) {
+      this.bestStep = this.step;
       const len = this.V * this.d;
       this.bestE ??= new Float32Array(len);
       this.bestE.set(this.kernels.f32.subarray(this.E >> 2, (this.E >> 2) + len));
       this.bestTheta ??= new Float64Array(this.V);
       this.bestTheta.set(this.theta);
-    } else {
-      this.plateauScale /= 2;
-      if (++this.sinceBest >= this.options.patience && this.options.patience > 0) this.stopped = true;
     }
   }
 
