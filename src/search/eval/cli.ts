@@ -1,6 +1,6 @@
 /**
  * npm run eval:search -- --beir DIR [--split test] [--embedder learned|onnx:PATH|none] [--epochs 8] [--weights 0.1,0.2,0.3]
- *   [--steps N] [--min-steps N] [--max-steps N] [--validation N] [--precision int8|float32] [--no-hard-negatives]
+ *   [--steps N] [--min-steps N] [--max-steps N] [--validation N] [--precision int8|float32] [--hard-negatives]
  *   [--model FILE]
  * Prints nDCG@10, recall@100 and MRR@10 for lexical, vector and hybrid runs, as a table and as JSON. The
  * learned model is trained as the instance trains it (same step budget and early stopping) unless the
@@ -68,7 +68,7 @@ const program = new Command('eval:search')
   .option('--tolerance <x>', 'keep the latest check within this of the best validation score')
   .option('--check-every <n>', 'steps between validation checks')
   .option('--precision <p>', 'int8 or float32 word vectors', 'int8')
-  .option('--no-hard-negatives', 'random batches instead of batches of papers close to each other')
+  .option('--hard-negatives', 'batches of papers close to each other (hard in-batch negatives)')
   .option('--model <file>', 'load the learned model from this file if it exists, else train it and save it there')
   .option('--seed <n>', 'training seed', '1')
   .option('--weights <list>', 'vector weights of the convex fusion to try', '0.1,0.2,0.3,0.4,0.5')
@@ -112,7 +112,7 @@ const program = new Command('eval:search')
         checkEvery: optionalInt(options.checkEvery),
         tolerance: options.tolerance === undefined ? undefined : Number(options.tolerance),
         precision: options.precision,
-        hardNegatives: options.hardNegatives ?? true,
+        hardNegatives: options.hardNegatives ?? false,
       };
       const report = await evaluateCollection(collection, {
         embedder:
