@@ -8,7 +8,13 @@
  *   node bench/learned-model.ts [--limit N] [--epochs 8] [--dimensions 256] [--batch 512] [--lr 0.01] [--weight-lr 0.001]
  *     [--temperature 0.05] [--token-weights learned|idf] [--lsa-sample 40000] [--holdout 2000] [--pool 20000]
  *     [--seed 1] [--kernels auto|js|wasm-simd] [--threads 1] [--no-eval-epochs] [--save model.pbs] [--data file.jsonl.gz]
+ *
+ *   node bench/learned-model.ts --memory model.bin
+ * Memory of a saved model held as int8 and as float32: each loaded in a fresh process, RSS after a GC, the
+ * bytes of its word vectors, and the cosine between the two precisions' embeddings of some texts.
  */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -50,8 +56,77 @@ const { values: args } = parseArgs({
     save: { type: 'string' },
     data: { type: 'string', default: join(SHARED_DATA, 'arxiv-papers-133k.jsonl.gz') },
     name: { type: 'string', default: 'learned-model' },
+    memory: { type: 'string' },
+    'memory-child': { type: 'string' },
   },
 });
+
+if (args['memory-child']) {
+  // One precision in this process: load, convert, collect garbage, report.
+  const precision = args['memory-child'] === 'float32' ? 'float32' : 'int8';
+  const before = process.memoryUsage().rss;
+  const loaded = (await StaticModel.load(args.memory!)).withPrecision(precision);
+  (globalThis as { gc?: () => void }).gc?.();
+  const texts = [
+    'diffusion models for video generation',
+    'graph neural networks for molecules',
+    'a survey of LLM agents',
+  ];
+  process.stdout.write(
+    `${JSON.stringify({
+      precision,
+      id: loaded.id,
+      vocabularySize: loaded.vocabularySize,
+      dimensions: loaded.dimensions,
+      vectorBytes: loaded.vectorBytes,
+      rssBefore: before,
+      rss: process.memoryUsage().rss,
+      embeddings: texts.map((t) => Array.from(loaded.embed(t))),
+    })}\n`,
+  );
+  process.exit(0);
+}
+
+if (args.memory) {
+  const runs = (['int8', 'float32'] as const).map((precision) => {
+    const child = spawnSync(
+      process.execPath,
+      ['--expose-gc', fileURLToPath(import.meta.url), '--memory', args.memory!, '--memory-child', precision],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    if (child.status !== 0) throw new Error(child.stderr);
+    return JSON.parse(child.stdout) as {
+      precision: string;
+      id: string;
+      vocabularySize: number;
+      dimensions: number;
+      vectorBytes: number;
+      rssBefore: number;
+      rss: number;
+      embeddings: number[][];
+    };
+  });
+  const [int8, float32] = runs as [(typeof runs)[0], (typeof runs)[0]];
+  const cosines = int8.embeddings.map((a, i) => a.reduce((s, x, j) => s + x * float32.embeddings[i]![j]!, 0));
+  console.log(loadLine());
+  console.log(`${args.memory}: ${int8.vocabularySize} words × ${int8.dimensions}`);
+  console.log(
+    formatTable(
+      ['precision', 'word vectors', 'process RSS after load', 'model id'],
+      runs.map((r) => [r.precision, fmt.mib(r.vectorBytes), fmt.mib(r.rss), r.id]),
+    ),
+  );
+  console.log(
+    `saved: ${fmt.mib(float32.vectorBytes - int8.vectorBytes)} of vectors, ${fmt.mib(float32.rss - int8.rss)} of RSS; embedding cosine int8 vs float32: min ${Math.min(...cosines).toFixed(5)}`,
+  );
+  const path = writeResult(`${args.name}-memory`, {
+    model: args.memory,
+    runs: runs.map(({ embeddings: _, ...r }) => r),
+    cosines,
+  });
+  console.log(`JSON: ${path}`);
+  process.exit(0);
+}
 
 const num = (s: string | undefined, fallback: number) => (s === undefined ? fallback : Number(s));
 const limit = num(args.limit, Infinity);

@@ -1,6 +1,7 @@
 /**
  * Keeps semantic search going on the embedded default: trains the instance's own embedding model from its
- * papers when there is none (or when the corpus has doubled since the last training), then embeds every
+ * papers when there is none (or when the corpus has doubled since the last training, or the active model is
+ * of an older file version: float32 vectors, trained on a fixed number of epochs), then embeds every
  * paper that has no vector of the active model, in the background, resumably (it only ever looks for
  * papers without a vector). Search uses the model as soon as it is active; papers without a vector are
  * still found lexically.
@@ -12,8 +13,8 @@ import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import type { Embedder } from './embedder.ts';
 import { paperText } from './embedder.ts';
-import { StaticEmbedder, trainStaticModel } from './learned/index.ts';
-import type { TrainingDoc } from './learned/index.ts';
+import { MODEL_VERSION, StaticEmbedder, trainStaticModel } from './learned/index.ts';
+import type { TrainingDoc, TrainOptions } from './learned/index.ts';
 
 export const ACTIVE_MODEL_STATE = 'embedder.active';
 
@@ -29,10 +30,17 @@ export interface SemanticIndexerOptions {
   modelDir: string;
   /** Below this many papers no model is trained (too little text to learn from). */
   minPapers: number;
+  /**
+   * Nominal passes over the training pairs: the steps they make are brought within the trainer's step
+   * budget (a small corpus trains longer, a large one is bounded), and early stopping on a held-out slice
+   * of the papers' own pairs keeps the best weights.
+   */
   epochs: number;
   seed: number;
   /** Papers embedded per batch (one store write each). */
   batchSize: number;
+  /** Training options over the defaults (tests use a small, quick model). */
+  training?: Omit<TrainOptions, 'onProgress'>;
 }
 
 export const DEFAULT_INDEXER_OPTIONS: Omit<SemanticIndexerOptions, 'modelDir'> = {
@@ -71,15 +79,20 @@ export async function trainModel(store: Store, options: SemanticIndexerOptions, 
   );
   const started = performance.now();
   const model = await trainStaticModel(storeTrainingDocs(store, TRAINING_PAPERS), {
+    ...options.training,
     epochs: options.epochs,
     seed: options.seed,
   });
+  const training = model.meta.stats?.training as { plannedSteps: number; steps: number; keptStep: number } | undefined;
   await mkdir(options.modelDir, { recursive: true });
   const path = join(options.modelDir, `${model.id.replace(/[^a-z0-9.-]+/gi, '-')}.bin`);
   await model.save(path);
   const active: ActiveModel = { id: model.id, path, trainedOnPapers: papers, trainedAt: new Date().toISOString() };
   await store.setJobState(ACTIVE_MODEL_STATE, active);
-  logger.info({ model: model.id, seconds: (performance.now() - started) / 1000, path }, 'embedding model trained');
+  logger.info(
+    { model: model.id, seconds: (performance.now() - started) / 1000, path, ...training },
+    'embedding model trained',
+  );
   return active;
 }
 
@@ -133,7 +146,7 @@ export class SemanticIndexer {
   }
 
   /** Loads the active model (if any) and hands it to search at once. */
-  async loadActive(): Promise<Embedder | null> {
+  async loadActive(): Promise<StaticEmbedder | null> {
     const active = await this.#store.getJobState<ActiveModel>(ACTIVE_MODEL_STATE);
     if (!active) return null;
     try {
@@ -164,7 +177,9 @@ export class SemanticIndexer {
     const active = await this.#store.getJobState<ActiveModel>(ACTIVE_MODEL_STATE);
     let embedder = active ? await this.loadActive() : null;
     const grown = active !== null && papers >= 2 * active.trainedOnPapers;
-    if ((!embedder || grown) && papers >= this.#options.minPapers) {
+    // A model of an older format keeps serving (it loads) until its successor's vectors are all written.
+    const outdated = embedder !== null && embedder.model.fileVersion < MODEL_VERSION;
+    if ((!embedder || grown || outdated) && papers >= this.#options.minPapers) {
       const trained = await this.#train();
       embedder = await StaticEmbedder.load(trained.path);
     }

@@ -1,5 +1,6 @@
 /**
  * npm run eval:collections -- [--papers ../shared/data/arxiv-papers-133k.jsonl.gz] [--daily ../shared/data/hf-daily-papers.tar.gz] [--out data/eval]
+ *   [--sample N]
  *
  * Builds two honest BEIR-format collections from the real data, each with a dev split (for tuning) and a
  * test split (never used for tuning; queries are assigned by a hash of their id):
@@ -10,6 +11,9 @@
  * - title-to-abstract: a paper's title is the query; the corpus holds abstracts only (no titles), and the
  *   paper's abstract is the only relevant document. Measures matching a short statement to a long text.
  *   Cannot measure: titles share words with their abstracts more than real queries do.
+ *
+ * With `--sample N` the corpus is an even sample of N papers (by a hash of the id) and the queries are those
+ * whose paper is in it: a small instance's collection, where the model has little text to learn from.
  */
 import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -17,7 +21,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { Command } from 'commander';
-import { findSources } from '../../ingest/import-sources.ts';
+import { findSources, type DaySource } from '../../ingest/import-sources.ts';
 import { parseDayFile } from '../../ingest/hf-daily-file.ts';
 import { normalizeArxivId } from '../../domain/arxiv-id.ts';
 
@@ -60,17 +64,33 @@ function writeCollection(
   process.stdout.write(`${dir}: ${corpus.length} documents, ${queries.length} queries\n`);
 }
 
+/** Day files, alone or inside an archive. */
+async function* daySources(path: string): AsyncIterable<DaySource> {
+  for (const source of await findSources(path)) {
+    if (source.kind === 'day') yield source;
+    else if (source.kind === 'archive') yield* source.entries();
+  }
+}
+
 const program = new Command('eval:collections')
   .option('--papers <path>', 'arXiv JSONL dump', '../shared/data/arxiv-papers-133k.jsonl.gz')
   .option('--daily <path>', 'Daily Papers day files (.tar.gz or folder)', '../shared/data/hf-daily-papers.tar.gz')
   .option('--out <dir>', 'output folder', 'data/eval')
   .option('--title-queries <n>', 'how many title queries to sample', '2000')
-  .action(async (options: { papers: string; daily: string; out: string; titleQueries: string }) => {
-    const papers = await readPapers(resolve(options.papers));
+  .option('--sample <n>', 'keep an even sample of this many papers (and the queries whose paper is kept)')
+  .action(async (options: { papers: string; daily: string; out: string; titleQueries: string; sample?: string }) => {
+    let papers = await readPapers(resolve(options.papers));
+    if (options.sample) {
+      const keep = Number(options.sample);
+      papers = papers
+        .map((p) => ({ p, key: createHash('sha256').update(`sample:${p.id}`).digest('hex') }))
+        .sort((a, b) => (a.key < b.key ? -1 : 1))
+        .slice(0, keep)
+        .map(({ p }) => p);
+    }
     const byId = new Map(papers.map((p) => [p.id, p]));
     const summaries = new Map<string, string>();
-    for (const source of await findSources(resolve(options.daily))) {
-      if (source.kind !== 'day') continue;
+    for await (const source of daySources(resolve(options.daily))) {
       try {
         for (const paper of parseDayFile(source.name, await source.text()).papers) {
           if (paper.aiSummary && byId.has(paper.id)) summaries.set(paper.id, paper.aiSummary);

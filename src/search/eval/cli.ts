@@ -1,19 +1,45 @@
 /**
  * npm run eval:search -- --beir DIR [--split test] [--embedder learned|onnx:PATH|none] [--epochs 8] [--weights 0.1,0.2,0.3]
- * Prints nDCG@10, recall@100 and MRR@10 for lexical, vector and hybrid runs, as a table and as JSON.
+ *   [--steps N] [--min-steps N] [--max-steps N] [--validation N] [--precision int8|float32] [--hard-negatives]
+ *   [--model FILE]
+ * Prints nDCG@10, recall@100 and MRR@10 for lexical, vector and hybrid runs, as a table and as JSON. The
+ * learned model is trained as the instance trains it (same step budget and early stopping) unless the
+ * training options say otherwise; its training time, steps and validation checks go into the JSON.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { readBeir } from './beir.ts';
 import { evaluateCollection, reportTable, type EmbedderProvider } from './evaluate.ts';
-import { StaticEmbedder, trainStaticModel } from '../learned/index.ts';
+import { StaticEmbedder, StaticModel, trainStaticModel, type TrainOptions } from '../learned/index.ts';
 import { parseEmbedderChoice } from '../onnx/configured-embedder.ts';
 import { loadProcessConfig } from '../../config.ts';
 
-function learnedEmbedder(epochs: number, seed: number): EmbedderProvider {
-  return async (corpus) => new StaticEmbedder(await trainStaticModel(corpus, { epochs, seed }));
+/** Trains on the collection's corpus, or loads `modelPath` when it exists (a model saved by an earlier run). */
+function learnedEmbedder(
+  options: TrainOptions,
+  modelPath: string | undefined,
+  onModel: (model: StaticModel) => void,
+): EmbedderProvider {
+  return async (corpus) => {
+    let model: StaticModel;
+    if (modelPath && existsSync(modelPath)) model = await StaticModel.load(modelPath);
+    else {
+      model = await trainStaticModel(corpus, {
+        ...options,
+        onProgress: (p) => {
+          if (p.validation !== undefined)
+            process.stderr.write(`step ${p.step}/${p.steps}: validation MRR ${p.validation.toFixed(4)}\n`);
+        },
+      });
+      if (modelPath) await model.save(modelPath);
+    }
+    onModel(model);
+    return new StaticEmbedder(model);
+  };
 }
+
+const optionalInt = (value: string | undefined) => (value === undefined ? undefined : Number(value));
 
 /** onnx:PATH: a model folder, or the name of one under MODEL_DIR/onnx. The model runs on this thread. */
 function onnxEmbedder(value: string): EmbedderProvider {
@@ -33,7 +59,17 @@ const program = new Command('eval:search')
     "learned (trained on the collection's corpus, no labels), onnx:PATH (a model folder) or none",
     'learned',
   )
-  .option('--epochs <n>', 'training epochs of the learned model', '8')
+  .option('--epochs <n>', 'nominal training epochs of the learned model (brought within the step budget)', '8')
+  .option('--steps <n>', 'optimiser steps (overrides the budget)')
+  .option('--min-steps <n>', 'fewest optimiser steps')
+  .option('--max-steps <n>', 'most optimiser steps')
+  .option('--validation <n>', 'validation papers for early stopping (0: none)')
+  .option('--patience <n>', 'checks without improvement before stopping')
+  .option('--tolerance <x>', 'keep the latest check within this of the best validation score')
+  .option('--check-every <n>', 'steps between validation checks')
+  .option('--precision <p>', 'int8 or float32 word vectors', 'int8')
+  .option('--hard-negatives', 'batches of papers close to each other (hard in-batch negatives)')
+  .option('--model <file>', 'load the learned model from this file if it exists, else train it and save it there')
   .option('--seed <n>', 'training seed', '1')
   .option('--weights <list>', 'vector weights of the convex fusion to try', '0.1,0.2,0.3,0.4,0.5')
   .option('--rrf-k <n>', 'k of reciprocal rank fusion', '60')
@@ -44,6 +80,16 @@ const program = new Command('eval:search')
       split: string;
       embedder: string;
       epochs: string;
+      steps?: string;
+      minSteps?: string;
+      maxSteps?: string;
+      validation?: string;
+      patience?: string;
+      checkEvery?: string;
+      tolerance?: string;
+      precision: string;
+      hardNegatives?: boolean;
+      model?: string;
       seed: string;
       weights: string;
       rrfK: string;
@@ -51,11 +97,29 @@ const program = new Command('eval:search')
     }) => {
       if (!['learned', 'none'].includes(options.embedder) && !options.embedder.startsWith('onnx:'))
         throw new Error('--embedder must be learned, onnx:PATH or none');
+      if (options.precision !== 'int8' && options.precision !== 'float32')
+        throw new Error('--precision must be int8 or float32');
       const collection = await readBeir(resolve(options.beir), options.split);
+      let model: StaticModel | null = null;
+      const train: TrainOptions = {
+        epochs: Number(options.epochs),
+        seed: Number(options.seed),
+        steps: optionalInt(options.steps),
+        minSteps: optionalInt(options.minSteps),
+        maxSteps: optionalInt(options.maxSteps),
+        validationPapers: optionalInt(options.validation),
+        patience: optionalInt(options.patience),
+        checkEvery: optionalInt(options.checkEvery),
+        tolerance: options.tolerance === undefined ? undefined : Number(options.tolerance),
+        precision: options.precision,
+        hardNegatives: options.hardNegatives ?? false,
+      };
       const report = await evaluateCollection(collection, {
         embedder:
           options.embedder === 'learned'
-            ? learnedEmbedder(Number(options.epochs), Number(options.seed))
+            ? learnedEmbedder(train, options.model, (m) => {
+                model = m;
+              })
             : options.embedder === 'none'
               ? null
               : onnxEmbedder(options.embedder),
@@ -65,12 +129,29 @@ const program = new Command('eval:search')
         onProgress: (message) => process.stderr.write(`${message}\n`),
       });
       process.stdout.write(`${reportTable(report)}\n`);
+      const trained = model as StaticModel | null;
+      const training = trained
+        ? {
+            options: train,
+            config: trained.meta.config,
+            phases: trained.meta.stats?.phases,
+            summary: trained.meta.stats?.training,
+            validation: trained.meta.stats?.validation,
+            vectorBytes: trained.vectorBytes,
+          }
+        : null;
+      if (training) {
+        const phases = training.phases as { train?: number; total?: number } | undefined;
+        process.stdout.write(
+          `model: ${trained!.id}, ${trained!.precision}, steps ${String(trained!.meta.config.steps)} (kept ${String(trained!.meta.config.keptStep)}), training ${phases?.total?.toFixed(1)} s (contrastive ${phases?.train?.toFixed(1)} s)\n`,
+        );
+      }
       const out =
         options.json ?? join('bench', 'results', `eval-${basename(resolve(options.beir))}-${options.split}.json`);
       mkdirSync(resolve(out, '..'), { recursive: true });
       writeFileSync(
         out,
-        `${JSON.stringify({ collection: options.beir, split: options.split, embedder: options.embedder, ...report }, null, 2)}\n`,
+        `${JSON.stringify({ collection: options.beir, split: options.split, embedder: options.embedder, training, ...report }, null, 2)}\n`,
       );
       process.stdout.write(`JSON: ${out}\n`);
     },

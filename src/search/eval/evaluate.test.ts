@@ -59,7 +59,9 @@ test('reads a BEIR collection and reports metrics for lexical, vector and hybrid
   assert.equal(collection.queries.length, 15);
   const report = await evaluateCollection(collection, {
     embedder: async (corpus) =>
-      new StaticEmbedder(await trainStaticModel(corpus, { dimensions: 16, epochs: 2, seed: 1, minCount: 1 })),
+      new StaticEmbedder(
+        await trainStaticModel(corpus, { dimensions: 16, epochs: 2, minSteps: 0, seed: 1, minCount: 1 }),
+      ),
     vectorWeights: [0.3],
     rrfK: 60,
     candidates: 100,
@@ -74,6 +76,10 @@ test('reads a BEIR collection and reports metrics for lexical, vector and hybrid
     ['convex', 'rrf'],
   );
   assert.equal(report.shippedDefault.mode, 'hybrid');
+  // Nonsense (random letters, Finnish words) has no word of this corpus: nothing lexical, nothing by similarity.
+  assert.equal(report.nonsense.queries, 100);
+  assert.equal(report.nonsense.answered, 0);
+  assert.equal(report.nonsense.bySimilarity, 0);
   for (const value of [report.lexical.ndcg10, report.vector.ndcg10, ...report.fusions.map((f) => f.metrics.ndcg10)]) {
     assert.ok(value >= 0 && value <= 1);
   }

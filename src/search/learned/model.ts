@@ -4,14 +4,23 @@
  * (1 + ln count) · its weight. Words the model does not know are ignored; a text without known words
  * embeds as the zero vector (cosine 0 with everything), never NaN.
  *
- * File format (version 1), little-endian:
+ * The vectors are held either as float32 (on a kernel heap, summed in SIMD) or as int8 codes with one
+ * float32 scale per word (a quarter of the memory; a word's vector is scale × codes, each component within
+ * scale / 2 of the trained float32 one). Training ends in an int8 model; float32 ones are those saved in
+ * version 1 files (still loaded as they are) or asked for with `quantize(..., 'float32')`.
+ *
+ * File format, little-endian:
  *   8 bytes  "PBSTATIC"
  *   4 bytes  uint32 byte length H of the header
  *   H bytes  header, UTF-8 JSON: {format, version, id, tokenizer, dimensions, vocabularySize, seed,
  *            config, corpus: {documents, heldOut, fingerprint}, stats, vocab: string[]}
  *   0-3 bytes of zero padding to a multiple of 4
  *   float32 × vocabularySize                 word weights
- *   float32 × vocabularySize × dimensions    word vectors, row by row
+ *   version 1 (float32 vectors):
+ *     float32 × vocabularySize × dimensions  word vectors, row by row
+ *   version 2 (int8 vectors):
+ *     float32 × vocabularySize               per-word scales
+ *     int8 × vocabularySize × dimensions     codes, row by row
  * The id is "paperboy-static/" + the first 12 hex digits of a SHA-256 over everything but `stats`.
  */
 import { createHash } from 'node:crypto';
@@ -22,7 +31,38 @@ import { createKernels, KERNEL_WIDTH, type Kernels } from './kernels.ts';
 import { isCompound, parts, tokenize, TOKENIZER_VERSION } from './tokenizer.ts';
 
 export const MODEL_FORMAT = 'paperboy-static';
-export const MODEL_VERSION = 1;
+/** The version models are saved in now (int8 vectors); version 1 (float32 vectors) still loads. */
+export const MODEL_VERSION = 2;
+const FLOAT32_VERSION = 1;
+
+export type Precision = 'float32' | 'int8';
+
+/** Word vectors as int8 codes and one scale per word: vector[t] ≈ scales[t] × codes[t·d .. t·d + d). */
+export interface Int8Vectors {
+  codes: Int8Array;
+  scales: Float32Array;
+}
+
+/**
+ * Quantizes float32 word vectors row by row: scale = max |component| / 127, code = round(component / scale).
+ * Each component comes back within scale / 2 (a zero row stays zero).
+ */
+export function quantizeInt8(vectors: Float32Array, dimensions: number): Int8Vectors {
+  const V = vectors.length / dimensions;
+  const codes = new Int8Array(vectors.length);
+  const scales = new Float32Array(V);
+  for (let t = 0; t < V; t++) {
+    const o = t * dimensions;
+    let max = 0;
+    for (let c = 0; c < dimensions; c++) max = Math.max(max, Math.abs(vectors[o + c]!));
+    if (!(max > 0) || !Number.isFinite(max)) continue;
+    const scale = Math.fround(max / 127);
+    scales[t] = scale;
+    for (let c = 0; c < dimensions; c++)
+      codes[o + c] = Math.max(-127, Math.min(127, Math.round(vectors[o + c]! / scale)));
+  }
+  return { codes, scales };
+}
 const MAGIC = 'PBSTATIC';
 
 /** Everything needed to reproduce a model, recorded in its file. */
@@ -68,37 +108,53 @@ export class StaticModel {
   readonly vocab: readonly string[];
   /** Weight per word. */
   readonly weights: Float32Array;
-  /** vocabularySize × dimensions, row-major (a view of the kernels' heap). */
-  readonly vectors: Float32Array;
+  /** How the vectors are held (and saved: float32 in a version 1 file, int8 in a version 2 one). */
+  readonly precision: Precision;
   readonly meta: ModelMeta;
   private readonly index: Map<string, number>;
   private readonly bag: Bag;
   private readonly scratch: string[] = [];
-  /** The vectors live on a kernel heap so that the weighted sum runs in SIMD. */
-  private readonly kernels: Kernels;
-  private readonly table: number;
-  private readonly idsPtr: number;
-  private readonly wPtr: number;
-  private readonly outPtr: number;
+  /** float32: the vectors live on a kernel heap so that the weighted sum runs in SIMD. */
+  private readonly kernels: Kernels | null = null;
+  private readonly table: number = 0;
+  private readonly idsPtr: number = 0;
+  private readonly wPtr: number = 0;
+  private readonly outPtr: number = 0;
+  private readonly float32: Float32Array | null = null;
+  /** int8: codes and scales, summed in TypeScript into `acc`. */
+  private readonly int8: Int8Vectors | null = null;
+  private readonly acc: Float64Array;
 
+  /** `vectors` as float32 gives a float32 model, unless `precision` says int8 (then quantized here). */
   constructor(
     vocab: readonly string[],
     weights: Float32Array,
-    vectors: Float32Array,
+    vectors: Float32Array | Int8Vectors,
     dimensions: number,
     meta: ModelMeta,
+    precision: Precision = vectors instanceof Float32Array ? 'float32' : 'int8',
   ) {
     if (weights.length !== vocab.length) throw new Error('one weight per word expected');
-    if (vectors.length !== vocab.length * dimensions) throw new Error('vectors do not match vocabulary × dimensions');
     if (dimensions % KERNEL_WIDTH !== 0) throw new Error(`dimensions must be a multiple of ${KERNEL_WIDTH}`);
     const V = vocab.length;
-    this.kernels = createKernels(V * dimensions * 4 + 8 * Math.max(V, 1) + dimensions * 4 + 256);
-    this.table = this.kernels.alloc(V * dimensions * 4);
-    this.idsPtr = this.kernels.alloc(Math.max(V, 1) * 4);
-    this.wPtr = this.kernels.alloc(Math.max(V, 1) * 4);
-    this.outPtr = this.kernels.alloc(dimensions * 4);
-    this.vectors = this.kernels.f32.subarray(this.table >> 2, (this.table >> 2) + V * dimensions);
-    this.vectors.set(vectors);
+    const length = vectors instanceof Float32Array ? vectors.length : vectors.codes.length;
+    if (length !== V * dimensions) throw new Error('vectors do not match vocabulary × dimensions');
+    if (!(vectors instanceof Float32Array) && vectors.scales.length !== V)
+      throw new Error('one scale per word expected');
+    this.precision = precision;
+    if (precision === 'float32') {
+      if (!(vectors instanceof Float32Array)) throw new Error('float32 precision needs float32 vectors');
+      this.kernels = createKernels(V * dimensions * 4 + 8 * Math.max(V, 1) + dimensions * 4 + 256);
+      this.table = this.kernels.alloc(V * dimensions * 4);
+      this.idsPtr = this.kernels.alloc(Math.max(V, 1) * 4);
+      this.wPtr = this.kernels.alloc(Math.max(V, 1) * 4);
+      this.outPtr = this.kernels.alloc(dimensions * 4);
+      this.float32 = this.kernels.f32.subarray(this.table >> 2, (this.table >> 2) + V * dimensions);
+      this.float32.set(vectors);
+    } else {
+      this.int8 = vectors instanceof Float32Array ? quantizeInt8(vectors, dimensions) : vectors;
+    }
+    this.acc = new Float64Array(dimensions);
     this.vocab = vocab;
     this.weights = weights;
     this.dimensions = dimensions;
@@ -106,6 +162,32 @@ export class StaticModel {
     this.index = new Map(vocab.map((w, i) => [w, i]));
     this.bag = new Bag(V, 256);
     this.id = `paperboy-static/${modelHash(this)}`;
+  }
+
+  /** The word vectors as float32, row by row (a copy for an int8 model: scale × codes). */
+  get vectors(): Float32Array {
+    if (this.float32) return this.float32;
+    const { codes, scales } = this.int8!;
+    const d = this.dimensions;
+    const out = new Float32Array(codes.length);
+    for (let t = 0; t < scales.length; t++) for (let c = 0; c < d; c++) out[t * d + c] = scales[t]! * codes[t * d + c]!;
+    return out;
+  }
+
+  /** The int8 codes and scales (null for a float32 model). */
+  get quantized(): Int8Vectors | null {
+    return this.int8;
+  }
+
+  /** Bytes the word vectors (and scales) take in memory. */
+  get vectorBytes(): number {
+    return this.float32 ? this.float32.byteLength : this.int8!.codes.byteLength + this.int8!.scales.byteLength;
+  }
+
+  /** The same model with its vectors held at another precision (int8 from float32, or back). */
+  withPrecision(precision: Precision): StaticModel {
+    if (precision === this.precision) return this;
+    return new StaticModel(this.vocab, this.weights, this.vectors, this.dimensions, this.meta, precision);
   }
 
   get vocabularySize(): number {
@@ -152,7 +234,25 @@ export class StaticModel {
   embed(text: string, out: Float32Array = new Float32Array(this.dimensions)): Float32Array {
     const bag = this.bagOf(text);
     const d = this.dimensions;
-    const { f32, i32 } = this.kernels;
+    if (this.int8) {
+      const { codes, scales } = this.int8;
+      const acc = this.acc;
+      acc.fill(0);
+      for (let i = 0; i < bag.size; i++) {
+        const id = bag.ids[i]!;
+        const w = countFactor(bag.counts[i]!) * this.weights[id]! * scales[id]!;
+        const o = id * d;
+        for (let k = 0; k < d; k++) acc[k] = acc[k]! + w * codes[o + k]!;
+      }
+      let norm = 0;
+      for (let k = 0; k < d; k++) norm += acc[k]! * acc[k]!;
+      norm = Math.sqrt(norm);
+      if (norm > 0 && Number.isFinite(norm)) for (let k = 0; k < d; k++) out[k] = acc[k]! / norm;
+      else out.fill(0);
+      return out;
+    }
+    const kernels = this.kernels!;
+    const { f32, i32 } = kernels;
     const io = this.idsPtr >> 2;
     const wo = this.wPtr >> 2;
     for (let i = 0; i < bag.size; i++) {
@@ -160,7 +260,7 @@ export class StaticModel {
       i32[io + i] = id;
       f32[wo + i] = countFactor(bag.counts[i]!) * this.weights[id]!;
     }
-    this.kernels.gather(this.idsPtr, this.wPtr, bag.size, this.table, this.outPtr, d);
+    kernels.gather(this.idsPtr, this.wPtr, bag.size, this.table, this.outPtr, d);
     const oo = this.outPtr >> 2;
     let norm = 0;
     for (let k = 0; k < d; k++) norm += f32[oo + k]! * f32[oo + k]!;
@@ -174,12 +274,13 @@ export class StaticModel {
   topTerms(vector: Float32Array, k = 10): { word: string; score: number }[] {
     const d = this.dimensions;
     const best: { word: string; score: number }[] = [];
+    const vectors = this.vectors;
     for (let t = 0; t < this.vocab.length; t++) {
       const o = t * d;
       let dot = 0;
       let nn = 0;
       for (let c = 0; c < d; c++) {
-        const v = this.vectors[o + c]!;
+        const v = vectors[o + c]!;
         dot += v * vector[c]!;
         nn += v * v;
       }
@@ -193,11 +294,23 @@ export class StaticModel {
     return best;
   }
 
+  /** The file version this model is saved in: 1 for float32 vectors, 2 for int8. */
+  get fileVersion(): number {
+    return this.float32 ? FLOAT32_VERSION : MODEL_VERSION;
+  }
+
+  /** What follows the header in the file (and goes into the id): weights, then the vectors. */
+  bodyParts(): Uint8Array[] {
+    const bytes = (a: Float32Array | Int8Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    if (this.float32) return [bytes(this.weights), bytes(this.float32)];
+    return [bytes(this.weights), bytes(this.int8!.scales), bytes(this.int8!.codes)];
+  }
+
   async save(path: string): Promise<void> {
     assertLittleEndian();
     const header: Header = {
       format: MODEL_FORMAT,
-      version: MODEL_VERSION,
+      version: this.fileVersion,
       id: this.id,
       tokenizer: TOKENIZER_VERSION,
       dimensions: this.dimensions,
@@ -216,8 +329,7 @@ export class StaticModel {
     const file = await open(path, 'w');
     try {
       await file.writev([prefix, json, pad]);
-      await file.write(new Uint8Array(this.weights.buffer, this.weights.byteOffset, this.weights.byteLength));
-      await file.write(new Uint8Array(this.vectors.buffer, this.vectors.byteOffset, this.vectors.byteLength));
+      for (const part of this.bodyParts()) await file.write(part);
     } finally {
       await file.close();
     }
@@ -231,7 +343,7 @@ export class StaticModel {
     const length = buf.readUInt32LE(8);
     if (12 + length > buf.length) throw new Error(`${path}: truncated header`);
     const header = JSON.parse(buf.toString('utf8', 12, 12 + length)) as Header;
-    if (header.format !== MODEL_FORMAT || header.version !== MODEL_VERSION) {
+    if (header.format !== MODEL_FORMAT || (header.version !== MODEL_VERSION && header.version !== FLOAT32_VERSION)) {
       throw new Error(`${path}: unsupported model format ${header.format} v${header.version}`);
     }
     if (header.tokenizer !== TOKENIZER_VERSION) {
@@ -241,7 +353,8 @@ export class StaticModel {
     const d = header.dimensions;
     if (header.vocab.length !== V) throw new Error(`${path}: vocabulary size mismatch`);
     const start = 12 + length + ((4 - ((12 + length) % 4)) % 4);
-    const expected = start + 4 * V + 4 * V * d;
+    const int8 = header.version === MODEL_VERSION;
+    const expected = start + 4 * V + (int8 ? 4 * V + V * d : 4 * V * d);
     if (buf.length !== expected) throw new Error(`${path}: ${buf.length} bytes, expected ${expected}`);
     const copy = (offset: number, count: number) => {
       const out = new Float32Array(count);
@@ -249,7 +362,12 @@ export class StaticModel {
       return out;
     };
     const weights = copy(start, V);
-    const vectors = copy(start + 4 * V, V * d);
+    const vectors: Float32Array | Int8Vectors = int8
+      ? {
+          scales: copy(start + 4 * V, V),
+          codes: new Int8Array(Uint8Array.from(buf.subarray(start + 8 * V, start + 8 * V + V * d)).buffer),
+        }
+      : copy(start + 4 * V, V * d);
     const model = new StaticModel(header.vocab, weights, vectors, d, {
       seed: header.seed,
       config: header.config,
@@ -270,7 +388,7 @@ function modelHash(model: StaticModel): string {
   h.update(
     JSON.stringify({
       format: MODEL_FORMAT,
-      version: MODEL_VERSION,
+      version: model.fileVersion,
       tokenizer: TOKENIZER_VERSION,
       dimensions: model.dimensions,
       seed: model.meta.seed,
@@ -279,7 +397,6 @@ function modelHash(model: StaticModel): string {
     }),
   );
   h.update(model.vocab.join('\n'));
-  h.update(new Uint8Array(model.weights.buffer, model.weights.byteOffset, model.weights.byteLength));
-  h.update(new Uint8Array(model.vectors.buffer, model.vectors.byteOffset, model.vectors.byteLength));
+  for (const part of model.bodyParts()) h.update(part);
   return h.digest('hex').slice(0, 12);
 }

@@ -6,7 +6,7 @@
 import { Bag, CorpusBuilder, countFactor, type Corpus, type TrainingDoc, type VocabularyOptions } from './corpus.ts';
 import { createKernels, KERNEL_WIDTH, type KernelKind, type Kernels } from './kernels.ts';
 import { lsaInit, type LsaResult } from './lsa.ts';
-import { StaticModel, type ModelConfig } from './model.ts';
+import { StaticModel, type ModelConfig, type Precision } from './model.ts';
 import { Rng } from './prng.ts';
 
 export interface Progress {
@@ -16,13 +16,49 @@ export interface Progress {
   /** Mean training loss so far in the current epoch (train phase). */
   loss?: number;
   epoch?: number;
+  /** Optimiser steps so far and planned (train phase). */
+  step?: number;
+  steps?: number;
+  /** Latest score on the validation pairs (mean reciprocal rank), when one was taken. */
+  validation?: number;
 }
 
 export interface TrainOptions extends VocabularyOptions {
   /** Vector size, a multiple of 16 (default 256). */
   dimensions?: number;
-  /** Passes over the training pairs; 0 gives the LSA initialisation alone (default 8). */
+  /**
+   * Nominal passes over the training pairs (default 8); 0 gives the LSA initialisation alone. The optimiser
+   * steps they make (epochs × batches per epoch) are then brought within [minSteps, maxSteps]: a small corpus
+   * gets more passes, a large one fewer.
+   */
   epochs?: number;
+  /** Total optimiser steps, overriding the budget from epochs, minSteps and maxSteps. */
+  steps?: number;
+  /**
+   * Fewest optimiser steps (default 0: epochs' worth). Raising it gives a small corpus more passes; on the
+   * dev collections (arXiv abstracts) that did not help: validation peaks within 50..100 steps at 5k papers.
+   */
+  minSteps?: number;
+  /** Most optimiser steps (default 4,000): bounds training time on a large corpus. */
+  maxSteps?: number;
+  /**
+   * Papers set aside to check progress on (their title → abstract and sentence → rest pairs, never trained
+   * on; default 5% of the papers, at most 1,000); 0 disables the checks and early stopping. Fewer than 20
+   * disables them too.
+   */
+  validationPapers?: number;
+  /** Steps between two validation checks (default: one epoch's batches, within 50..200). */
+  checkEvery?: number;
+  /**
+   * Checks without a better validation score after which training stops (default 4; 0: never stops early).
+   * Each such check also halves the step size.
+   */
+  patience?: number;
+  /**
+   * The model keeps the weights of the latest check whose score is within this of the best (default 0.005;
+   * 0 keeps the best check's).
+   */
+  tolerance?: number;
   /** Seed of every random choice (default 1). */
   seed?: number;
   /** Pairs per batch, which are also each other's negatives (default 512). */
@@ -44,8 +80,16 @@ export interface TrainOptions extends VocabularyOptions {
   lsaPowerIterations?: number;
   /** Train on (title, abstract) pairs (default true). */
   titlePairs?: boolean;
+  /**
+   * Hard in-batch negatives (default false: within noise on the dev collections): batches are made of papers close to each other at the start of
+   * training (the same side of a few random hyperplanes through their LSA vectors), so that a pair's
+   * negatives share its topic instead of being drawn from the whole corpus.
+   */
+  hardNegatives?: boolean;
   /** Train on (sentence, rest of the abstract) pairs (default true). */
   sentencePairs?: boolean;
+  /** How the trained model holds its vectors: int8 with a scale per word (default), or float32. */
+  precision?: Precision;
   /** Numeric kernels: WebAssembly SIMD when available (default), or plain TypeScript. */
   kernels?: 'auto' | KernelKind;
   /**
@@ -56,17 +100,49 @@ export interface TrainOptions extends VocabularyOptions {
   onProgress?: (p: Progress) => void;
 }
 
-type Resolved = Required<Omit<TrainOptions, 'onProgress' | 'kernels' | 'threads' | keyof VocabularyOptions>> & {
+type Resolved = Required<
+  Omit<
+    TrainOptions,
+    | 'onProgress'
+    | 'kernels'
+    | 'threads'
+    | 'precision'
+    | 'steps'
+    | 'validationPapers'
+    | 'checkEvery'
+    | keyof VocabularyOptions
+  >
+> & {
+  steps: number | null;
+  validationPapers: number | null;
+  checkEvery: number | null;
   threads: number;
   minCount: number;
   maxVocabulary: number;
   kernels: 'auto' | KernelKind;
+  precision: Precision;
 };
+
+/** Default fewest and most optimiser steps of a training (see TrainOptions). */
+export const DEFAULT_MIN_STEPS = 0;
+export const DEFAULT_MAX_STEPS = 4_000;
+/** Default share of the papers set aside for validation, and its cap. */
+const VALIDATION_SHARE = 0.05;
+const MAX_VALIDATION_PAPERS = 1_000;
+const MIN_VALIDATION_PAPERS = 20;
+const VALIDATION_DISTRACTORS = 5_000;
 
 function resolve(options: TrainOptions): Resolved {
   const r: Resolved = {
     dimensions: options.dimensions ?? 256,
     epochs: options.epochs ?? 8,
+    steps: options.steps ?? null,
+    minSteps: options.minSteps ?? DEFAULT_MIN_STEPS,
+    maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
+    validationPapers: options.validationPapers ?? null,
+    checkEvery: options.checkEvery ?? null,
+    patience: options.patience ?? 4,
+    tolerance: options.tolerance ?? 0.005,
     seed: options.seed ?? 1,
     batchSize: options.batchSize ?? 512,
     temperature: options.temperature ?? 0.05,
@@ -77,15 +153,28 @@ function resolve(options: TrainOptions): Resolved {
     lsaPowerIterations: options.lsaPowerIterations ?? 2,
     titlePairs: options.titlePairs ?? true,
     sentencePairs: options.sentencePairs ?? true,
+    hardNegatives: options.hardNegatives ?? false,
     minCount: options.minCount ?? 3,
     maxVocabulary: options.maxVocabulary ?? 200_000,
     kernels: options.kernels ?? 'auto',
+    precision: options.precision ?? 'int8',
     threads: Math.max(1, Math.floor(options.threads ?? 1)),
   };
   if (!Number.isInteger(r.dimensions) || r.dimensions <= 0 || r.dimensions % KERNEL_WIDTH !== 0) {
     throw new Error(`dimensions must be a positive multiple of ${KERNEL_WIDTH}`);
   }
   if (!Number.isInteger(r.epochs) || r.epochs < 0) throw new Error('epochs must be a non-negative integer');
+  for (const [name, value] of [
+    ['steps', r.steps ?? 0],
+    ['minSteps', r.minSteps],
+    ['maxSteps', r.maxSteps],
+    ['validationPapers', r.validationPapers ?? 0],
+    ['checkEvery', r.checkEvery ?? 1],
+    ['patience', r.patience],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer`);
+  }
+  if (r.checkEvery === 0) throw new Error('checkEvery must be at least 1');
   if (!Number.isInteger(r.batchSize) || r.batchSize < 2) throw new Error('batchSize must be an integer ≥ 2');
   if (!(r.temperature >= 0.005)) throw new Error('temperature must be at least 0.005');
   return r;
@@ -115,6 +204,51 @@ export interface EpochStats {
   batches: number;
   loss: number;
   seconds: number;
+}
+
+/** A validation check: mean reciprocal rank of each pair's document among the validation papers' ones. */
+export interface ValidationCheck {
+  step: number;
+  /** Mean of the two MRRs below (the sentence one alone when no paper has a title): what early stopping maximises. */
+  score: number;
+  /** NaN when the corpus has no titles. */
+  title: number;
+  sentence: number;
+}
+
+/** What a training did with its step budget. */
+export interface TrainingSummary {
+  plannedSteps: number;
+  steps: number;
+  /** The step whose weights the model keeps (the best validation score; the last step without checks). */
+  keptStep: number;
+  stoppedEarly: boolean;
+  validationPapers: number;
+  checks: ValidationCheck[];
+}
+
+interface PendingValidation {
+  papers: number;
+  /** Abstracts of other papers every validation query is also ranked against. */
+  distractors: number;
+  /** 4 × papers bags (titles, abstracts, sentences, rests), then the distractors' abstracts. */
+  bags: { ids: Int32Array; counts: Float32Array }[];
+  tokens: number;
+}
+
+interface ValidationTexts {
+  papers: number;
+  distractors: number;
+  bags: { ids: Int32Array; counts: Float32Array }[];
+  /** Heap offsets: token ids and weights of the texts back to back, each text's start and length. */
+  ids: number;
+  ws: number;
+  starts: number;
+  lens: number;
+  /** 4 × papers + distractors unit vectors, then one papers × max(papers, distractors) block of scores (row stride ldc). */
+  out: number;
+  scores: number;
+  ldc: number;
 }
 
 /**
@@ -159,6 +293,20 @@ export class Trainer {
   private step = 0;
   private totalSteps = 0;
   private epochsDone = 0;
+  /** Papers set aside for validation (never in a training pair), and their texts as bags on the heap. */
+  private readonly validation: Uint8Array;
+  private readonly val: ValidationTexts | null;
+  private readonly checks: ValidationCheck[] = [];
+  private bestScore = -Infinity;
+  private bestStep = 0;
+  private bestE: Float32Array | null = null;
+  private bestTheta: Float64Array | null = null;
+  private sinceBest = 0;
+  private stopped = false;
+  private checkEvery = 0;
+  /** Batches in one epoch (set by plannedSteps or the first epoch), and the plateau factor of the step size. */
+  private epochBatches = 0;
+  private plateauScale = 1;
   private readonly seconds: Record<string, number> = {};
 
   constructor(corpus: Corpus, options: TrainOptions = {}) {
@@ -175,6 +323,14 @@ export class Trainer {
       maxPaper = Math.max(maxPaper, corpus.segStart[corpus.docSeg[p + 1]!]! - corpus.segStart[corpus.docSeg[p]!]!);
     }
     const { V, d, B, Bp } = this;
+    this.validation = new Uint8Array(corpus.nDocs);
+    const valTexts = this.pickValidation();
+    const nVal = valTexts ? valTexts.papers : 0;
+    const nTexts = valTexts ? 4 * nVal + valTexts.distractors : 0;
+    const ldcVal = Math.ceil(Math.max(nVal, valTexts?.distractors ?? 0) / KERNEL_WIDTH) * KERNEL_WIDTH;
+    const valBytes = valTexts
+      ? 2 * valTexts.tokens * 4 + 2 * nTexts * 4 + nTexts * d * 4 + nVal * ldcVal * 4 + 8 * 16
+      : 0;
     const table = V * d * 4;
     const tokenCap = 2 * B * (maxPaper + 1);
     const bytes =
@@ -187,7 +343,7 @@ export class Trainer {
       3 * maxPaper * 4 +
       2 * d * 4 +
       64 * 16;
-    this.kernels = createKernels(bytes + 2 * 2 * B * 4, this.options.kernels, this.options.threads);
+    this.kernels = createKernels(bytes + 2 * 2 * B * 4 + valBytes, this.options.kernels, this.options.threads);
     const k = this.kernels;
     this.E = k.alloc(table);
     this.M1 = k.alloc(table);
@@ -210,6 +366,282 @@ export class Trainer {
     this.thetaM1 = new Float64Array(V);
     this.thetaM2 = new Float64Array(V);
     this.thetaGrad = new Float64Array(V);
+    this.val = valTexts ? this.layOutValidation(valTexts) : null;
+  }
+
+  /**
+   * Sets aside validation papers: evenly spaced in the corpus's canonical (content-hash) order, among those
+   * with a sentence pair. Returns their texts (title, abstract, one sentence, the rest); a corpus without
+   * titles gives empty title bags, which the checks leave out.
+   */
+  private pickValidation(): PendingValidation | null {
+    const c = this.corpus;
+    const eligible: number[] = [];
+    for (let p = 0; p < c.nDocs; p++) {
+      if (c.holdout[p]) continue;
+      if (this.sentenceOf(p) >= 0) eligible.push(p);
+    }
+    const wanted =
+      this.options.validationPapers ??
+      Math.min(MAX_VALIDATION_PAPERS, Math.floor(VALIDATION_SHARE * (c.nDocs - c.holdout.reduce((a, b) => a + b, 0))));
+    const n = Math.min(wanted, Math.floor(eligible.length / 2));
+    if (n < MIN_VALIDATION_PAPERS) return null;
+    const papers: number[] = [];
+    for (let i = 0; i < n; i++) papers.push(eligible[Math.floor((i * eligible.length) / n)]!);
+    const bags: { ids: Int32Array; counts: Float32Array }[] = [];
+    const bag = new Bag(this.V);
+    const take = () => {
+      bags.push({ ids: bag.ids.slice(0, bag.size), counts: bag.counts.slice(0, bag.size) });
+      bag.clear();
+    };
+    let tokens = 0;
+    // Four kinds of text, each as a block of n: titles, abstracts, sentences, rests.
+    for (let kind = 0; kind < 4; kind++) {
+      for (const p of papers) {
+        const first = c.docSeg[p]!;
+        const absFrom = c.segStart[first + 1]!;
+        const absTo = c.segStart[c.docSeg[p + 1]!]!;
+        const s = this.sentenceOf(p);
+        if (kind === 0) bag.addRange(c.tokens, c.segStart[first]!, absFrom);
+        else if (kind === 1) bag.addRange(c.tokens, absFrom, absTo);
+        else if (kind === 2) bag.addRange(c.tokens, c.segStart[s]!, c.segStart[s + 1]!);
+        else {
+          bag.addRange(c.tokens, absFrom, c.segStart[s]!);
+          bag.addRange(c.tokens, c.segStart[s + 1]!, absTo);
+        }
+        tokens += bag.size;
+        take();
+      }
+    }
+    for (const p of papers) this.validation[p] = 1;
+    // Distractors: abstracts of papers that are not set aside, evenly spaced, so that a check ranks each
+    // query among a few thousand documents (among the validation papers alone it would be too easy to tell).
+    const others: number[] = [];
+    for (let p = 0; p < c.nDocs; p++) if (!this.validation[p]) others.push(p);
+    const m = Math.min(VALIDATION_DISTRACTORS, others.length);
+    for (let i = 0; i < m; i++) {
+      const p = others[Math.floor((i * others.length) / m)]!;
+      bag.addRange(c.tokens, c.segStart[c.docSeg[p]! + 1]!, c.segStart[c.docSeg[p + 1]!]!);
+      tokens += bag.size;
+      take();
+    }
+    return { papers: n, distractors: m, bags, tokens };
+  }
+
+  private titleLength(p: number): number {
+    const c = this.corpus;
+    const first = c.docSeg[p]!;
+    return c.segStart[first + 1]! - c.segStart[first]!;
+  }
+
+  /** The validation sentence of a paper: its longest sentence with at least 3 known words and a rest, or -1. */
+  private sentenceOf(p: number): number {
+    const c = this.corpus;
+    const first = c.docSeg[p]!;
+    const last = c.docSeg[p + 1]!;
+    const abstractLen = c.segStart[last]! - c.segStart[first + 1]!;
+    let best = -1;
+    let bestLen = 0;
+    for (let s = first + 1; s < last; s++) {
+      const len = c.segStart[s + 1]! - c.segStart[s]!;
+      if (len >= 3 && abstractLen - len > 0 && len > bestLen) {
+        best = s;
+        bestLen = len;
+      }
+    }
+    return best;
+  }
+
+  private layOutValidation(pending: PendingValidation): ValidationTexts {
+    const k = this.kernels;
+    const n = pending.papers;
+    const nP = Math.ceil(Math.max(n, pending.distractors) / KERNEL_WIDTH) * KERNEL_WIDTH;
+    const texts = 4 * n + pending.distractors;
+    const v: ValidationTexts = {
+      papers: n,
+      distractors: pending.distractors,
+      bags: pending.bags,
+      ids: k.alloc(pending.tokens * 4),
+      ws: k.alloc(pending.tokens * 4),
+      starts: k.alloc(texts * 4),
+      lens: k.alloc(texts * 4),
+      out: k.alloc(texts * this.d * 4),
+      scores: k.alloc(n * nP * 4),
+      ldc: nP,
+    };
+    let at = 0;
+    pending.bags.forEach((bag, t) => {
+      k.i32[(v.starts >> 2) + t] = at;
+      k.i32[(v.lens >> 2) + t] = bag.ids.length;
+      k.i32.set(bag.ids, (v.ids >> 2) + at);
+      at += bag.ids.length;
+    });
+    return v;
+  }
+
+  /**
+   * Scores the current weights on the validation papers: each title against every abstract, each sentence
+   * against every rest; the mean reciprocal rank of the right one, averaged over both kinds.
+   */
+  validate(): ValidationCheck | null {
+    const v = this.val;
+    if (!v) return null;
+    const k = this.kernels;
+    const { f32, i32 } = k;
+    const d = this.d;
+    const n = v.papers;
+    const wo = v.ws >> 2;
+    let at = 0;
+    for (const bag of v.bags) {
+      for (let i = 0; i < bag.ids.length; i++)
+        f32[wo + at + i] = countFactor(bag.counts[i]!) * this.tokenWeight(bag.ids[i]!);
+      at += bag.ids.length;
+    }
+    const texts = 4 * n + v.distractors;
+    k.gatherRows(v.starts, v.lens, texts, v.ids, v.ws, this.E, v.out, d);
+    const oo = v.out >> 2;
+    for (let t = 0; t < texts; t++) {
+      let s = 0;
+      for (let c = 0; c < d; c++) s += f32[oo + t * d + c]! * f32[oo + t * d + c]!;
+      const inv = 1 / (Math.sqrt(s) || 1);
+      for (let c = 0; c < d; c++) f32[oo + t * d + c] = f32[oo + t * d + c]! * inv;
+    }
+    void i32;
+    // Rank of each query's own document among the other validation papers' ones and the distractors.
+    const mrr = (queries: number, docs: number) => {
+      const so = v.scores >> 2;
+      const ranks = new Int32Array(n).fill(1);
+      const own = new Float32Array(n);
+      k.gemmNT(v.out + queries * n * d * 4, v.out + docs * n * d * 4, v.scores, n, n, d, v.ldc);
+      for (let i = 0; i < n; i++) {
+        const row = so + i * v.ldc;
+        own[i] = f32[row + i]!;
+        for (let j = 0; j < n; j++) if (j !== i && f32[row + j]! >= own[i]!) ranks[i]!++;
+      }
+      if (v.distractors > 0) {
+        k.gemmNT(v.out + queries * n * d * 4, v.out + 4 * n * d * 4, v.scores, n, v.distractors, d, v.ldc);
+        for (let i = 0; i < n; i++) {
+          const row = so + i * v.ldc;
+          for (let j = 0; j < v.distractors; j++) if (f32[row + j]! >= own[i]!) ranks[i]!++;
+        }
+      }
+      let sum = 0;
+      let count = 0;
+      for (let i = 0; i < n; i++) {
+        if (v.bags[queries * n + i]!.ids.length === 0) continue;
+        count++;
+        sum += 1 / ranks[i]!;
+      }
+      return count > 0 ? sum / count : Number.NaN;
+    };
+    const title = mrr(0, 1);
+    const sentence = mrr(2, 3);
+    const score = Number.isNaN(title) ? sentence : (title + sentence) / 2;
+    return { step: this.step, score, title, sentence };
+  }
+
+  /** Pairs in an epoch, counted without drawing them (the sentence pick does not change the count). */
+  private pairsPerEpoch(): number {
+    const c = this.corpus;
+    let pairs = 0;
+    for (let p = 0; p < c.nDocs; p++) {
+      if (c.holdout[p] || this.validation[p]) continue;
+      const first = c.docSeg[p]!;
+      const last = c.docSeg[p + 1]!;
+      const abstractLen = c.segStart[last]! - c.segStart[first + 1]!;
+      if (this.options.titlePairs && this.titleLength(p) > 0 && abstractLen > 0) pairs++;
+      if (this.options.sentencePairs && last - first > 2) {
+        for (let s = first + 1; s < last; s++) {
+          const len = c.segStart[s + 1]! - c.segStart[s]!;
+          if (len >= 3 && abstractLen - len > 0) {
+            pairs++;
+            break;
+          }
+        }
+      }
+    }
+    return pairs;
+  }
+
+  /** The optimiser steps this training plans: `steps`, or epochs' worth brought within [minSteps, maxSteps]. */
+  plannedSteps(): number {
+    const o = this.options;
+    const pairs = this.pairsPerEpoch();
+    const batches = Math.max(1, Math.floor(pairs / this.B) + (pairs % this.B >= 2 ? 1 : 0));
+    this.epochBatches = batches;
+    if (o.steps !== null) return o.steps;
+    if (o.epochs === 0 || pairs < 2) return 0;
+    return Math.min(o.maxSteps, Math.max(o.minSteps, o.epochs * batches));
+  }
+
+  /**
+   * Trains for the planned steps, checking the validation pairs every `checkEvery` steps; stops after
+   * `patience` checks without a better score and keeps the weights of the best check.
+   */
+  train(): TrainingSummary {
+    const planned = this.plannedSteps();
+    this.totalSteps = Math.max(1, planned);
+    // About one check per epoch: small corpora overfit within a few epochs, large ones take many steps per epoch.
+    this.checkEvery = this.options.checkEvery ?? Math.min(200, Math.max(50, this.epochBatches));
+    if (this.val && planned > 0) this.check();
+    while (this.step < planned && !this.stopped) {
+      const before = this.step;
+      this.trainEpoch(planned);
+      if (this.step === before) break; // no pair at all
+    }
+    if (this.val && this.checks.at(-1)?.step !== this.step && planned > 0) this.check();
+    if (this.bestE && this.bestStep !== this.step) {
+      this.kernels.f32.set(this.bestE, this.E >> 2);
+      this.theta.set(this.bestTheta!);
+    }
+    this.bestE = null;
+    this.bestTheta = null;
+    return this.summary(planned);
+  }
+
+  private summary(planned: number): TrainingSummary {
+    return {
+      plannedSteps: planned,
+      steps: this.step,
+      keptStep: this.val && this.checks.length > 0 ? this.bestStep : this.step,
+      stoppedEarly: this.stopped,
+      validationPapers: this.val?.papers ?? 0,
+      checks: this.checks.map((c) => ({ ...c })),
+    };
+  }
+
+  /** One validation check; a better score saves the weights. */
+  private check(): void {
+    const result = this.validate();
+    if (!result) return;
+    this.checks.push(result);
+    this.onProgress?.({
+      phase: 'train',
+      done: this.step,
+      total: this.totalSteps,
+      step: this.step,
+      steps: this.totalSteps,
+      validation: result.score,
+    });
+    const progress = result.score > this.bestScore;
+    if (progress) {
+      this.bestScore = result.score;
+      this.sinceBest = 0;
+    } else {
+      this.plateauScale /= 2;
+      if (++this.sinceBest >= this.options.patience && this.options.patience > 0) this.stopped = true;
+    }
+    // The checkpoint kept is the latest within `tolerance` of the best score: differences that small are
+    // the noise of a few hundred validation papers, and the more trained weights did better on the dev
+    // collections than an earlier, marginally higher check.
+    if (result.score >= this.bestScore - this.options.tolerance) {
+      this.bestStep = this.step;
+      const len = this.V * this.d;
+      this.bestE ??= new Float32Array(len);
+      this.bestE.set(this.kernels.f32.subarray(this.E >> 2, (this.E >> 2) + len));
+      this.bestTheta ??= new Float64Array(this.V);
+      this.bestTheta.set(this.theta);
+    }
   }
 
   /** Fills the word vectors from an LSA of the corpus. */
@@ -246,7 +678,7 @@ export class Trainer {
     const sentence: number[] = [];
     const minSentence = 3;
     for (let p = 0; p < c.nDocs; p++) {
-      if (c.holdout[p]) continue;
+      if (c.holdout[p] || this.validation[p]) continue;
       const first = c.docSeg[p]!;
       const last = c.docSeg[p + 1]!;
       const titleLen = c.segStart[first + 1]! - c.segStart[first]!;
@@ -276,7 +708,58 @@ export class Trainer {
     }
     const order = Int32Array.from({ length: paper.length }, (_, i) => i);
     this.rng.shuffle(order);
+    if (this.options.hardNegatives) {
+      // Papers of one cluster next to each other (in shuffled order within it), cut into batches, and the
+      // batches shuffled: each batch mostly holds one cluster's pairs.
+      const cluster = this.clusters();
+      const sorted = Int32Array.from(order).sort((a, b) => cluster[paper[a]!]! - cluster[paper[b]!]! || 0);
+      const batches = Math.ceil(sorted.length / this.B);
+      const batchOrder = Int32Array.from({ length: batches }, (_, i) => i);
+      this.rng.shuffle(batchOrder);
+      let at = 0;
+      for (const b of batchOrder) {
+        for (let i = b * this.B; i < Math.min(sorted.length, (b + 1) * this.B); i++) order[at++] = sorted[i]!;
+      }
+    }
     return { paper: Int32Array.from(order, (i) => paper[i]!), sentence: Int32Array.from(order, (i) => sentence[i]!) };
+  }
+
+  private clusterOf: Uint16Array | null = null;
+
+  /**
+   * Each paper's cluster for hard negatives, computed once from the word vectors as they are (the LSA start):
+   * the signs of its abstract's vector on ~log2(batches per epoch) random directions.
+   */
+  private clusters(): Uint16Array {
+    if (this.clusterOf) return this.clusterOf;
+    const c = this.corpus;
+    const { d, kernels: k } = this;
+    const { f32, i32 } = k;
+    const bits = Math.max(1, Math.min(12, Math.round(Math.log2(Math.max(2, this.pairsPerEpoch() / this.B)))));
+    const directions = Float64Array.from({ length: bits * d }, () => this.rng.gaussian());
+    const out = new Uint16Array(c.nDocs);
+    const bag = new Bag(this.V);
+    const io = this.ids >> 2;
+    const wo = this.ws >> 2;
+    const uo = this.U >> 2;
+    for (let p = 0; p < c.nDocs; p++) {
+      bag.clear();
+      bag.addRange(c.tokens, c.segStart[c.docSeg[p]! + 1]!, c.segStart[c.docSeg[p + 1]!]!);
+      for (let i = 0; i < bag.size; i++) {
+        i32[io + i] = bag.ids[i]!;
+        f32[wo + i] = countFactor(bag.counts[i]!) * this.tokenWeight(bag.ids[i]!);
+      }
+      k.gather(this.ids, this.ws, bag.size, this.E, this.U, d);
+      let key = 0;
+      for (let b = 0; b < bits; b++) {
+        let dot = 0;
+        for (let j = 0; j < d; j++) dot += f32[uo + j]! * directions[b * d + j]!;
+        if (dot > 0) key |= 1 << b;
+      }
+      out[p] = key;
+    }
+    this.clusterOf = out;
+    return out;
   }
 
   /** Writes a text's bag (ids, weights) at token offset `at` of the batch buffers; returns its length. */
@@ -292,8 +775,8 @@ export class Trainer {
     return bag.size;
   }
 
-  /** One pass over the training pairs. */
-  trainEpoch(): EpochStats {
+  /** One pass over the training pairs (cut short at step `stopAt`, or by early stopping within `train`). */
+  trainEpoch(stopAt = Infinity): EpochStats {
     const t0 = performance.now();
     const o = this.options;
     const c = this.corpus;
@@ -304,6 +787,7 @@ export class Trainer {
     const batches = Math.ceil(nPairs / B);
     if (this.totalSteps === 0) {
       this.totalSteps = Math.max(1, batches * o.epochs);
+      this.epochBatches = batches;
     }
     const bag = new Bag(this.V);
     const touched = new Bag(this.V, 4096);
@@ -321,6 +805,7 @@ export class Trainer {
     let lossCount = 0;
 
     for (let b = 0; b < batches; b++) {
+      if (this.step >= stopAt || this.stopped) break;
       const from = b * B;
       const n = Math.min(B, nPairs - from);
       if (n < 2) break; // a pair alone has no negatives
@@ -450,8 +935,11 @@ export class Trainer {
           total: batches,
           loss: lossSum / lossCount,
           epoch: this.epochsDone + 1,
+          step: this.step,
+          steps: this.totalSteps,
         });
       }
+      if (this.val && this.checkEvery > 0 && this.step % this.checkEvery === 0) this.check();
     }
     this.epochsDone++;
     const stats: EpochStats = {
@@ -550,12 +1038,15 @@ export class Trainer {
     return loss / (2 * n);
   }
 
-  /** Learning-rate multiplier: 5% linear warm-up, then linear decay to 10% at the last planned step. */
+  /**
+   * Learning-rate multiplier: linear warm-up over 5% of the planned steps (at most one epoch), then linear
+   * decay to 10% at the last planned step; halved at every validation check that brings no better score.
+   */
   private schedule(): number {
-    const warm = Math.max(1, Math.round(0.05 * this.totalSteps));
+    const warm = Math.max(1, Math.round(Math.min(0.05 * this.totalSteps, this.epochBatches || Infinity)));
     if (this.step <= warm) return this.step / warm;
     const progress = Math.min(1, (this.step - warm) / Math.max(1, this.totalSteps - warm));
-    return 1 - 0.9 * progress;
+    return (1 - 0.9 * progress) * this.plateauScale;
   }
 
   /** Stops the kernels' helper threads, if any (snapshot still works after). */
@@ -574,6 +1065,12 @@ export class Trainer {
     const config: ModelConfig = {
       dimensions: d,
       epochs: this.epochsDone,
+      steps: this.step,
+      keptStep: this.val && this.checks.length > 0 ? this.bestStep : this.step,
+      minSteps: o.minSteps,
+      maxSteps: o.maxSteps,
+      validationPapers: this.val?.papers ?? 0,
+      patience: o.patience,
       batchSize: o.batchSize,
       temperature: o.temperature,
       learningRate: o.learningRate,
@@ -585,25 +1082,34 @@ export class Trainer {
       tokenWeightLearningRate: o.tokenWeightLearningRate,
       titlePairs: o.titlePairs,
       sentencePairs: o.sentencePairs,
+      hardNegatives: o.hardNegatives,
       kernels: this.kernels.kind,
     };
-    return new StaticModel(vocab, weights, vectors, d, {
-      seed: o.seed,
-      config,
-      corpus: {
-        documents: this.corpus.nDocs,
-        heldOut: this.corpus.holdout.reduce((a, b) => a + b, 0),
-        fingerprint: this.corpus.fingerprint,
+    return new StaticModel(
+      vocab,
+      weights,
+      vectors,
+      d,
+      {
+        seed: o.seed,
+        config,
+        corpus: {
+          documents: this.corpus.nDocs,
+          heldOut: this.corpus.holdout.reduce((a, b) => a + b, 0),
+          fingerprint: this.corpus.fingerprint,
+        },
+        stats: {
+          seconds: { ...this.seconds },
+          lsa: this.lsa
+            ? { sampleSize: this.lsa.sampleSize, sampledTerms: this.lsa.sampledTerms, seconds: this.lsa.seconds }
+            : null,
+          epochs: this.epochStats.map((e) => ({ ...e })),
+          validation: this.checks.map((c) => ({ ...c })),
+          ...stats,
+        },
       },
-      stats: {
-        seconds: { ...this.seconds },
-        lsa: this.lsa
-          ? { sampleSize: this.lsa.sampleSize, sampledTerms: this.lsa.sampledTerms, seconds: this.lsa.seconds }
-          : null,
-        epochs: this.epochStats.map((e) => ({ ...e })),
-        ...stats,
-      },
-    });
+      o.precision,
+    );
   }
 }
 
@@ -621,10 +1127,11 @@ export async function trainStaticModel(
   const trainer = new Trainer(corpus, options);
   let t2: number;
   let t3: number;
+  let summary: TrainingSummary;
   try {
     trainer.initLsa();
     t2 = performance.now();
-    for (let e = 0; e < trainer.options.epochs; e++) trainer.trainEpoch();
+    summary = trainer.train();
     t3 = performance.now();
   } finally {
     trainer.close();
@@ -632,5 +1139,6 @@ export async function trainStaticModel(
   return trainer.snapshot({
     phases: { corpus: (t1 - t0) / 1000, lsa: (t2 - t1) / 1000, train: (t3 - t2) / 1000, total: (t3 - t0) / 1000 },
     vocabularySize: corpus.vocab.length,
+    training: { ...summary, checks: undefined },
   });
 }
