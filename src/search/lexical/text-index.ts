@@ -212,11 +212,12 @@ export class TextIndex {
     if (this.#scores.length <= index.maxDoc) this.#scores = new Float32Array(index.maxDoc + 1);
     const scores = this.#scores;
     const touched: number[] = [];
-    // Without phrases, exclusions or filters the best `limit` are all that is kept, so common terms may skip
-    // untouched papers; the whole match set needs every paper scored.
+    // Without phrases, exclusions or filters the best `limit` are all that is kept (plus as many as may be
+    // hidden), so blocks of postings that cannot reach them are skipped; the whole match set needs every paper scored.
     const prune =
       !counted && query.phrases.length === 0 && exclusions.length === 0 && allowed === null && Number.isFinite(limit);
-    index.accumulate(terms, weights, scores, touched, prune ? limit + hidden.size : 0);
+    const best = prune ? index.topK(terms, weights, limit + hidden.size) : null;
+    if (!best) index.accumulate(terms, weights, scores, touched);
     // With phrases, only papers holding every phrase word are candidates; adjacency is checked below.
     const withPhraseWords = query.phrases.length > 0 ? new Set(index.documentsWithAll(query.phrases.flat())) : null;
     const excluded = exclusions.length > 0 ? index.documentsWithAny(exclusions) : null;
@@ -230,6 +231,7 @@ export class TextIndex {
     let total = 0;
     const probed = new Set<string>();
     const probing = probe.size > 0 && query.phrases.length === 0;
+    for (const hit of best ?? []) if (visible(hit.doc)) collect.offer(hit);
     for (const doc of touched) {
       const score = scores[doc]!;
       scores[doc] = 0;
@@ -237,8 +239,8 @@ export class TextIndex {
         if (!admits(doc)) continue;
         total++;
         if (probing && probe.has(index.id(doc)!)) probed.add(index.id(doc)!);
-        if (score > collect.threshold) collect.offer({ doc, id: index.id(doc)!, score });
-      } else if (score > collect.threshold && admits(doc)) {
+        if (score >= collect.threshold) collect.offer({ doc, id: index.id(doc)!, score });
+      } else if (score >= collect.threshold && admits(doc)) {
         collect.offer({ doc, id: index.id(doc)!, score });
       }
     }
@@ -249,7 +251,7 @@ export class TextIndex {
       if (score > 0 && visible(doc)) {
         total++;
         if (probing && probe.has(recentTerms.id)) probed.add(recentTerms.id);
-        if (score > collect.threshold) collect.offer({ doc, id: recentTerms.id, score });
+        if (score >= collect.threshold) collect.offer({ doc, id: recentTerms.id, score });
       }
     }
     const hits = collect.sorted();
