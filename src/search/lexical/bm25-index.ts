@@ -814,6 +814,165 @@ export class Bm25Index {
     return top.sorted().map((hit) => ({ ...hit, id: this.id(hit.doc)! }));
   }
 
+  /**
+   * A new index of this one's live documents and `added` (a document of this index that is also in `added` is
+   * replaced by it), without analysing any text again: every posting list is decoded, stripped of removed and
+   * replaced documents, merged with the added documents' postings and encoded afresh; statistics (document
+   * count, frequencies, average lengths) are those of the new set of documents. It ranks exactly as an index
+   * built from scratch over the same documents.
+   */
+  merged(added: readonly DocumentTerms[]): Bm25Index {
+    const replaced = new Set(added.map((d) => d.doc));
+    const live = (doc: number) => this.#dead[doc] === 0 && !replaced.has(doc);
+    // The added documents' postings by term, in document order.
+    const byTerm = new Map<string, { doc: number; tf: [number, number, number] }[]>();
+    for (const d of [...added].sort((a, b) => a.doc - b.doc)) {
+      for (const [term, tf] of d.terms) {
+        let list = byTerm.get(term);
+        if (!list) {
+          list = [];
+          byTerm.set(term, list);
+        }
+        list.push({ doc: d.doc, tf });
+      }
+    }
+    const newTerms = [...byTerm.keys()]
+      .map((term) => ({ term, bytes: Buffer.from(term) }))
+      .sort((a, b) => Buffer.compare(a.bytes, b.bytes));
+    const vocabularySize = this.#df.length;
+    // Posting bytes: at most those kept, plus at most 9 bytes per added posting.
+    let addedPostings = 0;
+    for (const list of byTerm.values()) addedPostings += list.length;
+    const out = new Uint8Array(this.#postings.length + addedPostings * 9);
+    let at = 0;
+    const termBytes: Uint8Array[] = [];
+    const dfs: number[] = [];
+    const postingStarts: number[] = [0];
+    const postings = this.#postings;
+    const emit = (bytes: Uint8Array, t: number, extra: { doc: number; tf: [number, number, number] }[]) => {
+      const start = at;
+      let df = 0;
+      let last = 0;
+      let e = 0;
+      const put = (doc: number, tt: number, ta: number, tb: number) => {
+        at = writePosting(out, at, doc - last, tt, ta, tb);
+        last = doc;
+        df++;
+      };
+      if (t >= 0) {
+        const end = this.#postingStarts[t + 1]!;
+        let doc = 0;
+        for (let p = this.#postingStarts[t]!; p < end; ) {
+          let gap = postings[p++]!;
+          if (gap >= 0x80) {
+            gap &= 0x7f;
+            let scale = 0x80;
+            let byte: number;
+            do {
+              byte = postings[p++]!;
+              gap += (byte & 0x7f) * scale;
+              scale *= 0x80;
+            } while (byte >= 0x80);
+          }
+          doc += gap;
+          const code = postings[p++]!;
+          let tt: number;
+          let ta: number;
+          let tb: number;
+          if (code === ESCAPE) {
+            tt = postings[p]!;
+            ta = postings[p + 1]!;
+            tb = postings[p + 2]!;
+            p += 3;
+          } else {
+            tt = code >> 6;
+            ta = (code >> 4) & 3;
+            tb = code & 15;
+          }
+          while (e < extra.length && extra[e]!.doc < doc) {
+            const x = extra[e++]!;
+            put(x.doc, ...x.tf);
+          }
+          if (live(doc)) put(doc, tt, ta, tb);
+        }
+      }
+      for (; e < extra.length; e++) put(extra[e]!.doc, ...extra[e]!.tf);
+      if (df === 0) {
+        at = start;
+        return;
+      }
+      termBytes.push(bytes);
+      dfs.push(df);
+      postingStarts.push(at);
+    };
+    // The two dictionaries are in byte order: merge them.
+    let t = 0;
+    let a = 0;
+    while (t < vocabularySize || a < newTerms.length) {
+      const baseTerm = t < vocabularySize ? this.#terms.subarray(this.#termStarts[t]!, this.#termStarts[t + 1]!) : null;
+      const c = baseTerm === null ? 1 : a === newTerms.length ? -1 : Buffer.compare(baseTerm, newTerms[a]!.bytes);
+      if (c < 0) emit(baseTerm!, t++, []);
+      else if (c > 0) {
+        emit(newTerms[a]!.bytes, -1, byTerm.get(newTerms[a]!.term)!);
+        a++;
+      } else {
+        emit(baseTerm!, t++, byTerm.get(newTerms[a]!.term)!);
+        a++;
+      }
+    }
+    const termStarts = new Uint32Array(termBytes.length + 1);
+    termBytes.forEach((bytes, i) => {
+      termStarts[i + 1] = termStarts[i]! + bytes.length;
+    });
+    const terms = new Uint8Array(termStarts[termBytes.length]!);
+    termBytes.forEach((bytes, i) => {
+      terms.set(bytes, termStarts[i]);
+    });
+    // Lengths and ids: the live documents' own, then the added ones.
+    const maxDoc = added.reduce((max, d) => Math.max(max, d.doc), Math.max(0, this.maxDoc));
+    const lengths = new Uint16Array((maxDoc + 1) * 3);
+    const ids: (Uint8Array | undefined)[] = new Array(maxDoc + 1);
+    const total: [number, number, number] = [0, 0, 0];
+    let documentCount = 0;
+    for (let doc = 0; doc <= this.maxDoc; doc++) {
+      const start = this.#idStarts[doc]!;
+      const end = this.#idStarts[doc + 1]!;
+      if (start === end || !live(doc)) continue;
+      ids[doc] = this.#idBytes.subarray(start, end);
+      for (let f = 0; f < 3; f++) {
+        lengths[doc * 3 + f] = this.#lengths[doc * 3 + f]!;
+        total[f]! += this.#lengths[doc * 3 + f]!;
+      }
+      documentCount++;
+    }
+    for (const d of added) {
+      ids[d.doc] = Buffer.from(d.id);
+      for (let f = 0; f < 3; f++) {
+        lengths[d.doc * 3 + f] = Math.min(d.lengths[f]!, 65_535);
+        total[f]! += d.lengths[f]!;
+      }
+      documentCount++;
+    }
+    const idStarts = new Uint32Array(maxDoc + 2);
+    for (let doc = 0; doc <= maxDoc; doc++) idStarts[doc + 1] = idStarts[doc]! + (ids[doc]?.length ?? 0);
+    const idBytes = new Uint8Array(idStarts[maxDoc + 1]!);
+    for (let doc = 0; doc <= maxDoc; doc++) if (ids[doc]) idBytes.set(ids[doc]!, idStarts[doc]);
+    const count = Math.max(1, documentCount);
+    return Bm25Index.fromParts({
+      terms,
+      termStarts,
+      df: Uint32Array.from(dfs),
+      postingStarts: Uint32Array.from(postingStarts),
+      postings: out.slice(0, at),
+      lengths,
+      idBytes,
+      idStarts,
+      documentCount,
+      avgLength: [total[0] / count, total[1] / count, total[2] / count],
+      parameters: this.#parameters,
+    });
+  }
+
   /** Scores one document not in the postings (a recent change) with this index's statistics. */
   scoreDocument(d: DocumentTerms, terms: readonly string[], weights: FieldWeights): number {
     const { k1, b } = this.#parameters;

@@ -28,6 +28,13 @@ const PHRASE_CHECK_CHUNK = 1_000;
 const SURFACE_SAMPLE = 20;
 /** Rows read per step of a build, between which other work runs. */
 const BUILD_CHUNK = 2_000;
+/**
+ * Papers written since the index was built or loaded are merged into it (and it is saved again) once they
+ * exceed this share of it, and at least MERGE_MIN: until then they are scored one by one at each search and
+ * taken in again by each process that starts.
+ */
+const MERGE_SHARE = 0.01;
+const MERGE_MIN = 2_000;
 
 /** Where the index reads papers from, and where it is saved. */
 export type TextSource = Pick<IndexSource, 'page' | 'texts' | 'writeMark' | 'loadIndex' | 'saveIndex'>;
@@ -156,8 +163,40 @@ export class TextIndex {
     if (!this.#index && !this.#building) return;
     this.#index?.remove(paper.doc);
     this.#recent.set(paper.doc, { terms: documentTerms(analyzedDocument(paper)), generation: this.#generation });
-    const limit = Math.max(5_000, (this.#index?.documentCount ?? 0) * 0.05);
-    if (this.#recent.size > limit && !this.#building) void this.warmUp();
+  }
+
+  /**
+   * Called once every paper written up to `writeSeq` has been passed to written(). Once the recent papers
+   * exceed MERGE_SHARE of the index, they are merged into it (no text is analysed again) and the result is
+   * saved with that write sequence, so that the next process to start takes in only the papers written after.
+   */
+  caughtUp(writeSeq: number): void {
+    const limit = Math.max(MERGE_MIN, (this.#index?.documentCount ?? 0) * MERGE_SHARE);
+    if (this.#recent.size > limit && !this.#building && this.#index) {
+      this.#building = this.#mergeRecent(writeSeq).finally(() => {
+        this.#building = null;
+      });
+    }
+  }
+
+  /** Merges the recent papers into the index (see written), installs it and saves it. */
+  async #mergeRecent(writeSeq: number): Promise<void> {
+    const startedAt = ++this.#generation;
+    const merged = this.#index!.merged([...this.#recent.values()].map((entry) => entry.terms));
+    this.#install(merged, startedAt);
+    this.#merges++;
+    try {
+      await this.#source.saveIndex(encodeIndex(merged, writeSeq));
+    } catch (error) {
+      process.emitWarning(`the lexical index could not be saved: ${(error as Error).message}`);
+    }
+  }
+
+  #merges = 0;
+
+  /** How many times recent papers were merged into the index by this process. */
+  get merges(): number {
+    return this.#merges;
   }
 
   /**
