@@ -686,7 +686,13 @@ export class Bm25Index {
         // The floor: the k-th best full score of the k papers with the best partial scores, each looked up in
         // every term's list (a block each). The final k-th best can only be higher.
         const best = new TopK(k);
-        for (const doc of touched) if (scores[doc]! >= best.threshold) best.offer({ doc, id: '', score: scores[doc]! });
+        let least = -Infinity;
+        for (const doc of touched) {
+          if (scores[doc]! > least) {
+            best.offer({ doc, id: '', score: scores[doc]! });
+            least = best.threshold;
+          }
+        }
         for (const { doc } of best.sorted()) {
           if (fullyScored.has(doc)) continue;
           fullyScored.add(doc);
@@ -1240,9 +1246,13 @@ const COMMON_FRACTION = 0.01;
 /** The k-th largest score among the touched documents. */
 function kthLargest(scores: Float32Array, touched: ArrayLike<number>, k: number): number {
   const top = new TopK(k);
+  let least = -Infinity;
   for (let i = 0; i < touched.length; i++) {
     const doc = touched[i]!;
-    if (scores[doc]! > top.threshold) top.offer({ doc, id: '', score: scores[doc]! });
+    if (scores[doc]! > least) {
+      top.offer({ doc, id: '', score: scores[doc]! });
+      least = top.threshold;
+    }
   }
-  return top.threshold;
+  return least;
 }
