@@ -67,7 +67,13 @@ export interface Hit {
   score: number;
 }
 
-/** Keeps the best `limit` hits: a simple min-heap by score. */
+/** Whether hit a ranks below hit b: a lower score, or the same score and a later document. */
+const below = (a: Hit, b: Hit) => a.score < b.score || (a.score === b.score && a.doc > b.doc);
+
+/**
+ * Keeps the best `limit` hits: a min-heap, ranked by score, then by document number (the earlier first), so that
+ * which of several equal scores are kept does not depend on the order they were offered in.
+ */
 export class TopK {
   readonly #limit: number;
   readonly #heap: Hit[] = [];
@@ -76,30 +82,36 @@ export class TopK {
     this.#limit = limit;
   }
 
+  /** The k-th best score so far (a hit needs at least this much to enter), -Infinity while there are fewer. */
   get threshold(): number {
     return this.#heap.length < this.#limit ? -Infinity : this.#heap[0]!.score;
   }
 
+  get full(): boolean {
+    return this.#heap.length >= this.#limit;
+  }
+
   offer(hit: Hit): void {
     const heap = this.#heap;
+    if (this.#limit <= 0) return;
     if (heap.length < this.#limit) {
       heap.push(hit);
       let i = heap.length - 1;
       while (i > 0) {
         const parent = (i - 1) >> 1;
-        if (heap[parent]!.score <= heap[i]!.score) break;
+        if (!below(heap[i]!, heap[parent]!)) break;
         [heap[parent], heap[i]] = [heap[i]!, heap[parent]!];
         i = parent;
       }
-    } else if (hit.score > heap[0]!.score) {
+    } else if (below(heap[0]!, hit)) {
       heap[0] = hit;
       let i = 0;
       for (;;) {
         const left = 2 * i + 1;
         const right = left + 1;
         let smallest = i;
-        if (left < heap.length && heap[left]!.score < heap[smallest]!.score) smallest = left;
-        if (right < heap.length && heap[right]!.score < heap[smallest]!.score) smallest = right;
+        if (left < heap.length && below(heap[left]!, heap[smallest]!)) smallest = left;
+        if (right < heap.length && below(heap[right]!, heap[smallest]!)) smallest = right;
         if (smallest === i) break;
         [heap[smallest], heap[i]] = [heap[i]!, heap[smallest]!];
         i = smallest;
@@ -240,7 +252,7 @@ export class Bm25Index {
     };
   }
 
-  /** Bytes held by the index's arrays (the length normalisers of the last weighting included). */
+  /** Bytes held by the index's arrays (the length normalisers and score bounds of the last weighting included). */
   get memoryBytes(): number {
     return (
       this.#terms.byteLength +
@@ -252,7 +264,9 @@ export class Bm25Index {
       this.#idBytes.byteLength +
       this.#idStarts.byteLength +
       this.#dead.byteLength +
-      this.#norms.byteLength
+      this.#norms.byteLength +
+      this.#topScores.byteLength +
+      this.#boundBytes
     );
   }
 
@@ -490,6 +504,481 @@ export class Bm25Index {
     }
   }
 
+  /** Per weighting (the last two used; a process normally uses one), the bounds of the terms queried so far. */
+  readonly #bounds = new Map<string, Map<number, TermBounds>>();
+  #boundBytes = 0;
+
+  /** Computes the bounds of every term for a weighting now rather than at each term's first query. */
+  prepare(weights: FieldWeights): void {
+    for (let t = 0; t < this.#df.length; t++) this.#termBounds(t, weights);
+  }
+
+  /**
+   * The most term t adds to any score under a weighting, and, for a list longer than a block, per block of
+   * BLOCK_POSTINGS postings: where it starts, its last document and the most it adds there. Computed on the
+   * term's first query with that weighting (one pass over its postings), then kept.
+   */
+  #termBounds(t: number, weights: FieldWeights): TermBounds {
+    const key = `${weights.title}/${weights.authors}/${weights.abstract}`;
+    let byTerm = this.#bounds.get(key);
+    if (!byTerm) {
+      if (this.#bounds.size >= 2) {
+        const oldest = this.#bounds.keys().next().value!;
+        for (const bounds of this.#bounds.get(oldest)!.values()) this.#boundBytes -= boundBytes(bounds);
+        this.#bounds.delete(oldest);
+      }
+      byTerm = new Map();
+      this.#bounds.set(key, byTerm);
+    }
+    const cached = byTerm.get(t);
+    if (cached) return cached;
+    const norms = this.#lengthNorms(weights);
+    const postings = this.#postings;
+    const df = this.#df[t]!;
+    const boost = this.#idf(df) * (this.#parameters.k1 + 1);
+    const blocks = df > BLOCK_POSTINGS ? Math.ceil(df / BLOCK_POSTINGS) : 0;
+    const offsets = new Uint32Array(blocks);
+    const last = new Uint32Array(blocks);
+    const blockMax = new Float32Array(blocks);
+    const wt = weights.title;
+    const wa = weights.authors;
+    const wb = weights.abstract;
+    let termMax = 0;
+    let best = 0;
+    let n = 0;
+    let doc = 0;
+    const end = this.#postingStarts[t + 1]!;
+    for (let p = this.#postingStarts[t]!; p < end; n++) {
+      if (blocks > 0 && n % BLOCK_POSTINGS === 0) {
+        if (n > 0) blockMax[n / BLOCK_POSTINGS - 1] = roundUp(best);
+        offsets[n / BLOCK_POSTINGS] = p;
+        best = 0;
+      }
+      let gap = postings[p++]!;
+      if (gap >= 0x80) {
+        gap &= 0x7f;
+        let scale = 0x80;
+        let byte: number;
+        do {
+          byte = postings[p++]!;
+          gap += (byte & 0x7f) * scale;
+          scale *= 0x80;
+        } while (byte >= 0x80);
+      }
+      doc += gap;
+      const code = postings[p++]!;
+      let tf: number;
+      if (code === ESCAPE) {
+        tf = wt * postings[p]! + wa * postings[p + 1]! + wb * postings[p + 2]!;
+        p += 3;
+      } else tf = wt * (code >> 6) + wa * ((code >> 4) & 3) + wb * (code & 15);
+      const contribution = tf === 0 ? 0 : (boost * tf) / (tf + norms[doc]!);
+      if (contribution > best) best = contribution;
+      if (contribution > termMax) termMax = contribution;
+      if (blocks > 0) last[Math.floor(n / BLOCK_POSTINGS)] = doc;
+    }
+    if (blocks > 0) blockMax[blocks - 1] = roundUp(best);
+    const bounds = { max: roundUp(termMax), offsets, last, blockMax };
+    byTerm.set(t, bounds);
+    this.#boundBytes += boundBytes(bounds);
+    return bounds;
+  }
+
+  #topScores = new Float32Array(0);
+
+  /** A document's score for the terms (in their summing order), each looked up in its list: one block each. */
+  #fullScore(
+    doc: number,
+    known: readonly { t: number; boost: number; bounds: TermBounds }[],
+    weights: FieldWeights,
+  ): number {
+    const postings = this.#postings;
+    const norm = this.#lengthNorms(weights)[doc]!;
+    let score = 0;
+    for (const { t, boost, bounds } of known) {
+      const last = bounds.last;
+      let p = this.#postingStarts[t]!;
+      let end = this.#postingStarts[t + 1]!;
+      let current = 0;
+      if (last.length > 0) {
+        // The first block whose last document is not before doc.
+        let lo = 0;
+        let hi = last.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (last[mid]! < doc) lo = mid + 1;
+          else hi = mid;
+        }
+        if (lo === last.length) continue;
+        p = bounds.offsets[lo]!;
+        if (lo + 1 < last.length) end = bounds.offsets[lo + 1]!;
+        current = lo > 0 ? last[lo - 1]! : 0;
+      }
+      while (p < end) {
+        let gap = postings[p++]!;
+        if (gap >= 0x80) {
+          gap &= 0x7f;
+          let scale = 0x80;
+          let byte: number;
+          do {
+            byte = postings[p++]!;
+            gap += (byte & 0x7f) * scale;
+            scale *= 0x80;
+          } while (byte >= 0x80);
+        }
+        current += gap;
+        const code = postings[p++]!;
+        if (current < doc) {
+          if (code === ESCAPE) p += 3;
+          continue;
+        }
+        if (current === doc) {
+          const tf =
+            code === ESCAPE
+              ? weights.title * postings[p]! + weights.authors * postings[p + 1]! + weights.abstract * postings[p + 2]!
+              : weights.title * (code >> 6) + weights.authors * ((code >> 4) & 3) + weights.abstract * (code & 15);
+          if (tf > 0) score = Math.fround(score + (boost * tf) / (tf + norm));
+        }
+        break;
+      }
+    }
+    return score;
+  }
+
+  /**
+   * The best k live documents for the terms, best first (ties: the earlier document), with exactly the scores
+   * and order of scoring every posting (accumulate with k = 0): term at a time, rare terms first, summed in
+   * float32 in the same order. Once the terms left cannot lift a paper the terms so far did not reach above the
+   * k-th best partial score (MaxScore), only the candidates that could still enter are followed: for each term
+   * left, blocks of its postings holding none of them, or where its largest contribution cannot lift them to
+   * the k-th best, are passed over undecoded, and candidates are dropped as soon as they cannot make it.
+   */
+  topK(terms: readonly string[], weights: FieldWeights, k: number): Hit[] {
+    if (k <= 0) return [];
+    const k1 = this.#parameters.k1;
+    const norms = this.#lengthNorms(weights);
+    const starts = this.#postingStarts;
+    const postings = this.#postings;
+    const dead = this.#dead;
+    const wt = weights.title;
+    const wa = weights.authors;
+    const wb = weights.abstract;
+    const known = terms
+      .flatMap((term) => {
+        const t = this.#termNumber(term);
+        return t < 0 ? [] : [{ t, boost: this.#idf(this.#df[t]!) * (k1 + 1), bounds: this.#termBounds(t, weights) }];
+      })
+      .sort((a, b) => b.boost - a.boost);
+    if (this.#topScores.length <= this.maxDoc) this.#topScores = new Float32Array(this.maxDoc + 1);
+    const scores = this.#topScores;
+    const touched: number[] = [];
+    // What the terms from i on add at most, and what any score so far is at most.
+    const rest = new Float64Array(known.length + 1);
+    for (let i = known.length - 1; i >= 0; i--) rest[i] = rest[i + 1]! + known[i]!.bounds.max;
+    const safe = (bound: number, floor: number) => bound * SAFETY <= floor;
+    let floor = -Infinity;
+    const full = new TopK(k);
+    const fullyScored = new Set<number>();
+    let i = 0;
+    // Every posting of the rarer terms, until the terms left could not lift an untouched paper to the floor.
+    for (; i < known.length; i++) {
+      if (i > 0 && touched.length >= k) {
+        // The floor: the k-th best full score of the k papers with the best partial scores, each looked up in
+        // every term's list (a block each). The final k-th best can only be higher.
+        const best = new TopK(k);
+        let least = -Infinity;
+        for (const doc of touched) {
+          if (scores[doc]! > least) {
+            best.offer({ doc, id: '', score: scores[doc]! });
+            least = best.threshold;
+          }
+        }
+        for (const { doc } of best.sorted()) {
+          if (fullyScored.has(doc)) continue;
+          fullyScored.add(doc);
+          full.offer({ doc, id: '', score: this.#fullScore(doc, known, weights) });
+        }
+        floor = full.threshold;
+        if (safe(rest[i]!, floor)) break;
+      }
+      const { t, boost, bounds } = known[i]!;
+      const end = starts[t + 1]!;
+      const blocks = bounds.offsets.length;
+      // A paper none of the terms so far holds gets at most this term's block bound and the rest: where that
+      // cannot reach the floor, only papers already touched are updated.
+      const fresh = (bound: number) => !safe(bound + rest[i + 1]!, floor);
+      let b = 0;
+      let blockEnd = blocks > 1 ? bounds.offsets[1]! : end;
+      let admit = fresh(blocks > 0 ? bounds.blockMax[0]! : bounds.max);
+      let doc = 0;
+      for (let p = starts[t]!; p < end; ) {
+        if (p >= blockEnd) {
+          b++;
+          blockEnd = b + 1 < blocks ? bounds.offsets[b + 1]! : end;
+          admit = fresh(bounds.blockMax[b]!);
+        }
+        let gap = postings[p++]!;
+        if (gap >= 0x80) {
+          gap &= 0x7f;
+          let scale = 0x80;
+          let byte: number;
+          do {
+            byte = postings[p++]!;
+            gap += (byte & 0x7f) * scale;
+            scale *= 0x80;
+          } while (byte >= 0x80);
+        }
+        doc += gap;
+        const code = postings[p++]!;
+        let tf: number;
+        if (code === ESCAPE) {
+          tf = wt * postings[p]! + wa * postings[p + 1]! + wb * postings[p + 2]!;
+          p += 3;
+        } else tf = wt * (code >> 6) + wa * ((code >> 4) & 3) + wb * (code & 15);
+        if (tf === 0 || dead[doc] === 1) continue;
+        if (scores[doc] === 0) {
+          // Left out, it may be touched by a later term and get a partial sum, but one below the floor, where
+          // the k best (whose sums are all whole) never fall.
+          if (!admit) continue;
+          touched.push(doc);
+        }
+        scores[doc]! += (boost * tf) / (tf + norms[doc]!);
+      }
+    }
+    let candidates: Int32Array = Int32Array.from(touched);
+    if (i < known.length) {
+      // The candidates that may still reach the floor, in document order; the others are out (score -1).
+      const keep = (left: number) => {
+        let kept = 0;
+        for (const doc of candidates) {
+          if (scores[doc]! >= 0 && !safe(scores[doc]! + left, floor)) candidates[kept++] = doc;
+          else scores[doc] = -1;
+        }
+        candidates = candidates.subarray(0, kept);
+      };
+      keep(rest[i]!);
+      candidates.sort();
+      for (; i < known.length && candidates.length > 0; i++) {
+        const { t, boost, bounds } = known[i]!;
+        const left = rest[i + 1]!;
+        const blocks = bounds.offsets.length;
+        let c = 0;
+        // One range per block (the whole list when it has none): [first document, last document].
+        for (let b = 0; b < Math.max(1, blocks) && c < candidates.length; b++) {
+          const from = blocks === 0 ? 0 : b === 0 ? 0 : bounds.last[b - 1]! + 1;
+          const to = blocks === 0 ? END : bounds.last[b]!;
+          while (c < candidates.length && candidates[c]! < from) c++;
+          if (c === candidates.length || candidates[c]! > to) continue;
+          if (blocks > 0) {
+            let best = -1;
+            for (let j = c; j < candidates.length && candidates[j]! <= to; j++)
+              best = Math.max(best, scores[candidates[j]!]!);
+            if (safe(best + bounds.blockMax[b]! + left, floor)) {
+              // None of these candidates can reach the floor, whatever they score here.
+              for (; c < candidates.length && candidates[c]! <= to; c++) scores[candidates[c]!] = -1;
+              continue;
+            }
+          }
+          let p = blocks === 0 ? starts[t]! : bounds.offsets[b]!;
+          const end = blocks === 0 || b === blocks - 1 ? starts[t + 1]! : bounds.offsets[b + 1]!;
+          let doc = from === 0 ? 0 : from - 1;
+          while (p < end && c < candidates.length) {
+            let gap = postings[p++]!;
+            if (gap >= 0x80) {
+              gap &= 0x7f;
+              let scale = 0x80;
+              let byte: number;
+              do {
+                byte = postings[p++]!;
+                gap += (byte & 0x7f) * scale;
+                scale *= 0x80;
+              } while (byte >= 0x80);
+            }
+            doc += gap;
+            const code = postings[p++]!;
+            while (c < candidates.length && candidates[c]! < doc) c++;
+            if (c === candidates.length) break;
+            if (candidates[c] !== doc) {
+              if (code === ESCAPE) p += 3;
+              continue;
+            }
+            let tf: number;
+            if (code === ESCAPE) {
+              tf = wt * postings[p]! + wa * postings[p + 1]! + wb * postings[p + 2]!;
+              p += 3;
+            } else tf = wt * (code >> 6) + wa * ((code >> 4) & 3) + wb * (code & 15);
+            if (tf > 0 && scores[doc]! >= 0) scores[doc]! += (boost * tf) / (tf + norms[doc]!);
+          }
+        }
+        floor = Math.max(floor, kthLargest(scores, candidates, k));
+        keep(left);
+      }
+    }
+    const top = new TopK(k);
+    for (const doc of candidates) if (scores[doc]! > 0) top.offer({ doc, id: '', score: scores[doc]! });
+    for (const doc of touched) scores[doc] = 0;
+    return top.sorted().map((hit) => ({ ...hit, id: this.id(hit.doc)! }));
+  }
+
+  /**
+   * A new index of this one's live documents and `added` (a document of this index that is also in `added` is
+   * replaced by it), without analysing any text again: every posting list is decoded, stripped of removed and
+   * replaced documents, merged with the added documents' postings and encoded afresh; statistics (document
+   * count, frequencies, average lengths) are those of the new set of documents. It ranks exactly as an index
+   * built from scratch over the same documents.
+   */
+  merged(added: readonly DocumentTerms[]): Bm25Index {
+    const replaced = new Set(added.map((d) => d.doc));
+    const live = (doc: number) => this.#dead[doc] === 0 && !replaced.has(doc);
+    // The added documents' postings by term, in document order.
+    const byTerm = new Map<string, { doc: number; tf: [number, number, number] }[]>();
+    for (const d of [...added].sort((a, b) => a.doc - b.doc)) {
+      for (const [term, tf] of d.terms) {
+        let list = byTerm.get(term);
+        if (!list) {
+          list = [];
+          byTerm.set(term, list);
+        }
+        list.push({ doc: d.doc, tf });
+      }
+    }
+    const newTerms = [...byTerm.keys()]
+      .map((term) => ({ term, bytes: Buffer.from(term) }))
+      .sort((a, b) => Buffer.compare(a.bytes, b.bytes));
+    const vocabularySize = this.#df.length;
+    // Posting bytes: at most those kept, plus at most 9 bytes per added posting.
+    let addedPostings = 0;
+    for (const list of byTerm.values()) addedPostings += list.length;
+    const out = new Uint8Array(this.#postings.length + addedPostings * 9);
+    let at = 0;
+    const termBytes: Uint8Array[] = [];
+    const dfs: number[] = [];
+    const postingStarts: number[] = [0];
+    const postings = this.#postings;
+    const emit = (bytes: Uint8Array, t: number, extra: { doc: number; tf: [number, number, number] }[]) => {
+      const start = at;
+      let df = 0;
+      let last = 0;
+      let e = 0;
+      const put = (doc: number, tt: number, ta: number, tb: number) => {
+        at = writePosting(out, at, doc - last, tt, ta, tb);
+        last = doc;
+        df++;
+      };
+      if (t >= 0) {
+        const end = this.#postingStarts[t + 1]!;
+        let doc = 0;
+        for (let p = this.#postingStarts[t]!; p < end; ) {
+          let gap = postings[p++]!;
+          if (gap >= 0x80) {
+            gap &= 0x7f;
+            let scale = 0x80;
+            let byte: number;
+            do {
+              byte = postings[p++]!;
+              gap += (byte & 0x7f) * scale;
+              scale *= 0x80;
+            } while (byte >= 0x80);
+          }
+          doc += gap;
+          const code = postings[p++]!;
+          let tt: number;
+          let ta: number;
+          let tb: number;
+          if (code === ESCAPE) {
+            tt = postings[p]!;
+            ta = postings[p + 1]!;
+            tb = postings[p + 2]!;
+            p += 3;
+          } else {
+            tt = code >> 6;
+            ta = (code >> 4) & 3;
+            tb = code & 15;
+          }
+          while (e < extra.length && extra[e]!.doc < doc) {
+            const x = extra[e++]!;
+            put(x.doc, ...x.tf);
+          }
+          if (live(doc)) put(doc, tt, ta, tb);
+        }
+      }
+      for (; e < extra.length; e++) put(extra[e]!.doc, ...extra[e]!.tf);
+      if (df === 0) {
+        at = start;
+        return;
+      }
+      termBytes.push(bytes);
+      dfs.push(df);
+      postingStarts.push(at);
+    };
+    // The two dictionaries are in byte order: merge them.
+    let t = 0;
+    let a = 0;
+    while (t < vocabularySize || a < newTerms.length) {
+      const baseTerm = t < vocabularySize ? this.#terms.subarray(this.#termStarts[t]!, this.#termStarts[t + 1]!) : null;
+      const c = baseTerm === null ? 1 : a === newTerms.length ? -1 : Buffer.compare(baseTerm, newTerms[a]!.bytes);
+      if (c < 0) emit(baseTerm!, t++, []);
+      else if (c > 0) {
+        emit(newTerms[a]!.bytes, -1, byTerm.get(newTerms[a]!.term)!);
+        a++;
+      } else {
+        emit(baseTerm!, t++, byTerm.get(newTerms[a]!.term)!);
+        a++;
+      }
+    }
+    const termStarts = new Uint32Array(termBytes.length + 1);
+    termBytes.forEach((bytes, i) => {
+      termStarts[i + 1] = termStarts[i]! + bytes.length;
+    });
+    const terms = new Uint8Array(termStarts[termBytes.length]!);
+    termBytes.forEach((bytes, i) => {
+      terms.set(bytes, termStarts[i]);
+    });
+    // Lengths and ids: the live documents' own, then the added ones.
+    const maxDoc = added.reduce((max, d) => Math.max(max, d.doc), Math.max(0, this.maxDoc));
+    const lengths = new Uint16Array((maxDoc + 1) * 3);
+    const ids: (Uint8Array | undefined)[] = new Array(maxDoc + 1);
+    const total: [number, number, number] = [0, 0, 0];
+    let documentCount = 0;
+    for (let doc = 0; doc <= this.maxDoc; doc++) {
+      const start = this.#idStarts[doc]!;
+      const end = this.#idStarts[doc + 1]!;
+      if (start === end || !live(doc)) continue;
+      ids[doc] = this.#idBytes.subarray(start, end);
+      for (let f = 0; f < 3; f++) {
+        lengths[doc * 3 + f] = this.#lengths[doc * 3 + f]!;
+        total[f]! += this.#lengths[doc * 3 + f]!;
+      }
+      documentCount++;
+    }
+    for (const d of added) {
+      ids[d.doc] = Buffer.from(d.id);
+      for (let f = 0; f < 3; f++) {
+        lengths[d.doc * 3 + f] = Math.min(d.lengths[f]!, 65_535);
+        total[f]! += d.lengths[f]!;
+      }
+      documentCount++;
+    }
+    const idStarts = new Uint32Array(maxDoc + 2);
+    for (let doc = 0; doc <= maxDoc; doc++) idStarts[doc + 1] = idStarts[doc]! + (ids[doc]?.length ?? 0);
+    const idBytes = new Uint8Array(idStarts[maxDoc + 1]!);
+    for (let doc = 0; doc <= maxDoc; doc++) if (ids[doc]) idBytes.set(ids[doc]!, idStarts[doc]);
+    const count = Math.max(1, documentCount);
+    return Bm25Index.fromParts({
+      terms,
+      termStarts,
+      df: Uint32Array.from(dfs),
+      postingStarts: Uint32Array.from(postingStarts),
+      postings: out.slice(0, at),
+      lengths,
+      idBytes,
+      idStarts,
+      documentCount,
+      avgLength: [total[0] / count, total[1] / count, total[2] / count],
+      parameters: this.#parameters,
+    });
+  }
+
   /** Scores one document not in the postings (a recent change) with this index's statistics. */
   scoreDocument(d: DocumentTerms, terms: readonly string[], weights: FieldWeights): number {
     const { k1, b } = this.#parameters;
@@ -518,6 +1007,30 @@ export class Bm25Index {
     return this.#dead.length - 1;
   }
 }
+
+/** Postings per block of a long posting list, for skipping (topK); shorter lists have no blocks. */
+const BLOCK_POSTINGS = 128;
+/** Past every document number. */
+const END = 0x7fffffff;
+/**
+ * Bounds are compared with the k-th best score inflated by this: float32 sums and float32 bounds round by
+ * less than 1e-6 relative, so nothing that could reach the k-th best is ever skipped.
+ */
+const SAFETY = 1 + 1e-5;
+
+/** The smallest float32 not below x. */
+const roundUp = (x: number) => Math.fround(x * (1 + 1e-7));
+
+/** Per weighting and term: see Bm25Index.#termBounds. */
+interface TermBounds {
+  max: number;
+  /** Per block: where it starts in the postings, its last document, the most the term adds in it. */
+  offsets: Uint32Array;
+  last: Uint32Array;
+  blockMax: Float32Array;
+}
+
+const boundBytes = (b: TermBounds) => 8 + b.offsets.byteLength + b.last.byteLength + b.blockMax.byteLength;
 
 /** Entries (document–term pairs) per block of the builder's arrays. */
 const BLOCK_BITS = 20;
@@ -731,8 +1244,15 @@ export class Bm25Builder {
 const COMMON_FRACTION = 0.01;
 
 /** The k-th largest score among the touched documents. */
-function kthLargest(scores: Float32Array, touched: readonly number[], k: number): number {
+function kthLargest(scores: Float32Array, touched: ArrayLike<number>, k: number): number {
   const top = new TopK(k);
-  for (const doc of touched) if (scores[doc]! > top.threshold) top.offer({ doc, id: '', score: scores[doc]! });
-  return top.threshold;
+  let least = -Infinity;
+  for (let i = 0; i < touched.length; i++) {
+    const doc = touched[i]!;
+    if (scores[doc]! > least) {
+      top.offer({ doc, id: '', score: scores[doc]! });
+      least = top.threshold;
+    }
+  }
+  return least;
 }

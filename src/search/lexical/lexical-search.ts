@@ -37,9 +37,9 @@ export class LexicalSearch {
     this.#seen ??= { writeSeq: this.#index.coveredSeq, dataVersion: '' };
   }
 
-  /** The index: whether it was loaded from the saved one, and its size in memory. */
-  get index(): { loaded: boolean; memoryBytes: number } {
-    return { loaded: this.#index.loaded, memoryBytes: this.#index.memoryBytes };
+  /** The index: whether it was loaded from the saved one, its size in memory, how often papers were merged in. */
+  get index(): { loaded: boolean; memoryBytes: number; merges: number } {
+    return { loaded: this.#index.loaded, memoryBytes: this.#index.memoryBytes, merges: this.#index.merges };
   }
 
   /** The best `limit` papers for a query that pass the filters, best first; hidden papers never. */
@@ -120,6 +120,7 @@ export class LexicalSearch {
         if (rows.length < CATCH_UP_CHUNK) break;
       }
       this.#seen = { writeSeq: after, dataVersion };
+      this.#index.caughtUp(after);
     });
     this.#catchUp = run.catch(() => undefined);
     await run;

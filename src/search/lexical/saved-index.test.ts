@@ -163,3 +163,85 @@ test('a save that dies before the rename leaves the previous index, and its temp
   assert.equal(existsSync(abandoned), false);
   assert.equal(readFileSync(indexPath, 'utf8'), 'replaced');
 });
+
+/** 2,100 papers written after the save (more than are taken in without a merge), one a new version of paper 100. */
+async function writeMany(store: SqliteStore): Promise<void> {
+  await store.importBatch({
+    papers: [
+      ...Array.from({ length: 2_100 }, (_, i) =>
+        madeUp(1_000 + i, { title: `Numbats ${i % 3 === 0 ? 'and language models' : 'for agents'} ${i}` }),
+      ),
+      madeUp(100, { title: 'Axolotls instead' }),
+    ],
+    entries: [],
+    replaceDays: [],
+  });
+}
+
+const NEW_QUERIES = ['numbats', 'language models', 'axolotls', 'wombatology', 'agent*'];
+
+async function newTopK(store: SqliteStore) {
+  const search = lexicalSearch(store);
+  return Promise.all(NEW_QUERIES.map((q) => search.search(parseQuery(q), {}, WEIGHTS, 10)));
+}
+
+test('papers written after the save are merged in and saved with their write sequence; a later process loads that and ranks as a fresh build', async (t) => {
+  const db = database(t);
+  const first = db.open();
+  await seed(first);
+  await lexicalSearch(first).warmUp();
+  const indexPath = `${db.path}.lexical-index`;
+  const before = decodeIndex(readFileSync(indexPath)).writeSeq;
+  await writeMany(first);
+  // The next search takes them in, which merges them into the index and saves it.
+  assert.ok((await newTopK(first))[0]!.length > 0);
+  await lexicalSearch(first).warmUp();
+  assert.equal(lexicalSearch(first).index.merges, 1);
+  const saved = decodeIndex(readFileSync(indexPath));
+  assert.equal(saved.writeSeq, (await first.indexSource.writeMark()).writeSeq);
+  assert.ok(saved.writeSeq > before);
+  assert.ok(saved.index.documentFrequency('numbat') >= 2_100, 'the saved index holds the new papers');
+
+  const second = db.open();
+  await lexicalSearch(second).warmUp();
+  assert.equal(lexicalSearch(second).index.loaded, true);
+  const merged = await newTopK(second);
+  // A build from scratch over the same database: the same papers with the same scores.
+  rmSync(indexPath);
+  const third = db.open();
+  await lexicalSearch(third).warmUp();
+  assert.equal(lexicalSearch(third).index.loaded, false);
+  assert.deepEqual(merged, await newTopK(third));
+  assert.deepEqual(await newTopK(first), merged);
+  assert.ok(!merged[3]!.some((h) => h.id === '2101.00100'), 'the old title of paper 100 no longer matches');
+});
+
+test('a merge whose save dies leaves the previous index; the next process catches up from it to the same top k', async (t) => {
+  const db = database(t);
+  const first = db.open();
+  await seed(first);
+  await lexicalSearch(first).warmUp();
+  const indexPath = `${db.path}.lexical-index`;
+  const before = readFileSync(indexPath);
+  // The process dies while writing the merged index: a partial temporary file, and no rename.
+  first.indexSource.saveIndex = async (parts) => {
+    writeFileSync(`${indexPath}.999999998.feedface.tmp`, parts[0]!);
+    throw new Error('killed while saving');
+  };
+  await writeMany(first);
+  await newTopK(first);
+  await lexicalSearch(first).warmUp();
+  assert.equal(lexicalSearch(first).index.merges, 1);
+  assert.deepEqual(readFileSync(indexPath), before, 'the previous index is whole and unchanged');
+
+  const second = db.open();
+  await lexicalSearch(second).warmUp();
+  assert.equal(lexicalSearch(second).index.loaded, true);
+  const caughtUp = await newTopK(second);
+  await lexicalSearch(second).warmUp();
+  assert.equal(lexicalSearch(second).index.merges, 1, 'it merges the papers written since in turn');
+  rmSync(indexPath);
+  const third = db.open();
+  await lexicalSearch(third).warmUp();
+  assert.deepEqual(caughtUp, await newTopK(third));
+});

@@ -28,6 +28,13 @@ const PHRASE_CHECK_CHUNK = 1_000;
 const SURFACE_SAMPLE = 20;
 /** Rows read per step of a build, between which other work runs. */
 const BUILD_CHUNK = 2_000;
+/**
+ * Papers written since the index was built or loaded are merged into it (and it is saved again) once they
+ * exceed this share of it, and at least MERGE_MIN: until then they are scored one by one at each search and
+ * taken in again by each process that starts.
+ */
+const MERGE_SHARE = 0.01;
+const MERGE_MIN = 2_000;
 
 /** Where the index reads papers from, and where it is saved. */
 export type TextSource = Pick<IndexSource, 'page' | 'texts' | 'writeMark' | 'loadIndex' | 'saveIndex'>;
@@ -156,8 +163,40 @@ export class TextIndex {
     if (!this.#index && !this.#building) return;
     this.#index?.remove(paper.doc);
     this.#recent.set(paper.doc, { terms: documentTerms(analyzedDocument(paper)), generation: this.#generation });
-    const limit = Math.max(5_000, (this.#index?.documentCount ?? 0) * 0.05);
-    if (this.#recent.size > limit && !this.#building) void this.warmUp();
+  }
+
+  /**
+   * Called once every paper written up to `writeSeq` has been passed to written(). Once the recent papers
+   * exceed MERGE_SHARE of the index, they are merged into it (no text is analysed again) and the result is
+   * saved with that write sequence, so that the next process to start takes in only the papers written after.
+   */
+  caughtUp(writeSeq: number): void {
+    const limit = Math.max(MERGE_MIN, (this.#index?.documentCount ?? 0) * MERGE_SHARE);
+    if (this.#recent.size > limit && !this.#building && this.#index) {
+      this.#building = this.#mergeRecent(writeSeq).finally(() => {
+        this.#building = null;
+      });
+    }
+  }
+
+  /** Merges the recent papers into the index (see written), installs it and saves it. */
+  async #mergeRecent(writeSeq: number): Promise<void> {
+    const startedAt = ++this.#generation;
+    const merged = this.#index!.merged([...this.#recent.values()].map((entry) => entry.terms));
+    this.#install(merged, startedAt);
+    this.#merges++;
+    try {
+      await this.#source.saveIndex(encodeIndex(merged, writeSeq));
+    } catch (error) {
+      process.emitWarning(`the lexical index could not be saved: ${(error as Error).message}`);
+    }
+  }
+
+  #merges = 0;
+
+  /** How many times recent papers were merged into the index by this process. */
+  get merges(): number {
+    return this.#merges;
   }
 
   /**
@@ -212,11 +251,12 @@ export class TextIndex {
     if (this.#scores.length <= index.maxDoc) this.#scores = new Float32Array(index.maxDoc + 1);
     const scores = this.#scores;
     const touched: number[] = [];
-    // Without phrases, exclusions or filters the best `limit` are all that is kept, so common terms may skip
-    // untouched papers; the whole match set needs every paper scored.
+    // Without phrases, exclusions or filters the best `limit` are all that is kept (plus as many as may be
+    // hidden), so blocks of postings that cannot reach them are skipped; the whole match set needs every paper scored.
     const prune =
       !counted && query.phrases.length === 0 && exclusions.length === 0 && allowed === null && Number.isFinite(limit);
-    index.accumulate(terms, weights, scores, touched, prune ? limit + hidden.size : 0);
+    const best = prune ? index.topK(terms, weights, limit + hidden.size) : null;
+    if (!best) index.accumulate(terms, weights, scores, touched);
     // With phrases, only papers holding every phrase word are candidates; adjacency is checked below.
     const withPhraseWords = query.phrases.length > 0 ? new Set(index.documentsWithAll(query.phrases.flat())) : null;
     const excluded = exclusions.length > 0 ? index.documentsWithAny(exclusions) : null;
@@ -230,6 +270,7 @@ export class TextIndex {
     let total = 0;
     const probed = new Set<string>();
     const probing = probe.size > 0 && query.phrases.length === 0;
+    for (const hit of best ?? []) if (visible(hit.doc)) collect.offer(hit);
     for (const doc of touched) {
       const score = scores[doc]!;
       scores[doc] = 0;
@@ -237,8 +278,8 @@ export class TextIndex {
         if (!admits(doc)) continue;
         total++;
         if (probing && probe.has(index.id(doc)!)) probed.add(index.id(doc)!);
-        if (score > collect.threshold) collect.offer({ doc, id: index.id(doc)!, score });
-      } else if (score > collect.threshold && admits(doc)) {
+        if (score >= collect.threshold) collect.offer({ doc, id: index.id(doc)!, score });
+      } else if (score >= collect.threshold && admits(doc)) {
         collect.offer({ doc, id: index.id(doc)!, score });
       }
     }
@@ -249,7 +290,7 @@ export class TextIndex {
       if (score > 0 && visible(doc)) {
         total++;
         if (probing && probe.has(recentTerms.id)) probed.add(recentTerms.id);
-        if (score > collect.threshold) collect.offer({ doc, id: recentTerms.id, score });
+        if (score >= collect.threshold) collect.offer({ doc, id: recentTerms.id, score });
       }
     }
     const hits = collect.sorted();
