@@ -319,15 +319,27 @@ export class PostgresStore implements Store {
     authorsChanged: PaperRecord[],
     now: string,
   ): Promise<void> {
-    await this.#upsertOrganizations(tx, organizations);
-    if (papers.fresh.length > 0) await copyPapers(tx, 'papers', NEW_PAPER_COLUMNS, papers.papersText, papers.fresh);
+    // Every statement is sent at once: the connection runs them in order while the next chunk is merged here.
+    const steps: Promise<unknown>[] = [this.#upsertOrganizations(tx, organizations)];
+    if (papers.fresh.length > 0)
+      steps.push(copyPapers(tx, 'papers', NEW_PAPER_COLUMNS, papers.papersText, papers.fresh));
     if (papers.updated.length > 0) {
-      await tx.query(CREATE_STAGED_PAPERS);
-      await tx.query('TRUNCATE pg_temp.import_papers');
-      await copyPapers(tx, 'pg_temp.import_papers', PAPER_ROW_COLUMNS, papers.stagedText, papers.updated);
-      await this.#upsertStagedPapers(tx, now);
+      steps.push(
+        tx.query(CREATE_STAGED_PAPERS),
+        tx.query('TRUNCATE pg_temp.import_papers'),
+        copyPapers(tx, 'pg_temp.import_papers', PAPER_ROW_COLUMNS, papers.stagedText, papers.updated),
+        this.#upsertStagedPapers(tx, now),
+      );
     }
-    await this.#writeAuthors(tx, authorsChanged);
+    const updatedIds = new Set(papers.updated.map((r) => r.id));
+    steps.push(
+      this.#writeAuthors(
+        tx,
+        authorsChanged,
+        authorsChanged.filter((r) => updatedIds.has(r.id)).map((r) => r.id),
+      ),
+    );
+    await inOrder(steps);
   }
 
   /** Papers from the staging table into papers: stated fields replace, counts add the local ones, edited links stay. */
@@ -356,11 +368,10 @@ export class PostgresStore implements Store {
     );
   }
 
-  async #writeAuthors(tx: Queryable, records: PaperRecord[]): Promise<void> {
+  /** The author lists of these papers; `replacing` are those that had one before. Statements are sent at once. */
+  async #writeAuthors(tx: Queryable, records: PaperRecord[], replacing: string[]): Promise<void> {
     if (records.length === 0) return;
     const names = [...new Set(records.flatMap((r) => r.authors.map((a) => a.name)))];
-    await tx.query('INSERT INTO authors (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING', [names]);
-    await tx.query('DELETE FROM paper_authors WHERE paper_id = ANY($1::text[])', [records.map((r) => r.id)]);
     const paperIds: string[] = [];
     const authorNames: string[] = [];
     const positions: number[] = [];
@@ -371,17 +382,24 @@ export class PostgresStore implements Store {
         positions.push(position);
       });
     }
-    // An author listed twice keeps the first position (the primary key is author and paper).
-    await tx.query(
-      `
+    const steps = [
+      tx.query('INSERT INTO authors (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING', [names]),
+      ...(replacing.length > 0
+        ? [tx.query('DELETE FROM paper_authors WHERE paper_id = ANY($1::text[])', [replacing])]
+        : []),
+      // An author listed twice keeps the first position (the primary key is author and paper).
+      tx.query(
+        `
       INSERT INTO paper_authors (author_id, paper_id, position)
       SELECT a.id, x.paper_id, x.position
       FROM unnest($1::text[], $2::text[], $3::integer[]) WITH ORDINALITY AS x(paper_id, name, position, n)
         JOIN authors a ON a.name = x.name
       ORDER BY x.n
       ON CONFLICT DO NOTHING`,
-      [paperIds, authorNames, positions],
-    );
+        [paperIds, authorNames, positions],
+      ),
+    ];
+    await inOrder(steps);
   }
 
   async #upsertOrganizations(tx: Queryable, organizations: Organization[]): Promise<void> {
@@ -763,6 +781,15 @@ function cleanValue<T>(value: T): T {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cleanValue(v)])) as T;
   }
   return value;
+}
+
+/**
+ * Waits for statements already sent on one connection, in the order they were sent. When one fails, the ones after
+ * it fail too (the transaction is aborted): the first failure is the one reported.
+ */
+async function inOrder(steps: readonly Promise<unknown>[]): Promise<void> {
+  for (const step of steps) step.catch(() => {});
+  for (const step of steps) await step;
 }
 
 /**
