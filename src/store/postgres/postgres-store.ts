@@ -61,6 +61,8 @@ import {
 
 /** Papers merged and written per COPY during an import. */
 const IMPORT_CHUNK = 5_000;
+/** Papers merged or serialized between two turns of the event loop during an import. */
+const YIELD_EVERY = 250;
 /** Daily entries written per statement during an import. */
 const ENTRY_CHUNK = 5_000;
 /** How much new full-text index data an import gathers before merging it into the GIN index (default 4MB). */
@@ -272,7 +274,8 @@ export class PostgresStore implements Store {
         const changed = new Map<string, PaperRecord>();
         /** Records before this chunk, of the papers whose authors may have changed. */
         const before = new Map<string, PaperRecord | null>();
-        for (const input of chunk) {
+        for (const [index, input] of chunk.entries()) {
+          if (index % YIELD_EVERY === 0) await yieldToStatements();
           const existing = merged.get(input.id) ?? stored.get(input.id) ?? null;
           const record = mergePaper(existing, input, input.organization ?? null);
           if (existing && samePaperRecord(existing, record)) {
@@ -295,8 +298,8 @@ export class PostgresStore implements Store {
         const fresh = records.filter((r) => !before.get(r.id));
         const updated = records.filter((r) => before.get(r.id));
         const organizations = chunk.flatMap((p) => (p.organization ? [p.organization] : []));
-        const papersText = copyText(fresh.map((r) => [...paperRow(r), r.upvotesSource, r.numCommentsSource, now]));
-        const stagedText = copyText(updated.map(paperRow));
+        const papersText = await copyRows(fresh, (r) => [...paperRow(r), r.upvotesSource, r.numCommentsSource, now]);
+        const stagedText = await copyRows(updated, paperRow);
         if (writing) await writing;
         writing = this.#writePapers(tx, organizations, { fresh, papersText, updated, stagedText }, authorsChanged, now);
         writing.catch(() => {}); // awaited before the next write and at the end
@@ -781,6 +784,24 @@ function cleanValue<T>(value: T): T {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cleanValue(v)])) as T;
   }
   return value;
+}
+
+/**
+ * Lets the statements sent go out while a chunk is merged: a transaction sends its next statement once the one before
+ * has ended, which takes a turn of the event loop.
+ */
+function yieldToStatements(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** COPY text of records, made a part at a time (see yieldToStatements). */
+async function copyRows(records: readonly PaperRecord[], row: (r: PaperRecord) => CopyValue[]): Promise<string> {
+  const parts: string[] = [];
+  for (let start = 0; start < records.length; start += YIELD_EVERY) {
+    await yieldToStatements();
+    parts.push(copyText(records.slice(start, start + YIELD_EVERY).map(row)));
+  }
+  return parts.join('');
 }
 
 /**

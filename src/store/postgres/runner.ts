@@ -84,19 +84,24 @@ export class PoolRunner implements Runner {
 
   async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    const inTurn = oneAtATime();
     const tx: Transaction = {
-      query: async <R extends Row = Row>(sql: string, params: readonly unknown[] = []) =>
-        (await client.query(sql, safeParams(params))).rows as R[],
-      exec: async (sql: string) => {
-        await client.query(sql);
-      },
-      copyFrom: (table, columns, text) =>
-        new Promise<void>((resolve, reject) => {
-          const stream = client.query(copyFromStdin(copyStatement(table, columns, 'STDIN')));
-          stream.once('error', reject);
-          stream.once('finish', resolve);
-          stream.end(text);
+      query: <R extends Row = Row>(sql: string, params: readonly unknown[] = []) =>
+        inTurn(async () => (await client.query(sql, safeParams(params))).rows as R[]),
+      exec: (sql: string) =>
+        inTurn(async () => {
+          await client.query(sql);
         }),
+      copyFrom: (table, columns, text) =>
+        inTurn(
+          () =>
+            new Promise<void>((resolve, reject) => {
+              const stream = client.query(copyFromStdin(copyStatement(table, columns, 'STDIN')));
+              stream.once('error', reject);
+              stream.once('finish', resolve);
+              stream.end(text);
+            }),
+        ),
     };
     try {
       await client.query('BEGIN');
@@ -136,16 +141,21 @@ export interface PgliteTransaction {
 }
 
 /**
- * A PGlite transaction as a Transaction. Statements run one after another in the order they were sent, as on a
- * `pg` connection (the import sends the next statement before the previous one has finished).
+ * Statements of one transaction run one after another, in the order they were sent, each once the one before has
+ * ended (failed or not). The import sends a chunk's statements without waiting; a connection takes one at a time.
  */
-export function pgliteTransaction(raw: PgliteTransaction): Transaction {
+function oneAtATime(): <T>(run: () => Promise<T>) => Promise<T> {
   let last: Promise<unknown> = Promise.resolve();
-  const inTurn = <T>(run: () => Promise<T>): Promise<T> => {
+  return <T>(run: () => Promise<T>): Promise<T> => {
     const result = last.then(run, run);
     last = result.catch(() => {});
     return result;
   };
+}
+
+/** A PGlite transaction as a Transaction (statements one at a time, in the order sent, as on a `pg` connection). */
+export function pgliteTransaction(raw: PgliteTransaction): Transaction {
+  const inTurn = oneAtATime();
   return {
     query: <R extends Row = Row>(sql: string, params: readonly unknown[] = []) =>
       inTurn(async () => (await raw.query<R>(sql, safeParams(params))).rows),
