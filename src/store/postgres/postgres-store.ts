@@ -188,7 +188,8 @@ export class PostgresStore implements Store {
   }
 
   async importBatch(input: ImportBatch, onProgress?: (papersDone: number) => void): Promise<ImportCounts> {
-    const batch = cleanValue(input);
+    // Papers are cleaned chunk by chunk as they are merged (see #importPapers), not copied whole here.
+    const batch = { ...cleanValue({ entries: input.entries, replaceDays: input.replaceDays }), papers: input.papers };
     return this.#db.transaction(async (tx) => {
       // Imports merge what is stored with what arrives: one at a time across all processes, as in SQLite.
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':paperboy-import'))`);
@@ -255,22 +256,34 @@ export class PostgresStore implements Store {
   ): Promise<void> {
     // New full-text index entries are gathered and merged into the GIN indexes in bulk, not paper by paper.
     await tx.query(`SET LOCAL gin_pending_list_limit = '${GIN_PENDING_LIST_LIMIT}'`);
-    /** Every paper of the batch as merged so far: ahead of what was read, which may predate an earlier chunk. */
+    // Papers that come again later in the batch: their merged record is kept for the later chunk, ahead of what was
+    // read, which may predate the earlier chunk. Other papers are not kept (a batch may hold the whole corpus).
+    const seen = new Set<string>();
+    const repeated = new Set<string>();
+    for (const p of papers) {
+      const id = cleanText(p.id);
+      (seen.has(id) ? repeated : seen).add(id);
+    }
+    seen.clear();
     const merged = new Map<string, PaperRecord>();
-    const chunkAt = (start: number) => papers.slice(start, start + IMPORT_CHUNK);
+    const chunkAt = (start: number) => papers.slice(start, start + IMPORT_CHUNK).map(cleanValue);
     const read = (chunk: PaperInput[]) => {
       const reading = readRecords(tx, [...new Set(chunk.map((p) => p.id))]);
       reading.catch(() => {}); // awaited below; a failure is reported there
       return reading;
     };
-    let reading = read(chunkAt(0));
+    let next = chunkAt(0);
+    let reading = read(next);
     let writing: Promise<void> | null = null;
     try {
       for (let start = 0; start < papers.length; start += IMPORT_CHUNK) {
         if (onProgress) onProgress(start);
-        const chunk = chunkAt(start);
+        const chunk = next;
         const stored = await reading;
-        if (start + IMPORT_CHUNK < papers.length) reading = read(chunkAt(start + IMPORT_CHUNK));
+        if (start + IMPORT_CHUNK < papers.length) {
+          next = chunkAt(start + IMPORT_CHUNK);
+          reading = read(next);
+        }
         const changed = new Map<string, PaperRecord>();
         /** Records before this chunk, of the papers whose authors may have changed. */
         const before = new Map<string, PaperRecord | null>();
@@ -283,7 +296,7 @@ export class PostgresStore implements Store {
             continue;
           }
           if (!before.has(input.id)) before.set(input.id, existing);
-          merged.set(input.id, record);
+          if (repeated.has(input.id)) merged.set(input.id, record);
           changed.set(input.id, record);
           if (existing) counts.papersUpdated++;
           else counts.papersNew++;
