@@ -7,49 +7,9 @@
  * recall@10 of the vector pre-selection, import rate, training time, database size and the lexical index's
  * bytes per paper. Writes the table and every run's figures as JSON.
  */
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command } from 'commander';
-import { NODE, REPO, fmt, formatTable, loadLine, verdict, writeResult } from './lib.ts';
-import type { ProbeResult } from './search.ts';
-
-interface SearchResult {
-  corpus: string;
-  recall10: number;
-  figures: { lexical: { p50: number; p99: number }; hybridWithoutEmbedding: { p50: number } };
-  build: {
-    papers: number;
-    importPapersPerSecond: number;
-    bm25BuildSeconds: number;
-    trainSeconds: number;
-    trainingPapers: number;
-    embedSeconds: number;
-  };
-  databaseBytes: number;
-  peakRssBytes: number;
-  lexicalIndexBytes: number;
-  savedIndexBytes: number | null;
-  restarted: ProbeResult;
-}
-
-/** Runs bench:search with these arguments, echoing its output; resolves with its JSON result. */
-function runSearchBench(args: string[]): Promise<SearchResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE, [join(REPO, 'bench/search.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      process.stdout.write(chunk);
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      const path = /^JSON: (.+)$/m.exec(output)?.[1];
-      if (code !== 0 || !path) reject(new Error(`bench:search ${args.join(' ')} exited with ${code}`));
-      else resolve(JSON.parse(readFileSync(path, 'utf8')) as SearchResult);
-    });
-  });
-}
+import { fmt, formatTable, loadLine, verdict, writeResult } from './lib.ts';
+import { runSearchBench, type SearchResult } from './search-runs.ts';
 
 const options = new Command('bench:scale')
   .option('--scales <list>', 'comma-separated paper counts; "real" is the whole real corpus', 'real,300000,1000000')
@@ -71,7 +31,7 @@ const options = new Command('bench:scale')
 process.stdout.write(`${loadLine()}\n`);
 const results: SearchResult[] = [];
 for (const scale of options.scales.split(',')) {
-  const args = ['--epochs', options.epochs, '--queries', options.queries, '--backend', options.backend];
+  const args = ['--epochs', options.epochs, '--queries', options.queries, '--backend', options.backend, '--single'];
   if (scale !== 'real') args.push('--scale', scale);
   if (options.corpus) args.push('--corpus', options.corpus);
   if (options.lexicalOnlyFrom && scale !== 'real' && Number(scale) >= Number(options.lexicalOnlyFrom))

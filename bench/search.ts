@@ -1,9 +1,12 @@
 /**
  * npm run bench:search -- [--corpus ../shared/data/arxiv-papers-133k.jsonl.gz] [--scale N] [--epochs 8] [--queries 200]
- *   [--backend sqlite|postgres] [--postgres-url URL (default $PAPERBOY_TEST_POSTGRES_URL)]
+ *   [--backend sqlite|postgres] [--postgres-url URL (default $PAPERBOY_TEST_POSTGRES_URL)] [--single]
  *
- * With --backend postgres the papers go into a fresh schema on that server (dropped afterwards); a server
- * without pgvector runs the lexical part only, and the vector rows say so.
+ * With --backend postgres the same run is made twice, each in its own process, on SQLite and then on PostgreSQL
+ * (a fresh schema on the server, dropped afterwards), and the figures are printed side by side. Without
+ * --postgres-url (or PAPERBOY_TEST_POSTGRES_URL) a throw-away embedded PostgreSQL is started (bench/postgres.ts).
+ * A server without pgvector runs the lexical part only; SQLite is then run lexical-only too, so that both columns
+ * measure the same work. --single runs the one backend named, in this process.
  *
  * Indexes papers into a fresh SQLite database (import + full-text index, the in-memory BM25 build, the
  * instance's own embedding model, every paper embedded), then runs a fixed set of queries taken from real
@@ -44,6 +47,8 @@ import {
   verdict,
   writeResult,
 } from './lib.ts';
+import { benchPostgres, type BenchPostgres } from './postgres.ts';
+import { runSearchBench, type ProbeResult, type SearchResult } from './search-runs.ts';
 
 function latency(values: number[]) {
   const sorted = Float64Array.from(values).sort();
@@ -75,6 +80,7 @@ const program = new Command('bench:search')
   )
   .option('--backend <name>', 'sqlite or postgres', 'sqlite')
   .option('--postgres-url <url>', 'server for --backend postgres', process.env.PAPERBOY_TEST_POSTGRES_URL)
+  .option('--single', 'run only the backend named, in this process (no SQLite run beside PostgreSQL)')
   .action(
     async (options: {
       corpus: string;
@@ -85,7 +91,12 @@ const program = new Command('bench:search')
       lexicalOnly?: boolean;
       backend: string;
       postgresUrl?: string;
+      single?: boolean;
     }) => {
+      if (options.backend === 'postgres' && !options.single) {
+        await sideBySide(options);
+        return;
+      }
       process.stdout.write(`${loadLine()}\n`);
       const corpusPath = resolve(options.corpus);
       let synthetic = !existsSync(corpusPath);
@@ -281,18 +292,6 @@ const program = new Command('bench:search')
     },
   );
 
-export interface ProbeResult {
-  startupSeconds: number;
-  phases?: { processAndStore: number; model: number; lexical: number; firstHybrid: number };
-  lexicalLoaded: boolean;
-  lexicalIndexBytes: number;
-  rssAfterWarmUpBytes: number;
-  lexicalP50: number;
-  lexicalP99: number;
-  hybridP50: number;
-  hybridP99: number;
-}
-
 /** Runs bench/search-probe.ts in a new process and returns what it measured. */
 async function probe(args: string[]): Promise<ProbeResult> {
   const { stdout } = await promisify(execFile)(NODE, [join(REPO, 'bench/search-probe.ts'), ...args], {
@@ -324,7 +323,9 @@ async function openBenchStore(
     };
   }
   if (backend !== 'postgres') throw new Error(`--backend is sqlite or postgres, not ${backend}`);
-  if (!postgresUrl) throw new Error('--backend postgres needs --postgres-url (or PAPERBOY_TEST_POSTGRES_URL)');
+  const server = await benchPostgres(postgresUrl);
+  process.stdout.write(`postgres: ${server.label}\n`);
+  postgresUrl = server.url;
   const admin = new pg.Pool({ connectionString: postgresUrl, max: 1 });
   const schema = `bench_search_${process.pid}`;
   await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
@@ -348,8 +349,79 @@ async function openBenchStore(
     cleanup: async (keep) => {
       if (!keep) await admin.query(`DROP SCHEMA ${schema} CASCADE`);
       await admin.end();
+      await server.stop();
     },
   };
+}
+
+interface SideBySideOptions {
+  corpus: string;
+  scale?: string;
+  epochs: string;
+  queries: string;
+  keep?: boolean;
+  lexicalOnly?: boolean;
+  postgresUrl?: string;
+}
+
+/** The same bench on SQLite and on PostgreSQL, each in its own process, one after the other; one table. */
+async function sideBySide(options: SideBySideOptions): Promise<void> {
+  process.stdout.write(`${loadLine()}\n`);
+  let server: BenchPostgres | null = null;
+  try {
+    server = await benchPostgres(options.postgresUrl);
+    process.stdout.write(`postgres: ${server.label}\n`);
+    const lexicalOnly = Boolean(options.lexicalOnly) || !server.vectors;
+    if (lexicalOnly && !options.lexicalOnly)
+      process.stdout.write(
+        'this PostgreSQL server has no pgvector: BOTH backends run lexical-only (no model, vectors or hybrid), so the columns measure the same work\n',
+      );
+    const args = ['--corpus', options.corpus, '--epochs', options.epochs, '--queries', options.queries, '--single'];
+    if (options.scale) args.push('--scale', options.scale);
+    if (options.keep) args.push('--keep');
+    if (lexicalOnly) args.push('--lexical-only');
+    const runs: Record<'sqlite' | 'postgres', SearchResult> = {
+      sqlite: await runSearchBench([...args, '--backend', 'sqlite']),
+      postgres: await runSearchBench([...args, '--backend', 'postgres', '--postgres-url', server.url]),
+    };
+    const rows: [string, (r: SearchResult) => string][] = [
+      ['papers', (r) => fmt.int(r.build.papers)],
+      ['import (papers/s)', (r) => fmt.int(r.build.importPapersPerSecond)],
+      ['lexical index build', (r) => fmt.s(r.build.bm25BuildSeconds)],
+      [
+        'lexical top-50 p50 / p99 ms (bench process)',
+        (r) => `${fmt.ms(r.figures.lexical.p50)} / ${fmt.ms(r.figures.lexical.p99)}`,
+      ],
+      [
+        'restarted: start-up to first answer',
+        (r) =>
+          `${fmt.s(r.restarted.startupSeconds)}${r.restarted.lexicalLoaded ? ' (index loaded)' : ' (index REBUILT)'}`,
+      ],
+      [
+        'restarted: lexical p50 / p99 ms',
+        (r) => `${fmt.ms(r.restarted.lexicalP50)} / ${fmt.ms(r.restarted.lexicalP99)}`,
+      ],
+      ['restarted: RSS after warm-up', (r) => fmt.mib(r.restarted.rssAfterWarmUpBytes)],
+      ['bench process peak RSS', (r) => fmt.mib(r.peakRssBytes)],
+      ['database', (r) => fmt.mib(r.databaseBytes)],
+      ['saved lexical index', (r) => (r.savedIndexBytes === null ? 'in the database' : fmt.mib(r.savedIndexBytes))],
+      [
+        'recall@10',
+        (r) => (typeof r.recall10 === 'number' && !Number.isNaN(r.recall10) ? r.recall10.toFixed(3) : 'n/a'),
+      ],
+    ];
+    process.stdout.write(
+      `\n${formatTable(
+        ['side by side', 'SQLite', 'PostgreSQL'],
+        rows.map(([label, value]) => [label, value(runs.sqlite), value(runs.postgres)]),
+      )}\n${loadLine()}\n`,
+    );
+    process.stdout.write(
+      `JSON: ${writeResult('search-backends', { postgres: server.label, lexicalOnly, sqlite: runs.sqlite, postgresRun: runs.postgres })}\n`,
+    );
+  } finally {
+    await server?.stop();
+  }
 }
 
 await program.parseAsync();

@@ -10,11 +10,12 @@ import type { Store } from '../src/store/store.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
 import {
   PoolRunner,
+  pgliteTransaction,
   quoteIdentifier,
-  safeParams,
-  type Queryable,
+  type PgliteTransaction,
   type Row,
   type Runner,
+  type Transaction,
 } from '../src/store/postgres/runner.ts';
 import { migrate } from '../src/store/postgres/migrations.ts';
 import { HOW_TO_START_POSTGRES, POSTGRES_URL_VARIABLE } from './postgres-server.ts';
@@ -53,7 +54,7 @@ class FreshSchemaRunner implements Runner {
     return this.#inner.exec(sql);
   }
 
-  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     await this.#ready;
     return this.#inner.transaction(work);
   }
@@ -64,10 +65,6 @@ class FreshSchemaRunner implements Runner {
   }
 }
 
-interface PgliteTransaction {
-  query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
-  exec(sql: string): Promise<unknown>;
-}
 interface PgliteDb {
   exec(sql: string): Promise<unknown>;
   transaction<T>(work: (tx: PgliteTransaction) => Promise<T>): Promise<T>;
@@ -116,17 +113,11 @@ class PgliteSchemaRunner implements Runner {
     this.#ready.catch(() => {});
   }
 
-  #inSchema<T>(work: (tx: Queryable) => Promise<T>, db: Promise<PgliteDb>): Promise<T> {
+  #inSchema<T>(work: (tx: Transaction) => Promise<T>, db: Promise<PgliteDb>): Promise<T> {
     return db.then((pg) =>
       pg.transaction(async (raw) => {
         await raw.exec(`SET LOCAL search_path = ${this.#schema}, public`);
-        return work({
-          query: async <R extends Row = Row>(sql: string, params: readonly unknown[] = []) =>
-            (await raw.query<R>(sql, safeParams(params))).rows,
-          exec: async (sql: string) => {
-            await raw.exec(sql);
-          },
-        });
+        return work(pgliteTransaction(raw));
       }),
     );
   }
@@ -139,7 +130,7 @@ class PgliteSchemaRunner implements Runner {
     return this.#inSchema((tx) => tx.exec(sql), this.#ready);
   }
 
-  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     return this.#inSchema(work, this.#ready);
   }
 

@@ -15,6 +15,7 @@ import { upkeepContract } from './upkeep-contract.ts';
 import { instanceContract } from './instance-contract.ts';
 import { paperPageContract } from './paper-page-contract.ts';
 import { claimContract } from './claim-contract.ts';
+import { importContract } from './import-contract.ts';
 
 const backend = new PgliteBackend();
 await backend.start();
@@ -33,3 +34,4 @@ describe('upkeep contract [pglite]', () => upkeepContract(() => backend));
 describe('instance contract [pglite]', () => instanceContract(() => backend));
 describe('paper page contract [pglite]', () => paperPageContract(() => backend));
 describe('claim contract [pglite]', () => claimContract(() => backend));
+describe('import contract [pglite]', () => importContract(() => backend));

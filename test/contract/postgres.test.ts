@@ -18,6 +18,7 @@ import { upkeepContract } from './upkeep-contract.ts';
 import { instanceContract } from './instance-contract.ts';
 import { paperPageContract } from './paper-page-contract.ts';
 import { claimContract } from './claim-contract.ts';
+import { importContract } from './import-contract.ts';
 import { madeUp } from './fixtures.ts';
 
 const url = process.env[POSTGRES_URL_VARIABLE];
@@ -51,6 +52,7 @@ if (problem !== null || backend === null) {
   describe('instance contract [postgres]', () => instanceContract(() => server));
   describe('paper page contract [postgres]', () => paperPageContract(() => server));
   describe('claim contract [postgres]', () => claimContract(() => server));
+  describe('import contract [postgres]', () => importContract(() => server));
   if (server.vectors) {
     describe('vector contract [postgres]', () => vectorContract(() => server));
   } else {

@@ -12,6 +12,7 @@ import { upkeepContract } from './upkeep-contract.ts';
 import { instanceContract } from './instance-contract.ts';
 import { paperPageContract } from './paper-page-contract.ts';
 import { claimContract } from './claim-contract.ts';
+import { importContract } from './import-contract.ts';
 
 describe('store contract [sqlite]', () => storeContract(() => sqliteBackend));
 describe('vector contract [sqlite]', () => vectorContract(() => sqliteBackend));
@@ -26,3 +27,4 @@ describe('upkeep contract [sqlite]', () => upkeepContract(() => sqliteBackend));
 describe('instance contract [sqlite]', () => instanceContract(() => sqliteBackend));
 describe('paper page contract [sqlite]', () => paperPageContract(() => sqliteBackend));
 describe('claim contract [sqlite]', () => claimContract(() => sqliteBackend));
+describe('import contract [sqlite]', () => importContract(() => sqliteBackend));

@@ -29,7 +29,8 @@ import type {
 } from '../store.ts';
 import { titleKey } from '../../domain/analyzer.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
-import { PoolRunner, type Queryable, type Runner } from './runner.ts';
+import { PoolRunner, type Queryable, type Runner, type Transaction } from './runner.ts';
+import { copyErrorLine, copyText, type CopyValue } from './copy-text.ts';
 import { migrate } from './migrations.ts';
 import { Params, filterConditions } from './sql-params.ts';
 import { PgIndexSource } from './index-source.ts';
@@ -58,8 +59,59 @@ import {
   PAPER_SELECT,
 } from '../rows.ts';
 
-/** Papers read and written per round trip during an import. */
-const IMPORT_CHUNK = 1_000;
+/** Papers merged and written per COPY during an import. */
+const IMPORT_CHUNK = 5_000;
+/** Papers merged or serialized between two turns of the event loop during an import. */
+const YIELD_EVERY = 250;
+/** Daily entries written per statement during an import. */
+const ENTRY_CHUNK = 5_000;
+/** How much new full-text index data an import gathers before merging it into the GIN index (default 4MB). */
+const GIN_PENDING_LIST_LIMIT = '64MB';
+/** A merged paper's columns, in the order of paperRow: what the staging table holds. */
+const PAPER_ROW_COLUMNS = [
+  'id',
+  'title',
+  'title_key',
+  'summary',
+  'published_at',
+  'authors',
+  'categories',
+  'organization_name',
+  'github_repo',
+  'github_stars',
+  'project_page',
+  'ai_summary',
+  'ai_keywords',
+  'withdrawn',
+  'discussion_id',
+  'upvotes_source',
+  'num_comments_source',
+  'search_vector',
+] as const;
+/** What a new paper's COPY into papers gives: the merged paper, its counts (no local ones yet) and when. */
+const NEW_PAPER_COLUMNS = [...PAPER_ROW_COLUMNS, 'upvotes', 'num_comments', 'updated_at'];
+/** The staging table of an import: the papers of one chunk as merged, checked as papers would check them. */
+const CREATE_STAGED_PAPERS = `
+  CREATE TEMP TABLE IF NOT EXISTS import_papers (
+    id text COLLATE "C" NOT NULL,
+    title text NOT NULL,
+    title_key text COLLATE "C" NOT NULL,
+    summary text NOT NULL,
+    published_at text COLLATE "C" NOT NULL,
+    authors json NOT NULL,
+    categories jsonb NOT NULL,
+    organization_name text COLLATE "C",
+    github_repo text,
+    github_stars integer,
+    project_page text,
+    ai_summary text,
+    ai_keywords json NOT NULL,
+    withdrawn boolean NOT NULL,
+    discussion_id text,
+    upvotes_source integer NOT NULL,
+    num_comments_source integer NOT NULL,
+    search_vector tsvector NOT NULL
+  ) ON COMMIT DROP`;
 /** The submission that first put a paper on the daily feed (`fe`, with its member `fm`): see PAPER_SELECT. */
 const FIRST_ENTRY_JOIN = `
   LEFT JOIN LATERAL (SELECT e.submitted_at, e.submitted_by FROM daily_entries e WHERE e.paper_id = p.id ORDER BY e.day LIMIT 1) fe ON true
@@ -136,24 +188,21 @@ export class PostgresStore implements Store {
   }
 
   async importBatch(input: ImportBatch, onProgress?: (papersDone: number) => void): Promise<ImportCounts> {
-    const batch = cleanValue(input);
+    // Papers are cleaned chunk by chunk as they are merged (see #importPapers), not copied whole here.
+    const batch = { ...cleanValue({ entries: input.entries, replaceDays: input.replaceDays }), papers: input.papers };
     return this.#db.transaction(async (tx) => {
       // Imports merge what is stored with what arrives: one at a time across all processes, as in SQLite.
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':paperboy-import'))`);
       const counts: ImportCounts = { papersNew: 0, papersUpdated: 0, papersUnchanged: 0, entries: 0 };
       const now = new Date().toISOString();
-      const papers = batch.papers;
-      for (let start = 0; start < papers.length; start += IMPORT_CHUNK) {
-        if (onProgress) onProgress(start);
-        await this.#importPapers(tx, papers.slice(start, start + IMPORT_CHUNK), counts, now);
-      }
+      if (batch.papers.length > 0) await this.#importPapers(tx, batch.papers, counts, now, onProgress);
       if (batch.replaceDays.length > 0) {
         await tx.query(`DELETE FROM daily_entries WHERE day = ANY($1::text[]) AND source = 'import'`, [
           batch.replaceDays,
         ]);
       }
-      for (let start = 0; start < batch.entries.length; start += IMPORT_CHUNK * 5) {
-        const entries = batch.entries.slice(start, start + IMPORT_CHUNK * 5);
+      for (let start = 0; start < batch.entries.length; start += ENTRY_CHUNK) {
+        const entries = batch.entries.slice(start, start + ENTRY_CHUNK);
         const memberIds = await this.#upsertMembers(
           tx,
           entries.flatMap((e) => (e.submittedBy ? [e.submittedBy] : [])),
@@ -193,28 +242,124 @@ export class PostgresStore implements Store {
     });
   }
 
-  async #importPapers(tx: Queryable, inputs: PaperInput[], counts: ImportCounts, now: string): Promise<void> {
-    await this.#upsertOrganizations(
-      tx,
-      inputs.flatMap((p) => (p.organization ? [p.organization] : [])),
-    );
-    const stored = await readRecords(tx, [...new Set(inputs.map((p) => p.id))]);
-    /** The record of each paper as merged so far in this chunk. */
-    const current = new Map(stored);
-    const changed = new Map<string, PaperRecord>();
-    for (const input of inputs) {
-      const existing = current.get(input.id) ?? null;
-      const record = mergePaper(existing, input, input.organization ?? null);
-      if (existing && samePaperRecord(existing, record)) {
-        counts.papersUnchanged++;
-        continue;
-      }
-      current.set(input.id, record);
-      changed.set(input.id, record);
-      if (existing) counts.papersUpdated++;
-      else counts.papersNew++;
+  /**
+   * The papers of a batch, chunk by chunk: each chunk is merged here with what is stored (and with what earlier
+   * chunks of the batch merged), then loaded by COPY (see #writePapers). The work overlaps: while the server writes one chunk, the next chunk's stored records are read and it is merged
+   * and serialized here (the connection runs the statements in the order they were sent).
+   */
+  async #importPapers(
+    tx: Transaction,
+    papers: PaperInput[],
+    counts: ImportCounts,
+    now: string,
+    onProgress: ((papersDone: number) => void) | undefined,
+  ): Promise<void> {
+    // New full-text index entries are gathered and merged into the GIN indexes in bulk, not paper by paper.
+    await tx.query(`SET LOCAL gin_pending_list_limit = '${GIN_PENDING_LIST_LIMIT}'`);
+    // Papers that come again later in the batch: their merged record is kept for the later chunk, ahead of what was
+    // read, which may predate the earlier chunk. Other papers are not kept (a batch may hold the whole corpus).
+    const seen = new Set<string>();
+    const repeated = new Set<string>();
+    for (const p of papers) {
+      const id = cleanText(p.id);
+      (seen.has(id) ? repeated : seen).add(id);
     }
-    if (changed.size === 0) return;
+    seen.clear();
+    const merged = new Map<string, PaperRecord>();
+    const chunkAt = (start: number) => papers.slice(start, start + IMPORT_CHUNK).map(cleanValue);
+    const read = (chunk: PaperInput[]) => {
+      const reading = readRecords(tx, [...new Set(chunk.map((p) => p.id))]);
+      reading.catch(() => {}); // awaited below; a failure is reported there
+      return reading;
+    };
+    let next = chunkAt(0);
+    let reading = read(next);
+    let writing: Promise<void> | null = null;
+    try {
+      for (let start = 0; start < papers.length; start += IMPORT_CHUNK) {
+        if (onProgress) onProgress(start);
+        const chunk = next;
+        const stored = await reading;
+        if (start + IMPORT_CHUNK < papers.length) {
+          next = chunkAt(start + IMPORT_CHUNK);
+          reading = read(next);
+        }
+        const changed = new Map<string, PaperRecord>();
+        /** Records before this chunk, of the papers whose authors may have changed. */
+        const before = new Map<string, PaperRecord | null>();
+        for (const [index, input] of chunk.entries()) {
+          if (index % YIELD_EVERY === 0) await yieldToStatements();
+          const existing = merged.get(input.id) ?? stored.get(input.id) ?? null;
+          const record = mergePaper(existing, input, input.organization ?? null);
+          if (existing && samePaperRecord(existing, record)) {
+            counts.papersUnchanged++;
+            continue;
+          }
+          if (!before.has(input.id)) before.set(input.id, existing);
+          if (repeated.has(input.id)) merged.set(input.id, record);
+          changed.set(input.id, record);
+          if (existing) counts.papersUpdated++;
+          else counts.papersNew++;
+        }
+        const records = [...changed.values()];
+        const authorsChanged = records.filter((r) => {
+          const earlier = before.get(r.id);
+          return !earlier || JSON.stringify(earlier.authors) !== JSON.stringify(r.authors);
+        });
+        // Papers no earlier chunk or import wrote go straight into papers (the import lock keeps them absent until
+        // then); the others are staged and upserted.
+        const fresh = records.filter((r) => !before.get(r.id));
+        const updated = records.filter((r) => before.get(r.id));
+        const organizations = chunk.flatMap((p) => (p.organization ? [p.organization] : []));
+        const papersText = await copyRows(fresh, (r) => [...paperRow(r), r.upvotesSource, r.numCommentsSource, now]);
+        const stagedText = await copyRows(updated, paperRow);
+        if (writing) await writing;
+        writing = this.#writePapers(tx, organizations, { fresh, papersText, updated, stagedText }, authorsChanged, now);
+        writing.catch(() => {}); // awaited before the next write and at the end
+      }
+      if (writing) await writing;
+    } finally {
+      // Nothing may be left running on the connection when the transaction ends, failed or not.
+      await Promise.allSettled([reading, writing]);
+    }
+  }
+
+  /**
+   * Writes one merged chunk: its organizations; the new papers by COPY into papers, the changed ones by COPY into
+   * the staging table and an upsert from there; then the authors of both.
+   */
+  async #writePapers(
+    tx: Transaction,
+    organizations: Organization[],
+    papers: { fresh: PaperRecord[]; papersText: string; updated: PaperRecord[]; stagedText: string },
+    authorsChanged: PaperRecord[],
+    now: string,
+  ): Promise<void> {
+    // Every statement is sent at once: the connection runs them in order while the next chunk is merged here.
+    const steps: Promise<unknown>[] = [this.#upsertOrganizations(tx, organizations)];
+    if (papers.fresh.length > 0)
+      steps.push(copyPapers(tx, 'papers', NEW_PAPER_COLUMNS, papers.papersText, papers.fresh));
+    if (papers.updated.length > 0) {
+      steps.push(
+        tx.query(CREATE_STAGED_PAPERS),
+        tx.query('TRUNCATE pg_temp.import_papers'),
+        copyPapers(tx, 'pg_temp.import_papers', PAPER_ROW_COLUMNS, papers.stagedText, papers.updated),
+        this.#upsertStagedPapers(tx, now),
+      );
+    }
+    const updatedIds = new Set(papers.updated.map((r) => r.id));
+    steps.push(
+      this.#writeAuthors(
+        tx,
+        authorsChanged,
+        authorsChanged.filter((r) => updatedIds.has(r.id)).map((r) => r.id),
+      ),
+    );
+    await inOrder(steps);
+  }
+
+  /** Papers from the staging table into papers: stated fields replace, counts add the local ones, edited links stay. */
+  async #upsertStagedPapers(tx: Transaction, now: string): Promise<void> {
     await tx.query(
       `
       INSERT INTO papers (id, title, title_key, summary, published_at, authors, categories, organization_name, github_repo,
@@ -222,11 +367,8 @@ export class PostgresStore implements Store {
         num_comments_source, num_comments, search_vector, updated_at)
       SELECT r.id, r.title, r.title_key, r.summary, r.published_at, r.authors, r.categories, r.organization_name,
         r.github_repo, r.github_stars, r.project_page, r.ai_summary, r.ai_keywords, r.withdrawn, r.discussion_id,
-        r.upvotes_source, r.upvotes_source, r.num_comments_source, r.num_comments_source, r.search_vector::tsvector, $2
-      FROM json_to_recordset($1::json) AS r(id text, title text, title_key text, summary text, published_at text,
-        authors json, categories jsonb, organization_name text, github_repo text, github_stars integer, project_page text,
-        ai_summary text, ai_keywords json, withdrawn boolean, discussion_id text, upvotes_source integer,
-        num_comments_source integer, search_vector text)
+        r.upvotes_source, r.upvotes_source, r.num_comments_source, r.num_comments_source, r.search_vector, $1
+      FROM pg_temp.import_papers r
       ON CONFLICT (id) DO UPDATE SET title = excluded.title, title_key = excluded.title_key, summary = excluded.summary,
         published_at = excluded.published_at, authors = excluded.authors, categories = excluded.categories,
         organization_name = excluded.organization_name, ai_summary = excluded.ai_summary,
@@ -238,44 +380,14 @@ export class PostgresStore implements Store {
         num_comments_source = excluded.num_comments_source,
         num_comments = excluded.num_comments_source + papers.local_comments,
         search_vector = excluded.search_vector, updated_at = excluded.updated_at, write_seq = excluded.write_seq`,
-      [
-        JSON.stringify(
-          [...changed.values()].map((r) => ({
-            id: r.id,
-            title: r.title,
-            title_key: titleKey(r.title),
-            summary: r.summary,
-            published_at: r.publishedAt,
-            authors: r.authors,
-            categories: r.categories,
-            organization_name: r.organizationName,
-            github_repo: r.githubRepo,
-            github_stars: r.githubStars,
-            project_page: r.projectPage,
-            ai_summary: r.aiSummary,
-            ai_keywords: r.aiKeywords,
-            withdrawn: r.withdrawn,
-            discussion_id: r.discussionId,
-            upvotes_source: r.upvotesSource,
-            num_comments_source: r.numCommentsSource,
-            search_vector: paperTsvector(r.title, r.authors, r.summary),
-          })),
-        ),
-        now,
-      ],
+      [now],
     );
-    const authorsChanged = [...changed.values()].filter((r) => {
-      const before = stored.get(r.id);
-      return !before || JSON.stringify(before.authors) !== JSON.stringify(r.authors);
-    });
-    await this.#writeAuthors(tx, authorsChanged);
   }
 
-  async #writeAuthors(tx: Queryable, records: PaperRecord[]): Promise<void> {
+  /** The author lists of these papers; `replacing` are those that had one before. Statements are sent at once. */
+  async #writeAuthors(tx: Queryable, records: PaperRecord[], replacing: string[]): Promise<void> {
     if (records.length === 0) return;
     const names = [...new Set(records.flatMap((r) => r.authors.map((a) => a.name)))];
-    await tx.query('INSERT INTO authors (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING', [names]);
-    await tx.query('DELETE FROM paper_authors WHERE paper_id = ANY($1::text[])', [records.map((r) => r.id)]);
     const paperIds: string[] = [];
     const authorNames: string[] = [];
     const positions: number[] = [];
@@ -286,17 +398,24 @@ export class PostgresStore implements Store {
         positions.push(position);
       });
     }
-    // An author listed twice keeps the first position (the primary key is author and paper).
-    await tx.query(
-      `
+    const steps = [
+      tx.query('INSERT INTO authors (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING', [names]),
+      ...(replacing.length > 0
+        ? [tx.query('DELETE FROM paper_authors WHERE paper_id = ANY($1::text[])', [replacing])]
+        : []),
+      // An author listed twice keeps the first position (the primary key is author and paper).
+      tx.query(
+        `
       INSERT INTO paper_authors (author_id, paper_id, position)
       SELECT a.id, x.paper_id, x.position
       FROM unnest($1::text[], $2::text[], $3::integer[]) WITH ORDINALITY AS x(paper_id, name, position, n)
         JOIN authors a ON a.name = x.name
       ORDER BY x.n
       ON CONFLICT DO NOTHING`,
-      [paperIds, authorNames, positions],
-    );
+        [paperIds, authorNames, positions],
+      ),
+    ];
+    await inOrder(steps);
   }
 
   async #upsertOrganizations(tx: Queryable, organizations: Organization[]): Promise<void> {
@@ -678,6 +797,78 @@ function cleanValue<T>(value: T): T {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cleanValue(v)])) as T;
   }
   return value;
+}
+
+/**
+ * Lets the statements sent go out while a chunk is merged: a transaction sends its next statement once the one before
+ * has ended, which takes a turn of the event loop.
+ */
+function yieldToStatements(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** COPY text of records, made a part at a time (see yieldToStatements). */
+async function copyRows(records: readonly PaperRecord[], row: (r: PaperRecord) => CopyValue[]): Promise<string> {
+  const parts: string[] = [];
+  for (let start = 0; start < records.length; start += YIELD_EVERY) {
+    await yieldToStatements();
+    parts.push(copyText(records.slice(start, start + YIELD_EVERY).map(row)));
+  }
+  return parts.join('');
+}
+
+/**
+ * Waits for statements already sent on one connection, in the order they were sent. When one fails, the ones after
+ * it fail too (the transaction is aborted): the first failure is the one reported.
+ */
+async function inOrder(steps: readonly Promise<unknown>[]): Promise<void> {
+  for (const step of steps) step.catch(() => {});
+  for (const step of steps) await step;
+}
+
+/**
+ * Loads merged papers by COPY into `table`. A row refused (a value the column does not take) fails the load; the
+ * error then names the paper.
+ */
+async function copyPapers(
+  tx: Transaction,
+  table: string,
+  columns: readonly string[],
+  text: string,
+  records: readonly PaperRecord[],
+): Promise<void> {
+  try {
+    await tx.copyFrom(table, columns, text);
+  } catch (error) {
+    const line = copyErrorLine(error);
+    const paper = line === null ? undefined : records[line - 1];
+    throw new Error(`${paper ? `paper ${paper.id}: ` : ''}${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** A merged paper as a COPY row, in the order of PAPER_ROW_COLUMNS. */
+function paperRow(r: PaperRecord): CopyValue[] {
+  const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+  return [
+    r.id,
+    r.title,
+    titleKey(r.title),
+    r.summary,
+    r.publishedAt,
+    json(r.authors),
+    json(r.categories),
+    r.organizationName,
+    r.githubRepo,
+    r.githubStars,
+    r.projectPage,
+    r.aiSummary,
+    json(r.aiKeywords),
+    r.withdrawn,
+    r.discussionId,
+    r.upvotesSource,
+    r.numCommentsSource,
+    paperTsvector(r.title, r.authors, r.summary),
+  ];
 }
 
 async function readRecords(q: Queryable, ids: string[]): Promise<Map<string, PaperRecord>> {

@@ -4,6 +4,7 @@
  * to WebAssembly, with pgvector; used by tests, never imported here so production does not need it).
  */
 import pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
 
 export type Row = Record<string, unknown>;
 
@@ -13,9 +14,18 @@ export interface Queryable {
   exec(sql: string): Promise<void>;
 }
 
+/** A transaction: queries, and bulk loading with COPY. */
+export interface Transaction extends Queryable {
+  /**
+   * Loads rows into `table` with COPY … FROM STDIN: `text` is rows in COPY's text format (copy-text.ts), one per
+   * line. A row the table refuses fails the whole COPY; the error's `where` names the line.
+   */
+  copyFrom(table: string, columns: readonly string[], text: string): Promise<void>;
+}
+
 export interface Runner extends Queryable {
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -72,14 +82,26 @@ export class PoolRunner implements Runner {
     await this.pool.query(sql);
   }
 
-  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
-    const tx: Queryable = {
-      query: async <R extends Row = Row>(sql: string, params: readonly unknown[] = []) =>
-        (await client.query(sql, safeParams(params))).rows as R[],
-      exec: async (sql: string) => {
-        await client.query(sql);
-      },
+    const inTurn = oneAtATime();
+    const tx: Transaction = {
+      query: <R extends Row = Row>(sql: string, params: readonly unknown[] = []) =>
+        inTurn(async () => (await client.query(sql, safeParams(params))).rows as R[]),
+      exec: (sql: string) =>
+        inTurn(async () => {
+          await client.query(sql);
+        }),
+      copyFrom: (table, columns, text) =>
+        inTurn(
+          () =>
+            new Promise<void>((resolve, reject) => {
+              const stream = client.query(copyFromStdin(copyStatement(table, columns, 'STDIN')));
+              stream.once('error', reject);
+              stream.once('finish', resolve);
+              stream.end(text);
+            }),
+        ),
     };
     try {
       await client.query('BEGIN');
@@ -107,13 +129,45 @@ export class PoolRunner implements Runner {
 export interface PgliteLike {
   query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
   exec(sql: string): Promise<unknown>;
-  transaction<T>(
-    work: (tx: {
-      query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
-      exec(sql: string): Promise<unknown>;
-    }) => Promise<T>,
-  ): Promise<T>;
+  transaction<T>(work: (tx: PgliteTransaction) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** A transaction of a PGlite instance, as PGlite passes it. */
+export interface PgliteTransaction {
+  /** `blob` is what COPY … FROM '/dev/blob' reads (PGlite has no COPY FROM STDIN). */
+  query<R>(sql: string, params?: unknown[], options?: { blob?: Blob }): Promise<{ rows: R[] }>;
+  exec(sql: string): Promise<unknown>;
+}
+
+/**
+ * Statements of one transaction run one after another, in the order they were sent, each once the one before has
+ * ended (failed or not). The import sends a chunk's statements without waiting; a connection takes one at a time.
+ */
+function oneAtATime(): <T>(run: () => Promise<T>) => Promise<T> {
+  let last: Promise<unknown> = Promise.resolve();
+  return <T>(run: () => Promise<T>): Promise<T> => {
+    const result = last.then(run, run);
+    last = result.catch(() => {});
+    return result;
+  };
+}
+
+/** A PGlite transaction as a Transaction (statements one at a time, in the order sent, as on a `pg` connection). */
+export function pgliteTransaction(raw: PgliteTransaction): Transaction {
+  const inTurn = oneAtATime();
+  return {
+    query: <R extends Row = Row>(sql: string, params: readonly unknown[] = []) =>
+      inTurn(async () => (await raw.query<R>(sql, safeParams(params))).rows),
+    exec: (sql: string) =>
+      inTurn(async () => {
+        await raw.exec(sql);
+      }),
+    copyFrom: (table, columns, text) =>
+      inTurn(async () => {
+        await raw.query(copyStatement(table, columns, `'/dev/blob'`), [], { blob: new Blob([text]) });
+      }),
+  };
 }
 
 /** PGlite: one in-process connection; its own lock serializes transactions. */
@@ -145,21 +199,18 @@ export class PgliteRunner implements Runner {
     await this.#db.exec(sql);
   }
 
-  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.#db.transaction((raw) =>
-      work({
-        query: async <R extends Row = Row>(sql: string, params: readonly unknown[] = []) =>
-          (await raw.query<R>(sql, safeParams(params))).rows,
-        exec: async (sql: string) => {
-          await raw.exec(sql);
-        },
-      }),
-    );
+  async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.#db.transaction((raw) => work(pgliteTransaction(raw)));
   }
 
   async close(): Promise<void> {
     if (this.#ownsDb) await this.#db.close();
   }
+}
+
+/** COPY `table` (columns) FROM `source` in text format; names are the store's own, quoted all the same. */
+function copyStatement(table: string, columns: readonly string[], source: string): string {
+  return `COPY ${table} (${columns.map(quoteIdentifier).join(', ')}) FROM ${source}`;
 }
 
 export function quoteIdentifier(name: string): string {

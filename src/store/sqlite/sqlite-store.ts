@@ -126,9 +126,14 @@ export class SqliteStore implements Store {
           counts.papersUnchanged++;
           continue;
         }
-        this.#writeRecord(record, now);
-        if (!existing || JSON.stringify(existing.authors) !== JSON.stringify(record.authors))
-          this.#writeAuthors(record);
+        try {
+          this.#writeRecord(record, now);
+          if (!existing || JSON.stringify(existing.authors) !== JSON.stringify(record.authors))
+            this.#writeAuthors(record);
+        } catch (error) {
+          // As the PostgreSQL store reports a row its COPY refused: the paper, then the database's reason.
+          throw new Error(`paper ${record.id}: ${(error as Error).message}`, { cause: error });
+        }
         if (existing) counts.papersUpdated++;
         else counts.papersNew++;
       }
