@@ -68,9 +68,9 @@ const ENTRY_CHUNK = 5_000;
 /** How much new full-text index data an import gathers before merging it into the GIN index (default 4MB). */
 const GIN_PENDING_LIST_LIMIT = '64MB';
 /**
- * A bulk load: a batch of at least this many papers into a table that holds fewer than half as many drops the GIN
- * indexes of papers and the foreign keys of paper_authors, and makes them again once the papers are in, in the same
- * transaction (see suspendForBulkLoad).
+ * A bulk load: a batch of at least this many papers into a table that holds fewer than half as many drops the
+ * non-unique indexes of papers and the foreign keys of paper_authors, and makes them again once the papers are in,
+ * in the same transaction (see suspendForBulkLoad).
  */
 const BULK_LOAD_MIN_PAPERS = 10_000;
 /** Memory for building those indexes again (the server default, 64MB, makes the build spill to disk). */
@@ -820,8 +820,9 @@ function yieldToStatements(): Promise<void> {
 
 /**
  * Whether a batch of `papers` is a bulk load: large, into a table that holds fewer than half as many papers. There,
- * building the GIN indexes of papers once at the end costs less than adding every paper's terms to them (133k papers
- * into an empty table: 17 s to build the full-text index against 40 to 55 s more for the COPY that maintains it).
+ * building the indexes of papers once at the end costs less than adding every paper to them (133k papers into an
+ * empty table: 17 s to build the full-text index against 40 to 55 s more for the COPY that maintains it), and
+ * checking the foreign keys of paper_authors in one join less than row by row (1.7 s against 35 s).
  */
 async function isBulkLoad(tx: Queryable, papers: number): Promise<boolean> {
   if (papers < BULK_LOAD_MIN_PAPERS) return false;
@@ -831,11 +832,11 @@ async function isBulkLoad(tx: Queryable, papers: number): Promise<boolean> {
 }
 
 /**
- * Readies the tables for a bulk load: drops the GIN indexes of papers (full text, categories) and the foreign keys of
- * paper_authors, and returns the statements that create them again, as the catalog defines them. The caller runs
- * those in the same transaction once the papers are in: DROP is transactional, so an import that fails or dies before
- * its commit leaves every index and constraint as it was, and the foreign keys are checked once, on every row, when
- * they are added again. Until the commit the transaction holds papers exclusively (readers wait): a bulk load is a
+ * Readies the tables for a bulk load: drops the non-unique indexes of papers (the GIN indexes on full text and
+ * categories, the B-trees; the unique ones stay for the upsert) and the foreign keys of paper_authors, and returns
+ * the statements that create them again, as the catalog defines them. The caller runs those in the same transaction
+ * once the papers are in: DROP is transactional, so an import that fails or dies before its commit leaves every index
+ * and constraint as it was, and the foreign keys are checked once, on every row, when they are added again. Until the commit the transaction holds papers exclusively (readers wait): a bulk load is a
  * first load, of a table with little or nothing to read.
  */
 async function suspendForBulkLoad(tx: Queryable): Promise<string[]> {
