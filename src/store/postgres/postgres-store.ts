@@ -73,7 +73,10 @@ const GIN_PENDING_LIST_LIMIT = '64MB';
  * in the same transaction (see suspendForBulkLoad).
  */
 const BULK_LOAD_MIN_PAPERS = 10_000;
-/** Memory for building those indexes again (the server default, 64MB, makes the build spill to disk). */
+/**
+ * Memory for building those indexes again. At 133k papers the server default (64MB) is hardly slower (full-text
+ * index: 9.8 to 10.0 s against 9.5 to 9.7 s); a larger first load would build in more passes.
+ */
 const BULK_LOAD_MAINTENANCE_WORK_MEM = '256MB';
 /** A merged paper's columns, in the order of paperRow: what the staging table holds. */
 const PAPER_ROW_COLUMNS = [
