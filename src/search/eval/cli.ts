@@ -1,7 +1,7 @@
 /**
  * npm run eval:search -- --beir DIR [--split test] [--embedder learned|onnx:PATH|none] [--epochs 8] [--weights 0.1,0.2,0.3]
  *   [--steps N] [--min-steps N] [--max-steps N] [--validation N] [--precision int8|float32] [--hard-negatives]
- *   [--model FILE]
+ *   [--subwords MIN-MAX:BUCKETS] [--model FILE]
  * Prints nDCG@10, recall@100 and MRR@10 for lexical, vector and hybrid runs, as a table and as JSON. The
  * learned model is trained as the instance trains it (same step budget and early stopping) unless the
  * training options say otherwise; its training time, steps and validation checks go into the JSON.
@@ -19,6 +19,7 @@ import { loadProcessConfig } from '../../config.ts';
 function learnedEmbedder(
   options: TrainOptions,
   modelPath: string | undefined,
+  unknownWordShare: number | undefined,
   onModel: (model: StaticModel) => void,
 ): EmbedderProvider {
   return async (corpus) => {
@@ -34,12 +35,22 @@ function learnedEmbedder(
       });
       if (modelPath) await model.save(modelPath);
     }
+    if (unknownWordShare !== undefined) model = model.withUnknownWordShare(unknownWordShare);
     onModel(model);
     return new StaticEmbedder(model);
   };
 }
 
 const optionalInt = (value: string | undefined) => (value === undefined ? undefined : Number(value));
+
+/** `--subwords 3-5:65536` (n-gram lengths and buckets; `on` for the defaults) as the training option. */
+function parseSubwords(value: string | undefined): TrainOptions['subwords'] {
+  if (value === undefined || value === 'off') return false;
+  if (value === 'on') return true;
+  const m = /^(\d+)-(\d+):(\d+)$/.exec(value);
+  if (!m) throw new Error('--subwords must be on, off or MIN-MAX:BUCKETS (e.g. 3-5:65536)');
+  return { minN: Number(m[1]), maxN: Number(m[2]), buckets: Number(m[3]) };
+}
 
 /** onnx:PATH: a model folder, or the name of one under MODEL_DIR/onnx. The model runs on this thread. */
 function onnxEmbedder(value: string): EmbedderProvider {
@@ -69,6 +80,11 @@ const program = new Command('eval:search')
   .option('--check-every <n>', 'steps between validation checks')
   .option('--precision <p>', 'int8 or float32 word vectors', 'int8')
   .option('--hard-negatives', 'batches of papers close to each other (hard in-batch negatives)')
+  .option('--subwords <spec>', 'character n-gram vectors: on, off or MIN-MAX:BUCKETS (e.g. 3-5:65536)')
+  .option(
+    '--oov-share <x>',
+    "with sub-words: least share of an unknown word's n-grams known to the vocabulary (> 1: ignore such words)",
+  )
   .option('--model <file>', 'load the learned model from this file if it exists, else train it and save it there')
   .option('--seed <n>', 'training seed', '1')
   .option('--weights <list>', 'vector weights of the convex fusion to try', '0.1,0.2,0.3,0.4,0.5')
@@ -89,6 +105,8 @@ const program = new Command('eval:search')
       tolerance?: string;
       precision: string;
       hardNegatives?: boolean;
+      subwords?: string;
+      oovShare?: string;
       model?: string;
       seed: string;
       weights: string;
@@ -113,13 +131,19 @@ const program = new Command('eval:search')
         tolerance: options.tolerance === undefined ? undefined : Number(options.tolerance),
         precision: options.precision,
         hardNegatives: options.hardNegatives ?? false,
+        subwords: parseSubwords(options.subwords),
       };
       const report = await evaluateCollection(collection, {
         embedder:
           options.embedder === 'learned'
-            ? learnedEmbedder(train, options.model, (m) => {
-                model = m;
-              })
+            ? learnedEmbedder(
+                train,
+                options.model,
+                options.oovShare === undefined ? undefined : Number(options.oovShare),
+                (m) => {
+                  model = m;
+                },
+              )
             : options.embedder === 'none'
               ? null
               : onnxEmbedder(options.embedder),
