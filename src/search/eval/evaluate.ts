@@ -52,6 +52,8 @@ export interface EvaluationReport {
     bySimilarity: number;
   };
   timings: { indexSeconds: number; embedderSeconds: number; querySeconds: number };
+  /** nDCG@10 of each judged query (in qrels order), for paired tests against another run (`compareReports`). */
+  perQuery: { queries: string[]; lexical: number[]; vector: number[] | null; shipped: number[] };
 }
 
 const ids = (list: readonly ScoredPaper[]) => list.map((h) => h.id);
@@ -115,8 +117,11 @@ export async function evaluateCollection(
     const lexicalPerQuery = perQueryNdcg(lexicalIds, collection.qrels);
     const fusions: FusionResult[] = [];
     let vector: RunMetrics | null = null;
+    let vectorPerQuery: number[] | null = null;
     if (embedder) {
-      vector = evaluateRun(new Map([...vectorRuns].map(([q, list]) => [q, ids(list)])), collection.qrels);
+      const vectorIds = new Map([...vectorRuns].map(([q, list]) => [q, ids(list)]));
+      vector = evaluateRun(vectorIds, collection.qrels);
+      vectorPerQuery = perQueryNdcg(vectorIds, collection.qrels);
       const configs: FusionConfig[] = [
         ...options.vectorWeights.map((w) => ({ method: 'convex' as const, vectorWeight: w, rrfK: options.rrfK })),
         { method: 'rrf', vectorWeight: 0, rrfK: options.rrfK },
@@ -185,10 +190,38 @@ export async function evaluateCollection(
         bySimilarity,
       },
       timings: { indexSeconds, embedderSeconds, querySeconds },
+      perQuery: {
+        queries: [...collection.qrels.keys()],
+        lexical: lexicalPerQuery,
+        vector: vectorPerQuery,
+        shipped: perQueryNdcg(shippedRuns, collection.qrels),
+      },
     };
   } finally {
     await store.close();
   }
+}
+
+/**
+ * Paired randomisation tests of this run's vector and shipped nDCG@10 against another run's on the same
+ * queries (e.g. another model): mean difference and p-value, or null when the runs' queries differ.
+ */
+export function compareReports(
+  report: Pick<EvaluationReport, 'perQuery'>,
+  other: Pick<EvaluationReport, 'perQuery'>,
+): { run: 'vector' | 'shipped'; difference: number; p: number }[] | null {
+  const a = report.perQuery;
+  const b = other.perQuery;
+  if (a.queries.length !== b.queries.length || a.queries.some((q, i) => q !== b.queries[i])) return null;
+  const out: { run: 'vector' | 'shipped'; difference: number; p: number }[] = [];
+  const mean = (x: readonly number[]) => x.reduce((s, v) => s + v, 0) / Math.max(1, x.length);
+  for (const run of ['vector', 'shipped'] as const) {
+    const x = a[run];
+    const y = b[run];
+    if (!x || !y) continue;
+    out.push({ run, difference: mean(x) - mean(y), p: pairedRandomizationTest(x, y, 2_000) });
+  }
+  return out;
 }
 
 export function reportTable(report: EvaluationReport): string {

@@ -260,4 +260,5 @@ test('sub-word training is deterministic and leaves a model without them as it w
   assert.notEqual(plain.id, a.id);
   assert.equal(plain.meta.config.subwords, undefined);
   assert.deepEqual(a.meta.config.subwords, { minN: 3, maxN: 5, buckets: 4096, minShare: 1 });
+  assert.equal(a.meta.config.subwordLearningRate, FAST.learningRate);
 });

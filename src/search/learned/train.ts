@@ -97,6 +97,8 @@ export interface TrainOptions extends VocabularyOptions {
    * n-grams. `true` for minN 3, maxN 5, 65,536 buckets, minShare 1.
    */
   subwords?: boolean | Partial<SubwordOptions>;
+  /** Adam step size for the sub-word bucket rows (default learningRate). */
+  subwordLearningRate?: number;
   /** Numeric kernels: WebAssembly SIMD when available (default), or plain TypeScript. */
   kernels?: 'auto' | KernelKind;
   /**
@@ -168,6 +170,7 @@ function resolve(options: TrainOptions): Resolved {
     kernels: options.kernels ?? 'auto',
     precision: options.precision ?? 'int8',
     subwords: resolveSubwords(options.subwords),
+    subwordLearningRate: options.subwordLearningRate ?? options.learningRate ?? 0.01,
     threads: Math.max(1, Math.floor(options.threads ?? 1)),
   };
   if (!Number.isInteger(r.dimensions) || r.dimensions <= 0 || r.dimensions % KERNEL_WIDTH !== 0) {
@@ -1078,19 +1081,24 @@ export class Trainer {
       const bc2 = 1 - beta2 ** this.step;
       const ro = this.rows >> 2;
       for (let q = 0; q < touched.size; q++) i32[ro + q] = touched.ids[q]!;
-      k.adam(
-        this.rows,
-        touched.size,
-        this.E,
-        this.M1,
-        this.M2,
-        this.Gr,
-        d,
-        (lr * Math.sqrt(bc2)) / bc1,
-        beta1,
-        beta2,
-        1e-8 * Math.sqrt(bc2),
-      );
+      // Word rows, then (with sub-words) bucket rows at their own step size.
+      const ranges: [number, number, number][] = [[0, words, lr]];
+      if (touched.size > words) ranges.push([words, touched.size, o.subwordLearningRate * this.schedule()]);
+      for (const [first, end, rate] of ranges) {
+        k.adam(
+          this.rows + first * 4,
+          end - first,
+          this.E,
+          this.M1,
+          this.M2,
+          this.Gr,
+          d,
+          (rate * Math.sqrt(bc2)) / bc1,
+          beta1,
+          beta2,
+          1e-8 * Math.sqrt(bc2),
+        );
+      }
       if (learned) {
         const lrT = (o.tokenWeightLearningRate * this.schedule() * Math.sqrt(bc2)) / bc1;
         for (let q = 0; q < words; q++) {
@@ -1270,7 +1278,7 @@ export class Trainer {
       sentencePairs: o.sentencePairs,
       hardNegatives: o.hardNegatives,
       kernels: this.kernels.kind,
-      ...(o.subwords ? { subwords: { ...o.subwords } } : {}),
+      ...(o.subwords ? { subwords: { ...o.subwords }, subwordLearningRate: o.subwordLearningRate } : {}),
     };
     return new StaticModel(
       vocab,
