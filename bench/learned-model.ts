@@ -77,6 +77,7 @@ if (args['memory-child']) {
   if (args['oov-share'] !== undefined && loaded.subwords)
     loaded = loaded.withUnknownWordShare(Number(args['oov-share']));
   (globalThis as { gc?: () => void }).gc?.();
+  const rss = process.memoryUsage().rss;
   let speed: { papers: number; papersPerSecond: number; query: ReturnType<typeof summarizeLatencies> } | null = null;
   if (args.models) {
     const papers = await readPapers(args.data, Number(args['speed-papers']));
@@ -93,7 +94,6 @@ if (args['memory-child']) {
       latencies.push((performance.now() - t) * 1000);
     }
     speed = { papers: texts.length, papersPerSecond: texts.length / seconds, query: summarizeLatencies(latencies) };
-    (globalThis as { gc?: () => void }).gc?.();
   }
   const texts = [
     'diffusion models for video generation',
@@ -108,7 +108,7 @@ if (args['memory-child']) {
       dimensions: loaded.dimensions,
       vectorBytes: loaded.vectorBytes,
       rssBefore: before,
-      rss: process.memoryUsage().rss,
+      rss,
       subwords: loaded.subwords,
       speed,
       embeddings: texts.map((t) => Array.from(loaded.embed(t))),

@@ -1,7 +1,7 @@
 /**
  * npm run eval:search -- --beir DIR [--split test] [--embedder learned|onnx:PATH|none] [--epochs 8] [--weights 0.1,0.2,0.3]
  *   [--steps N] [--min-steps N] [--max-steps N] [--validation N] [--precision int8|float32] [--hard-negatives]
- *   [--subwords MIN-MAX:BUCKETS] [--model FILE] [--compare EARLIER.json]
+ *   [--subwords MIN-MAX:BUCKETS] [--model FILE] [--compare EARLIER.json] [--typos RATE]
  * Prints nDCG@10, recall@100 and MRR@10 for lexical, vector and hybrid runs, as a table and as JSON. The
  * learned model is trained as the instance trains it (same step budget and early stopping) unless the
  * training options say otherwise; its training time, steps and validation checks go into the JSON.
@@ -13,6 +13,7 @@ import { readBeir } from './beir.ts';
 import {
   compareReports,
   evaluateCollection,
+  misspell,
   reportTable,
   type EmbedderProvider,
   type EvaluationReport,
@@ -96,6 +97,7 @@ const program = new Command('eval:search')
   .option('--seed <n>', 'training seed', '1')
   .option('--weights <list>', 'vector weights of the convex fusion to try', '0.1,0.2,0.3,0.4,0.5')
   .option('--rrf-k <n>', 'k of reciprocal rank fusion', '60')
+  .option('--typos <rate>', 'misspell this share of the query words of 5+ letters (robustness; default 0)')
   .option(
     '--compare <file>',
     "an earlier run's JSON on the same queries: paired tests of vector and shipped nDCG@10 against it",
@@ -125,12 +127,14 @@ const program = new Command('eval:search')
       rrfK: string;
       json?: string;
       compare?: string;
+      typos?: string;
     }) => {
       if (!['learned', 'none'].includes(options.embedder) && !options.embedder.startsWith('onnx:'))
         throw new Error('--embedder must be learned, onnx:PATH or none');
       if (options.precision !== 'int8' && options.precision !== 'float32')
         throw new Error('--precision must be int8 or float32');
       const collection = await readBeir(resolve(options.beir), options.split);
+      if (options.typos !== undefined) collection.queries = misspell(collection.queries, Number(options.typos), 11);
       let model: StaticModel | null = null;
       const train: TrainOptions = {
         epochs: Number(options.epochs),

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readBeir } from './beir.ts';
-import { compareReports, evaluateCollection } from './evaluate.ts';
+import { compareReports, evaluateCollection, misspell } from './evaluate.ts';
 import { StaticEmbedder, trainStaticModel } from '../learned/index.ts';
 import { tempDir } from '../../../test/helpers.ts';
 
@@ -116,4 +116,24 @@ test('a broken collection is reported with file and line', async () => {
   writeFixture(dir);
   writeFileSync(join(dir, 'corpus.jsonl'), '{"_id": "a", "text": "x"}\n{"title": "no id"}\n');
   await assert.rejects(readBeir(dir), /corpus\.jsonl:2/);
+});
+
+test('misspell: one edit in the chosen long words, first and last letters kept, deterministic', () => {
+  const queries = [{ id: 'a', text: 'Attention mechanisms for graph transformers' }];
+  assert.deepEqual(misspell(queries, 0, 1), queries);
+  const all = misspell(queries, 1, 1)[0]!;
+  assert.equal(all.id, 'a');
+  assert.deepEqual(misspell(queries, 1, 1), misspell(queries, 1, 1));
+  const before = queries[0]!.text.split(' ');
+  const after = all.text.split(' ');
+  assert.equal(after.length, before.length);
+  before.forEach((word, i) => {
+    const typo = after[i]!;
+    if (word.length < 5) return assert.equal(typo, word);
+    // A swap of two equal letters would leave the word as it is; none of these words has one.
+    assert.notEqual(typo, word);
+    assert.ok(Math.abs(typo.length - word.length) <= 1);
+    assert.equal(typo[0], word[0]);
+    assert.equal(typo.at(-1), word.at(-1));
+  });
 });

@@ -289,3 +289,23 @@ export function nonsenseQueries(count: number, seed: number): string[] {
   }
   return queries;
 }
+
+/**
+ * Queries with typos, for robustness to misspelt words: each word of at least 5 letters is, with probability
+ * `rate`, changed by one edit (two neighbouring inner letters swapped, one inner letter dropped, or one
+ * doubled), the first and last letters kept. Deterministic for a seed.
+ */
+export function misspell<Q extends { text: string }>(queries: readonly Q[], rate: number, seed: number): Q[] {
+  const rng = new Rng(seed);
+  return queries.map((q) => ({
+    ...q,
+    text: q.text.replace(/\p{L}{5,}/gu, (word) => {
+      if (rng.next() >= rate) return word;
+      const i = 1 + rng.int(word.length - 3); // an inner position with an inner neighbour after it
+      const kind = rng.int(3);
+      if (kind === 0) return word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
+      if (kind === 1) return word.slice(0, i) + word.slice(i + 1);
+      return word.slice(0, i + 1) + word.slice(i);
+    }),
+  }));
+}
