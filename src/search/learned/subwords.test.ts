@@ -214,7 +214,9 @@ test('an unseen variant of known words embeds close to them; strings without kno
 
 test('sub-word models save as version 3 and load with the same id and embeddings; version 2 files still load', async () => {
   const docs = stemCorpus(5, 15);
-  const model = await trainStaticModel(docs, { ...FAST, epochs: 1 });
+  // minShare 0.5, so that the unknown words of the texts below count.
+  const model = await trainStaticModel(docs, { ...FAST, epochs: 1, subwords: { buckets: 4096, minShare: 0.5 } });
+  assert.ok(model.embed('quarkz graphq').some((x) => x !== 0));
   const plain = await trainStaticModel(docs, { ...FAST, epochs: 1, subwords: false });
   const dir = await mkdtemp(join(tmpdir(), 'paperboy-subwords-'));
   try {
@@ -244,8 +246,11 @@ test('sub-word models save as version 3 and load with the same id and embeddings
     assert.equal(old.subwords, null);
     assert.equal(old.id, plain.id);
     assert.ok(old.embed('quarkz').every((x) => x === 0));
-    // float32 sub-word models are not saved (the format holds int8 rows).
-    await assert.rejects(model.withPrecision('float32').save(join(dir, 'f.pbs')), /int8/);
+    // float32 word vectors embed the same (buckets stay int8), but such a model is not saved.
+    const float = model.withPrecision('float32');
+    for (const text of ['quarkz graphq', docs[3]!.abstract])
+      assert.ok(cosine(float.embed(text), model.embed(text)) > 0.999);
+    await assert.rejects(float.save(join(dir, 'f.pbs')), /int8/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -261,4 +266,22 @@ test('sub-word training is deterministic and leaves a model without them as it w
   assert.equal(plain.meta.config.subwords, undefined);
   assert.deepEqual(a.meta.config.subwords, { minN: 3, maxN: 5, buckets: 4096, minShare: 1 });
   assert.equal(a.meta.config.subwordLearningRate, FAST.learningRate);
+});
+
+test('sub-words on an empty or tiny corpus, with hard negatives and helper threads: no crash, no NaN', async () => {
+  const empty = await trainStaticModel([], FAST);
+  assert.ok(empty.embed('anything quarkz').every((x) => x === 0));
+  const tiny = await trainStaticModel(
+    [{ title: 'one paper', abstract: 'About one paper only. It has two sentences.' }],
+    {
+      ...FAST,
+      minCount: 1,
+    },
+  );
+  assert.ok(tiny.embed('paper papers').every(Number.isFinite));
+  const docs = stemCorpus(7, 10);
+  const one = await trainStaticModel(docs, { ...FAST, epochs: 2, hardNegatives: true });
+  const two = await trainStaticModel(docs, { ...FAST, epochs: 2, hardNegatives: true, threads: 2 });
+  assert.equal(one.id, two.id, 'threads do not change the model');
+  assert.ok(one.vectors.every(Number.isFinite));
 });
