@@ -127,13 +127,16 @@ test('misspell: one edit in the chosen long words, first and last letters kept, 
   const before = queries[0]!.text.split(' ');
   const after = all.text.split(' ');
   assert.equal(after.length, before.length);
-  before.forEach((word, i) => {
+  for (const [i, word] of before.entries()) {
     const typo = after[i]!;
-    if (word.length < 5) return assert.equal(typo, word);
+    if (word.length < 5) {
+      assert.equal(typo, word);
+      continue;
+    }
     // A swap of two equal letters would leave the word as it is; none of these words has one.
     assert.notEqual(typo, word);
     assert.ok(Math.abs(typo.length - word.length) <= 1);
     assert.equal(typo[0], word[0]);
     assert.equal(typo.at(-1), word.at(-1));
-  });
+  }
 });
