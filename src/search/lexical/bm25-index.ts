@@ -13,6 +13,7 @@
  */
 import type { FieldWeights } from '../../store/store.ts';
 import { forEachWord, stemWord } from '../../domain/analyzer.ts';
+import { SurfaceWords, type SurfaceWordParts } from './surface-words.ts';
 
 export interface AnalyzedDocument {
   /** A small positive integer naming the document (the store's row id). */
@@ -21,6 +22,8 @@ export interface AnalyzedDocument {
   title: string[];
   authors: string[];
   abstract: string[];
+  /** The document's words as written (folded, before stemming), for prefix queries; none if left out. */
+  words?: readonly string[];
 }
 
 export interface Bm25Parameters {
@@ -39,6 +42,8 @@ export interface DocumentTerms {
   id: string;
   lengths: [number, number, number];
   terms: Map<string, [number, number, number]>;
+  /** Its distinct words as written (see SurfaceWords). */
+  words: readonly string[];
 }
 
 export function documentTerms(document: AnalyzedDocument): DocumentTerms {
@@ -58,6 +63,7 @@ export function documentTerms(document: AnalyzedDocument): DocumentTerms {
     id: document.id,
     lengths: [document.title.length, document.authors.length, document.abstract.length],
     terms,
+    words: [...new Set(document.words)],
   };
 }
 
@@ -126,7 +132,7 @@ export class TopK {
 }
 
 /** The flat arrays an index is made of; also its serialised form (see index-file.ts). */
-export interface Bm25Parts {
+export interface Bm25Parts extends SurfaceWordParts {
   /** Every term's UTF-8 bytes, in byte order, back to back; term t is terms[termStarts[t], termStarts[t + 1]). */
   terms: Uint8Array;
   termStarts: Uint32Array;
@@ -202,6 +208,8 @@ export class Bm25Index {
   readonly documentCount: number;
   readonly #avgLength: [number, number, number];
   readonly #parameters: Bm25Parameters;
+  /** The words of the documents as written, for prefix queries. */
+  readonly surface: SurfaceWords;
   /** The number of postings (document–term pairs). */
   readonly postings: number;
 
@@ -218,6 +226,7 @@ export class Bm25Index {
     this.documentCount = parts.documentCount;
     this.#avgLength = parts.avgLength;
     this.#parameters = parts.parameters;
+    this.surface = SurfaceWords.fromParts(parts);
     let postings = 0;
     for (const df of parts.df) postings += df;
     this.postings = postings;
@@ -249,6 +258,7 @@ export class Bm25Index {
       documentCount: this.documentCount,
       avgLength: this.#avgLength,
       parameters: this.#parameters,
+      ...this.surface.parts(),
     };
   }
 
@@ -266,7 +276,8 @@ export class Bm25Index {
       this.#dead.byteLength +
       this.#norms.byteLength +
       this.#topScores.byteLength +
-      this.#boundBytes
+      this.#boundBytes +
+      this.surface.memoryBytes
     );
   }
 
@@ -976,6 +987,7 @@ export class Bm25Index {
       documentCount,
       avgLength: [total[0] / count, total[1] / count, total[2] / count],
       parameters: this.#parameters,
+      ...this.surface.with(added.flatMap((d) => d.words)).parts(),
     });
   }
 
@@ -1063,6 +1075,7 @@ export class Bm25Builder {
     FIELDS.forEach((field: Field, f) => {
       for (const term of document[field]) this.#count(this.#termId(term), f);
     });
+    if (document.words) for (const word of document.words) this.#analysedWords.add(word);
     this.#finish(document.doc, document.id, [document.title.length, document.authors.length, document.abstract.length]);
   }
 
@@ -1093,6 +1106,8 @@ export class Bm25Builder {
   }
 
   readonly #wordTerms = new Map<string, number>();
+  /** Words as written of the documents given analysed (`add`); those given as text are #wordTerms' keys. */
+  readonly #analysedWords = new Set<string>();
   #slotOf = new Int32Array(1024).fill(-1);
   #termIds: number[] = [];
   #tf: number[] = [];
@@ -1236,6 +1251,7 @@ export class Bm25Builder {
       documentCount: count,
       avgLength: [total[0] / n, total[1] / n, total[2] / n],
       parameters: this.#parameters,
+      ...SurfaceWords.of([...this.#wordTerms.keys(), ...this.#analysedWords]).parts(),
     });
   }
 }

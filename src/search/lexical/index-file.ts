@@ -12,13 +12,27 @@
 import { crc32 } from 'node:zlib';
 import { Bm25Index, type Bm25Parts } from './bm25-index.ts';
 
-/** Bump whenever the layout or the analysis (analyzer.ts: folding, stemming) changes: older files are rebuilt. */
-export const INDEX_FORMAT_VERSION = 1;
+/**
+ * Bump whenever the layout or the analysis (analyzer.ts: folding, stemming) changes: older files are rebuilt.
+ * 2: the words as written (surface-words.ts), for prefix queries.
+ */
+export const INDEX_FORMAT_VERSION = 2;
 
 const MAGIC = Buffer.from('PBLEXIDX', 'latin1');
 const PREAMBLE = 24;
 
-const ARRAYS = ['terms', 'termStarts', 'df', 'postingStarts', 'postings', 'lengths', 'idBytes', 'idStarts'] as const;
+const ARRAYS = [
+  'terms',
+  'termStarts',
+  'df',
+  'postingStarts',
+  'postings',
+  'lengths',
+  'idBytes',
+  'idStarts',
+  'surfaceWords',
+  'surfaceStarts',
+] as const;
 type ArrayName = (typeof ARRAYS)[number];
 const KINDS = {
   terms: Uint8Array,
@@ -29,6 +43,8 @@ const KINDS = {
   lengths: Uint16Array,
   idBytes: Uint8Array,
   idStarts: Uint32Array,
+  surfaceWords: Uint8Array,
+  surfaceStarts: Uint32Array,
 } as const;
 
 interface Header {
@@ -110,11 +126,16 @@ export function decodeIndex(saved: Uint8Array): { index: Bm25Index; writeSeq: nu
     arrays[name] = new Kind(bytes.buffer as ArrayBuffer, bytes.byteOffset + at, length);
     at += byteLength + padding(byteLength);
   });
-  const index = Bm25Index.fromParts({
-    ...(arrays as unknown as Pick<Bm25Parts, ArrayName>),
-    documentCount: header.documentCount,
-    avgLength: header.avgLength,
-    parameters: header.parameters,
-  });
+  let index: Bm25Index;
+  try {
+    index = Bm25Index.fromParts({
+      ...(arrays as unknown as Pick<Bm25Parts, ArrayName>),
+      documentCount: header.documentCount,
+      avgLength: header.avgLength,
+      parameters: header.parameters,
+    });
+  } catch (error) {
+    throw new IndexFileError(`inconsistent arrays: ${(error as Error).message}`);
+  }
   return { index, writeSeq: header.writeSeq };
 }
