@@ -122,6 +122,32 @@ test('windowed top k: long queries of common words over documents spanning many 
   assert.equal(compared, 2 * 2 * 25 * 4);
 });
 
+test('windowed top k: one or two common words, whose blocks that cannot reach the floor are passed over', () => {
+  let compared = 0;
+  for (const seed of [21, 22]) {
+    const { documents } = corpus(seed, 15_000, 400, 40_000);
+    const index = Bm25Index.build(documents);
+    const rand = random(seed * 17);
+    for (let i = 0; i < 300; i++) index.remove(documents[rand(documents.length)]!.doc);
+    for (const weights of [
+      { title: 3, authors: 2, abstract: 1 },
+      { title: 0, authors: 1, abstract: 1 },
+    ]) {
+      // The commonest words (lists of up to ~100 blocks), alone and in pairs.
+      for (let q = 0; q < 30; q++) {
+        const terms = [...new Set([`w${rand(12)}`, ...(q % 2 === 0 ? [] : [`w${rand(40)}`])])];
+        for (const k of [1, 5, 50]) {
+          const expected = bruteForce(index, terms, weights, k);
+          assert.equal(expected.length, k);
+          assert.deepEqual(index.topK(terms, weights, k), expected, `seed ${seed} [${terms}] k=${k}`);
+          compared++;
+        }
+      }
+    }
+  }
+  assert.equal(compared, 2 * 2 * 30 * 3);
+});
+
 test('equal scores: the earlier documents are kept, whichever order they were offered in', () => {
   const same = (doc: number): AnalyzedDocument => ({
     doc,

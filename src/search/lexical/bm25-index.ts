@@ -659,7 +659,9 @@ export class Bm25Index {
    *   rises: the final k-th best can only be higher.
    * - Terms 0 .. e - 1 are essential: a paper holding none of them scores at most the other terms' bounds,
    *   under the floor. In each window, the essential terms' postings are summed term by term; as the floor
-   *   rises, e falls for the next windows, so the rarer terms' lists too stop being read in full.
+   *   rises, e falls for the next windows, so the rarer terms' lists too stop being read in full. Where a
+   *   block's bound plus the later terms' cannot reach the floor, the block adds no new papers, and the
+   *   first term passes over such blocks undecoded (so a query of one or two words reads few blocks).
    * - Then each paper they hold, in document order, is looked up in the other terms' lists (forward only,
    *   passing over blocks that end before it undecoded), and dropped as soon as its partial score plus the
    *   block bounds of the terms left at it cannot reach the floor.
@@ -844,19 +846,51 @@ export class Bm25Index {
         if (doc >= limit) continue;
         const b = boost[i]!;
         const stop = end[i]!;
+        const { offsets, last, blockMax, max } = bounds[i]!;
+        const blocks = offsets.length;
+        const after = rest[i + 1]!;
         let w = tf[i]!;
         let p = at[i]!;
+        // The block of the current posting, and whether a paper no earlier term holds can reach the floor
+        // with this block: if not, it is left out (should a later term add to it, its partial sum stays below
+        // the floor, where the k best, whose sums are all whole, never fall). The first term skips such
+        // blocks undecoded.
+        let x = block[i]!;
+        while (x + 1 < blocks && offsets[x + 1]! < p) x++;
+        let blockEnd = x + 1 < blocks ? offsets[x + 1]! : stop;
+        let admit = !safe((blocks > 0 ? blockMax[x]! : max) + after, floor);
         // advance(i) inlined: this loop is where most postings are read.
         for (;;) {
           if (w > 0 && dead[doc] === 0) {
             const at = doc - base;
             const score = scores[at]!;
-            if (score === 0) held[at >>> 5]! |= 1 << (at & 31);
-            scores[at] = score + (b * w) / (w + norms[doc]!);
+            if (score !== 0 || admit) {
+              if (score === 0) held[at >>> 5]! |= 1 << (at & 31);
+              scores[at] = score + (b * w) / (w + norms[doc]!);
+            }
           }
           if (p >= stop) {
             doc = END;
             break;
+          }
+          if (p >= blockEnd) {
+            x++;
+            blockEnd = x + 1 < blocks ? offsets[x + 1]! : stop;
+            admit = !safe(blockMax[x]! + after, floor);
+            if (i === 0) {
+              while (!admit && blockEnd < stop) {
+                doc = last[x]!;
+                p = blockEnd;
+                x++;
+                blockEnd = x + 1 < blocks ? offsets[x + 1]! : stop;
+                admit = !safe(blockMax[x]! + after, floor);
+              }
+              if (!admit) {
+                doc = END;
+                p = stop;
+                break;
+              }
+            }
           }
           let gap = postings[p++]!;
           if (gap >= 0x80) {
@@ -880,6 +914,7 @@ export class Bm25Index {
         cur[i] = doc;
         tf[i] = w;
         at[i] = p;
+        block[i] = x;
       }
       for (let word = 0; word < WINDOW / 32; word++) {
         let bits = held[word]!;
