@@ -290,3 +290,31 @@ test('a file ahead of the database (an older backup restored) is set aside', asy
   await restored.close();
   assert.deepEqual(await fromTable(db, filePath), results);
 });
+
+test('vectors written while the copy is read from the table are in it', async (t) => {
+  const db = database(t);
+  const writer = db.open();
+  // Read in steps of 4,096 rows: two turns of the event loop inside the read (and one reading the missing file).
+  await seed(writer, 1, 9_000);
+  const reader = db.open();
+  const target = (i: number) => vectorOf(500_000 + i);
+  let loading = true;
+  const searched = reader.searchVectors(MODEL, vectorOf(1), 5, {}).finally(() => {
+    loading = false;
+  });
+  // Papers embedded again by this process, one per turn of the event loop, while the read goes on.
+  let during = 0;
+  for (let i = 0; loading; i++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    await reader.putVectors(MODEL, DIMS, [{ id: madeUp(i + 1).id, vector: target(i) }]);
+    if (loading) during++;
+  }
+  await searched;
+  assert.equal(reader.vectorsLoadedFromFile(MODEL), false);
+  assert.ok(during >= 2, `${during} writes during the read`);
+  for (let i = 0; i <= during; i++) {
+    const hits = await reader.searchVectors(MODEL, target(i), 3, {});
+    assert.equal(hits[0]!.id, madeUp(i + 1).id, `paper ${i + 1}`);
+    assert.ok(hits[0]!.score > 0.999);
+  }
+});
