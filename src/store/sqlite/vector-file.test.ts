@@ -318,3 +318,27 @@ test('vectors written while the copy is read from the table are in it', async (t
     assert.ok(hits[0]!.score > 0.999);
   }
 });
+
+test('a file whose last write the log no longer holds at its sequence is set aside', async (t) => {
+  const db = database(t);
+  const first = db.open();
+  await seed(first, 1, PAPERS);
+  const reference = await topK(first);
+  const filePath = first.vectorFilePath(MODEL)!;
+  await first.close();
+  // The paper logged last before the save is embedded again (same vector): its write moves to a later sequence.
+  const writer = db.open();
+  await writer.putVectors(MODEL, DIMS, [{ id: madeUp(PAPERS).id, vector: vectorOf(PAPERS) }]);
+  await writer.close();
+  const warnings = captureWarnings(t);
+  const restarted = db.open();
+  assert.deepEqual(await topK(restarted), reference);
+  assert.equal(restarted.vectorsLoadedFromFile(MODEL), false);
+  await delivered();
+  assert.ok(warnings.some((w) => /last write is not in the log/.test(w)));
+  await restarted.close();
+  // Saved again: the next process loads it.
+  const next = db.open();
+  assert.deepEqual(await topK(next), reference);
+  assert.equal(next.vectorsLoadedFromFile(MODEL), true);
+});

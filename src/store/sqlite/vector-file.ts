@@ -22,6 +22,11 @@ export interface VectorFileHeader {
   dimensions: number;
   /** Every vector write up to this sequence (the model's write log, vector-search.ts) is in the copy. */
   writeSeq: number;
+  /**
+   * The paper logged at writeSeq when the copy was saved (null at 0): a database restored from a backup and
+   * written to since can reach the same sequence with other writes.
+   */
+  lastPaper: number | null;
   count: number;
 }
 

@@ -122,6 +122,12 @@ export class VectorSearch {
       CREATE UNIQUE INDEX IF NOT EXISTS ${model.log}_seq ON ${model.log}(seq);`);
   }
 
+  /** The paper whose latest write is logged at this sequence (null when there is none: 0, or written again). */
+  #paperAt(model: Model, seq: number): number | null {
+    const row = seq === 0 ? undefined : this.#db.sql(`SELECT paper FROM ${model.log} WHERE seq = ?`).get(seq);
+    return row ? Number(row.paper) : null;
+  }
+
   #logSeq(model: Model): number {
     return Number(this.#db.sql(`SELECT coalesce(max(seq), 0) AS n FROM ${model.log}`).get()!.n);
   }
@@ -278,6 +284,13 @@ export class VectorSearch {
         throw new SavedArraysError('saved for another model');
       if (header.writeSeq > this.#logSeq(model))
         throw new SavedArraysError('ahead of the database (restored from a backup?)');
+      if (
+        header.writeSeq > 0 &&
+        (header.lastPaper === null || header.lastPaper !== this.#paperAt(model, header.writeSeq))
+      )
+        throw new SavedArraysError(
+          'its last write is not in the log (restored from a backup, or embedded again since)',
+        );
       return { index, coveredSeq: header.writeSeq };
     } catch (error) {
       if (!(error instanceof SavedArraysError)) throw error;
@@ -329,6 +342,7 @@ export class VectorSearch {
       modelCreatedAt: model.createdAt,
       dimensions: model.dimensions,
       writeSeq: loaded.coveredSeq,
+      lastPaper: this.#paperAt(model, loaded.coveredSeq),
     });
     loaded.changed = 0;
     loaded.saving = (async () => {
