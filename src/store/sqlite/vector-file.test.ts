@@ -337,7 +337,8 @@ test('a file whose last write the log no longer holds at its sequence is set asi
   await delivered();
   assert.ok(warnings.some((w) => /last write is not in the log/.test(w)));
   await restarted.close();
-  // Saved again: the next process loads it.
+  // Saved again, covering the new write: the next process loads it.
+  assert.equal(decodeVectors(readFileSync(filePath)).header.writeSeq, PAPERS + 1);
   const next = db.open();
   assert.deepEqual(await topK(next), reference);
   assert.equal(next.vectorsLoadedFromFile(MODEL), true);
