@@ -343,3 +343,32 @@ test('a file whose last write the log no longer holds at its sequence is set asi
   assert.deepEqual(await topK(next), reference);
   assert.equal(next.vectorsLoadedFromFile(MODEL), true);
 });
+
+test('an unlogged removal with enough written since to save: the file saved is the one read from the table', async (t) => {
+  const db = database(t);
+  const first = db.open();
+  await seed(first, 1, PAPERS);
+  await topK(first);
+  const filePath = first.vectorFilePath(MODEL)!;
+  await first.close();
+  // Enough written since to save again, and a vector the file covers removed without a logged write.
+  const writer = db.open();
+  await seed(writer, PAPERS + 1, 2_100);
+  await writer.close();
+  const raw = new SqliteDatabase(db.path);
+  const gone = madeUp(3).id;
+  const rowid = Number(raw.sql('SELECT rowid FROM papers WHERE id = ?').get(gone)!.rowid);
+  raw.raw.exec(`DELETE FROM paper_vectors_1 WHERE rowid = ${rowid}`);
+  raw.close();
+  const restarted = db.open();
+  await topK(restarted);
+  assert.equal(restarted.vectorsLoadedFromFile(MODEL), false);
+  await restarted.close();
+  const { header, index } = decodeVectors(readFileSync(filePath));
+  assert.equal(header.count, PAPERS + 2_100 - 1);
+  assert.equal(index.get(rowid), null);
+  const next = db.open();
+  const hits = await next.searchVectors(MODEL, vectorOf(3), 20, {});
+  assert.equal(next.vectorsLoadedFromFile(MODEL), true);
+  assert.ok(!hits.some((h) => h.id === gone));
+});

@@ -233,10 +233,12 @@ export class VectorSearch {
     const saved = path ? await this.#loadSaved(model, path) : null;
     if (saved) {
       const loaded: Loaded = { model, ...saved, changed: 0, saving: null, saveAgain: false, fromFile: true, logged };
-      this.#catchUp(loaded);
+      // Not saved before the count agrees: a copy set aside must not replace the file.
+      this.#catchUp(loaded, false);
       const rows = this.#rows(model);
       if (loaded.index.count === rows) {
         this.#loaded.set(modelId, loaded);
+        this.#saveIfChanged(loaded);
         return loaded;
       }
       process.emitWarning(
@@ -302,7 +304,7 @@ export class VectorSearch {
   }
 
   /** Takes in the vectors logged after the copy's sequence (a paper whose vector is gone leaves the copy). */
-  #catchUp(loaded: Loaded): void {
+  #catchUp(loaded: Loaded, save = true): void {
     const { model } = loaded;
     if (!loaded.logged || this.#logSeq(model) <= loaded.coveredSeq) return;
     const rows = this.#db
@@ -320,7 +322,7 @@ export class VectorSearch {
     }
     loaded.coveredSeq = rows.at(-1)!.seq;
     loaded.changed += rows.length;
-    this.#saveIfChanged(loaded);
+    if (save) this.#saveIfChanged(loaded);
   }
 
   #saveIfChanged(loaded: Loaded): void {
