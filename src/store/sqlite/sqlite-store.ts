@@ -560,8 +560,10 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    // A save of the vector copy under way finishes first (it reads nothing from the database).
-    await this.#vectors.saved();
+    // A save of the vector copy under way finishes first (it reads nothing from the database); without one,
+    // the database is closed before this returns a promise, as callers that do not wait for it expect.
+    const saving = this.#vectors.saving();
+    if (saving) await saving;
     this.#db.close();
   }
 }

@@ -220,9 +220,13 @@ export class VectorSearch {
     return this.#loaded.get(modelId)?.fromFile ?? null;
   }
 
-  /** The saves under way (tests and benches wait for them). */
-  async saved(): Promise<void> {
-    for (const loaded of this.#loaded.values()) while (loaded.saving) await loaded.saving;
+  /** Resolves once the saves under way (and those queued behind them) are done; null when there are none. */
+  saving(): Promise<void> | null {
+    const busy = () => [...this.#loaded.values()].some((loaded) => loaded.saving);
+    if (!busy()) return null;
+    return (async () => {
+      for (const loaded of this.#loaded.values()) while (loaded.saving) await loaded.saving;
+    })();
   }
 
   async #load(modelId: string): Promise<Loaded | null> {
