@@ -230,13 +230,18 @@ const program = new Command('bench:search')
       // A restarted process on the database just built: start-up, memory and latency without the build's leftovers.
       const queriesPath = join(dir, 'queries.json');
       writeFileSync(queriesPath, JSON.stringify(queries));
+      const vectorFile = store instanceof SqliteStore && embedder ? store.vectorFilePath(embedder.id) : null;
       await store.close();
-      const restarted = await probe([
-        ...bench.probeArgs,
-        ...(embedder ? ['--model', modelPath] : []),
-        '--queries',
-        queriesPath,
-      ]);
+      const probeArgs = [...bench.probeArgs, ...(embedder ? ['--model', modelPath] : []), '--queries', queriesPath];
+      // SQLite, side by side: first without the saved vector file (the copy read from sqlite-vec's table, as
+      // before the file existed; that process saves it again), then with it.
+      let restartedFromTable: ProbeResult | null = null;
+      if (vectorFile && existsSync(vectorFile)) {
+        rmSync(vectorFile);
+        restartedFromTable = await probe(probeArgs);
+      }
+      const restarted = await probe(probeArgs);
+      const vectorFileBytes = vectorFile && existsSync(vectorFile) ? statSync(vectorFile).size : null;
       const savedIndexBytes = options.backend === 'sqlite' ? statSync(`${dbPath}.lexical-index`).size : null;
       const build = {
         papers: scale,
@@ -261,16 +266,13 @@ const program = new Command('bench:search')
       process.stdout.write(
         `lexical index ${fmt.mib(lexicalIndexBytes)} in memory (${fmt.int(lexicalIndexBytes / scale)} bytes per paper), ` +
           `saved ${savedIndexBytes === null ? 'in the database' : fmt.mib(savedIndexBytes)}\n` +
-          `restarted process: full hybrid search after ${fmt.s(restarted.startupSeconds)} ` +
-          `(${Object.entries(restarted.phases ?? {})
-            .map(([phase, seconds]) => `${phase} ${fmt.s(seconds)}`)
-            .join(', ')}) ` +
-          `(lexical index ${restarted.lexicalLoaded ? 'loaded' : 'REBUILT'}), RSS after warm-up ${fmt.mib(restarted.rssAfterWarmUpBytes)}, ` +
-          `lexical p50 ${fmt.ms(restarted.lexicalP50)} / p99 ${fmt.ms(restarted.lexicalP99)} ms, ` +
-          `hybrid with query embedding p50 ${fmt.ms(restarted.hybridP50)} / p99 ${fmt.ms(restarted.hybridP99)} ms\n`,
+          (vectorFileBytes === null ? '' : `vector file ${fmt.mib(vectorFileBytes)}\n`) +
+          (restartedFromTable ? restartLine('vectors read from the table', restartedFromTable) : '') +
+          restartLine(restarted.vectorsFromFile ? 'vectors loaded from the file' : 'vectors', restarted) +
+          `${loadLine()}\n`,
       );
       process.stdout.write(
-        `JSON: ${writeResult('search', { corpus: label, queries: queries.length, figures, recall10, build, databaseBytes: size, peakRssBytes: peak.rss, lexicalIndexBytes, savedIndexBytes, restarted, importSummary: { ...summary, failures: summary.failures.length } })}\n`,
+        `JSON: ${writeResult('search', { corpus: label, queries: queries.length, figures, recall10, build, databaseBytes: size, peakRssBytes: peak.rss, lexicalIndexBytes, savedIndexBytes, restarted, restartedFromTable, vectorFileBytes, importSummary: { ...summary, failures: summary.failures.length } })}\n`,
       );
     } finally {
       clearInterval(sampler);
@@ -279,6 +281,19 @@ const program = new Command('bench:search')
       if (!options.keep) rmSync(dir, { recursive: true, force: true });
     }
   });
+
+/** One restarted process's figures, on one line. */
+function restartLine(label: string, r: ProbeResult): string {
+  return (
+    `restarted process (${label}): full hybrid search after ${fmt.s(r.startupSeconds)} ` +
+    `(${Object.entries(r.phases ?? {})
+      .map(([phase, seconds]) => `${phase} ${fmt.s(seconds)}`)
+      .join(', ')}) ` +
+    `(lexical index ${r.lexicalLoaded ? 'loaded' : 'REBUILT'}), RSS after warm-up ${fmt.mib(r.rssAfterWarmUpBytes)}, ` +
+    `lexical p50 ${fmt.ms(r.lexicalP50)} / p99 ${fmt.ms(r.lexicalP99)} ms, ` +
+    `hybrid with query embedding p50 ${fmt.ms(r.hybridP50)} / p99 ${fmt.ms(r.hybridP99)} ms\n`
+  );
+}
 
 /** Runs bench/search-probe.ts in a new process and returns what it measured. */
 async function probe(args: string[]): Promise<ProbeResult> {
