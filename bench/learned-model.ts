@@ -12,6 +12,11 @@
  *   node bench/learned-model.ts --memory model.bin
  * Memory of a saved model held as int8 and as float32: each loaded in a fresh process, RSS after a GC, the
  * bytes of its word vectors, and the cosine between the two precisions' embeddings of some texts.
+ *
+ *   node bench/learned-model.ts --models a.pbs,b.pbs [--speed-papers 20000] [--oov-share X] [--data file.jsonl.gz]
+ * Side by side (e.g. without and with sub-words): each model loaded in a fresh process, RSS after a GC, its
+ * vector bytes, papers embedded per second (title + abstract of the first papers of --data) and query
+ * latency; --oov-share overrides a sub-word model's minShare.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +63,9 @@ const { values: args } = parseArgs({
     name: { type: 'string', default: 'learned-model' },
     memory: { type: 'string' },
     'memory-child': { type: 'string' },
+    models: { type: 'string' },
+    'speed-papers': { type: 'string', default: '20000' },
+    'oov-share': { type: 'string' },
   },
 });
 
@@ -65,8 +73,28 @@ if (args['memory-child']) {
   // One precision in this process: load, convert, collect garbage, report.
   const precision = args['memory-child'] === 'float32' ? 'float32' : 'int8';
   const before = process.memoryUsage().rss;
-  const loaded = (await StaticModel.load(args.memory!)).withPrecision(precision);
+  let loaded = (await StaticModel.load(args.memory!)).withPrecision(precision);
+  if (args['oov-share'] !== undefined && loaded.subwords)
+    loaded = loaded.withUnknownWordShare(Number(args['oov-share']));
   (globalThis as { gc?: () => void }).gc?.();
+  const rss = process.memoryUsage().rss;
+  let speed: { papers: number; papersPerSecond: number; query: ReturnType<typeof summarizeLatencies> } | null = null;
+  if (args.models) {
+    const papers = await readPapers(args.data, Number(args['speed-papers']));
+    const texts = papers.map((p) => paperText(p.title, p.abstract));
+    const out = new Float32Array(loaded.dimensions);
+    for (const t of texts.slice(0, 1000)) loaded.embed(t, out); // warm-up (and the n-gram table, if any)
+    const t0 = performance.now();
+    for (const t of texts) loaded.embed(t, out);
+    const seconds = (performance.now() - t0) / 1000;
+    const latencies: number[] = [];
+    for (const p of papers.slice(0, 2000)) {
+      const t = performance.now();
+      loaded.embed(p.title, out);
+      latencies.push((performance.now() - t) * 1000);
+    }
+    speed = { papers: texts.length, papersPerSecond: texts.length / seconds, query: summarizeLatencies(latencies) };
+  }
   const texts = [
     'diffusion models for video generation',
     'graph neural networks for molecules',
@@ -80,10 +108,70 @@ if (args['memory-child']) {
       dimensions: loaded.dimensions,
       vectorBytes: loaded.vectorBytes,
       rssBefore: before,
-      rss: process.memoryUsage().rss,
+      rss,
+      subwords: loaded.subwords,
+      speed,
       embeddings: texts.map((t) => Array.from(loaded.embed(t))),
     })}\n`,
   );
+  process.exit(0);
+}
+
+if (args.models) {
+  const files = args.models.split(',');
+  const runs = files.map((file) => {
+    const extra = args['oov-share'] === undefined ? [] : ['--oov-share', args['oov-share']];
+    const child = spawnSync(
+      process.execPath,
+      [
+        '--expose-gc',
+        fileURLToPath(import.meta.url),
+        '--memory',
+        file,
+        '--memory-child',
+        'int8',
+        '--models',
+        args.models!,
+        '--speed-papers',
+        args['speed-papers']!,
+        '--data',
+        args.data,
+        ...extra,
+      ],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    if (child.status !== 0) throw new Error(child.stderr);
+    const r = JSON.parse(child.stdout) as {
+      id: string;
+      vocabularySize: number;
+      vectorBytes: number;
+      rss: number;
+      subwords: { minN: number; maxN: number; buckets: number; minShare: number } | null;
+      speed: { papers: number; papersPerSecond: number; query: ReturnType<typeof summarizeLatencies> };
+    };
+    return { file, ...r, embeddings: undefined };
+  });
+  console.log(loadLine());
+  console.log(
+    formatTable(
+      ['model', 'words', 'sub-words', 'vectors', 'RSS after load', 'papers/s', 'query p50', 'query p99'],
+      runs.map((r) => [
+        r.file,
+        fmt.int(r.vocabularySize),
+        r.subwords
+          ? `${r.subwords.minN}-${r.subwords.maxN}, ${fmt.int(r.subwords.buckets)} (share ${r.subwords.minShare})`
+          : '-',
+        fmt.mib(r.vectorBytes),
+        fmt.mib(r.rss),
+        fmt.int(Math.round(r.speed.papersPerSecond)),
+        `${r.speed.query.p50.toFixed(1)} µs`,
+        `${r.speed.query.p99.toFixed(1)} µs`,
+      ]),
+    ),
+  );
+  console.log(loadLine());
+  const path = writeResult(`${args.name}-models`, { runs });
+  console.log(`JSON: ${path}`);
   process.exit(0);
 }
 

@@ -6,8 +6,9 @@
  * store's rows would be, the in-memory BM25F index is built from them through TextIndex exactly as a server
  * builds it, and saved to a file. Then a fresh process loads that file (as a restarted server does) and runs
  * the fixed query set: load time, RSS after warm-up, lexical top-50 p50/p99. Then, in that same process and
- * query by query, the previous top-50 (term at a time over every posting, MaxScore for common words) against
- * block-max topK, timed side by side, and checks that both give the same papers with the same scores. Writes JSON.
+ * query by query, three ways to the top 50 timed side by side (wall and CPU time): every posting with MaxScore
+ * for common words, the term-at-a-time block-max top k, and topK (windowed MaxScore); and checks that all give
+ * the same papers with the same scores. Writes JSON.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -58,8 +59,9 @@ const weights = DEFAULT_SEARCH_CONFIG.weights;
 const sorted = (values: number[]) => Float64Array.from(values).sort();
 
 /**
- * Each query's top 50 on the same index, the previous way (accumulate: every posting, MaxScore on common words)
- * and by block-max topK, alternating which goes first; how many queries differ in papers or scores.
+ * Each query's top 50 on the same index three ways, query by query in rotating order: accumulate (every posting,
+ * MaxScore on common words), the term-at-a-time block-max top k (topK before the windowed MaxScore) and topK.
+ * Wall and CPU time per query; how many queries' top 50 differ from accumulate's, in papers or scores.
  */
 function sideBySide(index: Bm25Index, queries: string[]) {
   const scores = new Float32Array(index.maxDoc + 1);
@@ -73,50 +75,66 @@ function sideBySide(index: Bm25Index, queries: string[]) {
     }
     return top.sorted().map((h) => ({ ...h, id: index.id(h.doc)! }));
   };
-  const blockMax = (terms: string[]) => index.topK(terms, weights, 50);
+  const methods = {
+    previous,
+    termAtATime: (terms: string[]) => index.topKTermAtATime(terms, weights, 50),
+    windowed: (terms: string[]) => index.topK(terms, weights, 50),
+  };
+  const names = Object.keys(methods) as (keyof typeof methods)[];
   index.prepare(weights);
-  const previousMs: number[] = [];
-  const blockMaxMs: number[] = [];
+  const wall = Object.fromEntries(names.map((name) => [name, [] as number[]]));
   // CPU time of this process too: on a shared machine, waiting for a core inflates wall time, not CPU time.
-  const previousCpuMs: number[] = [];
-  const blockMaxCpuMs: number[] = [];
+  const cpu = Object.fromEntries(names.map((name) => [name, [] as number[]]));
   let differing = 0;
   queries.forEach((q, i) => {
     const parsed = parseQuery(q);
     // As TextIndex takes them (queries of titles and keywords have no prefixes).
     const terms = [...new Set([...parsed.terms, ...parsed.phrases.flat()])];
-    const run = (work: (terms: string[]) => unknown, samples: number[]) => {
-      const cpu = process.cpuUsage();
+    const results: Record<string, string> = {};
+    names.forEach((_, j) => {
+      const name = names[(i + j) % names.length]!;
+      const cpuAt = process.cpuUsage();
       const at = performance.now();
-      const result = work(terms);
-      samples.push(performance.now() - at);
-      const used = process.cpuUsage(cpu);
-      (samples === previousMs ? previousCpuMs : blockMaxCpuMs).push((used.user + used.system) / 1000);
-      return result;
-    };
-    let a: unknown;
-    let b: unknown;
-    if (i % 2 === 0) {
-      a = run(previous, previousMs);
-      b = run(blockMax, blockMaxMs);
-    } else {
-      b = run(blockMax, blockMaxMs);
-      a = run(previous, previousMs);
-    }
-    if (JSON.stringify(a) !== JSON.stringify(b)) differing++;
+      const result = methods[name](terms);
+      wall[name]!.push(performance.now() - at);
+      const used = process.cpuUsage(cpuAt);
+      cpu[name]!.push((used.user + used.system) / 1000);
+      results[name] = JSON.stringify(result);
+    });
+    if (names.some((name) => results[name] !== results.previous)) differing++;
   });
+  const figures = (samples: number[]) => {
+    const s = sorted(samples);
+    return { p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99) };
+  };
   return {
-    previousP50: percentile(sorted(previousMs), 50),
-    previousP99: percentile(sorted(previousMs), 99),
-    blockMaxP50: percentile(sorted(blockMaxMs), 50),
-    blockMaxP99: percentile(sorted(blockMaxMs), 99),
-    previousCpuP50: percentile(sorted(previousCpuMs), 50),
-    previousCpuP99: percentile(sorted(previousCpuMs), 99),
-    blockMaxCpuP50: percentile(sorted(blockMaxCpuMs), 50),
-    blockMaxCpuP99: percentile(sorted(blockMaxCpuMs), 99),
+    wall: Object.fromEntries(names.map((name) => [name, figures(wall[name]!)])) as Record<Figures, Percentiles>,
+    cpu: Object.fromEntries(names.map((name) => [name, figures(cpu[name]!)])) as Record<Figures, Percentiles>,
     differing,
   };
 }
+
+type Figures = 'previous' | 'termAtATime' | 'windowed';
+interface Percentiles {
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+const LABELS: Record<Figures, string> = {
+  previous: 'previous (every posting, MaxScore)',
+  termAtATime: 'block-max term at a time',
+  windowed: 'windowed MaxScore (topK)',
+};
+
+const sideLine = (wall: Record<Figures, Percentiles>, cpu: Record<Figures, Percentiles>) =>
+  (Object.keys(LABELS) as Figures[])
+    .map(
+      (name) =>
+        `${LABELS[name]}: wall ${fmt.ms(wall[name].p50)} / ${fmt.ms(wall[name].p95)} / ${fmt.ms(wall[name].p99)}, ` +
+        `CPU ${fmt.ms(cpu[name].p50)} / ${fmt.ms(cpu[name].p95)} / ${fmt.ms(cpu[name].p99)}`,
+    )
+    .join('; ');
 
 if (options.probe) {
   // A restarted process: loads the saved index (building is refused), then runs the queries.
@@ -203,14 +221,8 @@ if (options.probe) {
       rssAfterWarmUpBytes: number;
       lexicalP50: number;
       lexicalP99: number;
-      previousP50: number;
-      previousP99: number;
-      blockMaxP50: number;
-      blockMaxP99: number;
-      previousCpuP50: number;
-      previousCpuP99: number;
-      blockMaxCpuP50: number;
-      blockMaxCpuP99: number;
+      wall: Record<Figures, Percentiles>;
+      cpu: Record<Figures, Percentiles>;
       differing: number;
     };
     const savedBytes = statSync(indexPath).size;
@@ -221,10 +233,7 @@ if (options.probe) {
         `first query (with the score bounds) ${fmt.s(restarted.firstQuerySeconds)}, ` +
         `index with bounds ${fmt.mib(restarted.indexBytes)} (${fmt.int(restarted.indexBytes / scale)} bytes per paper), ` +
         `RSS after warm-up ${fmt.mib(restarted.rssAfterWarmUpBytes)}, lexical top-50 p50 ${fmt.ms(restarted.lexicalP50)} / p99 ${fmt.ms(restarted.lexicalP99)} ms\n` +
-        `side by side, same process, same queries: previous (every posting, MaxScore) p50 ${fmt.ms(restarted.previousP50)} / p99 ${fmt.ms(restarted.previousP99)} ms, ` +
-        `block-max p50 ${fmt.ms(restarted.blockMaxP50)} / p99 ${fmt.ms(restarted.blockMaxP99)} ms; ` +
-        `CPU time per query: previous p50 ${fmt.ms(restarted.previousCpuP50)} / p99 ${fmt.ms(restarted.previousCpuP99)} ms, ` +
-        `block-max p50 ${fmt.ms(restarted.blockMaxCpuP50)} / p99 ${fmt.ms(restarted.blockMaxCpuP99)} ms; ` +
+        `side by side, same process, same queries (p50 / p95 / p99 ms): ${sideLine(restarted.wall, restarted.cpu)}; ` +
         `queries whose top 50 differ: ${restarted.differing}\n${loadLine()}\n`,
     );
     process.stdout.write(

@@ -2,7 +2,8 @@
  * A restarted search process, as bench/search.ts measures it: opens a database that is already indexed,
  * loads the saved lexical index and the embedding model, and answers a hybrid query; then runs the query set.
  * Prints one JSON line: seconds from process start to the first full hybrid answer, RSS after warm-up,
- * lexical and hybrid latencies, and whether the lexical index was loaded rather than built.
+ * lexical and hybrid latencies, whether the lexical index was loaded rather than built, and (SQLite) whether
+ * the vector copy came from its saved file (bench/search.ts removes the file first for the old path).
  *
  *   node bench/search-probe.ts --db FILE | --postgres-url URL --schema NAME  [--model FILE] --queries FILE
  */
@@ -72,6 +73,7 @@ try {
       phases,
       firstHits: first.length,
       lexicalLoaded: lexical.index.loaded,
+      vectorsFromFile: embedder && store instanceof SqliteStore ? store.vectorsLoadedFromFile(embedder.id) : null,
       lexicalIndexBytes: lexical.index.memoryBytes,
       rssAfterWarmUpBytes: process.memoryUsage().rss,
       heapUsedBytes: process.memoryUsage().heapUsed,

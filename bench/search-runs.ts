@@ -9,6 +9,8 @@ export interface ProbeResult {
   startupSeconds: number;
   phases?: { processAndStore: number; model: number; lexical: number; firstHybrid: number };
   lexicalLoaded: boolean;
+  /** SQLite: whether the vector copy was loaded from its saved file (null: no vectors, or PostgreSQL). */
+  vectorsFromFile?: boolean | null;
   lexicalIndexBytes: number;
   rssAfterWarmUpBytes: number;
   lexicalP50: number;
@@ -35,6 +37,9 @@ export interface SearchResult {
   lexicalIndexBytes: number;
   savedIndexBytes: number | null;
   restarted: ProbeResult;
+  /** SQLite: the same restart with the saved vector file removed first (the copy read from the table). */
+  restartedFromTable?: ProbeResult | null;
+  vectorFileBytes?: number | null;
 }
 
 /** Runs bench:search with these arguments, echoing its output; resolves with its JSON result. */

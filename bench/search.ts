@@ -81,216 +81,219 @@ const program = new Command('bench:search')
   .option('--backend <name>', 'sqlite or postgres', 'sqlite')
   .option('--postgres-url <url>', 'server for --backend postgres', process.env.PAPERBOY_TEST_POSTGRES_URL)
   .option('--single', 'run only the backend named, in this process (no SQLite run beside PostgreSQL)')
-  .action(
-    async (options: {
-      corpus: string;
-      scale?: string;
-      epochs: string;
-      queries: string;
-      keep?: boolean;
-      lexicalOnly?: boolean;
-      backend: string;
-      postgresUrl?: string;
-      single?: boolean;
-    }) => {
-      if (options.backend === 'postgres' && !options.single) {
-        await sideBySide(options);
-        return;
-      }
-      process.stdout.write(`${loadLine()}\n`);
-      const corpusPath = resolve(options.corpus);
-      let synthetic = !existsSync(corpusPath);
-      const real = synthetic ? [] : await readCorpus(corpusPath);
-      if (synthetic)
-        throw new Error(`no corpus at ${corpusPath}: pass --corpus (a synthetic corpus needs real papers to vary)`);
-      const scale = options.scale ? Number(options.scale) : real.length;
-      synthetic = scale > real.length;
-      const label = synthetic
-        ? `${real.length} real + ${scale - real.length} SYNTHETIC variants`
-        : `${scale} real papers`;
-      process.stdout.write(`corpus: ${label}, backend: ${options.backend}\n`);
+  .action(async (options: SideBySideOptions & { backend: string; single?: boolean }) => {
+    if (options.backend === 'postgres' && !options.single) {
+      await sideBySide(options);
+      return;
+    }
+    process.stdout.write(`${loadLine()}\n`);
+    const corpusPath = resolve(options.corpus);
+    let synthetic = !existsSync(corpusPath);
+    const real = synthetic ? [] : await readCorpus(corpusPath);
+    if (synthetic)
+      throw new Error(`no corpus at ${corpusPath}: pass --corpus (a synthetic corpus needs real papers to vary)`);
+    const scale = options.scale ? Number(options.scale) : real.length;
+    synthetic = scale > real.length;
+    const label = synthetic
+      ? `${real.length} real + ${scale - real.length} SYNTHETIC variants`
+      : `${scale} real papers`;
+    process.stdout.write(`corpus: ${label}, backend: ${options.backend}\n`);
 
-      const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-search-'));
-      const dbPath = join(dir, 'bench.db');
-      const jsonl = join(dir, 'papers.jsonl');
-      await writeCorpus(jsonl, real, scale);
-      const bench = await openBenchStore(options.backend, dbPath, options.postgresUrl);
-      const store = bench.store;
-      if (options.lexicalOnly) bench.vectors = false;
-      else if (!bench.vectors)
-        process.stdout.write('this PostgreSQL server has no pgvector: lexical search only, vector rows are n/a\n');
-      const peak = { rss: 0 };
-      const sampler = setInterval(() => (peak.rss = Math.max(peak.rss, process.memoryUsage().rss)), 200);
-      try {
-        let started = performance.now();
-        const summary = await importPath(store, jsonl);
-        const importSeconds = (performance.now() - started) / 1000;
-        started = performance.now();
-        const textSearch = lexicalSearch(store);
-        await textSearch.warmUp();
-        const bm25Seconds = (performance.now() - started) / 1000;
-        started = performance.now();
-        // As the server trains: on an even sample of at most TRAINING_PAPERS papers.
-        const model = bench.vectors
-          ? await trainStaticModel(storeTrainingDocs(store, TRAINING_PAPERS), {
-              epochs: Number(options.epochs),
-              seed: 1,
-            })
-          : null;
-        const modelPath = join(dir, 'model.bin');
-        if (model) await model.save(modelPath);
-        const trainSeconds = bench.vectors ? (performance.now() - started) / 1000 : NaN;
-        const embedder = model ? new StaticEmbedder(model) : null;
-        started = performance.now();
-        if (embedder) await embedMissing(store, embedder, 2_000);
-        const embedSeconds = embedder ? (performance.now() - started) / 1000 : NaN;
-        process.stdout.write(
-          `import ${fmt.s(importSeconds)}, BM25 build ${fmt.s(bm25Seconds)}, training ${fmt.s(trainSeconds)}, embedding ${fmt.s(embedSeconds)}\n`,
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-search-'));
+    const dbPath = join(dir, 'bench.db');
+    const jsonl = join(dir, 'papers.jsonl');
+    await writeCorpus(jsonl, real, scale);
+    const bench = await openBenchStore(options.backend, dbPath, options.postgresUrl);
+    const store = bench.store;
+    if (options.lexicalOnly) bench.vectors = false;
+    else if (!bench.vectors)
+      process.stdout.write('this PostgreSQL server has no pgvector: lexical search only, vector rows are n/a\n');
+    const peak = { rss: 0 };
+    const sampler = setInterval(() => (peak.rss = Math.max(peak.rss, process.memoryUsage().rss)), 200);
+    try {
+      let started = performance.now();
+      const summary = await importPath(store, jsonl);
+      const importSeconds = (performance.now() - started) / 1000;
+      started = performance.now();
+      const textSearch = lexicalSearch(store);
+      await textSearch.warmUp();
+      const bm25Seconds = (performance.now() - started) / 1000;
+      started = performance.now();
+      // As the server trains: on an even sample of at most TRAINING_PAPERS papers.
+      const model = bench.vectors
+        ? await trainStaticModel(storeTrainingDocs(store, TRAINING_PAPERS), {
+            epochs: Number(options.epochs),
+            seed: 1,
+          })
+        : null;
+      const modelPath = join(dir, 'model.bin');
+      if (model) await model.save(modelPath);
+      const trainSeconds = bench.vectors ? (performance.now() - started) / 1000 : NaN;
+      const embedder = model ? new StaticEmbedder(model) : null;
+      started = performance.now();
+      if (embedder) await embedMissing(store, embedder, 2_000);
+      const embedSeconds = embedder ? (performance.now() - started) / 1000 : NaN;
+      process.stdout.write(
+        `import ${fmt.s(importSeconds)}, BM25 build ${fmt.s(bm25Seconds)}, training ${fmt.s(trainSeconds)}, embedding ${fmt.s(embedSeconds)}\n`,
+      );
+
+      // The fixed query set: half real titles, half pairs of real keywords (deterministic picks).
+      const queries = fixedQueries(real, Number(options.queries));
+      const weights = DEFAULT_SEARCH_CONFIG.weights;
+      const lexicalMs: number[] = [];
+      const embedMs: number[] = [];
+      const vectorMs: number[] = [];
+      const hybridMs: number[] = [];
+      const serviceMs: number[] = [];
+      const cachedMs: number[] = [];
+      const queryVectors: Float32Array[] = [];
+      // Untimed: the first vector query loads the model's vectors from SQLite into memory.
+      if (embedder) await store.searchVectors(embedder.id, await embedder.embedQuery('warm up'), 1, {});
+      for (const q of queries) {
+        const lexical = await time(lexicalMs, () => textSearch.search(parseQuery(q), {}, weights, 50));
+        if (!embedder) continue;
+        const vector = await time(embedMs, () => embedder.embedQuery(q));
+        queryVectors.push(vector);
+        const nearest = await time(vectorMs, () => store.searchVectors(embedder.id, vector, 50, {}));
+        await time(hybridMs, async () =>
+          fuse(
+            await textSearch.search(parseQuery(q), {}, weights, DEFAULT_SEARCH_CONFIG.candidates),
+            await store.searchVectors(embedder.id, vector, DEFAULT_SEARCH_CONFIG.candidates, {}),
+            DEFAULT_SEARCH_CONFIG.fusion,
+          ),
+        );
+        void lexical;
+        void nearest;
+      }
+      const service = new SearchService(store, embedder);
+      for (const q of queries)
+        await time(serviceMs, () =>
+          service.search({ q, filters: {}, sort: 'relevance', mode: 'hybrid', offset: 0, limit: 20 }),
+        );
+      for (const q of queries)
+        await time(cachedMs, () =>
+          service.search({ q, filters: {}, sort: 'relevance', mode: 'hybrid', offset: 0, limit: 20 }),
         );
 
-        // The fixed query set: half real titles, half pairs of real keywords (deterministic picks).
-        const queries = fixedQueries(real, Number(options.queries));
-        const weights = DEFAULT_SEARCH_CONFIG.weights;
-        const lexicalMs: number[] = [];
-        const embedMs: number[] = [];
-        const vectorMs: number[] = [];
-        const hybridMs: number[] = [];
-        const serviceMs: number[] = [];
-        const cachedMs: number[] = [];
-        const queryVectors: Float32Array[] = [];
-        // Untimed: the first vector query loads the model's vectors from SQLite into memory.
-        if (embedder) await store.searchVectors(embedder.id, await embedder.embedQuery('warm up'), 1, {});
-        for (const q of queries) {
-          const lexical = await time(lexicalMs, () => textSearch.search(parseQuery(q), {}, weights, 50));
-          if (!embedder) continue;
-          const vector = await time(embedMs, () => embedder.embedQuery(q));
-          queryVectors.push(vector);
-          const nearest = await time(vectorMs, () => store.searchVectors(embedder.id, vector, 50, {}));
-          await time(hybridMs, async () =>
-            fuse(
-              await textSearch.search(parseQuery(q), {}, weights, DEFAULT_SEARCH_CONFIG.candidates),
-              await store.searchVectors(embedder.id, vector, DEFAULT_SEARCH_CONFIG.candidates, {}),
-              DEFAULT_SEARCH_CONFIG.fusion,
+      // Recall@10 of binary pre-selection + rescoring against exact search, on the same vectors.
+      const index = new BinaryQuantizedIndex(embedder?.dimensions ?? 8, embedder ? scale + 1 : 1);
+      let doc = 0;
+      if (embedder)
+        for await (const p of storeTrainingDocs(store))
+          index.set(++doc, embedder.embedSync(paperText(p.title, p.abstract)));
+      let found = 0;
+      for (const v of queryVectors) {
+        const exact = new Set(index.searchExact(v, 10).map((h) => h.doc));
+        found += index.search(v, 10, 20).filter((h) => exact.has(h.doc)).length;
+      }
+      const recall10 = embedder ? found / (queryVectors.length * 10) : NaN;
+
+      const figures = {
+        lexical: latency(lexicalMs),
+        queryEmbedding: latency(embedMs),
+        vector: latency(vectorMs),
+        hybridWithoutEmbedding: latency(hybridMs),
+        searchServiceUncached: latency(serviceMs),
+        searchServiceCached: latency(cachedMs),
+      };
+      const row = (name: string, l: ReturnType<typeof latency>, target = '') => [
+        name,
+        fmt.ms(l.p50),
+        fmt.ms(l.p95),
+        fmt.ms(l.p99),
+        fmt.ms(l.max),
+        target,
+      ];
+      process.stdout.write(
+        `\n${formatTable(
+          ['query latency (ms)', 'p50', 'p95', 'p99', 'max', 'target'],
+          [
+            row(
+              'lexical top-50',
+              figures.lexical,
+              `p50 ≤ 5, p99 ≤ 50: ${verdict(figures.lexical.p50 <= 5 && figures.lexical.p99 <= 50)}`,
             ),
-          );
-          void lexical;
-          void nearest;
-        }
-        const service = new SearchService(store, embedder);
-        for (const q of queries)
-          await time(serviceMs, () =>
-            service.search({ q, filters: {}, sort: 'relevance', mode: 'hybrid', offset: 0, limit: 20 }),
-          );
-        for (const q of queries)
-          await time(cachedMs, () =>
-            service.search({ q, filters: {}, sort: 'relevance', mode: 'hybrid', offset: 0, limit: 20 }),
-          );
-
-        // Recall@10 of binary pre-selection + rescoring against exact search, on the same vectors.
-        const index = new BinaryQuantizedIndex(embedder?.dimensions ?? 8, embedder ? scale + 1 : 1);
-        let doc = 0;
-        if (embedder)
-          for await (const p of storeTrainingDocs(store))
-            index.set(++doc, embedder.embedSync(paperText(p.title, p.abstract)));
-        let found = 0;
-        for (const v of queryVectors) {
-          const exact = new Set(index.searchExact(v, 10).map((h) => h.doc));
-          found += index.search(v, 10, 20).filter((h) => exact.has(h.doc)).length;
-        }
-        const recall10 = embedder ? found / (queryVectors.length * 10) : NaN;
-
-        const figures = {
-          lexical: latency(lexicalMs),
-          queryEmbedding: latency(embedMs),
-          vector: latency(vectorMs),
-          hybridWithoutEmbedding: latency(hybridMs),
-          searchServiceUncached: latency(serviceMs),
-          searchServiceCached: latency(cachedMs),
-        };
-        const row = (name: string, l: ReturnType<typeof latency>, target = '') => [
-          name,
-          fmt.ms(l.p50),
-          fmt.ms(l.p95),
-          fmt.ms(l.p99),
-          fmt.ms(l.max),
-          target,
-        ];
-        process.stdout.write(
-          `\n${formatTable(
-            ['query latency (ms)', 'p50', 'p95', 'p99', 'max', 'target'],
-            [
-              row(
-                'lexical top-50',
-                figures.lexical,
-                `p50 ≤ 5, p99 ≤ 50: ${verdict(figures.lexical.p50 <= 5 && figures.lexical.p99 <= 50)}`,
-              ),
-              row('query embedding', figures.queryEmbedding),
-              row('vector top-50', figures.vector, `p50 ≤ 10: ${verdict(figures.vector.p50 <= 10)}`),
-              row(
-                'hybrid (no embedding)',
-                figures.hybridWithoutEmbedding,
-                `p50 ≤ 15: ${verdict(figures.hybridWithoutEmbedding.p50 <= 15)}`,
-              ),
-              row('search service, uncached', figures.searchServiceUncached),
-              row('search service, cached', figures.searchServiceCached),
-            ],
-          )}\n`,
-        );
-        const size = await bench.size();
-        const lexicalIndexBytes = textSearch.index.memoryBytes;
-        // A restarted process on the database just built: start-up, memory and latency without the build's leftovers.
-        const queriesPath = join(dir, 'queries.json');
-        writeFileSync(queriesPath, JSON.stringify(queries));
-        await store.close();
-        const restarted = await probe([
-          ...bench.probeArgs,
-          ...(embedder ? ['--model', modelPath] : []),
-          '--queries',
-          queriesPath,
-        ]);
-        const savedIndexBytes = options.backend === 'sqlite' ? statSync(`${dbPath}.lexical-index`).size : null;
-        const build = {
-          papers: scale,
-          synthetic,
-          importSeconds,
-          importPapersPerSecond: scale / importSeconds,
-          bm25BuildSeconds: bm25Seconds,
-          trainSeconds,
-          trainingPapers: Math.min(scale, TRAINING_PAPERS),
-          embedSeconds,
-          embedPapersPerSecond: scale / embedSeconds,
-          modelId: embedder?.id ?? null,
-          backend: options.backend,
-        };
-        process.stdout.write(
-          `\nrecall@10 of binary pre-selection (20× oversampling) vs exact: ${recall10.toFixed(4)} (target ≥ 0.95: ${verdict(recall10 >= 0.95)})\n`,
-        );
-        process.stdout.write(
-          `import ${fmt.int(build.importPapersPerSecond)} papers/s, embedding ${fmt.int(build.embedPapersPerSecond)} papers/s, ` +
-            `database ${fmt.mib(size)}, peak RSS ${fmt.mib(peak.rss)}\n`,
-        );
-        process.stdout.write(
-          `lexical index ${fmt.mib(lexicalIndexBytes)} in memory (${fmt.int(lexicalIndexBytes / scale)} bytes per paper), ` +
-            `saved ${savedIndexBytes === null ? 'in the database' : fmt.mib(savedIndexBytes)}\n` +
-            `restarted process: full hybrid search after ${fmt.s(restarted.startupSeconds)} ` +
-            `(${Object.entries(restarted.phases ?? {})
-              .map(([phase, seconds]) => `${phase} ${fmt.s(seconds)}`)
-              .join(', ')}) ` +
-            `(lexical index ${restarted.lexicalLoaded ? 'loaded' : 'REBUILT'}), RSS after warm-up ${fmt.mib(restarted.rssAfterWarmUpBytes)}, ` +
-            `lexical p50 ${fmt.ms(restarted.lexicalP50)} / p99 ${fmt.ms(restarted.lexicalP99)} ms, ` +
-            `hybrid with query embedding p50 ${fmt.ms(restarted.hybridP50)} / p99 ${fmt.ms(restarted.hybridP99)} ms\n`,
-        );
-        process.stdout.write(
-          `JSON: ${writeResult('search', { corpus: label, queries: queries.length, figures, recall10, build, databaseBytes: size, peakRssBytes: peak.rss, lexicalIndexBytes, savedIndexBytes, restarted, importSummary: { ...summary, failures: summary.failures.length } })}\n`,
-        );
-      } finally {
-        clearInterval(sampler);
-        await store.close().catch(() => undefined);
-        await bench.cleanup(Boolean(options.keep));
-        if (!options.keep) rmSync(dir, { recursive: true, force: true });
+            row('query embedding', figures.queryEmbedding),
+            row('vector top-50', figures.vector, `p50 ≤ 10: ${verdict(figures.vector.p50 <= 10)}`),
+            row(
+              'hybrid (no embedding)',
+              figures.hybridWithoutEmbedding,
+              `p50 ≤ 15: ${verdict(figures.hybridWithoutEmbedding.p50 <= 15)}`,
+            ),
+            row('search service, uncached', figures.searchServiceUncached),
+            row('search service, cached', figures.searchServiceCached),
+          ],
+        )}\n`,
+      );
+      const size = await bench.size();
+      const lexicalIndexBytes = textSearch.index.memoryBytes;
+      // A restarted process on the database just built: start-up, memory and latency without the build's leftovers.
+      const queriesPath = join(dir, 'queries.json');
+      writeFileSync(queriesPath, JSON.stringify(queries));
+      const vectorFile = store instanceof SqliteStore && embedder ? store.vectorFilePath(embedder.id) : null;
+      await store.close();
+      const probeArgs = [...bench.probeArgs, ...(embedder ? ['--model', modelPath] : []), '--queries', queriesPath];
+      // SQLite, side by side: first without the saved vector file (the copy read from sqlite-vec's table, as
+      // before the file existed; that process saves it again), then with it.
+      let restartedFromTable: ProbeResult | null = null;
+      if (vectorFile && existsSync(vectorFile)) {
+        rmSync(vectorFile);
+        restartedFromTable = await probe(probeArgs);
       }
-    },
+      const restarted = await probe(probeArgs);
+      const vectorFileBytes = vectorFile && existsSync(vectorFile) ? statSync(vectorFile).size : null;
+      const savedIndexBytes = options.backend === 'sqlite' ? statSync(`${dbPath}.lexical-index`).size : null;
+      const build = {
+        papers: scale,
+        synthetic,
+        importSeconds,
+        importPapersPerSecond: scale / importSeconds,
+        bm25BuildSeconds: bm25Seconds,
+        trainSeconds,
+        trainingPapers: Math.min(scale, TRAINING_PAPERS),
+        embedSeconds,
+        embedPapersPerSecond: scale / embedSeconds,
+        modelId: embedder?.id ?? null,
+        backend: options.backend,
+      };
+      process.stdout.write(
+        `\nrecall@10 of binary pre-selection (20× oversampling) vs exact: ${recall10.toFixed(4)} (target ≥ 0.95: ${verdict(recall10 >= 0.95)})\n`,
+      );
+      process.stdout.write(
+        `import ${fmt.int(build.importPapersPerSecond)} papers/s, embedding ${fmt.int(build.embedPapersPerSecond)} papers/s, ` +
+          `database ${fmt.mib(size)}, peak RSS ${fmt.mib(peak.rss)}\n`,
+      );
+      process.stdout.write(
+        `lexical index ${fmt.mib(lexicalIndexBytes)} in memory (${fmt.int(lexicalIndexBytes / scale)} bytes per paper), ` +
+          `saved ${savedIndexBytes === null ? 'in the database' : fmt.mib(savedIndexBytes)}\n` +
+          (vectorFileBytes === null ? '' : `vector file ${fmt.mib(vectorFileBytes)}\n`) +
+          (restartedFromTable ? restartLine('vectors read from the table', restartedFromTable) : '') +
+          restartLine(restarted.vectorsFromFile ? 'vectors loaded from the file' : 'vectors', restarted) +
+          `${loadLine()}\n`,
+      );
+      process.stdout.write(
+        `JSON: ${writeResult('search', { corpus: label, queries: queries.length, figures, recall10, build, databaseBytes: size, peakRssBytes: peak.rss, lexicalIndexBytes, savedIndexBytes, restarted, restartedFromTable, vectorFileBytes, importSummary: { ...summary, failures: summary.failures.length } })}\n`,
+      );
+    } finally {
+      clearInterval(sampler);
+      await store.close().catch(() => undefined);
+      await bench.cleanup(Boolean(options.keep));
+      if (!options.keep) rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+/** One restarted process's figures, on one line. */
+function restartLine(label: string, r: ProbeResult): string {
+  return (
+    `restarted process (${label}): full hybrid search after ${fmt.s(r.startupSeconds)} ` +
+    `(${Object.entries(r.phases ?? {})
+      .map(([phase, seconds]) => `${phase} ${fmt.s(seconds)}`)
+      .join(', ')}) ` +
+    `(lexical index ${r.lexicalLoaded ? 'loaded' : 'REBUILT'}), RSS after warm-up ${fmt.mib(r.rssAfterWarmUpBytes)}, ` +
+    `lexical p50 ${fmt.ms(r.lexicalP50)} / p99 ${fmt.ms(r.lexicalP99)} ms, ` +
+    `hybrid with query embedding p50 ${fmt.ms(r.hybridP50)} / p99 ${fmt.ms(r.hybridP99)} ms\n`
   );
+}
 
 /** Runs bench/search-probe.ts in a new process and returns what it measured. */
 async function probe(args: string[]): Promise<ProbeResult> {

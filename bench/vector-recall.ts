@@ -32,7 +32,7 @@ process.stdout.write(`${loadLine()}\n`);
 const embedder = await StaticEmbedder.load(options.model);
 const db = new SqliteDatabase(options.db);
 let started = performance.now();
-const index = new VectorSearch(db).index(embedder.id);
+const index = await new VectorSearch(db).index(embedder.id);
 if (!index) throw new Error(`no vectors of model ${embedder.id} in ${options.db}`);
 const loadSeconds = (performance.now() - started) / 1000;
 const queries = await Promise.all(

@@ -42,7 +42,8 @@ export function forEachWord(text: string, visit: (word: string) => void): number
   return count;
 }
 
-function stem(word: string): string {
+/** stemWord, remembered for the most recent words. */
+export function stem(word: string): string {
   let stemmed = stemCache.get(word);
   if (stemmed === undefined) {
     stemmed = stemWord(word);

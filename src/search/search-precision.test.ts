@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DAY_FIXTURES, memoryStore } from '../../test/helpers.ts';
 import { importPath } from '../ingest/import-files.ts';
-import { analyze } from '../domain/analyzer.ts';
+import { analyze, stemWord, words } from '../domain/analyzer.ts';
 import type { Paper } from '../domain/types.ts';
 import type { Store } from '../store/store.ts';
 import type { Embedder } from './embedder.ts';
@@ -144,6 +144,43 @@ test('a prefix matches the words as written: transformer* finds "Transformers"',
   const response = await service.search(request('transformer*', { mode: 'lexical' }));
   assert.ok(response.results.some((r) => /transformers/i.test(r.paper.title)));
   assert.ok(response.results.length > 0);
+});
+
+test('a prefix longer than the stem matches the words as written: optimiz* finds "optimization" (term "optim"), exactly the brute-force set', async () => {
+  const { service, papers } = await setUp();
+  const wordsOf = (paper: Paper) =>
+    words(`${paper.title} ${paper.authors.map((a) => a.name).join(' ')} ${paper.summary}`);
+  const all = [...new Set(papers.flatMap(wordsOf))].sort();
+  // Words whose stem is shorter than the word: the prefix one letter past the stem starts no term.
+  const prefixes = [
+    ...new Set(
+      all.flatMap((w) => {
+        const stem = stemWord(w);
+        return w.startsWith(stem) && w.length >= stem.length + 3 && stem.length >= 4
+          ? [w.slice(0, stem.length + 1)]
+          : [];
+      }),
+    ),
+  ].slice(0, 12);
+  assert.ok(prefixes.length >= 5, `prefixes to try: ${prefixes}`);
+  for (const prefix of prefixes) {
+    // Brute force: the terms of the words starting with the prefix; a paper matches when it holds one of them.
+    const terms = new Set(all.filter((w) => w.startsWith(prefix)).map(stemWord));
+    const expected = papers
+      .filter((p) =>
+        fieldsOf(p)
+          .flat()
+          .some((t) => terms.has(t)),
+      )
+      .map((p) => p.id);
+    const response = await service.search(request(`${prefix}*`, { mode: 'lexical', limit: 1_000 }));
+    assert.ok(expected.length > 0, prefix);
+    assert.equal(response.total, expected.length, prefix);
+    assert.deepEqual(response.results.map((r) => r.paper.id).sort(), expected.sort(), prefix);
+  }
+  // A prefix no word starts with finds nothing, even when its stem would.
+  const none = await service.search(request('optimizzz*', { mode: 'lexical' }));
+  assert.equal(none.total, 0);
 });
 
 test('the list holds exactly `total` papers, each once, whatever the page size; depth past the cached ranking ranks again', async () => {

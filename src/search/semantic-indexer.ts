@@ -119,6 +119,14 @@ export async function embedMissing(
   }
 }
 
+/**
+ * Loads a model's vectors into the store's memory (SQLite: its saved copy, or every row) with one query, so
+ * that search, handed the model after this, does not make a visitor wait for that load.
+ */
+export async function warmVectors(store: Store, embedder: Embedder): Promise<void> {
+  await store.searchVectors(embedder.id, await embedder.embedQuery('warm up'), 1, {});
+}
+
 /** Trains a model on the store's papers and makes it active (in this thread, or a worker's). */
 export type Train = () => Promise<ActiveModel>;
 
@@ -153,6 +161,10 @@ export class SemanticIndexer {
       // Model files are tens of MB: the one already loaded is reused (start-up and every round ask for it).
       const embedder = this.#loaded?.id === active.id ? this.#loaded : await StaticEmbedder.load(active.path);
       this.#loaded = embedder;
+      // Search stays lexical while the vectors load, then turns hybrid.
+      await warmVectors(this.#store, embedder).catch((error: unknown) =>
+        this.#logger.warn({ err: error, model: embedder.id }, 'loading the vectors failed'),
+      );
       this.#onModel(embedder);
       return embedder;
     } catch (error) {
@@ -190,8 +202,8 @@ export class SemanticIndexer {
       if (done % (this.#options.batchSize * 20) === 0)
         this.#logger.info({ model: embedder.id, done }, 'embedding papers');
     });
-    // One query loads the model's vectors into memory now rather than on a visitor's first search.
-    await this.#store.searchVectors(embedder.id, await embedder.embedQuery('warm up'), 1, {});
+    // The model's vectors are loaded into memory now rather than on a visitor's first search.
+    await warmVectors(this.#store, embedder);
     this.#onModel(embedder);
     if (embedded > 0) {
       this.#logger.info(

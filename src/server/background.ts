@@ -17,6 +17,7 @@ import {
   DEFAULT_INDEXER_OPTIONS,
   SemanticIndexer,
   embedMissing,
+  warmVectors,
   type ActiveModel,
 } from '../search/semantic-indexer.ts';
 import { loadConfiguredEmbedder } from '../search/onnx/configured-embedder.ts';
@@ -87,6 +88,7 @@ export function startBackgroundWork(ctx: {
   const embedWithOnnx = async (embedder: Embedder) => {
     const started = performance.now();
     const embedded = await embedMissing(store, embedder, 64);
+    await warmVectors(store, embedder);
     search.setEmbedder(embedder); // only once every paper has its vector: search never mixes two spaces
     if (embedded > 0)
       logger.info({ model: embedder.id, embedded, seconds: (performance.now() - started) / 1000 }, 'papers embedded');
@@ -113,6 +115,7 @@ export function startBackgroundWork(ctx: {
     try {
       if (onnx) {
         if (current !== onnx.id && (await complete(onnx.id))) {
+          await warmVectors(store, onnx);
           search.setEmbedder(onnx);
           current = onnx.id;
         }

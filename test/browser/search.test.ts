@@ -135,3 +135,13 @@ test('a misspelling offers the right spelling; a range that ends before it start
   assert.match(await page.locator('[role="alert"]').innerText(), /after the “to” date/);
   assert.equal(await page.locator('#filter-from').inputValue(), '2025-06-01');
 });
+
+test('a prefix past the stem finds the words as written, highlighted as typed', async () => {
+  const page = await firstPage(await openBrowser(server));
+  await page.goto(`${server.url}/search?q=${encodeURIComponent('optimiz*')}`);
+  assert.match(await page.locator('.search-summary').innerText(), /^\d[\d,]* papers? contains? these words/);
+  assert.ok((await page.locator('.search-results .card').count()) > 0);
+  const marks = await page.locator('.search-results mark').allInnerTexts();
+  assert.ok(marks.length > 0);
+  for (const text of marks) assert.match(text, /^optimiz/i);
+});

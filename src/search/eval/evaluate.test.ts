@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readBeir } from './beir.ts';
-import { evaluateCollection } from './evaluate.ts';
+import { compareReports, evaluateCollection, misspell } from './evaluate.ts';
 import { StaticEmbedder, trainStaticModel } from '../learned/index.ts';
 import { tempDir } from '../../../test/helpers.ts';
 
@@ -83,6 +83,32 @@ test('reads a BEIR collection and reports metrics for lexical, vector and hybrid
   for (const value of [report.lexical.ndcg10, report.vector.ndcg10, ...report.fusions.map((f) => f.metrics.ndcg10)]) {
     assert.ok(value >= 0 && value <= 1);
   }
+  // Per-query nDCG@10 in qrels order, whose means are the reported ones.
+  const mean = (x: number[]) => x.reduce((a, b) => a + b, 0) / x.length;
+  assert.equal(report.perQuery.queries.length, report.queries);
+  assert.ok(Math.abs(mean(report.perQuery.vector!) - report.vector.ndcg10) < 1e-12);
+  assert.ok(Math.abs(mean(report.perQuery.lexical) - report.lexical.ndcg10) < 1e-12);
+  assert.ok(Math.abs(mean(report.perQuery.shipped) - report.shippedDefault.metrics.ndcg10) < 1e-12);
+});
+
+test('compareReports: paired tests against another run on the same queries, none on other queries', () => {
+  const queries = Array.from({ length: 40 }, (_, i) => `q${i}`);
+  const worse = {
+    queries,
+    lexical: queries.map(() => 0.5),
+    vector: queries.map(() => 0.5),
+    shipped: queries.map(() => 0.9),
+  };
+  const better = { ...worse, vector: queries.map(() => 0.8) };
+  const result = compareReports({ perQuery: better }, { perQuery: worse })!;
+  assert.equal(result.length, 2);
+  const [vector, shipped] = result as [(typeof result)[0], (typeof result)[0]];
+  assert.equal(vector.run, 'vector');
+  assert.ok(Math.abs(vector.difference - 0.3) < 1e-12);
+  assert.ok(vector.p < 0.01, `p ${vector.p}`);
+  assert.equal(shipped.difference, 0);
+  assert.equal(shipped.p, 1);
+  assert.equal(compareReports({ perQuery: better }, { perQuery: { ...worse, queries: queries.slice(1) } }), null);
 });
 
 test('a broken collection is reported with file and line', async () => {
@@ -90,4 +116,27 @@ test('a broken collection is reported with file and line', async () => {
   writeFixture(dir);
   writeFileSync(join(dir, 'corpus.jsonl'), '{"_id": "a", "text": "x"}\n{"title": "no id"}\n');
   await assert.rejects(readBeir(dir), /corpus\.jsonl:2/);
+});
+
+test('misspell: one edit in the chosen long words, first and last letters kept, deterministic', () => {
+  const queries = [{ id: 'a', text: 'Attention mechanisms for graph transformers' }];
+  assert.deepEqual(misspell(queries, 0, 1), queries);
+  const all = misspell(queries, 1, 1)[0]!;
+  assert.equal(all.id, 'a');
+  assert.deepEqual(misspell(queries, 1, 1), misspell(queries, 1, 1));
+  const before = queries[0]!.text.split(' ');
+  const after = all.text.split(' ');
+  assert.equal(after.length, before.length);
+  for (const [i, word] of before.entries()) {
+    const typo = after[i]!;
+    if (word.length < 5) {
+      assert.equal(typo, word);
+      continue;
+    }
+    // A swap of two equal letters would leave the word as it is; none of these words has one.
+    assert.notEqual(typo, word);
+    assert.ok(Math.abs(typo.length - word.length) <= 1);
+    assert.equal(typo[0], word[0]);
+    assert.equal(typo.at(-1), word.at(-1));
+  }
 });

@@ -52,6 +52,8 @@ export interface EvaluationReport {
     bySimilarity: number;
   };
   timings: { indexSeconds: number; embedderSeconds: number; querySeconds: number };
+  /** nDCG@10 of each judged query (in qrels order), for paired tests against another run (`compareReports`). */
+  perQuery: { queries: string[]; lexical: number[]; vector: number[] | null; shipped: number[] };
 }
 
 const ids = (list: readonly ScoredPaper[]) => list.map((h) => h.id);
@@ -115,8 +117,11 @@ export async function evaluateCollection(
     const lexicalPerQuery = perQueryNdcg(lexicalIds, collection.qrels);
     const fusions: FusionResult[] = [];
     let vector: RunMetrics | null = null;
+    let vectorPerQuery: number[] | null = null;
     if (embedder) {
-      vector = evaluateRun(new Map([...vectorRuns].map(([q, list]) => [q, ids(list)])), collection.qrels);
+      const vectorIds = new Map([...vectorRuns].map(([q, list]) => [q, ids(list)]));
+      vector = evaluateRun(vectorIds, collection.qrels);
+      vectorPerQuery = perQueryNdcg(vectorIds, collection.qrels);
       const configs: FusionConfig[] = [
         ...options.vectorWeights.map((w) => ({ method: 'convex' as const, vectorWeight: w, rrfK: options.rrfK })),
         { method: 'rrf', vectorWeight: 0, rrfK: options.rrfK },
@@ -185,10 +190,38 @@ export async function evaluateCollection(
         bySimilarity,
       },
       timings: { indexSeconds, embedderSeconds, querySeconds },
+      perQuery: {
+        queries: [...collection.qrels.keys()],
+        lexical: lexicalPerQuery,
+        vector: vectorPerQuery,
+        shipped: perQueryNdcg(shippedRuns, collection.qrels),
+      },
     };
   } finally {
     await store.close();
   }
+}
+
+/**
+ * Paired randomisation tests of this run's vector and shipped nDCG@10 against another run's on the same
+ * queries (e.g. another model): mean difference and p-value, or null when the runs' queries differ.
+ */
+export function compareReports(
+  report: Pick<EvaluationReport, 'perQuery'>,
+  other: Pick<EvaluationReport, 'perQuery'>,
+): { run: 'vector' | 'shipped'; difference: number; p: number }[] | null {
+  const a = report.perQuery;
+  const b = other.perQuery;
+  if (a.queries.length !== b.queries.length || a.queries.some((q, i) => q !== b.queries[i])) return null;
+  const out: { run: 'vector' | 'shipped'; difference: number; p: number }[] = [];
+  const mean = (x: readonly number[]) => x.reduce((s, v) => s + v, 0) / Math.max(1, x.length);
+  for (const run of ['vector', 'shipped'] as const) {
+    const x = a[run];
+    const y = b[run];
+    if (!x || !y) continue;
+    out.push({ run, difference: mean(x) - mean(y), p: pairedRandomizationTest(x, y, 2_000) });
+  }
+  return out;
 }
 
 export function reportTable(report: EvaluationReport): string {
@@ -255,4 +288,24 @@ export function nonsenseQueries(count: number, seed: number): string[] {
     }
   }
   return queries;
+}
+
+/**
+ * Queries with typos, for robustness to misspelt words: each word of at least 5 letters is, with probability
+ * `rate`, changed by one edit (two neighbouring inner letters swapped, one inner letter dropped, or one
+ * doubled), the first and last letters kept. Deterministic for a seed.
+ */
+export function misspell<Q extends { text: string }>(queries: readonly Q[], rate: number, seed: number): Q[] {
+  const rng = new Rng(seed);
+  return queries.map((q) => ({
+    ...q,
+    text: q.text.replace(/\p{L}{5,}/gu, (word) => {
+      if (rng.next() >= rate) return word;
+      const i = 1 + rng.int(word.length - 3); // an inner position with an inner neighbour after it
+      const kind = rng.int(3);
+      if (kind === 0) return word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
+      if (kind === 1) return word.slice(0, i) + word.slice(i + 1);
+      return word.slice(0, i + 1) + word.slice(i);
+    }),
+  }));
 }

@@ -12,12 +12,15 @@ export {
   StaticModel,
   MODEL_FORMAT,
   MODEL_VERSION,
+  SUBWORD_VERSION,
   quantizeInt8,
   type ModelConfig,
   type ModelMeta,
   type Precision,
   type Int8Vectors,
+  type SubwordTable,
 } from './model.ts';
+export { DEFAULT_SUBWORDS, type SubwordOptions } from './subwords.ts';
 export {
   trainStaticModel,
   buildCorpus,

@@ -1,8 +1,10 @@
 /**
  * A trained static word-vector model: vocabulary, a weight per word and a vector per word. A text's
  * embedding is the normalised weighted mean of its words' vectors, each word weighted by
- * (1 + ln count) · its weight. Words the model does not know are ignored; a text without known words
- * embeds as the zero vector (cosine 0 with everything), never NaN.
+ * (1 + ln count) · its weight. Words the model does not know are ignored, unless it has sub-word
+ * (character n-gram) buckets: then such a word embeds as the mean of the bucket vectors of those of its
+ * n-grams some vocabulary word also has, if they are at least `minShare` of its n-grams, with weight
+ * `oovWeight`. A text without known words embeds as the zero vector (cosine 0 with everything), never NaN.
  *
  * The vectors are held either as float32 (on a kernel heap, summed in SIMD) or as int8 codes with one
  * float32 scale per word (a quarter of the memory; a word's vector is scale × codes, each component within
@@ -21,6 +23,11 @@
  *   version 2 (int8 vectors):
  *     float32 × vocabularySize               per-word scales
  *     int8 × vocabularySize × dimensions     codes, row by row
+ *   version 3 (int8 vectors and sub-word buckets; the header also has
+ *   subwords: {minN, maxN, buckets, oovWeight, minShare}):
+ *     the version 2 body, then
+ *     float32 × buckets                      per-bucket scales
+ *     int8 × buckets × dimensions            bucket codes, row by row
  * The id is "paperboy-static/" + the first 12 hex digits of a SHA-256 over everything but `stats`.
  */
 import { createHash } from 'node:crypto';
@@ -28,12 +35,25 @@ import { open, readFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { Bag, countFactor } from './corpus.ts';
 import { createKernels, KERNEL_WIDTH, type Kernels } from './kernels.ts';
+import { hasNgram, knownNgrams, ngramHashes, type SubwordOptions } from './subwords.ts';
 import { isCompound, parts, tokenize, TOKENIZER_VERSION } from './tokenizer.ts';
 
 export const MODEL_FORMAT = 'paperboy-static';
 /** The version models are saved in now (int8 vectors); version 1 (float32 vectors) still loads. */
 export const MODEL_VERSION = 2;
 const FLOAT32_VERSION = 1;
+/** Models with sub-word buckets (int8 only). */
+export const SUBWORD_VERSION = 3;
+
+/** What a model with sub-words knows of them: the n-gram scheme, the buckets' vectors and how words outside the vocabulary use them. */
+export interface SubwordTable extends SubwordOptions {
+  /** Weight of a word outside the vocabulary (before the count factor). */
+  oovWeight: number;
+  /** One row per bucket (float32 rows are quantized to int8). */
+  vectors: Int8Vectors | Float32Array;
+}
+
+type SubwordParams = Omit<SubwordTable, 'vectors'>;
 
 export type Precision = 'float32' | 'int8';
 
@@ -100,6 +120,7 @@ interface Header extends ModelMeta {
   dimensions: number;
   vocabularySize: number;
   vocab: string[];
+  subwords?: SubwordParams;
 }
 
 export class StaticModel {
@@ -124,6 +145,13 @@ export class StaticModel {
   /** int8: codes and scales, summed in TypeScript into `acc`. */
   private readonly int8: Int8Vectors | null = null;
   private readonly acc: Float64Array;
+  /** Sub-word buckets (int8), their parameters, the vocabulary's n-gram hashes (built on first use) and this text's unknown words. */
+  readonly subwords: SubwordParams | null = null;
+  private readonly buckets: Int8Vectors | null = null;
+  private known: Uint32Array | null = null;
+  private readonly oov = new Map<string, number>();
+  private readonly hashes: number[] = [];
+  private readonly oovBuckets: number[] = [];
 
   /** `vectors` as float32 gives a float32 model, unless `precision` says int8 (then quantized here). */
   constructor(
@@ -133,6 +161,7 @@ export class StaticModel {
     dimensions: number,
     meta: ModelMeta,
     precision: Precision = vectors instanceof Float32Array ? 'float32' : 'int8',
+    subwords: SubwordTable | null = null,
   ) {
     if (weights.length !== vocab.length) throw new Error('one weight per word expected');
     if (dimensions % KERNEL_WIDTH !== 0) throw new Error(`dimensions must be a multiple of ${KERNEL_WIDTH}`);
@@ -155,6 +184,13 @@ export class StaticModel {
       this.int8 = vectors instanceof Float32Array ? quantizeInt8(vectors, dimensions) : vectors;
     }
     this.acc = new Float64Array(dimensions);
+    if (subwords) {
+      const { vectors: rows, ...params } = subwords;
+      const n = rows instanceof Float32Array ? rows.length : rows.codes.length;
+      if (n !== subwords.buckets * dimensions) throw new Error('bucket vectors do not match buckets × dimensions');
+      this.subwords = params;
+      this.buckets = rows instanceof Float32Array ? quantizeInt8(rows, dimensions) : rows;
+    }
     this.vocab = vocab;
     this.weights = weights;
     this.dimensions = dimensions;
@@ -181,13 +217,37 @@ export class StaticModel {
 
   /** Bytes the word vectors (and scales) take in memory. */
   get vectorBytes(): number {
-    return this.float32 ? this.float32.byteLength : this.int8!.codes.byteLength + this.int8!.scales.byteLength;
+    const words = this.float32 ? this.float32.byteLength : this.int8!.codes.byteLength + this.int8!.scales.byteLength;
+    return words + (this.buckets ? this.buckets.codes.byteLength + this.buckets.scales.byteLength : 0);
   }
 
   /** The same model with its vectors held at another precision (int8 from float32, or back). */
   withPrecision(precision: Precision): StaticModel {
     if (precision === this.precision) return this;
-    return new StaticModel(this.vocab, this.weights, this.vectors, this.dimensions, this.meta, precision);
+    return new StaticModel(
+      this.vocab,
+      this.weights,
+      this.vectors,
+      this.dimensions,
+      this.meta,
+      precision,
+      this.subwordTable,
+    );
+  }
+
+  /** The same model with another `minShare` for words outside the vocabulary (above 1: they are ignored again). */
+  withUnknownWordShare(minShare: number): StaticModel {
+    const table = this.subwordTable;
+    if (!table) throw new Error('this model has no sub-words');
+    return new StaticModel(this.vocab, this.weights, this.vectors, this.dimensions, this.meta, this.precision, {
+      ...table,
+      minShare,
+    });
+  }
+
+  /** The sub-word parameters and bucket vectors (null without sub-words). */
+  get subwordTable(): SubwordTable | null {
+    return this.subwords && this.buckets ? { ...this.subwords, vectors: this.buckets } : null;
   }
 
   get vocabularySize(): number {
@@ -203,6 +263,7 @@ export class StaticModel {
   private bagOf(text: string): Bag {
     const bag = this.bag;
     bag.clear();
+    this.oov.clear();
     const tokens = this.scratch;
     tokens.length = 0;
     tokenize(text, tokens);
@@ -213,10 +274,52 @@ export class StaticModel {
         for (const p of parts(t)) {
           const pid = this.index.get(p);
           if (pid !== undefined) bag.add(pid);
+          else if (this.subwords) this.oov.set(p, (this.oov.get(p) ?? 0) + 1);
         }
-      }
+      } else if (this.subwords) this.oov.set(t, (this.oov.get(t) ?? 0) + 1);
     }
     return bag;
+  }
+
+  /**
+   * The buckets an unknown word embeds from (into `oovBuckets`): those of its n-grams that some vocabulary
+   * word also has, if they are at least `minShare` of its n-grams; returns how many (0: the word is ignored).
+   */
+  private unknownWordBuckets(word: string): number {
+    const sub = this.subwords!;
+    this.known ??= knownNgrams(this.vocab, sub.minN, sub.maxN);
+    const hashes = this.hashes;
+    hashes.length = 0;
+    ngramHashes(word, sub.minN, sub.maxN, hashes);
+    const out = this.oovBuckets;
+    out.length = 0;
+    for (const h of hashes) if (hasNgram(this.known, h)) out.push(h % sub.buckets);
+    return out.length > 0 && out.length >= sub.minShare * hashes.length ? out.length : 0;
+  }
+
+  /** Adds the unknown words of the last `bagOf` (as sub-words) to `acc`; returns how many counted. */
+  private addUnknownWords(acc: Float64Array): number {
+    if (this.oov.size === 0) return 0;
+    const { codes, scales } = this.buckets!;
+    const d = this.dimensions;
+    let counted = 0;
+    for (const [word, count] of this.oov) {
+      const n = this.unknownWordBuckets(word);
+      if (n === 0) continue;
+      counted++;
+      const w = (countFactor(count) * this.subwords!.oovWeight) / n;
+      for (const b of this.oovBuckets) {
+        const s = w * scales[b]!;
+        const o = b * d;
+        for (let k = 0; k < d; k++) acc[k] = acc[k]! + s * codes[o + k]!;
+      }
+    }
+    return counted;
+  }
+
+  /** Whether a word (a token) counts in embeddings: in the vocabulary, or embedded from its sub-words. */
+  knowsWord(word: string): boolean {
+    return this.index.has(word) || (this.subwords !== null && this.unknownWordBuckets(word) > 0);
   }
 
   /** The known words of a text with their weight in its embedding, heaviest first. */
@@ -226,6 +329,9 @@ export class StaticModel {
     for (let i = 0; i < bag.size; i++) {
       const id = bag.ids[i]!;
       out.push({ word: this.vocab[id]!, weight: countFactor(bag.counts[i]!) * this.weights[id]! });
+    }
+    for (const [word, count] of [...this.oov]) {
+      if (this.unknownWordBuckets(word) > 0) out.push({ word, weight: countFactor(count) * this.subwords!.oovWeight });
     }
     return out.sort((a, b) => b.weight - a.weight);
   }
@@ -244,6 +350,7 @@ export class StaticModel {
         const o = id * d;
         for (let k = 0; k < d; k++) acc[k] = acc[k]! + w * codes[o + k]!;
       }
+      this.addUnknownWords(acc);
       let norm = 0;
       for (let k = 0; k < d; k++) norm += acc[k]! * acc[k]!;
       norm = Math.sqrt(norm);
@@ -262,6 +369,10 @@ export class StaticModel {
     }
     kernels.gather(this.idsPtr, this.wPtr, bag.size, this.table, this.outPtr, d);
     const oo = this.outPtr >> 2;
+    if (this.oov.size > 0) {
+      this.acc.fill(0);
+      if (this.addUnknownWords(this.acc) > 0) for (let k = 0; k < d; k++) f32[oo + k] = f32[oo + k]! + this.acc[k]!;
+    }
     let norm = 0;
     for (let k = 0; k < d; k++) norm += f32[oo + k]! * f32[oo + k]!;
     norm = Math.sqrt(norm);
@@ -294,20 +405,29 @@ export class StaticModel {
     return best;
   }
 
-  /** The file version this model is saved in: 1 for float32 vectors, 2 for int8. */
+  /** The file version this model is saved in: 1 for float32 vectors, 2 for int8, 3 for int8 with sub-words. */
   get fileVersion(): number {
+    if (this.subwords) return SUBWORD_VERSION;
     return this.float32 ? FLOAT32_VERSION : MODEL_VERSION;
   }
 
   /** What follows the header in the file (and goes into the id): weights, then the vectors. */
   bodyParts(): Uint8Array[] {
     const bytes = (a: Float32Array | Int8Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-    if (this.float32) return [bytes(this.weights), bytes(this.float32)];
-    return [bytes(this.weights), bytes(this.int8!.scales), bytes(this.int8!.codes)];
+    if (this.float32) {
+      const parts = [bytes(this.weights), bytes(this.float32)];
+      // Only for the id: a float32 model with sub-words cannot be saved (see save).
+      if (this.buckets) parts.push(bytes(this.buckets.scales), bytes(this.buckets.codes));
+      return parts;
+    }
+    const parts = [bytes(this.weights), bytes(this.int8!.scales), bytes(this.int8!.codes)];
+    if (this.buckets) parts.push(bytes(this.buckets.scales), bytes(this.buckets.codes));
+    return parts;
   }
 
   async save(path: string): Promise<void> {
     assertLittleEndian();
+    if (this.subwords && this.float32) throw new Error('a model with sub-words is saved with int8 vectors');
     const header: Header = {
       format: MODEL_FORMAT,
       version: this.fileVersion,
@@ -320,6 +440,7 @@ export class StaticModel {
       corpus: this.meta.corpus,
       stats: this.meta.stats ?? {},
       vocab: [...this.vocab],
+      ...(this.subwords ? { subwords: this.subwords } : {}),
     };
     const json = Buffer.from(JSON.stringify(header), 'utf8');
     const prefix = Buffer.alloc(12);
@@ -343,7 +464,11 @@ export class StaticModel {
     const length = buf.readUInt32LE(8);
     if (12 + length > buf.length) throw new Error(`${path}: truncated header`);
     const header = JSON.parse(buf.toString('utf8', 12, 12 + length)) as Header;
-    if (header.format !== MODEL_FORMAT || (header.version !== MODEL_VERSION && header.version !== FLOAT32_VERSION)) {
+    if (
+      header.format !== MODEL_FORMAT ||
+      ![MODEL_VERSION, FLOAT32_VERSION, SUBWORD_VERSION].includes(header.version) ||
+      (header.version === SUBWORD_VERSION) !== (header.subwords !== undefined)
+    ) {
       throw new Error(`${path}: unsupported model format ${header.format} v${header.version}`);
     }
     if (header.tokenizer !== TOKENIZER_VERSION) {
@@ -353,8 +478,9 @@ export class StaticModel {
     const d = header.dimensions;
     if (header.vocab.length !== V) throw new Error(`${path}: vocabulary size mismatch`);
     const start = 12 + length + ((4 - ((12 + length) % 4)) % 4);
-    const int8 = header.version === MODEL_VERSION;
-    const expected = start + 4 * V + (int8 ? 4 * V + V * d : 4 * V * d);
+    const int8 = header.version !== FLOAT32_VERSION;
+    const K = header.subwords?.buckets ?? 0;
+    const expected = start + 4 * V + (int8 ? 4 * V + V * d : 4 * V * d) + 4 * K + K * d;
     if (buf.length !== expected) throw new Error(`${path}: ${buf.length} bytes, expected ${expected}`);
     const copy = (offset: number, count: number) => {
       const out = new Float32Array(count);
@@ -362,18 +488,27 @@ export class StaticModel {
       return out;
     };
     const weights = copy(start, V);
+    const int8At = (offset: number, count: number) =>
+      new Int8Array(Uint8Array.from(buf.subarray(offset, offset + count)).buffer);
     const vectors: Float32Array | Int8Vectors = int8
       ? {
           scales: copy(start + 4 * V, V),
-          codes: new Int8Array(Uint8Array.from(buf.subarray(start + 8 * V, start + 8 * V + V * d)).buffer),
+          codes: int8At(start + 8 * V, V * d),
         }
       : copy(start + 4 * V, V * d);
-    const model = new StaticModel(header.vocab, weights, vectors, d, {
-      seed: header.seed,
-      config: header.config,
-      corpus: header.corpus,
-      stats: header.stats,
-    });
+    const bucketsAt = start + 8 * V + V * d;
+    const subwords: SubwordTable | null = header.subwords
+      ? { ...header.subwords, vectors: { scales: copy(bucketsAt, K), codes: int8At(bucketsAt + 4 * K, K * d) } }
+      : null;
+    const model = new StaticModel(
+      header.vocab,
+      weights,
+      vectors,
+      d,
+      { seed: header.seed, config: header.config, corpus: header.corpus, stats: header.stats },
+      int8 ? 'int8' : 'float32',
+      subwords,
+    );
     if (model.id !== header.id) throw new Error(`${path}: content does not match its id ${header.id} (corrupt file?)`);
     return model;
   }
@@ -394,6 +529,7 @@ function modelHash(model: StaticModel): string {
       seed: model.meta.seed,
       config: model.meta.config,
       corpus: model.meta.corpus,
+      ...(model.subwords ? { subwords: model.subwords } : {}),
     }),
   );
   h.update(model.vocab.join('\n'));

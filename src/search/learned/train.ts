@@ -6,8 +6,9 @@
 import { Bag, CorpusBuilder, countFactor, type Corpus, type TrainingDoc, type VocabularyOptions } from './corpus.ts';
 import { createKernels, KERNEL_WIDTH, type KernelKind, type Kernels } from './kernels.ts';
 import { lsaInit, type LsaResult } from './lsa.ts';
-import { StaticModel, type ModelConfig, type Precision } from './model.ts';
+import { StaticModel, type ModelConfig, type Precision, type SubwordTable } from './model.ts';
 import { Rng } from './prng.ts';
+import { ngramHashes, resolveSubwords, type SubwordOptions } from './subwords.ts';
 
 export interface Progress {
   phase: 'read' | 'vocabulary' | 'lsa' | 'train';
@@ -90,6 +91,14 @@ export interface TrainOptions extends VocabularyOptions {
   sentencePairs?: boolean;
   /** How the trained model holds its vectors: int8 with a scale per word (default), or float32. */
   precision?: Precision;
+  /**
+   * Character n-gram (sub-word) vectors (default off): a word's vector is its own row plus the mean of its
+   * n-grams' hashed bucket rows, trained together; words outside the vocabulary then embed from their
+   * n-grams. `true` for minN 3, maxN 5, 65,536 buckets, minShare 1.
+   */
+  subwords?: boolean | Partial<SubwordOptions>;
+  /** Adam step size for the sub-word bucket rows (default learningRate). */
+  subwordLearningRate?: number;
   /** Numeric kernels: WebAssembly SIMD when available (default), or plain TypeScript. */
   kernels?: 'auto' | KernelKind;
   /**
@@ -110,9 +119,11 @@ type Resolved = Required<
     | 'steps'
     | 'validationPapers'
     | 'checkEvery'
+    | 'subwords'
     | keyof VocabularyOptions
   >
 > & {
+  subwords: SubwordOptions | null;
   steps: number | null;
   validationPapers: number | null;
   checkEvery: number | null;
@@ -158,6 +169,8 @@ function resolve(options: TrainOptions): Resolved {
     maxVocabulary: options.maxVocabulary ?? 200_000,
     kernels: options.kernels ?? 'auto',
     precision: options.precision ?? 'int8',
+    subwords: resolveSubwords(options.subwords),
+    subwordLearningRate: options.subwordLearningRate ?? options.learningRate ?? 0.01,
     threads: Math.max(1, Math.floor(options.threads ?? 1)),
   };
   if (!Number.isInteger(r.dimensions) || r.dimensions <= 0 || r.dimensions % KERNEL_WIDTH !== 0) {
@@ -264,11 +277,23 @@ export class Trainer {
   private readonly onProgress: ((p: Progress) => void) | undefined;
   private readonly rng: Rng;
   private readonly V: number;
+  /** Sub-word buckets (0 without sub-words): rows V .. V + K of the table `E`. */
+  private readonly K: number;
   private readonly d: number;
   private readonly B: number;
   private readonly Bp: number;
   // heap pointers
+  /** Trained rows: V words, then K buckets. */
   private readonly E: number;
+  /**
+   * The word vectors texts are summed from: `E` itself without sub-words; with them, `Cw` (V × d), each
+   * row composed as E[t] + mean of E[V + bucket] over the word's n-grams (`compose`).
+   */
+  private readonly W: number;
+  /** With sub-words: word t's composition list at entries swStart[t] .. swStart[t + 1] of swIds / swW: [t, V + b...], weights [1, 1/|G_t|...]. */
+  private readonly swStart: Int32Array | null = null;
+  private readonly swIds: number = 0;
+  private readonly swW: number = 0;
   private readonly M1: number;
   private readonly M2: number;
   private readonly Gr: number;
@@ -315,6 +340,8 @@ export class Trainer {
     this.onProgress = options.onProgress;
     this.rng = new Rng(this.options.seed);
     this.V = Math.max(1, corpus.vocab.length);
+    const sub = this.options.subwords;
+    this.K = sub ? sub.buckets : 0;
     this.d = this.options.dimensions;
     this.B = this.options.batchSize;
     this.Bp = Math.ceil(this.B / KERNEL_WIDTH) * KERNEL_WIDTH;
@@ -322,7 +349,24 @@ export class Trainer {
     for (let p = 0; p < corpus.nDocs; p++) {
       maxPaper = Math.max(maxPaper, corpus.segStart[corpus.docSeg[p + 1]!]! - corpus.segStart[corpus.docSeg[p]!]!);
     }
-    const { V, d, B, Bp } = this;
+    const { V, K, d, B, Bp } = this;
+    let swIds: Int32Array | null = null;
+    if (sub) {
+      // Each word's row followed by its n-grams' bucket rows (a repeated bucket repeats: it counts twice).
+      const start = new Int32Array(V + 1);
+      const list: number[] = [];
+      const hashes: number[] = [];
+      for (let t = 0; t < corpus.vocab.length; t++) {
+        start[t] = list.length;
+        list.push(t);
+        hashes.length = 0;
+        ngramHashes(corpus.vocab[t]!, sub.minN, sub.maxN, hashes);
+        for (const h of hashes) list.push(V + (h % K));
+      }
+      for (let t = corpus.vocab.length; t <= V; t++) start[t] = list.length;
+      this.swStart = start;
+      swIds = Int32Array.from(list);
+    }
     this.validation = new Uint8Array(corpus.nDocs);
     const valTexts = this.pickValidation();
     const nVal = valTexts ? valTexts.papers : 0;
@@ -331,10 +375,13 @@ export class Trainer {
     const valBytes = valTexts
       ? 2 * valTexts.tokens * 4 + 2 * nTexts * 4 + nTexts * d * 4 + nVal * ldcVal * 4 + 8 * 16
       : 0;
-    const table = V * d * 4;
+    const table = (V + K) * d * 4;
     const tokenCap = 2 * B * (maxPaper + 1);
+    const subBytes = swIds ? V * d * 4 + 2 * swIds.length * 4 + 2 * 16 : 0;
     const bytes =
       4 * table +
+      subBytes +
+      K * 4 +
       3 * tokenCap * 4 +
       2 * (2 * B * d * 4) +
       3 * (B * Bp * 4) +
@@ -346,6 +393,18 @@ export class Trainer {
     this.kernels = createKernels(bytes + 2 * 2 * B * 4 + valBytes, this.options.kernels, this.options.threads);
     const k = this.kernels;
     this.E = k.alloc(table);
+    this.W = this.E;
+    if (swIds) {
+      this.W = k.alloc(V * d * 4);
+      this.swIds = k.alloc(swIds.length * 4);
+      this.swW = k.alloc(swIds.length * 4);
+      k.i32.set(swIds, this.swIds >> 2);
+      const start = this.swStart!;
+      for (let t = 0; t < V; t++) {
+        const n = start[t + 1]! - start[t]!;
+        for (let e = start[t]!; e < start[t + 1]!; e++) k.f32[(this.swW >> 2) + e] = e === start[t] ? 1 : 1 / (n - 1);
+      }
+    }
     this.M1 = k.alloc(table);
     this.M2 = k.alloc(table);
     this.Gr = k.alloc(table);
@@ -359,7 +418,7 @@ export class Trainer {
     this.GmT = k.alloc(B * Bp * 4);
     this.UqT = k.alloc(d * Bp * 4);
     this.UdT = k.alloc(d * Bp * 4);
-    this.rows = k.alloc(V * 4);
+    this.rows = k.alloc((V + K) * 4);
     this.tStart = k.alloc(2 * B * 4);
     this.tLen = k.alloc(2 * B * 4);
     this.theta = new Float64Array(V);
@@ -498,7 +557,8 @@ export class Trainer {
       at += bag.ids.length;
     }
     const texts = 4 * n + v.distractors;
-    k.gatherRows(v.starts, v.lens, texts, v.ids, v.ws, this.E, v.out, d);
+    this.composeAll();
+    k.gatherRows(v.starts, v.lens, texts, v.ids, v.ws, this.W, v.out, d);
     const oo = v.out >> 2;
     for (let t = 0; t < texts; t++) {
       let s = 0;
@@ -636,7 +696,7 @@ export class Trainer {
     // collections than an earlier, marginally higher check.
     if (result.score >= this.bestScore - this.options.tolerance) {
       this.bestStep = this.step;
-      const len = this.V * this.d;
+      const len = (this.V + this.K) * this.d;
       this.bestE ??= new Float32Array(len);
       this.bestE.set(this.kernels.f32.subarray(this.E >> 2, (this.E >> 2) + len));
       this.bestTheta ??= new Float64Array(this.V);
@@ -664,6 +724,26 @@ export class Trainer {
     );
     this.seconds.lsa = (performance.now() - t) / 1000;
     return this.lsa;
+  }
+
+  /** With sub-words: word t's composed vector W[t] = E[t] + mean of its buckets' rows, from the rows as they are. */
+  private compose(t: number): void {
+    const start = this.swStart!;
+    const at = start[t]! * 4;
+    this.kernels.gather(
+      this.swIds + at,
+      this.swW + at,
+      start[t + 1]! - start[t]!,
+      this.E,
+      this.W + t * this.d * 4,
+      this.d,
+    );
+  }
+
+  /** Composes every word's vector (no-op without sub-words). */
+  private composeAll(): void {
+    if (!this.swStart) return;
+    for (let t = 0; t < this.corpus.vocab.length; t++) this.compose(t);
   }
 
   /** Word weights in effect: idf × exp(learned log multiplier). */
@@ -742,6 +822,7 @@ export class Trainer {
     const io = this.ids >> 2;
     const wo = this.ws >> 2;
     const uo = this.U >> 2;
+    this.composeAll();
     for (let p = 0; p < c.nDocs; p++) {
       bag.clear();
       bag.addRange(c.tokens, c.segStart[c.docSeg[p]! + 1]!, c.segStart[c.docSeg[p + 1]!]!);
@@ -749,7 +830,7 @@ export class Trainer {
         i32[io + i] = bag.ids[i]!;
         f32[wo + i] = countFactor(bag.counts[i]!) * this.tokenWeight(bag.ids[i]!);
       }
-      k.gather(this.ids, this.ws, bag.size, this.E, this.U, d);
+      k.gather(this.ids, this.ws, bag.size, this.W, this.U, d);
       let key = 0;
       for (let b = 0; b < bits; b++) {
         let dot = 0;
@@ -775,13 +856,202 @@ export class Trainer {
     return bag.size;
   }
 
-  /** One pass over the training pairs (cut short at step `stopAt`, or by early stopping within `train`). */
-  trainEpoch(stopAt = Infinity): EpochStats {
-    const t0 = performance.now();
+  private touchedBag: Bag | null = null;
+  private batchScratch: {
+    bag: Bag;
+    norms: Float64Array;
+    batchPaper: Int32Array;
+    e: Float64Array;
+    rowMax: Float64Array;
+    rowSum: Float64Array;
+    rowScale: Float64Array;
+    colSum: Float64Array;
+  } | null = null;
+
+  /** The rows a batch touches: its words first, then (with sub-words) their buckets. */
+  private touchedRows(): Bag {
+    this.touchedBag ??= new Bag(this.V + this.K, 4096);
+    return this.touchedBag;
+  }
+
+  /**
+   * Forward and backward pass of the batch of pairs `from .. from + n` (n ≥ 2): returns the loss and the
+   * number of words among the touched rows, and leaves dLoss/dE in `Gr` (on the touched rows) and dLoss/dθ in
+   * `thetaGrad` (on the touched words).
+   */
+  private forwardBackward(
+    paper: Int32Array,
+    sentence: Int32Array,
+    from: number,
+    n: number,
+  ): { loss: number; words: number } {
     const o = this.options;
     const c = this.corpus;
     const { d, B, Bp, kernels: k } = this;
     const { f32, i32 } = k;
+    this.batchScratch ??= {
+      bag: new Bag(this.V),
+      norms: new Float64Array(2 * B),
+      batchPaper: new Int32Array(B),
+      e: new Float64Array(B * B),
+      rowMax: new Float64Array(B),
+      rowSum: new Float64Array(B),
+      rowScale: new Float64Array(B),
+      colSum: new Float64Array(B),
+    };
+    const { bag, norms, batchPaper, e, rowMax, rowSum, rowScale, colSum } = this.batchScratch;
+    const touched = this.touchedRows();
+    const tStart = i32.subarray(this.tStart >> 2, (this.tStart >> 2) + 2 * B);
+    const tLen = i32.subarray(this.tLen >> 2, (this.tLen >> 2) + 2 * B);
+    const learned = o.tokenWeights === 'learned';
+    // --- texts: queries at rows [0, n), documents at rows [B, B + n)
+    let at = 0;
+    touched.clear();
+    for (let i = 0; i < n; i++) {
+      const p = paper[from + i]!;
+      const s = sentence[from + i]!;
+      batchPaper[i] = p;
+      const first = c.docSeg[p]!;
+      const absFrom = c.segStart[first + 1]!;
+      const absTo = c.segStart[c.docSeg[p + 1]!]!;
+      bag.clear();
+      if (s < 0) bag.addRange(c.tokens, c.segStart[first]!, absFrom);
+      else bag.addRange(c.tokens, c.segStart[s]!, c.segStart[s + 1]!);
+      tStart[i] = at;
+      tLen[i] = this.writeText(bag, at);
+      at += tLen[i]!;
+      bag.clear();
+      if (s < 0) bag.addRange(c.tokens, absFrom, absTo);
+      else {
+        bag.addRange(c.tokens, absFrom, c.segStart[s]!);
+        bag.addRange(c.tokens, c.segStart[s + 1]!, absTo);
+      }
+      tStart[B + i] = at;
+      tLen[B + i] = this.writeText(bag, at);
+      at += tLen[B + i]!;
+    }
+    for (let q = 0; q < at; q++) touched.add(i32[(this.ids >> 2) + q]!);
+    // Words of the batch; with sub-words, their vectors composed from the rows as they are now, and their
+    // buckets touched too.
+    const words = touched.size;
+    if (this.swStart) {
+      const start = this.swStart;
+      for (let q = 0; q < words; q++) {
+        const t = touched.ids[q]!;
+        this.compose(t);
+        for (let e = start[t]! + 1; e < start[t + 1]!; e++) touched.add(i32[(this.swIds >> 2) + e]!);
+      }
+    }
+
+    // --- forward: normalised weighted means
+    k.gatherRows(this.tStart, this.tLen, n, this.ids, this.ws, this.W, this.U, d);
+    k.gatherRows(this.tStart + B * 4, this.tLen + B * 4, n, this.ids, this.ws, this.W, this.U + B * d * 4, d);
+    for (let side = 0; side < 2; side++) {
+      for (let i = 0; i < n; i++) {
+        const t = side * B + i;
+        const uo = (this.U >> 2) + t * d;
+        let s = 0;
+        for (let c2 = 0; c2 < d; c2++) s += f32[uo + c2]! * f32[uo + c2]!;
+        const norm = Math.sqrt(s) || 1;
+        norms[t] = norm;
+        for (let c2 = 0; c2 < d; c2++) f32[uo + c2] = f32[uo + c2]! / norm;
+      }
+    }
+    // --- similarities S[i][j] = q_i · d_j
+    k.gemmNT(this.U, this.U + B * d * 4, this.S, n, n, d, Bp);
+    // --- symmetric InfoNCE over logits S / tau; gradient with respect to S into Gm and its transpose GmT
+    const loss = this.infoNce(n, batchPaper, e, rowSum, colSum, rowMax, rowScale);
+    // --- dUq = G Ud, dUd = G^T Uq (through transposes so both are A·B^T products)
+    const uqt = this.UqT >> 2;
+    const udt = this.UdT >> 2;
+    f32.fill(0, uqt, uqt + d * Bp);
+    f32.fill(0, udt, udt + d * Bp);
+    const uo = this.U >> 2;
+    for (let i = 0; i < n; i++) {
+      for (let c2 = 0; c2 < d; c2++) {
+        f32[uqt + c2 * Bp + i] = f32[uo + i * d + c2]!;
+        f32[udt + c2 * Bp + i] = f32[uo + (B + i) * d + c2]!;
+      }
+    }
+    k.gemmNT(this.Gm, this.UdT, this.dU, n, d, Bp, d);
+    k.gemmNT(this.GmT, this.UqT, this.dU + B * d * 4, n, d, Bp, d);
+    // --- through the normalisation, then into the word rows (and the word weights)
+    const duo = this.dU >> 2;
+    for (let side = 0; side < 2; side++) {
+      for (let i = 0; i < n; i++) {
+        const t = side * B + i;
+        const r = t * d;
+        let dot = 0;
+        for (let c2 = 0; c2 < d; c2++) dot += f32[duo + r + c2]! * f32[uo + r + c2]!;
+        const inv = 1 / norms[t]!;
+        for (let c2 = 0; c2 < d; c2++) f32[duo + r + c2] = (f32[duo + r + c2]! - dot * f32[uo + r + c2]!) * inv;
+        const idsAt = this.ids + tStart[t]! * 4;
+        const wsAt = this.ws + tStart[t]! * 4;
+        if (learned) {
+          k.dots(idsAt, tLen[t]!, this.W, this.dU + r * 4, d, this.dotsOut);
+          const dot0 = this.dotsOut >> 2;
+          for (let q = 0; q < tLen[t]!; q++) {
+            const id = i32[(idsAt >> 2) + q]!;
+            this.thetaGrad[id] = this.thetaGrad[id]! + f32[(wsAt >> 2) + q]! * f32[dot0 + q]!;
+          }
+        }
+        k.scatter(idsAt, wsAt, tLen[t]!, this.Gr, this.dU + r * 4, d);
+      }
+    }
+    // --- with sub-words: a word row's gradient (that of its composed vector) also goes to each of its
+    // buckets, times 1/|G_t|
+    if (this.swStart) {
+      const start = this.swStart;
+      for (let q = 0; q < words; q++) {
+        const t = touched.ids[q]!;
+        const len = start[t + 1]! - start[t]! - 1;
+        if (len > 0)
+          k.scatter(
+            this.swIds + (start[t]! + 1) * 4,
+            this.swW + (start[t]! + 1) * 4,
+            len,
+            this.Gr,
+            this.Gr + t * d * 4,
+            d,
+          );
+      }
+    }
+    return { loss, words };
+  }
+
+  /**
+   * For tests (gradient checks): the loss of one batch of (paper, sentence segment or -1 for the title)
+   * pairs at the current weights, and its gradient with respect to every trained row (V words, then the
+   * buckets) and to the word weights' log multipliers. Changes no weight.
+   */
+  batchGradient(paper: number[], sentence: number[]): { loss: number; rows: Float32Array; theta: Float64Array } {
+    if (paper.length < 2 || paper.length > this.B || sentence.length !== paper.length)
+      throw new Error('2 to batchSize pairs expected');
+    const { loss, words } = this.forwardBackward(Int32Array.from(paper), Int32Array.from(sentence), 0, paper.length);
+    const len = (this.V + this.K) * this.d;
+    const rows = this.kernels.f32.slice(this.Gr >> 2, (this.Gr >> 2) + len);
+    this.kernels.f32.fill(0, this.Gr >> 2, (this.Gr >> 2) + len);
+    const theta = Float64Array.from(this.thetaGrad);
+    for (let q = 0; q < words; q++) this.thetaGrad[this.touchedRows().ids[q]!] = 0;
+    return { loss, rows, theta };
+  }
+
+  /** The trained rows (V words, then the sub-word buckets), d floats each: a live view, for tests. */
+  get parameters(): Float32Array {
+    return this.kernels.f32.subarray(this.E >> 2, (this.E >> 2) + (this.V + this.K) * this.d);
+  }
+
+  /** The log multipliers of the word weights: a live view, for tests. */
+  get logWeights(): Float64Array {
+    return this.theta;
+  }
+
+  /** One pass over the training pairs (cut short at step `stopAt`, or by early stopping within `train`). */
+  trainEpoch(stopAt = Infinity): EpochStats {
+    const t0 = performance.now();
+    const o = this.options;
+    const { d, B, kernels: k } = this;
+    const { i32 } = k;
     const pairs = this.epochPairs();
     const nPairs = pairs.paper.length;
     const batches = Math.ceil(nPairs / B);
@@ -789,18 +1059,8 @@ export class Trainer {
       this.totalSteps = Math.max(1, batches * o.epochs);
       this.epochBatches = batches;
     }
-    const bag = new Bag(this.V);
-    const touched = new Bag(this.V, 4096);
-    const tStart = i32.subarray(this.tStart >> 2, (this.tStart >> 2) + 2 * B);
-    const tLen = i32.subarray(this.tLen >> 2, (this.tLen >> 2) + 2 * B);
-    const norms = new Float64Array(2 * B);
-    const batchPaper = new Int32Array(B);
-    const e = new Float64Array(B * B);
-    const rowMax = new Float64Array(B);
-    const rowSum = new Float64Array(B);
-    const rowScale = new Float64Array(B);
-    const colSum = new Float64Array(B);
     const learned = o.tokenWeights === 'learned';
+    const touched = this.touchedRows();
     let lossSum = 0;
     let lossCount = 0;
 
@@ -809,90 +1069,9 @@ export class Trainer {
       const from = b * B;
       const n = Math.min(B, nPairs - from);
       if (n < 2) break; // a pair alone has no negatives
-      // --- texts: queries at rows [0, n), documents at rows [B, B + n)
-      let at = 0;
-      touched.clear();
-      for (let i = 0; i < n; i++) {
-        const p = pairs.paper[from + i]!;
-        const s = pairs.sentence[from + i]!;
-        batchPaper[i] = p;
-        const first = c.docSeg[p]!;
-        const absFrom = c.segStart[first + 1]!;
-        const absTo = c.segStart[c.docSeg[p + 1]!]!;
-        bag.clear();
-        if (s < 0) bag.addRange(c.tokens, c.segStart[first]!, absFrom);
-        else bag.addRange(c.tokens, c.segStart[s]!, c.segStart[s + 1]!);
-        tStart[i] = at;
-        tLen[i] = this.writeText(bag, at);
-        at += tLen[i]!;
-        bag.clear();
-        if (s < 0) bag.addRange(c.tokens, absFrom, absTo);
-        else {
-          bag.addRange(c.tokens, absFrom, c.segStart[s]!);
-          bag.addRange(c.tokens, c.segStart[s + 1]!, absTo);
-        }
-        tStart[B + i] = at;
-        tLen[B + i] = this.writeText(bag, at);
-        at += tLen[B + i]!;
-      }
-      for (let q = 0; q < at; q++) touched.add(i32[(this.ids >> 2) + q]!);
-
-      // --- forward: normalised weighted means
-      k.gatherRows(this.tStart, this.tLen, n, this.ids, this.ws, this.E, this.U, d);
-      k.gatherRows(this.tStart + B * 4, this.tLen + B * 4, n, this.ids, this.ws, this.E, this.U + B * d * 4, d);
-      for (let side = 0; side < 2; side++) {
-        for (let i = 0; i < n; i++) {
-          const t = side * B + i;
-          const uo = (this.U >> 2) + t * d;
-          let s = 0;
-          for (let c2 = 0; c2 < d; c2++) s += f32[uo + c2]! * f32[uo + c2]!;
-          const norm = Math.sqrt(s) || 1;
-          norms[t] = norm;
-          for (let c2 = 0; c2 < d; c2++) f32[uo + c2] = f32[uo + c2]! / norm;
-        }
-      }
-      // --- similarities S[i][j] = q_i · d_j
-      k.gemmNT(this.U, this.U + B * d * 4, this.S, n, n, d, Bp);
-      // --- symmetric InfoNCE over logits S / tau; gradient with respect to S into Gm and its transpose GmT
-      lossSum += this.infoNce(n, batchPaper, e, rowSum, colSum, rowMax, rowScale);
+      const { loss, words } = this.forwardBackward(pairs.paper, pairs.sentence, from, n);
+      lossSum += loss;
       lossCount++;
-      // --- dUq = G Ud, dUd = G^T Uq (through transposes so both are A·B^T products)
-      const uqt = this.UqT >> 2;
-      const udt = this.UdT >> 2;
-      f32.fill(0, uqt, uqt + d * Bp);
-      f32.fill(0, udt, udt + d * Bp);
-      const uo = this.U >> 2;
-      for (let i = 0; i < n; i++) {
-        for (let c2 = 0; c2 < d; c2++) {
-          f32[uqt + c2 * Bp + i] = f32[uo + i * d + c2]!;
-          f32[udt + c2 * Bp + i] = f32[uo + (B + i) * d + c2]!;
-        }
-      }
-      k.gemmNT(this.Gm, this.UdT, this.dU, n, d, Bp, d);
-      k.gemmNT(this.GmT, this.UqT, this.dU + B * d * 4, n, d, Bp, d);
-      // --- through the normalisation, then into the word rows (and the word weights)
-      const duo = this.dU >> 2;
-      for (let side = 0; side < 2; side++) {
-        for (let i = 0; i < n; i++) {
-          const t = side * B + i;
-          const r = t * d;
-          let dot = 0;
-          for (let c2 = 0; c2 < d; c2++) dot += f32[duo + r + c2]! * f32[uo + r + c2]!;
-          const inv = 1 / norms[t]!;
-          for (let c2 = 0; c2 < d; c2++) f32[duo + r + c2] = (f32[duo + r + c2]! - dot * f32[uo + r + c2]!) * inv;
-          const idsAt = this.ids + tStart[t]! * 4;
-          const wsAt = this.ws + tStart[t]! * 4;
-          if (learned) {
-            k.dots(idsAt, tLen[t]!, this.E, this.dU + r * 4, d, this.dotsOut);
-            const dot0 = this.dotsOut >> 2;
-            for (let q = 0; q < tLen[t]!; q++) {
-              const id = i32[(idsAt >> 2) + q]!;
-              this.thetaGrad[id] = this.thetaGrad[id]! + f32[(wsAt >> 2) + q]! * f32[dot0 + q]!;
-            }
-          }
-          k.scatter(idsAt, wsAt, tLen[t]!, this.Gr, this.dU + r * 4, d);
-        }
-      }
       // --- lazy Adam on the touched rows
       this.step++;
       const lr = o.learningRate * this.schedule();
@@ -902,22 +1081,27 @@ export class Trainer {
       const bc2 = 1 - beta2 ** this.step;
       const ro = this.rows >> 2;
       for (let q = 0; q < touched.size; q++) i32[ro + q] = touched.ids[q]!;
-      k.adam(
-        this.rows,
-        touched.size,
-        this.E,
-        this.M1,
-        this.M2,
-        this.Gr,
-        d,
-        (lr * Math.sqrt(bc2)) / bc1,
-        beta1,
-        beta2,
-        1e-8 * Math.sqrt(bc2),
-      );
+      // Word rows, then (with sub-words) bucket rows at their own step size.
+      const ranges: [number, number, number][] = [[0, words, lr]];
+      if (touched.size > words) ranges.push([words, touched.size, o.subwordLearningRate * this.schedule()]);
+      for (const [first, end, rate] of ranges) {
+        k.adam(
+          this.rows + first * 4,
+          end - first,
+          this.E,
+          this.M1,
+          this.M2,
+          this.Gr,
+          d,
+          (rate * Math.sqrt(bc2)) / bc1,
+          beta1,
+          beta2,
+          1e-8 * Math.sqrt(bc2),
+        );
+      }
       if (learned) {
         const lrT = (o.tokenWeightLearningRate * this.schedule() * Math.sqrt(bc2)) / bc1;
-        for (let q = 0; q < touched.size; q++) {
+        for (let q = 0; q < words; q++) {
           const id = touched.ids[q]!;
           const g = this.thetaGrad[id]!;
           this.thetaGrad[id] = 0;
@@ -1060,8 +1244,18 @@ export class Trainer {
     const vocab = this.corpus.vocab;
     const weights = new Float32Array(vocab.length);
     for (let t = 0; t < vocab.length; t++) weights[t] = this.tokenWeight(t);
-    const vectors = this.kernels.f32.slice(this.E >> 2, (this.E >> 2) + vocab.length * d);
+    this.composeAll();
+    const vectors = this.kernels.f32.slice(this.W >> 2, (this.W >> 2) + vocab.length * d);
     const o = this.options;
+    let subwords: SubwordTable | null = null;
+    if (o.subwords) {
+      const from = (this.E >> 2) + this.V * d;
+      subwords = {
+        ...o.subwords,
+        oovWeight: this.unknownWordWeight(weights),
+        vectors: this.kernels.f32.slice(from, from + this.K * d),
+      };
+    }
     const config: ModelConfig = {
       dimensions: d,
       epochs: this.epochsDone,
@@ -1084,6 +1278,7 @@ export class Trainer {
       sentencePairs: o.sentencePairs,
       hardNegatives: o.hardNegatives,
       kernels: this.kernels.kind,
+      ...(o.subwords ? { subwords: { ...o.subwords }, subwordLearningRate: o.subwordLearningRate } : {}),
     };
     return new StaticModel(
       vocab,
@@ -1109,7 +1304,23 @@ export class Trainer {
         },
       },
       o.precision,
+      subwords,
     );
+  }
+
+  /**
+   * The weight of a word outside the vocabulary: the median weight of the rarest words in it (the least
+   * document frequency), whose idf is closest to that of words seen in fewer papers than minCount.
+   */
+  private unknownWordWeight(weights: Float32Array): number {
+    const df = this.corpus.df;
+    if (df.length === 0) return 1;
+    let least = Infinity;
+    for (let t = 0; t < df.length; t++) least = Math.min(least, df[t]!);
+    const rare: number[] = [];
+    for (let t = 0; t < df.length; t++) if (df[t] === least) rare.push(weights[t]!);
+    rare.sort((a, b) => a - b);
+    return rare[rare.length >> 1]!;
   }
 }
 

@@ -1,7 +1,8 @@
 /**
- * Block-max top k (Bm25Index.topK) against brute force: on random corpora with common words spanning many
- * blocks, removed documents, papers with equal scores and several weightings, its top k is exactly that of
- * scoring every posting (same documents, same float32 scores, same order; equal scores: the earlier document).
+ * Top k (Bm25Index.topK, and the term-at-a-time topKTermAtATime) against brute force: on random corpora with
+ * common words spanning many blocks and documents spanning many windows, removed documents, papers with equal
+ * scores and several weightings, its top k is exactly that of scoring every posting (same documents, same
+ * float32 scores, same order; equal scores: the earlier document).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -31,6 +32,7 @@ function corpus(
   seed: number,
   size: number,
   vocabularySize: number,
+  maxGap = 5_000,
 ): { documents: AnalyzedDocument[]; word: () => string } {
   const rand = random(seed);
   const vocabulary = Array.from({ length: vocabularySize }, (_, i) => `w${i}`);
@@ -39,7 +41,7 @@ function corpus(
   const documents: AnalyzedDocument[] = [];
   let doc = 0;
   for (let i = 0; i < size; i++) {
-    doc += 1 + (i % 97 === 0 ? rand(5_000) : rand(2));
+    doc += 1 + (i % 97 === 0 ? rand(maxGap) : rand(2));
     const previous = documents.at(-1);
     // Every 13th paper repeats the one before: equal scores for every query.
     if (previous && i % 13 === 0) {
@@ -81,6 +83,7 @@ test('block-max top k equals scoring every posting, on random corpora, queries, 
           const expected = bruteForce(index, terms, weights, k);
           const got = index.topK(terms, weights, k);
           assert.deepEqual(got, expected, `seed ${seed} ${JSON.stringify(weights)} [${terms}] k=${k}`);
+          assert.deepEqual(index.topKTermAtATime(terms, weights, k), expected, `term at a time, seed ${seed}`);
           compared++;
           if (expected.length === k) withSkips++;
         }
@@ -89,6 +92,60 @@ test('block-max top k equals scoring every posting, on random corpora, queries, 
   }
   assert.equal(compared, 3 * 3 * 60 * 4);
   assert.ok(withSkips > 1_000, `${withSkips} comparisons with a full top k`);
+});
+
+test('windowed top k: long queries of common words over documents spanning many windows, some empty', () => {
+  let compared = 0;
+  for (const seed of [11, 12]) {
+    // 15k papers, numbered up to ~250k: windows of 4,096 documents, some full, some sparse, some empty.
+    const { documents, word } = corpus(seed, 15_000, 400, 40_000);
+    assert.ok(documents.at(-1)!.doc > 40 * 4_096, `${documents.at(-1)!.doc}`);
+    const index = Bm25Index.build(documents);
+    const rand = random(seed * 31);
+    for (let i = 0; i < 300; i++) index.remove(documents[rand(documents.length)]!.doc);
+    for (const weights of [
+      { title: 3, authors: 2, abstract: 1 },
+      { title: 1, authors: 0, abstract: 2 },
+    ]) {
+      for (let q = 0; q < 25; q++) {
+        // 4 to 12 words, most of them common: few essential terms, many looked up.
+        const terms = [...new Set(Array.from({ length: 4 + rand(9) }, word))];
+        for (const k of [1, 7, 50, 200]) {
+          const expected = bruteForce(index, terms, weights, k);
+          assert.equal(expected.length, k);
+          assert.deepEqual(index.topK(terms, weights, k), expected, `seed ${seed} [${terms}] k=${k}`);
+          compared++;
+        }
+      }
+    }
+  }
+  assert.equal(compared, 2 * 2 * 25 * 4);
+});
+
+test('windowed top k: one or two common words, whose blocks that cannot reach the floor are passed over', () => {
+  let compared = 0;
+  for (const seed of [21, 22]) {
+    const { documents } = corpus(seed, 15_000, 400, 40_000);
+    const index = Bm25Index.build(documents);
+    const rand = random(seed * 17);
+    for (let i = 0; i < 300; i++) index.remove(documents[rand(documents.length)]!.doc);
+    for (const weights of [
+      { title: 3, authors: 2, abstract: 1 },
+      { title: 0, authors: 1, abstract: 1 },
+    ]) {
+      // The commonest words (lists of up to ~100 blocks), alone and in pairs.
+      for (let q = 0; q < 30; q++) {
+        const terms = [...new Set([`w${rand(12)}`, ...(q % 2 === 0 ? [] : [`w${rand(40)}`])])];
+        for (const k of [1, 5, 50]) {
+          const expected = bruteForce(index, terms, weights, k);
+          assert.equal(expected.length, k);
+          assert.deepEqual(index.topK(terms, weights, k), expected, `seed ${seed} [${terms}] k=${k}`);
+          compared++;
+        }
+      }
+    }
+  }
+  assert.equal(compared, 2 * 2 * 30 * 3);
 });
 
 test('equal scores: the earlier documents are kept, whichever order they were offered in', () => {

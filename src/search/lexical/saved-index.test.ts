@@ -76,7 +76,11 @@ test('a saved index behind the database takes in the papers written since, and f
   await lexicalSearch(first).warmUp();
   // Written after the save: a new paper, and a new title for an indexed one.
   await first.importBatch({
-    papers: [madeUp(900, { title: 'Quokkas as a benchmark' }), madeUp(100, { title: 'Axolotls instead' })],
+    papers: [
+      madeUp(900, { title: 'Quokkas as a benchmark' }),
+      madeUp(100, { title: 'Axolotls instead' }),
+      madeUp(901, { title: 'Quokkanormalization' }),
+    ],
     entries: [],
     replaceDays: [],
   });
@@ -86,6 +90,12 @@ test('a saved index behind the database takes in the papers written since, and f
   assert.equal(search.index.loaded, true);
   assert.equal((await search.search(parseQuery('quokkas'), {}, WEIGHTS, 5))[0]?.id, '2101.00900');
   assert.equal((await search.search(parseQuery('axolotls'), {}, WEIGHTS, 5))[0]?.id, '2101.00100');
+  // A prefix past the stem ("quokkanormalization" is the term "quokkanormal") matches the word as written, in a paper
+  // written since the save as in an indexed one.
+  const prefixed = async (s: typeof search, q: string) =>
+    (await s.search(parseQuery(q), {}, WEIGHTS, 5)).map((h) => h.id).sort();
+  assert.deepEqual(await prefixed(search, 'quokkanormaliz*'), ['2101.00901']);
+  assert.deepEqual(await prefixed(search, 'quokkanormalizz*'), []);
   assert.ok(
     !(await search.search(parseQuery('wombatology'), {}, WEIGHTS, 500)).some((h) => h.id === '2101.00100'),
     'the old title of paper 100 no longer matches',
@@ -98,6 +108,7 @@ test('a saved index behind the database takes in the papers written since, and f
   assert.equal(lexicalSearch(third).index.loaded, false);
   const ids = (lists: { id: string }[][]) => lists.map((hits) => hits.map((h) => h.id));
   assert.deepEqual(ids(await topK(second)), ids(await topK(third)));
+  assert.deepEqual(await prefixed(lexicalSearch(third), 'quokkanormaliz*'), ['2101.00901']);
 });
 
 test('a cut-short or damaged saved index is rebuilt and saved again whole', async (t) => {

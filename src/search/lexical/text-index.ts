@@ -8,7 +8,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { FieldWeights, ScoredPaper, TextQuery } from '../../store/store.ts';
 import type { IndexSource, IndexedText } from '../../store/index-source.ts';
-import { analyze } from '../../domain/analyzer.ts';
+import { analyze, stem, words } from '../../domain/analyzer.ts';
 import { IndexFileError, decodeIndex, encodeIndex } from './index-file.ts';
 import {
   Bm25Builder,
@@ -22,6 +22,8 @@ import {
 
 /** Prefix terms expand to at most this many words of the vocabulary. */
 const PREFIX_EXPANSION = 64;
+/** Words as written read for one prefix (a short prefix such as `co*` starts tens of thousands). */
+const PREFIX_WORDS = 5_000;
 /** Candidates whose text is read per round trip when checking a quoted phrase (in score order, until enough pass). */
 const PHRASE_CHECK_CHUNK = 1_000;
 /** Papers read for the ways a suggested term is written. */
@@ -40,12 +42,14 @@ const MERGE_MIN = 2_000;
 export type TextSource = Pick<IndexSource, 'page' | 'texts' | 'writeMark' | 'loadIndex' | 'saveIndex'>;
 
 function analyzedDocument(paper: IndexedText): AnalyzedDocument {
+  const fields = [paper.title, paper.authors, paper.summary].map(words);
   return {
     doc: paper.doc,
     id: paper.id,
-    title: analyze(paper.title),
-    authors: analyze(paper.authors),
-    abstract: analyze(paper.summary),
+    title: fields[0]!.map(stem),
+    authors: fields[1]!.map(stem),
+    abstract: fields[2]!.map(stem),
+    words: fields.flat(),
   };
 }
 
@@ -352,13 +356,21 @@ export class TextIndex {
     return best;
   }
 
-  /** A prefix matches the words as written and their stems: `transformer*` finds "Transformers" (stem "transform"). */
+  /**
+   * The terms of the words as written that start with a prefix: `optimiz*` finds "optimization" and "optimize"
+   * (both the term "optim"), `transformer*` finds "Transformers" (the term "transform"). Terms that start with
+   * it count too (a stem typed whole: `optim*`). The PREFIX_EXPANSION most frequent of them.
+   */
   #expandPrefix(index: Bm25Index, prefix: string): string[] {
-    const stem = analyze(prefix)[0];
-    const expanded = index.expandPrefix(prefix, PREFIX_EXPANSION);
-    return stem && stem !== prefix
-      ? [...new Set([...expanded, ...index.expandPrefix(stem, PREFIX_EXPANSION)])]
-      : expanded;
+    const terms = new Set(index.expandPrefix(prefix, PREFIX_EXPANSION));
+    for (const word of index.surface.startingWith(prefix, PREFIX_WORDS)) terms.add(stem(word));
+    for (const { terms: recent } of this.#recent.values())
+      for (const word of recent.words) if (word.startsWith(prefix)) terms.add(stem(word));
+    return [...terms]
+      .map((term) => ({ term, df: index.documentFrequency(term) }))
+      .sort((a, b) => b.df - a.df || (a.term < b.term ? -1 : 1))
+      .slice(0, PREFIX_EXPANSION)
+      .map((t) => t.term);
   }
 
   /** The first `limit` hits (in order) whose title, authors or abstract hold every phrase as consecutive terms. */

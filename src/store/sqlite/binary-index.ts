@@ -37,6 +37,22 @@ const POPCOUNT16 = Uint8Array.from({ length: 1 << 16 }, (_, x) => {
   return bits;
 });
 
+/** The live vectors of an index, slot by slot in order (what vector-file.ts saves). */
+export interface BinaryParts {
+  dimensions: number;
+  /** Per vector: its document. */
+  docs: Int32Array;
+  /** Per vector: the int8 vector times this is the vector. */
+  scales: Float32Array;
+  /** dimensions bytes per vector. */
+  vectors: Int8Array;
+  /** codeWords(dimensions) words per vector. */
+  codes: Uint32Array;
+}
+
+/** 32-bit words of a vector's sign-bit code. */
+export const codeWords = (dimensions: number) => Math.ceil(dimensions / 32);
+
 export class BinaryQuantizedIndex {
   readonly dimensions: number;
   readonly #words: number;
@@ -51,7 +67,7 @@ export class BinaryQuantizedIndex {
 
   constructor(dimensions: number, capacity = 1024) {
     this.dimensions = dimensions;
-    this.#words = Math.ceil(dimensions / 32);
+    this.#words = codeWords(dimensions);
     this.#vectors = new Int8Array(capacity * dimensions);
     this.#scales = new Float32Array(capacity);
     this.#codes = new Uint32Array(capacity * this.#words);
@@ -60,6 +76,55 @@ export class BinaryQuantizedIndex {
 
   get count(): number {
     return this.#slots.size;
+  }
+
+  /** A copy of the live vectors (free slots left out), in slot order. */
+  parts(): BinaryParts {
+    const live = this.#slots.size;
+    const dims = this.dimensions;
+    const words = this.#words;
+    const parts: BinaryParts = {
+      dimensions: dims,
+      docs: new Int32Array(live),
+      scales: new Float32Array(live),
+      vectors: new Int8Array(live * dims),
+      codes: new Uint32Array(live * words),
+    };
+    let at = 0;
+    for (let slot = 0; slot < this.#size; slot++) {
+      const doc = this.#docs[slot]!;
+      if (doc < 0) continue;
+      parts.docs[at] = doc;
+      parts.scales[at] = this.#scales[slot]!;
+      parts.vectors.set(this.#vectors.subarray(slot * dims, (slot + 1) * dims), at * dims);
+      parts.codes.set(this.#codes.subarray(slot * words, (slot + 1) * words), at * words);
+      at++;
+    }
+    return parts;
+  }
+
+  /** An index holding these vectors in these slots, with room for `spare` more before it grows. */
+  static fromParts(parts: BinaryParts, spare = 1024): BinaryQuantizedIndex {
+    const count = parts.docs.length;
+    const words = codeWords(parts.dimensions);
+    if (
+      parts.scales.length !== count ||
+      parts.vectors.length !== count * parts.dimensions ||
+      parts.codes.length !== count * words
+    )
+      throw new Error('vector parts of different lengths');
+    const index = new BinaryQuantizedIndex(parts.dimensions, count + spare);
+    index.#vectors.set(parts.vectors);
+    index.#scales.set(parts.scales);
+    index.#codes.set(parts.codes);
+    index.#docs.set(parts.docs);
+    for (let slot = 0; slot < count; slot++) {
+      const doc = parts.docs[slot]!;
+      if (doc < 0 || index.#slots.has(doc)) throw new Error(`document ${doc} in two slots or negative`);
+      index.#slots.set(doc, slot);
+    }
+    index.#size = count;
+    return index;
   }
 
   #grow(): void {

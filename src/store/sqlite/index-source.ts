@@ -5,11 +5,9 @@
  * (~400 ms for a common word at 133k papers), and keeping it in step doubled import time, so it is not used.
  */
 import type { SQLInputValue, SQLOutputValue } from 'node:sqlite';
-import { randomBytes } from 'node:crypto';
-import { open, readFile, readdir, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import type { SearchFilters } from '../store.ts';
 import type { SqliteDatabase } from './database.ts';
+import { readSavedFile, writeSavedFile } from './saved-file.ts';
 import { authorNames, type IndexSource, type IndexedText, type WriteMark, type WrittenText } from '../index-source.ts';
 
 /** SQL conditions on papers `p` for search filters. */
@@ -64,39 +62,12 @@ export class SqliteIndexSource implements IndexSource {
   }
 
   async loadIndex(): Promise<Uint8Array | null> {
-    if (!this.indexPath) return null;
-    try {
-      return await readFile(this.indexPath);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    }
+    return this.indexPath ? readSavedFile(this.indexPath) : null;
   }
 
-  /** Written to a temporary file, flushed to disk, then renamed over the old one (and the folder flushed). */
+  /** Replaced atomically (see saved-file.ts): a save that dies leaves the previous index. */
   async saveIndex(parts: readonly Uint8Array[]): Promise<void> {
-    if (!this.indexPath) return;
-    await removeAbandonedTemporaries(this.indexPath);
-    const temporary = `${this.indexPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    const file = await open(temporary, 'wx', 0o600);
-    try {
-      for (const part of parts) {
-        for (let at = 0; at < part.byteLength; ) at += (await file.write(part, at, part.byteLength - at)).bytesWritten;
-      }
-      await file.sync();
-      await file.close();
-      await rename(temporary, this.indexPath);
-    } catch (error) {
-      await file.close().catch(() => undefined);
-      await unlink(temporary).catch(() => undefined);
-      throw error;
-    }
-    const folder = await open(dirname(this.indexPath), 'r');
-    try {
-      await folder.sync();
-    } finally {
-      await folder.close();
-    }
+    if (this.indexPath) await writeSavedFile(this.indexPath, parts);
   }
 
   async page(afterDoc: number, limit: number): Promise<IndexedText[]> {
@@ -158,25 +129,5 @@ export class SqliteIndexSource implements IndexSource {
         .all(...params)
         .map((row) => Number(row.rowid)),
     );
-  }
-}
-
-/** Removes temporary index files left by processes that died while saving (their pid no longer runs). */
-async function removeAbandonedTemporaries(indexPath: string): Promise<void> {
-  const prefix = `${basename(indexPath)}.`;
-  for (const name of await readdir(dirname(indexPath))) {
-    const pid =
-      name.startsWith(prefix) && name.endsWith('.tmp') ? Number(name.slice(prefix.length).split('.')[0]) : NaN;
-    if (!Number.isInteger(pid) || pid === process.pid || isRunning(pid)) continue;
-    await unlink(join(dirname(indexPath), name)).catch(() => undefined);
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

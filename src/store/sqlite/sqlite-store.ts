@@ -81,7 +81,7 @@ export class SqliteStore implements Store {
     );
     this.#db.migrate();
     this.indexSource = new SqliteIndexSource(this.#db, () => this.#dataVersion(), path);
-    this.#vectors = new VectorSearch(this.#db);
+    this.#vectors = new VectorSearch(this.#db, path);
     this.community = new SqliteCommunityStore(this.#db);
     this.access = new SqliteAccessStore(this.#db);
     this.tokens = new SqliteTokenStore(this.#db);
@@ -330,7 +330,7 @@ export class SqliteStore implements Store {
     limit: number,
     filters: SearchFilters,
   ): Promise<ScoredPaper[]> {
-    const index = this.#vectors.index(modelId);
+    const index = await this.#vectors.index(modelId);
     if (!index) return [];
     const hidden = this.indexSource.hiddenRowids();
     const allowed = this.indexSource.allowedRowids(filters);
@@ -548,7 +548,22 @@ export class SqliteStore implements Store {
     };
   }
 
+  /** Whether the vectors of a model in use were loaded from their saved file (null: not loaded yet). */
+  vectorsLoadedFromFile(modelId: string): boolean | null {
+    return this.#vectors.loadedFromFile(modelId);
+  }
+
+  /** Where the in-memory copy of a model's vectors is saved (the file may not exist yet), if anywhere. */
+  vectorFilePath(modelId: string): string | null {
+    const number = this.#sql('SELECT number FROM embedding_models WHERE id = ?').get(modelId)?.number;
+    return number === undefined ? null : this.#vectors.filePath(Number(number));
+  }
+
   async close(): Promise<void> {
+    // A save of the vector copy under way finishes first (it reads nothing from the database); without one,
+    // the database is closed before this returns a promise, as callers that do not wait for it expect.
+    const saving = this.#vectors.saving();
+    if (saving) await saving;
     this.#db.close();
   }
 }
