@@ -6,7 +6,10 @@
 import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PaperInput } from '../../src/domain/types.ts';
-import type { CoreStore, ImportBatch } from '../../src/store/store.ts';
+import type { CoreStore, ImportBatch, SearchFilters } from '../../src/store/store.ts';
+import { parseQuery } from '../../src/search/query-parser.ts';
+import { DEFAULT_SEARCH_CONFIG } from '../../src/search/search-service.ts';
+import { lexicalSearch } from '../../src/search/lexical/lexical-search.ts';
 import type { ContractBackend } from './backends.ts';
 import { madeUp } from './fixtures.ts';
 
@@ -30,6 +33,58 @@ function paper(n: number, fields: Partial<PaperInput> = {}): PaperInput {
 async function footprint(store: CoreStore) {
   return { stats: await store.stats(), version: await store.dataVersion() };
 }
+
+/** Paper n with words of its own to search for: a topic shared by every seventh paper, a category by every third. */
+function searchable(n: number, fields: Partial<PaperInput> = {}): PaperInput {
+  const topics = ['graphs', 'retrieval', 'diffusion', 'robotics', 'proteins', 'compilers', 'auctions'];
+  return paper(n, {
+    summary: `A study of ${topics[n % 7]} with method m${n} and ${n % 2 === 0 ? 'sparse attention' : 'dense kernels'}.`,
+    categories: [`cs.${['CL', 'LG', 'RO'][n % 3]}`],
+    upvotes: n % 11,
+    ...fields,
+  });
+}
+
+/** Queries and filters whose answers must not depend on how the papers were imported. */
+const SEARCHES: { text: string; filters: SearchFilters }[] = [
+  { text: 'retrieval', filters: {} },
+  { text: 'diffusion sparse attention', filters: {} },
+  { text: '"dense kernels" proteins', filters: {} },
+  { text: 'm7001', filters: {} },
+  { text: 'Author 10499', filters: {} },
+  { text: 'graphs', filters: { category: 'cs.RO' } },
+  { text: 'made-up paper', filters: { category: 'cs.LG' } },
+];
+
+/**
+ * What users see of the papers and authors of a store: rows as read back, and the hits of SEARCHES. A fresh search
+ * (as a new process serves it) is answered on PostgreSQL by the tsvector and its GIN index until the in-memory
+ * index is built; which terms it treats as common comes from the planner's statistics, which the server gathers in
+ * its own time, so of those hits only the ids are kept (`unindexed`). The in-memory index answers after (`indexed`).
+ */
+async function visible(store: CoreStore, ids: string[]) {
+  const papers = [];
+  for (const id of ids) {
+    const p = await store.getPaper(id);
+    papers.push(p && { ...p, updatedAt: null });
+  }
+  const authors = [];
+  for (const name of ['Author 1', 'Author 10499', 'Shared 0', 'Shared 7']) authors.push(await store.getAuthor(name));
+  const fresh = lexicalSearch(store);
+  const unindexed = [];
+  for (const s of SEARCHES) {
+    unindexed.push((await fresh.search(parseQuery(s.text), s.filters, WEIGHTS, 20)).map((h) => h.id));
+  }
+  await fresh.warmUp();
+  const indexed = [];
+  for (const s of SEARCHES) indexed.push(await fresh.search(parseQuery(s.text), s.filters, WEIGHTS, 20));
+  return { stats: await store.stats(), papers, authors, unindexed, indexed };
+}
+
+/** Without the hits of the database's own ranking, which depend on the server's statistics (see visible). */
+const rows = ({ unindexed: _, ...rest }: Awaited<ReturnType<typeof visible>>) => rest;
+
+const WEIGHTS = DEFAULT_SEARCH_CONFIG.weights;
 
 export function importContract(backend: () => ContractBackend): void {
   const name = () => backend().name;
@@ -108,9 +163,67 @@ export function importContract(backend: () => ContractBackend): void {
       assert.equal(counts.papersNew, 6_999);
     });
 
+    test('a large batch into an empty store and into one that holds papers: the same rows and search hits', async (t) => {
+      const papers = Array.from({ length: LARGE }, (_, i) => searchable(i + 1));
+      const ids = ['2101.00001', '2101.05000', '2101.05251', '2101.07001', `2101.${LARGE}`, '2101.99999'];
+      // At once into an empty store (on PostgreSQL a bulk load: indexes made again at the end).
+      const empty = await open(t);
+      const atOnce = await empty.importBatch(batchOf(papers));
+      assert.deepEqual(atOnce, { papersNew: LARGE, papersUpdated: 0, papersUnchanged: 0, entries: 0 });
+      // Half first, then the whole batch into a store that holds them (on PostgreSQL indexes kept up row by row).
+      const half = await open(t);
+      await half.importBatch(batchOf(papers.slice(0, LARGE / 2)));
+      const after = await half.importBatch(batchOf(papers));
+      assert.deepEqual(after, { papersNew: LARGE / 2, papersUpdated: 0, papersUnchanged: LARGE / 2, entries: 0 });
+
+      const seen = await visible(empty, ids);
+      const other = await visible(half, ids);
+      assert.deepEqual(rows(other), rows(seen), `${name()}: the same papers, authors and hits either way`);
+      // The hits are real: each query finds papers, the one it names first, only what the filter lets through.
+      assert.equal(seen.stats.papers, LARGE);
+      assert.equal(seen.papers.at(-1), null);
+      for (const found of [seen, other]) {
+        for (const [i, hits] of [
+          ...found.unindexed.entries(),
+          ...found.indexed.map((h, i) => [i, h.map((x) => x.id)] as const),
+        ]) {
+          assert.ok(hits.length > 0, `${name()}: "${SEARCHES[i]!.text}" finds papers`);
+        }
+        for (const hits of [found.unindexed, found.indexed.map((h) => h.map((x) => x.id))]) {
+          assert.equal(hits[3]![0], '2101.07001');
+          assert.equal(hits[4]![0], '2101.10499');
+          const inRobotics = new Set(papers.filter((_, i) => (i + 1) % 3 === 2).map((p) => p.id));
+          assert.ok(
+            hits[5]!.every((id) => inRobotics.has(id)),
+            'the category filter holds',
+          );
+        }
+      }
+    });
+
+    test('a large batch that fails in its last chunk leaves the store as it was, and searchable', async (t) => {
+      const store = await open(t);
+      await store.importBatch(batchOf([searchable(1), searchable(2)]));
+      const before = await visible(store, ['2101.00001', '2101.00002', '2101.00003']);
+      const papers = Array.from({ length: LARGE }, (_, i) => searchable(i + 1, { upvotes: 50 }));
+      papers[LARGE - 2] = searchable(LARGE - 1, { publishedAt: null as unknown as string });
+      await assert.rejects(store.importBatch(batchOf(papers)), new RegExp(`2101\\.${LARGE - 1}.*published_at`, 's'));
+      const after = await visible(store, ['2101.00001', '2101.00002', '2101.00003']);
+      assert.deepEqual(rows(after), rows(before));
+      assert.deepEqual(after.unindexed, before.unindexed, 'two papers: nothing is common, the hits are exact');
+      assert.equal(before.stats.papers, 2);
+      // Then the well-formed batch: every paper in, and found.
+      papers[LARGE - 2] = searchable(LARGE - 1, { upvotes: 50 });
+      assert.equal((await store.importBatch(batchOf(papers))).papersNew, LARGE - 2);
+      const hits = await lexicalSearch(store).search(parseQuery(`m${LARGE - 1}`), {}, WEIGHTS, 5);
+      assert.equal(hits[0]?.id, `2101.${LARGE - 1}`);
+      assert.equal((await store.getPaper('2101.00002'))!.upvotes, 50);
+    });
+
     test('the same papers imported twice at once from two connections: both succeed, nothing twice', async (t) => {
       const [one, two] = await backend().openTwo(t);
-      const papers = Array.from({ length: 6_000 }, (_, i) => paper(i + 1, { upvotes: i % 7 }));
+      // As many as a bulk load takes on PostgreSQL: the second import waits for the first, then finds the papers.
+      const papers = Array.from({ length: LARGE }, (_, i) => paper(i + 1, { upvotes: i % 7 }));
       const results = await Promise.allSettled([one.importBatch(batchOf(papers)), two.importBatch(batchOf(papers))]);
       const counts = results.map((r) => {
         assert.equal(r.status, 'fulfilled', r.status === 'rejected' ? String(r.reason) : '');
@@ -131,12 +244,12 @@ export function importContract(backend: () => ContractBackend): void {
         assert.equal(stats.authors, papers.length + 10);
         assert.deepEqual(await store.getAuthor('Shared 3'), {
           name: 'Shared 3',
-          papers: 600,
+          papers: LARGE / 10,
           upvotes: papers.filter((_, i) => (i + 1) % 10 === 3).reduce((n, p) => n + p.upvotes!, 0),
         });
         assert.deepEqual(
-          (await store.getPaper('2101.05999'))!.authors.map((a) => a.name),
-          ['Author 5999', 'Shared 9'],
+          (await store.getPaper('2101.10499'))!.authors.map((a) => a.name),
+          ['Author 10499', 'Shared 9'],
         );
       }
     });

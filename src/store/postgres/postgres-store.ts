@@ -29,7 +29,7 @@ import type {
 } from '../store.ts';
 import { titleKey } from '../../domain/analyzer.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
-import { PoolRunner, type Queryable, type Runner, type Transaction } from './runner.ts';
+import { PoolRunner, quoteIdentifier, type Queryable, type Runner, type Transaction } from './runner.ts';
 import { copyErrorLine, copyText, type CopyValue } from './copy-text.ts';
 import { migrate } from './migrations.ts';
 import { Params, filterConditions } from './sql-params.ts';
@@ -67,6 +67,17 @@ const YIELD_EVERY = 250;
 const ENTRY_CHUNK = 5_000;
 /** How much new full-text index data an import gathers before merging it into the GIN index (default 4MB). */
 const GIN_PENDING_LIST_LIMIT = '64MB';
+/**
+ * A bulk load: a batch of at least this many papers into a table that holds fewer than half as many drops the
+ * non-unique indexes of papers and the foreign keys of paper_authors, and makes them again once the papers are in,
+ * in the same transaction (see suspendForBulkLoad).
+ */
+const BULK_LOAD_MIN_PAPERS = 10_000;
+/**
+ * Memory for building those indexes again. At 133k papers the server default (64MB) is hardly slower (full-text
+ * index: 9.8 to 10.0 s against 9.5 to 9.7 s); a larger first load would build in more passes.
+ */
+const BULK_LOAD_MAINTENANCE_WORK_MEM = '256MB';
 /** A merged paper's columns, in the order of paperRow: what the staging table holds. */
 const PAPER_ROW_COLUMNS = [
   'id',
@@ -195,7 +206,9 @@ export class PostgresStore implements Store {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':paperboy-import'))`);
       const counts: ImportCounts = { papersNew: 0, papersUpdated: 0, papersUnchanged: 0, entries: 0 };
       const now = new Date().toISOString();
+      const restore = (await isBulkLoad(tx, batch.papers.length)) ? await suspendForBulkLoad(tx) : [];
       if (batch.papers.length > 0) await this.#importPapers(tx, batch.papers, counts, now, onProgress);
+      for (const statement of restore) await tx.query(statement);
       if (batch.replaceDays.length > 0) {
         await tx.query(`DELETE FROM daily_entries WHERE day = ANY($1::text[]) AND source = 'import'`, [
           batch.replaceDays,
@@ -399,7 +412,8 @@ export class PostgresStore implements Store {
       });
     }
     const steps = [
-      tx.query('INSERT INTO authors (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING', [names]),
+      // In order of name: the unique index takes them in one pass instead of at random places.
+      tx.query('INSERT INTO authors (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING', [names.sort()]),
       ...(replacing.length > 0
         ? [tx.query('DELETE FROM paper_authors WHERE paper_id = ANY($1::text[])', [replacing])]
         : []),
@@ -805,6 +819,53 @@ function cleanValue<T>(value: T): T {
  */
 function yieldToStatements(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Whether a batch of `papers` is a bulk load: large, into a table that holds fewer than half as many papers. There,
+ * building the indexes of papers once at the end costs less than adding every paper to them (133k papers into an
+ * empty table: 17 s to build the full-text index against 40 to 55 s more for the COPY that maintains it), and
+ * checking the foreign keys of paper_authors in one join less than row by row (1.7 s against 35 s).
+ */
+async function isBulkLoad(tx: Queryable, papers: number): Promise<boolean> {
+  if (papers < BULK_LOAD_MIN_PAPERS) return false;
+  const limit = Math.ceil(papers / 2);
+  const [row] = await tx.query<{ n: number }>('SELECT count(*) AS n FROM (SELECT 1 FROM papers LIMIT $1) s', [limit]);
+  return Number(row!.n) < limit;
+}
+
+/**
+ * Readies the tables for a bulk load: drops the non-unique indexes of papers (the GIN indexes on full text and
+ * categories, the B-trees; the unique ones stay for the upsert) and the foreign keys of paper_authors, and returns
+ * the statements that create them again, as the catalog defines them. The caller runs those in the same transaction
+ * once the papers are in: DROP is transactional, so an import that fails or dies before its commit leaves every index
+ * and constraint as it was, and the foreign keys are checked once, on every row, when they are added again. Until the commit the transaction holds papers exclusively (readers wait): a bulk load is a
+ * first load, of a table with little or nothing to read.
+ */
+async function suspendForBulkLoad(tx: Queryable): Promise<string[]> {
+  const indexes = await tx.query<{ schema: string; name: string; definition: string }>(`
+    SELECT n.nspname AS schema, c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
+    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE i.indrelid = 'papers'::regclass AND NOT i.indisunique
+      AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+    ORDER BY c.relname`);
+  const foreignKeys = await tx.query<{ name: string; definition: string }>(`
+    SELECT conname AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint
+    WHERE conrelid = 'paper_authors'::regclass AND contype = 'f'
+    ORDER BY conname`);
+  for (const index of indexes) {
+    await tx.query(`DROP INDEX ${quoteIdentifier(index.schema)}.${quoteIdentifier(index.name)}`);
+  }
+  for (const key of foreignKeys) {
+    await tx.query(`ALTER TABLE paper_authors DROP CONSTRAINT ${quoteIdentifier(key.name)}`);
+  }
+  return [
+    `SET LOCAL maintenance_work_mem = '${BULK_LOAD_MAINTENANCE_WORK_MEM}'`,
+    ...indexes.map((index) => index.definition),
+    ...foreignKeys.map(
+      (key) => `ALTER TABLE paper_authors ADD CONSTRAINT ${quoteIdentifier(key.name)} ${key.definition}`,
+    ),
+  ];
 }
 
 /** COPY text of records, made a part at a time (see yieldToStatements). */

@@ -84,6 +84,10 @@ export class PoolRunner implements Runner {
 
   async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A connection that loses its server mid-transaction fails the statement that runs; the error event it also
+    // emits must not end the process.
+    const onError = () => {};
+    client.on('error', onError);
     const inTurn = oneAtATime();
     const tx: Transaction = {
       query: <R extends Row = Row>(sql: string, params: readonly unknown[] = []) =>
@@ -111,12 +115,15 @@ export class PoolRunner implements Runner {
       return result;
     } catch (error) {
       try {
-        await client.query('ROLLBACK');
+        // After whatever statement of the transaction is still running (a connection takes one at a time).
+        await inTurn(() => client.query('ROLLBACK'));
         client.release();
       } catch {
         client.release(true);
       }
       throw error;
+    } finally {
+      client.off('error', onError);
     }
   }
 

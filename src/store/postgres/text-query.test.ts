@@ -16,6 +16,18 @@ test("a paper's tsvector: analysed terms with positions, title A, authors B, abs
   assert.equal(tsv, "'spars':1A,27C 'attent':2A,25C 'ada':13B 'lovelac':14B 'is':26C");
 });
 
+test('a tsvector keeps lexemes up to 2,047 bytes and 255 positions of each', () => {
+  const wide = 'ж'.repeat(1_000); // 1,000 code units, 2,000 bytes: kept
+  const tooWide = 'ж'.repeat(1_100); // 2,200 bytes: left out
+  const tsv = paperTsvector(`${wide} ${tooWide}`, [], 'word '.repeat(300));
+  const lexemes = tsv.split(' ');
+  assert.equal(lexemes.length, 2);
+  assert.equal(lexemes[0], `'${wide}':1A`);
+  const positions = lexemes[1]!.split(':')[1]!.split(',');
+  assert.equal(positions.length, 255);
+  assert.deepEqual([positions[0], positions.at(-1)], ['23C', '277C']);
+});
+
 test('lexemes are quoted, so that no text is tsquery or tsvector syntax', () => {
   assert.equal(quoteLexeme("o'brien"), "'o''brien'");
   assert.equal(quoteLexeme('back\\slash'), "'back\\\\slash'");

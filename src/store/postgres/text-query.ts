@@ -20,28 +20,43 @@ const FIELD_GAP = 10;
 const FIELD_WEIGHTS = ['A', 'B', 'C'] as const;
 
 export function quoteLexeme(term: string): string {
+  // Analysed terms are letters and digits: most need no escaping.
+  if (!term.includes("'") && !term.includes('\\')) return `'${term}'`;
   return `'${term.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 
-/** The tsvector literal of a paper: analysed title (A), author names (B) and abstract (C) with positions. */
+/** Terms of at most this many UTF-16 code units are at most MAX_LEXEME_BYTES bytes of UTF-8 (3 bytes a unit). */
+const SURELY_SHORT_LEXEME = Math.floor(MAX_LEXEME_BYTES / 3);
+
+/**
+ * The tsvector literal of a paper: analysed title (A), author names (B) and abstract (C) with positions. Written
+ * for every paper an import writes, so positions are kept as numbers (position × 4 + field) until the text is made.
+ */
 export function paperTsvector(title: string, authors: readonly { name: string }[], summary: string): string {
   const fields = [analyze(title), analyze(authors.map((a) => a.name).join(' ')), analyze(summary)];
-  const positions = new Map<string, string[]>();
+  const positions = new Map<string, number[]>();
   let base = 0;
-  fields.forEach((terms, f) => {
-    terms.forEach((term, i) => {
-      const position = Math.min(MAX_POSITION, base + i + 1);
-      if (Buffer.byteLength(term) > MAX_LEXEME_BYTES) return;
-      let list = positions.get(term);
-      if (!list) {
-        list = [];
-        positions.set(term, list);
-      }
-      if (list.length < MAX_POSITIONS_PER_LEXEME) list.push(`${position}${FIELD_WEIGHTS[f]}`);
-    });
+  for (let f = 0; f < fields.length; f++) {
+    const terms = fields[f]!;
+    for (let i = 0; i < terms.length; i++) {
+      const term = terms[i]!;
+      if (term.length > SURELY_SHORT_LEXEME && Buffer.byteLength(term) > MAX_LEXEME_BYTES) continue;
+      const position = Math.min(MAX_POSITION, base + i + 1) * 4 + f;
+      const list = positions.get(term);
+      if (list === undefined) positions.set(term, [position]);
+      else if (list.length < MAX_POSITIONS_PER_LEXEME) list.push(position);
+    }
     base += terms.length + FIELD_GAP;
-  });
-  return [...positions].map(([term, list]) => `${quoteLexeme(term)}:${list.join(',')}`).join(' ');
+  }
+  let literal = '';
+  for (const [term, list] of positions) {
+    literal += `${literal === '' ? '' : ' '}${quoteLexeme(term)}:`;
+    for (let j = 0; j < list.length; j++) {
+      const position = list[j]!;
+      literal += `${j === 0 ? '' : ','}${position >> 2}${FIELD_WEIGHTS[position & 3]}`;
+    }
+  }
+  return literal;
 }
 
 export interface PgTextQuery {
