@@ -5,36 +5,19 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SqliteStore } from '../../store/sqlite/sqlite-store.ts';
+import { existsSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import type { SqliteStore } from '../../store/sqlite/sqlite-store.ts';
 import { importFixtures, madeUp } from '../../../test/contract/fixtures.ts';
 import { parseQuery } from '../query-parser.ts';
 import { DEFAULT_SEARCH_CONFIG } from '../search-service.ts';
 import { lexicalSearch } from './lexical-search.ts';
 import { decodeIndex } from './index-file.ts';
+import { tempDatabase } from '../../../test/support/temp-database.ts';
 
 const WEIGHTS = DEFAULT_SEARCH_CONFIG.weights;
 const QUERIES = ['model', 'language models', 'diffusion image', 'wombatology', 'transform*', 'agent reasoning'];
 
-function database(t: TestContext): { path: string; open(): SqliteStore } {
-  const dir = mkdtempSync(join(tmpdir(), 'paperboy-saved-index-'));
-  const stores: SqliteStore[] = [];
-  t.after(async () => {
-    for (const store of stores) await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const path = join(dir, 'paperboy.db');
-  return {
-    path,
-    open() {
-      const store = new SqliteStore(path);
-      stores.push(store);
-      return store;
-    },
-  };
-}
+const database = (t: TestContext) => tempDatabase(t, 'saved-index');
 
 async function topK(store: SqliteStore) {
   const search = lexicalSearch(store);

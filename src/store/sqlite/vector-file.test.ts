@@ -6,13 +6,12 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SqliteStore } from './sqlite-store.ts';
+import { existsSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import type { SqliteStore } from './sqlite-store.ts';
 import { SqliteDatabase } from './database.ts';
 import { madeUp } from '../../../test/contract/fixtures.ts';
 import { VECTOR_FILE_VERSION, decodeVectors } from './vector-file.ts';
+import { tempDatabase } from '../../../test/support/temp-database.ts';
 
 const MODEL = 'test-model';
 const DIMS = 64;
@@ -35,24 +34,7 @@ function vectorOf(seed: number): Float32Array {
 
 const QUERIES = Array.from({ length: 12 }, (_, i) => vectorOf(100_000 + i * 31));
 
-function database(t: TestContext) {
-  const dir = mkdtempSync(join(tmpdir(), 'paperboy-vector-file-'));
-  const stores: SqliteStore[] = [];
-  t.after(async () => {
-    for (const store of stores) await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const path = join(dir, 'paperboy.db');
-  return {
-    dir,
-    path,
-    open() {
-      const store = new SqliteStore(path);
-      stores.push(store);
-      return store;
-    },
-  };
-}
+const database = (t: TestContext) => tempDatabase(t, 'vector-file');
 
 async function seed(store: SqliteStore, from: number, count: number, salt = 0): Promise<void> {
   const papers = Array.from({ length: count }, (_, i) => madeUp(from + i));
