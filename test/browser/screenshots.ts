@@ -13,6 +13,7 @@ const server = await startServer();
 
 const PAGES = [
   ['search', '/search?q=diffusion+video+generation'],
+  ['search-prefix', `/search?q=${encodeURIComponent('optimiz*')}`],
   ['search-filtered', '/search?q=reasoning&sort=upvotes&has_code=1&from=2026-01-01'],
   ['search-empty', '/search?q=zzyzx+quantum+spaghetti&org=nvidia'],
   ['search-start', '/search'],
