@@ -52,6 +52,17 @@ async function topK(store: SqliteStore, queries = QUERIES) {
   return results;
 }
 
+/** A database of PAPERS papers whose vector copy was read from the table, searched (the reference top k) and saved. */
+async function savedCopy(t: TestContext) {
+  const db = database(t);
+  const first = db.open();
+  await seed(first, 1, PAPERS);
+  const reference = await topK(first);
+  const filePath = first.vectorFilePath(MODEL)!;
+  await first.close(); // waits for the save
+  return { db, reference, filePath };
+}
+
 /** What a copy read from the table finds, the saved file set aside (and put back). */
 async function fromTable(db: ReturnType<typeof database>, filePath: string, queries = QUERIES) {
   const saved = existsSync(filePath) ? readFileSync(filePath) : null;
@@ -89,12 +100,7 @@ test('a copy loaded from the saved file finds exactly what one read from the tab
 });
 
 test('vectors written, written again and removed after the save are reflected after a restart', async (t) => {
-  const db = database(t);
-  const first = db.open();
-  await seed(first, 1, PAPERS);
-  await topK(first);
-  const filePath = first.vectorFilePath(MODEL)!;
-  await first.close();
+  const { db, filePath } = await savedCopy(t);
   const savedBytes = readFileSync(filePath);
 
   // Another process: new papers embedded, and a paper embedded again with another vector.
@@ -174,12 +180,7 @@ function captureWarnings(t: TestContext): string[] {
 }
 
 test('a cut-short, damaged, outdated or foreign file, or a save that died, is set aside and rebuilt', async (t) => {
-  const db = database(t);
-  const first = db.open();
-  await seed(first, 1, PAPERS);
-  const reference = await topK(first);
-  const filePath = first.vectorFilePath(MODEL)!;
-  await first.close();
+  const { db, reference, filePath } = await savedCopy(t);
   const good = readFileSync(filePath);
 
   const flipped = Buffer.from(good);
@@ -302,12 +303,7 @@ test('vectors written while the copy is read from the table are in it', async (t
 });
 
 test('a file whose last write the log no longer holds at its sequence is set aside', async (t) => {
-  const db = database(t);
-  const first = db.open();
-  await seed(first, 1, PAPERS);
-  const reference = await topK(first);
-  const filePath = first.vectorFilePath(MODEL)!;
-  await first.close();
+  const { db, reference, filePath } = await savedCopy(t);
   // The paper logged last before the save is embedded again (same vector): its write moves to a later sequence.
   const writer = db.open();
   await writer.putVectors(MODEL, DIMS, [{ id: madeUp(PAPERS).id, vector: vectorOf(PAPERS) }]);
@@ -327,12 +323,7 @@ test('a file whose last write the log no longer holds at its sequence is set asi
 });
 
 test('an unlogged removal with enough written since to save: the file saved is the one read from the table', async (t) => {
-  const db = database(t);
-  const first = db.open();
-  await seed(first, 1, PAPERS);
-  await topK(first);
-  const filePath = first.vectorFilePath(MODEL)!;
-  await first.close();
+  const { db, filePath } = await savedCopy(t);
   // Enough written since to save again, and a vector the file covers removed without a logged write.
   const writer = db.open();
   await seed(writer, PAPERS + 1, 2_100);
