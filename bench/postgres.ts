@@ -42,16 +42,23 @@ export async function benchPostgres(url: string | undefined): Promise<BenchPostg
   }
 }
 
-/** A new, empty database on the server (dropped first if it exists); resolves with its URL. */
-export async function freshDatabase(serverUrl: string, name: string): Promise<string> {
+/** Runs `work` on a connection to the server's maintenance database, closed afterwards. */
+async function asAdmin(serverUrl: string, work: (admin: pg.Client) => Promise<unknown>): Promise<void> {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${name}"`);
+    await work(admin);
   } finally {
     await admin.end();
   }
+}
+
+/** A new, empty database on the server (dropped first if it exists); resolves with its URL. */
+export async function freshDatabase(serverUrl: string, name: string): Promise<string> {
+  await asAdmin(serverUrl, async (admin) => {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${name}"`);
+  });
   const target = new URL(serverUrl);
   target.pathname = `/${name}`;
   return target.toString();
@@ -59,13 +66,7 @@ export async function freshDatabase(serverUrl: string, name: string): Promise<st
 
 /** Drops a database freshDatabase made. */
 export async function dropDatabase(serverUrl: string, name: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
+  await asAdmin(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
 }
 
 /** Bytes of a database on the server. */
