@@ -35,13 +35,18 @@ async function seed(store: SqliteStore): Promise<void> {
   });
 }
 
-test('a process that starts later loads the saved index and ranks exactly as a fresh build', async (t) => {
+/** A database seeded and searched once, so that its index is saved beside it; and that file's path. */
+async function savedIndex(t: TestContext) {
   const db = database(t);
   const first = db.open();
   await seed(first);
   await lexicalSearch(first).warmUp();
+  return { db, first, indexPath: `${db.path}.lexical-index` };
+}
+
+test('a process that starts later loads the saved index and ranks exactly as a fresh build', async (t) => {
+  const { db, first, indexPath } = await savedIndex(t);
   assert.equal(lexicalSearch(first).index.loaded, false, 'the first process builds');
-  const indexPath = `${db.path}.lexical-index`;
   assert.ok(existsSync(indexPath), 'and saves the index beside the database');
   const fresh = await topK(first);
   assert.ok(fresh.every((hits) => hits.length > 0));
@@ -53,10 +58,7 @@ test('a process that starts later loads the saved index and ranks exactly as a f
 });
 
 test('a saved index behind the database takes in the papers written since, and forgets replaced text', async (t) => {
-  const db = database(t);
-  const first = db.open();
-  await seed(first);
-  await lexicalSearch(first).warmUp();
+  const { db, first } = await savedIndex(t);
   // Written after the save: a new paper, and a new title for an indexed one.
   await first.importBatch({
     papers: [
@@ -95,12 +97,8 @@ test('a saved index behind the database takes in the papers written since, and f
 });
 
 test('a cut-short or damaged saved index is rebuilt and saved again whole', async (t) => {
-  const db = database(t);
-  const first = db.open();
-  await seed(first);
-  await lexicalSearch(first).warmUp();
+  const { db, first, indexPath } = await savedIndex(t);
   const expected = await topK(first);
-  const indexPath = `${db.path}.lexical-index`;
   const size = readFileSync(indexPath).length;
   for (const damage of [
     () => truncateSync(indexPath, Math.floor(size / 2)),
@@ -121,11 +119,7 @@ test('a cut-short or damaged saved index is rebuilt and saved again whole', asyn
 });
 
 test('a saved index ahead of the database (an older backup restored) is rebuilt', async (t) => {
-  const db = database(t);
-  const first = db.open();
-  await seed(first);
-  await lexicalSearch(first).warmUp();
-  const indexPath = `${db.path}.lexical-index`;
+  const { indexPath } = await savedIndex(t);
   const saved = readFileSync(indexPath);
   // Another database, with fewer writes, gets that index file beside it.
   const other = database(t);
@@ -139,11 +133,7 @@ test('a saved index ahead of the database (an older backup restored) is rebuilt'
 });
 
 test('a save that dies before the rename leaves the previous index, and its temporary file is cleared later', async (t) => {
-  const db = database(t);
-  const first = db.open();
-  await seed(first);
-  await lexicalSearch(first).warmUp();
-  const indexPath = `${db.path}.lexical-index`;
+  const { db, indexPath } = await savedIndex(t);
   const before = readFileSync(indexPath);
   // What a process killed while writing leaves: a partial temporary file named for a pid that no longer runs.
   const abandoned = `${indexPath}.999999999.deadbeef.tmp`;
@@ -180,11 +170,7 @@ async function newTopK(store: SqliteStore) {
 }
 
 test('papers written after the save are merged in and saved with their write sequence; a later process loads that and ranks as a fresh build', async (t) => {
-  const db = database(t);
-  const first = db.open();
-  await seed(first);
-  await lexicalSearch(first).warmUp();
-  const indexPath = `${db.path}.lexical-index`;
+  const { db, first, indexPath } = await savedIndex(t);
   const before = decodeIndex(readFileSync(indexPath)).writeSeq;
   await writeMany(first);
   // The next search takes them in, which merges them into the index and saves it.
@@ -211,11 +197,7 @@ test('papers written after the save are merged in and saved with their write seq
 });
 
 test('a merge whose save dies leaves the previous index; the next process catches up from it to the same top k', async (t) => {
-  const db = database(t);
-  const first = db.open();
-  await seed(first);
-  await lexicalSearch(first).warmUp();
-  const indexPath = `${db.path}.lexical-index`;
+  const { db, first, indexPath } = await savedIndex(t);
   const before = readFileSync(indexPath);
   // The process dies while writing the merged index: a partial temporary file, and no rename.
   first.indexSource.saveIndex = async (parts) => {
