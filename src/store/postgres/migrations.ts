@@ -586,6 +586,14 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 22,
+    name: 'full-text vectors stored out of line without a compression attempt',
+    // A paper's tsvector (~1.9 KB) does not compress with pglz: the server tried on every row written and then
+    // stored it out of line as it was (at 133k papers, no row compressed, 22% of the COPY's CPU in pglz).
+    // EXTERNAL stores it the same way without trying. Rows already written stay as they are.
+    sql: 'ALTER TABLE papers ALTER COLUMN search_vector SET STORAGE EXTERNAL;',
+  },
 ];
 
 /**
