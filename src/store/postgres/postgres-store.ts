@@ -417,14 +417,15 @@ export class PostgresStore implements Store {
       ...(replacing.length > 0
         ? [tx.query('DELETE FROM paper_authors WHERE paper_id = ANY($1::text[])', [replacing])]
         : []),
-      // An author listed twice keeps the first position (the primary key is author and paper).
+      // An author listed twice keeps the first position (the primary key is author and paper). In the order of
+      // the primary key, so that its index takes the rows in one pass.
       tx.query(
         `
       INSERT INTO paper_authors (author_id, paper_id, position)
       SELECT a.id, x.paper_id, x.position
       FROM unnest($1::text[], $2::text[], $3::integer[]) WITH ORDINALITY AS x(paper_id, name, position, n)
         JOIN authors a ON a.name = x.name
-      ORDER BY x.n
+      ORDER BY a.id, x.paper_id, x.n
       ON CONFLICT DO NOTHING`,
         [paperIds, authorNames, positions],
       ),
