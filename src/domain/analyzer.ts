@@ -169,7 +169,8 @@ export class TermTable {
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const entry = this.#slots[slot]!;
       if (entry === 0) {
-        const word = lower.slice(start, end);
+        // A copy, not a slice: a slice of 13 characters or more would keep the whole lowercased text alive.
+        const word = Buffer.from(lower.slice(start, end), 'latin1').toString('latin1');
         const id = this.#idOf(stem(word));
         // Kept while the slots stay at most half full.
         if (this.#words.length < (mask + 1) >> 1) {
