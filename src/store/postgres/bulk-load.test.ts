@@ -1,8 +1,9 @@
 /**
  * The bulk load of the PostgreSQL import (a large batch into a table that holds few papers): the GIN indexes of
- * papers, its other secondary indexes and the foreign keys of paper_authors are dropped and made again in the
- * import's own transaction. On the server named by PAPERBOY_TEST_POSTGRES_URL (`npm test` starts one): whatever
- * happens to the import (a refused row, its connection killed mid-COPY), every index and constraint is there after.
+ * papers, its other secondary indexes, the index of paper_authors by paper and the foreign keys of paper_authors
+ * are dropped and made again in the import's own transaction. On the server named by PAPERBOY_TEST_POSTGRES_URL
+ * (`npm test` starts one): whatever happens to the import (a refused row, its connection killed mid-COPY), every
+ * index and constraint is there after.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { PaperInput } from '../../domain/types.ts';
 import type { ImportBatch } from '../store.ts';
 import { PostgresStore } from './postgres-store.ts';
+import { paperTsvector } from './text-query.ts';
 import { PoolRunner, quoteIdentifier, type Row, type Runner, type Transaction } from './runner.ts';
 
 const url = process.env.PAPERBOY_TEST_POSTGRES_URL;
@@ -133,9 +135,30 @@ describe('bulk load of the PostgreSQL import', () => {
     assert.ok(drops.some((s) => /DROP INDEX .*"papers_search"/.test(s)));
     assert.ok(drops.some((s) => /DROP INDEX .*"papers_categories"/.test(s)));
     assert.ok(drops.some((s) => /DROP INDEX .*"papers_published"/.test(s)));
+    assert.ok(drops.some((s) => /DROP INDEX .*"paper_authors_paper"/.test(s)));
     assert.ok(drops.some((s) => /DROP CONSTRAINT "paper_authors_paper_id_fkey"/.test(s)));
-    assert.ok(!drops.some((s) => /"papers_pkey"|"papers_row_id_key"/.test(s)), 'unique indexes stay');
+    assert.ok(
+      !drops.some((s) => /"papers_pkey"|"papers_row_id_key"|"paper_authors_pkey"/.test(s)),
+      'unique indexes stay',
+    );
     assert.deepEqual(await catalog(schema), before);
+    await store.close();
+  });
+
+  test("the import's tsvector is the server's own: same lexemes, same order, same positions", async () => {
+    const { store, schema } = await open();
+    const odd = paper(1, {
+      title: 'Zeta alpha ÉCOLE naïve 𝔸lgebra ﬁber Ωmega beta 2b 10x',
+      // U+FA0E and U+20000 are letters NFKD keeps: in UTF-16 the second sorts first, in UTF-8 (the server) last.
+      summary: 'Über straße zebra apple 𝒳 ab abc a b Ω ω ＡＢＣ 中文 ㊙ 🙂 emoji \uFA0E \u{20000} \u{10400}x 𐐨',
+    });
+    await store.importBatch(batchOf([odd]));
+    const [row] = await admin.query<{ sent: string; kept: string }>(
+      `SELECT search_vector::text AS kept, $1::tsvector::text AS sent FROM ${quoteIdentifier(schema)}.papers`,
+      [paperTsvector(odd.title, odd.authors, odd.summary)],
+    );
+    assert.equal(row!.kept, row!.sent);
+    assert.equal(row!.kept, paperTsvector(odd.title, odd.authors, odd.summary), 'sent in the order kept');
     await store.close();
   });
 

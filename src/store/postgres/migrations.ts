@@ -586,6 +586,19 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 22,
+    name: 'full-text vectors and abstracts stored without a compression attempt',
+    // A paper's tsvector (~1.9 KB) does not compress with pglz: the server tried on every row written and then
+    // stored it out of line as it was (at 133k papers, no row compressed, 22% of the COPY's CPU in pglz).
+    // EXTERNAL stores it the same way without trying. Abstracts (~1 KB) do compress, by little: EXTERNAL leaves them
+    // whole (out of line where the row is still too large), for 4% more table (582 MiB against 560 at 133k) and 13%
+    // less CPU in the COPY. Rows already written stay as they are.
+    sql: `
+      ALTER TABLE papers ALTER COLUMN search_vector SET STORAGE EXTERNAL;
+      ALTER TABLE papers ALTER COLUMN summary SET STORAGE EXTERNAL;
+    `,
+  },
 ];
 
 /**

@@ -417,14 +417,15 @@ export class PostgresStore implements Store {
       ...(replacing.length > 0
         ? [tx.query('DELETE FROM paper_authors WHERE paper_id = ANY($1::text[])', [replacing])]
         : []),
-      // An author listed twice keeps the first position (the primary key is author and paper).
+      // An author listed twice keeps the first position (the primary key is author and paper). In the order of
+      // the primary key, so that its index takes the rows in one pass.
       tx.query(
         `
       INSERT INTO paper_authors (author_id, paper_id, position)
       SELECT a.id, x.paper_id, x.position
       FROM unnest($1::text[], $2::text[], $3::integer[]) WITH ORDINALITY AS x(paper_id, name, position, n)
         JOIN authors a ON a.name = x.name
-      ORDER BY x.n
+      ORDER BY a.id, x.paper_id, x.n
       ON CONFLICT DO NOTHING`,
         [paperIds, authorNames, positions],
       ),
@@ -836,7 +837,9 @@ async function isBulkLoad(tx: Queryable, papers: number): Promise<boolean> {
 
 /**
  * Readies the tables for a bulk load: drops the non-unique indexes of papers (the GIN indexes on full text and
- * categories, the B-trees; the unique ones stay for the upsert) and the foreign keys of paper_authors, and returns
+ * categories, the B-trees; the unique ones stay for the upsert) and of paper_authors (its index by paper: 660k
+ * rows at 133k papers take 3.5 s of server CPU added one by one, 0.3 s built at the end; the few papers a bulk load
+ * updates find their old author rows by a scan meanwhile) and the foreign keys of paper_authors, and returns
  * the statements that create them again, as the catalog defines them. The caller runs those in the same transaction
  * once the papers are in: DROP is transactional, so an import that fails or dies before its commit leaves every index
  * and constraint as it was, and the foreign keys are checked once, on every row, when they are added again. Until the commit the transaction holds papers exclusively (readers wait): a bulk load is a
@@ -846,7 +849,7 @@ async function suspendForBulkLoad(tx: Queryable): Promise<string[]> {
   const indexes = await tx.query<{ schema: string; name: string; definition: string }>(`
     SELECT n.nspname AS schema, c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
     FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE i.indrelid = 'papers'::regclass AND NOT i.indisunique
+    WHERE i.indrelid IN ('papers'::regclass, 'paper_authors'::regclass) AND NOT i.indisunique
       AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
     ORDER BY c.relname`);
   const foreignKeys = await tx.query<{ name: string; definition: string }>(`
