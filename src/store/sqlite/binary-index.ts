@@ -33,18 +33,34 @@ export function candidateFloor(vectors: number): number {
   return Math.max(MIN_CANDIDATES, Math.ceil(vectors * CANDIDATE_SHARE));
 }
 
-/** Set bits of every 16-bit number: two table reads count a 32-bit word. */
-const POPCOUNT16 = Uint8Array.from({ length: 1 << 16 }, (_, x) => {
-  let bits = 0;
-  for (let v = x; v !== 0; v &= v - 1) bits++;
-  return bits;
-});
+/** Bits set in the low byte of each of x's bytes, summed (x: per-byte counts ≤ 16): SWAR, no table. */
+const byteSum = (x: number) => Math.imul(x, 0x01010101) >>> 24;
+/** Each byte of a word: the bits set in it. */
+function byteCounts(v: number): number {
+  let x = v - ((v >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (x + (x >>> 4)) & 0x0f0f0f0f;
+}
+
+/** Hamming distance between the code at `base` and a query's code (two words per step: ~25% faster than a table). */
+function hamming(codes: Uint32Array, base: number, code: Uint32Array, words: number): number {
+  let distance = 0;
+  let w = 0;
+  for (; w + 1 < words; w += 2)
+    distance += byteSum(byteCounts(codes[base + w]! ^ code[w]!) + byteCounts(codes[base + w + 1]! ^ code[w + 1]!));
+  if (w < words) distance += byteSum(byteCounts(codes[base + w]! ^ code[w]!));
+  return distance;
+}
 
 /**
- * From this many vectors on, an index is searched through its coarse quantizer (ivf.ts) once one is trained:
- * below it the sign-bit scan is fast and exact enough (recall@10 0.977 at 133k, 0.961 at 300k with 1%).
+ * From this many vectors on, an index trains a coarse quantizer (ivf.ts) and is searched through its lists.
+ * Off by default (IndexOptions.listsFrom turns it on): on this instance's vectors the lists do not beat the
+ * sign-bit scan. Measured at 300k papers (bench/vector-recall.ts, docs/scale.md): the exact top 10 are spread
+ * over many lists (queries are short texts, away from the papers' clusters), so recall@10 is 0.80 probing 3%
+ * of the lists, 0.94 with 20% and 0.97 with 30%, where the scan with 1% of the vectors gets 0.956; and list
+ * members sit all over memory, so ranking a third of them costs more than the sequential scan of all codes.
  */
-export const LISTS_FROM = 200_000;
+export const LISTS_FROM = Number.POSITIVE_INFINITY;
 
 /** How a search through the lists goes: the nearest `probes` lists, then the best `keep` of them by sign bits. */
 export interface ListSearch {
@@ -54,12 +70,19 @@ export interface ListSearch {
   keep: number;
 }
 
-/** Lists probed by default: a share of them (measured by bench/vector-recall.ts). */
-export const PROBE_SHARE = 0.03;
+/**
+ * Lists probed by default, as a share of them, and the sign-bit cut, as a share of the vectors: what held
+ * recall@10 near 0.96 at 300k (bench/vector-recall.ts).
+ */
+export const PROBE_SHARE = 0.4;
 export const MIN_PROBES = 8;
+export const KEEP_SHARE = 0.02;
 
-export function listSearchFor(lists: number): ListSearch {
-  return { probes: Math.min(lists, Math.max(MIN_PROBES, Math.ceil(lists * PROBE_SHARE))), keep: 0 };
+export function listSearchFor(lists: number, vectors: number): ListSearch {
+  return {
+    probes: Math.min(lists, Math.max(MIN_PROBES, Math.ceil(lists * PROBE_SHARE))),
+    keep: Math.max(MIN_CANDIDATES, Math.ceil(vectors * KEEP_SHARE)),
+  };
 }
 
 /** The dot product of the int8 vector at `base` with a query (times the vector's scale: the dot product). */
@@ -441,12 +464,12 @@ export class BinaryQuantizedIndex {
     admits: (doc: number) => boolean = () => true,
     exact?: ExactVectors,
   ): VectorHit[] {
-    const hits: VectorHit[] = [];
+    const top = new TopHits(exact ? k + EXACT_MARGIN : k);
     for (let slot = 0; slot < this.#size; slot++) {
       const doc = this.#docs[slot]!;
-      if (doc >= 0 && admits(doc)) hits.push({ doc, score: this.#dot(slot, query) });
+      if (doc >= 0 && admits(doc)) top.push(this.#dot(slot, query), doc);
     }
-    return this.#best(hits, query, k, exact);
+    return this.#best(top.hits(), query, k, exact);
   }
 
   /**
@@ -460,7 +483,7 @@ export class BinaryQuantizedIndex {
     exact?: ExactVectors,
   ): VectorHit[] {
     if (this.#quantizer && this.#slots.size >= this.listsFrom)
-      return this.searchLists(query, k, listSearchFor(this.#quantizer.lists), admits, exact);
+      return this.searchLists(query, k, listSearchFor(this.#quantizer.lists, this.#slots.size), admits, exact);
     return this.scan(query, k, 20, admits, candidateFloor(this.#slots.size), exact);
   }
 
@@ -527,12 +550,7 @@ export class BinaryQuantizedIndex {
     const distances = new Uint16Array(slots.length);
     const histogram = new Uint32Array(this.dimensions + 2);
     for (let j = 0; j < slots.length; j++) {
-      const base = slots[j]! * words;
-      let distance = 0;
-      for (let w = 0; w < words; w++) {
-        const x = codes[base + w]! ^ code[w]!;
-        distance += POPCOUNT16[x & 0xffff]! + POPCOUNT16[x >>> 16]!;
-      }
+      const distance = hamming(codes, slots[j]! * words, code, words);
       distances[j] = distance;
       histogram[distance]!++;
     }
@@ -578,12 +596,7 @@ export class BinaryQuantizedIndex {
         distances[slot] = this.dimensions + 1;
         continue;
       }
-      let distance = 0;
-      const base = slot * words;
-      for (let w = 0; w < words; w++) {
-        const x = codes[base + w]! ^ code[w]!;
-        distance += POPCOUNT16[x & 0xffff]! + POPCOUNT16[x >>> 16]!;
-      }
+      const distance = hamming(codes, slot * words, code, words);
       distances[slot] = distance;
       histogram[distance]!++;
     }
@@ -594,13 +607,13 @@ export class BinaryQuantizedIndex {
     // Everything closer than the cutoff distance, and only as many at the cutoff as make up the count:
     // real vectors cluster, and the bucket at the cutoff can hold thousands.
     let atCutoff = candidates - closer;
-    const hits: VectorHit[] = [];
+    const top = new TopHits(exact ? k + EXACT_MARGIN : k);
     for (let slot = 0; slot < this.#size; slot++) {
       const distance = distances[slot]!;
       if (distance > cutoff || (distance === cutoff && atCutoff-- <= 0)) continue;
       const doc = docs[slot]!;
-      if (admits(doc)) hits.push({ doc, score: this.#dot(slot, query) });
+      if (admits(doc)) top.push(this.#dot(slot, query), doc);
     }
-    return this.#best(hits, query, k, exact);
+    return this.#best(top.hits(), query, k, exact);
   }
 }

@@ -75,7 +75,7 @@ test('searching the nearest lists finds what exact search finds, and probing one
   assert.ok(byDefault >= 0.95, `recall@10 ${byDefault} with the default probes`);
   assert.deepEqual(
     QUERIES.map((q) => index.search(q, 10)),
-    QUERIES.map((q) => index.searchLists(q, 10, listSearchFor(lists))),
+    QUERIES.map((q) => index.searchLists(q, 10, listSearchFor(lists, index.count))),
   );
   // One list holds ~1/141 of the vectors: a real cut, which the recall above was not measuring by accident.
   const oneList = recall(index, (q) => index.searchLists(q, 10, { probes: 1, keep: 0 }));
@@ -201,7 +201,11 @@ test('saved and loaded, the lists find exactly what they found before the save',
   const { index: loaded, header: read } = decodeVectors(bytes, { listsFrom: 1_000 });
   assert.equal(read.lists, index.quantizer!.lists);
   assert.deepEqual(loaded.quantizer, index.quantizer);
-  for (const settings of [listSearchFor(index.quantizer!.lists), { probes: 3, keep: 0 }, { probes: 12, keep: 800 }])
+  for (const settings of [
+    listSearchFor(index.quantizer!.lists, index.count),
+    { probes: 3, keep: 0 },
+    { probes: 12, keep: 800 },
+  ])
     assert.deepEqual(
       QUERIES.map((q) => loaded.searchLists(q, 10, settings)),
       QUERIES.map((q) => index.searchLists(q, 10, settings)),
