@@ -5,8 +5,11 @@
  * dot product with the int8 vectors, and, given the exact vectors of the best few (read from storage), ranks
  * those by their exact dot product. sqlite-vec 0.1.9's brute-force KNN took
  * ~115 ms at 133k × 256 here; this takes a few milliseconds with recall@10 measured by bench:search.
+ *
+ * An inverted file (ivf.ts: two-level spherical k-means lists, trained in the background, saved with the
+ * vectors) can replace the scan of every code from IndexOptions.listsFrom vectors on. It is off by default:
+ * on this instance's vectors it does not pay (see LISTS_FROM, and docs/scale.md for the figures).
  */
-
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { CoarseQuantizer, SAMPLE_PER_LIST, Steps, listsFor, trainQuantizer, type QuantizerParts } from './ivf.ts';
 
@@ -416,7 +419,7 @@ export class BinaryQuantizedIndex {
         if (steps.due(work)) await pause();
         if (this.#docs[slot]! >= 0) quantizer.place(slot, quantizer.leafOf(this.#vectors, slot * dims));
       }
-      this.#quantizer = quantizer;
+      this.#quantizer = this.#inListOrder(quantizer);
       return true;
     } catch (error) {
       if (error instanceof Stopped) return false;
@@ -470,6 +473,42 @@ export class BinaryQuantizedIndex {
       if (doc >= 0 && admits(doc)) top.push(this.#dot(slot, query), doc);
     }
     return this.#best(top.hits(), query, k, exact);
+  }
+
+  /**
+   * Moves the vectors into list order (each list's members in consecutive slots, free slots dropped), so that a
+   * probed list is read front to back rather than from all over memory; returns the quantizer for the new
+   * slots. One pass, in one go (a search must not see it half done): some hundreds of ms at 1M vectors.
+   */
+  #inListOrder(quantizer: CoarseQuantizer): CoarseQuantizer {
+    const dims = this.dimensions;
+    const words = this.#words;
+    const capacity = this.#docs.length;
+    const vectors = new Int8Array(capacity * dims);
+    const scales = new Float32Array(capacity);
+    const codes = new Uint32Array(capacity * words);
+    const docs = new Int32Array(capacity).fill(-1);
+    const ordered = new CoarseQuantizer(quantizer.parts, dims, capacity);
+    let at = 0;
+    for (let list = 0; list < quantizer.lists; list++) {
+      const members = quantizer.members(list).slice().sort();
+      for (const slot of members) {
+        vectors.set(this.#vectors.subarray(slot * dims, (slot + 1) * dims), at * dims);
+        codes.set(this.#codes.subarray(slot * words, (slot + 1) * words), at * words);
+        scales[at] = this.#scales[slot]!;
+        docs[at] = this.#docs[slot]!;
+        this.#slots.set(docs[at]!, at);
+        ordered.place(at, list);
+        at++;
+      }
+    }
+    if (at !== this.#slots.size) throw new Error(`${at} vectors in the lists, ${this.#slots.size} live`);
+    this.#vectors = vectors;
+    this.#scales = scales;
+    this.#codes = codes;
+    this.#docs = docs;
+    this.#size = at;
+    return ordered;
   }
 
   /**

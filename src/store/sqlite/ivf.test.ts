@@ -41,9 +41,14 @@ function vectorOf(doc: number, spread = 0.25): Float32Array {
 async function trained(): Promise<BinaryQuantizedIndex> {
   const index = new BinaryQuantizedIndex(DIMS, COUNT, { listsFrom: 1_000 });
   for (let doc = 1; doc <= COUNT; doc++) index.set(doc, vectorOf(doc));
+  const before = new Map(Array.from({ length: COUNT }, (_, i) => [i + 1, index.get(i + 1)!]));
   assert.equal(index.wantsTraining, true);
   assert.equal(await index.train(), true);
   assert.equal(index.wantsTraining, false);
+  // The vectors now sit in list order, each one unchanged.
+  const { lists } = index.parts();
+  assert.ok(lists.every((list, i) => i === 0 || list >= lists[i - 1]!));
+  for (const [doc, vector] of before) assert.deepEqual(index.get(doc), vector);
   return index;
 }
 
