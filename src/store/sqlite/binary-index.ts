@@ -550,7 +550,8 @@ export class BinaryQuantizedIndex {
     let admitted = 0;
     let next = 0;
     if (settings.keep > 0) {
-      // Admitted members of the probed lists, cut to the best `keep` by Hamming distance, then scored.
+      // The members of the probed lists, cut to the best `keep` by Hamming distance, then those admitted
+      // scored (as the scan: a filter is asked about the few kept, not every member).
       const probed: Int32Array[] = [];
       let total = 0;
       for (; next < Math.min(settings.probes, order.length); next++) {
@@ -559,13 +560,18 @@ export class BinaryQuantizedIndex {
         total += members.length;
       }
       const slots = new Int32Array(total);
-      for (const members of probed)
-        for (let i = 0; i < members.length; i++) {
-          const slot = members[i]!;
-          if (admits(docs[slot]!)) slots[admitted++] = slot;
+      let at = 0;
+      for (const members of probed) {
+        slots.set(members, at);
+        at += members.length;
+      }
+      for (const slot of this.#nearestByCode(query, slots, Math.max(settings.keep, k)))
+        if (admits(docs[slot]!)) {
+          admitted++;
+          score(slot);
         }
-      for (const slot of this.#nearestByCode(query, slots.subarray(0, admitted), Math.max(settings.keep, k)))
-        score(slot);
+      // A filter that admits few: every admitted member of the probed lists, and of further lists if need be.
+      if (admitted < k) return this.searchLists(query, k, { probes: settings.probes, keep: 0 }, admits, exact);
     }
     for (; next < order.length && (next < settings.probes || admitted < k); next++) {
       const members = quantizer.members(order[next]!);
