@@ -60,9 +60,12 @@ const loadSeconds = (performance.now() - started) / 1000;
 const bytesBefore = index.memoryBytes;
 const rssBefore = process.memoryUsage().rss;
 started = performance.now();
+const trainCpu = process.cpuUsage();
 // The server starts the training right after loading; this waits for it.
 await vectors.trained(embedder.id);
 const trainSeconds = (performance.now() - started) / 1000;
+const trainCpuUsed = process.cpuUsage(trainCpu);
+const trainCpuSeconds = (trainCpuUsed.user + trainCpuUsed.system) / 1e6;
 const quantizer = index.quantizer;
 // Before the corpus is read for the queries (it takes more than the lists).
 const rssAfter = process.memoryUsage().rss;
@@ -72,7 +75,7 @@ const queries = await Promise.all(
 process.stdout.write(
   `${fmt.int(index.count)} vectors loaded in ${fmt.s(loadSeconds)}, ${queries.length} queries; ` +
     (quantizer
-      ? `${fmt.int(quantizer.lists)} lists trained in ${fmt.s(trainSeconds)} (${loadLine()}), ` +
+      ? `${fmt.int(quantizer.lists)} lists trained in ${fmt.s(trainSeconds)} (CPU ${fmt.s(trainCpuSeconds)}; ${loadLine()}), ` +
         `index ${fmt.mib(bytesBefore)} → ${fmt.mib(index.memoryBytes)} (+${fmt.int((index.memoryBytes - bytesBefore) / index.count)} B/vector), ` +
         `RSS ${fmt.mib(rssBefore)} → ${fmt.mib(rssAfter)}\n`
       : 'no lists (below --lists-from)\n'),
@@ -138,6 +141,6 @@ for (const setting of settings) {
   );
 }
 process.stdout.write(
-  `${loadLine()}\nJSON: ${writeResult('vector-recall', { vectors: index.count, loadSeconds, trainSeconds, lists: quantizer?.lists ?? null, indexBytesWithoutLists: bytesBefore, indexBytes: index.memoryBytes, rows })}\n`,
+  `${loadLine()}\nJSON: ${writeResult('vector-recall', { vectors: index.count, loadSeconds, trainSeconds, trainCpuSeconds, lists: quantizer?.lists ?? null, indexBytesWithoutLists: bytesBefore, indexBytes: index.memoryBytes, rows })}\n`,
 );
 db.raw.close();
