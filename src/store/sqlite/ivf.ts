@@ -7,6 +7,9 @@
  * 2√L dot products instead of L (64 instead of 1,000 at 1M vectors), which is what keeps assigning a million
  * vectors in plain JavaScript to some seconds. Training and assignment work in steps and yield between them,
  * so a server's event loop keeps answering.
+ *
+ * Off by default (binary-index.ts, LISTS_FROM): on this instance's vectors the lists measured no better than
+ * the sign-bit scan at equal recall (docs/scale.md, "Vector lists").
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 

@@ -173,9 +173,9 @@ export class VectorSearch {
   }
 
   /**
-   * Trains the copy's lists in the background when it wants them (ivf.ts: from LISTS_FROM vectors, and again
-   * once it holds twice what they were trained on), then saves it; searches use the scan or the old lists
-   * until then.
+   * Trains the copy's lists in the background when it wants them (ivf.ts: from IndexOptions.listsFrom vectors,
+   * off by default, and again once it holds twice what they were trained on), then saves it; searches use the
+   * scan or the old lists until then.
    */
   #trainIfWanted(loaded: Loaded): void {
     if (this.#stopped || !loaded.index.wantsTraining) return;
