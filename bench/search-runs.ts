@@ -7,6 +7,8 @@ import { NODE, REPO } from './lib.ts';
 /** What bench/search-probe.ts measures in a restarted process. */
 export interface ProbeResult {
   startupSeconds: number;
+  /** SQLite: seconds from process start until the vector lists were trained (= start-up when none were). */
+  listsReadySeconds?: number;
   phases?: { processAndStore: number; model: number; lexical: number; firstHybrid: number };
   lexicalLoaded: boolean;
   /** SQLite: whether the vector copy was loaded from its saved file (null: no vectors, or PostgreSQL). */

@@ -31,7 +31,7 @@ test('binary pre-selection finds what exact search finds (clustered data)', () =
   for (let q = 0; q < 20; q++) {
     const query = index.get(q * 37 + 1)!;
     const exact = new Set(index.searchExact(query, 10).map((h) => h.doc));
-    found += index.search(query, 10, 20).filter((h) => exact.has(h.doc)).length;
+    found += index.scan(query, 10, 20).filter((h) => exact.has(h.doc)).length;
   }
   assert.ok(found / 200 >= 0.95, `recall@10 ${found / 200}`);
 });
@@ -102,7 +102,7 @@ test('int8 vectors take a quarter of float32, and rescoring with the exact vecto
       truth.map((h) => h.doc),
     );
     for (const [i, h] of hits.entries()) assert.ok(Math.abs(h.score - truth[i]!.score) < 1e-5);
-    const preselected = index.search(query, 10, 20, () => true, 500, exact);
+    const preselected = index.scan(query, 10, 20, () => true, 500, exact);
     same += preselected.filter((h) => truth.some((t) => t.doc === h.doc)).length;
   }
   assert.ok(same / 200 >= 0.95, `recall@10 ${same / 200}`);

@@ -19,6 +19,7 @@ import type {
 } from '../store.ts';
 import { SqliteIndexSource, filterConditions } from './index-source.ts';
 import { VectorSearch } from './vector-search.ts';
+import type { IndexOptions } from './binary-index.ts';
 import { SqliteCommunityStore } from './community-store.ts';
 import { SqliteClaimStore } from './claim-store.ts';
 import { SqliteAccessStore } from './access-store.ts';
@@ -73,7 +74,8 @@ export class SqliteStore implements Store {
   readonly claims: SqliteClaimStore;
   readonly #path: string;
 
-  constructor(path: string) {
+  /** `vectors`: how the in-memory vector index is kept (tests lower the size from which it is searched by lists). */
+  constructor(path: string, options: { vectors?: IndexOptions } = {}) {
     this.#path = path;
     this.#db = new SqliteDatabase(path);
     this.#db.raw.function('trending_score', { deterministic: true }, (upvotes, comments, submittedAt, now) =>
@@ -81,7 +83,7 @@ export class SqliteStore implements Store {
     );
     this.#db.migrate();
     this.indexSource = new SqliteIndexSource(this.#db, () => this.#dataVersion(), path);
-    this.#vectors = new VectorSearch(this.#db, path);
+    this.#vectors = new VectorSearch(this.#db, path, options.vectors);
     this.community = new SqliteCommunityStore(this.#db);
     this.access = new SqliteAccessStore(this.#db);
     this.tokens = new SqliteTokenStore(this.#db);
@@ -336,7 +338,7 @@ export class SqliteStore implements Store {
     const allowed = this.indexSource.allowedRowids(filters);
     const admits =
       allowed === null ? (doc: number) => !hidden.has(doc) : (doc: number) => allowed.has(doc) && !hidden.has(doc);
-    const hits = index.search(vector, limit, 20, admits, undefined, (docs) => this.#vectors.vectors(modelId, docs));
+    const hits = index.search(vector, limit, admits, (docs) => this.#vectors.vectors(modelId, docs));
     const ids = this.#vectors.idsOf(hits.map((h) => h.doc));
     return hits.flatMap((h) => {
       const id = ids.get(h.doc);
@@ -553,6 +555,11 @@ export class SqliteStore implements Store {
     return this.#vectors.loadedFromFile(modelId);
   }
 
+  /** Resolves once the training of a model's vector lists under way, if any, is done. */
+  vectorsTrained(modelId: string): Promise<void> {
+    return this.#vectors.trained(modelId);
+  }
+
   /** Where the in-memory copy of a model's vectors is saved (the file may not exist yet), if anywhere. */
   vectorFilePath(modelId: string): string | null {
     const number = this.#sql('SELECT number FROM embedding_models WHERE id = ?').get(modelId)?.number;
@@ -562,6 +569,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     // A save of the vector copy under way finishes first (it reads nothing from the database); without one,
     // the database is closed before this returns a promise, as callers that do not wait for it expect.
+    this.#vectors.stop();
     const saving = this.#vectors.saving();
     if (saving) await saving;
     this.#db.close();

@@ -7,10 +7,11 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import type { SqliteStore } from './sqlite-store.ts';
 import { SqliteDatabase } from './database.ts';
 import { madeUp } from '../../../test/contract/fixtures.ts';
 import { VECTOR_FILE_VERSION, decodeVectors } from './vector-file.ts';
+import { SqliteStore } from './sqlite-store.ts';
+import { encodeArrays } from '../saved-arrays.ts';
 import { tempDatabase } from '../../../test/support/temp-database.ts';
 
 const MODEL = 'test-model';
@@ -344,4 +345,55 @@ test('an unlogged removal with enough written since to save: the file saved is t
   const hits = await next.searchVectors(MODEL, vectorOf(3), 20, {});
   assert.equal(next.vectorsLoadedFromFile(MODEL), true);
   assert.ok(!hits.some((h) => h.id === gone));
+});
+
+test('from the size set, the lists are trained in the background and saved; the next process loads them, and an old file without them is rebuilt', async (t) => {
+  const db = database(t);
+  const open = () => {
+    const store = new SqliteStore(db.path, { vectors: { listsFrom: 1_000 } });
+    t.after(() => store.close());
+    return store;
+  };
+  const first = open();
+  await seed(first, 1, PAPERS);
+  await topK(first); // loads the copy from the table, saves it, and starts the training
+  await first.vectorsTrained(MODEL);
+  const trained = await topK(first);
+  const filePath = first.vectorFilePath(MODEL)!;
+  await first.close(); // waits for the save that follows the training
+  const { header, index } = decodeVectors(readFileSync(filePath), { listsFrom: 1_000 });
+  assert.ok(header.lists >= 60 && header.lists <= 80, `${header.lists} lists`);
+  assert.equal(header.trainedOn, PAPERS);
+  assert.deepEqual(index.quantizer, { lists: header.lists, trainedOn: PAPERS });
+
+  const second = open();
+  assert.deepEqual(await topK(second), trained);
+  assert.equal(second.vectorsLoadedFromFile(MODEL), true);
+  await second.close();
+  assert.deepEqual(decodeVectors(readFileSync(filePath)).header, header, 'loaded, not trained or saved again');
+
+  // The same copy in the previous format (version 1: the vectors without lists).
+  const parts = index.parts();
+  const { tops, lists, trainedOn, ...v1 } = header;
+  void [tops, lists, trainedOn];
+  writeFileSync(
+    filePath,
+    Buffer.concat(
+      encodeArrays({ magic: 'PBVECIDX', version: 1, what: 'vector file' }, v1, [
+        parts.docs,
+        parts.scales,
+        parts.vectors,
+        parts.codes,
+      ]),
+    ),
+  );
+  const third = open();
+  // Read from the table, searched by the sign-bit scan until the lists are trained again.
+  assert.equal((await topK(third))[0]!.length, 20);
+  assert.equal(third.vectorsLoadedFromFile(MODEL), false);
+  await third.vectorsTrained(MODEL);
+  assert.deepEqual(await topK(third), trained);
+  await third.close();
+  const again = decodeVectors(readFileSync(filePath)).header;
+  assert.equal(again.lists, header.lists);
 });

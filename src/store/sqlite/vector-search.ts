@@ -13,7 +13,7 @@
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { SavedArraysError } from '../saved-arrays.ts';
-import { BinaryQuantizedIndex } from './binary-index.ts';
+import { BinaryQuantizedIndex, type IndexOptions } from './binary-index.ts';
 import type { SqliteDatabase } from './database.ts';
 import { readSavedFile, writeSavedFile } from './saved-file.ts';
 import { decodeVectors, encodeVectors } from './vector-file.ts';
@@ -64,9 +64,13 @@ export class VectorSearch {
   readonly #path: string | null;
   readonly #loaded = new Map<string, Loaded>();
   readonly #loading = new Map<string, Promise<Loaded | null>>();
+  readonly #options: IndexOptions;
+  /** Closing: trainings stop at their next step. */
+  #stopped = false;
 
-  constructor(db: SqliteDatabase, path: string | null = null) {
+  constructor(db: SqliteDatabase, path: string | null = null, options: IndexOptions = {}) {
     this.#db = db;
+    this.#options = options;
     this.#path = path === ':memory:' || path === '' ? null : path;
   }
 
@@ -165,6 +169,36 @@ export class VectorSearch {
     loaded.changed += written.length;
     if (loaded.coveredSeq === before) loaded.coveredSeq = after;
     this.#saveIfChanged(loaded);
+    this.#trainIfWanted(loaded);
+  }
+
+  /**
+   * Trains the copy's lists in the background when it wants them (ivf.ts: from IndexOptions.listsFrom vectors,
+   * off by default, and again once it holds twice what they were trained on), then saves it; searches use the
+   * scan or the old lists until then.
+   */
+  #trainIfWanted(loaded: Loaded): void {
+    if (this.#stopped || !loaded.index.wantsTraining) return;
+    loaded.index
+      .train(() => this.#stopped)
+      .then((done) => {
+        if (done && !this.#stopped) this.#save(loaded);
+      })
+      .catch((error: unknown) => {
+        process.emitWarning(
+          `the vector lists of model ${loaded.model.number} could not be trained: ${(error as Error).message}`,
+        );
+      });
+  }
+
+  /** Resolves once the trainings under way are done (bench/: searches through the lists from then on). */
+  async trained(modelId: string): Promise<void> {
+    await this.#loaded.get(modelId)?.index.training;
+  }
+
+  /** Stops trainings under way at their next step, and starts none (the database is closing). */
+  stop(): void {
+    this.#stopped = true;
   }
 
   withoutVector(modelId: string, limit: number): { id: string; title: string; summary: string }[] {
@@ -243,6 +277,7 @@ export class VectorSearch {
       if (loaded.index.count === rows) {
         this.#loaded.set(modelId, loaded);
         this.#saveIfChanged(loaded);
+        this.#trainIfWanted(loaded);
         return loaded;
       }
       process.emitWarning(
@@ -252,7 +287,7 @@ export class VectorSearch {
     // Read before the rows, so that the rows and the vectors logged after this point cover everything.
     const coveredSeq = logged ? this.#logSeq(model) : 0;
     // Sized for the rows there are: growing by doubling from a small start left up to half the slots unused.
-    const index = new BinaryQuantizedIndex(model.dimensions, Math.max(1024, this.#rows(model) + 1024));
+    const index = new BinaryQuantizedIndex(model.dimensions, Math.max(1024, this.#rows(model) + 1024), this.#options);
     let read = 0;
     for (const row of this.#db.raw.prepare(`SELECT rowid, embedding FROM ${model.table}`).iterate()) {
       index.set(Number(row.rowid), floats(row.embedding as Uint8Array));
@@ -273,6 +308,7 @@ export class VectorSearch {
     this.#loaded.set(modelId, loaded);
     this.#catchUp(loaded);
     if (path) this.#save(loaded);
+    this.#trainIfWanted(loaded);
     return loaded;
   }
 
@@ -280,7 +316,7 @@ export class VectorSearch {
     const bytes = await readSavedFile(path);
     if (!bytes) return null;
     try {
-      const { index, header } = decodeVectors(bytes);
+      const { index, header } = decodeVectors(bytes, this.#options);
       if (
         header.modelId !== model.id ||
         header.modelNumber !== model.number ||
@@ -326,7 +362,10 @@ export class VectorSearch {
     }
     loaded.coveredSeq = rows.at(-1)!.seq;
     loaded.changed += rows.length;
-    if (save) this.#saveIfChanged(loaded);
+    if (save) {
+      this.#saveIfChanged(loaded);
+      this.#trainIfWanted(loaded);
+    }
   }
 
   #saveIfChanged(loaded: Loaded): void {
