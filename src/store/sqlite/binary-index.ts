@@ -12,6 +12,7 @@
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { CoarseQuantizer, SAMPLE_PER_LIST, Steps, listsFor, trainQuantizer, type QuantizerParts } from './ivf.ts';
+import { DOT_BATCH, VectorHeap, simdFits } from './vector-kernels.ts';
 
 export interface VectorHit {
   doc: number;
@@ -183,7 +184,14 @@ export interface BinaryParts {
 export interface IndexOptions {
   /** Vectors from which the lists are searched (LISTS_FROM; tests lower it). */
   listsFrom?: number;
+  /**
+   * The scan's loops: WebAssembly SIMD (vector-kernels.ts; the default where simdFits) or plain TypeScript
+   * (the reference; bench/vector-recall.ts compares the two).
+   */
+  kernels?: ScanKernels;
 }
+
+export type ScanKernels = 'wasm' | 'js';
 
 /** 32-bit words of a vector's sign-bit code. */
 export const codeWords = (dimensions: number) => Math.ceil(dimensions / 32);
@@ -191,10 +199,11 @@ export const codeWords = (dimensions: number) => Math.ceil(dimensions / 32);
 export class BinaryQuantizedIndex {
   readonly dimensions: number;
   readonly #words: number;
-  #vectors: Int8Array;
+  /** The int8 vectors and sign-bit codes, slot by slot, in a WebAssembly memory. */
+  readonly #heap: VectorHeap;
+  readonly kernels: ScanKernels;
   /** Per slot: the int8 vector times this is the vector. */
   #scales: Float32Array;
-  #codes: Uint32Array;
   /** Slot -> document number, -1 for a free slot. */
   #docs: Int32Array;
   readonly #slots = new Map<number, number>();
@@ -210,10 +219,22 @@ export class BinaryQuantizedIndex {
     this.dimensions = dimensions;
     this.listsFrom = options.listsFrom ?? LISTS_FROM;
     this.#words = codeWords(dimensions);
-    this.#vectors = new Int8Array(capacity * dimensions);
+    this.kernels = options.kernels ?? (simdFits(dimensions) ? 'wasm' : 'js');
+    if (this.kernels === 'wasm' && !simdFits(dimensions))
+      throw new Error(`the SIMD scan takes dimensions in multiples of 128, not ${dimensions}`);
+    this.#heap = new VectorHeap(dimensions, this.#words, capacity);
     this.#scales = new Float32Array(capacity);
-    this.#codes = new Uint32Array(capacity * this.#words);
     this.#docs = new Int32Array(capacity).fill(-1);
+  }
+
+  /** The int8 vectors (a view: replaced when the memory grows). */
+  get #vectors(): Int8Array {
+    return this.#heap.vectors;
+  }
+
+  /** The sign-bit codes (a view: replaced when the memory grows). */
+  get #codes(): Uint32Array {
+    return this.#heap.codes;
   }
 
   get count(): number {
@@ -280,17 +301,12 @@ export class BinaryQuantizedIndex {
 
   #grow(): void {
     const capacity = this.#docs.length * 2;
-    const vectors = new Int8Array(capacity * this.dimensions);
-    vectors.set(this.#vectors);
+    this.#heap.grow(capacity);
     const scales = new Float32Array(capacity);
     scales.set(this.#scales);
-    const codes = new Uint32Array(capacity * this.#words);
-    codes.set(this.#codes);
     const docs = new Int32Array(capacity).fill(-1);
     docs.set(this.#docs);
-    this.#vectors = vectors;
     this.#scales = scales;
-    this.#codes = codes;
     this.#docs = docs;
   }
 
@@ -342,11 +358,7 @@ export class BinaryQuantizedIndex {
   /** Bytes held by the vectors, codes and slots. */
   get memoryBytes(): number {
     return (
-      this.#vectors.byteLength +
-      this.#scales.byteLength +
-      this.#codes.byteLength +
-      this.#docs.byteLength +
-      (this.#quantizer?.memoryBytes ?? 0)
+      this.#heap.byteLength + this.#scales.byteLength + this.#docs.byteLength + (this.#quantizer?.memoryBytes ?? 0)
     );
   }
 
@@ -506,9 +518,9 @@ export class BinaryQuantizedIndex {
       }
     }
     if (at !== this.#slots.size) throw new Error(`${at} vectors in the lists, ${this.#slots.size} live`);
-    this.#vectors = vectors;
+    this.#vectors.set(vectors);
     this.#scales = scales;
-    this.#codes = codes;
+    this.#codes.set(codes);
     this.#docs = docs;
     this.#size = at;
     return ordered;
@@ -629,9 +641,56 @@ export class BinaryQuantizedIndex {
     minCandidates = candidateFloor(this.#slots.size),
     exact?: ExactVectors,
   ): VectorHit[] {
-    const words = this.#words;
     const candidates = Math.min(this.#size, Math.max(k * oversample, minCandidates));
     if (this.#size <= candidates * 2) return this.searchExact(query, k, admits, exact);
+    const { distances, histogram } = this.kernels === 'wasm' ? this.#distancesSimd(query) : this.#distancesJs(query);
+    let cutoff = 0;
+    let closer = 0;
+    for (; cutoff <= this.dimensions && closer + histogram[cutoff]! < candidates; cutoff++)
+      closer += histogram[cutoff]!;
+    // Everything closer than the cutoff distance, and only as many at the cutoff as make up the count:
+    // real vectors cluster, and the bucket at the cutoff can hold thousands.
+    let atCutoff = candidates - closer;
+    const top = new TopHits(exact ? k + EXACT_MARGIN : k);
+    const docs = this.#docs;
+    if (this.kernels === 'wasm') {
+      // Candidates in batches through the SIMD dot products (the query quantized to i16: a relative error
+      // of ~1e-5 on top of the int8 vectors' ~1e-3).
+      const heap = this.#heap;
+      const factor = heap.setQuery(query);
+      const slots = heap.slots;
+      const scales = this.#scales;
+      let n = 0;
+      const flush = () => {
+        const sums = heap.dots(n);
+        for (let i = 0; i < n; i++) {
+          const slot = slots[i]!;
+          top.push(sums[i]! * factor * scales[slot]!, docs[slot]!);
+        }
+        n = 0;
+      };
+      for (let slot = 0; slot < this.#size; slot++) {
+        const distance = distances[slot]!;
+        if (distance > cutoff || (distance === cutoff && atCutoff-- <= 0)) continue;
+        if (!admits(docs[slot]!)) continue;
+        slots[n++] = slot;
+        if (n === DOT_BATCH) flush();
+      }
+      flush();
+      return this.#best(top.hits(), query, k, exact);
+    }
+    for (let slot = 0; slot < this.#size; slot++) {
+      const distance = distances[slot]!;
+      if (distance > cutoff || (distance === cutoff && atCutoff-- <= 0)) continue;
+      const doc = docs[slot]!;
+      if (admits(doc)) top.push(this.#dot(slot, query), doc);
+    }
+    return this.#best(top.hits(), query, k, exact);
+  }
+
+  /** Each slot's Hamming distance to the query's code (free slots: dimensions + 1), and their histogram. */
+  #distancesJs(query: Float32Array): { distances: Uint16Array; histogram: Uint32Array } {
+    const words = this.#words;
     const code = new Uint32Array(words);
     this.#encode(query, code, 0);
     // Counting sort by distance: distances are 0..dimensions.
@@ -648,20 +707,23 @@ export class BinaryQuantizedIndex {
       distances[slot] = distance;
       histogram[distance]!++;
     }
-    let cutoff = 0;
-    let closer = 0;
-    for (; cutoff <= this.dimensions && closer + histogram[cutoff]! < candidates; cutoff++)
-      closer += histogram[cutoff]!;
-    // Everything closer than the cutoff distance, and only as many at the cutoff as make up the count:
-    // real vectors cluster, and the bucket at the cutoff can hold thousands.
-    let atCutoff = candidates - closer;
-    const top = new TopHits(exact ? k + EXACT_MARGIN : k);
-    for (let slot = 0; slot < this.#size; slot++) {
-      const distance = distances[slot]!;
-      if (distance > cutoff || (distance === cutoff && atCutoff-- <= 0)) continue;
-      const doc = docs[slot]!;
-      if (admits(doc)) top.push(this.#dot(slot, query), doc);
+    return { distances, histogram };
+  }
+
+  /** #distancesJs by the SIMD kernel (views into the index's memory, valid until the next search). */
+  #distancesSimd(query: Float32Array): { distances: Uint16Array; histogram: Uint32Array } {
+    this.#encode(query, this.#heap.queryCode, 0);
+    const result = this.#heap.hamming(this.#size);
+    if (this.#slots.size < this.#size) {
+      // Free slots still hold a code: taken out of the histogram and put beyond every distance.
+      const { distances, histogram } = result;
+      const docs = this.#docs;
+      for (let slot = 0; slot < this.#size; slot++)
+        if (docs[slot]! < 0) {
+          histogram[distances[slot]!]!--;
+          distances[slot] = this.dimensions + 1;
+        }
     }
-    return this.#best(top.hits(), query, k, exact);
+    return result;
   }
 }

@@ -1,0 +1,295 @@
+/**
+ * Where the vectors of a BinaryQuantizedIndex live, and the two loops of its scan in WebAssembly SIMD: the
+ * sign-bit codes and int8 vectors sit in one WebAssembly memory (grown with the index), so a query's pass over
+ * every code (XOR, i8x16.popcnt, a Uint16 distance per vector and a histogram of them) and the int8 dot
+ * products of the kept candidates (sign-extended to i16, i32x4.dot_i16x8_s against the query quantized to
+ * i16) run over them in place. Node 24 has WebAssembly SIMD unconditionally.
+ *
+ * The SIMD loops take 16 bytes per step: codes of a multiple of 128 bits (dimensions a multiple of 128, up to
+ * 3,968: a byte lane sums at most 31 popcounts) and vectors of a multiple of 16 dimensions (simdFits). Other
+ * sizes keep the plain TypeScript loops of binary-index.ts over the same memory.
+ */
+import {
+  addTo,
+  assemble,
+  type Code,
+  type FnDef,
+  get,
+  hsumI32,
+  I16X8_EXTADD_PAIRWISE_I8X16_U,
+  I16X8_EXTEND_HIGH_I8X16_S,
+  I16X8_EXTEND_LOW_I8X16_S,
+  I32,
+  I32_ADD,
+  I32_LOAD,
+  I32_MUL,
+  I32_SHL,
+  I32_STORE,
+  I32_STORE16,
+  I32X4_ADD,
+  I32X4_DOT_I16X8_S,
+  I32X4_EXTADD_PAIRWISE_I16X8_U,
+  i32c,
+  I8X16_ADD,
+  I8X16_POPCNT,
+  PAGE,
+  set,
+  tee,
+  V_LOAD,
+  V_XOR,
+  V_ZERO,
+  V128,
+  WebAssemblyApi,
+  whileLt,
+} from '../../wasm/assembler.ts';
+
+/** Candidates scored per call of the dot-product kernel. */
+export const DOT_BATCH = 4096;
+
+/** Whether the SIMD loops take vectors of these dimensions (see the header). */
+export function simdFits(dimensions: number): boolean {
+  return dimensions > 0 && dimensions % 128 === 0 && dimensions <= 31 * 128;
+}
+
+/**
+ * hamming(codes, n, strideBytes, query, out, histogram): for each of n codes of strideBytes (a multiple of 16)
+ * from `codes`, out[i] (u16) = popcount(code XOR query) and histogram[distance] (u32) += 1.
+ */
+function hammingFn(): FnDef {
+  const [codes, n, stride, query, out, histogram] = [0, 1, 2, 3, 4, 5];
+  const [p, end, k, acc, d, addr] = [6, 7, 8, 9, 10, 11];
+  const body: Code = [
+    ...get(codes),
+    ...set(p),
+    ...get(codes),
+    ...get(n),
+    ...get(stride),
+    ...I32_MUL,
+    ...I32_ADD,
+    ...set(end),
+    ...whileLt(
+      p,
+      end,
+      [...V_ZERO, ...set(acc), ...i32c(0), ...set(k)],
+      whileLt(
+        k,
+        stride,
+        [
+          ...get(acc),
+          ...get(p),
+          ...get(k),
+          ...I32_ADD,
+          ...V_LOAD(),
+          ...get(query),
+          ...get(k),
+          ...I32_ADD,
+          ...V_LOAD(),
+          ...V_XOR,
+          ...I8X16_POPCNT,
+          ...I8X16_ADD,
+          ...set(acc),
+        ],
+        addTo(k, 16),
+      ),
+      [...get(acc), ...I16X8_EXTADD_PAIRWISE_I8X16_U, ...I32X4_EXTADD_PAIRWISE_I16X8_U, ...set(acc)],
+      [...get(out), ...hsumI32(acc), ...tee(d), ...I32_STORE16()],
+      [...get(histogram), ...get(d), ...i32c(2), ...I32_SHL, ...I32_ADD, ...tee(addr)],
+      [...get(addr), ...I32_LOAD(), ...i32c(1), ...I32_ADD, ...I32_STORE()],
+      addTo(out, 2),
+      [...get(p), ...get(stride), ...I32_ADD, ...set(p)],
+    ),
+  ];
+  return { name: 'hamming', params: [I32, I32, I32, I32, I32, I32], locals: [I32, I32, I32, V128, I32, I32], body };
+}
+
+/**
+ * dots(slots, n, vectors, dims, query, out): for each of n slots (i32), out[i] (i32) = the dot product of the
+ * int8 vector at vectors + slot·dims with the i16 query (dims a multiple of 16).
+ */
+function dotsFn(): FnDef {
+  const [slots, n, vectors, dims, query, out] = [0, 1, 2, 3, 4, 5];
+  const [p, end, row, k, q, acc, v] = [6, 7, 8, 9, 10, 11, 12];
+  const body: Code = [
+    ...get(slots),
+    ...set(p),
+    ...get(slots),
+    ...get(n),
+    ...i32c(2),
+    ...I32_SHL,
+    ...I32_ADD,
+    ...set(end),
+    ...whileLt(
+      p,
+      end,
+      [...get(vectors), ...get(p), ...I32_LOAD(), ...get(dims), ...I32_MUL, ...I32_ADD, ...set(row)],
+      [...V_ZERO, ...set(acc), ...i32c(0), ...set(k), ...get(query), ...set(q)],
+      whileLt(
+        k,
+        dims,
+        [...get(row), ...get(k), ...I32_ADD, ...V_LOAD(), ...set(v)],
+        [
+          ...get(acc),
+          ...get(v),
+          ...I16X8_EXTEND_LOW_I8X16_S,
+          ...get(q),
+          ...V_LOAD(),
+          ...I32X4_DOT_I16X8_S,
+          ...I32X4_ADD,
+          ...get(v),
+          ...I16X8_EXTEND_HIGH_I8X16_S,
+          ...get(q),
+          ...V_LOAD(16),
+          ...I32X4_DOT_I16X8_S,
+          ...I32X4_ADD,
+          ...set(acc),
+        ],
+        addTo(k, 16),
+        addTo(q, 32),
+      ),
+      [...get(out), ...hsumI32(acc), ...I32_STORE()],
+      addTo(p, 4),
+      addTo(out, 4),
+    ),
+  ];
+  return { name: 'dots', params: [I32, I32, I32, I32, I32, I32], locals: [I32, I32, I32, I32, I32, V128, V128], body };
+}
+
+let compiled: object | undefined;
+function scanModule(): object {
+  if (!WebAssemblyApi) throw new Error('WebAssembly is not available');
+  compiled ??= new WebAssemblyApi.Module(assemble([hammingFn(), dotsFn()]));
+  return compiled;
+}
+
+type ScanExports = Record<'hamming' | 'dots', (...args: number[]) => void>;
+
+const up16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
+
+/**
+ * The sign-bit codes and int8 vectors of `capacity` slots in one WebAssembly memory, with room for a query
+ * and the scan's scratch: [query code | query i16 | histogram | candidate slots | sums | codes | vectors |
+ * distances]. The typed-array views are replaced when the memory grows (growing detaches them): take them
+ * from here each time, never keep them.
+ */
+export class VectorHeap {
+  readonly dimensions: number;
+  readonly words: number;
+  readonly #memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  readonly #e: ScanExports;
+  readonly #queryCode: number;
+  readonly #query16: number;
+  readonly #histogram: number;
+  readonly #slots: number;
+  readonly #sums: number;
+  readonly #codesAt: number;
+  #capacity = 0;
+  #vectorsAt = 0;
+  #distancesAt = 0;
+  codes!: Uint32Array;
+  vectors!: Int8Array;
+  #u8!: Uint8Array;
+  /** The query's sign-bit code (words words): written by the caller before `hamming`. */
+  queryCode!: Uint32Array;
+  #q16!: Int16Array;
+  #hist!: Uint32Array;
+  #slotView!: Int32Array;
+  #sumView!: Int32Array;
+  #distances!: Uint16Array;
+
+  constructor(dimensions: number, words: number, capacity: number) {
+    this.dimensions = dimensions;
+    this.words = words;
+    this.#queryCode = 16;
+    this.#query16 = this.#queryCode + up16(words * 4);
+    this.#histogram = this.#query16 + up16(dimensions * 2);
+    this.#slots = this.#histogram + up16((dimensions + 2) * 4);
+    this.#sums = this.#slots + DOT_BATCH * 4;
+    this.#codesAt = this.#sums + DOT_BATCH * 4;
+    if (!WebAssemblyApi) throw new Error('WebAssembly is not available');
+    this.#memory = new WebAssemblyApi.Memory({ initial: Math.ceil(this.#bytesFor(capacity) / PAGE) });
+    this.#e = new WebAssemblyApi.Instance(scanModule(), { env: { memory: this.#memory } }).exports as ScanExports;
+    this.#layout(capacity);
+  }
+
+  get capacity(): number {
+    return this.#capacity;
+  }
+
+  /** Bytes of the memory. */
+  get byteLength(): number {
+    return this.#memory.buffer.byteLength;
+  }
+
+  #bytesFor(capacity: number): number {
+    return this.#codesAt + up16(capacity * this.words * 4) + up16(capacity * this.dimensions) + up16(capacity * 2);
+  }
+
+  #layout(capacity: number): void {
+    const buffer = this.#memory.buffer;
+    this.#capacity = capacity;
+    this.#vectorsAt = this.#codesAt + up16(capacity * this.words * 4);
+    this.#distancesAt = this.#vectorsAt + up16(capacity * this.dimensions);
+    this.#u8 = new Uint8Array(buffer);
+    this.codes = new Uint32Array(buffer, this.#codesAt, capacity * this.words);
+    this.vectors = new Int8Array(buffer, this.#vectorsAt, capacity * this.dimensions);
+    this.queryCode = new Uint32Array(buffer, this.#queryCode, this.words);
+    this.#q16 = new Int16Array(buffer, this.#query16, this.dimensions);
+    this.#hist = new Uint32Array(buffer, this.#histogram, this.dimensions + 2);
+    this.#slotView = new Int32Array(buffer, this.#slots, DOT_BATCH);
+    this.#sumView = new Int32Array(buffer, this.#sums, DOT_BATCH);
+    this.#distances = new Uint16Array(buffer, this.#distancesAt, capacity);
+  }
+
+  /** Room for `capacity` slots, the codes and vectors held kept (slots past the old capacity zero). */
+  grow(capacity: number): void {
+    if (capacity <= this.#capacity) return;
+    const old = this.#capacity;
+    const oldVectors = this.#vectorsAt;
+    const missing = this.#bytesFor(capacity) - this.#memory.buffer.byteLength;
+    if (missing > 0) this.#memory.grow(Math.ceil(missing / PAGE));
+    this.#layout(capacity);
+    // The vectors move up to make room for the codes; copyWithin copies overlapping ranges as a memmove.
+    this.#u8.copyWithin(this.#vectorsAt, oldVectors, oldVectors + old * this.dimensions);
+    this.#u8.fill(0, this.#codesAt + old * this.words * 4, this.#vectorsAt);
+    this.#u8.fill(0, this.#vectorsAt + old * this.dimensions, this.#distancesAt);
+  }
+
+  /**
+   * The Hamming distance of each of the first `count` codes to queryCode, and how many codes are at each
+   * distance (views into the memory: valid until the next call or growth).
+   */
+  hamming(count: number): { distances: Uint16Array; histogram: Uint32Array } {
+    this.#hist.fill(0);
+    this.#e.hamming(this.#codesAt, count, this.words * 4, this.#queryCode, this.#distancesAt, this.#histogram);
+    return { distances: this.#distances.subarray(0, count), histogram: this.#hist };
+  }
+
+  /**
+   * Sets the query of `dots`: quantized to i16 so that dims × 128 × the largest component stays within an
+   * i32; returns the factor that turns an integer dot product back into one with the float query.
+   */
+  setQuery(query: Float32Array): number {
+    let largest = 0;
+    for (const x of query) largest = Math.max(largest, Math.abs(x));
+    if (largest === 0) {
+      this.#q16.fill(0);
+      return 0;
+    }
+    const limit = Math.min(32767, Math.floor(0x7fffffff / (this.dimensions * 128)));
+    const factor = largest / limit;
+    for (let i = 0; i < this.dimensions; i++) this.#q16[i] = Math.round(query[i]! / factor);
+    return factor;
+  }
+
+  /** The slots to fill before `dots` (DOT_BATCH of them). */
+  get slots(): Int32Array {
+    return this.#slotView;
+  }
+
+  /** The integer dot products of the vectors of the first n `slots` with the query set last (a view). */
+  dots(n: number): Int32Array {
+    if (n > DOT_BATCH) throw new Error(`at most ${DOT_BATCH} slots per call`);
+    this.#e.dots(this.#slots, n, this.#vectorsAt, this.dimensions, this.#query16, this.#sums);
+    return this.#sumView.subarray(0, n);
+  }
+}
