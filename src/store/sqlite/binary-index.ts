@@ -201,7 +201,7 @@ export class BinaryQuantizedIndex {
   readonly #words: number;
   /** The int8 vectors and sign-bit codes, slot by slot, in a WebAssembly memory. */
   readonly #heap: VectorHeap;
-  readonly kernels: ScanKernels;
+  #kernels: ScanKernels = 'js';
   /** Per slot: the int8 vector times this is the vector. */
   #scales: Float32Array;
   /** Slot -> document number, -1 for a free slot. */
@@ -220,11 +220,20 @@ export class BinaryQuantizedIndex {
     this.listsFrom = options.listsFrom ?? LISTS_FROM;
     this.#words = codeWords(dimensions);
     this.kernels = options.kernels ?? (simdFits(dimensions) ? 'wasm' : 'js');
-    if (this.kernels === 'wasm' && !simdFits(dimensions))
-      throw new Error(`the SIMD scan takes dimensions in multiples of 128, not ${dimensions}`);
     this.#heap = new VectorHeap(dimensions, this.#words, capacity);
     this.#scales = new Float32Array(capacity);
     this.#docs = new Int32Array(capacity).fill(-1);
+  }
+
+  /** The scan's loops (IndexOptions.kernels); switchable, for benchmarks that compare the two. */
+  get kernels(): ScanKernels {
+    return this.#kernels;
+  }
+
+  set kernels(kernels: ScanKernels) {
+    if (kernels === 'wasm' && !simdFits(this.dimensions))
+      throw new Error(`the SIMD scan takes dimensions in multiples of 128, not ${this.dimensions}`);
+    this.#kernels = kernels;
   }
 
   /** The int8 vectors (a view: replaced when the memory grows). */
