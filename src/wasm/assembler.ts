@@ -44,7 +44,6 @@ export const i32c = (v: number): Code => [0x41, ...sleb(v)];
 export const I32_ADD: Code = [0x6a];
 export const I32_MUL: Code = [0x6c];
 export const I32_SHL: Code = [0x74];
-export const I32_AND: Code = [0x71];
 export const I32_GE_U: Code = [0x4f];
 export const I32_LOAD = (offset = 0): Code => [0x28, 2, ...uleb(offset)];
 export const I32_STORE = (offset = 0): Code => [0x36, 2, ...uleb(offset)];
