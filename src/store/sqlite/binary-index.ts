@@ -10,7 +10,7 @@
  * loops of the scan run there in SIMD: the Hamming pass over every code, and the int8 dot products of the kept
  * candidates (against the query in i16; the best few are scored again with the float query, so hits and
  * scores are those of the TypeScript loops, which IndexOptions.kernels keeps as the reference). At 1M
- * vectors with the 2% floor: 18.1 ms of CPU per query at p50 against 41.9 ms for the TypeScript loops in the
+ * vectors with the 2% floor: 13.0 ms of CPU per query at p50 against 44.0 ms for the TypeScript loops in the
  * same process, recall@10 0.956 both (bench/vector-recall.ts; docs/scale.md).
  *
  * An inverted file (ivf.ts: two-level spherical k-means lists, trained in the background, saved with the

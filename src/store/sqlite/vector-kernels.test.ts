@@ -96,6 +96,14 @@ test('int8 · i16 dot products equal the reference, in and across batches, for a
         assert.ok(Math.abs(sums[i]! * factor - exact) <= (128 * dimensions * factor) / 2, `slot ${slot}`);
       }
     }
+    // Four at a time, then the rest: every remainder.
+    for (const n of [1, 2, 3, 4, 5, 6, 7]) {
+      heap.slots.set(slots.slice(0, n));
+      assert.deepEqual(
+        Array.from(heap.dots(n)),
+        slots.slice(0, n).map((slot) => referenceDot(heap.vectors, slot, q16)),
+      );
+    }
     assert.equal(heap.dots(0).length, 0);
     assert.throws(() => heap.dots(DOT_BATCH + 1), /at most/);
   }
