@@ -675,7 +675,8 @@ export class BinaryQuantizedIndex {
     if (this.kernels === 'wasm') {
       // Candidates in batches through the SIMD dot products with the query quantized to i16 (scores off by
       // ~1e-5); the best few more than wanted are scored again with the float query, so that the hits and
-      // their scores are those of the TypeScript loops.
+      // their scores are those of the TypeScript loops (unless more than 16 hits lie within the i16 rounding
+      // of the last one wanted).
       const top = new TopHits(size + QUANTIZED_MARGIN);
       const heap = this.#heap;
       const factor = heap.setQuery(query);
