@@ -1,6 +1,6 @@
 /**
  * node bench/vector-recall.ts --db FILE --model FILE [--corpus …133k.jsonl.gz] [--queries 200]
- *   [--floors 2000,0.01] [--probes 8,16,32,64] [--keep 0,4000] [--lists-from N]
+ *   [--floors 2000,0.01] [--kernels wasm,js] [--probes 8,16,32,64] [--keep 0,4000] [--lists-from N]
  *
  * Recall@10 and latency of the SQLite vector pre-selection per setting, side by side in one process, on a
  * database bench:search built and kept (--keep): the in-memory index is loaded from the database's vector
@@ -9,13 +9,15 @@
  * vector. Settings: the sign-bit scan with each candidate floor (a count, or a share of the vectors when
  * below 1), and the lists (ivf.ts) with each number of probed lists, without (keep 0) and with a sign-bit cut
  * of the probed members to `keep` before int8 scoring. Each setting is also timed at k = 100 (what hybrid
- * search asks for). Each query's CPU time is taken too: on a shared machine it is what compares. Writes JSON.
+ * search asks for). Each query's CPU time is taken too: on a shared machine it is what compares. The scan runs
+ * with each of --kernels in turn on the same index: its WebAssembly SIMD loops and the TypeScript reference.
+ * Writes JSON.
  */
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { SqliteDatabase } from '../src/store/sqlite/database.ts';
 import { VectorSearch } from '../src/store/sqlite/vector-search.ts';
-import { LISTS_FROM, listSearchFor, type VectorHit } from '../src/store/sqlite/binary-index.ts';
+import { LISTS_FROM, listSearchFor, type ScanKernels, type VectorHit } from '../src/store/sqlite/binary-index.ts';
 import { StaticEmbedder } from '../src/search/learned/index.ts';
 import { fixedQueries, readCorpus } from './corpus.ts';
 import { SHARED_DATA, fmt, loadLine, percentile, writeResult } from './lib.ts';
@@ -30,6 +32,7 @@ const options = new Command('vector-recall')
   )
   .option('--queries <n>', 'queries in the fixed set', '200')
   .option('--floors <list>', 'sign-bit scan: candidate floors, counts or shares of the vectors below 1', '2000,0.01')
+  .option('--kernels <list>', 'sign-bit scan: its loops, wasm (SIMD) and/or js (the TypeScript reference)', 'wasm,js')
   .option('--probes <list>', 'lists: lists probed ("default": the default probes and cut for this size)', 'default')
   .option('--keep <list>', 'lists: sign-bit cut of the probed members before int8 scoring (0: none)', '0')
   .option(
@@ -44,6 +47,7 @@ const options = new Command('vector-recall')
     corpus: string;
     queries: string;
     floors: string;
+    kernels: string;
     probes: string;
     keep: string;
     listsFrom: string;
@@ -86,13 +90,16 @@ interface Setting {
   name: string;
   search: (q: Float32Array, k: number) => VectorHit[];
 }
-const settings: Setting[] = options.floors.split(',').map((f) => {
+const settings: Setting[] = options.floors.split(',').flatMap((f) => {
   const floor = Number(f);
   const candidates = floor < 1 ? Math.ceil(index.count * floor) : floor;
-  return {
-    name: `sign-bit scan, floor ${floor} (${fmt.int(candidates)} candidates)`,
-    search: (q, k) => index.scan(q, k, 20, undefined, candidates),
-  };
+  return options.kernels.split(',').map((kernels) => ({
+    name: `sign-bit scan (${kernels}), floor ${floor} (${fmt.int(candidates)} candidates)`,
+    search: (q: Float32Array, k: number) => {
+      index.kernels = kernels as ScanKernels;
+      return index.scan(q, k, 20, undefined, candidates);
+    },
+  }));
 });
 if (quantizer)
   for (const p of options.probes.split(','))

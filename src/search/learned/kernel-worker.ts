@@ -14,9 +14,9 @@ import {
   OP_GEMM,
   OP_STOP,
   SEQ,
-  WebAssemblyApi,
   type WasmExports,
 } from './kernels.ts';
+import { WebAssemblyApi } from '../../wasm/assembler.ts';
 
 const { module, memory, control } = workerData as { module: object; memory: { buffer: ArrayBuffer }; control: number };
 const e = new WebAssemblyApi!.Instance(module, { env: { memory } }).exports as WasmExports;

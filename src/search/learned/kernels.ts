@@ -10,6 +10,38 @@
  */
 
 import { Worker } from 'node:worker_threads';
+import {
+  addLocal,
+  addTo,
+  assemble,
+  type Code,
+  F32,
+  F32_LOAD,
+  F32_STORE,
+  F32X4_ADD,
+  F32X4_DIV,
+  F32X4_MUL,
+  F32X4_SPLAT,
+  F32X4_SQRT,
+  F32X4_SUB,
+  type FnDef,
+  get,
+  hsum,
+  I32,
+  I32_ADD,
+  I32_LOAD,
+  I32_MUL,
+  i32c,
+  PAGE,
+  set,
+  tee,
+  V_LOAD,
+  V_STORE,
+  V_ZERO,
+  V128,
+  WebAssemblyApi,
+  whileLt,
+} from '../../wasm/assembler.ts';
 
 export type KernelKind = 'wasm-simd' | 'js';
 
@@ -68,8 +100,6 @@ export const KERNEL_WIDTH = 16;
 /** Most threads kernels run on (the control blocks of helpers sit below the first allocation). */
 export const MAX_THREADS = 8;
 
-const PAGE = 65536;
-
 /**
  * Kernels over a fresh zeroed heap of at least `bytes` bytes. `prefer: 'auto'` takes WebAssembly SIMD if it
  * works. With `threads` > 1 (WebAssembly only) the heap is shared with helper threads that take a share of
@@ -84,15 +114,6 @@ export function createKernels(bytes: number, prefer: 'auto' | KernelKind = 'auto
   }
   return jsKernels(bytes);
 }
-
-/** The part of the WebAssembly JS API used here (the project's TypeScript libs do not declare it). */
-interface WasmApi {
-  validate(bytes: Uint8Array<ArrayBuffer>): boolean;
-  Module: new (bytes: Uint8Array<ArrayBuffer>) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => { buffer: ArrayBuffer };
-}
-export const WebAssemblyApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
 const wasmModules = new Map<boolean, object | null>();
 
@@ -408,105 +429,6 @@ function jsKernels(bytes: number): Kernels {
   };
 }
 
-// ---------------------------------------------------------------------------------------------------
-// A tiny WebAssembly assembler: just the opcodes the kernels use.
-
-type Code = number[];
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
-
-function uleb(n: number): Code {
-  const out: Code = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): Code {
-  const out: Code = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-const name = (s: string): Code => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-const vec = (items: Code[]): Code => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: Code): Code => [id, ...uleb(body.length), ...body];
-
-const get = (i: number): Code => [0x20, ...uleb(i)];
-const set = (i: number): Code => [0x21, ...uleb(i)];
-const tee = (i: number): Code => [0x22, ...uleb(i)];
-const i32c = (v: number): Code => [0x41, ...sleb(v)];
-const I32_ADD: Code = [0x6a];
-const I32_MUL: Code = [0x6c];
-const I32_GE_U: Code = [0x4f];
-const I32_LOAD: Code = [0x28, 2, 0];
-const F32_LOAD: Code = [0x2a, 2, 0];
-const F32_STORE = (offset = 0): Code => [0x38, 2, ...uleb(offset)];
-const F32_ADD: Code = [0x92];
-const V_LOAD = (offset = 0): Code => [0xfd, 0x00, 0, ...uleb(offset)];
-const V_STORE = (offset = 0): Code => [0xfd, 0x0b, 0, ...uleb(offset)];
-const V_ZERO: Code = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
-const F32X4_SPLAT: Code = [0xfd, 0x13];
-const LANE = (i: number): Code => [0xfd, 0x1f, i];
-const F32X4_ADD: Code = [0xfd, 0xe4, 0x01];
-const F32X4_SUB: Code = [0xfd, 0xe5, 0x01];
-const F32X4_MUL: Code = [0xfd, 0xe6, 0x01];
-const F32X4_DIV: Code = [0xfd, 0xe7, 0x01];
-const F32X4_SQRT: Code = [0xfd, 0xe3, 0x01];
-
-/** while (local[i] < local[limit]) { body } (unsigned compare; the body advances i). */
-const whileLt = (i: number, limit: number, ...body: Code[]): Code => [
-  0x02,
-  0x40,
-  0x03,
-  0x40,
-  ...get(i),
-  ...get(limit),
-  ...I32_GE_U,
-  0x0d,
-  0x01,
-  ...body.flat(),
-  0x0c,
-  0x00,
-  0x0b,
-  0x0b,
-];
-const addTo = (i: number, step: number): Code => [...get(i), ...i32c(step), ...I32_ADD, ...set(i)];
-const addLocal = (i: number, j: number): Code => [...get(i), ...get(j), ...I32_ADD, ...set(i)];
-/** Horizontal sum of a v128 local as one f32 on the stack. */
-const hsum = (v: number): Code => [
-  ...get(v),
-  ...LANE(0),
-  ...get(v),
-  ...LANE(1),
-  ...F32_ADD,
-  ...get(v),
-  ...LANE(2),
-  ...F32_ADD,
-  ...get(v),
-  ...LANE(3),
-  ...F32_ADD,
-];
-
-interface FnDef {
-  name: string;
-  params: number[];
-  locals: number[];
-  body: Code;
-}
-
 /** Loads 16 floats at (base + k) as four v128 with offsets 0..48 and applies `each(slot, loadCode)`. */
 const UNROLL = [0, 16, 32, 48];
 
@@ -550,7 +472,7 @@ function rowsAxpyFn(kernel: 'gather' | 'scatter'): FnDef {
     ...whileLt(
       p,
       pEnd,
-      [...get(table), ...get(p), ...I32_LOAD, ...get(dBytes), ...I32_MUL, ...I32_ADD, ...set(row)],
+      [...get(table), ...get(p), ...I32_LOAD(), ...get(dBytes), ...I32_MUL, ...I32_ADD, ...set(row)],
       [...get(q), ...F32_LOAD, ...F32X4_SPLAT, ...set(wv)],
       [...i32c(0), ...set(k)],
       whileLt(
@@ -601,7 +523,7 @@ function dotsFn(): FnDef {
     ...whileLt(
       p,
       pEnd,
-      [...get(table), ...get(p), ...I32_LOAD, ...get(dBytes), ...I32_MUL, ...I32_ADD, ...set(row)],
+      [...get(table), ...get(p), ...I32_LOAD(), ...get(dBytes), ...I32_MUL, ...I32_ADD, ...set(row)],
       [...V_ZERO, ...set(acc), ...i32c(0), ...set(k)],
       whileLt(
         k,
@@ -822,7 +744,7 @@ function adamFn(): FnDef {
     ...whileLt(
       p,
       pEnd,
-      [...get(p), ...I32_LOAD, ...get(dBytes), ...I32_MUL, ...set(off)],
+      [...get(p), ...I32_LOAD(), ...get(dBytes), ...I32_MUL, ...set(off)],
       [...i32c(0), ...set(k)],
       whileLt(
         k,
@@ -886,44 +808,7 @@ function adamFn(): FnDef {
   };
 }
 
-function localGroups(locals: number[]): Code {
-  const groups: Code[] = [];
-  for (let i = 0; i < locals.length; ) {
-    let j = i;
-    while (j < locals.length && locals[j] === locals[i]) j++;
-    groups.push([...uleb(j - i), locals[i]!]);
-    i = j;
-  }
-  return vec(groups);
-}
-
 /** The kernel module's bytes. */
 export function assembleModule(shared = false): Uint8Array<ArrayBuffer> {
-  const fns = [rowsAxpyFn('gather'), rowsAxpyFn('scatter'), dotsFn(), nt4Fn(), nt1Fn(), adamFn()];
-  const types = fns.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec([])]);
-  // memory limits: flags 0x00 = min only; 0x03 = min, max, shared
-  const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
-  const imports = vec([[...name('env'), ...name('memory'), 0x02, ...limits]]);
-  const exports = vec(fns.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]));
-  const codes = vec(
-    fns.map((f) => {
-      const body = [...localGroups(f.locals), ...f.body, 0x0b];
-      return [...uleb(body.length), ...body];
-    }),
-  );
-  return new Uint8Array([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...section(1, vec(types)),
-    ...section(2, imports),
-    ...section(3, vec(fns.map((_, i) => uleb(i)))),
-    ...section(7, exports),
-    ...section(10, codes),
-  ]);
+  return assemble([rowsAxpyFn('gather'), rowsAxpyFn('scatter'), dotsFn(), nt4Fn(), nt1Fn(), adamFn()], shared);
 }

@@ -1,0 +1,186 @@
+/**
+ * A tiny WebAssembly assembler: opcodes as byte arrays, a few structured helpers (loops, local updates) and
+ * a module builder. Kernels are written with these and assembled at start-up, so there is no toolchain and no
+ * binary blob. Ground level: the learned-model kernels (search/) and the vector scan (store/) both build on it.
+ */
+
+export type Code = number[];
+export const I32 = 0x7f;
+export const F32 = 0x7d;
+export const V128 = 0x7b;
+
+export function uleb(n: number): Code {
+  const out: Code = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+export function sleb(n: number): Code {
+  const out: Code = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+export const name = (s: string): Code => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+export const vec = (items: Code[]): Code => [...uleb(items.length), ...items.flat()];
+export const section = (id: number, body: Code): Code => [id, ...uleb(body.length), ...body];
+
+export const get = (i: number): Code => [0x20, ...uleb(i)];
+export const set = (i: number): Code => [0x21, ...uleb(i)];
+export const tee = (i: number): Code => [0x22, ...uleb(i)];
+export const i32c = (v: number): Code => [0x41, ...sleb(v)];
+export const I32_ADD: Code = [0x6a];
+export const I32_MUL: Code = [0x6c];
+export const I32_SHL: Code = [0x74];
+export const I32_GE_U: Code = [0x4f];
+export const I32_LOAD = (offset = 0): Code => [0x28, 2, ...uleb(offset)];
+export const I32_STORE = (offset = 0): Code => [0x36, 2, ...uleb(offset)];
+export const I32_STORE16 = (offset = 0): Code => [0x3b, 1, ...uleb(offset)];
+export const F32_LOAD: Code = [0x2a, 2, 0];
+export const F32_STORE = (offset = 0): Code => [0x38, 2, ...uleb(offset)];
+export const F32_ADD: Code = [0x92];
+export const V_LOAD = (offset = 0): Code => [0xfd, 0x00, 0, ...uleb(offset)];
+export const V_STORE = (offset = 0): Code => [0xfd, 0x0b, 0, ...uleb(offset)];
+export const V_ZERO: Code = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
+export const V_XOR: Code = [0xfd, 0x51];
+export const F32X4_SPLAT: Code = [0xfd, 0x13];
+export const LANE = (i: number): Code => [0xfd, 0x1f, i];
+export const I32X4_LANE = (i: number): Code => [0xfd, 0x1b, i];
+export const F32X4_ADD: Code = [0xfd, 0xe4, 0x01];
+export const F32X4_SUB: Code = [0xfd, 0xe5, 0x01];
+export const F32X4_MUL: Code = [0xfd, 0xe6, 0x01];
+export const F32X4_DIV: Code = [0xfd, 0xe7, 0x01];
+export const F32X4_SQRT: Code = [0xfd, 0xe3, 0x01];
+export const I8X16_POPCNT: Code = [0xfd, 0x62];
+export const I8X16_ADD: Code = [0xfd, 0x6e];
+export const I16X8_EXTADD_PAIRWISE_I8X16_U: Code = [0xfd, 0x7d];
+export const I32X4_EXTADD_PAIRWISE_I16X8_U: Code = [0xfd, 0x7f];
+export const I16X8_EXTEND_LOW_I8X16_S: Code = [0xfd, 0x87, 0x01];
+export const I16X8_EXTEND_HIGH_I8X16_S: Code = [0xfd, 0x88, 0x01];
+export const I32X4_ADD: Code = [0xfd, 0xae, 0x01];
+export const I32X4_DOT_I16X8_S: Code = [0xfd, 0xba, 0x01];
+
+/** while (local[i] < local[limit]) { body } (unsigned compare; the body advances i). */
+export const whileLt = (i: number, limit: number, ...body: Code[]): Code => [
+  0x02,
+  0x40,
+  0x03,
+  0x40,
+  ...get(i),
+  ...get(limit),
+  ...I32_GE_U,
+  0x0d,
+  0x01,
+  ...body.flat(),
+  0x0c,
+  0x00,
+  0x0b,
+  0x0b,
+];
+export const addTo = (i: number, step: number): Code => [...get(i), ...i32c(step), ...I32_ADD, ...set(i)];
+export const addLocal = (i: number, j: number): Code => [...get(i), ...get(j), ...I32_ADD, ...set(i)];
+/** Horizontal sum of a v128 local of four f32 as one f32 on the stack. */
+export const hsum = (v: number): Code => [
+  ...get(v),
+  ...LANE(0),
+  ...get(v),
+  ...LANE(1),
+  ...F32_ADD,
+  ...get(v),
+  ...LANE(2),
+  ...F32_ADD,
+  ...get(v),
+  ...LANE(3),
+  ...F32_ADD,
+];
+/** Horizontal sum of a v128 local of four i32 as one i32 on the stack. */
+export const hsumI32 = (v: number): Code => [
+  ...get(v),
+  ...I32X4_LANE(0),
+  ...get(v),
+  ...I32X4_LANE(1),
+  ...I32_ADD,
+  ...get(v),
+  ...I32X4_LANE(2),
+  ...I32_ADD,
+  ...get(v),
+  ...I32X4_LANE(3),
+  ...I32_ADD,
+];
+
+/** A function of a module: parameters and locals by value type, no results. */
+export interface FnDef {
+  name: string;
+  params: number[];
+  locals: number[];
+  body: Code;
+}
+
+function localGroups(locals: number[]): Code {
+  const groups: Code[] = [];
+  for (let i = 0; i < locals.length; ) {
+    let j = i;
+    while (j < locals.length && locals[j] === locals[i]) j++;
+    groups.push([...uleb(j - i), locals[i]!]);
+    i = j;
+  }
+  return vec(groups);
+}
+
+/** The bytes of a module that imports its memory as env.memory (shared or not) and exports `fns` by name. */
+export function assemble(fns: FnDef[], shared = false): Uint8Array<ArrayBuffer> {
+  const types = fns.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec([])]);
+  // memory limits: flags 0x00 = min only; 0x03 = min, max, shared
+  const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
+  const imports = vec([[...name('env'), ...name('memory'), 0x02, ...limits]]);
+  const exports = vec(fns.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]));
+  const codes = vec(
+    fns.map((f) => {
+      const body = [...localGroups(f.locals), ...f.body, 0x0b];
+      return [...uleb(body.length), ...body];
+    }),
+  );
+  return new Uint8Array([
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    ...section(1, vec(types)),
+    ...section(2, imports),
+    ...section(3, vec(fns.map((_, i) => uleb(i)))),
+    ...section(7, exports),
+    ...section(10, codes),
+  ]);
+}
+
+/** The part of the WebAssembly JS API used here (the project's TypeScript libs do not declare it). */
+export interface WasmApi {
+  validate(bytes: Uint8Array<ArrayBuffer>): boolean;
+  Module: new (bytes: Uint8Array<ArrayBuffer>) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (descriptor: {
+    initial: number;
+    maximum?: number;
+    shared?: boolean;
+  }) => { buffer: ArrayBuffer; grow(pages: number): number };
+}
+export const WebAssemblyApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+/** Bytes of a WebAssembly memory page. */
+export const PAGE = 65536;
