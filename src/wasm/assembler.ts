@@ -91,34 +91,15 @@ export const whileLt = (i: number, limit: number, ...body: Code[]): Code => [
 ];
 export const addTo = (i: number, step: number): Code => [...get(i), ...i32c(step), ...I32_ADD, ...set(i)];
 export const addLocal = (i: number, j: number): Code => [...get(i), ...get(j), ...I32_ADD, ...set(i)];
+/** The four lanes of a v128 local, read by `lane` and added by `add`: their sum on the stack. */
+const lanesSum =
+  (lane: (i: number) => Code, add: Code) =>
+  (v: number): Code =>
+    [0, 1, 2, 3].flatMap((i) => [...get(v), ...lane(i), ...(i === 0 ? [] : add)]);
 /** Horizontal sum of a v128 local of four f32 as one f32 on the stack. */
-export const hsum = (v: number): Code => [
-  ...get(v),
-  ...LANE(0),
-  ...get(v),
-  ...LANE(1),
-  ...F32_ADD,
-  ...get(v),
-  ...LANE(2),
-  ...F32_ADD,
-  ...get(v),
-  ...LANE(3),
-  ...F32_ADD,
-];
+export const hsum = lanesSum(LANE, F32_ADD);
 /** Horizontal sum of a v128 local of four i32 as one i32 on the stack. */
-export const hsumI32 = (v: number): Code => [
-  ...get(v),
-  ...I32X4_LANE(0),
-  ...get(v),
-  ...I32X4_LANE(1),
-  ...I32_ADD,
-  ...get(v),
-  ...I32X4_LANE(2),
-  ...I32_ADD,
-  ...get(v),
-  ...I32X4_LANE(3),
-  ...I32_ADD,
-];
+export const hsumI32 = lanesSum(I32X4_LANE, I32_ADD);
 
 /** A function of a module: parameters and locals by value type, no results. */
 export interface FnDef {
