@@ -397,3 +397,32 @@ test('from the size set, the lists are trained in the background and saved; the 
   const again = decodeVectors(readFileSync(filePath)).header;
   assert.equal(again.lists, header.lists);
 });
+
+test('exact vectors are read from a plain table written with the sqlite-vec one; a model written before it gets it filled', async (t) => {
+  const { db, reference } = await savedCopy(t);
+  const floats = (raw: SqliteDatabase) =>
+    raw.raw.prepare('SELECT rowid, embedding FROM paper_vector_floats_1 ORDER BY rowid').all();
+  const fromVec = (raw: SqliteDatabase) =>
+    raw.raw.prepare('SELECT rowid, embedding FROM paper_vectors_1 ORDER BY rowid').all();
+  let raw = new SqliteDatabase(db.path);
+  assert.equal(floats(raw).length, PAPERS, 'every vector written to both');
+  assert.deepEqual(floats(raw), fromVec(raw));
+  // A model of an older version: no plain table.
+  raw.raw.exec('DROP TABLE paper_vector_floats_1');
+  raw.close();
+  const restarted = db.open();
+  assert.deepEqual(await topK(restarted), reference, 'the same hits and exact scores');
+  raw = new SqliteDatabase(db.path);
+  assert.deepEqual(floats(raw), fromVec(raw), 'filled from the sqlite-vec table when loaded');
+  raw.raw.exec('DROP TABLE paper_vector_floats_1');
+  raw.close();
+  // Or when vectors are written first: the table is filled, and the new vectors go to both.
+  const writer = db.open();
+  await seed(writer, PAPERS + 1, 10, 7);
+  await seed(writer, 1, 10, 9);
+  await writer.close();
+  raw = new SqliteDatabase(db.path);
+  assert.equal(floats(raw).length, PAPERS + 10);
+  assert.deepEqual(floats(raw), fromVec(raw));
+  raw.close();
+});
