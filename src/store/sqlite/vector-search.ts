@@ -73,8 +73,8 @@ export class VectorSearch {
   readonly #loaded = new Map<string, Loaded>();
   readonly #loading = new Map<string, Promise<Loaded | null>>();
   readonly #options: IndexOptions;
-  /** Plain vector tables known to be there. */
-  readonly #withFloats = new Set<string>();
+  /** Per model's plain table name: the table its exact vectors are read from (see #exactTable). */
+  readonly #exactTables = new Map<string, string>();
   /** Closing: trainings stop at their next step. */
   #stopped = false;
 
@@ -120,24 +120,35 @@ export class VectorSearch {
     return this.#db.sql("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
   }
 
+  /** Whether a table is there, created in a transaction of its own if not (false in a read-only database). */
+  #ensure(name: string, create: () => void): boolean {
+    if (this.#hasTable(name)) return true;
+    try {
+      this.#db.transaction(create);
+    } catch {
+      // A read-only database: the caller falls back.
+    }
+    return this.#hasTable(name);
+  }
+
   /** The model's plain table of vectors, made (and filled from the sqlite-vec table) if it is missing. */
   #createFloats(model: Model): void {
-    if (this.#withFloats.has(model.floats) || this.#hasTable(model.floats)) return;
+    if (this.#hasTable(model.floats)) return;
     this.#db.raw.exec(`CREATE TABLE ${model.floats} (rowid INTEGER PRIMARY KEY, embedding BLOB NOT NULL);
       INSERT INTO ${model.floats} (rowid, embedding) SELECT rowid, embedding FROM ${model.table};`);
   }
 
-  /** Whether the model's plain table is there, made if need be (not in a read-only database). */
-  #ensureFloats(model: Model): boolean {
-    if (!this.#withFloats.has(model.floats)) {
-      try {
-        this.#db.transaction(() => this.#createFloats(model));
-      } catch {
-        // A read-only database: the exact vectors are read from the sqlite-vec table.
-      }
-      if (this.#hasTable(model.floats)) this.#withFloats.add(model.floats);
+  /**
+   * Where the model's exact vectors are read: its plain table, made if need be, or the sqlite-vec table in a
+   * read-only database without it. Decided once per model, so that a search does not try to write each time.
+   */
+  #exactTable(model: Model): string {
+    let table = this.#exactTables.get(model.floats);
+    if (table === undefined) {
+      table = this.#ensure(model.floats, () => this.#createFloats(model)) ? model.floats : model.table;
+      this.#exactTables.set(model.floats, table);
     }
-    return this.#withFloats.has(model.floats);
+    return table;
   }
 
   /**
@@ -145,14 +156,7 @@ export class VectorSearch {
    * sequence 1). False when it cannot be created (a read-only database): the copy is then read from the table.
    */
   #ensureLog(model: Model): boolean {
-    const exists = (): boolean => this.#hasTable(model.log);
-    if (exists()) return true;
-    try {
-      this.#db.transaction(() => this.#createLog(model));
-      return true;
-    } catch {
-      return exists();
-    }
+    return this.#ensure(model.log, () => this.#createLog(model));
   }
 
   #createLog(model: Model): void {
@@ -305,7 +309,7 @@ export class VectorSearch {
     const model = this.#model(modelId);
     if (!model) return null;
     const logged = this.#ensureLog(model);
-    this.#ensureFloats(model);
+    this.#exactTable(model);
     const path = logged ? this.filePath(model.number) : null;
     const saved = path ? await this.#loadSaved(model, path) : null;
     if (saved) {
@@ -454,8 +458,7 @@ export class VectorSearch {
 
   #read(model: Model, rowids: readonly number[]): Map<number, Float32Array> {
     const vectors = new Map<number, Float32Array>();
-    const table = this.#ensureFloats(model) ? model.floats : model.table;
-    const read = this.#db.sql(`SELECT embedding FROM ${table} WHERE rowid = ?`);
+    const read = this.#db.sql(`SELECT embedding FROM ${this.#exactTable(model)} WHERE rowid = ?`);
     for (const rowid of rowids) {
       const bytes = read.get(BigInt(rowid))?.embedding as Uint8Array | undefined;
       if (bytes) vectors.set(rowid, floats(bytes));
