@@ -44,10 +44,19 @@ export const i32c = (v: number): Code => [0x41, ...sleb(v)];
 export const I32_ADD: Code = [0x6a];
 export const I32_MUL: Code = [0x6c];
 export const I32_SHL: Code = [0x74];
+export const I32_SUB: Code = [0x6b];
+export const I32_AND: Code = [0x71];
+export const I32_EQZ: Code = [0x45];
+export const I32_EQ: Code = [0x46];
+export const I32_LT_U: Code = [0x49];
+export const I32_GT_S: Code = [0x4a];
+export const I32_GT_U: Code = [0x4b];
+export const I32_LE_U: Code = [0x4d];
 export const I32_GE_U: Code = [0x4f];
 export const I32_LOAD = (offset = 0): Code => [0x28, 2, ...uleb(offset)];
 export const I32_STORE = (offset = 0): Code => [0x36, 2, ...uleb(offset)];
 export const I32_STORE16 = (offset = 0): Code => [0x3b, 1, ...uleb(offset)];
+export const I32_LOAD16_U = (offset = 0): Code => [0x2f, 1, ...uleb(offset)];
 export const F32_LOAD: Code = [0x2a, 2, 0];
 export const F32_STORE = (offset = 0): Code => [0x38, 2, ...uleb(offset)];
 export const F32_ADD: Code = [0x92];
@@ -55,6 +64,9 @@ export const V_LOAD = (offset = 0): Code => [0xfd, 0x00, 0, ...uleb(offset)];
 export const V_STORE = (offset = 0): Code => [0xfd, 0x0b, 0, ...uleb(offset)];
 export const V_ZERO: Code = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
 export const V_XOR: Code = [0xfd, 0x51];
+export const V_ANY_TRUE: Code = [0xfd, 0x53];
+export const I16X8_SPLAT: Code = [0xfd, 0x10];
+export const I16X8_LE_U: Code = [0xfd, 0x34];
 export const F32X4_SPLAT: Code = [0xfd, 0x13];
 export const LANE = (i: number): Code => [0xfd, 0x1f, i];
 export const I32X4_LANE = (i: number): Code => [0xfd, 0x1b, i];
@@ -72,23 +84,21 @@ export const I16X8_EXTEND_HIGH_I8X16_S: Code = [0xfd, 0x88, 0x01];
 export const I32X4_ADD: Code = [0xfd, 0xae, 0x01];
 export const I32X4_DOT_I16X8_S: Code = [0xfd, 0xba, 0x01];
 
-/** while (local[i] < local[limit]) { body } (unsigned compare; the body advances i). */
-export const whileLt = (i: number, limit: number, ...body: Code[]): Code => [
-  0x02,
+/** if (condition on the stack) { then } else { otherwise } */
+export const ifElse = (then: Code, otherwise: Code = []): Code => [
+  0x04,
   0x40,
-  0x03,
-  0x40,
-  ...get(i),
-  ...get(limit),
-  ...I32_GE_U,
-  0x0d,
-  0x01,
-  ...body.flat(),
-  0x0c,
-  0x00,
-  0x0b,
+  ...then,
+  ...(otherwise.length > 0 ? [0x05, ...otherwise] : []),
   0x0b,
 ];
+/** block { loop { body } }: in the body, br 1 leaves and br 0 goes round again (add the depth of enclosing ifs). */
+export const blockLoop = (...body: Code[]): Code => [0x02, 0x40, 0x03, 0x40, ...body.flat(), 0x0b, 0x0b];
+export const BR = (depth: number): Code => [0x0c, ...uleb(depth)];
+export const BR_IF = (depth: number): Code => [0x0d, ...uleb(depth)];
+/** while (local[i] < local[limit]) { body } (unsigned compare; the body advances i). */
+export const whileLt = (i: number, limit: number, ...body: Code[]): Code =>
+  blockLoop([...get(i), ...get(limit), ...I32_GE_U, ...BR_IF(1)], ...body, BR(0));
 export const addTo = (i: number, step: number): Code => [...get(i), ...i32c(step), ...I32_ADD, ...set(i)];
 export const addLocal = (i: number, j: number): Code => [...get(i), ...get(j), ...I32_ADD, ...set(i)];
 /** The four lanes of a v128 local, read by `lane` and added by `add`: their sum on the stack. */
@@ -101,10 +111,11 @@ export const hsum = lanesSum(LANE, F32_ADD);
 /** Horizontal sum of a v128 local of four i32 as one i32 on the stack. */
 export const hsumI32 = lanesSum(I32X4_LANE, I32_ADD);
 
-/** A function of a module: parameters and locals by value type, no results. */
+/** A function of a module: parameters, results (none by default) and locals by value type. */
 export interface FnDef {
   name: string;
   params: number[];
+  results?: number[];
   locals: number[];
   body: Code;
 }
@@ -122,7 +133,7 @@ function localGroups(locals: number[]): Code {
 
 /** The bytes of a module that imports its memory as env.memory (shared or not) and exports `fns` by name. */
 export function assemble(fns: FnDef[], shared = false): Uint8Array<ArrayBuffer> {
-  const types = fns.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec([])]);
+  const types = fns.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec((f.results ?? []).map((t) => [t]))]);
   // memory limits: flags 0x00 = min only; 0x03 = min, max, shared
   const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
   const imports = vec([[...name('env'), ...name('memory'), 0x02, ...limits]]);

@@ -19,7 +19,7 @@
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { CoarseQuantizer, SAMPLE_PER_LIST, Steps, listsFor, trainQuantizer, type QuantizerParts } from './ivf.ts';
-import { DOT_BATCH, VectorHeap, simdFits } from './vector-kernels.ts';
+import { VectorHeap, simdFits } from './vector-kernels.ts';
 
 export interface VectorHit {
   doc: number;
@@ -682,23 +682,25 @@ export class BinaryQuantizedIndex {
       const factor = heap.setQuery(query);
       const slots = heap.slots;
       const scales = this.#scales;
-      let n = 0;
-      const flush = () => {
+      // The candidates come out of the memory a batch at a time (the SIMD select); the admitted ones of each
+      // batch are moved to its front and scored together.
+      let next = 0;
+      while (next < this.#size) {
+        const batch = heap.select(next, this.#size, cutoff, atCutoff);
+        next = batch.next;
+        atCutoff = batch.atCutoff;
+        let n = 0;
+        for (let i = 0; i < batch.count; i++) {
+          const slot = slots[i]!;
+          if (admits(docs[slot]!)) slots[n++] = slot;
+        }
+        if (n === 0) continue;
         const sums = heap.dots(n);
         for (let i = 0; i < n; i++) {
           const slot = slots[i]!;
           top.push(sums[i]! * factor * scales[slot]!, docs[slot]!);
         }
-        n = 0;
-      };
-      for (let slot = 0; slot < this.#size; slot++) {
-        const distance = distances[slot]!;
-        if (distance > cutoff || (distance === cutoff && atCutoff-- <= 0)) continue;
-        if (!admits(docs[slot]!)) continue;
-        slots[n++] = slot;
-        if (n === DOT_BATCH) flush();
       }
-      flush();
       const rescored = top.hits().map((h) => ({ doc: h.doc, score: this.#dot(this.#slots.get(h.doc)!, query) }));
       return this.#best(rescored, query, k, exact);
     }

@@ -72,6 +72,46 @@ test('Hamming distances and their histogram equal the reference (counts off the 
     }
 });
 
+test('the SIMD select takes the slots within the cutoff, and only so many at it, in order, a batch at a time', () => {
+  const next = random(29);
+  const dimensions = 128;
+  for (const count of [1, 7, 8, 9, 1001, 3 * DOT_BATCH + 5]) {
+    const heap = filledHeap(dimensions, count, next);
+    for (let w = 0; w < heap.words; w++) heap.queryCode[w] = Math.floor(next() * 2 ** 32);
+    const distances = Uint16Array.from(heap.hamming(count).distances);
+    const sorted = Uint16Array.from(distances).sort();
+    // Cutoffs below every distance, at the median (more than a batch passes), at the top and beyond it; the
+    // count allowed at the cutoff none, a few, more than there are.
+    for (const cutoff of [0, sorted[count >> 1]!, sorted[count - 1]!, dimensions + 1])
+      for (const allowed of [0, 3, count]) {
+        // Started part-way (off the eight-lane step) and resumed batch after batch.
+        const from = count > 9 ? 3 : 0;
+        const got: number[] = [];
+        let at = from;
+        let atCutoff = allowed;
+        while (at < count) {
+          const batch = heap.select(at, count, cutoff, atCutoff);
+          assert.ok(batch.count <= DOT_BATCH && batch.next > at);
+          got.push(...heap.slots.subarray(0, batch.count));
+          ({ next: at, atCutoff } = batch);
+        }
+        assert.deepEqual(
+          got,
+          expectedFrom(distances, from, count, cutoff, allowed),
+          `count ${count}, cutoff ${cutoff}`,
+        );
+      }
+  }
+});
+
+/** The reference selection from slot `from` on. */
+function expectedFrom(distances: Uint16Array, from: number, count: number, cutoff: number, allowed: number): number[] {
+  const out: number[] = [];
+  for (let slot = from; slot < count; slot++)
+    if (distances[slot]! < cutoff || (distances[slot] === cutoff && allowed-- > 0)) out.push(slot);
+  return out;
+}
+
 test('int8 · i16 dot products equal the reference, in and across batches, for any slot order', () => {
   const next = random(13);
   for (const dimensions of [128, 256]) {

@@ -12,6 +12,9 @@
 import {
   addTo,
   assemble,
+  blockLoop,
+  BR,
+  BR_IF,
   type Code,
   type FnDef,
   get,
@@ -19,12 +22,24 @@ import {
   I16X8_EXTADD_PAIRWISE_I8X16_U,
   I16X8_EXTEND_HIGH_I8X16_S,
   I16X8_EXTEND_LOW_I8X16_S,
+  I16X8_LE_U,
+  I16X8_SPLAT,
   I32,
   I32_ADD,
+  I32_AND,
+  I32_EQ,
+  I32_EQZ,
+  I32_GE_U,
+  I32_GT_S,
+  I32_GT_U,
+  I32_LE_U,
   I32_LOAD,
+  I32_LOAD16_U,
+  I32_LT_U,
   I32_MUL,
   I32_SHL,
   I32_STORE,
+  I32_SUB,
   I32_STORE16,
   I32X4_ADD,
   I32X4_DOT_I16X8_S,
@@ -32,8 +47,10 @@ import {
   i32c,
   I8X16_ADD,
   I8X16_POPCNT,
+  ifElse,
   PAGE,
   set,
+  V_ANY_TRUE,
   V_LOAD,
   V_XOR,
   V_ZERO,
@@ -189,14 +206,100 @@ function dotsFn(rows: 1 | 4): FnDef {
   };
 }
 
+/**
+ * select(distances, from, to, cutoff, out, max, state) → the next slot: from slot `from` on (up to `to`),
+ * writes to `out` (i32) each slot whose u16 distance is below `cutoff`, and each at `cutoff` while the count
+ * at state[0] (i32, read and written back) is above zero, taking one from it; stops after `max` slots written
+ * and returns where to go on; state[1] = how many were written. Eight distances are compared at a time
+ * (i16x8.le_u), so the ~98% of slots beyond the cutoff cost one SIMD step per eight.
+ */
+function selectFn(): FnDef {
+  const [distances, from, to, cutoff, out, max, state] = [0, 1, 2, 3, 4, 5, 6];
+  const [slot, n, atCutoff, d, chunkEnd, cutoffs] = [7, 8, 9, 10, 11, 12];
+  const emit: Code = [
+    ...get(out),
+    ...get(n),
+    ...i32c(2),
+    ...I32_SHL,
+    ...I32_ADD,
+    ...get(slot),
+    ...I32_STORE(),
+    ...addTo(n, 1),
+  ];
+  const distanceAt: Code = [...get(distances), ...get(slot), ...i32c(1), ...I32_SHL, ...I32_ADD];
+  const body: Code = [
+    ...get(cutoff),
+    ...I16X8_SPLAT,
+    ...set(cutoffs),
+    ...get(from),
+    ...set(slot),
+    ...get(state),
+    ...I32_LOAD(),
+    ...set(atCutoff),
+    ...blockLoop(
+      [...get(slot), ...get(to), ...I32_GE_U, ...BR_IF(1)],
+      [...get(n), ...get(max), ...I32_GE_U, ...BR_IF(1)],
+      // Eight whole distances left, none of them within the cutoff: skip them (the usual case).
+      [...get(slot), ...i32c(8), ...I32_ADD, ...get(to), ...I32_LE_U],
+      ifElse([
+        ...distanceAt,
+        ...V_LOAD(),
+        ...get(cutoffs),
+        ...I16X8_LE_U,
+        ...V_ANY_TRUE,
+        ...I32_EQZ,
+        ...ifElse([...addTo(slot, 8), ...BR(2)]),
+      ]),
+      // Else one at a time to the end of the eight (or of the range).
+      [...get(slot), ...i32c(8), ...I32_ADD, ...set(chunkEnd)],
+      [...get(chunkEnd), ...get(to), ...I32_GT_U, ...ifElse([...get(to), ...set(chunkEnd)])],
+      blockLoop(
+        [...get(slot), ...get(chunkEnd), ...I32_GE_U, ...BR_IF(1)],
+        [...get(n), ...get(max), ...I32_GE_U, ...BR_IF(1)],
+        [...distanceAt, ...I32_LOAD16_U(), ...set(d)],
+        [...get(d), ...get(cutoff), ...I32_LT_U],
+        ifElse(emit, [
+          ...get(d),
+          ...get(cutoff),
+          ...I32_EQ,
+          ...get(atCutoff),
+          ...i32c(0),
+          ...I32_GT_S,
+          ...I32_AND,
+          ...ifElse([...emit, ...get(atCutoff), ...i32c(1), ...I32_SUB, ...set(atCutoff)]),
+        ]),
+        addTo(slot, 1),
+        BR(0),
+      ),
+      BR(0),
+    ),
+    ...get(state),
+    ...get(atCutoff),
+    ...I32_STORE(),
+    ...get(state),
+    ...get(n),
+    ...I32_STORE(4),
+    ...get(slot),
+  ];
+  return {
+    name: 'select',
+    params: [I32, I32, I32, I32, I32, I32, I32],
+    results: [I32],
+    locals: [I32, I32, I32, I32, I32, V128],
+    body,
+  };
+}
+
 let compiled: object | undefined;
 function scanModule(): object {
   if (!WebAssemblyApi) throw new Error('WebAssembly is not available');
-  compiled ??= new WebAssemblyApi.Module(assemble([hammingFn(), hammingFn(2), dotsFn(1), dotsFn(4)]));
+  compiled ??= new WebAssemblyApi.Module(assemble([hammingFn(), hammingFn(2), dotsFn(1), dotsFn(4), selectFn()]));
   return compiled;
 }
 
-type ScanExports = Record<'hamming' | 'hamming2' | 'dots' | 'dots4', (...args: number[]) => void>;
+type ScanExports = Record<'hamming' | 'hamming2' | 'dots' | 'dots4', (...args: number[]) => void> & {
+  select: (...args: number[]) => number;
+};
 
 const up16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
@@ -228,6 +331,8 @@ export class VectorHeap {
   #slotView!: Int32Array;
   #sumView!: Int32Array;
   #distances!: Uint16Array;
+  /** select's two counters, at address 0: the slots still to take at the cutoff, and how many it wrote. */
+  #state!: Int32Array;
 
   constructor(dimensions: number, words: number, capacity: number) {
     this.dimensions = dimensions;
@@ -269,6 +374,7 @@ export class VectorHeap {
     this.#slotView = new Int32Array(buffer, this.#slots, DOT_BATCH);
     this.#sumView = new Int32Array(buffer, this.#sums, DOT_BATCH);
     this.#distances = new Uint16Array(buffer, this.#distancesAt, capacity);
+    this.#state = new Int32Array(buffer, 0, 2);
   }
 
   /** Room for `capacity` slots, the codes and vectors held kept (slots past the old capacity zero). */
@@ -313,6 +419,22 @@ export class VectorHeap {
     const factor = largest / limit;
     for (let i = 0; i < this.dimensions; i++) this.#q16[i] = Math.round(query[i]! / factor);
     return factor;
+  }
+
+  /**
+   * A scan's candidates, at most DOT_BATCH per call, into `slots`: from slot `from` up to `to`, those whose
+   * distance (of the last `hamming`) is below `cutoff`, and as many at the cutoff as `atCutoff` says, in slot
+   * order. Returns how many it wrote, where to go on, and atCutoff for that next call.
+   */
+  select(
+    from: number,
+    to: number,
+    cutoff: number,
+    atCutoff: number,
+  ): { count: number; next: number; atCutoff: number } {
+    this.#state[0] = atCutoff;
+    const next = this.#e.select(this.#distancesAt, from, to, cutoff, this.#slots, DOT_BATCH, 0);
+    return { count: this.#state[1]!, next, atCutoff: this.#state[0]! };
   }
 
   /** The slots to fill before `dots` (DOT_BATCH of them). */
