@@ -9,6 +9,8 @@ export interface ProbeResult {
   startupSeconds: number;
   /** SQLite: seconds from process start until the vector lists were trained (= start-up when none were). */
   listsReadySeconds?: number;
+  /** When the lexical index's long lists had their bounds (computed in the background after warm-up). */
+  boundsReadySeconds?: number;
   phases?: { processAndStore: number; model: number; lexical: number; firstHybrid: number };
   lexicalLoaded: boolean;
   /** SQLite: whether the vector copy was loaded from its saved file (null: no vectors, or PostgreSQL). */

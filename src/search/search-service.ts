@@ -134,6 +134,15 @@ export class SearchService {
     this.#cache.clear();
   }
 
+  /**
+   * Readies the lexical index, then has the bounds of its long posting lists computed for this service's weights
+   * in the background, so that no query pays for them at a common word's first use.
+   */
+  async warmUp(): Promise<void> {
+    await this.#lexical.warmUp();
+    void this.#lexical.prepare(this.#config.weights);
+  }
+
   async search(request: SearchRequest): Promise<SearchResponse> {
     const parsed = parseQuery(request.q);
     if (isEmptyQuery(parsed)) {

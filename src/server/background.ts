@@ -22,7 +22,6 @@ import {
 } from '../search/semantic-indexer.ts';
 import { loadConfiguredEmbedder } from '../search/onnx/configured-embedder.ts';
 import { trainInWorker } from '../search/train-worker.ts';
-import { lexicalSearch } from '../search/lexical/lexical-search.ts';
 import { describeDatabase } from '../config.ts';
 import type { JobQueue } from '../jobs/jobs.ts';
 import { InProcessJobQueue } from '../jobs/in-process.ts';
@@ -148,7 +147,7 @@ export function startBackgroundWork(ctx: {
   const imageTimer = role === 'worker' ? null : setInterval(() => void refreshImages(), IMAGE_INDEX_REFRESH_MS);
   imageTimer?.unref();
   const firstRound = (async () => {
-    await lexicalSearch(store).warmUp();
+    await search.warmUp();
     logger.info('search index ready');
     if (config.semanticSearch) {
       try {

@@ -37,6 +37,14 @@ export class LexicalSearch {
     this.#seen ??= { writeSeq: this.#index.coveredSeq, dataVersion: '' };
   }
 
+  /**
+   * Computes the bounds of the index's long posting lists for a weighting in the background (TextIndex.prepare);
+   * resolves when they are all there.
+   */
+  prepare(weights: FieldWeights): Promise<void> {
+    return this.#index.prepare(weights);
+  }
+
   /** The index: whether it was loaded from the saved one, its size in memory, how often papers were merged in. */
   get index(): { loaded: boolean; memoryBytes: number; merges: number } {
     return { loaded: this.#index.loaded, memoryBytes: this.#index.memoryBytes, merges: this.#index.merges };

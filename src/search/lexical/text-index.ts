@@ -38,6 +38,12 @@ const BUILD_CHUNK = 2_000;
 const MERGE_SHARE = 0.01;
 const MERGE_MIN = 2_000;
 
+/** Longest stretch of bounds computing (prepare) between other work. */
+const PREPARE_SLICE_MS = 10;
+
+const sameWeights = (a: FieldWeights, b: FieldWeights) =>
+  a.title === b.title && a.authors === b.authors && a.abstract === b.abstract;
+
 /** Where the index reads papers from, and where it is saved. */
 export type TextSource = Pick<IndexSource, 'page' | 'texts' | 'writeMark' | 'loadIndex' | 'saveIndex'>;
 
@@ -155,6 +161,36 @@ export class TextIndex {
       else index.remove(doc);
     }
     this.#index = index;
+    if (this.#preparing) void this.prepare(this.#preparing.weights);
+  }
+
+  #preparing: { weights: FieldWeights; index: Bm25Index | null; done: Promise<void> } | null = null;
+
+  /**
+   * Computes the bounds of the long posting lists for a weighting in the background, PREPARE_SLICE_MS at a
+   * time between other work, so that no query pays for them at a common word's first use; again for each
+   * index installed later (a merge, a rebuild). Resolves when the index in use is done (at once before the
+   * first build: it starts then).
+   */
+  prepare(weights: FieldWeights): Promise<void> {
+    const index = this.#index;
+    const same = this.#preparing && sameWeights(this.#preparing.weights, weights);
+    if (same && this.#preparing!.index === index) return this.#preparing!.done;
+    const done = index
+      ? new Promise<void>((resolve) => {
+          let next = 0;
+          const step = () => {
+            // A newer index (or weighting) has its own preparation.
+            if (this.#index !== index || this.#preparing?.done !== done) return resolve();
+            next = index.prepareLong(weights, next, performance.now() + PREPARE_SLICE_MS);
+            if (next < index.vocabularySize) setImmediate(step);
+            else resolve();
+          };
+          setImmediate(step);
+        })
+      : Promise.resolve();
+    this.#preparing = { weights, index, done };
+    return done;
   }
 
   /** Bytes held by the index's arrays (recent papers aside). */
