@@ -8,6 +8,11 @@ import type { Store } from '../store/store.ts';
 import type { Embedder } from './embedder.ts';
 import { SearchService, type SearchRequest } from './search-service.ts';
 import { similarityFloorKey } from './similarity-floor.ts';
+import { lexicalSearch } from './lexical/lexical-search.ts';
+import { parseQuery } from './query-parser.ts';
+import { madeUp } from '../../test/contract/fixtures.ts';
+
+const WEIGHTS = { title: 3, authors: 2, abstract: 1 };
 
 const DIMENSIONS = 64;
 
@@ -205,4 +210,36 @@ test('a misspelling that finds nothing gets a "did you mean" from the index\'s o
   assert.equal(response.suggestion, 'diffusion model');
   assert.equal((await service.search(request('qwxzv'))).suggestion, null);
   assert.equal((await service.search(request('diffusion'))).suggestion, null);
+});
+
+test('a counted search tells which probed papers match, wherever they rank, papers written since the build too', async () => {
+  const { store, papers } = await setUp();
+  const lexical = lexicalSearch(store);
+  const stem = stemWord('diffusion');
+  const withWord = (paper: Paper) => fieldsOf(paper).some((field) => field.includes(stem));
+  const matching = papers.filter(withWord);
+  const other = papers.filter((paper) => !withWord(paper));
+  assert.ok(matching.length >= 4 && other.length >= 3);
+  await lexical.warmUp();
+  // Written after the index was built: matched among the recent papers.
+  const late = madeUp(900, { title: 'Diffusion written late' });
+  await store.importBatch({ papers: [late], entries: [], replaceDays: [] });
+  // A paper a moderator hid: neither counted nor matching.
+  const moderator = await store.community.accountForEmail('mod@example.org', new Date());
+  await store.community.hidePaper(matching[0]!.id, moderator.id, 'test', new Date());
+  const probe = new Set(
+    [...matching.slice(0, 1), ...matching.slice(-3), ...other.slice(0, 3)].map((paper) => paper.id),
+  );
+  probe.add(late.id).add('2101.99999');
+  const expected = [...matching.slice(-3).map((paper) => paper.id), late.id].sort();
+  for (const limit of [1, Infinity]) {
+    const counted = await lexical.searchCounted(parseQuery('diffusion'), {}, WEIGHTS, limit, probe);
+    assert.equal(counted.hits.length, limit === 1 ? 1 : matching.length);
+    assert.ok(!counted.hits.some((hit) => hit.id === matching[0]!.id));
+    assert.equal(counted.total, matching.length, 'every paper with the word, the late one in, the hidden one out');
+    assert.deepEqual([...counted.matching].sort(), expected);
+  }
+  // Through a phrase, only those that hold it.
+  const phrase = await lexical.searchCounted(parseQuery('"written late"'), {}, WEIGHTS, 10, probe);
+  assert.deepEqual([...phrase.matching], [late.id]);
 });

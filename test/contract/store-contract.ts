@@ -808,6 +808,16 @@ export function storeContract(backend: () => ContractBackend): void {
       await b.indexSource.saveIndex([Buffer.from('small')]);
       assert.equal(Buffer.from((await a.indexSource.loadIndex())!).toString(), 'small');
     });
+
+    test("docsOf gives papers' document numbers as the index reads them, and leaves out ids that do not exist", async (t) => {
+      const store = await opened(t);
+      await importFixtures(store);
+      const papers = await store.indexSource.page(0, 5);
+      assert.equal(papers.length, 5);
+      const docs = await store.indexSource.docsOf([...papers.map((p) => p.id), '2101.99999', "x' OR '1'='1"]);
+      assert.deepEqual(docs, new Map(papers.map((p) => [p.id, p.doc])), name());
+      assert.deepEqual(await store.indexSource.docsOf([]), new Map());
+    });
   });
 
   describe('training texts, job state, data version, stats', () => {

@@ -171,3 +171,36 @@ test('equal scores: the earlier documents are kept, whichever order they were of
   assert.deepEqual(index.topK(['absent'], { title: 3, authors: 2, abstract: 1 }, 5), []);
   assert.deepEqual(index.topK(['common'], { title: 3, authors: 2, abstract: 1 }, 0), []);
 });
+
+test('the match set of a counted search holds exactly the papers scoring touches, removed ones left out', () => {
+  let compared = 0;
+  for (const seed of [41, 42]) {
+    const { documents, word } = corpus(seed, 6_000, 3_000);
+    const index = Bm25Index.build(documents);
+    const rand = random(seed * 13);
+    for (let i = 0; i < 200; i++) index.remove(documents[rand(documents.length)]!.doc);
+    const scores = new Float32Array(index.maxDoc + 1);
+    // Weightings that ignore a field: a paper holding a word only there does not match.
+    for (const weights of [
+      { title: 3, authors: 2, abstract: 1 },
+      { title: 0, authors: 1, abstract: 0 },
+    ])
+      for (let q = 0; q < 40; q++) {
+        const terms = [...new Set(Array.from({ length: 1 + rand(5) }, word)), ...(q % 8 === 0 ? ['unknown-word'] : [])];
+        const touched: number[] = [];
+        index.accumulate(terms, weights, scores, touched);
+        scores.fill(0);
+        const expected = new Set(touched);
+        const matched = index.matchSet(terms, weights);
+        assert.equal(matched.count, expected.size, `seed ${seed} [${terms}]`);
+        const held: number[] = [];
+        for (let doc = 0; doc <= index.maxDoc + 40; doc++) if (matched.has(doc)) held.push(doc);
+        assert.deepEqual(
+          held,
+          [...expected].sort((a, b) => a - b),
+        );
+        compared++;
+      }
+  }
+  assert.equal(compared, 2 * 2 * 40);
+});

@@ -463,6 +463,62 @@ export class Bm25Index {
     return norms;
   }
 
+  #matchBits = new Uint32Array(0);
+
+  /**
+   * The live documents holding any of the terms with a weighted frequency above zero (those accumulate
+   * touches), as a bitmap over document numbers valid until the next call, and how many there are: the count
+   * of a search without scoring every posting.
+   */
+  matchSet(terms: readonly string[], weights: FieldWeights): { count: number; has(doc: number): boolean } {
+    const words = (this.maxDoc >>> 5) + 1;
+    if (this.#matchBits.length < words) this.#matchBits = new Uint32Array(words);
+    else this.#matchBits.fill(0, 0, words);
+    const bits = this.#matchBits;
+    const starts = this.#postingStarts;
+    const postings = this.#postings;
+    const dead = this.#dead;
+    const wt = weights.title;
+    const wa = weights.authors;
+    const wb = weights.abstract;
+    let count = 0;
+    for (const term of new Set(terms)) {
+      const t = this.#termNumber(term);
+      if (t < 0) continue;
+      const end = starts[t + 1]!;
+      let doc = 0;
+      for (let p = starts[t]!; p < end; ) {
+        let gap = postings[p++]!;
+        if (gap >= 0x80) {
+          gap &= 0x7f;
+          let scale = 0x80;
+          let byte: number;
+          do {
+            byte = postings[p++]!;
+            gap += (byte & 0x7f) * scale;
+            scale *= 0x80;
+          } while (byte >= 0x80);
+        }
+        doc += gap;
+        const code = postings[p++]!;
+        let tf: number;
+        if (code === ESCAPE) {
+          tf = wt * postings[p]! + wa * postings[p + 1]! + wb * postings[p + 2]!;
+          p += 3;
+        } else tf = wt * (code >> 6) + wa * ((code >> 4) & 3) + wb * (code & 15);
+        if (tf === 0 || dead[doc] === 1) continue;
+        const word = doc >>> 5;
+        const bit = 1 << (doc & 31);
+        if ((bits[word]! & bit) === 0) {
+          bits[word] = bits[word]! | bit;
+          count++;
+        }
+      }
+    }
+    const maxDoc = this.maxDoc;
+    return { count, has: (doc) => doc <= maxDoc && (bits[doc >>> 5]! & (1 << (doc & 31))) !== 0 };
+  }
+
   /**
    * Adds each term's contribution to `scores` (indexed by document number); lists newly touched documents.
    * With `k`, rare terms go first, and once the terms left could not lift a paper that has none of the

@@ -97,13 +97,16 @@ export class LexicalSearch {
       await this.warmUp();
     }
     const dataVersion = await this.#caughtUp();
+    // The probed papers by document number: a match is looked up by its number, not by decoding its id.
+    const probeDocs =
+      probe.size > 0 ? new Map([...(await source.docsOf([...probe]))].map(([id, doc]) => [doc, id])) : undefined;
     return this.#index.searchCounted(
       query,
       await source.allowed(filters),
       await this.#hiddenDocs(dataVersion),
       weights,
       limit,
-      probe,
+      probeDocs,
     );
   }
 

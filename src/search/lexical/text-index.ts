@@ -256,7 +256,7 @@ export class TextIndex {
 
   /**
    * As search, with the exact number of papers that match (which costs scoring every one of them), and which
-   * of the `probe` papers match, wherever they rank.
+   * of the `probe` papers (document number → id) match, wherever they rank.
    */
   searchCounted(
     query: TextQuery,
@@ -264,7 +264,7 @@ export class TextIndex {
     hidden: ReadonlySet<number>,
     weights: FieldWeights,
     limit: number,
-    probe: ReadonlySet<string> = new Set(),
+    probe: ReadonlyMap<number, string> = new Map(),
   ): Promise<CountedHits> {
     return this.#search(query, allowed, hidden, weights, limit, true, probe);
   }
@@ -276,7 +276,7 @@ export class TextIndex {
     weights: FieldWeights,
     limit: number,
     counted: boolean,
-    probe: ReadonlySet<string> = new Set(),
+    probe: ReadonlyMap<number, string> = new Map(),
   ): Promise<CountedHits> {
     if (!this.#index) await this.warmUp();
     const index = this.#index!;
@@ -292,10 +292,11 @@ export class TextIndex {
     const scores = this.#scores;
     const touched: number[] = [];
     // Without phrases, exclusions or filters the best `limit` are all that is kept (plus as many as may be
-    // hidden), so blocks of postings that cannot reach them are skipped; the whole match set needs every paper scored.
-    const prune =
-      !counted && query.phrases.length === 0 && exclusions.length === 0 && allowed === null && Number.isFinite(limit);
+    // hidden), so blocks of postings that cannot reach them are skipped, and a count is the size of the match
+    // set, taken without scoring; otherwise every paper that matches is scored.
+    const prune = query.phrases.length === 0 && exclusions.length === 0 && allowed === null && Number.isFinite(limit);
     const best = prune ? index.topK(terms, weights, limit + hidden.size) : null;
+    const matched = best && counted ? index.matchSet(terms, weights) : null;
     if (!best) index.accumulate(terms, weights, scores, touched);
     // With phrases, only papers holding every phrase word are candidates; adjacency is checked below.
     const withPhraseWords = query.phrases.length > 0 ? new Set(index.documentsWithAll(query.phrases.flat())) : null;
@@ -311,13 +312,18 @@ export class TextIndex {
     const probed = new Set<string>();
     const probing = probe.size > 0 && query.phrases.length === 0;
     for (const hit of best ?? []) if (visible(hit.doc)) collect.offer(hit);
+    if (matched) {
+      total = matched.count;
+      for (const doc of hidden) if (matched.has(doc)) total--;
+      if (probing) for (const [doc, id] of probe) if (matched.has(doc) && !hidden.has(doc)) probed.add(id);
+    }
     for (const doc of touched) {
       const score = scores[doc]!;
       scores[doc] = 0;
       if (counted) {
         if (!admits(doc)) continue;
         total++;
-        if (probing && probe.has(index.id(doc)!)) probed.add(index.id(doc)!);
+        if (probing && probe.has(doc)) probed.add(probe.get(doc)!);
         if (score >= collect.threshold) collect.offer({ doc, id: index.id(doc)!, score });
       } else if (score >= collect.threshold && admits(doc)) {
         collect.offer({ doc, id: index.id(doc)!, score });
@@ -329,7 +335,7 @@ export class TextIndex {
       const score = index.scoreDocument(recentTerms, terms, weights);
       if (score > 0 && visible(doc)) {
         total++;
-        if (probing && probe.has(recentTerms.id)) probed.add(recentTerms.id);
+        if (probing && probe.has(doc)) probed.add(recentTerms.id);
         if (score >= collect.threshold) collect.offer({ doc, id: recentTerms.id, score });
       }
     }
@@ -340,7 +346,7 @@ export class TextIndex {
       return {
         hits: kept.slice(0, limit).map(scored),
         total: kept.length,
-        matching: new Set(kept.flatMap((h) => (probe.has(h.id) ? [h.id] : []))),
+        matching: new Set(kept.flatMap((h) => (probe.has(h.doc) ? [h.id] : []))),
       };
     }
     return { hits: hits.map(scored), total, matching: probed };

@@ -58,6 +58,11 @@ export class PgIndexSource implements IndexSource {
     ).map(rowToText);
   }
 
+  async docsOf(ids: readonly string[]): Promise<Map<string, number>> {
+    const rows = await this.#db.query('SELECT row_id, id FROM papers WHERE id = ANY($1::text[])', [ids]);
+    return new Map(rows.map((r) => [String(r.id), Number(r.row_id)]));
+  }
+
   async writeMark(): Promise<WriteMark> {
     const [row] = await this.#db.query(`SELECT (SELECT version FROM data_version WHERE id = 1) AS version,
       (SELECT coalesce(max(write_seq), 0) FROM papers) AS write_seq`);

@@ -84,6 +84,13 @@ export class SqliteIndexSource implements IndexSource {
       .map(rowToText);
   }
 
+  async docsOf(ids: readonly string[]): Promise<Map<string, number>> {
+    const rows = this.#db
+      .sql('SELECT p.rowid, p.id FROM json_each(?) j JOIN papers p ON p.id = j.value')
+      .all(JSON.stringify(ids));
+    return new Map(rows.map((r) => [String(r.id), Number(r.rowid)]));
+  }
+
   async writeMark(): Promise<WriteMark> {
     const writeSeq = Number(this.#db.sql('SELECT coalesce(max(write_seq), 0) AS n FROM papers').get()!.n);
     return { writeSeq, dataVersion: this.#dataVersion() };
