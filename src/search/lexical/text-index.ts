@@ -255,8 +255,9 @@ export class TextIndex {
   }
 
   /**
-   * As search, with the exact number of papers that match (which costs scoring every one of them), and which
-   * of the `probe` papers (document number → id) match, wherever they rank.
+   * As search, with the exact number of papers that match (from a bitmap of the match set; with phrases,
+   * exclusions, filters or no limit, by scoring every one of them), and which of the `probe` papers (document
+   * number → id) match, wherever they rank.
    */
   searchCounted(
     query: TextQuery,
