@@ -113,6 +113,9 @@ function int8Dot(vectors: Int8Array, base: number, query: Float32Array, dims: nu
 class Stopped extends Error {}
 
 /** The best `size` hits pushed (higher score, then lower document, is better): a binary heap, worst on top. */
+/** The filter of a search that admits every document (told apart from others: no call per candidate). */
+const admitAll = () => true;
+
 class TopHits {
   readonly #scores: Float64Array;
   readonly #docs: Int32Array;
@@ -167,6 +170,11 @@ class TopHits {
       this.#swap(i, parent);
       i = parent;
     }
+  }
+
+  /** A score below this cannot enter (-Infinity until the heap is full). */
+  get floor(): number {
+    return this.#length === this.size && this.size > 0 ? this.#scores[0]! : -Infinity;
   }
 
   hits(): VectorHit[] {
@@ -498,7 +506,7 @@ export class BinaryQuantizedIndex {
   searchExact(
     query: Float32Array,
     k: number,
-    admits: (doc: number) => boolean = () => true,
+    admits: (doc: number) => boolean = admitAll,
     exact?: ExactVectors,
   ): VectorHit[] {
     const top = new TopHits(exact ? k + EXACT_MARGIN : k);
@@ -552,7 +560,7 @@ export class BinaryQuantizedIndex {
   search(
     query: Float32Array,
     k: number,
-    admits: (doc: number) => boolean = () => true,
+    admits: (doc: number) => boolean = admitAll,
     exact?: ExactVectors,
   ): VectorHit[] {
     if (this.#quantizer && this.#slots.size >= this.listsFrom)
@@ -569,7 +577,7 @@ export class BinaryQuantizedIndex {
     query: Float32Array,
     k: number,
     settings: ListSearch,
-    admits: (doc: number) => boolean = () => true,
+    admits: (doc: number) => boolean = admitAll,
     exact?: ExactVectors,
   ): VectorHit[] {
     const quantizer = this.#quantizer;
@@ -656,7 +664,7 @@ export class BinaryQuantizedIndex {
     query: Float32Array,
     k: number,
     oversample = 20,
-    admits: (doc: number) => boolean = () => true,
+    admits: (doc: number) => boolean = admitAll,
     minCandidates = candidateFloor(this.#slots.size),
     exact?: ExactVectors,
   ): VectorHit[] {
@@ -689,16 +697,24 @@ export class BinaryQuantizedIndex {
         const batch = heap.select(next, this.#size, cutoff, atCutoff);
         next = batch.next;
         atCutoff = batch.atCutoff;
-        let n = 0;
-        for (let i = 0; i < batch.count; i++) {
-          const slot = slots[i]!;
-          if (admits(docs[slot]!)) slots[n++] = slot;
+        let n = batch.count;
+        if (admits !== admitAll) {
+          n = 0;
+          for (let i = 0; i < batch.count; i++) {
+            const slot = slots[i]!;
+            if (admits(docs[slot]!)) slots[n++] = slot;
+          }
         }
         if (n === 0) continue;
         const sums = heap.dots(n);
+        // Most candidates score below the heap's floor: they are passed over without a call.
+        let floor = top.floor;
         for (let i = 0; i < n; i++) {
           const slot = slots[i]!;
-          top.push(sums[i]! * factor * scales[slot]!, docs[slot]!);
+          const score = sums[i]! * factor * scales[slot]!;
+          if (score < floor) continue;
+          top.push(score, docs[slot]!);
+          floor = top.floor;
         }
       }
       const rescored = top.hits().map((h) => ({ doc: h.doc, score: this.#dot(this.#slots.get(h.doc)!, query) }));

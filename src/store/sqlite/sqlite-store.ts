@@ -337,7 +337,11 @@ export class SqliteStore implements Store {
     const hidden = this.indexSource.hiddenRowids();
     const allowed = this.indexSource.allowedRowids(filters);
     const admits =
-      allowed === null ? (doc: number) => !hidden.has(doc) : (doc: number) => allowed.has(doc) && !hidden.has(doc);
+      allowed !== null
+        ? (doc: number) => allowed.has(doc) && !hidden.has(doc)
+        : hidden.size > 0
+          ? (doc: number) => !hidden.has(doc)
+          : undefined;
     const hits = index.search(vector, limit, admits, (docs) => this.#vectors.vectors(modelId, docs));
     const ids = this.#vectors.idsOf(hits.map((h) => h.doc));
     return hits.flatMap((h) => {
