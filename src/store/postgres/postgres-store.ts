@@ -30,11 +30,11 @@ import type {
 import { titleKey } from '../../domain/analyzer.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { PoolRunner, quoteIdentifier, type Queryable, type Runner, type Transaction } from './runner.ts';
-import { copyErrorLine, copyText, type CopyValue } from './copy-text.ts';
+import { CopyBinary, copyErrorLine } from './copy-binary.ts';
 import { migrate } from './migrations.ts';
 import { Params, filterConditions } from './sql-params.ts';
 import { PgIndexSource } from './index-source.ts';
-import { paperTsvector } from './text-query.ts';
+import { writePaperTsvector } from './text-query.ts';
 import { PgVectors } from './vectors.ts';
 import { PostgresCommunityStore } from './community-store.ts';
 import { PostgresClaimStore } from './claim-store.ts';
@@ -324,10 +324,10 @@ export class PostgresStore implements Store {
         const fresh = records.filter((r) => !before.get(r.id));
         const updated = records.filter((r) => before.get(r.id));
         const organizations = chunk.flatMap((p) => (p.organization ? [p.organization] : []));
-        const papersText = await copyRows(fresh, (r) => [...paperRow(r), r.upvotesSource, r.numCommentsSource, now]);
-        const stagedText = await copyRows(updated, paperRow);
+        const papersData = await copyRows(fresh, now);
+        const stagedData = await copyRows(updated, null);
         if (writing) await writing;
-        writing = this.#writePapers(tx, organizations, { fresh, papersText, updated, stagedText }, authorsChanged, now);
+        writing = this.#writePapers(tx, organizations, { fresh, papersData, updated, stagedData }, authorsChanged, now);
         writing.catch(() => {}); // awaited before the next write and at the end
       }
       if (writing) await writing;
@@ -344,19 +344,19 @@ export class PostgresStore implements Store {
   async #writePapers(
     tx: Transaction,
     organizations: Organization[],
-    papers: { fresh: PaperRecord[]; papersText: string; updated: PaperRecord[]; stagedText: string },
+    papers: { fresh: PaperRecord[]; papersData: Uint8Array; updated: PaperRecord[]; stagedData: Uint8Array },
     authorsChanged: PaperRecord[],
     now: string,
   ): Promise<void> {
     // Every statement is sent at once: the connection runs them in order while the next chunk is merged here.
     const steps: Promise<unknown>[] = [this.#upsertOrganizations(tx, organizations)];
     if (papers.fresh.length > 0)
-      steps.push(copyPapers(tx, 'papers', NEW_PAPER_COLUMNS, papers.papersText, papers.fresh));
+      steps.push(copyPapers(tx, 'papers', NEW_PAPER_COLUMNS, papers.papersData, papers.fresh));
     if (papers.updated.length > 0) {
       steps.push(
         tx.query(CREATE_STAGED_PAPERS),
         tx.query('TRUNCATE pg_temp.import_papers'),
-        copyPapers(tx, 'pg_temp.import_papers', PAPER_ROW_COLUMNS, papers.stagedText, papers.updated),
+        copyPapers(tx, 'pg_temp.import_papers', PAPER_ROW_COLUMNS, papers.stagedData, papers.updated),
         this.#upsertStagedPapers(tx, now),
       );
     }
@@ -871,14 +871,17 @@ async function suspendForBulkLoad(tx: Queryable): Promise<string[]> {
   ];
 }
 
-/** COPY text of records, made a part at a time (see yieldToStatements). */
-async function copyRows(records: readonly PaperRecord[], row: (r: PaperRecord) => CopyValue[]): Promise<string> {
-  const parts: string[] = [];
-  for (let start = 0; start < records.length; start += YIELD_EVERY) {
-    await yieldToStatements();
-    parts.push(copyText(records.slice(start, start + YIELD_EVERY).map(row)));
+/**
+ * Binary COPY data of records (see writePaperRow), made a part at a time (see yieldToStatements): with `now`, the
+ * rows of NEW_PAPER_COLUMNS, else of PAPER_ROW_COLUMNS.
+ */
+async function copyRows(records: readonly PaperRecord[], now: string | null): Promise<Uint8Array> {
+  const out = new CopyBinary(records.length * 4096);
+  for (let i = 0; i < records.length; i++) {
+    if (i % YIELD_EVERY === 0) await yieldToStatements();
+    writePaperRow(out, records[i]!, now);
   }
-  return parts.join('');
+  return out.finish();
 }
 
 /**
@@ -898,11 +901,11 @@ async function copyPapers(
   tx: Transaction,
   table: string,
   columns: readonly string[],
-  text: string,
+  data: Uint8Array,
   records: readonly PaperRecord[],
 ): Promise<void> {
   try {
-    await tx.copyFrom(table, columns, text);
+    await tx.copyFrom(table, columns, data);
   } catch (error) {
     const line = copyErrorLine(error);
     const paper = line === null ? undefined : records[line - 1];
@@ -910,29 +913,40 @@ async function copyPapers(
   }
 }
 
-/** A merged paper as a COPY row, in the order of PAPER_ROW_COLUMNS. */
-function paperRow(r: PaperRecord): CopyValue[] {
+/**
+ * A merged paper as a binary COPY row, in the order of PAPER_ROW_COLUMNS; with `now`, a new paper's row of
+ * NEW_PAPER_COLUMNS (its counts are the source's: it has no local ones yet).
+ */
+function writePaperRow(out: CopyBinary, r: PaperRecord, now: string | null): void {
   const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
-  return [
-    r.id,
-    r.title,
-    titleKey(r.title),
-    r.summary,
-    r.publishedAt,
-    json(r.authors),
-    json(r.categories),
-    r.organizationName,
-    r.githubRepo,
-    r.githubStars,
-    r.projectPage,
-    r.aiSummary,
-    json(r.aiKeywords),
-    r.withdrawn,
-    r.discussionId,
-    r.upvotesSource,
-    r.numCommentsSource,
-    paperTsvector(r.title, r.authors, r.summary),
-  ];
+  try {
+    out.row(now === null ? PAPER_ROW_COLUMNS.length : NEW_PAPER_COLUMNS.length);
+    out.text(r.id);
+    out.text(r.title);
+    out.text(titleKey(r.title));
+    out.text(r.summary);
+    out.text(r.publishedAt);
+    out.text(json(r.authors));
+    out.jsonb(json(r.categories));
+    out.text(r.organizationName);
+    out.text(r.githubRepo);
+    out.int4(r.githubStars);
+    out.text(r.projectPage);
+    out.text(r.aiSummary);
+    out.text(json(r.aiKeywords));
+    out.bool(r.withdrawn);
+    out.text(r.discussionId);
+    out.int4(r.upvotesSource);
+    out.int4(r.numCommentsSource);
+    writePaperTsvector(out, r.title, r.authors, r.summary);
+    if (now !== null) {
+      out.int4(r.upvotesSource);
+      out.int4(r.numCommentsSource);
+      out.text(now);
+    }
+  } catch (error) {
+    throw new Error(`paper ${r.id}: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 async function readRecords(q: Queryable, ids: string[]): Promise<Map<string, PaperRecord>> {
