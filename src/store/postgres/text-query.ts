@@ -41,7 +41,10 @@ const SLOT = 1;
 /** Where its UTF-8 bytes are in lexemeBytes, and how many (0 until the term is first written). */
 const BYTES_AT = 2;
 const BYTE_LENGTH = 3;
-const TERM_INFO = 4;
+/** Its first 5 bytes as a number (see sortSlots): the first 2, and the 3 after them. */
+const KEY_HIGH = 4;
+const KEY_LOW = 5;
+const TERM_INFO = 6;
 /**
  * By term id, side by side so that a term costs one memory read: the numbers above. Papers are counted from 1 (0 is
  * none); all is cleared when the term table starts over (see cachedFor).
@@ -67,8 +70,11 @@ function byteLengthOf(id: number): number {
     lexemeBytes = grown;
   }
   const length = lexemeBytes.write(term, lexemeBytesUsed, 'utf8');
+  const byte = (k: number) => (k < length ? lexemeBytes[lexemeBytesUsed + k]! : 0);
   termInfo[id * TERM_INFO + BYTES_AT] = lexemeBytesUsed;
   termInfo[id * TERM_INFO + BYTE_LENGTH] = length;
+  termInfo[id * TERM_INFO + KEY_HIGH] = (byte(0) << 8) | byte(1);
+  termInfo[id * TERM_INFO + KEY_LOW] = (byte(2) << 16) | (byte(3) << 8) | byte(4);
   lexemeBytesUsed += length;
   return length;
 }
@@ -162,6 +168,7 @@ function paperTerms(title: string, authors: readonly { name: string }[], summary
           scratch.ids[slot] = id;
           scratch.bytesAt[slot] = info[at + BYTES_AT]!;
           scratch.byteLength[slot] = length;
+          scratch.keys[slot] = (info[at + KEY_HIGH]! * 0x1000000 + info[at + KEY_LOW]!) * KEYED_SLOTS + slot;
           scratch.counts[slot] = 1;
         }
         info[at + SLOT] = slot;
@@ -206,29 +213,20 @@ const KEYED_SLOTS = 1 << 13;
 
 /**
  * Puts the slots in the order PostgreSQL keeps lexemes: by their bytes, a shorter one before a longer one it begins
- * (as memcmp, then the length). Each slot's key is its first 5 bytes (a missing byte as 0, which no lexeme holds)
- * and the slot below them, so that a numeric sort does nearly all of it; slots whose first 5 bytes agree are then
+ * (as memcmp, then the length). Each slot's key (made in paperTerms from termInfo) is its first 5 bytes (a missing
+ * byte as 0, which no lexeme holds) and the slot below them, so that a numeric sort does nearly all of it; slots whose first 5 bytes agree are then
  * put in order by all their bytes.
  */
 function sortSlots(terms: PaperTerms): void {
-  const { slots, bytesAt, byteLength } = terms;
+  const slots = terms.slots;
   if (terms.order.length < slots) terms.order = new Int32Array(Math.max(slots, terms.order.length * 2));
   const order = terms.order;
-  const bytes = lexemeBytes;
   if (slots > KEYED_SLOTS) {
     const sorted = Array.from({ length: slots }, (_, slot) => slot).sort((a, b) => compareSlots(terms, a, b));
     order.set(sorted);
     return;
   }
-  if (terms.keys.length < slots) terms.keys = new Float64Array(Math.max(slots, terms.keys.length * 2));
   const keys = terms.keys;
-  for (let slot = 0; slot < slots; slot++) {
-    const from = bytesAt[slot]!;
-    const length = byteLength[slot]!;
-    let key = 0;
-    for (let k = 0; k < 5; k++) key = key * 256 + (k < length ? bytes[from + k]! : 0);
-    keys[slot] = key * KEYED_SLOTS + slot;
-  }
   const sorted = keys.subarray(0, slots).sort();
   for (let t = 0; t < slots; t++) {
     const slot = sorted[t]! % KEYED_SLOTS;
@@ -274,6 +272,9 @@ function growSlots(): void {
   scratch.byteLength = grow(scratch.byteLength);
   scratch.start = grow(scratch.start);
   scratch.counts = grow(scratch.counts);
+  const keys = new Float64Array(scratch.keys.length * 2);
+  keys.set(scratch.keys);
+  scratch.keys = keys;
 }
 
 /** What `cache` holds for term `id`, made by `make` the first time. */
