@@ -78,7 +78,7 @@ const BULK_LOAD_MIN_PAPERS = 10_000;
  * index: 9.8 to 10.0 s against 9.5 to 9.7 s); a larger first load would build in more passes.
  */
 const BULK_LOAD_MAINTENANCE_WORK_MEM = '256MB';
-/** A merged paper's columns, in the order of paperRow: what the staging table holds. */
+/** A merged paper's columns, in the order of writePaperRow: what the staging table holds. */
 const PAPER_ROW_COLUMNS = [
   'id',
   'title',

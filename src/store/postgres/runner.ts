@@ -216,7 +216,7 @@ export class PgliteRunner implements Runner {
   }
 }
 
-/** COPY `table` (columns) FROM `source` in text format; names are the store's own, quoted all the same. */
+/** COPY `table` (columns) FROM `source`, in text format or, for bytes, binary; names are the store's own, quoted all the same. */
 function copyStatement(table: string, columns: readonly string[], source: string, data: string | Uint8Array): string {
   const format = typeof data === 'string' ? '' : ' (FORMAT binary)';
   return `COPY ${table} (${columns.map(quoteIdentifier).join(', ')}) FROM ${source}${format}`;

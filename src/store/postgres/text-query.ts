@@ -1,7 +1,8 @@
 /**
  * Full-text search structures of the PostgreSQL store, built from the same TypeScript analysis as the
  * embedded store (domain/analyzer.ts) rather than a PostgreSQL text-search configuration: the store writes
- * each paper's terms as a tsvector literal (title weight A, authors B, abstract C) and turns an analysed
+ * each paper's terms as a tsvector (title weight A, authors B, abstract C: in tsvector's binary form for the
+ * import's binary COPY, as a literal elsewhere) and turns an analysed
  * query into a tsquery literal, so both backends agree on what a term is. Nothing of a person's raw text
  * reaches SQL: terms are letters and digits, and are quoted as lexemes all the same.
  */
