@@ -89,16 +89,25 @@ const TERM_TABLE_LIMIT = 1_000_000;
  * through analyze(). An id holds until reset(), which `terms` calls by itself when the table is full: callers keep
  * the ids of one call only.
  */
+/** Numbers of one slot of TermTable's word table, side by side: a word costs one memory read to find. */
+const SLOT_HASH = 0;
+/** The word's term id. */
+const SLOT_TERM = 1;
+/** Where the word's characters are in the arena, and how many (0: a free slot; words are never empty). */
+const SLOT_AT = 2;
+const SLOT_LENGTH = 3;
+const SLOT_SIZE = 4;
+
 export class TermTable {
   /** Term of each id. */
   #terms: string[] = [];
   #termIds = new Map<string, number>();
-  /** Words read in place: their lowercased text, its hash, and the id of their term. */
-  #words: string[] = [];
-  #wordHashes: number[] = [];
-  #wordTerms: number[] = [];
-  /** Open addressing over word hashes: word index + 1, 0 when free. */
-  #slots = new Int32Array(1 << 21);
+  /** Words read in place, by open addressing over their hashes (see SLOT_HASH …), at most half full. */
+  #slots = new Int32Array((1 << 16) * SLOT_SIZE);
+  #wordCount = 0;
+  /** The characters of those words (lowercased ASCII letters and digits), one after the other. */
+  #arena = new Uint8Array(1 << 20);
+  #arenaUsed = 0;
 
   /** How many times the table started over: ids kept with this number are good while it stays the same. */
   resets = 0;
@@ -117,15 +126,14 @@ export class TermTable {
     this.resets++;
     this.#terms = [];
     this.#termIds = new Map();
-    this.#words = [];
-    this.#wordHashes = [];
-    this.#wordTerms = [];
-    this.#slots.fill(0);
+    this.#slots = new Int32Array((1 << 16) * SLOT_SIZE);
+    this.#wordCount = 0;
+    this.#arenaUsed = 0;
   }
 
   /** The ids of analyze(text) for each text, in order: the ids of one call hold together. */
   terms(texts: readonly string[]): number[][] {
-    if (this.#words.length >= TERM_TABLE_LIMIT || this.#terms.length >= TERM_TABLE_LIMIT) this.reset();
+    if (this.#wordCount >= TERM_TABLE_LIMIT || this.#terms.length >= TERM_TABLE_LIMIT) this.reset();
     return texts.map((text) => this.#textTerms(text));
   }
 
@@ -164,26 +172,56 @@ export class TermTable {
 
   /** The term id of the word lower[start, end), which is ASCII letters and digits. */
   #wordTerm(lower: string, start: number, end: number, hash: number): number {
-    const mask = this.#slots.length - 1;
+    const slots = this.#slots;
+    const arena = this.#arena;
+    const mask = slots.length / SLOT_SIZE - 1;
     const length = end - start;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.#slots[slot]!;
-      if (entry === 0) {
-        // A copy, not a slice: a slice of 13 characters or more would keep the whole lowercased text alive.
-        const word = Buffer.from(lower.slice(start, end), 'latin1').toString('latin1');
-        const id = this.#idOf(stem(word));
-        // Kept while the slots stay at most half full.
-        if (this.#words.length < (mask + 1) >> 1) {
-          this.#slots[slot] = this.#words.push(word);
-          this.#wordHashes.push(hash);
-          this.#wordTerms.push(id);
-        }
-        return id;
-      }
-      const word = this.#words[entry - 1]!;
-      if (this.#wordHashes[entry - 1] === hash && word.length === length && lower.startsWith(word, start)) {
-        return this.#wordTerms[entry - 1]!;
-      }
+      const at = slot * SLOT_SIZE;
+      const wordLength = slots[at + SLOT_LENGTH]!;
+      if (wordLength === 0) return this.#addWord(lower, start, end, hash, at);
+      if (slots[at + SLOT_HASH] !== hash || wordLength !== length) continue;
+      const from = slots[at + SLOT_AT]!;
+      let k = 0;
+      while (k < length && arena[from + k] === lower.charCodeAt(start + k)) k++;
+      if (k === length) return slots[at + SLOT_TERM]!;
     }
+  }
+
+  /** A word not seen before, at the free slot `at`: its term, remembered while the table may grow. */
+  #addWord(lower: string, start: number, end: number, hash: number, at: number): number {
+    const length = end - start;
+    if (this.#arenaUsed + length > this.#arena.length) {
+      const grown = new Uint8Array(Math.max(this.#arena.length * 2, this.#arenaUsed + length));
+      grown.set(this.#arena.subarray(0, this.#arenaUsed));
+      this.#arena = grown;
+    }
+    for (let k = 0; k < length; k++) this.#arena[this.#arenaUsed + k] = lower.charCodeAt(start + k);
+    // Read back from the arena: a string of its own, where a slice of 13 characters or more would keep the whole
+    // lowercased text alive (in the stem cache, in the terms).
+    const word = Buffer.from(this.#arena.buffer, this.#arena.byteOffset + this.#arenaUsed, length).toString('latin1');
+    const id = this.#idOf(stem(word));
+    const slots = this.#slots;
+    slots[at + SLOT_HASH] = hash;
+    slots[at + SLOT_TERM] = id;
+    slots[at + SLOT_AT] = this.#arenaUsed;
+    slots[at + SLOT_LENGTH] = length;
+    this.#arenaUsed += length;
+    if (++this.#wordCount * 2 > slots.length / SLOT_SIZE) this.#growSlots();
+    return id;
+  }
+
+  /** Twice the slots, every word put again by its hash. */
+  #growSlots(): void {
+    const old = this.#slots;
+    const slots = new Int32Array(old.length * 2);
+    const mask = slots.length / SLOT_SIZE - 1;
+    for (let from = 0; from < old.length; from += SLOT_SIZE) {
+      if (old[from + SLOT_LENGTH] === 0) continue;
+      let slot = old[from + SLOT_HASH]! & mask;
+      while (slots[slot * SLOT_SIZE + SLOT_LENGTH] !== 0) slot = (slot + 1) & mask;
+      slots.set(old.subarray(from, from + SLOT_SIZE), slot * SLOT_SIZE);
+    }
+    this.#slots = slots;
   }
 }

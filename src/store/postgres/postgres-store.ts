@@ -30,11 +30,11 @@ import type {
 import { titleKey } from '../../domain/analyzer.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { PoolRunner, quoteIdentifier, type Queryable, type Runner, type Transaction } from './runner.ts';
-import { copyErrorLine, copyText, type CopyValue } from './copy-text.ts';
+import { CopyBinary, copyErrorLine } from './copy-binary.ts';
 import { migrate } from './migrations.ts';
 import { Params, filterConditions } from './sql-params.ts';
 import { PgIndexSource } from './index-source.ts';
-import { paperTsvector } from './text-query.ts';
+import { writePaperTsvector } from './text-query.ts';
 import { PgVectors } from './vectors.ts';
 import { PostgresCommunityStore } from './community-store.ts';
 import { PostgresClaimStore } from './claim-store.ts';
@@ -78,7 +78,7 @@ const BULK_LOAD_MIN_PAPERS = 10_000;
  * index: 9.8 to 10.0 s against 9.5 to 9.7 s); a larger first load would build in more passes.
  */
 const BULK_LOAD_MAINTENANCE_WORK_MEM = '256MB';
-/** A merged paper's columns, in the order of paperRow: what the staging table holds. */
+/** A merged paper's columns, in the order of writePaperRow: what the staging table holds. */
 const PAPER_ROW_COLUMNS = [
   'id',
   'title',
@@ -122,6 +122,13 @@ const CREATE_STAGED_PAPERS = `
     upvotes_source integer NOT NULL,
     num_comments_source integer NOT NULL,
     search_vector tsvector NOT NULL
+  ) ON COMMIT DROP`;
+/** The staging table of an import's author lists: each paper's authors by position, as written in the paper. */
+const CREATE_STAGED_AUTHORS = `
+  CREATE TEMP TABLE IF NOT EXISTS import_paper_authors (
+    paper_id text COLLATE "C" NOT NULL,
+    name text COLLATE "C" NOT NULL,
+    position integer NOT NULL
   ) ON COMMIT DROP`;
 /** The submission that first put a paper on the daily feed (`fe`, with its member `fm`): see PAPER_SELECT. */
 const FIRST_ENTRY_JOIN = `
@@ -324,10 +331,10 @@ export class PostgresStore implements Store {
         const fresh = records.filter((r) => !before.get(r.id));
         const updated = records.filter((r) => before.get(r.id));
         const organizations = chunk.flatMap((p) => (p.organization ? [p.organization] : []));
-        const papersText = await copyRows(fresh, (r) => [...paperRow(r), r.upvotesSource, r.numCommentsSource, now]);
-        const stagedText = await copyRows(updated, paperRow);
+        const papersData = await copyRows(fresh, now);
+        const stagedData = await copyRows(updated, null);
         if (writing) await writing;
-        writing = this.#writePapers(tx, organizations, { fresh, papersText, updated, stagedText }, authorsChanged, now);
+        writing = this.#writePapers(tx, organizations, { fresh, papersData, updated, stagedData }, authorsChanged, now);
         writing.catch(() => {}); // awaited before the next write and at the end
       }
       if (writing) await writing;
@@ -344,19 +351,19 @@ export class PostgresStore implements Store {
   async #writePapers(
     tx: Transaction,
     organizations: Organization[],
-    papers: { fresh: PaperRecord[]; papersText: string; updated: PaperRecord[]; stagedText: string },
+    papers: { fresh: PaperRecord[]; papersData: Uint8Array; updated: PaperRecord[]; stagedData: Uint8Array },
     authorsChanged: PaperRecord[],
     now: string,
   ): Promise<void> {
     // Every statement is sent at once: the connection runs them in order while the next chunk is merged here.
     const steps: Promise<unknown>[] = [this.#upsertOrganizations(tx, organizations)];
     if (papers.fresh.length > 0)
-      steps.push(copyPapers(tx, 'papers', NEW_PAPER_COLUMNS, papers.papersText, papers.fresh));
+      steps.push(copyPapers(tx, 'papers', NEW_PAPER_COLUMNS, papers.papersData, papers.fresh));
     if (papers.updated.length > 0) {
       steps.push(
         tx.query(CREATE_STAGED_PAPERS),
         tx.query('TRUNCATE pg_temp.import_papers'),
-        copyPapers(tx, 'pg_temp.import_papers', PAPER_ROW_COLUMNS, papers.stagedText, papers.updated),
+        copyPapers(tx, 'pg_temp.import_papers', PAPER_ROW_COLUMNS, papers.stagedData, papers.updated),
         this.#upsertStagedPapers(tx, now),
       );
     }
@@ -397,38 +404,40 @@ export class PostgresStore implements Store {
     );
   }
 
-  /** The author lists of these papers; `replacing` are those that had one before. Statements are sent at once. */
-  async #writeAuthors(tx: Queryable, records: PaperRecord[], replacing: string[]): Promise<void> {
+  /**
+   * The author lists of these papers; `replacing` are those that had one before. The lists go by binary COPY into a
+   * staging table, and from there into authors and paper_authors. Statements are sent at once.
+   */
+  async #writeAuthors(tx: Transaction, records: PaperRecord[], replacing: string[]): Promise<void> {
     if (records.length === 0) return;
-    const names = [...new Set(records.flatMap((r) => r.authors.map((a) => a.name)))];
-    const paperIds: string[] = [];
-    const authorNames: string[] = [];
-    const positions: number[] = [];
+    const out = new CopyBinary(records.length * 256);
     for (const r of records) {
-      r.authors.forEach((a, position) => {
-        paperIds.push(r.id);
-        authorNames.push(a.name);
-        positions.push(position);
-      });
+      const authors = r.authors;
+      for (let position = 0; position < authors.length; position++) {
+        out.row(3);
+        out.text(r.id);
+        out.text(authors[position]!.name);
+        out.int4(position);
+      }
     }
     const steps = [
+      tx.query(CREATE_STAGED_AUTHORS),
+      tx.query('TRUNCATE pg_temp.import_paper_authors'),
+      tx.copyFrom('pg_temp.import_paper_authors', ['paper_id', 'name', 'position'], out.finish()),
       // In order of name: the unique index takes them in one pass instead of at random places.
-      tx.query('INSERT INTO authors (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING', [names.sort()]),
+      tx.query(`INSERT INTO authors (name) SELECT DISTINCT name FROM pg_temp.import_paper_authors ORDER BY name
+        ON CONFLICT (name) DO NOTHING`),
       ...(replacing.length > 0
         ? [tx.query('DELETE FROM paper_authors WHERE paper_id = ANY($1::text[])', [replacing])]
         : []),
       // An author listed twice keeps the first position (the primary key is author and paper). In the order of
       // the primary key, so that its index takes the rows in one pass.
-      tx.query(
-        `
+      tx.query(`
       INSERT INTO paper_authors (author_id, paper_id, position)
       SELECT a.id, x.paper_id, x.position
-      FROM unnest($1::text[], $2::text[], $3::integer[]) WITH ORDINALITY AS x(paper_id, name, position, n)
-        JOIN authors a ON a.name = x.name
-      ORDER BY a.id, x.paper_id, x.n
-      ON CONFLICT DO NOTHING`,
-        [paperIds, authorNames, positions],
-      ),
+      FROM pg_temp.import_paper_authors x JOIN authors a ON a.name = x.name
+      ORDER BY a.id, x.paper_id, x.position
+      ON CONFLICT DO NOTHING`),
     ];
     await inOrder(steps);
   }
@@ -805,11 +814,25 @@ function cleanText(text: string): string {
   return text.replace(/\u0000/g, '').toWellFormed();
 }
 
+/** The value with cleanText applied to every string in it; the value itself when none changes (most often). */
 function cleanValue<T>(value: T): T {
-  if (typeof value === 'string') return cleanText(value) as T;
-  if (Array.isArray(value)) return value.map(cleanValue) as T;
+  return needsCleaning(value) ? cleanCopy(value) : value;
+}
+
+function needsCleaning(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000') || !value.isWellFormed();
+  if (Array.isArray(value)) return value.some(needsCleaning);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cleanValue(v)])) as T;
+    for (const key in value) if (needsCleaning((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}
+
+function cleanCopy<T>(value: T): T {
+  if (typeof value === 'string') return cleanText(value) as T;
+  if (Array.isArray(value)) return value.map(cleanCopy) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cleanCopy(v)])) as T;
   }
   return value;
 }
@@ -871,14 +894,17 @@ async function suspendForBulkLoad(tx: Queryable): Promise<string[]> {
   ];
 }
 
-/** COPY text of records, made a part at a time (see yieldToStatements). */
-async function copyRows(records: readonly PaperRecord[], row: (r: PaperRecord) => CopyValue[]): Promise<string> {
-  const parts: string[] = [];
-  for (let start = 0; start < records.length; start += YIELD_EVERY) {
-    await yieldToStatements();
-    parts.push(copyText(records.slice(start, start + YIELD_EVERY).map(row)));
+/**
+ * Binary COPY data of records (see writePaperRow), made a part at a time (see yieldToStatements): with `now`, the
+ * rows of NEW_PAPER_COLUMNS, else of PAPER_ROW_COLUMNS.
+ */
+async function copyRows(records: readonly PaperRecord[], now: string | null): Promise<Uint8Array> {
+  const out = new CopyBinary(records.length * 4096);
+  for (let i = 0; i < records.length; i++) {
+    if (i % YIELD_EVERY === 0) await yieldToStatements();
+    writePaperRow(out, records[i]!, now);
   }
-  return parts.join('');
+  return out.finish();
 }
 
 /**
@@ -898,11 +924,11 @@ async function copyPapers(
   tx: Transaction,
   table: string,
   columns: readonly string[],
-  text: string,
+  data: Uint8Array,
   records: readonly PaperRecord[],
 ): Promise<void> {
   try {
-    await tx.copyFrom(table, columns, text);
+    await tx.copyFrom(table, columns, data);
   } catch (error) {
     const line = copyErrorLine(error);
     const paper = line === null ? undefined : records[line - 1];
@@ -910,29 +936,40 @@ async function copyPapers(
   }
 }
 
-/** A merged paper as a COPY row, in the order of PAPER_ROW_COLUMNS. */
-function paperRow(r: PaperRecord): CopyValue[] {
+/**
+ * A merged paper as a binary COPY row, in the order of PAPER_ROW_COLUMNS; with `now`, a new paper's row of
+ * NEW_PAPER_COLUMNS (its counts are the source's: it has no local ones yet).
+ */
+function writePaperRow(out: CopyBinary, r: PaperRecord, now: string | null): void {
   const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
-  return [
-    r.id,
-    r.title,
-    titleKey(r.title),
-    r.summary,
-    r.publishedAt,
-    json(r.authors),
-    json(r.categories),
-    r.organizationName,
-    r.githubRepo,
-    r.githubStars,
-    r.projectPage,
-    r.aiSummary,
-    json(r.aiKeywords),
-    r.withdrawn,
-    r.discussionId,
-    r.upvotesSource,
-    r.numCommentsSource,
-    paperTsvector(r.title, r.authors, r.summary),
-  ];
+  try {
+    out.row(now === null ? PAPER_ROW_COLUMNS.length : NEW_PAPER_COLUMNS.length);
+    out.text(r.id);
+    out.text(r.title);
+    out.text(titleKey(r.title));
+    out.text(r.summary);
+    out.text(r.publishedAt);
+    out.text(json(r.authors));
+    out.jsonb(json(r.categories));
+    out.text(r.organizationName);
+    out.text(r.githubRepo);
+    out.int4(r.githubStars);
+    out.text(r.projectPage);
+    out.text(r.aiSummary);
+    out.text(json(r.aiKeywords));
+    out.bool(r.withdrawn);
+    out.text(r.discussionId);
+    out.int4(r.upvotesSource);
+    out.int4(r.numCommentsSource);
+    writePaperTsvector(out, r.title, r.authors, r.summary);
+    if (now !== null) {
+      out.int4(r.upvotesSource);
+      out.int4(r.numCommentsSource);
+      out.text(now);
+    }
+  } catch (error) {
+    throw new Error(`paper ${r.id}: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 async function readRecords(q: Queryable, ids: string[]): Promise<Map<string, PaperRecord>> {

@@ -17,10 +17,11 @@ export interface Queryable {
 /** A transaction: queries, and bulk loading with COPY. */
 export interface Transaction extends Queryable {
   /**
-   * Loads rows into `table` with COPY … FROM STDIN: `text` is rows in COPY's text format (copy-text.ts), one per
-   * line. A row the table refuses fails the whole COPY; the error's `where` names the line.
+   * Loads rows into `table` with COPY … FROM STDIN: `data` is rows in COPY's text format, one per
+   * line, or bytes in its binary format (copy-binary.ts). A row the table refuses fails the whole COPY; the error's
+   * `where` names the line (the row).
    */
-  copyFrom(table: string, columns: readonly string[], text: string): Promise<void>;
+  copyFrom(table: string, columns: readonly string[], data: string | Uint8Array): Promise<void>;
 }
 
 export interface Runner extends Queryable {
@@ -96,14 +97,14 @@ export class PoolRunner implements Runner {
         inTurn(async () => {
           await client.query(sql);
         }),
-      copyFrom: (table, columns, text) =>
+      copyFrom: (table, columns, data) =>
         inTurn(
           () =>
             new Promise<void>((resolve, reject) => {
-              const stream = client.query(copyFromStdin(copyStatement(table, columns, 'STDIN')));
+              const stream = client.query(copyFromStdin(copyStatement(table, columns, 'STDIN', data)));
               stream.once('error', reject);
               stream.once('finish', resolve);
-              stream.end(text);
+              stream.end(data);
             }),
         ),
     };
@@ -170,9 +171,9 @@ export function pgliteTransaction(raw: PgliteTransaction): Transaction {
       inTurn(async () => {
         await raw.exec(sql);
       }),
-    copyFrom: (table, columns, text) =>
+    copyFrom: (table, columns, data) =>
       inTurn(async () => {
-        await raw.query(copyStatement(table, columns, `'/dev/blob'`), [], { blob: new Blob([text]) });
+        await raw.query(copyStatement(table, columns, `'/dev/blob'`, data), [], { blob: new Blob([data]) });
       }),
   };
 }
@@ -215,9 +216,10 @@ export class PgliteRunner implements Runner {
   }
 }
 
-/** COPY `table` (columns) FROM `source` in text format; names are the store's own, quoted all the same. */
-function copyStatement(table: string, columns: readonly string[], source: string): string {
-  return `COPY ${table} (${columns.map(quoteIdentifier).join(', ')}) FROM ${source}`;
+/** COPY `table` (columns) FROM `source`, in text format or, for bytes, binary; names are the store's own, quoted all the same. */
+function copyStatement(table: string, columns: readonly string[], source: string, data: string | Uint8Array): string {
+  const format = typeof data === 'string' ? '' : ' (FORMAT binary)';
+  return `COPY ${table} (${columns.map(quoteIdentifier).join(', ')}) FROM ${source}${format}`;
 }
 
 export function quoteIdentifier(name: string): string {

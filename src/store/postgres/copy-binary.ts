@@ -1,0 +1,155 @@
+/**
+ * Rows in the binary format of PostgreSQL's COPY (`COPY … FROM STDIN (FORMAT binary)`): a signature, then each row
+ * as its field count and each field as its byte length (-1 for NULL) and the bytes of the type's binary form, then
+ * -1. Text is its UTF-8 bytes (nothing escaped, nothing for the server to parse), integers big-endian. The import
+ * writes papers this way: the server then reads a tsvector as lexemes and positions instead of parsing a literal.
+ */
+
+const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+const INT4_MIN = -(2 ** 31);
+const INT4_MAX = 2 ** 31 - 1;
+/** Version of the binary form of jsonb (its only one): the byte before the JSON text. */
+const JSONB_VERSION = 1;
+
+export class CopyBinary {
+  #buffer: Buffer;
+  #at = 0;
+
+  constructor(bytes = 1 << 16) {
+    this.#buffer = Buffer.allocUnsafe(Math.max(bytes, 64));
+    this.#buffer.set(SIGNATURE, 0);
+    // Flags (no OIDs) and the length of the header extension, both 0.
+    this.#buffer.fill(0, SIGNATURE.length, SIGNATURE.length + 8);
+    this.#at = SIGNATURE.length + 8;
+  }
+
+  /** Room for `bytes` more bytes. */
+  ensure(bytes: number): void {
+    if (this.#at + bytes <= this.#buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.#buffer.length * 2, this.#at + bytes));
+    this.#buffer.copy(grown, 0, 0, this.#at);
+    this.#buffer = grown;
+  }
+
+  /** Starts a row of `fields` fields. */
+  row(fields: number): void {
+    this.ensure(2);
+    this.#buffer.writeInt16BE(fields, this.#at);
+    this.#at += 2;
+  }
+
+  null(): void {
+    this.ensure(4);
+    this.#buffer.writeInt32BE(-1, this.#at);
+    this.#at += 4;
+  }
+
+  /** A text field (text, json, and any type whose binary form is its text). */
+  text(value: string | null): void {
+    if (value === null) {
+      this.null();
+      return;
+    }
+    this.ensure(4 + value.length * 3);
+    const length = this.#buffer.write(value, this.#at + 4, 'utf8');
+    this.#buffer.writeInt32BE(length, this.#at);
+    this.#at += 4 + length;
+  }
+
+  /** A jsonb field: a version byte, then the JSON text. */
+  jsonb(value: string | null): void {
+    if (value === null) {
+      this.null();
+      return;
+    }
+    this.ensure(5 + value.length * 3);
+    const length = this.#buffer.write(value, this.#at + 5, 'utf8');
+    this.#buffer.writeInt32BE(length + 1, this.#at);
+    this.#buffer[this.#at + 4] = JSONB_VERSION;
+    this.#at += 5 + length;
+  }
+
+  /** An integer field; a number that is not a 32-bit integer is refused as the server refuses it in text. */
+  int4(value: number | null): void {
+    if (value === null) {
+      this.null();
+      return;
+    }
+    if (!Number.isInteger(value) || value < INT4_MIN || value > INT4_MAX) {
+      throw new Error(`invalid input for type integer: ${value}`);
+    }
+    this.ensure(8);
+    this.#buffer.writeInt32BE(4, this.#at);
+    this.#buffer.writeInt32BE(value, this.#at + 4);
+    this.#at += 8;
+  }
+
+  bool(value: boolean | null): void {
+    if (value === null) {
+      this.null();
+      return;
+    }
+    this.ensure(5);
+    this.#buffer.writeInt32BE(1, this.#at);
+    this.#buffer[this.#at + 4] = value ? 1 : 0;
+    this.#at += 5;
+  }
+
+  /**
+   * A field whose bytes a caller writes (see writeUint16 and writeBytes, after ensure): returns where its length
+   * goes, for endField.
+   */
+  startField(): number {
+    this.ensure(4);
+    const start = this.#at;
+    this.#at += 4;
+    return start;
+  }
+
+  endField(start: number): void {
+    this.#buffer.writeInt32BE(this.#at - start - 4, start);
+  }
+
+  /** Within a field, after ensure. */
+  writeUint16(value: number): void {
+    this.#buffer[this.#at] = value >>> 8;
+    this.#buffer[this.#at + 1] = value & 0xff;
+    this.#at += 2;
+  }
+
+  /** Within a field, after ensure. */
+  writeUint32(value: number): void {
+    this.#buffer.writeUInt32BE(value, this.#at);
+    this.#at += 4;
+  }
+
+  /** Within a field, after ensure: `length` bytes of `bytes` from `from`. */
+  writeBytes(bytes: Uint8Array, from: number, length: number): void {
+    const buffer = this.#buffer;
+    const at = this.#at;
+    if (length < 32) {
+      for (let i = 0; i < length; i++) buffer[at + i] = bytes[from + i]!;
+    } else buffer.set(bytes.subarray(from, from + length), at);
+    this.#at = at + length;
+  }
+
+  /** Within a field, after ensure. */
+  writeByte(value: number): void {
+    this.#buffer[this.#at++] = value;
+  }
+
+  /** The whole COPY data: the rows written and the end mark. The writer is not used after. */
+  finish(): Buffer {
+    this.ensure(2);
+    this.#buffer.writeInt16BE(-1, this.#at);
+    this.#at += 2;
+    return this.#buffer.subarray(0, this.#at);
+  }
+}
+
+/** The 1-based line (row) of a COPY error, from the error's `where`: "COPY import_papers, line 3, column …". */
+export function copyErrorLine(error: unknown): number | null {
+  const where = (error as { where?: unknown } | null)?.where;
+  const match = typeof where === 'string' ? /\bCOPY [^,]+, line (\d+)/.exec(where) : null;
+  return match ? Number(match[1]) : null;
+}
