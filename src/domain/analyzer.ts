@@ -81,14 +81,6 @@ const ASCII_ONLY = /^[\x00-\x7f]*$/;
 /** Distinct words a TermTable remembers; past this it starts over (its ids are for one text at a time). */
 const TERM_TABLE_LIMIT = 1_000_000;
 
-/**
- * The terms of texts as small integers (ids), for code that analyses a great many texts, such as an import writing
- * each paper's full-text terms: the same terms as analyze(), in the same order, but an ASCII text is read in place,
- * word by word, and a word seen before is found by its characters without a string being made or stemmed again
- * (at 133k abstracts, analyze() spends most of its time making words and looking up their stems). Other text goes
- * through analyze(). An id holds until reset(), which `terms` calls by itself when the table is full: callers keep
- * the ids of one call only.
- */
 /** Numbers of one slot of TermTable's word table, side by side: a word costs one memory read to find. */
 const SLOT_HASH = 0;
 /** The word's term id. */
@@ -98,6 +90,14 @@ const SLOT_AT = 2;
 const SLOT_LENGTH = 3;
 const SLOT_SIZE = 4;
 
+/**
+ * The terms of texts as small integers (ids), for code that analyses a great many texts, such as an import writing
+ * each paper's full-text terms: the same terms as analyze(), in the same order, but an ASCII text is read in place,
+ * word by word, and a word seen before is found by its characters without a string being made or stemmed again
+ * (at 133k abstracts, analyze() spends most of its time making words and looking up their stems). Other text goes
+ * through analyze(). An id holds until reset(), which `terms` calls by itself when the table is full: callers keep
+ * the ids of one call only.
+ */
 export class TermTable {
   /** Term of each id. */
   #terms: string[] = [];
