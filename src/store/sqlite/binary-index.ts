@@ -112,10 +112,21 @@ function int8Dot(vectors: Int8Array, base: number, query: Float32Array, dims: nu
 /** Thrown out of a training that was asked to stop. */
 class Stopped extends Error {}
 
-/** The best `size` hits pushed (higher score, then lower document, is better): a binary heap, worst on top. */
 /** The filter of a search that admits every document (told apart from others: no call per candidate). */
 const admitAll = () => true;
 
+/**
+ * Of the distances counted in `histogram`, the cutoff that keeps `count`: every distance below it, and `atCutoff`
+ * of those at it (the first ones met: real vectors cluster, and the bucket at the cutoff can hold thousands).
+ */
+function cutoffFor(histogram: Uint32Array, count: number, dimensions: number): { cutoff: number; atCutoff: number } {
+  let cutoff = 0;
+  let closer = 0;
+  for (; cutoff <= dimensions && closer + histogram[cutoff]! < count; cutoff++) closer += histogram[cutoff]!;
+  return { cutoff, atCutoff: count - closer };
+}
+
+/** The best `size` hits pushed (higher score, then lower document, is better): a binary heap, worst on top. */
 class TopHits {
   readonly #scores: Float64Array;
   readonly #docs: Int32Array;
@@ -641,10 +652,7 @@ export class BinaryQuantizedIndex {
       distances[j] = distance;
       histogram[distance]!++;
     }
-    let cutoff = 0;
-    let closer = 0;
-    for (; cutoff <= this.dimensions && closer + histogram[cutoff]! < count; cutoff++) closer += histogram[cutoff]!;
-    let atCutoff = count - closer;
+    let { cutoff, atCutoff } = cutoffFor(histogram, count, this.dimensions);
     const kept = new Int32Array(count);
     let n = 0;
     for (let j = 0; j < slots.length; j++) {
@@ -671,13 +679,8 @@ export class BinaryQuantizedIndex {
     const candidates = Math.min(this.#size, Math.max(k * oversample, minCandidates));
     if (this.#size <= candidates * 2) return this.searchExact(query, k, admits, exact);
     const { distances, histogram } = this.kernels === 'wasm' ? this.#distancesSimd(query) : this.#distancesJs(query);
-    let cutoff = 0;
-    let closer = 0;
-    for (; cutoff <= this.dimensions && closer + histogram[cutoff]! < candidates; cutoff++)
-      closer += histogram[cutoff]!;
-    // Everything closer than the cutoff distance, and only as many at the cutoff as make up the count:
-    // real vectors cluster, and the bucket at the cutoff can hold thousands.
-    let atCutoff = candidates - closer;
+    // Everything closer than the cutoff distance, and only as many at the cutoff as make up the count.
+    let { cutoff, atCutoff } = cutoffFor(histogram, candidates, this.dimensions);
     const size = exact ? k + EXACT_MARGIN : k;
     const docs = this.#docs;
     if (this.kernels === 'wasm') {
