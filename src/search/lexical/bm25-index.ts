@@ -33,6 +33,9 @@ export interface Bm25Parameters {
 
 export const DEFAULT_BM25: Bm25Parameters = { k1: 1.2, b: 0.75 };
 
+/** A weighting as a string: what is computed per weighting (length norms, bounds) is kept under it. */
+export const weightsKey = (weights: FieldWeights) => `${weights.title}/${weights.authors}/${weights.abstract}`;
+
 const FIELDS = ['title', 'authors', 'abstract'] as const;
 type Field = (typeof FIELDS)[number];
 
@@ -445,7 +448,7 @@ export class Bm25Index {
 
   /** Per document, the weighted length normaliser k1 · (1 − b + b · dl / avgdl), computed once per weighting. */
   #lengthNorms(weights: FieldWeights): Float32Array {
-    const key = `${weights.title}/${weights.authors}/${weights.abstract}`;
+    const key = weightsKey(weights);
     if (this.#normsFor === key) return this.#norms;
     const { k1, b } = this.#parameters;
     const l = this.#lengths;
@@ -624,7 +627,7 @@ export class Bm25Index {
    * term's first query with that weighting (one pass over its postings), then kept.
    */
   #termBounds(t: number, weights: FieldWeights): TermBounds {
-    const key = `${weights.title}/${weights.authors}/${weights.abstract}`;
+    const key = weightsKey(weights);
     let byTerm = this.#bounds.get(key);
     if (!byTerm) {
       if (this.#bounds.size >= 2) {

@@ -15,6 +15,7 @@ import {
   type Bm25Index,
   TopK,
   documentTerms,
+  weightsKey,
   type AnalyzedDocument,
   type DocumentTerms,
   type Hit,
@@ -44,9 +45,6 @@ const MERGE_MIN = 2_000;
  */
 const PREPARE_SLICE_MS = 10;
 const PREPARE_PAUSE_MS = 4;
-
-const sameWeights = (a: FieldWeights, b: FieldWeights) =>
-  a.title === b.title && a.authors === b.authors && a.abstract === b.abstract;
 
 /** Where the index reads papers from, and where it is saved. */
 export type TextSource = Pick<IndexSource, 'page' | 'texts' | 'writeMark' | 'loadIndex' | 'saveIndex'>;
@@ -178,7 +176,7 @@ export class TextIndex {
    */
   prepare(weights: FieldWeights): Promise<void> {
     const index = this.#index;
-    const same = this.#preparing && sameWeights(this.#preparing.weights, weights);
+    const same = this.#preparing && weightsKey(this.#preparing.weights) === weightsKey(weights);
     if (same && this.#preparing!.index === index) return this.#preparing!.done;
     const done = index
       ? new Promise<void>((resolve) => {
