@@ -100,6 +100,14 @@ export const BR_IF = (depth: number): Code => [0x0d, ...uleb(depth)];
 export const whileLt = (i: number, limit: number, ...body: Code[]): Code =>
   blockLoop([...get(i), ...get(limit), ...I32_GE_U, ...BR_IF(1)], ...body, BR(0));
 export const addTo = (i: number, step: number): Code => [...get(i), ...i32c(step), ...I32_ADD, ...set(i)];
+/** The address of element local[index] of 2^log2Size-byte elements from local[base], on the stack. */
+export const elementAt = (base: number, index: number, log2Size: number): Code => [
+  ...get(base),
+  ...get(index),
+  ...i32c(log2Size),
+  ...I32_SHL,
+  ...I32_ADD,
+];
 export const addLocal = (i: number, j: number): Code => [...get(i), ...get(j), ...I32_ADD, ...set(i)];
 /** The four lanes of a v128 local, read by `lane` and added by `add`: their sum on the stack. */
 const lanesSum =

@@ -13,6 +13,7 @@ import {
   addTo,
   assemble,
   blockLoop,
+  elementAt,
   BR,
   BR_IF,
   type Code,
@@ -37,7 +38,6 @@ import {
   I32_LOAD16_U,
   I32_LT_U,
   I32_MUL,
-  I32_SHL,
   I32_STORE,
   I32_SUB,
   I32_STORE16,
@@ -146,11 +146,7 @@ function dotsFn(rows: 1 | 4): FnDef {
   const body: Code = [
     ...get(slots),
     ...set(p),
-    ...get(slots),
-    ...get(n),
-    ...i32c(2),
-    ...I32_SHL,
-    ...I32_ADD,
+    ...elementAt(slots, n, 2),
     ...set(end),
     ...whileLt(
       p,
@@ -216,17 +212,8 @@ function dotsFn(rows: 1 | 4): FnDef {
 function selectFn(): FnDef {
   const [distances, from, to, cutoff, out, max, state] = [0, 1, 2, 3, 4, 5, 6];
   const [slot, n, atCutoff, d, chunkEnd, cutoffs] = [7, 8, 9, 10, 11, 12];
-  const emit: Code = [
-    ...get(out),
-    ...get(n),
-    ...i32c(2),
-    ...I32_SHL,
-    ...I32_ADD,
-    ...get(slot),
-    ...I32_STORE(),
-    ...addTo(n, 1),
-  ];
-  const distanceAt: Code = [...get(distances), ...get(slot), ...i32c(1), ...I32_SHL, ...I32_ADD];
+  const emit: Code = [...elementAt(out, n, 2), ...get(slot), ...I32_STORE(), ...addTo(n, 1)];
+  const distanceAt = elementAt(distances, slot, 1);
   const body: Code = [
     ...get(cutoff),
     ...I16X8_SPLAT,
