@@ -212,8 +212,7 @@ export class VectorSearch {
     for (const { rowid, vector } of written) loaded.index.set(rowid, vector);
     loaded.changed += written.length;
     if (loaded.coveredSeq === before) loaded.coveredSeq = after;
-    this.#saveIfChanged(loaded);
-    this.#trainIfWanted(loaded);
+    this.#keepUp(loaded);
   }
 
   /**
@@ -319,8 +318,7 @@ export class VectorSearch {
       const rows = this.#rows(model);
       if (loaded.index.count === rows) {
         this.#loaded.set(modelId, loaded);
-        this.#saveIfChanged(loaded);
-        this.#trainIfWanted(loaded);
+        this.#keepUp(loaded);
         return loaded;
       }
       process.emitWarning(
@@ -405,14 +403,13 @@ export class VectorSearch {
     }
     loaded.coveredSeq = rows.at(-1)!.seq;
     loaded.changed += rows.length;
-    if (save) {
-      this.#saveIfChanged(loaded);
-      this.#trainIfWanted(loaded);
-    }
+    if (save) this.#keepUp(loaded);
   }
 
-  #saveIfChanged(loaded: Loaded): void {
+  /** After a change: saves the copy once enough of it changed, and trains its lists when it wants them. */
+  #keepUp(loaded: Loaded): void {
     if (loaded.changed > Math.max(SAVE_MIN, loaded.index.count * SAVE_SHARE)) this.#save(loaded);
+    this.#trainIfWanted(loaded);
   }
 
   /** Saves a snapshot of the copy in the background (one save at a time; a failed save leaves the old file). */
