@@ -46,27 +46,26 @@ export class CopyBinary {
 
   /** A text field (text, json, and any type whose binary form is its text). */
   text(value: string | null): void {
-    if (value === null) {
-      this.null();
-      return;
-    }
-    this.ensure(4 + value.length * 3);
-    const length = this.#buffer.write(value, this.#at + 4, 'utf8');
-    this.#buffer.writeInt32BE(length, this.#at);
-    this.#at += 4 + length;
+    this.#utf8(value, null);
   }
 
   /** A jsonb field: a version byte, then the JSON text. */
   jsonb(value: string | null): void {
+    this.#utf8(value, JSONB_VERSION);
+  }
+
+  /** A field of a string's UTF-8 bytes, after `version` when it is given. */
+  #utf8(value: string | null, version: number | null): void {
     if (value === null) {
       this.null();
       return;
     }
-    this.ensure(5 + value.length * 3);
-    const length = this.#buffer.write(value, this.#at + 5, 'utf8');
-    this.#buffer.writeInt32BE(length + 1, this.#at);
-    this.#buffer[this.#at + 4] = JSONB_VERSION;
-    this.#at += 5 + length;
+    const head = version === null ? 4 : 5;
+    this.ensure(head + value.length * 3);
+    const length = this.#buffer.write(value, this.#at + head, 'utf8');
+    this.#buffer.writeInt32BE(length + head - 4, this.#at);
+    if (version !== null) this.#buffer[this.#at + 4] = version;
+    this.#at += head + length;
   }
 
   /** An integer field; a number that is not a 32-bit integer is refused as the server refuses it in text. */
