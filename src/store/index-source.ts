@@ -31,8 +31,8 @@ export interface IndexSource {
   page(afterDoc: number, limit: number): Promise<IndexedText[]>;
   /** The current text of these papers (any that no longer exist are left out). */
   texts(docs: readonly number[]): Promise<IndexedText[]>;
-  /** The document numbers of the papers with these ids (any that do not exist are left out), by id. */
-  docsOf(ids: readonly string[]): Promise<Map<string, number>>;
+  /** The papers with these ids (any that do not exist are left out): each one's id by its document number. */
+  docsOf(ids: readonly string[]): Promise<Map<number, string>>;
   /** Where catching up starts: read before an index is built, so that the build and later writes cover everything. */
   writeMark(): Promise<WriteMark>;
   /** Up to `limit` papers written (by any process) after write sequence `afterSeq`, in write order. */

@@ -815,7 +815,7 @@ export function storeContract(backend: () => ContractBackend): void {
       const papers = await store.indexSource.page(0, 5);
       assert.equal(papers.length, 5);
       const docs = await store.indexSource.docsOf([...papers.map((p) => p.id), '2101.99999', "x' OR '1'='1"]);
-      assert.deepEqual(docs, new Map(papers.map((p) => [p.id, p.doc])), name());
+      assert.deepEqual(docs, new Map(papers.map((p) => [p.doc, p.id])), name());
       assert.deepEqual(await store.indexSource.docsOf([]), new Map());
     });
   });

@@ -98,8 +98,7 @@ export class LexicalSearch {
     }
     const dataVersion = await this.#caughtUp();
     // The probed papers by document number: a match is looked up by its number, not by decoding its id.
-    const probeDocs =
-      probe.size > 0 ? new Map([...(await source.docsOf([...probe]))].map(([id, doc]) => [doc, id])) : undefined;
+    const probeDocs = probe.size > 0 ? await source.docsOf([...probe]) : undefined;
     return this.#index.searchCounted(
       query,
       await source.allowed(filters),

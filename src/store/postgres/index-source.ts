@@ -58,9 +58,9 @@ export class PgIndexSource implements IndexSource {
     ).map(rowToText);
   }
 
-  async docsOf(ids: readonly string[]): Promise<Map<string, number>> {
+  async docsOf(ids: readonly string[]): Promise<Map<number, string>> {
     const rows = await this.#db.query('SELECT row_id, id FROM papers WHERE id = ANY($1::text[])', [ids]);
-    return new Map(rows.map((r) => [String(r.id), Number(r.row_id)]));
+    return new Map(rows.map((r) => [Number(r.row_id), String(r.id)]));
   }
 
   async writeMark(): Promise<WriteMark> {

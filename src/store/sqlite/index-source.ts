@@ -84,11 +84,11 @@ export class SqliteIndexSource implements IndexSource {
       .map(rowToText);
   }
 
-  async docsOf(ids: readonly string[]): Promise<Map<string, number>> {
+  async docsOf(ids: readonly string[]): Promise<Map<number, string>> {
     const rows = this.#db
       .sql('SELECT p.rowid, p.id FROM json_each(?) j JOIN papers p ON p.id = j.value')
       .all(JSON.stringify(ids));
-    return new Map(rows.map((r) => [String(r.id), Number(r.rowid)]));
+    return new Map(rows.map((r) => [Number(r.rowid), String(r.id)]));
   }
 
   async writeMark(): Promise<WriteMark> {
