@@ -10,8 +10,8 @@
  *
  * How: the two schemas have the same tables and columns (src/store/sqlite/ and src/store/postgres/
  * migrations), so rows are read from SQLite by key, in batches, and inserted as JSON records into the same
- * PostgreSQL table, all in one transaction (a failed copy leaves the target empty); the full-text vector of
- * each paper is computed on the way, identity sequences are moved past the copied ids, and vectors go in
+ * PostgreSQL table, all in one transaction (a failed copy leaves the target empty); identity sequences are
+ * moved past the copied ids, and vectors go in
  * through the store (putVectors) after the commit. Then: rows per table on both sides, vectors per model, and
  * a random sample of records compared field by field through the Store interface of both backends.
  *
@@ -27,7 +27,6 @@ import { describeDatabase } from '../config.ts';
 import type { Store } from '../store/store.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { PostgresStore } from '../store/postgres/postgres-store.ts';
-import { paperTsvector } from '../store/postgres/text-query.ts';
 import { quoteIdentifier, type Queryable } from '../store/postgres/runner.ts';
 
 type SqlValue = string | number | bigint | null | Uint8Array;
@@ -258,14 +257,11 @@ async function copyTable(
       .all()
       .map((c) => String(c.name)),
   );
-  const computed = table.name === 'papers' ? new Set(['search_vector']) : new Set<string>();
   const missing = [...sqliteColumns].filter((c) => !pgColumns.some((p) => p.name === c));
   if (missing.length > 0)
     throw new MigrateError(`${table.name}: columns ${missing.join(', ')} have no place in the PostgreSQL schema`);
   // Columns PostgreSQL fills itself (papers.row_id, in the copy's order) are left out.
-  const columns = pgColumns.filter(
-    (c) => c.identity !== 'ALWAYS' && (sqliteColumns.has(c.name) || computed.has(c.name)),
-  );
+  const columns = pgColumns.filter((c) => c.identity !== 'ALWAYS' && sqliteColumns.has(c.name));
   const jsonColumns = new Set(columns.filter((c) => c.type === 'json' || c.type === 'jsonb').map((c) => c.name));
   const list = columns.map((c) => quoteIdentifier(c.name)).join(', ');
   const insert = `INSERT INTO ${quoteIdentifier(table.name)} (${list})
@@ -284,16 +280,8 @@ async function copyTable(
     const records = rows.map((row) => {
       const record: Record<string, unknown> = {};
       for (const c of columns) {
-        if (c.name === 'search_vector') continue;
         const value = row[c.name] ?? null;
         record[c.name] = jsonColumns.has(c.name) && typeof value === 'string' ? JSON.parse(value) : value;
-      }
-      if (table.name === 'papers') {
-        record.search_vector = paperTsvector(
-          String(row.title),
-          JSON.parse(String(row.authors)) as { name: string }[],
-          String(row.summary),
-        );
       }
       return record;
     });

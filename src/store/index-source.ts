@@ -4,7 +4,7 @@
  * allow. Documents are numbered by the store (SQLite's rowid, PostgreSQL's row_id). The index itself, and
  * how it keeps up with writes, belong to search/.
  */
-import type { FieldWeights, ScoredPaper, SearchFilters, TextQuery } from './search-types.ts';
+import type { SearchFilters } from './search-types.ts';
 
 /** A paper as the index reads it: its document number, id and raw text (author names joined by spaces). */
 export interface IndexedText {
@@ -51,17 +51,6 @@ export interface IndexSource {
    * leaves the previous one, and a reader sees one or the other, never a mix.
    */
   saveIndex(parts: readonly Uint8Array[]): Promise<void>;
-  /**
-   * Lexical ranking by the database itself, for searches before the in-memory index is built: PostgreSQL's
-   * weighted tsvector, so that a fresh process serves at once. Null where the backend has none (SQLite): the
-   * search waits for the build.
-   */
-  searchUnindexed(
-    query: TextQuery,
-    filters: SearchFilters,
-    weights: FieldWeights,
-    limit: number,
-  ): Promise<ScoredPaper[] | null>;
 }
 
 export const authorNames = (authors: readonly { name: string }[]) => authors.map((a) => a.name).join(' ');

@@ -2,9 +2,8 @@
  * Lexical search of a store, on either backend: the in-memory BM25F index (text-index.ts), kept current with
  * every paper written since it was built, by this process or any other. Before each search it compares the
  * store's data version with the one it last saw and, when it moved, takes in the papers written since
- * (papers.write_seq); filters and hidden papers come from the store as sets of document numbers. Until the
- * index is built, a backend that can rank in SQL (PostgreSQL's tsvector) answers, so that a fresh process
- * serves at once; otherwise the first search waits for the build.
+ * (papers.write_seq); filters and hidden papers come from the store as sets of document numbers. The first
+ * search waits for the index: loaded from the saved one in seconds, or built when there is none.
  */
 import type { CoreStore, FieldWeights, ScoredPaper, SearchFilters, TextQuery } from '../../store/store.ts';
 import type { WriteMark } from '../../store/index-source.ts';
@@ -54,11 +53,7 @@ export class LexicalSearch {
   async search(query: TextQuery, filters: SearchFilters, weights: FieldWeights, limit: number): Promise<ScoredPaper[]> {
     if (limit <= 0) return [];
     const source = this.#store.indexSource;
-    if (!this.#index.ready || !this.#seen) {
-      const unindexed = await source.searchUnindexed(query, filters, weights, limit);
-      if (unindexed) return unindexed;
-      await this.warmUp();
-    }
+    if (!this.#index.ready || !this.#seen) await this.warmUp();
     const dataVersion = await this.#caughtUp();
     return this.#index.search(
       query,
@@ -75,8 +70,7 @@ export class LexicalSearch {
   }
 
   /**
-   * The best `limit` papers, the exact number that match, and which of the `probe` papers match. Before the index is built, the database's own
-   * ranking answers at once, and the count is that of the papers it returned (a lower bound when it is full).
+   * The best `limit` papers, the exact number that match, and which of the `probe` papers match.
    */
   async searchCounted(
     query: TextQuery,
@@ -86,16 +80,7 @@ export class LexicalSearch {
     probe: ReadonlySet<string> = new Set(),
   ): Promise<CountedHits> {
     const source = this.#store.indexSource;
-    if (!this.#index.ready || !this.#seen) {
-      const unindexed = Number.isFinite(limit) ? await source.searchUnindexed(query, filters, weights, limit) : null;
-      if (unindexed)
-        return {
-          hits: unindexed,
-          total: unindexed.length,
-          matching: new Set(unindexed.flatMap((h) => (probe.has(h.id) ? [h.id] : []))),
-        };
-      await this.warmUp();
-    }
+    if (!this.#index.ready || !this.#seen) await this.warmUp();
     const dataVersion = await this.#caughtUp();
     // The probed papers by document number: a match is looked up by its number, not by decoding its id.
     const probeDocs = probe.size > 0 ? await source.docsOf([...probe]) : undefined;

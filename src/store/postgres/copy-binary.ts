@@ -2,7 +2,7 @@
  * Rows in the binary format of PostgreSQL's COPY (`COPY … FROM STDIN (FORMAT binary)`): a signature, then each row
  * as its field count and each field as its byte length (-1 for NULL) and the bytes of the type's binary form, then
  * -1. Text is its UTF-8 bytes (nothing escaped, nothing for the server to parse), integers big-endian. The import
- * writes papers this way: the server then reads a tsvector as lexemes and positions instead of parsing a literal.
+ * writes papers and author lists this way.
  */
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
@@ -24,7 +24,7 @@ export class CopyBinary {
   }
 
   /** Room for `bytes` more bytes. */
-  ensure(bytes: number): void {
+  #ensure(bytes: number): void {
     if (this.#at + bytes <= this.#buffer.length) return;
     const grown = Buffer.allocUnsafe(Math.max(this.#buffer.length * 2, this.#at + bytes));
     this.#buffer.copy(grown, 0, 0, this.#at);
@@ -33,13 +33,13 @@ export class CopyBinary {
 
   /** Starts a row of `fields` fields. */
   row(fields: number): void {
-    this.ensure(2);
+    this.#ensure(2);
     this.#buffer.writeInt16BE(fields, this.#at);
     this.#at += 2;
   }
 
   null(): void {
-    this.ensure(4);
+    this.#ensure(4);
     this.#buffer.writeInt32BE(-1, this.#at);
     this.#at += 4;
   }
@@ -61,7 +61,7 @@ export class CopyBinary {
       return;
     }
     const head = version === null ? 4 : 5;
-    this.ensure(head + value.length * 3);
+    this.#ensure(head + value.length * 3);
     const length = this.#buffer.write(value, this.#at + head, 'utf8');
     this.#buffer.writeInt32BE(length + head - 4, this.#at);
     if (version !== null) this.#buffer[this.#at + 4] = version;
@@ -77,7 +77,7 @@ export class CopyBinary {
     if (!Number.isInteger(value) || value < INT4_MIN || value > INT4_MAX) {
       throw new Error(`invalid input for type integer: ${value}`);
     }
-    this.ensure(8);
+    this.#ensure(8);
     this.#buffer.writeInt32BE(4, this.#at);
     this.#buffer.writeInt32BE(value, this.#at + 4);
     this.#at += 8;
@@ -88,58 +88,15 @@ export class CopyBinary {
       this.null();
       return;
     }
-    this.ensure(5);
+    this.#ensure(5);
     this.#buffer.writeInt32BE(1, this.#at);
     this.#buffer[this.#at + 4] = value ? 1 : 0;
     this.#at += 5;
   }
 
-  /**
-   * A field whose bytes a caller writes (see writeUint16 and writeBytes, after ensure): returns where its length
-   * goes, for endField.
-   */
-  startField(): number {
-    this.ensure(4);
-    const start = this.#at;
-    this.#at += 4;
-    return start;
-  }
-
-  endField(start: number): void {
-    this.#buffer.writeInt32BE(this.#at - start - 4, start);
-  }
-
-  /** Within a field, after ensure. */
-  writeUint16(value: number): void {
-    this.#buffer[this.#at] = value >>> 8;
-    this.#buffer[this.#at + 1] = value & 0xff;
-    this.#at += 2;
-  }
-
-  /** Within a field, after ensure. */
-  writeUint32(value: number): void {
-    this.#buffer.writeUInt32BE(value, this.#at);
-    this.#at += 4;
-  }
-
-  /** Within a field, after ensure: `length` bytes of `bytes` from `from`. */
-  writeBytes(bytes: Uint8Array, from: number, length: number): void {
-    const buffer = this.#buffer;
-    const at = this.#at;
-    if (length < 32) {
-      for (let i = 0; i < length; i++) buffer[at + i] = bytes[from + i]!;
-    } else buffer.set(bytes.subarray(from, from + length), at);
-    this.#at = at + length;
-  }
-
-  /** Within a field, after ensure. */
-  writeByte(value: number): void {
-    this.#buffer[this.#at++] = value;
-  }
-
   /** The whole COPY data: the rows written and the end mark. The writer is not used after. */
   finish(): Buffer {
-    this.ensure(2);
+    this.#ensure(2);
     this.#buffer.writeInt16BE(-1, this.#at);
     this.#at += 2;
     return this.#buffer.subarray(0, this.#at);

@@ -1,26 +1,16 @@
 /**
  * What the in-memory search index reads from the PostgreSQL store (see store/index-source.ts): papers' text
- * by row_id, papers written since a write sequence (papers.write_seq), and the row ids filters and moderation
- * allow; and, until that index is built, lexical ranking in SQL: a weighted tsvector with a GIN index
- * (text-query.ts), so that a fresh process serves at once.
+ * by row_id, papers written since a write sequence (papers.write_seq), the row ids filters and moderation
+ * allow, and the saved index.
  */
-import type { FieldWeights, ScoredPaper, SearchFilters, TextQuery } from '../store.ts';
+import type { SearchFilters } from '../store.ts';
 import type { Runner } from './runner.ts';
 import { Params, filterConditions, hasFilters } from './sql-params.ts';
-import { rankWeights, textQuery } from './text-query.ts';
 import { json } from '../rows.ts';
 import { authorNames, type IndexSource, type IndexedText, type WriteMark, type WrittenText } from '../index-source.ts';
 
-/** A query term in more than this share of all papers is left out of the match while rarer terms remain. */
-export const COMMON_TERM_FRACTION = 0.01;
-/** Matches kept by the first (title and authors) stage of lexical ranking. */
-const TITLE_STAGE_BUDGET = 2_000;
-/** Below this many papers no term counts as common. */
-const COMMON_TERMS_MIN_PAPERS = 10_000;
 /** Bytes per row of a saved lexical index. */
 const INDEX_PIECE = 8 << 20;
-/** How long the list of common terms (from the planner's statistics) is reused. */
-const COMMON_TERMS_TTL_MS = 10 * 60_000;
 
 function rowToText(row: Record<string, unknown>): IndexedText {
   return {
@@ -34,7 +24,6 @@ function rowToText(row: Record<string, unknown>): IndexedText {
 
 export class PgIndexSource implements IndexSource {
   readonly #db: Runner;
-  #commonTerms: { terms: Map<string, number>; at: number } | null = null;
 
   constructor(db: Runner) {
     this.#db = db;
@@ -115,70 +104,11 @@ export class PgIndexSource implements IndexSource {
     );
   }
 
-  /** Lexical search in SQL (a weighted tsvector with a GIN index): until the in-memory index is built. */
-  async searchUnindexed(
-    query: TextQuery,
-    filters: SearchFilters,
-    weights: FieldWeights,
-    limit: number,
-  ): Promise<ScoredPaper[]> {
-    const tsquery = textQuery(query, await this.#common());
-    if (!tsquery) return [];
-    const params = new Params();
-    const weightsParam = params.add(rankWeights(weights));
-    const rankQuery = params.add(tsquery.rank);
-    // Two stages: the matches ranked by their title and author terms alone (a small column, read without
-    // the whole tsvector), then the best of those by all their terms. Up to TITLE_STAGE_BUDGET matches the
-    // first stage keeps them all and changes nothing; past it, a common query ranks thousands of papers by
-    // title first instead of reading every abstract's terms (133k papers: p95 450 -> 270 ms, same top 50).
-    const sql = `
-      WITH candidates AS MATERIALIZED (
-        SELECT p.row_id FROM papers p
-        WHERE p.search_vector @@ ${params.add(tsquery.match)}::tsquery AND p.hidden_at IS NULL${filterConditions(filters, params)}
-        ORDER BY ts_rank(${weightsParam}::float4[], p.title_vector, ${rankQuery}::tsquery, 0) DESC, p.row_id
-        LIMIT ${params.add(Math.max(TITLE_STAGE_BUDGET, limit))}
-      )
-      SELECT p.id, ts_rank(${weightsParam}::float4[], p.search_vector, ${rankQuery}::tsquery, 1) AS score
-      FROM candidates c JOIN papers p ON p.row_id = c.row_id
-      ORDER BY score DESC, p.row_id LIMIT ${params.add(limit)}`;
-    const rows = await this.#db.transaction(async (tx) => {
-      // The planner prices a match as cheap and scans the whole table when a tenth of it matches; testing every
-      // paper's tsvector costs far more than the GIN index (measured: 155 ms against ~30 ms at 20k papers).
-      await tx.query(`SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)`);
-      return tx.query<{ id: string; score: number }>(sql, params.values);
-    });
-    return rows.map((r) => ({ id: r.id, score: Number(r.score) }));
-  }
-
-  /** Refreshes the planner's statistics of the search column if missing, and the common terms read from them. */
+  /** Makes the planner's statistics of papers if there are none yet (after a first import, before autovacuum). */
   async prepare(): Promise<void> {
     const [row] = await this.#db.query<{ n: number }>(`SELECT count(*) AS n FROM pg_stats
-      WHERE schemaname = current_schema() AND tablename = 'papers' AND attname = 'search_vector'`);
+      WHERE schemaname = current_schema() AND tablename = 'papers'`);
     if (Number(row!.n) === 0) await this.#db.exec('ANALYZE papers');
-    this.#commonTerms = null;
-    await this.#common();
-  }
-
-  /**
-   * Terms in more than COMMON_TERM_FRACTION of papers, with that share, from the planner's statistics of the
-   * search column; none below COMMON_TERMS_MIN_PAPERS papers, where ranking every match is cheap anyway.
-   */
-  async #common(): Promise<Map<string, number>> {
-    if (this.#commonTerms && Date.now() - this.#commonTerms.at < COMMON_TERMS_TTL_MS) return this.#commonTerms.terms;
-    const [row] = await this.#db.query<{ elems: string[] | null; freqs: number[] | null; papers: number | null }>(`
-      SELECT s.most_common_elems::text::text[] AS elems, s.most_common_elem_freqs AS freqs,
-        (SELECT reltuples FROM pg_class WHERE oid = 'papers'::regclass) AS papers
-      FROM pg_stats s WHERE s.schemaname = current_schema() AND s.tablename = 'papers' AND s.attname = 'search_vector'`);
-    const terms = new Map<string, number>();
-    if (Number(row?.papers ?? 0) >= COMMON_TERMS_MIN_PAPERS) {
-      const freqs = row?.freqs ?? [];
-      (row?.elems ?? []).forEach((term, i) => {
-        const share = Number(freqs[i]);
-        if (share > COMMON_TERM_FRACTION) terms.set(term, share);
-      });
-    }
-    this.#commonTerms = { terms, at: Date.now() };
-    return terms;
   }
 }
 

@@ -2,8 +2,7 @@
  * The scale-out store: the same Store as the embedded SQLite store, on PostgreSQL through a Runner
  * (a `pg` pool, or PGlite in tests). Imports merge with the same rules (domain/paper-record.ts), trending
  * is the same formula (domain/trending.ts) computed in SQL, lexical search ranks in memory as on the embedded
- * store (search/lexical/, reading what index-source.ts gives it; a weighted tsvector with a GIN index answers
- * until that is built), vectors are pgvector (see vectors.ts).
+ * store (search/lexical/, reading what index-source.ts gives it), vectors are pgvector (see vectors.ts).
  */
 import type { DailyEntry, Member, Organization, Paper, PaperInput } from '../../domain/types.ts';
 import { mergePaper, samePaperRecord, type PaperRecord } from '../../domain/paper-record.ts';
@@ -34,7 +33,6 @@ import { CopyBinary, copyErrorLine } from './copy-binary.ts';
 import { migrate } from './migrations.ts';
 import { Params, filterConditions } from './sql-params.ts';
 import { PgIndexSource } from './index-source.ts';
-import { writePaperTsvector } from './text-query.ts';
 import { PgVectors } from './vectors.ts';
 import { PostgresCommunityStore } from './community-store.ts';
 import { PostgresClaimStore } from './claim-store.ts';
@@ -65,7 +63,7 @@ const IMPORT_CHUNK = 5_000;
 const YIELD_EVERY = 250;
 /** Daily entries written per statement during an import. */
 const ENTRY_CHUNK = 5_000;
-/** How much new full-text index data an import gathers before merging it into the GIN index (default 4MB). */
+/** How much new GIN index data (papers' categories) an import gathers before merging it into the index (default 4MB). */
 const GIN_PENDING_LIST_LIMIT = '64MB';
 /**
  * A bulk load: a batch of at least this many papers into a table that holds fewer than half as many drops the
@@ -73,10 +71,7 @@ const GIN_PENDING_LIST_LIMIT = '64MB';
  * in the same transaction (see suspendForBulkLoad).
  */
 const BULK_LOAD_MIN_PAPERS = 10_000;
-/**
- * Memory for building those indexes again. At 133k papers the server default (64MB) is hardly slower (full-text
- * index: 9.8 to 10.0 s against 9.5 to 9.7 s); a larger first load would build in more passes.
- */
+/** Memory for building those indexes again (the server's default is 64MB): a large first load builds in fewer passes. */
 const BULK_LOAD_MAINTENANCE_WORK_MEM = '256MB';
 /** A merged paper's columns, in the order of writePaperRow: what the staging table holds. */
 const PAPER_ROW_COLUMNS = [
@@ -97,7 +92,6 @@ const PAPER_ROW_COLUMNS = [
   'discussion_id',
   'upvotes_source',
   'num_comments_source',
-  'search_vector',
 ] as const;
 /** What a new paper's COPY into papers gives: the merged paper, its counts (no local ones yet) and when. */
 const NEW_PAPER_COLUMNS = [...PAPER_ROW_COLUMNS, 'upvotes', 'num_comments', 'updated_at'];
@@ -120,8 +114,7 @@ const CREATE_STAGED_PAPERS = `
     withdrawn boolean NOT NULL,
     discussion_id text,
     upvotes_source integer NOT NULL,
-    num_comments_source integer NOT NULL,
-    search_vector tsvector NOT NULL
+    num_comments_source integer NOT NULL
   ) ON COMMIT DROP`;
 /** The staging table of an import's author lists: each paper's authors by position, as written in the paper. */
 const CREATE_STAGED_AUTHORS = `
@@ -274,7 +267,7 @@ export class PostgresStore implements Store {
     now: string,
     onProgress: ((papersDone: number) => void) | undefined,
   ): Promise<void> {
-    // New full-text index entries are gathered and merged into the GIN indexes in bulk, not paper by paper.
+    // New entries of the categories' GIN index are gathered and merged in bulk, not paper by paper.
     await tx.query(`SET LOCAL gin_pending_list_limit = '${GIN_PENDING_LIST_LIMIT}'`);
     // Papers that come again later in the batch: their merged record is kept for the later chunk, ahead of what was
     // read, which may predate the earlier chunk. Other papers are not kept (a batch may hold the whole corpus).
@@ -384,10 +377,10 @@ export class PostgresStore implements Store {
       `
       INSERT INTO papers (id, title, title_key, summary, published_at, authors, categories, organization_name, github_repo,
         github_stars, project_page, ai_summary, ai_keywords, withdrawn, discussion_id, upvotes_source, upvotes,
-        num_comments_source, num_comments, search_vector, updated_at)
+        num_comments_source, num_comments, updated_at)
       SELECT r.id, r.title, r.title_key, r.summary, r.published_at, r.authors, r.categories, r.organization_name,
         r.github_repo, r.github_stars, r.project_page, r.ai_summary, r.ai_keywords, r.withdrawn, r.discussion_id,
-        r.upvotes_source, r.upvotes_source, r.num_comments_source, r.num_comments_source, r.search_vector, $1
+        r.upvotes_source, r.upvotes_source, r.num_comments_source, r.num_comments_source, $1
       FROM pg_temp.import_papers r
       ON CONFLICT (id) DO UPDATE SET title = excluded.title, title_key = excluded.title_key, summary = excluded.summary,
         published_at = excluded.published_at, authors = excluded.authors, categories = excluded.categories,
@@ -399,7 +392,7 @@ export class PostgresStore implements Store {
         upvotes_source = excluded.upvotes_source, upvotes = excluded.upvotes_source + papers.local_upvotes,
         num_comments_source = excluded.num_comments_source,
         num_comments = excluded.num_comments_source + papers.local_comments,
-        search_vector = excluded.search_vector, updated_at = excluded.updated_at, write_seq = excluded.write_seq`,
+        updated_at = excluded.updated_at, write_seq = excluded.write_seq`,
       [now],
     );
   }
@@ -768,7 +761,7 @@ export class PostgresStore implements Store {
     return String(row!.version);
   }
 
-  /** Refreshes the planner's statistics of the search column if missing (the in-memory index is search/'s). */
+  /** Makes the planner's statistics of papers if there are none yet (the lexical index is search/'s). */
   async warmUp(): Promise<void> {
     await this.indexSource.prepare();
   }
@@ -847,9 +840,9 @@ function yieldToStatements(): Promise<void> {
 
 /**
  * Whether a batch of `papers` is a bulk load: large, into a table that holds fewer than half as many papers. There,
- * building the indexes of papers once at the end costs less than adding every paper to them (133k papers into an
- * empty table: 17 s to build the full-text index against 40 to 55 s more for the COPY that maintains it), and
- * checking the foreign keys of paper_authors in one join less than row by row (1.7 s against 35 s).
+ * building the indexes of papers once at the end costs less than adding every paper to them, and checking the
+ * foreign keys of paper_authors in one join less than row by row (133k papers into an empty table: 1.7 s against
+ * 35 s).
  */
 async function isBulkLoad(tx: Queryable, papers: number): Promise<boolean> {
   if (papers < BULK_LOAD_MIN_PAPERS) return false;
@@ -859,8 +852,8 @@ async function isBulkLoad(tx: Queryable, papers: number): Promise<boolean> {
 }
 
 /**
- * Readies the tables for a bulk load: drops the non-unique indexes of papers (the GIN indexes on full text and
- * categories, the B-trees; the unique ones stay for the upsert) and of paper_authors (its index by paper: 660k
+ * Readies the tables for a bulk load: drops the non-unique indexes of papers (the GIN index on categories, the
+ * B-trees; the unique ones stay for the upsert) and of paper_authors (its index by paper: 660k
  * rows at 133k papers take 3.5 s of server CPU added one by one, 0.3 s built at the end; the few papers a bulk load
  * updates find their old author rows by a scan meanwhile) and the foreign keys of paper_authors, and returns
  * the statements that create them again, as the catalog defines them. The caller runs those in the same transaction
@@ -961,7 +954,6 @@ function writePaperRow(out: CopyBinary, r: PaperRecord, now: string | null): voi
     out.text(r.discussionId);
     out.int4(r.upvotesSource);
     out.int4(r.numCommentsSource);
-    writePaperTsvector(out, r.title, r.authors, r.summary);
     if (now !== null) {
       out.int4(r.upvotesSource);
       out.int4(r.numCommentsSource);

@@ -113,10 +113,6 @@ export class SqliteIndexSource implements IndexSource {
     return this.hiddenRowids();
   }
 
-  async searchUnindexed(): Promise<null> {
-    return null;
-  }
-
   /** The rowids that pass the filters, or null when there is no filter (also for the store's vector search). */
   allowedRowids(filters: SearchFilters): Set<number> | null {
     if (!hasFilters(filters)) return null;
