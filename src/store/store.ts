@@ -151,8 +151,8 @@ export interface CoreStore {
   /** Why the database cannot take a write now (read-only, disk full, …), naming where; null when it can. */
   writeProblem(): Promise<string | null>;
 
-  /** Prepares the backend's own lexical ranking (PostgreSQL: planner statistics of the tsvector column), if any;
-   *  search/lexical/ calls it before building the in-memory index. */
+  /** Readies the backend for search (PostgreSQL: the planner's statistics of papers, made if missing after a first
+   *  import); search/lexical/ calls it before loading or building the in-memory index. */
   warmUp(): Promise<void>;
 
   stats(): Promise<StoreStats>;
