@@ -11,8 +11,9 @@
  * How: the two schemas have the same tables and columns (src/store/sqlite/ and src/store/postgres/
  * migrations), so rows are read from SQLite by key, in batches, and inserted as JSON records into the same
  * PostgreSQL table, all in one transaction (a failed copy leaves the target empty); identity sequences are
- * moved past the copied ids, and vectors go in through the store (putVectors) after the commit. Then: rows per table on both sides, vectors per model, and
- * a random sample of records compared field by field through the Store interface of both backends.
+ * moved past the copied ids, and vectors go in through the store (putVectors) after the commit. Then: rows per
+ * table on both sides, vectors per model, and a random sample of records compared field by field through the
+ * Store interface of both backends.
  *
  * Stop the embedded instance first (or copy from a backup taken with `sqlite3 db ".backup copy.db"`): rows
  * written during the copy would make the counts differ.
