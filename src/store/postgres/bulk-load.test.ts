@@ -1,7 +1,7 @@
 /**
- * The bulk load of the PostgreSQL import (a large batch into a table that holds few papers): the GIN index of
- * papers' categories, its other secondary indexes, the index of paper_authors by paper and the foreign keys of paper_authors
- * are dropped and made again in the import's own transaction. On the server named by PAPERBOY_TEST_POSTGRES_URL
+ * The bulk load of the PostgreSQL import (a large batch into a table that holds few papers): the secondary indexes
+ * of papers (the GIN index of its categories, the B-trees), the index of paper_authors by paper and the foreign
+ * keys of paper_authors are dropped and made again in the import's own transaction. On the server named by PAPERBOY_TEST_POSTGRES_URL
  * (`npm test` starts one): whatever happens to the import (a refused row, its connection killed mid-COPY), every
  * index and constraint is there after.
  */
