@@ -48,9 +48,9 @@ class RecordingRunner implements Runner {
           this.statements.push(sql);
           return tx.exec(sql);
         },
-        copyFrom: (table, columns, text) => {
+        copyFrom: (table, columns, data) => {
           this.statements.push(`COPY ${table}`);
-          return tx.copyFrom(table, columns, text);
+          return tx.copyFrom(table, columns, data);
         },
       };
       return work(recording);

@@ -17,11 +17,10 @@ export interface Queryable {
 /** A transaction: queries, and bulk loading with COPY. */
 export interface Transaction extends Queryable {
   /**
-   * Loads rows into `table` with COPY … FROM STDIN: `data` is rows in COPY's text format, one per
-   * line, or bytes in its binary format (copy-binary.ts). A row the table refuses fails the whole COPY; the error's
-   * `where` names the line (the row).
+   * Loads rows into `table` with COPY … FROM STDIN: `data` is rows in COPY's binary format (copy-binary.ts). A row
+   * the table refuses fails the whole COPY; the error's `where` names the line (the row).
    */
-  copyFrom(table: string, columns: readonly string[], data: string | Uint8Array): Promise<void>;
+  copyFrom(table: string, columns: readonly string[], data: Uint8Array): Promise<void>;
 }
 
 export interface Runner extends Queryable {
@@ -101,7 +100,7 @@ export class PoolRunner implements Runner {
         inTurn(
           () =>
             new Promise<void>((resolve, reject) => {
-              const stream = client.query(copyFromStdin(copyStatement(table, columns, 'STDIN', data)));
+              const stream = client.query(copyFromStdin(copyStatement(table, columns, 'STDIN')));
               stream.once('error', reject);
               stream.once('finish', resolve);
               stream.end(data);
@@ -173,7 +172,7 @@ export function pgliteTransaction(raw: PgliteTransaction): Transaction {
       }),
     copyFrom: (table, columns, data) =>
       inTurn(async () => {
-        await raw.query(copyStatement(table, columns, `'/dev/blob'`, data), [], { blob: new Blob([data]) });
+        await raw.query(copyStatement(table, columns, `'/dev/blob'`), [], { blob: new Blob([data]) });
       }),
   };
 }
@@ -216,10 +215,9 @@ export class PgliteRunner implements Runner {
   }
 }
 
-/** COPY `table` (columns) FROM `source`, in text format or, for bytes, binary; names are the store's own, quoted all the same. */
-function copyStatement(table: string, columns: readonly string[], source: string, data: string | Uint8Array): string {
-  const format = typeof data === 'string' ? '' : ' (FORMAT binary)';
-  return `COPY ${table} (${columns.map(quoteIdentifier).join(', ')}) FROM ${source}${format}`;
+/** COPY `table` (columns) FROM `source`, in binary format; names are the store's own, quoted all the same. */
+function copyStatement(table: string, columns: readonly string[], source: string): string {
+  return `COPY ${table} (${columns.map(quoteIdentifier).join(', ')}) FROM ${source} (FORMAT binary)`;
 }
 
 export function quoteIdentifier(name: string): string {
