@@ -53,8 +53,7 @@ export class LexicalSearch {
   async search(query: TextQuery, filters: SearchFilters, weights: FieldWeights, limit: number): Promise<ScoredPaper[]> {
     if (limit <= 0) return [];
     const source = this.#store.indexSource;
-    if (!this.#index.ready || !this.#seen) await this.warmUp();
-    const dataVersion = await this.#caughtUp();
+    const dataVersion = await this.#current();
     return this.#index.search(
       query,
       await source.allowed(filters),
@@ -80,8 +79,7 @@ export class LexicalSearch {
     probe: ReadonlySet<string> = new Set(),
   ): Promise<CountedHits> {
     const source = this.#store.indexSource;
-    if (!this.#index.ready || !this.#seen) await this.warmUp();
-    const dataVersion = await this.#caughtUp();
+    const dataVersion = await this.#current();
     // The probed papers by document number: a match is looked up by its number, not by decoding its id.
     const probeDocs = probe.size > 0 ? await source.docsOf([...probe]) : undefined;
     return this.#index.searchCounted(
@@ -98,6 +96,12 @@ export class LexicalSearch {
   async suggest(words: readonly string[]): Promise<string | null> {
     if (!this.#index.ready) await this.warmUp();
     return this.#index.suggest(words);
+  }
+
+  /** Waits for the index (a process's first search does), then catches up: the data version it is current with. */
+  async #current(): Promise<string> {
+    if (!this.#index.ready || !this.#seen) await this.warmUp();
+    return this.#caughtUp();
   }
 
   /** Feeds the index every paper written since it last looked; returns the data version it is current with. */
